@@ -1,0 +1,83 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace PlotPipe.Protocol;
+
+/// <summary>One decoded frame: its header fields and a view of its payload (valid until the buffer is advanced).</summary>
+public readonly struct Frame
+{
+    /// <summary>Creates a frame view over a payload that has already been validated.</summary>
+    public Frame(FrameType type, ushort seriesId, ReadOnlySequence<byte> payload, long offset)
+    {
+        Type = type;
+        SeriesId = seriesId;
+        Payload = payload;
+        Offset = offset;
+    }
+
+    /// <summary>What the frame is.</summary>
+    public FrameType Type { get; }
+
+    /// <summary>The series it is about (0 for frames about the whole stream).</summary>
+    public ushort SeriesId { get; }
+
+    /// <summary>The payload bytes, after the 8-byte header.</summary>
+    public ReadOnlySequence<byte> Payload { get; }
+
+    /// <summary>Stream offset of the frame's first header byte.</summary>
+    public long Offset { get; }
+
+    /// <summary>Points in a Points frame.</summary>
+    public int PointCount => (int)(Payload.Length - ProtocolLimits.PointsPrefixBytes) / 16;
+
+    /// <summary>The x column of a Points frame, as raw little-endian doubles.</summary>
+    public ReadOnlySequence<byte> XBytes => Payload.Slice(ProtocolLimits.PointsPrefixBytes, PointCount * 8L);
+
+    /// <summary>The y column of a Points frame, as raw little-endian doubles.</summary>
+    public ReadOnlySequence<byte> YBytes => Payload.Slice(ProtocolLimits.PointsPrefixBytes + PointCount * 8L, PointCount * 8L);
+
+    /// <summary>The running dropped total of a Dropped frame.</summary>
+    public long DroppedTotal
+    {
+        get
+        {
+            Span<byte> b = stackalloc byte[8];
+            Payload.Slice(0, 8).CopyTo(b);
+            return BinaryPrimitives.ReadInt64LittleEndian(b);
+        }
+    }
+
+    /// <summary>Reads the series definition of a DefineSeries frame (allocates the strings).</summary>
+    public SeriesDefinition ReadDefinition()
+    {
+        var bytes = Payload.ToArray();
+        var kind = (SeriesKind)bytes[0];
+        int formatLength = bytes[1];
+        int nameLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(2));
+        int at = ProtocolLimits.DefinePrefixBytes;
+        var name = Encoding.UTF8.GetString(bytes, at, nameLength);
+        var format = Encoding.ASCII.GetString(bytes, at + nameLength, formatLength);
+        return new SeriesDefinition(SeriesId, kind, name, format);
+    }
+
+    /// <summary>Copies the columns of a Points frame into the given spans, which must hold <see cref="PointCount"/> each.</summary>
+    public void CopyPoints(Span<double> xs, Span<double> ys)
+    {
+        int n = PointCount;
+        CopyColumn(XBytes, xs[..n]);
+        CopyColumn(YBytes, ys[..n]);
+    }
+
+    /// <summary>Copies raw little-endian doubles into a span: a block copy on little-endian machines.</summary>
+    public static void CopyColumn(in ReadOnlySequence<byte> source, Span<double> destination)
+    {
+        source.CopyTo(MemoryMarshal.AsBytes(destination));
+        if (!BitConverter.IsLittleEndian)
+        {
+            var raw = MemoryMarshal.Cast<double, long>(destination);
+            BinaryPrimitives.ReverseEndianness(raw, raw);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+namespace PlotPipe.Viewer.Decimate;
+
+/// <summary>What a page shows: data ranges on both axes and the plot area's size in pixels.</summary>
+/// <param name="XMin">Left edge, in data units.</param>
+/// <param name="XMax">Right edge, in data units.</param>
+/// <param name="YMin">Bottom edge, in data units.</param>
+/// <param name="YMax">Top edge, in data units.</param>
+/// <param name="WidthPx">Plot area width in pixels.</param>
+/// <param name="HeightPx">Plot area height in pixels.</param>
+public readonly record struct Viewport(double XMin, double XMax, double YMin, double YMax, int WidthPx, int HeightPx);

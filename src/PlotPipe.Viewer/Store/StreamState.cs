@@ -1,0 +1,12 @@
+namespace PlotPipe.Viewer.Store;
+
+/// <summary>Where the producer's stream stands.</summary>
+public enum StreamState
+{
+    /// <summary>Waiting for a producer, or receiving from one.</summary>
+    Streaming,
+    /// <summary>The producer sent its finish frame.</summary>
+    Finished,
+    /// <summary>The stream ended without a finish frame, or broke the protocol.</summary>
+    Disconnected,
+}
