@@ -1,0 +1,53 @@
+using System.CommandLine;
+
+namespace PlotPipe.Viewer.Hosting;
+
+/// <summary>The command line of the viewer: used as the viewer program's root and as <c>plotpipe view</c>.</summary>
+public static class ViewCommand
+{
+    /// <summary>Adds the viewer's options and action to <paramref name="command"/>.</summary>
+    public static T Configure<T>(T command) where T : Command
+    {
+        var stdin = new Option<bool>("--stdin") { Description = "Read PlotPipe frames from standard input" };
+        var host = new Option<string>("--host") { Description = "Address to listen on (loopback unless you choose otherwise)", DefaultValueFactory = _ => "127.0.0.1" };
+        var port = new Option<int>("--port") { Description = "Port for the page; 0 picks a free one", DefaultValueFactory = _ => 0 };
+        var noBrowser = new Option<bool>("--no-browser") { Description = "Do not open a browser at the page" };
+        var png = new Option<string?>("--png") { Description = "Save the final picture as PNG when the stream ends" };
+        var svg = new Option<string?>("--svg") { Description = "Save the final picture as SVG when the stream ends" };
+        var exitOnFinish = new Option<bool>("--exit-on-finish") { Description = "Exit as soon as the stream ends and pictures are saved" };
+        var linger = new Option<double>("--linger") { Description = "Once the producer is gone, exit after this many seconds with no page open", DefaultValueFactory = _ => 60 };
+        var maxPoints = new Option<long>("--max-points") { Description = "Keep at most this many points per series, dropping the oldest (0: keep all)", DefaultValueFactory = _ => 0 };
+        port.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 0 or > 65535) r.AddError($"--port {r.GetValueOrDefault<int>()} is not a TCP port (0 to 65535)");
+        });
+        linger.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() < 0) r.AddError($"--linger {r.GetValueOrDefault<double>()} must not be negative");
+        });
+        maxPoints.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<long>() < 0) r.AddError($"--max-points {r.GetValueOrDefault<long>()} must not be negative");
+        });
+        foreach (var o in new Option[] { stdin, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints }) command.Options.Add(o);
+
+        command.SetAction(async (result, cancel) =>
+        {
+            var options = new ViewerOptions
+            {
+                Stdin = result.GetValue(stdin),
+                Host = result.GetValue(host)!,
+                Port = result.GetValue(port),
+                OpenBrowser = !result.GetValue(noBrowser),
+                PngPath = result.GetValue(png),
+                SvgPath = result.GetValue(svg),
+                ExitOnFinish = result.GetValue(exitOnFinish),
+                Linger = TimeSpan.FromSeconds(result.GetValue(linger)),
+                MaxPointsPerSeries = result.GetValue(maxPoints),
+            };
+            var input = options.Stdin ? Console.OpenStandardInput() : null;
+            return await ViewerApp.RunAsync(options, input, Console.Out, Console.Error, cancel);
+        });
+        return command;
+    }
+}

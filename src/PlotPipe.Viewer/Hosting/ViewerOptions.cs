@@ -1,0 +1,32 @@
+namespace PlotPipe.Viewer.Hosting;
+
+/// <summary>How a viewer process runs: where it listens, what it reads, when it exits, what it saves.</summary>
+public sealed class ViewerOptions
+{
+    /// <summary>Address to bind; loopback unless the user asks otherwise.</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>TCP port for the page; 0 picks a free one.</summary>
+    public int Port { get; set; }
+
+    /// <summary>Read frames from standard input.</summary>
+    public bool Stdin { get; set; }
+
+    /// <summary>Open the default browser at the page (skipped when there is no display).</summary>
+    public bool OpenBrowser { get; set; } = true;
+
+    /// <summary>Write the final picture here as PNG when the stream ends.</summary>
+    public string? PngPath { get; set; }
+
+    /// <summary>Write the final picture here as SVG when the stream ends.</summary>
+    public string? SvgPath { get; set; }
+
+    /// <summary>Exit right after the stream finishes (and pictures are saved).</summary>
+    public bool ExitOnFinish { get; set; }
+
+    /// <summary>Once the producer is gone, exit after this long with no page open.</summary>
+    public TimeSpan Linger { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Cap on points kept per series, oldest dropped first (0: keep all).</summary>
+    public long MaxPointsPerSeries { get; set; }
+}

@@ -1,0 +1,104 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using PlotPipe.Protocol;
+using PlotPipe.Viewer.Store;
+
+namespace PlotPipe.Viewer.Ingest;
+
+/// <summary>Reads one producer's frames from a pipe into the store until the stream finishes, ends or breaks the protocol.</summary>
+public sealed class FrameIngest
+{
+    private readonly PlotStore _store;
+    private readonly Action<string> _report;
+
+    /// <summary>Creates the ingest; <paramref name="report"/> receives one line for each problem with the input.</summary>
+    public FrameIngest(PlotStore store, Action<string> report)
+    {
+        _store = store;
+        _report = report;
+    }
+
+    /// <summary>Reads until the end of the stream; never throws for bad input, which is reported and ends the stream.</summary>
+    public async Task RunAsync(PipeReader reader, CancellationToken cancel)
+    {
+        var decoder = new FrameDecoder();
+        bool finished = false;
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(cancel).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                try
+                {
+                    finished |= Consume(decoder, ref buffer);
+                }
+                catch (ProtocolException e)
+                {
+                    Fail($"bad input at {e.Message}; kept the {_store.TotalPoints} points received before it");
+                    return;
+                }
+                if (result.IsCompleted)
+                {
+                    if (!buffer.IsEmpty)
+                        Fail($"producer stopped mid-frame at {decoder.Truncated(buffer).Message}; kept the {_store.TotalPoints} points received before it");
+                    else if (!finished)
+                        Fail($"producer disconnected without finishing after {decoder.Offset} bytes; kept the {_store.TotalPoints} points received");
+                    return;
+                }
+                // Everything up to the end was looked at, so the next read waits for more bytes.
+                reader.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+        }
+        catch (IOException e)
+        {
+            Fail($"producer's stream broke: {e.Message}; kept the {_store.TotalPoints} points received");
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Applies every whole frame in the buffer; returns whether a finish frame was among them.</summary>
+    public bool Consume(FrameDecoder decoder, ref ReadOnlySequence<byte> buffer)
+    {
+        bool finished = false;
+        bool changed = false;
+        while (decoder.TryReadFrame(ref buffer, out var frame))
+        {
+            changed = true;
+            switch (frame.Type)
+            {
+                case FrameType.DefineSeries:
+                    _store.Define(frame.ReadDefinition());
+                    break;
+                case FrameType.Points:
+                    Series(frame).Append(frame);
+                    break;
+                case FrameType.Dropped:
+                    Series(frame).SetProducerDropped(frame.DroppedTotal);
+                    break;
+                case FrameType.Finish:
+                    finished = true;
+                    _store.SetState(StreamState.Finished);
+                    break;
+            }
+        }
+        if (changed) _store.Touch();
+        return finished;
+    }
+
+    private SeriesStore Series(in Frame frame) =>
+        _store.Find(frame.SeriesId)
+        ?? throw new ProtocolException(frame.Offset + 6, $"{frame.Type} frame for series {frame.SeriesId}, which no DefineSeries frame has named");
+
+    private void Fail(string message)
+    {
+        _report(message);
+        _store.SetState(StreamState.Disconnected, message);
+    }
+}

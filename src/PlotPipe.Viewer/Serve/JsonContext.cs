@@ -1,0 +1,9 @@
+using System.Text.Json.Serialization;
+
+namespace PlotPipe.Viewer.Serve;
+
+/// <summary>Source-generated JSON for the API, camelCase as the page expects.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(StatusReport))]
+[JsonSerializable(typeof(List<SeriesReport>))]
+public sealed partial class JsonContext : JsonSerializerContext;

@@ -1,0 +1,136 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Logging;
+using PlotPipe.Protocol;
+using PlotPipe.Viewer.Store;
+
+namespace PlotPipe.Viewer.Serve;
+
+/// <summary>The viewer's Kestrel server: the page, its assets, the JSON API and the live WebSocket.</summary>
+public sealed class ViewerServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _openPages;
+
+    private ViewerServer(WebApplication app, Uri url)
+    {
+        _app = app;
+        Url = url;
+    }
+
+    /// <summary>The page's address.</summary>
+    public Uri Url { get; }
+
+    /// <summary>WebSocket connections open now.</summary>
+    public int OpenPages => Volatile.Read(ref _openPages);
+
+    /// <summary>Raised when a page connects or disconnects.</summary>
+    public event Action? PagesChanged;
+
+    /// <summary>The folder the page's files are served from: next to the viewer's assembly.</summary>
+    public static string WebRoot => Path.Combine(AppContext.BaseDirectory, "plotpipe-web");
+
+    /// <summary>Starts listening on <paramref name="host"/>:<paramref name="port"/> (0: a free port) and serves <paramref name="store"/>.</summary>
+    public static async Task<ViewerServer> StartAsync(string host, int port, PlotStore store, ViewerStatus status, CancellationToken cancel)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddFilter((category, level) => level >= LogLevel.Warning);
+        // Logs go to standard error: standard output carries only the address line a spawning producer reads.
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.WebHost.UseKestrel(k => k.Listen(ParseAddress(host), port));
+
+        var app = builder.Build();
+        ViewerServer? server = null;
+        // The guard needs the bound port, known only once Kestrel has started.
+        LocalRequestGuard? guard = null;
+        app.Use(async (context, next) =>
+        {
+            var problem = guard is null ? "the viewer is still starting" : guard.Check(context.Request);
+            if (problem is not null)
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                await context.Response.WriteAsync(problem + "\n");
+                return;
+            }
+            await next(context);
+        });
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(10) });
+        var files = new PhysicalFileProvider(WebRoot);
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = files, ServeUnknownFileTypes = false });
+
+        app.MapGet("/api/status", () => Results.Json(status.Report(), JsonContext.Default.StatusReport));
+        app.MapGet("/api/series", () =>
+        {
+            var rows = new List<SeriesReport>();
+            foreach (var s in store.Series)
+                rows.Add(new SeriesReport(s.Name, s.Definition.Format, s.Count, s.Kind == SeriesKind.Line ? "line" : "scatter", s.Color));
+            return Results.Json(rows, JsonContext.Default.ListSeriesReport);
+        });
+        app.Map("/ws", async (HttpContext context) =>
+        {
+            if (!context.WebSockets.IsWebSocketRequest)
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return;
+            }
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            server!.PageOpened();
+            try
+            {
+                await ViewSocket.RunAsync(socket, store, status, context.RequestAborted);
+            }
+            catch (Exception e) when (e is OperationCanceledException or System.Net.WebSockets.WebSocketException or IOException)
+            {
+                // A page that disappears mid-send is ordinary; the viewer carries on.
+            }
+            finally
+            {
+                server.PageClosed();
+            }
+        });
+
+        await app.StartAsync(cancel).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var bound = new Uri(address);
+        var shown = host is "0.0.0.0" or "::" ? "127.0.0.1" : bound.Host;
+        var url = new UriBuilder("http", shown, bound.Port, "/").Uri;
+        guard = new LocalRequestGuard(host, bound.Port);
+        server = new ViewerServer(app, url);
+        return server;
+    }
+
+    private void PageOpened()
+    {
+        Interlocked.Increment(ref _openPages);
+        PagesChanged?.Invoke();
+    }
+
+    private void PageClosed()
+    {
+        Interlocked.Decrement(ref _openPages);
+        PagesChanged?.Invoke();
+    }
+
+    private static IPAddress ParseAddress(string host) => host switch
+    {
+        "localhost" => IPAddress.Loopback,
+        _ when IPAddress.TryParse(host, out var ip) => ip,
+        _ => throw new ArgumentException($"--host \"{host}\" is not an IP address (use 127.0.0.1, 0.0.0.0 or a local interface's address)", nameof(host)),
+    };
+
+    /// <summary>Stops the server.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,2 @@
+namespace PlotPipe; /// <summary>x</summary>
+public static class Placeholder {}
