@@ -1,0 +1,10 @@
+using System.CommandLine;
+using PlotPipe.Cli;
+using PlotPipe.Viewer.Hosting;
+
+var root = new RootCommand("plotpipe: live plots out of process")
+{
+    ViewCommand.Configure(new Command("view", "Run a viewer: serve the live page and read frames (--stdin)")),
+    DemoCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

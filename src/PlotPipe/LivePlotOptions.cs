@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Logging;
+
+namespace PlotPipe;
+
+/// <summary>How <see cref="LivePlot.Spawn"/> starts the viewer and how the producer buffers points.</summary>
+public sealed class LivePlotOptions
+{
+    /// <summary>Open the default browser at the page (skipped where there is no display). Default true.</summary>
+    public bool OpenBrowser { get; set; } = true;
+
+    /// <summary>The viewer program (an executable or a .dll run with dotnet); by default the one beside this library.</summary>
+    public string? ViewerPath { get; set; }
+
+    /// <summary>Port for the page; 0 (the default) picks a free one.</summary>
+    public int Port { get; set; }
+
+    /// <summary>When set, the viewer saves the final picture there as PNG when the stream ends.</summary>
+    public string? SavePngPath { get; set; }
+
+    /// <summary>The viewer exits right after the stream ends instead of staying up for the page.</summary>
+    public bool ExitOnFinish { get; set; }
+
+    /// <summary>Once this producer is gone, the viewer exits after this long with no page open. Default 60 s.</summary>
+    public TimeSpan ViewerLinger { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Cap on points the viewer keeps per series, oldest dropped first; 0 (the default) keeps all.</summary>
+    public long MaxPointsPerSeries { get; set; }
+
+    /// <summary>What Add does when the buffer is full. Default <see cref="PlotPipe.WhenFull.Drop"/>: never wait.</summary>
+    public WhenFull WhenFull { get; set; } = WhenFull.Drop;
+
+    /// <summary>Most points buffered in the producer over all series (16 bytes each). Default 262,144 (4 MiB).</summary>
+    public int BufferPoints { get; set; } = 1 << 18;
+
+    /// <summary>Points per batch: a full batch leaves at once. Default 8,192.</summary>
+    public int BatchPoints { get; set; } = 8192;
+
+    /// <summary>Longest a partial batch waits before it is sent; the first point of a quiet stream leaves at once. Default 2 ms.</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>How long disposing waits for buffered points to reach a viewer that has stopped reading. Default 10 s.</summary>
+    public TimeSpan FinishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Receives the producer's own problems (viewer lost, points dropped); never an exception in your loop.</summary>
+    public ILogger? Logger { get; set; }
+
+    internal void Validate()
+    {
+        if (Port is < 0 or > 65535)
+            throw new ArgumentException($"Port {Port} is not a TCP port (0 to 65535)", nameof(Port));
+        if (BatchPoints is < 1 or > Protocol.ProtocolLimits.MaxPointsPerFrame)
+            throw new ArgumentException($"BatchPoints {BatchPoints} must be between 1 and {Protocol.ProtocolLimits.MaxPointsPerFrame}", nameof(BatchPoints));
+        if (BufferPoints < BatchPoints)
+            throw new ArgumentException($"BufferPoints {BufferPoints} must be at least BatchPoints ({BatchPoints})", nameof(BufferPoints));
+        if (FlushInterval <= TimeSpan.Zero)
+            throw new ArgumentException($"FlushInterval {FlushInterval} must be positive", nameof(FlushInterval));
+        if (ViewerLinger < TimeSpan.Zero)
+            throw new ArgumentException($"ViewerLinger {ViewerLinger} must not be negative", nameof(ViewerLinger));
+        if (MaxPointsPerSeries < 0)
+            throw new ArgumentException($"MaxPointsPerSeries {MaxPointsPerSeries} must not be negative", nameof(MaxPointsPerSeries));
+        if (!Enum.IsDefined(WhenFull))
+            throw new ArgumentException($"WhenFull {WhenFull} is not a known policy", nameof(WhenFull));
+    }
+}

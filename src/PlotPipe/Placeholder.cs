@@ -1,2 +1,0 @@
-namespace PlotPipe; /// <summary>x</summary>
-public static class Placeholder {}
