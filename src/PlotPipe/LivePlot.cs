@@ -27,6 +27,7 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable
         _logger = options.Logger ?? NullLogger.Instance;
         _viewer = viewer;
         Policy = options.WhenFull;
+        GiveUpWaiting = () => IsClosed;
         Pool = new ChunkPool(options.BatchPoints, Math.Max(1, options.BufferPoints / options.BatchPoints));
         Sender = new FrameSender(this, destination, Pool, options.FlushInterval);
         Sender.Start();
@@ -136,7 +137,8 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable
     /// <summary>No more points can be delivered: finished, or the viewer is gone.</summary>
     internal bool IsClosed => Volatile.Read(ref _finished) != 0 || IsViewerLost;
 
-    internal bool GiveUpWaiting() => IsClosed;
+    /// <summary>Whether a producer waiting for room should stop waiting; one delegate, made once, so a dropping Add allocates nothing.</summary>
+    internal Func<bool> GiveUpWaiting { get; }
 
     internal int? ViewerProcessId => _viewer?.Id;
 

@@ -1,0 +1,39 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace PlotPipe.Tests.Support;
+
+/// <summary>Reads a running viewer's JSON API and waits for conditions on it.</summary>
+public sealed class ViewerApi : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public ViewerApi(Uri url) => _http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(10) };
+
+    public record SeriesRow(string Name, string Format, long Count, string Kind, string Color);
+
+    public record StatusRow(string State, long Points, long Dropped, double PointsPerSecond, long Evicted, long OutOfOrder, string? Error);
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<List<SeriesRow>> SeriesAsync() => (await _http.GetFromJsonAsync<List<SeriesRow>>("api/series", Json))!;
+
+    public async Task<StatusRow> StatusAsync() => (await _http.GetFromJsonAsync<StatusRow>("api/status", Json))!;
+
+    /// <summary>Polls the status until <paramref name="done"/> holds; fails with the last status after <paramref name="timeout"/>.</summary>
+    public async Task<StatusRow> WaitForStatusAsync(Func<StatusRow, bool> done, TimeSpan? timeout = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var limit = timeout ?? TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            var status = await StatusAsync();
+            if (done(status)) return status;
+            if (clock.Elapsed > limit) throw new TimeoutException($"viewer status never matched; last: {status}");
+            await Task.Delay(20);
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}
