@@ -1,4 +1,10 @@
+using System.Buffers;
+using System.Diagnostics;
 using System.Net.WebSockets;
+using System.Text.Json;
+using System.Threading.Channels;
+using PlotPipe.Protocol;
+using PlotPipe.Viewer.Decimate;
 using PlotPipe.Viewer.Store;
 
 namespace PlotPipe.Viewer.Serve;
@@ -6,14 +12,241 @@ namespace PlotPipe.Viewer.Serve;
 /// <summary>One page's live connection: takes its viewport, pushes what its pixels need whenever data or viewport change.</summary>
 public static class ViewSocket
 {
-    /// <summary>Serves one WebSocket until the page goes away or the viewer stops.</summary>
+    /// <summary>Largest message a page may send; a view request is well under 1 KiB.</summary>
+    public const int MaxPageMessageBytes = 64 * 1024;
+
+    /// <summary>Shortest time between two views, so a page gets at most about 60 a second.</summary>
+    public static readonly TimeSpan MinViewInterval = TimeSpan.FromMilliseconds(16);
+
+    /// <summary>Shortest time between two status updates while streaming.</summary>
+    public static readonly TimeSpan StatusInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Serves one WebSocket until the page goes away or the viewer stops; bad page input closes the socket, never throws.</summary>
     public static async Task RunAsync(WebSocket socket, PlotStore store, ViewerStatus status, CancellationToken cancel)
     {
-        var buffer = new byte[4096];
-        while (!cancel.IsCancellationRequested && socket.State == WebSocketState.Open)
+        var connection = new Connection(socket, store, status);
+        using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var receiving = connection.ReceiveAsync(cancel);
+        var sending = connection.SendAsync(stopSending.Token, cancel);
+        try
         {
-            var r = await socket.ReceiveAsync(buffer, cancel).ConfigureAwait(false);
-            if (r.MessageType == WebSocketMessageType.Close) break;
+            if (await Task.WhenAny(receiving, sending).ConfigureAwait(false) == sending)
+            {
+                // Sending only ends early when the socket broke; the pending receive would wait forever.
+                socket.Abort();
+            }
+            var closing = await receiving.ConfigureAwait(false);
+            // Cancelling only the waits (not a send in flight) lets the current view finish before the close frame.
+            await stopSending.CancelAsync().ConfigureAwait(false);
+            await sending.ConfigureAwait(false);
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                await socket.CloseOutputAsync(closing.Status, closing.Reason, cancel).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException)
+        {
+            // A page that disappears mid-send, or a viewer shutting down, is ordinary.
+            socket.Abort();
+        }
+        finally
+        {
+            await stopSending.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(receiving, sending).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        }
+    }
+
+    private readonly record struct CloseReason(WebSocketCloseStatus Status, string? Reason);
+
+    private sealed class Connection
+    {
+        private readonly WebSocket _socket;
+        private readonly PlotStore _store;
+        private readonly ViewerStatus _status;
+        private readonly Channel<bool> _pageChanged = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        private readonly object _gate = new();
+        private ViewRequest _request = ViewRequest.FitAll;
+        private int _requestVersion;
+
+        // Reused from view to view: the send buffer, the JSON writer and one SeriesView per series.
+        private byte[] _sendBuffer = new byte[64 * 1024];
+        private readonly ArrayBufferWriter<byte> _metaBuffer = new(4096);
+        private readonly Utf8JsonWriter _metaJson;
+        private SeriesView[] _views = [];
+        private SeriesSnapshot[] _snapshots = [];
+        private SeriesKind[] _kinds = [];
+        private int[] _indexes = [];
+        private DataBounds _extent = DataBounds.Empty;
+
+        public Connection(WebSocket socket, PlotStore store, ViewerStatus status)
+        {
+            _socket = socket;
+            _store = store;
+            _status = status;
+            _metaJson = new Utf8JsonWriter(_metaBuffer);
+        }
+
+        /// <summary>Reads page messages until the page closes or says something malformed; returns how to close.</summary>
+        public async Task<CloseReason> ReceiveAsync(CancellationToken cancel)
+        {
+            var buffer = new byte[MaxPageMessageBytes];
+            while (true)
+            {
+                int used = 0;
+                ValueWebSocketReceiveResult r;
+                do
+                {
+                    if (used == buffer.Length)
+                        return new(WebSocketCloseStatus.MessageTooBig, $"page messages are limited to {MaxPageMessageBytes / 1024} KiB");
+                    r = await _socket.ReceiveAsync(buffer.AsMemory(used), cancel).ConfigureAwait(false);
+                    used += r.Count;
+                }
+                while (!r.EndOfMessage && r.MessageType != WebSocketMessageType.Close);
+
+                if (r.MessageType == WebSocketMessageType.Close) return new(WebSocketCloseStatus.NormalClosure, null);
+                if (r.MessageType == WebSocketMessageType.Binary)
+                    return new(WebSocketCloseStatus.InvalidMessageType, "the page sends text JSON only");
+                if (!ViewRequest.TryParse(buffer.AsSpan(0, used), out var request, out bool isView, out var error))
+                    return new(WebSocketCloseStatus.InvalidPayloadData, Shorten("bad view message: " + error));
+                if (!isView) continue;
+                lock (_gate)
+                {
+                    _request = request;
+                    _requestVersion++;
+                }
+                _pageChanged.Writer.TryWrite(true);
+            }
+        }
+
+        /// <summary>
+        /// Sends meta, then a view whenever the data or the page's request change (at most one per
+        /// <see cref="MinViewInterval"/>) and status while streaming. <paramref name="stop"/> ends the waits;
+        /// <paramref name="abort"/> is the only token given to sends, because cancelling a send kills the socket.
+        /// </summary>
+        public async Task SendAsync(CancellationToken stop, CancellationToken abort)
+        {
+            long seenData = -1;
+            int seenRequest = 0;
+            int sentSeries = -1;
+            StreamState? sentState = null;
+            StatusReport? sentStatus = null;
+            long lastView = 0, lastMeta = 0;
+            Task? storeChanged = null, pageChanged = null, statusTick = null;
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    var series = _store.Series;
+                    var state = _store.State;
+                    long now = Stopwatch.GetTimestamp();
+                    bool statusDue = state == StreamState.Streaming && Stopwatch.GetElapsedTime(lastMeta, now) >= StatusInterval;
+                    if (series.Count != sentSeries || state != sentState || statusDue)
+                    {
+                        var report = _status.Report();
+                        if (series.Count != sentSeries || state != sentState || !report.Equals(sentStatus))
+                        {
+                            await SendMetaAsync(series, report, abort).ConfigureAwait(false);
+                            sentSeries = series.Count;
+                            sentState = state;
+                            sentStatus = report;
+                        }
+                        lastMeta = Stopwatch.GetTimestamp();
+                    }
+
+                    int requestVersion = Volatile.Read(ref _requestVersion);
+                    // Nothing is drawn before the page has said how big its plot is.
+                    bool wanted = requestVersion > 0 && (_store.Version != seenData || requestVersion != seenRequest);
+                    if (wanted)
+                    {
+                        var wait = MinViewInterval - Stopwatch.GetElapsedTime(lastView);
+                        if (wait > TimeSpan.Zero) await Task.Delay(wait, stop).ConfigureAwait(false);
+                        // Read the version before the snapshots: anything newer triggers the next round.
+                        seenData = _store.Version;
+                        ViewRequest request;
+                        lock (_gate)
+                        {
+                            request = _request;
+                            seenRequest = _requestVersion;
+                        }
+                        int bytes = BuildView(request);
+                        lastView = Stopwatch.GetTimestamp();
+                        await _socket.SendAsync(_sendBuffer.AsMemory(0, bytes), WebSocketMessageType.Binary, true, abort).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    // Keep pending waits across rounds: each fresh wait would register on the token again.
+                    if (storeChanged is null || storeChanged.IsCompleted) storeChanged = _store.WaitForChangeAsync(seenData, stop);
+                    if (pageChanged is null || pageChanged.IsCompleted) pageChanged = _pageChanged.Reader.WaitToReadAsync(stop).AsTask();
+                    if (state == StreamState.Streaming)
+                    {
+                        if (statusTick is null || statusTick.IsCompleted)
+                        {
+                            var untilStatus = StatusInterval - Stopwatch.GetElapsedTime(lastMeta);
+                            statusTick = Task.Delay(untilStatus > TimeSpan.Zero ? untilStatus : TimeSpan.Zero, stop);
+                        }
+                        await Task.WhenAny(storeChanged, pageChanged, statusTick).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await Task.WhenAny(storeChanged, pageChanged).ConfigureAwait(false);
+                    }
+                    _pageChanged.Reader.TryRead(out _);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+            }
+        }
+
+        private async ValueTask SendMetaAsync(IReadOnlyList<SeriesStore> series, StatusReport report, CancellationToken abort)
+        {
+            _metaBuffer.ResetWrittenCount();
+            _metaJson.Reset(_metaBuffer);
+            MetaMessage.Write(_metaJson, series, report, _extent);
+            await _socket.SendAsync(_metaBuffer.WrittenMemory, WebSocketMessageType.Text, true, abort).ConfigureAwait(false);
+        }
+
+        private int BuildView(in ViewRequest request)
+        {
+            var series = _store.Series;
+            int n = series.Count;
+            if (_views.Length < n)
+            {
+                var grown = new SeriesView[n];
+                Array.Copy(_views, grown, _views.Length);
+                for (int i = _views.Length; i < n; i++) grown[i] = new SeriesView();
+                _views = grown;
+                _snapshots = new SeriesSnapshot[n];
+                _kinds = new SeriesKind[n];
+                _indexes = new int[n];
+            }
+            var all = DataBounds.Empty;
+            for (int i = 0; i < n; i++)
+            {
+                _snapshots[i] = series[i].Snapshot();
+                _kinds[i] = series[i].Kind;
+                _indexes[i] = series[i].Index;
+                all = all.Union(ViewBuilder.Bounds(_snapshots[i]));
+            }
+            _extent = all;
+            var ranges = ViewRanges.Resolve(request, all, _kinds.AsSpan(0, n), _snapshots.AsSpan(0, n));
+            var viewport = new Viewport(ranges.XMin, ranges.XMax, ranges.YMin, ranges.YMax, request.WidthPx, request.HeightPx);
+            for (int i = 0; i < n; i++) ViewBuilder.Build(_kinds[i], _snapshots[i], viewport, _views[i]);
+
+            var views = _views.AsSpan(0, n);
+            long bytes = ViewMessage.MeasureBytes(views);
+            if (bytes > Array.MaxLength) throw new InvalidOperationException($"a view of {bytes} bytes is more than one message can carry");
+            if (_sendBuffer.Length < bytes) _sendBuffer = new byte[(int)Math.Min(Array.MaxLength, Math.Max(bytes, 2L * _sendBuffer.Length))];
+            return ViewMessage.Write(_sendBuffer, ranges, _indexes.AsSpan(0, n), views);
+        }
+
+        // A close reason must fit in a control frame (123 bytes of UTF-8): keep it ASCII and short.
+        private static string Shorten(string reason)
+        {
+            var chars = reason.Length <= 120 ? reason.ToCharArray() : (reason[..117] + "...").ToCharArray();
+            for (int i = 0; i < chars.Length; i++)
+            {
+                if (chars[i] > 126 || chars[i] < 32) chars[i] = '?';
+            }
+            return new string(chars);
         }
     }
 }

@@ -1,0 +1,113 @@
+using System.Text.Json;
+
+namespace PlotPipe.Viewer.Serve;
+
+/// <summary>
+/// What a page asks to see, from its <c>{"type":"view",...}</c> message: null ranges mean "fit the data",
+/// a follow span means "the last <see cref="FollowSpan"/> x-units, ending at the newest x".
+/// </summary>
+/// <param name="XMin">Left edge, or null to fit all data.</param>
+/// <param name="XMax">Right edge, or null to fit all data.</param>
+/// <param name="YMin">Bottom edge, or null to fit what is in view.</param>
+/// <param name="YMax">Top edge, or null to fit what is in view.</param>
+/// <param name="FollowSpan">The x-span to follow (oscilloscope), or null; wins over an x range.</param>
+/// <param name="WidthPx">Plot area width in pixels.</param>
+/// <param name="HeightPx">Plot area height in pixels.</param>
+public readonly record struct ViewRequest(double? XMin, double? XMax, double? YMin, double? YMax, double? FollowSpan, int WidthPx, int HeightPx)
+{
+    /// <summary>The largest plot side a page may ask for; bigger asks are clamped so a page cannot make the viewer build huge images.</summary>
+    public const int MaxSidePx = 8192;
+
+    /// <summary>Fit everything into an 800 by 400 plot; used until the page has said what it wants.</summary>
+    public static ViewRequest FitAll => new(null, null, null, null, null, 800, 400);
+
+    /// <summary>
+    /// Reads one page message. Returns false with <paramref name="error"/> set when the JSON is malformed or a
+    /// field has the wrong shape; returns true with <paramref name="isView"/> false for well-formed messages of
+    /// other types, which a newer page may send and this viewer ignores.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> json, out ViewRequest request, out bool isView, out string? error)
+    {
+        request = FitAll;
+        isView = false;
+        error = null;
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 8 });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return Fail("expected a JSON object", out error);
+            string? type = null;
+            double? xMin = null, xMax = null, yMin = null, yMax = null, follow = null;
+            int width = FitAll.WidthPx, height = FitAll.HeightPx;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("type"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.String) return Fail("\"type\" must be a string", out error);
+                    type = reader.GetString();
+                }
+                else if (reader.ValueTextEquals("x"u8))
+                {
+                    if (!ReadRange(ref reader, out xMin, out xMax)) return Fail("\"x\" must be null or [min, max] of finite numbers", out error);
+                }
+                else if (reader.ValueTextEquals("y"u8))
+                {
+                    if (!ReadRange(ref reader, out yMin, out yMax)) return Fail("\"y\" must be null or [min, max] of finite numbers", out error);
+                }
+                else if (reader.ValueTextEquals("follow"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.Null) follow = null;
+                    else if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var t) && double.IsFinite(t) && t > 0) follow = t;
+                    else return Fail("\"follow\" must be null or a positive number of x-units", out error);
+                }
+                else if (reader.ValueTextEquals("width"u8) || reader.ValueTextEquals("height"u8))
+                {
+                    bool isWidth = reader.ValueTextEquals("width"u8);
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var px) || !double.IsFinite(px))
+                        return Fail($"\"{(isWidth ? "width" : "height")}\" must be a number of pixels", out error);
+                    int side = (int)Math.Clamp(Math.Round(px), 1, MaxSidePx);
+                    if (isWidth) width = side;
+                    else height = side;
+                }
+                else
+                {
+                    // Unknown fields are skipped so an older viewer still serves a newer page.
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+            if (reader.TokenType != JsonTokenType.EndObject || reader.Read()) return Fail("expected one JSON object", out error);
+            if (type != "view") return true;
+            isView = true;
+            request = new ViewRequest(xMin, xMax, yMin, yMax, follow, width, height);
+            return true;
+        }
+        catch (JsonException e)
+        {
+            return Fail($"malformed JSON ({e.Message})", out error);
+        }
+    }
+
+    private static bool ReadRange(ref Utf8JsonReader reader, out double? min, out double? max)
+    {
+        min = max = null;
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null) return true;
+        if (reader.TokenType != JsonTokenType.StartArray) return false;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var a) || !double.IsFinite(a)) return false;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var b) || !double.IsFinite(b)) return false;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.EndArray) return false;
+        // A page that sends its ends swapped still means the same interval.
+        min = Math.Min(a, b);
+        max = Math.Max(a, b);
+        return true;
+    }
+
+    private static bool Fail(string why, out string? error)
+    {
+        error = why;
+        return false;
+    }
+}
