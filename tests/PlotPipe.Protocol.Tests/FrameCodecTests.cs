@@ -109,3 +109,30 @@ public class FrameCodecTests
             .Concat(Wire.Encode(w => FrameWriter.WritePoints(w, ProtocolLimits.MaxSeries, [1], [1]))).ToArray());
     }
 }
+
+public class DocumentedExampleTests
+{
+    [Fact]
+    public void The_example_in_protocol_md_is_what_the_writer_produces()
+    {
+        var bytes = Wire.Encode(w =>
+        {
+            FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Scatter, "s", "ro");
+            FrameWriter.WritePoints(w, 0, [0.5], [2.0]);
+            FrameWriter.WriteFinish(w);
+        });
+        const string documented = "50 4C 54 50 01 00 00 00 10 00 00 00 01 00 00 00 01 02 01 00 00 00 00 00 73 72 6F 00 00 00 00 00 " +
+            "18 00 00 00 02 00 00 00 01 00 00 00 00 00 00 00 00 00 00 00 00 00 E0 3F 00 00 00 00 00 00 00 40 00 00 00 00 04 00 00 00";
+        Assert.Equal(documented, Convert.ToHexString(bytes).Chunk(2).Select(c => new string(c)).Aggregate((a, b) => a + " " + b));
+        var doc = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "protocol.md"));
+        foreach (var line in new[] { "50 4C 54 50 01 00 00 00", "01 02 01 00 00 00 00 00  73 72 6F 00 00 00 00 00", "00 00 00 00 00 00 E0 3F" })
+            Assert.Contains(line, doc);
+    }
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PlotPipe.slnx"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new DirectoryNotFoundException("repository root not found");
+    }
+}
