@@ -41,6 +41,19 @@ public sealed class SeriesView
         }
     }
 
+    /// <summary>Makes room for <paramref name="points"/> points, keeping the first <paramref name="keep"/>.</summary>
+    public void GrowPoints(int points, int keep)
+    {
+        if (Xs.Length >= points) return;
+        int size = (int)Math.Min(Math.Max(points, Xs.Length * 2L), Array.MaxLength);
+        var xs = new double[size];
+        var ys = new double[size];
+        Array.Copy(Xs, xs, keep);
+        Array.Copy(Ys, ys, keep);
+        Xs = xs;
+        Ys = ys;
+    }
+
     /// <summary>Makes a zeroed grid of <paramref name="width"/> by <paramref name="height"/>.</summary>
     public void ResetDensity(int width, int height)
     {

@@ -3,61 +3,55 @@ using PlotPipe.Viewer.Store;
 
 namespace PlotPipe.Viewer.Decimate;
 
-/// <summary>Answers a viewport query for one series: the points those pixels need and no more.</summary>
+/// <summary>
+/// Answers a viewport query for one series: the points those pixels need and no more. A frame's cost follows
+/// the pixels, not the points: lines get M4 per pixel column, scatters beyond a limit get a density grid.
+/// </summary>
 public static class ViewBuilder
 {
     /// <summary>A scatter with more points than this in view is sent as a density image.</summary>
     public const int ScatterPointLimit = 100_000;
 
-    /// <summary>The box holding every point of the snapshot.</summary>
-    public static DataBounds Bounds(in SeriesSnapshot snapshot)
-    {
-        var b = DataBounds.Empty;
-        for (long i = 0; i < snapshot.Count; i++)
-        {
-            double x = snapshot.X(i), y = snapshot.Y(i);
-            if (x < b.XMin) b = b with { XMin = x };
-            if (x > b.XMax) b = b with { XMax = x };
-            if (y < b.YMin) b = b with { YMin = y };
-            if (y > b.YMax) b = b with { YMax = y };
-        }
-        return b;
-    }
+    /// <summary>Widths and heights beyond this many pixels are treated as this many (bounds the output's size).</summary>
+    public const int MaxSidePx = 4096;
 
-    /// <summary>The box holding the points whose x lies in [<paramref name="xMin"/>, <paramref name="xMax"/>].</summary>
-    public static DataBounds BoundsInX(in SeriesSnapshot snapshot, double xMin, double xMax)
-    {
-        var b = DataBounds.Empty;
-        for (long i = 0; i < snapshot.Count; i++)
-        {
-            double x = snapshot.X(i), y = snapshot.Y(i);
-            if (!(x >= xMin && x <= xMax)) continue;
-            if (x < b.XMin) b = b with { XMin = x };
-            if (x > b.XMax) b = b with { XMax = x };
-            if (y < b.YMin) b = b with { YMin = y };
-            if (y > b.YMax) b = b with { YMax = y };
-        }
-        return b;
-    }
+    /// <summary>The box holding every point of the snapshot, from group and block summaries (any series kind).</summary>
+    public static DataBounds Bounds(in SeriesSnapshot snapshot) => ScatterDecimator.Bounds(snapshot);
 
-    /// <summary>Fills <paramref name="into"/> with what the viewport's pixels need of the series.</summary>
+    /// <summary>The box holding every point; a line's x comes from its two ends, so only y reads summaries.</summary>
+    public static DataBounds BoundsFor(SeriesKind kind, in SeriesSnapshot snapshot) => kind == SeriesKind.Line
+        ? LineDecimator.Bounds(snapshot, 0, snapshot.Count)
+        : ScatterDecimator.Bounds(snapshot);
+
+    /// <summary>The box holding the points whose x lies in [<paramref name="xMin"/>, <paramref name="xMax"/>] (any series kind).</summary>
+    public static DataBounds BoundsInX(in SeriesSnapshot snapshot, double xMin, double xMax) =>
+        ScatterDecimator.BoundsInX(snapshot, xMin, xMax);
+
+    /// <summary>The box holding the points whose x lies in [<paramref name="xMin"/>, <paramref name="xMax"/>]; a line searches its sorted x.</summary>
+    public static DataBounds BoundsInXFor(SeriesKind kind, in SeriesSnapshot snapshot, double xMin, double xMax) => kind == SeriesKind.Line
+        ? LineDecimator.BoundsInX(snapshot, xMin, xMax)
+        : ScatterDecimator.BoundsInX(snapshot, xMin, xMax);
+
+    /// <summary>
+    /// Fills <paramref name="into"/> with what the viewport's pixels need of the series. A line sends its M4 points
+    /// (at most six per pixel column, four without gaps, plus the points just outside each side) and counts as in
+    /// view the points whose x is in range, whatever their y; a scatter counts the points inside both ranges and
+    /// sends them all, or their density once there are more than <see cref="ScatterPointLimit"/>.
+    /// </summary>
     public static void Build(SeriesKind kind, in SeriesSnapshot snapshot, in Viewport viewport, SeriesView into)
     {
         into.Mode = ViewMode.Points;
-        into.EnsurePoints((int)Math.Min(snapshot.Count, Array.MaxLength));
-        int n = 0;
-        long inView = 0;
-        for (long i = 0; i < snapshot.Count; i++)
+        into.Count = 0;
+        into.PointsInView = 0;
+        int widthPx = Math.Clamp(viewport.WidthPx, 1, MaxSidePx);
+        int heightPx = Math.Clamp(viewport.HeightPx, 1, MaxSidePx);
+        if (!double.IsFinite(viewport.XMin) || !double.IsFinite(viewport.XMax)) return;
+        if (kind == SeriesKind.Line)
         {
-            double x = snapshot.X(i), y = snapshot.Y(i);
-            if (!(x >= viewport.XMin && x <= viewport.XMax)) continue;
-            inView++;
-            into.EnsurePoints(n + 1);
-            into.Xs[n] = x;
-            into.Ys[n] = y;
-            n++;
+            LineDecimator.Build(snapshot, viewport, widthPx, into);
+            return;
         }
-        into.Count = n;
-        into.PointsInView = inView;
+        if (!double.IsFinite(viewport.YMin) || !double.IsFinite(viewport.YMax)) return;
+        ScatterDecimator.Build(snapshot, viewport, widthPx, heightPx, ScatterPointLimit, into);
     }
 }

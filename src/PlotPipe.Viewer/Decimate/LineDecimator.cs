@@ -1,0 +1,317 @@
+using PlotPipe.Viewer.Store;
+
+namespace PlotPipe.Viewer.Decimate;
+
+/// <summary>
+/// M4 for line series (Jugel et al., VLDB 2014): per pixel column the first, lowest, highest and last point,
+/// plus the gaps (NaN y) that break the line there. A line's x is sorted, so column edges are found by search
+/// and a column's extremes come from group and block summaries, reading points only in the partial blocks at
+/// its edges: a query costs about pixels × (log N + summaries per column), not N.
+/// </summary>
+internal static class LineDecimator
+{
+    private const int Mask = ColumnChunk.Capacity - 1;
+    private const int BlockPoints = ColumnChunk.BlockPoints;
+    private const int GroupPoints = ColumnChunk.GroupPoints;
+
+    /// <summary>Most points one pixel column can send: first, lowest, highest, last and two gap markers.</summary>
+    public const int MaxPointsPerColumn = 6;
+
+    /// <summary>Fills <paramref name="into"/> with the M4 points of the line in the viewport's x range.</summary>
+    public static void Build(in SeriesSnapshot s, in Viewport v, int widthPx, SeriesView into)
+    {
+        long n = s.Count;
+        if (n == 0 || !(v.XMin <= v.XMax)) return;
+        long lo = LowerBound(s, 0, n, new XAtLeast(v.XMin));
+        long hi = LowerBound(s, lo, n, new XAbove(v.XMax));
+        into.PointsInView = hi - lo;
+        long first = Math.Max(lo - 1, 0), end = Math.Min(hi + 1, n);
+
+        // Few enough points that M4 could not shrink them: send them as they are (exact, and cheaper).
+        if (hi - lo <= 4L * widthPx)
+        {
+            into.EnsurePoints((int)(end - first));
+            int count = 0;
+            for (long i = first; i < end; i++) Emit(s, i, into, ref count);
+            into.Count = count;
+            return;
+        }
+
+        into.EnsurePoints(MaxPointsPerColumn * widthPx + 2);
+        int written = 0;
+        // The points just outside make the line enter and leave the view at the right slope.
+        if (lo > 0) Emit(s, lo - 1, into, ref written);
+        double span = v.XMax - v.XMin;
+        double scale = span > 0 ? widthPx / span : 0;
+        Span<long> picks = stackalloc long[MaxPointsPerColumn];
+        long a = lo;
+        while (a < hi)
+        {
+            // Jump straight to the column of the next point, so empty columns cost nothing.
+            int column = (int)Math.Min((s.X(a) - v.XMin) * scale, widthPx - 1);
+            long b = column >= widthPx - 1 ? hi : LowerBound(s, a + 1, hi, new ColumnAtLeast(v.XMin, scale, column + 1));
+            EmitColumn(s, a, b, picks, into, ref written);
+            a = b;
+        }
+        if (hi < n) Emit(s, hi, into, ref written);
+        into.Count = written;
+    }
+
+    /// <summary>The box of the points with index in [from, to): x from the sorted ends, y from summaries.</summary>
+    public static DataBounds Bounds(in SeriesSnapshot s, long from, long to)
+    {
+        if (from >= to) return DataBounds.Empty;
+        var y = Summarize(s, from, to);
+        return new DataBounds(s.X(from), s.X(to - 1), y.Min, y.Max);
+    }
+
+    /// <summary>The box of the points whose x lies in [xMin, xMax].</summary>
+    public static DataBounds BoundsInX(in SeriesSnapshot s, double xMin, double xMax)
+    {
+        long lo = LowerBound(s, 0, s.Count, new XAtLeast(xMin));
+        long hi = LowerBound(s, lo, s.Count, new XAbove(xMax));
+        return Bounds(s, lo, hi);
+    }
+
+    private static void EmitColumn(in SeriesSnapshot s, long a, long b, Span<long> picks, SeriesView into, ref int written)
+    {
+        var sum = Summarize(s, a, b);
+        int k = 0;
+        if (sum.MinAt >= 0 || sum.MaxAt >= 0)
+        {
+            picks[k++] = FirstNotNaN(s, a, b);
+            picks[k++] = LastNotNaN(s, a, b);
+            if (sum.MinAt >= 0) picks[k++] = sum.MinAt;
+            if (sum.MaxAt >= 0) picks[k++] = sum.MaxAt;
+        }
+        // The first and last gap keep a break before the column's first point and after its last one.
+        if (sum.FirstGapAt >= 0)
+        {
+            picks[k++] = sum.FirstGapAt;
+            picks[k++] = sum.LastGapAt;
+        }
+        // Index order is x order; sorting six values by insertion beats anything cleverer.
+        for (int i = 1; i < k; i++)
+        {
+            long p = picks[i];
+            int j = i - 1;
+            while (j >= 0 && picks[j] > p) { picks[j + 1] = picks[j]; j--; }
+            picks[j + 1] = p;
+        }
+        for (int i = 0; i < k; i++)
+            if (i == 0 || picks[i] != picks[i - 1]) Emit(s, picks[i], into, ref written);
+    }
+
+    private static void Emit(in SeriesSnapshot s, long i, SeriesView into, ref int written)
+    {
+        var chunk = s.Chunks[(int)(i >> 16)];
+        int at = (int)(i & Mask);
+        into.Xs[written] = chunk.X[at];
+        into.Ys[written] = chunk.Y[at];
+        written++;
+    }
+
+    /// <summary>Lowest and highest y, and first and last gap, over points [from, to) of a line.</summary>
+    internal static LineSummary Summarize(in SeriesSnapshot s, long from, long to)
+    {
+        var sum = LineSummary.Empty;
+        long i = from;
+        while (i < to)
+        {
+            int k = (int)(i >> 16);
+            var chunk = s.Chunks[k];
+            long chunkStart = (long)k << 16;
+            int off = (int)(i - chunkStart);
+            int end = (int)Math.Min(to - chunkStart, ColumnChunk.Capacity);
+            // `end` never passes the snapshot's count, so a block or group that fits before it was complete when the
+            // snapshot was taken and its summary is written; later appends only touch what lies beyond.
+            while (off < end)
+            {
+                if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= end)
+                {
+                    int g = off / GroupPoints;
+                    sum.Add(chunkStart, chunk.GroupYMin[g], chunk.GroupYMax[g], chunk.GroupYMinAt[g], chunk.GroupYMaxAt[g],
+                        chunk.GroupFirstGapAt[g], chunk.GroupLastGapAt[g]);
+                    off += GroupPoints;
+                }
+                else if ((off & (BlockPoints - 1)) == 0 && off + BlockPoints <= end)
+                {
+                    int b = off / BlockPoints;
+                    sum.Add(chunkStart, chunk.BlockYMin[b], chunk.BlockYMax[b], chunk.BlockYMinAt[b], chunk.BlockYMaxAt[b],
+                        chunk.BlockFirstGapAt[b], chunk.BlockLastGapAt[b]);
+                    off += BlockPoints;
+                }
+                else
+                {
+                    int stop = Math.Min(end, (off | (BlockPoints - 1)) + 1);
+                    sum.Scan(chunk.Y, off, stop, chunkStart);
+                    off = stop;
+                }
+            }
+            i = chunkStart + end;
+        }
+        return sum;
+    }
+
+    /// <summary>The first point in [from, to) whose y is not NaN, skipping all-gap groups and blocks; -1 if none.</summary>
+    internal static long FirstNotNaN(in SeriesSnapshot s, long from, long to)
+    {
+        long i = from;
+        while (i < to)
+        {
+            int k = (int)(i >> 16);
+            var chunk = s.Chunks[k];
+            long chunkStart = (long)k << 16;
+            int off = (int)(i - chunkStart);
+            int end = (int)Math.Min(to - chunkStart, ColumnChunk.Capacity);
+            while (off < end)
+            {
+                if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= end)
+                {
+                    int g = off / GroupPoints;
+                    if (chunk.GroupYMinAt[g] < 0 && chunk.GroupYMaxAt[g] < 0) { off += GroupPoints; continue; }
+                }
+                if ((off & (BlockPoints - 1)) == 0 && off + BlockPoints <= end)
+                {
+                    int b = off / BlockPoints;
+                    if (chunk.BlockYMinAt[b] < 0 && chunk.BlockYMaxAt[b] < 0) { off += BlockPoints; continue; }
+                }
+                int stop = Math.Min(end, (off | (BlockPoints - 1)) + 1);
+                var ys = chunk.Y;
+                for (; off < stop; off++)
+                    if (!double.IsNaN(ys[off])) return chunkStart + off;
+            }
+            i = chunkStart + end;
+        }
+        return -1;
+    }
+
+    /// <summary>The last point in [from, to) whose y is not NaN; -1 if none.</summary>
+    internal static long LastNotNaN(in SeriesSnapshot s, long from, long to)
+    {
+        long i = to;
+        while (i > from)
+        {
+            int k = (int)((i - 1) >> 16);
+            var chunk = s.Chunks[k];
+            long chunkStart = (long)k << 16;
+            int off = (int)(i - chunkStart);
+            int start = (int)Math.Max(from - chunkStart, 0);
+            while (off > start)
+            {
+                if ((off & (GroupPoints - 1)) == 0 && off - GroupPoints >= start)
+                {
+                    int g = off / GroupPoints - 1;
+                    if (chunk.GroupYMinAt[g] < 0 && chunk.GroupYMaxAt[g] < 0) { off -= GroupPoints; continue; }
+                }
+                if ((off & (BlockPoints - 1)) == 0 && off - BlockPoints >= start)
+                {
+                    int b = off / BlockPoints - 1;
+                    if (chunk.BlockYMinAt[b] < 0 && chunk.BlockYMaxAt[b] < 0) { off -= BlockPoints; continue; }
+                }
+                int stop = Math.Max(start, (off - 1) & ~(BlockPoints - 1));
+                var ys = chunk.Y;
+                for (int j = off - 1; j >= stop; j--)
+                    if (!double.IsNaN(ys[j])) return chunkStart + j;
+                off = stop;
+            }
+            i = chunkStart + start;
+        }
+        return -1;
+    }
+
+    /// <summary>
+    /// The first index in [from, to) whose x passes <paramref name="test"/> (which must be false then true along
+    /// sorted x), or <paramref name="to"/>. Gallops over chunks from <paramref name="from"/> (the next column edge is
+    /// usually in the same or the next chunk), then walks group and block summaries, then bisects one block.
+    /// </summary>
+    internal static long LowerBound<T>(in SeriesSnapshot s, long from, long to, T test) where T : struct, IXTest
+    {
+        if (from >= to) return to;
+        int k = (int)(from >> 16);
+        int lastChunk = (int)((to - 1) >> 16);
+        if (!test.Reached(LastX(s, k, to)))
+        {
+            int below = k, above, step = 1;
+            while (true)
+            {
+                int probe = below + step;
+                if (probe >= lastChunk) { above = lastChunk; break; }
+                if (test.Reached(LastX(s, probe, to))) { above = probe; break; }
+                below = probe;
+                step <<= 1;
+            }
+            while (above - below > 1)
+            {
+                int mid = below + (above - below) / 2;
+                if (test.Reached(LastX(s, mid, to))) above = mid;
+                else below = mid;
+            }
+            if (above == below || !test.Reached(LastX(s, above, to))) return to;
+            k = above;
+        }
+
+        var chunk = s.Chunks[k];
+        long chunkStart = (long)k << 16;
+        int start = (int)Math.Max(from - chunkStart, 0);
+        int end = (int)Math.Min(to - chunkStart, s.CountIn(k));
+        var xs = chunk.X;
+
+        // Sorted x: a group's or block's largest x is its last, so its summary says whether the answer lies inside.
+        int g = start / GroupPoints;
+        while (true)
+        {
+            int gEnd = Math.Min((g + 1) * GroupPoints, end);
+            // A group wholly before `end` is complete in this snapshot; the summary saves a cache miss into xs.
+            if (test.Reached((g + 1) * GroupPoints <= end ? chunk.GroupXMax[g] : xs[gEnd - 1])) break;
+            g++;
+        }
+        int b = Math.Max(start, g * GroupPoints) / BlockPoints;
+        while (true)
+        {
+            int bEnd = Math.Min((b + 1) * BlockPoints, end);
+            if (test.Reached((b + 1) * BlockPoints <= end ? chunk.BlockXMax[b] : xs[bEnd - 1])) break;
+            b++;
+        }
+        int lo = Math.Max(start, b * BlockPoints), hi = Math.Min((b + 1) * BlockPoints, end) - 1;
+        // xs[hi] passes; find the first that does.
+        while (lo < hi)
+        {
+            int mid = lo + (hi - lo) / 2;
+            if (test.Reached(xs[mid])) hi = mid;
+            else lo = mid + 1;
+        }
+        return chunkStart + lo;
+    }
+
+    // The x of the last point of chunk k that lies before index `to`.
+    private static double LastX(in SeriesSnapshot s, int k, long to)
+    {
+        long chunkStart = (long)k << 16;
+        int end = (int)Math.Min(to - chunkStart, s.CountIn(k));
+        return s.Chunks[k].X[end - 1];
+    }
+
+    /// <summary>A test on x that is false, then true, along a sorted column.</summary>
+    internal interface IXTest
+    {
+        /// <summary>Whether <paramref name="x"/> is at or past the edge searched for.</summary>
+        bool Reached(double x);
+    }
+
+    private readonly struct XAtLeast(double xMin) : IXTest
+    {
+        public bool Reached(double x) => x >= xMin;
+    }
+
+    private readonly struct XAbove(double xMax) : IXTest
+    {
+        public bool Reached(double x) => x > xMax;
+    }
+
+    // The same arithmetic that assigns a point its column, so edges found by search agree with it exactly.
+    private readonly struct ColumnAtLeast(double origin, double scale, int column) : IXTest
+    {
+        public bool Reached(double x) => (x - origin) * scale >= column;
+    }
+}

@@ -1,0 +1,267 @@
+using PlotPipe.Viewer.Store;
+
+namespace PlotPipe.Viewer.Decimate;
+
+/// <summary>
+/// Scatter views: every point in view while they are few, else a count per pixel (datashader's idea). One pass:
+/// points are copied until there are too many, then the grid takes over from them. Group and block bounding boxes
+/// skip runs wholly outside the view and send runs wholly inside without the per-point range test.
+/// </summary>
+internal static class ScatterDecimator
+{
+    private const int BlockPoints = ColumnChunk.BlockPoints;
+    private const int GroupPoints = ColumnChunk.GroupPoints;
+
+    /// <summary>Fills <paramref name="into"/> with the scatter's points in view, or their density when too many.</summary>
+    public static void Build(in SeriesSnapshot s, in Viewport v, int widthPx, int heightPx, int pointLimit, SeriesView into)
+    {
+        var fill = new Fill(v, widthPx, heightPx, pointLimit, into);
+        int chunks = s.ChunkCount;
+        for (int k = 0; k < chunks; k++)
+        {
+            var chunk = s.Chunks[k];
+            int count = s.CountIn(k);
+            int summarized = count / BlockPoints * BlockPoints;
+            int off = 0;
+            while (off < count)
+            {
+                if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= summarized)
+                {
+                    int g = off / GroupPoints;
+                    var place = v.Place(chunk.GroupXMin[g], chunk.GroupXMax[g], chunk.GroupYMin[g], chunk.GroupYMax[g]);
+                    if (place == Placement.Outside) { off += GroupPoints; continue; }
+                    if (place == Placement.Inside && chunk.GroupNaNCount[g] == 0)
+                    {
+                        fill.AddInside(chunk, off, GroupPoints);
+                        off += GroupPoints;
+                        continue;
+                    }
+                }
+                if (off + BlockPoints <= summarized)
+                {
+                    int b = off / BlockPoints;
+                    var place = v.Place(chunk.BlockXMin[b], chunk.BlockXMax[b], chunk.BlockYMin[b], chunk.BlockYMax[b]);
+                    if (place == Placement.Inside && chunk.BlockNaNCount[b] == 0) fill.AddInside(chunk, off, BlockPoints);
+                    else if (place != Placement.Outside) fill.AddTested(chunk, off, BlockPoints);
+                    off += BlockPoints;
+                    continue;
+                }
+                fill.AddTested(chunk, off, count - off);
+                off = count;
+            }
+        }
+        fill.Finish();
+    }
+
+    /// <summary>The box of every point: group and block summaries, and a scan of the unsummarized tail.</summary>
+    public static DataBounds Bounds(in SeriesSnapshot s) => BoundsInX(s, double.NegativeInfinity, double.PositiveInfinity, all: true);
+
+    /// <summary>The box of the points whose x lies in [xMin, xMax].</summary>
+    public static DataBounds BoundsInX(in SeriesSnapshot s, double xMin, double xMax, bool all = false)
+    {
+        var box = new Box();
+        int chunks = s.ChunkCount;
+        for (int k = 0; k < chunks; k++)
+        {
+            var chunk = s.Chunks[k];
+            int count = s.CountIn(k);
+            int summarized = count / BlockPoints * BlockPoints;
+            int off = 0;
+            while (off < count)
+            {
+                // A NaN x hides a y the summary counted, so runs holding NaNs are read unless every point counts.
+                if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= summarized)
+                {
+                    int g = off / GroupPoints;
+                    double gxMin = chunk.GroupXMin[g], gxMax = chunk.GroupXMax[g];
+                    if (!all && (gxMax < xMin || gxMin > xMax)) { off += GroupPoints; continue; }
+                    if (all || (gxMin >= xMin && gxMax <= xMax && chunk.GroupNaNCount[g] == 0))
+                    {
+                        box.Add(gxMin, gxMax, chunk.GroupYMin[g], chunk.GroupYMax[g]);
+                        off += GroupPoints;
+                        continue;
+                    }
+                }
+                if (off + BlockPoints <= summarized)
+                {
+                    int b = off / BlockPoints;
+                    double bxMin = chunk.BlockXMin[b], bxMax = chunk.BlockXMax[b];
+                    if (all || (bxMin >= xMin && bxMax <= xMax && chunk.BlockNaNCount[b] == 0))
+                        box.Add(bxMin, bxMax, chunk.BlockYMin[b], chunk.BlockYMax[b]);
+                    else if (!(bxMax < xMin || bxMin > xMax))
+                        box.Scan(chunk.X, chunk.Y, off, off + BlockPoints, xMin, xMax, all);
+                    off += BlockPoints;
+                    continue;
+                }
+                box.Scan(chunk.X, chunk.Y, off, count, xMin, xMax, all);
+                off = count;
+            }
+        }
+        return new DataBounds(box.XMin, box.XMax, box.YMin, box.YMax);
+    }
+
+    private enum Placement { Outside, Straddling, Inside }
+
+    private static Placement Place(this in Viewport v, double xMin, double xMax, double yMin, double yMax)
+    {
+        // An all-NaN run has min +inf and max -inf, so it falls outside on its own.
+        if (xMax < v.XMin || xMin > v.XMax || yMax < v.YMin || yMin > v.YMax) return Placement.Outside;
+        if (xMin >= v.XMin && xMax <= v.XMax && yMin >= v.YMin && yMax <= v.YMax) return Placement.Inside;
+        return Placement.Straddling;
+    }
+
+    private struct Box
+    {
+        public double XMin = double.PositiveInfinity, XMax = double.NegativeInfinity;
+        public double YMin = double.PositiveInfinity, YMax = double.NegativeInfinity;
+
+        public Box() { }
+
+        public void Add(double xMin, double xMax, double yMin, double yMax)
+        {
+            if (xMin < XMin) XMin = xMin;
+            if (xMax > XMax) XMax = xMax;
+            if (yMin < YMin) YMin = yMin;
+            if (yMax > YMax) YMax = yMax;
+        }
+
+        public void Scan(double[] xs, double[] ys, int from, int to, double xMin, double xMax, bool all)
+        {
+            for (int i = from; i < to; i++)
+            {
+                double x = xs[i], y = ys[i];
+                if (!all && !(x >= xMin && x <= xMax)) continue;
+                if (x < XMin) XMin = x;
+                if (x > XMax) XMax = x;
+                if (y < YMin) YMin = y;
+                if (y > YMax) YMax = y;
+            }
+        }
+    }
+
+    /// <summary>The output being built: a points list until it passes the limit, then a density grid.</summary>
+    private struct Fill
+    {
+        private readonly SeriesView _into;
+        private readonly double _x0, _x1, _y0, _y1, _sx, _sy;
+        private readonly int _width, _height, _limit;
+        private bool _density;
+        private int _count;
+        private long _inView;
+
+        public Fill(in Viewport v, int widthPx, int heightPx, int limit, SeriesView into)
+        {
+            _into = into;
+            _x0 = v.XMin; _x1 = v.XMax; _y0 = v.YMin; _y1 = v.YMax;
+            double w = v.XMax - v.XMin, h = v.YMax - v.YMin;
+            // A zero-width range puts everything in the first column or row instead of dividing by zero.
+            _sx = w > 0 ? widthPx / w : 0;
+            _sy = h > 0 ? heightPx / h : 0;
+            _width = widthPx;
+            _height = heightPx;
+            _limit = limit;
+        }
+
+        /// <summary>Adds a run known to lie inside the view with no NaN.</summary>
+        public void AddInside(ColumnChunk chunk, int from, int n)
+        {
+            if (!_density && _count + n > _limit) ToDensity();
+            if (_density)
+            {
+                Count(chunk.X.AsSpan(from, n), chunk.Y.AsSpan(from, n), _into.Density);
+                _inView += n;
+                return;
+            }
+            _into.GrowPoints(_count + n, _count);
+            chunk.X.AsSpan(from, n).CopyTo(_into.Xs.AsSpan(_count));
+            chunk.Y.AsSpan(from, n).CopyTo(_into.Ys.AsSpan(_count));
+            _count += n;
+        }
+
+        /// <summary>Adds the points of a run that lie in view.</summary>
+        public void AddTested(ColumnChunk chunk, int from, int n)
+        {
+            if (_density)
+            {
+                _inView += CountTested(chunk.X.AsSpan(from, n), chunk.Y.AsSpan(from, n), _into.Density);
+                return;
+            }
+            _into.GrowPoints(_count + n, _count);
+            var xs = chunk.X.AsSpan(from, n);
+            var ys = chunk.Y.AsSpan(from, n);
+            var outX = _into.Xs;
+            var outY = _into.Ys;
+            int c = _count;
+            double x0 = _x0, x1 = _x1, y0 = _y0, y1 = _y1;
+            for (int i = 0; i < xs.Length; i++)
+            {
+                double x = xs[i], y = ys[i];
+                if (x >= x0 && x <= x1 && y >= y0 && y <= y1)
+                {
+                    outX[c] = x;
+                    outY[c] = y;
+                    c++;
+                }
+            }
+            _count = c;
+            if (_count > _limit) ToDensity();
+        }
+
+        public readonly void Finish()
+        {
+            if (_density)
+            {
+                _into.Mode = ViewMode.Density;
+                _into.Count = 0;
+                _into.PointsInView = _inView;
+            }
+            else
+            {
+                _into.Mode = ViewMode.Points;
+                _into.Count = _count;
+                _into.PointsInView = _count;
+            }
+        }
+
+        private void ToDensity()
+        {
+            _into.ResetDensity(_width, _height);
+            Count(_into.Xs.AsSpan(0, _count), _into.Ys.AsSpan(0, _count), _into.Density);
+            _inView = _count;
+            _count = 0;
+            _density = true;
+        }
+
+        // The hot loop: points known in view, so no test; Min clamps the right and bottom edges (x = XMax, y = YMin).
+        private readonly void Count(ReadOnlySpan<double> xs, ReadOnlySpan<double> ys, uint[] grid)
+        {
+            double x0 = _x0, y1 = _y1, sx = _sx, sy = _sy;
+            int w = _width, lastColumn = _width - 1, lastRow = _height - 1;
+            for (int i = 0; i < xs.Length; i++)
+            {
+                int column = Math.Min((int)((xs[i] - x0) * sx), lastColumn);
+                int row = Math.Min((int)((y1 - ys[i]) * sy), lastRow);
+                grid[row * w + column]++;
+            }
+        }
+
+        private readonly int CountTested(ReadOnlySpan<double> xs, ReadOnlySpan<double> ys, uint[] grid)
+        {
+            double x0 = _x0, x1 = _x1, y0 = _y0, y1 = _y1, sx = _sx, sy = _sy;
+            int w = _width, lastColumn = _width - 1, lastRow = _height - 1;
+            int counted = 0;
+            for (int i = 0; i < xs.Length; i++)
+            {
+                double x = xs[i], y = ys[i];
+                if (x >= x0 && x <= x1 && y >= y0 && y <= y1)
+                {
+                    int column = Math.Min((int)((x - x0) * sx), lastColumn);
+                    int row = Math.Min((int)((y1 - y) * sy), lastRow);
+                    grid[row * w + column]++;
+                    counted++;
+                }
+            }
+            return counted;
+        }
+    }
+}
