@@ -1,3 +1,4 @@
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Not typeof(Program): the viewer's top-level Program is visible here too and the names clash.
+BenchmarkSwitcher.FromAssembly(typeof(PlotPipe.Benchmarks.Producer.AddPointBenchmarks).Assembly).Run(args);
