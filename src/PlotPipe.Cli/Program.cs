@@ -6,5 +6,6 @@ var root = new RootCommand("plotpipe: live plots out of process")
 {
     ViewCommand.Configure(new Command("view", "Run a viewer: serve the live page and read frames (--stdin)")),
     DemoCommand.Create(),
+    BenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

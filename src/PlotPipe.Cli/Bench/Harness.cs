@@ -1,0 +1,71 @@
+using System.Diagnostics;
+
+namespace PlotPipe.Cli.Bench;
+
+/// <summary>Starting and stopping the real viewer for a scenario, and small timing helpers.</summary>
+internal static class Harness
+{
+    public static readonly double TicksPerSecond = Stopwatch.Frequency;
+
+    /// <summary>Spawns the viewer (no browser) and waits for its address.</summary>
+    public static (LivePlot Plot, ViewerClient Client, int Pid) Spawn(WhenFull policy, long maxPointsPerSeries = 0)
+    {
+        var plot = LivePlot.Spawn(new LivePlotOptions
+        {
+            OpenBrowser = false,
+            WhenFull = policy,
+            MaxPointsPerSeries = maxPointsPerSeries,
+            // The harness kills it itself; this only bounds a viewer left behind by a crash of the harness.
+            ViewerLinger = TimeSpan.FromSeconds(30),
+        });
+        var url = plot.WaitForUrlAsync().WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+        return (plot, new ViewerClient(url), plot.ViewerProcessId ?? throw new InvalidOperationException("the plot has no viewer process"));
+    }
+
+    /// <summary>Kills the viewer and waits for it to be gone.</summary>
+    public static void Close(LivePlot plot, ViewerClient client)
+    {
+        client.Dispose();
+        plot.CloseViewer();
+        plot.WaitForViewerExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(static _ => { }).Wait();
+    }
+
+    /// <summary>Waits until the viewer lists every series name (the definitions arrived).</summary>
+    public static void WaitForSeries(ViewerClient client, IReadOnlyCollection<string> names)
+    {
+        var deadline = Stopwatch.GetTimestamp() + 10 * Stopwatch.Frequency;
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            int found = 0;
+            foreach (var (name, _) in client.Counts()) if (names.Contains(name)) found++;
+            if (found == names.Count) return;
+            Thread.Sleep(5);
+        }
+        throw new BenchFailure($"the viewer did not list the {names.Count} series within 10 s");
+    }
+
+    /// <summary>
+    /// How fast this machine hands out memory never touched before: allocate and write one byte per 4 KiB page.
+    /// A store that keeps every point needs 16 fresh bytes per point, so this bounds its ingest rate.
+    /// </summary>
+    public static double FreshMemoryBytesPerSecond(int bytes)
+    {
+        var block = GC.AllocateUninitializedArray<byte>(bytes);
+        long t0 = Stopwatch.GetTimestamp();
+        for (int i = 0; i < block.Length; i += 4096) block[i] = 1;
+        long t1 = Stopwatch.GetTimestamp();
+        GC.KeepAlive(block);
+        return bytes / Seconds(t0, t1);
+    }
+
+    public static double Seconds(long fromTicks, long toTicks) => (toTicks - fromTicks) / TicksPerSecond;
+
+    /// <summary>Sends a signal with the system's kill command (SIGSTOP, SIGCONT).</summary>
+    public static void Signal(int pid, string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })
+            ?? throw new BenchFailure("could not run kill");
+        kill.WaitForExit();
+        if (kill.ExitCode != 0) throw new BenchFailure($"kill -{signal} {pid} failed with exit code {kill.ExitCode}");
+    }
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+
+namespace PlotPipe.Cli.Bench;
+
+/// <summary>The harness's view of a running viewer: its JSON API over one keep-alive connection.</summary>
+internal sealed class ViewerClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public ViewerClient(Uri url)
+    {
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5), UseProxy = false };
+        _http = new HttpClient(handler) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30), DefaultRequestVersion = HttpVersion.Version11 };
+    }
+
+    /// <summary>Points held by the series named <paramref name="name"/> (-1 if it is not there yet).</summary>
+    public long Count(string name)
+    {
+        foreach (var (n, c) in Counts()) if (n == name) return c;
+        return -1;
+    }
+
+    /// <summary>Every series' name and point count, from <c>GET /api/series</c>.</summary>
+    public List<(string Name, long Count)> Counts()
+    {
+        using var doc = Get("api/series");
+        var rows = new List<(string, long)>();
+        foreach (var row in doc.RootElement.EnumerateArray())
+            rows.Add((row.GetProperty("name").GetString()!, row.GetProperty("count").GetInt64()));
+        return rows;
+    }
+
+    /// <summary>The viewer's own dropped total and state, from <c>GET /api/status</c>.</summary>
+    public (long Dropped, long Points, string State) Status()
+    {
+        using var doc = Get("api/status");
+        var r = doc.RootElement;
+        return (r.GetProperty("dropped").GetInt64(), r.GetProperty("points").GetInt64(), r.GetProperty("state").GetString()!);
+    }
+
+    /// <summary>Polls until every named series holds its expected count; returns when that was first seen, or null on timeout.</summary>
+    public long? WaitForCounts(IReadOnlyDictionary<string, long> expected, TimeSpan timeout, out List<(string Name, long Count)> last)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            last = Counts();
+            long now = Stopwatch.GetTimestamp();
+            int matched = 0;
+            foreach (var (name, count) in last)
+                if (expected.TryGetValue(name, out var want) && want == count) matched++;
+            if (matched == expected.Count) return now;
+            if (now > deadline) return null;
+            Thread.Sleep(0);
+        }
+    }
+
+    private JsonDocument Get(string path)
+    {
+        using var response = _http.GetAsync(path).GetAwaiter().GetResult();
+        response.EnsureSuccessStatusCode();
+        using var body = response.Content.ReadAsStream();
+        return JsonDocument.Parse(body);
+    }
+
+    public void Dispose() => _http.Dispose();
+}
