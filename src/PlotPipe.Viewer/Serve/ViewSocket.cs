@@ -21,6 +21,9 @@ public static class ViewSocket
     /// <summary>Shortest time between two status updates while streaming.</summary>
     public static readonly TimeSpan StatusInterval = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How long the close frame may take to go out before the socket is dropped.</summary>
+    public static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+
     /// <summary>Serves one WebSocket until the page goes away or the viewer stops; bad page input closes the socket, never throws.</summary>
     public static async Task RunAsync(WebSocket socket, PlotStore store, ViewerStatus status, CancellationToken cancel)
     {
@@ -40,7 +43,11 @@ public static class ViewSocket
             await stopSending.CancelAsync().ConfigureAwait(false);
             await sending.ConfigureAwait(false);
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-                await socket.CloseOutputAsync(closing.Status, closing.Reason, cancel).ConfigureAwait(false);
+            {
+                // Not the request's token: Kestrel may already have signalled it, and the close frame should still go out.
+                using var closeTimeout = new CancellationTokenSource(CloseTimeout);
+                await socket.CloseOutputAsync(closing.Status, closing.Reason, closeTimeout.Token).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException)
         {
@@ -173,7 +180,9 @@ public static class ViewSocket
                     }
 
                     // Keep pending waits across rounds: each fresh wait would register on the token again.
-                    if (storeChanged is null || storeChanged.IsCompleted) storeChanged = _store.WaitForChangeAsync(seenData, stop);
+                    // Before the page's first request there is no view to refresh: wait from the current version, or this loop would spin.
+                    if (storeChanged is null || storeChanged.IsCompleted)
+                        storeChanged = _store.WaitForChangeAsync(requestVersion > 0 ? seenData : _store.Version, stop);
                     if (pageChanged is null || pageChanged.IsCompleted) pageChanged = _pageChanged.Reader.WaitToReadAsync(stop).AsTask();
                     if (state == StreamState.Streaming)
                     {
