@@ -1,0 +1,66 @@
+using PlotPipe.Protocol;
+using PlotPipe.Viewer.Decimate;
+using PlotPipe.Viewer.Serve;
+using PlotPipe.Viewer.Store;
+
+namespace PlotPipe.Viewer.Tests.Serve;
+
+/// <summary>Reading the page's view message and turning it into ranges.</summary>
+public sealed class ViewRequestTests
+{
+    [Fact]
+    public void View_message_with_ranges_and_size_is_read()
+    {
+        Assert.True(ViewRequest.TryParse("""{"type":"view","x":[3,1],"y":[-1,1],"follow":null,"width":640.4,"height":99999}"""u8, out var r, out bool isView, out _));
+        Assert.True(isView);
+        Assert.Equal(new ViewRequest(1, 3, -1, 1, null, 640, ViewRequest.MaxSidePx), r);
+    }
+
+    [Fact]
+    public void Other_message_types_are_ignored_not_refused()
+    {
+        Assert.True(ViewRequest.TryParse("""{"type":"hello","extra":{"a":[1,2]}}"""u8, out _, out bool isView, out _));
+        Assert.False(isView);
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("[1,2]")]
+    [InlineData("""{"type":"view","x":[1]}""")]
+    [InlineData("""{"type":"view","follow":-1}""")]
+    [InlineData("""{"type":"view","width":"wide"}""")]
+    [InlineData("""{"type":"view"} {}""")]
+    public void Malformed_messages_are_refused_with_a_reason(string json)
+    {
+        Assert.False(ViewRequest.TryParse(System.Text.Encoding.UTF8.GetBytes(json), out _, out _, out var error));
+        Assert.False(string.IsNullOrEmpty(error));
+    }
+
+    [Fact]
+    public void Degenerate_ranges_are_widened_around_their_value()
+    {
+        Assert.Equal((4.75, 5.25), ViewRanges.Widen(5, 5));
+        Assert.Equal((-0.5, 0.5), ViewRanges.Widen(0, 0));
+        Assert.Equal((0, 1), ViewRanges.Widen(double.NaN, 1));
+    }
+
+    [Fact]
+    public void Empty_plot_resolves_to_a_unit_box()
+    {
+        var r = ViewRanges.Resolve(ViewRequest.FitAll, DataBounds.Empty, [], []);
+        Assert.Equal(new DataBounds(0, 1, 0, 1), r);
+    }
+
+    [Fact]
+    public void Follow_ends_at_the_newest_x_and_y_fits_the_points_in_it()
+    {
+        var s = new SeriesStore(new SeriesDefinition(0, SeriesKind.Line, "a", "-"), 0);
+        s.Append([0, 1, 2, 3, 4], [100, 0, 1, 2, 3]);
+        var snapshot = s.Snapshot();
+        var r = ViewRanges.Resolve(new ViewRequest(null, null, null, null, 2, 100, 100), new DataBounds(0, 4, 0, 100), [SeriesKind.Line], [snapshot]);
+        Assert.Equal(2, r.XMin);
+        Assert.Equal(4, r.XMax);
+        Assert.Equal(1 - 0.1, r.YMin, 12);
+        Assert.Equal(3 + 0.1, r.YMax, 12);
+    }
+}

@@ -1,0 +1,194 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using PlotPipe.Protocol;
+using PlotPipe.Viewer.Serve;
+using PlotPipe.Viewer.Store;
+
+namespace PlotPipe.Viewer.Tests.Serve;
+
+/// <summary>The page's WebSocket and the Host/Origin guard, against an in-process viewer server.</summary>
+public sealed class ViewSocketTests : IAsyncLifetime
+{
+    private readonly PlotStore _store = new();
+    private ViewerServer? _server;
+
+    private ViewerServer Server => _server!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await ViewerServer.StartAsync("127.0.0.1", 0, _store, new ViewerStatus(_store), CancellationToken.None);
+        var line = _store.Define(new SeriesDefinition(0, SeriesKind.Line, "signal", "r--"));
+        var xs = new double[1000];
+        var ys = new double[1000];
+        for (int i = 0; i < xs.Length; i++)
+        {
+            xs[i] = i * 0.01;
+            ys[i] = i % 7;
+        }
+        line.Append(xs, ys);
+        _store.Touch();
+    }
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+
+    [Fact]
+    public async Task Page_request_with_a_foreign_Host_or_Origin_is_refused()
+    {
+        using var http = new HttpClient();
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(Server.Url)).StatusCode);
+
+        using var foreignHost = new HttpRequestMessage(HttpMethod.Get, Server.Url);
+        foreignHost.Headers.Host = $"evil.example:{Server.Url.Port}";
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(foreignHost)).StatusCode);
+
+        using var foreignOrigin = new HttpRequestMessage(HttpMethod.Get, new Uri(Server.Url, "api/status"));
+        foreignOrigin.Headers.Add("Origin", "http://evil.example");
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.SendAsync(foreignOrigin)).StatusCode);
+    }
+
+    [Fact]
+    public async Task WebSocket_from_a_foreign_Origin_is_refused()
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        socket.Options.SetRequestHeader("Origin", "http://evil.example");
+        await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(SocketUri, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.Forbidden, socket.HttpStatusCode);
+    }
+
+    [Fact]
+    public async Task Socket_sends_meta_then_the_view_the_page_asks_for()
+    {
+        using var socket = await ConnectAsync();
+        var meta = await ReceiveJsonAsync(socket);
+        Assert.Equal("meta", meta.GetProperty("type").GetString());
+        var series = meta.GetProperty("series")[0];
+        Assert.Equal("signal", series.GetProperty("name").GetString());
+        Assert.Equal("line", series.GetProperty("kind").GetString());
+        Assert.Equal("--", series.GetProperty("line").GetString());
+        Assert.Equal(JsonValueKind.Null, series.GetProperty("marker").ValueKind);
+        Assert.Equal("#ff0000", series.GetProperty("color").GetString());
+        Assert.Equal(1000, series.GetProperty("count").GetInt32());
+        Assert.Equal("streaming", meta.GetProperty("status").GetProperty("state").GetString());
+
+        await SendAsync(socket, """{"type":"view","x":[1,3],"y":null,"follow":null,"width":400,"height":300}""");
+        var view = await ReceiveViewAsync(socket);
+        Assert.Equal(1.0, view.XMin);
+        Assert.Equal(3.0, view.XMax);
+        // y fits the points in view (0 to 6) with 5 % padding.
+        Assert.Equal(-0.3, view.YMin, 9);
+        Assert.Equal(6.3, view.YMax, 9);
+        Assert.Equal(0, view.SeriesIndex);
+        Assert.Equal(0u, view.Mode);
+        Assert.Equal(201, view.PointsInView);
+        Assert.True(view.Count > 0);
+    }
+
+    [Fact]
+    public async Task Follow_shows_the_last_span_and_new_points_arrive_without_asking()
+    {
+        using var socket = await ConnectAsync();
+        await ReceiveJsonAsync(socket);
+        await SendAsync(socket, """{"type":"view","x":null,"y":null,"follow":2,"width":400,"height":300}""");
+        var view = await ReceiveViewAsync(socket);
+        Assert.Equal(7.99, view.XMin, 9);
+        Assert.Equal(9.99, view.XMax, 9);
+
+        _store.Series[0].Append([10.0, 10.5], [1.0, 2.0]);
+        _store.Touch();
+        var next = await ReceiveViewAsync(socket);
+        Assert.Equal(8.5, next.XMin, 9);
+        Assert.Equal(10.5, next.XMax, 9);
+    }
+
+    [Fact]
+    public async Task Malformed_page_message_closes_the_socket_with_a_reason()
+    {
+        using var socket = await ConnectAsync();
+        await ReceiveJsonAsync(socket);
+        await SendAsync(socket, """{"type":"view","x":[1,"a"]}""");
+        var close = await ReceiveUntilCloseAsync(socket);
+        Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, close.CloseStatus);
+        Assert.Contains("\"x\"", socket.CloseStatusDescription);
+    }
+
+    [Fact]
+    public async Task Oversized_page_message_closes_the_socket()
+    {
+        using var socket = await ConnectAsync();
+        await ReceiveJsonAsync(socket);
+        await SendAsync(socket, "{\"pad\":\"" + new string('a', ViewSocket.MaxPageMessageBytes) + "\"}");
+        var close = await ReceiveUntilCloseAsync(socket);
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, close.CloseStatus);
+    }
+
+    private Uri SocketUri => new($"ws://127.0.0.1:{Server.Url.Port}/ws");
+
+    private async Task<ClientWebSocket> ConnectAsync()
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Origin", $"http://127.0.0.1:{Server.Url.Port}");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await socket.ConnectAsync(SocketUri, timeout.Token);
+        return socket;
+    }
+
+    private static async Task SendAsync(ClientWebSocket socket, string json) =>
+        await socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
+
+    private static async Task<(WebSocketMessageType Type, byte[] Bytes)> ReceiveAsync(ClientWebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var all = new MemoryStream();
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            var r = await socket.ReceiveAsync(buffer, timeout.Token);
+            all.Write(buffer, 0, r.Count);
+            if (r.EndOfMessage || r.MessageType == WebSocketMessageType.Close) return (r.MessageType, all.ToArray());
+        }
+    }
+
+    private static async Task<JsonElement> ReceiveJsonAsync(ClientWebSocket socket)
+    {
+        var (type, bytes) = await ReceiveAsync(socket);
+        Assert.Equal(WebSocketMessageType.Text, type);
+        return JsonDocument.Parse(bytes).RootElement.Clone();
+    }
+
+    // Skips status updates (meta) and returns the next view, decoded as the page would read it.
+    private static async Task<DecodedView> ReceiveViewAsync(ClientWebSocket socket)
+    {
+        while (true)
+        {
+            var (type, b) = await ReceiveAsync(socket);
+            if (type == WebSocketMessageType.Text) continue;
+            Assert.Equal(WebSocketMessageType.Binary, type);
+            Assert.Equal(ViewMessage.Tag, BinaryPrimitives.ReadUInt32LittleEndian(b));
+            Assert.Equal(1u, BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(4)));
+            int count = (int)BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(48));
+            Assert.Equal(ViewMessage.HeaderBytes + ViewMessage.SeriesHeaderBytes + 16 * count, b.Length);
+            return new DecodedView(
+                BinaryPrimitives.ReadDoubleLittleEndian(b.AsSpan(8)), BinaryPrimitives.ReadDoubleLittleEndian(b.AsSpan(16)),
+                BinaryPrimitives.ReadDoubleLittleEndian(b.AsSpan(24)), BinaryPrimitives.ReadDoubleLittleEndian(b.AsSpan(32)),
+                (int)BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(40)), BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(44)),
+                count, (long)BinaryPrimitives.ReadDoubleLittleEndian(b.AsSpan(56)));
+        }
+    }
+
+    private static async Task<WebSocketReceiveResult> ReceiveUntilCloseAsync(ClientWebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            var r = await socket.ReceiveAsync(buffer, timeout.Token);
+            if (r.MessageType == WebSocketMessageType.Close) return r;
+        }
+    }
+
+    private readonly record struct DecodedView(double XMin, double XMax, double YMin, double YMax, int SeriesIndex, uint Mode, int Count, long PointsInView);
+}
