@@ -20,6 +20,8 @@ public class IngestBenchmarks
     private byte[] _bytes = null!;
     private byte[] _copy = null!;
     private ReadOnlySequence<byte> _input;
+    private readonly double[] _warmX = new double[FramePoints];
+    private readonly double[] _warmY = new double[FramePoints];
 
     /// <summary>Scatter stores as sent; a line also checks that x does not decrease.</summary>
     [Params(SeriesKind.Scatter, SeriesKind.Line)]
@@ -55,6 +57,25 @@ public class IngestBenchmarks
     /// <summary>The floor: one copy of the same bytes into a warm buffer.</summary>
     [Benchmark(Baseline = true, OperationsPerInvoke = TotalPoints)]
     public void Memcpy() => _bytes.AsSpan().CopyTo(_copy);
+
+    /// <summary>
+    /// Decode every frame and block-copy its columns into warm, reused arrays: the codec's share of ingest
+    /// without the store's growth into never-touched memory (which dominates on this VM; see docs/performance.md).
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = TotalPoints)]
+    public long DecodeIntoWarmColumns()
+    {
+        var decoder = new FrameDecoder();
+        var buffer = _input;
+        long n = 0;
+        while (decoder.TryReadFrame(ref buffer, out var frame))
+        {
+            if (frame.Type != FrameType.Points) continue;
+            frame.CopyPoints(_warmX, _warmY);
+            n += frame.PointCount;
+        }
+        return n;
+    }
 
     /// <summary>Decode every frame and append it to a new store, the way the viewer's ingest does.</summary>
     [Benchmark(OperationsPerInvoke = TotalPoints)]
