@@ -232,34 +232,48 @@ internal static class ScatterDecimator
             _density = true;
         }
 
-        // The hot loop: points known in view, so no test; Min clamps the right and bottom edges (x = XMax, y = YMin).
+        // The hot loops; Min clamps the right and bottom edges (x = XMax, y = YMin) into the last column and row.
+        // Cells are worked out for a batch first and counted after, so the increments (random
+        // writes into a grid bigger than L2) do not wait on the arithmetic and many can be in flight at once.
         private readonly void Count(ReadOnlySpan<double> xs, ReadOnlySpan<double> ys, uint[] grid)
         {
+            var cells = _into.Cells;
             double x0 = _x0, y1 = _y1, sx = _sx, sy = _sy;
-            int w = _width, lastColumn = _width - 1, lastRow = _height - 1;
-            for (int i = 0; i < xs.Length; i++)
+            int width = _width, lastColumn = _width - 1, lastRow = _height - 1;
+            for (int start = 0; start < xs.Length; start += cells.Length)
             {
-                int column = Math.Min((int)((xs[i] - x0) * sx), lastColumn);
-                int row = Math.Min((int)((y1 - ys[i]) * sy), lastRow);
-                grid[row * w + column]++;
+                int n = Math.Min(cells.Length, xs.Length - start);
+                var bx = xs.Slice(start, n);
+                var by = ys.Slice(start, n);
+                for (int i = 0; i < bx.Length; i++)
+                    cells[i] = Math.Min((int)((y1 - by[i]) * sy), lastRow) * width + Math.Min((int)((bx[i] - x0) * sx), lastColumn);
+                for (int i = 0; i < n; i++) grid[cells[i]]++;
             }
         }
 
+        // Random points make "is it in view" a coin toss, so the test picks whether the slot advances instead of
+        // branching; a cell worked out for a point outside is written and then overwritten, never counted.
         private readonly int CountTested(ReadOnlySpan<double> xs, ReadOnlySpan<double> ys, uint[] grid)
         {
+            var cells = _into.Cells;
             double x0 = _x0, x1 = _x1, y0 = _y0, y1 = _y1, sx = _sx, sy = _sy;
-            int w = _width, lastColumn = _width - 1, lastRow = _height - 1;
+            int width = _width, lastColumn = _width - 1, lastRow = _height - 1;
             int counted = 0;
-            for (int i = 0; i < xs.Length; i++)
+            for (int start = 0; start < xs.Length; start += cells.Length)
             {
-                double x = xs[i], y = ys[i];
-                if (x >= x0 && x <= x1 && y >= y0 && y <= y1)
+                int n = Math.Min(cells.Length, xs.Length - start);
+                var bx = xs.Slice(start, n);
+                var by = ys.Slice(start, n);
+                int m = 0;
+                for (int i = 0; i < bx.Length; i++)
                 {
-                    int column = Math.Min((int)((x - x0) * sx), lastColumn);
-                    int row = Math.Min((int)((y1 - y) * sy), lastRow);
-                    grid[row * w + column]++;
-                    counted++;
+                    double x = bx[i], y = by[i];
+                    bool inside = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1);
+                    cells[m] = Math.Min((int)((y1 - y) * sy), lastRow) * width + Math.Min((int)((x - x0) * sx), lastColumn);
+                    m += inside ? 1 : 0;
                 }
+                for (int i = 0; i < m; i++) grid[cells[i]]++;
+                counted += m;
             }
             return counted;
         }

@@ -30,6 +30,9 @@ public sealed class SeriesView
     /// <summary>Points of the series that fall inside the viewport (all of them, before any decimation).</summary>
     public long PointsInView { get; set; }
 
+    /// <summary>Scratch for the density loop: grid cells of one batch of points.</summary>
+    internal int[] Cells { get; } = new int[512];
+
     /// <summary>Makes room for <paramref name="points"/> points, keeping none.</summary>
     public void EnsurePoints(int points)
     {
