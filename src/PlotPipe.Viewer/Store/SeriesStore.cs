@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Diagnostics;
 using PlotPipe.Protocol;
 
 namespace PlotPipe.Viewer.Store;
@@ -18,6 +18,11 @@ public sealed class SeriesStore
     private long _outOfOrder;
     private long _producerDropped;
     private readonly long _maxPoints;
+    // Evicted chunks are reused for new points, so a capped series in steady state allocates (and first-touches)
+    // no memory. A reader may still be walking an evicted chunk from an older snapshot; views take milliseconds,
+    // so a chunk waits this long before it is written again.
+    private readonly Queue<(ColumnChunk Chunk, long EvictedAt)> _evictedChunks = new();
+    internal long ReuseAfterTicks { get; set; } = Stopwatch.Frequency / 4;
 
     /// <summary>Creates the store for a defined series; <paramref name="maxPoints"/> caps kept points (0: keep all).</summary>
     public SeriesStore(SeriesDefinition definition, int index, long maxPoints = 0)
@@ -110,7 +115,7 @@ public sealed class SeriesStore
     {
         if (_chunkCount == 0 || _chunks[_chunkCount - 1].Count == ColumnChunk.Capacity)
         {
-            var fresh = new ColumnChunk();
+            var fresh = Recycled() ?? new ColumnChunk();
             lock (_gate)
             {
                 if (_chunkCount == _chunks.Length)
@@ -125,6 +130,17 @@ public sealed class SeriesStore
         }
         var last = _chunks[_chunkCount - 1];
         return (last, last.Count, ColumnChunk.Capacity - last.Count);
+    }
+
+    private ColumnChunk? Recycled()
+    {
+        lock (_gate)
+        {
+            if (_evictedChunks.Count == 0 || Stopwatch.GetTimestamp() - _evictedChunks.Peek().EvictedAt < ReuseAfterTicks) return null;
+            var chunk = _evictedChunks.Dequeue().Chunk;
+            chunk.Count = 0;
+            return chunk;
+        }
     }
 
     private void Commit(ColumnChunk chunk, int at, int n)
@@ -176,6 +192,7 @@ public sealed class SeriesStore
         // Whole chunks go, oldest first, so the cap may be exceeded by under one chunk.
         while (_count - ColumnChunk.Capacity >= _maxPoints && _chunkCount > 1)
         {
+            _evictedChunks.Enqueue((_chunks[0], Stopwatch.GetTimestamp()));
             var rest = new ColumnChunk[_chunks.Length];
             Array.Copy(_chunks, 1, rest, 0, _chunkCount - 1);
             _chunks = rest;
