@@ -33,7 +33,7 @@ public static class PictureExporter
         {
             var snap = s.Snapshot();
             snapshots.Add((s, snap));
-            var b = ViewBuilder.Bounds(snap);
+            var b = ViewBuilder.BoundsFor(s.Kind, snap);
             if (!b.IsEmpty) bounds = bounds.Union(b);
         }
         foreach (var (series, snap) in snapshots)

@@ -15,7 +15,7 @@ public static class ViewRanges
 
     /// <summary>
     /// Resolves <paramref name="request"/> against the data: <paramref name="all"/> is the box of every point
-    /// (from <see cref="ViewBuilder.Bounds"/>), <paramref name="kinds"/> and <paramref name="snapshots"/> the series.
+    /// (from <see cref="ViewBuilder.BoundsFor"/>), <paramref name="kinds"/> and <paramref name="snapshots"/> the series.
     /// The result is never empty, never degenerate and always finite.
     /// </summary>
     public static DataBounds Resolve(in ViewRequest request, in DataBounds all, ReadOnlySpan<SeriesKind> kinds, ReadOnlySpan<SeriesSnapshot> snapshots)
@@ -55,7 +55,7 @@ public static class ViewRanges
         {
             var inView = DataBounds.Empty;
             for (int i = 0; i < snapshots.Length; i++)
-                inView = inView.Union(ViewBuilder.BoundsInX(snapshots[i], xMin, xMax));
+                inView = inView.Union(ViewBuilder.BoundsInXFor(kinds[i], snapshots[i], xMin, xMax));
             if (inView.IsEmpty || !double.IsFinite(inView.YMin) || !double.IsFinite(inView.YMax))
             {
                 yMin = 0;

@@ -233,7 +233,7 @@ public static class ViewSocket
                 _snapshots[i] = series[i].Snapshot();
                 _kinds[i] = series[i].Kind;
                 _indexes[i] = series[i].Index;
-                all = all.Union(ViewBuilder.Bounds(_snapshots[i]));
+                all = all.Union(ViewBuilder.BoundsFor(_kinds[i], _snapshots[i]));
             }
             _extent = all;
             var ranges = ViewRanges.Resolve(request, all, _kinds.AsSpan(0, n), _snapshots.AsSpan(0, n));
