@@ -34,22 +34,7 @@ public class IngestBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var writer = new ArrayBufferWriter<byte>(TotalPoints * 16 + 4096);
-        FrameWriter.WriteHandshake(writer);
-        FrameWriter.WriteDefineSeries(writer, 0, Kind, "bench", Kind == SeriesKind.Line ? "b-" : "b.");
-        var xs = new double[FramePoints];
-        var ys = new double[FramePoints];
-        for (int f = 0; f < Frames; f++)
-        {
-            for (int i = 0; i < FramePoints; i++)
-            {
-                xs[i] = (double)f * FramePoints + i;
-                ys[i] = Math.Sin(xs[i] * 1e-3);
-            }
-            FrameWriter.WritePoints(writer, 0, xs, ys);
-        }
-        FrameWriter.WriteFinish(writer);
-        _bytes = writer.WrittenSpan.ToArray();
+        _bytes = PointsStream.Build(Kind, Frames, FramePoints, finish: true);
         _copy = new byte[_bytes.Length];
         _input = Segments.Split(_bytes, SegmentBytes);
     }
