@@ -1,0 +1,76 @@
+namespace PlotPipe.PageBench;
+
+/// <summary>Everything one run measured; written as JSON with --json and printed as a table.</summary>
+internal sealed class PageBenchResult
+{
+    public required PageBenchSettings Settings { get; init; }
+    public required string Machine { get; init; }
+    public required string Browser { get; init; }
+    public required DateTime StartedUtc { get; init; }
+    public string LoadAverageAtStart { get; set; } = "";
+    public string LoadAverageAtEnd { get; set; } = "";
+
+    public double PreloadSeconds { get; set; }
+    public double PreloadPointsPerSecond { get; set; }
+
+    /// <summary>The same follow view over a plain WebSocket, no browser: what the viewer delivers.</summary>
+    public SocketPhase? SocketOnly { get; set; }
+
+    /// <summary>Follow mode while streaming.</summary>
+    public Phase Follow { get; set; } = new();
+
+    /// <summary>Redraws while the user zooms and pans (zoomed windows and fit-all), still streaming.</summary>
+    public Phase Interacting { get; set; } = new();
+
+    /// <summary>Per gesture kind: input to the page's first redraw, and input to the drawn answer of the viewer.</summary>
+    public Dictionary<string, Gesture> Gestures { get; } = [];
+
+    /// <summary>Where the answer time goes, over all gestures: input to the request leaving, request to its view arriving, view to drawn.</summary>
+    public Stats GestureInputToRequestMs { get; set; } = Stats.Empty;
+    public Stats GestureRequestToViewMs { get; set; } = Stats.Empty;
+    public Stats GestureViewToDrawnMs { get; set; } = Stats.Empty;
+
+    public Stats NaiveLinesPathMs { get; set; } = Stats.Empty;
+    public Stats NaiveLinesRasterMs { get; set; } = Stats.Empty;
+    public long NaiveLinesPoints { get; set; }
+
+    /// <summary>Density-image path: a scatter with this many points in view.</summary>
+    public Phase? Scatter { get; set; }
+    public double NaiveScatterPathMs { get; set; } = double.NaN;
+    public double NaiveScatterRasterMs { get; set; } = double.NaN;
+    public long NaiveScatterPoints { get; set; }
+
+    public double TotalSeconds { get; set; }
+
+    internal sealed class Phase
+    {
+        public double Seconds { get; set; }
+        public double PointsAddedPerSecond { get; set; }
+        public double ViewsPerSecond { get; set; }
+        public double DrawsPerSecond { get; set; }
+        public long DrawsNotLogged { get; set; }
+        public double PointsInView { get; set; }
+        public double PointsDrawn { get; set; }
+        public Stats SeriesDrawMs { get; set; } = Stats.Empty;
+        public Stats RedrawMs { get; set; } = Stats.Empty;
+        public Stats DrawnAgeMs { get; set; } = Stats.Empty;
+        public Stats ViewerBehindPoints { get; set; } = Stats.Empty;
+    }
+
+    internal sealed class SocketPhase
+    {
+        public double Seconds { get; set; }
+        public double ViewsPerSecond { get; set; }
+        public double MegabytesPerSecond { get; set; }
+        public long BytesPerView { get; set; }
+        public Stats IntervalMs { get; set; } = Stats.Empty;
+        public Stats LagMs { get; set; } = Stats.Empty;
+    }
+
+    internal sealed class Gesture
+    {
+        public Stats FirstRedrawMs { get; set; } = Stats.Empty;
+        public Stats AnswerDrawnMs { get; set; } = Stats.Empty;
+        public int Unanswered { get; set; }
+    }
+}

@@ -1,0 +1,130 @@
+namespace PlotPipe.PageBench;
+
+/// <summary>The JavaScript the harness runs in the page; it reads <c>window.plotpipe</c> (web/src/app.js) and never changes the page's behaviour.</summary>
+internal static class PageScripts
+{
+    /// <summary>Takes every draw logged since the last call: [at, seriesMs, redrawMs, drawn newest x] rows, plus counters.</summary>
+    public const string Drain =
+        """
+        () => {
+          const p = window.plotpipe;
+          const log = p.drawLog.splice(0);
+          return {
+            draws: p.draws, views: p.views, drawn: p.drawn, inView: p.inView, follow: p.follow,
+            points: (p.status && p.status.points) || 0,
+            log: log.map(e => [e.at, e.ms, e.redrawMs, e.range ? e.range[1] : null]),
+          };
+        }
+        """;
+
+    /// <summary>Remembers when the last input event of each kind happened, in the page's clock (event.timeStamp).</summary>
+    public const string WatchInput =
+        """
+        () => {
+          window.__pageBench = { wheel: 0, mousemove: 0, mouseup: 0, dblclick: 0 };
+          for (const t of Object.keys(window.__pageBench))
+            window.addEventListener(t, (e) => { window.__pageBench[t] = e.timeStamp; }, true);
+        }
+        """;
+
+    /// <summary>The time of the last event of one kind.</summary>
+    public const string InputTime = "(kind) => window.__pageBench[kind]";
+
+    /// <summary>
+    /// Null until the page has sent a request after the input at t0 and drawn a view whose server ranges are that request's;
+    /// then the times of the input, the request, the first redraw after the input and the drawn answer.
+    /// A fit-all request (x null) is answered by a view starting at the data's first x (0) and reaching at least minRight.
+    /// </summary>
+    public const string Answer =
+        """
+        ([t0, minRight]) => {
+          const p = window.plotpipe, r = p.request;
+          if (!r || r.at < t0) return null;
+          const close = (a, b, span) => Math.abs(a - b) <= 1e-9 * Math.abs(span) + 1e-12;
+          const matches = (g) => {
+            if (!g) return false;
+            if (r.x) {
+              if (!close(g[0], r.x[0], r.x[1] - r.x[0]) || !close(g[1], r.x[1], r.x[1] - r.x[0])) return false;
+            } else if (r.follow === null) {
+              if (!(Math.abs(g[0]) <= 1e-9 && g[1] >= minRight)) return false;
+            }
+            if (r.y && (!close(g[2], r.y[0], r.y[1] - r.y[0]) || !close(g[3], r.y[1], r.y[1] - r.y[0]))) return false;
+            return true;
+          };
+          const hit = p.drawLog.find((d) => d.at >= r.at && matches(d.range));
+          if (!hit) return null;
+          const first = p.drawLog.find((d) => d.at >= t0);
+          return { t0, sentAt: r.at, viewAt: hit.viewAt, firstAt: first ? first.at : hit.at, answeredAt: hit.at, fit: !r.x };
+        }
+        """;
+
+    /// <summary>
+    /// The naive way, in the same page: a canvas of the plot's size and one path through every point of
+    /// `series` lines of `points` points each (data shaped like the streamed series), stroked. Returns
+    /// [ms to build and stroke the paths, ms including a read-back that forces the raster] per repeat.
+    /// </summary>
+    public const string NaiveLines =
+        """
+        async ([series, points, perX, w, h, repeats]) => {
+          const xs = new Float64Array(points);
+          for (let i = 0; i < points; i++) xs[i] = i / perX;
+          const ys = [];
+          for (let s = 0; s < series; s++) {
+            const y = new Float64Array(points);
+            let walk = 0;
+            for (let i = 0; i < points; i++) {
+              walk = 0.999 * walk + 0.05 * (Math.random() - 0.5);
+              y[i] = 3 * s + Math.sin(xs[i] * (0.7 + 0.1 * s)) + walk;
+            }
+            ys.push(y);
+          }
+          const canvas = document.createElement("canvas");
+          canvas.width = w; canvas.height = h;
+          const ctx = canvas.getContext("2d", { willReadFrequently: false });
+          const x0 = 0, x1 = xs[points - 1], y0 = -3, y1 = 3 * series;
+          const kx = w / (x1 - x0), ky = h / (y1 - y0);
+          const out = [];
+          for (let r = 0; r < repeats; r++) {
+            await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+            const t0 = performance.now();
+            ctx.clearRect(0, 0, w, h);
+            // One pixel, as the page strokes a dense line, so the comparison is about the points, not the pen.
+            ctx.lineWidth = 1;
+            ctx.lineJoin = "round";
+            for (let s = 0; s < series; s++) {
+              const y = ys[s];
+              ctx.strokeStyle = `hsl(${(s * 36) % 360} 70% 40%)`;
+              ctx.beginPath();
+              ctx.moveTo((xs[0] - x0) * kx, (y1 - y[0]) * ky);
+              for (let i = 1; i < points; i++) ctx.lineTo((xs[i] - x0) * kx, (y1 - y[i]) * ky);
+              ctx.stroke();
+            }
+            const t1 = performance.now();
+            ctx.getImageData(0, 0, 1, 1);
+            out.push([t1 - t0, performance.now() - t0]);
+          }
+          return out;
+        }
+        """;
+
+    /// <summary>The naive scatter: one filled path of a 1.8-pixel square per point, `points` points, then a read-back.</summary>
+    public const string NaiveScatter =
+        """
+        async ([points, w, h]) => {
+          const xs = new Float64Array(points), ys = new Float64Array(points);
+          for (let i = 0; i < points; i++) { xs[i] = Math.random() * w; ys[i] = h / 2 + (Math.random() + Math.random() + Math.random() - 1.5) * h / 3; }
+          const canvas = document.createElement("canvas");
+          canvas.width = w; canvas.height = h;
+          const ctx = canvas.getContext("2d");
+          await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+          const t0 = performance.now();
+          ctx.fillStyle = "#1f77b4";
+          ctx.beginPath();
+          for (let i = 0; i < points; i++) ctx.rect(xs[i] - 0.9, ys[i] - 0.9, 1.8, 1.8);
+          ctx.fill();
+          const t1 = performance.now();
+          ctx.getImageData(0, 0, 1, 1);
+          return [t1 - t0, performance.now() - t0];
+        }
+        """;
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+
+namespace PlotPipe.PageBench;
+
+/// <summary>Prints a run as plain-text tables, with the targets checked.</summary>
+internal static class Report
+{
+    private const double RedrawTargetMs = 16;
+    private const double AnswerTargetMs = 100;
+
+    public static void Print(PageBenchResult r, TextWriter o)
+    {
+        var s = r.Settings;
+        o.WriteLine();
+        o.WriteLine($"PlotPipe page bench: {s.Series} lines x {s.Points:N0} points, streaming {s.Rate:N0} points/s, page {s.PageWidth}x{s.PageHeight}");
+        o.WriteLine($"{r.Browser} headless; {r.Machine}; {r.StartedUtc:yyyy-MM-dd HH:mm} UTC; run took {r.TotalSeconds:F0} s");
+        o.WriteLine($"load average (1, 5, 15 min) at start {r.LoadAverageAtStart}, at end {r.LoadAverageAtEnd}");
+        o.WriteLine($"preload: {r.PreloadSeconds:F1} s ({r.PreloadPointsPerSecond / 1e6:F1} M points/s into the viewer)");
+        o.WriteLine();
+        if (r.SocketOnly is { } k)
+        {
+            o.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                "viewer alone (plain WebSocket, follow view, no browser): {0:F1} views/s, {1:N0} bytes each, {2:F1} MB/s; interval ms p50 {3:F1} p99 {4:F1}; lag ms p50 {5:F0} p99 {6:F0}",
+                k.ViewsPerSecond, k.BytesPerView, k.MegabytesPerSecond, k.IntervalMs.P50, k.IntervalMs.P99, k.LagMs.P50, k.LagMs.P99));
+            o.WriteLine();
+        }
+        o.WriteLine("phase                         redraw ms p50    p99    max | series ms p50    p99 | added/s   views/s draws/s | drawn   in view    lag ms p50   p99  behind p50");
+        Row(o, "follow, streaming", r.Follow);
+        Row(o, "zoom/pan, streaming", r.Interacting);
+        if (r.Scatter is not null) Row(o, $"scatter {s.ScatterPoints:N0} (density)", r.Scatter);
+        o.WriteLine(s.JsOnly
+            ? "(redraw: uPlot's scales, axes and grid plus the series, JavaScript only; series: the series part alone, window.plotpipe.drawTimes;"
+            : "(redraw: uPlot's scales, axes and grid plus the series, with the canvas raster; series: the series part's JavaScript, window.plotpipe.drawTimes;");
+        o.WriteLine(" lag: newest x added minus newest x on screen, in time; behind: points sent that the viewer's status does not count yet)");
+        o.WriteLine();
+        o.WriteLine("gesture (while streaming)       n   first redraw ms p50    p99 | answer drawn ms p50    p99    max | unanswered");
+        foreach (var (name, g) in r.Gestures)
+        {
+            o.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-28}{1,4}{2,21:F1}{3,7:F1} |{4,20:F1}{5,7:F1}{6,7:F1} | {7}",
+                name, g.AnswerDrawnMs.Count, g.FirstRedrawMs.P50, g.FirstRedrawMs.P99, g.AnswerDrawnMs.P50, g.AnswerDrawnMs.P99, g.AnswerDrawnMs.Max, g.Unanswered));
+        }
+        o.WriteLine("(from the input event's timestamp to the end of the first redraw, and of the first redraw of a view whose ranges are the ones requested)");
+        o.WriteLine(string.Format(CultureInfo.InvariantCulture,
+            "answer, split (p50 / p99 ms): input to request sent {0:F1} / {1:F1}; request to its view received {2:F1} / {3:F1}; view to drawn {4:F1} / {5:F1}",
+            r.GestureInputToRequestMs.P50, r.GestureInputToRequestMs.P99, r.GestureRequestToViewMs.P50, r.GestureRequestToViewMs.P99,
+            r.GestureViewToDrawnMs.P50, r.GestureViewToDrawnMs.P99));
+        o.WriteLine();
+        double p50 = r.Follow.RedrawMs.P50;
+        o.WriteLine(string.Format(CultureInfo.InvariantCulture,
+            "naive lines, {0:N0} points stroked: {1:F0} ms to build and stroke the paths, {2:F0} ms with the raster (median of {3}); x{4:F0} / x{5:F0} PlotPipe's redraw p50",
+            r.NaiveLinesPoints, r.NaiveLinesPathMs.P50, r.NaiveLinesRasterMs.P50, r.NaiveLinesPathMs.Count, r.NaiveLinesPathMs.P50 / p50, r.NaiveLinesRasterMs.P50 / p50));
+        if (r.Scatter is not null)
+        {
+            o.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                "naive scatter, {0:N0} markers filled: {1:F0} ms to build and fill, {2:F0} ms with the raster; x{3:F0} PlotPipe's scatter redraw p50",
+                r.NaiveScatterPoints, r.NaiveScatterPathMs, r.NaiveScatterRasterMs, r.NaiveScatterRasterMs / r.Scatter.RedrawMs.P50));
+        }
+        o.WriteLine();
+        var all = r.Gestures.TryGetValue("all", out var a) ? a : null;
+        o.WriteLine($"target redraw <= {RedrawTargetMs} ms p50 and p99 (follow, streaming): {Verdict(r.Follow.RedrawMs.P50 <= RedrawTargetMs && r.Follow.RedrawMs.P99 <= RedrawTargetMs)}");
+        if (all is not null)
+            o.WriteLine($"target zoom/pan answered <= {AnswerTargetMs} ms (p99 over all gestures): {Verdict(all.Unanswered == 0 && all.AnswerDrawnMs.P99 <= AnswerTargetMs)}");
+    }
+
+    private static string Verdict(bool met) => met ? "met" : "MISSED";
+
+    private static void Row(TextWriter o, string name, PageBenchResult.Phase p) =>
+        o.WriteLine(string.Format(CultureInfo.InvariantCulture,
+            "{0,-28}{1,15:F2}{2,7:F2}{3,7:F1} |{4,14:F2}{5,7:F2} |{6,8:F2}M{7,9:F1}{8,8:F1} |{9,6:N0}{10,10:N0}{11,14:F0}{12,6:F0}{13,12:N0}",
+            name, p.RedrawMs.P50, p.RedrawMs.P99, p.RedrawMs.Max, p.SeriesDrawMs.P50, p.SeriesDrawMs.P99,
+            p.PointsAddedPerSecond / 1e6, p.ViewsPerSecond, p.DrawsPerSecond, p.PointsDrawn, p.PointsInView, p.DrawnAgeMs.P50, p.DrawnAgeMs.P99, p.ViewerBehindPoints.P50));
+}
