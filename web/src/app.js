@@ -41,6 +41,9 @@
   const shown = { x: [0, 1], y: [0, 1] }; // ranges on screen
   let localUntil = 0;
   let socket = null;
+  // The viewer sends the next view only once this page says it drew the last one, so views never queue behind a
+  // slow draw and the answer to a zoom is the next view to arrive.
+  let drawnOwed = false;
 
   // ---- chart -------------------------------------------------------------------------------------------------
 
@@ -167,6 +170,10 @@
     pp.drawLog.push({ at: end, ms, redrawMs: end - (redrawT0 || t0), range: pp.serverRange, viewAt: pp.viewAt });
     if (pp.drawLog.length > DRAW_TIMES_KEPT) pp.drawLog.splice(0, pp.drawLog.length - DRAW_TIMES_KEPT);
     redrawT0 = 0;
+    if (drawnOwed && socket && socket.readyState === WebSocket.OPEN) {
+      drawnOwed = false;
+      socket.send('{"type":"drawn"}');
+    }
   }
 
   function dashes(style, dpr) {
@@ -277,6 +284,7 @@
     pp.serverRange = range;
     pp.viewAt = performance.now();
     pp.views++;
+    drawnOwed = true;
     maybeDefaultFollow();
     redrawSoon();
   }

@@ -110,4 +110,26 @@ public readonly record struct ViewRequest(double? XMin, double? XMax, double? YM
         error = why;
         return false;
     }
+
+    /// <summary>Whether a well-formed page message is <c>{"type":"drawn"}</c>: the page has drawn the last view it got.</summary>
+    public static bool IsDrawn(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        int depth = 0;
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                    depth++;
+                    break;
+                case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                    depth--;
+                    break;
+                case JsonTokenType.PropertyName when depth == 1 && reader.ValueTextEquals("type"u8):
+                    return reader.Read() && reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("drawn"u8);
+            }
+        }
+        return false;
+    }
 }

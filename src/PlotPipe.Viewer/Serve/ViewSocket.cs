@@ -21,6 +21,9 @@ public static class ViewSocket
     /// <summary>Shortest time between two status updates while streaming.</summary>
     public static readonly TimeSpan StatusInterval = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Longest the viewer waits for a page's "drawn" before it sends the next view anyway.</summary>
+    public static readonly TimeSpan DrawnTimeout = TimeSpan.FromSeconds(1);
+
     /// <summary>How long the close frame may take to go out before the socket is dropped.</summary>
     public static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
 
@@ -72,6 +75,11 @@ public static class ViewSocket
         private readonly object _gate = new();
         private ViewRequest _request = ViewRequest.FitAll;
         private int _requestVersion;
+        // Flow control: a page that reports each drawn view gets the next one only then, so views never queue in
+        // the socket behind a slow page and a zoom's answer is the very next view. Pages that never report are
+        // served as before.
+        private int _viewsDrawn;
+        private volatile bool _pageReportsDrawn;
 
         // Reused from view to view: the send buffer, the JSON writer and one SeriesView per series.
         private byte[] _sendBuffer = new byte[64 * 1024];
@@ -113,7 +121,16 @@ public static class ViewSocket
                     return new(WebSocketCloseStatus.InvalidMessageType, "the page sends text JSON only");
                 if (!ViewRequest.TryParse(buffer.AsSpan(0, used), out var request, out bool isView, out var error))
                     return new(WebSocketCloseStatus.InvalidPayloadData, Shorten("bad view message: " + error));
-                if (!isView) continue;
+                if (!isView)
+                {
+                    if (ViewRequest.IsDrawn(buffer.AsSpan(0, used)))
+                    {
+                        Interlocked.Increment(ref _viewsDrawn);
+                        _pageReportsDrawn = true;
+                        _pageChanged.Writer.TryWrite(true);
+                    }
+                    continue;
+                }
                 lock (_gate)
                 {
                     _request = request;
@@ -136,7 +153,8 @@ public static class ViewSocket
             StreamState? sentState = null;
             StatusReport? sentStatus = null;
             long lastView = 0, lastMeta = 0;
-            Task? storeChanged = null, pageChanged = null, statusTick = null;
+            int viewsSent = 0;
+            Task? storeChanged = null, pageChanged = null, statusTick = null, drawnTimeout = null;
             try
             {
                 while (!stop.IsCancellationRequested)
@@ -161,7 +179,9 @@ public static class ViewSocket
                     int requestVersion = Volatile.Read(ref _requestVersion);
                     // Nothing is drawn before the page has said how big its plot is.
                     bool wanted = requestVersion > 0 && (_store.Version != seenData || requestVersion != seenRequest);
-                    if (wanted)
+                    bool pageBusy = _pageReportsDrawn && viewsSent > Volatile.Read(ref _viewsDrawn)
+                        && Stopwatch.GetElapsedTime(lastView) < DrawnTimeout;
+                    if (wanted && !pageBusy)
                     {
                         var wait = MinViewInterval - Stopwatch.GetElapsedTime(lastView);
                         if (wait > TimeSpan.Zero) await Task.Delay(wait, stop).ConfigureAwait(false);
@@ -175,6 +195,7 @@ public static class ViewSocket
                         }
                         int bytes = BuildView(request);
                         lastView = Stopwatch.GetTimestamp();
+                        viewsSent = Volatile.Read(ref _viewsDrawn) + 1;
                         await _socket.SendAsync(_sendBuffer.AsMemory(0, bytes), WebSocketMessageType.Binary, true, abort).ConfigureAwait(false);
                         continue;
                     }
@@ -184,7 +205,14 @@ public static class ViewSocket
                     if (storeChanged is null || storeChanged.IsCompleted)
                         storeChanged = _store.WaitForChangeAsync(requestVersion > 0 ? seenData : _store.Version, stop);
                     if (pageChanged is null || pageChanged.IsCompleted) pageChanged = _pageChanged.Reader.WaitToReadAsync(stop).AsTask();
-                    if (state == StreamState.Streaming)
+                    if (wanted && pageBusy)
+                    {
+                        // Only a lost "drawn" ends this wait; the page's report arrives through pageChanged.
+                        if (drawnTimeout is null || drawnTimeout.IsCompleted)
+                            drawnTimeout = Task.Delay(DrawnTimeout - Stopwatch.GetElapsedTime(lastView), stop);
+                        await Task.WhenAny(pageChanged, drawnTimeout).ConfigureAwait(false);
+                    }
+                    else if (state == StreamState.Streaming)
                     {
                         if (statusTick is null || statusTick.IsCompleted)
                         {

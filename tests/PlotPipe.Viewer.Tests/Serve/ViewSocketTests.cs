@@ -105,6 +105,36 @@ public sealed class ViewSocketTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_page_that_reports_drawn_views_gets_no_new_view_before_its_report_and_then_the_newest_request()
+    {
+        using var socket = await ConnectAsync();
+        await ReceiveJsonAsync(socket);
+        await SendAsync(socket, """{"type":"view","x":null,"y":null,"follow":2,"width":400,"height":300}""");
+        await ReceiveViewAsync(socket);
+        await SendAsync(socket, """{"type":"drawn"}""");
+        _store.Series[0].Append([10.0], [1.0]);
+        _store.Touch();
+        var second = await ReceiveViewAsync(socket);
+        Assert.Equal(10.0, second.XMax, 9);
+
+        // The page has not reported drawing the second view: new data and a zoom wait for it, so views never queue.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        _store.Series[0].Append([10.5], [2.0]);
+        _store.Touch();
+        await SendAsync(socket, """{"type":"view","x":[1,3],"y":null,"follow":null,"width":400,"height":300}""");
+        var held = await ReceiveViewAsync(socket);
+        // Without a report the viewer only sends after its fallback wait, and then the newest request.
+        Assert.True(clock.Elapsed >= ViewSocket.DrawnTimeout * 0.9, $"the view came after {clock.Elapsed.TotalMilliseconds} ms");
+        Assert.Equal(1, held.XMin, 9);
+        Assert.Equal(3, held.XMax, 9);
+
+        await SendAsync(socket, """{"type":"drawn"}""");
+        await SendAsync(socket, """{"type":"view","x":[2,4],"y":null,"follow":null,"width":400,"height":300}""");
+        var answered = await ReceiveViewAsync(socket);
+        Assert.Equal(2, answered.XMin, 9);
+    }
+
+    [Fact]
     public async Task Malformed_page_message_closes_the_socket_with_a_reason()
     {
         using var socket = await ConnectAsync();
