@@ -176,14 +176,14 @@ public sealed class Series
     }
 
     /// <summary>Moves every waiting batch, full ones first, into <paramref name="into"/> (the writer's side); returns the dropped total.</summary>
-    internal long TakeBatches(List<PointChunk> into, ChunkPool pool)
+    internal long TakeBatches(List<PointChunk> into, ChunkPool pool, bool takePartial)
     {
         // Rent outside the lock: the pool's lock must never nest inside a series lock.
-        var fresh = pool.Rent(false, static () => true);
+        var fresh = takePartial || _current is null ? pool.Rent(false, NeverWait) : null;
         Enter();
         while (_full.Count > 0) into.Add(_full.Dequeue());
         var c = _current;
-        if (c is not null && c.Count > 0)
+        if (takePartial && c is not null && c.Count > 0)
         {
             into.Add(c);
             _current = fresh;
@@ -199,6 +199,8 @@ public sealed class Series
         if (fresh is not null) pool.Return(fresh);
         return dropped;
     }
+
+    private static readonly Func<bool> NeverWait = static () => true;
 
     /// <summary>Whether any point waits to be sent.</summary>
     internal bool HasPending()

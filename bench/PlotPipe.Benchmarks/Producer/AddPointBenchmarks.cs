@@ -52,6 +52,28 @@ public class AddPointBenchmarks
         _x = x;
     }
 
+    /// <summary>A second floor: the same stores guarded by one uncontended compare-exchange, as Add's fast path is.</summary>
+    [Benchmark(OperationsPerInvoke = Adds)]
+    public void TwoArraysUnderCompareExchange()
+    {
+        var xs = _xs;
+        var ys = _ys;
+        double x = _x;
+        for (int i = 0; i < xs.Length; i++)
+        {
+            if (Interlocked.CompareExchange(ref _gate, 1, 0) == 0)
+            {
+                xs[i] = x;
+                ys[i] = x * 0.5;
+                Volatile.Write(ref _gate, 0);
+            }
+            x += 1;
+        }
+        _x = x;
+    }
+
+    private int _gate;
+
     /// <summary>One point at a time through the public API.</summary>
     [Benchmark(OperationsPerInvoke = Adds)]
     public void AddPoint()

@@ -21,6 +21,7 @@ internal sealed class FrameSender
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _idle;
     private int _wakePending;
+    private int _batchFilled;
     private volatile bool _finishRequested;
 
     public FrameSender(LivePlot plot, Stream destination, ChunkPool pool, TimeSpan flushInterval)
@@ -48,7 +49,11 @@ internal sealed class FrameSender
     }
 
     /// <summary>Called when a batch is full: it should leave now.</summary>
-    public void BatchFull() => Wake();
+    public void BatchFull()
+    {
+        Volatile.Write(ref _batchFilled, 1);
+        Wake();
+    }
 
     /// <summary>Asks the writer to send what is left, then the finish frame, then close the stream.</summary>
     public void RequestFinish()
@@ -70,7 +75,10 @@ internal sealed class FrameSender
             while (true)
             {
                 bool finishing = _finishRequested;
-                int sent = SendPending();
+                // Woken because batches filled, the stream is busy: leave the batch being filled to fill up, rather
+                // than fight the producer for it and send it half empty. Quiet streams and timeouts take it.
+                bool busy = Interlocked.Exchange(ref _batchFilled, 0) == 1;
+                int sent = SendPending(takePartial: finishing || !busy);
                 // Everything added before Finish was called is in this last pass; later points are ignored.
                 if (finishing)
                 {
@@ -123,7 +131,7 @@ internal sealed class FrameSender
         return false;
     }
 
-    private int SendPending()
+    private int SendPending(bool takePartial)
     {
         int points = 0;
         bool wrote = false;
@@ -134,7 +142,7 @@ internal sealed class FrameSender
                 s.Defined = true;
                 wrote |= Write(w => FrameWriter.WriteDefineSeries(w, s.Id, s.Kind, s.Name, s.Format));
             }
-            long dropped = s.TakeBatches(_batch, _pool);
+            long dropped = s.TakeBatches(_batch, _pool, takePartial);
             foreach (var chunk in _batch)
             {
                 points += chunk.Count;
