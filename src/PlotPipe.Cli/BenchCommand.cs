@@ -14,6 +14,16 @@ public static class BenchCommand
         var points = new Option<long>("--points") { Description = "Stop each throughput run after this many points (0: by time only)", DefaultValueFactory = _ => 0 };
         var series = new Option<string>("--series") { Description = "Comma-separated series counts for the throughput runs", DefaultValueFactory = _ => "1,16" };
         var json = new Option<string?>("--json") { Description = "Also write the figures to this JSON file" };
+        var only = new Option<string?>("--only") { Description = $"Run only these scenario groups, comma-separated: {string.Join(", ", BenchSettings.Groups)}" };
+        only.Validators.Add(r =>
+        {
+            var text = r.GetValueOrDefault<string?>();
+            if (text is null) return;
+            foreach (var g in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!BenchSettings.Groups.Contains(g)) r.AddError($"--only \"{g}\" is not a scenario group ({string.Join(", ", BenchSettings.Groups)})");
+            }
+        });
         // The child side of the raw-pipe measurement: read standard input as the viewer does and discard it.
         var discard = new Option<bool>("--discard-stdin") { Hidden = true };
         seconds.Validators.Add(r =>
@@ -31,12 +41,13 @@ public static class BenchCommand
         });
         var command = new Command("bench", "Measure delivery into a spawned viewer: points/s against the raw pipe, latency, drops, a stopped viewer")
         {
-            seconds, points, series, json, discard,
+            seconds, points, series, json, only, discard,
         };
         command.SetAction(async (result, cancel) =>
         {
             if (result.GetValue(discard)) return await RawPipe.DiscardAsync().ConfigureAwait(false);
-            var settings = new BenchSettings(result.GetValue(seconds), result.GetValue(points), ParseSeries(result.GetValue(series))!, result.GetValue(json));
+            var groups = (result.GetValue(only) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+            var settings = new BenchSettings(result.GetValue(seconds), result.GetValue(points), ParseSeries(result.GetValue(series))!, result.GetValue(json), groups);
             return BenchRunner.Run(settings);
         });
         return command;

@@ -15,7 +15,7 @@ internal static class BenchRunner
         long oneSeriesBytes = 0;
         double oneSeriesRate = 0;
         var total = Stopwatch.StartNew();
-        Step(report, () =>
+        if (settings.Runs("throughput")) Step(report, () =>
         {
             foreach (int n in settings.SeriesCounts)
             {
@@ -30,7 +30,7 @@ internal static class BenchRunner
                 }
             }
         });
-        Step(report, () =>
+        if (settings.Runs("capped")) Step(report, () =>
         {
             // What a store that keeps every point is up against: 16 bytes of never-touched memory per point.
             double fresh = Harness.FreshMemoryBytesPerSecond(256 << 20);
@@ -40,7 +40,7 @@ internal static class BenchRunner
             foreach (bool spans in new[] { false, true })
                 ThroughputScenario.Run(report, settings, 1, spans, maxPointsPerSeries: 1 << 22);
         });
-        Step(report, () =>
+        if (settings.Runs("pipe")) Step(report, () =>
         {
             // Same byte count as the one-series run (or 2 GiB if it did not run), into each reader.
             long bytes = oneSeriesBytes > 0 ? oneSeriesBytes : 2L << 30;
@@ -57,10 +57,13 @@ internal static class BenchRunner
                 }
             }
         });
-        Step(report, () => LatencyScenario.Run(report, settings, fullLoad: false));
-        Step(report, () => LatencyScenario.Run(report, settings, fullLoad: true));
-        Step(report, () => DropScenario.Run(report, settings));
-        Step(report, () => StoppedViewerScenario.Run(report, settings));
+        if (settings.Runs("latency"))
+        {
+            Step(report, () => LatencyScenario.Run(report, settings, fullLoad: false));
+            Step(report, () => LatencyScenario.Run(report, settings, fullLoad: true));
+        }
+        if (settings.Runs("drop")) Step(report, () => DropScenario.Run(report, settings));
+        if (settings.Runs("stopped")) Step(report, () => StoppedViewerScenario.Run(report, settings));
         report.Add(new BenchRow("producer (whole run)", "peak working set", Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, "MiB",
             Note: "the harness process: every scenario's producer plus its own arrays and HTTP client"));
         report.Add(new BenchRow("harness", "wall time", total.Elapsed.TotalSeconds, "s"));
