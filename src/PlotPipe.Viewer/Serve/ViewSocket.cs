@@ -179,7 +179,9 @@ public static class ViewSocket
                     int requestVersion = Volatile.Read(ref _requestVersion);
                     // Nothing is drawn before the page has said how big its plot is.
                     bool wanted = requestVersion > 0 && (_store.Version != seenData || requestVersion != seenRequest);
-                    bool pageBusy = _pageReportsDrawn && viewsSent > Volatile.Read(ref _viewsDrawn)
+                    // Only data-driven views wait for the page: a new request is the user zooming or panning, and
+                    // its answer goes out at once, even with a view still in flight.
+                    bool pageBusy = requestVersion == seenRequest && _pageReportsDrawn && viewsSent > Volatile.Read(ref _viewsDrawn)
                         && Stopwatch.GetElapsedTime(lastView) < DrawnTimeout;
                     if (wanted && !pageBusy)
                     {
