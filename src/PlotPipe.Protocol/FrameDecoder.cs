@@ -15,9 +15,6 @@ public sealed class FrameDecoder
     /// <summary>Offset in the stream of the next byte the decoder will read.</summary>
     public long Offset { get; private set; }
 
-    /// <summary>Whether the stream ended cleanly at a frame boundary after a handshake.</summary>
-    public bool IsAtFrameBoundary(in ReadOnlySequence<byte> remaining) => remaining.IsEmpty;
-
     /// <summary>
     /// Reads the next frame from <paramref name="buffer"/> and slices it off. Returns false when more bytes are
     /// needed (the buffer is left as it was). Throws <see cref="ProtocolException"/> for bytes that can never be valid.

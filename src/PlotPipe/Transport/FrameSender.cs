@@ -71,7 +71,8 @@ internal sealed class FrameSender
     {
         try
         {
-            if (Write(static w => FrameWriter.WriteHandshake(w))) Flush();
+            FrameWriter.WriteHandshake(_writer);
+            Flush();
             while (true)
             {
                 bool finishing = _finishRequested;
@@ -84,7 +85,8 @@ internal sealed class FrameSender
                 {
                     if (!_plot.IsViewerLost)
                     {
-                        if (Write(static w => FrameWriter.WriteFinish(w))) Flush();
+                        FrameWriter.WriteFinish(_writer);
+                        Flush();
                     }
                     break;
                 }
@@ -140,7 +142,11 @@ internal sealed class FrameSender
             if (!s.Defined)
             {
                 s.Defined = true;
-                wrote |= Write(w => FrameWriter.WriteDefineSeries(w, s.Id, s.Kind, s.Name, s.Format));
+                if (!_plot.IsViewerLost)
+                {
+                    FrameWriter.WriteDefineSeries(_writer, s.Id, s.Kind, s.Name, s.Format);
+                    wrote = true;
+                }
             }
             long dropped = s.TakeBatches(_batch, _pool, takePartial);
             foreach (var chunk in _batch)
@@ -160,18 +166,15 @@ internal sealed class FrameSender
             {
                 s.DroppedSent = dropped;
                 points++;
-                wrote |= Write(w => FrameWriter.WriteDropped(w, s.Id, dropped));
+                if (!_plot.IsViewerLost)
+                {
+                    FrameWriter.WriteDropped(_writer, s.Id, dropped);
+                    wrote = true;
+                }
             }
         }
         if (wrote) Flush();
         return points;
-    }
-
-    private bool Write(Action<PipeWriter> write)
-    {
-        if (_plot.IsViewerLost) return false;
-        write(_writer);
-        return true;
     }
 
     private void Flush()

@@ -24,11 +24,6 @@ public sealed class GateStream : Stream
         lock (_bytes) return _bytes.ToArray();
     }
 
-    public long Length2
-    {
-        get { lock (_bytes) return _bytes.Length; }
-    }
-
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
