@@ -118,7 +118,7 @@
     for (const s of series) {
       const layer = layers.get(s.index);
       if (!layer || layer.mode !== 1 || layer.w === 0 || layer.h === 0) continue;
-      if (!layer.image) layer.image = densityImage(layer, s.color);
+      if (!layer.image) layer.image = densityImage(layer, s.color, s.index);
       const [rx0, rx1, ry0, ry1] = layer.range;
       ctx.imageSmoothingEnabled = false;
       ctx.drawImage(layer.image, px(rx0), py(ry1), (rx1 - rx0) * kx, (ry1 - ry0) * ky);
@@ -214,27 +214,40 @@
   }
 
   // Counts become the series colour with opacity growing as log(1 + count), so one lone point still shows.
-  function densityImage(layer, color) {
+  // Density canvases are kept per series and refilled in place: a fresh canvas, ImageData and a log per cell for
+  // every view cost more than the rest of the frame.
+  const densityCanvases = new Map();
+  let alphaLut = new Uint8Array(0);
+
+  function densityImage(layer, color, index) {
     const { w, h, counts } = layer;
-    const [r, g, b] = rgb(color);
+    let d = densityCanvases.get(index);
+    if (!d || d.canvas.width !== w || d.canvas.height !== h) {
+      const canvas = document.createElement("canvas");
+      canvas.width = w;
+      canvas.height = h;
+      const c2 = canvas.getContext("2d");
+      const img = c2.createImageData(w, h);
+      d = { canvas, c2, img, pixels: new Uint32Array(img.data.buffer) };
+      densityCanvases.set(index, d);
+    }
     let max = 0;
     for (let i = 0; i < counts.length; i++) if (counts[i] > max) max = counts[i];
-    const canvas = document.createElement("canvas");
-    canvas.width = w;
-    canvas.height = h;
-    const c2 = canvas.getContext("2d");
-    const img = c2.createImageData(w, h);
-    const px = img.data;
+    // Opacity grows with log(1 + count); a table per view turns the log per cell into a lookup.
+    const levels = Math.min(max, 65535) + 1;
+    if (alphaLut.length < levels) alphaLut = new Uint8Array(Math.max(levels, alphaLut.length * 2));
     const scale = max > 0 ? 1 / Math.log1p(max) : 0;
+    for (let c = 1; c < levels; c++) alphaLut[c] = 40 + 215 * Math.log1p(c) * scale;
+    const [r, g, b] = rgb(color);
+    const rgbBits = (b << 16) | (g << 8) | r; // ImageData is RGBA bytes: little-endian words are ABGR
+    const px = d.pixels;
+    const top = levels - 1;
     for (let i = 0; i < counts.length; i++) {
       const c = counts[i];
-      if (c === 0) continue;
-      const o = i * 4;
-      px[o] = r; px[o + 1] = g; px[o + 2] = b;
-      px[o + 3] = 40 + 215 * Math.log1p(c) * scale;
+      px[i] = c === 0 ? 0 : (rgbBits | (alphaLut[c < top ? c : top] << 24)) >>> 0;
     }
-    c2.putImageData(img, 0, 0);
-    return canvas;
+    d.c2.putImageData(d.img, 0, 0);
+    return d.canvas;
   }
 
   function rgb(color) {
