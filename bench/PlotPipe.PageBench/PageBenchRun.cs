@@ -189,21 +189,10 @@ internal static class PageBenchRun
             // x counts seconds of streaming, so the newest x on screen against the newest x added is the screen's lag.
             if (measureAge && n > 0 && last.Log[n - 1][3].ValueKind == JsonValueKind.Number) ageMs.Add(((before + after) / 2 - last.Log[n - 1][3].GetDouble()) * 1000);
         }
-        double elapsed = clock.Elapsed.TotalSeconds;
-        return new PageBenchResult.Phase
-        {
-            Seconds = elapsed,
-            PointsAddedPerSecond = (streamer.Added - addedAtStart) / elapsed,
-            ViewsPerSecond = (last.Views - first.Views) / elapsed,
-            DrawsPerSecond = (last.Draws - first.Draws) / elapsed,
-            DrawsNotLogged = last.Draws - first.Draws - logged,
-            PointsInView = last.InView,
-            PointsDrawn = last.Drawn,
-            SeriesDrawMs = Stats.Of(seriesMs),
-            RedrawMs = Stats.Of(redrawMs),
-            DrawnAgeMs = Stats.Of(ageMs),
-            ViewerBehindPoints = Stats.Of(behind),
-        };
+        var phase = PhaseOf(clock.Elapsed.TotalSeconds, streamer.Added - addedAtStart, first, last, logged, seriesMs, redrawMs);
+        phase.DrawnAgeMs = Stats.Of(ageMs);
+        phase.ViewerBehindPoints = Stats.Of(behind);
+        return phase;
     }
 
     private static async Task<PageBenchResult.Phase> GesturesAsync(IPage page, Streamer streamer, PageBenchSettings settings, PageBenchResult result)
@@ -295,20 +284,22 @@ internal static class PageBenchRun
         result.GestureInputToRequestMs = Stats.Of(toSend);
         result.GestureRequestToViewMs = Stats.Of(toView);
         result.GestureViewToDrawnMs = Stats.Of(toDraw);
-        double elapsed = clock.Elapsed.TotalSeconds;
-        return new PageBenchResult.Phase
-        {
-            Seconds = elapsed,
-            PointsAddedPerSecond = (streamer.Added - addedAtStart) / elapsed,
-            ViewsPerSecond = (last.Views - start.Views) / elapsed,
-            DrawsPerSecond = (last.Draws - start.Draws) / elapsed,
-            DrawsNotLogged = last.Draws - start.Draws - logged,
-            PointsInView = last.InView,
-            PointsDrawn = last.Drawn,
-            SeriesDrawMs = Stats.Of(seriesMs),
-            RedrawMs = Stats.Of(redrawMs),
-        };
+        return PhaseOf(clock.Elapsed.TotalSeconds, streamer.Added - addedAtStart, start, last, logged, seriesMs, redrawMs);
     }
+
+    // What every phase reports: rates between the page's state at its start and at its end, and the draw times logged.
+    private static PageBenchResult.Phase PhaseOf(double elapsed, long added, Drained start, Drained last, long logged, List<double> seriesMs, List<double> redrawMs) => new()
+    {
+        Seconds = elapsed,
+        PointsAddedPerSecond = added / elapsed,
+        ViewsPerSecond = (last.Views - start.Views) / elapsed,
+        DrawsPerSecond = (last.Draws - start.Draws) / elapsed,
+        DrawsNotLogged = last.Draws - start.Draws - logged,
+        PointsInView = last.InView,
+        PointsDrawn = last.Drawn,
+        SeriesDrawMs = Stats.Of(seriesMs),
+        RedrawMs = Stats.Of(redrawMs),
+    };
 
     private static int Collect(Drained d, List<double> seriesMs, List<double> redrawMs)
     {
