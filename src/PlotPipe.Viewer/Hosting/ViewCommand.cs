@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PlotPipe.Viewer.Serve;
 
 namespace PlotPipe.Viewer.Hosting;
 
@@ -17,6 +18,9 @@ public static class ViewCommand
         var exitOnFinish = new Option<bool>("--exit-on-finish") { Description = "Exit as soon as the stream ends and pictures are saved" };
         var linger = new Option<double>("--linger") { Description = "Once the producer is gone, exit after this many seconds with no page open", DefaultValueFactory = _ => 60 };
         var maxPoints = new Option<long>("--max-points") { Description = "Keep at most this many points per series, dropping the oldest (0: keep all)", DefaultValueFactory = _ => 0 };
+        var token = new Option<string?>("--token") { Description = "The token the page and API require (default: a random one, shown in the printed address)" };
+        var noToken = new Option<bool>("--no-token") { Description = "Serve without a token: anyone on this machine may look (loopback only)" };
+        var allowHost = new Option<string[]>("--allow-host") { Description = "Also answer to this host name, on any port (a proxy's name); repeatable", AllowMultipleArgumentsPerToken = false };
         port.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() is < 0 or > 65535) r.AddError($"--port {r.GetValueOrDefault<int>()} is not a TCP port (0 to 65535)");
@@ -29,7 +33,27 @@ public static class ViewCommand
         {
             if (r.GetValueOrDefault<long>() < 0) r.AddError($"--max-points {r.GetValueOrDefault<long>()} must not be negative");
         });
-        foreach (var o in new Option[] { stdin, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints }) command.Options.Add(o);
+        token.Validators.Add(r =>
+        {
+            var t = r.GetValueOrDefault<string?>();
+            try
+            {
+                if (t is not null) ViewerAccess.WithToken(t);
+            }
+            catch (ArgumentException e)
+            {
+                r.AddError($"--token: {e.Message}");
+            }
+        });
+        foreach (var o in new Option[] { stdin, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, token, noToken, allowHost }) command.Options.Add(o);
+        command.Validators.Add(r =>
+        {
+            var bound = r.GetValue(host) ?? "127.0.0.1";
+            if (r.GetValue(noToken) && !ViewerAccess.IsLoopback(bound))
+                r.AddError($"--no-token is refused with --host {bound}: anyone who can reach the port could read every point; keep the token");
+            else if (r.GetValue(noToken) && r.GetValue(token) is not null)
+                r.AddError("--no-token and --token contradict each other: choose one");
+        });
 
         command.SetAction(async (result, cancel) =>
         {
@@ -44,6 +68,9 @@ public static class ViewCommand
                 ExitOnFinish = result.GetValue(exitOnFinish),
                 Linger = TimeSpan.FromSeconds(result.GetValue(linger)),
                 MaxPointsPerSeries = result.GetValue(maxPoints),
+                Token = result.GetValue(token),
+                NoToken = result.GetValue(noToken),
+                AllowHosts = [.. result.GetValue(allowHost) ?? []],
             };
             var input = options.Stdin ? Console.OpenStandardInput() : null;
             return await ViewerApp.RunAsync(options, input, Console.Out, Console.Error, cancel);

@@ -22,7 +22,7 @@ public static class ViewerApp
             lock (errors) errors.WriteLine($"plotpipe: {line}");
         }
 
-        await using var server = await ViewerServer.StartAsync(options.Host, options.Port, store, status, cancel).ConfigureAwait(false);
+        await using var server = await ViewerServer.StartAsync(options.Host, options.Port, options.Access(), store, status, cancel).ConfigureAwait(false);
         output.WriteLine($"PlotPipe viewer: {server.Url}");
         output.Flush();
         if (options.OpenBrowser)

@@ -1,3 +1,5 @@
+using PlotPipe.Viewer.Serve;
+
 namespace PlotPipe.Viewer.Hosting;
 
 /// <summary>How a viewer process runs: where it listens, what it reads, when it exits, what it saves.</summary>
@@ -29,4 +31,16 @@ public sealed class ViewerOptions
 
     /// <summary>Cap on points kept per series, oldest dropped first (0: keep all).</summary>
     public long MaxPointsPerSeries { get; set; }
+
+    /// <summary>The token every request must carry; null picks a random one at start.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>Serve without a token (loopback only): for a single-user machine.</summary>
+    public bool NoToken { get; set; }
+
+    /// <summary>More names the viewer answers to, on any port: the names a proxy in front of it forwards.</summary>
+    public List<string> AllowHosts { get; set; } = [];
+
+    /// <summary>Who may look, as these options say; throws <see cref="ArgumentException"/> for a bad token or host name.</summary>
+    public ViewerAccess Access() => NoToken ? ViewerAccess.Open(AllowHosts) : ViewerAccess.WithToken(Token, AllowHosts);
 }

@@ -18,14 +18,18 @@ public sealed class ViewerServer : IAsyncDisposable
     private readonly WebApplication _app;
     private int _openPages;
 
-    private ViewerServer(WebApplication app, Uri url)
+    private ViewerServer(WebApplication app, Uri url, string? token)
     {
         _app = app;
         Url = url;
+        Token = token;
     }
 
-    /// <summary>The page's address.</summary>
+    /// <summary>The page's address, with <c>?token=</c> when the viewer has one: the address to open or print.</summary>
     public Uri Url { get; }
+
+    /// <summary>The token every request must carry, or null for an open viewer.</summary>
+    public string? Token { get; }
 
     /// <summary>WebSocket connections open now.</summary>
     public int OpenPages => Volatile.Read(ref _openPages);
@@ -36,30 +40,39 @@ public sealed class ViewerServer : IAsyncDisposable
     /// <summary>The folder the page's files are served from: next to the viewer's assembly.</summary>
     public static string WebRoot => Path.Combine(AppContext.BaseDirectory, "plotpipe-web");
 
-    /// <summary>Starts listening on <paramref name="host"/>:<paramref name="port"/> (0: a free port) and serves <paramref name="store"/>.</summary>
-    public static async Task<ViewerServer> StartAsync(string host, int port, PlotStore store, ViewerStatus status, CancellationToken cancel)
+    /// <summary>
+    /// Starts listening on <paramref name="host"/>:<paramref name="port"/> (0: a free port) and serves <paramref name="store"/>
+    /// to the requests <paramref name="access"/> lets through. A viewer without a token must bind to loopback.
+    /// </summary>
+    public static async Task<ViewerServer> StartAsync(string host, int port, ViewerAccess access, PlotStore store, ViewerStatus status, CancellationToken cancel)
     {
+        var address = ParseAddress(host);
+        if (access.Token is null && !IPAddress.IsLoopback(address))
+            throw new ArgumentException($"--no-token is refused with --host {host}: anyone who can reach the port could read every point", nameof(access));
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter((category, level) => level >= LogLevel.Warning);
         // Logs go to standard error: standard output carries only the address line a spawning producer reads.
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.WebHost.UseKestrel(k => k.Listen(ParseAddress(host), port));
+        builder.WebHost.UseKestrel(k => k.Listen(address, port));
 
         var app = builder.Build();
         ViewerServer? server = null;
-        // The guard needs the bound port, known only once Kestrel has started.
-        LocalRequestGuard? guard = null;
+        // The guards need the bound port, known only once Kestrel has started.
+        HostGuard? hosts = null;
+        TokenGuard? tokens = null;
         app.Use(async (context, next) =>
         {
-            var problem = guard is null ? "the viewer is still starting" : guard.Check(context.Request);
+            // Host and Origin first: a rebinding page is refused before it learns anything, even whether a token is needed.
+            var problem = hosts is null ? "the viewer is still starting" : hosts.Check(context.Request);
             if (problem is not null)
             {
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
                 await context.Response.WriteAsync(problem + "\n");
                 return;
             }
+            if (tokens is not null && !await tokens.PassAsync(context)) return;
             await next(context);
         });
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(10) });
@@ -99,12 +112,14 @@ public sealed class ViewerServer : IAsyncDisposable
         });
 
         await app.StartAsync(cancel).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var bound = new Uri(address);
-        var shown = host is "0.0.0.0" or "::" ? "127.0.0.1" : bound.Host;
-        var url = new UriBuilder("http", shown, bound.Port, "/").Uri;
-        guard = new LocalRequestGuard(host, bound.Port);
-        server = new ViewerServer(app, url);
+        var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var url = new UriBuilder("http", HostGuard.ReachableName(host), bound.Port, "/")
+        {
+            Query = access.Token is null ? "" : $"{TokenGuard.QueryName}={access.Token}",
+        }.Uri;
+        if (access.Token is not null) tokens = new TokenGuard(access.Token, bound.Port);
+        hosts = new HostGuard(host, bound.Port, access.AllowedHosts);
+        server = new ViewerServer(app, url, access.Token);
         return server;
     }
 
