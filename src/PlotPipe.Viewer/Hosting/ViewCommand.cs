@@ -33,27 +33,7 @@ public static class ViewCommand
         {
             if (r.GetValueOrDefault<long>() < 0) r.AddError($"--max-points {r.GetValueOrDefault<long>()} must not be negative");
         });
-        token.Validators.Add(r =>
-        {
-            var t = r.GetValueOrDefault<string?>();
-            try
-            {
-                if (t is not null) ViewerAccess.WithToken(t);
-            }
-            catch (ArgumentException e)
-            {
-                r.AddError($"--token: {e.Message}");
-            }
-        });
         foreach (var o in new Option[] { stdin, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, token, noToken, allowHost }) command.Options.Add(o);
-        command.Validators.Add(r =>
-        {
-            var bound = r.GetValue(host) ?? "127.0.0.1";
-            if (r.GetValue(noToken) && !ViewerAccess.IsLoopback(bound))
-                r.AddError($"--no-token is refused with --host {bound}: anyone who can reach the port could read every point; keep the token");
-            else if (r.GetValue(noToken) && r.GetValue(token) is not null)
-                r.AddError("--no-token and --token contradict each other: choose one");
-        });
 
         command.SetAction(async (result, cancel) =>
         {
@@ -72,9 +52,32 @@ public static class ViewCommand
                 NoToken = result.GetValue(noToken),
                 AllowHosts = [.. result.GetValue(allowHost) ?? []],
             };
+            // Refused here, not by a validator: that would print the help to standard output, where a spawning
+            // producer looks for the address line.
+            if (AccessRefusal(options) is { } refusal)
+            {
+                await Console.Error.WriteLineAsync($"plotpipe: {refusal}");
+                return 2;
+            }
             var input = options.Stdin ? Console.OpenStandardInput() : null;
             return await ViewerApp.RunAsync(options, input, Console.Out, Console.Error, cancel);
         });
         return command;
+    }
+
+    private static string? AccessRefusal(ViewerOptions options)
+    {
+        if (options.NoToken && options.Token is not null) return "--no-token and --token contradict each other: choose one";
+        if (options.NoToken && !ViewerAccess.IsLoopback(options.Host))
+            return $"--no-token is refused with --host {options.Host}: anyone who can reach the port could read every point; keep the token";
+        try
+        {
+            options.Access();
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return options.Token is not null && !e.Message.StartsWith("--", StringComparison.Ordinal) ? $"--token: {e.Message}" : e.Message;
+        }
     }
 }

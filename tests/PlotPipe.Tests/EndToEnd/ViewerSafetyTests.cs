@@ -4,15 +4,16 @@ using PlotPipe.Tests.Support;
 
 namespace PlotPipe.Tests.EndToEnd;
 
-/// <summary>The viewer's server is safe by default: loopback only, its own files only, its own Host only.</summary>
+/// <summary>The viewer's server is safe by default: loopback only, its own files only, its own Host only (each request carrying the token, so the check behind it is what answers).</summary>
 public class ViewerSafetyTests
 {
-    private static async Task<string> RawGet(Uri url, string target, string? host = null)
+    private static async Task<string> RawGet(Uri url, string target, string? host = null, bool withToken = true)
     {
+        var authorization = withToken && ViewerApi.TokenOf(url) is { } token ? $"Authorization: Bearer {token}\r\n" : "";
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(url.Host, url.Port);
         var stream = tcp.GetStream();
-        var request = $"GET {target} HTTP/1.1\r\nHost: {host ?? url.Authority}\r\nConnection: close\r\n\r\n";
+        var request = $"GET {target} HTTP/1.1\r\nHost: {host ?? url.Authority}\r\n{authorization}Connection: close\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
         using var reader = new StreamReader(stream, Encoding.UTF8);
         return await reader.ReadToEndAsync();
@@ -56,6 +57,8 @@ public class ViewerSafetyTests
             var response = await RawGet(url, "/api/status", host: $"evil.example:{url.Port}");
             Assert.StartsWith("HTTP/1.1 403", response);
             Assert.StartsWith("HTTP/1.1 200", await RawGet(url, "/api/status", host: $"localhost:{url.Port}"));
+            // Refused for its name before the token is even looked at.
+            Assert.StartsWith("HTTP/1.1 403", await RawGet(url, "/api/status", host: $"evil.example:{url.Port}", withToken: false));
         }
         finally
         {

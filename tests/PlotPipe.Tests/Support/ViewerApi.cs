@@ -9,7 +9,25 @@ public sealed class ViewerApi : IDisposable
 {
     private readonly HttpClient _http;
 
-    public ViewerApi(Uri url) => _http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(10) };
+    /// <summary>Talks to the viewer at <paramref name="url"/> (as printed, with its token); <paramref name="through"/> connects elsewhere, e.g. 127.0.0.1 for a viewer printed with its LAN address.</summary>
+    public ViewerApi(Uri url, string? through = null)
+    {
+        var target = through is null ? url : new UriBuilder(url) { Host = through }.Uri;
+        _http = new HttpClient { BaseAddress = new Uri(target.GetLeftPart(UriPartial.Authority) + "/"), Timeout = TimeSpan.FromSeconds(10) };
+        if (TokenOf(url) is { } token) _http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        // The Host the viewer is reached by stays the printed one, as a browser elsewhere would send it.
+        if (through is not null) _http.DefaultRequestHeaders.Host = url.Authority;
+    }
+
+    /// <summary>The token in a printed viewer address (<c>?token=...</c>), or null for an open viewer.</summary>
+    public static string? TokenOf(Uri url)
+    {
+        foreach (var part in url.Query.TrimStart('?').Split('&'))
+        {
+            if (part.StartsWith("token=", StringComparison.Ordinal)) return Uri.UnescapeDataString(part["token=".Length..]);
+        }
+        return null;
+    }
 
     public record SeriesRow(string Name, string Format, long Count, string Kind, string Color);
 

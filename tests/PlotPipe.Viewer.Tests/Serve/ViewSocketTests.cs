@@ -19,7 +19,7 @@ public sealed class ViewSocketTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await ViewerServer.StartAsync("127.0.0.1", 0, _store, new ViewerStatus(_store), CancellationToken.None);
+        _server = await ViewerServer.StartAsync("127.0.0.1", 0, ViewerAccess.WithToken(), _store, new ViewerStatus(_store), CancellationToken.None);
         var line = _store.Define(new SeriesDefinition(0, SeriesKind.Line, "signal", "r--"));
         var xs = new double[1000];
         var ys = new double[1000];
@@ -161,6 +161,7 @@ public sealed class ViewSocketTests : IAsyncLifetime
     {
         var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("Origin", $"http://127.0.0.1:{Server.Url.Port}");
+        socket.Options.SetRequestHeader("Authorization", $"Bearer {Server.Token}");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await socket.ConnectAsync(SocketUri, timeout.Token);
         return socket;

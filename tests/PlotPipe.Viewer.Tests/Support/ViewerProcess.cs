@@ -21,8 +21,21 @@ public sealed class ViewerProcess : IDisposable
         _errors = errors;
     }
 
-    /// <summary>The page's address.</summary>
+    /// <summary>The page's address as the viewer printed it, with <c>?token=</c> unless it runs with --no-token.</summary>
     public Uri Url { get; }
+
+    /// <summary>The viewer's token, from its printed address (null with --no-token).</summary>
+    public string? Token
+    {
+        get
+        {
+            foreach (var part in Url.Query.TrimStart('?').Split('&'))
+            {
+                if (part.StartsWith("token=", StringComparison.Ordinal)) return Uri.UnescapeDataString(part["token=".Length..]);
+            }
+            return null;
+        }
+    }
 
     /// <summary>The viewer's standard input: frames go here.</summary>
     public Stream Input => _process.StandardInput.BaseStream;
