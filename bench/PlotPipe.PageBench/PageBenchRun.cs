@@ -327,13 +327,14 @@ internal static class PageBenchRun
     }
 
     // Waits until the viewer has taken in every point sent (its /api/status count), so streaming starts from a full store.
+    // The printed address's ?token= goes along: the viewer answers nothing without it.
     private static async Task WaitForPointsAsync(Uri url, long expected)
     {
         using var http = new HttpClient { BaseAddress = url };
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromMinutes(2))
         {
-            using var doc = JsonDocument.Parse(await http.GetStringAsync("api/status"));
+            using var doc = JsonDocument.Parse(await http.GetStringAsync("api/status" + url.Query));
             if (doc.RootElement.GetProperty("points").GetInt64() >= expected) return;
             await Task.Delay(50);
         }

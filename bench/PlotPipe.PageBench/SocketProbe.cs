@@ -16,7 +16,8 @@ internal static class SocketProbe
         using var ws = new ClientWebSocket();
         // The viewer accepts only its own origin.
         ws.Options.SetRequestHeader("Origin", $"{url.Scheme}://{url.Authority}");
-        await ws.ConnectAsync(new Uri($"ws://{url.Authority}/ws"), CancellationToken.None);
+        // ...and only requests with its token, which the printed address carries as ?token=.
+        await ws.ConnectAsync(new Uri($"ws://{url.Authority}/ws{url.Query}"), CancellationToken.None);
         string request = FormattableString.Invariant($"{{\"type\":\"view\",\"x\":null,\"y\":null,\"follow\":{followSpan},\"width\":{widthPx},\"height\":{heightPx}}}");
         await ws.SendAsync(Encoding.UTF8.GetBytes(request), WebSocketMessageType.Text, true, CancellationToken.None);
 

@@ -12,7 +12,9 @@ internal sealed class ViewerClient : IDisposable
     public ViewerClient(Uri url)
     {
         var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5), UseProxy = false };
-        _http = new HttpClient(handler) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30), DefaultRequestVersion = HttpVersion.Version11 };
+        _http = new HttpClient(handler) { BaseAddress = new Uri(url.GetLeftPart(UriPartial.Authority) + "/"), Timeout = TimeSpan.FromSeconds(30), DefaultRequestVersion = HttpVersion.Version11 };
+        // The viewer serves only requests that carry the token of its printed address.
+        if (TokenOf(url) is { } token) _http.DefaultRequestHeaders.Authorization = new("Bearer", token);
     }
 
     /// <summary>Points held by the series named <paramref name="name"/> (-1 if it is not there yet).</summary>
@@ -55,6 +57,15 @@ internal sealed class ViewerClient : IDisposable
             if (now > deadline) return null;
             Thread.Sleep(0);
         }
+    }
+
+    private static string? TokenOf(Uri url)
+    {
+        foreach (var part in url.Query.TrimStart('?').Split('&'))
+        {
+            if (part.StartsWith("token=", StringComparison.Ordinal)) return Uri.UnescapeDataString(part["token=".Length..]);
+        }
+        return null;
     }
 
     private JsonDocument Get(string path)
