@@ -72,11 +72,22 @@ public static class ViewRanges
         return new DataBounds(xMin, xMax, yMin, yMax);
     }
 
-    /// <summary>Makes [<paramref name="min"/>, <paramref name="max"/>] finite and wide enough to draw: a single value becomes a small interval around it.</summary>
+    /// <summary>
+    /// The largest magnitude a view's edge may have: half of <see cref="double.MaxValue"/>, so that every span
+    /// (max − min) and every offset inside a view stays finite and pixel arithmetic never meets infinity.
+    /// </summary>
+    public const double MaxEdge = double.MaxValue / 2;
+
+    /// <summary>
+    /// Makes [<paramref name="min"/>, <paramref name="max"/>] finite and wide enough to draw: a single value becomes a
+    /// small interval around it, edges beyond ±<see cref="MaxEdge"/> (or infinite) are pulled in to it, NaN gives [0, 1].
+    /// </summary>
     public static (double Min, double Max) Widen(double min, double max)
     {
-        if (!double.IsFinite(min) || !double.IsFinite(max)) return (0, 1);
+        if (double.IsNaN(min) || double.IsNaN(max)) return (0, 1);
         if (max < min) (min, max) = (max, min);
+        min = Math.Clamp(min, -MaxEdge, MaxEdge);
+        max = Math.Clamp(max, -MaxEdge, MaxEdge);
         double mid = min / 2 + max / 2;
         // Below this the axis cannot label the ticks apart, so treat it as one value.
         if (max - min > Math.Abs(mid) * 1e-12 && max - min > 1e-300) return (min, max);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PlotPipe.Viewer.Decimate;
 
 namespace PlotPipe.Viewer.Serve;
 
@@ -16,7 +17,14 @@ namespace PlotPipe.Viewer.Serve;
 public readonly record struct ViewRequest(double? XMin, double? XMax, double? YMin, double? YMax, double? FollowSpan, int WidthPx, int HeightPx)
 {
     /// <summary>The largest plot side a page may ask for; bigger asks are clamped so a page cannot make the viewer build huge images.</summary>
-    public const int MaxSidePx = 8192;
+    public const int MaxSidePx = ViewBuilder.MaxSidePx;
+
+    /// <summary>
+    /// The largest plot area a page may ask for (2^22 pixels: a whole 2560 × 1600 screen); a bigger ask keeps its
+    /// shape at this area, and the page stretches what it gets. A scatter's density image costs 4 bytes a pixel, so
+    /// this bounds it at 16 MiB a series.
+    /// </summary>
+    public const int MaxAreaPx = 1 << 22;
 
     /// <summary>Fit everything into an 800 by 400 plot; used until the page has said what it wants.</summary>
     public static ViewRequest FitAll => new(null, null, null, null, null, 800, 400);
@@ -81,6 +89,7 @@ public readonly record struct ViewRequest(double? XMin, double? XMax, double? YM
             if (reader.TokenType != JsonTokenType.EndObject || reader.Read()) return Fail("expected one JSON object", out error);
             if (type != "view") return true;
             isView = true;
+            (width, height) = ClampArea(width, height);
             request = new ViewRequest(xMin, xMax, yMin, yMax, follow, width, height);
             return true;
         }
@@ -88,6 +97,15 @@ public readonly record struct ViewRequest(double? XMin, double? XMax, double? YM
         {
             return Fail($"malformed JSON ({e.Message})", out error);
         }
+    }
+
+    /// <summary>Scales <paramref name="width"/> by <paramref name="height"/> down to at most <see cref="MaxAreaPx"/> pixels, keeping the shape.</summary>
+    public static (int Width, int Height) ClampArea(int width, int height)
+    {
+        long area = (long)width * height;
+        if (area <= MaxAreaPx) return (width, height);
+        double scale = Math.Sqrt((double)MaxAreaPx / area);
+        return (Math.Max(1, (int)(width * scale)), Math.Max(1, (int)(height * scale)));
     }
 
     private static bool ReadRange(ref Utf8JsonReader reader, out double? min, out double? max)

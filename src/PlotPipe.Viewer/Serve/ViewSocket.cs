@@ -24,6 +24,12 @@ public static class ViewSocket
     /// <summary>Longest the viewer waits for a page's "drawn" before it sends the next view anyway.</summary>
     public static readonly TimeSpan DrawnTimeout = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Buffers up to this size are kept from view to view; a bigger one, grown for a view at least four times the
+    /// size of the current one, is let go, so one huge view does not pin its memory for the connection's life.
+    /// </summary>
+    public const int RetainedBufferBytes = 4 << 20;
+
     /// <summary>How long the close frame may take to go out before the socket is dropped.</summary>
     public static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
 
@@ -257,6 +263,12 @@ public static class ViewSocket
                 _kinds = new SeriesKind[n];
                 _indexes = new int[n];
             }
+            // Density grids this view cannot need are let go (see RetainedBufferBytes); the sizes are already clamped.
+            long cells = (long)request.WidthPx * request.HeightPx;
+            for (int i = 0; i < n; i++)
+            {
+                if (4L * _views[i].Density.Length > Math.Max(RetainedBufferBytes, 16 * cells)) _views[i] = new SeriesView();
+            }
             var all = DataBounds.Empty;
             for (int i = 0; i < n; i++)
             {
@@ -274,6 +286,7 @@ public static class ViewSocket
             long bytes = ViewMessage.MeasureBytes(views);
             if (bytes > Array.MaxLength) throw new InvalidOperationException($"a view of {bytes} bytes is more than one message can carry");
             if (_sendBuffer.Length < bytes) _sendBuffer = new byte[(int)Math.Min(Array.MaxLength, Math.Max(bytes, 2L * _sendBuffer.Length))];
+            else if (_sendBuffer.Length > RetainedBufferBytes && 4 * bytes < _sendBuffer.Length) _sendBuffer = new byte[(int)Math.Max(bytes, RetainedBufferBytes)];
             return ViewMessage.Write(_sendBuffer, ranges, _indexes.AsSpan(0, n), views);
         }
 

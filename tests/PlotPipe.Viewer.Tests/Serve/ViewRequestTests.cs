@@ -44,6 +44,47 @@ public sealed class ViewRequestTests
         Assert.Equal((0, 1), ViewRanges.Widen(double.NaN, 1));
     }
 
+    [Theory]
+    [InlineData(1e300, 1e300)]
+    [InlineData(1e300, 300)]
+    [InlineData(4096, 4096)]
+    public void An_absurd_plot_size_is_clamped_to_a_screens_worth_of_pixels_in_its_shape(double width, double height)
+    {
+        var json = System.Text.Encoding.UTF8.GetBytes(FormattableString.Invariant($$"""{"type":"view","x":null,"y":null,"follow":null,"width":{{width:R}},"height":{{height:R}}}"""));
+        Assert.True(ViewRequest.TryParse(json, out var r, out bool isView, out _));
+        Assert.True(isView);
+        Assert.InRange(r.WidthPx, 1, ViewRequest.MaxSidePx);
+        Assert.InRange(r.HeightPx, 1, ViewRequest.MaxSidePx);
+        double w = Math.Min(width, ViewRequest.MaxSidePx), h = Math.Min(height, ViewRequest.MaxSidePx);
+        Assert.InRange((long)r.WidthPx * r.HeightPx, Math.Min(w * h, ViewRequest.MaxAreaPx) * 0.99, ViewRequest.MaxAreaPx);
+        double asked = w / h;
+        Assert.Equal(asked, (double)r.WidthPx / r.HeightPx, 0.01 * asked);
+    }
+
+    [Theory]
+    [InlineData(-1e308, 1e308)]
+    [InlineData(double.MinValue, double.MaxValue)]
+    [InlineData(double.NegativeInfinity, double.PositiveInfinity)]
+    [InlineData(1e308, 1.7e308)]
+    public void Ranges_at_the_edge_of_doubles_are_pulled_in_to_a_finite_span(double min, double max)
+    {
+        var (a, b) = ViewRanges.Widen(min, max);
+        Assert.True(double.IsFinite(b - a) && b > a, $"[{a}, {b}]");
+        Assert.True(Math.Abs(a) <= ViewRanges.MaxEdge * 1.05 && Math.Abs(b) <= ViewRanges.MaxEdge * 1.05, $"[{a}, {b}]");
+    }
+
+    [Fact]
+    public void Fitting_data_at_the_edge_of_doubles_gives_finite_spans()
+    {
+        var s = new SeriesStore(new SeriesDefinition(0, SeriesKind.Scatter, "a", "o"), 0);
+        s.Append([-1.7e308, 1.7e308], [-1.7e308, 1.7e308]);
+        var r = ViewRanges.Resolve(ViewRequest.FitAll, new DataBounds(-1.7e308, 1.7e308, -1.7e308, 1.7e308), [SeriesKind.Scatter], [s.Snapshot()]);
+        Assert.True(double.IsFinite(r.XMax - r.XMin) && r.XMax > r.XMin, r.ToString());
+        Assert.True(double.IsFinite(r.YMax - r.YMin) && r.YMax > r.YMin, r.ToString());
+        var follow = ViewRanges.Resolve(new ViewRequest(null, null, null, null, 1e308, 100, 100), new DataBounds(-1.7e308, -1e308, 0, 1), [SeriesKind.Scatter], [s.Snapshot()]);
+        Assert.True(double.IsFinite(follow.XMax - follow.XMin) && follow.XMax > follow.XMin, follow.ToString());
+    }
+
     [Fact]
     public void Empty_plot_resolves_to_a_unit_box()
     {

@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using PlotPipe.Protocol;
+using PlotPipe.Viewer.Decimate;
 using PlotPipe.Viewer.Serve;
 using PlotPipe.Viewer.Store;
 
@@ -132,6 +133,42 @@ public sealed class ViewSocketTests : IAsyncLifetime
         Assert.Equal(1, zoomed.XMin, 9);
         Assert.Equal(3, zoomed.XMax, 9);
         Assert.True(clock.Elapsed < ViewSocket.DrawnTimeout * 0.9, $"the zoom was answered after {clock.Elapsed.TotalMilliseconds} ms");
+    }
+
+    [Theory]
+    [InlineData("""{"type":"view","x":[-1e308,1e308],"y":[-1e308,1e308],"follow":null,"width":1e300,"height":1e300}""")]
+    [InlineData("""{"type":"view","x":null,"y":null,"follow":1e308,"width":1e300,"height":1e300}""")]
+    public async Task A_page_asking_for_the_whole_double_range_at_an_absurd_size_gets_a_bounded_finite_view(string request)
+    {
+        // A scatter dense enough to come as a density image: the view whose size the page's pixels decide.
+        var rng = new Random(7);
+        var xs = new double[ViewBuilder.ScatterPointLimit * 2];
+        var ys = new double[xs.Length];
+        for (int i = 0; i < xs.Length; i++)
+        {
+            xs[i] = rng.NextDouble() * 1e6;
+            ys[i] = rng.NextDouble();
+        }
+        _store.Define(new SeriesDefinition(1, SeriesKind.Scatter, "cloud", "ro")).Append(xs, ys);
+        _store.Touch();
+
+        using var socket = await ConnectAsync();
+        await SendAsync(socket, request);
+        byte[] view;
+        while (true)
+        {
+            var (type, bytes) = await ReceiveAsync(socket);
+            if (type != WebSocketMessageType.Binary) continue;
+            view = bytes;
+            break;
+        }
+        double xMin = BinaryPrimitives.ReadDoubleLittleEndian(view.AsSpan(8)), xMax = BinaryPrimitives.ReadDoubleLittleEndian(view.AsSpan(16));
+        double yMin = BinaryPrimitives.ReadDoubleLittleEndian(view.AsSpan(24)), yMax = BinaryPrimitives.ReadDoubleLittleEndian(view.AsSpan(32));
+        Assert.True(double.IsFinite(xMax - xMin) && xMax > xMin, $"x [{xMin}, {xMax}]");
+        Assert.True(double.IsFinite(yMax - yMin) && yMax > yMin, $"y [{yMin}, {yMax}]");
+        // At most one density image of the largest area a page may ask for, plus the line's few points and headers.
+        long bound = 4L * ViewRequest.MaxAreaPx + 16L * 8 * ViewRequest.MaxSidePx + ViewMessage.HeaderBytes + 2 * ViewMessage.SeriesHeaderBytes;
+        Assert.True(view.Length <= bound, $"a view of {view.Length:N0} bytes; the bound is {bound:N0}");
     }
 
     [Fact]
