@@ -10,30 +10,49 @@ public static class BrowserLauncher
     {
         try
         {
+            // A browser's command line is readable by every user of the machine; a token must not travel there.
+            var target = url.Query.Length > 0 ? new Uri(RedirectFile(url)).AbsoluteUri : url.ToString();
             ProcessStartInfo start;
             if (OperatingSystem.IsWindows())
             {
-                start = new ProcessStartInfo(url.ToString()) { UseShellExecute = true };
+                start = new ProcessStartInfo(target) { UseShellExecute = true };
             }
             else if (OperatingSystem.IsMacOS())
             {
-                start = new ProcessStartInfo("open", url.ToString());
+                start = new ProcessStartInfo("open", target);
             }
             else
             {
                 if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DISPLAY")) &&
                     string.IsNullOrEmpty(Environment.GetEnvironmentVariable("WAYLAND_DISPLAY")))
                     return "no display";
-                start = new ProcessStartInfo("xdg-open", url.ToString());
+                start = new ProcessStartInfo("xdg-open", target);
             }
             start.RedirectStandardOutput = !start.UseShellExecute;
             start.RedirectStandardError = !start.UseShellExecute;
             using var process = Process.Start(start);
             return process is null ? "no browser launcher" : null;
         }
-        catch (System.ComponentModel.Win32Exception e)
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or UnauthorizedAccessException)
         {
             return e.Message;
         }
+    }
+
+    /// <summary>
+    /// Writes a page that forwards to <paramref name="url"/> into a new file only this user can read (as Jupyter
+    /// does) and returns its path; it is removed after a minute, time enough for a browser to start.
+    /// </summary>
+    public static string RedirectFile(Uri url)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"plotpipe-open-{Guid.NewGuid():N}.html");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        // CreateNew never follows a link another user planted; the mode keeps the token from other users.
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var href = System.Net.WebUtility.HtmlEncode(url.AbsoluteUri);
+        using (var file = new StreamWriter(path, System.Text.Encoding.UTF8, options))
+            file.Write($"<!DOCTYPE html><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url={href}\"><title>PlotPipe</title><a href=\"{href}\">Open the PlotPipe viewer</a>\n");
+        _ = Task.Delay(TimeSpan.FromMinutes(1)).ContinueWith(_ => File.Delete(path), TaskScheduler.Default);
+        return path;
     }
 }

@@ -6,6 +6,9 @@ namespace PlotPipe.Viewer.Hosting;
 /// <summary>The command line of the viewer: used as the viewer program's root and as <c>plotpipe view</c>.</summary>
 public static class ViewCommand
 {
+    /// <summary>The environment variable a token may come from instead of <c>--token</c>.</summary>
+    public const string TokenVariable = "PLOTPIPE_TOKEN";
+
     /// <summary>Adds the viewer's options and action to <paramref name="command"/>.</summary>
     public static T Configure<T>(T command) where T : Command
     {
@@ -18,7 +21,7 @@ public static class ViewCommand
         var exitOnFinish = new Option<bool>("--exit-on-finish") { Description = "Exit as soon as the stream ends and pictures are saved" };
         var linger = new Option<double>("--linger") { Description = "Once the producer is gone, exit after this many seconds with no page open", DefaultValueFactory = _ => 60 };
         var maxPoints = new Option<long>("--max-points") { Description = "Keep at most this many points per series, dropping the oldest (0: keep all)", DefaultValueFactory = _ => 0 };
-        var token = new Option<string?>("--token") { Description = "The token the page and API require (default: a random one, shown in the printed address)" };
+        var token = new Option<string?>("--token") { Description = $"The token the page and API require (default: ${TokenVariable}, else a random one; shown in the printed address)" };
         var noToken = new Option<bool>("--no-token") { Description = "Serve without a token: anyone on this machine may look (loopback only)" };
         var allowHost = new Option<string[]>("--allow-host") { Description = "Also answer to this host name, on any port (a proxy's name); repeatable", AllowMultipleArgumentsPerToken = false };
         port.Validators.Add(r =>
@@ -48,7 +51,8 @@ public static class ViewCommand
                 ExitOnFinish = result.GetValue(exitOnFinish),
                 Linger = TimeSpan.FromSeconds(result.GetValue(linger)),
                 MaxPointsPerSeries = result.GetValue(maxPoints),
-                Token = result.GetValue(token),
+                // The variable keeps a chosen token out of the process list, where other users could read an argument.
+                Token = result.GetValue(token) ?? (result.GetValue(noToken) ? null : NonEmpty(Environment.GetEnvironmentVariable(TokenVariable))),
                 NoToken = result.GetValue(noToken),
                 AllowHosts = [.. result.GetValue(allowHost) ?? []],
             };
@@ -64,6 +68,8 @@ public static class ViewCommand
         });
         return command;
     }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static string? AccessRefusal(ViewerOptions options)
     {

@@ -91,6 +91,18 @@ public class ViewerAccessTests
         Assert.StartsWith("HTTP/1.1 401", await RawGetAsync(url, "/api/status", url.Authority, OtherTokenOfSameLength(chosen)));
     }
 
+    [Fact]
+    public async Task The_token_can_come_from_PLOTPIPE_TOKEN_and_stay_out_of_the_process_list()
+    {
+        const string chosen = "token-from-the-environment";
+        using var viewer = ViewerRun.Start(new Dictionary<string, string> { ["PLOTPIPE_TOKEN"] = chosen });
+        var url = await viewer.AddressAsync();
+        Assert.Equal(chosen, ViewerApi.TokenOf(url));
+        Assert.DoesNotContain(chosen, File.ReadAllText($"/proc/{viewer.Id}/cmdline"));
+        Assert.StartsWith("HTTP/1.1 200", await RawGetAsync(url, "/api/status", url.Authority, chosen));
+        Assert.StartsWith("HTTP/1.1 401", await RawGetAsync(url, "/api/status", url.Authority, token: null));
+    }
+
     private static string OtherTokenOfSameLength(string token) => new('z', token.Length);
 
     private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done)
@@ -127,7 +139,11 @@ public class ViewerAccessTests
             _errors = process.StandardError.ReadToEndAsync();
         }
 
-        public static ViewerRun Start(params string[] args)
+        public int Id => _process.Id;
+
+        public static ViewerRun Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+        public static ViewerRun Start(Dictionary<string, string> environment, params string[] args)
         {
             var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "PlotPipe.Viewer"))
             {
@@ -136,6 +152,7 @@ public class ViewerAccessTests
                 UseShellExecute = false,
             };
             foreach (var a in new[] { "--no-browser", "--port", "0" }.Concat(args)) start.ArgumentList.Add(a);
+            foreach (var (name, value) in environment) start.Environment[name] = value;
             return new ViewerRun(Process.Start(start)!);
         }
 
