@@ -1,6 +1,7 @@
 using PlotPipe.Protocol;
 using PlotPipe.Viewer.Export;
 using PlotPipe.Viewer.Store;
+using PlotPipe.Viewer.Tests.Lifecycle;
 using SkiaSharp;
 
 namespace PlotPipe.Viewer.Tests.Export;
@@ -24,7 +25,7 @@ public class ExtremeValuesTests
             PictureExporter.Save(store, path, 400, 300);
             using var bitmap = SKBitmap.Decode(path);
             Assert.NotNull(bitmap);
-            Assert.True(RedPixels(bitmap) > 100, "the red line from top left to bottom right is missing");
+            Assert.True(RedMarks.Pixels(bitmap) > 100, "the red line from top left to bottom right is missing");
         }
         finally
         {
@@ -122,16 +123,4 @@ public class ExtremeValuesTests
         1 => BitConverter.Int64BitsToDouble(random.NextInt64()),
         _ => (random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-320, 309)),
     };
-
-    private static int RedPixels(SKBitmap bitmap)
-    {
-        int count = 0;
-        for (int y = 0; y < bitmap.Height; y++)
-        for (int x = 0; x < bitmap.Width; x++)
-        {
-            var c = bitmap.GetPixel(x, y);
-            if (c.Red > 200 && c.Green < 80 && c.Blue < 80) count++;
-        }
-        return count;
-    }
 }
