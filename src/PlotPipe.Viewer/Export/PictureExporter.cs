@@ -16,7 +16,7 @@ public static class PictureExporter
         var extension = Path.GetExtension(path).ToLowerInvariant();
         if (extension is not (".png" or ".svg"))
             throw new ArgumentException($"picture path \"{path}\" must end in .png or .svg", nameof(path));
-        var plot = Render(store, widthPx);
+        var plot = Render(store, widthPx, heightPx);
         if (extension == ".png") plot.SavePng(path, widthPx, heightPx);
         else plot.SaveSvg(path, widthPx, heightPx);
     }
@@ -42,7 +42,7 @@ public static class PictureExporter
     /// infinite values are left out, as the page leaves them out), so no value can make the chart library's own
     /// fitting fail.
     /// </summary>
-    public static Plot Render(PlotStore store, int widthPx)
+    public static Plot Render(PlotStore store, int widthPx, int heightPx = 600)
     {
         var plot = new Plot();
         plot.Title("PlotPipe");
@@ -59,7 +59,7 @@ public static class PictureExporter
         var yAxis = AxisRange.For(bounds.YMin, bounds.YMax);
         foreach (var (series, snap) in snapshots)
         {
-            var (xs, ys) = Points(series, snap, bounds, widthPx);
+            var (xs, ys) = Points(series, snap, bounds, widthPx, heightPx);
             AddPieces(plot, series, xs, ys, xAxis.Scale, yAxis.Scale);
         }
         plot.XLabel(xAxis.Label("x"));
@@ -78,19 +78,24 @@ public static class PictureExporter
         var b = ViewBuilder.BoundsFor(kind, snap);
         if (b.IsEmpty || (double.IsFinite(b.XMin) && double.IsFinite(b.XMax) && double.IsFinite(b.YMin) && double.IsFinite(b.YMax))) return b;
         double xMin = double.PositiveInfinity, xMax = double.NegativeInfinity, yMin = double.PositiveInfinity, yMax = double.NegativeInfinity;
-        for (long i = 0; i < snap.Count; i++)
+        for (int k = 0; k < snap.ChunkCount; k++)
         {
-            double x = snap.X(i), y = snap.Y(i);
-            if (!double.IsFinite(x) || !double.IsFinite(y)) continue;
-            xMin = Math.Min(xMin, x);
-            xMax = Math.Max(xMax, x);
-            yMin = Math.Min(yMin, y);
-            yMax = Math.Max(yMax, y);
+            var chunk = snap.Chunks[k];
+            int count = snap.CountIn(k);
+            for (int i = 0; i < count; i++)
+            {
+                double x = chunk.X[i], y = chunk.Y[i];
+                if (!double.IsFinite(x) || !double.IsFinite(y)) continue;
+                xMin = Math.Min(xMin, x);
+                xMax = Math.Max(xMax, x);
+                yMin = Math.Min(yMin, y);
+                yMax = Math.Max(yMax, y);
+            }
         }
         return new DataBounds(xMin, xMax, yMin, yMax);
     }
 
-    private static (double[] Xs, double[] Ys) Points(SeriesStore series, in SeriesSnapshot snap, in DataBounds bounds, int widthPx)
+    private static (double[] Xs, double[] Ys) Points(SeriesStore series, in SeriesSnapshot snap, in DataBounds bounds, int widthPx, int heightPx)
     {
         if (bounds.IsEmpty) return ([], []);
         // Column arithmetic needs a finite span; a line wider than double.MaxValue is thinned by cells instead.
@@ -101,36 +106,46 @@ public static class PictureExporter
             ViewBuilder.Build(series.Kind, snap, viewport, view);
             if (view.Mode == ViewMode.Points) return (view.Xs[..view.Count], view.Ys[..view.Count]);
         }
-        // A picture shows one marker per pixel at most, so a huge scatter is drawn from one point per occupied pixel.
-        return OnePointPerPixel(snap, bounds, widthPx);
+        // Markers drawn closer than half their size merge into one blot, so a huge scatter is drawn from one point
+        // per occupied cell of that size (a line without markers, from one per pixel).
+        int cellPx = series.Format.Marker switch { null => 1, '.' => 2, _ => 4 };
+        return OnePointPerCell(snap, bounds, (widthPx + cellPx - 1) / cellPx, (heightPx + cellPx - 1) / cellPx);
     }
 
-    // The first point of each occupied cell of a sizePx² grid, in order; points with a NaN or infinite coordinate are left out.
-    private static (double[] Xs, double[] Ys) OnePointPerPixel(in SeriesSnapshot snap, in DataBounds b, int sizePx)
+    // The first point of each occupied cell of a columns × rows grid, in order; points with a NaN or infinite
+    // coordinate are left out. Reads the chunks directly: this pass sees every point the viewer holds.
+    private static (double[] Xs, double[] Ys) OnePointPerCell(in SeriesSnapshot snap, in DataBounds b, int columns, int rows)
     {
-        var seen = new bool[sizePx * sizePx];
-        var xs = new List<double>();
-        var ys = new List<double>();
-        for (long i = 0; i < snap.Count; i++)
+        var seen = new bool[columns * rows];
+        var xs = new double[(int)Math.Min(snap.Count, seen.Length)];
+        var ys = new double[xs.Length];
+        int taken = 0;
+        for (int k = 0; k < snap.ChunkCount && taken < xs.Length; k++)
         {
-            double x = snap.X(i), y = snap.Y(i);
-            if (!double.IsFinite(x) || !double.IsFinite(y)) continue;
-            int cell = Cell(y, b.YMin, b.YMax, sizePx) * sizePx + Cell(x, b.XMin, b.XMax, sizePx);
-            if (seen[cell]) continue;
-            seen[cell] = true;
-            xs.Add(x);
-            ys.Add(y);
+            var chunk = snap.Chunks[k];
+            int count = snap.CountIn(k);
+            for (int i = 0; i < count; i++)
+            {
+                double x = chunk.X[i], y = chunk.Y[i];
+                if (!double.IsFinite(x) || !double.IsFinite(y)) continue;
+                int cell = Cell(y, b.YMin, b.YMax, rows) * columns + Cell(x, b.XMin, b.XMax, columns);
+                if (seen[cell]) continue;
+                seen[cell] = true;
+                xs[taken] = x;
+                ys[taken] = y;
+                taken++;
+            }
         }
-        return (xs.ToArray(), ys.ToArray());
+        return (xs[..taken], ys[..taken]);
     }
 
     // Halving both sides first keeps (v - min) and (max - min) finite even when they span more than double.MaxValue.
-    private static int Cell(double v, double min, double max, int sizePx)
+    private static int Cell(double v, double min, double max, int cells)
     {
         double span = max / 2 - min / 2;
         if (!(span > 0)) return 0;
-        double at = (v / 2 - min / 2) / span * (sizePx - 1);
-        return (int)Math.Clamp(at, 0, sizePx - 1);
+        double at = (v / 2 - min / 2) / span * (cells - 1);
+        return (int)Math.Clamp(at, 0, cells - 1);
     }
 
     // The chart library has no gaps in a scatter, so a line broken by NaN (or an infinite value) becomes several
