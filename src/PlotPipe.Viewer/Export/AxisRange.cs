@@ -15,8 +15,11 @@ public readonly record struct AxisRange(double Min, double Max, double Scale)
     // Below this a span is noise: tick spacing turns denormal, so such data are drawn around their centre instead.
     private const double SmallestSpan = 1e-290;
 
-    /// <summary>The axis for finite data from <paramref name="lo"/> to <paramref name="hi"/>, with a 5 % margin; [0, 1] when lo &gt; hi (no data).</summary>
-    public static AxisRange For(double lo, double hi)
+    /// <summary>
+    /// The axis for finite data from <paramref name="lo"/> to <paramref name="hi"/>, with <paramref name="margin"/>
+    /// of the span on each side; [0, 1] when lo &gt; hi (no data).
+    /// </summary>
+    public static AxisRange For(double lo, double hi, double margin = 0.1)
     {
         if (!(lo <= hi) || !double.IsFinite(lo) || !double.IsFinite(hi)) return new AxisRange(0, 1, 1);
         double scale = Math.Max(Math.Abs(lo), Math.Abs(hi)) > LargestDrawn ? 0.1 : 1;
@@ -30,8 +33,8 @@ public readonly record struct AxisRange(double Min, double Max, double Scale)
             a = centre - half;
             b = centre + half;
         }
-        double margin = (b - a) * 0.05;
-        return new AxisRange(a - margin, b + margin, scale);
+        double room = (b - a) * margin;
+        return new AxisRange(a - room, b + room, scale);
     }
 
     /// <summary>Whether tick labels need powers of ten: written out in full they would be wider than the picture, or all zeros.</summary>

@@ -55,8 +55,9 @@ public static class PictureExporter
             var b = FiniteBounds(s.Kind, snap);
             if (!b.IsEmpty) bounds = bounds.Union(b);
         }
-        var xAxis = AxisRange.For(bounds.XMin, bounds.XMax);
-        var yAxis = AxisRange.For(bounds.YMin, bounds.YMax);
+        // The chart library's own margins (10 % across, 15 % up and down) keep the legend clear of the outermost points.
+        var xAxis = AxisRange.For(bounds.XMin, bounds.XMax, 0.1);
+        var yAxis = AxisRange.For(bounds.YMin, bounds.YMax, 0.15);
         foreach (var (series, snap) in snapshots)
         {
             var (xs, ys) = Points(series, snap, bounds, widthPx, heightPx);
