@@ -2,4 +2,6 @@ using System.CommandLine;
 using PlotPipe.Viewer.Hosting;
 
 var root = ViewCommand.Configure(new RootCommand("PlotPipe viewer: shows a producer's points live in the browser"));
-return await root.Parse(args).InvokeAsync();
+// The viewer stops on signals itself (Hosting/StopSignals) and saves its pictures first; System.CommandLine's own
+// handler would race it and, after its timeout, end the process with the pictures half written.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

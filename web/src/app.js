@@ -332,10 +332,11 @@
     if (st.evicted) parts.push(`${fmt.format(st.evicted)} evicted`);
     if (st.outOfOrder) parts.push(`${fmt.format(st.outOfOrder)} out of order`);
     statusEl.textContent = parts.join(" · ");
-    if (st.error) {
+    for (const why of [st.error, st.exportError]) {
+      if (!why) continue;
       const e = document.createElement("span");
       e.className = "error";
-      e.textContent = ` — ${st.error}`;
+      e.textContent = ` — ${why}`;
       statusEl.appendChild(e);
     }
   }

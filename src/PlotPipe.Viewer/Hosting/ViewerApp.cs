@@ -8,13 +8,20 @@ namespace PlotPipe.Viewer.Hosting;
 
 /// <summary>
 /// One viewer's life: serve the page, take the producer's stream, save pictures when it ends, then stay while a
-/// page is open and exit once none has been for <see cref="ViewerOptions.Linger"/>.
+/// page is open and exit once none has been for <see cref="ViewerOptions.Linger"/>. A stop signal ends any of
+/// these stages at once, saving the pictures first if the stream had not ended.
 /// </summary>
 public static class ViewerApp
 {
-    /// <summary>Runs the viewer until it is done; returns the process exit code.</summary>
+    /// <summary>
+    /// Runs the viewer until it is done; returns the process exit code: 0 when it ends on its own, 128 + the signal's
+    /// number when SIGTERM, SIGINT or SIGHUP stopped it (after saving the pictures it was asked for).
+    /// </summary>
     public static async Task<int> RunAsync(ViewerOptions options, Stream? input, TextWriter output, TextWriter errors, CancellationToken cancel)
     {
+        using var signals = new StopSignals();
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancel, signals.Token);
+        var stop = stopping.Token;
         var store = new PlotStore(options.MaxPointsPerSeries);
         var status = new ViewerStatus(store);
         void Report(string line)
@@ -22,7 +29,7 @@ public static class ViewerApp
             lock (errors) errors.WriteLine($"plotpipe: {line}");
         }
 
-        await using var server = await ViewerServer.StartAsync(options.Host, options.Port, options.Access(), store, status, cancel).ConfigureAwait(false);
+        await using var server = await ViewerServer.StartAsync(options.Host, options.Port, options.Access(), store, status, stop).ConfigureAwait(false);
         output.WriteLine($"PlotPipe viewer: {server.Url}");
         output.Flush();
         if (options.OpenBrowser)
@@ -31,25 +38,35 @@ public static class ViewerApp
             if (why is not null) Report($"not opening a browser ({why}); open {server.Url} yourself");
         }
 
+        if (options.PngPath is not null || options.SvgPath is not null) _ = Task.Run(PictureExporter.WarmUp, CancellationToken.None);
+        bool saved = input is null;
         try
         {
             if (input is null)
             {
-                await Task.Delay(Timeout.Infinite, cancel).ConfigureAwait(false);
+                await Task.Delay(Timeout.Infinite, stop).ConfigureAwait(false);
                 return 0;
             }
-            await new FrameIngest(store, Report).RunAsync(PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 1 << 20)), cancel).ConfigureAwait(false);
-            SavePictures(options, store, Report);
+            // A read of standard input cannot be cancelled (it blocks in the kernel), so a stop leaves the ingest
+            // behind instead of waiting for the producer's next byte.
+            await new FrameIngest(store, Report).RunAsync(PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 1 << 20)), stop)
+                .WaitAsync(stop).ConfigureAwait(false);
+            saved = true;
+            SavePictures(options, store, status, Report);
             if (options.ExitOnFinish) return 0;
-            await LingerAsync(server, options.Linger, cancel).ConfigureAwait(false);
+            await LingerAsync(server, options.Linger, stop).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
-        return 0;
+        if (signals.Name is not null) Report($"{signals.Name}: stopping");
+        // Stopped mid-stream: the pictures show the points held so far, as the page did.
+        if (!saved) SavePictures(options, store, status, Report);
+        return signals.ExitCode;
     }
 
-    private static void SavePictures(ViewerOptions options, PlotStore store, Action<string> report)
+    // Nothing about a picture may take the viewer down: the page and the data matter more than the file.
+    private static void SavePictures(ViewerOptions options, PlotStore store, ViewerStatus status, Action<string> report)
     {
         foreach (var path in new[] { options.PngPath, options.SvgPath })
         {
@@ -58,9 +75,11 @@ public static class ViewerApp
             {
                 PictureExporter.Save(store, path);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+            catch (Exception e)
             {
-                report($"could not save {path}: {e.Message}");
+                var why = $"could not save {path}: {e.Message.ReplaceLineEndings(" ")}";
+                report(why);
+                status.ExportFailed(why);
             }
         }
     }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PlotPipe.Protocol;
 using PlotPipe.Viewer.Store;
@@ -56,6 +57,10 @@ public sealed class ViewerServer : IAsyncDisposable
         // Logs go to standard error: standard output carries only the address line a spawning producer reads.
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.WebHost.UseKestrel(k => k.Listen(address, port));
+        // The viewer handles stop signals itself (Hosting/StopSignals); the host's console lifetime would swallow SIGTERM.
+        builder.Services.AddSingleton<IHostLifetime, NoConsoleLifetime>();
+        // Pages close at once on stopping (below); this bounds whatever else holds a connection open.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(1));
 
         var app = builder.Build();
         ViewerServer? server = null;
@@ -97,9 +102,10 @@ public sealed class ViewerServer : IAsyncDisposable
             }
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             server!.PageOpened();
+            using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, app.Lifetime.ApplicationStopping);
             try
             {
-                await ViewSocket.RunAsync(socket, store, status, context.RequestAborted);
+                await ViewSocket.RunAsync(socket, store, status, closing.Token);
             }
             catch (Exception e) when (e is OperationCanceledException or System.Net.WebSockets.WebSocketException or IOException)
             {
@@ -141,6 +147,14 @@ public sealed class ViewerServer : IAsyncDisposable
         _ when IPAddress.TryParse(host, out var ip) => ip,
         _ => throw new ArgumentException($"--host \"{host}\" is not an IP address (use 127.0.0.1, 0.0.0.0 or a local interface's address)", nameof(host)),
     };
+
+    // Starts and stops with the host and nothing else: no signal handlers, no waiting on process exit.
+    private sealed class NoConsoleLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 
     /// <summary>Stops the server.</summary>
     public async ValueTask DisposeAsync()

@@ -11,9 +11,13 @@ public sealed class ViewerStatus
     private long _lastPoints;
     private long _lastTicks = Stopwatch.GetTimestamp();
     private double _rate;
+    private string? _exportError;
 
     /// <summary>Reads its numbers from <paramref name="store"/>.</summary>
     public ViewerStatus(PlotStore store) => _store = store;
+
+    /// <summary>Records why a picture could not be drawn or saved; the status carries the latest such reason.</summary>
+    public void ExportFailed(string why) => Volatile.Write(ref _exportError, why);
 
     /// <summary>The numbers now; the rate is averaged over at least half a second.</summary>
     public StatusReport Report()
@@ -41,7 +45,8 @@ public sealed class ViewerStatus
             outOfOrder += s.OutOfOrder;
         }
         return new StatusReport(
-            _store.State.ToString().ToLowerInvariant(), points, _store.TotalDropped, Math.Round(_rate), evicted, outOfOrder, _store.Error);
+            _store.State.ToString().ToLowerInvariant(), points, _store.TotalDropped, Math.Round(_rate), evicted, outOfOrder, _store.Error,
+            Volatile.Read(ref _exportError));
     }
 }
 
@@ -53,7 +58,8 @@ public sealed class ViewerStatus
 /// <param name="Evicted">Oldest points removed to respect the per-series cap.</param>
 /// <param name="OutOfOrder">Line points rejected for an x that went backwards or was NaN.</param>
 /// <param name="Error">The last problem with the input, or null.</param>
-public sealed record StatusReport(string State, long Points, long Dropped, double PointsPerSecond, long Evicted, long OutOfOrder, string? Error);
+/// <param name="ExportError">Why the last picture asked for (--png, --svg) could not be saved, or null.</param>
+public sealed record StatusReport(string State, long Points, long Dropped, double PointsPerSecond, long Evicted, long OutOfOrder, string? Error, string? ExportError = null);
 
 /// <summary>One row of <c>GET /api/series</c>.</summary>
 /// <param name="Name">The series' name.</param>

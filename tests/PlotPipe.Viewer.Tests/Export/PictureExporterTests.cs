@@ -54,6 +54,20 @@ public class PictureExporterTests
     }
 
     [Fact]
+    public void A_huge_scatter_is_drawn_from_one_point_per_marker_sized_cell()
+    {
+        var store = new PlotStore();
+        var random = new Random(7);
+        var xs = Enumerable.Range(0, 300_000).Select(_ => random.NextDouble()).ToArray();
+        var ys = Enumerable.Range(0, 300_000).Select(_ => random.NextDouble()).ToArray();
+        store.Define(new SeriesDefinition(0, SeriesKind.Scatter, "cloud", "ro")).Append(xs, ys);
+        var plot = PictureExporter.Render(store, 800, 600);
+        var drawn = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().Single().Data.GetScatterPoints().Count;
+        // Cells of 4 px: at most 200 × 150 markers, and a uniform cloud fills nearly all of them.
+        Assert.InRange(drawn, 25_000, 200 * 150);
+    }
+
+    [Fact]
     public void An_unknown_picture_type_is_refused_by_name()
     {
         var e = Assert.Throws<ArgumentException>(() => PictureExporter.Save(TwoSeries(), "plot.bmp"));

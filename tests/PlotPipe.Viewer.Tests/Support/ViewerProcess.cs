@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using PlotPipe.Protocol;
 
 namespace PlotPipe.Viewer.Tests.Support;
@@ -103,6 +104,30 @@ public sealed class ViewerProcess : IDisposable
 
     /// <summary>Sends the finish frame.</summary>
     public Task FinishAsync() => FlushAsync(w => FrameWriter.WriteFinish(w));
+
+    /// <summary>Sends a POSIX signal (1 SIGHUP, 2 SIGINT, 15 SIGTERM) to the viewer, as <c>kill -s</c> would.</summary>
+    public void Signal(int signal)
+    {
+        if (SendSignal(_process.Id, signal) != 0) throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for the viewer to exit; its exit code, or null if it still runs.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token).ConfigureAwait(false);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     /// <summary>Closes the viewer's standard input without a finish frame, as a producer that died would.</summary>
     public void CloseInput() => _process.StandardInput.Close();

@@ -1,0 +1,70 @@
+using PlotPipe.Protocol;
+using PlotPipe.Viewer.Tests.Support;
+using SkiaSharp;
+
+namespace PlotPipe.Viewer.Tests.Lifecycle;
+
+/// <summary>Whatever goes wrong with a picture, the real viewer reports it and stays up with its data.</summary>
+public sealed class PictureFailureTests
+{
+    [Theory]
+    [InlineData(".png")]
+    [InlineData(".svg")]
+    public async Task The_line_from_plus_to_minus_1_7e308_is_saved_and_the_viewer_stays_up(string extension)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"plotpipe-{Guid.NewGuid():N}{extension}");
+        using var viewer = await ViewerProcess.StartAsync(extension == ".png" ? "--png" : "--svg", path);
+        try
+        {
+            await viewer.HandshakeAsync();
+            await viewer.DefineAsync(0, SeriesKind.Line, "wild", "r-");
+            await viewer.PointsAsync(0, new double[] { 0, 1 }, new double[] { 1.7e308, -1.7e308 });
+            await viewer.FinishAsync();
+            // Pictures are saved once the producer closes the stream, as a finished producer does.
+            viewer.CloseInput();
+            await Http.WaitForAsync(() => File.Exists(path) && new FileInfo(path).Length > 0, $"the {extension} picture");
+
+            var status = await Http.GetJsonAsync(viewer, "api/status");
+            Assert.Equal("finished", status.GetProperty("state").GetString());
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, status.GetProperty("exportError").ValueKind);
+            var series = await Http.GetJsonAsync(viewer, "api/series");
+            Assert.Equal(2, series[0].GetProperty("count").GetInt64());
+            Assert.False(viewer.HasExited, viewer.Errors);
+            if (extension == ".png")
+            {
+                using var bitmap = SKBitmap.Decode(path);
+                Assert.True(RedMarks.Pixels(bitmap) > 100, "the red line is not in the picture");
+            }
+            else
+            {
+                Assert.Contains("</svg>", await File.ReadAllTextAsync(path));
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task An_unwritable_picture_path_is_reported_and_the_viewer_stays_up_with_its_data()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"plotpipe-missing-{Guid.NewGuid():N}", "plot.png");
+        using var viewer = await ViewerProcess.StartAsync("--png", path);
+        await viewer.HandshakeAsync();
+        await viewer.DefineAsync(0, SeriesKind.Scatter, "dots", "ro");
+        await viewer.PointsAsync(0, new double[] { 1, 2, 3 }, new double[] { 4, 5, 6 });
+        await viewer.FinishAsync();
+        // Pictures are saved once the producer closes the stream, as a finished producer does.
+        viewer.CloseInput();
+
+        await Http.WaitForAsync(async () => (await Http.GetJsonAsync(viewer, "api/status")).GetProperty("exportError").ValueKind != System.Text.Json.JsonValueKind.Null,
+            "the status to report the failed picture");
+        var why = (await Http.GetJsonAsync(viewer, "api/status")).GetProperty("exportError").GetString();
+        Assert.StartsWith($"could not save {path}: ", why);
+        await Http.WaitForAsync(() => viewer.Errors.Contains($"plotpipe: could not save {path}: "), "the line on standard error");
+        var series = await Http.GetJsonAsync(viewer, "api/series");
+        Assert.Equal(3, series[0].GetProperty("count").GetInt64());
+        Assert.False(viewer.HasExited, viewer.Errors);
+    }
+}
