@@ -62,7 +62,7 @@ public readonly record struct PlotFormat(char? Color, char? Marker, string? Line
             {
                 if (line is not null)
                 {
-                    problem = $"format string \"{format}\" has two line styles (\"{line}\" and \"{style}\")";
+                    problem = $"format string \"{Shown(format)}\" has two line styles (\"{line}\" and \"{style}\")";
                     return false;
                 }
                 line = style;
@@ -74,7 +74,7 @@ public readonly record struct PlotFormat(char? Color, char? Marker, string? Line
             {
                 if (color is not null)
                 {
-                    problem = $"format string \"{format}\" has two colours ('{color}' and '{ch}')";
+                    problem = $"format string \"{Shown(format)}\" has two colours ('{color}' and '{ch}')";
                     return false;
                 }
                 color = ch;
@@ -83,15 +83,15 @@ public readonly record struct PlotFormat(char? Color, char? Marker, string? Line
             {
                 if (marker is not null)
                 {
-                    problem = $"format string \"{format}\" has two markers ('{marker}' and '{ch}')";
+                    problem = $"format string \"{Shown(format)}\" has two markers ('{marker}' and '{ch}')";
                     return false;
                 }
                 marker = ch;
             }
             else
             {
-                string shown = ch is >= ' ' and <= '~' ? $"'{ch}'" : $"U+{(int)ch:X4}";
-                problem = $"format string \"{format}\" has unknown character {shown} at position {i}; " +
+                string character = ch is >= ' ' and <= '~' ? $"'{ch}'" : $"U+{(int)ch:X4}";
+                problem = $"format string \"{Shown(format)}\" has unknown character {character} at position {i}; " +
                     "use a colour (bgrcmykw), a marker (o.s^vx+*) or a line style (- -- : -.)";
                 return false;
             }
@@ -106,4 +106,10 @@ public readonly record struct PlotFormat(char? Color, char? Marker, string? Line
         parsed = new PlotFormat(color, marker, line);
         return true;
     }
+
+    // Only printable ASCII goes into a message: a format off the wire may hold terminal control bytes.
+    private static string Shown(string format) => string.Create(format.Length, format, static (span, f) =>
+    {
+        for (int k = 0; k < f.Length; k++) span[k] = f[k] is >= ' ' and <= '~' ? f[k] : '?';
+    });
 }

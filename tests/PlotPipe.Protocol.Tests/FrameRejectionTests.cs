@@ -205,6 +205,7 @@ public class FrameRejectionTests
     [Theory]
     [InlineData("rb", 1, "two colours")]
     [InlineData("o-é", 2, "unknown character U+00E9")]
+    [InlineData("r\u001b[", 1, "format string \"r?[\" has unknown character U+001B")]
     public void Bad_format_is_named_at_the_character_that_cannot_stand_there(string format, int index, string problem)
     {
         var bytes = Wire.Encode(w => FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Scatter, "s", "ooo"));
