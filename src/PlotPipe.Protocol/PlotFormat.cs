@@ -33,12 +33,27 @@ public readonly record struct PlotFormat(char? Color, char? Marker, string? Line
     public static PlotFormat Parse(string format, SeriesKind kind)
     {
         ArgumentNullException.ThrowIfNull(format);
+        return TryParse(format, kind, out var parsed, out _, out var problem)
+            ? parsed
+            : throw new ArgumentException(problem, nameof(format));
+    }
+
+    /// <summary>
+    /// Parses without throwing, for the decoder, which must name the offending byte: on failure
+    /// <paramref name="badIndex"/> is the position of the first character that cannot stand where it is.
+    /// </summary>
+    internal static bool TryParse(string format, SeriesKind kind, out PlotFormat parsed, out int badIndex, out string problem)
+    {
         char? color = null, marker = null;
         string? line = null;
+        parsed = default;
+        problem = "";
         int i = 0;
         while (i < format.Length)
         {
+            badIndex = i;
             string? style = null;
+            // Longest first, so "--" and "-." are never read as "-" followed by something else.
             foreach (var s in LineStyles)
             {
                 if (string.CompareOrdinal(format, i, s, 0, s.Length) == 0) { style = s; break; }
@@ -46,7 +61,10 @@ public readonly record struct PlotFormat(char? Color, char? Marker, string? Line
             if (style is not null)
             {
                 if (line is not null)
-                    throw new ArgumentException($"format string \"{format}\" has two line styles (\"{line}\" and \"{style}\")", nameof(format));
+                {
+                    problem = $"format string \"{Shown(format)}\" has two line styles (\"{line}\" and \"{style}\")";
+                    return false;
+                }
                 line = style;
                 i += style.Length;
                 continue;
@@ -55,28 +73,43 @@ public readonly record struct PlotFormat(char? Color, char? Marker, string? Line
             if (Colors.ContainsKey(ch))
             {
                 if (color is not null)
-                    throw new ArgumentException($"format string \"{format}\" has two colours ('{color}' and '{ch}')", nameof(format));
+                {
+                    problem = $"format string \"{Shown(format)}\" has two colours ('{color}' and '{ch}')";
+                    return false;
+                }
                 color = ch;
             }
             else if (Markers.Contains(ch))
             {
                 if (marker is not null)
-                    throw new ArgumentException($"format string \"{format}\" has two markers ('{marker}' and '{ch}')", nameof(format));
+                {
+                    problem = $"format string \"{Shown(format)}\" has two markers ('{marker}' and '{ch}')";
+                    return false;
+                }
                 marker = ch;
             }
             else
             {
-                throw new ArgumentException(
-                    $"format string \"{format}\" has unknown character '{ch}' at position {i}; use a colour (bgrcmykw), a marker (o.s^vx+*) or a line style (- -- : -.)",
-                    nameof(format));
+                string character = ch is >= ' ' and <= '~' ? $"'{ch}'" : $"U+{(int)ch:X4}";
+                problem = $"format string \"{Shown(format)}\" has unknown character {character} at position {i}; " +
+                    "use a colour (bgrcmykw), a marker (o.s^vx+*) or a line style (- -- : -.)";
+                return false;
             }
             i++;
         }
+        badIndex = -1;
         if (marker is null && line is null)
         {
             if (kind == SeriesKind.Scatter) marker = 'o';
             else line = "-";
         }
-        return new PlotFormat(color, marker, line);
+        parsed = new PlotFormat(color, marker, line);
+        return true;
     }
+
+    // Only printable ASCII goes into a message: a format off the wire may hold terminal control bytes.
+    private static string Shown(string format) => string.Create(format.Length, format, static (span, f) =>
+    {
+        for (int k = 0; k < f.Length; k++) span[k] = f[k] is >= ' ' and <= '~' ? f[k] : '?';
+    });
 }

@@ -21,6 +21,22 @@ public static class Segments
         return new ReadOnlySequence<byte>(first, 0, last!, last!.Memory.Length);
     }
 
+    /// <summary>The bytes from <paramref name="from"/> to <paramref name="to"/>, split at those of the absolute <paramref name="cuts"/> inside.</summary>
+    public static ReadOnlySequence<byte> Split(byte[] bytes, int from, int to, IEnumerable<int> cuts)
+    {
+        if (from == to) return ReadOnlySequence<byte>.Empty;
+        Segment? first = null, last = null;
+        int start = from;
+        foreach (int cut in cuts.Where(c => c > from && c < to).Append(to))
+        {
+            var memory = bytes.AsMemory(start, cut - start);
+            if (first is null) first = last = new Segment(memory, 0);
+            else last = last!.Append(memory);
+            start = cut;
+        }
+        return new ReadOnlySequence<byte>(first!, 0, last!, last!.Memory.Length);
+    }
+
     private sealed class Segment : ReadOnlySequenceSegment<byte>
     {
         public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
