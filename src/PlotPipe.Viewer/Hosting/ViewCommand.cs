@@ -1,3 +1,4 @@
+using Microsoft.Win32.SafeHandles;
 using System.CommandLine;
 
 namespace PlotPipe.Viewer.Hosting;
@@ -45,9 +46,17 @@ public static class ViewCommand
                 Linger = TimeSpan.FromSeconds(result.GetValue(linger)),
                 MaxPointsPerSeries = result.GetValue(maxPoints),
             };
-            var input = options.Stdin ? Console.OpenStandardInput() : null;
+            var input = options.Stdin ? OpenStandardInput() : null;
             return await ViewerApp.RunAsync(options, input, Console.Out, Console.Error, cancel);
         });
         return command;
     }
+
+    // Console's stream reads a duplicate of fd 0, so closing it would leave the pipe open and a producer still
+    // writing would block for good. Owning fd 0 itself, the ingest closes the pipe when it refuses the stream,
+    // and the producer's next write fails at once.
+    private static Stream OpenStandardInput() =>
+        OperatingSystem.IsWindows()
+            ? Console.OpenStandardInput()
+            : new FileStream(new SafeFileHandle(0, ownsHandle: true), FileAccess.Read, bufferSize: 0);
 }

@@ -1,0 +1,265 @@
+using System.Runtime.CompilerServices;
+using PlotPipe.Protocol;
+
+namespace PlotPipe.Buffering;
+
+/// <summary>
+/// One series' share of the producer's buffer: the chunk being filled, the full chunks waiting for the writer
+/// and the dropped count, behind one lock word. Producers fill it; the writer drains it. A series holds a chunk
+/// only while it has points to send: the writer takes partial chunks without handing a fresh one back, so an
+/// idle series costs the budget nothing.
+/// </summary>
+internal sealed class SeriesBuffer
+{
+    private readonly ChunkPool _pool;
+    private readonly BufferSignals _signals;
+    private readonly IBufferEvents _events;
+    private readonly bool _wait;
+    private readonly Queue<PointChunk> _full = new();
+    private PointChunk? _current;
+    private int _lock;
+    private long _dropped;
+    private long _droppedAtClose;
+    private bool _closed;
+    // The pool's version when a rent last failed: until a chunk comes back, Add drops without asking the pool.
+    private long _noRoomVersion = -1;
+
+    public SeriesBuffer(SeriesDefinition definition, ChunkPool pool, BufferSignals signals, IBufferEvents events, bool wait)
+    {
+        Definition = definition;
+        _pool = pool;
+        _signals = signals;
+        _events = events;
+        _wait = wait;
+    }
+
+    /// <summary>The series this buffer carries, as its DefineSeries frame names it.</summary>
+    public SeriesDefinition Definition { get; }
+
+    /// <summary>Writer side: whether the DefineSeries frame has gone out.</summary>
+    public bool Defined { get; set; }
+
+    /// <summary>Writer side: the dropped total last sent.</summary>
+    public long DroppedSent { get; set; }
+
+    /// <summary>Points dropped so far, including those added after the buffer closed.</summary>
+    public long Dropped
+    {
+        get
+        {
+            Enter();
+            long d = _dropped;
+            Exit();
+            return d;
+        }
+    }
+
+    /// <summary>Whether this buffer holds a chunk (being filled or waiting), i.e. holds part of the budget.</summary>
+    public bool HoldsChunks
+    {
+        get
+        {
+            Enter();
+            bool holds = _current is not null || _full.Count > 0;
+            Exit();
+            return holds;
+        }
+    }
+
+    /// <summary>Adds one point; the fast path is one compare-exchange and two stores.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Add(double x, double y)
+    {
+        if (Interlocked.CompareExchange(ref _lock, 1, 0) == 0)
+        {
+            var c = _current;
+            if (c is not null)
+            {
+                int n = c.Count;
+                var xs = c.X;
+                if ((uint)n < (uint)xs.Length)
+                {
+                    xs[n] = x;
+                    c.Y[n] = y;
+                    c.Count = n + 1;
+                    if (n != 0)
+                    {
+                        Volatile.Write(ref _lock, 0);
+                        return;
+                    }
+                    // A full fence, so the writer's idle flag read next is current (it checks our count after setting it).
+                    Interlocked.Exchange(ref _lock, 0);
+                    _signals.FirstPointAdded();
+                    return;
+                }
+            }
+            else if (_noRoomVersion == _pool.Version)
+            {
+                // Nothing came back since the last rent failed: asking again would fail too, at many times the cost.
+                _dropped++;
+                Volatile.Write(ref _lock, 0);
+                return;
+            }
+            Volatile.Write(ref _lock, 0);
+        }
+        AddSlow(x, y);
+    }
+
+    /// <summary>Adds two columns of equal length, copied in bulk.</summary>
+    public void Add(ReadOnlySpan<double> xs, ReadOnlySpan<double> ys)
+    {
+        while (!xs.IsEmpty)
+        {
+            Enter();
+            var c = _current;
+            if (c is not null && c.Count < c.Capacity)
+            {
+                int at = c.Count;
+                int n = Math.Min(c.Capacity - at, xs.Length);
+                xs[..n].CopyTo(c.X.AsSpan(at));
+                ys[..n].CopyTo(c.Y.AsSpan(at));
+                c.Count = at + n;
+                Interlocked.Exchange(ref _lock, 0);
+                if (at == 0) _signals.FirstPointAdded();
+                xs = xs[n..];
+                ys = ys[n..];
+                continue;
+            }
+            Exit();
+            if (!Refill(xs.Length)) return;
+        }
+    }
+
+    /// <summary>
+    /// Ends the buffer: the chunk being filled joins the queue, so every point added before this returns is sent,
+    /// and every later Add is counted as dropped without being sent.
+    /// </summary>
+    public void Close()
+    {
+        PointChunk? empty = null;
+        Enter();
+        var c = _current;
+        if (c is { Count: > 0 }) _full.Enqueue(c);
+        else empty = c;
+        _current = null;
+        if (!_closed) _droppedAtClose = _dropped;
+        _closed = true;
+        Exit();
+        if (empty is not null) _pool.Return(empty);
+    }
+
+    /// <summary>Writer side: moves every waiting chunk, full ones first, into <paramref name="into"/>; returns the dropped total to report.</summary>
+    public long TakeBatches(List<PointChunk> into, bool takePartial)
+    {
+        Enter();
+        while (_full.Count > 0) into.Add(_full.Dequeue());
+        var c = _current;
+        if (takePartial && c is { Count: > 0 })
+        {
+            into.Add(c);
+            // No fresh chunk: the series rents one on its next Add, so an idle series holds none.
+            _current = null;
+        }
+        // Points counted after closing never reach the viewer: the finish frame has gone, or is going, before them.
+        long dropped = _closed ? _droppedAtClose : _dropped;
+        Exit();
+        return dropped;
+    }
+
+    /// <summary>Writer side: whether anything waits to be sent.</summary>
+    public bool HasPending()
+    {
+        Enter();
+        bool pending = _full.Count > 0 || _current is { Count: > 0 } || (_closed ? _droppedAtClose : _dropped) != DroppedSent;
+        Exit();
+        return pending;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void AddSlow(double x, double y)
+    {
+        while (true)
+        {
+            Enter();
+            var c = _current;
+            if (c is not null && c.Count < c.Capacity)
+            {
+                int n = c.Count;
+                c.X[n] = x;
+                c.Y[n] = y;
+                c.Count = n + 1;
+                Interlocked.Exchange(ref _lock, 0);
+                if (n == 0) _signals.FirstPointAdded();
+                return;
+            }
+            Exit();
+            if (!Refill(1)) return;
+        }
+    }
+
+    // Queues a full chunk and installs a fresh one; false when none can be had, having counted the points as dropped.
+    private bool Refill(long points)
+    {
+        Enter();
+        var c = _current;
+        if (c is not null && c.Count < c.Capacity)
+        {
+            // Another thread refilled first.
+            Exit();
+            return true;
+        }
+        bool queued = false;
+        if (c is not null)
+        {
+            _full.Enqueue(c);
+            _current = null;
+            queued = true;
+        }
+        bool closed = _closed;
+        if (closed)
+        {
+            _dropped += points;
+            _noRoomVersion = _pool.Version;
+        }
+        Exit();
+        if (queued) _signals.BatchFull();
+        if (closed)
+        {
+            _events.AddedAfterClose();
+            return false;
+        }
+        // Read before renting, so a chunk returned while the rent fails still counts as a change.
+        long version = _pool.Version;
+        // The pool's lock is never taken inside a series lock.
+        var fresh = _pool.Rent(_wait);
+        Enter();
+        if (fresh is null)
+        {
+            _dropped += points;
+            _noRoomVersion = version;
+            // Under Block a rent fails only once the pool is closed.
+            bool late = _closed || _wait;
+            Exit();
+            if (late) _events.AddedAfterClose();
+            else _events.BufferFull();
+            return false;
+        }
+        if (_current is null && !_closed)
+        {
+            _current = fresh;
+            fresh = null;
+        }
+        Exit();
+        if (fresh is not null) _pool.Return(fresh);
+        return true;
+    }
+
+    private void Enter()
+    {
+        if (Interlocked.CompareExchange(ref _lock, 1, 0) == 0) return;
+        var spin = new SpinWait();
+        while (Interlocked.CompareExchange(ref _lock, 1, 0) != 0) spin.SpinOnce();
+    }
+
+    private void Exit() => Volatile.Write(ref _lock, 0);
+}
