@@ -65,6 +65,30 @@ public class ApiMistakeTests
     }
 
     [Fact]
+    public async Task Messages_read_as_written_without_the_runtime_parameter_suffix_and_quote_long_names_shortened()
+    {
+        await using var plot = Plot();
+        var format = Assert.ThrowsAny<ArgumentException>(() => plot.Line("loss", "rz"));
+        Assert.EndsWith("(- -- : -.)", format.Message);
+        Assert.DoesNotContain("(Parameter", format.Message);
+        var name = new string('n', 10_000);
+        var longName = Assert.ThrowsAny<ArgumentException>(() => plot.Scatter(name));
+        Assert.Equal("name", longName.ParamName);
+        Assert.Contains(new string('n', 39) + "…", longName.Message);
+        Assert.True(longName.Message.Length < 150, longName.Message);
+        Assert.Contains("10000 UTF-8 bytes", longName.Message);
+        var option = Assert.ThrowsAny<ArgumentException>(() => LivePlot.ToStream(new GateStream(), new LivePlotOptions { Port = -1 }));
+        Assert.Equal("Port -1 is not a TCP port (0 to 65535)", option.Message);
+    }
+
+    [Fact]
+    public void A_negative_viewer_memory_limit_throws_naming_it()
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(() => LivePlot.ToStream(new GateStream(), new LivePlotOptions { ViewerMaxMemory = -1 }));
+        Assert.Equal(nameof(LivePlotOptions.ViewerMaxMemory), e.ParamName);
+    }
+
+    [Fact]
     public void A_missing_viewer_path_throws_naming_it()
     {
         var e = Assert.ThrowsAny<ArgumentException>(() => LivePlot.Spawn(new LivePlotOptions { ViewerPath = "/nowhere/viewer", OpenBrowser = false }));

@@ -23,6 +23,9 @@ internal sealed class SeriesBuffer
     private bool _closed;
     // The pool's version when a rent last failed: until a chunk comes back, Add drops without asking the pool.
     private long _noRoomVersion = -1;
+    // Writer side: the chunk being filled at the last pass, and how full it was.
+    private PointChunk? _seenChunk;
+    private int _seenCount;
 
     public SeriesBuffer(SeriesDefinition definition, ChunkPool pool, BufferSignals signals, IBufferEvents events, bool wait)
     {
@@ -154,12 +157,18 @@ internal sealed class SeriesBuffer
         Enter();
         while (_full.Count > 0) into.Add(_full.Dequeue());
         var c = _current;
-        if (takePartial && c is { Count: > 0 })
+        // A chunk nobody added to since the last pass is idle: take it even from a busy writer, so a quiet series
+        // among busy ones gives its room back too.
+        bool idle = c is not null && ReferenceEquals(c, _seenChunk) && c.Count == _seenCount;
+        if ((takePartial || idle) && c is { Count: > 0 })
         {
             into.Add(c);
             // No fresh chunk: the series rents one on its next Add, so an idle series holds none.
             _current = null;
+            c = null;
         }
+        _seenChunk = c;
+        _seenCount = c?.Count ?? 0;
         // Points counted after closing never reach the viewer: the finish frame has gone, or is going, before them.
         long dropped = _closed ? _droppedAtClose : _dropped;
         Exit();
