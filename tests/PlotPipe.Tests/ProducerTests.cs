@@ -173,7 +173,7 @@ public class ProducerTests
     }
 
     [Fact]
-    public async Task Points_added_after_finish_are_ignored_and_finish_is_the_last_frame()
+    public async Task Points_added_after_finish_are_counted_not_sent_and_finish_is_the_last_frame()
     {
         var stream = new GateStream();
         var plot = LivePlot.ToStream(stream, new LivePlotOptions());
@@ -187,6 +187,8 @@ public class ProducerTests
         var got = Received.Decode(stream.ToArray());
         Assert.Equal([1.0], got.Xs[0]);
         Assert.True(got.FinishWasLast);
+        Assert.Equal(1, s.Dropped);
+        Assert.Equal(1, plot.Dropped);
         Assert.Throws<InvalidOperationException>(() => plot.Line("late"));
     }
 }
