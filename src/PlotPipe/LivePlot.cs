@@ -10,15 +10,19 @@ namespace PlotPipe;
 /// A live plot shown by a separate viewer process. Create series, add points from your loop, finish when done;
 /// drawing happens in the viewer, so the loop never waits on it.
 /// </summary>
-public sealed class LivePlot : IDisposable, IAsyncDisposable
+public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
 {
+    // How long a lost viewer's own explanation may take to arrive after the write that noticed the loss.
+    private static readonly TimeSpan ReasonWait = TimeSpan.FromMilliseconds(300);
     private readonly object _gate = new();
     private readonly LivePlotOptions _options;
     private readonly ILogger _logger;
     private readonly ViewerProcess? _viewer;
+    private readonly BufferSignals _signals = new();
     private Series[] _series = [];
     private int _viewerLost;
     private int _dropWarned;
+    private int _lateWarned;
     private int _finished;
 
     private LivePlot(Stream destination, LivePlotOptions options, ViewerProcess? viewer)
@@ -26,10 +30,8 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable
         _options = options;
         _logger = options.Logger ?? NullLogger.Instance;
         _viewer = viewer;
-        Policy = options.WhenFull;
-        GiveUpWaiting = () => IsClosed;
-        Pool = new ChunkPool(options.BatchPoints, Math.Max(1, options.BufferPoints / options.BatchPoints));
-        Sender = new FrameSender(this, destination, Pool, options.FlushInterval);
+        Pool = new ChunkPool(options.BufferPoints, options.BatchPoints, _signals);
+        Sender = new FrameSender(destination, Pool, _signals, options.FlushInterval, WriteFailed, options.HandshakeVersion);
         Sender.Start();
     }
 
@@ -61,53 +63,60 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable
     public Series Line(string name, string format = "-") => AddSeries(SeriesKind.Line, name, format);
 
     /// <summary>The viewer page's address; waits (up to 30 s) for a just-spawned viewer to report it.</summary>
-    /// <exception cref="InvalidOperationException">The plot has no viewer of its own, or the viewer failed to start.</exception>
+    /// <exception cref="InvalidOperationException">The plot has no viewer of its own, or the viewer failed to start (the message says why).</exception>
     public Uri Url
     {
         get
         {
             var task = WaitForUrlAsync(CancellationToken.None);
-            if (!task.Wait(TimeSpan.FromSeconds(30)))
+            // Waiting on the handle rather than the task, so a failure surfaces as itself, not wrapped in an AggregateException.
+            if (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(30)))
                 throw new InvalidOperationException("the viewer did not report its address within 30 s");
             return task.GetAwaiter().GetResult();
         }
     }
 
     /// <summary>Completes with the viewer page's address once the viewer has started.</summary>
-    public Task<Uri> WaitForUrlAsync(CancellationToken cancel = default) =>
+    /// <param name="cancellationToken">Stops the wait.</param>
+    public Task<Uri> WaitForUrlAsync(CancellationToken cancellationToken = default) =>
         _viewer is null
             ? Task.FromException<Uri>(new InvalidOperationException("this plot writes to a stream and has no viewer of its own"))
-            : _viewer.Url.WaitAsync(cancel);
+            : _viewer.Url.WaitAsync(cancellationToken);
 
-    /// <summary>Points dropped over all series because the buffer was full.</summary>
+    /// <summary>Points not sent over all series: dropped because the buffer was full, or added after <see cref="Finish"/> or after the viewer was lost.</summary>
     public long Dropped
     {
         get
         {
             long n = 0;
-            foreach (var s in AllSeries) n += s.Dropped;
+            foreach (var s in Volatile.Read(ref _series)) n += s.Dropped;
             return n;
         }
     }
 
-    /// <summary>False once the viewer has gone away (closed or crashed); points added after that are discarded.</summary>
+    /// <summary>False once the viewer has gone away (closed, crashed, or refused the stream); points added after that are counted as dropped.</summary>
     public bool IsViewerConnected => Volatile.Read(ref _viewerLost) == 0;
 
-    /// <summary>Raised once, on the writer's thread, when the viewer goes away.</summary>
-    public event EventHandler<Exception>? ViewerLost;
+    /// <summary>Raised once, off your loop's thread, when the viewer goes away; the arguments carry the viewer's own reason.</summary>
+    public event EventHandler<ViewerLostEventArgs>? ViewerLost;
 
-    /// <summary>Ends the stream, like the matplotlib example's None: sends what is buffered, then the finish frame. Returns at once.</summary>
+    /// <summary>
+    /// Ends the stream, like the matplotlib example's None: every point added before this returns is sent, then the
+    /// finish frame. Returns at once. Points added afterwards are not sent; they are counted in <see cref="Dropped"/>.
+    /// </summary>
     public void Finish()
     {
-        if (Interlocked.Exchange(ref _finished, 1) == 0) Sender.RequestFinish();
+        if (!CloseBuffers(finishing: true)) return;
+        Sender.RequestFinish();
     }
 
     /// <summary>Completes when every buffered point and the finish frame have been written (or the viewer was lost).</summary>
     public Task Completion => Sender.Completion;
 
     /// <summary>Waits for the spawned viewer to exit and returns its exit code.</summary>
-    public Task<int> WaitForViewerExitAsync(CancellationToken cancel = default) =>
-        _viewer is null ? Task.FromResult(0) : _viewer.WaitForExitAsync(cancel);
+    /// <param name="cancellationToken">Stops the wait.</param>
+    public Task<int> WaitForViewerExitAsync(CancellationToken cancellationToken = default) =>
+        _viewer is null ? Task.FromResult(0) : _viewer.WaitForExitAsync(cancellationToken);
 
     /// <summary>Stops the spawned viewer now, page and all.</summary>
     public void CloseViewer() => _viewer?.Kill();
@@ -115,48 +124,80 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable
     /// <summary>Finishes and waits (up to <see cref="LivePlotOptions.FinishTimeout"/>) for the buffered points to be sent. The viewer stays up.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    /// <summary>Finishes and waits (up to <see cref="LivePlotOptions.FinishTimeout"/>) for the buffered points to be sent. The viewer stays up.</summary>
+    /// <summary>Finishes and waits (up to <see cref="LivePlotOptions.FinishTimeout"/>) for the buffered points to be sent; returns at once if the viewer is gone. The viewer stays up.</summary>
     public async ValueTask DisposeAsync()
     {
         Finish();
-        var done = await Task.WhenAny(Sender.Completion, Task.Delay(_options.FinishTimeout)).ConfigureAwait(false);
-        if (done != Sender.Completion)
+        try
+        {
+            await Sender.Completion.WaitAsync(_options.FinishTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
             _logger.LogWarning("PlotPipe: the viewer did not take the last points within {Timeout}; giving up on them", _options.FinishTimeout);
+        }
     }
 
     internal FrameSender Sender { get; }
 
     internal ChunkPool Pool { get; }
 
-    internal WhenFull Policy { get; }
-
     internal Series[] AllSeries => Volatile.Read(ref _series);
 
     internal bool IsViewerLost => Volatile.Read(ref _viewerLost) != 0;
 
-    /// <summary>No more points can be delivered: finished, or the viewer is gone.</summary>
-    internal bool IsClosed => Volatile.Read(ref _finished) != 0 || IsViewerLost;
-
-    /// <summary>Whether a producer waiting for room should stop waiting; one delegate, made once, so a dropping Add allocates nothing.</summary>
-    internal Func<bool> GiveUpWaiting { get; }
-
     internal int? ViewerProcessId => _viewer?.Id;
 
-    internal void NoteDropped()
+    void IBufferEvents.BufferFull()
     {
-        if (IsClosed || Interlocked.Exchange(ref _dropWarned, 1) != 0) return;
+        // A plain read first: a flood of drops must not cost an interlocked operation each.
+        if (Volatile.Read(ref _dropWarned) != 0 || Interlocked.Exchange(ref _dropWarned, 1) != 0) return;
         _logger.LogWarning("PlotPipe: the buffer of {Points} points is full; dropping points and counting them (WhenFull.Drop)", _options.BufferPoints);
     }
 
-    internal void ViewerWentAway(Exception reason)
+    void IBufferEvents.AddedAfterClose()
+    {
+        // A lost viewer was reported when it was lost; only points after Finish need a word of their own.
+        if (IsViewerLost || Volatile.Read(ref _lateWarned) != 0 || Interlocked.Exchange(ref _lateWarned, 1) != 0) return;
+        _logger.LogWarning("PlotPipe: points added after Finish are not sent; they are counted in Dropped");
+    }
+
+    // Closes every series buffer and the pool: everything added so far is sent (or discarded, if the viewer is
+    // gone), everything later is counted. Returns false if the plot was already finished.
+    private bool CloseBuffers(bool finishing)
+    {
+        lock (_gate)
+        {
+            if (finishing && _finished != 0) return false;
+            if (finishing) _finished = 1;
+            foreach (var s in _series) s.Buffer.Close();
+        }
+        // After the buffers, so a renter that got a chunk meanwhile finds its buffer closed and hands it back.
+        Pool.Close();
+        return true;
+    }
+
+    // On the writer's thread, once: the write to the viewer failed.
+    private void WriteFailed(Exception error)
     {
         if (Interlocked.Exchange(ref _viewerLost, 1) != 0) return;
-        _logger.LogWarning("PlotPipe: the viewer went away ({Reason}); points added from now on are discarded", reason.Message);
-        // Wake a producer blocked under WhenFull.Block so it can return.
-        Pool.WakeWaiters();
+        CloseBuffers(finishing: false);
+        if (_viewer is null)
+        {
+            Report(error.Message, error);
+            return;
+        }
+        // The viewer usually says why before it lets go of its input; give that line a moment to arrive, off the writer's thread.
+        var viewer = _viewer;
+        _ = Task.Run(async () => Report(await viewer.ReasonAsync(ReasonWait).ConfigureAwait(false) ?? error.Message, error));
+    }
+
+    private void Report(string reason, Exception? error)
+    {
+        _logger.LogWarning("PlotPipe: the viewer went away ({Reason}); points added from now on are counted as dropped", reason);
         try
         {
-            ViewerLost?.Invoke(this, reason);
+            ViewerLost?.Invoke(this, new ViewerLostEventArgs(reason, error));
         }
         catch (Exception e)
         {
@@ -168,19 +209,31 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(format);
-        if (name.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(name) > ProtocolLimits.MaxNameBytes)
-            throw new ArgumentException($"series name \"{name}\" must be 1 to {ProtocolLimits.MaxNameBytes} UTF-8 bytes", nameof(name));
-        PlotFormat.Parse(format, kind);
+        int nameBytes = System.Text.Encoding.UTF8.GetByteCount(name);
+        if (nameBytes is 0 or > ProtocolLimits.MaxNameBytes)
+            throw new PlotArgumentException($"series name \"{PlotArgumentException.Quote(name)}\" is {nameBytes} UTF-8 bytes; a name takes 1 to {ProtocolLimits.MaxNameBytes}", nameof(name));
         if (format.Length > ProtocolLimits.MaxFormatBytes)
-            throw new ArgumentException($"format string \"{format}\" is longer than {ProtocolLimits.MaxFormatBytes} characters", nameof(format));
+            throw new PlotArgumentException($"format string \"{PlotArgumentException.Quote(format)}\" is longer than {ProtocolLimits.MaxFormatBytes} characters", nameof(format));
+        try
+        {
+            PlotFormat.Parse(format, kind);
+        }
+        catch (ArgumentException e)
+        {
+            throw new PlotArgumentException(PlotArgumentException.PlainMessage(e), nameof(format), e);
+        }
         lock (_gate)
         {
-            if (Volatile.Read(ref _finished) != 0)
-                throw new InvalidOperationException($"cannot add series \"{name}\": the plot is finished");
+            if (_finished != 0)
+                throw new InvalidOperationException($"cannot add series \"{PlotArgumentException.Quote(name)}\": the plot is finished");
             if (_series.Length >= ProtocolLimits.MaxSeries)
-                throw new ArgumentException($"a plot holds at most {ProtocolLimits.MaxSeries} series; \"{name}\" would be one more", nameof(name));
-            var series = new Series(this, _series.Length, kind, name, format);
-            _series = [.. _series, series];
+                throw new PlotArgumentException($"a plot holds at most {ProtocolLimits.MaxSeries} series; \"{PlotArgumentException.Quote(name)}\" would be one more", nameof(name));
+            var buffer = new SeriesBuffer(new SeriesDefinition(_series.Length, kind, name, format), Pool, _signals, this, _options.WhenFull == WhenFull.Block);
+            var series = new Series(buffer);
+            Volatile.Write(ref _series, [.. _series, series]);
+            Pool.SetSeriesCount(_series.Length);
+            if (IsViewerLost) buffer.Close();
+            Sender.Add(buffer);
             return series;
         }
     }

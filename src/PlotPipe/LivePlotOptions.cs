@@ -41,24 +41,32 @@ public sealed class LivePlotOptions
     /// <summary>How long disposing waits for buffered points to reach a viewer that has stopped reading. Default 10 s.</summary>
     public TimeSpan FinishTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Most memory the viewer may use for points, in bytes, before it evicts the oldest; 0 (the default) leaves the viewer's own default, derived from the machine's memory.</summary>
+    public long ViewerMaxMemory { get; set; }
+
     /// <summary>Receives the producer's own problems (viewer lost, points dropped); never an exception in your loop.</summary>
     public ILogger? Logger { get; set; }
+
+    /// <summary>The protocol version the handshake announces; only tests change it, to see a refused stream reported.</summary>
+    internal ushort HandshakeVersion { get; set; } = Protocol.ProtocolLimits.Version;
 
     internal void Validate()
     {
         if (Port is < 0 or > 65535)
-            throw new ArgumentException($"Port {Port} is not a TCP port (0 to 65535)", nameof(Port));
+            throw new PlotArgumentException($"Port {Port} is not a TCP port (0 to 65535)", nameof(Port));
         if (BatchPoints is < 1 or > Protocol.ProtocolLimits.MaxPointsPerFrame)
-            throw new ArgumentException($"BatchPoints {BatchPoints} must be between 1 and {Protocol.ProtocolLimits.MaxPointsPerFrame}", nameof(BatchPoints));
+            throw new PlotArgumentException($"BatchPoints {BatchPoints} must be between 1 and {Protocol.ProtocolLimits.MaxPointsPerFrame}", nameof(BatchPoints));
         if (BufferPoints < BatchPoints)
-            throw new ArgumentException($"BufferPoints {BufferPoints} must be at least BatchPoints ({BatchPoints})", nameof(BufferPoints));
+            throw new PlotArgumentException($"BufferPoints {BufferPoints} must be at least BatchPoints ({BatchPoints})", nameof(BufferPoints));
         if (FlushInterval <= TimeSpan.Zero)
-            throw new ArgumentException($"FlushInterval {FlushInterval} must be positive", nameof(FlushInterval));
+            throw new PlotArgumentException($"FlushInterval {FlushInterval} must be positive", nameof(FlushInterval));
         if (ViewerLinger < TimeSpan.Zero)
-            throw new ArgumentException($"ViewerLinger {ViewerLinger} must not be negative", nameof(ViewerLinger));
+            throw new PlotArgumentException($"ViewerLinger {ViewerLinger} must not be negative", nameof(ViewerLinger));
         if (MaxPointsPerSeries < 0)
-            throw new ArgumentException($"MaxPointsPerSeries {MaxPointsPerSeries} must not be negative", nameof(MaxPointsPerSeries));
+            throw new PlotArgumentException($"MaxPointsPerSeries {MaxPointsPerSeries} must not be negative", nameof(MaxPointsPerSeries));
+        if (ViewerMaxMemory < 0)
+            throw new PlotArgumentException($"ViewerMaxMemory {ViewerMaxMemory} must not be negative (0 leaves the viewer's default)", nameof(ViewerMaxMemory));
         if (!Enum.IsDefined(WhenFull))
-            throw new ArgumentException($"WhenFull {WhenFull} is not a known policy", nameof(WhenFull));
+            throw new PlotArgumentException($"WhenFull {WhenFull} is not a known policy", nameof(WhenFull));
     }
 }

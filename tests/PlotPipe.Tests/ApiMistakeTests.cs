@@ -11,7 +11,7 @@ public class ApiMistakeTests
     public async Task Unequal_spans_throw_naming_both_lengths()
     {
         await using var plot = Plot();
-        var e = Assert.Throws<ArgumentException>(() => plot.Scatter("s").Add(new double[3], new double[2]));
+        var e = Assert.ThrowsAny<ArgumentException>(() => plot.Scatter("s").Add(new double[3], new double[2]));
         Assert.Contains("xs has 3", e.Message);
         Assert.Contains("ys has 2", e.Message);
     }
@@ -23,7 +23,7 @@ public class ApiMistakeTests
     public async Task Bad_format_strings_throw_naming_the_bad_part(string format, string part)
     {
         await using var plot = Plot();
-        var e = Assert.Throws<ArgumentException>(() => plot.Line("loss", format));
+        var e = Assert.ThrowsAny<ArgumentException>(() => plot.Line("loss", format));
         Assert.Contains(part, e.Message);
         Assert.Equal("format", e.ParamName);
     }
@@ -32,8 +32,8 @@ public class ApiMistakeTests
     public async Task Empty_or_overlong_names_throw()
     {
         await using var plot = Plot();
-        Assert.Equal("name", Assert.Throws<ArgumentException>(() => plot.Scatter("")).ParamName);
-        Assert.Contains("200", Assert.Throws<ArgumentException>(() => plot.Scatter(new string('n', 201))).Message);
+        Assert.Equal("name", Assert.ThrowsAny<ArgumentException>(() => plot.Scatter("")).ParamName);
+        Assert.Contains("200", Assert.ThrowsAny<ArgumentException>(() => plot.Scatter(new string('n', 201))).Message);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public class ApiMistakeTests
     {
         await using var plot = Plot();
         for (int i = 0; i < Protocol.ProtocolLimits.MaxSeries; i++) plot.Scatter($"s{i}");
-        var e = Assert.Throws<ArgumentException>(() => plot.Scatter("one too many"));
+        var e = Assert.ThrowsAny<ArgumentException>(() => plot.Scatter("one too many"));
         Assert.Contains("1024", e.Message);
     }
 
@@ -60,14 +60,38 @@ public class ApiMistakeTests
             case nameof(LivePlotOptions.Port): o.Port = 70000; break;
             case nameof(LivePlotOptions.FlushInterval): o.FlushInterval = TimeSpan.Zero; break;
         }
-        var e = Assert.Throws<ArgumentException>(() => LivePlot.ToStream(new GateStream(), o));
+        var e = Assert.ThrowsAny<ArgumentException>(() => LivePlot.ToStream(new GateStream(), o));
         Assert.Equal(option, e.ParamName);
+    }
+
+    [Fact]
+    public async Task Messages_read_as_written_without_the_runtime_parameter_suffix_and_quote_long_names_shortened()
+    {
+        await using var plot = Plot();
+        var format = Assert.ThrowsAny<ArgumentException>(() => plot.Line("loss", "rz"));
+        Assert.EndsWith("(- -- : -.)", format.Message);
+        Assert.DoesNotContain("(Parameter", format.Message);
+        var name = new string('n', 10_000);
+        var longName = Assert.ThrowsAny<ArgumentException>(() => plot.Scatter(name));
+        Assert.Equal("name", longName.ParamName);
+        Assert.Contains(new string('n', 39) + "…", longName.Message);
+        Assert.True(longName.Message.Length < 150, longName.Message);
+        Assert.Contains("10000 UTF-8 bytes", longName.Message);
+        var option = Assert.ThrowsAny<ArgumentException>(() => LivePlot.ToStream(new GateStream(), new LivePlotOptions { Port = -1 }));
+        Assert.Equal("Port -1 is not a TCP port (0 to 65535)", option.Message);
+    }
+
+    [Fact]
+    public void A_negative_viewer_memory_limit_throws_naming_it()
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(() => LivePlot.ToStream(new GateStream(), new LivePlotOptions { ViewerMaxMemory = -1 }));
+        Assert.Equal(nameof(LivePlotOptions.ViewerMaxMemory), e.ParamName);
     }
 
     [Fact]
     public void A_missing_viewer_path_throws_naming_it()
     {
-        var e = Assert.Throws<ArgumentException>(() => LivePlot.Spawn(new LivePlotOptions { ViewerPath = "/nowhere/viewer", OpenBrowser = false }));
+        var e = Assert.ThrowsAny<ArgumentException>(() => LivePlot.Spawn(new LivePlotOptions { ViewerPath = "/nowhere/viewer", OpenBrowser = false }));
         Assert.Contains("/nowhere/viewer", e.Message);
     }
 

@@ -85,7 +85,7 @@ public class ProducerTests
         for (int i = 0; i < 5_000_000; i++) s.Add(i, i);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.True(allocated <= options.BufferPoints * 16L + 64 * 1024, $"adding allocated {allocated} bytes");
-        Assert.True(plot.Pool.Created <= options.BufferPoints / options.BatchPoints);
+        Assert.True(plot.Pool.ReservedPoints <= options.BufferPoints, $"{plot.Pool.ReservedPoints} points reserved");
         stream.Open();
         await plot.DisposeAsync();
     }
@@ -96,7 +96,7 @@ public class ProducerTests
         var stream = new GateStream();
         stream.BreakAfter(100_000);
         int lost = 0;
-        var reported = new TaskCompletionSource<Exception>();
+        var reported = new TaskCompletionSource<ViewerLostEventArgs>();
         var plot = LivePlot.ToStream(stream, Small(WhenFull.Block));
         plot.ViewerLost += (_, e) =>
         {
@@ -107,7 +107,8 @@ public class ProducerTests
         // Even under Block, a lost viewer must not hold the loop.
         for (int i = 0; i < 2_000_000; i++) s.Add(i, i);
         var reason = await reported.Task.WaitAsync(TimeSpan.FromSeconds(20));
-        Assert.IsType<IOException>(reason);
+        Assert.IsType<IOException>(reason.Exception);
+        Assert.Equal("Broken pipe", reason.Reason);
         for (int i = 0; i < 100_000; i++) s.Add(i, i);
         plot.Finish();
         await plot.DisposeAsync();
@@ -172,7 +173,7 @@ public class ProducerTests
     }
 
     [Fact]
-    public async Task Points_added_after_finish_are_ignored_and_finish_is_the_last_frame()
+    public async Task Points_added_after_finish_are_counted_not_sent_and_finish_is_the_last_frame()
     {
         var stream = new GateStream();
         var plot = LivePlot.ToStream(stream, new LivePlotOptions());
@@ -186,6 +187,8 @@ public class ProducerTests
         var got = Received.Decode(stream.ToArray());
         Assert.Equal([1.0], got.Xs[0]);
         Assert.True(got.FinishWasLast);
+        Assert.Equal(1, s.Dropped);
+        Assert.Equal(1, plot.Dropped);
         Assert.Throws<InvalidOperationException>(() => plot.Line("late"));
     }
 }

@@ -109,7 +109,7 @@ internal static class StoppedViewerScenario
             long wsLast = workingSet.Count > 0 ? workingSet[^1] : -1;
             long heapFirst = heap.Count > 0 ? heap[0] : -1;
             long heapMax = heap.Count > 0 ? heap.Max() : -1;
-            long buffer = (long)plot.Pool.Created * new LivePlotOptions().BatchPoints * 16;
+            long buffer = (long)plot.Pool.ReservedPoints * 16;
             report.Add(new BenchRow(scenario, "producer buffer memory (chunks created)", buffer / 1048576.0, "MiB", "<= 4", buffer <= 4 << 20));
             report.Add(new BenchRow(scenario, "producer working set at stop", wsFirst / 1048576.0, "MiB"));
             report.Add(new BenchRow(scenario, "producer working set max", wsMax / 1048576.0, "MiB", Note: $"last sample {wsLast / 1048576.0:F1} MiB; {workingSet.Count} samples 100 ms apart"));

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 using System.CommandLine;
 using PlotPipe.Viewer.Serve;
 
@@ -63,7 +65,7 @@ public static class ViewCommand
                 await Console.Error.WriteLineAsync($"plotpipe: {refusal}");
                 return 2;
             }
-            var input = options.Stdin ? Console.OpenStandardInput() : null;
+            var input = options.Stdin ? OpenStandardInput() : null;
             return await ViewerApp.RunAsync(options, input, Console.Out, Console.Error, cancel);
         });
         return command;
@@ -85,5 +87,50 @@ public static class ViewCommand
         {
             return options.Token is not null && !e.Message.StartsWith("--", StringComparison.Ordinal) ? $"--token: {e.Message}" : e.Message;
         }
+    }
+
+    // Console's stream reads a duplicate of fd 0, and the runtime keeps another duplicate of its own from start-up,
+    // so closing Console's stream would leave the pipe open and a producer still writing would block for good.
+    // Reading fd 0 itself, and pointing the runtime's duplicates at /dev/null, the ingest closes the pipe's last
+    // reader when it refuses the stream, and the producer's next write fails at once.
+    private static Stream OpenStandardInput()
+    {
+        if (OperatingSystem.IsWindows()) return Console.OpenStandardInput();
+        if (OperatingSystem.IsLinux()) StandardInput.DetachDuplicates();
+        return new FileStream(new SafeFileHandle(0, ownsHandle: true), FileAccess.Read, bufferSize: 0);
+    }
+
+    private static class StandardInput
+    {
+        private const int CloseOnExec = 0x80000;
+
+        // Every other descriptor open on the same pipe as fd 0 (found through /proc) is re-pointed at /dev/null.
+        public static void DetachDuplicates()
+        {
+            string? stdin = Target(0);
+            if (stdin is null || !stdin.StartsWith("pipe:", StringComparison.Ordinal)) return;
+            using var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.Read);
+            int nullFd = (int)devNull.DangerousGetHandle();
+            foreach (var entry in Directory.GetFiles("/proc/self/fd"))
+            {
+                if (!int.TryParse(Path.GetFileName(entry), out int fd) || fd == 0 || fd == nullFd) continue;
+                if (Target(fd) == stdin) _ = dup3(nullFd, fd, CloseOnExec);
+            }
+        }
+
+        private static string? Target(int fd)
+        {
+            try
+            {
+                return new FileInfo($"/proc/self/fd/{fd}").LinkTarget;
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+        }
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern int dup3(int oldFd, int newFd, int flags);
     }
 }

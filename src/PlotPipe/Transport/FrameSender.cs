@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.IO.Pipelines;
 using PlotPipe.Buffering;
 using PlotPipe.Protocol;
@@ -5,29 +6,32 @@ using PlotPipe.Protocol;
 namespace PlotPipe.Transport;
 
 /// <summary>
-/// The background writer: takes full or aged batches from every series, encodes them straight into a
-/// <see cref="PipeWriter"/> and flushes, then hands the chunks back for reuse. The producer's threads only
-/// ever signal it; all I/O and every failure of the transport stay on this thread.
+/// The background writer: takes full or aged batches from every series buffer, encodes them straight into a
+/// <see cref="PipeWriter"/> and flushes, then hands the chunks back to the pool. The producer's threads only
+/// ever signal it; all I/O and every failure of the transport stay on this thread, reported once through the
+/// loss callback.
 /// </summary>
 internal sealed class FrameSender
 {
-    private readonly LivePlot _plot;
     private readonly PipeWriter _writer;
     private readonly ChunkPool _pool;
+    private readonly BufferSignals _signals;
+    private readonly Action<Exception> _lost;
+    private readonly ushort _version;
     private readonly int _flushIntervalMs;
-    private readonly SemaphoreSlim _wake = new(0);
     private readonly List<PointChunk> _batch = new();
     private readonly Thread _thread;
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _idle;
-    private int _wakePending;
-    private int _batchFilled;
+    private SeriesBuffer[] _buffers = [];
     private volatile bool _finishRequested;
+    private volatile bool _broken;
 
-    public FrameSender(LivePlot plot, Stream destination, ChunkPool pool, TimeSpan flushInterval)
+    public FrameSender(Stream destination, ChunkPool pool, BufferSignals signals, TimeSpan flushInterval, Action<Exception> lost, ushort version = ProtocolLimits.Version)
     {
-        _plot = plot;
         _pool = pool;
+        _signals = signals;
+        _lost = lost;
+        _version = version;
         _flushIntervalMs = Math.Max(1, (int)Math.Ceiling(flushInterval.TotalMilliseconds));
         // Large segments make few, large writes: small writes into a pipe cost far more per byte.
         _writer = PipeWriter.Create(destination, new StreamPipeWriterOptions(minimumBufferSize: 1 << 20, leaveOpen: false));
@@ -40,50 +44,53 @@ internal sealed class FrameSender
     /// <summary>Bytes written so far, for the benchmark harness.</summary>
     public long BytesWritten { get; private set; }
 
+    /// <summary>Whether a write has failed: nothing more reaches the viewer.</summary>
+    public bool IsBroken => _broken;
+
     public void Start() => _thread.Start();
 
-    /// <summary>Called by a series for the first point of an empty batch: wakes the writer if it sleeps, so a quiet stream has no delay.</summary>
-    public void FirstPointAdded()
+    /// <summary>Adds a series buffer to drain; its DefineSeries frame goes first.</summary>
+    public void Add(SeriesBuffer buffer)
     {
-        if (Volatile.Read(ref _idle) == 1) Wake();
-    }
-
-    /// <summary>Called when a batch is full: it should leave now.</summary>
-    public void BatchFull()
-    {
-        Volatile.Write(ref _batchFilled, 1);
-        Wake();
+        lock (_batch)
+        {
+            Volatile.Write(ref _buffers, [.. _buffers, buffer]);
+        }
+        _signals.Wake();
     }
 
     /// <summary>Asks the writer to send what is left, then the finish frame, then close the stream.</summary>
     public void RequestFinish()
     {
         _finishRequested = true;
-        Wake();
-    }
-
-    private void Wake()
-    {
-        if (Interlocked.Exchange(ref _wakePending, 1) == 0) _wake.Release();
+        _signals.Wake();
     }
 
     private void Run()
     {
         try
         {
-            FrameWriter.WriteHandshake(_writer);
+            WriteHandshake();
             Flush();
             while (true)
             {
                 bool finishing = _finishRequested;
                 // Woken because batches filled, the stream is busy: leave the batch being filled to fill up, rather
-                // than fight the producer for it and send it half empty. Quiet streams and timeouts take it.
-                bool busy = Interlocked.Exchange(ref _batchFilled, 0) == 1;
-                int sent = SendPending(takePartial: finishing || !busy);
-                // Everything added before Finish was called is in this last pass; later points are ignored.
+                // than fight the producer for it and send it half empty. Quiet streams, timeouts and a producer
+                // out of room take it.
+                bool busy = _signals.TakeBatchFilled();
+                bool roomWanted = _signals.TakeRoomWanted();
+                int sent = SendPending(takePartial: finishing || !busy || roomWanted);
+                if (_broken)
+                {
+                    // The loss closed every buffer: one more pass hands their chunks back, and nothing more will come.
+                    SendPending(takePartial: true);
+                    break;
+                }
+                // The buffers were closed before the finish was asked for, so this last pass has every point added before Finish.
                 if (finishing)
                 {
-                    if (!_plot.IsViewerLost)
+                    if (!_broken)
                     {
                         FrameWriter.WriteFinish(_writer);
                         Flush();
@@ -92,16 +99,20 @@ internal sealed class FrameSender
                 }
                 if (sent > 0)
                 {
-                    // Let a busy stream gather into larger batches; a full batch wakes us sooner.
-                    WaitForWork(_flushIntervalMs);
+                    // Let a busy stream gather into larger batches; a full batch or a starved renter wakes us sooner.
+                    _signals.WaitForWork(_flushIntervalMs);
                     continue;
                 }
                 // Nothing moved: sleep until a first point arrives. The flag is set before the last look, and
                 // a series clears its lock with a full fence before reading it, so no point can be missed.
-                Interlocked.Exchange(ref _idle, 1);
-                if (!AnyPending()) WaitForWork(250);
-                Volatile.Write(ref _idle, 0);
+                _signals.EnterIdle();
+                if (!AnyPending()) _signals.WaitForWork(250);
+                _signals.LeaveIdle();
             }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            Lose(e);
         }
         finally
         {
@@ -111,24 +122,33 @@ internal sealed class FrameSender
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException)
             {
-                _plot.ViewerWentAway(e);
+                Lose(e);
             }
             _done.TrySetResult();
         }
     }
 
-    private void WaitForWork(int timeoutMs)
+    private void WriteHandshake()
     {
-        _wake.Wait(timeoutMs);
-        Volatile.Write(ref _wakePending, 0);
+        if (_version == ProtocolLimits.Version)
+        {
+            FrameWriter.WriteHandshake(_writer);
+            return;
+        }
+        // Only tests speak another version, to see how a viewer that refuses the stream is reported.
+        var span = _writer.GetSpan(ProtocolLimits.HandshakeBytes);
+        ProtocolLimits.Magic.CopyTo(span);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[4..], _version);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], 0);
+        _writer.Advance(ProtocolLimits.HandshakeBytes);
     }
 
     private bool AnyPending()
     {
         if (_finishRequested) return true;
-        foreach (var s in _plot.AllSeries)
+        foreach (var b in Volatile.Read(ref _buffers))
         {
-            if (!s.Defined || s.HasPending()) return true;
+            if (!b.Defined || b.HasPending()) return true;
         }
         return false;
     }
@@ -137,24 +157,26 @@ internal sealed class FrameSender
     {
         int points = 0;
         bool wrote = false;
-        foreach (var s in _plot.AllSeries)
+        foreach (var b in Volatile.Read(ref _buffers))
         {
-            if (!s.Defined)
+            if (!b.Defined)
             {
-                s.Defined = true;
-                if (!_plot.IsViewerLost)
+                b.Defined = true;
+                points++;
+                if (!_broken)
                 {
-                    FrameWriter.WriteDefineSeries(_writer, s.Id, s.Kind, s.Name, s.Format);
+                    var d = b.Definition;
+                    FrameWriter.WriteDefineSeries(_writer, d.Id, d.Kind, d.Name, d.Format);
                     wrote = true;
                 }
             }
-            long dropped = s.TakeBatches(_batch, _pool, takePartial);
+            long dropped = b.TakeBatches(_batch, takePartial);
             foreach (var chunk in _batch)
             {
                 points += chunk.Count;
-                if (!_plot.IsViewerLost)
+                if (!_broken)
                 {
-                    FrameWriter.WritePoints(_writer, s.Id, chunk.X.AsSpan(0, chunk.Count), chunk.Y.AsSpan(0, chunk.Count));
+                    FrameWriter.WritePoints(_writer, b.Definition.Id, chunk.X.AsSpan(0, chunk.Count), chunk.Y.AsSpan(0, chunk.Count));
                     BytesWritten += FrameWriter.PointsFrameBytes(chunk.Count);
                     wrote = true;
                 }
@@ -162,15 +184,21 @@ internal sealed class FrameSender
                 _pool.Return(chunk);
             }
             _batch.Clear();
-            if (dropped != s.DroppedSent)
+            if (dropped != b.DroppedSent)
             {
-                s.DroppedSent = dropped;
+                b.DroppedSent = dropped;
                 points++;
-                if (!_plot.IsViewerLost)
+                if (!_broken)
                 {
-                    FrameWriter.WriteDropped(_writer, s.Id, dropped);
+                    FrameWriter.WriteDropped(_writer, b.Definition.Id, dropped);
                     wrote = true;
                 }
+            }
+            // Write as we go, so a large plot never holds more than a segment's worth of encoded frames.
+            if (wrote && _writer.UnflushedBytes >= 1 << 20)
+            {
+                Flush();
+                wrote = false;
             }
         }
         if (wrote) Flush();
@@ -179,15 +207,22 @@ internal sealed class FrameSender
 
     private void Flush()
     {
-        if (_plot.IsViewerLost) return;
+        if (_broken) return;
         try
         {
             var result = _writer.FlushAsync().AsTask().GetAwaiter().GetResult();
-            if (result.IsCompleted) _plot.ViewerWentAway(new IOException("the viewer stopped reading"));
+            if (result.IsCompleted) Lose(new IOException("the viewer stopped reading"));
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
         {
-            _plot.ViewerWentAway(e);
+            Lose(e);
         }
+    }
+
+    private void Lose(Exception e)
+    {
+        if (_broken) return;
+        _broken = true;
+        _lost(e);
     }
 }

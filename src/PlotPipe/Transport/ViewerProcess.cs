@@ -3,16 +3,30 @@ using System.Globalization;
 
 namespace PlotPipe.Transport;
 
-/// <summary>The spawned viewer: a child process fed through its standard input, which prints its page's address.</summary>
+/// <summary>
+/// The spawned viewer: a child process fed through its standard input, which prints its page's address on its
+/// standard output. Its standard error is passed on line by line to ours, where a human sees it, and its last
+/// lines are kept so that a failure can be explained in the viewer's own words.
+/// </summary>
 internal sealed class ViewerProcess
 {
     private const string AddressPrefix = "PlotPipe viewer: ";
+    private const int KeptLines = 8;
+    // The viewer's lines that say why it stopped taking the stream (see its ingest's reports).
+    private static readonly string[] ReasonPrefixes = ["plotpipe: bad input", "plotpipe: producer"];
     private readonly Process _process;
+    private readonly string _path;
     private readonly TaskCompletionSource<Uri> _url = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _reasonSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _errorsClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Queue<string> _lastLines = new();
+    private string? _reason;
 
-    private ViewerProcess(Process process)
+    private ViewerProcess(Process process, string path)
     {
         _process = process;
+        _path = path;
+        _ = ReadErrorsAsync();
         _ = ReadAddressAsync();
     }
 
@@ -28,7 +42,7 @@ internal sealed class ViewerProcess
     /// <summary>Starts the viewer with arguments that match <paramref name="options"/>.</summary>
     public static ViewerProcess Start(LivePlotOptions options)
     {
-        var start = Command(options.ViewerPath);
+        var (start, path) = Command(options.ViewerPath);
         start.ArgumentList.Add("--stdin");
         start.ArgumentList.Add("--port");
         start.ArgumentList.Add(options.Port.ToString(CultureInfo.InvariantCulture));
@@ -46,13 +60,18 @@ internal sealed class ViewerProcess
             start.ArgumentList.Add("--max-points");
             start.ArgumentList.Add(options.MaxPointsPerSeries.ToString(CultureInfo.InvariantCulture));
         }
+        if (options.ViewerMaxMemory > 0)
+        {
+            start.ArgumentList.Add("--max-memory");
+            start.ArgumentList.Add(options.ViewerMaxMemory.ToString(CultureInfo.InvariantCulture));
+        }
         start.RedirectStandardInput = true;
         start.RedirectStandardOutput = true;
-        // Errors stay on the user's terminal, where a human will see them.
-        start.RedirectStandardError = false;
+        // Read here and passed on to our standard error, so the user still sees every line and a loss can quote it.
+        start.RedirectStandardError = true;
         start.UseShellExecute = false;
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start the viewer {start.FileName}");
-        return new ViewerProcess(process);
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start the viewer \"{path}\"");
+        return new ViewerProcess(process, path);
     }
 
     /// <summary>Waits for the viewer to exit and returns its exit code.</summary>
@@ -64,6 +83,16 @@ internal sealed class ViewerProcess
 
     /// <summary>Whether the viewer has exited.</summary>
     public bool HasExited => _process.HasExited;
+
+    /// <summary>
+    /// The viewer's own explanation of why it stopped reading, waiting up to <paramref name="wait"/> for it to
+    /// arrive; null if it gave none.
+    /// </summary>
+    public async Task<string?> ReasonAsync(TimeSpan wait)
+    {
+        await Task.WhenAny(_reasonSeen.Task, _errorsClosed.Task, Task.Delay(wait)).ConfigureAwait(false);
+        lock (_lastLines) return _reason;
+    }
 
     /// <summary>Ends the viewer now.</summary>
     public void Kill()
@@ -79,18 +108,18 @@ internal sealed class ViewerProcess
     }
 
     // The viewer next to this library, run by its own launcher where it has one, else by the dotnet host.
-    private static ProcessStartInfo Command(string? viewerPath)
+    private static (ProcessStartInfo Start, string Path) Command(string? viewerPath)
     {
         string path = viewerPath ?? DefaultViewer();
         if (!File.Exists(path))
-            throw new ArgumentException($"ViewerPath \"{path}\" does not exist", nameof(viewerPath));
+            throw new PlotArgumentException($"ViewerPath \"{path}\" does not exist", nameof(LivePlotOptions.ViewerPath));
         if (path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
         {
             var start = new ProcessStartInfo(DotnetHost());
             start.ArgumentList.Add(path);
-            return start;
+            return (start, path);
         }
-        return new ProcessStartInfo(path);
+        return (new ProcessStartInfo(path), path);
     }
 
     private static string DefaultViewer()
@@ -109,6 +138,36 @@ internal sealed class ViewerProcess
         return "dotnet";
     }
 
+    private async Task ReadErrorsAsync()
+    {
+        try
+        {
+            var errors = _process.StandardError;
+            while (await errors.ReadLineAsync().ConfigureAwait(false) is { } line)
+            {
+                Console.Error.WriteLine(line);
+                lock (_lastLines)
+                {
+                    _lastLines.Enqueue(line);
+                    if (_lastLines.Count > KeptLines) _lastLines.Dequeue();
+                    foreach (var prefix in ReasonPrefixes)
+                    {
+                        if (line.StartsWith(prefix, StringComparison.Ordinal)) _reason = line;
+                    }
+                }
+                if (_reason is not null) _reasonSeen.TrySetResult();
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The viewer is gone; what it said so far is kept.
+        }
+        finally
+        {
+            _errorsClosed.TrySetResult();
+        }
+    }
+
     private async Task ReadAddressAsync()
     {
         try
@@ -119,11 +178,24 @@ internal sealed class ViewerProcess
                 if (line.StartsWith(AddressPrefix, StringComparison.Ordinal) && Uri.TryCreate(line[AddressPrefix.Length..].Trim(), UriKind.Absolute, out var url))
                     _url.TrySetResult(url);
             }
-            _url.TrySetException(new InvalidOperationException("the viewer exited before printing its address"));
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
-            _url.TrySetException(new InvalidOperationException("the viewer's output closed before it printed its address", e));
+            // Reported below as an exit before the address.
         }
+        if (_url.Task.IsCompleted) return;
+        _url.TrySetException(new InvalidOperationException(await StartFailureAsync().ConfigureAwait(false)));
+    }
+
+    // Why the viewer never printed its address: its path, its exit code and its last words, once they are all in.
+    private async Task<string> StartFailureAsync()
+    {
+        var settle = TimeSpan.FromSeconds(2);
+        await Task.WhenAny(_errorsClosed.Task, Task.Delay(settle)).ConfigureAwait(false);
+        await Task.WhenAny(_process.WaitForExitAsync(), Task.Delay(settle)).ConfigureAwait(false);
+        string exit = _process.HasExited ? $"exited with code {_process.ExitCode}" : "closed its output";
+        string said;
+        lock (_lastLines) said = _lastLines.Count == 0 ? "it wrote nothing to standard error" : "its last error output: " + string.Join(" | ", _lastLines);
+        return $"the viewer \"{_path}\" {exit} before printing its address; {said}";
     }
 }

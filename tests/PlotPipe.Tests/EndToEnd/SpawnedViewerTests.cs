@@ -49,7 +49,7 @@ public class SpawnedViewerTests
     public async Task Viewer_killed_mid_stream_leaves_the_producer_loop_running_without_exceptions()
     {
         var plot = LivePlot.Spawn(Headless());
-        var lost = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var lost = new TaskCompletionSource<ViewerLostEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         plot.ViewerLost += (_, e) => lost.TrySetResult(e);
         var s = plot.Line("s");
         using var api = new ViewerApi(await plot.WaitForUrlAsync());
