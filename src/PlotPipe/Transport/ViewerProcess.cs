@@ -122,9 +122,13 @@ internal sealed class ViewerProcess
         return (new ProcessStartInfo(path), path);
     }
 
+    // From the package the viewer sits in plotpipe-viewer/ (run by the dotnet host); from a project reference it sits
+    // beside the program, with its own launcher.
     private static string DefaultViewer()
     {
         string dir = AppContext.BaseDirectory;
+        string packaged = Path.Combine(dir, "plotpipe-viewer", "PlotPipe.Viewer.dll");
+        if (File.Exists(packaged)) return packaged;
         string launcher = Path.Combine(dir, OperatingSystem.IsWindows() ? "PlotPipe.Viewer.exe" : "PlotPipe.Viewer");
         return File.Exists(launcher) ? launcher : Path.Combine(dir, "PlotPipe.Viewer.dll");
     }
