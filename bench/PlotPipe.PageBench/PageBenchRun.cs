@@ -44,7 +44,7 @@ internal static class PageBenchRun
         var plot = LivePlot.Spawn(new LivePlotOptions { OpenBrowser = false, WhenFull = WhenFull.Block, ViewerLinger = TimeSpan.FromSeconds(5) });
         try
         {
-            var url = await plot.WaitForUrlAsync();
+            var url = plot.Url;
             var series = new Series[settings.Series];
             for (int s = 0; s < series.Length; s++) series[s] = plot.Line($"line {s}", "-");
             var streamer = new Streamer(series, settings.PointsPerXUnit);
@@ -112,7 +112,7 @@ internal static class PageBenchRun
         var plot = LivePlot.Spawn(new LivePlotOptions { OpenBrowser = false, WhenFull = WhenFull.Block, ViewerLinger = TimeSpan.FromSeconds(5) });
         try
         {
-            var url = await plot.WaitForUrlAsync();
+            var url = plot.Url;
             var cloud = plot.Scatter("cloud", ".");
             var streamer = new Streamer([cloud], settings.PointsPerXUnit, cloudWidth: 10);
             log.WriteLine($"scatter: preloading {settings.ScatterPoints:N0} points...");

@@ -44,7 +44,7 @@ public static class DemoCommand
         await using (plot.ConfigureAwait(false))
         {
             var dots = plot.Scatter("samples", "ro");
-            Console.WriteLine($"PlotPipe viewer: {await plot.WaitForUrlAsync(cancel).ConfigureAwait(false)}");
+            Console.WriteLine($"PlotPipe viewer: {plot.Url}");
             var pause = TimeSpan.FromSeconds(intervalSeconds);
             for (int i = 0; i < count; i++)
             {

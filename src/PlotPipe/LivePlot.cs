@@ -35,15 +35,40 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
         Sender.Start();
     }
 
-    /// <summary>Starts a viewer process and returns the plot that feeds it.</summary>
+    /// <summary>Starts a viewer process, waits until it serves its page, and returns the plot that feeds it.</summary>
     /// <exception cref="ArgumentException">An option is out of range, or <see cref="LivePlotOptions.ViewerPath"/> does not exist.</exception>
-    public static LivePlot Spawn(LivePlotOptions? options = null)
+    /// <exception cref="InvalidOperationException">The viewer could not start; the message names the program and quotes its last error output.</exception>
+    public static LivePlot Spawn(LivePlotOptions? options = null) => SpawnAsync(options).GetAwaiter().GetResult();
+
+    /// <summary>Starts a viewer process and completes, with the plot that feeds it, once the viewer serves its page.</summary>
+    /// <param name="options">How to start the viewer and buffer points; the defaults when null.</param>
+    /// <param name="cancellationToken">Stops the wait and the viewer.</param>
+    /// <exception cref="ArgumentException">An option is out of range, or <see cref="LivePlotOptions.ViewerPath"/> does not exist.</exception>
+    /// <exception cref="InvalidOperationException">The viewer could not start; the message names the program and quotes its last error output.</exception>
+    public static async Task<LivePlot> SpawnAsync(LivePlotOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new LivePlotOptions();
         options.Validate();
         var viewer = ViewerProcess.Start(options);
+        try
+        {
+            await viewer.Url.WaitAsync(StartTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            viewer.Kill();
+            throw new InvalidOperationException($"the viewer \"{viewer.ProgramPath}\" did not report its address within {StartTimeout.TotalSeconds:0} s");
+        }
+        catch
+        {
+            viewer.Kill();
+            throw;
+        }
         return new LivePlot(viewer.Input, options, viewer);
     }
+
+    // A viewer starts in about a second; a cold machine's first run of the dotnet host can take several.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Writes the plot's frames into any stream (a file to replay, a socket, a pipe to a viewer started elsewhere).</summary>
     public static LivePlot ToStream(Stream destination, LivePlotOptions? options = null)
@@ -62,26 +87,11 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
     /// <exception cref="ArgumentException">The name or format string is invalid.</exception>
     public Series Line(string name, string format = "-") => AddSeries(SeriesKind.Line, name, format);
 
-    /// <summary>The viewer page's address; waits (up to 30 s) for a just-spawned viewer to report it.</summary>
-    /// <exception cref="InvalidOperationException">The plot has no viewer of its own, or the viewer failed to start (the message says why).</exception>
-    public Uri Url
-    {
-        get
-        {
-            var task = WaitForUrlAsync(CancellationToken.None);
-            // Waiting on the handle rather than the task, so a failure surfaces as itself, not wrapped in an AggregateException.
-            if (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(30)))
-                throw new InvalidOperationException("the viewer did not report its address within 30 s");
-            return task.GetAwaiter().GetResult();
-        }
-    }
-
-    /// <summary>Completes with the viewer page's address once the viewer has started.</summary>
-    /// <param name="cancellationToken">Stops the wait.</param>
-    public Task<Uri> WaitForUrlAsync(CancellationToken cancellationToken = default) =>
-        _viewer is null
-            ? Task.FromException<Uri>(new InvalidOperationException("this plot writes to a stream and has no viewer of its own"))
-            : _viewer.Url.WaitAsync(cancellationToken);
+    /// <summary>The viewer page's address, with its access token; known once <see cref="Spawn"/> or <see cref="SpawnAsync"/> has returned.</summary>
+    /// <exception cref="InvalidOperationException">The plot writes to a stream and has no viewer of its own.</exception>
+    public Uri Url => _viewer is null
+        ? throw new InvalidOperationException("this plot writes to a stream and has no viewer of its own")
+        : _viewer.Url.GetAwaiter().GetResult();
 
     /// <summary>Points not sent over all series: dropped because the buffer was full, or added after <see cref="Finish"/> or after the viewer was lost.</summary>
     public long Dropped

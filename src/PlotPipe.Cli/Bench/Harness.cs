@@ -18,7 +18,7 @@ internal static class Harness
             // The harness kills it itself; this only bounds a viewer left behind by a crash of the harness.
             ViewerLinger = TimeSpan.FromSeconds(30),
         });
-        var url = plot.WaitForUrlAsync().WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+        var url = plot.Url;
         return (plot, new ViewerClient(url), plot.ViewerProcessId ?? throw new InvalidOperationException("the plot has no viewer process"));
     }
 

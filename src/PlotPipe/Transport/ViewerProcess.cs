@@ -36,6 +36,9 @@ internal sealed class ViewerProcess
     /// <summary>Completes with the page's address once the viewer has printed it.</summary>
     public Task<Uri> Url => _url.Task;
 
+    /// <summary>The viewer program that was started.</summary>
+    public string ProgramPath => _path;
+
     /// <summary>The viewer's process id.</summary>
     public int Id => _process.Id;
 
@@ -70,7 +73,15 @@ internal sealed class ViewerProcess
         // Read here and passed on to our standard error, so the user still sees every line and a loss can quote it.
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start the viewer \"{path}\"");
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException($"could not start the viewer \"{path}\"");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"could not start the viewer \"{path}\": {e.Message}", e);
+        }
         return new ViewerProcess(process, path);
     }
 

@@ -28,7 +28,7 @@ public class ManySeriesViewerTests
             plot.Finish();
             await plot.Completion.WaitAsync(Hang);
 
-            using var api = new ViewerApi(await plot.WaitForUrlAsync());
+            using var api = new ViewerApi(plot.Url);
             var status = await api.WaitForStatusAsync(s => s.State == "finished");
             var series = await api.SeriesAsync();
             Assert.Equal(seriesCount, series.Count);
@@ -55,7 +55,7 @@ public class ManySeriesViewerTests
             var all = new Series[seriesCount];
             for (int i = 0; i < seriesCount; i++) all[i] = plot.Line($"s{i}");
             // A viewer still starting up is not keeping up: begin once it serves its page.
-            using var api = new ViewerApi(await plot.WaitForUrlAsync());
+            using var api = new ViewerApi(plot.Url);
             await api.WaitForStatusAsync(s => s.State != "");
             var clock = Stopwatch.StartNew();
             long added = 0;

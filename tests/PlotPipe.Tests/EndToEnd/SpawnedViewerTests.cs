@@ -27,7 +27,7 @@ public class SpawnedViewerTests
             plot.Finish();
             await plot.Completion;
 
-            using var api = new ViewerApi(await plot.WaitForUrlAsync());
+            using var api = new ViewerApi(plot.Url);
             var status = await api.WaitForStatusAsync(s => s.State == "finished");
             var series = await api.SeriesAsync();
             Assert.Equal(["samples", "loss", "accuracy"], series.Select(s => s.Name));
@@ -52,7 +52,7 @@ public class SpawnedViewerTests
         var lost = new TaskCompletionSource<ViewerLostEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         plot.ViewerLost += (_, e) => lost.TrySetResult(e);
         var s = plot.Line("s");
-        using var api = new ViewerApi(await plot.WaitForUrlAsync());
+        using var api = new ViewerApi(plot.Url);
         long i = 0;
         for (; i < 1000; i++) s.Add(i, i);
         await api.WaitForStatusAsync(st => st.Points > 0);

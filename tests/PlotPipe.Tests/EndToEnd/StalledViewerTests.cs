@@ -22,7 +22,7 @@ public class StalledViewerTests
         try
         {
             var s = plot.Line("signal");
-            using var api = new ViewerApi(await plot.WaitForUrlAsync());
+            using var api = new ViewerApi(plot.Url);
             long added = 0;
             for (; added < 1000; added++) s.Add(added, added);
             await api.WaitForStatusAsync(st => st.Points == 1000);

@@ -19,7 +19,7 @@ public class ViewerAccessTests
     {
         await using var plot = LivePlot.Spawn(new LivePlotOptions { OpenBrowser = false });
         plot.Line("loss", "b-").Add(1, 2);
-        var url = await plot.WaitForUrlAsync();
+        var url = plot.Url;
         Assert.Equal("127.0.0.1", url.Host);
         var token = ViewerApi.TokenOf(url);
         Assert.NotNull(token);

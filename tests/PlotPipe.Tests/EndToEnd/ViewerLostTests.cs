@@ -15,7 +15,7 @@ public class ViewerLostTests
         {
             var lost = new TaskCompletionSource<ViewerLostEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
             plot.ViewerLost += (_, e) => lost.TrySetResult(e);
-            using var api = new ViewerApi(await plot.WaitForUrlAsync());
+            using var api = new ViewerApi(plot.Url);
             // The viewer has read the handshake and refused it before the loop below starts.
             var status = await api.WaitForStatusAsync(s => s.State == "disconnected");
             Assert.Contains("unsupported protocol version 99", status.Error);
@@ -59,15 +59,21 @@ public class ViewerLostTests
     [Fact]
     public async Task A_viewer_that_exits_before_printing_its_address_is_named_in_one_InvalidOperationException()
     {
-        var plot = LivePlot.Spawn(new LivePlotOptions { OpenBrowser = false, ViewerPath = "/bin/false" });
-        var e = Assert.Throws<InvalidOperationException>(() => plot.Url);
+        var e = Assert.Throws<InvalidOperationException>(() => LivePlot.Spawn(new LivePlotOptions { OpenBrowser = false, ViewerPath = "/bin/false" }));
         Assert.Contains("\"/bin/false\"", e.Message);
         Assert.Contains("exited with code 1", e.Message);
-        var viaTask = await Assert.ThrowsAsync<InvalidOperationException>(() => plot.WaitForUrlAsync());
+        var viaTask = await Assert.ThrowsAsync<InvalidOperationException>(() => LivePlot.SpawnAsync(new LivePlotOptions { OpenBrowser = false, ViewerPath = "/bin/false" }));
         Assert.Equal(e.Message, viaTask.Message);
-        var disposing = Stopwatch.StartNew();
-        await plot.DisposeAsync();
-        Assert.True(disposing.Elapsed < TimeSpan.FromSeconds(2), $"DisposeAsync took {disposing.Elapsed.TotalMilliseconds:F0} ms");
+    }
+
+    [Fact]
+    public void A_viewer_path_that_does_not_exist_is_refused_at_once_naming_it()
+    {
+        var clock = Stopwatch.StartNew();
+        var e = Assert.ThrowsAny<ArgumentException>(() => LivePlot.Spawn(new LivePlotOptions { OpenBrowser = false, ViewerPath = "/nonexistent/viewer" }));
+        Assert.Contains("/nonexistent/viewer", e.Message);
+        Assert.Equal("ViewerPath", e.ParamName);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"refusing took {clock.Elapsed.TotalMilliseconds:F0} ms");
     }
 
     [Fact]
@@ -79,15 +85,28 @@ public class ViewerLostTests
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserExecute);
         try
         {
-            var plot = LivePlot.Spawn(new LivePlotOptions { OpenBrowser = false, ViewerPath = script });
-            var e = Assert.Throws<InvalidOperationException>(() => plot.Url);
+            var e = await Assert.ThrowsAsync<InvalidOperationException>(() => LivePlot.SpawnAsync(new LivePlotOptions { OpenBrowser = false, ViewerPath = script }));
             Assert.Contains("exited with code 3", e.Message);
             Assert.Contains("cannot bind the port", e.Message);
-            await plot.DisposeAsync();
         }
         finally
         {
             File.Delete(script);
+        }
+    }
+
+    [Fact]
+    public async Task SpawnAsync_completes_with_the_page_already_served()
+    {
+        await using var plot = await LivePlot.SpawnAsync(new LivePlotOptions { OpenBrowser = false, ViewerLinger = TimeSpan.Zero });
+        try
+        {
+            using var api = new ViewerApi(plot.Url);
+            Assert.Equal("streaming", (await api.StatusAsync()).State);
+        }
+        finally
+        {
+            plot.CloseViewer();
         }
     }
 }

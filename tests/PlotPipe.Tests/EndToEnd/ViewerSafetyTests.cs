@@ -25,7 +25,7 @@ public class ViewerSafetyTests
         var plot = LivePlot.Spawn(new LivePlotOptions { OpenBrowser = false });
         try
         {
-            var url = await plot.WaitForUrlAsync();
+            var url = plot.Url;
             Assert.Equal("127.0.0.1", url.Host);
             Assert.StartsWith("HTTP/1.1 200", await RawGet(url, "/"));
             Assert.Contains("PlotPipe", await RawGet(url, "/"));
@@ -53,7 +53,7 @@ public class ViewerSafetyTests
         var plot = LivePlot.Spawn(new LivePlotOptions { OpenBrowser = false });
         try
         {
-            var url = await plot.WaitForUrlAsync();
+            var url = plot.Url;
             var response = await RawGet(url, "/api/status", host: $"evil.example:{url.Port}");
             Assert.StartsWith("HTTP/1.1 403", response);
             Assert.StartsWith("HTTP/1.1 200", await RawGet(url, "/api/status", host: $"localhost:{url.Port}"));
