@@ -17,6 +17,10 @@ public static class ViewCommand
         var exitOnFinish = new Option<bool>("--exit-on-finish") { Description = "Exit as soon as the stream ends and pictures are saved" };
         var linger = new Option<double>("--linger") { Description = "Once the producer is gone, exit after this many seconds with no page open", DefaultValueFactory = _ => 60 };
         var maxPoints = new Option<long>("--max-points") { Description = "Keep at most this many points per series, dropping the oldest (0: keep all)", DefaultValueFactory = _ => 0 };
+        var maxMemory = new Option<string?>("--max-memory")
+        {
+            Description = "Keep the points within this much memory (bytes, or with K, M or G: 512M, 2G), evicting the oldest over all series; default: two fifths of the memory the runtime may use",
+        };
         port.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() is < 0 or > 65535) r.AddError($"--port {r.GetValueOrDefault<int>()} is not a TCP port (0 to 65535)");
@@ -29,7 +33,13 @@ public static class ViewCommand
         {
             if (r.GetValueOrDefault<long>() < 0) r.AddError($"--max-points {r.GetValueOrDefault<long>()} must not be negative");
         });
-        foreach (var o in new Option[] { stdin, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints }) command.Options.Add(o);
+        maxMemory.Validators.Add(r =>
+        {
+            var text = r.GetValueOrDefault<string?>();
+            if (text is not null && !TryParseSize(text, out _))
+                r.AddError($"--max-memory {text} is not a size: give bytes, or a number with K, M or G (512M, 2G), of at least 1M");
+        });
+        foreach (var o in new Option[] { stdin, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, maxMemory }) command.Options.Add(o);
 
         command.SetAction(async (result, cancel) =>
         {
@@ -44,10 +54,28 @@ public static class ViewCommand
                 ExitOnFinish = result.GetValue(exitOnFinish),
                 Linger = TimeSpan.FromSeconds(result.GetValue(linger)),
                 MaxPointsPerSeries = result.GetValue(maxPoints),
+                MaxMemoryBytes = result.GetValue(maxMemory) is { } size && TryParseSize(size, out long bytes) ? bytes : 0,
             };
             var input = options.Stdin ? Console.OpenStandardInput() : null;
             return await ViewerApp.RunAsync(options, input, Console.Out, Console.Error, cancel);
         });
         return command;
+    }
+
+    /// <summary>Reads a size in bytes, with an optional K, M or G suffix (powers of 1,024); at least 1 MiB.</summary>
+    public static bool TryParseSize(string text, out long bytes)
+    {
+        bytes = 0;
+        var digits = text.Trim();
+        int shift = 0;
+        if (digits.Length > 0)
+        {
+            shift = char.ToUpperInvariant(digits[^1]) switch { 'K' => 10, 'M' => 20, 'G' => 30, _ => 0 };
+            if (shift > 0) digits = digits[..^1];
+        }
+        if (!long.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long n)) return false;
+        if (n > long.MaxValue >> shift) return false;
+        bytes = n << shift;
+        return bytes >= 1L << 20;
     }
 }

@@ -15,7 +15,7 @@ public static class ViewerApp
     /// <summary>Runs the viewer until it is done; returns the process exit code.</summary>
     public static async Task<int> RunAsync(ViewerOptions options, Stream? input, TextWriter output, TextWriter errors, CancellationToken cancel)
     {
-        var store = new PlotStore(options.MaxPointsPerSeries);
+        var store = new PlotStore(options.MaxPointsPerSeries, options.MaxMemoryBytes > 0 ? options.MaxMemoryBytes : PlotStore.DefaultMaxMemoryBytes());
         var status = new ViewerStatus(store);
         void Report(string line)
         {

@@ -29,4 +29,7 @@ public sealed class ViewerOptions
 
     /// <summary>Cap on points kept per series, oldest dropped first (0: keep all).</summary>
     public long MaxPointsPerSeries { get; set; }
+
+    /// <summary>Cap on the bytes the kept points take, oldest evicted first over all series (0: a default from the machine's memory).</summary>
+    public long MaxMemoryBytes { get; set; }
 }
