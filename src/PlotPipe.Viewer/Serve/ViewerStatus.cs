@@ -41,7 +41,8 @@ public sealed class ViewerStatus
             outOfOrder += s.OutOfOrder;
         }
         return new StatusReport(
-            _store.State.ToString().ToLowerInvariant(), points, _store.TotalDropped, Math.Round(_rate), evicted, outOfOrder, _store.Error);
+            _store.State.ToString().ToLowerInvariant(), points, _store.TotalDropped, Math.Round(_rate), evicted, outOfOrder, _store.Error,
+            _store.HeldBytes, _store.MaxMemoryBytes);
     }
 }
 
@@ -50,10 +51,13 @@ public sealed class ViewerStatus
 /// <param name="Points">Points held over all series.</param>
 /// <param name="Dropped">Points the producer dropped before sending.</param>
 /// <param name="PointsPerSecond">Recent arrival rate.</param>
-/// <param name="Evicted">Oldest points removed to respect the per-series cap.</param>
+/// <param name="Evicted">Oldest points removed for the per-series cap or the memory budget, or held by a replaced series.</param>
 /// <param name="OutOfOrder">Line points rejected for an x that went backwards or was NaN.</param>
 /// <param name="Error">The last problem with the input, or null.</param>
-public sealed record StatusReport(string State, long Points, long Dropped, double PointsPerSecond, long Evicted, long OutOfOrder, string? Error);
+/// <param name="HeldBytes">Bytes the kept points take (columns and summaries).</param>
+/// <param name="MaxMemoryBytes">The memory budget for kept points (0: none).</param>
+public sealed record StatusReport(string State, long Points, long Dropped, double PointsPerSecond, long Evicted, long OutOfOrder, string? Error,
+    long HeldBytes = 0, long MaxMemoryBytes = 0);
 
 /// <summary>One row of <c>GET /api/series</c>.</summary>
 /// <param name="Name">The series' name.</param>
