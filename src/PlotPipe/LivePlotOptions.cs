@@ -26,6 +26,9 @@ public sealed class LivePlotOptions
     /// <summary>Cap on points the viewer keeps per series, oldest dropped first; 0 (the default) keeps all.</summary>
     public long MaxPointsPerSeries { get; set; }
 
+    /// <summary>Bytes the viewer may keep points in, oldest evicted first over all series; 0 (the default): two fifths of the machine's memory.</summary>
+    public long ViewerMaxMemory { get; set; }
+
     /// <summary>What Add does when the buffer is full. Default <see cref="PlotPipe.WhenFull.Drop"/>: never wait.</summary>
     public WhenFull WhenFull { get; set; } = WhenFull.Drop;
 
@@ -58,6 +61,8 @@ public sealed class LivePlotOptions
             throw new ArgumentException($"ViewerLinger {ViewerLinger} must not be negative", nameof(ViewerLinger));
         if (MaxPointsPerSeries < 0)
             throw new ArgumentException($"MaxPointsPerSeries {MaxPointsPerSeries} must not be negative", nameof(MaxPointsPerSeries));
+        if (ViewerMaxMemory != 0 && ViewerMaxMemory < 1L << 20)
+            throw new ArgumentException($"ViewerMaxMemory {ViewerMaxMemory} must be 0 (the default) or at least 1 MiB (1048576 bytes)", nameof(ViewerMaxMemory));
         if (!Enum.IsDefined(WhenFull))
             throw new ArgumentException($"WhenFull {WhenFull} is not a known policy", nameof(WhenFull));
     }

@@ -46,6 +46,11 @@ internal sealed class ViewerProcess
             start.ArgumentList.Add("--max-points");
             start.ArgumentList.Add(options.MaxPointsPerSeries.ToString(CultureInfo.InvariantCulture));
         }
+        if (options.ViewerMaxMemory > 0)
+        {
+            start.ArgumentList.Add("--max-memory");
+            start.ArgumentList.Add(options.ViewerMaxMemory.ToString(CultureInfo.InvariantCulture));
+        }
         start.RedirectStandardInput = true;
         start.RedirectStandardOutput = true;
         // Errors stay on the user's terminal, where a human will see them.
