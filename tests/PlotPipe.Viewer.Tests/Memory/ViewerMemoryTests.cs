@@ -149,4 +149,35 @@ public class ViewerMemoryTests(ITestOutputHelper output)
         Assert.True(peak < 700L << 20, $"peak resident memory {peak >> 20} MiB");
         output.WriteLine($"cap 1000 x 1024 series: {points} points, {perSeries} bytes a series, peak resident {peak >> 20} MiB");
     }
+
+    [Fact]
+    public async Task Max_memory_with_a_suffix_becomes_the_viewers_budget()
+    {
+        using var viewer = await ViewerProcess.StartAsync("--max-memory", "96M");
+        var status = await GetAsync(viewer, "/api/status");
+        Assert.Equal(96L << 20, status.GetProperty("maxMemoryBytes").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("lots")]
+    [InlineData("12K")]
+    public async Task Max_memory_that_is_not_a_size_is_refused_by_name(string size)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "PlotPipe.Viewer.dll"), "--no-browser", "--max-memory", size })
+            info.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var errors = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains($"--max-memory {size} is not a size", await errors);
+    }
 }
