@@ -26,6 +26,9 @@ public sealed class LivePlotOptions
     /// <summary>Cap on points the viewer keeps per series, oldest dropped first; 0 (the default) keeps all.</summary>
     public long MaxPointsPerSeries { get; set; }
 
+    /// <summary>Bytes the viewer may keep points in, oldest evicted first over all series; 0 (the default): two fifths of the machine's memory.</summary>
+    public long ViewerMaxMemory { get; set; }
+
     /// <summary>What Add does when the buffer is full. Default <see cref="PlotPipe.WhenFull.Drop"/>: never wait.</summary>
     public WhenFull WhenFull { get; set; } = WhenFull.Drop;
 
@@ -40,9 +43,6 @@ public sealed class LivePlotOptions
 
     /// <summary>How long disposing waits for buffered points to reach a viewer that has stopped reading. Default 10 s.</summary>
     public TimeSpan FinishTimeout { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>Most memory the viewer may use for points, in bytes, before it evicts the oldest; 0 (the default) leaves the viewer's own default, derived from the machine's memory.</summary>
-    public long ViewerMaxMemory { get; set; }
 
     /// <summary>Receives the producer's own problems (viewer lost, points dropped); never an exception in your loop.</summary>
     public ILogger? Logger { get; set; }
@@ -64,8 +64,8 @@ public sealed class LivePlotOptions
             throw new PlotArgumentException($"ViewerLinger {ViewerLinger} must not be negative", nameof(ViewerLinger));
         if (MaxPointsPerSeries < 0)
             throw new PlotArgumentException($"MaxPointsPerSeries {MaxPointsPerSeries} must not be negative", nameof(MaxPointsPerSeries));
-        if (ViewerMaxMemory < 0)
-            throw new PlotArgumentException($"ViewerMaxMemory {ViewerMaxMemory} must not be negative (0 leaves the viewer's default)", nameof(ViewerMaxMemory));
+        if (ViewerMaxMemory != 0 && ViewerMaxMemory < 1L << 20)
+            throw new PlotArgumentException($"ViewerMaxMemory {ViewerMaxMemory} must be 0 (the viewer's default) or at least 1 MiB (1048576 bytes)", nameof(ViewerMaxMemory));
         if (!Enum.IsDefined(WhenFull))
             throw new PlotArgumentException($"WhenFull {WhenFull} is not a known policy", nameof(WhenFull));
     }

@@ -11,8 +11,8 @@ internal static class DecimateData
     public static SeriesStore Line(long points)
     {
         var store = new SeriesStore(new SeriesDefinition(1, SeriesKind.Line, "line", "b-"), 0);
-        var xs = new double[ColumnChunk.Capacity];
-        var ys = new double[ColumnChunk.Capacity];
+        var xs = new double[ColumnChunk.MaxCapacity];
+        var ys = new double[ColumnChunk.MaxCapacity];
         var rng = new Random(1);
         for (long done = 0; done < points; done += xs.Length)
         {
@@ -33,8 +33,8 @@ internal static class DecimateData
     public static SeriesStore Scatter(long points)
     {
         var store = new SeriesStore(new SeriesDefinition(2, SeriesKind.Scatter, "cloud", "b."), 1);
-        var xs = new double[ColumnChunk.Capacity];
-        var ys = new double[ColumnChunk.Capacity];
+        var xs = new double[ColumnChunk.MaxCapacity];
+        var ys = new double[ColumnChunk.MaxCapacity];
         var rng = new Random(2);
         for (long done = 0; done < points; done += xs.Length)
         {

@@ -10,7 +10,6 @@ namespace PlotPipe.Viewer.Decimate;
 /// </summary>
 internal static class LineDecimator
 {
-    private const int Mask = ColumnChunk.Capacity - 1;
     private const int BlockPoints = ColumnChunk.BlockPoints;
     private const int GroupPoints = ColumnChunk.GroupPoints;
 
@@ -104,8 +103,8 @@ internal static class LineDecimator
 
     private static void Emit(in SeriesSnapshot s, long i, SeriesView into, ref int written)
     {
-        var chunk = s.Chunks[(int)(i >> 16)];
-        int at = (int)(i & Mask);
+        var chunk = s.Chunks[(int)(i >> s.Shift)];
+        int at = (int)i & s.Mask;
         into.Xs[written] = chunk.X[at];
         into.Ys[written] = chunk.Y[at];
         written++;
@@ -118,11 +117,11 @@ internal static class LineDecimator
         long i = from;
         while (i < to)
         {
-            int k = (int)(i >> 16);
+            int k = (int)(i >> s.Shift);
             var chunk = s.Chunks[k];
-            long chunkStart = (long)k << 16;
+            long chunkStart = (long)k << s.Shift;
             int off = (int)(i - chunkStart);
-            int end = (int)Math.Min(to - chunkStart, ColumnChunk.Capacity);
+            int end = (int)Math.Min(to - chunkStart, s.ChunkPoints);
             // `end` never passes the snapshot's count, so a block or group that fits before it was complete when the
             // snapshot was taken and its summary is written; later appends only touch what lies beyond.
             while (off < end)
@@ -159,11 +158,11 @@ internal static class LineDecimator
         long i = from;
         while (i < to)
         {
-            int k = (int)(i >> 16);
+            int k = (int)(i >> s.Shift);
             var chunk = s.Chunks[k];
-            long chunkStart = (long)k << 16;
+            long chunkStart = (long)k << s.Shift;
             int off = (int)(i - chunkStart);
-            int end = (int)Math.Min(to - chunkStart, ColumnChunk.Capacity);
+            int end = (int)Math.Min(to - chunkStart, s.ChunkPoints);
             while (off < end)
             {
                 if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= end)
@@ -192,9 +191,9 @@ internal static class LineDecimator
         long i = to;
         while (i > from)
         {
-            int k = (int)((i - 1) >> 16);
+            int k = (int)((i - 1) >> s.Shift);
             var chunk = s.Chunks[k];
-            long chunkStart = (long)k << 16;
+            long chunkStart = (long)k << s.Shift;
             int off = (int)(i - chunkStart);
             int start = (int)Math.Max(from - chunkStart, 0);
             while (off > start)
@@ -228,8 +227,8 @@ internal static class LineDecimator
     internal static long LowerBound<T>(in SeriesSnapshot s, long from, long to, T test) where T : struct, IXTest
     {
         if (from >= to) return to;
-        int k = (int)(from >> 16);
-        int lastChunk = (int)((to - 1) >> 16);
+        int k = (int)(from >> s.Shift);
+        int lastChunk = (int)((to - 1) >> s.Shift);
         if (!test.Reached(LastX(s, k, to)))
         {
             int below = k, above, step = 1;
@@ -252,7 +251,7 @@ internal static class LineDecimator
         }
 
         var chunk = s.Chunks[k];
-        long chunkStart = (long)k << 16;
+        long chunkStart = (long)k << s.Shift;
         int start = (int)Math.Max(from - chunkStart, 0);
         int end = (int)Math.Min(to - chunkStart, s.CountIn(k));
         var xs = chunk.X;
@@ -287,7 +286,7 @@ internal static class LineDecimator
     // The x of the last point of chunk k that lies before index `to`.
     private static double LastX(in SeriesSnapshot s, int k, long to)
     {
-        long chunkStart = (long)k << 16;
+        long chunkStart = (long)k << s.Shift;
         int end = (int)Math.Min(to - chunkStart, s.CountIn(k));
         return s.Chunks[k].X[end - 1];
     }

@@ -26,6 +26,10 @@ public static class ViewCommand
         var token = new Option<string?>("--token") { Description = $"The token the page and API require (default: ${TokenVariable}, else a random one; shown in the printed address)" };
         var noToken = new Option<bool>("--no-token") { Description = "Serve without a token: anyone on this machine may look (loopback only)" };
         var allowHost = new Option<string[]>("--allow-host") { Description = "Also answer to this host name, on any port (a proxy's name); repeatable", AllowMultipleArgumentsPerToken = false };
+        var maxMemory = new Option<string?>("--max-memory")
+        {
+            Description = "Keep the points within this much memory (bytes, or with K, M or G: 512M, 2G), evicting the oldest over all series; default: two fifths of the memory the runtime may use",
+        };
         port.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() is < 0 or > 65535) r.AddError($"--port {r.GetValueOrDefault<int>()} is not a TCP port (0 to 65535)");
@@ -38,7 +42,13 @@ public static class ViewCommand
         {
             if (r.GetValueOrDefault<long>() < 0) r.AddError($"--max-points {r.GetValueOrDefault<long>()} must not be negative");
         });
-        foreach (var o in new Option[] { stdin, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, token, noToken, allowHost }) command.Options.Add(o);
+        maxMemory.Validators.Add(r =>
+        {
+            var text = r.GetValueOrDefault<string?>();
+            if (text is not null && !TryParseSize(text, out _))
+                r.AddError($"--max-memory {text} is not a size: give bytes, or a number with K, M or G (512M, 2G), of at least 1M");
+        });
+        foreach (var o in new Option[] { stdin, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, maxMemory, token, noToken, allowHost }) command.Options.Add(o);
 
         command.SetAction(async (result, cancel) =>
         {
@@ -57,6 +67,7 @@ public static class ViewCommand
                 Token = result.GetValue(token) ?? (result.GetValue(noToken) ? null : NonEmpty(Environment.GetEnvironmentVariable(TokenVariable))),
                 NoToken = result.GetValue(noToken),
                 AllowHosts = [.. result.GetValue(allowHost) ?? []],
+                MaxMemoryBytes = result.GetValue(maxMemory) is { } size && TryParseSize(size, out long bytes) ? bytes : 0,
             };
             // Refused here, not by a validator: that would print the help to standard output, where a spawning
             // producer looks for the address line.
@@ -132,5 +143,22 @@ public static class ViewCommand
 
         [DllImport("libc", SetLastError = true)]
         private static extern int dup3(int oldFd, int newFd, int flags);
+    }
+
+    /// <summary>Reads a size in bytes, with an optional K, M or G suffix (powers of 1,024); at least 1 MiB.</summary>
+    public static bool TryParseSize(string text, out long bytes)
+    {
+        bytes = 0;
+        var digits = text.Trim();
+        int shift = 0;
+        if (digits.Length > 0)
+        {
+            shift = char.ToUpperInvariant(digits[^1]) switch { 'K' => 10, 'M' => 20, 'G' => 30, _ => 0 };
+            if (shift > 0) digits = digits[..^1];
+        }
+        if (!long.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long n)) return false;
+        if (n > long.MaxValue >> shift) return false;
+        bytes = n << shift;
+        return bytes >= 1L << 20;
     }
 }

@@ -22,7 +22,7 @@ public static class ViewerApp
         using var signals = new StopSignals();
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancel, signals.Token);
         var stop = stopping.Token;
-        var store = new PlotStore(options.MaxPointsPerSeries);
+        var store = new PlotStore(options.MaxPointsPerSeries, options.MaxMemoryBytes > 0 ? options.MaxMemoryBytes : PlotStore.DefaultMaxMemoryBytes());
         var status = new ViewerStatus(store);
         void Report(string line)
         {

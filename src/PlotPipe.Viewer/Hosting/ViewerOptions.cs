@@ -43,4 +43,7 @@ public sealed class ViewerOptions
 
     /// <summary>Who may look, as these options say; throws <see cref="ArgumentException"/> for a bad token or host name.</summary>
     public ViewerAccess Access() => NoToken ? ViewerAccess.Open(AllowHosts) : ViewerAccess.WithToken(Token, AllowHosts);
+
+    /// <summary>Cap on the bytes the kept points take, oldest evicted first over all series (0: a default from the machine's memory).</summary>
+    public long MaxMemoryBytes { get; set; }
 }

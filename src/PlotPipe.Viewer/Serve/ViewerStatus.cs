@@ -46,7 +46,7 @@ public sealed class ViewerStatus
         }
         return new StatusReport(
             _store.State.ToString().ToLowerInvariant(), points, _store.TotalDropped, Math.Round(_rate), evicted, outOfOrder, _store.Error,
-            Volatile.Read(ref _exportError));
+            Volatile.Read(ref _exportError), _store.HeldBytes, _store.MaxMemoryBytes);
     }
 }
 
@@ -55,11 +55,14 @@ public sealed class ViewerStatus
 /// <param name="Points">Points held over all series.</param>
 /// <param name="Dropped">Points the producer dropped before sending.</param>
 /// <param name="PointsPerSecond">Recent arrival rate.</param>
-/// <param name="Evicted">Oldest points removed to respect the per-series cap.</param>
+/// <param name="Evicted">Oldest points removed for the per-series cap or the memory budget, or held by a replaced series.</param>
 /// <param name="OutOfOrder">Line points rejected for an x that went backwards or was NaN.</param>
 /// <param name="Error">The last problem with the input, or null.</param>
 /// <param name="ExportError">Why the last picture asked for (--png, --svg) could not be saved, or null.</param>
-public sealed record StatusReport(string State, long Points, long Dropped, double PointsPerSecond, long Evicted, long OutOfOrder, string? Error, string? ExportError = null);
+/// <param name="HeldBytes">Bytes the kept points take (columns and summaries).</param>
+/// <param name="MaxMemoryBytes">The memory budget for kept points (0: none).</param>
+public sealed record StatusReport(string State, long Points, long Dropped, double PointsPerSecond, long Evicted, long OutOfOrder, string? Error,
+    string? ExportError = null, long HeldBytes = 0, long MaxMemoryBytes = 0);
 
 /// <summary>One row of <c>GET /api/series</c>.</summary>
 /// <param name="Name">The series' name.</param>

@@ -2,7 +2,12 @@ using PlotPipe.Protocol;
 
 namespace PlotPipe.Viewer.Store;
 
-/// <summary>All series of one viewer, the stream's state, and a signal for readers that wait for new data.</summary>
+/// <summary>
+/// All series of one viewer, the stream's state, and a signal for readers that wait for new data. It keeps the
+/// memory its chunks take within <see cref="MaxMemoryBytes"/>: when a new chunk would not fit, the oldest chunk
+/// over all series (by arrival) is evicted and counted, so a flooding producer costs old points, never the process.
+/// One writer (ingest) appends to all series; any number of readers take snapshots.
+/// </summary>
 public sealed class PlotStore
 {
     private readonly object _gate = new();
@@ -12,11 +17,58 @@ public sealed class PlotStore
     private bool _waiting;
     private long _version;
 
-    /// <summary>Creates an empty store; <paramref name="maxPointsPerSeries"/> caps each series (0: keep all).</summary>
-    public PlotStore(long maxPointsPerSeries = 0) => MaxPointsPerSeries = maxPointsPerSeries;
+    // Every chunk a series started, oldest first; entries whose chunk was evicted since are skipped when met.
+    private readonly Queue<(SeriesStore Series, ColumnChunk Chunk, long Arrival)> _arrivals = new();
+    private readonly object _memoryGate = new();
+    private long _arrival;
+    private long _heldBytes;
+    private int _compactAt = 4096;
+
+    /// <summary>
+    /// Creates an empty store; <paramref name="maxPointsPerSeries"/> caps each series (0: keep all) and
+    /// <paramref name="maxMemoryBytes"/> caps the bytes all chunks take together (0: no cap).
+    /// </summary>
+    public PlotStore(long maxPointsPerSeries = 0, long maxMemoryBytes = 0)
+    {
+        if (maxPointsPerSeries < 0) throw new ArgumentException($"maxPointsPerSeries {maxPointsPerSeries} must not be negative", nameof(maxPointsPerSeries));
+        if (maxMemoryBytes < 0) throw new ArgumentException($"maxMemoryBytes {maxMemoryBytes} must not be negative", nameof(maxMemoryBytes));
+        MaxPointsPerSeries = maxPointsPerSeries;
+        MaxMemoryBytes = maxMemoryBytes;
+        ChunkShift = ChunkShiftFor(maxPointsPerSeries, maxMemoryBytes);
+    }
 
     /// <summary>The cap on points kept per series (0: no cap).</summary>
     public long MaxPointsPerSeries { get; }
+
+    /// <summary>The cap on bytes all series' chunks take together (0: no cap).</summary>
+    public long MaxMemoryBytes { get; }
+
+    /// <summary>Log2 of the points in each chunk of every series, sized to the caps.</summary>
+    public int ChunkShift { get; }
+
+    /// <summary>Bytes the series' chunks take now (columns and summaries).</summary>
+    public long HeldBytes => Interlocked.Read(ref _heldBytes);
+
+    /// <summary>
+    /// The memory budget a viewer takes when not told one: two fifths of what the runtime may use (which honours
+    /// DOTNET_GCHeapHardLimit and container limits), leaving the rest for evicted chunks not yet collected, the
+    /// decoder's frames of up to 16 MiB, the server and the views; at least 64 MiB.
+    /// </summary>
+    public static long DefaultMaxMemoryBytes() =>
+        Math.Max(64L << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 5 * 2);
+
+    /// <summary>
+    /// The chunk size for the caps: at most a quarter of the points cap, so a capped series holds at most a
+    /// quarter more than its cap, and small enough that one chunk for each of the 1,024 series a stream may
+    /// define fits in half the memory budget; never below one group of 4,096 points.
+    /// </summary>
+    public static int ChunkShiftFor(long maxPointsPerSeries, long maxMemoryBytes)
+    {
+        int shift = ColumnChunk.MaxShift;
+        while (shift > ColumnChunk.MinShift && maxPointsPerSeries > 0 && (1L << shift) > maxPointsPerSeries / 4) shift--;
+        while (shift > ColumnChunk.MinShift && maxMemoryBytes > 0 && ColumnChunk.BytesFor(shift) * 2 * ProtocolLimits.MaxSeries > maxMemoryBytes) shift--;
+        return shift;
+    }
 
     /// <summary>The series in order of definition.</summary>
     public IReadOnlyList<SeriesStore> Series => Volatile.Read(ref _series);
@@ -52,23 +104,113 @@ public sealed class PlotStore
         }
     }
 
+    /// <summary>Points evicted over all series (for the points cap, the memory budget, or a replaced series).</summary>
+    public long TotalEvicted
+    {
+        get
+        {
+            long n = 0;
+            foreach (var s in Series) n += s.Evicted;
+            return n;
+        }
+    }
+
     /// <summary>The series with wire id <paramref name="id"/>, or null when it was never defined.</summary>
     public SeriesStore? Find(int id) => (uint)id < (uint)_byId.Length ? _byId[id] : null;
 
-    /// <summary>Defines (or redefines, for a reconnecting producer with the same name) a series.</summary>
+    /// <summary>
+    /// Defines a series. The same id under the same name and kind is a reconnecting producer and keeps its points;
+    /// under a new name or kind it replaces the old series in its place (colour and order), so a stream never holds
+    /// more series than ids: the replaced series' points are dropped and counted as evicted on the new one.
+    /// </summary>
     public SeriesStore Define(SeriesDefinition definition)
     {
         SeriesStore store;
+        SeriesStore? replaced;
         lock (_gate)
         {
-            var existing = _byId[definition.Id];
-            if (existing is not null && existing.Name == definition.Name && existing.Kind == definition.Kind) return existing;
-            store = new SeriesStore(definition, _series.Length, MaxPointsPerSeries);
+            replaced = _byId[definition.Id];
+            if (replaced is not null && replaced.Name == definition.Name && replaced.Kind == definition.Kind) return replaced;
+            if (replaced is null)
+            {
+                store = new SeriesStore(definition, _series.Length, MaxPointsPerSeries, ChunkShift, this, 0);
+                _series = [.. _series, store];
+            }
+            else
+            {
+                store = new SeriesStore(definition, replaced.Index, MaxPointsPerSeries, ChunkShift, this, replaced.Evicted + replaced.Count);
+                // Readers may hold the old array: replace in a copy.
+                SeriesStore[] series = [.. _series];
+                series[replaced.Index] = store;
+                _series = series;
+            }
             _byId[definition.Id] = store;
-            _series = [.. _series, store];
+        }
+        if (replaced is not null)
+        {
+            lock (_memoryGate) _heldBytes -= replaced.Release();
         }
         Touch();
         return store;
+    }
+
+    /// <summary>Makes room for a new chunk of <paramref name="bytes"/>, evicting the oldest data over all series if it must.</summary>
+    internal void Reserve(long bytes)
+    {
+        lock (_memoryGate)
+        {
+            // Spare chunks (evicted for a points cap, waiting for reuse) hold no points: they go first.
+            while (MaxMemoryBytes > 0 && _heldBytes + bytes > MaxMemoryBytes && (ReleaseSpare() || EvictOldest())) { }
+            _heldBytes += bytes;
+        }
+    }
+
+    /// <summary>Records that <paramref name="series"/> started filling <paramref name="chunk"/>, the newest chunk of all.</summary>
+    internal void Arrived(SeriesStore series, ColumnChunk chunk)
+    {
+        lock (_memoryGate)
+        {
+            chunk.Arrival = ++_arrival;
+            _arrivals.Enqueue((series, chunk, chunk.Arrival));
+            // Chunks evicted for a points cap or by a redefinition leave stale entries; sweep them out now and then
+            // so a long capped stream does not grow this queue (amortised O(1) per chunk, no allocation).
+            if (_arrivals.Count >= _compactAt)
+            {
+                for (int n = _arrivals.Count; n > 0; n--)
+                {
+                    var entry = _arrivals.Dequeue();
+                    if (entry.Chunk.Held && entry.Chunk.Arrival == entry.Arrival) _arrivals.Enqueue(entry);
+                }
+                _compactAt = Math.Max(4096, 2 * _arrivals.Count);
+            }
+        }
+    }
+
+    // Under the memory gate.
+    private bool EvictOldest()
+    {
+        while (_arrivals.TryDequeue(out var entry))
+        {
+            if (entry.Chunk.Arrival != entry.Arrival) continue;
+            long freed = entry.Series.EvictFirst(entry.Chunk);
+            if (freed == 0) continue;
+            _heldBytes -= freed;
+            return true;
+        }
+        return false;
+    }
+
+    // Under the memory gate.
+    private bool ReleaseSpare()
+    {
+        foreach (var s in Series)
+        {
+            long freed = s.ReleaseSpare();
+            if (freed == 0) continue;
+            _heldBytes -= freed;
+            return true;
+        }
+        return false;
     }
 
     /// <summary>Marks the stream finished, disconnected or back to streaming, with an optional error.</summary>

@@ -5,7 +5,9 @@ namespace PlotPipe.Viewer.Store;
 
 /// <summary>
 /// Every kept point of one series, as x and y columns in fixed chunks. One writer (ingest) appends whole
-/// frames; any number of readers take snapshots. Memory is 16 bytes a point plus about 1 % of summaries.
+/// frames; any number of readers take snapshots. Memory is 16 bytes a point plus about 1 % of summaries, in chunks
+/// of 2^<see cref="ChunkShift"/> points; the owning <see cref="PlotStore"/> may evict the oldest chunk to stay
+/// within its memory budget.
 /// </summary>
 public sealed class SeriesStore
 {
@@ -24,13 +26,37 @@ public sealed class SeriesStore
     private readonly Queue<(ColumnChunk Chunk, long EvictedAt)> _evictedChunks = new();
     internal long ReuseAfterTicks { get; set; } = Stopwatch.Frequency / 4;
 
-    /// <summary>Creates the store for a defined series; <paramref name="maxPoints"/> caps kept points (0: keep all).</summary>
-    public SeriesStore(SeriesDefinition definition, int index, long maxPoints = 0)
+    private readonly PlotStore? _owner;
+
+    /// <summary>
+    /// Creates the store for a defined series; <paramref name="maxPoints"/> caps kept points (0: keep all), and each
+    /// chunk holds 2^<paramref name="chunkShift"/> points.
+    /// </summary>
+    public SeriesStore(SeriesDefinition definition, int index, long maxPoints = 0, int chunkShift = ColumnChunk.MaxShift)
+        : this(definition, index, maxPoints, chunkShift, null, 0)
     {
+    }
+
+    internal SeriesStore(SeriesDefinition definition, int index, long maxPoints, int chunkShift, PlotStore? owner, long evictedBefore)
+    {
+        if (chunkShift is < ColumnChunk.MinShift or > ColumnChunk.MaxShift)
+            throw new ArgumentOutOfRangeException(nameof(chunkShift), chunkShift, $"a chunk's shift runs from {ColumnChunk.MinShift} to {ColumnChunk.MaxShift}");
         Definition = definition;
         Index = index;
         Format = PlotFormat.Parse(definition.Format, definition.Kind);
         _maxPoints = maxPoints;
+        ChunkShift = chunkShift;
+        _owner = owner;
+        _evicted = evictedBefore;
+    }
+
+    /// <summary>Log2 of the points one chunk of this series holds.</summary>
+    public int ChunkShift { get; }
+
+    /// <summary>Bytes this series' chunks take, including evicted chunks waiting to be reused.</summary>
+    public long HeldBytes
+    {
+        get { lock (_gate) return (_chunkCount + _evictedChunks.Count) * ColumnChunk.BytesFor(ChunkShift); }
     }
 
     /// <summary>The series as its producer defined it.</summary>
@@ -57,7 +83,7 @@ public sealed class SeriesStore
     /// <summary>Points received from the producer, kept or not.</summary>
     public long Received => Interlocked.Read(ref _received);
 
-    /// <summary>Oldest points dropped to stay under the points cap.</summary>
+    /// <summary>Oldest points dropped to stay under the points cap or the memory budget, or held by a series this one replaced.</summary>
     public long Evicted => Interlocked.Read(ref _evicted);
 
     /// <summary>Line points rejected because their x was NaN or went backwards.</summary>
@@ -72,7 +98,7 @@ public sealed class SeriesStore
     /// <summary>The points visible now; later appends do not change it.</summary>
     public SeriesSnapshot Snapshot()
     {
-        lock (_gate) return new SeriesSnapshot(_chunks, _count);
+        lock (_gate) return new SeriesSnapshot(_chunks, _count, ChunkShift);
     }
 
     /// <summary>Appends points given as columns (used by tests and text ingest).</summary>
@@ -113,9 +139,12 @@ public sealed class SeriesStore
 
     private (ColumnChunk Chunk, int At, int Room) Room()
     {
-        if (_chunkCount == 0 || _chunks[_chunkCount - 1].Count == ColumnChunk.Capacity)
+        int capacity = 1 << ChunkShift;
+        if (_chunkCount == 0 || _chunks[_chunkCount - 1].Count == capacity)
         {
-            var fresh = Recycled() ?? new ColumnChunk();
+            var fresh = Recycled() ?? Allocate();
+            fresh.Held = true;
+            _owner?.Arrived(this, fresh);
             lock (_gate)
             {
                 if (_chunkCount == _chunks.Length)
@@ -129,7 +158,14 @@ public sealed class SeriesStore
             }
         }
         var last = _chunks[_chunkCount - 1];
-        return (last, last.Count, ColumnChunk.Capacity - last.Count);
+        return (last, last.Count, capacity - last.Count);
+    }
+
+    // The budget is settled before the allocation, so the store never asks the runtime for memory it has not got room for.
+    private ColumnChunk Allocate()
+    {
+        _owner?.Reserve(ColumnChunk.BytesFor(ChunkShift));
+        return new ColumnChunk(ChunkShift);
     }
 
     private ColumnChunk? Recycled()
@@ -141,6 +177,60 @@ public sealed class SeriesStore
             chunk.Count = 0;
             return chunk;
         }
+    }
+
+    /// <summary>Lets go of one evicted chunk waiting for reuse; returns the bytes freed (0 when none waits).</summary>
+    internal long ReleaseSpare()
+    {
+        lock (_gate)
+        {
+            if (_evictedChunks.Count == 0) return 0;
+            _evictedChunks.Dequeue();
+            return ColumnChunk.BytesFor(ChunkShift);
+        }
+    }
+
+    /// <summary>
+    /// Evicts <paramref name="chunk"/> for the memory budget if it is still this series' oldest; returns the bytes
+    /// freed, or 0 when it is gone already. The chunk is not reused: its memory goes back to the runtime.
+    /// </summary>
+    internal long EvictFirst(ColumnChunk chunk)
+    {
+        lock (_gate)
+        {
+            if (_chunkCount == 0 || !ReferenceEquals(_chunks[0], chunk)) return 0;
+            RemoveFirst();
+            return ColumnChunk.BytesFor(ChunkShift);
+        }
+    }
+
+    /// <summary>Drops every chunk, as when the series is replaced; returns the bytes freed.</summary>
+    internal long Release()
+    {
+        lock (_gate)
+        {
+            long bytes = (_chunkCount + _evictedChunks.Count) * ColumnChunk.BytesFor(ChunkShift);
+            for (int i = 0; i < _chunkCount; i++) _chunks[i].Held = false;
+            _chunks = new ColumnChunk[4];
+            _chunkCount = 0;
+            _count = 0;
+            _evictedChunks.Clear();
+            return bytes;
+        }
+    }
+
+    // Under the gate. Readers may hold the old array: shift into a copy, never in place.
+    private ColumnChunk RemoveFirst()
+    {
+        var first = _chunks[0];
+        var rest = new ColumnChunk[_chunks.Length];
+        Array.Copy(_chunks, 1, rest, 0, _chunkCount - 1);
+        _chunks = rest;
+        _chunkCount--;
+        _count -= first.Count;
+        Interlocked.Add(ref _evicted, first.Count);
+        first.Held = false;
+        return first;
     }
 
     private void Commit(ColumnChunk chunk, int at, int n)
@@ -183,22 +273,14 @@ public sealed class SeriesStore
     private double PreviousX(ColumnChunk chunk, int at)
     {
         if (at > 0) return chunk.X[at - 1];
-        if (_chunkCount >= 2) return _chunks[_chunkCount - 2].X[ColumnChunk.Capacity - 1];
+        if (_chunkCount >= 2) return _chunks[_chunkCount - 2].X[(1 << ChunkShift) - 1];
         return double.NegativeInfinity;
     }
 
     private void EvictOldest()
     {
         // Whole chunks go, oldest first, so the cap may be exceeded by under one chunk.
-        while (_count - ColumnChunk.Capacity >= _maxPoints && _chunkCount > 1)
-        {
-            _evictedChunks.Enqueue((_chunks[0], Stopwatch.GetTimestamp()));
-            var rest = new ColumnChunk[_chunks.Length];
-            Array.Copy(_chunks, 1, rest, 0, _chunkCount - 1);
-            _chunks = rest;
-            _chunkCount--;
-            _count -= ColumnChunk.Capacity;
-            Interlocked.Add(ref _evicted, ColumnChunk.Capacity);
-        }
+        while (_count - (1 << ChunkShift) >= _maxPoints && _chunkCount > 1)
+            _evictedChunks.Enqueue((RemoveFirst(), Stopwatch.GetTimestamp()));
     }
 }

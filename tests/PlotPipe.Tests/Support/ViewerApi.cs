@@ -31,7 +31,8 @@ public sealed class ViewerApi : IDisposable
 
     public record SeriesRow(string Name, string Format, long Count, string Kind, string Color);
 
-    public record StatusRow(string State, long Points, long Dropped, double PointsPerSecond, long Evicted, long OutOfOrder, string? Error);
+    public record StatusRow(string State, long Points, long Dropped, double PointsPerSecond, long Evicted, long OutOfOrder, string? Error,
+        long HeldBytes = 0, long MaxMemoryBytes = 0);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -10,15 +10,18 @@ public class BoundsTests
         [(double.NegativeInfinity, double.PositiveInfinity), (-1e9, -1e8), (1e8, 1e9), (0.3, 0.31), (-3, 4), (5, 2)];
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(1)]
-    [InlineData(255)]
-    [InlineData(ColumnChunk.Capacity + 300)]
-    [InlineData(3 * ColumnChunk.Capacity + 4_100)]
-    public void Line_bounds_match_every_point(int n)
+    [InlineData(0, ColumnChunk.MaxShift)]
+    [InlineData(1, ColumnChunk.MaxShift)]
+    [InlineData(255, ColumnChunk.MaxShift)]
+    [InlineData(ColumnChunk.MaxCapacity + 300, ColumnChunk.MaxShift)]
+    [InlineData(3 * ColumnChunk.MaxCapacity + 4_100, ColumnChunk.MaxShift)]
+    [InlineData(255, ColumnChunk.MinShift)]
+    [InlineData(ColumnChunk.MaxCapacity + 300, ColumnChunk.MinShift)]
+    [InlineData(3 * ColumnChunk.MaxCapacity + 4_100, ColumnChunk.MinShift)]
+    public void Line_bounds_match_every_point(int n, int shift)
     {
         var (xs, ys) = BruteForce.Line(n, n + 1, nanRate: 0.05);
-        var snap = BruteForce.Store(SeriesKind.Line, xs, ys).Snapshot();
+        var snap = BruteForce.Store(SeriesKind.Line, xs, ys, shift).Snapshot();
         Assert.Equal(BruteForce.Bounds(xs, ys), ViewBuilder.Bounds(snap));
         Assert.Equal(BruteForce.Bounds(xs, ys), ViewBuilder.BoundsFor(SeriesKind.Line, snap));
         var ranges = new List<(double, double)>(Ranges);
@@ -32,10 +35,12 @@ public class BoundsTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(ColumnChunk.Capacity + 300)]
-    [InlineData(3 * ColumnChunk.Capacity + 4_100)]
-    public void Scatter_bounds_match_every_point(int n)
+    [InlineData(1, ColumnChunk.MaxShift)]
+    [InlineData(ColumnChunk.MaxCapacity + 300, ColumnChunk.MaxShift)]
+    [InlineData(3 * ColumnChunk.MaxCapacity + 4_100, ColumnChunk.MaxShift)]
+    [InlineData(ColumnChunk.MaxCapacity + 300, ColumnChunk.MinShift)]
+    [InlineData(3 * ColumnChunk.MaxCapacity + 4_100, ColumnChunk.MinShift)]
+    public void Scatter_bounds_match_every_point(int n, int shift)
     {
         var rng = new Random(n);
         var xs = new double[n];
@@ -49,7 +54,7 @@ public class BoundsTests
         }
         // A NaN x beside a y that would otherwise set the y range.
         if (n > 10) { xs[n / 2] = double.NaN; ys[n / 2] = 1e6; }
-        var snap = BruteForce.Store(SeriesKind.Scatter, xs, ys).Snapshot();
+        var snap = BruteForce.Store(SeriesKind.Scatter, xs, ys, shift).Snapshot();
         Assert.Equal(BruteForce.Bounds(xs, ys), ViewBuilder.Bounds(snap));
         Assert.Equal(BruteForce.Bounds(xs, ys), ViewBuilder.BoundsFor(SeriesKind.Scatter, snap));
         foreach (var (lo, hi) in new List<(double, double)>(Ranges) { (-10, 10), (0, 0.4) })

@@ -7,9 +7,10 @@ namespace PlotPipe.Viewer.Tests.Decimate;
 /// <summary>Plain, obviously correct answers to compare the decimators against, and data builders.</summary>
 internal static class BruteForce
 {
-    public static SeriesStore Store(SeriesKind kind, double[] xs, double[] ys)
+    /// <summary>A series holding the points, in chunks of 2^<paramref name="shift"/> points.</summary>
+    public static SeriesStore Store(SeriesKind kind, double[] xs, double[] ys, int shift = ColumnChunk.MaxShift)
     {
-        var store = new SeriesStore(new SeriesDefinition(1, kind, "s", kind == SeriesKind.Line ? "b-" : "b."), 0);
+        var store = new SeriesStore(new SeriesDefinition(1, kind, "s", kind == SeriesKind.Line ? "b-" : "b."), 0, chunkShift: shift);
         store.Append(xs, ys);
         return store;
     }

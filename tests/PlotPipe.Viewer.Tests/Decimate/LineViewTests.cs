@@ -6,7 +6,7 @@ namespace PlotPipe.Viewer.Tests.Decimate;
 
 public class LineViewTests
 {
-    private const int Chunk = ColumnChunk.Capacity;
+    private const int Chunk = ColumnChunk.MaxCapacity;
 
     /// <summary>
     /// The M4 promise: drawn into pixel columns, the decimated line and the full line give every column the same
@@ -76,14 +76,19 @@ public class LineViewTests
     }
 
     [Theory]
-    [InlineData(1_000, 1, 0.0)]
-    [InlineData(Chunk + 300, 2, 0.01)]          // two chunks, partial tail block
-    [InlineData(3 * Chunk + 4_100, 3, 0.001)]    // whole chunks, whole groups, a partial group
-    [InlineData(5 * Chunk, 4, 0.2)]              // many gaps, tail ends on a chunk edge
-    public void Decimated_line_draws_the_same_pixel_columns_as_all_its_points(int n, int seed, double nanRate)
+    [InlineData(1_000, 1, 0.0, ColumnChunk.MaxShift)]
+    [InlineData(Chunk + 300, 2, 0.01, ColumnChunk.MaxShift)]          // two chunks, partial tail block
+    [InlineData(3 * Chunk + 4_100, 3, 0.001, ColumnChunk.MaxShift)]    // whole chunks, whole groups, a partial group
+    [InlineData(5 * Chunk, 4, 0.2, ColumnChunk.MaxShift)]              // many gaps, tail ends on a chunk edge
+    [InlineData(1_000, 1, 0.0, ColumnChunk.MinShift)]                  // the smallest chunk: one group each
+    [InlineData(Chunk + 300, 2, 0.01, ColumnChunk.MinShift)]
+    [InlineData(3 * Chunk + 4_100, 3, 0.001, ColumnChunk.MinShift)]
+    [InlineData(5 * Chunk, 4, 0.2, ColumnChunk.MinShift)]
+    [InlineData(3 * Chunk + 4_100, 5, 0.01, 14)]
+    public void Decimated_line_draws_the_same_pixel_columns_as_all_its_points(int n, int seed, double nanRate, int shift)
     {
         var (xs, ys) = BruteForce.Line(n, seed, nanRate);
-        var snap = BruteForce.Store(SeriesKind.Line, xs, ys).Snapshot();
+        var snap = BruteForce.Store(SeriesKind.Line, xs, ys, shift).Snapshot();
         var view = new SeriesView();
         foreach (int width in new[] { 1, 3, 100, 997 })
             foreach (var v in ViewsOver(xs, width))

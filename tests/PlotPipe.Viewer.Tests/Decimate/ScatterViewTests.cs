@@ -55,12 +55,14 @@ public class ScatterViewTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Too_many_points_in_view_become_a_density_grid_that_counts_each_once(bool sortedByX)
+    [InlineData(false, ColumnChunk.MaxShift)]
+    [InlineData(true, ColumnChunk.MaxShift)]
+    [InlineData(false, ColumnChunk.MinShift)]
+    [InlineData(true, ColumnChunk.MinShift)]
+    public void Too_many_points_in_view_become_a_density_grid_that_counts_each_once(bool sortedByX, int shift)
     {
-        var (xs, ys) = Cloud(3 * ColumnChunk.Capacity + 1_234, 3, sortedByX);
-        var snap = BruteForce.Store(SeriesKind.Scatter, xs, ys).Snapshot();
+        var (xs, ys) = Cloud(3 * ColumnChunk.MaxCapacity + 1_234, 3, sortedByX);
+        var snap = BruteForce.Store(SeriesKind.Scatter, xs, ys, shift).Snapshot();
         var view = new SeriesView();
         double xMax = sortedByX ? xs.Length * 1e-3 : 100;
         // Whole cloud; a part with edges exactly on points; one cutting through blocks.
@@ -77,12 +79,14 @@ public class ScatterViewTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Zooming_in_until_few_points_remain_sends_exactly_those_points(bool sortedByX)
+    [InlineData(false, ColumnChunk.MaxShift)]
+    [InlineData(true, ColumnChunk.MaxShift)]
+    [InlineData(false, ColumnChunk.MinShift)]
+    [InlineData(true, ColumnChunk.MinShift)]
+    public void Zooming_in_until_few_points_remain_sends_exactly_those_points(bool sortedByX, int shift)
     {
-        var (xs, ys) = Cloud(3 * ColumnChunk.Capacity + 1_234, 4, sortedByX);
-        var snap = BruteForce.Store(SeriesKind.Scatter, xs, ys).Snapshot();
+        var (xs, ys) = Cloud(3 * ColumnChunk.MaxCapacity + 1_234, 4, sortedByX);
+        var snap = BruteForce.Store(SeriesKind.Scatter, xs, ys, shift).Snapshot();
         var view = new SeriesView();
         double xMax = sortedByX ? xs.Length * 1e-3 : 100;
         var v = new Viewport(0, xMax, 0, 100, 800, 600);
@@ -117,7 +121,7 @@ public class ScatterViewTests
     [Fact]
     public void NaN_points_are_never_in_view_even_inside_a_block_that_is()
     {
-        int n = 2 * ColumnChunk.Capacity;
+        int n = 2 * ColumnChunk.MaxCapacity;
         var xs = new double[n];
         var ys = new double[n];
         for (int i = 0; i < n; i++) { xs[i] = i % 50; ys[i] = i % 70; }
@@ -151,7 +155,7 @@ public class ScatterViewTests
     [Fact]
     public void Building_density_again_into_the_same_view_allocates_nothing()
     {
-        var (xs, ys) = Cloud(4 * ColumnChunk.Capacity, 9, false);
+        var (xs, ys) = Cloud(4 * ColumnChunk.MaxCapacity, 9, false);
         var snap = BruteForce.Store(SeriesKind.Scatter, xs, ys).Snapshot();
         var view = new SeriesView();
         var dense = new Viewport(0, 100, 0, 100, 1000, 600);

@@ -8,7 +8,7 @@ public class ChunkReuseTests
     [Fact]
     public void A_capped_series_reuses_evicted_chunks_and_allocates_nothing_in_steady_state()
     {
-        var store = new SeriesStore(new SeriesDefinition(0, SeriesKind.Line, "capped", "-"), 0, maxPoints: 2 * ColumnChunk.Capacity) { ReuseAfterTicks = 0 };
+        var store = new SeriesStore(new SeriesDefinition(0, SeriesKind.Line, "capped", "-"), 0, maxPoints: 2 * ColumnChunk.MaxCapacity) { ReuseAfterTicks = 0 };
         var xs = new double[4096];
         var ys = new double[4096];
         double x = 0;
@@ -29,7 +29,7 @@ public class ChunkReuseTests
         Assert.True(allocated < 64 * 1024, $"steady-state appends allocated {allocated} bytes");
 
         var snap = store.Snapshot();
-        Assert.InRange(snap.Count, 2 * ColumnChunk.Capacity, 3 * ColumnChunk.Capacity);
+        Assert.InRange(snap.Count, 2 * ColumnChunk.MaxCapacity, 3 * ColumnChunk.MaxCapacity);
         // The newest points are intact and in order after their chunks were recycled.
         for (long i = 1; i < snap.Count; i++) Assert.Equal(snap.X(i - 1) + 1, snap.X(i));
         Assert.Equal(x - 1, snap.X(snap.Count - 1));

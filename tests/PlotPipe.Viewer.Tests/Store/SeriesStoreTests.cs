@@ -5,7 +5,7 @@ namespace PlotPipe.Viewer.Tests.Store;
 
 public class SeriesStoreTests
 {
-    private const int Chunk = ColumnChunk.Capacity;
+    private const int Chunk = ColumnChunk.MaxCapacity;
 
     private static SeriesStore NewStore(SeriesKind kind, long maxPoints = 0) =>
         new(new SeriesDefinition(1, kind, "s", "b-"), 0, maxPoints);

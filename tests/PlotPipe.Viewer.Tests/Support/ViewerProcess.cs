@@ -47,8 +47,14 @@ public sealed class ViewerProcess : IDisposable
     /// <summary>Whether the process has exited.</summary>
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The viewer's process id (to read its memory from /proc).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Starts the viewer from the test's output folder and waits for its address line.</summary>
-    public static async Task<ViewerProcess> StartAsync(params string[] extraArgs)
+    public static Task<ViewerProcess> StartAsync(params string[] extraArgs) => StartAsync(null, extraArgs);
+
+    /// <summary>Starts the viewer with extra environment variables (a heap limit, say) for the child process.</summary>
+    public static async Task<ViewerProcess> StartAsync(IReadOnlyDictionary<string, string>? environment, params string[] extraArgs)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "PlotPipe.Viewer.dll");
         var info = new ProcessStartInfo("dotnet")
@@ -61,6 +67,7 @@ public sealed class ViewerProcess : IDisposable
         };
         foreach (var a in new[] { dll, "--stdin", "--no-browser", "--port", "0" }) info.ArgumentList.Add(a);
         foreach (var a in extraArgs) info.ArgumentList.Add(a);
+        if (environment is not null) foreach (var (name, value) in environment) info.Environment[name] = value;
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the viewer");
         var errors = new StringWriterLog();
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) errors.Add(e.Data); };
