@@ -5,7 +5,7 @@ using PlotPipe.Cli.Bench;
 namespace PlotPipe.Cli;
 
 /// <summary><c>plotpipe bench</c>: the end-to-end benchmark against the real viewer: throughput, the raw pipe, latency, drops, a stopped viewer.</summary>
-public static class BenchCommand
+internal static class BenchCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create()

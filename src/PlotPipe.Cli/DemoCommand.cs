@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace PlotPipe.Cli;
 
 /// <summary><c>plotpipe demo</c>: the matplotlib multiprocess example: random points from this process, plotted by a spawned viewer.</summary>
-public static class DemoCommand
+internal static class DemoCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create()

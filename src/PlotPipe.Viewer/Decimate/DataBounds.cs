@@ -5,7 +5,7 @@ namespace PlotPipe.Viewer.Decimate;
 /// <param name="XMax">Largest x.</param>
 /// <param name="YMin">Smallest y.</param>
 /// <param name="YMax">Largest y.</param>
-public readonly record struct DataBounds(double XMin, double XMax, double YMin, double YMax)
+internal readonly record struct DataBounds(double XMin, double XMax, double YMin, double YMax)
 {
     /// <summary>No points.</summary>
     public static DataBounds Empty => new(double.PositiveInfinity, double.NegativeInfinity, double.PositiveInfinity, double.NegativeInfinity);

@@ -4,7 +4,7 @@ namespace PlotPipe.Viewer.Decimate;
 /// What one series contributes to one view. Reused from frame to frame by its connection, so building a view
 /// allocates only when it needs more room than before.
 /// </summary>
-public sealed class SeriesView
+internal sealed class SeriesView
 {
     /// <summary>Points or density.</summary>
     public ViewMode Mode { get; set; }

@@ -7,7 +7,7 @@ namespace PlotPipe.Viewer.Decimate;
 /// Answers a viewport query for one series: the points those pixels need and no more. A frame's cost follows
 /// the pixels, not the points: lines get M4 per pixel column, scatters beyond a limit get a density grid.
 /// </summary>
-public static class ViewBuilder
+internal static class ViewBuilder
 {
     /// <summary>A scatter with more points than this in view is sent as a density image.</summary>
     public const int ScatterPointLimit = 100_000;

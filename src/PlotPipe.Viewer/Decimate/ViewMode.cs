@@ -1,7 +1,7 @@
 namespace PlotPipe.Viewer.Decimate;
 
 /// <summary>How a series' part of a view is sent.</summary>
-public enum ViewMode
+internal enum ViewMode
 {
     /// <summary>As (x, y) points: every point in view, or the M4 points of a line.</summary>
     Points = 0,

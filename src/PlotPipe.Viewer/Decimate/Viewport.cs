@@ -7,4 +7,4 @@ namespace PlotPipe.Viewer.Decimate;
 /// <param name="YMax">Top edge, in data units.</param>
 /// <param name="WidthPx">Plot area width in pixels.</param>
 /// <param name="HeightPx">Plot area height in pixels.</param>
-public readonly record struct Viewport(double XMin, double XMax, double YMin, double YMax, int WidthPx, int HeightPx);
+internal readonly record struct Viewport(double XMin, double XMax, double YMin, double YMax, int WidthPx, int HeightPx);

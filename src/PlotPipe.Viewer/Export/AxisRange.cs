@@ -7,7 +7,7 @@ namespace PlotPipe.Viewer.Export;
 /// <param name="Min">Lower limit, in picture units.</param>
 /// <param name="Max">Upper limit, in picture units.</param>
 /// <param name="Scale">Picture units per data unit.</param>
-public readonly record struct AxisRange(double Min, double Max, double Scale)
+internal readonly record struct AxisRange(double Min, double Max, double Scale)
 {
     // Beyond this, a span (max - min) plus margins and the chart library's tick arithmetic could reach infinity.
     private const double LargestDrawn = double.MaxValue / 16;

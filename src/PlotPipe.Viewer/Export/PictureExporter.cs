@@ -6,7 +6,7 @@ using ScottPlot;
 namespace PlotPipe.Viewer.Export;
 
 /// <summary>Saves the whole plot as a PNG or SVG picture with ScottPlot, drawing only what the picture's pixels need.</summary>
-public static class PictureExporter
+internal static class PictureExporter
 {
     /// <summary>Writes the picture to <paramref name="path"/>; the extension (.png or .svg) picks the format.</summary>
     /// <exception cref="ArgumentException">The extension is neither .png nor .svg.</exception>

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace PlotPipe.Viewer.Hosting;
 
 /// <summary>Opens the user's default browser at the page, where there is a display to show it on.</summary>
-public static class BrowserLauncher
+internal static class BrowserLauncher
 {
     /// <summary>Tries to open <paramref name="url"/>; returns why not, or null when it was handed to the browser.</summary>
     public static string? TryOpen(Uri url)

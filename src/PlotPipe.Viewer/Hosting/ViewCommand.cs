@@ -6,7 +6,7 @@ using PlotPipe.Viewer.Serve;
 namespace PlotPipe.Viewer.Hosting;
 
 /// <summary>The command line of the viewer: used as the viewer program's root and as <c>plotpipe view</c>.</summary>
-public static class ViewCommand
+internal static class ViewCommand
 {
     /// <summary>The environment variable a token may come from instead of <c>--token</c>.</summary>
     public const string TokenVariable = "PLOTPIPE_TOKEN";

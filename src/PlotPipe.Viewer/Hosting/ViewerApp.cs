@@ -11,7 +11,7 @@ namespace PlotPipe.Viewer.Hosting;
 /// page is open and exit once none has been for <see cref="ViewerOptions.Linger"/>. A stop signal ends any of
 /// these stages at once, saving the pictures first if the stream had not ended.
 /// </summary>
-public static class ViewerApp
+internal static class ViewerApp
 {
     /// <summary>
     /// Runs the viewer until it is done; returns the process exit code: 0 when it ends on its own, 128 + the signal's

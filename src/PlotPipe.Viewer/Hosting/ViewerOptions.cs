@@ -3,7 +3,7 @@ using PlotPipe.Viewer.Serve;
 namespace PlotPipe.Viewer.Hosting;
 
 /// <summary>How a viewer process runs: where it listens, what it reads, when it exits, what it saves.</summary>
-public sealed class ViewerOptions
+internal sealed class ViewerOptions
 {
     /// <summary>Address to bind; loopback unless the user asks otherwise.</summary>
     public string Host { get; set; } = "127.0.0.1";

@@ -6,7 +6,7 @@ using PlotPipe.Viewer.Store;
 namespace PlotPipe.Viewer.Ingest;
 
 /// <summary>Reads one producer's frames from a pipe into the store until the stream finishes, ends or breaks the protocol.</summary>
-public sealed class FrameIngest
+internal sealed class FrameIngest
 {
     private readonly PlotStore _store;
     private readonly Action<string> _report;

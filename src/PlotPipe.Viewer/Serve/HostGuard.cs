@@ -11,7 +11,7 @@ namespace PlotPipe.Viewer.Serve;
 /// loopback names count; bound to another address, also the machine's addresses and host name, and the names a
 /// proxy forwards (<see cref="ViewerAccess.AllowedHosts"/>, on any port).
 /// </summary>
-public sealed class HostGuard
+internal sealed class HostGuard
 {
     private readonly HashSet<string> _names = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _proxied = new(StringComparer.OrdinalIgnoreCase);

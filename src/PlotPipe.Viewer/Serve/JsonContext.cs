@@ -6,4 +6,4 @@ namespace PlotPipe.Viewer.Serve;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(StatusReport))]
 [JsonSerializable(typeof(List<SeriesReport>))]
-public sealed partial class JsonContext : JsonSerializerContext;
+internal sealed partial class JsonContext : JsonSerializerContext;

@@ -6,7 +6,7 @@ using PlotPipe.Viewer.Store;
 namespace PlotPipe.Viewer.Serve;
 
 /// <summary>The text "meta" message: the series a page should list and the status line's numbers (see docs/page-protocol.md).</summary>
-public static class MetaMessage
+internal static class MetaMessage
 {
     /// <summary>Writes the message as one JSON object; <paramref name="extent"/> is the box of all data (its x goes out as <c>xExtent</c>, null when empty).</summary>
     public static void Write(Utf8JsonWriter json, IReadOnlyList<SeriesStore> series, StatusReport status, in DataBounds extent)

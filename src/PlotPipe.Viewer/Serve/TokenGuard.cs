@@ -9,7 +9,7 @@ namespace PlotPipe.Viewer.Serve;
 /// header, a <c>?token=</c> query or the cookie the page got for it. A page opened with <c>?token=</c> trades it for
 /// the cookie and is sent back to the same path without it, so the token leaves the address bar and history.
 /// </summary>
-public sealed class TokenGuard
+internal sealed class TokenGuard
 {
     /// <summary>The query parameter that carries the token.</summary>
     public const string QueryName = "token";

@@ -8,7 +8,7 @@ namespace PlotPipe.Viewer.Serve;
 /// The binary "view" message a page draws from (see docs/page-protocol.md). Little-endian, every field at a
 /// multiple of 8 bytes, so the page reads the columns with Float64Array views and copies nothing.
 /// </summary>
-public static class ViewMessage
+internal static class ViewMessage
 {
     /// <summary>First u32 of the message: says it is a view.</summary>
     public const uint Tag = 1;

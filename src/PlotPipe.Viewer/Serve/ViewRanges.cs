@@ -5,7 +5,7 @@ using PlotPipe.Viewer.Store;
 namespace PlotPipe.Viewer.Serve;
 
 /// <summary>Turns what a page asks for (fit, follow or explicit ranges) into the exact x and y ranges the view covers.</summary>
-public static class ViewRanges
+internal static class ViewRanges
 {
     /// <summary>Share of the y span added above and below when y is fitted, so extremes do not touch the frame.</summary>
     public const double YPadding = 0.05;

@@ -14,7 +14,7 @@ namespace PlotPipe.Viewer.Serve;
 /// <param name="FollowSpan">The x-span to follow (oscilloscope), or null; wins over an x range.</param>
 /// <param name="WidthPx">Plot area width in pixels.</param>
 /// <param name="HeightPx">Plot area height in pixels.</param>
-public readonly record struct ViewRequest(double? XMin, double? XMax, double? YMin, double? YMax, double? FollowSpan, int WidthPx, int HeightPx)
+internal readonly record struct ViewRequest(double? XMin, double? XMax, double? YMin, double? YMax, double? FollowSpan, int WidthPx, int HeightPx)
 {
     /// <summary>The largest plot side a page may ask for; bigger asks are clamped so a page cannot make the viewer build huge images.</summary>
     public const int MaxSidePx = ViewBuilder.MaxSidePx;

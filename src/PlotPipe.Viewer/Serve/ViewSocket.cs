@@ -10,7 +10,7 @@ using PlotPipe.Viewer.Store;
 namespace PlotPipe.Viewer.Serve;
 
 /// <summary>One page's live connection: takes its viewport, pushes what its pixels need whenever data or viewport change.</summary>
-public static class ViewSocket
+internal static class ViewSocket
 {
     /// <summary>Largest message a page may send; a view request is well under 1 KiB.</summary>
     public const int MaxPageMessageBytes = 64 * 1024;

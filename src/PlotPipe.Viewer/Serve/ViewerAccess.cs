@@ -8,7 +8,7 @@ namespace PlotPipe.Viewer.Serve;
 /// Who may look at a viewer: the token every request must carry (none for an open loopback viewer) and the extra
 /// host names it answers to behind a proxy.
 /// </summary>
-public sealed class ViewerAccess
+internal sealed class ViewerAccess
 {
     /// <summary>Shortest token accepted from the user: anything shorter could be guessed.</summary>
     public const int MinTokenLength = 16;

@@ -14,7 +14,7 @@ using PlotPipe.Viewer.Store;
 namespace PlotPipe.Viewer.Serve;
 
 /// <summary>The viewer's Kestrel server: the page, its assets, the JSON API and the live WebSocket.</summary>
-public sealed class ViewerServer : IAsyncDisposable
+internal sealed class ViewerServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private int _openPages;

@@ -4,7 +4,7 @@ using PlotPipe.Viewer.Store;
 namespace PlotPipe.Viewer.Serve;
 
 /// <summary>The status line's numbers: state, points held, points per second, points dropped, last error.</summary>
-public sealed class ViewerStatus
+internal sealed class ViewerStatus
 {
     private readonly PlotStore _store;
     private readonly object _gate = new();
@@ -61,7 +61,7 @@ public sealed class ViewerStatus
 /// <param name="ExportError">Why the last picture asked for (--png, --svg) could not be saved, or null.</param>
 /// <param name="HeldBytes">Bytes the kept points take (columns and summaries).</param>
 /// <param name="MaxMemoryBytes">The memory budget for kept points (0: none).</param>
-public sealed record StatusReport(string State, long Points, long Dropped, double PointsPerSecond, long Evicted, long OutOfOrder, string? Error,
+internal sealed record StatusReport(string State, long Points, long Dropped, double PointsPerSecond, long Evicted, long OutOfOrder, string? Error,
     string? ExportError = null, long HeldBytes = 0, long MaxMemoryBytes = 0);
 
 /// <summary>One row of <c>GET /api/series</c>.</summary>
@@ -70,4 +70,4 @@ public sealed record StatusReport(string State, long Points, long Dropped, doubl
 /// <param name="Count">Points held.</param>
 /// <param name="Kind">scatter or line.</param>
 /// <param name="Color">The CSS colour it is drawn in.</param>
-public sealed record SeriesReport(string Name, string Format, long Count, string Kind, string Color);
+internal sealed record SeriesReport(string Name, string Format, long Count, string Kind, string Color);

@@ -4,7 +4,7 @@ namespace PlotPipe.Viewer.Store;
 /// A block of 2^<see cref="Shift"/> points held as an x column and a y column, with per-block summaries so a query
 /// can skip whole blocks. Written by ingest only; readers look at points below the count they took from a snapshot.
 /// </summary>
-public sealed class ColumnChunk
+internal sealed class ColumnChunk
 {
     /// <summary>Shift of the smallest chunk: one group of 4,096 points, so block and group summaries still apply.</summary>
     public const int MinShift = 12;

@@ -8,7 +8,7 @@ namespace PlotPipe.Viewer.Store;
 /// over all series (by arrival) is evicted and counted, so a flooding producer costs old points, never the process.
 /// One writer (ingest) appends to all series; any number of readers take snapshots.
 /// </summary>
-public sealed class PlotStore
+internal sealed class PlotStore
 {
     private readonly object _gate = new();
     private readonly SeriesStore?[] _byId = new SeriesStore?[ProtocolLimits.MaxSeries];

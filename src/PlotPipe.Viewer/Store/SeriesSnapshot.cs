@@ -5,7 +5,7 @@ namespace PlotPipe.Viewer.Store;
 /// Every chunk of a series holds 2^<see cref="Shift"/> points, so point i lives in <c>Chunks[i &gt;&gt; Shift]</c>
 /// at <c>i &amp; Mask</c>.
 /// </summary>
-public readonly struct SeriesSnapshot
+internal readonly struct SeriesSnapshot
 {
     /// <summary>Wraps chunks of 2^<paramref name="shift"/> points and the number of points visible in them.</summary>
     public SeriesSnapshot(ColumnChunk[] chunks, long count, int shift = ColumnChunk.MaxShift)

@@ -9,7 +9,7 @@ namespace PlotPipe.Viewer.Store;
 /// of 2^<see cref="ChunkShift"/> points; the owning <see cref="PlotStore"/> may evict the oldest chunk to stay
 /// within its memory budget.
 /// </summary>
-public sealed class SeriesStore
+internal sealed class SeriesStore
 {
     private readonly object _gate = new();
     private ColumnChunk[] _chunks = new ColumnChunk[4];

@@ -1,7 +1,7 @@
 namespace PlotPipe.Viewer.Store;
 
 /// <summary>Where the producer's stream stands.</summary>
-public enum StreamState
+internal enum StreamState
 {
     /// <summary>Waiting for a producer, or receiving from one.</summary>
     Streaming,

@@ -38,7 +38,7 @@ public class ViewerMemoryOptionTests
     [InlineData(1000)]
     public void A_viewer_memory_below_1_MiB_is_refused_by_name(long bytes)
     {
-        var e = Assert.Throws<ArgumentException>(() => LivePlot.Spawn(new LivePlotOptions { OpenBrowser = false, ViewerMaxMemory = bytes }));
+        var e = Assert.ThrowsAny<ArgumentException>(() => LivePlot.Spawn(new LivePlotOptions { OpenBrowser = false, ViewerMaxMemory = bytes }));
         Assert.Equal("ViewerMaxMemory", e.ParamName);
         Assert.Contains(bytes.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Message);
     }
