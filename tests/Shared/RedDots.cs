@@ -2,15 +2,27 @@ using SkiaSharp;
 
 namespace PlotPipe.TestSupport;
 
-/// <summary>Counts the separate red blobs in a saved picture: the markers of an "ro" series (and its legend entry).</summary>
+/// <summary>Counts what a saved picture shows in red, the colour the tests draw their points in.</summary>
 public static class RedDots
 {
+    /// <summary>Red pixels in the picture.</summary>
+    public static int Pixels(SKBitmap bitmap)
+    {
+        int count = 0;
+        for (int y = 0; y < bitmap.Height; y++)
+        for (int x = 0; x < bitmap.Width; x++)
+            if (IsRed(bitmap.GetPixel(x, y))) count++;
+        return count;
+    }
+
+    /// <summary>Separate red blobs (4-connected) in a saved picture: one per marker of an "ro" series that touches no other, and its legend entry.</summary>
     public static int Count(string pngPath)
     {
         using var bitmap = SKBitmap.Decode(pngPath) ?? throw new InvalidDataException($"{pngPath} is not a picture");
         return Count(bitmap);
     }
 
+    /// <summary>Separate red blobs (4-connected): one per marker that touches no other.</summary>
     public static int Count(SKBitmap bitmap)
     {
         var seen = new bool[bitmap.Width, bitmap.Height];

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using PlotPipe.Protocol;
 using PlotPipe.Tests.Support;
+using PlotPipe.TestSupport;
 using SkiaSharp;
 
 namespace PlotPipe.Tests.EndToEnd;
@@ -163,7 +164,7 @@ public class SpawnedViewerTests
             Assert.Equal(800, bitmap.Width);
             Assert.Equal(600, bitmap.Height);
             // Ten separate red dots on the plot, plus the legend's marker.
-            Assert.Equal(11, RedBlobs(bitmap));
+            Assert.Equal(11, RedDots.Count(bitmap));
         }
         finally
         {
@@ -190,32 +191,4 @@ public class SpawnedViewerTests
             plot.CloseViewer();
         }
     }
-
-    private static int RedBlobs(SKBitmap bitmap)
-    {
-        var seen = new bool[bitmap.Width, bitmap.Height];
-        int blobs = 0;
-        var stack = new Stack<(int X, int Y)>();
-        for (int y = 0; y < bitmap.Height; y++)
-        for (int x = 0; x < bitmap.Width; x++)
-        {
-            if (seen[x, y] || !IsRed(bitmap.GetPixel(x, y))) continue;
-            blobs++;
-            stack.Push((x, y));
-            seen[x, y] = true;
-            while (stack.Count > 0)
-            {
-                var (px, py) = stack.Pop();
-                foreach (var (nx, ny) in new[] { (px + 1, py), (px - 1, py), (px, py + 1), (px, py - 1) })
-                {
-                    if (nx < 0 || ny < 0 || nx >= bitmap.Width || ny >= bitmap.Height || seen[nx, ny] || !IsRed(bitmap.GetPixel(nx, ny))) continue;
-                    seen[nx, ny] = true;
-                    stack.Push((nx, ny));
-                }
-            }
-        }
-        return blobs;
-    }
-
-    private static bool IsRed(SKColor c) => c.Red > 200 && c.Green < 80 && c.Blue < 80;
 }

@@ -1,3 +1,4 @@
+using PlotPipe.TestSupport;
 using PlotPipe.Protocol;
 using PlotPipe.Viewer.Export;
 using PlotPipe.Viewer.Store;
@@ -25,7 +26,7 @@ public class ExtremeValuesTests
             PictureExporter.Save(store, path, 400, 300);
             using var bitmap = SKBitmap.Decode(path);
             Assert.NotNull(bitmap);
-            Assert.True(RedMarks.Pixels(bitmap) > 100, "the red line from top left to bottom right is missing");
+            Assert.True(RedDots.Pixels(bitmap) > 100, "the red line from top left to bottom right is missing");
         }
         finally
         {

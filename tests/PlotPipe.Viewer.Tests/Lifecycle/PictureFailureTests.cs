@@ -1,3 +1,4 @@
+using PlotPipe.TestSupport;
 using PlotPipe.Protocol;
 using PlotPipe.Viewer.Tests.Support;
 using SkiaSharp;
@@ -33,7 +34,7 @@ public sealed class PictureFailureTests
             if (extension == ".png")
             {
                 using var bitmap = SKBitmap.Decode(path);
-                Assert.True(RedMarks.Pixels(bitmap) > 100, "the red line is not in the picture");
+                Assert.True(RedDots.Pixels(bitmap) > 100, "the red line is not in the picture");
             }
             else
             {

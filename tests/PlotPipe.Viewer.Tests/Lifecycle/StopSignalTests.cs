@@ -1,3 +1,4 @@
+using PlotPipe.TestSupport;
 using System.Diagnostics;
 using System.Net.WebSockets;
 using PlotPipe.Protocol;
@@ -40,7 +41,7 @@ public sealed class StopSignalTests
             using var bitmap = SKBitmap.Decode(png);
             Assert.True(bitmap is not null, $"no PNG was saved: {viewer.Errors}");
             // Ten separate red dots (a legend's marker, if drawn, adds one).
-            Assert.InRange(RedMarks.Blobs(bitmap), 10, 11);
+            Assert.InRange(RedDots.Count(bitmap), 10, 11);
         }
         finally
         {
