@@ -15,7 +15,7 @@ command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
+  [ "$EUID" -eq 0 ] || sudo="sudo -n"
   if command -v apt-get >/dev/null 2>&1 && { [ -z "$sudo" ] || sudo -n true 2>/dev/null; }; then
     echo "test.sh: installing ${missing[*]} with apt-get"
     $sudo apt-get update -qq
