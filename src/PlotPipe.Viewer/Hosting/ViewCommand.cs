@@ -14,7 +14,10 @@ internal static class ViewCommand
     /// <summary>Adds the viewer's options and action to <paramref name="command"/>.</summary>
     public static T Configure<T>(T command) where T : Command
     {
-        var stdin = new Option<bool>("--stdin") { Description = "Read PlotPipe frames from standard input" };
+        var stdin = new Option<bool>("--stdin") { Description = "Read PlotPipe frames, or text lines (delimited numbers, JSON lines), from standard input" };
+        var file = new Argument<string?>("FILE") { Description = "Read PlotPipe frames or text lines from this file (-: standard input)", Arity = ArgumentArity.ZeroOrOne };
+        var xField = new Option<string?>("--x") { Description = "Text input: the JSON field or header column that holds x (default: the first column; the line number for JSON)" };
+        var xTime = new Option<bool>("--x-time") { Description = "Text input: read x as a time, ISO-8601 or Unix seconds (kept as Unix seconds)" };
         var host = new Option<string>("--host") { Description = "Address to listen on (loopback unless you choose otherwise)", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "Port for the page; 0 picks a free one", DefaultValueFactory = _ => 0 };
         var noBrowser = new Option<bool>("--no-browser") { Description = "Do not open a browser at the page" };
@@ -48,13 +51,17 @@ internal static class ViewCommand
             if (text is not null && !TryParseSize(text, out _))
                 r.AddError($"--max-memory {text} is not a size: give bytes, or a number with K, M or G (512M, 2G), of at least 1M");
         });
-        foreach (var o in new Option[] { stdin, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, maxMemory, token, noToken, allowHost }) command.Options.Add(o);
+        foreach (var o in new Option[] { stdin, xField, xTime, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, maxMemory, token, noToken, allowHost }) command.Options.Add(o);
+
+        command.Arguments.Add(file);
 
         command.SetAction(async (result, cancel) =>
         {
             var options = new ViewerOptions
             {
                 Stdin = result.GetValue(stdin),
+                InputPath = result.GetValue(file),
+                Text = new() { XField = result.GetValue(xField), XTime = result.GetValue(xTime) },
                 Host = result.GetValue(host)!,
                 Port = result.GetValue(port),
                 OpenBrowser = !result.GetValue(noBrowser),
@@ -76,7 +83,22 @@ internal static class ViewCommand
                 await Console.Error.WriteLineAsync($"plotpipe: {refusal}");
                 return 2;
             }
-            var input = options.Stdin ? OpenStandardInput() : null;
+            if (options.Stdin && options.InputPath is not null)
+            {
+                await Console.Error.WriteLineAsync($"plotpipe: --stdin and FILE {options.InputPath} contradict each other: choose one (FILE - is standard input)");
+                return 2;
+            }
+            Stream? input;
+            try
+            {
+                input = options.InputPath is { } path && path != "-" ? File.OpenRead(path)
+                    : options.Stdin || options.InputPath == "-" ? OpenStandardInput() : null;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"plotpipe: cannot read {options.InputPath}: {e.Message}");
+                return 2;
+            }
             return await ViewerApp.RunAsync(options, input, Console.Out, Console.Error, cancel);
         });
         return command;

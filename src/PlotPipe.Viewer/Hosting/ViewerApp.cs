@@ -49,7 +49,7 @@ internal static class ViewerApp
             }
             // A read of standard input cannot be cancelled (it blocks in the kernel), so a stop leaves the ingest
             // behind instead of waiting for the producer's next byte.
-            await new FrameIngest(store, Report).RunAsync(PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 1 << 20)), stop)
+            await InputIngest.RunAsync(PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 1 << 20)), store, options.Text, Report, stop)
                 .WaitAsync(stop).ConfigureAwait(false);
             saved = true;
             SavePictures(options, store, status, Report);

@@ -1,3 +1,4 @@
+using PlotPipe.Viewer.Ingest;
 using PlotPipe.Viewer.Serve;
 
 namespace PlotPipe.Viewer.Hosting;
@@ -11,8 +12,14 @@ internal sealed class ViewerOptions
     /// <summary>TCP port for the page; 0 picks a free one.</summary>
     public int Port { get; set; }
 
-    /// <summary>Read frames from standard input.</summary>
+    /// <summary>Read frames or text from standard input.</summary>
     public bool Stdin { get; set; }
+
+    /// <summary>Read frames or text from this file ("-": standard input); null: only what <see cref="Stdin"/> says.</summary>
+    public string? InputPath { get; set; }
+
+    /// <summary>How text input is read (x field, times, line-length limit).</summary>
+    public TextOptions Text { get; set; } = new();
 
     /// <summary>Open the default browser at the page (skipped when there is no display).</summary>
     public bool OpenBrowser { get; set; } = true;

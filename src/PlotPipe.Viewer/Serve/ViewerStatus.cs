@@ -46,7 +46,7 @@ internal sealed class ViewerStatus
         }
         return new StatusReport(
             _store.State.ToString().ToLowerInvariant(), points, _store.TotalDropped, Math.Round(_rate), evicted, outOfOrder, _store.Error,
-            Volatile.Read(ref _exportError), _store.HeldBytes, _store.MaxMemoryBytes);
+            Volatile.Read(ref _exportError), _store.HeldBytes, _store.MaxMemoryBytes, _store.BadLines);
     }
 }
 
@@ -61,8 +61,9 @@ internal sealed class ViewerStatus
 /// <param name="ExportError">Why the last picture asked for (--png, --svg) could not be saved, or null.</param>
 /// <param name="HeldBytes">Bytes the kept points take (columns and summaries).</param>
 /// <param name="MaxMemoryBytes">The memory budget for kept points (0: none).</param>
+/// <param name="BadLines">Lines of text input skipped as bad (reported on standard error with their numbers).</param>
 internal sealed record StatusReport(string State, long Points, long Dropped, double PointsPerSecond, long Evicted, long OutOfOrder, string? Error,
-    string? ExportError = null, long HeldBytes = 0, long MaxMemoryBytes = 0);
+    string? ExportError = null, long HeldBytes = 0, long MaxMemoryBytes = 0, long BadLines = 0);
 
 /// <summary>One row of <c>GET /api/series</c>.</summary>
 /// <param name="Name">The series' name.</param>

@@ -252,4 +252,12 @@ internal sealed class PlotStore
             return _changed.Task.WaitAsync(cancel);
         }
     }
+
+    private long _badLines;
+
+    /// <summary>Lines of text input that were skipped as bad (text input only).</summary>
+    public long BadLines => Interlocked.Read(ref _badLines);
+
+    /// <summary>Counts one skipped bad line of text input.</summary>
+    public void CountBadLine() => Interlocked.Increment(ref _badLines);
 }

@@ -1,0 +1,64 @@
+using System.IO.Pipelines;
+using PlotPipe.Viewer.Store;
+
+namespace PlotPipe.Viewer.Ingest;
+
+/// <summary>
+/// Reads text input (delimited numbers or JSON lines) from a pipe into the store, live: the lines of every read
+/// reach the store before the next read waits. The end of the input finishes the stream.
+/// </summary>
+internal sealed class TextIngest
+{
+    private readonly PlotStore _store;
+    private readonly Action<string> _report;
+    private readonly TextOptions _options;
+
+    /// <summary>Creates the ingest; <paramref name="report"/> receives one line for each problem with the input.</summary>
+    public TextIngest(PlotStore store, TextOptions options, Action<string> report)
+    {
+        _store = store;
+        _options = options;
+        _report = report;
+    }
+
+    /// <summary>Reads until the end of the input; never throws for bad input, which is skipped, counted and reported.</summary>
+    public async Task RunAsync(PipeReader reader, CancellationToken cancel)
+    {
+        var series = new TextSeries(_store);
+        var problems = new TextProblems(_store, _report);
+        var parser = new TextParser(_options, series, problems);
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(cancel).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                int defined = series.Count;
+                parser.Consume(ref buffer, result.IsCompleted);
+                if (series.Flush() || series.Count != defined) _store.Touch();
+                if (result.IsCompleted)
+                {
+                    problems.Complete();
+                    _store.SetState(StreamState.Finished);
+                    return;
+                }
+                // Everything up to the end was looked at: a partial line waits for more bytes.
+                reader.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+        }
+        catch (IOException e)
+        {
+            series.Flush();
+            var message = $"input broke after line {parser.Lines}: {e.Message}; kept the {_store.TotalPoints} points received";
+            _report(message);
+            _store.SetState(StreamState.Disconnected, message);
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+}
