@@ -7,8 +7,8 @@ namespace PlotPipe.Viewer.Ingest;
 /// <summary>
 /// JSON lines, one object a line, in either of two shapes: <c>{"step": 3, "loss": 0.3, "acc": 0.9}</c> is one
 /// point for each numeric field, x from the field <c>--x</c> names (else the line number); and
-/// <c>{"series": "loss", "x": 3, "y": 0.3}</c> is one point of the named series (x from the line number when
-/// absent). Other values (strings, booleans, null, nested objects) are passed over.
+/// <c>{"series": "loss", "x": 3, "y": 0.3}</c> is one point of the named series (x from <c>--x</c>'s field, then
+/// the line number, when "x" is absent). Other values (strings, booleans, null, nested objects) are passed over.
 /// </summary>
 internal sealed class TextJson
 {
@@ -65,9 +65,10 @@ internal sealed class TextJson
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.Number:
+                        // Beyond double's range reads as infinity, as double.Parse does.
                         if (!reader.TryGetDouble(out double value))
                         {
-                            problem ??= $"the number of \"{Encoding.UTF8.GetString(name)}\" is out of range";
+                            problem ??= $"the number of \"{Encoding.UTF8.GetString(name)}\" cannot be read";
                             break;
                         }
                         if (isX)
@@ -98,9 +99,10 @@ internal sealed class TextJson
                         break;
                 }
             }
+            // Anything after the object makes the reader throw (one value a line).
             if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
             {
-                Bad(number, "more after the JSON object");
+                Bad(number, "not a single JSON object");
                 return;
             }
         }
@@ -117,13 +119,13 @@ internal sealed class TextJson
 
         if (seriesAt >= 0)
         {
-            // {"series": ..., "x": ..., "y": ...}: x is the --x field if given, else "x".
+            // {"series": ..., "x": ..., "y": ...}: x is "x", else the --x field, else the line number.
             int yAt = -1;
             for (int i = 0; i < count; i++)
             {
                 var name = Name(_fields[i]);
                 if (name.SequenceEqual("y"u8)) yAt = i;
-                else if (_xField.Length == 0 && name.SequenceEqual("x"u8)) { x = _fields[i].Value; hasX = true; }
+                else if (name.SequenceEqual("x"u8)) x = _fields[i].Value;
             }
             if (yAt < 0)
             {

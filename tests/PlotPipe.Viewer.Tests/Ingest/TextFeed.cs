@@ -1,0 +1,98 @@
+using System.Buffers;
+using System.Text;
+using PlotPipe.Viewer.Ingest;
+using PlotPipe.Viewer.Store;
+
+namespace PlotPipe.Viewer.Tests.Ingest;
+
+/// <summary>
+/// Runs the text parser over input as a pipe delivers it: in arrivals, each added as a new segment after the
+/// bytes the parser left (a partial line), the last arrival marked as the end of the input.
+/// </summary>
+internal sealed class TextFeed
+{
+    public TextFeed(TextOptions? options = null)
+    {
+        Store = new PlotStore();
+        Series = new TextSeries(Store);
+        Problems = new TextProblems(Store, Reports.Add);
+        Parser = new TextParser(options ?? new TextOptions(), Series, Problems);
+    }
+
+    public PlotStore Store { get; }
+    public TextSeries Series { get; }
+    public TextProblems Problems { get; }
+    public TextParser Parser { get; }
+    public List<string> Reports { get; } = [];
+
+    /// <summary>The most bytes the parser left unconsumed after any arrival.</summary>
+    public long MostLeft { get; private set; }
+
+    private byte[] _left = [];
+
+    /// <summary>Parses <paramref name="text"/> arriving in one piece.</summary>
+    public static TextFeed Parse(string text, TextOptions? options = null) => Parse(Encoding.UTF8.GetBytes(text), options, []);
+
+    /// <summary>Parses <paramref name="bytes"/> arriving in pieces cut at <paramref name="cuts"/>.</summary>
+    public static TextFeed Parse(byte[] bytes, TextOptions? options, params int[] cuts)
+    {
+        var feed = new TextFeed(options);
+        int from = 0;
+        foreach (int cut in cuts.Where(c => c > 0 && c < bytes.Length).Order())
+        {
+            feed.Arrive(bytes.AsSpan(from, cut - from).ToArray(), false);
+            from = cut;
+        }
+        feed.Arrive(bytes.AsSpan(from).ToArray(), true);
+        return feed;
+    }
+
+    /// <summary>Hands the parser what it left plus <paramref name="bytes"/>, as two segments; flushes the series.</summary>
+    public void Arrive(byte[] bytes, bool isCompleted)
+    {
+        var buffer = Sequence(_left, bytes);
+        Parser.Consume(ref buffer, isCompleted);
+        _left = buffer.ToArray();
+        MostLeft = Math.Max(MostLeft, _left.Length);
+        Series.Flush();
+        if (isCompleted) Problems.Complete();
+    }
+
+    /// <summary>The (x, y) points of the series named <paramref name="name"/>.</summary>
+    public (double X, double Y)[] Points(string name)
+    {
+        var series = Store.Series.Single(s => s.Name == name);
+        var snap = series.Snapshot();
+        var points = new (double, double)[snap.Count];
+        for (int i = 0; i < points.Length; i++) points[i] = (snap.X(i), snap.Y(i));
+        return points;
+    }
+
+    /// <summary>The names of the series, in order of definition.</summary>
+    public string[] Names => Store.Series.Select(s => s.Name).ToArray();
+
+    private static ReadOnlySequence<byte> Sequence(byte[] first, byte[] second)
+    {
+        if (first.Length == 0) return new ReadOnlySequence<byte>(second);
+        if (second.Length == 0) return new ReadOnlySequence<byte>(first);
+        var head = new Segment(first, 0);
+        var tail = head.Append(second);
+        return new ReadOnlySequence<byte>(head, 0, tail, second.Length);
+    }
+
+    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    {
+        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
+        {
+            Memory = memory;
+            RunningIndex = runningIndex;
+        }
+
+        public Segment Append(ReadOnlyMemory<byte> memory)
+        {
+            var next = new Segment(memory, RunningIndex + Memory.Length);
+            Next = next;
+            return next;
+        }
+    }
+}
