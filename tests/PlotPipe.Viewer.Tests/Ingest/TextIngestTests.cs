@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.IO.Pipes;
+using PlotPipe.Viewer.Ingest;
+using PlotPipe.Viewer.Store;
+
+namespace PlotPipe.Viewer.Tests.Ingest;
+
+public class TextIngestTests
+{
+    [Fact]
+    public async Task Each_line_written_to_an_os_pipe_reaches_the_store_within_50_ms()
+    {
+        var store = new PlotStore();
+        var reports = new List<string>();
+        using var server = new AnonymousPipeServerStream(PipeDirection.Out);
+        using var client = new AnonymousPipeClientStream(PipeDirection.In, server.ClientSafePipeHandle);
+        var ingest = Task.Run(() => InputIngest.RunAsync(PipeReader.Create(client, new StreamPipeReaderOptions(bufferSize: 1 << 20)),
+            store, new TextOptions(), reports.Add, CancellationToken.None));
+        var latencies = new List<double>();
+        for (int i = 1; i <= 20; i++)
+        {
+            long seen = store.Version;
+            var clock = Stopwatch.StartNew();
+            await server.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"{i} {i * i}\n"));
+            await server.FlushAsync();
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            while (store.TotalPoints < i)
+            {
+                await store.WaitForChangeAsync(seen, deadline.Token);
+                seen = store.Version;
+            }
+            latencies.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        server.Dispose();
+        await ingest.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(StreamState.Finished, store.State);
+        Assert.Empty(reports);
+        latencies.Sort();
+        Assert.True(latencies[10] < 50, $"median {latencies[10]:F1} ms from write to store (max {latencies[^1]:F1})");
+    }
+}
