@@ -65,8 +65,8 @@ internal sealed class TextJson
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.Number:
-                        // Beyond double's range reads as infinity, as double.Parse does.
-                        if (!reader.TryGetDouble(out double value))
+                        // A JSON number is always one the parse reads; beyond double's range it is infinity, as with double.Parse.
+                        if (!TextNumbers.TryParse(reader.ValueSpan, out double value))
                         {
                             problem ??= $"the number of \"{Encoding.UTF8.GetString(name)}\" cannot be read";
                             break;

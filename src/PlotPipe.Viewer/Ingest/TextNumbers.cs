@@ -1,3 +1,4 @@
+using csFastFloat;
 using System.Globalization;
 using System.Text;
 
@@ -11,6 +12,9 @@ internal static class TextNumbers
     /// <summary>Reads a decimal number (invariant culture, exponent allowed), also Python's <c>nan</c>, <c>inf</c> and <c>-inf</c>.</summary>
     public static bool TryParse(ReadOnlySpan<byte> text, out double value)
     {
+        // fast_float (exactly rounded, as double.Parse) reads the usual number about twice as fast as the runtime,
+        // and only whole fields: the runtime's parse takes the rest (spaces, "Infinity") and decides the bad ones.
+        if (text.Length > 0 && FastDoubleParser.TryParseDouble(text, out int used, out value) && used == text.Length) return true;
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value)) return true;
         return TryParseSpecial(text, out value);
     }

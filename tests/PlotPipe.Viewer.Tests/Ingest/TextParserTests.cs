@@ -110,6 +110,52 @@ public class TextParserTests
         Assert.Empty(feed.Reports);
     }
 
+    [Theory]
+    [InlineData("1.5x")]
+    [InlineData("1.5.2")]
+    [InlineData("0x10")]
+    [InlineData("1,5e")]
+    [InlineData("--1")]
+    public void A_field_that_only_starts_like_a_number_is_a_bad_line(string field)
+    {
+        var feed = TextFeed.Parse($"1;2\n3;{field}\n4;5\n");
+        Assert.Equal([(1, 2), (4, 5)], feed.Points("y"));
+        Assert.Equal(1, feed.Store.BadLines);
+    }
+
+    [Theory]
+    [InlineData("0.1", 0.1)]
+    [InlineData("-2.5E-3", -2.5e-3)]
+    [InlineData("+7", 7)]
+    [InlineData(".5", 0.5)]
+    [InlineData("5.", 5)]
+    [InlineData("1e308", 1e308)]
+    [InlineData("4.9406564584124654E-324", double.Epsilon)]
+    [InlineData("0.30000000000000004", 0.30000000000000004)]
+    [InlineData("Infinity", double.PositiveInfinity)]
+    [InlineData("-INF", double.NegativeInfinity)]
+    public void Numbers_are_read_exactly_as_double_parse_reads_them(string field, double expected)
+    {
+        Assert.True(TextNumbers.TryParse(Encoding.UTF8.GetBytes(field), out double value));
+        Assert.Equal(expected, value);
+    }
+
+    [Fact]
+    public void Random_numbers_in_every_format_read_as_double_parse_reads_them()
+    {
+        var random = new Random(9);
+        string[] formats = ["R", "G17", "E3", "F6", "G5", "0.##########"];
+        for (int i = 0; i < 20_000; i++)
+        {
+            double d = BitConverter.Int64BitsToDouble(random.NextInt64());
+            if (!double.IsFinite(d)) continue;
+            if (i % 2 == 0) d = random.NextDouble() * Math.Pow(10, random.Next(-20, 20)) * (random.Next(2) * 2 - 1);
+            var text = d.ToString(formats[i % formats.Length], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(TextNumbers.TryParse(Encoding.UTF8.GetBytes(text), out double value), text);
+            Assert.Equal(double.Parse(text, System.Globalization.CultureInfo.InvariantCulture), value);
+        }
+    }
+
     [Fact]
     public void X_names_the_column_that_holds_x()
     {
