@@ -16,7 +16,7 @@ internal static class ViewCommand
     {
         var stdin = new Option<bool>("--stdin") { Description = "Read PlotPipe frames, or text lines (delimited numbers, JSON lines), from standard input" };
         var file = new Argument<string?>("FILE") { Description = "Read PlotPipe frames or text lines from this file (-: standard input)", Arity = ArgumentArity.ZeroOrOne };
-        var xField = new Option<string?>("--x") { Description = "Text input: the JSON field or header column that holds x (default: the first column; the line number for JSON)" };
+        var xField = new Option<string?>("--x") { HelpName = "NAME", Description = "Text input: the JSON field or header column that holds x (default: the first column; the line number for JSON)" };
         var xTime = new Option<bool>("--x-time") { Description = "Text input: read x as a time, ISO-8601 or Unix seconds (kept as Unix seconds)" };
         var host = new Option<string>("--host") { Description = "Address to listen on (loopback unless you choose otherwise)", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "Port for the page; 0 picks a free one", DefaultValueFactory = _ => 0 };

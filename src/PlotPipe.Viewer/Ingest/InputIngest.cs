@@ -32,11 +32,17 @@ internal static class InputIngest
                 reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException)
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             await reader.CompleteAsync().ConfigureAwait(false);
-            if (e is IOException) report($"input broke before its first bytes: {e.Message}");
-            if (e is IOException) store.SetState(StreamState.Disconnected, e.Message);
+            return;
+        }
+        catch (IOException e)
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+            var message = $"input broke before its first bytes: {e.Message}";
+            report(message);
+            store.SetState(StreamState.Disconnected, message);
             return;
         }
         if (binary) await new FrameIngest(store, report).RunAsync(reader, cancel).ConfigureAwait(false);

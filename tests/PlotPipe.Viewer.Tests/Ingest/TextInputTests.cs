@@ -144,12 +144,28 @@ public class TextInputTests
     public async Task A_missing_file_is_refused_with_its_name()
     {
         var path = Path.Combine(Path.GetTempPath(), $"plotpipe-missing-{Guid.NewGuid():N}.csv");
+        var (exitCode, errors) = await RunToExitAsync(path);
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"cannot read {path}", errors);
+    }
+
+    [Fact]
+    public async Task Stdin_and_a_file_together_are_refused()
+    {
+        var (exitCode, errors) = await RunToExitAsync("--stdin", "data.csv");
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--stdin and FILE data.csv contradict each other", errors);
+    }
+
+    private static async Task<(int ExitCode, string Errors)> RunToExitAsync(params string[] args)
+    {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "PlotPipe.Viewer.dll"), path, "--no-browser" }) info.ArgumentList.Add(a);
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PlotPipe.Viewer.dll"));
+        foreach (var a in args.Append("--no-browser")) info.ArgumentList.Add(a);
         using var process = Process.Start(info)!;
         var errors = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.Equal(2, process.ExitCode);
-        Assert.Contains($"cannot read {path}", errors);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, errors);
     }
 }
