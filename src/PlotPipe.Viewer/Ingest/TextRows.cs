@@ -79,7 +79,8 @@ internal sealed class TextRows
         foreach (var field in new Fields(line, _delimiter))
         {
             names[c] = Encoding.UTF8.GetString(Unquote(field));
-            if (!Number(field, out _) && !(_options.XTime && TextNumbers.TryParseTime(Unquote(field), out _))) header = true;
+            // An empty field says nothing: "1,2," is data with a missing last value, not a header.
+            if (!field.IsEmpty && !Number(field, out _) && !(_options.XTime && TextNumbers.TryParseTime(Unquote(field), out _))) header = true;
             c++;
         }
         _xColumn = _columns == 1 ? -1 : 0;

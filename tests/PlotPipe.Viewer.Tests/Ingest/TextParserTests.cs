@@ -157,6 +157,16 @@ public class TextParserTests
     }
 
     [Fact]
+    public void A_first_row_with_an_empty_field_is_data_not_a_header()
+    {
+        var feed = TextFeed.Parse("1,2,\n3,4,5\n");
+        Assert.Equal(["y1", "y2"], feed.Names);
+        Assert.Equal([(1, 2), (3, 4)], feed.Points("y1"));
+        Assert.True(double.IsNaN(feed.Points("y2")[0].Y));
+        Assert.Equal(5, feed.Points("y2")[1].Y);
+    }
+
+    [Fact]
     public void X_names_the_column_that_holds_x()
     {
         var feed = TextFeed.Parse("loss,step\n0.5,10\n0.25,20\n", new TextOptions { XField = "step" });
