@@ -10,8 +10,9 @@ public class FrameIngestTests
 {
     private static byte[] Frames(Action<ArrayBufferWriter<byte>> write)
     {
+        // Version 1 streams, which a viewer keeps accepting; VersionTwoIngestTests covers version 2.
         var w = new ArrayBufferWriter<byte>();
-        FrameWriter.WriteHandshake(w);
+        FrameWriter.WriteHandshake(w, version: 1);
         write(w);
         return w.WrittenSpan.ToArray();
     }
