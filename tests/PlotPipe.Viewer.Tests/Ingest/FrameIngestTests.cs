@@ -17,7 +17,8 @@ public class FrameIngestTests
         return w.WrittenSpan.ToArray();
     }
 
-    private static async Task<(PlotStore Store, List<string> Reports)> Ingest(byte[] bytes, int chunk = 4096)
+    /// <summary>Runs ingest over <paramref name="bytes"/> arriving in writes of <paramref name="chunk"/> bytes; returns the store and the problems reported.</summary>
+    internal static async Task<(PlotStore Store, List<string> Reports)> Ingest(byte[] bytes, int chunk = 4096)
     {
         var store = new PlotStore();
         var reports = new List<string>();

@@ -1,9 +1,7 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using PlotPipe.Protocol;
-using PlotPipe.Viewer.Ingest;
 using PlotPipe.Viewer.Store;
 using PlotPipe.Viewer.Tests.Support;
 
@@ -30,18 +28,7 @@ public class VersionTwoIngestTests
         return w.WrittenSpan.ToArray();
     }
 
-    private static async Task<(PlotStore Store, List<string> Reports)> Ingest(byte[] bytes, int chunk)
-    {
-        var store = new PlotStore();
-        var reports = new List<string>();
-        var pipe = new Pipe();
-        var ingest = new FrameIngest(store, reports.Add).RunAsync(pipe.Reader, CancellationToken.None);
-        for (int at = 0; at < bytes.Length; at += chunk)
-            await pipe.Writer.WriteAsync(bytes.AsMemory(at, Math.Min(chunk, bytes.Length - at)));
-        await pipe.Writer.CompleteAsync();
-        await ingest;
-        return (store, reports);
-    }
+    private static Task<(PlotStore Store, List<string> Reports)> Ingest(byte[] bytes, int chunk) => FrameIngestTests.Ingest(bytes, chunk);
 
     [Theory]
     [InlineData(1)]
