@@ -59,7 +59,41 @@ public readonly struct Frame
         int at = ProtocolLimits.DefinePrefixBytes;
         var name = Encoding.UTF8.GetString(bytes, at, nameLength);
         var format = Encoding.ASCII.GetString(bytes, at + nameLength, formatLength);
-        return new SeriesDefinition(SeriesId, kind, name, format);
+        // Version 1 keeps these bytes zero, so one reading serves both versions.
+        int panel = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4));
+        var flags = (SeriesFlags)BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(6));
+        return new SeriesDefinition(SeriesId, kind, name, format, panel, flags);
+    }
+
+    /// <summary>The panel a DefinePanel frame defines (its series id field).</summary>
+    public int PanelId => SeriesId;
+
+    /// <summary>Reads the producer's name and token from a Hello frame (allocates the strings).</summary>
+    public ProducerHello ReadHello()
+    {
+        var bytes = Payload.ToArray();
+        int nameLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes);
+        int tokenLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(2));
+        int at = ProtocolLimits.HelloPrefixBytes;
+        return new ProducerHello(Encoding.UTF8.GetString(bytes, at, nameLength), Encoding.ASCII.GetString(bytes, at + nameLength, tokenLength));
+    }
+
+    /// <summary>Reads the key/value properties of a DefinePlot or DefinePanel frame, in the order sent (allocates).</summary>
+    public KeyValuePair<string, string>[] ReadProperties()
+    {
+        var bytes = Payload.ToArray();
+        int count = BinaryPrimitives.ReadUInt16LittleEndian(bytes);
+        var properties = new KeyValuePair<string, string>[count];
+        int at = ProtocolLimits.PropertiesPrefixBytes;
+        for (int i = 0; i < count; i++)
+        {
+            int keyLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(at));
+            int valueLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(at + 2));
+            at += ProtocolLimits.PropertyEntryPrefixBytes;
+            properties[i] = new(Encoding.ASCII.GetString(bytes, at, keyLength), Encoding.UTF8.GetString(bytes, at + keyLength, valueLength));
+            at += keyLength + valueLength;
+        }
+        return properties;
     }
 
     /// <summary>Copies the columns of a Points frame into the given spans, which must hold <see cref="PointCount"/> each.</summary>

@@ -12,6 +12,12 @@ public sealed class FrameDecoder
 {
     private bool _handshakeSeen;
     private bool _finished;
+    private bool _helloSeen;
+    // Bit n set: panel n was defined by a DefinePanel frame (bit 0, the default panel, always).
+    private ulong _panels = 1;
+
+    /// <summary>The stream's protocol version from its handshake (0 until the handshake is in).</summary>
+    public int Version { get; private set; }
 
     /// <summary>Offset in the stream of the next byte the decoder will read.</summary>
     public long Offset { get; private set; }
@@ -51,6 +57,8 @@ public sealed class FrameDecoder
         buffer = buffer.Slice(total);
         Offset += total;
         _finished = type == FrameType.Finish;
+        _helloSeen |= type == FrameType.Hello;
+        if (type == FrameType.DefinePanel) _panels |= 1UL << seriesId;
         return true;
     }
 
@@ -79,9 +87,10 @@ public sealed class FrameDecoder
         buffer.Slice(0, ProtocolLimits.HandshakeBytes).CopyTo(hs);
         CheckMagicPrefix(buffer);
         ushort version = BinaryPrimitives.ReadUInt16LittleEndian(hs[4..]);
-        if (version != ProtocolLimits.Version)
-            throw new ProtocolException(Offset + 4, $"unsupported protocol version {version}; this viewer speaks version {ProtocolLimits.Version}");
+        if (version is < ProtocolLimits.OldestVersion or > ProtocolLimits.Version)
+            throw new ProtocolException(Offset + 4, $"unsupported protocol version {version}; this viewer speaks versions {ProtocolLimits.OldestVersion} to {ProtocolLimits.Version}");
         CheckZero(hs.Slice(6, 2), Offset + 6, "reserved handshake bytes");
+        Version = version;
         buffer = buffer.Slice(ProtocolLimits.HandshakeBytes);
         Offset += ProtocolLimits.HandshakeBytes;
         _handshakeSeen = true;
@@ -108,14 +117,25 @@ public sealed class FrameDecoder
             throw new ProtocolException(Offset, $"frame of {length} payload bytes exceeds the limit of {ProtocolLimits.MaxPayloadBytes}");
         if (length % 8 != 0)
             throw new ProtocolException(Offset, $"payload length {length} is not a multiple of 8");
-        if (type is < FrameType.DefineSeries or > FrameType.Finish)
-            throw new ProtocolException(Offset + 4, $"unknown frame type {(byte)type}");
+        var lastType = Version == 1 ? FrameType.Finish : FrameType.DefinePanel;
+        if (type < FrameType.DefineSeries || type > lastType)
+            throw new ProtocolException(Offset + 4, $"unknown frame type {(byte)type} in a version {Version} stream");
+        if (Version >= 2 && !_helloSeen && type != FrameType.Hello)
+            throw new ProtocolException(Offset + 4, $"a version {Version} stream must start with a Hello frame, found frame type {(byte)type}");
+        if (Version >= 2 && _helloSeen && type == FrameType.Hello)
+            throw new ProtocolException(Offset + 4, "second Hello frame: a stream says Hello exactly once, first");
         if (reserved != 0)
             throw new ProtocolException(Offset + 5, $"reserved header byte must be zero, found 0x{reserved:x2}");
-        if (type == FrameType.Finish)
-            CheckZero(header.Slice(6, 2), Offset + 6, "series id of a Finish frame");
-        else if (seriesId >= ProtocolLimits.MaxSeries)
-            throw new ProtocolException(Offset + 6, $"series id {seriesId} exceeds the limit of {ProtocolLimits.MaxSeries - 1}");
+        switch (type)
+        {
+            case FrameType.Finish or FrameType.Hello or FrameType.DefinePlot:
+                CheckZero(header.Slice(6, 2), Offset + 6, $"series id of a {type} frame");
+                break;
+            case FrameType.DefinePanel when seriesId is 0 or >= ProtocolLimits.MaxPanels:
+                throw new ProtocolException(Offset + 6, $"panel id {seriesId} of a DefinePanel frame; defined panels take ids 1 to {ProtocolLimits.MaxPanels - 1}");
+            case not FrameType.DefinePanel when seriesId >= ProtocolLimits.MaxSeries:
+                throw new ProtocolException(Offset + 6, $"series id {seriesId} exceeds the limit of {ProtocolLimits.MaxSeries - 1}");
+        }
         switch (type)
         {
             case FrameType.Points when length < ProtocolLimits.PointsPrefixBytes:
@@ -126,6 +146,10 @@ public sealed class FrameDecoder
                 throw new ProtocolException(Offset, $"Dropped frame must carry 8 payload bytes, found {length}");
             case FrameType.Finish when length != 0:
                 throw new ProtocolException(Offset, $"Finish frame must carry no payload, found {length} bytes");
+            case FrameType.Hello when length is < ProtocolLimits.HelloPrefixBytes or > ProtocolLimits.MaxHelloPayloadBytes:
+                throw new ProtocolException(Offset, $"Hello frame of {length} payload bytes; it takes {ProtocolLimits.HelloPrefixBytes} to {ProtocolLimits.MaxHelloPayloadBytes}");
+            case FrameType.DefinePlot or FrameType.DefinePanel when length is < ProtocolLimits.PropertiesPrefixBytes or > ProtocolLimits.MaxPropertiesPayloadBytes:
+                throw new ProtocolException(Offset, $"{type} frame of {length} payload bytes; it takes {ProtocolLimits.PropertiesPrefixBytes} to {ProtocolLimits.MaxPropertiesPayloadBytes}");
         }
     }
 
@@ -139,6 +163,12 @@ public sealed class FrameDecoder
                 break;
             case FrameType.DefineSeries:
                 ValidateDefinition(payload, at);
+                break;
+            case FrameType.Hello:
+                ValidateHello(payload, at);
+                break;
+            case FrameType.DefinePlot or FrameType.DefinePanel:
+                ValidateProperties(type, payload, at);
                 break;
             case FrameType.Dropped:
                 Span<byte> total = stackalloc byte[8];
@@ -163,7 +193,7 @@ public sealed class FrameDecoder
         CheckZero(prefix[4..], at + 4, "reserved bytes of a Points frame");
     }
 
-    private static void ValidateDefinition(in ReadOnlySequence<byte> payload, long at)
+    private void ValidateDefinition(in ReadOnlySequence<byte> payload, long at)
     {
         Span<byte> prefix = stackalloc byte[ProtocolLimits.DefinePrefixBytes];
         payload.Slice(0, ProtocolLimits.DefinePrefixBytes).CopyTo(prefix);
@@ -180,13 +210,25 @@ public sealed class FrameDecoder
         int padded = (used + 7) & ~7;
         if (payload.Length != padded)
             throw new ProtocolException(at + 1, $"DefineSeries frame with a {nameLength}-byte name and a {formatLength}-byte format takes {padded} payload bytes but carries {payload.Length}");
-        CheckZero(prefix[4..], at + 4, "reserved bytes of a DefineSeries frame");
+        if (Version == 1)
+        {
+            CheckZero(prefix[4..], at + 4, "reserved bytes of a DefineSeries frame");
+        }
+        else
+        {
+            int panel = BinaryPrimitives.ReadUInt16LittleEndian(prefix[4..]);
+            if (panel >= ProtocolLimits.MaxPanels || (_panels & (1UL << panel)) == 0)
+                throw new ProtocolException(at + 4, $"series in panel {panel}, which no DefinePanel frame has defined");
+            ushort flags = BinaryPrimitives.ReadUInt16LittleEndian(prefix[6..]);
+            if ((flags & ~(ushort)SeriesFlags.TimeX) != 0)
+                throw new ProtocolException(at + ((flags & 0xFE) != 0 ? 6 : 7), $"series flags 0x{flags:x4} have bits this version does not define");
+        }
 
         Span<byte> bytes = stackalloc byte[MaxDefinitionBytes];
         bytes = bytes[..padded];
         payload.CopyTo(bytes);
         var name = bytes.Slice(ProtocolLimits.DefinePrefixBytes, nameLength);
-        int bad = FirstInvalidUtf8(name);
+        int bad = PlotProperties.FirstInvalidUtf8(name);
         if (bad >= 0)
             throw new ProtocolException(at + ProtocolLimits.DefinePrefixBytes + bad, "series name is not valid UTF-8");
         long formatAt = at + ProtocolLimits.DefinePrefixBytes + nameLength;
@@ -197,16 +239,94 @@ public sealed class FrameDecoder
         CheckZero(bytes[used..], at + used, "padding of a DefineSeries frame");
     }
 
-    /// <summary>Index of the first byte of the first ill-formed UTF-8 sequence, or -1 when all is well-formed.</summary>
-    private static int FirstInvalidUtf8(ReadOnlySpan<byte> text)
+    private static void ValidateHello(in ReadOnlySequence<byte> payload, long at)
     {
-        int i = 0;
-        while (i < text.Length)
+        var bytes = Copy(payload, stackalloc byte[ProtocolLimits.MaxHelloPayloadBytes]);
+        int nameLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes);
+        int tokenLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes[2..]);
+        if (nameLength > ProtocolLimits.MaxProducerNameBytes)
+            throw new ProtocolException(at, $"producer name of {nameLength} bytes exceeds the limit of {ProtocolLimits.MaxProducerNameBytes}");
+        if (tokenLength > ProtocolLimits.MaxTokenBytes)
+            throw new ProtocolException(at + 2, $"token of {tokenLength} bytes exceeds the limit of {ProtocolLimits.MaxTokenBytes}");
+        int used = ProtocolLimits.HelloPrefixBytes + nameLength + tokenLength;
+        int padded = (used + 7) & ~7;
+        if (bytes.Length != padded)
+            throw new ProtocolException(at, $"Hello frame with a {nameLength}-byte name and a {tokenLength}-byte token takes {padded} payload bytes but carries {bytes.Length}");
+        CheckZero(bytes[4..8], at + 4, "reserved bytes of a Hello frame");
+        int at0 = ProtocolLimits.HelloPrefixBytes;
+        int bad = PlotProperties.FirstInvalidUtf8(bytes.Slice(at0, nameLength));
+        if (bad >= 0)
+            throw new ProtocolException(at + at0 + bad, "producer name is not valid UTF-8");
+        bad = PlotProperties.FirstBadTokenByte(bytes.Slice(at0 + nameLength, tokenLength));
+        if (bad >= 0)
+            throw new ProtocolException(at + at0 + nameLength + bad, $"token has byte 0x{bytes[at0 + nameLength + bad]:x2}; tokens take ASCII letters, digits, '-' and '_'");
+        CheckZero(bytes[used..], at + used, "padding of a Hello frame");
+    }
+
+    private static void ValidateProperties(FrameType type, in ReadOnlySequence<byte> payload, long at)
+    {
+        // Up to 70 KB: too large for the stack, and these frames are rare, so a rented buffer serves.
+        byte[] rented = ArrayPool<byte>.Shared.Rent((int)payload.Length);
+        try
         {
-            if (Rune.DecodeFromUtf8(text[i..], out _, out int used) != OperationStatus.Done) return i;
-            i += used;
+            var bytes = rented.AsSpan(0, (int)payload.Length);
+            payload.CopyTo(bytes);
+            int count = BinaryPrimitives.ReadUInt16LittleEndian(bytes);
+            if (count > ProtocolLimits.MaxProperties)
+                throw new ProtocolException(at, $"{type} frame claims {count} properties, over the limit of {ProtocolLimits.MaxProperties}");
+            CheckZero(bytes[2..8], at + 2, $"reserved bytes of a {type} frame");
+            int e = ProtocolLimits.PropertiesPrefixBytes;
+            for (int i = 0; i < count; i++)
+            {
+                if (e + ProtocolLimits.PropertyEntryPrefixBytes > bytes.Length)
+                    throw new ProtocolException(at + e, $"property {i + 1} of {count} runs past the end of the {bytes.Length}-byte payload");
+                int keyLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes[e..]);
+                int valueLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes[(e + 2)..]);
+                if (keyLength is 0 or > ProtocolLimits.MaxPropertyKeyBytes)
+                    throw new ProtocolException(at + e, $"property key of {keyLength} bytes; keys take 1 to {ProtocolLimits.MaxPropertyKeyBytes}");
+                if (valueLength > ProtocolLimits.MaxPropertyValueBytes)
+                    throw new ProtocolException(at + e + 2, $"property value of {valueLength} bytes exceeds the limit of {ProtocolLimits.MaxPropertyValueBytes}");
+                if (e + ProtocolLimits.PropertyEntryPrefixBytes + keyLength + valueLength > bytes.Length)
+                    throw new ProtocolException(at + e, $"property {i + 1} of {count} runs past the end of the {bytes.Length}-byte payload");
+                int k = e + ProtocolLimits.PropertyEntryPrefixBytes;
+                var key = bytes.Slice(k, keyLength);
+                int bad = PlotProperties.FirstBadKeyByte(key);
+                if (bad >= 0)
+                    throw new ProtocolException(at + k + bad, $"property key has byte 0x{key[bad]:x2}; keys take a-z, 0-9, '_' and '.'");
+                // Earlier keys sit before this one; a linear look is cheap for at most 64 short keys.
+                int earlier = ProtocolLimits.PropertiesPrefixBytes;
+                while (earlier < e)
+                {
+                    int kl = BinaryPrimitives.ReadUInt16LittleEndian(bytes[earlier..]);
+                    int vl = BinaryPrimitives.ReadUInt16LittleEndian(bytes[(earlier + 2)..]);
+                    if (bytes.Slice(earlier + ProtocolLimits.PropertyEntryPrefixBytes, kl).SequenceEqual(key))
+                        throw new ProtocolException(at + k, $"property key \"{Encoding.ASCII.GetString(key)}\" is repeated in one {type} frame");
+                    earlier += ProtocolLimits.PropertyEntryPrefixBytes + kl + vl;
+                }
+                var value = bytes.Slice(k + keyLength, valueLength);
+                bad = PlotProperties.FirstInvalidUtf8(value);
+                if (bad >= 0)
+                    throw new ProtocolException(at + k + keyLength + bad, "property value is not valid UTF-8");
+                if (PlotProperties.ValueProblem(type, Encoding.ASCII.GetString(key), Encoding.UTF8.GetString(value)) is string problem)
+                    throw new ProtocolException(at + k + keyLength, problem);
+                e = k + keyLength + valueLength;
+            }
+            int padded = (e + 7) & ~7;
+            if (bytes.Length != padded)
+                throw new ProtocolException(at, $"{type} frame with {count} properties takes {padded} payload bytes but carries {bytes.Length}");
+            CheckZero(bytes[e..], at + e, $"padding of a {type} frame");
         }
-        return -1;
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static Span<byte> Copy(in ReadOnlySequence<byte> payload, Span<byte> room)
+    {
+        var bytes = room[..(int)payload.Length];
+        payload.CopyTo(bytes);
+        return bytes;
     }
 
     /// <summary>Refuses a reserved field with any bit set, naming its first non-zero byte.</summary>

@@ -11,4 +11,10 @@ public enum FrameType : byte
     Dropped = 3,
     /// <summary>The producer is done: the stream is complete.</summary>
     Finish = 4,
+    /// <summary>Version 2: names the producer and carries its token; the first frame of every version 2 stream.</summary>
+    Hello = 5,
+    /// <summary>Version 2: the plot's properties (title), as key/value pairs.</summary>
+    DefinePlot = 6,
+    /// <summary>Version 2: one panel's properties (title, labels, scales), as key/value pairs; the series id is the panel id.</summary>
+    DefinePanel = 7,
 }

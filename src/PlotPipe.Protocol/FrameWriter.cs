@@ -8,19 +8,30 @@ namespace PlotPipe.Protocol;
 /// <summary>Encodes frames into any buffer writer (a PipeWriter, an ArrayBufferWriter); allocates nothing for points.</summary>
 public static class FrameWriter
 {
-    /// <summary>Writes the 8-byte handshake that opens every stream.</summary>
-    public static void WriteHandshake(IBufferWriter<byte> writer)
+    /// <summary>Writes the 8-byte handshake that opens every stream, for this build's version unless told another.</summary>
+    public static void WriteHandshake(IBufferWriter<byte> writer, ushort version = ProtocolLimits.Version)
     {
         var span = writer.GetSpan(ProtocolLimits.HandshakeBytes);
         ProtocolLimits.Magic.CopyTo(span);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[4..], ProtocolLimits.Version);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[4..], version);
         BinaryPrimitives.WriteUInt16LittleEndian(span[6..], 0);
         writer.Advance(ProtocolLimits.HandshakeBytes);
     }
 
     /// <summary>Writes a DefineSeries frame; throws <see cref="ArgumentException"/> for a name or format the protocol cannot carry.</summary>
-    public static void WriteDefineSeries(IBufferWriter<byte> writer, int seriesId, SeriesKind kind, string name, string format)
+    public static void WriteDefineSeries(IBufferWriter<byte> writer, int seriesId, SeriesKind kind, string name, string format) =>
+        WriteDefineSeries(writer, seriesId, kind, name, format, 0, SeriesFlags.None);
+
+    /// <summary>
+    /// Writes a version 2 DefineSeries frame that puts the series in panel <paramref name="panel"/> (0: the default
+    /// panel; any other must have been defined first) with <paramref name="flags"/> such as time on x.
+    /// </summary>
+    public static void WriteDefineSeries(IBufferWriter<byte> writer, int seriesId, SeriesKind kind, string name, string format, int panel, SeriesFlags flags)
     {
+        if ((uint)panel >= ProtocolLimits.MaxPanels)
+            throw new ArgumentOutOfRangeException(nameof(panel), panel, $"panel ids run from 0 to {ProtocolLimits.MaxPanels - 1}");
+        if ((flags & ~SeriesFlags.TimeX) != 0)
+            throw new ArgumentException($"series flags 0x{(ushort)flags:x4} have bits this version does not define", nameof(flags));
         CheckSeriesId(seriesId);
         int nameBytes = Encoding.UTF8.GetByteCount(name);
         if (nameBytes is 0 or > ProtocolLimits.MaxNameBytes)
@@ -36,6 +47,8 @@ public static class FrameWriter
         p[0] = (byte)kind;
         p[1] = (byte)format.Length;
         BinaryPrimitives.WriteUInt16LittleEndian(p[2..], (ushort)nameBytes);
+        BinaryPrimitives.WriteUInt16LittleEndian(p[4..], (ushort)panel);
+        BinaryPrimitives.WriteUInt16LittleEndian(p[6..], (ushort)flags);
         Encoding.UTF8.GetBytes(name, p[ProtocolLimits.DefinePrefixBytes..]);
         Encoding.ASCII.GetBytes(format, p[(ProtocolLimits.DefinePrefixBytes + nameBytes)..]);
         writer.Advance(span.Length);
@@ -75,6 +88,90 @@ public static class FrameWriter
         var span = writer.GetSpan(ProtocolLimits.HeaderBytes);
         WriteHeader(span, 0, FrameType.Finish, 0);
         writer.Advance(ProtocolLimits.HeaderBytes);
+    }
+
+    /// <summary>
+    /// Writes the Hello frame that must follow the handshake of a version 2 stream: the producer's name (empty lets
+    /// the viewer name it) and its token (empty when none); throws <see cref="ArgumentException"/> for either out of bounds.
+    /// </summary>
+    public static void WriteHello(IBufferWriter<byte> writer, string producerName, string token)
+    {
+        ArgumentNullException.ThrowIfNull(producerName);
+        ArgumentNullException.ThrowIfNull(token);
+        int nameBytes = Encoding.UTF8.GetByteCount(producerName);
+        if (nameBytes > ProtocolLimits.MaxProducerNameBytes)
+            throw new ArgumentException($"producer name \"{producerName}\" is {nameBytes} UTF-8 bytes; names take at most {ProtocolLimits.MaxProducerNameBytes}", nameof(producerName));
+        if (token.Length > ProtocolLimits.MaxTokenBytes)
+            throw new ArgumentException($"token of {token.Length} characters is longer than {ProtocolLimits.MaxTokenBytes}", nameof(token));
+        foreach (char c in token)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+                throw new ArgumentException($"token has character U+{(int)c:X4}; tokens take ASCII letters, digits, '-' and '_'", nameof(token));
+        }
+        int used = ProtocolLimits.HelloPrefixBytes + nameBytes + token.Length;
+        int payload = (used + 7) & ~7;
+        var span = writer.GetSpan(ProtocolLimits.HeaderBytes + payload)[..(ProtocolLimits.HeaderBytes + payload)];
+        span.Clear();
+        WriteHeader(span, (uint)payload, FrameType.Hello, 0);
+        var p = span[ProtocolLimits.HeaderBytes..];
+        BinaryPrimitives.WriteUInt16LittleEndian(p, (ushort)nameBytes);
+        BinaryPrimitives.WriteUInt16LittleEndian(p[2..], (ushort)token.Length);
+        Encoding.UTF8.GetBytes(producerName, p[ProtocolLimits.HelloPrefixBytes..]);
+        Encoding.ASCII.GetBytes(token, p[(ProtocolLimits.HelloPrefixBytes + nameBytes)..]);
+        writer.Advance(span.Length);
+    }
+
+    /// <summary>Writes a DefinePlot frame: the plot's properties (see <see cref="PlotProperties"/>), replacing any sent before.</summary>
+    public static void WriteDefinePlot(IBufferWriter<byte> writer, IReadOnlyCollection<KeyValuePair<string, string>> properties) =>
+        WriteProperties(writer, FrameType.DefinePlot, 0, properties);
+
+    /// <summary>Writes a DefinePanel frame for panel 1 to 63: its properties (see <see cref="PlotProperties"/>), replacing any sent before.</summary>
+    public static void WriteDefinePanel(IBufferWriter<byte> writer, int panelId, IReadOnlyCollection<KeyValuePair<string, string>> properties)
+    {
+        if (panelId is < 1 or >= ProtocolLimits.MaxPanels)
+            throw new ArgumentOutOfRangeException(nameof(panelId), panelId, $"defined panels take ids 1 to {ProtocolLimits.MaxPanels - 1} (0 is the default panel)");
+        WriteProperties(writer, FrameType.DefinePanel, panelId, properties);
+    }
+
+    private static void WriteProperties(IBufferWriter<byte> writer, FrameType type, int id, IReadOnlyCollection<KeyValuePair<string, string>> properties)
+    {
+        ArgumentNullException.ThrowIfNull(properties);
+        if (properties.Count > ProtocolLimits.MaxProperties)
+            throw new ArgumentException($"{properties.Count} properties exceed the {ProtocolLimits.MaxProperties} a frame can carry", nameof(properties));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        int used = ProtocolLimits.PropertiesPrefixBytes;
+        foreach (var (key, value) in properties)
+        {
+            ArgumentNullException.ThrowIfNull(key, nameof(properties));
+            ArgumentNullException.ThrowIfNull(value, nameof(properties));
+            if (key.Length is 0 or > ProtocolLimits.MaxPropertyKeyBytes || key.Any(c => c > 0x7F) || PlotProperties.FirstBadKeyByte(Encoding.ASCII.GetBytes(key)) >= 0)
+                throw new ArgumentException($"property key \"{key}\" must be 1 to {ProtocolLimits.MaxPropertyKeyBytes} characters of a-z, 0-9, '_' and '.'", nameof(properties));
+            if (!seen.Add(key))
+                throw new ArgumentException($"property key \"{key}\" is given twice", nameof(properties));
+            int valueBytes = Encoding.UTF8.GetByteCount(value);
+            if (valueBytes > ProtocolLimits.MaxPropertyValueBytes)
+                throw new ArgumentException($"property \"{key}\" has a value of {valueBytes} UTF-8 bytes; values take at most {ProtocolLimits.MaxPropertyValueBytes}", nameof(properties));
+            if (PlotProperties.ValueProblem(type, key, value) is string problem)
+                throw new ArgumentException(problem, nameof(properties));
+            used += ProtocolLimits.PropertyEntryPrefixBytes + key.Length + valueBytes;
+        }
+        int payload = (used + 7) & ~7;
+        var span = writer.GetSpan(ProtocolLimits.HeaderBytes + payload)[..(ProtocolLimits.HeaderBytes + payload)];
+        span.Clear();
+        WriteHeader(span, (uint)payload, type, id);
+        var p = span[ProtocolLimits.HeaderBytes..];
+        BinaryPrimitives.WriteUInt16LittleEndian(p, (ushort)properties.Count);
+        int at = ProtocolLimits.PropertiesPrefixBytes;
+        foreach (var (key, value) in properties)
+        {
+            int valueBytes = Encoding.UTF8.GetByteCount(value);
+            BinaryPrimitives.WriteUInt16LittleEndian(p[at..], (ushort)key.Length);
+            BinaryPrimitives.WriteUInt16LittleEndian(p[(at + 2)..], (ushort)valueBytes);
+            at += ProtocolLimits.PropertyEntryPrefixBytes;
+            at += Encoding.ASCII.GetBytes(key, p[at..]);
+            at += Encoding.UTF8.GetBytes(value, p[at..]);
+        }
+        writer.Advance(span.Length);
     }
 
     /// <summary>Bytes a Points frame of <paramref name="points"/> points takes on the wire.</summary>

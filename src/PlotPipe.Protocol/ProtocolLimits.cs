@@ -6,8 +6,11 @@ public static class ProtocolLimits
     /// <summary>The four bytes every stream starts with: ASCII "PLTP".</summary>
     public static ReadOnlySpan<byte> Magic => "PLTP"u8;
 
-    /// <summary>The protocol version this build speaks.</summary>
-    public const ushort Version = 1;
+    /// <summary>The protocol version this build writes; a reader accepts it and every version back to <see cref="OldestVersion"/>.</summary>
+    public const ushort Version = 2;
+
+    /// <summary>The oldest protocol version a reader still accepts.</summary>
+    public const ushort OldestVersion = 1;
 
     /// <summary>Bytes in the handshake: magic, version, reserved.</summary>
     public const int HandshakeBytes = 8;
@@ -35,4 +38,37 @@ public static class ProtocolLimits
 
     /// <summary>Longest format string, in bytes.</summary>
     public const int MaxFormatBytes = 16;
+
+    /// <summary>Bytes before the name in a Hello payload: name length, token length, reserved.</summary>
+    public const int HelloPrefixBytes = 8;
+
+    /// <summary>Longest producer name a Hello frame carries, in UTF-8 bytes (0 lets the viewer name the producer).</summary>
+    public const int MaxProducerNameBytes = 200;
+
+    /// <summary>Longest token a Hello frame carries, in bytes.</summary>
+    public const int MaxTokenBytes = 256;
+
+    /// <summary>Bytes before the first entry in a DefinePlot or DefinePanel payload: count and reserved.</summary>
+    public const int PropertiesPrefixBytes = 8;
+
+    /// <summary>Bytes before the key in each property entry: key length and value length.</summary>
+    public const int PropertyEntryPrefixBytes = 4;
+
+    /// <summary>Most properties one DefinePlot or DefinePanel frame carries.</summary>
+    public const int MaxProperties = 64;
+
+    /// <summary>Longest property key, in bytes.</summary>
+    public const int MaxPropertyKeyBytes = 64;
+
+    /// <summary>Longest property value, in UTF-8 bytes.</summary>
+    public const int MaxPropertyValueBytes = 1024;
+
+    /// <summary>Panel ids run from 0 (the default panel, never defined) to one less than this.</summary>
+    public const int MaxPanels = 64;
+
+    /// <summary>Largest Hello payload: prefix, the longest name and token, rounded up to 8.</summary>
+    public const int MaxHelloPayloadBytes = (HelloPrefixBytes + MaxProducerNameBytes + MaxTokenBytes + 7) & ~7;
+
+    /// <summary>Largest DefinePlot or DefinePanel payload: prefix and the most entries at their longest.</summary>
+    public const int MaxPropertiesPayloadBytes = PropertiesPrefixBytes + MaxProperties * (PropertyEntryPrefixBytes + MaxPropertyKeyBytes + MaxPropertyValueBytes);
 }

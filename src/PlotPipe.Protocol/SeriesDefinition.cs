@@ -5,4 +5,6 @@ namespace PlotPipe.Protocol;
 /// <param name="Kind">Scatter or line.</param>
 /// <param name="Name">What the legend shows.</param>
 /// <param name="Format">A matplotlib-style format string such as "ro" or "b-".</param>
-public sealed record SeriesDefinition(int Id, SeriesKind Kind, string Name, string Format);
+/// <param name="Panel">The panel it is drawn in (0: the default panel; always 0 in version 1).</param>
+/// <param name="Flags">How to read its values, such as time on x (always none in version 1).</param>
+public sealed record SeriesDefinition(int Id, SeriesKind Kind, string Name, string Format, int Panel = 0, SeriesFlags Flags = SeriesFlags.None);

@@ -31,7 +31,7 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
         _logger = options.Logger ?? NullLogger.Instance;
         _viewer = viewer;
         Pool = new ChunkPool(options.BufferPoints, options.BatchPoints, _signals);
-        Sender = new FrameSender(destination, Pool, _signals, options.FlushInterval, WriteFailed, options.HandshakeVersion);
+        Sender = new FrameSender(destination, Pool, _signals, options.FlushInterval, WriteFailed, options.ProducerName, options.HandshakeVersion);
         Sender.Start();
     }
 

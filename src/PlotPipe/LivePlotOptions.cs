@@ -47,11 +47,17 @@ public sealed class LivePlotOptions
     /// <summary>Receives the producer's own problems (viewer lost, points dropped); never an exception in your loop.</summary>
     public ILogger? Logger { get; set; }
 
+    /// <summary>The producer's name the viewer shows (1 to 200 UTF-8 bytes). Default: the program's name and process id, as in <c>Training[4242]</c>.</summary>
+    public string ProducerName { get; set; } = DefaultProducerName();
+
     /// <summary>The protocol version the handshake announces; only tests change it, to see a refused stream reported.</summary>
     internal ushort HandshakeVersion { get; set; } = Protocol.ProtocolLimits.Version;
 
     internal void Validate()
     {
+        int nameBytes = ProducerName is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(ProducerName);
+        if (nameBytes is 0 or > Protocol.ProtocolLimits.MaxProducerNameBytes)
+            throw new PlotArgumentException($"ProducerName \"{PlotArgumentException.Quote(ProducerName ?? "")}\" is {nameBytes} UTF-8 bytes; a name takes 1 to {Protocol.ProtocolLimits.MaxProducerNameBytes}", nameof(ProducerName));
         if (Port is < 0 or > 65535)
             throw new PlotArgumentException($"Port {Port} is not a TCP port (0 to 65535)", nameof(Port));
         if (BatchPoints is < 1 or > Protocol.ProtocolLimits.MaxPointsPerFrame)
@@ -68,5 +74,14 @@ public sealed class LivePlotOptions
             throw new PlotArgumentException($"ViewerMaxMemory {ViewerMaxMemory} must be 0 (the viewer's default) or at least 1 MiB (1048576 bytes)", nameof(ViewerMaxMemory));
         if (!Enum.IsDefined(WhenFull))
             throw new PlotArgumentException($"WhenFull {WhenFull} is not a known policy", nameof(WhenFull));
+    }
+
+    // The entry assembly names the program even when it runs as "dotnet Program.dll"; the process id tells two runs apart.
+    private static string DefaultProducerName()
+    {
+        string program = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name
+            ?? Path.GetFileNameWithoutExtension(Environment.ProcessPath) ?? "producer";
+        if (program.Length > 100) program = program[..100];
+        return $"{program}[{Environment.ProcessId}]";
     }
 }

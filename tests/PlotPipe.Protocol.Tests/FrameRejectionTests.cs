@@ -77,10 +77,10 @@ public class FrameRejectionTests
     public void Unsupported_version_is_named()
     {
         var bytes = Wire.Encode(_ => { });
-        bytes[4] = 2;
+        bytes[4] = 3;
         var e = Reject(bytes);
         Assert.Equal(4, e.ByteOffset);
-        Assert.Contains("version 2", e.Message);
+        Assert.Contains("version 3", e.Message);
     }
 
     [Fact]

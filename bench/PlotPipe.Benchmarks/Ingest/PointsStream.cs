@@ -10,6 +10,7 @@ internal static class PointsStream
     {
         var writer = new ArrayBufferWriter<byte>(frames * framePoints * 16 + 4096);
         FrameWriter.WriteHandshake(writer);
+        FrameWriter.WriteHello(writer, "bench", token: "");
         FrameWriter.WriteDefineSeries(writer, 0, kind, "bench", kind == SeriesKind.Line ? "b-" : "b.");
         var xs = new double[framePoints];
         var ys = new double[framePoints];

@@ -10,6 +10,8 @@ internal sealed class FrameIngest
 {
     private readonly PlotStore _store;
     private readonly Action<string> _report;
+    // The name this input's producer goes by, once its Hello (or, in version 1, its first frame) arrived.
+    private string? _producer;
 
     /// <summary>Creates the ingest; <paramref name="report"/> receives one line for each problem with the input.</summary>
     public FrameIngest(PlotStore store, Action<string> report)
@@ -71,10 +73,21 @@ internal sealed class FrameIngest
         while (decoder.TryReadFrame(ref buffer, out var frame))
         {
             changed = true;
+            // Version 1 has no Hello: its producer is named by the viewer when its first frame arrives.
+            if (_producer is null && frame.Type != FrameType.Hello) _producer = _store.AddProducer(null);
             switch (frame.Type)
             {
+                case FrameType.Hello:
+                    _producer = _store.AddProducer(frame.ReadHello().Name);
+                    break;
+                case FrameType.DefinePlot:
+                    _store.Plot.DefinePlot(frame.ReadProperties());
+                    break;
+                case FrameType.DefinePanel:
+                    _store.Plot.DefinePanel(frame.PanelId, frame.ReadProperties());
+                    break;
                 case FrameType.DefineSeries:
-                    _store.Define(frame.ReadDefinition());
+                    _store.Define(frame.ReadDefinition(), _producer!);
                     break;
                 case FrameType.Points:
                     Series(frame).Append(frame);

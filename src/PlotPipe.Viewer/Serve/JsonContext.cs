@@ -6,4 +6,5 @@ namespace PlotPipe.Viewer.Serve;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(StatusReport))]
 [JsonSerializable(typeof(List<SeriesReport>))]
+[JsonSerializable(typeof(PlotReport))]
 internal sealed partial class JsonContext : JsonSerializerContext;

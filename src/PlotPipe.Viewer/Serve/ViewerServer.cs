@@ -90,9 +90,11 @@ internal sealed class ViewerServer : IAsyncDisposable
         {
             var rows = new List<SeriesReport>();
             foreach (var s in store.Series)
-                rows.Add(new SeriesReport(s.Name, s.Definition.Format, s.Count, s.Kind == SeriesKind.Line ? "line" : "scatter", s.Color));
+                rows.Add(new SeriesReport(s.Name, s.Definition.Format, s.Count, s.Kind == SeriesKind.Line ? "line" : "scatter", s.Color,
+                    s.Producer, s.Definition.Panel, (s.Definition.Flags & SeriesFlags.TimeX) != 0));
             return Results.Json(rows, JsonContext.Default.ListSeriesReport);
         });
+        app.MapGet("/api/plot", () => Results.Json(PlotReportOf(store), JsonContext.Default.PlotReport));
         app.Map("/ws", async (HttpContext context) =>
         {
             if (!context.WebSockets.IsWebSocketRequest)
@@ -161,5 +163,13 @@ internal sealed class ViewerServer : IAsyncDisposable
     {
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static PlotReport PlotReportOf(PlotStore store)
+    {
+        var panels = new List<PanelReport>();
+        foreach (var p in store.Plot.Panels)
+            panels.Add(new PanelReport(p.Id, p.Title, p.XLabel, p.YLabel, p.XScale, p.YScale, p.LinkX));
+        return new PlotReport(store.Plot.Title, store.Producers, panels);
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Serialization;
 using PlotPipe.Viewer.Store;
 
 namespace PlotPipe.Viewer.Serve;
@@ -71,4 +72,27 @@ internal sealed record StatusReport(string State, long Points, long Dropped, dou
 /// <param name="Count">Points held.</param>
 /// <param name="Kind">scatter or line.</param>
 /// <param name="Color">The CSS colour it is drawn in.</param>
-internal sealed record SeriesReport(string Name, string Format, long Count, string Kind, string Color);
+/// <param name="Producer">The producer that defined it: a series is known by producer and name.</param>
+/// <param name="Panel">The id of the panel it is drawn in (0: the default panel).</param>
+/// <param name="XIsTime">Whether its x values are time (Unix seconds).</param>
+internal sealed record SeriesReport(string Name, string Format, long Count, string Kind, string Color, string Producer = "", int Panel = 0, bool XIsTime = false);
+
+/// <summary>The body of <c>GET /api/plot</c>: the plot model as the producers defined it.</summary>
+/// <param name="Title">The plot's title.</param>
+/// <param name="Producers">The producers' names, in order of arrival.</param>
+/// <param name="Panels">The panels, the default panel (id 0) first.</param>
+internal sealed record PlotReport(string Title, IReadOnlyList<string> Producers, IReadOnlyList<PanelReport> Panels);
+
+/// <summary>One panel of <c>GET /api/plot</c>.</summary>
+/// <param name="Id">0 for the default panel, 1 to 63 for defined ones.</param>
+/// <param name="Title">Shown above the panel, or null.</param>
+/// <param name="XLabel">The x axis label, or null.</param>
+/// <param name="YLabel">The y axis label, or null.</param>
+/// <param name="XScale">linear or log.</param>
+/// <param name="YScale">linear or log.</param>
+/// <param name="LinkX">Whether its x range follows the other panels'.</param>
+internal sealed record PanelReport(
+    int Id, string? Title,
+    [property: JsonPropertyName("xlabel")] string? XLabel, [property: JsonPropertyName("ylabel")] string? YLabel,
+    [property: JsonPropertyName("xscale")] string XScale, [property: JsonPropertyName("yscale")] string YScale,
+    [property: JsonPropertyName("linkx")] bool LinkX);

@@ -70,6 +70,28 @@ internal sealed class PlotStore
         return shift;
     }
 
+    /// <summary>The plot's title and panels as the stream defined them.</summary>
+    public PlotDefinition Plot { get; } = new();
+
+    private string[] _producers = [];
+
+    /// <summary>The producers' names, in order of arrival.</summary>
+    public IReadOnlyList<string> Producers => Volatile.Read(ref _producers);
+
+    /// <summary>
+    /// Registers a producer and returns the name it goes by: <paramref name="name"/> from its Hello, or, when it gave
+    /// none (or spoke version 1, which has no Hello), "producer N" in order of arrival.
+    /// </summary>
+    public string AddProducer(string? name)
+    {
+        lock (_gate)
+        {
+            string given = string.IsNullOrEmpty(name) ? $"producer {_producers.Length + 1}" : name;
+            _producers = [.. _producers, given];
+            return given;
+        }
+    }
+
     /// <summary>The series in order of definition.</summary>
     public IReadOnlyList<SeriesStore> Series => Volatile.Read(ref _series);
 
@@ -123,7 +145,7 @@ internal sealed class PlotStore
     /// under a new name or kind it replaces the old series in its place (colour and order), so a stream never holds
     /// more series than ids: the replaced series' points are dropped and counted as evicted on the new one.
     /// </summary>
-    public SeriesStore Define(SeriesDefinition definition)
+    public SeriesStore Define(SeriesDefinition definition, string producer = "")
     {
         SeriesStore store;
         SeriesStore? replaced;
@@ -133,12 +155,12 @@ internal sealed class PlotStore
             if (replaced is not null && replaced.Name == definition.Name && replaced.Kind == definition.Kind) return replaced;
             if (replaced is null)
             {
-                store = new SeriesStore(definition, _series.Length, MaxPointsPerSeries, ChunkShift, this, 0);
+                store = new SeriesStore(definition, _series.Length, MaxPointsPerSeries, ChunkShift, this, 0) { Producer = producer };
                 _series = [.. _series, store];
             }
             else
             {
-                store = new SeriesStore(definition, replaced.Index, MaxPointsPerSeries, ChunkShift, this, replaced.Evicted + replaced.Count);
+                store = new SeriesStore(definition, replaced.Index, MaxPointsPerSeries, ChunkShift, this, replaced.Evicted + replaced.Count) { Producer = producer };
                 // Readers may hold the old array: replace in a copy.
                 SeriesStore[] series = [.. _series];
                 series[replaced.Index] = store;

@@ -50,6 +50,9 @@ internal sealed class SeriesStore
         _evicted = evictedBefore;
     }
 
+    /// <summary>The name of the producer that defined it (the series is known by producer and name).</summary>
+    public string Producer { get; init; } = "";
+
     /// <summary>Log2 of the points one chunk of this series holds.</summary>
     public int ChunkShift { get; }
 

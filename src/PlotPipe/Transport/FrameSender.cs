@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.IO.Pipelines;
 using PlotPipe.Buffering;
 using PlotPipe.Protocol;
@@ -18,6 +17,7 @@ internal sealed class FrameSender
     private readonly BufferSignals _signals;
     private readonly Action<Exception> _lost;
     private readonly ushort _version;
+    private readonly string _producerName;
     private readonly int _flushIntervalMs;
     private readonly List<PointChunk> _batch = new();
     private readonly Thread _thread;
@@ -26,8 +26,9 @@ internal sealed class FrameSender
     private volatile bool _finishRequested;
     private volatile bool _broken;
 
-    public FrameSender(Stream destination, ChunkPool pool, BufferSignals signals, TimeSpan flushInterval, Action<Exception> lost, ushort version = ProtocolLimits.Version)
+    public FrameSender(Stream destination, ChunkPool pool, BufferSignals signals, TimeSpan flushInterval, Action<Exception> lost, string producerName, ushort version = ProtocolLimits.Version)
     {
+        _producerName = producerName;
         _pool = pool;
         _signals = signals;
         _lost = lost;
@@ -130,17 +131,10 @@ internal sealed class FrameSender
 
     private void WriteHandshake()
     {
-        if (_version == ProtocolLimits.Version)
-        {
-            FrameWriter.WriteHandshake(_writer);
-            return;
-        }
         // Only tests speak another version, to see how a viewer that refuses the stream is reported.
-        var span = _writer.GetSpan(ProtocolLimits.HandshakeBytes);
-        ProtocolLimits.Magic.CopyTo(span);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[4..], _version);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[6..], 0);
-        _writer.Advance(ProtocolLimits.HandshakeBytes);
+        FrameWriter.WriteHandshake(_writer, _version);
+        // Over a spawned viewer's standard input the parent needs no token: the pipe itself is the access.
+        if (_version >= 2) FrameWriter.WriteHello(_writer, _producerName, token: "");
     }
 
     private bool AnyPending()

@@ -9,12 +9,12 @@ namespace PlotPipe.Protocol.Tests.Fuzz;
 /// <summary>
 /// The real decoder against a reference model written from docs/protocol.md, on random valid streams and on the
 /// same streams broken in many ways, with the bytes arriving in random pieces. A few thousand cases run with the
-/// tests; set PLOTPIPE_FUZZ_CASES (e.g. 1000000) for a long run, and PLOTPIPE_FUZZ_SEED to replay a failure.
+/// tests (enough for the mutations to reach every documented check); set PLOTPIPE_FUZZ_CASES (e.g. 1000000) for a long run, and PLOTPIPE_FUZZ_SEED to replay a failure.
 /// </summary>
 public partial class DecoderFuzzTests(ITestOutputHelper output)
 {
     private static readonly long Cases =
-        long.TryParse(Environment.GetEnvironmentVariable("PLOTPIPE_FUZZ_CASES"), out long n) && n > 0 ? n : 3_000;
+        long.TryParse(Environment.GetEnvironmentVariable("PLOTPIPE_FUZZ_CASES"), out long n) && n > 0 ? n : 6_000;
 
     private static readonly string? Seed = Environment.GetEnvironmentVariable("PLOTPIPE_FUZZ_SEED") is { Length: > 0 } s ? s : null;
 
@@ -58,8 +58,16 @@ public partial class DecoderFuzzTests(ITestOutputHelper output)
             "reserved bytes of a DefineSeries frame", "unknown series kind", "not valid UTF", "format string \"S\" has",
             "padding of a DefineSeries frame", "Dropped frame must carry", "negative total", "Finish frame must carry no payload",
             "frame after Finish", "stream ended inside a frame", "stream ended inside a frame header", "(clean end)",
+            // Version 2.
+            "must start with a Hello frame", "second Hello frame", "series id of a Hello frame", "series id of a DefinePlot frame",
+            "of a DefinePanel frame; defined panels take", "Hello frame of N payload bytes", "producer name of N bytes exceeds",
+            "token of N bytes exceeds", "Hello frame with a N-byte name", "reserved bytes of a Hello frame", "producer name is not valid UTF",
+            "token has byte", "padding of a Hello frame", "claims N properties", "reserved bytes of a DefineP", "runs past the end", "property key of N bytes", "property value of N bytes exceeds",
+            "property key has byte", "is repeated", "property value is not valid UTF", "must be \"linear\" or \"log\"",
+            "must be \"true\" or \"false\"", "frame with N properties takes", "padding of a DefineP",
+            "which no DefinePanel frame has defined", "series flags", "in a version N stream",
         ];
-        if (Cases >= 3_000)
+        if (Cases >= 6_000)
         {
             foreach (var rule in rules)
                 Assert.True(problems.Keys.Any(k => k.Contains(rule, StringComparison.Ordinal)), $"no mutated stream reached \"{rule}\"");

@@ -5,7 +5,13 @@ public static class Canon
 {
     public const string Finish = "finish";
 
-    public static string Define(int id, int kind, string name, string format) => $"define {id} kind {kind} name [{name}] format [{format}]";
+    public static string Define(int id, int kind, string name, string format, int panel = 0, int flags = 0) =>
+        $"define {id} kind {kind} name [{name}] format [{format}] panel {panel} flags {flags}";
+
+    public static string Hello(string name, string token) => $"hello name [{name}] token [{token}]";
+
+    public static string Properties(int type, int id, IEnumerable<(string Key, string Value)> properties) =>
+        $"{(type == 6 ? "plot" : $"panel {id}")} {string.Join(" ", properties.Select(p => $"[{p.Key}]=[{p.Value}]"))}";
 
     public static string Points(int id, long[] xBits, long[] yBits) =>
         $"points {id} x [{string.Join(' ', xBits.Select(v => v.ToString("x16")))}] y [{string.Join(' ', yBits.Select(v => v.ToString("x16")))}]";
@@ -19,7 +25,12 @@ public static class Canon
         {
             case FrameType.DefineSeries:
                 var d = frame.ReadDefinition();
-                return Define(d.Id, (int)d.Kind, d.Name, d.Format);
+                return Define(d.Id, (int)d.Kind, d.Name, d.Format, d.Panel, (int)d.Flags);
+            case FrameType.Hello:
+                var h = frame.ReadHello();
+                return Hello(h.Name, h.Token);
+            case FrameType.DefinePlot or FrameType.DefinePanel:
+                return Properties((int)frame.Type, frame.SeriesId, frame.ReadProperties().Select(p => (p.Key, p.Value)));
             case FrameType.Points:
                 var xs = new double[frame.PointCount];
                 var ys = new double[frame.PointCount];

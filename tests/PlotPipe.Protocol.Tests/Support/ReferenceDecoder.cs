@@ -32,12 +32,15 @@ public static class ReferenceDecoder
         for (int i = 0; i < 4 && i < n; i++)
             if (b[i] != magic[i]) return Stop(DecodeEnd.Error, i);
         if (n < 8) return Stop(DecodeEnd.Truncated, 0);
-        if (b[4] + 256 * b[5] != 1) return Stop(DecodeEnd.Error, 4);
+        int version = b[4] + 256 * b[5];
+        if (version != 1 && version != 2) return Stop(DecodeEnd.Error, 4);
         if (b[6] != 0) return Stop(DecodeEnd.Error, 6);
         if (b[7] != 0) return Stop(DecodeEnd.Error, 7);
 
         int p = 8;
         bool finished = false;
+        bool hello = false;
+        var panels = new HashSet<int> { 0 };
         while (true)
         {
             if (p == n) return Stop(DecodeEnd.Clean, p);
@@ -49,18 +52,26 @@ public static class ReferenceDecoder
             int id = b[p + 6] + 256 * b[p + 7];
             if (length > MaxPayload) return Stop(DecodeEnd.Error, p);
             if (length % 8 != 0) return Stop(DecodeEnd.Error, p);
-            if (type < 1 || type > 4) return Stop(DecodeEnd.Error, p + 4);
+            if (type < 1 || type > (version == 1 ? 4 : 7)) return Stop(DecodeEnd.Error, p + 4);
+            if (version == 2 && !hello && type != 5) return Stop(DecodeEnd.Error, p + 4);
+            if (version == 2 && hello && type == 5) return Stop(DecodeEnd.Error, p + 4);
             if (b[p + 5] != 0) return Stop(DecodeEnd.Error, p + 5);
-            if (type == 4)
+            if (type == 4 || type == 5 || type == 6)
             {
                 if (b[p + 6] != 0) return Stop(DecodeEnd.Error, p + 6);
                 if (b[p + 7] != 0) return Stop(DecodeEnd.Error, p + 7);
+            }
+            else if (type == 7)
+            {
+                if (id < 1 || id > 63) return Stop(DecodeEnd.Error, p + 6);
             }
             else if (id >= 1024) return Stop(DecodeEnd.Error, p + 6);
             if (type == 1 && length < 8) return Stop(DecodeEnd.Error, p);
             if (type == 2 && length < 8) return Stop(DecodeEnd.Error, p);
             if (type == 3 && length != 8) return Stop(DecodeEnd.Error, p);
             if (type == 4 && length != 0) return Stop(DecodeEnd.Error, p);
+            if (type == 5 && (length < 8 || length > 464)) return Stop(DecodeEnd.Error, p);
+            if ((type == 6 || type == 7) && (length < 8 || length > 8 + 64 * (4 + 64 + 1024))) return Stop(DecodeEnd.Error, p);
             if (n - p - 8 < length) return Stop(DecodeEnd.Truncated, p);
 
             int q = p + 8;
@@ -75,8 +86,20 @@ public static class ReferenceDecoder
                 int used = 8 + nameLength + formatLength;
                 int padded = used % 8 == 0 ? used : used + 8 - used % 8;
                 if (length != padded) return Stop(DecodeEnd.Error, q + 1);
-                for (int i = q + 4; i < q + 8; i++)
-                    if (b[i] != 0) return Stop(DecodeEnd.Error, i);
+                int panel = 0, flags = 0;
+                if (version == 1)
+                {
+                    for (int i = q + 4; i < q + 8; i++)
+                        if (b[i] != 0) return Stop(DecodeEnd.Error, i);
+                }
+                else
+                {
+                    panel = b[q + 4] + 256 * b[q + 5];
+                    if (!panels.Contains(panel)) return Stop(DecodeEnd.Error, q + 4);
+                    flags = b[q + 6] + 256 * b[q + 7];
+                    if ((b[q + 6] & 0xFE) != 0) return Stop(DecodeEnd.Error, q + 6);
+                    if (b[q + 7] != 0) return Stop(DecodeEnd.Error, q + 7);
+                }
                 int badName = FirstBadUtf8(b, q + 8, q + 8 + nameLength);
                 if (badName >= 0) return Stop(DecodeEnd.Error, badName);
                 int formatAt = q + 8 + nameLength;
@@ -86,7 +109,7 @@ public static class ReferenceDecoder
                     if (b[i] != 0) return Stop(DecodeEnd.Error, i);
                 var name = new System.Text.UTF8Encoding(false, true).GetString(b, q + 8, nameLength);
                 var format = System.Text.Encoding.ASCII.GetString(b, formatAt, formatLength);
-                frames.Add(Canon.Define(id, kind, name, format));
+                frames.Add(Canon.Define(id, kind, name, format, panel, flags));
             }
             else if (type == 2)
             {
@@ -110,10 +133,77 @@ public static class ReferenceDecoder
                 if (total < 0) return Stop(DecodeEnd.Error, q);
                 frames.Add(Canon.Dropped(id, total));
             }
-            else
+            else if (type == 4)
             {
                 finished = true;
                 frames.Add(Canon.Finish);
+            }
+            else if (type == 5)
+            {
+                int nameLength = b[q] + 256 * b[q + 1];
+                int tokenLength = b[q + 2] + 256 * b[q + 3];
+                if (nameLength > 200) return Stop(DecodeEnd.Error, q);
+                if (tokenLength > 256) return Stop(DecodeEnd.Error, q + 2);
+                int used = 8 + nameLength + tokenLength;
+                int padded = used % 8 == 0 ? used : used + 8 - used % 8;
+                if (length != padded) return Stop(DecodeEnd.Error, q);
+                for (int i = q + 4; i < q + 8; i++)
+                    if (b[i] != 0) return Stop(DecodeEnd.Error, i);
+                int badName = FirstBadUtf8(b, q + 8, q + 8 + nameLength);
+                if (badName >= 0) return Stop(DecodeEnd.Error, badName);
+                for (int i = q + 8 + nameLength; i < q + used; i++)
+                {
+                    char c = (char)b[i];
+                    bool ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_';
+                    if (!ok) return Stop(DecodeEnd.Error, i);
+                }
+                for (int i = q + used; i < q + padded; i++)
+                    if (b[i] != 0) return Stop(DecodeEnd.Error, i);
+                hello = true;
+                frames.Add(Canon.Hello(new System.Text.UTF8Encoding(false, true).GetString(b, q + 8, nameLength),
+                    System.Text.Encoding.ASCII.GetString(b, q + 8 + nameLength, tokenLength)));
+            }
+            else
+            {
+                int count = b[q] + 256 * b[q + 1];
+                if (count > 64) return Stop(DecodeEnd.Error, q);
+                for (int i = q + 2; i < q + 8; i++)
+                    if (b[i] != 0) return Stop(DecodeEnd.Error, i);
+                int end = q + (int)length;
+                int e = q + 8;
+                var properties = new List<(string Key, string Value)>();
+                for (int k = 0; k < count; k++)
+                {
+                    if (e + 4 > end) return Stop(DecodeEnd.Error, e);
+                    int keyLength = b[e] + 256 * b[e + 1];
+                    int valueLength = b[e + 2] + 256 * b[e + 3];
+                    if (keyLength < 1 || keyLength > 64) return Stop(DecodeEnd.Error, e);
+                    if (valueLength > 1024) return Stop(DecodeEnd.Error, e + 2);
+                    if (e + 4 + keyLength + valueLength > end) return Stop(DecodeEnd.Error, e);
+                    for (int i = e + 4; i < e + 4 + keyLength; i++)
+                    {
+                        char c = (char)b[i];
+                        if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '.')) return Stop(DecodeEnd.Error, i);
+                    }
+                    string key = System.Text.Encoding.ASCII.GetString(b, e + 4, keyLength);
+                    if (properties.Any(pr => pr.Key == key)) return Stop(DecodeEnd.Error, e + 4);
+                    int valueAt = e + 4 + keyLength;
+                    int badValue = FirstBadUtf8(b, valueAt, valueAt + valueLength);
+                    if (badValue >= 0) return Stop(DecodeEnd.Error, badValue);
+                    string value = new System.Text.UTF8Encoding(false, true).GetString(b, valueAt, valueLength);
+                    // The keys the document defines for panels, with the values it allows; DefinePlot ignores them.
+                    if (type == 7 && (key == "xscale" || key == "yscale") && value != "linear" && value != "log") return Stop(DecodeEnd.Error, valueAt);
+                    if (type == 7 && key == "linkx" && value != "true" && value != "false") return Stop(DecodeEnd.Error, valueAt);
+                    properties.Add((key, value));
+                    e = valueAt + valueLength;
+                }
+                int usedBytes = e - q;
+                int paddedBytes = usedBytes % 8 == 0 ? usedBytes : usedBytes + 8 - usedBytes % 8;
+                if (length != paddedBytes) return Stop(DecodeEnd.Error, q);
+                for (int i = e; i < end; i++)
+                    if (b[i] != 0) return Stop(DecodeEnd.Error, i);
+                if (type == 7) panels.Add(id);
+                frames.Add(Canon.Properties(type, id, properties));
             }
             p = q + (int)length;
         }

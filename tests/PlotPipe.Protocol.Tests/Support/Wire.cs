@@ -6,10 +6,11 @@ namespace PlotPipe.Protocol.Tests.Support;
 /// <summary>Encodes frames into a byte array and decodes a whole buffer back into readable records.</summary>
 public static class Wire
 {
-    public static byte[] Encode(Action<ArrayBufferWriter<byte>> write, bool handshake = true)
+    /// <summary>A stream of the frames <paramref name="write"/> writes, after a handshake of <paramref name="version"/> (1 by default: no Hello needed).</summary>
+    public static byte[] Encode(Action<ArrayBufferWriter<byte>> write, bool handshake = true, ushort version = 1)
     {
         var w = new ArrayBufferWriter<byte>();
-        if (handshake) FrameWriter.WriteHandshake(w);
+        if (handshake) FrameWriter.WriteHandshake(w, version);
         write(w);
         return w.WrittenSpan.ToArray();
     }
@@ -29,7 +30,9 @@ public static class Wire
         {
             case FrameType.DefineSeries:
                 var d = frame.ReadDefinition();
-                return $"define {d.Id} {d.Kind} {d.Name} {d.Format}";
+                return d.Panel == 0 && d.Flags == SeriesFlags.None
+                    ? $"define {d.Id} {d.Kind} {d.Name} {d.Format}"
+                    : $"define {d.Id} {d.Kind} {d.Name} {d.Format} panel {d.Panel} flags {(int)d.Flags}";
             case FrameType.Points:
                 var xs = new double[frame.PointCount];
                 var ys = new double[frame.PointCount];
@@ -37,6 +40,12 @@ public static class Wire
                 return $"points {frame.SeriesId} " + string.Join(";", xs.Zip(ys, (x, y) => FormattableString.Invariant($"{x},{y}")));
             case FrameType.Dropped:
                 return $"dropped {frame.SeriesId} {frame.DroppedTotal}";
+            case FrameType.Hello:
+                var h = frame.ReadHello();
+                return $"hello [{h.Name}] [{h.Token}]";
+            case FrameType.DefinePlot or FrameType.DefinePanel:
+                var props = string.Join(" ", frame.ReadProperties().Select(p => $"{p.Key}=[{p.Value}]"));
+                return frame.Type == FrameType.DefinePlot ? $"plot {props}" : $"panel {frame.PanelId} {props}";
             default:
                 return frame.Type.ToString().ToLowerInvariant();
         }

@@ -121,6 +121,7 @@ public class SpawnedViewerTests
             using var api = new ViewerApi(new Uri(line!["PlotPipe viewer: ".Length..]));
             var w = new ArrayBufferWriter<byte>();
             FrameWriter.WriteHandshake(w);
+            FrameWriter.WriteHello(w, "raw", token: "");
             FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Scatter, "kept", "ro");
             FrameWriter.WritePoints(w, 0, [1, 2, 3], [4, 5, 6]);
             int badAt = w.WrittenCount;

@@ -10,13 +10,15 @@ public class FrameIngestTests
 {
     private static byte[] Frames(Action<ArrayBufferWriter<byte>> write)
     {
+        // Version 1 streams, which a viewer keeps accepting; VersionTwoIngestTests covers version 2.
         var w = new ArrayBufferWriter<byte>();
-        FrameWriter.WriteHandshake(w);
+        FrameWriter.WriteHandshake(w, version: 1);
         write(w);
         return w.WrittenSpan.ToArray();
     }
 
-    private static async Task<(PlotStore Store, List<string> Reports)> Ingest(byte[] bytes, int chunk = 4096)
+    /// <summary>Runs ingest over <paramref name="bytes"/> arriving in writes of <paramref name="chunk"/> bytes; returns the store and the problems reported.</summary>
+    internal static async Task<(PlotStore Store, List<string> Reports)> Ingest(byte[] bytes, int chunk = 4096)
     {
         var store = new PlotStore();
         var reports = new List<string>();

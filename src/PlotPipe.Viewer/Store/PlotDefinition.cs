@@ -1,0 +1,80 @@
+using PlotPipe.Protocol;
+
+namespace PlotPipe.Viewer.Store;
+
+/// <summary>
+/// The plot model a stream defined: the plot's title and its panels' titles, labels and scales, as DefinePlot and
+/// DefinePanel frames last set them. Panel 0, the default panel, always exists; others are listed in order of
+/// their first definition. Written by ingest, read by any number of readers.
+/// </summary>
+internal sealed class PlotDefinition
+{
+    /// <summary>The title a plot shows when its producer gave none.</summary>
+    public const string DefaultTitle = "PlotPipe";
+
+    private readonly object _gate = new();
+    private string _title = DefaultTitle;
+    private PanelDefinition[] _panels = [PanelDefinition.Default(0)];
+
+    /// <summary>The plot's title.</summary>
+    public string Title
+    {
+        get { lock (_gate) return _title; }
+    }
+
+    /// <summary>The panels, the default panel first, then in order of first definition.</summary>
+    public IReadOnlyList<PanelDefinition> Panels => Volatile.Read(ref _panels);
+
+    /// <summary>Replaces the plot's properties; keys this version does not know are ignored.</summary>
+    public void DefinePlot(IReadOnlyList<KeyValuePair<string, string>> properties)
+    {
+        string title = DefaultTitle;
+        foreach (var (key, value) in properties)
+        {
+            if (key == PlotProperties.Title) title = value;
+        }
+        lock (_gate) _title = title;
+    }
+
+    /// <summary>Replaces panel <paramref name="id"/>'s properties (a property left out returns to its default); keys this version does not know are ignored.</summary>
+    public void DefinePanel(int id, IReadOnlyList<KeyValuePair<string, string>> properties)
+    {
+        var panel = PanelDefinition.Default(id);
+        foreach (var (key, value) in properties)
+        {
+            panel = key switch
+            {
+                PlotProperties.Title => panel with { Title = value },
+                PlotProperties.XLabel => panel with { XLabel = value },
+                PlotProperties.YLabel => panel with { YLabel = value },
+                PlotProperties.XScale => panel with { XScale = value },
+                PlotProperties.YScale => panel with { YScale = value },
+                PlotProperties.LinkX => panel with { LinkX = value == "true" },
+                _ => panel,
+            };
+        }
+        lock (_gate)
+        {
+            // Readers may hold the old array: change a copy.
+            PanelDefinition[] panels = [.. _panels];
+            int at = Array.FindIndex(panels, p => p.Id == id);
+            if (at >= 0) panels[at] = panel;
+            else panels = [.. panels, panel];
+            Volatile.Write(ref _panels, panels);
+        }
+    }
+}
+
+/// <summary>One panel as its DefinePanel frame set it.</summary>
+/// <param name="Id">0 for the default panel, 1 to 63 for defined ones.</param>
+/// <param name="Title">Shown above the panel, or null.</param>
+/// <param name="XLabel">The x axis label, or null.</param>
+/// <param name="YLabel">The y axis label, or null.</param>
+/// <param name="XScale">linear or log.</param>
+/// <param name="YScale">linear or log.</param>
+/// <param name="LinkX">Whether its x range follows the other panels'.</param>
+internal sealed record PanelDefinition(int Id, string? Title, string? XLabel, string? YLabel, string XScale, string YScale, bool LinkX)
+{
+    /// <summary>A panel with every property at its default.</summary>
+    public static PanelDefinition Default(int id) => new(id, null, null, null, "linear", "linear", true);
+}
