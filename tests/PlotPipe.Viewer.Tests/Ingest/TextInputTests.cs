@@ -78,6 +78,7 @@ public class TextInputTests
     {
         var w = new ArrayBufferWriter<byte>();
         FrameWriter.WriteHandshake(w);
+        FrameWriter.WriteHello(w, "file", "");
         FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Scatter, "dots", "ro");
         FrameWriter.WritePoints(w, 0, [1, 2, 3], [4, 5, 6]);
         FrameWriter.WriteFinish(w);
@@ -102,6 +103,7 @@ public class TextInputTests
         using var viewer = await TextViewer.StartAsync("--stdin");
         var w = new ArrayBufferWriter<byte>();
         FrameWriter.WriteHandshake(w);
+        FrameWriter.WriteHello(w, "pipe", "");
         FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Line, "wave", "b-");
         FrameWriter.WritePoints(w, 0, [1, 2], [3, 4]);
         FrameWriter.WriteFinish(w);
