@@ -760,9 +760,11 @@ class _ViewerProcess:
         # Read to the end, so the viewer never blocks on a full pipe, whatever else it prints.
         try:
             for raw in self._process.stdout:
-                line = raw.decode("utf-8", "replace").strip()
-                if self.url is None and line.startswith(_ADDRESS_PREFIX):
-                    self.url = line[len(_ADDRESS_PREFIX):].strip()
+                line = raw.decode("utf-8", "replace").rstrip()
+                # Only an address counts: a usage text may quote the prefix too.
+                address = line[len(_ADDRESS_PREFIX):].strip() if line.startswith(_ADDRESS_PREFIX) else ""
+                if self.url is None and address.startswith(("http://", "https://")):
+                    self.url = address
                     self._address.set()
         except (OSError, ValueError):
             pass
@@ -778,7 +780,8 @@ class _ViewerProcess:
                         print(line, file=sys.stderr, flush=True)
                     except (OSError, ValueError):
                         pass
-                self._last.append(line)
+                if line.strip():
+                    self._last.append(line)
                 if line.startswith(_REASON_PREFIXES):
                     self._reason = line
                     self._reason_seen.set()
