@@ -402,6 +402,7 @@ class Plot:
         self._changed = False  # a new series or a new drop for the writer to send
         self._closed = False   # finished or lost: adds are counted, not sent
         self._ending: str | None = None  # "finish" or "close", once asked for
+        self._lost = False
         self._lost_reason: str | None = None
         self._warned_full = self._warned_late = False
         self._done = threading.Event()
@@ -419,11 +420,12 @@ class Plot:
     @property
     def viewer_connected(self) -> bool:
         """False once the viewer has gone away (closed, crashed, or refused the stream); later points are counted as dropped."""
-        return self._lost_reason is None
+        return not self._lost
 
     @property
     def viewer_lost_reason(self) -> str | None:
-        """Why the viewer went away, in its own words where it gave them; None while it is connected."""
+        """Why the viewer went away, in its own words where it gave them (they may take a moment to arrive after
+        ``viewer_connected`` turns False); None while it is connected."""
         return self._lost_reason
 
     @property
@@ -501,7 +503,7 @@ class Plot:
             if timeout > 0:
                 _log.warning("PlotPipe: the viewer did not take the last points within %g s; giving up on them", timeout)
             return False
-        return self._lost_reason is None
+        return not self._lost
 
     # -- shared, under the lock ---------------------------------------------------------------------------------
 
@@ -519,7 +521,7 @@ class Plot:
     def _report_drop(self, late: bool) -> None:
         # Outside the lock; a plain read first, so a flood of drops costs no logging.
         if late:
-            if self._warned_late or self._lost_reason is not None:
+            if self._warned_late or self._lost:
                 return
             self._warned_late = True
             _log.warning("PlotPipe: points added after finish are not sent; they are counted in dropped")
@@ -550,8 +552,9 @@ class Plot:
                     if ending == "finish":
                         self._sink.write(encode_finish())
                     break
-        except (OSError, ValueError) as e:
-            # A broken pipe, a closed socket, a file closed under us: the viewer is gone.
+        except Exception as e:
+            # A broken pipe, a closed socket, a file closed under us: the viewer is gone. Anything else that stops the
+            # writer ends the stream the same way, so no add ever waits on a writer that is not there.
             self._lose(e, in_flight)
         finally:
             try:
@@ -637,6 +640,7 @@ class Plot:
     def _lose(self, error: Exception, in_flight: list) -> None:
         with self._lock:
             self._closed = True
+            self._lost = True
             # Nothing more reaches the viewer: everything buffered, or in the block that failed, is counted as dropped.
             for item in in_flight:
                 if not isinstance(item, bytes):
@@ -682,7 +686,14 @@ class _StreamSink:
         self._stream = stream
 
     def write(self, data) -> None:
-        self._stream.write(data)
+        view = memoryview(data)
+        while view:
+            n = self._stream.write(view)
+            # Buffered streams take everything; a raw one may take part, or nothing for now (None) if non-blocking.
+            if n is None:
+                time.sleep(0.001)
+                continue
+            view = view[n:]
         flush = getattr(self._stream, "flush", None)
         if flush is not None:
             flush()

@@ -125,13 +125,13 @@ public class PythonClientTests
             plot = plotpipe.spawn(open_browser=False)
             s = plot.line("s")
             deadline = time.monotonic() + 10
-            while plot.viewer_connected and time.monotonic() < deadline:
+            while plot.viewer_lost_reason is None and time.monotonic() < deadline:
                 s.add(1, 1)
                 time.sleep(0.001)
-            print("reason", plot.viewer_lost_reason)
+            print("reason", plot.viewer_connected, plot.viewer_lost_reason)
             plot.close_viewer()
             """);
-        Assert.Equal("plotpipe: bad input at byte 4: unsupported protocol version 99", (await python.ValueAsync("reason")).Split(';')[0]);
+        Assert.StartsWith("False plotpipe: bad input at byte 4: unsupported protocol version 99", await python.ValueAsync("reason"));
         Assert.Equal(0, await python.EndAsync());
     }
 
