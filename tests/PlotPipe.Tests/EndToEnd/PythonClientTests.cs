@@ -116,6 +116,40 @@ public class PythonClientTests
     }
 
     [Fact]
+    public async Task A_stalled_viewer_costs_the_python_loop_dropped_points_and_the_viewer_is_told_their_exact_count()
+    {
+        await using var python = Python.Start("""
+            import os, signal, plotpipe
+            plot = plotpipe.spawn(open_browser=False, buffer_points=10_000)
+            print("url", plot.url)
+            s = plot.line("s")
+            s.add(-1, -1)
+            # The viewer stops reading: the pipe and the buffer fill, and the rest is dropped rather than waited for.
+            os.kill(plot._viewer.pid, signal.SIGSTOP)
+            for i in range(1_000_000):
+                s.add(i, i)
+            dropped = s.dropped
+            os.kill(plot._viewer.pid, signal.SIGCONT)
+            print("finished", plot.finish(), dropped, s.dropped)
+            input()
+            plot.close_viewer()
+            """);
+        using var api = new ViewerApi(new Uri(await python.ValueAsync("url")));
+        var finished = (await python.ValueAsync("finished")).Split(' ');
+        Assert.Equal("True", finished[0]);
+        long dropped = long.Parse(finished[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(finished[1], finished[2]);
+        Assert.True(dropped > 0, "nothing was dropped: the viewer never stalled the stream");
+
+        var status = await api.WaitForStatusAsync(s => s.State == "finished");
+        Assert.Equal(dropped, status.Dropped);
+        Assert.Equal(1_000_001 - dropped, status.Points);
+        Assert.Equal(0, status.OutOfOrder);
+        await python.EndAsync();
+        Assert.Equal(1, CountOf(python.Errors, "PlotPipe: the buffer of 10000 points is full"));
+    }
+
+    [Fact]
     public async Task A_viewer_that_refuses_the_stream_is_reported_in_its_own_words()
     {
         await using var python = Python.Start("""
