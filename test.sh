@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every PlotPipe test. On a bare Debian machine it first installs what the tests need besides the .NET SDK
-# (node and npm build the page; Debian's chromium runs the browser tests) with apt-get where it may, and otherwise
-# stops at once, saying in one line what to install. Arguments go to `dotnet test`.
+# (node and npm build the page; Debian's chromium runs the browser tests; Debian's python3 runs the Python client's
+# tests) with apt-get where it may, and otherwise stops at once, saying in one line what to install. Arguments go to
+# `dotnet test`.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -13,6 +14,7 @@ missing=()
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$EUID" -eq 0 ] || sudo="sudo -n"

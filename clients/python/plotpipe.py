@@ -1,0 +1,879 @@
+"""PlotPipe for Python: live plots drawn by a separate viewer process.
+
+Your loop calls a cheap ``add``; a background thread sends the points, in batches, to a PlotPipe viewer that
+keeps them and draws them live in a browser tab::
+
+    import plotpipe
+
+    with plotpipe.spawn() as plot:            # runs `plotpipe view --stdin`, or $PLOTPIPE_VIEWER
+        print(plot.url)                       # the page's address, with its access token
+        dots = plot.scatter("samples", "ro")  # matplotlib format strings: colour, marker, line style
+        loss = plot.line("loss", "b-")
+        for step in range(100_000):
+            loss.add(step, 1 / (1 + step))    # never waits on the viewer (when_full="drop")
+        dots.add_many(xs, ys)                 # whole columns: sequences, array('d'), numpy arrays
+
+One file, standard library only. The wire format is docs/protocol.md (version 1); the .NET producer
+(LivePlot, Series) has the same shape.
+"""
+
+from __future__ import annotations
+
+import array
+import atexit
+import logging
+import os
+import shlex
+import shutil
+import struct
+import subprocess
+import sys
+import threading
+import time
+import weakref
+from collections import deque
+
+__all__ = [
+    "spawn",
+    "to_stream",
+    "Plot",
+    "Series",
+    "check_format",
+    "encode_handshake",
+    "encode_define_series",
+    "encode_points",
+    "encode_dropped",
+    "encode_finish",
+]
+
+# The wire format (docs/protocol.md).
+VERSION = 1
+MAGIC = b"PLTP"
+DEFINE_SERIES, POINTS, DROPPED, FINISH = 1, 2, 3, 4
+SCATTER, LINE = 1, 2
+MAX_SERIES = 1024
+MAX_NAME_BYTES = 200
+MAX_FORMAT_BYTES = 16
+MAX_POINTS_PER_FRAME = 1 << 20
+
+# Points per Points frame: a full batch leaves at once, a partial one within _FLUSH_SECONDS.
+_BATCH_POINTS = 8192
+_FLUSH_SECONDS = 0.002
+# Encoded frames are written in blocks of about this size: small writes into a pipe cost far more per byte.
+_WRITE_BYTES = 1 << 20
+_START_TIMEOUT = 30.0
+_ADDRESS_PREFIX = "PlotPipe viewer: "
+# The viewer's lines that say why it stopped taking the stream.
+_REASON_PREFIXES = ("plotpipe: bad input", "plotpipe: producer")
+_REASON_WAIT = 0.3
+_KEPT_LINES = 8
+
+_HEADER = struct.Struct("<IBBH")
+_DEFINE_PREFIX = struct.Struct("<BBHI")
+_POINTS_PREFIX = struct.Struct("<II")
+_DROPPED_TOTAL = struct.Struct("<q")
+_LITTLE_ENDIAN = sys.byteorder == "little"
+_NATIVE_DOUBLE = ("d", "@d", "=d", "<d" if _LITTLE_ENDIAN else ">d")
+_SWAPPED_DOUBLE = ">d" if _LITTLE_ENDIAN else "<d"
+
+_COLOURS = "bgrcmykw"
+_MARKERS = "o.s^vx+*"
+# Longest first, so "--" and "-." are never read as "-" followed by something else.
+_LINE_STYLES = ("--", "-.", "-", ":")
+
+_log = logging.getLogger("plotpipe")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Encoding: pure functions, one per frame type, byte-exact as docs/protocol.md shows.
+
+
+def encode_handshake(version: int = VERSION) -> bytes:
+    """The 8 bytes that open every stream: magic, version, reserved zero."""
+    return MAGIC + struct.pack("<HH", version, 0)
+
+
+def encode_define_series(series_id: int, kind: int, name: str, fmt: str) -> bytes:
+    """A DefineSeries frame; ``kind`` is SCATTER or LINE. Checks nothing but what the frame needs to be well formed."""
+    name_bytes = name.encode("utf-8")
+    fmt_bytes = fmt.encode("ascii")
+    used = _DEFINE_PREFIX.size + len(name_bytes) + len(fmt_bytes)
+    payload = (used + 7) & ~7
+    return b"".join((
+        _HEADER.pack(payload, DEFINE_SERIES, 0, series_id),
+        _DEFINE_PREFIX.pack(kind, len(fmt_bytes), len(name_bytes), 0),
+        name_bytes,
+        fmt_bytes,
+        bytes(payload - used),
+    ))
+
+
+def encode_points_header(series_id: int, count: int) -> bytes:
+    """The 16 bytes before a Points frame's columns: header, count, reserved zero."""
+    return _HEADER.pack(8 + 16 * count, POINTS, 0, series_id) + _POINTS_PREFIX.pack(count, 0)
+
+
+def encode_points(series_id: int, xs: array.array, ys: array.array) -> bytes:
+    """A Points frame: the x column, then the y column, as little-endian doubles (``array('d')`` columns)."""
+    if len(xs) != len(ys):
+        raise ValueError(f"xs has {len(xs)} values but ys has {len(ys)}; they must be equal")
+    out = bytearray(encode_points_header(series_id, len(xs)))
+    _append_column(out, xs)
+    _append_column(out, ys)
+    return bytes(out)
+
+
+def encode_dropped(series_id: int, total: int) -> bytes:
+    """A Dropped frame: the running total of points dropped for a series."""
+    return _HEADER.pack(8, DROPPED, 0, series_id) + _DROPPED_TOTAL.pack(total)
+
+
+def encode_finish() -> bytes:
+    """The Finish frame: the stream is complete."""
+    return _HEADER.pack(0, FINISH, 0, 0)
+
+
+def _append_column(out: bytearray, column: array.array) -> None:
+    if _LITTLE_ENDIAN:
+        out += column
+    else:
+        swapped = array.array("d", column)
+        swapped.byteswap()
+        out += swapped
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Checking arguments the way the .NET producer does: ValueError naming the bad value.
+
+
+def check_format(fmt: str) -> None:
+    """Raises ValueError naming the bad part of a matplotlib format string such as "ro" or "b--"."""
+    if not isinstance(fmt, str):
+        raise TypeError(f"format string must be a str, not {type(fmt).__name__}")
+    if len(fmt) > MAX_FORMAT_BYTES:
+        raise ValueError(f"format string {fmt!r} is longer than {MAX_FORMAT_BYTES} characters")
+    colour = marker = line = None
+    i = 0
+    while i < len(fmt):
+        style = next((s for s in _LINE_STYLES if fmt.startswith(s, i)), None)
+        if style is not None:
+            if line is not None:
+                raise ValueError(f"format string {fmt!r} has two line styles ({line!r} and {style!r})")
+            line = style
+            i += len(style)
+            continue
+        ch = fmt[i]
+        if ch in _COLOURS:
+            if colour is not None:
+                raise ValueError(f"format string {fmt!r} has two colours ({colour!r} and {ch!r})")
+            colour = ch
+        elif ch in _MARKERS:
+            if marker is not None:
+                raise ValueError(f"format string {fmt!r} has two markers ({marker!r} and {ch!r})")
+            marker = ch
+        else:
+            raise ValueError(
+                f"format string {fmt!r} has unknown character {ch!r} at position {i}; "
+                "use a colour (bgrcmykw), a marker (o.s^vx+*) or a line style (- -- : -.)")
+        i += 1
+
+
+def _check_name(name: str) -> None:
+    if not isinstance(name, str):
+        raise TypeError(f"series name must be a str, not {type(name).__name__}")
+    try:
+        size = len(name.encode("utf-8"))
+    except UnicodeEncodeError as e:
+        raise ValueError(f"series name {name!r} is not valid text: {e.reason} at position {e.start}") from None
+    if not 1 <= size <= MAX_NAME_BYTES:
+        raise ValueError(f"series name {name!r} is {size} UTF-8 bytes; a name takes 1 to {MAX_NAME_BYTES}")
+
+
+def _check_options(buffer_points, when_full) -> None:
+    if when_full not in ("drop", "block"):
+        raise ValueError(f"when_full {when_full!r} is not a known policy: use \"drop\" (never wait) or \"block\" (lose nothing)")
+    if isinstance(buffer_points, bool) or not isinstance(buffer_points, int):
+        raise TypeError(f"buffer_points must be an int, not {type(buffer_points).__name__}")
+    if buffer_points < 1:
+        raise ValueError(f"buffer_points {buffer_points} must be at least 1")
+
+
+def _column(values, what: str) -> memoryview:
+    """``values`` as a flat byte view of native doubles, copied only where it must be converted."""
+    try:
+        view = memoryview(values)
+    except TypeError:
+        view = None
+    if view is not None:
+        if view.ndim != 1:
+            raise ValueError(f"{what} has {view.ndim} dimensions (shape {view.shape}); give one column")
+        if view.format in _NATIVE_DOUBLE:
+            # float64 columns (array('d'), numpy) go straight in: no Python loop, no conversion.
+            return view.cast("B") if view.c_contiguous else memoryview(view.tobytes())
+        if view.format == _SWAPPED_DOUBLE:
+            swapped = array.array("d", view.tobytes())
+            swapped.byteswap()
+            return memoryview(swapped).cast("B")
+        try:
+            # Other native number formats (float32, ints) convert value by value in C.
+            return memoryview(array.array("d", view)).cast("B")
+        except (TypeError, NotImplementedError, ValueError):
+            pass
+    try:
+        return memoryview(array.array("d", values)).cast("B")
+    except TypeError:
+        raise TypeError(f"{what} must be a sequence of numbers or a buffer of doubles, not {type(values).__name__}") from None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The producer.
+
+
+class Series:
+    """A named series of (x, y) points. ``add`` is safe from any thread and never waits under when_full="drop"."""
+
+    __slots__ = ("_plot", "_id", "_kind", "_name", "_fmt", "_xs", "_ys", "_full", "_dropped", "_late",
+                 "_dropped_sent", "_defined", "__weakref__")
+
+    def __init__(self, plot: "Plot", series_id: int, kind: int, name: str, fmt: str):
+        self._plot = plot
+        self._id = series_id
+        self._kind = kind
+        self._name = name
+        self._fmt = fmt
+        # The batch being filled, and full batches waiting for the writer.
+        self._xs = array.array("d")
+        self._ys = array.array("d")
+        self._full: deque = deque()
+        # Dropped because the buffer was full (sent to the viewer), and not sent for any other reason: added after
+        # finish, after the viewer was lost, or in the buffer when it was lost.
+        self._dropped = 0
+        self._late = 0
+        self._dropped_sent = 0
+        self._defined = False
+
+    @property
+    def name(self) -> str:
+        """The name the legend shows."""
+        return self._name
+
+    @property
+    def fmt(self) -> str:
+        """The matplotlib-style format string, such as "ro" or "b-"."""
+        return self._fmt
+
+    @property
+    def kind(self) -> str:
+        """"scatter" (points in any order) or "line" (x must not decrease)."""
+        return "scatter" if self._kind == SCATTER else "line"
+
+    @property
+    def dropped(self) -> int:
+        """Points of this series not sent: dropped because the buffer was full, or added after finish or after the viewer was lost."""
+        with self._plot._lock:
+            return self._dropped + self._late
+
+    def add(self, x: float, y: float) -> None:
+        """Adds one point. Never raises once the plot is finished or the viewer is gone: such points are counted in ``dropped``."""
+        plot = self._plot
+        with plot._lock:
+            if plot._room > 0 and not plot._closed:
+                xs = self._xs
+                try:
+                    xs.append(x)
+                    self._ys.append(y)
+                except TypeError:
+                    if len(xs) > len(self._ys):
+                        xs.pop()
+                    raise TypeError(f"add({x!r}, {y!r}): x and y must be real numbers") from None
+                plot._room -= 1
+                n = len(xs)
+                if n >= _BATCH_POINTS:
+                    self._seal()
+                elif n == 1 and plot._unsent_since is None:
+                    # The first point of a quiet stream starts the flush clock.
+                    plot._unsent_since = time.monotonic()
+                    plot._work.notify()
+                return
+        self._add_slow(x, y)
+
+    def add_many(self, xs, ys) -> None:
+        """Adds two columns of equal length: any sequences of numbers, ``array('d')``, or numpy arrays (float64 is copied
+        in bulk through the buffer protocol, without a Python loop). Raises ValueError if the lengths differ."""
+        xb = _column(xs, "xs")
+        yb = _column(ys, "ys")
+        if len(xb) != len(yb):
+            raise ValueError(f"xs has {len(xb) // 8} values but ys has {len(yb) // 8}; they must be equal")
+        total = len(xb) // 8
+        at = 0
+        plot = self._plot
+        while at < total:
+            with plot._lock:
+                if plot._closed:
+                    self._late += total - at
+                    late = True
+                    break
+                room = plot._room
+                if room == 0:
+                    if plot._block:
+                        plot._wait_for_room()
+                        continue
+                    self._dropped += total - at
+                    plot._dropped_changed()
+                    late = False
+                    break
+                n = min(room, total - at, _BATCH_POINTS - len(self._xs))
+                was_empty = len(self._xs) == 0
+                self._xs.frombytes(xb[8 * at:8 * (at + n)])
+                self._ys.frombytes(yb[8 * at:8 * (at + n)])
+                plot._room -= n
+                at += n
+                if len(self._xs) >= _BATCH_POINTS:
+                    self._seal()
+                elif was_empty and plot._unsent_since is None:
+                    plot._unsent_since = time.monotonic()
+                    plot._work.notify()
+        else:
+            return
+        plot._report_drop(late)
+
+    def __repr__(self) -> str:
+        return f"Series({self._name!r}, {self._fmt!r}, {self.kind})"
+
+    # Under the plot's lock: the batch being filled is full; hand it to the writer.
+    def _seal(self) -> None:
+        self._full.append((self._xs, self._ys))
+        self._xs = array.array("d")
+        self._ys = array.array("d")
+        self._plot._sealed += 1
+        self._plot._work.notify()
+
+    def _add_slow(self, x, y) -> None:
+        plot = self._plot
+        with plot._lock:
+            while True:
+                if plot._closed:
+                    self._late += 1
+                    late = True
+                    break
+                if plot._room > 0:
+                    float(x), float(y)  # the same TypeError as the fast path, before anything is stored
+                    self._xs.append(x)
+                    self._ys.append(y)
+                    plot._room -= 1
+                    if len(self._xs) >= _BATCH_POINTS:
+                        self._seal()
+                    elif plot._unsent_since is None:
+                        plot._unsent_since = time.monotonic()
+                        plot._work.notify()
+                    return
+                if not plot._block:
+                    self._dropped += 1
+                    plot._dropped_changed()
+                    late = False
+                    break
+                plot._wait_for_room()
+        plot._report_drop(late)
+
+
+class Plot:
+    """A live plot fed to a PlotPipe viewer. Make series, add points, then ``finish()``; or use it in a ``with`` block."""
+
+    def __init__(self, sink, *, buffer_points: int = 1 << 18, when_full: str = "drop", preamble: bytes | None = None,
+                 viewer: "_ViewerProcess | None" = None, finish_timeout: float = 10.0):
+        """Writes frames into ``sink`` (an object with ``write(bytes)`` that writes everything, and ``close()``).
+        Use ``spawn`` or ``to_stream`` rather than this."""
+        _check_options(buffer_points, when_full)
+        self._sink = sink
+        self._viewer = viewer
+        self._buffer_points = buffer_points
+        self._block = when_full == "block"
+        self._finish_timeout = finish_timeout
+        self._preamble = encode_handshake() if preamble is None else preamble
+        # One lock for every buffer: _work wakes the writer, _space wakes adds waiting for room (when_full="block").
+        self._lock = threading.Lock()
+        self._work = threading.Condition(self._lock)
+        self._space = threading.Condition(self._lock)
+        self._series: list[Series] = []
+        self._room = buffer_points
+        self._sealed = 0
+        self._unsent_since: float | None = None
+        self._room_wanted = False
+        self._changed = False  # a new series or a new drop for the writer to send
+        self._closed = False   # finished or lost: adds are counted, not sent
+        self._ending: str | None = None  # "finish" or "close", once asked for
+        self._lost = False
+        self._lost_reason: str | None = None
+        self._warned_full = self._warned_late = False
+        self._done = threading.Event()
+        self._writer = threading.Thread(target=self._run, name="plotpipe writer", daemon=True)
+        self._writer.start()
+        _live.add(self)
+
+    # -- the user's side ---------------------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str | None:
+        """The viewer page's address with its access token; None for a plot that writes to a stream."""
+        return self._viewer.url if self._viewer is not None else None
+
+    @property
+    def viewer_connected(self) -> bool:
+        """False once the viewer has gone away (closed, crashed, or refused the stream); later points are counted as dropped."""
+        return not self._lost
+
+    @property
+    def viewer_lost_reason(self) -> str | None:
+        """Why the viewer went away, in its own words where it gave them (they may take a moment to arrive after
+        ``viewer_connected`` turns False); None while it is connected."""
+        return self._lost_reason
+
+    @property
+    def dropped(self) -> int:
+        """Points not sent over all series: dropped because the buffer was full, or added after finish or after the viewer was lost."""
+        with self._lock:
+            return sum(s._dropped + s._late for s in self._series)
+
+    @property
+    def series(self) -> list:
+        """The series in order of definition."""
+        with self._lock:
+            return list(self._series)
+
+    def scatter(self, name: str, fmt: str = "o") -> Series:
+        """Adds a scatter series: markers at each point, in any order. ``fmt`` as in matplotlib, e.g. "ro"."""
+        return self._add_series(SCATTER, name, fmt)
+
+    def line(self, name: str, fmt: str = "-") -> Series:
+        """Adds a line series: points joined in order of x, which must not decrease. ``fmt`` as in matplotlib, e.g. "b-"."""
+        return self._add_series(LINE, name, fmt)
+
+    def finish(self, timeout: float | None = None) -> bool:
+        """Ends the stream, like the matplotlib example's None: every point added before this call is sent, then the
+        Finish frame, and the viewer keeps the picture up. Waits up to ``timeout`` seconds (default: the plot's
+        finish timeout, 10 s; 0 returns at once) and returns True once everything reached the viewer."""
+        return self._end("finish", timeout)
+
+    def close(self, timeout: float | None = None) -> bool:
+        """Sends what is buffered and closes the stream without finishing it: the viewer keeps every point and shows
+        the stream as disconnected. For a producer that stops early (the ``with`` block does this on an exception)."""
+        return self._end("close", timeout)
+
+    def close_viewer(self) -> None:
+        """Stops the spawned viewer now, page and all."""
+        if self._viewer is not None:
+            self._viewer.kill()
+
+    def wait_for_viewer_exit(self, timeout: float | None = None) -> int | None:
+        """Waits for the spawned viewer to exit and returns its exit code (None if it is still running after ``timeout``)."""
+        return self._viewer.wait(timeout) if self._viewer is not None else 0
+
+    def __enter__(self) -> "Plot":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self._end("finish" if exc_type is None else "close", None)
+
+    def __repr__(self) -> str:
+        return f"<plotpipe.Plot {self.url or 'stream'} series={len(self._series)}>"
+
+    def _add_series(self, kind: int, name: str, fmt: str) -> Series:
+        _check_name(name)
+        check_format(fmt)
+        with self._lock:
+            if self._ending is not None:
+                raise RuntimeError(f"cannot add series {name!r}: the plot is finished")
+            if len(self._series) >= MAX_SERIES:
+                raise ValueError(f"a plot holds at most {MAX_SERIES} series; {name!r} would be one more")
+            series = Series(self, len(self._series), kind, name, fmt)
+            self._series.append(series)
+            self._dropped_changed()
+            return series
+
+    def _end(self, how: str, timeout: float | None) -> bool:
+        with self._lock:
+            if self._ending is None:
+                self._ending = how
+                self._closed = True
+                self._work.notify()
+                self._space.notify_all()
+        if timeout is None:
+            timeout = self._finish_timeout
+        if not self._done.wait(timeout):
+            if timeout > 0:
+                _log.warning("PlotPipe: the viewer did not take the last points within %g s; giving up on them", timeout)
+            return False
+        return not self._lost
+
+    # -- shared, under the lock ---------------------------------------------------------------------------------
+
+    def _dropped_changed(self) -> None:
+        if not self._changed:
+            self._changed = True
+            self._work.notify()
+
+    def _wait_for_room(self) -> None:
+        # The writer takes partial batches for a producer out of room, so room always comes back.
+        self._room_wanted = True
+        self._work.notify()
+        self._space.wait()
+
+    def _report_drop(self, late: bool) -> None:
+        # Outside the lock; a plain read first, so a flood of drops costs no logging.
+        if late:
+            if self._warned_late or self._lost:
+                return
+            self._warned_late = True
+            _log.warning("PlotPipe: points added after finish are not sent; they are counted in dropped")
+        else:
+            if self._warned_full:
+                return
+            self._warned_full = True
+            _log.warning("PlotPipe: the buffer of %d points is full; dropping points and counting them (when_full=\"drop\")",
+                         self._buffer_points)
+
+    # -- the writer's side --------------------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        in_flight: list = []
+        try:
+            self._sink.write(self._preamble)
+            while True:
+                with self._lock:
+                    self._wait_for_work()
+                    ending = self._ending
+                    take_partial = (ending is not None or self._room_wanted
+                                    or (self._unsent_since is not None and time.monotonic() >= self._unsent_since + _FLUSH_SECONDS))
+                    self._room_wanted = False
+                    in_flight = self._take(take_partial)
+                self._send(in_flight)
+                in_flight = []
+                if ending is not None:
+                    if ending == "finish":
+                        self._sink.write(encode_finish())
+                    break
+        except Exception as e:
+            # A broken pipe, a closed socket, a file closed under us: the viewer is gone. Anything else that stops the
+            # writer ends the stream the same way, so no add ever waits on a writer that is not there.
+            self._lose(e, in_flight)
+        finally:
+            try:
+                self._sink.close()
+            except (OSError, ValueError):
+                pass
+            self._done.set()
+
+    # Under the lock: sleeps until something is due.
+    def _wait_for_work(self) -> None:
+        while self._ending is None and not self._sealed and not self._room_wanted and not self._changed:
+            since = self._unsent_since
+            if since is None:
+                self._work.wait()
+                continue
+            left = since + _FLUSH_SECONDS - time.monotonic()
+            if left <= 0:
+                return
+            self._work.wait(left)
+
+    # Under the lock: what is due, in order, as bytes (DefineSeries, Dropped) and (series, xs, ys) batches.
+    def _take(self, take_partial: bool) -> list:
+        out: list = []
+        partial_left = False
+        for s in self._series:
+            if not s._defined:
+                s._defined = True
+                out.append(encode_define_series(s._id, s._kind, s._name, s._fmt))
+            while s._full:
+                xs, ys = s._full.popleft()
+                out.append((s, xs, ys))
+            if s._xs:
+                if take_partial:
+                    out.append((s, s._xs, s._ys))
+                    s._xs = array.array("d")
+                    s._ys = array.array("d")
+                else:
+                    partial_left = True
+            if s._dropped != s._dropped_sent:
+                s._dropped_sent = s._dropped
+                out.append(encode_dropped(s._id, s._dropped))
+        self._sealed = 0
+        self._changed = False
+        if not partial_left:
+            self._unsent_since = None
+        return out
+
+    # Outside the lock: encodes into blocks of about _WRITE_BYTES and gives each block's room back once written.
+    # On a failed write, ``items`` keeps what did not go out, for the loss to count.
+    def _send(self, items: list) -> None:
+        block = bytearray()
+        points = written = 0
+        try:
+            for i, item in enumerate(items):
+                if isinstance(item, bytes):
+                    block += item
+                else:
+                    s, xs, ys = item
+                    block += encode_points_header(s._id, len(xs))
+                    _append_column(block, xs)
+                    _append_column(block, ys)
+                    points += len(xs)
+                if len(block) >= _WRITE_BYTES:
+                    self._sink.write(block)
+                    written = i + 1
+                    self._give_back(points)
+                    block = bytearray()
+                    points = 0
+            if block:
+                self._sink.write(block)
+        except BaseException:
+            del items[:written]
+            raise
+        items.clear()
+        self._give_back(points)
+
+    def _give_back(self, points: int) -> None:
+        if points:
+            with self._lock:
+                self._room += points
+                self._space.notify_all()
+
+    def _lose(self, error: Exception, in_flight: list) -> None:
+        with self._lock:
+            self._closed = True
+            self._lost = True
+            # Nothing more reaches the viewer: everything buffered, or in the block that failed, is counted as dropped.
+            for item in in_flight:
+                if not isinstance(item, bytes):
+                    item[0]._late += len(item[1])
+            for s in self._series:
+                s._late += len(s._xs) + sum(len(xs) for xs, _ in s._full)
+                s._xs = array.array("d")
+                s._ys = array.array("d")
+                s._full.clear()
+            self._room = self._buffer_points
+            self._space.notify_all()
+        reason = self._viewer.reason(_REASON_WAIT) if self._viewer is not None else None
+        self._lost_reason = reason or str(error) or type(error).__name__
+        _log.warning("PlotPipe: the viewer went away (%s); points added from now on are counted as dropped", self._lost_reason)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Transports. A sink takes whole blocks of encoded frames; a TCP connection would be one more (sendall, close) with
+# the version 2 handshake as its preamble.
+
+
+class _PipeSink:
+    """The spawned viewer's standard input."""
+
+    def __init__(self, pipe):
+        self._pipe = pipe
+        self._fd = pipe.fileno()
+
+    def write(self, data) -> None:
+        view = memoryview(data)
+        while view:
+            n = os.write(self._fd, view)
+            view = view[n:]
+
+    def close(self) -> None:
+        self._pipe.close()
+
+
+class _StreamSink:
+    """Any binary file-like object: a file to replay, a socket's makefile, a pipe started elsewhere."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, data) -> None:
+        view = memoryview(data)
+        while view:
+            n = self._stream.write(view)
+            # Buffered streams take everything; a raw one may take part, or nothing for now (None) if non-blocking.
+            if n is None:
+                time.sleep(0.001)
+                continue
+            view = view[n:]
+        flush = getattr(self._stream, "flush", None)
+        if flush is not None:
+            flush()
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+class _ViewerProcess:
+    """The spawned viewer: fed through its standard input; prints its address on standard output. Its standard error
+    is passed on line by line to ours, and its last lines are kept to explain a failure in its own words."""
+
+    def __init__(self, command: list):
+        self.command = command
+        try:
+            self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                             stderr=subprocess.PIPE, bufsize=0)
+        except OSError as e:
+            raise RuntimeError(f"could not start the viewer {shlex.join(command)!r}: {e.strerror or e}") from None
+        self.url: str | None = None
+        self._address = threading.Event()
+        self._errors_closed = threading.Event()
+        self._reason_seen = threading.Event()
+        self._last: deque = deque(maxlen=_KEPT_LINES)
+        self._reason: str | None = None
+        threading.Thread(target=self._read_output, name="plotpipe viewer output", daemon=True).start()
+        threading.Thread(target=self._read_errors, name="plotpipe viewer errors", daemon=True).start()
+
+    @property
+    def stdin(self):
+        return self._process.stdin
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    def wait_for_url(self, timeout: float) -> str:
+        if not self._address.wait(timeout):
+            self.kill()
+            raise RuntimeError(f"the viewer {shlex.join(self.command)!r} did not report its address within {timeout:g} s")
+        if self.url is None:
+            self._errors_closed.wait(2)
+            try:
+                code = self._process.wait(2)
+                exit = f"exited with code {code}"
+            except subprocess.TimeoutExpired:
+                self.kill()
+                exit = "closed its output"
+            said = ("its last error output: " + " | ".join(self._last)) if self._last else "it wrote nothing to standard error"
+            raise RuntimeError(f"the viewer {shlex.join(self.command)!r} {exit} before printing its address; {said}")
+        return self.url
+
+    def reason(self, wait: float) -> str | None:
+        """The viewer's own explanation of why it stopped reading, waiting up to ``wait`` seconds for it."""
+        deadline = time.monotonic() + wait
+        while not self._reason_seen.is_set() and not self._errors_closed.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0 or self._reason_seen.wait(min(left, 0.02)):
+                break
+        return self._reason
+
+    def kill(self) -> None:
+        try:
+            self._process.kill()
+        except OSError:
+            pass
+
+    def wait(self, timeout: float | None) -> int | None:
+        try:
+            return self._process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def _read_output(self) -> None:
+        # Read to the end, so the viewer never blocks on a full pipe, whatever else it prints.
+        try:
+            for raw in self._process.stdout:
+                line = raw.decode("utf-8", "replace").rstrip()
+                # Only an address counts: a usage text may quote the prefix too.
+                address = line[len(_ADDRESS_PREFIX):].strip() if line.startswith(_ADDRESS_PREFIX) else ""
+                if self.url is None and address.startswith(("http://", "https://")):
+                    self.url = address
+                    self._address.set()
+        except (OSError, ValueError):
+            pass
+        finally:
+            self._address.set()
+
+    def _read_errors(self) -> None:
+        try:
+            for raw in self._process.stderr:
+                line = raw.decode("utf-8", "replace").rstrip("\r\n")
+                if sys.stderr is not None:
+                    try:
+                        print(line, file=sys.stderr, flush=True)
+                    except (OSError, ValueError):
+                        pass
+                if line.strip():
+                    self._last.append(line)
+                if line.startswith(_REASON_PREFIXES):
+                    self._reason = line
+                    self._reason_seen.set()
+        except (OSError, ValueError):
+            pass
+        finally:
+            self._errors_closed.set()
+
+
+def _viewer_command(viewer) -> list:
+    if viewer is None:
+        viewer = os.environ.get("PLOTPIPE_VIEWER") or None
+    if viewer is None:
+        found = shutil.which("plotpipe")
+        if found is None:
+            raise RuntimeError("no PlotPipe viewer found: install the plotpipe tool (dotnet tool install -g PlotPipe.Tool) "
+                               "or set PLOTPIPE_VIEWER to the command that runs one, e.g. \"plotpipe view\"")
+        return [found, "view"]
+    if isinstance(viewer, str):
+        command = shlex.split(viewer, posix=os.name != "nt")
+    else:
+        command = [os.fspath(part) for part in viewer]
+    if not command:
+        raise ValueError(f"viewer command {viewer!r} is empty")
+    return command
+
+
+def spawn(*, open_browser: bool = True, save_png=None, exit_on_finish: bool = False, linger: float | None = None,
+          port: int = 0, max_points: int = 0, buffer_points: int = 1 << 18, when_full: str = "drop",
+          finish_timeout: float = 10.0, viewer=None) -> Plot:
+    """Starts a viewer (`plotpipe view --stdin` from PATH, or the command in $PLOTPIPE_VIEWER, or ``viewer``), waits
+    until it serves its page, and returns the plot that feeds it.
+
+    open_browser: open the page in the default browser (skipped where there is no display).
+    save_png: a path; the viewer saves the final picture there when the stream ends.
+    exit_on_finish: the viewer exits right after the stream ends instead of staying up for the page.
+    linger: once the producer is gone, the viewer exits after this many seconds with no page open (its default: 60).
+    port: the page's port; 0 picks a free one. max_points: cap on points kept per series (0 keeps all).
+    buffer_points: most points buffered here over all series (16 bytes each).
+    when_full: "drop" (add never waits; drops are counted and shown) or "block" (add waits; nothing is lost).
+    finish_timeout: how long finish() and the with block wait for buffered points to reach the viewer.
+
+    Raises ValueError for a bad option, RuntimeError (quoting the viewer's own error output) if it cannot start."""
+    _check_options(buffer_points, when_full)
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+        raise ValueError(f"port {port!r} is not a TCP port (0 to 65535)")
+    if linger is not None and not linger >= 0:
+        raise ValueError(f"linger {linger!r} must be a number of seconds, 0 or more")
+    if isinstance(max_points, bool) or not isinstance(max_points, int) or max_points < 0:
+        raise ValueError(f"max_points {max_points!r} must be an int, 0 or more")
+    command = _viewer_command(viewer) + ["--stdin", "--port", str(port)]
+    if linger is not None:
+        command += ["--linger", repr(float(linger))]
+    if not open_browser:
+        command.append("--no-browser")
+    if exit_on_finish:
+        command.append("--exit-on-finish")
+    if save_png is not None:
+        command += ["--png", os.path.abspath(os.fspath(save_png))]
+    if max_points:
+        command += ["--max-points", str(max_points)]
+    process = _ViewerProcess(command)
+    process.wait_for_url(_START_TIMEOUT)
+    return Plot(_PipeSink(process.stdin), buffer_points=buffer_points, when_full=when_full, viewer=process,
+                finish_timeout=finish_timeout)
+
+
+def to_stream(stream, *, buffer_points: int = 1 << 18, when_full: str = "drop", finish_timeout: float = 10.0) -> Plot:
+    """A plot that writes its frames into any binary stream (a file to replay into `plotpipe view --stdin` later, a
+    pipe to a viewer started elsewhere). The stream is closed when the plot finishes."""
+    if not hasattr(stream, "write"):
+        raise TypeError(f"stream must have a write method; {type(stream).__name__} has none")
+    return Plot(_StreamSink(stream), buffer_points=buffer_points, when_full=when_full, finish_timeout=finish_timeout)
+
+
+# A program that ends without finish() still delivers what it added: the stream shows as disconnected.
+_live: "weakref.WeakSet[Plot]" = weakref.WeakSet()
+
+
+@atexit.register
+def _close_live_plots() -> None:
+    for plot in list(_live):
+        if plot._ending is None:
+            plot.close()

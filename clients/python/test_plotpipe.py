@@ -1,0 +1,369 @@
+"""Unit tests of the Python client: the encoder byte for byte, argument checks, batching and the buffer's policies.
+
+Run with `python3 -m unittest -v test_plotpipe` in this folder (tests/PlotPipe.Tests runs it too, beside the
+end-to-end tests against the real viewer).
+"""
+
+import array
+import io
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+import plotpipe
+
+DOCUMENTED_EXAMPLE = bytes.fromhex(
+    "50 4C 54 50 01 00 00 00"
+    "10 00 00 00 01 00 00 00"
+    "01 02 01 00 00 00 00 00 73 72 6F 00 00 00 00 00"
+    "18 00 00 00 02 00 00 00"
+    "01 00 00 00 00 00 00 00"
+    "00 00 00 00 00 00 E0 3F"
+    "00 00 00 00 00 00 00 40"
+    "00 00 00 00 04 00 00 00")
+
+
+def decode(stream: bytes):
+    """A plain reading of docs/protocol.md: the frames of a whole stream as (type, series id, payload) tuples,
+    DefineSeries as (kind, name, format), Points as (xs, ys) lists, Dropped as the total, Finish as None."""
+    assert stream[:8] == b"PLTP\x01\x00\x00\x00", stream[:8]
+    frames, at = [], 8
+    while at < len(stream):
+        length, kind, reserved, sid = struct.unpack_from("<IBBH", stream, at)
+        assert reserved == 0 and length % 8 == 0
+        p = stream[at + 8:at + 8 + length]
+        assert len(p) == length, f"frame at byte {at} cut short"
+        if kind == plotpipe.DEFINE_SERIES:
+            skind, flen, nlen, res = struct.unpack_from("<BBHI", p)
+            assert res == 0 and length == (8 + nlen + flen + 7) & ~7 and not any(p[8 + nlen + flen:])
+            frames.append((kind, sid, (skind, p[8:8 + nlen].decode("utf-8"), p[8 + nlen:8 + nlen + flen].decode("ascii"))))
+        elif kind == plotpipe.POINTS:
+            count, res = struct.unpack_from("<II", p)
+            assert res == 0 and length == 8 + 16 * count
+            xs = list(struct.unpack_from(f"<{count}d", p, 8))
+            ys = list(struct.unpack_from(f"<{count}d", p, 8 + 8 * count))
+            frames.append((kind, sid, (xs, ys)))
+        elif kind == plotpipe.DROPPED:
+            frames.append((kind, sid, struct.unpack("<q", p)[0]))
+        elif kind == plotpipe.FINISH:
+            assert sid == 0 and length == 0
+            frames.append((kind, sid, None))
+        else:
+            raise AssertionError(f"unknown frame type {kind} at byte {at}")
+        at += 8 + length
+    return frames
+
+
+def points_of(frames, sid=0):
+    xs, ys = [], []
+    for kind, s, payload in frames:
+        if kind == plotpipe.POINTS and s == sid:
+            xs += payload[0]
+            ys += payload[1]
+    return xs, ys
+
+
+class Capture(io.RawIOBase):
+    """A binary stream that keeps what is written and, while ``gate`` is clear, stalls the writer like a viewer that
+    stopped reading."""
+
+    def __init__(self):
+        self.data = bytearray()
+        self.gate = threading.Event()
+        self.gate.set()
+        self.writes = []
+        self.finished = threading.Event()
+
+    def writable(self):
+        return True
+
+    def write(self, b):
+        self.gate.wait()
+        self.data += b
+        self.writes.append(time.monotonic())
+        return len(b)
+
+    def close(self):
+        self.finished.set()
+        super().close()
+
+
+class Broken(io.RawIOBase):
+    """A viewer that went away: every write fails as a closed pipe does."""
+
+    def writable(self):
+        return True
+
+    def write(self, b):
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def same_values(test, expected, actual):
+    """Compares long columns without unittest's diff, which takes minutes on lists this long."""
+    expected, actual = list(expected), list(actual)
+    if expected != actual:
+        at = next((i for i, (a, b) in enumerate(zip(expected, actual)) if a != b), min(len(expected), len(actual)))
+        test.fail(f"{len(actual)} values where {len(expected)} were expected; the first difference is at index {at}")
+
+
+def wait_until(condition, seconds=10.0):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.001)
+
+
+class EncoderTests(unittest.TestCase):
+    def test_the_example_in_protocol_md_is_what_the_encoder_produces(self):
+        encoded = (plotpipe.encode_handshake()
+                   + plotpipe.encode_define_series(0, plotpipe.SCATTER, "s", "ro")
+                   + plotpipe.encode_points(0, array.array("d", [0.5]), array.array("d", [2.0]))
+                   + plotpipe.encode_finish())
+        self.assertEqual(DOCUMENTED_EXAMPLE.hex(" "), encoded.hex(" "))
+        doc_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "protocol.md")
+        with open(doc_path, encoding="utf-8") as f:
+            doc = f.read()
+        for line in ("50 4C 54 50 01 00 00 00", "01 02 01 00 00 00 00 00  73 72 6F 00 00 00 00 00", "00 00 00 00 00 00 E0 3F"):
+            self.assertIn(line, doc)
+
+    def test_a_plot_streams_the_documented_example_byte_for_byte(self):
+        out = Capture()
+        plot = plotpipe.to_stream(out)
+        plot.scatter("s", "ro").add(0.5, 2.0)
+        self.assertTrue(plot.finish())
+        self.assertEqual(DOCUMENTED_EXAMPLE.hex(" "), bytes(out.data).hex(" "))
+
+    def test_define_series_pads_utf8_names_with_zeros_to_a_multiple_of_8(self):
+        frame = plotpipe.encode_define_series(7, plotpipe.LINE, "verlust \u00e9", "g--")
+        self.assertEqual(0, len(frame) % 8)
+        self.assertEqual([(1, 7, (2, "verlust \u00e9", "g--"))], decode(plotpipe.encode_handshake() + frame))
+
+    def test_dropped_carries_the_running_total_as_i64(self):
+        self.assertEqual(bytes.fromhex("08 00 00 00 03 00 05 00") + struct.pack("<q", 2 ** 40),
+                         plotpipe.encode_dropped(5, 2 ** 40))
+
+
+class ArgumentTests(unittest.TestCase):
+    def setUp(self):
+        self.plot = plotpipe.to_stream(Capture())
+
+    def tearDown(self):
+        self.plot.finish()
+
+    def assertValueErrorNames(self, bad, call):
+        with self.assertRaises(ValueError) as caught:
+            call()
+        self.assertIn(bad, str(caught.exception))
+
+    def test_a_bad_format_string_raises_ValueError_naming_the_bad_part(self):
+        self.assertValueErrorNames("'q' at position 2", lambda: self.plot.scatter("s", "roq"))
+        self.assertValueErrorNames("two colours ('r' and 'b')", lambda: self.plot.line("s", "rb-"))
+        self.assertValueErrorNames("two markers", lambda: self.plot.scatter("s", "o."))
+        self.assertValueErrorNames("two line styles ('--' and ':')", lambda: self.plot.line("s", "--:"))
+        self.assertValueErrorNames("longer than 16", lambda: self.plot.line("s", "-" * 17))
+
+    def test_two_character_line_styles_are_read_before_the_marker_dot(self):
+        for fmt in ("-.", "r-.", "--o", ":k", "", "b"):
+            plotpipe.check_format(fmt)
+
+    def test_a_bad_series_name_raises_ValueError_naming_it(self):
+        self.assertValueErrorNames("'' is 0 UTF-8 bytes", lambda: self.plot.scatter(""))
+        self.assertValueErrorNames("is 201 UTF-8 bytes", lambda: self.plot.scatter("x" * 201))
+        self.assertValueErrorNames("is 202 UTF-8 bytes", lambda: self.plot.scatter("\u00e9" * 101))
+        self.assertValueErrorNames("not valid text", lambda: self.plot.scatter("a\ud800"))
+        self.plot.scatter("\u00e9" * 100)  # 200 bytes: the limit itself is allowed
+
+    def test_bad_options_raise_ValueError_naming_the_value(self):
+        self.assertValueErrorNames("'sometimes'", lambda: plotpipe.to_stream(Capture(), when_full="sometimes"))
+        self.assertValueErrorNames("buffer_points 0", lambda: plotpipe.to_stream(Capture(), buffer_points=0))
+        self.assertValueErrorNames("port 70000", lambda: plotpipe.spawn(port=70000, viewer="unused"))
+        self.assertValueErrorNames("linger -1", lambda: plotpipe.spawn(linger=-1, viewer="unused"))
+
+    def test_columns_of_different_lengths_raise_ValueError(self):
+        s = self.plot.scatter("s")
+        self.assertValueErrorNames("xs has 3 values but ys has 2", lambda: s.add_many([1, 2, 3], [1, 2]))
+        self.assertValueErrorNames("2 dimensions", lambda: s.add_many(memoryview(bytes(32)).cast("d", (2, 2)), [1, 2]))
+
+    def test_points_that_are_not_numbers_raise_TypeError_and_leave_the_columns_even(self):
+        out = Capture()
+        plot = plotpipe.to_stream(out)
+        s = plot.line("s")
+        s.add(1, 1)
+        with self.assertRaises(TypeError):
+            s.add(2, "two")
+        with self.assertRaises(TypeError):
+            s.add_many(["a"], [1])
+        s.add(3, 3)
+        plot.finish()
+        self.assertEqual(([1.0, 3.0], [1.0, 3.0]), points_of(decode(bytes(out.data))))
+
+    def test_more_than_1024_series_raise_ValueError(self):
+        for i in range(plotpipe.MAX_SERIES):
+            self.plot.scatter(f"s{i}")
+        self.assertValueErrorNames("'one more' would be one more", lambda: self.plot.scatter("one more"))
+
+
+class BufferTests(unittest.TestCase):
+    def test_add_many_takes_sequences_arrays_and_buffers_of_doubles(self):
+        out = Capture()
+        plot = plotpipe.to_stream(out)
+        s = plot.scatter("s")
+        doubles = array.array("d", [4.5, 5.5])
+        s.add_many([1, 2.5], (3, 4))
+        s.add_many(range(2), range(2, 4))
+        s.add_many(doubles, doubles)
+        s.add_many(memoryview(doubles.tobytes()).cast("d"), memoryview(bytearray(doubles.tobytes())).cast("d"))
+        s.add_many(array.array("f", [0.25]), array.array("i", [-7]))
+        s.add_many(memoryview(array.array("d", [1, 9, 2, 9]))[::2], [0, 0])  # a strided view is copied
+        s.add_many([], [])
+        plot.finish()
+        self.assertEqual(([1, 2.5, 0, 1, 4.5, 5.5, 4.5, 5.5, 0.25, 1, 2], [3, 4, 2, 3, 4.5, 5.5, 4.5, 5.5, -7, 0, 0]),
+                         points_of(decode(bytes(out.data))))
+
+    def test_a_large_column_goes_out_in_full_batches_with_every_point_in_order(self):
+        out = Capture()
+        plot = plotpipe.to_stream(out, when_full="block", buffer_points=20_000)
+        s = plot.line("s")
+        n = 100_003
+        s.add_many(array.array("d", range(n)), array.array("d", range(n)))
+        plot.finish()
+        frames = decode(bytes(out.data))
+        sizes = [len(p[0]) for k, _, p in frames if k == plotpipe.POINTS]
+        self.assertTrue(all(size <= 8192 for size in sizes), sizes)
+        same_values(self, range(n), points_of(frames)[0])
+        self.assertEqual(plotpipe.FINISH, frames[-1][0])
+
+    def test_a_partial_batch_leaves_without_more_points_or_finish(self):
+        out = Capture()
+        plot = plotpipe.to_stream(out)
+        plot.scatter("quiet").add(1, 2)
+        wait_until(lambda: points_of(decode(bytes(out.data)))[0] == [1.0])
+        plot.finish()
+
+    def test_a_full_buffer_drops_and_counts_under_drop_and_the_viewer_is_told_the_total(self):
+        out = Capture()
+        out.gate.clear()  # the viewer reads nothing: the writer stalls on its first write
+        plot = plotpipe.to_stream(out, buffer_points=1000)
+        s = plot.line("s")
+        for i in range(5000):
+            s.add(i, i)
+        self.assertEqual(4000, s.dropped)
+        self.assertEqual(4000, plot.dropped)
+        out.gate.set()
+        self.assertTrue(plot.finish())
+        frames = decode(bytes(out.data))
+        same_values(self, range(1000), points_of(frames)[0])
+        self.assertEqual([4000], [p for k, _, p in frames if k == plotpipe.DROPPED])
+
+    def test_block_waits_for_a_slow_viewer_and_loses_nothing(self):
+        out = Capture()
+        out.gate.clear()
+        plot = plotpipe.to_stream(out, buffer_points=100, when_full="block")
+        s = plot.line("s")
+        done = threading.Event()
+
+        def produce():
+            for i in range(20_000):
+                s.add(i, -i)
+            done.set()
+
+        producer = threading.Thread(target=produce)
+        producer.start()
+        # Stalled viewer: the producer waits with a full buffer instead of dropping.
+        wait_until(lambda: plot._room == 0)
+        self.assertFalse(done.is_set())
+        self.assertEqual(0, s.dropped)
+        out.gate.set()
+        producer.join(30)
+        self.assertTrue(plot.finish())
+        self.assertEqual(0, s.dropped)
+        xs, ys = points_of(decode(bytes(out.data)))
+        same_values(self, range(20_000), xs)
+        same_values(self, [-x for x in xs], ys)
+
+    def test_points_added_after_finish_are_counted_and_not_sent(self):
+        out = Capture()
+        plot = plotpipe.to_stream(out)
+        s = plot.scatter("s")
+        s.add(1, 1)
+        self.assertTrue(plot.finish())
+        s.add(2, 2)
+        s.add_many([3, 4], [3, 4])
+        self.assertEqual(3, s.dropped)
+        frames = decode(bytes(out.data))
+        self.assertEqual([1.0], points_of(frames)[0])
+        self.assertEqual(plotpipe.FINISH, frames[-1][0])
+        with self.assertRaises(RuntimeError):
+            plot.line("late")
+
+    def test_a_viewer_that_goes_away_never_raises_into_the_loop_and_adds_are_counted(self):
+        plot = plotpipe.to_stream(Broken())
+        s = plot.line("s")
+        wait_until(lambda: plot.viewer_lost_reason is not None)
+        self.assertFalse(plot.viewer_connected)
+        self.assertIn("Broken pipe", plot.viewer_lost_reason)
+        for i in range(10_000):
+            s.add(i, i)
+        s.add_many(range(5), range(5))
+        self.assertEqual(10_005, s.dropped)
+        started = time.monotonic()
+        self.assertFalse(plot.finish())
+        self.assertLess(time.monotonic() - started, 1)
+
+    def test_a_with_block_finishes_the_stream_and_one_left_by_an_exception_only_closes_it(self):
+        out = Capture()
+        with plotpipe.to_stream(out) as plot:
+            plot.scatter("s").add(1, 1)
+        self.assertEqual(plotpipe.FINISH, decode(bytes(out.data))[-1][0])
+
+        out = Capture()
+        with self.assertRaises(KeyError):
+            with plotpipe.to_stream(out) as plot:
+                plot.scatter("s").add(1, 1)
+                raise KeyError("the producer's own bug")
+        self.assertTrue(out.finished.wait(10))
+        frames = decode(bytes(out.data))
+        self.assertEqual([1.0], points_of(frames)[0])
+        self.assertNotIn(plotpipe.FINISH, [k for k, _, _ in frames])
+
+    def test_a_program_that_ends_without_finishing_still_sends_its_points_and_no_finish(self):
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "stream")
+            script = ("import plotpipe\n"
+                      f"plot = plotpipe.to_stream(open({path!r}, 'wb'))\n"
+                      "s = plot.line('s')\n"
+                      "for i in range(12345):\n"
+                      "    s.add(i, i)\n")
+            here = os.path.dirname(os.path.abspath(__file__))
+            subprocess.run([sys.executable, "-c", script], cwd=here, check=True, timeout=60,
+                           env={**os.environ, "PYTHONPATH": here})
+            with open(path, "rb") as f:
+                frames = decode(f.read())
+        same_values(self, range(12345), points_of(frames)[0])
+        self.assertNotIn(plotpipe.FINISH, [k for k, _, _ in frames])
+
+    def test_series_keep_their_ids_and_definitions_go_before_their_points(self):
+        out = Capture()
+        plot = plotpipe.to_stream(out)
+        a, b = plot.scatter("a", "ro"), plot.line("b", "b-")
+        b.add(1, 2)
+        a.add(3, 4)
+        plot.finish()
+        frames = decode(bytes(out.data))
+        self.assertEqual([(1, 0, (1, "a", "ro")), (1, 1, (2, "b", "b-"))], [f for f in frames if f[0] == 1])
+        for sid in (0, 1):
+            defined = [i for i, f in enumerate(frames) if f[0] == plotpipe.DEFINE_SERIES and f[1] == sid]
+            points = [i for i, f in enumerate(frames) if f[0] == plotpipe.POINTS and f[1] == sid]
+            self.assertLess(defined[0], points[0])
+        self.assertEqual(([3.0], [4.0]), points_of(frames, 0))
+        self.assertEqual(([1.0], [2.0]), points_of(frames, 1))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,349 @@
+using System.Diagnostics;
+using System.Text;
+using PlotPipe.Tests.Support;
+using PlotPipe.TestSupport;
+
+namespace PlotPipe.Tests.EndToEnd;
+
+/// <summary>
+/// The Python client (clients/python/plotpipe.py) run by the machine's python3 against the real viewer built beside
+/// these tests, checked through the viewer's API; and its own unit tests. python3 missing fails, never skips.
+/// </summary>
+public class PythonClientTests
+{
+    private static readonly string ClientDir = Path.Combine(RepoRoot(), "clients", "python");
+
+    [Fact]
+    public async Task Python_client_streams_three_series_of_a_million_points_with_add_many_and_every_count_is_exact()
+    {
+        await using var python = Python.Start("""
+            import array, plotpipe
+            n = 1_000_000
+            xs = array.array("d", range(n))
+            ys = memoryview(array.array("d", (x * 0.5 for x in xs)).tobytes()).cast("d")  # a bytes-backed buffer
+            plot = plotpipe.spawn(open_browser=False, when_full="block")
+            print("url", plot.url)
+            samples, loss, acc = plot.scatter("samples", "ro"), plot.line("loss", "b-"), plot.line("accuracy", "g--")
+            for s in (samples, loss, acc):
+                s.add_many(xs, ys)
+            print("finished", plot.finish(), plot.dropped)
+            input()
+            plot.close_viewer()
+            """);
+        using var api = new ViewerApi(new Uri(await python.ValueAsync("url")));
+        Assert.Equal("True 0", await python.ValueAsync("finished"));
+
+        var status = await api.WaitForStatusAsync(s => s.State == "finished");
+        var series = await api.SeriesAsync();
+        Assert.Equal(["samples", "loss", "accuracy"], series.Select(s => s.Name));
+        Assert.Equal([1_000_000L, 1_000_000L, 1_000_000L], series.Select(s => s.Count));
+        Assert.Equal(["ro", "b-", "g--"], series.Select(s => s.Format));
+        Assert.Equal(["scatter", "line", "line"], series.Select(s => s.Kind));
+        Assert.Equal(3_000_000, status.Points);
+        Assert.Equal(0, status.Dropped);
+        Assert.Equal(0, status.OutOfOrder);
+        Assert.Null(status.Error);
+        await python.EndAsync();
+    }
+
+    [Fact]
+    public async Task Python_client_adds_points_one_by_one_through_plotpipe_view_found_on_the_path()
+    {
+        // `plotpipe` on the PATH, as `dotnet tool install -g PlotPipe.Tool` puts it, and no PLOTPIPE_VIEWER.
+        var bin = Directory.CreateTempSubdirectory("plotpipe-path-");
+        try
+        {
+            var tool = Path.Combine(bin.FullName, "plotpipe");
+            await File.WriteAllTextAsync(tool, $"#!/bin/sh\nexec '{Dotnet()}' '{Path.Combine(AppContext.BaseDirectory, "PlotPipe.Cli.dll")}' \"$@\"\n");
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(tool, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            await using var python = Python.Start("""
+                import plotpipe
+                with plotpipe.spawn(open_browser=False) as plot:
+                    print("url", plot.url)
+                    line = plot.line("steps", "k-")
+                    for i in range(100_000):
+                        line.add(i, i * i)
+                print("finished", plot.viewer_connected, plot.dropped)
+                input()
+                plot.close_viewer()
+                """, viewer: null, path: bin.FullName + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"));
+            using var api = new ViewerApi(new Uri(await python.ValueAsync("url")));
+            Assert.Equal("True 0", await python.ValueAsync("finished"));
+
+            var status = await api.WaitForStatusAsync(s => s.State == "finished");
+            var steps = Assert.Single(await api.SeriesAsync());
+            Assert.Equal(("steps", "k-", "line", 100_000L), (steps.Name, steps.Format, steps.Kind, steps.Count));
+            // A line rejects x that goes backwards: none did, so every point arrived in order.
+            Assert.Equal(0, status.OutOfOrder);
+            Assert.Equal(100_000, status.Points);
+            await python.EndAsync();
+        }
+        finally
+        {
+            bin.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Python_loop_keeps_running_and_counts_its_points_when_the_viewer_is_killed()
+    {
+        await using var python = Python.Start("""
+            import time, plotpipe
+            plot = plotpipe.spawn(open_browser=False)
+            s = plot.line("s")
+            for i in range(1000):
+                s.add(i, i)
+            plot.close_viewer()
+            plot.wait_for_viewer_exit(30)
+            i = 1000
+            deadline = time.monotonic() + 10
+            while plot.viewer_connected and time.monotonic() < deadline:
+                s.add(i, i)
+                i += 1
+            before = s.dropped
+            started = time.monotonic()
+            for k in range(100_000):
+                s.add(k, k)
+            s.add_many(range(10), range(10))
+            print("lost", plot.viewer_connected, s.dropped - before, time.monotonic() - started < 5)
+            print("finish", plot.finish(), time.monotonic() - started < 5)
+            """);
+        Assert.Equal("False 100010 True", await python.ValueAsync("lost"));
+        Assert.Equal("False True", await python.ValueAsync("finish"));
+        Assert.Equal(0, await python.EndAsync());
+        // Reported once, in the log, not raised.
+        Assert.Equal(1, CountOf(python.Errors, "PlotPipe: the viewer went away"));
+    }
+
+    [Fact]
+    public async Task A_stalled_viewer_costs_the_python_loop_dropped_points_and_the_viewer_is_told_their_exact_count()
+    {
+        await using var python = Python.Start("""
+            import os, signal, plotpipe
+            plot = plotpipe.spawn(open_browser=False, buffer_points=10_000)
+            print("url", plot.url)
+            s = plot.line("s")
+            s.add(-1, -1)
+            # The viewer stops reading: the pipe and the buffer fill, and the rest is dropped rather than waited for.
+            os.kill(plot._viewer.pid, signal.SIGSTOP)
+            for i in range(1_000_000):
+                s.add(i, i)
+            dropped = s.dropped
+            os.kill(plot._viewer.pid, signal.SIGCONT)
+            print("finished", plot.finish(), dropped, s.dropped)
+            input()
+            plot.close_viewer()
+            """);
+        using var api = new ViewerApi(new Uri(await python.ValueAsync("url")));
+        var finished = (await python.ValueAsync("finished")).Split(' ');
+        Assert.Equal("True", finished[0]);
+        long dropped = long.Parse(finished[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(finished[1], finished[2]);
+        Assert.True(dropped > 0, "nothing was dropped: the viewer never stalled the stream");
+
+        var status = await api.WaitForStatusAsync(s => s.State == "finished");
+        Assert.Equal(dropped, status.Dropped);
+        Assert.Equal(1_000_001 - dropped, status.Points);
+        Assert.Equal(0, status.OutOfOrder);
+        await python.EndAsync();
+        Assert.Equal(1, CountOf(python.Errors, "PlotPipe: the buffer of 10000 points is full"));
+    }
+
+    [Fact]
+    public async Task A_viewer_that_refuses_the_stream_is_reported_in_its_own_words()
+    {
+        await using var python = Python.Start("""
+            import time, plotpipe
+            # A handshake of a version the viewer does not speak: it refuses the stream at byte 4 and closes its input.
+            plotpipe.encode_handshake = lambda: b"PLTP\x63\x00\x00\x00"
+            plot = plotpipe.spawn(open_browser=False)
+            s = plot.line("s")
+            deadline = time.monotonic() + 10
+            while plot.viewer_lost_reason is None and time.monotonic() < deadline:
+                s.add(1, 1)
+                time.sleep(0.001)
+            print("reason", plot.viewer_connected, plot.viewer_lost_reason)
+            plot.close_viewer()
+            """);
+        Assert.StartsWith("False plotpipe: bad input at byte 4: unsupported protocol version 99", await python.ValueAsync("reason"));
+        Assert.Equal(0, await python.EndAsync());
+    }
+
+    [Fact]
+    public async Task A_viewer_that_cannot_start_raises_one_RuntimeError_quoting_its_error_output()
+    {
+        await using var python = Python.Start("""
+            import plotpipe
+            try:
+                plotpipe.spawn(open_browser=False, viewer=plotpipe.os.environ["PLOTPIPE_VIEWER"] + " --max-memory 1")
+            except RuntimeError as e:
+                print("error", e)
+            """);
+        var error = await python.ValueAsync("error");
+        Assert.Contains("before printing its address", error);
+        Assert.Contains("--max-memory 1 is not a size", error);
+        Assert.Equal(0, await python.EndAsync());
+    }
+
+    [Fact]
+    public async Task The_multiprocess_example_saves_a_picture_of_ten_red_dots()
+    {
+        var png = Path.Combine(Path.GetTempPath(), $"plotpipe-py-{Guid.NewGuid():N}.png");
+        try
+        {
+            await using var python = Python.Run(Path.Combine(ClientDir, "examples", "multiprocess.py"), "--no-browser", "--png", png, "--interval", "0.01");
+            Assert.StartsWith("http://127.0.0.1:", await python.ValueAsync("PlotPipe viewer:"));
+            Assert.Equal(0, await python.EndAsync());
+            // Ten separate red dots on the plot, plus the legend's marker.
+            Assert.Equal(11, RedDots.Count(png));
+        }
+        finally
+        {
+            File.Delete(png);
+        }
+    }
+
+    [Fact]
+    public async Task Python_unit_tests_of_the_encoder_arguments_and_buffer_pass()
+    {
+        await using var python = Python.Run("-m", "unittest", "-v", "test_plotpipe");
+        int code = await python.EndAsync();
+        Assert.True(code == 0, $"python3 -m unittest exited with {code}:\n{python.Errors}");
+        Assert.Matches(@"test_the_example_in_protocol_md_is_what_the_encoder_produces \(.*\) \.\.\. ok", python.Errors);
+        Assert.Matches(@"Ran [1-9][0-9] tests", python.Errors);
+        Assert.Contains("\nOK", python.Errors);
+    }
+
+    private static int CountOf(string text, string part)
+    {
+        int n = 0;
+        for (int at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal)) n++;
+        return n;
+    }
+
+    private static string Dotnet()
+    {
+        var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        return !string.IsNullOrEmpty(host) && File.Exists(host) ? host : "dotnet";
+    }
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PlotPipe.slnx"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new DirectoryNotFoundException("repository root not found");
+    }
+
+    /// <summary>A python3 process running in clients/python, its output read line by line as "key value".</summary>
+    private sealed class Python : IAsyncDisposable
+    {
+        private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+        private readonly Process _process;
+        private readonly StringBuilder _errors = new();
+        private readonly Task _errorsRead;
+
+        private Python(Process process)
+        {
+            _process = process;
+            _errorsRead = Task.Run(async () =>
+            {
+                while (await process.StandardError.ReadLineAsync() is { } line)
+                    lock (_errors) _errors.AppendLine(line);
+            });
+        }
+
+        /// <summary>What the process wrote to standard error so far (the client's log, the viewer's lines, unittest's report).</summary>
+        public string Errors
+        {
+            get
+            {
+                lock (_errors) return _errors.ToString();
+            }
+        }
+
+        /// <summary>Runs <paramref name="code"/> with the viewer built beside these tests as PLOTPIPE_VIEWER (or <paramref name="viewer"/>).</summary>
+        public static Python Start(string code, string? viewer = "", string? path = null) => Launch(["-c", code], viewer, path);
+
+        /// <summary>Runs python3 with <paramref name="arguments"/> and the viewer built beside these tests.</summary>
+        public static Python Run(params string[] arguments) => Launch(arguments, "", null);
+
+        private static Python Launch(string[] arguments, string? viewer, string? path)
+        {
+            var start = new ProcessStartInfo(Python3(path))
+            {
+                WorkingDirectory = ClientDir,
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            start.ArgumentList.Add("-u");
+            foreach (var a in arguments) start.ArgumentList.Add(a);
+            start.Environment["PYTHONPATH"] = ClientDir;
+            start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
+            if (path is not null) start.Environment["PATH"] = path;
+            if (viewer == "") start.Environment["PLOTPIPE_VIEWER"] = $"'{Dotnet()}' '{Path.Combine(AppContext.BaseDirectory, "PlotPipe.Viewer.dll")}'";
+            else if (viewer is null) start.Environment.Remove("PLOTPIPE_VIEWER");
+            else start.Environment["PLOTPIPE_VIEWER"] = viewer;
+            return new Python(Process.Start(start)!);
+        }
+
+        // The tests need Debian's python3 (test.sh installs it): a missing one is a failure that says so, not a skip.
+        private static string Python3(string? path)
+        {
+            foreach (var dir in (path ?? Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+            {
+                var candidate = Path.Combine(dir, "python3");
+                if (File.Exists(candidate)) return candidate;
+            }
+            Assert.Fail("python3 is not on the PATH: the Python client's tests need it (./test.sh installs it; on Debian: sudo apt-get install python3)");
+            return "";
+        }
+
+        /// <summary>The rest of the first output line that starts with <paramref name="key"/>; fails, quoting standard error, if none comes.</summary>
+        public async Task<string> ValueAsync(string key)
+        {
+            using var cancel = new CancellationTokenSource(Patience);
+            try
+            {
+                while (await _process.StandardOutput.ReadLineAsync(cancel.Token) is { } line)
+                {
+                    if (line.StartsWith(key + " ", StringComparison.Ordinal)) return line[(key.Length + 1)..];
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"python3 printed no \"{key}\" line within {Patience.TotalSeconds} s; its error output:\n{Errors}");
+            }
+            await _errorsRead;
+            Assert.Fail($"python3 ended without printing a \"{key}\" line; its error output:\n{Errors}");
+            return "";
+        }
+
+        /// <summary>Lets a script waiting on input() go on, waits for it to exit and returns its exit code.</summary>
+        public async Task<int> EndAsync()
+        {
+            try
+            {
+                _process.StandardInput.WriteLine();
+                _process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // It had already exited.
+            }
+            using var cancel = new CancellationTokenSource(Patience);
+            await _process.WaitForExitAsync(cancel.Token);
+            await _errorsRead;
+            return _process.ExitCode;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            // Its spawned viewer goes with it.
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+            _process.Dispose();
+        }
+    }
+}
