@@ -50,7 +50,7 @@ public class ConnectTests
 
         peer.DropAll();
         // The producer learns of the drop from the socket, not from a write that would vanish into it.
-        await peer.WaitUntilAsync(p => p.Connections.Length == 2, "the reconnection");
+        await peer.WaitUntilAsync(p => p.Connections.Length == 2 && plot.IsViewerConnected, "the reconnection");
         for (int i = 50_000; i < 100_000; i++)
         {
             loss.Add(i, i);

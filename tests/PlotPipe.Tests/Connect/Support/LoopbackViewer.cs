@@ -119,7 +119,8 @@ public sealed class LoopbackViewer : IAsyncDisposable
             {
                 socket = await listener.AcceptSocketAsync(_stop.Token);
             }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+            // Stopped: the listener says so in one of these ways, depending on when.
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
             {
                 return;
             }
