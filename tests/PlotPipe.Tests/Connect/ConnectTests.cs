@@ -134,7 +134,8 @@ public class ConnectTests
     public async Task Refusal_line_ends_the_plot_with_its_reason_and_no_reconnection()
     {
         await using var peer = LoopbackViewer.Start();
-        peer.RefuseNext("plotpipe: refused: wrong token");
+        // At the first points, so that the handler below is surely subscribed when the refusal comes.
+        peer.RefuseNext("plotpipe: refused: wrong token", atFirstPoints: true);
         var lost = new TaskCompletionSource<ViewerLostEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var plot = await LivePlot.ConnectAsync(peer.Address, new LivePlotOptions { Token = "wrong" });
         plot.ViewerLost += (_, e) => lost.TrySetResult(e);
@@ -152,6 +153,26 @@ public class ConnectTests
         var watch = Stopwatch.StartNew();
         await plot.DisposeAsync();
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"disposing a refused plot took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Refusal_right_after_the_Hello_loses_the_viewer_with_no_point_sent_and_no_reconnection()
+    {
+        await using var peer = LoopbackViewer.Start();
+        peer.RefuseNext("plotpipe: refused: wrong token");
+        await using var plot = await LivePlot.ConnectAsync(peer.Address, new LivePlotOptions { Token = "wrong" });
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (plot.IsViewerConnected)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the refusal was never noticed");
+            await Task.Delay(5);
+        }
+        plot.Line("loss").Add(1, 1);
+        Assert.Equal(1, plot.Dropped);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Single(peer.Connections);
+        Assert.False(plot.IsViewerConnected);
+        Assert.True(plot.Completion.IsCompleted);
     }
 
     [Theory]

@@ -19,6 +19,7 @@ public sealed class LoopbackViewer : IAsyncDisposable
     private TcpListener? _listener;
     private Task _accepting = Task.CompletedTask;
     private string? _refuseWith;
+    private bool _refuseAtPoints;
 
     private LoopbackViewer(int port) => Port = port;
 
@@ -66,8 +67,15 @@ public sealed class LoopbackViewer : IAsyncDisposable
         await _accepting;
     }
 
-    /// <summary>The next connection gets this line once its Hello arrived, and is closed.</summary>
-    public void RefuseNext(string line) => Volatile.Write(ref _refuseWith, line);
+    /// <summary>
+    /// The next connection gets this line once its Hello arrived (as a listening viewer refuses a wrong token), or
+    /// with <paramref name="atFirstPoints"/> once its first points arrived, and is closed.
+    /// </summary>
+    public void RefuseNext(string line, bool atFirstPoints = false)
+    {
+        _refuseAtPoints = atFirstPoints;
+        Volatile.Write(ref _refuseWith, line);
+    }
 
     /// <summary>Closes every open connection at once.</summary>
     public void DropAll()
@@ -124,7 +132,7 @@ public sealed class LoopbackViewer : IAsyncDisposable
             {
                 return;
             }
-            var connection = new Connection(socket, Interlocked.Exchange(ref _refuseWith, null));
+            var connection = new Connection(socket, Interlocked.Exchange(ref _refuseWith, null), _refuseAtPoints ? FrameType.Points : FrameType.Hello);
             lock (_connections) _connections.Add(connection);
         }
     }
@@ -134,15 +142,17 @@ public sealed class LoopbackViewer : IAsyncDisposable
     {
         private readonly Socket _socket;
         private readonly string? _refusal;
+        private readonly FrameType _refuseAt;
         private readonly List<FrameType> _types = new();
         private readonly Dictionary<int, SeriesDefinition> _definitions = new();
         private readonly Dictionary<int, List<double>> _xs = new();
         private readonly Dictionary<int, long> _dropped = new();
 
-        internal Connection(Socket socket, string? refusal)
+        internal Connection(Socket socket, string? refusal, FrameType refuseAt)
         {
             _socket = socket;
             _refusal = refusal;
+            _refuseAt = refuseAt;
             Reading = ReadAsync();
         }
 
@@ -248,7 +258,7 @@ public sealed class LoopbackViewer : IAsyncDisposable
                         while (decoder.TryReadFrame(ref buffer, out var frame))
                         {
                             Record(frame, decoder.Version);
-                            if (frame.Type == FrameType.Hello && _refusal is not null)
+                            if (frame.Type == _refuseAt && _refusal is not null)
                             {
                                 refuse = true;
                                 break;
