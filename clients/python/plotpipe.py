@@ -13,7 +13,11 @@ keeps them and draws them live in a browser tab::
             loss.add(step, 1 / (1 + step))    # never waits on the viewer (when_full="drop")
         dots.add_many(xs, ys)                 # whole columns: sequences, array('d'), numpy arrays
 
-One file, standard library only. The wire format is docs/protocol.md (version 1); the .NET producer
+``plotpipe.connect("tcp://host:port", token=...)`` feeds a viewer that listens for producers
+(`plotpipe view --listen`) instead of starting one.
+
+One file, standard library only. The wire format is docs/protocol.md (version 1 for a spawned viewer and a
+stream, version 2 with a Hello naming the producer and carrying the token over TCP); the .NET producer
 (LivePlot, Series) has the same shape.
 """
 
@@ -25,6 +29,7 @@ import logging
 import os
 import shlex
 import shutil
+import socket
 import struct
 import subprocess
 import sys
@@ -35,6 +40,7 @@ from collections import deque
 
 __all__ = [
     "spawn",
+    "connect",
     "to_stream",
     "Plot",
     "Series",
@@ -44,17 +50,23 @@ __all__ = [
     "encode_points",
     "encode_dropped",
     "encode_finish",
+    "encode_hello",
 ]
 
 # The wire format (docs/protocol.md).
 VERSION = 1
 MAGIC = b"PLTP"
-DEFINE_SERIES, POINTS, DROPPED, FINISH = 1, 2, 3, 4
+DEFINE_SERIES, POINTS, DROPPED, FINISH, HELLO = 1, 2, 3, 4, 5
 SCATTER, LINE = 1, 2
 MAX_SERIES = 1024
 MAX_NAME_BYTES = 200
 MAX_FORMAT_BYTES = 16
 MAX_POINTS_PER_FRAME = 1 << 20
+MAX_PRODUCER_NAME_BYTES = 200
+MAX_TOKEN_BYTES = 256
+_TOKEN_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+# A listening viewer that refuses a producer says so in one line on the socket, then closes it.
+_REFUSAL_PREFIX = "plotpipe: refused"
 
 # Points per Points frame: a full batch leaves at once, a partial one within _FLUSH_SECONDS.
 _BATCH_POINTS = 8192
@@ -131,6 +143,21 @@ def encode_dropped(series_id: int, total: int) -> bytes:
 def encode_finish() -> bytes:
     """The Finish frame: the stream is complete."""
     return _HEADER.pack(0, FINISH, 0, 0)
+
+
+def encode_hello(name: str, token: str) -> bytes:
+    """A Hello frame (version 2): the producer's name (UTF-8) and the viewer's token (ASCII), zero-padded."""
+    name_bytes = name.encode("utf-8")
+    token_bytes = token.encode("ascii")
+    used = 8 + len(name_bytes) + len(token_bytes)
+    payload = (used + 7) & ~7
+    return b"".join((
+        _HEADER.pack(payload, HELLO, 0, 0),
+        struct.pack("<HHI", len(name_bytes), len(token_bytes), 0),
+        name_bytes,
+        token_bytes,
+        bytes(payload - used),
+    ))
 
 
 def _append_column(out: bytearray, column: array.array) -> None:
@@ -652,14 +679,14 @@ class Plot:
                 s._full.clear()
             self._room = self._buffer_points
             self._space.notify_all()
-        reason = self._viewer.reason(_REASON_WAIT) if self._viewer is not None else None
+        source = self._viewer if self._viewer is not None else self._sink
+        reason = source.reason(_REASON_WAIT) if hasattr(source, "reason") else None
         self._lost_reason = reason or str(error) or type(error).__name__
         _log.warning("PlotPipe: the viewer went away (%s); points added from now on are counted as dropped", self._lost_reason)
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Transports. A sink takes whole blocks of encoded frames; a TCP connection would be one more (sendall, close) with
-# the version 2 handshake as its preamble.
+# Transports. A sink takes whole blocks of encoded frames.
 
 
 class _PipeSink:
@@ -700,6 +727,46 @@ class _StreamSink:
 
     def close(self) -> None:
         self._stream.close()
+
+
+class _SocketSink:
+    """A connection to a viewer listening for producers. The viewer writes back only to refuse (one line, then it
+    closes); a thread reads that line so a loss can quote it."""
+
+    def __init__(self, sock: socket.socket):
+        self._sock = sock
+        self._refusal: str | None = None
+        self._reader = threading.Thread(target=self._read, name="plotpipe refusal reader", daemon=True)
+        self._reader.start()
+
+    def write(self, data) -> None:
+        self._sock.sendall(data)
+
+    def close(self) -> None:
+        try:
+            # Shutting both directions first wakes the reader and sends what is queued before the end of stream.
+            self._sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self._sock.close()
+
+    def reason(self, wait: float) -> str | None:
+        self._reader.join(wait)
+        return self._refusal
+
+    def _read(self) -> None:
+        said = bytearray()
+        try:
+            while len(said) < 1024:
+                chunk = self._sock.recv(1024 - len(said))
+                if not chunk:
+                    break
+                said += chunk
+        except OSError:
+            pass
+        line = said.split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
+        if line.startswith(_REFUSAL_PREFIX):
+            self._refusal = line
 
 
 class _ViewerProcess:
@@ -858,6 +925,54 @@ def spawn(*, open_browser: bool = True, save_png=None, exit_on_finish: bool = Fa
     process.wait_for_url(_START_TIMEOUT)
     return Plot(_PipeSink(process.stdin), buffer_points=buffer_points, when_full=when_full, viewer=process,
                 finish_timeout=finish_timeout)
+
+
+def _parse_address(address) -> tuple:
+    if not isinstance(address, str) or not address.lower().startswith("tcp://"):
+        raise ValueError(f"address {address!r} is not a tcp:// address (as in tcp://127.0.0.1:5000)")
+    rest = address[len("tcp://"):].rstrip("/")
+    host, colon, port_text = rest.rpartition(":")
+    if not colon or rest.endswith("]"):
+        raise ValueError(f"address {address!r} has no port (as in tcp://127.0.0.1:5000)")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if not host or "/" in host or "@" in host:
+        raise ValueError(f"address {address!r} has no host name or address before its port")
+    if not (port_text.isascii() and port_text.isdigit()) or not 1 <= int(port_text) <= 65535:
+        raise ValueError(f"address {address!r} has port {port_text!r}; a port is 1 to 65535")
+    return host, int(port_text)
+
+
+def _default_producer_name() -> str:
+    program = os.path.splitext(os.path.basename(sys.argv[0] if sys.argv and sys.argv[0] else "python"))[0] or "python"
+    return f"{program[:100]}[{os.getpid()}]"
+
+
+def connect(address: str, *, token: str = "", name: str | None = None, buffer_points: int = 1 << 18,
+            when_full: str = "drop", finish_timeout: float = 10.0, timeout: float = 10.0) -> Plot:
+    """Connects to a viewer listening for producers (`plotpipe view --listen`) at ``address`` (``tcp://host:port``)
+    and returns the plot that feeds it, speaking version 2: a Hello with ``name`` (default: the program's name and
+    process id, as in ``train[4242]``) and ``token`` (the viewer's; ASCII letters, digits, '-' and '_').
+
+    A refused producer (wrong token) is lost at once, ``viewer_lost_reason`` quoting the viewer's line. There is no
+    reconnection: a dropped connection is a lost viewer, as for a spawned one. Raises ValueError for a malformed
+    address, name or token, OSError if nothing answers within ``timeout`` seconds."""
+    host, port = _parse_address(address)
+    if not isinstance(token, str) or len(token) > MAX_TOKEN_BYTES or not set(token) <= _TOKEN_CHARACTERS:
+        raise ValueError(f"token must be at most {MAX_TOKEN_BYTES} ASCII letters, digits, '-' and '_'")
+    name = _default_producer_name() if name is None else name
+    try:
+        name_size = len(name.encode("utf-8")) if isinstance(name, str) else 0
+    except UnicodeEncodeError:
+        name_size = 0
+    if not 1 <= name_size <= MAX_PRODUCER_NAME_BYTES:
+        raise ValueError(f"producer name {name!r} must be 1 to {MAX_PRODUCER_NAME_BYTES} UTF-8 bytes of valid text")
+    _check_options(buffer_points, when_full)
+    sock = socket.create_connection((host, port), timeout=timeout)
+    sock.settimeout(None)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return Plot(_SocketSink(sock), buffer_points=buffer_points, when_full=when_full, finish_timeout=finish_timeout,
+                preamble=encode_handshake(2) + encode_hello(name, token))
 
 
 def to_stream(stream, *, buffer_points: int = 1 << 18, when_full: str = "drop", finish_timeout: float = 10.0) -> Plot:

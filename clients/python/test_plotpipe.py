@@ -7,6 +7,7 @@ end-to-end tests against the real viewer).
 import array
 import io
 import os
+import socketserver
 import struct
 import subprocess
 import sys
@@ -367,3 +368,113 @@ class BufferTests(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Listener(socketserver.ThreadingTCPServer):
+    """A listening viewer's stand-in on 127.0.0.1: keeps every connection's bytes; with ``refusal`` set it answers
+    the Hello with that line and closes, as a viewer does to a wrong token."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, refusal=None):
+        self.refusal = refusal
+        self.streams = []
+        self.done = threading.Semaphore(0)
+        super().__init__(("127.0.0.1", 0), ListenerHandler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def address(self):
+        return f"tcp://127.0.0.1:{self.server_address[1]}"
+
+    def stop(self):
+        self.shutdown()
+        self.server_close()
+
+
+class ListenerHandler(socketserver.BaseRequestHandler):
+    def handle(self):
+        data = bytearray()
+        try:
+            while True:
+                if self.server.refusal is not None and len(data) >= 16 and len(data) >= 16 + struct.unpack_from("<I", data, 8)[0]:
+                    self.request.sendall(self.server.refusal.encode() + b"\n")
+                    break
+                chunk = self.request.recv(1 << 16)
+                if not chunk:
+                    break
+                data += chunk
+        finally:
+            self.server.streams.append(bytes(data))
+            self.server.done.release()
+
+
+def decode_v2(stream: bytes):
+    """A version 2 stream as (hello name, hello token, frames after the Hello, decoded as version 1 frames are)."""
+    assert stream[:8] == b"PLTP\x02\x00\x00\x00", stream[:8]
+    length, kind, reserved, sid = struct.unpack_from("<IBBH", stream, 8)
+    assert (kind, reserved, sid) == (plotpipe.HELLO, 0, 0), (kind, reserved, sid)
+    name_len, token_len, res = struct.unpack_from("<HHI", stream, 16)
+    assert res == 0 and length == (8 + name_len + token_len + 7) & ~7
+    assert not any(stream[24 + name_len + token_len:16 + length])
+    name = stream[24:24 + name_len].decode("utf-8")
+    token = stream[24 + name_len:24 + name_len + token_len].decode("ascii")
+    # After the Hello, these frames are laid out as in version 1 (panel 0, no flags).
+    return name, token, decode(b"PLTP\x01\x00\x00\x00" + stream[16 + length:])
+
+
+class ConnectTests(unittest.TestCase):
+    def test_connect_sends_version_2_with_a_hello_then_every_point_and_finish(self):
+        server = Listener()
+        self.addCleanup(server.stop)
+        with plotpipe.connect(server.address, token="s3cret_T-0k", name="run ✓", when_full="block") as plot:
+            self.assertTrue(plot.viewer_connected)
+            s = plot.line("loss", "b-")
+            s.add_many(array.array("d", range(100_000)), array.array("d", range(100_000)))
+            s.add(100_000, 1)
+        self.assertTrue(server.done.acquire(timeout=10))
+        name, token, frames = decode_v2(server.streams[0])
+        self.assertEqual(("run ✓", "s3cret_T-0k"), (name, token))
+        self.assertEqual((plotpipe.DEFINE_SERIES, 0, (plotpipe.LINE, "loss", "b-")), frames[0])
+        same_values(self, [float(i) for i in range(100_001)], points_of(frames)[0])
+        self.assertEqual(plotpipe.FINISH, frames[-1][0])
+
+    def test_the_default_producer_name_is_the_programs_name_and_process_id(self):
+        server = Listener()
+        self.addCleanup(server.stop)
+        plotpipe.connect(server.address).finish()
+        self.assertTrue(server.done.acquire(timeout=10))
+        name, token, _ = decode_v2(server.streams[0])
+        self.assertTrue(name.endswith(f"[{os.getpid()}]"), name)
+        self.assertEqual("", token)
+
+    def test_a_refusal_line_loses_the_viewer_with_its_reason_and_adds_never_raise(self):
+        server = Listener(refusal="plotpipe: refused: wrong token")
+        self.addCleanup(server.stop)
+        plot = plotpipe.connect(server.address, token="wrong")
+        s = plot.line("s")
+        deadline = time.monotonic() + 10
+        i = 0
+        while plot.viewer_lost_reason is None:
+            self.assertLess(time.monotonic(), deadline, "the refusal was never noticed")
+            s.add(i, i)
+            i += 1
+            if i % 1000 == 0:
+                time.sleep(0.001)
+        self.assertFalse(plot.viewer_connected)
+        self.assertEqual("plotpipe: refused: wrong token", plot.viewer_lost_reason)
+        self.assertFalse(plot.finish(1))
+
+    def test_a_malformed_address_or_token_raises_ValueError_naming_it(self):
+        for address in ("127.0.0.1:5000", "udp://127.0.0.1:5000", "tcp://127.0.0.1", "tcp://127.0.0.1:0",
+                        "tcp://127.0.0.1:65536", "tcp://:5000", "tcp://127.0.0.1:x"):
+            with self.subTest(address=address):
+                with self.assertRaises(ValueError) as raised:
+                    plotpipe.connect(address)
+                self.assertIn(repr(address), str(raised.exception))
+        for token in ("has space", "é", "a" * 257):
+            with self.subTest(token=token), self.assertRaisesRegex(ValueError, "token"):
+                plotpipe.connect("tcp://127.0.0.1:1", token=token)
+        with self.assertRaisesRegex(ValueError, "producer name"):
+            plotpipe.connect("tcp://127.0.0.1:1", name="")

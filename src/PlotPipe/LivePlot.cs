@@ -18,21 +18,48 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
     private readonly LivePlotOptions _options;
     private readonly ILogger _logger;
     private readonly ViewerProcess? _viewer;
-    private readonly BufferSignals _signals = new();
+    private readonly TcpViewer? _link;
+    private readonly BufferSignals _signals;
     private Series[] _series = [];
     private int _viewerLost;
     private int _dropWarned;
     private int _lateWarned;
     private int _finished;
 
-    private LivePlot(Stream destination, LivePlotOptions options, ViewerProcess? viewer)
+    private LivePlot(Stream destination, LivePlotOptions options, ViewerProcess? viewer, TcpViewer? link = null, BufferSignals? signals = null)
     {
+        _signals = signals ?? new BufferSignals();
         _options = options;
         _logger = options.Logger ?? NullLogger.Instance;
         _viewer = viewer;
+        _link = link;
         Pool = new ChunkPool(options.BufferPoints, options.BatchPoints, _signals);
-        Sender = new FrameSender(destination, Pool, _signals, options.FlushInterval, WriteFailed, options.ProducerName, options.HandshakeVersion);
+        Sender = new FrameSender(destination, Pool, _signals, options.FlushInterval, WriteFailed, options.ProducerName, options.HandshakeVersion, link, link is null ? "" : options.Token ?? "");
         Sender.Start();
+    }
+
+    /// <summary>Connects to a viewer listening for producers (<c>plotpipe view --listen</c>), retrying until it answers; see <see cref="ConnectAsync"/>.</summary>
+    /// <exception cref="ArgumentException">The address is not tcp://host:port, or an option is out of range.</exception>
+    public static LivePlot Connect(string address, LivePlotOptions? options = null) => ConnectAsync(address, options).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Connects to a viewer listening for producers at <paramref name="address"/> (<c>tcp://host:port</c>) and
+    /// completes, with the plot that feeds it, once connected; until then it retries with backoff. A dropped
+    /// connection is made again the same way, while points follow <see cref="LivePlotOptions.WhenFull"/>.
+    /// </summary>
+    /// <param name="address">The viewer's producer address, as it prints it: <c>tcp://host:port</c>.</param>
+    /// <param name="options">The producer's name, the viewer's token and how to buffer points; the defaults when null. The options that start a viewer do not apply.</param>
+    /// <param name="cancellationToken">Stops the first connection's retries.</param>
+    /// <exception cref="ArgumentException">The address is not tcp://host:port, or an option is out of range.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled before the first connection was made.</exception>
+    public static async Task<LivePlot> ConnectAsync(string address, LivePlotOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new LivePlotOptions();
+        options.Validate();
+        var signals = new BufferSignals();
+        var link = TcpViewer.Create(address, options.Logger ?? NullLogger.Instance, signals.Wake);
+        var stream = await link.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        return new LivePlot(stream, options, null, link, signals);
     }
 
     /// <summary>Starts a viewer process, waits until it serves its page, and returns the plot that feeds it.</summary>
@@ -88,9 +115,11 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
     public Series Line(string name, string format = "-") => AddSeries(SeriesKind.Line, name, format);
 
     /// <summary>The viewer page's address, with its access token; known once <see cref="Spawn"/> or <see cref="SpawnAsync"/> has returned.</summary>
-    /// <exception cref="InvalidOperationException">The plot writes to a stream and has no viewer of its own.</exception>
+    /// <exception cref="InvalidOperationException">The plot writes to a stream or connects to a viewer, and has no viewer of its own.</exception>
     public Uri Url => _viewer is null
-        ? throw new InvalidOperationException("this plot writes to a stream and has no viewer of its own")
+        ? throw new InvalidOperationException(_link is null
+            ? "this plot writes to a stream and has no viewer of its own"
+            : $"this plot feeds the viewer at {_link.Address}, which prints its page's address itself")
         : _viewer.Url.GetAwaiter().GetResult();
 
     /// <summary>Points not sent over all series: dropped because the buffer was full, or added after <see cref="Finish"/> or after the viewer was lost.</summary>
@@ -104,8 +133,11 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
         }
     }
 
-    /// <summary>False once the viewer has gone away (closed, crashed, or refused the stream); points added after that are counted as dropped.</summary>
-    public bool IsViewerConnected => Volatile.Read(ref _viewerLost) == 0;
+    /// <summary>
+    /// False once the viewer has gone away (closed, crashed, or refused the stream); points added after that are
+    /// counted as dropped. A connected plot also reads false while it reconnects.
+    /// </summary>
+    public bool IsViewerConnected => Volatile.Read(ref _viewerLost) == 0 && (_link is null || _link.IsConnected);
 
     /// <summary>Raised once, off your loop's thread, when the viewer goes away; the arguments carry the viewer's own reason.</summary>
     public event EventHandler<ViewerLostEventArgs>? ViewerLost;
@@ -145,6 +177,8 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
         catch (TimeoutException)
         {
             _logger.LogWarning("PlotPipe: the viewer did not take the last points within {Timeout}; giving up on them", _options.FinishTimeout);
+            // A connected plot would otherwise keep reconnecting, or stay blocked on a viewer that stopped reading.
+            _link?.Stop();
         }
     }
 

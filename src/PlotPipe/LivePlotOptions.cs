@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace PlotPipe;
 
-/// <summary>How <see cref="LivePlot.Spawn"/> starts the viewer and how the producer buffers points.</summary>
+/// <summary>How <see cref="LivePlot.Spawn"/> starts the viewer, what <see cref="LivePlot.Connect"/> tells a listening one, and how the producer buffers points.</summary>
 public sealed class LivePlotOptions
 {
     /// <summary>Open the default browser at the page (skipped where there is no display). Default true.</summary>
@@ -50,6 +50,12 @@ public sealed class LivePlotOptions
     /// <summary>The producer's name the viewer shows (1 to 200 UTF-8 bytes). Default: the program's name and process id, as in <c>Training[4242]</c>.</summary>
     public string ProducerName { get; set; } = DefaultProducerName();
 
+    /// <summary>
+    /// The viewer's token, sent when <see cref="LivePlot.Connect"/> connects (ASCII letters, digits, '-' and '_', at most
+    /// 256); a viewer listening on a network refuses a producer without it. Spawned viewers need none.
+    /// </summary>
+    public string? Token { get; set; }
+
     /// <summary>The protocol version the handshake announces; only tests change it, to see a refused stream reported.</summary>
     internal ushort HandshakeVersion { get; set; } = Protocol.ProtocolLimits.Version;
 
@@ -58,6 +64,17 @@ public sealed class LivePlotOptions
         int nameBytes = ProducerName is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(ProducerName);
         if (nameBytes is 0 or > Protocol.ProtocolLimits.MaxProducerNameBytes)
             throw new PlotArgumentException($"ProducerName \"{PlotArgumentException.Quote(ProducerName ?? "")}\" is {nameBytes} UTF-8 bytes; a name takes 1 to {Protocol.ProtocolLimits.MaxProducerNameBytes}", nameof(ProducerName));
+        if (Token is { } token)
+        {
+            if (token.Length > Protocol.ProtocolLimits.MaxTokenBytes)
+                throw new PlotArgumentException($"Token of {token.Length} characters is longer than {Protocol.ProtocolLimits.MaxTokenBytes}", nameof(Token));
+            foreach (char c in token)
+            {
+                // The same characters as in the page's ?token=, so one token serves both without escaping.
+                if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+                    throw new PlotArgumentException($"Token has character U+{(int)c:X4}; a token takes ASCII letters, digits, '-' and '_'", nameof(Token));
+            }
+        }
         if (Port is < 0 or > 65535)
             throw new PlotArgumentException($"Port {Port} is not a TCP port (0 to 65535)", nameof(Port));
         if (BatchPoints is < 1 or > Protocol.ProtocolLimits.MaxPointsPerFrame)

@@ -8,11 +8,16 @@ namespace PlotPipe.Transport;
 /// The background writer: takes full or aged batches from every series buffer, encodes them straight into a
 /// <see cref="PipeWriter"/> and flushes, then hands the chunks back to the pool. The producer's threads only
 /// ever signal it; all I/O and every failure of the transport stay on this thread, reported once through the
-/// loss callback.
+/// loss callback. Over TCP it also reconnects: a dropped connection is followed by a new one, which gets the
+/// handshake, the Hello and every series definition again before any new point.
 /// </summary>
 internal sealed class FrameSender
 {
-    private readonly PipeWriter _writer;
+    // How long a refusing viewer's line may take to arrive after the write that noticed the connection gone.
+    private static readonly TimeSpan RefusalWait = TimeSpan.FromMilliseconds(300);
+    private readonly TcpViewer? _link;
+    private readonly string _token;
+    private PipeWriter _writer;
     private readonly ChunkPool _pool;
     private readonly BufferSignals _signals;
     private readonly Action<Exception> _lost;
@@ -25,17 +30,20 @@ internal sealed class FrameSender
     private SeriesBuffer[] _buffers = [];
     private volatile bool _finishRequested;
     private volatile bool _broken;
+    // The current connection failed (TCP only): stop taking points, so they wait for the next one.
+    private bool _down;
 
-    public FrameSender(Stream destination, ChunkPool pool, BufferSignals signals, TimeSpan flushInterval, Action<Exception> lost, string producerName, ushort version = ProtocolLimits.Version)
+    public FrameSender(Stream destination, ChunkPool pool, BufferSignals signals, TimeSpan flushInterval, Action<Exception> lost, string producerName, ushort version = ProtocolLimits.Version, TcpViewer? link = null, string token = "")
     {
+        _link = link;
+        _token = token;
         _producerName = producerName;
         _pool = pool;
         _signals = signals;
         _lost = lost;
         _version = version;
         _flushIntervalMs = Math.Max(1, (int)Math.Ceiling(flushInterval.TotalMilliseconds));
-        // Large segments make few, large writes: small writes into a pipe cost far more per byte.
-        _writer = PipeWriter.Create(destination, new StreamPipeWriterOptions(minimumBufferSize: 1 << 20, leaveOpen: false));
+        _writer = Writer(destination);
         _thread = new Thread(Run) { IsBackground = true, Name = "PlotPipe writer" };
     }
 
@@ -67,6 +75,10 @@ internal sealed class FrameSender
         _signals.Wake();
     }
 
+    // Large segments make few, large writes: small writes into a pipe cost far more per byte.
+    private static PipeWriter Writer(Stream destination) =>
+        PipeWriter.Create(destination, new StreamPipeWriterOptions(minimumBufferSize: 1 << 20, leaveOpen: false));
+
     private void Run()
     {
         try
@@ -75,6 +87,11 @@ internal sealed class FrameSender
             Flush();
             while (true)
             {
+                if (_down || (_link is not null && _link.IsDown))
+                {
+                    if (!Reconnect()) break;
+                    continue;
+                }
                 bool finishing = _finishRequested;
                 // Woken because batches filled, the stream is busy: leave the batch being filled to fill up, rather
                 // than fight the producer for it and send it half empty. Quiet streams, timeouts and a producer
@@ -88,6 +105,8 @@ internal sealed class FrameSender
                     SendPending(takePartial: true);
                     break;
                 }
+                // Over TCP the connection went while sending: what it took is gone, the rest waits for the next one.
+                if (_down) continue;
                 // The buffers were closed before the finish was asked for, so this last pass has every point added before Finish.
                 if (finishing)
                 {
@@ -96,6 +115,7 @@ internal sealed class FrameSender
                         FrameWriter.WriteFinish(_writer);
                         Flush();
                     }
+                    if (_down) continue;
                     break;
                 }
                 if (sent > 0)
@@ -117,6 +137,7 @@ internal sealed class FrameSender
         }
         finally
         {
+            _link?.Closing();
             try
             {
                 _writer.Complete();
@@ -134,7 +155,43 @@ internal sealed class FrameSender
         // Only tests speak another version, to see how a viewer that refuses the stream is reported.
         FrameWriter.WriteHandshake(_writer, _version);
         // Over a spawned viewer's standard input the parent needs no token: the pipe itself is the access.
-        if (_version >= 2) FrameWriter.WriteHello(_writer, _producerName, token: "");
+        if (_version >= 2) FrameWriter.WriteHello(_writer, _producerName, _token);
+    }
+
+    // The connection is gone: a refusal ends the plot (a wrong token will not become right), anything else is
+    // followed by a new connection that starts over, every series defined again and its dropped total sent again.
+    private bool Reconnect()
+    {
+        var link = _link!;
+        if (link.Refusal(RefusalWait) is { } refusal)
+        {
+            Lose(new IOException(refusal));
+            return false;
+        }
+        try
+        {
+            _writer.Complete();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The old connection is gone anyway.
+        }
+        var stream = link.Reconnect();
+        if (stream is null)
+        {
+            Lose(new IOException($"stopped reconnecting to the viewer at {link.Address}"));
+            return false;
+        }
+        _writer = Writer(stream);
+        _down = false;
+        foreach (var b in Volatile.Read(ref _buffers))
+        {
+            b.Defined = false;
+            b.DroppedSent = 0;
+        }
+        WriteHandshake();
+        Flush();
+        return !_broken;
     }
 
     private bool AnyPending()
@@ -153,6 +210,7 @@ internal sealed class FrameSender
         bool wrote = false;
         foreach (var b in Volatile.Read(ref _buffers))
         {
+            if (_down) break;
             if (!b.Defined)
             {
                 b.Defined = true;
@@ -201,16 +259,23 @@ internal sealed class FrameSender
 
     private void Flush()
     {
-        if (_broken) return;
+        if (_broken || _down) return;
         try
         {
             var result = _writer.FlushAsync().AsTask().GetAwaiter().GetResult();
-            if (result.IsCompleted) Lose(new IOException("the viewer stopped reading"));
+            if (result.IsCompleted) Failed(new IOException("the viewer stopped reading"));
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
         {
-            Lose(e);
+            Failed(e);
         }
+    }
+
+    // Over TCP a failed write is a dropped connection, until the link says otherwise; elsewhere it is the end.
+    private void Failed(Exception e)
+    {
+        if (_link is null) Lose(e);
+        else _down = true;
     }
 
     private void Lose(Exception e)
