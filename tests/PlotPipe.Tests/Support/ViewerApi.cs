@@ -38,6 +38,9 @@ public sealed class ViewerApi : IDisposable
 
     public async Task<List<SeriesRow>> SeriesAsync() => (await _http.GetFromJsonAsync<List<SeriesRow>>("api/series", Json))!;
 
+    /// <summary>Any API path's JSON, e.g. "api/producers".</summary>
+    public async Task<JsonElement> JsonAsync(string path) => await _http.GetFromJsonAsync<JsonElement>(path, Json);
+
     public async Task<StatusRow> StatusAsync() => (await _http.GetFromJsonAsync<StatusRow>("api/status", Json))!;
 
     /// <summary>Polls the status until <paramref name="done"/> holds; fails with the last status after <paramref name="timeout"/>.</summary>
