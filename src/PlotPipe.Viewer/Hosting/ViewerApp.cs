@@ -29,8 +29,14 @@ internal static class ViewerApp
             lock (errors) errors.WriteLine($"plotpipe: {line}");
         }
 
-        await using var server = await ViewerServer.StartAsync(options.Host, options.Port, options.Access(), store, status, stop).ConfigureAwait(false);
+        var access = options.Access();
+        await using var server = await ViewerServer.StartAsync(options.Host, options.Port, access, store, status, stop).ConfigureAwait(false);
         output.WriteLine($"PlotPipe viewer: {server.Url}");
+        // Producers over TCP need the same token as the page: with it they could write what the page shows.
+        await using var listener = options.Listen is { } listen
+            ? ProducerListener.Start(ProducerListener.ParseEndpoint(listen, out var bad) ?? throw new ArgumentException(bad), store, access.Token, Report, stop)
+            : null;
+        if (listener is not null) output.WriteLine($"PlotPipe producers: {listener.Address}");
         output.Flush();
         if (options.OpenBrowser)
         {
@@ -39,11 +45,17 @@ internal static class ViewerApp
         }
 
         if (options.PngPath is not null || options.SvgPath is not null) _ = Task.Run(PictureExporter.WarmUp, CancellationToken.None);
-        bool saved = input is null;
+        bool saved = input is null && listener is null;
         try
         {
+            if (input is null && listener is null)
+            {
+                await Task.Delay(Timeout.Infinite, stop).ConfigureAwait(false);
+                return 0;
+            }
             if (input is null)
             {
+                // A listening viewer takes producers until it is stopped; the pictures are saved then.
                 await Task.Delay(Timeout.Infinite, stop).ConfigureAwait(false);
                 return 0;
             }
@@ -51,6 +63,12 @@ internal static class ViewerApp
             // behind instead of waiting for the producer's next byte.
             await InputIngest.RunAsync(PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 1 << 20)), store, options.Text, Report, stop)
                 .WaitAsync(stop).ConfigureAwait(false);
+            if (listener is not null)
+            {
+                // Standard input has ended, but producers may still connect.
+                await Task.Delay(Timeout.Infinite, stop).ConfigureAwait(false);
+                return 0;
+            }
             saved = true;
             SavePictures(options, store, status, Report);
             if (options.ExitOnFinish) return 0;

@@ -10,20 +10,26 @@ internal sealed class FrameIngest
 {
     private readonly PlotStore _store;
     private readonly Action<string> _report;
-    // The name this input's producer goes by, once its Hello (or, in version 1, its first frame) arrived.
-    private string? _producer;
+    // This input's producer, once its Hello (or, in version 1, its first frame) arrived, or given by the listener.
+    private ProducerStore? _producer;
 
-    /// <summary>Creates the ingest; <paramref name="report"/> receives one line for each problem with the input.</summary>
-    public FrameIngest(PlotStore store, Action<string> report)
+    /// <summary>
+    /// Creates the ingest; <paramref name="report"/> receives one line for each problem with the input. A listener
+    /// passes the <paramref name="producer"/> it registered from the connection's Hello.
+    /// </summary>
+    public FrameIngest(PlotStore store, Action<string> report, ProducerStore? producer = null)
     {
         _store = store;
         _report = report;
+        _producer = producer;
     }
 
     /// <summary>Reads until the end of the stream; never throws for bad input, which is reported and ends the stream.</summary>
-    public async Task RunAsync(PipeReader reader, CancellationToken cancel)
+    public Task RunAsync(PipeReader reader, CancellationToken cancel) => RunAsync(reader, new FrameDecoder(), cancel);
+
+    /// <summary>Reads on with a <paramref name="decoder"/> that has already read the stream's start (a listener's Hello).</summary>
+    public async Task RunAsync(PipeReader reader, FrameDecoder decoder, CancellationToken cancel)
     {
-        var decoder = new FrameDecoder();
         bool finished = false;
         try
         {
@@ -38,6 +44,13 @@ internal sealed class FrameIngest
                 catch (ProtocolException e)
                 {
                     Fail($"bad input at {e.Message}; kept the {_store.TotalPoints} points received before it");
+                    return;
+                }
+                // A connection ends with its Finish: the listener closes it then, so the producer's wait for the
+                // viewer to have everything ends at once (stdin reads on, to refuse bytes after Finish).
+                if (finished && _producer is { Address: not "stdin" })
+                {
+                    if (!buffer.IsEmpty) Fail($"frame after Finish at byte {decoder.Offset}: the stream was complete, so nothing may follow it");
                     return;
                 }
                 if (result.IsCompleted)
@@ -74,11 +87,11 @@ internal sealed class FrameIngest
         {
             changed = true;
             // Version 1 has no Hello: its producer is named by the viewer when its first frame arrives.
-            if (_producer is null && frame.Type != FrameType.Hello) _producer = _store.AddProducer(null);
+            if (_producer is null && frame.Type != FrameType.Hello) _producer = AddProducer(null);
             switch (frame.Type)
             {
                 case FrameType.Hello:
-                    _producer = _store.AddProducer(frame.ReadHello().Name);
+                    _producer ??= AddProducer(frame.ReadHello().Name);
                     break;
                 case FrameType.DefinePlot:
                     _store.Plot.DefinePlot(frame.ReadProperties());
@@ -87,7 +100,7 @@ internal sealed class FrameIngest
                     _store.Plot.DefinePanel(frame.PanelId, frame.ReadProperties());
                     break;
                 case FrameType.DefineSeries:
-                    _store.Define(frame.ReadDefinition(), _producer!);
+                    _store.Define(frame.ReadDefinition(), _producer);
                     break;
                 case FrameType.Points:
                     Series(frame).Append(frame);
@@ -97,7 +110,7 @@ internal sealed class FrameIngest
                     break;
                 case FrameType.Finish:
                     finished = true;
-                    _store.SetState(StreamState.Finished);
+                    _store.SetState(StreamState.Finished, producer: _producer);
                     break;
             }
         }
@@ -105,13 +118,19 @@ internal sealed class FrameIngest
         return finished;
     }
 
+    // Standard input is the only input without a listener; it is never refused for the number of producers.
+    private ProducerStore AddProducer(string? name) =>
+        _store.TryAddProducer(name, "stdin") ?? throw new ProtocolException(0, $"more than {PlotStore.MaxProducers} producers");
+
     private SeriesStore Series(in Frame frame) =>
-        _store.Find(frame.SeriesId)
+        _producer!.Find(frame.SeriesId)
         ?? throw new ProtocolException(frame.Offset + 6, $"{frame.Type} frame for series {frame.SeriesId}, which no DefineSeries frame has named");
 
     private void Fail(string message)
     {
+        // With many producers a line must say whose input it was.
+        if (_producer is { Address: not "stdin" } p) message = $"producer \"{p.Name}\" ({p.Address}): {message}";
         _report(message);
-        _store.SetState(StreamState.Disconnected, message);
+        _store.SetState(StreamState.Disconnected, message, _producer);
     }
 }
