@@ -28,8 +28,11 @@ internal sealed class ListeningViewer : IDisposable
     /// <summary>The bound producers' port (connect through 127.0.0.1 whatever the host).</summary>
     public int ProducerPort => int.Parse(ProducersAddress[(ProducersAddress.LastIndexOf(':') + 1)..]);
 
-    /// <summary>The viewer's token, from its printed address.</summary>
-    public string Token => Uri.UnescapeDataString(Url.Query.Split("token=")[1].Split('&')[0]);
+    /// <summary>The viewer's token, from its printed address ("" with --no-token).</summary>
+    public string Token => Url.Query.Contains("token=") ? Uri.UnescapeDataString(Url.Query.Split("token=")[1].Split('&')[0]) : "";
+
+    /// <summary>The viewer's standard input (read with --stdin).</summary>
+    public Stream Input => _process.StandardInput.BaseStream;
 
     /// <summary>What the viewer wrote to standard error so far.</summary>
     public string Errors
@@ -104,7 +107,7 @@ internal sealed class ListeningViewer : IDisposable
     public async Task<JsonElement> GetJsonAsync(string path)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Url, path));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        if (Token.Length > 0) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
         using var response = await Client.SendAsync(request);
         response.EnsureSuccessStatusCode();
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();

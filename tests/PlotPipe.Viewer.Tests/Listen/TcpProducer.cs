@@ -51,9 +51,12 @@ internal sealed class TcpProducer : IDisposable
     public Task SendRawAsync(ReadOnlyMemory<byte> bytes) => _stream.WriteAsync(bytes).AsTask();
 
     /// <summary>Reads what the viewer says until it closes the connection (or 10 s pass).</summary>
-    public async Task<string> ReadToEndAsync()
+    public Task<string> ReadToEndAsync() => ReadToEndAsync(TimeSpan.FromSeconds(10));
+
+    /// <summary>Reads what the viewer says until it closes the connection (or <paramref name="limit"/> passes).</summary>
+    public async Task<string> ReadToEndAsync(TimeSpan limit)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var timeout = new CancellationTokenSource(limit);
         var text = new MemoryStream();
         var buffer = new byte[4096];
         int n;
