@@ -61,7 +61,8 @@ internal static class ViewerApp
             }
             // A read of standard input cannot be cancelled (it blocks in the kernel), so a stop leaves the ingest
             // behind instead of waiting for the producer's next byte.
-            await InputIngest.RunAsync(PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 1 << 20)), store, options.Text, Report, stop)
+            await InputIngest.RunAsync(PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 1 << 20)), store, options.Text, Report, stop,
+                    options.InputPath is { } path && path != "-" ? path : "stdin")
                 .WaitAsync(stop).ConfigureAwait(false);
             if (listener is not null)
             {

@@ -17,12 +17,16 @@ internal sealed class FrameIngest
     /// Creates the ingest; <paramref name="report"/> receives one line for each problem with the input. A listener
     /// passes the <paramref name="producer"/> it registered from the connection's Hello.
     /// </summary>
-    public FrameIngest(PlotStore store, Action<string> report, ProducerStore? producer = null)
+    public FrameIngest(PlotStore store, Action<string> report, ProducerStore? producer = null, string source = "stdin")
     {
         _store = store;
         _report = report;
         _producer = producer;
+        _source = source;
     }
+
+    // Where a producer this ingest registers itself comes from: "stdin" or a file's path.
+    private readonly string _source;
 
     /// <summary>Reads until the end of the stream; never throws for bad input, which is reported and ends the stream.</summary>
     public Task RunAsync(PipeReader reader, CancellationToken cancel) => RunAsync(reader, new FrameDecoder(), cancel);
@@ -48,7 +52,7 @@ internal sealed class FrameIngest
                 }
                 // A connection ends with its Finish: the listener closes it then, so the producer's wait for the
                 // viewer to have everything ends at once (stdin reads on, to refuse bytes after Finish).
-                if (finished && _producer is { Address: not "stdin" })
+                if (finished && _producer is not null && _producer.Address != _source)
                 {
                     if (!buffer.IsEmpty) Fail($"frame after Finish at byte {decoder.Offset}: the stream was complete, so nothing may follow it");
                     return;
@@ -118,9 +122,9 @@ internal sealed class FrameIngest
         return finished;
     }
 
-    // Standard input is the only input without a listener; it is never refused for the number of producers.
+    // Standard input (or a file) is the only input without a listener; it comes first, so the cap never refuses it.
     private ProducerStore AddProducer(string? name) =>
-        _store.TryAddProducer(name, "stdin") ?? throw new ProtocolException(0, $"more than {PlotStore.MaxProducers} producers");
+        _store.TryAddProducer(name, _source) ?? throw new ProtocolException(0, $"more than {PlotStore.MaxProducers} producers");
 
     private SeriesStore Series(in Frame frame) =>
         _producer!.Find(frame.SeriesId)
@@ -129,7 +133,7 @@ internal sealed class FrameIngest
     private void Fail(string message)
     {
         // With many producers a line must say whose input it was.
-        if (_producer is { Address: not "stdin" } p) message = $"producer \"{p.Name}\" ({p.Address}): {message}";
+        if (_producer is { } p && p.Address != _source) message = $"producer \"{p.Name}\" ({p.Address}): {message}";
         _report(message);
         _store.SetState(StreamState.Disconnected, message, _producer);
     }

@@ -98,7 +98,7 @@ internal sealed class ViewerServer : IAsyncDisposable
         {
             var rows = new List<ProducerReport>();
             foreach (var p in store.ProducerStates)
-                rows.Add(new ProducerReport(p.Name, p.State.ToString().ToLowerInvariant(), p.Points, p.Dropped, 0, p.Address));
+                rows.Add(new ProducerReport(p.Name, p.State.ToString().ToLowerInvariant(), p.Points, p.Dropped, p.BadLines, p.Address));
             return Results.Json(rows, JsonContext.Default.ListProducerReport);
         });
         app.MapGet("/api/plot", () => Results.Json(PlotReportOf(store), JsonContext.Default.PlotReport));

@@ -58,6 +58,14 @@ internal sealed class ProducerStore
         }
     }
 
+    private long _badLines;
+
+    /// <summary>Lines of its text input skipped as bad (0 for the binary protocol).</summary>
+    public long BadLines => Interlocked.Read(ref _badLines);
+
+    /// <summary>Counts one skipped bad line of its text input.</summary>
+    public void CountBadLine() => Interlocked.Increment(ref _badLines);
+
     /// <summary>Marks it finished or disconnected (with why).</summary>
     internal void SetState(StreamState state, string? error)
     {

@@ -84,4 +84,19 @@ public class ListenerLimitsTests
         // One producer still streams, so the plot does.
         Assert.Equal("streaming", (await viewer.GetJsonAsync("api/status")).GetProperty("state").GetString());
     }
+
+    [Fact]
+    public async Task Text_on_standard_input_is_a_producer_named_stdin_with_its_bad_lines()
+    {
+        using var viewer = await ListeningViewer.StartAsync("127.0.0.1:0", "--stdin");
+        await viewer.Input.WriteAsync("step,loss\n1,0.5\n2,0.25\nbad\n3,0.125\n"u8.ToArray());
+        viewer.Input.Close();
+        await viewer.WaitForAsync(async () => (await viewer.GetJsonAsync("api/status")).GetProperty("state").GetString() == "finished", "the text to end");
+        var row = Assert.Single((await viewer.GetJsonAsync("api/producers")).EnumerateArray());
+        Assert.Equal(("stdin", "finished", 3L, 1L, "stdin"),
+            (row.GetProperty("name").GetString(), row.GetProperty("state").GetString(), row.GetProperty("points").GetInt64(),
+             row.GetProperty("badLines").GetInt64(), row.GetProperty("address").GetString()));
+        var series = Assert.Single((await viewer.GetJsonAsync("api/series")).EnumerateArray());
+        Assert.Equal(("loss", "stdin"), (series.GetProperty("name").GetString(), series.GetProperty("producer").GetString()));
+    }
 }

@@ -28,6 +28,9 @@ public sealed class ProducerLegendTests(BrowserFixture browser)
                     FrameWriter.WritePoints(w, 0, xs.AsSpan(0, points), xs.AsSpan(0, points));
                     FrameWriter.WritePoints(w, 1, xs.AsSpan(0, 10), xs.AsSpan(0, 10));
                 });
+                // Connections are read concurrently: wait for this producer's series so the legend's order is known.
+                int expected = producers.Count * 2;
+                await viewer.WaitForAsync(async () => (await viewer.GetJsonAsync("api/series")).GetArrayLength() == expected, $"{expected} series");
             }
             var page = await browser.NewPageAsync();
             await page.GotoAsync(viewer.Url.ToString());
