@@ -32,11 +32,22 @@ internal static class ViewerApp
         var access = options.Access();
         await using var server = await ViewerServer.StartAsync(options.Host, options.Port, access, store, status, stop).ConfigureAwait(false);
         output.WriteLine($"PlotPipe viewer: {server.Url}");
-        // Producers over TCP need the same token as the page: with it they could write what the page shows.
-        await using var listener = options.Listen is { } listen
-            ? ProducerListener.Start(ProducerListener.ParseEndpoint(listen, out var bad) ?? throw new ArgumentException(bad), store, access.Token, Report, stop)
-            : null;
-        if (listener is not null) output.WriteLine($"PlotPipe producers: {listener.Address}");
+        ProducerListener? started = null;
+        if (options.Listen is { } listen)
+        {
+            try
+            {
+                // Producers over TCP need the same token as the page: with it they could write what the page shows.
+                started = ProducerListener.Start(ProducerListener.ParseEndpoint(listen, out var bad) ?? throw new ArgumentException(bad), store, access.Token, Report, stop);
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                Report($"cannot listen for producers on {listen}: {e.Message}");
+                return 2;
+            }
+            output.WriteLine($"PlotPipe producers: {started.Address}");
+        }
+        await using var listener = started;
         output.Flush();
         if (options.OpenBrowser)
         {
@@ -48,14 +59,9 @@ internal static class ViewerApp
         bool saved = input is null && listener is null;
         try
         {
-            if (input is null && listener is null)
-            {
-                await Task.Delay(Timeout.Infinite, stop).ConfigureAwait(false);
-                return 0;
-            }
             if (input is null)
             {
-                // A listening viewer takes producers until it is stopped; the pictures are saved then.
+                // Nothing to read, or only producers over TCP, who may come until the viewer is stopped (pictures are saved then).
                 await Task.Delay(Timeout.Infinite, stop).ConfigureAwait(false);
                 return 0;
             }

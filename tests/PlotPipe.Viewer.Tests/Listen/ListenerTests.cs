@@ -169,6 +169,25 @@ public class ListenerTests
     }
 
     [Fact]
+    public async Task Listening_on_a_port_already_taken_is_refused_at_start_with_one_line()
+    {
+        var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        try
+        {
+            int port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+            var (exitCode, output, errors) = await ListeningViewer.RunRefusedAsync($"127.0.0.1:{port}");
+            Assert.Equal(2, exitCode);
+            Assert.DoesNotContain("PlotPipe producers:", output);
+            Assert.Contains($"plotpipe: cannot listen for producers on 127.0.0.1:{port}", Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        }
+        finally
+        {
+            taken.Stop();
+        }
+    }
+
+    [Fact]
     public async Task Two_producers_of_the_same_name_show_as_two_runs_with_their_own_series()
     {
         using var viewer = await ListeningViewer.StartAsync("127.0.0.1:0");
