@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using PlotPipe.Protocol;
 
+using PlotPipe.Viewer.Tests.Support;
+
 namespace PlotPipe.Viewer.Tests.Listen;
 
 /// <summary><c>--listen</c>: many producers at once over real loopback TCP, each its own name, series, state and counts, and the token at the door.</summary>
@@ -38,7 +40,7 @@ public class ListenerTests
     [Fact]
     public async Task Sixty_four_producers_stream_at_once_with_exact_counts_and_one_killed_mid_frame_disconnects_alone()
     {
-        using var viewer = await ListeningViewer.StartAsync("127.0.0.1:0", "--max-memory", "2G");
+        using var viewer = await CommandLineViewer.StartAsync("--listen", "127.0.0.1:0", "--max-memory", "2G");
         Assert.Matches(@"^tcp://127\.0\.0\.1:\d+$", viewer.ProducersAddress);
         const int producers = 64, frames = 300, perFrame = 1000; // 100,000 points/s each for 3 s
         var killedName = "worker 13";
@@ -68,11 +70,11 @@ public class ListenerTests
 
         await viewer.WaitForAsync(async () =>
         {
-            foreach (var row in (await viewer.GetJsonAsync("api/producers")).EnumerateArray())
+            foreach (var row in (await viewer.GetAsync("api/producers")).EnumerateArray())
                 if (row.GetProperty("state").GetString() == "streaming") return false;
             return true;
         }, "every producer to be done");
-        var rows = ByName(await viewer.GetJsonAsync("api/producers"));
+        var rows = ByName(await viewer.GetAsync("api/producers"));
         Assert.Equal(producers, rows.Count);
         foreach (var (name, row) in rows)
         {
@@ -82,7 +84,7 @@ public class ListenerTests
             Assert.Equal(0, row.GetProperty("dropped").GetInt64());
             Assert.Matches(@"^127\.0\.0\.1:\d+$", row.GetProperty("address").GetString());
         }
-        var series = (await viewer.GetJsonAsync("api/series")).EnumerateArray().ToList();
+        var series = (await viewer.GetAsync("api/series")).EnumerateArray().ToList();
         Assert.Equal(producers, series.Count);
         foreach (var s in series)
         {
@@ -90,7 +92,7 @@ public class ListenerTests
             long expected = s.GetProperty("producer").GetString() == killedName ? frames / 2 * perFrame : frames * perFrame;
             Assert.Equal(expected, s.GetProperty("count").GetInt64());
         }
-        var status = await viewer.GetJsonAsync("api/status");
+        var status = await viewer.GetAsync("api/status");
         Assert.Equal("disconnected", status.GetProperty("state").GetString());
         Assert.Equal((producers - 1L) * frames * perFrame + frames / 2 * perFrame, status.GetProperty("points").GetInt64());
         Assert.Equal(0, status.GetProperty("evicted").GetInt64());
@@ -103,7 +105,7 @@ public class ListenerTests
     [InlineData("version 1", "version 1")]
     public async Task Producer_without_the_right_token_or_a_Hello_is_refused_with_a_reason_and_stores_nothing(string how, string reason)
     {
-        using var viewer = await ListeningViewer.StartAsync("127.0.0.1:0");
+        using var viewer = await CommandLineViewer.StartAsync("--listen", "127.0.0.1:0");
         using var producer = await TcpProducer.ConnectAsync(viewer.ProducerPort);
         await producer.SendAsync(w =>
         {
@@ -118,11 +120,11 @@ public class ListenerTests
         Assert.Contains(reason, said);
         Assert.EndsWith("\n", said);
 
-        var status = await viewer.GetJsonAsync("api/status");
+        var status = await viewer.GetAsync("api/status");
         Assert.Equal(1, status.GetProperty("refusedProducers").GetInt64());
         Assert.Equal(0, status.GetProperty("points").GetInt64());
-        Assert.Empty((await viewer.GetJsonAsync("api/series")).EnumerateArray());
-        Assert.Empty((await viewer.GetJsonAsync("api/producers")).EnumerateArray());
+        Assert.Empty((await viewer.GetAsync("api/series")).EnumerateArray());
+        Assert.Empty((await viewer.GetAsync("api/producers")).EnumerateArray());
         await viewer.WaitForAsync(() => Task.FromResult(viewer.Errors.Contains("refused producer from 127.0.0.1:")), "the refusal's line on standard error");
         Assert.Contains(reason, viewer.Errors);
     }
@@ -131,7 +133,7 @@ public class ListenerTests
     public async Task Viewer_bound_to_every_address_refuses_a_producer_without_the_token_and_takes_one_with_it()
     {
         // Bound to 0.0.0.0; the producers connect through 127.0.0.1, never another address.
-        using var viewer = await ListeningViewer.StartAsync("0.0.0.0:0");
+        using var viewer = await CommandLineViewer.StartAsync("--listen", "0.0.0.0:0");
         Assert.Matches(@"^tcp://0\.0\.0\.0:\d+$", viewer.ProducersAddress);
         using (var intruder = await TcpProducer.HelloAsync(viewer.ProducerPort, "intruder", "guessed-token-guessed-token"))
         {
@@ -152,16 +154,16 @@ public class ListenerTests
             });
             Assert.Equal("", await trusted.ReadToEndAsync());
         }
-        var series = (await viewer.GetJsonAsync("api/series")).EnumerateArray().ToList();
+        var series = (await viewer.GetAsync("api/series")).EnumerateArray().ToList();
         var only = Assert.Single(series);
         Assert.Equal(("samples", "trusted", 2L), (only.GetProperty("name").GetString(), only.GetProperty("producer").GetString(), only.GetProperty("count").GetInt64()));
-        Assert.Equal(1, (await viewer.GetJsonAsync("api/status")).GetProperty("refusedProducers").GetInt64());
+        Assert.Equal(1, (await viewer.GetAsync("api/status")).GetProperty("refusedProducers").GetInt64());
     }
 
     [Fact]
     public async Task Listening_on_every_address_without_a_token_is_refused_at_start()
     {
-        var (exitCode, output, errors) = await ListeningViewer.RunRefusedAsync("0.0.0.0:0", "--no-token");
+        var (exitCode, output, errors) = await CommandLineViewer.RunRefusedAsync("--listen", "0.0.0.0:0", "--no-token");
         Assert.Equal(2, exitCode);
         Assert.DoesNotContain("PlotPipe producers:", output);
         var line = Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -176,7 +178,7 @@ public class ListenerTests
         try
         {
             int port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
-            var (exitCode, output, errors) = await ListeningViewer.RunRefusedAsync($"127.0.0.1:{port}");
+            var (exitCode, output, errors) = await CommandLineViewer.RunRefusedAsync("--listen", $"127.0.0.1:{port}");
             Assert.Equal(2, exitCode);
             Assert.DoesNotContain("PlotPipe producers:", output);
             Assert.Contains($"plotpipe: cannot listen for producers on 127.0.0.1:{port}", Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
@@ -190,7 +192,7 @@ public class ListenerTests
     [Fact]
     public async Task Two_producers_of_the_same_name_show_as_two_runs_with_their_own_series()
     {
-        using var viewer = await ListeningViewer.StartAsync("127.0.0.1:0");
+        using var viewer = await CommandLineViewer.StartAsync("--listen", "127.0.0.1:0");
         for (int run = 1; run <= 2; run++)
         {
             using var producer = await TcpProducer.HelloAsync(viewer.ProducerPort, "train.py", viewer.Token);
@@ -204,12 +206,12 @@ public class ListenerTests
             });
             Assert.Equal("", await producer.ReadToEndAsync());
         }
-        await viewer.WaitForAsync(async () => (await viewer.GetJsonAsync("api/status")).GetProperty("state").GetString() == "finished", "both runs finished");
-        var producers = ByName(await viewer.GetJsonAsync("api/producers"));
+        await viewer.WaitForAsync(async () => (await viewer.GetAsync("api/status")).GetProperty("state").GetString() == "finished", "both runs finished");
+        var producers = ByName(await viewer.GetAsync("api/producers"));
         Assert.Equal(["train.py", "train.py (2)"], producers.Keys.Order());
         Assert.Equal(1, producers["train.py"].GetProperty("points").GetInt64());
         Assert.Equal(2, producers["train.py (2)"].GetProperty("points").GetInt64());
-        var series = (await viewer.GetJsonAsync("api/series")).EnumerateArray()
+        var series = (await viewer.GetAsync("api/series")).EnumerateArray()
             .Select(s => (s.GetProperty("producer").GetString(), s.GetProperty("name").GetString(), s.GetProperty("count").GetInt64())).ToList();
         Assert.Equal([("train.py", "loss", 1L), ("train.py (2)", "loss", 2L)], series);
     }
@@ -217,7 +219,7 @@ public class ListenerTests
     [Fact]
     public async Task Fatal_protocol_error_closes_that_producer_at_once_and_leaves_the_others_streaming()
     {
-        using var viewer = await ListeningViewer.StartAsync("127.0.0.1:0");
+        using var viewer = await CommandLineViewer.StartAsync("--listen", "127.0.0.1:0");
         using var steady = await TcpProducer.HelloAsync(viewer.ProducerPort, "steady", viewer.Token);
         await steady.SendAsync(w =>
         {
@@ -236,9 +238,9 @@ public class ListenerTests
             FrameWriter.WriteFinish(w);
         });
         Assert.Equal("", await steady.ReadToEndAsync());
-        var producers = ByName(await viewer.GetJsonAsync("api/producers"));
+        var producers = ByName(await viewer.GetAsync("api/producers"));
         Assert.Equal(("finished", 3L), (producers["steady"].GetProperty("state").GetString(), producers["steady"].GetProperty("points").GetInt64()));
         Assert.Equal("disconnected", producers["broken"].GetProperty("state").GetString());
-        Assert.Equal("disconnected", (await viewer.GetJsonAsync("api/status")).GetProperty("state").GetString());
+        Assert.Equal("disconnected", (await viewer.GetAsync("api/status")).GetProperty("state").GetString());
     }
 }

@@ -11,7 +11,7 @@ public sealed class ProducerLegendTests(BrowserFixture browser)
     [Fact]
     public async Task Legend_groups_series_by_producer_and_a_click_on_a_producer_hides_and_shows_its_series()
     {
-        using var viewer = await ListeningViewer.StartAsync("127.0.0.1:0");
+        using var viewer = await CommandLineViewer.StartAsync("--listen", "127.0.0.1:0");
         var xs = new double[1000];
         for (int i = 0; i < xs.Length; i++) xs[i] = i;
         var producers = new List<TcpProducer>();
@@ -30,7 +30,7 @@ public sealed class ProducerLegendTests(BrowserFixture browser)
                 });
                 // Connections are read concurrently: wait for this producer's series so the legend's order is known.
                 int expected = producers.Count * 2;
-                await viewer.WaitForAsync(async () => (await viewer.GetJsonAsync("api/series")).GetArrayLength() == expected, $"{expected} series");
+                await viewer.WaitForAsync(async () => (await viewer.GetAsync("api/series")).GetArrayLength() == expected, $"{expected} series");
             }
             var page = await browser.NewPageAsync();
             await page.GotoAsync(viewer.Url.ToString());
@@ -57,7 +57,7 @@ public sealed class ProducerLegendTests(BrowserFixture browser)
     [Fact]
     public async Task Legend_of_a_single_producer_has_no_producer_header()
     {
-        using var viewer = await ListeningViewer.StartAsync("127.0.0.1:0");
+        using var viewer = await CommandLineViewer.StartAsync("--listen", "127.0.0.1:0");
         using var p = await TcpProducer.HelloAsync(viewer.ProducerPort, "solo", viewer.Token);
         await p.SendAsync(w =>
         {
