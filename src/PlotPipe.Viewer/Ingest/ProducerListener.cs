@@ -132,7 +132,10 @@ internal sealed class ProducerListener : IAsyncDisposable
             }
             // The decoder has read the handshake and the Hello; the ingest goes on from the next frame.
             await new FrameIngest(_store, _report, producer).RunAsync(reader, decoder, cancel).ConfigureAwait(false);
-            // Returning closes the connection at once, so a producer refused mid-stream fails fast instead of blocking.
+            // A stream refused mid-way (bad bytes) is told why, as a refused connection is, then closed at once, so the
+            // producer fails fast instead of blocking. A producer that finished or went away gets nothing.
+            if (producer.State == StreamState.Disconnected && producer.Error is { } why && client.Connected && !cancel.IsCancellationRequested)
+                await RefuseAsync(client, stream, why, "plotpipe: ").ConfigureAwait(false);
         }
     }
 
@@ -183,12 +186,12 @@ internal sealed class ProducerListener : IAsyncDisposable
 
     private const string VersionOne = "a version 1 stream has no Hello, so no name or token: speak version 2";
 
-    private static async Task RefuseAsync(TcpClient client, NetworkStream stream, string refusal)
+    private static async Task RefuseAsync(TcpClient client, NetworkStream stream, string reason, string prefix = "plotpipe: refused: ")
     {
         try
         {
             using var drain = new CancellationTokenSource(DrainTime);
-            await stream.WriteAsync(Encoding.UTF8.GetBytes($"plotpipe: refused: {refusal}\n"), drain.Token).ConfigureAwait(false);
+            await stream.WriteAsync(Encoding.UTF8.GetBytes($"{prefix}{reason}\n"), drain.Token).ConfigureAwait(false);
             client.Client.Shutdown(SocketShutdown.Send);
             // Closing with unread bytes would reset the connection and could destroy the line before the producer
             // reads it: read and discard (store nothing) until the producer closes or the drain time is up.

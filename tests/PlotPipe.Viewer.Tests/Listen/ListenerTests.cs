@@ -228,9 +228,13 @@ public class ListenerTests
         });
         using (var broken = await TcpProducer.HelloAsync(viewer.ProducerPort, "broken", viewer.Token))
         {
-            // Points for a series never defined: fatal for this connection, which the viewer closes at once.
+            // Points for a series never defined: fatal for this connection, which the viewer closes at once, saying why.
             await broken.SendAsync(w => FrameWriter.WritePoints(w, 5, [1], [1]));
-            Assert.Equal("", await broken.ReadToEndAsync());
+            var said = await broken.ReadToEndAsync();
+            Assert.StartsWith("plotpipe: producer \"broken\" (127.0.0.1:", said);
+            Assert.Contains("bad input at byte ", said);
+            Assert.Contains("which no DefineSeries frame has named", said);
+            Assert.EndsWith("\n", said);
         }
         await steady.SendAsync(w =>
         {
