@@ -47,7 +47,7 @@ internal sealed class FrameIngest
                 }
                 catch (ProtocolException e)
                 {
-                    Fail($"bad input at {e.Message}; kept the {_store.TotalPoints} points received before it");
+                    Fail($"bad input at {e.Message}; kept the {Kept} points received before it");
                     return;
                 }
                 // A connection ends with its Finish: the listener closes it then, so the producer's wait for the
@@ -60,9 +60,9 @@ internal sealed class FrameIngest
                 if (result.IsCompleted)
                 {
                     if (!buffer.IsEmpty)
-                        Fail($"producer stopped mid-frame at {decoder.Truncated(buffer).Message}; kept the {_store.TotalPoints} points received before it");
+                        Fail($"producer stopped mid-frame at {decoder.Truncated(buffer).Message}; kept the {Kept} points received before it");
                     else if (!finished)
-                        Fail($"producer disconnected without finishing after {decoder.Offset} bytes; kept the {_store.TotalPoints} points received");
+                        Fail($"producer disconnected without finishing after {decoder.Offset} bytes; kept the {Kept} points received");
                     return;
                 }
                 // Everything up to the end was looked at, so the next read waits for more bytes.
@@ -74,7 +74,7 @@ internal sealed class FrameIngest
         }
         catch (IOException e)
         {
-            Fail($"producer's stream broke: {e.Message}; kept the {_store.TotalPoints} points received");
+            Fail($"producer's stream broke: {e.Message}; kept the {Kept} points received");
         }
         finally
         {
@@ -125,6 +125,9 @@ internal sealed class FrameIngest
     // Standard input (or a file) is the only input without a listener; it comes first, so the cap never refuses it.
     private ProducerStore AddProducer(string? name) =>
         _store.TryAddProducer(name, _source) ?? throw new ProtocolException(0, $"more than {PlotStore.MaxProducers} producers");
+
+    // The points this input's producer keeps (with many producers, the store's total would be everyone's).
+    private long Kept => _producer?.Points ?? _store.TotalPoints;
 
     private SeriesStore Series(in Frame frame) =>
         _producer!.Find(frame.SeriesId)

@@ -234,6 +234,8 @@ public class ListenerTests
             Assert.StartsWith("plotpipe: producer \"broken\" (127.0.0.1:", said);
             Assert.Contains("bad input at byte ", said);
             Assert.Contains("which no DefineSeries frame has named", said);
+            // Its own points, not the other producer's.
+            Assert.Contains("kept the 0 points received before it", said);
             Assert.EndsWith("\n", said);
         }
         await steady.SendAsync(w =>
