@@ -37,6 +37,9 @@
   let spanAuto = true; // an empty span box means 10 % of the data's x extent
   let xExtent = null;
   let series = []; // meta rows, by position
+  // Producers whose series the user hid by clicking their legend header; the page just skips drawing them.
+  const hiddenProducers = new Set();
+  pp.hiddenProducers = hiddenProducers;
   const layers = new Map(); // series index -> decoded view part
   const shown = { x: [0, 1], y: [0, 1] }; // ranges on screen
   let localUntil = 0;
@@ -117,7 +120,7 @@
     // Density images go under every line and marker.
     for (const s of series) {
       const layer = layers.get(s.index);
-      if (!layer || layer.mode !== 1 || layer.w === 0 || layer.h === 0) continue;
+      if (!layer || layer.mode !== 1 || layer.w === 0 || layer.h === 0 || hiddenProducers.has(s.producer)) continue;
       if (!layer.image) layer.image = densityImage(layer, s.color, s.index);
       const [rx0, rx1, ry0, ry1] = layer.range;
       ctx.imageSmoothingEnabled = false;
@@ -127,7 +130,7 @@
     const dpr = uPlot.pxRatio;
     for (const s of series) {
       const layer = layers.get(s.index);
-      if (!layer || layer.mode !== 0 || layer.count === 0) continue;
+      if (!layer || layer.mode !== 0 || layer.count === 0 || hiddenProducers.has(s.producer)) continue;
       const { xs, ys, count } = layer;
       drawn += count;
       ctx.strokeStyle = s.color;
@@ -341,29 +344,56 @@
     }
   }
 
+  // With two or more producers the legend groups their series under a header per producer; clicking a header
+  // hides or shows all of that producer's series. Rows are reused by position while their key stays the same.
   function renderLegend() {
+    const producers = [];
+    for (const s of series) if (!producers.includes(s.producer)) producers.push(s.producer);
+    const grouped = producers.length >= 2;
+    const rows = [];
+    for (const p of producers) {
+      const own = series.filter((s) => s.producer === p);
+      if (grouped) rows.push({ header: p, count: own.reduce((n, s) => n + s.count, 0) });
+      for (const s of own) rows.push({ s, count: s.count });
+    }
     const have = legendEl.children;
-    for (let i = 0; i < series.length; i++) {
-      const s = series[i];
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      const s = row.s;
       let li = have[i];
-      const key = `${s.name}|${s.color}|${s.marker}|${s.line}`;
+      const key = s ? `s|${s.producer}|${s.name}|${s.color}|${s.marker}|${s.line}` : `p|${row.header}`;
       if (!li || li.dataset.key !== key) {
         li = document.createElement("li");
         li.dataset.key = key;
-        li.appendChild(swatch(s));
         const name = document.createElement("span");
         name.className = "name";
-        name.textContent = s.name;
-        name.title = `${s.name} (${s.kind}, "${s.format}")`;
+        if (s) {
+          li.appendChild(swatch(s));
+          name.textContent = s.name;
+          name.title = `${s.name} (${s.kind}, "${s.format}")`;
+        } else {
+          li.className = "producer";
+          li.dataset.producer = row.header;
+          name.textContent = row.header || "(unnamed)";
+          name.title = `${row.header}: click to hide or show its series`;
+          li.addEventListener("click", () => {
+            const p = li.dataset.producer;
+            if (hiddenProducers.has(p)) hiddenProducers.delete(p);
+            else hiddenProducers.add(p);
+            renderLegend();
+            redrawSoon();
+          });
+        }
         const count = document.createElement("span");
         count.className = "count";
         li.append(name, count);
         if (have[i]) legendEl.replaceChild(li, have[i]);
         else legendEl.appendChild(li);
       }
-      li.lastChild.textContent = fmt.format(s.count);
+      li.classList.toggle("hidden", hiddenProducers.has(s ? s.producer : row.header));
+      li.lastChild.textContent = fmt.format(row.count);
     }
-    while (legendEl.children.length > series.length) legendEl.lastChild.remove();
+    while (legendEl.children.length > rows.length) legendEl.lastChild.remove();
   }
 
   function swatch(s) {

@@ -64,6 +64,7 @@ internal static class BenchRunner
         }
         if (settings.Runs("drop")) Step(report, () => DropScenario.Run(report, settings));
         if (settings.Runs("stopped")) Step(report, () => StoppedViewerScenario.Run(report, settings));
+        if (settings.Runs("tcp")) Step(report, () => TcpScenario.Run(report, settings));
         report.Add(new BenchRow("producer (whole run)", "peak working set", Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, "MiB",
             Note: "the harness process: every scenario's producer plus its own arrays and HTTP client"));
         report.Add(new BenchRow("harness", "wall time", total.Elapsed.TotalSeconds, "s"));

@@ -34,6 +34,16 @@ internal sealed class ViewerClient : IDisposable
         return rows;
     }
 
+    /// <summary>Every producer's name, state and points held, from <c>GET /api/producers</c>.</summary>
+    public List<(string Name, string State, long Points)> Producers()
+    {
+        using var doc = Get("api/producers");
+        var rows = new List<(string, string, long)>();
+        foreach (var row in doc.RootElement.EnumerateArray())
+            rows.Add((row.GetProperty("name").GetString()!, row.GetProperty("state").GetString()!, row.GetProperty("points").GetInt64()));
+        return rows;
+    }
+
     /// <summary>The viewer's own dropped total and state, from <c>GET /api/status</c>.</summary>
     public (long Dropped, long Points, string State) Status()
     {

@@ -18,6 +18,7 @@ internal static class ViewCommand
         var file = new Argument<string?>("FILE") { Description = "Read PlotPipe frames or text lines from this file (-: standard input)", Arity = ArgumentArity.ZeroOrOne };
         var xField = new Option<string?>("--x") { HelpName = "NAME", Description = "Text input: the JSON field or header column that holds x (default: the first column; the line number for JSON)" };
         var xTime = new Option<bool>("--x-time") { Description = "Text input: read x as a time, ISO-8601 or Unix seconds (kept as Unix seconds)" };
+        var listen = new Option<string?>("--listen") { HelpName = "[HOST:]PORT", Description = "Also take producers over TCP (protocol version 2, with the token) on this address; loopback unless HOST says otherwise; port 0 picks a free one" };
         var host = new Option<string>("--host") { Description = "Address to listen on (loopback unless you choose otherwise)", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "Port for the page; 0 picks a free one", DefaultValueFactory = _ => 0 };
         var noBrowser = new Option<bool>("--no-browser") { Description = "Do not open a browser at the page" };
@@ -51,7 +52,7 @@ internal static class ViewCommand
             if (text is not null && !TryParseSize(text, out _))
                 r.AddError($"--max-memory {text} is not a size: give bytes, or a number with K, M or G (512M, 2G), of at least 1M");
         });
-        foreach (var o in new Option[] { stdin, xField, xTime, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, maxMemory, token, noToken, allowHost }) command.Options.Add(o);
+        foreach (var o in new Option[] { stdin, listen, xField, xTime, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, maxMemory, token, noToken, allowHost }) command.Options.Add(o);
 
         command.Arguments.Add(file);
 
@@ -60,6 +61,7 @@ internal static class ViewCommand
             var options = new ViewerOptions
             {
                 Stdin = result.GetValue(stdin),
+                Listen = result.GetValue(listen),
                 InputPath = result.GetValue(file),
                 Text = new() { XField = result.GetValue(xField), XTime = result.GetValue(xTime) },
                 Host = result.GetValue(host)!,
@@ -111,6 +113,13 @@ internal static class ViewCommand
         if (options.NoToken && options.Token is not null) return "--no-token and --token contradict each other: choose one";
         if (options.NoToken && !ViewerAccess.IsLoopback(options.Host))
             return $"--no-token is refused with --host {options.Host}: anyone who can reach the port could read every point; keep the token";
+        if (options.Listen is { } listen)
+        {
+            var endpoint = Ingest.ProducerListener.ParseEndpoint(listen, out var error);
+            if (endpoint is null) return error;
+            if (options.NoToken && !System.Net.IPAddress.IsLoopback(endpoint.Address))
+                return $"--no-token is refused with --listen {listen}: anyone who can reach the port could send points; keep the token";
+        }
         try
         {
             options.Access();

@@ -29,8 +29,25 @@ internal static class ViewerApp
             lock (errors) errors.WriteLine($"plotpipe: {line}");
         }
 
-        await using var server = await ViewerServer.StartAsync(options.Host, options.Port, options.Access(), store, status, stop).ConfigureAwait(false);
+        var access = options.Access();
+        await using var server = await ViewerServer.StartAsync(options.Host, options.Port, access, store, status, stop).ConfigureAwait(false);
         output.WriteLine($"PlotPipe viewer: {server.Url}");
+        ProducerListener? started = null;
+        if (options.Listen is { } listen)
+        {
+            try
+            {
+                // Producers over TCP need the same token as the page: with it they could write what the page shows.
+                started = ProducerListener.Start(ProducerListener.ParseEndpoint(listen, out var bad) ?? throw new ArgumentException(bad), store, access.Token, Report, stop);
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                Report($"cannot listen for producers on {listen}: {e.Message}");
+                return 2;
+            }
+            output.WriteLine($"PlotPipe producers: {started.Address}");
+        }
+        await using var listener = started;
         output.Flush();
         if (options.OpenBrowser)
         {
@@ -39,18 +56,26 @@ internal static class ViewerApp
         }
 
         if (options.PngPath is not null || options.SvgPath is not null) _ = Task.Run(PictureExporter.WarmUp, CancellationToken.None);
-        bool saved = input is null;
+        bool saved = input is null && listener is null;
         try
         {
             if (input is null)
             {
+                // Nothing to read, or only producers over TCP, who may come until the viewer is stopped (pictures are saved then).
                 await Task.Delay(Timeout.Infinite, stop).ConfigureAwait(false);
                 return 0;
             }
             // A read of standard input cannot be cancelled (it blocks in the kernel), so a stop leaves the ingest
             // behind instead of waiting for the producer's next byte.
-            await InputIngest.RunAsync(PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 1 << 20)), store, options.Text, Report, stop)
+            await InputIngest.RunAsync(PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 1 << 20)), store, options.Text, Report, stop,
+                    options.InputPath is { } path && path != "-" ? path : "stdin")
                 .WaitAsync(stop).ConfigureAwait(false);
+            if (listener is not null)
+            {
+                // Standard input has ended, but producers may still connect.
+                await Task.Delay(Timeout.Infinite, stop).ConfigureAwait(false);
+                return 0;
+            }
             saved = true;
             SavePictures(options, store, status, Report);
             if (options.ExitOnFinish) return 0;

@@ -12,6 +12,9 @@ internal sealed class ViewerOptions
     /// <summary>TCP port for the page; 0 picks a free one.</summary>
     public int Port { get; set; }
 
+    /// <summary>Also take producers over TCP here, <c>[HOST:]PORT</c> (<c>--listen</c>); null: no listener.</summary>
+    public string? Listen { get; set; }
+
     /// <summary>Read frames or text from standard input.</summary>
     public bool Stdin { get; set; }
 

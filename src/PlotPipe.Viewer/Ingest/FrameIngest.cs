@@ -10,20 +10,30 @@ internal sealed class FrameIngest
 {
     private readonly PlotStore _store;
     private readonly Action<string> _report;
-    // The name this input's producer goes by, once its Hello (or, in version 1, its first frame) arrived.
-    private string? _producer;
+    // This input's producer, once its Hello (or, in version 1, its first frame) arrived, or given by the listener.
+    private ProducerStore? _producer;
 
-    /// <summary>Creates the ingest; <paramref name="report"/> receives one line for each problem with the input.</summary>
-    public FrameIngest(PlotStore store, Action<string> report)
+    /// <summary>
+    /// Creates the ingest; <paramref name="report"/> receives one line for each problem with the input. A listener
+    /// passes the <paramref name="producer"/> it registered from the connection's Hello.
+    /// </summary>
+    public FrameIngest(PlotStore store, Action<string> report, ProducerStore? producer = null, string source = "stdin")
     {
         _store = store;
         _report = report;
+        _producer = producer;
+        _source = source;
     }
 
+    // Where a producer this ingest registers itself comes from: "stdin" or a file's path.
+    private readonly string _source;
+
     /// <summary>Reads until the end of the stream; never throws for bad input, which is reported and ends the stream.</summary>
-    public async Task RunAsync(PipeReader reader, CancellationToken cancel)
+    public Task RunAsync(PipeReader reader, CancellationToken cancel) => RunAsync(reader, new FrameDecoder(), cancel);
+
+    /// <summary>Reads on with a <paramref name="decoder"/> that has already read the stream's start (a listener's Hello).</summary>
+    public async Task RunAsync(PipeReader reader, FrameDecoder decoder, CancellationToken cancel)
     {
-        var decoder = new FrameDecoder();
         bool finished = false;
         try
         {
@@ -37,15 +47,22 @@ internal sealed class FrameIngest
                 }
                 catch (ProtocolException e)
                 {
-                    Fail($"bad input at {e.Message}; kept the {_store.TotalPoints} points received before it");
+                    Fail($"bad input at {e.Message}; kept the {Kept} points received before it");
+                    return;
+                }
+                // A connection ends with its Finish: the listener closes it then, so the producer's wait for the
+                // viewer to have everything ends at once (stdin reads on, to refuse bytes after Finish).
+                if (finished && _producer is not null && _producer.Address != _source)
+                {
+                    if (!buffer.IsEmpty) Fail($"frame after Finish at byte {decoder.Offset}: the stream was complete, so nothing may follow it");
                     return;
                 }
                 if (result.IsCompleted)
                 {
                     if (!buffer.IsEmpty)
-                        Fail($"producer stopped mid-frame at {decoder.Truncated(buffer).Message}; kept the {_store.TotalPoints} points received before it");
+                        Fail($"producer stopped mid-frame at {decoder.Truncated(buffer).Message}; kept the {Kept} points received before it");
                     else if (!finished)
-                        Fail($"producer disconnected without finishing after {decoder.Offset} bytes; kept the {_store.TotalPoints} points received");
+                        Fail($"producer disconnected without finishing after {decoder.Offset} bytes; kept the {Kept} points received");
                     return;
                 }
                 // Everything up to the end was looked at, so the next read waits for more bytes.
@@ -57,7 +74,7 @@ internal sealed class FrameIngest
         }
         catch (IOException e)
         {
-            Fail($"producer's stream broke: {e.Message}; kept the {_store.TotalPoints} points received");
+            Fail($"producer's stream broke: {e.Message}; kept the {Kept} points received");
         }
         finally
         {
@@ -74,11 +91,11 @@ internal sealed class FrameIngest
         {
             changed = true;
             // Version 1 has no Hello: its producer is named by the viewer when its first frame arrives.
-            if (_producer is null && frame.Type != FrameType.Hello) _producer = _store.AddProducer(null);
+            if (_producer is null && frame.Type != FrameType.Hello) _producer = AddProducer(null);
             switch (frame.Type)
             {
                 case FrameType.Hello:
-                    _producer = _store.AddProducer(frame.ReadHello().Name);
+                    _producer ??= AddProducer(frame.ReadHello().Name);
                     break;
                 case FrameType.DefinePlot:
                     _store.Plot.DefinePlot(frame.ReadProperties());
@@ -87,7 +104,7 @@ internal sealed class FrameIngest
                     _store.Plot.DefinePanel(frame.PanelId, frame.ReadProperties());
                     break;
                 case FrameType.DefineSeries:
-                    _store.Define(frame.ReadDefinition(), _producer!);
+                    _store.Define(frame.ReadDefinition(), _producer);
                     break;
                 case FrameType.Points:
                     Series(frame).Append(frame);
@@ -97,7 +114,7 @@ internal sealed class FrameIngest
                     break;
                 case FrameType.Finish:
                     finished = true;
-                    _store.SetState(StreamState.Finished);
+                    _store.SetState(StreamState.Finished, producer: _producer);
                     break;
             }
         }
@@ -105,13 +122,22 @@ internal sealed class FrameIngest
         return finished;
     }
 
+    // Standard input (or a file) is the only input without a listener; it comes first, so the cap never refuses it.
+    private ProducerStore AddProducer(string? name) =>
+        _store.TryAddProducer(name, _source) ?? throw new ProtocolException(0, $"more than {PlotStore.MaxProducers} producers");
+
+    // The points this input's producer keeps (with many producers, the store's total would be everyone's).
+    private long Kept => _producer?.Points ?? _store.TotalPoints;
+
     private SeriesStore Series(in Frame frame) =>
-        _store.Find(frame.SeriesId)
+        _producer!.Find(frame.SeriesId)
         ?? throw new ProtocolException(frame.Offset + 6, $"{frame.Type} frame for series {frame.SeriesId}, which no DefineSeries frame has named");
 
     private void Fail(string message)
     {
+        // With many producers a line must say whose input it was.
+        if (_producer is { } p && p.Address != _source) message = $"producer \"{p.Name}\" ({p.Address}): {message}";
         _report(message);
-        _store.SetState(StreamState.Disconnected, message);
+        _store.SetState(StreamState.Disconnected, message, _producer);
     }
 }

@@ -12,8 +12,11 @@ namespace PlotPipe.Viewer.Ingest;
 /// </summary>
 internal static class InputIngest
 {
-    /// <summary>Reads <paramref name="reader"/> to its end with the ingest its first bytes call for.</summary>
-    public static async Task RunAsync(PipeReader reader, PlotStore store, TextOptions text, Action<string> report, CancellationToken cancel)
+    /// <summary>
+    /// Reads <paramref name="reader"/> to its end with the ingest its first bytes call for; <paramref name="source"/>
+    /// ("stdin" or the file's path) is where its producer comes from in <c>/api/producers</c>.
+    /// </summary>
+    public static async Task RunAsync(PipeReader reader, PlotStore store, TextOptions text, Action<string> report, CancellationToken cancel, string source = "stdin")
     {
         bool binary;
         try
@@ -45,8 +48,8 @@ internal static class InputIngest
             store.SetState(StreamState.Disconnected, message);
             return;
         }
-        if (binary) await new FrameIngest(store, report).RunAsync(reader, cancel).ConfigureAwait(false);
-        else await new TextIngest(store, text, report).RunAsync(reader, cancel).ConfigureAwait(false);
+        if (binary) await new FrameIngest(store, report, source: source).RunAsync(reader, cancel).ConfigureAwait(false);
+        else await new TextIngest(store, text, report, source).RunAsync(reader, cancel).ConfigureAwait(false);
     }
 
     /// <summary>True for the protocol, false for text, null while the bytes so far are a prefix of the magic.</summary>

@@ -12,20 +12,27 @@ internal sealed class TextIngest
     private readonly PlotStore _store;
     private readonly Action<string> _report;
     private readonly TextOptions _options;
+    private readonly string _source;
 
-    /// <summary>Creates the ingest; <paramref name="report"/> receives one line for each problem with the input.</summary>
-    public TextIngest(PlotStore store, TextOptions options, Action<string> report)
+    /// <summary>
+    /// Creates the ingest; <paramref name="report"/> receives one line for each problem with the input, which comes
+    /// from <paramref name="source"/> ("stdin" or a file's path): the name and address of its producer.
+    /// </summary>
+    public TextIngest(PlotStore store, TextOptions options, Action<string> report, string source = "stdin")
     {
         _store = store;
         _options = options;
         _report = report;
+        _source = source;
     }
 
     /// <summary>Reads until the end of the input; never throws for bad input, which is skipped, counted and reported.</summary>
     public async Task RunAsync(PipeReader reader, CancellationToken cancel)
     {
-        var series = new TextSeries(_store);
-        var problems = new TextProblems(_store, _report);
+        // Text has no Hello: its producer is named after where it comes from. The input comes first, so the cap never refuses it.
+        var producer = _store.TryAddProducer(_source == "stdin" ? "stdin" : Path.GetFileName(_source), _source);
+        var series = new TextSeries(_store, producer);
+        var problems = new TextProblems(_store, _report, producer);
         var parser = new TextParser(_options, series, problems);
         try
         {
@@ -39,7 +46,7 @@ internal sealed class TextIngest
                 if (result.IsCompleted)
                 {
                     problems.Complete();
-                    _store.SetState(StreamState.Finished);
+                    _store.SetState(StreamState.Finished, producer: producer);
                     return;
                 }
                 // Everything up to the end was looked at: a partial line waits for more bytes.
@@ -54,7 +61,7 @@ internal sealed class TextIngest
             series.Flush();
             var message = $"input broke after line {parser.Lines}: {e.Message}; kept the {_store.TotalPoints} points received";
             _report(message);
-            _store.SetState(StreamState.Disconnected, message);
+            _store.SetState(StreamState.Disconnected, message, producer);
         }
         finally
         {

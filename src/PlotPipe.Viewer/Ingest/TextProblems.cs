@@ -13,12 +13,14 @@ internal sealed class TextProblems
 
     private readonly PlotStore _store;
     private readonly Action<string> _report;
+    private readonly ProducerStore? _producer;
 
-    /// <summary>Counts into <paramref name="store"/> and reports through <paramref name="report"/>.</summary>
-    public TextProblems(PlotStore store, Action<string> report)
+    /// <summary>Counts into <paramref name="store"/> (and <paramref name="producer"/>, when given) and reports through <paramref name="report"/>.</summary>
+    public TextProblems(PlotStore store, Action<string> report, ProducerStore? producer = null)
     {
         _store = store;
         _report = report;
+        _producer = producer;
     }
 
     /// <summary>Bad lines so far.</summary>
@@ -32,6 +34,7 @@ internal sealed class TextProblems
     {
         Count++;
         _store.CountBadLine();
+        _producer?.CountBadLine();
         if (Count <= ShownInFull) _report($"line {line}: {reason}; skipped");
     }
 

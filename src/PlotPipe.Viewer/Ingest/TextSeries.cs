@@ -12,15 +12,17 @@ internal sealed class TextSeries
 {
     private const int BatchPoints = 4096;
     private readonly PlotStore _store;
+    private readonly ProducerStore? _producer;
     private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _byChars;
     private Batch[] _batches = new Batch[8];
     private int _count;
 
-    /// <summary>Series are defined in <paramref name="store"/> as they are named.</summary>
-    public TextSeries(PlotStore store)
+    /// <summary>Series are defined in <paramref name="store"/> as they are named, as <paramref name="producer"/>'s when given.</summary>
+    public TextSeries(PlotStore store, ProducerStore? producer = null)
     {
         _store = store;
+        _producer = producer;
         _byChars = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
@@ -41,7 +43,7 @@ internal sealed class TextSeries
         if (id == _batches.Length) Array.Resize(ref _batches, _batches.Length * 2);
         // Repeated header names each get a series: the ids differ, the lookup finds the first.
         _byName.TryAdd(name, id);
-        _batches[id] = new Batch(_store.Define(new SeriesDefinition(id, SeriesKind.Line, Shorten(name), "-")));
+        _batches[id] = new Batch(_store.Define(new SeriesDefinition(id, SeriesKind.Line, Shorten(name), "-"), _producer));
         return id;
     }
 

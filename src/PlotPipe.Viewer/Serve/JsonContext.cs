@@ -7,4 +7,5 @@ namespace PlotPipe.Viewer.Serve;
 [JsonSerializable(typeof(StatusReport))]
 [JsonSerializable(typeof(List<SeriesReport>))]
 [JsonSerializable(typeof(PlotReport))]
+[JsonSerializable(typeof(List<ProducerReport>))]
 internal sealed partial class JsonContext : JsonSerializerContext;

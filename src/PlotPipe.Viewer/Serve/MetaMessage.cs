@@ -27,6 +27,7 @@ internal static class MetaMessage
             if (s.Format.LineStyle is string line) json.WriteString("line"u8, line);
             else json.WriteNull("line"u8);
             json.WriteNumber("count"u8, s.Count);
+            json.WriteString("producer"u8, s.Producer);
             json.WriteEndObject();
         }
         json.WriteEndArray();

@@ -94,6 +94,13 @@ internal sealed class ViewerServer : IAsyncDisposable
                     s.Producer, s.Definition.Panel, (s.Definition.Flags & SeriesFlags.TimeX) != 0));
             return Results.Json(rows, JsonContext.Default.ListSeriesReport);
         });
+        app.MapGet("/api/producers", () =>
+        {
+            var rows = new List<ProducerReport>();
+            foreach (var p in store.ProducerStates)
+                rows.Add(new ProducerReport(p.Name, p.State.ToString().ToLowerInvariant(), p.Points, p.Dropped, p.BadLines, p.Address));
+            return Results.Json(rows, JsonContext.Default.ListProducerReport);
+        });
         app.MapGet("/api/plot", () => Results.Json(PlotReportOf(store), JsonContext.Default.PlotReport));
         app.Map("/ws", async (HttpContext context) =>
         {

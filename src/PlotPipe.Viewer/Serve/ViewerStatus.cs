@@ -47,7 +47,8 @@ internal sealed class ViewerStatus
         }
         return new StatusReport(
             _store.State.ToString().ToLowerInvariant(), points, _store.TotalDropped, Math.Round(_rate), evicted, outOfOrder, _store.Error,
-            Volatile.Read(ref _exportError), _store.HeldBytes, _store.MaxMemoryBytes, _store.BadLines);
+            Volatile.Read(ref _exportError), _store.HeldBytes, _store.MaxMemoryBytes, _store.BadLines,
+            _store.RefusedProducers);
     }
 }
 
@@ -63,8 +64,18 @@ internal sealed class ViewerStatus
 /// <param name="HeldBytes">Bytes the kept points take (columns and summaries).</param>
 /// <param name="MaxMemoryBytes">The memory budget for kept points (0: none).</param>
 /// <param name="BadLines">Lines of text input skipped as bad (reported on standard error with their numbers).</param>
+/// <param name="RefusedProducers">TCP connections refused before any point was read (token, no Hello, too many producers).</param>
 internal sealed record StatusReport(string State, long Points, long Dropped, double PointsPerSecond, long Evicted, long OutOfOrder, string? Error,
-    string? ExportError = null, long HeldBytes = 0, long MaxMemoryBytes = 0, long BadLines = 0);
+    string? ExportError = null, long HeldBytes = 0, long MaxMemoryBytes = 0, long BadLines = 0, long RefusedProducers = 0);
+
+/// <summary>One row of <c>GET /api/producers</c>.</summary>
+/// <param name="Name">The name it goes by (from its Hello, suffixed " (2)"... when taken).</param>
+/// <param name="State">streaming, finished or disconnected.</param>
+/// <param name="Points">Points held over its series.</param>
+/// <param name="Dropped">Points it reported dropped before sending.</param>
+/// <param name="BadLines">Lines of text input skipped as bad (0 for the binary protocol).</param>
+/// <param name="Address">The remote endpoint of its connection, or "stdin".</param>
+internal sealed record ProducerReport(string Name, string State, long Points, long Dropped, long BadLines, string Address);
 
 /// <summary>One row of <c>GET /api/series</c>.</summary>
 /// <param name="Name">The series' name.</param>

@@ -73,30 +73,92 @@ internal sealed class PlotStore
     /// <summary>The plot's title and panels as the stream defined them.</summary>
     public PlotDefinition Plot { get; } = new();
 
-    private string[] _producers = [];
+    /// <summary>The most producers a viewer takes at once; more are refused with a reason.</summary>
+    public const int MaxProducers = 256;
+
+    private ProducerStore[] _producers = [];
+    private StreamState _state = StreamState.Streaming;
+    private long _refusedProducers;
 
     /// <summary>The producers' names, in order of arrival.</summary>
-    public IReadOnlyList<string> Producers => Volatile.Read(ref _producers);
+    public IReadOnlyList<string> Producers
+    {
+        get
+        {
+            var all = Volatile.Read(ref _producers);
+            var names = new string[all.Length];
+            for (int i = 0; i < all.Length; i++) names[i] = all[i].Name;
+            return names;
+        }
+    }
+
+    /// <summary>The producers with their state and counts, in order of arrival.</summary>
+    public IReadOnlyList<ProducerStore> ProducerStates => Volatile.Read(ref _producers);
+
+    /// <summary>Connections refused before any point was read (wrong or missing token, no Hello, too many producers).</summary>
+    public long RefusedProducers => Interlocked.Read(ref _refusedProducers);
+
+    /// <summary>Counts one refused connection.</summary>
+    public void CountRefused() => Interlocked.Increment(ref _refusedProducers);
 
     /// <summary>
     /// Registers a producer and returns the name it goes by: <paramref name="name"/> from its Hello, or, when it gave
     /// none (or spoke version 1, which has no Hello), "producer N" in order of arrival.
     /// </summary>
-    public string AddProducer(string? name)
+    public string AddProducer(string? name) => TryAddProducer(name, "stdin")?.Name ?? throw new InvalidOperationException($"more than {MaxProducers} producers");
+
+    /// <summary>
+    /// Registers a producer connecting from <paramref name="address"/>; a name another producer already goes by gets
+    /// " (2)", " (3)"... so the same script run twice shows as two runs. Null when <see cref="MaxProducers"/> are there.
+    /// </summary>
+    public ProducerStore? TryAddProducer(string? name, string address)
     {
+        ProducerStore producer;
         lock (_gate)
         {
+            if (_producers.Length >= MaxProducers) return null;
             string given = string.IsNullOrEmpty(name) ? $"producer {_producers.Length + 1}" : name;
-            _producers = [.. _producers, given];
-            return given;
+            string unique = given;
+            for (int k = 2; Taken(unique); k++) unique = $"{given} ({k})";
+            producer = new ProducerStore(unique, address);
+            _producers = [.. _producers, producer];
         }
+        Touch();
+        return producer;
+    }
+
+    // Under the gate.
+    private bool Taken(string name)
+    {
+        foreach (var p in _producers)
+        {
+            if (p.Name == name) return true;
+        }
+        return false;
     }
 
     /// <summary>The series in order of definition.</summary>
     public IReadOnlyList<SeriesStore> Series => Volatile.Read(ref _series);
 
-    /// <summary>The stream's state.</summary>
-    public StreamState State { get; private set; } = StreamState.Streaming;
+    /// <summary>
+    /// The plot's state: streaming while any producer streams; once all are done, disconnected if any of them
+    /// disconnected, else finished. Before any producer arrives (or for text input, which has none), the input's own.
+    /// </summary>
+    public StreamState State
+    {
+        get
+        {
+            var all = Volatile.Read(ref _producers);
+            if (all.Length == 0) return _state;
+            var state = _state == StreamState.Disconnected ? StreamState.Disconnected : StreamState.Finished;
+            foreach (var p in all)
+            {
+                if (p.State == StreamState.Streaming) return StreamState.Streaming;
+                if (p.State == StreamState.Disconnected) state = StreamState.Disconnected;
+            }
+            return state;
+        }
+    }
 
     /// <summary>The last problem with the input, or null.</summary>
     public string? Error { get; private set; }
@@ -137,36 +199,47 @@ internal sealed class PlotStore
         }
     }
 
-    /// <summary>The series with wire id <paramref name="id"/>, or null when it was never defined.</summary>
-    public SeriesStore? Find(int id) => (uint)id < (uint)_byId.Length ? _byId[id] : null;
+    /// <summary>
+    /// The series with wire id <paramref name="id"/> defined without a producer (text input, tests), else the first
+    /// producer's (a spawned viewer's only one); null when it was never defined.
+    /// </summary>
+    public SeriesStore? Find(int id)
+    {
+        if ((uint)id >= (uint)_byId.Length) return null;
+        var all = Volatile.Read(ref _producers);
+        return _byId[id] ?? (all.Length > 0 ? all[0].Find(id) : null);
+    }
 
     /// <summary>
     /// Defines a series. The same id under the same name and kind is a reconnecting producer and keeps its points;
     /// under a new name or kind it replaces the old series in its place (colour and order), so a stream never holds
     /// more series than ids: the replaced series' points are dropped and counted as evicted on the new one.
     /// </summary>
-    public SeriesStore Define(SeriesDefinition definition, string producer = "")
+    public SeriesStore Define(SeriesDefinition definition, ProducerStore? producer = null)
     {
         SeriesStore store;
         SeriesStore? replaced;
+        // Each producer has its own ids: a series is known by producer and name.
+        var byId = producer?.ById ?? _byId;
+        string producerName = producer?.Name ?? "";
         lock (_gate)
         {
-            replaced = _byId[definition.Id];
+            replaced = byId[definition.Id];
             if (replaced is not null && replaced.Name == definition.Name && replaced.Kind == definition.Kind) return replaced;
             if (replaced is null)
             {
-                store = new SeriesStore(definition, _series.Length, MaxPointsPerSeries, ChunkShift, this, 0) { Producer = producer };
+                store = new SeriesStore(definition, _series.Length, MaxPointsPerSeries, ChunkShift, this, 0) { Producer = producerName };
                 _series = [.. _series, store];
             }
             else
             {
-                store = new SeriesStore(definition, replaced.Index, MaxPointsPerSeries, ChunkShift, this, replaced.Evicted + replaced.Count) { Producer = producer };
+                store = new SeriesStore(definition, replaced.Index, MaxPointsPerSeries, ChunkShift, this, replaced.Evicted + replaced.Count) { Producer = producerName };
                 // Readers may hold the old array: replace in a copy.
                 SeriesStore[] series = [.. _series];
                 series[replaced.Index] = store;
                 _series = series;
             }
-            _byId[definition.Id] = store;
+            Volatile.Write(ref byId[definition.Id], store);
         }
         if (replaced is not null)
         {
@@ -235,12 +308,13 @@ internal sealed class PlotStore
         return false;
     }
 
-    /// <summary>Marks the stream finished, disconnected or back to streaming, with an optional error.</summary>
-    public void SetState(StreamState state, string? error = null)
+    /// <summary>Marks the input (or, given, one producer) finished, disconnected or back to streaming, with an optional error.</summary>
+    public void SetState(StreamState state, string? error = null, ProducerStore? producer = null)
     {
         lock (_gate)
         {
-            State = state;
+            if (producer is null) _state = state;
+            else producer.SetState(state, error);
             if (error is not null) Error = error;
         }
         Touch();

@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Diagnostics;
 using PlotPipe.Protocol;
 
+using PlotPipe.Viewer.Tests.Support;
+
 namespace PlotPipe.Viewer.Tests.Ingest;
 
 /// <summary>The real viewer process reading text from standard input and from files.</summary>
@@ -10,7 +12,7 @@ public class TextInputTests
     [Fact]
     public async Task Csv_on_stdin_keeps_good_lines_and_counts_and_reports_the_bad_one_by_number()
     {
-        using var viewer = await TextViewer.StartAsync("--stdin");
+        using var viewer = await CommandLineViewer.StartAsync("--stdin");
         await viewer.WriteAsync("step,loss\n1,0.5\n2,0.25\nbad\n3,0.125\n");
         viewer.CloseInput();
         var status = await viewer.WaitForStateAsync("finished");
@@ -24,7 +26,7 @@ public class TextInputTests
     [Fact]
     public async Task A_line_written_to_stdin_is_in_the_store_before_the_next_is_written()
     {
-        using var viewer = await TextViewer.StartAsync("--stdin");
+        using var viewer = await CommandLineViewer.StartAsync("--stdin");
         await viewer.WriteAsync("step,loss\n");
         var latencies = new List<double>();
         for (int i = 1; i <= 5; i++)
@@ -47,7 +49,7 @@ public class TextInputTests
         await File.WriteAllTextAsync(path, "{\"step\": 1, \"loss\": 0.5, \"acc\": 0.8}\n{\"step\": 2, \"loss\": 0.4, \"acc\": 0.9}\n{\"series\": \"val\", \"x\": 2, \"y\": 0.45}\n");
         try
         {
-            using var viewer = await TextViewer.StartAsync(path, "--x", "step");
+            using var viewer = await CommandLineViewer.StartAsync(path, "--x", "step");
             var status = await viewer.WaitForStateAsync("finished");
             Assert.Equal(5, status.GetProperty("points").GetInt64());
             Assert.Equal(0, status.GetProperty("badLines").GetInt64());
@@ -64,7 +66,7 @@ public class TextInputTests
     [Fact]
     public async Task X_time_reads_iso_times_from_stdin_given_as_dash()
     {
-        using var viewer = await TextViewer.StartAsync("-", "--x-time");
+        using var viewer = await CommandLineViewer.StartAsync("-", "--x-time");
         await viewer.WriteAsync("time\ttemp\n2024-01-02T03:04:05Z\t20\n1704164646\t21\n");
         viewer.CloseInput();
         await viewer.WaitForStateAsync("finished");
@@ -86,7 +88,7 @@ public class TextInputTests
         await File.WriteAllBytesAsync(path, w.WrittenSpan.ToArray());
         try
         {
-            using var viewer = await TextViewer.StartAsync(path);
+            using var viewer = await CommandLineViewer.StartAsync(path);
             var status = await viewer.WaitForStateAsync("finished");
             Assert.Equal(3, await viewer.CountAsync("dots"));
             Assert.Equal(0, status.GetProperty("badLines").GetInt64());
@@ -100,7 +102,7 @@ public class TextInputTests
     [Fact]
     public async Task Frames_on_stdin_are_still_told_from_text_by_their_magic()
     {
-        using var viewer = await TextViewer.StartAsync("--stdin");
+        using var viewer = await CommandLineViewer.StartAsync("--stdin");
         var w = new ArrayBufferWriter<byte>();
         FrameWriter.WriteHandshake(w);
         FrameWriter.WriteHello(w, "pipe", "");
@@ -123,7 +125,7 @@ public class TextInputTests
     [Fact]
     public async Task A_line_over_the_limit_on_stdin_is_skipped_and_the_stream_goes_on()
     {
-        using var viewer = await TextViewer.StartAsync("--stdin");
+        using var viewer = await CommandLineViewer.StartAsync("--stdin");
         await viewer.WriteAsync("1\n" + new string('1', 200_000) + "\n2\n");
         viewer.CloseInput();
         var status = await viewer.WaitForStateAsync("finished");
@@ -135,7 +137,7 @@ public class TextInputTests
     [Fact]
     public async Task The_end_of_text_input_finishes_the_stream_and_exit_on_finish_exits_cleanly()
     {
-        using var viewer = await TextViewer.StartAsync("--stdin", "--exit-on-finish");
+        using var viewer = await CommandLineViewer.StartAsync("--stdin", "--exit-on-finish");
         await viewer.WriteAsync("0 0\n1 1\n2 4");
         viewer.CloseInput();
         Assert.Equal(0, await viewer.WaitForExitAsync());

@@ -2,27 +2,37 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
 
-namespace PlotPipe.Viewer.Tests.Ingest;
+namespace PlotPipe.Viewer.Tests.Support;
 
 /// <summary>
-/// A real viewer process started with any arguments (a FILE, --stdin, --x ...), its standard input open for
-/// text, its API read with its token, and its standard error kept.
+/// A real viewer process started with any arguments (a FILE, --stdin, --x, --listen ...), its standard input open
+/// for text, its API read with its token, and its standard error kept.
 /// </summary>
-internal sealed class TextViewer : IDisposable
+internal sealed class CommandLineViewer : IDisposable
 {
     private static readonly HttpClient Client = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly Process _process;
     private readonly List<string> _errors;
 
-    private TextViewer(Process process, Uri url, List<string> errors)
+    private CommandLineViewer(Process process, Uri url, string? producers, List<string> errors)
     {
         _process = process;
         Url = url;
+        ProducersAddress = producers;
         _errors = errors;
     }
 
     /// <summary>The page's address with its token.</summary>
     public Uri Url { get; }
+
+    /// <summary>The producers' address as printed with --listen (<c>tcp://HOST:PORT</c>), else null.</summary>
+    public string? ProducersAddress { get; }
+
+    /// <summary>The bound producers' port (connect through 127.0.0.1 whatever the host).</summary>
+    public int ProducerPort => int.Parse(ProducersAddress![(ProducersAddress!.LastIndexOf(':') + 1)..]);
+
+    /// <summary>The viewer's token, from its printed address ("" with --no-token).</summary>
+    public string Token => Url.Query.Contains("token=") ? Uri.UnescapeDataString(Url.Query.Split("token=")[1].Split('&')[0]) : "";
 
     /// <summary>The viewer's standard input.</summary>
     public Stream Input => _process.StandardInput.BaseStream;
@@ -33,8 +43,39 @@ internal sealed class TextViewer : IDisposable
         get { lock (_errors) return string.Join('\n', _errors); }
     }
 
-    /// <summary>Starts the viewer (no browser, a free port) with <paramref name="args"/> and waits for its address.</summary>
-    public static async Task<TextViewer> StartAsync(params string[] args)
+    /// <summary>Starts the viewer (no browser, a free port) with <paramref name="args"/> and waits for its address (and, with --listen, the producers').</summary>
+    public static async Task<CommandLineViewer> StartAsync(params string[] args)
+    {
+        var (process, errors) = Spawn(args);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Uri? url = null;
+        while (true)
+        {
+            var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+            if (line is null)
+            {
+                await process.WaitForExitAsync(timeout.Token);
+                lock (errors) throw new InvalidOperationException($"viewer exited before its address: {string.Join('\n', errors)}");
+            }
+            const string prefix = "PlotPipe viewer: ", producers = "PlotPipe producers: ";
+            if (line.StartsWith(prefix, StringComparison.Ordinal)) url = new Uri(line[prefix.Length..]);
+            // The producers' line comes after the page's.
+            else if (line.StartsWith(producers, StringComparison.Ordinal) && url is not null) return new CommandLineViewer(process, url, line[producers.Length..], errors);
+            if (url is not null && !args.Contains("--listen")) return new CommandLineViewer(process, url, null, errors);
+        }
+    }
+
+    /// <summary>Runs a viewer that should refuse to start: its exit code, standard output and standard error.</summary>
+    public static async Task<(int ExitCode, string Output, string Errors)> RunRefusedAsync(params string[] args)
+    {
+        var (process, errors) = Spawn(args);
+        using var viewer = new CommandLineViewer(process, new Uri("http://127.0.0.1/"), null, errors);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var output = await process.StandardOutput.ReadToEndAsync(timeout.Token);
+        return (await viewer.WaitForExitAsync(), output, viewer.Errors);
+    }
+
+    private static (Process, List<string>) Spawn(string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -50,18 +91,7 @@ internal sealed class TextViewer : IDisposable
         var errors = new List<string>();
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (errors) errors.Add(e.Data); };
         process.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
-            if (line is null)
-            {
-                await process.WaitForExitAsync(timeout.Token);
-                lock (errors) throw new InvalidOperationException($"viewer exited before its address: {string.Join('\n', errors)}");
-            }
-            const string prefix = "PlotPipe viewer: ";
-            if (line.StartsWith(prefix, StringComparison.Ordinal)) return new TextViewer(process, new Uri(line[prefix.Length..]), errors);
-        }
+        return (process, errors);
     }
 
     /// <summary>Writes <paramref name="text"/> to the viewer's standard input and flushes it.</summary>
@@ -78,7 +108,7 @@ internal sealed class TextViewer : IDisposable
     public async Task<JsonElement> GetAsync(string path)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Url, path));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        if (Token.Length > 0) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
         using var response = await Client.SendAsync(request);
         response.EnsureSuccessStatusCode();
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
@@ -107,13 +137,13 @@ internal sealed class TextViewer : IDisposable
         }
     }
 
-    /// <summary>Polls <paramref name="condition"/> until it holds, failing after 20 s.</summary>
-    public async Task WaitForAsync(Func<Task<bool>> condition, string what)
+    /// <summary>Polls <paramref name="condition"/> until it holds, failing after <paramref name="seconds"/>.</summary>
+    public async Task WaitForAsync(Func<Task<bool>> condition, string what, double seconds = 20)
     {
         var clock = Stopwatch.StartNew();
         while (!await condition())
         {
-            if (clock.Elapsed > TimeSpan.FromSeconds(20)) throw new TimeoutException($"waited 20 s for {what}; errors {Errors}");
+            if (clock.Elapsed > TimeSpan.FromSeconds(seconds)) throw new TimeoutException($"waited {seconds} s for {what}; errors {Errors}");
             await Task.Delay(5);
         }
     }
@@ -125,8 +155,6 @@ internal sealed class TextViewer : IDisposable
         await _process.WaitForExitAsync(timeout.Token);
         return _process.ExitCode;
     }
-
-    private string Token => Url.Query.Split("token=")[1];
 
     /// <summary>Kills the viewer.</summary>
     public void Dispose()
