@@ -10,6 +10,8 @@ namespace PlotPipe.Viewer.Store;
 /// </summary>
 internal sealed class PlotStore
 {
+    // Colour-cycle places handed out so far: a series with a colour of its own takes none.
+    private int _cycleSlots;
     private readonly object _gate = new();
     private readonly SeriesStore?[] _byId = new SeriesStore?[ProtocolLimits.MaxSeries];
     private SeriesStore[] _series = [];
@@ -229,11 +231,13 @@ internal sealed class PlotStore
             if (replaced is null)
             {
                 store = new SeriesStore(definition, _series.Length, MaxPointsPerSeries, ChunkShift, this, 0) { Producer = producerName };
+                if (store.Format.Color is null) store.CycleSlot = _cycleSlots++;
                 _series = [.. _series, store];
             }
             else
             {
                 store = new SeriesStore(definition, replaced.Index, MaxPointsPerSeries, ChunkShift, this, replaced.Evicted + replaced.Count) { Producer = producerName };
+                if (store.Format.Color is null) store.CycleSlot = replaced.Format.Color is null ? replaced.CycleSlot : _cycleSlots++;
                 // Readers may hold the old array: replace in a copy.
                 SeriesStore[] series = [.. _series];
                 series[replaced.Index] = store;

@@ -78,7 +78,10 @@ internal sealed class SeriesStore
     public SeriesKind Kind => Definition.Kind;
 
     /// <summary>The CSS colour the series is drawn in.</summary>
-    public string Color => Format.CssColor(Index);
+    public string Color => Format.CssColor(CycleSlot);
+
+    /// <summary>This series' place in the colour cycle: only series without a colour of their own take one, as in matplotlib.</summary>
+    public int CycleSlot { get; internal set; }
 
     /// <summary>Points held now.</summary>
     public long Count { get { lock (_gate) return _count; } }
