@@ -47,6 +47,39 @@ public class PythonClientTests
     }
 
     [Fact]
+    public async Task Python_client_connects_to_a_listening_viewer_with_its_token_and_every_count_is_exact()
+    {
+        using var viewer = await ListeningViewer.StartAsync();
+        using var api = new ViewerApi(viewer.PageUrl);
+        await using var python = Python.Start($$"""
+            import array, plotpipe
+            xs = array.array("d", range(100_000))
+            plot = plotpipe.connect("{{viewer.ProducerAddress}}", token="{{viewer.Token}}", name="python run", when_full="block")
+            for name in ("a", "b", "c"):
+                plot.line(name).add_many(xs, xs)
+            print("finished", plot.finish(), plot.dropped)
+            """, viewer: null);
+        Assert.Equal("True 0", await python.ValueAsync("finished"));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var row = (await api.JsonAsync("api/producers")).EnumerateArray().SingleOrDefault();
+            if (row.ValueKind != System.Text.Json.JsonValueKind.Undefined && row.GetProperty("state").GetString() == "finished")
+            {
+                Assert.Equal("python run", row.GetProperty("name").GetString());
+                Assert.Equal(300_000, row.GetProperty("points").GetInt64());
+                break;
+            }
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the Python producer never finished: {row}");
+            await Task.Delay(20);
+        }
+        var series = await api.SeriesAsync();
+        Assert.Equal(["a", "b", "c"], series.Select(s => s.Name));
+        Assert.All(series, s => Assert.Equal(100_000, s.Count));
+        Assert.Equal(0, await python.EndAsync());
+    }
+
+    [Fact]
     public async Task Python_client_adds_points_one_by_one_through_plotpipe_view_found_on_the_path()
     {
         // `plotpipe` on the PATH, as `dotnet tool install -g PlotPipe.Tool` puts it, and no PLOTPIPE_VIEWER.
