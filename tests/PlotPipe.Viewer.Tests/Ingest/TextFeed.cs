@@ -1,3 +1,4 @@
+using PlotPipe.TestSupport;
 using System.Buffers;
 using System.Text;
 using PlotPipe.Viewer.Ingest;
@@ -71,28 +72,5 @@ internal sealed class TextFeed
     /// <summary>The names of the series, in order of definition.</summary>
     public string[] Names => Store.Series.Select(s => s.Name).ToArray();
 
-    private static ReadOnlySequence<byte> Sequence(byte[] first, byte[] second)
-    {
-        if (first.Length == 0) return new ReadOnlySequence<byte>(second);
-        if (second.Length == 0) return new ReadOnlySequence<byte>(first);
-        var head = new Segment(first, 0);
-        var tail = head.Append(second);
-        return new ReadOnlySequence<byte>(head, 0, tail, second.Length);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
-    }
+    private static ReadOnlySequence<byte> Sequence(byte[] first, byte[] second) => ByteSegments.Of([first, second]);
 }
