@@ -78,13 +78,6 @@ public class AddPointBenchmarks
     [Benchmark(OperationsPerInvoke = Adds)]
     public void AddPoint()
     {
-        var s = _series;
-        double x = _x;
-        for (int i = 0; i < Adds; i++)
-        {
-            s.Add(x, x * 0.5);
-            x += 1;
-        }
-        _x = x;
+        _x = AddLoop.Ramp(_series, _x, Adds);
     }
 }

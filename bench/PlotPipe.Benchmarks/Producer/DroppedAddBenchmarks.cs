@@ -45,28 +45,14 @@ public class DroppedAddBenchmarks
     [Benchmark(Baseline = true, OperationsPerInvoke = Adds)]
     public void StoredAdd()
     {
-        var s = _storing;
-        double x = _x;
-        for (int i = 0; i < Adds; i++)
-        {
-            s.Add(x, x * 0.5);
-            x += 1;
-        }
-        _x = x;
+        _x = AddLoop.Ramp(_storing, _x, Adds);
     }
 
     /// <summary>Adds that are dropped and counted, the buffer being full.</summary>
     [Benchmark(OperationsPerInvoke = Adds)]
     public void DroppedAdd()
     {
-        var s = _dropping;
-        double x = _x;
-        for (int i = 0; i < Adds; i++)
-        {
-            s.Add(x, x * 0.5);
-            x += 1;
-        }
-        _x = x;
+        _x = AddLoop.Ramp(_dropping, _x, Adds);
     }
 
     /// <summary>A destination whose writes wait until released, as a stopped viewer's pipe does.</summary>

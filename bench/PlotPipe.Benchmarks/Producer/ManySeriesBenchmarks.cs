@@ -49,14 +49,7 @@ public class ManySeriesBenchmarks
     [Benchmark(Baseline = true, OperationsPerInvoke = Adds)]
     public void OneSeries()
     {
-        var s = _one;
-        double x = _x;
-        for (int i = 0; i < Adds; i++)
-        {
-            s.Add(x, x * 0.5);
-            x += 1;
-        }
-        _x = x;
+        _x = AddLoop.Ramp(_one, _x, Adds);
     }
 
     /// <summary>
