@@ -19,16 +19,23 @@ internal readonly record struct AxisRange(double Min, double Max, double Scale)
     /// The axis for finite data from <paramref name="lo"/> to <paramref name="hi"/>, with <paramref name="margin"/>
     /// of the span on each side; [0, 1] when lo &gt; hi (no data).
     /// </summary>
-    public static AxisRange For(double lo, double hi, double margin = 0.1)
+    public static AxisRange For(double lo, double hi, double margin = 0.1) => For(lo, hi, margin, 0);
+
+    /// <summary>
+    /// The axis for finite data, as <see cref="For(double, double, double)"/>, where a span of at least
+    /// <paramref name="smallestSpan"/> is drawn as it is however large the values: a time axis holds days since 1899
+    /// and must still spread out a few milliseconds.
+    /// </summary>
+    public static AxisRange For(double lo, double hi, double margin, double smallestSpan)
     {
         if (!(lo <= hi) || !double.IsFinite(lo) || !double.IsFinite(hi)) return new AxisRange(0, 1, 1);
         double scale = Math.Max(Math.Abs(lo), Math.Abs(hi)) > LargestDrawn ? 0.1 : 1;
         double a = lo * scale, b = hi * scale;
         double magnitude = Math.Max(Math.Abs(a), Math.Abs(b));
         // A single value (or values equal to the last few digits) gets room around it rather than a zero-width axis.
-        if (b - a < magnitude * 1e-9 || b - a < SmallestSpan)
+        if (smallestSpan > 0 ? b - a < smallestSpan : b - a < magnitude * 1e-9 || b - a < SmallestSpan)
         {
-            double half = magnitude >= SmallestSpan ? magnitude * 0.05 : 1;
+            double half = smallestSpan > 0 ? smallestSpan * 1000 : magnitude >= SmallestSpan ? magnitude * 0.05 : 1;
             double centre = a / 2 + b / 2;
             a = centre - half;
             b = centre + half;
@@ -52,5 +59,5 @@ internal readonly record struct AxisRange(double Min, double Max, double Scale)
         value == 0 ? "0" : value.ToString("0.##E+0", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The axis label: the name, with the factor when the picture's units are not the data's.</summary>
-    public string Label(string name) => Scale == 1 ? name : $"{name} ÷ {1 / Scale:G3}";
+    public string Label(string name) => Scale == 1 ? name : $"{name} ÷ {1 / Scale:G3}".TrimStart();
 }

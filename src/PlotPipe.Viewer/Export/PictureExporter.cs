@@ -5,20 +5,25 @@ using ScottPlot;
 
 namespace PlotPipe.Viewer.Export;
 
-/// <summary>Saves the whole plot as a PNG or SVG picture with ScottPlot, drawing only what the picture's pixels need.</summary>
+/// <summary>
+/// Saves the whole plot as a PNG or SVG picture with ScottPlot, as the page shows it: the plot's title over one chart
+/// per panel, each with its title, labels, legend, log or time axes, drawing only what the picture's pixels need.
+/// </summary>
 internal static class PictureExporter
 {
-    /// <summary>Writes the picture to <paramref name="path"/>; the extension (.png or .svg) picks the format.</summary>
+    /// <summary>
+    /// Writes the picture to <paramref name="path"/>; the extension (.png or .svg) picks the format. A height of 0
+    /// picks one from the panel count (<see cref="Figure.HeightFor"/>).
+    /// </summary>
     /// <exception cref="ArgumentException">The extension is neither .png nor .svg.</exception>
     /// <exception cref="IOException">The file could not be written.</exception>
-    public static void Save(PlotStore store, string path, int widthPx = 800, int heightPx = 600)
+    public static void Save(PlotStore store, string path, int widthPx = 800, int heightPx = 0)
     {
         var extension = Path.GetExtension(path).ToLowerInvariant();
         if (extension is not (".png" or ".svg"))
             throw new ArgumentException($"picture path \"{path}\" must end in .png or .svg", nameof(path));
-        var plot = Render(store, widthPx, heightPx);
-        if (extension == ".png") plot.SavePng(path, widthPx, heightPx);
-        else plot.SaveSvg(path, widthPx, heightPx);
+        var figure = Render(store, widthPx, heightPx);
+        File.WriteAllBytes(path, extension == ".png" ? figure.PngBytes() : figure.SvgBytes());
     }
 
     /// <summary>
@@ -29,7 +34,7 @@ internal static class PictureExporter
     {
         try
         {
-            Render(new PlotStore(), 64).GetImageBytes(64, 48, ImageFormat.Png);
+            Render(new PlotStore(), 64, 48).PngBytes();
         }
         catch (Exception)
         {
@@ -38,38 +43,115 @@ internal static class PictureExporter
     }
 
     /// <summary>
-    /// Builds the ScottPlot plot for the store's current data. The axes are fitted to the finite points (NaN and
-    /// infinite values are left out, as the page leaves them out), so no value can make the chart library's own
-    /// fitting fail.
+    /// Builds the figure for the store's current data and plot definition. Each axis is fitted to the finite points
+    /// it can show (NaN and infinite values are left out, as the page leaves them out; a log axis leaves out values
+    /// ≤ 0 and counts them), so no value can make the chart library's own fitting fail. Linked panels share one x
+    /// range. A height of 0 picks one from the panel count.
     /// </summary>
-    public static Plot Render(PlotStore store, int widthPx, int heightPx = 600)
+    public static Figure Render(PlotStore store, int widthPx, int heightPx = 0)
     {
-        var plot = new Plot();
-        plot.Title("PlotPipe");
-        var bounds = DataBounds.Empty;
-        var snapshots = new List<(SeriesStore Series, SeriesSnapshot Snapshot)>();
-        foreach (var s in store.Series)
+        var panels = Gather(store);
+        if (heightPx <= 0) heightPx = Figure.HeightFor(panels.Count);
+        int panelHeightPx = Math.Max(1, (heightPx - Figure.TitleBandPx) / panels.Count);
+        // A plot nobody defined (a version 1 stream) keeps the placeholder axis names it always had.
+        bool undefined = panels.Count == 1 && panels[0].Definition == PanelDefinition.Default(0) && store.Plot.Title == PlotDefinition.DefaultTitle;
+        int seriesCount = store.Series.Count;
+
+        double linkedLo = double.PositiveInfinity, linkedHi = double.NegativeInfinity;
+        foreach (var panel in panels)
         {
-            var snap = s.Snapshot();
-            snapshots.Add((s, snap));
-            var b = FiniteBounds(s.Kind, snap);
-            if (!b.IsEmpty) bounds = bounds.Union(b);
+            if (!panel.Definition.LinkX || panel.Bounds.IsEmpty) continue;
+            linkedLo = Math.Min(linkedLo, panel.Bounds.XMin);
+            linkedHi = Math.Max(linkedHi, panel.Bounds.XMax);
         }
-        // The chart library's own margins (10 % across, 15 % up and down) keep the legend clear of the outermost points.
-        var xAxis = AxisRange.For(bounds.XMin, bounds.XMax, 0.1);
-        var yAxis = AxisRange.For(bounds.YMin, bounds.YMax, 0.15);
-        foreach (var (series, snap) in snapshots)
+
+        var multiplot = new Multiplot();
+        multiplot.AddPlots(panels.Count);
+        var drawn = new List<FigurePanel>(panels.Count);
+        for (int p = 0; p < panels.Count; p++)
         {
-            var (xs, ys) = Points(series, snap, bounds, widthPx, heightPx);
-            AddPieces(plot, series, xs, ys, xAxis.Scale, yAxis.Scale);
+            var panel = panels[p];
+            var plot = multiplot.GetPlot(p);
+            var b = panel.Bounds;
+            double xLo = b.XMin, xHi = b.XMax;
+            if (panel.Definition.LinkX && linkedLo <= linkedHi)
+            {
+                // A log axis cannot reach down to a linked panel's x ≤ 0: it starts at its own smallest positive x.
+                xLo = panel.Definition.XScale == "log" && !(linkedLo > 0) ? b.XMin : linkedLo;
+                xHi = linkedHi;
+            }
+            var xKind = panel.Definition.XScale == "log" ? AxisKind.Log
+                : panel.Timed && (b.IsEmpty || PanelAxes.IsDrawableTime(xLo) && PanelAxes.IsDrawableTime(xHi)) ? AxisKind.Time
+                : AxisKind.Linear;
+            var yKind = panel.Definition.YScale == "log" ? AxisKind.Log : AxisKind.Linear;
+            var unit = new PanelAxes(xKind, yKind);
+            // The chart library's own margins (10 % across, 15 % up and down) keep the legend clear of the outermost points.
+            // In unit scale picture units are data units on a linear axis; AxisRange picks a smaller scale if they overflow.
+            var xAxis = b.IsEmpty ? AxisRange.For(1, 0) : AxisRange.For(unit.ToX(xLo), unit.ToX(xHi), 0.1, xKind == AxisKind.Time ? PanelAxes.Millisecond : 0);
+            var yAxis = b.IsEmpty ? AxisRange.For(1, 0) : AxisRange.For(unit.ToY(b.YMin), unit.ToY(b.YMax), 0.15);
+            var axes = new PanelAxes(xKind, yKind, xAxis.Scale, yAxis.Scale);
+            var dataBox = new DataBounds(xLo, xHi, b.YMin, b.YMax);
+            foreach (var (series, snap) in panel.Series)
+            {
+                var (xs, ys) = Points(series, snap, dataBox, axes, widthPx, panelHeightPx);
+                AddPieces(plot, series, xs, ys);
+            }
+            Decorate(plot, panel, axes, xAxis, yAxis, undefined);
+            if (seriesCount > 1 && panel.Series.Count > 0) plot.ShowLegend();
+            drawn.Add(new FigurePanel(panel.Definition, plot, axes, panel.NotShown, panel.Series.Count));
         }
-        plot.XLabel(xAxis.Label("x"));
-        plot.YLabel(yAxis.Label("y"));
+        return new Figure(store.Plot.Title, multiplot, drawn, widthPx, heightPx);
+    }
+
+    // The panels to draw, top to bottom: the defined ones in order, then any a series names without a definition;
+    // the default panel only when it has series or nothing else is drawn.
+    private static List<PanelData> Gather(PlotStore store)
+    {
+        var panels = new List<PanelData>();
+        foreach (var definition in store.Plot.Panels) panels.Add(new PanelData(definition));
+        foreach (var series in store.Series)
+        {
+            int id = series.Definition.Panel;
+            var panel = panels.Find(p => p.Definition.Id == id);
+            if (panel is null) panels.Add(panel = new PanelData(PanelDefinition.Default(id)));
+            panel.Add(series);
+        }
+        if (panels.Count > 1 && panels[0].Series.Count == 0) panels.RemoveAt(0);
+        return panels;
+    }
+
+
+    private static void Decorate(ScottPlot.Plot plot, PanelData panel, PanelAxes axes, AxisRange xAxis, AxisRange yAxis, bool undefined)
+    {
+        var definition = panel.Definition;
+        if (definition.Title is { Length: > 0 } title) plot.Title(title, 14);
+        if (axes.X == AxisKind.Time) plot.Axes.DateTimeTicksBottom();
+        string? xName = definition.XLabel ?? (undefined && axes.X != AxisKind.Time ? "x" : null);
+        // Times are drawn in UTC whatever the machine's zone, so the same data make the same picture anywhere.
+        if (axes.X == AxisKind.Time) xName = xName is null ? "time (UTC)" : $"{xName} (UTC)";
+        string? yName = definition.YLabel ?? (undefined ? "y" : null);
+        if (xName is not null || xAxis.Scale != 1) plot.XLabel(xAxis.Label(xName ?? ""));
+        if (yName is not null || yAxis.Scale != 1) plot.YLabel(yAxis.Label(yName ?? ""));
         plot.Axes.SetLimits(xAxis.Min, xAxis.Max, yAxis.Min, yAxis.Max);
-        if (xAxis.Scientific) plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = AxisRange.ScientificLabel };
-        if (yAxis.Scientific) plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = AxisRange.ScientificLabel };
-        if (store.Series.Count > 1) plot.ShowLegend();
-        return plot;
+        Ticks(plot.Axes.Bottom, axes.X, xAxis);
+        Ticks(plot.Axes.Left, axes.Y, yAxis);
+        if (axes.X == AxisKind.Log || axes.Y == AxisKind.Log)
+        {
+            plot.Grid.MajorLineColor = Colors.Black.WithOpacity(.15);
+            plot.Grid.MinorLineColor = Colors.Black.WithOpacity(.05);
+            plot.Grid.MinorLineWidth = 1;
+        }
+        if (panel.NotShown > 0)
+        {
+            var note = plot.Add.Annotation($"{panel.NotShown:N0} {(panel.NotShown == 1 ? "point" : "points")} ≤ 0 not shown", Alignment.LowerLeft);
+            note.LabelFontSize = 11;
+        }
+    }
+
+    private static void Ticks(ScottPlot.IAxis axis, AxisKind kind, AxisRange range)
+    {
+        if (kind == AxisKind.Log) axis.TickGenerator = LogTicks.For(range.Min, range.Max);
+        else if (kind == AxisKind.Linear && range.Scientific) axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = AxisRange.ScientificLabel };
     }
 
     // The stored summaries give the box at once unless an infinity is in it; then one pass finds the finite box.
@@ -78,44 +160,112 @@ internal static class PictureExporter
         if (snap.Count == 0) return DataBounds.Empty;
         var b = ViewBuilder.BoundsFor(kind, snap);
         if (b.IsEmpty || (double.IsFinite(b.XMin) && double.IsFinite(b.XMax) && double.IsFinite(b.YMin) && double.IsFinite(b.YMax))) return b;
+        return ShownBounds(snap, false, false, out _);
+    }
+
+    /// <summary>
+    /// The box of the finite points a panel with these log axes can show, and how many points it cannot show for a
+    /// value ≤ 0. Whole groups whose summaries say every value is positive and finite are taken from the summaries,
+    /// so a series of positive values costs a look per 4,096 points.
+    /// </summary>
+    internal static DataBounds ShownBounds(in SeriesSnapshot snap, bool logX, bool logY, out long notShown)
+    {
         double xMin = double.PositiveInfinity, xMax = double.NegativeInfinity, yMin = double.PositiveInfinity, yMax = double.NegativeInfinity;
+        notShown = 0;
         for (int k = 0; k < snap.ChunkCount; k++)
         {
             var chunk = snap.Chunks[k];
             int count = snap.CountIn(k);
-            for (int i = 0; i < count; i++)
+            int fullGroups = count / ColumnChunk.GroupPoints;
+            int i = 0;
+            for (int g = 0; g < fullGroups; g++, i += ColumnChunk.GroupPoints)
             {
-                double x = chunk.X[i], y = chunk.Y[i];
-                if (!double.IsFinite(x) || !double.IsFinite(y)) continue;
-                xMin = Math.Min(xMin, x);
-                xMax = Math.Max(xMax, x);
-                yMin = Math.Min(yMin, y);
-                yMax = Math.Max(yMax, y);
+                double gx0 = chunk.GroupXMin[g], gx1 = chunk.GroupXMax[g], gy0 = chunk.GroupYMin[g], gy1 = chunk.GroupYMax[g];
+                bool clean = double.IsFinite(gx0) && double.IsFinite(gx1) && double.IsFinite(gy0) && double.IsFinite(gy1)
+                    && (!logX || gx0 > 0) && (!logY || gy0 > 0);
+                if (!clean)
+                {
+                    Scan(chunk, i, i + ColumnChunk.GroupPoints, logX, logY, ref xMin, ref xMax, ref yMin, ref yMax, ref notShown);
+                    continue;
+                }
+                xMin = Math.Min(xMin, gx0);
+                xMax = Math.Max(xMax, gx1);
+                yMin = Math.Min(yMin, gy0);
+                yMax = Math.Max(yMax, gy1);
             }
+            Scan(chunk, i, count, logX, logY, ref xMin, ref xMax, ref yMin, ref yMax, ref notShown);
         }
         return new DataBounds(xMin, xMax, yMin, yMax);
     }
 
-    private static (double[] Xs, double[] Ys) Points(SeriesStore series, in SeriesSnapshot snap, in DataBounds bounds, int widthPx, int heightPx)
+    private static void Scan(ColumnChunk chunk, int from, int to, bool logX, bool logY,
+        ref double xMin, ref double xMax, ref double yMin, ref double yMax, ref long notShown)
     {
-        if (bounds.IsEmpty) return ([], []);
-        // Column arithmetic needs a finite span; a line wider than double.MaxValue is thinned by cells instead.
-        if (series.Kind == SeriesKind.Line && double.IsFinite(bounds.XMax - bounds.XMin))
+        for (int i = from; i < to; i++)
+        {
+            double x = chunk.X[i], y = chunk.Y[i];
+            if (!double.IsFinite(x) || !double.IsFinite(y)) continue;
+            if ((logX && x <= 0) || (logY && y <= 0))
+            {
+                notShown++;
+                continue;
+            }
+            xMin = Math.Min(xMin, x);
+            xMax = Math.Max(xMax, x);
+            yMin = Math.Min(yMin, y);
+            yMax = Math.Max(yMax, y);
+        }
+    }
+
+    // The points the picture draws, in picture units; a NaN pair marks a gap in a line.
+    private static (double[] Xs, double[] Ys) Points(SeriesStore series, in SeriesSnapshot snap, in DataBounds box, PanelAxes axes, int widthPx, int heightPx)
+    {
+        if (box.IsEmpty) return ([], []);
+        // Column arithmetic needs a finite span and columns even in the picture: a line on a log x axis, or wider
+        // than double.MaxValue, is thinned by cells instead.
+        if (series.Kind == SeriesKind.Line && axes.X != AxisKind.Log && double.IsFinite(box.XMax - box.XMin))
         {
             var view = new SeriesView();
-            var viewport = new Viewport(bounds.XMin, bounds.XMax, bounds.YMin, bounds.YMax, widthPx, widthPx);
+            var viewport = new Viewport(box.XMin, box.XMax, box.YMin, box.YMax, widthPx, widthPx);
             ViewBuilder.Build(series.Kind, snap, viewport, view);
-            if (view.Mode == ViewMode.Points) return (view.Xs[..view.Count], view.Ys[..view.Count]);
+            if (view.Mode == ViewMode.Points) return ToPicture(view.Xs, view.Ys, view.Count, axes);
         }
         // Markers drawn closer than half their size merge into one blot, so a huge scatter is drawn from one point
         // per occupied cell of that size (a line without markers, from one per pixel).
         int cellPx = series.Format.Marker switch { null => 1, '.' => 2, _ => 4 };
-        return OnePointPerCell(snap, bounds, (widthPx + cellPx - 1) / cellPx, (heightPx + cellPx - 1) / cellPx);
+        var cells = new DataBounds(axes.ToX(box.XMin), axes.ToX(box.XMax), axes.ToY(box.YMin), axes.ToY(box.YMax));
+        return OnePointPerCell(snap, axes, cells, (widthPx + cellPx - 1) / cellPx, (heightPx + cellPx - 1) / cellPx);
     }
 
-    // The first point of each occupied cell of a columns × rows grid, in order; points with a NaN or infinite
-    // coordinate are left out. Reads the chunks directly: this pass sees every point the viewer holds.
-    private static (double[] Xs, double[] Ys) OnePointPerCell(in SeriesSnapshot snap, in DataBounds b, int columns, int rows)
+    // Gaps (a NaN or infinite coordinate) stay as NaN pairs; a value the axis cannot show is left out, so a line on
+    // a log axis joins the shown points on either side of it.
+    private static (double[] Xs, double[] Ys) ToPicture(double[] xs, double[] ys, int count, PanelAxes axes)
+    {
+        var px = new double[count];
+        var py = new double[count];
+        int n = 0;
+        for (int i = 0; i < count; i++)
+        {
+            double x = xs[i], y = ys[i];
+            if (!double.IsFinite(x) || !double.IsFinite(y))
+            {
+                px[n] = py[n] = double.NaN;
+                n++;
+                continue;
+            }
+            double a = axes.ToX(x), b = axes.ToY(y);
+            if (double.IsNaN(a) || double.IsNaN(b)) continue;
+            px[n] = a;
+            py[n] = b;
+            n++;
+        }
+        return (px[..n], py[..n]);
+    }
+
+    // The first point of each occupied cell of a columns × rows grid over the picture-unit box, in order; points with
+    // a NaN or infinite coordinate, or one the axes cannot show, are left out. Reads the chunks directly: this pass
+    // sees every point the viewer holds.
+    private static (double[] Xs, double[] Ys) OnePointPerCell(in SeriesSnapshot snap, PanelAxes axes, in DataBounds b, int columns, int rows)
     {
         var seen = new bool[columns * rows];
         var xs = new double[(int)Math.Min(snap.Count, seen.Length)];
@@ -127,7 +277,7 @@ internal static class PictureExporter
             int count = snap.CountIn(k);
             for (int i = 0; i < count; i++)
             {
-                double x = chunk.X[i], y = chunk.Y[i];
+                double x = axes.ToX(chunk.X[i]), y = axes.ToY(chunk.Y[i]);
                 if (!double.IsFinite(x) || !double.IsFinite(y)) continue;
                 int cell = Cell(y, b.YMin, b.YMax, rows) * columns + Cell(x, b.XMin, b.XMax, columns);
                 if (seen[cell]) continue;
@@ -151,7 +301,7 @@ internal static class PictureExporter
 
     // The chart library has no gaps in a scatter, so a line broken by NaN (or an infinite value) becomes several
     // pieces in one style; only the first carries the legend.
-    private static void AddPieces(Plot plot, SeriesStore series, double[] xs, double[] ys, double xScale, double yScale)
+    private static void AddPieces(ScottPlot.Plot plot, SeriesStore series, double[] xs, double[] ys)
     {
         bool first = true;
         int i = 0;
@@ -161,14 +311,7 @@ internal static class PictureExporter
             int start = i;
             while (i < xs.Length && double.IsFinite(xs[i]) && double.IsFinite(ys[i])) i++;
             if (i == start && !first) break;
-            var px = new double[i - start];
-            var py = new double[i - start];
-            for (int k = 0; k < px.Length; k++)
-            {
-                px[k] = xs[start + k] * xScale;
-                py[k] = ys[start + k] * yScale;
-            }
-            var scatter = plot.Add.Scatter(px, py);
+            var scatter = plot.Add.Scatter(xs[start..i], ys[start..i]);
             Style(scatter, series);
             if (!first) scatter.LegendText = "";
             first = false;
@@ -202,5 +345,39 @@ internal static class PictureExporter
             "-." => LinePattern.DenselyDashed,
             _ => LinePattern.Solid,
         };
+    }
+
+    // One panel while the figure is gathered: its series with their snapshots, and the box of what it can show.
+    private sealed class PanelData(PanelDefinition definition)
+    {
+        public PanelDefinition Definition { get; } = definition;
+
+        public List<(SeriesStore Series, SeriesSnapshot Snapshot)> Series { get; } = [];
+
+        public DataBounds Bounds { get; private set; } = DataBounds.Empty;
+
+        public long NotShown { get; private set; }
+
+        // Time on x only when every series in the panel says so, as the page decides.
+        public bool Timed { get; private set; }
+
+        public void Add(SeriesStore series)
+        {
+            var snap = series.Snapshot();
+            Timed = (Series.Count == 0 || Timed) && (series.Definition.Flags & SeriesFlags.TimeX) != 0;
+            Series.Add((series, snap));
+            bool logX = Definition.XScale == "log", logY = Definition.YScale == "log";
+            DataBounds b;
+            if (logX || logY)
+            {
+                b = ShownBounds(snap, logX, logY, out long notShown);
+                NotShown += notShown;
+            }
+            else
+            {
+                b = FiniteBounds(series.Kind, snap);
+            }
+            if (!b.IsEmpty) Bounds = Bounds.Union(b);
+        }
     }
 }

@@ -41,7 +41,7 @@ public class ExtremeValuesTests
     {
         var store = new PlotStore();
         store.Define(new SeriesDefinition(0, kind, "one", "ro")).Append([3, 3, 3], [7, 7, 7]);
-        var plot = PictureExporter.Render(store, 400);
+        var plot = PictureExporter.Render(store, 400).Panels[0].Plot;
         var limits = plot.Axes.GetLimits();
         Assert.True(limits.Left < 3 && 3 < limits.Right, $"x limits {limits.Left}..{limits.Right} miss 3");
         Assert.True(limits.Bottom < 7 && 7 < limits.Top, $"y limits {limits.Bottom}..{limits.Top} miss 7");
@@ -53,7 +53,7 @@ public class ExtremeValuesTests
         var store = new PlotStore();
         store.Define(new SeriesDefinition(0, SeriesKind.Scatter, "dots", "ro"))
             .Append([1, 2, double.PositiveInfinity, double.NaN, 3], [10, double.NegativeInfinity, 5, 6, 20]);
-        var limits = PictureExporter.Render(store, 400).Axes.GetLimits();
+        var limits = PictureExporter.Render(store, 400).Panels[0].Plot.Axes.GetLimits();
         // The finite points span x 1..3 and y 10..20; the axes hold them with a margin and nothing more.
         Assert.InRange(limits.Left, 0.5, 0.99);
         Assert.InRange(limits.Right, 3.01, 3.5);

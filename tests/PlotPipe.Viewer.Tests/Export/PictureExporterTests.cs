@@ -46,7 +46,7 @@ public class PictureExporterTests
     [Fact]
     public void A_long_line_is_drawn_from_its_decimated_points_not_all_of_them()
     {
-        var plot = PictureExporter.Render(TwoSeries(), 800);
+        var plot = PictureExporter.Render(TwoSeries(), 800).Panels[0].Plot;
         var scatters = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().ToList();
         Assert.Equal(2, scatters.Count);
         Assert.InRange(scatters[0].Data.GetScatterPoints().Count, 2, 4 * 800 + 8);
@@ -61,7 +61,7 @@ public class PictureExporterTests
         var xs = Enumerable.Range(0, 300_000).Select(_ => random.NextDouble()).ToArray();
         var ys = Enumerable.Range(0, 300_000).Select(_ => random.NextDouble()).ToArray();
         store.Define(new SeriesDefinition(0, SeriesKind.Scatter, "cloud", "ro")).Append(xs, ys);
-        var plot = PictureExporter.Render(store, 800, 600);
+        var plot = PictureExporter.Render(store, 800, 600).Panels[0].Plot;
         var drawn = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().Single().Data.GetScatterPoints().Count;
         // Cells of 4 px: at most 200 × 150 markers, and a uniform cloud fills nearly all of them.
         Assert.InRange(drawn, 25_000, 200 * 150);
