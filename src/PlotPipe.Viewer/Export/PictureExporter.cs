@@ -55,7 +55,6 @@ internal static class PictureExporter
         int panelHeightPx = Math.Max(1, (heightPx - Figure.TitleBandPx) / panels.Count);
         // A plot nobody defined (a version 1 stream) keeps the placeholder axis names it always had.
         bool undefined = panels.Count == 1 && panels[0].Definition == PanelDefinition.Default(0) && store.Plot.Title == PlotDefinition.DefaultTitle;
-        int seriesCount = store.Series.Count;
 
         double linkedLo = double.PositiveInfinity, linkedHi = double.NegativeInfinity;
         foreach (var panel in panels)
@@ -97,7 +96,7 @@ internal static class PictureExporter
                 AddPieces(plot, series, xs, ys);
             }
             Decorate(plot, panel, axes, xAxis, yAxis, undefined);
-            if (seriesCount > 1 && panel.Series.Count > 0) plot.ShowLegend();
+            if (panel.Series.Count > 0) plot.ShowLegend();
             drawn.Add(new FigurePanel(panel.Definition, plot, axes, panel.NotShown, panel.Series.Count));
         }
         return new Figure(store.Plot.Title, multiplot, drawn, widthPx, heightPx);
@@ -125,7 +124,7 @@ internal static class PictureExporter
     {
         var definition = panel.Definition;
         if (definition.Title is { Length: > 0 } title) plot.Title(title, 14);
-        if (axes.X == AxisKind.Time) plot.Axes.DateTimeTicksBottom();
+        if (axes.X == AxisKind.Time) plot.Axes.DateTimeTicksBottom().TickGenerator = TimeTicks.Generator();
         string? xName = definition.XLabel ?? (undefined && axes.X != AxisKind.Time ? "x" : null);
         // Times are drawn in UTC whatever the machine's zone, so the same data make the same picture anywhere.
         if (axes.X == AxisKind.Time) xName = xName is null ? "time (UTC)" : $"{xName} (UTC)";
@@ -137,14 +136,18 @@ internal static class PictureExporter
         Ticks(plot.Axes.Left, axes.Y, yAxis);
         if (axes.X == AxisKind.Log || axes.Y == AxisKind.Log)
         {
+            // Minor grid lines mark 2..9 times each power of ten, on the log axes only.
             plot.Grid.MajorLineColor = Colors.Black.WithOpacity(.15);
-            plot.Grid.MinorLineColor = Colors.Black.WithOpacity(.05);
-            plot.Grid.MinorLineWidth = 1;
+            if (axes.X == AxisKind.Log) plot.Grid.XAxisStyle.MinorLineStyle = new() { Width = 1, Color = Colors.Black.WithOpacity(.05) };
+            if (axes.Y == AxisKind.Log) plot.Grid.YAxisStyle.MinorLineStyle = new() { Width = 1, Color = Colors.Black.WithOpacity(.05) };
         }
         if (panel.NotShown > 0)
         {
             var note = plot.Add.Annotation($"{panel.NotShown:N0} {(panel.NotShown == 1 ? "point" : "points")} ≤ 0 not shown", Alignment.LowerLeft);
             note.LabelFontSize = 11;
+            note.LabelBackgroundColor = Colors.White.WithOpacity(.85);
+            note.LabelBorderColor = Colors.Gray;
+            note.LabelShadowColor = Colors.Transparent;
         }
     }
 

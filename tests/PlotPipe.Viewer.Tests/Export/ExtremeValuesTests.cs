@@ -81,7 +81,7 @@ public class ExtremeValuesTests
     // Property-style: random mixes of the values that break arithmetic, in both series kinds and in long runs
     // (long runs go through decimation and the per-pixel thinning), never make saving throw.
     [Fact]
-    public void Random_extreme_values_never_make_saving_throw()
+    public void Random_extreme_values_in_any_panels_axes_and_times_never_make_saving_throw()
     {
         var random = new Random(20261126);
         var dir = Directory.CreateTempSubdirectory("plotpipe-extreme");
@@ -91,6 +91,20 @@ public class ExtremeValuesTests
             {
                 var store = new PlotStore();
                 int seriesCount = 1 + random.Next(3);
+                // Half the rounds spread the series over panels with random log axes, links and time on x.
+                bool panels = round % 2 == 1;
+                if (panels)
+                {
+                    for (int p = 1; p <= 2; p++)
+                    {
+                        store.Plot.DefinePanel(p,
+                        [
+                            new(PlotProperties.XScale, random.Next(3) == 0 ? "log" : "linear"),
+                            new(PlotProperties.YScale, random.Next(2) == 0 ? "log" : "linear"),
+                            new(PlotProperties.LinkX, random.Next(3) == 0 ? "false" : "true"),
+                        ]);
+                    }
+                }
                 for (int s = 0; s < seriesCount; s++)
                 {
                     var kind = random.Next(2) == 0 ? SeriesKind.Line : SeriesKind.Scatter;
@@ -105,7 +119,9 @@ public class ExtremeValuesTests
                     }
                     // Half the lines keep their x in order so their points are stored rather than rejected.
                     if (kind == SeriesKind.Line && random.Next(2) == 0) Array.Sort(xs);
-                    store.Define(new SeriesDefinition(s, kind, $"s{s}", kind == SeriesKind.Line ? "b-" : "ro")).Append(xs, ys);
+                    int panel = panels ? random.Next(3) : 0;
+                    var flags = panels && random.Next(2) == 0 ? SeriesFlags.TimeX : SeriesFlags.None;
+                    store.Define(new SeriesDefinition(s, kind, $"s{s}", kind == SeriesKind.Line ? "b-" : "ro", panel, flags)).Append(xs, ys);
                 }
                 var path = Path.Combine(dir.FullName, round % 4 == 0 ? "p.svg" : "p.png");
                 var e = Record.Exception(() => PictureExporter.Save(store, path, 320, 240));

@@ -199,17 +199,21 @@ public class PanelPictureTests
         var labels = MajorLabels(panel.Plot.Axes.Bottom);
         var positions = MajorPositions(panel.Plot.Axes.Bottom);
         Assert.True(labels.Length >= 3, $"only {labels.Length} time ticks");
-        // Each label reads as the UTC time at its tick: an hour and minute over a two-hour span.
+        // Each label reads as the UTC date and time at its tick, to the minute over a two-hour span.
         for (int i = 0; i < labels.Length; i++)
         {
             var at = DateTime.FromOADate(positions[i]);
-            Assert.Contains(at.ToString("H:mm", CultureInfo.InvariantCulture), labels[i].Replace(" ", "\n").Split('\n').Select(TwentyFourHour));
+            Assert.Equal(at.ToString("yyyy-MM-dd\nHH:mm", CultureInfo.InvariantCulture), labels[i]);
+            Assert.InRange(at, start, start.AddHours(2));
         }
     }
 
     [Theory]
-    [InlineData(2.0, "ss")]          // two seconds: the ticks carry seconds and their fractions
-    [InlineData(3 * 365 * 86_400.0, "yyyy")] // three years: the ticks carry years
+    [InlineData(0.02, "ss.fff")]              // twenty milliseconds: the ticks carry thousandths
+    [InlineData(2.0, "ss.f")]                 // two seconds: tenths
+    [InlineData(3 * 86_400.0, "dd")]          // three days: days
+    [InlineData(3 * 365 * 86_400.0, "yyyy-MM")] // three years: months
+    [InlineData(30 * 365 * 86_400.0, "yyyy")]   // thirty years: years, and nothing finer
     public void Time_tick_labels_adapt_to_the_span(double spanSeconds, string part)
     {
         var store = new PlotStore();
@@ -217,7 +221,7 @@ public class PanelPictureTests
         store.Define(new SeriesDefinition(0, SeriesKind.Line, "t", "b-", Flags: SeriesFlags.TimeX))
             .Append([t0, t0 + spanSeconds / 2, t0 + spanSeconds], [1, 2, 3]);
         var figure = PictureExporter.Render(store, 800);
-        figure.PngBytes();
+        File.WriteAllBytes(Artifact($"timed-{spanSeconds}s.png"), figure.PngBytes());
         var axis = figure.Panels[0].Plot.Axes.Bottom;
         var labels = MajorLabels(axis);
         var positions = MajorPositions(axis);
@@ -225,6 +229,7 @@ public class PanelPictureTests
         Assert.Equal(labels.Length, labels.Distinct().Count());
         for (int i = 0; i < labels.Length; i++)
             Assert.Contains(DateTime.FromOADate(positions[i]).ToString(part, CultureInfo.InvariantCulture), labels[i]);
+        if (part == "yyyy") Assert.All(labels, l => Assert.Equal(4, l.Length));
     }
 
     [Fact]
@@ -249,7 +254,7 @@ public class PanelPictureTests
         Assert.Equal([0, 1, 2, 3], figure.Panels.Select(p => p.Definition.Id));
         // Defined panels drop the "x"/"y" placeholders everywhere, the default panel too.
         Assert.Equal("", figure.Panels[0].Plot.Axes.Left.Label.Text);
-        // More than one series in the plot: each panel with series has its legend.
+        // Each panel with series has its legend.
         Assert.All(figure.Panels, p => Assert.True(p.Plot.Legend.IsVisible));
     }
 
@@ -272,9 +277,6 @@ public class PanelPictureTests
         var exponent = new string(label[2..].Select(c => c == '⁻' ? '-' : (char)('0' + "⁰¹²³⁴⁵⁶⁷⁸⁹".IndexOf(c))).ToArray());
         return Math.Pow(10, int.Parse(exponent, CultureInfo.InvariantCulture));
     }
-
-    private static string TwentyFourHour(string part) =>
-        DateTime.TryParse(part, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) ? t.ToString("H:mm", CultureInfo.InvariantCulture) : part;
 
     private static int Count(SKBitmap bitmap, Func<SKColor, bool> ink, int fromRow, int toRow)
     {
