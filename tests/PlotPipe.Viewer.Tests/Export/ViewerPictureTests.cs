@@ -1,0 +1,57 @@
+using System.Buffers;
+using PlotPipe.Protocol;
+using PlotPipe.Viewer.Export;
+using PlotPipe.Viewer.Tests.Support;
+using SkiaSharp;
+
+namespace PlotPipe.Viewer.Tests.Export;
+
+/// <summary>The real viewer, fed a version 2 stream, saves the panels the stream defined.</summary>
+public class ViewerPictureTests
+{
+    [Fact]
+    public async Task A_viewer_saves_the_three_panels_a_stream_defined_in_its_png_and_svg()
+    {
+        var dir = Path.Combine(AppContext.BaseDirectory, "artifacts", "export");
+        Directory.CreateDirectory(dir);
+        var png = Path.Combine(dir, "viewer-training.png");
+        var svg = Path.Combine(dir, "viewer-training.svg");
+        File.Delete(png);
+        File.Delete(svg);
+        using var viewer = await ViewerProcess.StartAsync("--png", png, "--svg", svg, "--exit-on-finish");
+
+        var w = new ArrayBufferWriter<byte>();
+        FrameWriter.WriteHandshake(w);
+        FrameWriter.WriteHello(w, "trainer", "");
+        FrameWriter.WriteDefinePlot(w, [new(PlotProperties.Title, "Training")]);
+        FrameWriter.WriteDefinePanel(w, 1, [new(PlotProperties.Title, "Loss"), new(PlotProperties.YLabel, "cross-entropy"), new(PlotProperties.YScale, "log")]);
+        FrameWriter.WriteDefinePanel(w, 2, [new(PlotProperties.Title, "Accuracy"), new(PlotProperties.YLabel, "accuracy")]);
+        FrameWriter.WriteDefinePanel(w, 3, [new(PlotProperties.Title, "Sensor"), new(PlotProperties.YLabel, "°C")]);
+        FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Line, "train", "b-", 1, SeriesFlags.None);
+        FrameWriter.WriteDefineSeries(w, 1, SeriesKind.Line, "val", "g-", 2, SeriesFlags.None);
+        FrameWriter.WriteDefineSeries(w, 2, SeriesKind.Line, "temperature", "r-", 3, SeriesFlags.TimeX);
+        var steps = Enumerable.Range(0, 1_000).Select(i => (double)i).ToArray();
+        FrameWriter.WritePoints(w, 0, steps, steps.Select(i => 2.5 * Math.Pow(10, -i / 300)).ToArray());
+        FrameWriter.WritePoints(w, 1, steps, steps.Select(i => 1 - Math.Exp(-i / 200)).ToArray());
+        // Its own x range: time on x cannot share the steps' range, so its panel opts out of the link.
+        FrameWriter.WriteDefinePanel(w, 3, [new(PlotProperties.Title, "Sensor"), new(PlotProperties.YLabel, "°C"), new(PlotProperties.LinkX, "false")]);
+        FrameWriter.WritePoints(w, 2, steps.Select(i => 1.7e9 + i * 60).ToArray(), steps.Select(i => 20 + Math.Sin(i / 50)).ToArray());
+        FrameWriter.WriteFinish(w);
+        await viewer.Input.WriteAsync(w.WrittenMemory);
+        await viewer.Input.FlushAsync();
+        // A producer that finished closes its end; the viewer saves and exits when its input ends.
+        viewer.CloseInput();
+
+        var exit = await viewer.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(exit == 0, $"exit {exit}: {viewer.Errors}");
+        Assert.DoesNotContain("could not save", viewer.Errors);
+        using var bitmap = SKBitmap.Decode(png);
+        Assert.NotNull(bitmap);
+        Assert.Equal((800, Figure.HeightFor(3)), (bitmap.Width, bitmap.Height));
+        var text = File.ReadAllText(svg);
+        foreach (var label in new[] { "Training", "Loss", "Accuracy", "Sensor", "cross-entropy", "accuracy", "°C", "time (UTC)" })
+            Assert.Matches($">\\s*{System.Text.RegularExpressions.Regex.Escape(label)}\\s*<", text);
+        // A date on the sensor's time axis: 1.7e9 s is 2023-11-14 UTC.
+        Assert.Contains("2023-11-1", text);
+    }
+}
