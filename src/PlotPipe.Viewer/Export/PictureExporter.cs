@@ -76,17 +76,18 @@ internal static class PictureExporter
             if (panel.Definition.LinkX && linkedLo <= linkedHi)
             {
                 // A log axis cannot reach down to a linked panel's x ≤ 0: it starts at its own smallest positive x.
-                xLo = panel.Definition.XScale == "log" && !(linkedLo > 0) ? b.XMin : linkedLo;
+                xLo = panel.Definition.XScale == "log" && !(linkedLo > 0) ? (b.IsEmpty ? double.PositiveInfinity : b.XMin) : linkedLo;
                 xHi = linkedHi;
             }
             var xKind = panel.Definition.XScale == "log" ? AxisKind.Log
-                : panel.Timed && (b.IsEmpty || PanelAxes.IsDrawableTime(xLo) && PanelAxes.IsDrawableTime(xHi)) ? AxisKind.Time
+                : panel.Timed && PanelAxes.IsDrawableTime(xLo) && PanelAxes.IsDrawableTime(xHi) ? AxisKind.Time
                 : AxisKind.Linear;
             var yKind = panel.Definition.YScale == "log" ? AxisKind.Log : AxisKind.Linear;
             var unit = new PanelAxes(xKind, yKind);
             // The chart library's own margins (10 % across, 15 % up and down) keep the legend clear of the outermost points.
             // In unit scale picture units are data units on a linear axis; AxisRange picks a smaller scale if they overflow.
-            var xAxis = b.IsEmpty ? AxisRange.For(1, 0) : AxisRange.For(unit.ToX(xLo), unit.ToX(xHi), 0.1, xKind == AxisKind.Time ? PanelAxes.Millisecond : 0);
+            // A linked panel without points still shows the shared x range.
+            var xAxis = AxisRange.For(unit.ToX(xLo), unit.ToX(xHi), 0.1, xKind == AxisKind.Time ? PanelAxes.Millisecond : 0);
             var yAxis = b.IsEmpty ? AxisRange.For(1, 0) : AxisRange.For(unit.ToY(b.YMin), unit.ToY(b.YMax), 0.15);
             var axes = new PanelAxes(xKind, yKind, xAxis.Scale, yAxis.Scale);
             var dataBox = new DataBounds(xLo, xHi, b.YMin, b.YMax);

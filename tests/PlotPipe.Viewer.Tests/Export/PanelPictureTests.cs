@@ -104,6 +104,18 @@ public class PanelPictureTests
     }
 
     [Fact]
+    public void A_linked_panel_without_points_yet_shows_the_shared_x_range()
+    {
+        var store = Training();
+        store.Plot.DefinePanel(4, [P(PlotProperties.Title, "Validation, later")]);
+        var figure = PictureExporter.Render(store, 800);
+        Assert.Equal(4, figure.Panels.Count);
+        var empty = figure.Panels[3];
+        Assert.Equal(0, empty.SeriesCount);
+        Assert.Equal(figure.Panels[0].Plot.Axes.GetLimits().HorizontalRange, empty.Plot.Axes.GetLimits().HorizontalRange);
+    }
+
+    [Fact]
     public void A_log_axis_reads_powers_of_ten_and_holds_the_four_decades_of_loss()
     {
         var figure = PictureExporter.Render(Training(), 800);
