@@ -206,10 +206,15 @@ internal sealed class FrameSender
         }
         _writer = Writer(stream);
         _down = false;
+        // The series the viewer knew go out again at once, as they were; the others when they have points.
+        int known = _definedSeries;
         _definedPanels = 0;
         _definedSeries = 0;
-        foreach (var b in Volatile.Read(ref _buffers)) b.DroppedSent = 0;
+        var buffers = Volatile.Read(ref _buffers);
+        foreach (var b in buffers) b.DroppedSent = 0;
         WriteHandshake();
+        DefinePanels();
+        if (known > 0) DefineThrough(buffers, known - 1);
         Flush();
         return !_broken;
     }
@@ -231,17 +236,9 @@ internal sealed class FrameSender
         bool wrote = false;
         // Series before panels: a series' panel was added before the series, so every panel it names is in this look.
         var buffers = Volatile.Read(ref _buffers);
-        var panels = Volatile.Read(ref _panels);
-        while (_definedPanels < panels.Length && !_down)
-        {
-            var (id, properties) = panels[_definedPanels++];
-            points++;
-            if (!_broken && _version >= 2)
-            {
-                FrameWriter.WriteDefinePanel(_writer, id, properties);
-                wrote = true;
-            }
-        }
+        int panels = DefinePanels();
+        points += panels;
+        wrote |= panels > 0 && !_broken;
         for (int i = 0; i < buffers.Length; i++)
         {
             if (_down) break;
@@ -285,6 +282,21 @@ internal sealed class FrameSender
         }
         if (wrote) Flush();
         return points;
+    }
+
+    // Defines every panel not yet defined, in order of making; returns how many.
+    private int DefinePanels()
+    {
+        if (_down) return 0;
+        var panels = Volatile.Read(ref _panels);
+        int defined = 0;
+        for (; _definedPanels < panels.Length; _definedPanels++)
+        {
+            defined++;
+            var (id, properties) = panels[_definedPanels];
+            if (!_broken && _version >= 2) FrameWriter.WriteDefinePanel(_writer, id, properties);
+        }
+        return defined;
     }
 
     // Defines every series not yet defined up to and including buffers[last], in order; returns how many.
