@@ -31,14 +31,15 @@ public sealed class PanelOptions
             throw new PlotArgumentException($"{owner}'s YScale {(int)YScale} is not an AxisScale (Linear or Log)", nameof(YScale));
     }
 
-    // The DefinePanel properties for these options; a null or empty title or label is left out (none).
+    // The DefinePanel properties for these options. Only what differs from the protocol's defaults goes out (a frame
+    // replaces every property, so a key left out is its default): the documented example is what we write.
     internal void AddProperties(List<KeyValuePair<string, string>> into)
     {
         if (!string.IsNullOrEmpty(XLabel)) into.Add(new(PlotProperties.XLabel, XLabel));
         if (!string.IsNullOrEmpty(YLabel)) into.Add(new(PlotProperties.YLabel, YLabel));
-        into.Add(new(PlotProperties.XScale, Scale(XScale)));
-        into.Add(new(PlotProperties.YScale, Scale(YScale)));
-        into.Add(new(PlotProperties.LinkX, LinkX ? "true" : "false"));
+        if (XScale == AxisScale.Log) into.Add(new(PlotProperties.XScale, "log"));
+        if (YScale == AxisScale.Log) into.Add(new(PlotProperties.YScale, "log"));
+        if (!LinkX) into.Add(new(PlotProperties.LinkX, "false"));
     }
 
     /// <summary>Throws naming <paramref name="what"/> when <paramref name="text"/> is longer than a property value may be.</summary>
@@ -49,6 +50,4 @@ public sealed class PanelOptions
         if (bytes > ProtocolLimits.MaxPropertyValueBytes)
             throw new PlotArgumentException($"{what} \"{PlotArgumentException.Quote(text)}\" is {bytes} UTF-8 bytes; it takes at most {ProtocolLimits.MaxPropertyValueBytes}", paramName);
     }
-
-    private static string Scale(AxisScale scale) => scale == AxisScale.Log ? "log" : "linear";
 }

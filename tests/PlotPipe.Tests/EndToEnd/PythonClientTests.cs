@@ -11,7 +11,7 @@ namespace PlotPipe.Tests.EndToEnd;
 /// </summary>
 public class PythonClientTests
 {
-    private static readonly string ClientDir = Path.Combine(RepoRoot(), "clients", "python");
+    private static readonly string ClientDir = Path.Combine(Repository.Root(), "clients", "python");
 
     [Fact]
     public async Task Python_client_streams_three_series_of_a_million_points_with_add_many_and_every_count_is_exact()
@@ -258,13 +258,6 @@ public class PythonClientTests
     {
         var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
         return !string.IsNullOrEmpty(host) && File.Exists(host) ? host : "dotnet";
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PlotPipe.slnx"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new DirectoryNotFoundException("repository root not found");
     }
 
     /// <summary>A python3 process running in clients/python, its output read line by line as "key value".</summary>

@@ -37,22 +37,46 @@ public class PlotModelStreamTests
             got.Order[..5]);
         Assert.Equal(new Dictionary<string, string>
         {
-            ["title"] = "Training", ["ylabel"] = "°C", ["xscale"] = "log", ["yscale"] = "linear", ["linkx"] = "true",
+            ["title"] = "Training", ["ylabel"] = "°C", ["xscale"] = "log",
         }, Props(got.Plot));
         Assert.Equal(new Dictionary<string, string>
         {
-            ["title"] = "Loss", ["ylabel"] = "cross-entropy", ["xscale"] = "linear", ["yscale"] = "log", ["linkx"] = "true",
+            ["title"] = "Loss", ["ylabel"] = "cross-entropy", ["yscale"] = "log",
         }, Props(got.Panels[1]));
         Assert.Equal(new Dictionary<string, string>
         {
-            ["title"] = "Accuracy", ["xlabel"] = "step", ["ylabel"] = "accuracy", ["xscale"] = "linear", ["yscale"] = "linear", ["linkx"] = "false",
+            ["title"] = "Accuracy", ["xlabel"] = "step", ["ylabel"] = "accuracy", ["linkx"] = "false",
         }, Props(got.Panels[2]));
-        Assert.False(Props(got.Panels[3]).ContainsKey("title"));
+        Assert.Empty(got.Panels[3]);
         Assert.Equal([1, 2, 0, 3], got.Definitions.Values.OrderBy(d => d.Id).Select(d => d.Panel));
         Assert.Equal(["train", "val", "temperature", "dots"], got.Definitions.Values.OrderBy(d => d.Id).Select(d => d.Name));
         Assert.Equal("Loss", lossPanel.Title);
         Assert.Equal(AxisScale.Log, lossPanel.Options.YScale);
         Assert.Null(unnamed.Title);
+    }
+
+    [Fact]
+    public async Task The_documented_version_2_example_is_what_the_producer_writes_byte_for_byte()
+    {
+        string doc = File.ReadAllText(Path.Combine(Repository.Root(), "docs", "protocol.md"));
+        int from = doc.IndexOf("### Version 2", StringComparison.Ordinal);
+        int to = doc.IndexOf("### Version 1", from, StringComparison.Ordinal);
+        var hex = new System.Text.StringBuilder();
+        foreach (var line in doc[from..to].Split('\n'))
+        {
+            if (!line.StartsWith("    ", StringComparison.Ordinal)) continue;
+            // The bytes are the leading groups of two hex digits; the notes after them are words.
+            foreach (var word in line.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (word.Length != 2 || !Uri.IsHexDigit(word[0]) || !Uri.IsHexDigit(word[1])) break;
+                hex.Append(word);
+            }
+        }
+        var stream = new GateStream();
+        var plot = LivePlot.ToStream(stream, new LivePlotOptions { ProducerName = "demo", Title = "Training" });
+        plot.Panel("Loss", new PanelOptions { YScale = AxisScale.Log }).Line("loss", "b-").Add(1, 0.5);
+        await plot.DisposeAsync();
+        Assert.Equal(hex.ToString(), Convert.ToHexString(stream.ToArray()));
     }
 
     [Fact]
