@@ -8,6 +8,7 @@ namespace PlotPipe.Benchmarks.Producer;
 /// <see cref="AddPointBenchmarks"/>: a plot into <see cref="Stream.Null"/> under Block, warmed to steady state.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class AddTimeBenchmarks
 {
     private const int Adds = 1 << 16;

@@ -47,6 +47,46 @@ public class PythonClientTests
     }
 
     [Fact]
+    public async Task Python_client_spawns_a_viewer_that_reports_its_title_panels_labels_scales_and_timed_series()
+    {
+        await using var python = Python.Start("""
+            import datetime, plotpipe
+            plot = plotpipe.spawn(open_browser=False, when_full="block", title="Training", name="trainer")
+            print("url", plot.url)
+            loss = plot.panel("Loss", ylabel="cross-entropy", yscale="log").line("train", "b-")
+            acc = plot.panel("Accuracy", ylabel="accuracy", xlabel="step", linkx=False).scatter("val", "g.")
+            temp = plot.line("temperature", "r-")
+            start = datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.timezone.utc)
+            for i in range(1000):
+                loss.add(i, 2.5 * 0.99 ** i)
+                acc.add(i, i / 1000)
+                temp.add(start + datetime.timedelta(seconds=i), 21.5)
+            print("finished", plot.finish(), plot.dropped)
+            input()
+            plot.close_viewer()
+            """);
+        using var api = new ViewerApi(new Uri(await python.ValueAsync("url")));
+        Assert.Equal("True 0", await python.ValueAsync("finished"));
+        await api.WaitForStatusAsync(s => s.State == "finished");
+
+        var plot = await api.JsonAsync("api/plot");
+        Assert.Equal("Training", plot.GetProperty("title").GetString());
+        Assert.Equal(["trainer"], plot.GetProperty("producers").EnumerateArray().Select(p => p.GetString()));
+        var panels = plot.GetProperty("panels").EnumerateArray().ToList();
+        Assert.Equal([null, "Loss", "Accuracy"], panels.Select(p => p.GetProperty("title").GetString()));
+        Assert.Equal([null, "cross-entropy", "accuracy"], panels.Select(p => p.GetProperty("ylabel").GetString()));
+        Assert.Equal([null, null, "step"], panels.Select(p => p.GetProperty("xlabel").GetString()));
+        Assert.Equal(["linear", "log", "linear"], panels.Select(p => p.GetProperty("yscale").GetString()));
+        Assert.Equal([true, true, false], panels.Select(p => p.GetProperty("linkx").GetBoolean()));
+        var series = (await api.JsonAsync("api/series")).EnumerateArray().ToList();
+        Assert.Equal(["train", "val", "temperature"], series.Select(s => s.GetProperty("name").GetString()));
+        Assert.Equal([1, 2, 0], series.Select(s => s.GetProperty("panel").GetInt32()));
+        Assert.Equal([false, false, true], series.Select(s => s.GetProperty("xIsTime").GetBoolean()));
+        Assert.All(series, s => Assert.Equal(1000, s.GetProperty("count").GetInt64()));
+        await python.EndAsync();
+    }
+
+    [Fact]
     public async Task Python_client_connects_to_a_listening_viewer_with_its_token_and_every_count_is_exact()
     {
         using var viewer = await ListeningViewer.StartAsync();
@@ -188,7 +228,7 @@ public class PythonClientTests
         await using var python = Python.Start("""
             import time, plotpipe
             # A handshake of a version the viewer does not speak: it refuses the stream at byte 4 and closes its input.
-            plotpipe.encode_handshake = lambda: b"PLTP\x63\x00\x00\x00"
+            plotpipe.encode_handshake = lambda version=None: b"PLTP\x63\x00\x00\x00"
             plot = plotpipe.spawn(open_browser=False)
             s = plot.line("s")
             deadline = time.monotonic() + 10
