@@ -39,7 +39,7 @@ var interval = TimeSpan.FromMilliseconds(100);
 var end = DateTime.UtcNow;
 var start = end - TimeSpan.FromDays(1);
 const int Bursts = 80;
-long readings = TimeSpan.FromDays(1) / interval;
+long readings = TimeSpan.FromDays(1).Ticks / interval.Ticks;
 long sent = 0;
 for (int burst = 1; burst <= Bursts; burst++)
 {
@@ -49,8 +49,8 @@ for (int burst = 1; burst <= Bursts; burst++)
         DateTime time = start + sent * interval;
         double hours = (time - time.Date).TotalHours;
         double daylight = Math.Sin(2 * Math.PI * (hours - 9) / 24);
-        temperature.Add(time, 18 + 6 * daylight + 0.2 * Noise(random));
-        humidity.Add(time, Math.Clamp(60 - 15 * daylight + 1.0 * Noise(random), 0, 100));
+        temperature.Add(time, 18 + 6 * daylight + 0.1 * Noise(random));
+        humidity.Add(time, Math.Clamp(60 - 15 * daylight + 0.3 * Noise(random), 0, 100));
     }
     await Task.Delay(TimeSpan.FromSeconds(4.0 / Bursts));
 }

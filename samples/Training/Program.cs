@@ -37,10 +37,10 @@ await using var plot = LivePlot.Spawn(new LivePlotOptions
 Console.WriteLine($"PlotPipe viewer: {plot.Url}");
 
 var lossPanel = plot.Panel("Loss", new PanelOptions { YLabel = "cross-entropy", YScale = AxisScale.Log });
-var trainLoss = lossPanel.Line("train", "b-");
-var valLoss = lossPanel.Line("validation", "r.-");
-var accuracy = plot.Panel("Accuracy", new PanelOptions { YLabel = "accuracy" }).Line("validation", "g.-");
-var learningRate = plot.Panel("Learning rate", new PanelOptions { YLabel = "learning rate", XLabel = "step" }).Line("schedule", "k-");
+var trainLoss = lossPanel.Line("train loss", "b-");
+var valLoss = lossPanel.Line("validation loss", "r.-");
+var accuracy = plot.Panel("Accuracy", new PanelOptions { YLabel = "accuracy" }).Line("validation accuracy", "g.-");
+var learningRate = plot.Panel("Learning rate", new PanelOptions { YLabel = "learning rate", XLabel = "step" }).Line("learning rate", "k-");
 
 var random = new Random(42);
 const int EvaluateEvery = 50;
