@@ -11,6 +11,9 @@ namespace PlotPipe.Viewer.Export;
 /// </summary>
 internal static class PictureExporter
 {
+    // Where a panel says how many values its log axis could not show.
+    private const Alignment NoteCorner = Alignment.LowerLeft;
+
     /// <summary>
     /// Writes the picture to <paramref name="path"/>; the extension (.png or .svg) picks the format. A height of 0
     /// picks one from the panel count (<see cref="Figure.HeightFor"/>).
@@ -91,13 +94,16 @@ internal static class PictureExporter
             var yAxis = b.IsEmpty ? AxisRange.For(1, 0) : AxisRange.For(unit.ToY(b.YMin), unit.ToY(b.YMax), 0.15);
             var axes = new PanelAxes(xKind, yKind, xAxis.Scale, yAxis.Scale);
             var dataBox = new DataBounds(xLo, xHi, b.YMin, b.YMax);
+            var corner = new LegendCorner(xAxis, yAxis);
             foreach (var (series, snap) in panel.Series)
             {
                 var (xs, ys) = Points(series, snap, dataBox, axes, widthPx, panelHeightPx);
                 AddPieces(plot, series, xs, ys);
+                corner.Add(xs, ys, series.Format.DrawsLine);
             }
             Decorate(plot, panel, axes, xAxis, yAxis, undefined);
-            if (panel.Series.Count > 0) plot.ShowLegend();
+            if (panel.NotShown > 0) corner.Take(NoteCorner);
+            if (panel.Series.Count > 0) plot.ShowLegend(corner.Best());
             drawn.Add(new FigurePanel(panel.Definition, plot, axes, panel.NotShown, panel.Series.Count));
         }
         return new Figure(store.Plot.Title, multiplot, drawn, widthPx, heightPx);
@@ -128,7 +134,8 @@ internal static class PictureExporter
         if (axes.X == AxisKind.Time) plot.Axes.DateTimeTicksBottom().TickGenerator = TimeTicks.Generator();
         string? xName = definition.XLabel ?? (undefined && axes.X != AxisKind.Time ? "x" : null);
         // Times are drawn in UTC whatever the machine's zone, so the same data make the same picture anywhere.
-        if (axes.X == AxisKind.Time) xName = xName is null ? "time (UTC)" : $"{xName} (UTC)";
+        if (axes.X == AxisKind.Time && !(xName?.Contains("UTC", StringComparison.OrdinalIgnoreCase) ?? false))
+            xName = xName is null ? "time (UTC)" : $"{xName} (UTC)";
         string? yName = definition.YLabel ?? (undefined ? "y" : null);
         if (xName is not null || xAxis.Scale != 1) plot.XLabel(xAxis.Label(xName ?? ""));
         if (yName is not null || yAxis.Scale != 1) plot.YLabel(yAxis.Label(yName ?? ""));
@@ -144,7 +151,7 @@ internal static class PictureExporter
         }
         if (panel.NotShown > 0)
         {
-            var note = plot.Add.Annotation($"{panel.NotShown:N0} {(panel.NotShown == 1 ? "point" : "points")} ≤ 0 not shown", Alignment.LowerLeft);
+            var note = plot.Add.Annotation($"{panel.NotShown:N0} {(panel.NotShown == 1 ? "point" : "points")} ≤ 0 not shown", NoteCorner);
             note.LabelFontSize = 11;
             note.LabelBackgroundColor = Colors.White.WithOpacity(.85);
             note.LabelBorderColor = Colors.Gray;

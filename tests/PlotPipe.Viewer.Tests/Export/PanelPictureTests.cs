@@ -245,6 +245,43 @@ public class PanelPictureTests
     }
 
     [Fact]
+    public void A_time_axis_label_that_names_utc_is_not_named_twice()
+    {
+        var store = new PlotStore();
+        store.Plot.DefinePanel(1, [P(PlotProperties.XLabel, "time (UTC)")]);
+        store.Plot.DefinePanel(2, [P(PlotProperties.XLabel, "logged at")]);
+        store.Define(new SeriesDefinition(0, SeriesKind.Line, "a", "r-", Panel: 1, Flags: SeriesFlags.TimeX)).Append([1.7e9, 1.7e9 + 60], [1, 2]);
+        store.Define(new SeriesDefinition(1, SeriesKind.Line, "b", "b-", Panel: 2, Flags: SeriesFlags.TimeX)).Append([1.7e9, 1.7e9 + 60], [1, 2]);
+        var figure = PictureExporter.Render(store, 800);
+        Assert.Equal(["time (UTC)", "logged at (UTC)"], figure.Panels.Select(p => p.Plot.Axes.Bottom.Label.Text));
+    }
+
+    [Theory]
+    [InlineData(new double[] { 0, 10 }, new double[] { 0, 10 }, Alignment.UpperLeft)]   // rising: the top left is empty
+    [InlineData(new double[] { 0, 10 }, new double[] { 10, 0 }, Alignment.UpperRight)]  // falling: the top right is
+    [InlineData(new double[] { 0, 5, 10 }, new double[] { 10, 0, 10 }, Alignment.LowerRight)] // a valley: only the bottom corners, right first
+    public void The_legend_goes_to_a_corner_the_panel_s_lines_leave_empty(double[] xs, double[] ys, Alignment expected)
+    {
+        var store = new PlotStore();
+        store.Define(new SeriesDefinition(0, SeriesKind.Line, "line", "b-")).Append(xs, ys);
+        var plot = Assert.Single(PictureExporter.Render(store, 800).Panels).Plot;
+        Assert.True(plot.Legend.IsVisible);
+        Assert.Equal(expected, plot.Legend.Alignment);
+    }
+
+    [Fact]
+    public void The_legend_keeps_clear_of_the_note_of_values_a_log_axis_left_out()
+    {
+        var store = new PlotStore();
+        store.Plot.DefinePanel(1, [P(PlotProperties.YScale, "log")]);
+        // Along the top and down the right side: the bottom left, where the note goes, is the only empty corner.
+        store.Define(new SeriesDefinition(0, SeriesKind.Line, "loss", "b-", Panel: 1)).Append([0, 3, 3, 3], [100, 100, 0.01, -1]);
+        var panel = Assert.Single(PictureExporter.Render(store, 800).Panels);
+        Assert.Equal(1, panel.NotShown);
+        Assert.NotEqual(Alignment.LowerLeft, panel.Plot.Legend.Alignment);
+    }
+
+    [Fact]
     public void A_plot_nobody_defined_keeps_its_placeholder_title_and_axis_names()
     {
         var store = new PlotStore();
