@@ -1,3 +1,4 @@
+using System.Globalization;
 using PlotPipe.Protocol;
 using PlotPipe.Viewer.Decimate;
 using PlotPipe.Viewer.Store;
@@ -126,7 +127,6 @@ internal static class PictureExporter
         return panels;
     }
 
-
     private static void Decorate(ScottPlot.Plot plot, PanelData panel, PanelAxes axes, AxisRange xAxis, AxisRange yAxis, bool undefined)
     {
         var definition = panel.Definition;
@@ -151,7 +151,7 @@ internal static class PictureExporter
         }
         if (panel.NotShown > 0)
         {
-            var note = plot.Add.Annotation($"{panel.NotShown:N0} {(panel.NotShown == 1 ? "point" : "points")} ≤ 0 not shown", NoteCorner);
+            var note = plot.Add.Annotation(string.Create(CultureInfo.InvariantCulture, $"{panel.NotShown:N0} {(panel.NotShown == 1 ? "point" : "points")} ≤ 0 not shown"), NoteCorner);
             note.LabelFontSize = 11;
             note.LabelBackgroundColor = Colors.White.WithOpacity(.85);
             note.LabelBorderColor = Colors.Gray;
