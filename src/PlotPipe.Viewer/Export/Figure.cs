@@ -38,8 +38,14 @@ internal sealed class Figure
     /// <summary>The picture's height in pixels.</summary>
     public int HeightPx { get; }
 
-    /// <summary>The picture's height for <paramref name="panelCount"/> panels: 600 px for one, 270 px more for each further panel.</summary>
-    public static int HeightFor(int panelCount) => 600 + 270 * Math.Max(0, panelCount - 1);
+    /// <summary>The tallest picture <see cref="HeightFor"/> picks: beyond it, panels share this height.</summary>
+    public const int MaxHeightPx = 8_000;
+
+    /// <summary>
+    /// The picture's height for <paramref name="panelCount"/> panels: 600 px for one, 270 px more for each further
+    /// panel, at most <see cref="MaxHeightPx"/> (a stream may define 64 panels; a picture 17,000 px high helps nobody).
+    /// </summary>
+    public static int HeightFor(int panelCount) => Math.Min(MaxHeightPx, 600 + 270 * Math.Max(0, panelCount - 1));
 
     /// <summary>Draws the whole picture onto <paramref name="canvas"/>, whose top left is the picture's.</summary>
     public void Draw(SKCanvas canvas)

@@ -191,6 +191,24 @@ public class PanelPictureTests
     }
 
     [Fact]
+    public void Sixty_four_panels_share_a_bounded_height_and_still_save()
+    {
+        var store = new PlotStore();
+        for (int p = 0; p < 64; p++)
+        {
+            if (p > 0) store.Plot.DefinePanel(p, [P(PlotProperties.Title, $"panel {p}")]);
+            store.Define(new SeriesDefinition(p, SeriesKind.Line, $"s{p}", "b-", Panel: p)).Append([0, 1], [p, p + 1]);
+        }
+        var figure = PictureExporter.Render(store, 800);
+        Assert.Equal(64, figure.Panels.Count);
+        Assert.Equal(Figure.MaxHeightPx, figure.HeightPx);
+        var png = figure.PngBytes();
+        File.WriteAllBytes(Artifact("sixty-four-panels.png"), png);
+        using var bitmap = SKBitmap.Decode(png);
+        Assert.Equal((800, Figure.MaxHeightPx), (bitmap.Width, bitmap.Height));
+    }
+
+    [Fact]
     public void A_timed_series_has_date_and_time_tick_labels_in_utc()
     {
         var store = new PlotStore();
