@@ -111,9 +111,10 @@ internal static class ViewerApp
             var (points, elapsed, _) = RecordingLoader.Load(input, store);
             report($"opened {path}: {points} points in {elapsed.TotalSeconds:0.000} s ({points / Math.Max(elapsed.TotalSeconds, 1e-9) / 1e6:0.0} M points/s)");
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or System.Text.Json.JsonException)
+        catch (Exception e)
         {
-            var message = $"cannot open {path} as a recording: {e.Message}";
+            // Whatever the bytes are, a file that is not a readable recording must not take the viewer down.
+            var message = $"cannot open {path} as a recording: {(e is InvalidDataException or IOException ? e.Message : $"{e.GetType().Name}: {e.Message}")}";
             report(message);
             store.SetState(StreamState.Disconnected, message);
         }

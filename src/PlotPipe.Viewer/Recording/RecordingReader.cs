@@ -50,7 +50,7 @@ internal sealed class RecordingReader
     /// <summary>Whether the batch just read carried new definitions.</summary>
     public bool DefinitionsChanged { get; private set; }
 
-    /// <summary>Whether the file ended mid-message (a killed writer) instead of with the end-of-stream marker.</summary>
+    /// <summary>Whether the file ended mid-message, as a writer killed while writing leaves it.</summary>
     public bool Truncated { get; private set; }
 
     /// <summary>Rows of the batch just read.</summary>
@@ -130,7 +130,12 @@ internal sealed class RecordingReader
     private (byte Type, Table Header)? ReadMessage()
     {
         Span<byte> prefix = stackalloc byte[8];
-        if (!ReadExactly(prefix[..4])) return null;
+        // Nothing at all where a message would start: the stream simply ends (a killed writer sends no marker).
+        if (_input.ReadAtLeast(prefix[..4], 4, throwOnEndOfStream: false) is int got && got < 4)
+        {
+            Truncated |= got > 0;
+            return null;
+        }
         int length = BitConverter.ToInt32(prefix);
         if (length == -1)
         {
