@@ -30,7 +30,7 @@ internal sealed class ArrowMessageWriter
     public static int PadTo8(long length) => (int)(-length & 7);
 
     /// <summary>The schema message, with <paramref name="metadata"/> as the schema's custom metadata.</summary>
-    public ReadOnlyMemory<byte> Schema(IReadOnlyList<KeyValuePair<string, string>> metadata)
+    public ReadOnlyMemory<byte> Schema(IReadOnlyList<KeyValuePair<string, string>> metadata, bool timeNullable = false)
     {
         _fb.Clear();
         var fields = new int[4];
@@ -41,7 +41,7 @@ internal sealed class ArrowMessageWriter
         _fb.StartTable(2);
         _fb.AddOffset(1, utc.Value, 0);
         _fb.AddShort(0, TimeUnitMicrosecond, 0);
-        fields[3] = Field(RecordingFormat.TimeColumn, TypeTimestamp, _fb.EndTable(), 0);
+        fields[3] = Field(RecordingFormat.TimeColumn, TypeTimestamp, _fb.EndTable(), 0, timeNullable);
         int fieldVector = Tables(fields);
         int meta = KeyValues(metadata);
         _fb.StartTable(4);
@@ -51,24 +51,34 @@ internal sealed class ArrowMessageWriter
         return Frame(HeaderSchema, schema, 0, 0);
     }
 
-    /// <summary>The body length of a record batch of <paramref name="rows"/>: int32 indices padded to 8, then x, y and time.</summary>
-    public static long BatchBodyLength(int rows) => rows * 4L + PadTo8(rows * 4L) + rows * 24L;
+    /// <summary>
+    /// The body length of a record batch of <paramref name="rows"/>: int32 indices padded to 8, x, y, then (with
+    /// <paramref name="timeNull"/>) a validity bitmap of zeros padded to 8, and time.
+    /// </summary>
+    public static long BatchBodyLength(int rows, bool timeNull = false) => rows * 4L + PadTo8(rows * 4L) + (timeNull ? NullBitmapLength(rows) : 0) + rows * 24L;
 
-    /// <summary>The framed metadata of a record batch of <paramref name="rows"/>, with the plot's <paramref name="definitions"/> when they changed.</summary>
-    public ReadOnlyMemory<byte> RecordBatch(int rows, string? definitions)
+    /// <summary>Bytes of an all-null validity bitmap for <paramref name="rows"/>, padded to 8.</summary>
+    public static int NullBitmapLength(int rows) => ((rows + 63) >> 6) * 8;
+
+    /// <summary>
+    /// The framed metadata of a record batch of <paramref name="rows"/>, with the plot's <paramref name="definitions"/>
+    /// when they changed; <paramref name="timeNull"/> marks every time unknown (an export).
+    /// </summary>
+    public ReadOnlyMemory<byte> RecordBatch(int rows, string? definitions, bool timeNull = false)
     {
         _fb.Clear();
         long index = rows * 4L, indexPadded = index + PadTo8(index), column = rows * 8L;
+        long bitmap = timeNull ? NullBitmapLength(rows) : 0, time = indexPadded + 2 * column;
         Span<(long Offset, long Length)> buffers =
         [
             (0, 0), (0, index),
             (indexPadded, 0), (indexPadded, column),
             (indexPadded + column, 0), (indexPadded + column, column),
-            (indexPadded + 2 * column, 0), (indexPadded + 2 * column, column),
+            (time, bitmap), (time + bitmap, column),
         ];
-        int batch = Batch(rows, 4, buffers);
+        int batch = Batch(rows, 4, buffers, timeNull ? rows : 0);
         int meta = definitions is null ? 0 : KeyValues([new(RecordingFormat.DefinitionsKey, definitions)]);
-        return Frame(HeaderRecordBatch, batch, BatchBodyLength(rows), meta);
+        return Frame(HeaderRecordBatch, batch, BatchBodyLength(rows, timeNull), meta);
     }
 
     /// <summary>
@@ -102,14 +112,14 @@ internal sealed class ArrowMessageWriter
         return (Frame(HeaderDictionaryBatch, dictionary, body.Length, 0).ToArray(), body);
     }
 
-    private int Batch(int rows, int columns, ReadOnlySpan<(long Offset, long Length)> buffers)
+    private int Batch(int rows, int columns, ReadOnlySpan<(long Offset, long Length)> buffers, int lastColumnNulls = 0)
     {
         // Structs in a vector are written back to front, and their fields too.
         _fb.StartVector(16, columns, 8);
         for (int i = columns - 1; i >= 0; i--)
         {
             _fb.Prep(8, 16);
-            _fb.PutLong(0);
+            _fb.PutLong(i == columns - 1 ? lastColumnNulls : 0);
             _fb.PutLong(rows);
         }
         var nodes = _fb.EndVector();
@@ -128,7 +138,7 @@ internal sealed class ArrowMessageWriter
         return _fb.EndTable();
     }
 
-    private int Field(string name, byte typeType, int type, int dictionary)
+    private int Field(string name, byte typeType, int type, int dictionary, bool nullable = false)
     {
         var nameOffset = _fb.CreateString(name);
         // Some readers insist on a children vector, even an empty one.
@@ -140,6 +150,7 @@ internal sealed class ArrowMessageWriter
         if (dictionary != 0) _fb.AddOffset(4, dictionary, 0);
         _fb.AddOffset(5, children.Value, 0);
         _fb.AddByte(2, typeType, 0);
+        _fb.AddBool(1, nullable, false);
         return _fb.EndTable();
     }
 

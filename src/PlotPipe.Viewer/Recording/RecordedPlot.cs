@@ -1,3 +1,6 @@
+using System.Text.Json;
+using PlotPipe.Protocol;
+using PlotPipe.Viewer.Store;
 using System.Text.Json.Serialization;
 
 namespace PlotPipe.Viewer.Recording;
@@ -7,7 +10,24 @@ namespace PlotPipe.Viewer.Recording;
 /// <param name="Panels">Its panels, the default panel first.</param>
 /// <param name="Producers">Its producers, in order of arrival.</param>
 /// <param name="Series">Every series recorded, in the order of the series column's dictionary.</param>
-internal sealed record RecordedPlot(string Title, List<RecordedPanel> Panels, List<RecordedProducer> Producers, List<RecordedSeries> Series);
+internal sealed record RecordedPlot(string Title, List<RecordedPanel> Panels, List<RecordedProducer> Producers, List<RecordedSeries> Series)
+{
+    /// <summary>The JSON of <paramref name="store"/>'s plot with <paramref name="series"/> labelled <paramref name="labels"/>, in that order.</summary>
+    public static string Json(PlotStore store, IReadOnlyList<SeriesStore> series, IReadOnlyList<string> labels)
+    {
+        var panels = new List<RecordedPanel>();
+        foreach (var p in store.Plot.Panels) panels.Add(new RecordedPanel(p.Id, p.Title, p.XLabel, p.YLabel, p.XScale, p.YScale, p.LinkX));
+        var producers = new List<RecordedProducer>();
+        foreach (var p in store.ProducerStates) producers.Add(new RecordedProducer(p.Name, p.Address));
+        var rows = new List<RecordedSeries>(series.Count);
+        for (int i = 0; i < series.Count; i++)
+        {
+            var d = series[i].Definition;
+            rows.Add(new RecordedSeries(labels[i], d.Name, series[i].Producer, d.Id, d.Kind == SeriesKind.Line ? "line" : "scatter", d.Format, d.Panel, (int)d.Flags));
+        }
+        return JsonSerializer.Serialize(new RecordedPlot(store.Plot.Title, panels, producers, rows), RecordingJson.Default.RecordedPlot);
+    }
+}
 
 /// <summary>One panel of a recorded plot.</summary>
 /// <param name="Id">0 for the default panel.</param>

@@ -290,21 +290,7 @@ internal sealed class Recorder : IAsyncDisposable
     }
 
     // Under the gate: every series recorded so far, in dictionary order, with the plot's definition now.
-    private string Definitions()
-    {
-        var plot = _store.Plot;
-        var panels = new List<RecordedPanel>();
-        foreach (var p in plot.Panels) panels.Add(new RecordedPanel(p.Id, p.Title, p.XLabel, p.YLabel, p.XScale, p.YScale, p.LinkX));
-        var producers = new List<RecordedProducer>();
-        foreach (var p in _store.ProducerStates) producers.Add(new RecordedProducer(p.Name, p.Address));
-        var series = new List<RecordedSeries>(_entries.Count);
-        for (int i = 0; i < _entries.Count; i++)
-        {
-            var d = _entries[i].Definition;
-            series.Add(new RecordedSeries(_entryLabels[i], d.Name, _entries[i].Producer, d.Id, d.Kind == SeriesKind.Line ? "line" : "scatter", d.Format, d.Panel, (int)d.Flags));
-        }
-        return JsonSerializer.Serialize(new RecordedPlot(plot.Title, panels, producers, series), RecordingJson.Default.RecordedPlot);
-    }
+    private string Definitions() => RecordedPlot.Json(_store, _entries, _entryLabels);
 
     private void Stop(string why)
     {
