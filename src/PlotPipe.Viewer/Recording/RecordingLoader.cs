@@ -11,9 +11,14 @@ namespace PlotPipe.Viewer.Recording;
 /// </summary>
 internal static class RecordingLoader
 {
-    /// <summary>Loads <paramref name="input"/> into <paramref name="store"/>; returns the points read and how long it took.</summary>
-    public static (long Points, TimeSpan Elapsed, bool Truncated) Load(Stream input, PlotStore store)
+    /// <summary>
+    /// Loads <paramref name="input"/> into <paramref name="store"/>, only points with <paramref name="from"/> ≤ x ≤
+    /// <paramref name="to"/>; returns the points loaded and how long it took.
+    /// </summary>
+    public static (long Points, TimeSpan Elapsed, bool Truncated) Load(Stream input, PlotStore store, double from = double.NegativeInfinity, double to = double.PositiveInfinity)
     {
+        bool all = double.IsNegativeInfinity(from) && double.IsPositiveInfinity(to);
+        double[] keptX = [], keptY = [];
         long start = Stopwatch.GetTimestamp();
         var reader = new RecordingReader(input);
         var bySeries = new List<SeriesStore?>();
@@ -34,10 +39,31 @@ internal static class RecordingLoader
                 while (bySeries.Count <= id) bySeries.Add(null);
                 // A row whose series the definitions never named keeps its points under its column value.
                 var target = bySeries[id] ??= store.Define(new SeriesDefinition(FreeId(store), SeriesKind.Scatter, reader.Labels[id], "o"));
-                target.Append(xs[at..end], ys[at..end]);
+                if (all)
+                {
+                    target.Append(xs[at..end], ys[at..end]);
+                    points += end - at;
+                }
+                else
+                {
+                    if (keptX.Length < end - at)
+                    {
+                        keptX = new double[RecordingFormat.BatchRows];
+                        keptY = new double[RecordingFormat.BatchRows];
+                        if (keptX.Length < end - at) (keptX, keptY) = (new double[end - at], new double[end - at]);
+                    }
+                    int n = 0;
+                    for (int i = at; i < end; i++)
+                    {
+                        if (!(xs[i] >= from && xs[i] <= to)) continue;
+                        keptX[n] = xs[i];
+                        keptY[n++] = ys[i];
+                    }
+                    target.Append(keptX.AsSpan(0, n), keptY.AsSpan(0, n));
+                    points += n;
+                }
                 at = end;
             }
-            points += series.Length;
         }
         foreach (var p in store.ProducerStates) store.SetState(StreamState.Finished, producer: p);
         store.SetState(StreamState.Finished, reader.Truncated ? "the recording ends mid-batch (its writer was stopped): opened up to its last whole batch" : null);

@@ -18,6 +18,12 @@ internal sealed class RecordingReader
     private readonly List<string> _labels = [];
     private (long Offset, long Length) _series, _x, _y, _time;
 
+    /// <summary>
+    /// Seek past record batches' bodies instead of reading them (a seekable input): <see cref="Next"/> then yields only
+    /// the definitions, quickly, and the columns are not to be read.
+    /// </summary>
+    public bool DefinitionsOnly { get; set; }
+
     /// <summary>Reads the schema from <paramref name="input"/>; throws <see cref="InvalidDataException"/> when it is not a PlotPipe recording.</summary>
     public RecordingReader(Stream input)
     {
@@ -84,6 +90,11 @@ internal sealed class RecordingReader
             if (type != HeaderRecordBatch) continue;
             if (Offset(header, 3) != 0) throw new InvalidDataException("compressed record batches are not read");
             Rows = checked((int)Long(header, 0));
+            if (DefinitionsOnly)
+            {
+                TakeDefinitions();
+                return true;
+            }
             var buffers = Vector(header, 2);
             if (buffers.Length != 8) throw new InvalidDataException($"a recording's batch has 8 buffers, not {buffers.Length}");
             _series = Buffer(header.bb, buffers.Start, 1);
@@ -94,11 +105,7 @@ internal sealed class RecordingReader
             {
                 if (b.Length < (long)Rows * size || b.Offset + b.Length > _bodyLength) throw new InvalidDataException("a batch's buffer lies outside its body");
             }
-            if (_messageMetadata is { } meta && meta.TryGetValue(RecordingFormat.DefinitionsKey, out var definitions))
-            {
-                Definitions = definitions;
-                DefinitionsChanged = true;
-            }
+            TakeDefinitions();
             var series = Series;
             foreach (int s in series)
             {
@@ -107,6 +114,15 @@ internal sealed class RecordingReader
             return true;
         }
         return false;
+    }
+
+    private void TakeDefinitions()
+    {
+        if (_messageMetadata is { } meta && meta.TryGetValue(RecordingFormat.DefinitionsKey, out var definitions))
+        {
+            Definitions = definitions;
+            DefinitionsChanged = true;
+        }
     }
 
     private void ReadDictionary(Table batch)
@@ -153,6 +169,17 @@ internal sealed class RecordingReader
         var header = Sub(message, 2) ?? throw new InvalidDataException("a message without a header");
         _bodyLength = Long(message, 3);
         if (_bodyLength < 0 || _bodyLength > int.MaxValue) throw new InvalidDataException($"a message body of {_bodyLength} bytes");
+        if (DefinitionsOnly && type == HeaderRecordBatch && _input.CanSeek)
+        {
+            if (_input.Position + _bodyLength > _input.Length)
+            {
+                Truncated = true;
+                return null;
+            }
+            _input.Seek(_bodyLength, SeekOrigin.Current);
+            _messageMetadata = Offset(message, 4) == 0 ? null : KeyValues(message, 4);
+            return (type, header);
+        }
         if (_body.Length < _bodyLength) _body = new byte[Math.Max(_bodyLength, _body.Length * 2L)];
         if (!ReadExactly(_body.AsSpan(0, (int)_bodyLength))) return null;
         _messageMetadata = Offset(message, 4) == 0 ? null : KeyValues(message, 4);
