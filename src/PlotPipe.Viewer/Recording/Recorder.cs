@@ -207,6 +207,7 @@ internal sealed class Recorder : IAsyncDisposable
         int dictionarySent = 0;
         string? lastDefinitions = null;
         var segments = new List<ReadOnlyMemory<byte>>(16);
+        FileStream? unseekable = null;
         try
         {
             var schema = messages.Schema(
@@ -214,7 +215,7 @@ internal sealed class Recorder : IAsyncDisposable
                 new(RecordingFormat.VersionKey, RecordingFormat.Version),
                 new(RecordingFormat.StartedKey, DateTime.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture)),
             ]);
-            RandomAccess.Write(_file, schema.Span, 0);
+            WriteAll([schema], 0);
             offset = schema.Length;
             Interlocked.Exchange(ref _bytes, offset);
             var reader = _ready.Reader;
@@ -235,17 +236,37 @@ internal sealed class Recorder : IAsyncDisposable
                 Write(block);
             }
             if (TakePartial() is { } last) Write(last);
-            RandomAccess.Write(_file, ArrowMessageWriter.EndOfStream.Span, offset);
+            WriteAll([ArrowMessageWriter.EndOfStream], offset);
             offset += ArrowMessageWriter.EndOfStream.Length;
             Interlocked.Exchange(ref _bytes, offset);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        catch (Exception e)
         {
+            // Whatever goes wrong with the file stops the recording, never the viewer.
             Stop($"recording {Path} stopped: {e.Message}");
         }
         finally
         {
+            unseekable?.Dispose();
             _file.Dispose();
+        }
+
+        // One gather write at the file's offset; a FIFO has no offsets, so it is written through a stream, part by part.
+        void WriteAll(IReadOnlyList<ReadOnlyMemory<byte>> parts, long at)
+        {
+            if (unseekable is null)
+            {
+                try
+                {
+                    RandomAccess.Write(_file, parts, at);
+                    return;
+                }
+                catch (NotSupportedException)
+                {
+                    unseekable = new FileStream(_file, FileAccess.Write, bufferSize: 0);
+                }
+            }
+            foreach (var part in parts) unseekable.Write(part.Span);
         }
 
         void Write(RecordBlock block)
@@ -277,7 +298,7 @@ internal sealed class Recorder : IAsyncDisposable
             long length = 0;
             foreach (var s in segments) length += s.Length;
             // One write call for the whole batch: a kill leaves it all or nothing of it, not a torn message.
-            RandomAccess.Write(_file, segments, offset);
+            WriteAll(segments, offset);
             offset += length;
             if (names is not null) dictionarySent += names.Count;
             lastDefinitions = definitions;
