@@ -141,4 +141,30 @@ public sealed class RecordingTests : IDisposable
         await Http.WaitForStateAsync(viewer, "finished");
         Assert.Equal(200_000, (await Http.GetJsonAsync(viewer, "api/status")).GetProperty("points").GetInt64());
     }
+
+    [Fact]
+    public async Task Text_input_is_recorded_too()
+    {
+        var path = Path.Combine(_dir, "text.arrow");
+        using var viewer = await CommandLineViewer.StartAsync("--stdin", "--record", path);
+        var text = new System.Text.StringBuilder("step,loss,accuracy\n");
+        for (int i = 1; i <= 1000; i++) text.Append(System.Globalization.CultureInfo.InvariantCulture, $"{i},{1.0 / i},{i / 1000.0}\n");
+        await viewer.WriteAsync(text.ToString());
+        viewer.CloseInput();
+        await viewer.WaitForStateAsync("finished");
+        await viewer.WaitForAsync(async () => (await viewer.GetAsync("api/status")).GetProperty("recording").GetProperty("points").GetInt64() == 2000, "both columns recorded");
+
+        var read = await ArrowJs.ReadAsync(path);
+        Assert.Null(read.Error);
+        Assert.Equal(2000, read.Rows);
+        double sumLoss = 0, sumAccuracy = 0, sumX = 0;
+        for (int i = 1; i <= 1000; i++)
+        {
+            sumX += i;
+            sumLoss += 1.0 / i;
+            sumAccuracy += i / 1000.0;
+        }
+        Assert.Equal((1000L, 1.0, 1.0, 1000.0, 0.001, sumX, sumLoss), read.Series("loss"));
+        Assert.Equal((1000L, 1.0, 0.001, 1000.0, 1.0, sumX, sumAccuracy), read.Series("accuracy"));
+    }
 }
