@@ -86,6 +86,8 @@ internal sealed class ViewerServer : IAsyncDisposable
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files, ServeUnknownFileTypes = false });
 
         app.MapGet("/api/status", () => Results.Json(status.Report(), JsonContext.Default.StatusReport));
+        // The exact points of an x range as CSV or Arrow, streamed from the store (issue 11, docs/recording.md).
+        app.MapGet("/api/export", (HttpContext context) => Recording.PointExport.ServeAsync(context, store));
         app.MapGet("/api/series", () =>
         {
             var rows = new List<SeriesReport>();
@@ -102,8 +104,6 @@ internal sealed class ViewerServer : IAsyncDisposable
             return Results.Json(rows, JsonContext.Default.ListProducerReport);
         });
         app.MapGet("/api/plot", () => Results.Json(PlotReportOf(store), JsonContext.Default.PlotReport));
-        // The exact points of an x range as CSV or Arrow, streamed from the store (issue 11, docs/recording.md).
-        app.MapGet("/api/export", (HttpContext context) => Recording.PointExport.ServeAsync(context, store));
         app.Map("/ws", async (HttpContext context) =>
         {
             if (!context.WebSockets.IsWebSocketRequest)
