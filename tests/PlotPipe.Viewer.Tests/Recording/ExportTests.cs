@@ -125,4 +125,47 @@ public sealed class ExportTests : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(named, await response.Content.ReadAsStringAsync());
     }
+
+    private static long PeakResidentBytes(int pid)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) return long.Parse(line[6..^2].Trim(), CultureInfo.InvariantCulture) * 1024;
+        }
+        throw new InvalidOperationException("no VmHWM");
+    }
+
+    [Fact]
+    public async Task Csv_export_of_millions_of_points_is_streamed_not_built_in_memory_first()
+    {
+        using var viewer = await ViewerProcess.StartAsync();
+        await viewer.HandshakeAsync();
+        await viewer.DefineAsync(0, SeriesKind.Line, "long", "-");
+        var xs = new double[1 << 20];
+        var ys = new double[1 << 20];
+        for (int block = 0; block < 4; block++)
+        {
+            for (int i = 0; i < xs.Length; i++)
+            {
+                xs[i] = block * (double)xs.Length + i;
+                ys[i] = Math.Sqrt(i) + 0.123456789;
+            }
+            await viewer.PointsAsync(0, xs, ys);
+        }
+        await viewer.FinishAsync();
+        await Http.WaitForStateAsync(viewer, "finished");
+        long before = PeakResidentBytes(viewer.ProcessId);
+
+        using var response = await ExportAsync(viewer, "format=csv");
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var buffer = new byte[1 << 16];
+        long bytes = 0, lines = 0;
+        for (int n; (n = await body.ReadAsync(buffer)) > 0; bytes += n) lines += buffer.AsSpan(0, n).Count((byte)'\n');
+        long growth = PeakResidentBytes(viewer.ProcessId) - before;
+
+        Assert.Equal(1 + 4L * xs.Length, lines);
+        Assert.True(bytes > 100_000_000, $"{bytes} bytes of CSV");
+        // Built in memory first, the CSV alone would have raised the peak by its size.
+        Assert.True(growth < bytes / 4, $"peak resident memory grew {growth / 1e6:0.0} MB during an export of {bytes / 1e6:0.0} MB");
+    }
 }
