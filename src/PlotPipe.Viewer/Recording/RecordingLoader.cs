@@ -24,12 +24,16 @@ internal static class RecordingLoader
         var bySeries = new List<SeriesStore?>();
         var producers = new Dictionary<string, ProducerStore>();
         long points = 0;
-        while (reader.Next())
+        // Reading the next batch from the file overlaps appending this one to the store (two copies, two cores).
+        var next = Task.Run(reader.Next);
+        while (next.GetAwaiter().GetResult())
         {
-            if (reader.DefinitionsChanged) Define(reader.Definitions!, store, producers, bySeries);
-            var series = reader.Series;
-            var xs = reader.X;
-            var ys = reader.Y;
+            var batch = reader.Current;
+            next = Task.Run(reader.Next);
+            if (batch.Definitions is { } definitions) Define(definitions, store, producers, bySeries);
+            var series = batch.Series;
+            var xs = batch.X;
+            var ys = batch.Y;
             int at = 0;
             while (at < series.Length)
             {
@@ -38,7 +42,7 @@ internal static class RecordingLoader
                 while (end < series.Length && series[end] == id) end++;
                 while (bySeries.Count <= id) bySeries.Add(null);
                 // A row whose series the definitions never named keeps its points under its column value.
-                var target = bySeries[id] ??= store.Define(new SeriesDefinition(FreeId(store), SeriesKind.Scatter, reader.Labels[id], "o"));
+                var target = bySeries[id] ??= store.Define(new SeriesDefinition(FreeId(store), SeriesKind.Scatter, batch.Labels[id], "o"));
                 if (all)
                 {
                     target.Append(xs[at..end], ys[at..end]);

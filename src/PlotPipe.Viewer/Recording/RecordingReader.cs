@@ -14,7 +14,12 @@ internal sealed class RecordingReader
     private const byte HeaderSchema = 1, HeaderDictionaryBatch = 2, HeaderRecordBatch = 3;
     private readonly Stream _input;
     private byte[] _meta = new byte[4096];
-    private byte[] _body = new byte[1 << 20];
+    // Two bodies in turn: a caller may still read the batch before this one (RecordingBatch) while the next is read.
+    private readonly byte[][] _bodies = [new byte[1 << 20], new byte[1 << 20]];
+    private int _which;
+    private byte[] _body;
+    private string[] _labelsSeen = [];
+    private int _labelsVersion;
     private readonly List<string> _labels = [];
     private (long Offset, long Length) _series, _x, _y, _time;
 
@@ -28,6 +33,7 @@ internal sealed class RecordingReader
     public RecordingReader(Stream input)
     {
         _input = input;
+        _body = _bodies[0];
         if (ReadMessage() is not (HeaderSchema, var schema)) throw new InvalidDataException("not an Arrow IPC stream that starts with a schema");
         var fields = Vector(schema, 1);
         string[] expected = [RecordingFormat.SeriesColumn, RecordingFormat.XColumn, RecordingFormat.YColumn, RecordingFormat.TimeColumn];
@@ -76,10 +82,16 @@ internal sealed class RecordingReader
 
     private ReadOnlySpan<byte> Slice((long Offset, long Length) buffer, int size) => _body.AsSpan((int)buffer.Offset, Rows * size);
 
+    /// <summary>The batch just read, as a value that stays readable while the next one is read (not the one after).</summary>
+    public RecordingBatch Current => new(_body, Rows, _series.Offset, _x.Offset, _y.Offset, _time.Offset, DefinitionsChanged ? Definitions : null, _labelsSeen);
+
     /// <summary>Reads up to the next record batch; false at the end of the stream.</summary>
     public bool Next()
     {
         DefinitionsChanged = false;
+        _which ^= 1;
+        _body = _bodies[_which];
+        int labels = _labelsVersion;
         while (ReadMessage() is var (type, header))
         {
             if (type == HeaderDictionaryBatch)
@@ -106,6 +118,7 @@ internal sealed class RecordingReader
                 if (b.Length < (long)Rows * size || b.Offset + b.Length > _bodyLength) throw new InvalidDataException("a batch's buffer lies outside its body");
             }
             TakeDefinitions();
+            if (_labelsVersion != labels) _labelsSeen = [.. _labels];
             var series = Series;
             foreach (int s in series)
             {
@@ -130,6 +143,7 @@ internal sealed class RecordingReader
         var data = Sub(batch, 1) ?? throw new InvalidDataException("a dictionary batch without data");
         bool delta = Offset(batch, 2) is int o && o != 0 && batch.bb.Get(batch.bb_pos + o) != 0;
         if (!delta) _labels.Clear();
+        _labelsVersion++;
         int count = checked((int)Long(data, 0));
         var buffers = Vector(data, 2);
         var offsets = Buffer(data.bb, buffers.Start, 1);
@@ -180,7 +194,7 @@ internal sealed class RecordingReader
             _messageMetadata = Offset(message, 4) == 0 ? null : KeyValues(message, 4);
             return (type, header);
         }
-        if (_body.Length < _bodyLength) _body = new byte[Math.Max(_bodyLength, _body.Length * 2L)];
+        if (_body.Length < _bodyLength) _body = _bodies[_which] = new byte[Math.Max(_bodyLength, _body.Length * 2L)];
         if (!ReadExactly(_body.AsSpan(0, (int)_bodyLength))) return null;
         _messageMetadata = Offset(message, 4) == 0 ? null : KeyValues(message, 4);
         return (type, header);
