@@ -24,6 +24,7 @@ internal static class BenchCommand
                 if (!BenchSettings.Groups.Contains(g)) r.AddError($"--only \"{g}\" is not a scenario group ({string.Join(", ", BenchSettings.Groups)})");
             }
         });
+        var record = new Option<bool>("--record") { Description = "Also compare throughput with and without the viewer's --record (into a temporary folder), in turns within this run" };
         // The child side of the raw-pipe measurement: read standard input as the viewer does and discard it.
         var discard = new Option<bool>("--discard-stdin") { Hidden = true };
         seconds.Validators.Add(r =>
@@ -41,13 +42,16 @@ internal static class BenchCommand
         });
         var command = new Command("bench", "Measure delivery into a spawned viewer: points/s against the raw pipe, latency, drops, a stopped viewer")
         {
-            seconds, points, series, json, only, discard,
+            seconds, points, series, json, only, discard, record,
         };
         command.SetAction(async (result, cancel) =>
         {
             if (result.GetValue(discard)) return await RawPipe.DiscardAsync().ConfigureAwait(false);
             var groups = (result.GetValue(only) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
-            var settings = new BenchSettings(result.GetValue(seconds), result.GetValue(points), ParseSeries(result.GetValue(series))!, result.GetValue(json), groups);
+            var settings = new BenchSettings(result.GetValue(seconds), result.GetValue(points), ParseSeries(result.GetValue(series))!, result.GetValue(json), groups)
+            {
+                Record = result.GetValue(record),
+            };
             return BenchRunner.Run(settings);
         });
         return command;

@@ -35,6 +35,9 @@ public sealed class LivePlotOptions
     /// <summary>Bytes the viewer may keep points in, oldest evicted first over all series; 0 (the default): two fifths of the machine's memory.</summary>
     public long ViewerMaxMemory { get; set; }
 
+    /// <summary>Have the spawned viewer also write every point it receives, losslessly, to this Arrow IPC stream file; null (the default): no recording.</summary>
+    public string? RecordPath { get; set; }
+
     /// <summary>What Add does when the buffer is full. Default <see cref="PlotPipe.WhenFull.Drop"/>: never wait.</summary>
     public WhenFull WhenFull { get; set; } = WhenFull.Drop;
 

@@ -30,6 +30,32 @@ internal static class BenchRunner
                 }
             }
         });
+        if (settings.Runs("record")) Step(report, () =>
+        {
+            var folder = Directory.CreateTempSubdirectory("plotpipe-bench-record-");
+            try
+            {
+                foreach (int n in settings.SeriesCounts)
+                {
+                    // In turns, twice each, so both see the same machine; the best of each pair is compared.
+                    double plain = 0, recorded = 0;
+                    for (int round = 0; round < 2; round++)
+                    {
+                        plain = Math.Max(plain, ThroughputScenario.Run(report, settings, n, spans: true).Rate);
+                        var path = Path.Combine(folder.FullName, $"bench-{n}-{round}.arrow");
+                        recorded = Math.Max(recorded, ThroughputScenario.Run(report, settings, n, spans: true, recordPath: path).Rate);
+                        File.Delete(path);
+                    }
+                    double ratio = plain > 0 ? recorded / plain : 0;
+                    report.Add(new BenchRow($"block, {n} series, Add(xs,ys) 4096", "with --record / without", ratio * 100, "%", ">= 80", ratio >= 0.8,
+                        "best of two runs each, taken in turns; the recording writes to " + folder.FullName));
+                }
+            }
+            finally
+            {
+                folder.Delete(recursive: true);
+            }
+        });
         if (settings.Runs("capped")) Step(report, () =>
         {
             // What a store that keeps every point is up against: 16 bytes of never-touched memory per point.

@@ -8,11 +8,12 @@ internal static class Harness
     public static readonly double TicksPerSecond = Stopwatch.Frequency;
 
     /// <summary>Spawns the viewer (no browser) and waits for its address.</summary>
-    public static (LivePlot Plot, ViewerClient Client, int Pid) Spawn(WhenFull policy, long maxPointsPerSeries = 0)
+    public static (LivePlot Plot, ViewerClient Client, int Pid) Spawn(WhenFull policy, long maxPointsPerSeries = 0, string? recordPath = null)
     {
         var plot = LivePlot.Spawn(new LivePlotOptions
         {
             OpenBrowser = false,
+            RecordPath = recordPath,
             WhenFull = policy,
             MaxPointsPerSeries = maxPointsPerSeries,
             // The harness kills it itself; this only bounds a viewer left behind by a crash of the harness.

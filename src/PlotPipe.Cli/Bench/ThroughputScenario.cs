@@ -13,10 +13,10 @@ internal static class ThroughputScenario
     private const double WarmupSeconds = 0.3;
 
     /// <summary>Runs one configuration; returns the end-to-end rate in points/s and the bytes the producer put on the wire.</summary>
-    public static (double Rate, long Bytes) Run(BenchReport report, BenchSettings settings, int seriesCount, bool spans, long maxPointsPerSeries = 0)
+    public static (double Rate, long Bytes) Run(BenchReport report, BenchSettings settings, int seriesCount, bool spans, long maxPointsPerSeries = 0, string? recordPath = null)
     {
-        string scenario = $"block, {seriesCount} series, {(spans ? "Add(xs,ys) 4096" : "Add(x,y)")}{(maxPointsPerSeries > 0 ? ", capped" : "")}";
-        var (plot, client, pid) = Harness.Spawn(WhenFull.Block, maxPointsPerSeries);
+        string scenario = $"block, {seriesCount} series, {(spans ? "Add(xs,ys) 4096" : "Add(x,y)")}{(maxPointsPerSeries > 0 ? ", capped" : "")}{(recordPath is not null ? ", --record" : "")}";
+        var (plot, client, pid) = Harness.Spawn(WhenFull.Block, maxPointsPerSeries, recordPath);
         try
         {
             var series = new Series[seriesCount];
@@ -92,6 +92,22 @@ internal static class ThroughputScenario
                 double perPoint = (viewerAfter - viewerBefore) / (double)added;
                 report.Add(new BenchRow(scenario, "viewer resident growth per point", perPoint, "B/point", "<= 17.6", perPoint <= 17.6,
                     "(VmRSS after - VmRSS before the timed part) / points: store columns, summaries and any runtime growth"));
+            }
+            if (recordPath is not null)
+            {
+                // The display's rate is the figure; the recording must still hold every point, once its queue is written.
+                long total = warm + added;
+                var until = Stopwatch.GetTimestamp() + 60 * Stopwatch.Frequency;
+                var recorded = client.Recording();
+                while (recorded.Points + recorded.Lost < total && Stopwatch.GetTimestamp() < until)
+                {
+                    Thread.Sleep(10);
+                    recorded = client.Recording();
+                }
+                long written = Stopwatch.GetTimestamp();
+                report.Add(new BenchRow(scenario, "points recorded", recorded.Points, "points", total.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), recorded.Points == total,
+                    $"recording lost {recorded.Lost:N0}; {recorded.Bytes / 1e6:N0} MB written"));
+                report.Add(new BenchRow(scenario, "recording done after the store", Harness.Seconds(stored, written), "s"));
             }
             return (rate, bytes);
         }

@@ -78,6 +78,14 @@ internal sealed class ViewerClient : IDisposable
         return null;
     }
 
+    /// <summary>The recording's points written and points lost (<c>--record</c>), from /api/status.</summary>
+    public (long Points, long Lost, long Bytes) Recording()
+    {
+        using var doc = Get("api/status");
+        var r = doc.RootElement.GetProperty("recording");
+        return (r.GetProperty("points").GetInt64(), r.GetProperty("lost").GetInt64(), r.GetProperty("bytes").GetInt64());
+    }
+
     private JsonDocument Get(string path)
     {
         using var response = _http.GetAsync(path).GetAwaiter().GetResult();

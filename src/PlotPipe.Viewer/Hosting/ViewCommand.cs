@@ -30,6 +30,7 @@ internal static class ViewCommand
         var token = new Option<string?>("--token") { Description = $"The token the page and API require (default: ${TokenVariable}, else a random one; shown in the printed address)" };
         var noToken = new Option<bool>("--no-token") { Description = "Serve without a token: anyone on this machine may look (loopback only)" };
         var allowHost = new Option<string[]>("--allow-host") { Description = "Also answer to this host name, on any port (a proxy's name); repeatable", AllowMultipleArgumentsPerToken = false };
+        var record = new Option<string?>("--record") { HelpName = "FILE", Description = "Also write every point received, losslessly, to this Arrow IPC stream file (pandas, polars, DuckDB read it; plotpipe view opens it)" };
         var maxMemory = new Option<string?>("--max-memory")
         {
             Description = "Keep the points within this much memory (bytes, or with K, M or G: 512M, 2G), evicting the oldest over all series; default: two fifths of the memory the runtime may use",
@@ -52,7 +53,7 @@ internal static class ViewCommand
             if (text is not null && !TryParseSize(text, out _))
                 r.AddError($"--max-memory {text} is not a size: give bytes, or a number with K, M or G (512M, 2G), of at least 1M");
         });
-        foreach (var o in new Option[] { stdin, listen, xField, xTime, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, maxMemory, token, noToken, allowHost }) command.Options.Add(o);
+        foreach (var o in new Option[] { stdin, listen, xField, xTime, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, maxMemory, token, noToken, allowHost, record }) command.Options.Add(o);
 
         command.Arguments.Add(file);
 
@@ -77,6 +78,7 @@ internal static class ViewCommand
                 NoToken = result.GetValue(noToken),
                 AllowHosts = [.. result.GetValue(allowHost) ?? []],
                 MaxMemoryBytes = result.GetValue(maxMemory) is { } size && TryParseSize(size, out long bytes) ? bytes : 0,
+                RecordPath = result.GetValue(record),
             };
             // Refused here, not by a validator: that would print the help to standard output, where a spawning
             // producer looks for the address line.
@@ -100,6 +102,14 @@ internal static class ViewCommand
             {
                 await Console.Error.WriteLineAsync($"plotpipe: cannot read {options.InputPath}: {e.Message}");
                 return 2;
+            }
+            // A recording (an Arrow IPC stream starts with its continuation marker) opens as a finished plot.
+            if (input is FileStream { CanSeek: true } opened)
+            {
+                Span<byte> head = stackalloc byte[4];
+                int n = opened.ReadAtLeast(head, 4, throwOnEndOfStream: false);
+                opened.Position = 0;
+                options.InputIsRecording = n == 4 && BitConverter.ToInt32(head) == -1;
             }
             return await ViewerApp.RunAsync(options, input, Console.Out, Console.Error, cancel);
         });

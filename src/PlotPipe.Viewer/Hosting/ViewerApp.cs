@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using PlotPipe.Viewer.Export;
 using PlotPipe.Viewer.Ingest;
+using PlotPipe.Viewer.Recording;
 using PlotPipe.Viewer.Serve;
 using PlotPipe.Viewer.Store;
 
@@ -28,6 +29,17 @@ internal static class ViewerApp
         {
             lock (errors) errors.WriteLine($"plotpipe: {line}");
         }
+        try
+        {
+            store.Recording = options.RecordPath is { } record ? Recorder.Start(record, store, Report) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Report($"cannot record to {options.RecordPath}: {e.Message}");
+            return 2;
+        }
+        // Ends the recording's stream and closes its file however the viewer ends.
+        await using var recording = store.Recording;
 
         var access = options.Access();
         await using var server = await ViewerServer.StartAsync(options.Host, options.Port, access, store, status, stop).ConfigureAwait(false);
@@ -67,8 +79,9 @@ internal static class ViewerApp
             }
             // A read of standard input cannot be cancelled (it blocks in the kernel), so a stop leaves the ingest
             // behind instead of waiting for the producer's next byte.
-            await InputIngest.RunAsync(PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 1 << 20)), store, options.Text, Report, stop,
-                    options.InputPath is { } path && path != "-" ? path : "stdin")
+            await (options.InputIsRecording ? Task.Run(() => Open(options.InputPath!, input, store, Report), stop)
+                : InputIngest.RunAsync(PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 1 << 20)), store, options.Text, Report, stop,
+                    options.InputPath is { } path && path != "-" ? path : "stdin"))
                 .WaitAsync(stop).ConfigureAwait(false);
             if (listener is not null)
             {
@@ -88,6 +101,23 @@ internal static class ViewerApp
         // Stopped mid-stream: the pictures show the points held so far, as the page did.
         if (!saved) SavePictures(options, store, status, Report);
         return signals.ExitCode;
+    }
+
+    // A recording that cannot be read is the input's problem, as bad frames are: reported, and the viewer stays up.
+    private static void Open(string path, Stream input, PlotStore store, Action<string> report)
+    {
+        try
+        {
+            var (points, elapsed, _) = RecordingLoader.Load(input, store);
+            report($"opened {path}: {points} points in {elapsed.TotalSeconds:0.000} s ({points / Math.Max(elapsed.TotalSeconds, 1e-9) / 1e6:0.0} M points/s)");
+        }
+        catch (Exception e)
+        {
+            // Whatever the bytes are, a file that is not a readable recording must not take the viewer down.
+            var message = $"cannot open {path} as a recording: {(e is InvalidDataException or IOException ? e.Message : $"{e.GetType().Name}: {e.Message}")}";
+            report(message);
+            store.SetState(StreamState.Disconnected, message);
+        }
     }
 
     // Nothing about a picture may take the viewer down: the page and the data matter more than the file.

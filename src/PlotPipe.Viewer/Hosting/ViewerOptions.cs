@@ -56,4 +56,10 @@ internal sealed class ViewerOptions
 
     /// <summary>Cap on the bytes the kept points take, oldest evicted first over all series (0: a default from the machine's memory).</summary>
     public long MaxMemoryBytes { get; set; }
+
+    /// <summary>Also write every point received to this Arrow IPC stream file (<c>--record</c>); null: no recording.</summary>
+    public string? RecordPath { get; set; }
+
+    /// <summary>The input is a recording (an Arrow IPC stream) to open as a finished plot, not a live stream.</summary>
+    public bool InputIsRecording { get; set; }
 }

@@ -86,6 +86,8 @@ internal sealed class ViewerServer : IAsyncDisposable
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files, ServeUnknownFileTypes = false });
 
         app.MapGet("/api/status", () => Results.Json(status.Report(), JsonContext.Default.StatusReport));
+        // The exact points of an x range as CSV or Arrow, streamed from the store (issue 11, docs/recording.md).
+        app.MapGet("/api/export", (HttpContext context) => Recording.PointExport.ServeAsync(context, store));
         app.MapGet("/api/series", () =>
         {
             var rows = new List<SeriesReport>();

@@ -48,7 +48,8 @@ internal sealed class ViewerStatus
         return new StatusReport(
             _store.State.ToString().ToLowerInvariant(), points, _store.TotalDropped, Math.Round(_rate), evicted, outOfOrder, _store.Error,
             Volatile.Read(ref _exportError), _store.HeldBytes, _store.MaxMemoryBytes, _store.BadLines,
-            _store.RefusedProducers);
+            _store.RefusedProducers,
+            _store.Recording is { } r ? new RecordingReport(r.Path, r.Points, r.Bytes, r.Lost, r.Active) : null, _store.Recording?.Problem);
     }
 }
 
@@ -65,8 +66,19 @@ internal sealed class ViewerStatus
 /// <param name="MaxMemoryBytes">The memory budget for kept points (0: none).</param>
 /// <param name="BadLines">Lines of text input skipped as bad (reported on standard error with their numbers).</param>
 /// <param name="RefusedProducers">TCP connections refused before any point was read (token, no Hello, too many producers).</param>
+/// <param name="Recording">The recording (<c>--record</c>), or null.</param>
+/// <param name="RecordError">Why the recording stopped, or how many points it missed, or null.</param>
 internal sealed record StatusReport(string State, long Points, long Dropped, double PointsPerSecond, long Evicted, long OutOfOrder, string? Error,
-    string? ExportError = null, long HeldBytes = 0, long MaxMemoryBytes = 0, long BadLines = 0, long RefusedProducers = 0);
+    string? ExportError = null, long HeldBytes = 0, long MaxMemoryBytes = 0, long BadLines = 0, long RefusedProducers = 0,
+    RecordingReport? Recording = null, string? RecordError = null);
+
+/// <summary>The recording part of <c>GET /api/status</c>.</summary>
+/// <param name="Path">The file written.</param>
+/// <param name="Points">Points written so far.</param>
+/// <param name="Bytes">Bytes written so far.</param>
+/// <param name="Lost">Points not recorded (the disk could not keep up, or the recording stopped).</param>
+/// <param name="Active">Whether it still writes.</param>
+internal sealed record RecordingReport(string Path, long Points, long Bytes, long Lost, bool Active);
 
 /// <summary>One row of <c>GET /api/producers</c>.</summary>
 /// <param name="Name">The name it goes by (from its Hello, suffixed " (2)"... when taken).</param>

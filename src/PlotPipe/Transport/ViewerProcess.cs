@@ -68,6 +68,11 @@ internal sealed class ViewerProcess
             start.ArgumentList.Add("--max-memory");
             start.ArgumentList.Add(options.ViewerMaxMemory.ToString(CultureInfo.InvariantCulture));
         }
+        if (options.RecordPath is { } record)
+        {
+            start.ArgumentList.Add("--record");
+            start.ArgumentList.Add(Path.GetFullPath(record));
+        }
         start.RedirectStandardInput = true;
         start.RedirectStandardOutput = true;
         // Read here and passed on to our standard error, so the user still sees every line and a loss can quote it.

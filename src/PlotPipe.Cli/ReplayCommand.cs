@@ -1,0 +1,134 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using PlotPipe.Viewer.Recording;
+
+namespace PlotPipe.Cli;
+
+/// <summary>
+/// <c>plotpipe replay run.arrow [--speed N|max] [--to HOST:PORT]</c>: streams a recording into a fresh viewer (or a
+/// listening one) as a producer would, with the recorded pacing sped up N times, or flat out. Nothing is dropped:
+/// the producer waits for the viewer instead.
+/// </summary>
+internal static class ReplayCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var recording = new Argument<string>("RECORDING") { Description = "A recording made with --record (an Arrow IPC stream)" };
+        var speed = new Option<string>("--speed") { Description = "Play N times faster than recorded (0.5 is half speed), or max: as fast as the viewer takes it", DefaultValueFactory = _ => "1" };
+        var to = new Option<string?>("--to") { HelpName = "HOST:PORT", Description = "Feed a viewer started with --listen instead of starting one (its token from --token or PLOTPIPE_TOKEN)" };
+        var token = new Option<string?>("--token") { Description = "The listening viewer's token" };
+        var noBrowser = new Option<bool>("--no-browser") { Description = "Do not open a browser at the started viewer's page" };
+        speed.Validators.Add(r =>
+        {
+            if (ParseSpeed(r.GetValueOrDefault<string>()) is null) r.AddError($"--speed {r.GetValueOrDefault<string>()} is not a positive number or max");
+        });
+        var command = new Command("replay", "Stream a recording into a live viewer with its recorded pacing (sped up with --speed)") { recording, speed, to, token, noBrowser };
+        command.SetAction(async (result, cancel) =>
+        {
+            string input = result.GetValue(recording)!;
+            double factor = ParseSpeed(result.GetValue(speed))!.Value;
+            try
+            {
+                var replaced = ReplacedSeries(input);
+                await using var file = File.OpenRead(input);
+                var reader = new RecordingReader(file);
+                var options = new LivePlotOptions
+                {
+                    OpenBrowser = !result.GetValue(noBrowser),
+                    WhenFull = WhenFull.Block,
+                    BufferPoints = 1 << 20,
+                    ProducerName = $"replay of {Path.GetFileName(input)}",
+                    Token = result.GetValue(token) ?? Environment.GetEnvironmentVariable("PLOTPIPE_TOKEN"),
+                };
+                var plot = result.GetValue(to) is { } address
+                    ? await LivePlot.ConnectAsync(address.Contains("://", StringComparison.Ordinal) ? address : "tcp://" + address, options, cancel)
+                    : await LivePlot.SpawnAsync(options, cancel);
+                await using (plot)
+                {
+                    if (result.GetValue(to) is null) Console.WriteLine($"PlotPipe viewer: {plot.Url}");
+                    long points = await PlayAsync(reader, plot, factor, replaced, cancel);
+                    plot.Finish();
+                    await plot.Completion;
+                    Console.WriteLine($"Replayed {points} points of {input}{(reader.Truncated ? " (the file ends mid-batch: up to its last whole batch)" : "")}.");
+                }
+                return 0;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or InvalidOperationException or ArgumentException)
+            {
+                await Console.Error.WriteLineAsync($"plotpipe replay: {e.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    private static double? ParseSpeed(string? text)
+    {
+        if (text == "max") return double.PositiveInfinity;
+        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) && v > 0 && double.IsFinite(v) ? v : null;
+    }
+
+    // Batch by batch: each waits until its receive time, measured from the first, divided by the speed, has passed.
+    private static async Task<long> PlayAsync(RecordingReader reader, LivePlot plot, double speed, HashSet<int> replaced, CancellationToken cancel)
+    {
+        var series = new List<Series?>();
+        long points = 0, firstMicros = long.MinValue;
+        var clock = Stopwatch.StartNew();
+        while (reader.Next())
+        {
+            if (reader.DefinitionsChanged)
+            {
+                var plotDefinition = JsonSerializer.Deserialize(reader.Definitions!, RecordingJson.Default.RecordedPlot)!;
+                for (int i = series.Count; i < plotDefinition.Series.Count; i++)
+                {
+                    var s = plotDefinition.Series[i];
+                    // The column's value: unique, where two producers' series share a name.
+                    series.Add(replaced.Contains(i) ? null : s.Kind == "line" ? plot.Line(s.Label, s.Format) : plot.Scatter(s.Label, s.Format));
+                }
+            }
+            if (reader.Rows == 0) continue;
+            if (!double.IsPositiveInfinity(speed))
+            {
+                long at = reader.Time[0];
+                if (firstMicros == long.MinValue) firstMicros = at;
+                var due = TimeSpan.FromMicroseconds((at - firstMicros) / speed);
+                if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed, cancel);
+            }
+            var ids = reader.Series;
+            var xs = reader.X;
+            var ys = reader.Y;
+            int start = 0;
+            while (start < ids.Length)
+            {
+                int id = ids[start], end = start + 1;
+                while (end < ids.Length && ids[end] == id) end++;
+                // A row without a definition keeps its points under its column value.
+                while (series.Count <= id) series.Add(plot.Scatter(reader.Labels[series.Count], "o"));
+                series[id]?.Add(xs[start..end], ys[start..end]);
+                if (series[id] is not null) points += end - start;
+                start = end;
+            }
+        }
+        return points;
+    }
+
+    // A series redefined later (same producer, same wire id) lost its points on the live page: the replay leaves it out.
+    private static HashSet<int> ReplacedSeries(string path)
+    {
+        using var file = File.OpenRead(path);
+        var reader = new RecordingReader(file) { DefinitionsOnly = true };
+        while (reader.Next()) { }
+        var replaced = new HashSet<int>();
+        if (reader.Definitions is null) return replaced;
+        var all = JsonSerializer.Deserialize(reader.Definitions, RecordingJson.Default.RecordedPlot)!.Series;
+        var last = new Dictionary<(string, int), int>();
+        for (int i = 0; i < all.Count; i++)
+        {
+            if (last.TryGetValue((all[i].Producer, all[i].Id), out int before)) replaced.Add(before);
+            last[(all[i].Producer, all[i].Id)] = i;
+        }
+        return replaced;
+    }
+}

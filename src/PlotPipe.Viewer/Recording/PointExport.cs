@@ -1,0 +1,227 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using PlotPipe.Protocol;
+using PlotPipe.Viewer.Store;
+
+namespace PlotPipe.Viewer.Recording;
+
+/// <summary>
+/// The exact points of an x range, as CSV (<c>series,x,y</c>) or as an Arrow IPC stream in the recording's format
+/// (time unknown, so null), written chunk by chunk from the store's own columns: a range of any size is never
+/// built in memory first. A line's sorted x is searched for the range's start; a scatter is scanned.
+/// </summary>
+internal static class PointExport
+{
+    /// <summary>What to export: the series (in <c>/api/series</c> order) and the x range, both ends included.</summary>
+    public sealed record Request(IReadOnlyList<SeriesStore> Series, double From, double To);
+
+    /// <summary>
+    /// Reads <c>from</c>, <c>to</c> (numbers, default: everything) and <c>series</c> (comma-separated indexes in
+    /// <c>/api/series</c> order, default: all) for <paramref name="store"/>; null with <paramref name="error"/> naming a bad value.
+    /// </summary>
+    public static Request? Parse(string? from, string? to, string? series, PlotStore store, out string? error)
+    {
+        error = null;
+        double lo = double.NegativeInfinity, hi = double.PositiveInfinity;
+        if (!string.IsNullOrEmpty(from) && !double.TryParse(from, NumberStyles.Float, CultureInfo.InvariantCulture, out lo))
+            error = $"from={from} is not a number";
+        else if (!string.IsNullOrEmpty(to) && !double.TryParse(to, NumberStyles.Float, CultureInfo.InvariantCulture, out hi))
+            error = $"to={to} is not a number";
+        else if (double.IsNaN(lo) || double.IsNaN(hi) || lo > hi)
+            error = $"from={from} to={to} is not a range (from must not exceed to)";
+        if (error is not null) return null;
+        var all = store.Series;
+        if (string.IsNullOrEmpty(series)) return new Request(all, lo, hi);
+        var chosen = new List<SeriesStore>();
+        foreach (var part in series.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int i) || i >= all.Count)
+            {
+                error = $"series={part} is not a series index (0 to {all.Count - 1}, as in /api/series)";
+                return null;
+            }
+            if (!chosen.Contains(all[i])) chosen.Add(all[i]);
+        }
+        return new Request(chosen, lo, hi);
+    }
+
+    /// <summary>Writes the request's points as CSV, a header line then one <c>series,x,y</c> line a point, numbers round-tripping exactly.</summary>
+    public static async Task WriteCsvAsync(Request request, PipeWriter output, CancellationToken cancel)
+    {
+        Write(output, "series,x,y\n"u8);
+        foreach (var s in request.Series)
+        {
+            var name = Encoding.UTF8.GetBytes(CsvField(s.Name) + ",");
+            var snapshot = s.Snapshot();
+            long i = Start(snapshot, s.Kind, request.From);
+            while (i < snapshot.Count)
+            {
+                int chunk = (int)(i >> snapshot.Shift);
+                int at = (int)(i & snapshot.Mask), end = snapshot.CountIn(chunk);
+                var xs = snapshot.Chunks[chunk].X;
+                var ys = snapshot.Chunks[chunk].Y;
+                bool past = false;
+                for (; at < end; at++)
+                {
+                    double x = xs[at];
+                    if (!(x >= request.From && x <= request.To))
+                    {
+                        // A line's x only grows: past the range's end nothing more is in it.
+                        if (s.Kind == SeriesKind.Line && x > request.To)
+                        {
+                            past = true;
+                            break;
+                        }
+                        continue;
+                    }
+                    var span = output.GetSpan(name.Length + 64);
+                    name.CopyTo(span);
+                    int n = name.Length;
+                    x.TryFormat(span[n..], out int w, "R", CultureInfo.InvariantCulture);
+                    n += w;
+                    span[n++] = (byte)',';
+                    ys[at].TryFormat(span[n..], out w, "R", CultureInfo.InvariantCulture);
+                    n += w;
+                    span[n++] = (byte)'\n';
+                    output.Advance(n);
+                }
+                if (past) break;
+                i = ((long)chunk + 1) << snapshot.Shift;
+                if (output.UnflushedBytes >= 1 << 16) await output.FlushAsync(cancel).ConfigureAwait(false);
+            }
+        }
+        await output.FlushAsync(cancel).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the request's points as an Arrow IPC stream in the recording's format, batch by batch, with the plot's definitions.</summary>
+    public static async Task WriteArrowAsync(Request request, PlotStore store, Stream output, CancellationToken cancel)
+    {
+        var messages = new ArrowMessageWriter();
+        var labels = new List<string>();
+        var taken = new HashSet<string>();
+        foreach (var s in request.Series)
+        {
+            string label = s.Name;
+            for (int k = 2; !taken.Add(label); k++) label = k == 2 ? $"{s.Name} [{s.Producer}]" : $"{s.Name} [{s.Producer}] #{k - 1}";
+            labels.Add(label);
+        }
+        await output.WriteAsync(messages.Schema(
+        [
+            new(RecordingFormat.VersionKey, RecordingFormat.Version),
+            new(RecordingFormat.StartedKey, DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
+        ], timeNullable: true), cancel).ConfigureAwait(false);
+        string? definitions = RecordedPlot.Json(store, request.Series, labels);
+        // Sent even when empty: a batch may only refer to a dictionary that came before it.
+        var (header, body) = messages.DictionaryBatch(labels, delta: false);
+        await output.WriteAsync(header, cancel).ConfigureAwait(false);
+        await output.WriteAsync(body, cancel).ConfigureAwait(false);
+        var block = new RecordBlock(RecordingFormat.BatchRows);
+        var zeros = new byte[Math.Max(ArrowMessageWriter.NullBitmapLength(block.Capacity), block.Capacity * 8)];
+        for (int id = 0; id < request.Series.Count; id++)
+        {
+            var s = request.Series[id];
+            var snapshot = s.Snapshot();
+            long i = Start(snapshot, s.Kind, request.From);
+            bool past = false;
+            while (i < snapshot.Count && !past)
+            {
+                int chunk = (int)(i >> snapshot.Shift);
+                int at = (int)(i & snapshot.Mask), end = snapshot.CountIn(chunk);
+                var xs = snapshot.Chunks[chunk].X;
+                var ys = snapshot.Chunks[chunk].Y;
+                while (at < end)
+                {
+                    // The longest run of points inside the range from here, as much as the block takes.
+                    int run = at;
+                    while (run < end && run - at < block.Room && xs[run] >= request.From && xs[run] <= request.To) run++;
+                    if (run > at)
+                    {
+                        block.Append(id, xs.AsSpan(at, run - at), ys.AsSpan(at, run - at), 0);
+                        at = run;
+                        if (block.Room == 0)
+                        {
+                            await WriteBlockAsync(block, messages, definitions, zeros, output, cancel).ConfigureAwait(false);
+                            definitions = null;
+                        }
+                        continue;
+                    }
+                    if (s.Kind == SeriesKind.Line && xs[at] > request.To)
+                    {
+                        past = true;
+                        break;
+                    }
+                    at++;
+                }
+                i = ((long)chunk + 1) << snapshot.Shift;
+            }
+        }
+        if (block.Count > 0 || definitions is not null) await WriteBlockAsync(block, messages, definitions, zeros, output, cancel).ConfigureAwait(false);
+        await output.WriteAsync(ArrowMessageWriter.EndOfStream, cancel).ConfigureAwait(false);
+        await output.FlushAsync(cancel).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Serves <c>GET /api/export?format=csv|arrow&amp;from=&amp;to=&amp;series=</c>: 400 with a line naming a bad
+    /// value, else the points streamed as a download named after the plot's title.
+    /// </summary>
+    public static async Task ServeAsync(HttpContext context, PlotStore store)
+    {
+        var query = context.Request.Query;
+        string format = query["format"].ToString() is { Length: > 0 } f ? f : "csv";
+        var request = Parse(query["from"], query["to"], query["series"], store, out var error);
+        if (error is null && format is not ("csv" or "arrow")) error = $"format={format} is not csv or arrow";
+        var response = context.Response;
+        if (request is null || error is not null)
+        {
+            response.StatusCode = 400;
+            await response.WriteAsync(error + "\n", context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+        var name = new StringBuilder();
+        foreach (char c in store.Plot.Title) name.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_');
+        response.ContentType = format == "csv" ? "text/csv; charset=utf-8" : "application/vnd.apache.arrow.stream";
+        response.Headers.ContentDisposition = $"attachment; filename=\"{name}.{format}\"";
+        if (format == "csv") await WriteCsvAsync(request, response.BodyWriter, context.RequestAborted).ConfigureAwait(false);
+        else await WriteArrowAsync(request, store, response.Body, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static async Task WriteBlockAsync(RecordBlock block, ArrowMessageWriter messages, string? definitions, byte[] zeros, Stream output, CancellationToken cancel)
+    {
+        int rows = block.Count;
+        await output.WriteAsync(messages.RecordBatch(rows, definitions, timeNull: true), cancel).ConfigureAwait(false);
+        await output.WriteAsync(block.Series.AsMemory(0, rows * 4), cancel).ConfigureAwait(false);
+        if ((rows & 1) != 0) await output.WriteAsync(ArrowMessageWriter.Padding[..4], cancel).ConfigureAwait(false);
+        await output.WriteAsync(block.X.AsMemory(0, rows * 8), cancel).ConfigureAwait(false);
+        await output.WriteAsync(block.Y.AsMemory(0, rows * 8), cancel).ConfigureAwait(false);
+        await output.WriteAsync(zeros.AsMemory(0, ArrowMessageWriter.NullBitmapLength(rows)), cancel).ConfigureAwait(false);
+        await output.WriteAsync(zeros.AsMemory(0, rows * 8), cancel).ConfigureAwait(false);
+        block.Count = 0;
+    }
+
+    // The first point that may be in the range: a line's sorted x is searched, a scatter starts at its first point.
+    private static long Start(in SeriesSnapshot snapshot, SeriesKind kind, double from)
+    {
+        if (kind != SeriesKind.Line || double.IsNegativeInfinity(from)) return 0;
+        long lo = 0, hi = snapshot.Count;
+        while (lo < hi)
+        {
+            long mid = lo + (hi - lo) / 2;
+            if (snapshot.X(mid) < from) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    private static void Write(PipeWriter output, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(output.GetSpan(bytes.Length));
+        output.Advance(bytes.Length);
+    }
+
+    /// <summary>A CSV field: quoted when it holds a comma, a quote or a line break, quotes doubled.</summary>
+    public static string CsvField(string text) =>
+        text.AsSpan().IndexOfAny(",\"\n\r") < 0 ? text : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}

@@ -1,0 +1,66 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using PlotPipe.Protocol;
+
+namespace PlotPipe.Viewer.Recording;
+
+/// <summary>
+/// One record batch being filled: the four columns as the bytes they are written from, so a batch goes to disk with
+/// no copy. Preallocated and reused; filled by ingest under the recorder's lock, then handed to the writer.
+/// </summary>
+internal sealed class RecordBlock
+{
+    /// <summary>Creates an empty block of <paramref name="capacity"/> rows.</summary>
+    public RecordBlock(int capacity)
+    {
+        Capacity = capacity;
+        Series = new byte[capacity * 4];
+        X = new byte[capacity * 8];
+        Y = new byte[capacity * 8];
+        Time = new byte[capacity * 8];
+    }
+
+    /// <summary>Rows it can hold.</summary>
+    public int Capacity { get; }
+
+    /// <summary>Rows it holds.</summary>
+    public int Count { get; set; }
+
+    /// <summary>Room left.</summary>
+    public int Room => Capacity - Count;
+
+    /// <summary>Dictionary indices of the rows' series, int32 little-endian.</summary>
+    public byte[] Series { get; }
+
+    /// <summary>x of the rows, float64 little-endian.</summary>
+    public byte[] X { get; }
+
+    /// <summary>y of the rows, float64 little-endian.</summary>
+    public byte[] Y { get; }
+
+    /// <summary>When the viewer received each row, microseconds since the Unix epoch.</summary>
+    public byte[] Time { get; }
+
+    /// <summary>Appends <paramref name="n"/> rows of one series from a Points frame's column bytes.</summary>
+    public void Append(int series, in ReadOnlySequence<byte> xBytes, in ReadOnlySequence<byte> yBytes, int n, long timeMicros)
+    {
+        Frame.CopyColumn(xBytes, MemoryMarshal.Cast<byte, double>(X.AsSpan(Count * 8, n * 8)));
+        Frame.CopyColumn(yBytes, MemoryMarshal.Cast<byte, double>(Y.AsSpan(Count * 8, n * 8)));
+        Fill(series, n, timeMicros);
+    }
+
+    /// <summary>Appends rows of one series from columns.</summary>
+    public void Append(int series, ReadOnlySpan<double> xs, ReadOnlySpan<double> ys, long timeMicros)
+    {
+        xs.CopyTo(MemoryMarshal.Cast<byte, double>(X.AsSpan(Count * 8, xs.Length * 8)));
+        ys.CopyTo(MemoryMarshal.Cast<byte, double>(Y.AsSpan(Count * 8, ys.Length * 8)));
+        Fill(series, xs.Length, timeMicros);
+    }
+
+    private void Fill(int series, int n, long timeMicros)
+    {
+        MemoryMarshal.Cast<byte, int>(Series.AsSpan(Count * 4, n * 4)).Fill(series);
+        MemoryMarshal.Cast<byte, long>(Time.AsSpan(Count * 8, n * 8)).Fill(timeMicros);
+        Count += n;
+    }
+}

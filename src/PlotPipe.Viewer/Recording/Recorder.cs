@@ -1,0 +1,342 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Win32.SafeHandles;
+using PlotPipe.Protocol;
+using PlotPipe.Viewer.Store;
+
+namespace PlotPipe.Viewer.Recording;
+
+/// <summary>
+/// Writes every point the viewer receives to an Arrow IPC stream (<c>--record</c>), losslessly whatever the store
+/// keeps. Ingest copies each frame's columns into a preallocated block under a lock (no allocation); full blocks go
+/// through a queue to a writer task, which writes each as one record batch in one write call, so a viewer killed
+/// at any moment leaves a file readable up to its last whole batch. A partly filled block is written after
+/// <see cref="FlushInterval"/>. The queue is bounded by <see cref="MaxBlocks"/>: when the disk cannot keep up,
+/// points are left out of the recording and counted (<see cref="Lost"/>), never held against the display. A write
+/// error stops the recording alone, with its reason in <see cref="Error"/>.
+/// </summary>
+internal sealed class Recorder : IAsyncDisposable
+{
+    private readonly object _gate = new();
+    private readonly SafeFileHandle _file;
+    private readonly PlotStore _store;
+    private readonly Action<string> _report;
+    private readonly Channel<RecordBlock> _ready = Channel.CreateUnbounded<RecordBlock>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Stack<RecordBlock> _free = new();
+    private readonly int _blockRows;
+    private int _blocks;
+    private RecordBlock? _current;
+    private readonly Dictionary<SeriesStore, int> _ids = new(ReferenceEqualityComparer.Instance);
+    private readonly List<SeriesStore> _entries = [];
+    private readonly HashSet<string> _labels = [];
+    private readonly List<string> _entryLabels = [];
+    private volatile bool _stopped;
+    private bool _closing;
+    private long _lost;
+    private long _points;
+    private long _bytes;
+    private string? _error;
+    private readonly Task _writer;
+
+    private Recorder(string path, SafeFileHandle file, PlotStore store, Action<string> report, int blockRows, int maxBlocks)
+    {
+        Path = path;
+        _file = file;
+        _store = store;
+        _report = report;
+        _blockRows = blockRows;
+        MaxBlocks = maxBlocks;
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>
+    /// Creates (or truncates) <paramref name="path"/> and starts recording what <paramref name="store"/> receives;
+    /// throws <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/> when the file cannot be opened.
+    /// </summary>
+    public static Recorder Start(string path, PlotStore store, Action<string> report, int blockRows = RecordingFormat.BatchRows, int maxBlocks = 32)
+    {
+        var file = File.OpenHandle(path, FileMode.Create, FileAccess.Write, FileShare.Read | FileShare.Delete);
+        return new Recorder(path, file, store, report, blockRows, maxBlocks);
+    }
+
+    /// <summary>The file being written.</summary>
+    public string Path { get; }
+
+    /// <summary>Blocks in the queue at most (with the one being filled): the memory the recording may hold back.</summary>
+    public int MaxBlocks { get; }
+
+    /// <summary>How long a partly filled batch waits before it is written.</summary>
+    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Points written to the file.</summary>
+    public long Points => Interlocked.Read(ref _points);
+
+    /// <summary>Bytes written to the file.</summary>
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    /// <summary>Points left out because the queue was full (the disk could not keep up) or the recording had stopped.</summary>
+    public long Lost => Interlocked.Read(ref _lost);
+
+    /// <summary>Why the recording stopped, or null while it runs.</summary>
+    public string? Error => Volatile.Read(ref _error);
+
+    /// <summary>Whether it still writes.</summary>
+    public bool Active => !_stopped;
+
+    /// <summary>What the status says about the recording: an error, points lost to a slow disk, or null when all is well.</summary>
+    public string? Problem
+    {
+        get
+        {
+            if (Error is { } error) return error;
+            long lost = Lost;
+            return lost > 0 ? $"recording {Path}: the disk could not keep up, {lost} points were not recorded (the display has them)" : null;
+        }
+    }
+
+    /// <summary>Records a Points frame's columns for <paramref name="series"/>.</summary>
+    public void Add(SeriesStore series, in ReadOnlySequence<byte> xBytes, in ReadOnlySequence<byte> yBytes, int count)
+    {
+        if (_stopped)
+        {
+            Interlocked.Add(ref _lost, count);
+            return;
+        }
+        long now = RecordingFormat.NowMicros();
+        lock (_gate)
+        {
+            int id = IdOf(series);
+            int done = 0;
+            while (done < count)
+            {
+                var block = Current();
+                if (block is null)
+                {
+                    Interlocked.Add(ref _lost, count - done);
+                    return;
+                }
+                int n = Math.Min(block.Room, count - done);
+                block.Append(id, xBytes.Slice(done * 8L, n * 8L), yBytes.Slice(done * 8L, n * 8L), n, now);
+                done += n;
+                if (block.Room == 0) Hand(block);
+            }
+        }
+    }
+
+    /// <summary>Records points given as columns for <paramref name="series"/> (text input).</summary>
+    public void Add(SeriesStore series, ReadOnlySpan<double> xs, ReadOnlySpan<double> ys)
+    {
+        if (_stopped)
+        {
+            Interlocked.Add(ref _lost, xs.Length);
+            return;
+        }
+        long now = RecordingFormat.NowMicros();
+        lock (_gate)
+        {
+            int id = IdOf(series);
+            int done = 0;
+            while (done < xs.Length)
+            {
+                var block = Current();
+                if (block is null)
+                {
+                    Interlocked.Add(ref _lost, xs.Length - done);
+                    return;
+                }
+                int n = Math.Min(block.Room, xs.Length - done);
+                block.Append(id, xs.Slice(done, n), ys.Slice(done, n), now);
+                done += n;
+                if (block.Room == 0) Hand(block);
+            }
+        }
+    }
+
+    // Under the gate.
+    private int IdOf(SeriesStore series)
+    {
+        if (_ids.TryGetValue(series, out int id)) return id;
+        id = _entries.Count;
+        _ids.Add(series, id);
+        _entries.Add(series);
+        // The column's values must be unique for pandas' categories: a name two producers use gets the producer's.
+        string label = series.Name;
+        if (!_labels.Add(label))
+        {
+            label = $"{series.Name} [{series.Producer}]";
+            for (int k = 2; !_labels.Add(label); k++) label = $"{series.Name} [{series.Producer}] #{k}";
+        }
+        _entryLabels.Add(label);
+        return id;
+    }
+
+    // Under the gate: the block being filled, a free one, a new one while under the limit, else null (the queue is full).
+    private RecordBlock? Current()
+    {
+        if (_current is not null) return _current;
+        if (_closing) return null;
+        if (_free.TryPop(out var free)) return _current = free;
+        if (_blocks >= MaxBlocks) return null;
+        _blocks++;
+        return _current = new RecordBlock(_blockRows);
+    }
+
+    // Under the gate.
+    private void Hand(RecordBlock block)
+    {
+        _current = null;
+        _ready.Writer.TryWrite(block);
+    }
+
+    private RecordBlock? TakePartial()
+    {
+        lock (_gate)
+        {
+            var block = _current;
+            if (block is null || block.Count == 0) return null;
+            _current = null;
+            return block;
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        long offset = 0;
+        var messages = new ArrowMessageWriter();
+        int dictionarySent = 0;
+        string? lastDefinitions = null;
+        var segments = new List<ReadOnlyMemory<byte>>(16);
+        FileStream? unseekable = null;
+        try
+        {
+            var schema = messages.Schema(
+            [
+                new(RecordingFormat.VersionKey, RecordingFormat.Version),
+                new(RecordingFormat.StartedKey, DateTime.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture)),
+            ]);
+            WriteAll([schema], 0);
+            offset = schema.Length;
+            Interlocked.Exchange(ref _bytes, offset);
+            var reader = _ready.Reader;
+            while (true)
+            {
+                RecordBlock? block;
+                if (!reader.TryRead(out block))
+                {
+                    var waiting = reader.WaitToReadAsync().AsTask();
+                    if (await Task.WhenAny(waiting, Task.Delay(FlushInterval)).ConfigureAwait(false) == waiting)
+                    {
+                        if (!await waiting.ConfigureAwait(false)) break;
+                        continue;
+                    }
+                    block = TakePartial();
+                    if (block is null) continue;
+                }
+                Write(block);
+            }
+            if (TakePartial() is { } last) Write(last);
+            WriteAll([ArrowMessageWriter.EndOfStream], offset);
+            offset += ArrowMessageWriter.EndOfStream.Length;
+            Interlocked.Exchange(ref _bytes, offset);
+        }
+        catch (Exception e)
+        {
+            // Whatever goes wrong with the file stops the recording, never the viewer.
+            Stop($"recording {Path} stopped: {e.Message}");
+        }
+        finally
+        {
+            unseekable?.Dispose();
+            _file.Dispose();
+        }
+
+        // One gather write at the file's offset; a FIFO has no offsets, so it is written through a stream, part by part.
+        void WriteAll(IReadOnlyList<ReadOnlyMemory<byte>> parts, long at)
+        {
+            if (unseekable is null)
+            {
+                try
+                {
+                    RandomAccess.Write(_file, parts, at);
+                    return;
+                }
+                catch (NotSupportedException)
+                {
+                    unseekable = new FileStream(_file, FileAccess.Write, bufferSize: 0);
+                }
+            }
+            foreach (var part in parts) unseekable.Write(part.Span);
+        }
+
+        void Write(RecordBlock block)
+        {
+            segments.Clear();
+            // Series defined since the last batch join the dictionary even before they have points.
+            List<string>? names = null;
+            string definitions;
+            lock (_gate)
+            {
+                foreach (var s in _store.Series) IdOf(s);
+                if (_entryLabels.Count > dictionarySent) names = _entryLabels.GetRange(dictionarySent, _entryLabels.Count - dictionarySent);
+                definitions = Definitions();
+            }
+            if (names is not null)
+            {
+                var (header, body) = messages.DictionaryBatch(names, delta: dictionarySent > 0);
+                segments.Add(header);
+                segments.Add(body);
+            }
+            int rows = block.Count;
+            bool changed = definitions != lastDefinitions;
+            segments.Add(messages.RecordBatch(rows, changed ? definitions : null));
+            segments.Add(block.Series.AsMemory(0, rows * 4));
+            if ((rows & 1) != 0) segments.Add(ArrowMessageWriter.Padding[..4]);
+            segments.Add(block.X.AsMemory(0, rows * 8));
+            segments.Add(block.Y.AsMemory(0, rows * 8));
+            segments.Add(block.Time.AsMemory(0, rows * 8));
+            long length = 0;
+            foreach (var s in segments) length += s.Length;
+            // One write call for the whole batch: a kill leaves it all or nothing of it, not a torn message.
+            WriteAll(segments, offset);
+            offset += length;
+            if (names is not null) dictionarySent += names.Count;
+            lastDefinitions = definitions;
+            Interlocked.Exchange(ref _bytes, offset);
+            Interlocked.Add(ref _points, rows);
+            block.Count = 0;
+            lock (_gate) _free.Push(block);
+            if (!File.Exists(Path)) throw new IOException($"the file was removed or moved after {offset} bytes");
+        }
+    }
+
+    // Under the gate: every series recorded so far, in dictionary order, with the plot's definition now.
+    private string Definitions() => RecordedPlot.Json(_store, _entries, _entryLabels);
+
+    private void Stop(string why)
+    {
+        lock (_gate)
+        {
+            if (_stopped) return;
+            _stopped = true;
+            _error = why;
+            _current = null;
+            _ready.Writer.TryComplete();
+        }
+        _report(why);
+        _store.Touch();
+    }
+
+    /// <summary>Writes what is queued, ends the stream and closes the file.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            _closing = true;
+            if (_current is { Count: > 0 } block) Hand(block);
+            _current = null;
+            _ready.Writer.TryComplete();
+        }
+        await _writer.ConfigureAwait(false);
+    }
+}

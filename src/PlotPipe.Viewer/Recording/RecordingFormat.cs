@@ -1,0 +1,33 @@
+namespace PlotPipe.Viewer.Recording;
+
+/// <summary>
+/// The names a recording is made of (docs/recording.md): an Arrow IPC stream with the columns series (dictionary of
+/// utf8 over int32), x and y (float64) and time (timestamp[us, UTC], when the viewer received the row), and
+/// JSON in metadata so that a recording opens again as the same plot.
+/// </summary>
+internal static class RecordingFormat
+{
+    /// <summary>The schema metadata key that marks a PlotPipe recording; its value is the format's version.</summary>
+    public const string VersionKey = "plotpipe.recording";
+
+    /// <summary>The version this viewer writes and reads.</summary>
+    public const string Version = "1";
+
+    /// <summary>The schema metadata key holding when the recording started (ISO 8601, UTC).</summary>
+    public const string StartedKey = "plotpipe.started";
+
+    /// <summary>
+    /// The record batch metadata key holding the plot's definition as JSON (title, panels, producers, every series
+    /// so far); written on a batch whenever it changed, so the last one read is the whole plot.
+    /// </summary>
+    public const string DefinitionsKey = "plotpipe.definitions";
+
+    /// <summary>Names of the columns, in order.</summary>
+    public const string SeriesColumn = "series", XColumn = "x", YColumn = "y", TimeColumn = "time";
+
+    /// <summary>Rows in one full record batch.</summary>
+    public const int BatchRows = 65536;
+
+    /// <summary>Microseconds since the Unix epoch, as the time column holds them.</summary>
+    public static long NowMicros() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
+}

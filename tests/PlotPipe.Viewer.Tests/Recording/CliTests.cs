@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using PlotPipe.Viewer.Tests.Support;
+using Xunit;
+
+namespace PlotPipe.Viewer.Tests.Recording;
+
+/// <summary><c>plotpipe replay</c> and <c>plotpipe export</c> run as a user runs them, on a recording the real viewer made.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("plotpipe-cli-").FullName;
+
+    /// <summary>Removes the test's files.</summary>
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static string CliDll
+    {
+        get
+        {
+            var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+            return Path.Combine(Path.GetDirectoryName(ArrowJs.Folder)!, "..", "src", "PlotPipe.Cli", "bin", configuration, "net10.0", "PlotPipe.Cli.dll");
+        }
+    }
+
+    private static async Task<(int Code, string Output, string Errors)> PlotPipeAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add(CliDll);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        if (environment is not null) foreach (var (k, v) in environment) info.Environment[k] = v;
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await errors);
+    }
+
+    private static string Counts(JsonElement series) =>
+        string.Join(";", series.EnumerateArray().Select(s => $"{s.GetProperty("name").GetString()}={s.GetProperty("count").GetInt64()}"));
+
+    [Fact]
+    public async Task Replay_at_max_speed_into_a_fresh_viewer_gives_the_counts_the_recording_opens_with()
+    {
+        var path = Path.Combine(_dir, "run.arrow");
+        var (recorded, _) = await OpenRecordingTests.RecordPlotAsync(path);
+        using var opened = await CommandLineViewer.StartAsync(path);
+        await opened.WaitForStateAsync("finished");
+        using var fresh = await CommandLineViewer.StartAsync("--listen", "127.0.0.1:0");
+
+        var (code, output, errors) = await PlotPipeAsync(new Dictionary<string, string> { ["PLOTPIPE_TOKEN"] = fresh.Token },
+            "replay", path, "--speed", "max", "--to", $"127.0.0.1:{fresh.ProducerPort}");
+        Assert.True(code == 0, errors);
+        Assert.Contains("Replayed 220003 points", output);
+        await fresh.WaitForStateAsync("finished");
+        Assert.Equal("temperature=150000;loss=70001;final=2", Counts(recorded));
+        Assert.Equal(Counts(recorded), Counts(await opened.GetAsync("api/series")));
+        Assert.Equal(Counts(recorded), Counts(await fresh.GetAsync("api/series")));
+    }
+
+    [Fact]
+    public async Task Replay_keeps_the_recorded_pacing_sped_up()
+    {
+        var path = Path.Combine(_dir, "paced.arrow");
+        using (var viewer = await ViewerProcess.StartAsync("--record", path))
+        {
+            SentSeries[] sent = [new("a", 0, 4)];
+            await RecordingTests.DefineAsync(viewer, sent);
+            // Two bursts 1.2 s apart, each its own batch.
+            await RecordingTests.SendAsync(viewer, sent, 2, 0, 2);
+            await Lifecycle.Http.WaitForAsync(async () => (await RecordingTests.RecordingAsync(viewer)).GetProperty("points").GetInt64() == 2, "the first burst recorded");
+            await Task.Delay(1200);
+            await RecordingTests.SendAsync(viewer, sent, 2, 2, 4);
+            await Lifecycle.Http.WaitForAsync(async () => (await RecordingTests.RecordingAsync(viewer)).GetProperty("points").GetInt64() == 4, "the second burst recorded");
+        }
+        using var fresh = await CommandLineViewer.StartAsync("--listen", "127.0.0.1:0");
+        var clock = Stopwatch.StartNew();
+        var (code, _, errors) = await PlotPipeAsync(new Dictionary<string, string> { ["PLOTPIPE_TOKEN"] = fresh.Token },
+            "replay", path, "--speed", "4", "--to", $"127.0.0.1:{fresh.ProducerPort}");
+        Assert.True(code == 0, errors);
+        // 1.2 s recorded at 4x: at least 0.3 s; far less than the recorded 1.2 s.
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.3, 60);
+        await fresh.WaitForStateAsync("finished");
+        Assert.Equal("a=4", Counts(await fresh.GetAsync("api/series")));
+    }
+
+    [Fact]
+    public async Task Export_command_writes_the_csv_of_an_x_range_and_a_picture()
+    {
+        var path = Path.Combine(_dir, "run.arrow");
+        await OpenRecordingTests.RecordPlotAsync(path);
+        var csv = Path.Combine(_dir, "range.csv");
+        var png = Path.Combine(_dir, "range.png");
+        var (code, _, errors) = await PlotPipeAsync(null, "export", path, "--csv", csv, "--png", png, "--from", "100", "--to", "200.5");
+        Assert.True(code == 0, errors);
+
+        var lines = await File.ReadAllLinesAsync(csv);
+        Assert.Equal("series,x,y", lines[0]);
+        var temperature = new SentSeries("temperature", 0, 150_000);
+        var loss = new SentSeries("loss", 1, 70_001);
+        var expected = new List<string>();
+        foreach (var s in new[] { temperature, loss })
+        {
+            for (int i = 0; i < s.Count; i++)
+            {
+                if (s.X(i) is >= 100 and <= 200.5) expected.Add($"{s.Name},{s.X(i).ToString("R", CultureInfo.InvariantCulture)},{s.Y(i).ToString("R", CultureInfo.InvariantCulture)}");
+            }
+        }
+        // "final" (x 7 and 8) lies outside the range.
+        Assert.Equal(expected, lines.Skip(1));
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], (await File.ReadAllBytesAsync(png))[..4]);
+    }
+}

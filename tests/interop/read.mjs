@@ -1,0 +1,38 @@
+// Reads an Arrow IPC stream with the apache-arrow package (a reader that is not PlotPipe's own) and prints, as
+// JSON, what the tests compare with what was sent: rows, batches, the schema's metadata, and per series value of
+// the dictionary-encoded series column its count, first and last point, and the sums of x and y.
+import { readFileSync } from 'node:fs';
+import { RecordBatchReader } from 'apache-arrow';
+
+const bytes = readFileSync(process.argv[2]);
+const reader = RecordBatchReader.from(bytes);
+const series = {};
+let rows = 0, batches = 0, error = null, schema = null, columns = null, firstTime = null, lastTime = null;
+try {
+  for (const batch of reader) {
+    schema ??= Object.fromEntries(reader.schema.metadata);
+    columns ??= reader.schema.fields.map(f => `${f.name}:${f.type}`);
+    batches++;
+    const names = batch.getChild('series');
+    const xs = batch.getChild('x').toArray();
+    const ys = batch.getChild('y').toArray();
+    const times = batch.getChild('time');
+    for (let i = 0; i < batch.numRows; i++) {
+      const name = names.get(i);
+      const s = (series[name] ??= { count: 0, firstX: xs[i], firstY: ys[i], lastX: 0, lastY: 0, sumX: 0, sumY: 0 });
+      s.count++;
+      s.lastX = xs[i];
+      s.lastY = ys[i];
+      s.sumX += xs[i];
+      s.sumY += ys[i];
+    }
+    if (batch.numRows > 0) {
+      firstTime ??= Number(times.get(0));
+      lastTime = Number(times.get(batch.numRows - 1));
+    }
+    rows += batch.numRows;
+  }
+} catch (e) {
+  error = String(e);
+}
+console.log(JSON.stringify({ rows, batches, series, schema, columns, firstTime, lastTime, error }));
