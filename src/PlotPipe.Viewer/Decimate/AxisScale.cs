@@ -1,0 +1,25 @@
+namespace PlotPipe.Viewer.Decimate;
+
+/// <summary>
+/// How an axis maps data to the even steps its pixels take: the decimators are generic over a struct of this, so
+/// the linear case compiles to the plain arithmetic it always was and a log axis pays for its log10 alone.
+/// </summary>
+internal interface IAxisScale
+{
+    /// <summary>The value in the axis' even units (itself on a linear axis, log10 on a log one).</summary>
+    double Map(double value);
+}
+
+/// <summary>A linear axis: pixels are even in the data's own units.</summary>
+internal readonly struct LinearScale : IAxisScale
+{
+    /// <inheritdoc />
+    public double Map(double value) => value;
+}
+
+/// <summary>A log axis: pixels are even in log10 of the data; only positive values have a place on it.</summary>
+internal readonly struct LogScale : IAxisScale
+{
+    /// <inheritdoc />
+    public double Map(double value) => Math.Log10(value);
+}
