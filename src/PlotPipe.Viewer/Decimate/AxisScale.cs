@@ -6,7 +6,7 @@ namespace PlotPipe.Viewer.Decimate;
 /// </summary>
 internal interface IAxisScale
 {
-    /// <summary>The value in the axis' even units (itself on a linear axis, log10 on a log one).</summary>
+    /// <summary>The value in the axis' even units (itself on a linear axis, a logarithm on a log one).</summary>
     double Map(double value);
 }
 
@@ -18,8 +18,12 @@ internal readonly struct LinearScale : IAxisScale
 }
 
 /// <summary>A log axis: pixels are even in log10 of the data; only positive values have a place on it.</summary>
+/// <remarks>
+/// Even steps in log2 are even steps in log10 (the two differ by a constant factor), and glibc's log2 takes half
+/// the time of its log10, which is most of what a log density grid costs.
+/// </remarks>
 internal readonly struct LogScale : IAxisScale
 {
     /// <inheritdoc />
-    public double Map(double value) => Math.Log10(value);
+    public double Map(double value) => Math.Log2(value);
 }

@@ -23,8 +23,8 @@ internal static class BruteForce
         return (int)Math.Min((Map(v.XLog, x) - x0) * scale, width - 1);
     }
 
-    /// <summary>A value in an axis' even units: itself, or its log10 on a log axis.</summary>
-    public static double Map(bool log, double value) => log ? Math.Log10(value) : value;
+    /// <summary>A value in an axis' even units: itself, or its logarithm on a log axis (base 2: even steps in any base are even in log10).</summary>
+    public static double Map(bool log, double value) => log ? Math.Log2(value) : value;
 
     /// <summary>What a line draws in one pixel column.</summary>
     public sealed class Column
