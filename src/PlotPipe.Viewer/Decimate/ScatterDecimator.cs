@@ -100,6 +100,52 @@ internal static class ScatterDecimator
         return new DataBounds(box.XMin, box.XMax, box.YMin, box.YMax);
     }
 
+    /// <summary>
+    /// The box of the points whose x lies in [xMin, xMax] and whose y is positive: what a log y axis fits. Runs whose
+    /// y is all positive come from summaries; only runs holding y &lt;= 0 are read point by point.
+    /// </summary>
+    public static DataBounds PositiveBoundsInX(in SeriesSnapshot s, double xMin, double xMax)
+    {
+        var box = new Box();
+        int chunks = s.ChunkCount;
+        for (int k = 0; k < chunks; k++)
+        {
+            var chunk = s.Chunks[k];
+            int count = s.CountIn(k);
+            int summarized = count / BlockPoints * BlockPoints;
+            int off = 0;
+            while (off < count)
+            {
+                if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= summarized)
+                {
+                    int g = off / GroupPoints;
+                    double gxMin = chunk.GroupXMin[g], gxMax = chunk.GroupXMax[g];
+                    if (gxMax < xMin || gxMin > xMax || !(chunk.GroupYMax[g] > 0)) { off += GroupPoints; continue; }
+                    if (gxMin >= xMin && gxMax <= xMax && chunk.GroupNaNCount[g] == 0 && chunk.GroupYMin[g] > 0)
+                    {
+                        box.Add(gxMin, gxMax, chunk.GroupYMin[g], chunk.GroupYMax[g]);
+                        off += GroupPoints;
+                        continue;
+                    }
+                }
+                if (off + BlockPoints <= summarized)
+                {
+                    int b = off / BlockPoints;
+                    double bxMin = chunk.BlockXMin[b], bxMax = chunk.BlockXMax[b];
+                    if (bxMin >= xMin && bxMax <= xMax && chunk.BlockNaNCount[b] == 0 && chunk.BlockYMin[b] > 0)
+                        box.Add(bxMin, bxMax, chunk.BlockYMin[b], chunk.BlockYMax[b]);
+                    else if (!(bxMax < xMin || bxMin > xMax) && chunk.BlockYMax[b] > 0)
+                        box.ScanPositive(chunk.X, chunk.Y, off, off + BlockPoints, xMin, xMax);
+                    off += BlockPoints;
+                    continue;
+                }
+                box.ScanPositive(chunk.X, chunk.Y, off, count, xMin, xMax);
+                off = count;
+            }
+        }
+        return new DataBounds(box.XMin, box.XMax, box.YMin, box.YMax);
+    }
+
     private enum Placement { Outside, Straddling, Inside }
 
     private static Placement Place(this in Viewport v, double xMin, double xMax, double yMin, double yMax)
@@ -131,6 +177,19 @@ internal static class ScatterDecimator
             {
                 double x = xs[i], y = ys[i];
                 if (!all && !(x >= xMin && x <= xMax)) continue;
+                if (x < XMin) XMin = x;
+                if (x > XMax) XMax = x;
+                if (y < YMin) YMin = y;
+                if (y > YMax) YMax = y;
+            }
+        }
+
+        public void ScanPositive(double[] xs, double[] ys, int from, int to, double xMin, double xMax)
+        {
+            for (int i = from; i < to; i++)
+            {
+                double x = xs[i], y = ys[i];
+                if (!(x >= xMin && x <= xMax && y > 0)) continue;
                 if (x < XMin) XMin = x;
                 if (x > XMax) XMax = x;
                 if (y < YMin) YMin = y;

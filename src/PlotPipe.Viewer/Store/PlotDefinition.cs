@@ -15,6 +15,10 @@ internal sealed class PlotDefinition
     private readonly object _gate = new();
     private string _title = DefaultTitle;
     private PanelDefinition[] _panels = [PanelDefinition.Default(0)];
+    private long _version;
+
+    /// <summary>Bumped on every DefinePlot and DefinePanel, so a page is sent the definition again when it changed.</summary>
+    public long Version => Interlocked.Read(ref _version);
 
     /// <summary>The plot's title.</summary>
     public string Title
@@ -34,6 +38,7 @@ internal sealed class PlotDefinition
             if (key == PlotProperties.Title) title = value;
         }
         lock (_gate) _title = title;
+        Interlocked.Increment(ref _version);
     }
 
     /// <summary>Replaces panel <paramref name="id"/>'s properties (a property left out returns to its default); keys this version does not know are ignored.</summary>
@@ -62,6 +67,7 @@ internal sealed class PlotDefinition
             else panels = [.. panels, panel];
             Volatile.Write(ref _panels, panels);
         }
+        Interlocked.Increment(ref _version);
     }
 }
 

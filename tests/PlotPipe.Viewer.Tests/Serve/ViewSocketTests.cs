@@ -5,8 +5,10 @@ using System.Text;
 using System.Text.Json;
 using PlotPipe.Protocol;
 using PlotPipe.Viewer.Decimate;
+using PlotPipe.Viewer.Query;
 using PlotPipe.Viewer.Serve;
 using PlotPipe.Viewer.Store;
+using PlotPipe.Viewer.Tests.Support;
 
 namespace PlotPipe.Viewer.Tests.Serve;
 
@@ -82,10 +84,12 @@ public sealed class ViewSocketTests : IAsyncLifetime
         // y fits the points in view (0 to 6) with 5 % padding.
         Assert.Equal(-0.3, view.YMin, 9);
         Assert.Equal(6.3, view.YMax, 9);
-        Assert.Equal(0, view.SeriesIndex);
-        Assert.Equal(0u, view.Mode);
-        Assert.Equal(201, view.PointsInView);
-        Assert.True(view.Count > 0);
+        var drawn = Assert.Single(view.Series);
+        Assert.Equal(0, drawn.Index);
+        Assert.Equal(0u, drawn.Mode);
+        Assert.Equal(201, drawn.PointsInView);
+        Assert.Equal(0, drawn.NotShown);
+        Assert.True(drawn.A > 0);
     }
 
     [Fact]
@@ -162,12 +166,12 @@ public sealed class ViewSocketTests : IAsyncLifetime
             view = bytes;
             break;
         }
-        double xMin = BinaryPrimitives.ReadDoubleLittleEndian(view.AsSpan(8)), xMax = BinaryPrimitives.ReadDoubleLittleEndian(view.AsSpan(16));
-        double yMin = BinaryPrimitives.ReadDoubleLittleEndian(view.AsSpan(24)), yMax = BinaryPrimitives.ReadDoubleLittleEndian(view.AsSpan(32));
+        var panel = Assert.Single(DecodedView.Decode(view).Panels);
+        double xMin = panel.XMin, xMax = panel.XMax, yMin = panel.YMin, yMax = panel.YMax;
         Assert.True(double.IsFinite(xMax - xMin) && xMax > xMin, $"x [{xMin}, {xMax}]");
         Assert.True(double.IsFinite(yMax - yMin) && yMax > yMin, $"y [{yMin}, {yMax}]");
         // At most one density image of the largest area a page may ask for, plus the line's few points and headers.
-        long bound = 4L * ViewRequest.MaxAreaPx + 16L * 8 * ViewRequest.MaxSidePx + ViewMessage.HeaderBytes + 2 * ViewMessage.SeriesHeaderBytes;
+        long bound = 4L * ViewRequest.MaxAreaPx + 16L * 8 * ViewRequest.MaxSidePx + ViewMessage.HeaderBytes + ViewMessage.PanelHeaderBytes + 2 * ViewMessage.SeriesHeaderBytes;
         Assert.True(view.Length <= bound, $"a view of {view.Length:N0} bytes; the bound is {bound:N0}");
     }
 
@@ -227,23 +231,17 @@ public sealed class ViewSocketTests : IAsyncLifetime
         return JsonDocument.Parse(bytes).RootElement.Clone();
     }
 
-    // Skips status updates (meta) and returns the next view, decoded as the page would read it.
-    private static async Task<DecodedView> ReceiveViewAsync(ClientWebSocket socket)
+    // Skips status updates (meta) and returns the next view's one panel, decoded as the page would read it.
+    private static async Task<DecodedPanel> ReceiveViewAsync(ClientWebSocket socket)
     {
         while (true)
         {
             var (type, b) = await ReceiveAsync(socket);
             if (type == WebSocketMessageType.Text) continue;
             Assert.Equal(WebSocketMessageType.Binary, type);
-            Assert.Equal(ViewMessage.Tag, BinaryPrimitives.ReadUInt32LittleEndian(b));
-            Assert.Equal(1u, BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(4)));
-            int count = (int)BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(48));
-            Assert.Equal(ViewMessage.HeaderBytes + ViewMessage.SeriesHeaderBytes + 16 * count, b.Length);
-            return new DecodedView(
-                BinaryPrimitives.ReadDoubleLittleEndian(b.AsSpan(8)), BinaryPrimitives.ReadDoubleLittleEndian(b.AsSpan(16)),
-                BinaryPrimitives.ReadDoubleLittleEndian(b.AsSpan(24)), BinaryPrimitives.ReadDoubleLittleEndian(b.AsSpan(32)),
-                (int)BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(40)), BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(44)),
-                count, (long)BinaryPrimitives.ReadDoubleLittleEndian(b.AsSpan(56)));
+            var panel = Assert.Single(DecodedView.Decode(b).Panels);
+            Assert.Equal(0, panel.Id);
+            return panel;
         }
     }
 
@@ -257,6 +255,4 @@ public sealed class ViewSocketTests : IAsyncLifetime
             if (r.MessageType == WebSocketMessageType.Close) return r;
         }
     }
-
-    private readonly record struct DecodedView(double XMin, double XMax, double YMin, double YMax, int SeriesIndex, uint Mode, int Count, long PointsInView);
 }

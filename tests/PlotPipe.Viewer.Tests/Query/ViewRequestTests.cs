@@ -1,9 +1,9 @@
 using PlotPipe.Protocol;
 using PlotPipe.Viewer.Decimate;
-using PlotPipe.Viewer.Serve;
+using PlotPipe.Viewer.Query;
 using PlotPipe.Viewer.Store;
 
-namespace PlotPipe.Viewer.Tests.Serve;
+namespace PlotPipe.Viewer.Tests.Query;
 
 /// <summary>Reading the page's view message and turning it into ranges.</summary>
 public sealed class ViewRequestTests
