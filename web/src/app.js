@@ -17,7 +17,7 @@ const $ = (id) => document.getElementById(id);
 const statusEl = $("status");
 const titleEl = $("title");
 const legendEl = $("legend");
-const chartsEl = $("charts");
+const chartsEl = $("chart");
 const followEl = $("follow");
 const spanEl = $("follow-span");
 
