@@ -291,16 +291,15 @@ const legendActions = {
       if (allHidden) view.hidden.delete(i);
       else view.hidden.add(i);
     }
-    view.soloOf = null;
     hiddenChanged();
   },
-  // Shows one series alone; the same double-click again shows all.
+  // Shows one series alone; the same double-click on the one series shown shows all again. Judged from what is
+  // hidden, not from a remembered click: a double-click's own two clicks have toggled the row twice by then.
   solo(index) {
     const others = series.filter((s) => s.index !== index).map((s) => s.index);
-    const alone = view.soloOf === index;
+    const alone = others.length > 0 && !view.hidden.has(index) && others.every((i) => view.hidden.has(i));
     view.hidden.clear();
     if (!alone) for (const i of others) view.hidden.add(i);
-    view.soloOf = alone ? null : index;
     hiddenChanged();
   },
 };

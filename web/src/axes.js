@@ -91,7 +91,7 @@ export function axesFor(def, names, colors) {
     label: names.y ?? undefined,
     labelSize: names.y ? 22 : 0,
     incrs: NUMBER_INCRS,
-    space: 28,
+    space: 36,
     values: (u, splits, i, space, incr) => labelsFor(def, "y", splits, incr),
     // As wide as the widest label, so a label never runs into the axis name or off the canvas.
     size: (u, values) => {

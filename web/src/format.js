@@ -138,7 +138,11 @@ export function logSplits(min, max, dim, space) {
   const decades = hi - lo;
   if (!(decades > 0) || !(dim > 0)) return [min];
   const pxPerDecade = dim / decades;
-  const mults = pxPerDecade >= space * 9 ? [1, 2, 3, 4, 5, 6, 7, 8, 9] : pxPerDecade >= space * 3 ? [1, 2, 5] : [1];
+  // The closest neighbours of each set, in decades: 9 and 10 (0.046), 1 and 2 or 5 and 10 (0.301), 1 and 3 (0.477).
+  const mults = pxPerDecade * 0.046 >= space ? [1, 2, 3, 4, 5, 6, 7, 8, 9]
+    : pxPerDecade * 0.301 >= space ? [1, 2, 5]
+    : pxPerDecade * 0.477 >= space ? [1, 3]
+    : [1];
   const every = pxPerDecade >= space ? 1 : Math.ceil(space / pxPerDecade);
   const out = [];
   for (let e = Math.floor(lo); e <= Math.ceil(hi) && out.length < 400; e++) {
@@ -150,7 +154,7 @@ export function logSplits(min, max, dim, space) {
     }
   }
   // A narrow range (inside one decade, or barely two) has too few round values: plain steps then.
-  if (out.length < 3) {
+  if (out.length < 2 || (out.length < 3 && decades < 1)) {
     const incr = pickIncr(min, max, NUMBER_INCRS, dim, space);
     return linearSplits(min, max, incr);
   }

@@ -13,7 +13,6 @@ export const view = {
   spanAuto: true, // an empty span box means 10 % of the data's x extent
   xExtent: null,
   hidden: new Set(), // series indexes the page does not show
-  soloOf: null, // the series a double-click showed alone (a second one restores all)
   localUntil: 0,
   panels: [],
 };
