@@ -65,8 +65,9 @@ function rebuildPanels() {
   const before = new Map(view.panels.map((p) => [p.id, p]));
   for (const p of view.panels) destroyPanel(p);
   chartsEl.replaceChildren();
+  const yLabelRoom = defs.some((d) => names(d).y);
   view.panels = defs.map((d) => {
-    const p = createPanel(d, names(d), colors, chartsEl, chartHooks);
+    const p = createPanel(d, names(d), colors, chartsEl, chartHooks, yLabelRoom);
     const old = before.get(d.id);
     if (old && old.def.yscale === d.yscale && old.def.xscale === d.xscale) {
       p.want = old.want;
@@ -336,6 +337,7 @@ function userView(panel, x, y, keepWindow) {
 }
 
 function fitAll() {
+  view.followTouched = true;
   setFollow(false);
   view.x = null;
   for (const p of view.panels) p.want = { x: null, y: null };

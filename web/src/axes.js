@@ -52,8 +52,11 @@ export function scalesFor(def) {
   };
 }
 
-/** uPlot axis options for a panel; names.x / names.y are the axis labels (null: none). */
-export function axesFor(def, names, colors) {
+/**
+ * uPlot axis options for a panel; names.x / names.y are the axis labels (null: none). With `yLabelRoom`, a panel
+ * without a y label keeps the room for one, so stacked panels' plot areas line up.
+ */
+export function axesFor(def, names, colors, yLabelRoom) {
   const common = {
     font: AXIS_FONT,
     labelFont: LABEL_FONT,
@@ -82,14 +85,15 @@ export function axesFor(def, names, colors) {
     },
   };
   if (logX) {
-    x.splits = (u, i, min, max, incr, space) => logSplits(min, max, u.bbox.width / devicePixelRatioOf(u), space);
+    // uPlot passes the space its own step search found; the minimum asked for is the axis' _space.
+    x.splits = (u, i, min, max) => logSplits(min, max, u.bbox.width / devicePixelRatioOf(u), u.axes[i]._space);
     x.filter = (u, splits) => splits;
   }
   const y = {
     ...common,
     scale: "y",
-    label: names.y ?? undefined,
-    labelSize: names.y ? 22 : 0,
+    label: names.y ?? (yLabelRoom ? "" : undefined),
+    labelSize: names.y || yLabelRoom ? 22 : 0,
     incrs: NUMBER_INCRS,
     space: 36,
     values: (u, splits, i, space, incr) => labelsFor(def, "y", splits, incr),
@@ -101,7 +105,7 @@ export function axesFor(def, names, colors) {
     },
   };
   if (logY) {
-    y.splits = (u, i, min, max, incr, space) => logSplits(min, max, u.bbox.height / devicePixelRatioOf(u), space);
+    y.splits = (u, i, min, max) => logSplits(min, max, u.bbox.height / devicePixelRatioOf(u), u.axes[i]._space);
     y.filter = (u, splits) => splits;
   }
   return [x, y];

@@ -32,7 +32,7 @@ export function renderLegend(el, series, panels, hidden, actions) {
     for (const p of panels) {
       const own = visible.filter((s) => (s.panel | 0) === p.id);
       if (own.length === 0) continue;
-      rows.push({ header: "panel", label: title(p.id), own });
+      rows.push({ header: "panel-group", label: title(p.id), own });
       for (const s of own) rows.push({ s });
     }
   } else {

@@ -4,9 +4,9 @@ import { axesFor, scalesFor } from "./axes.js";
 /**
  * Creates the panel for definition `def` inside `host`. `names` are its axis labels, `colors` the theme's,
  * `hooks` the chart's callbacks: draw(panel), drawClear(panel), select(panel), cursor(panel), yAxisPx() (the
- * y axis width shared by all panels, so their plot areas line up).
+ * y axis width shared by all panels, so their plot areas line up); `yLabelRoom` keeps room for a y label.
  */
-export function createPanel(def, names, colors, host, hooks) {
+export function createPanel(def, names, colors, host, hooks, yLabelRoom) {
   const el = document.createElement("section");
   el.className = "panel";
   el.dataset.panel = String(def.id);
@@ -32,7 +32,7 @@ export function createPanel(def, names, colors, host, hooks) {
     range: null, drawn: 0, inView: 0, notShown: 0, drewSeq: 0, yAxisNeed: 0,
     dots: new Map(), // hover markers, by series index
   };
-  const [xAxis, yAxis] = axesFor(def, names, colors);
+  const [xAxis, yAxis] = axesFor(def, names, colors, yLabelRoom);
   const ownSize = yAxis.size;
   yAxis.size = (u, values, i, cycle) => {
     panel.yAxisNeed = ownSize(u, values, i, cycle);

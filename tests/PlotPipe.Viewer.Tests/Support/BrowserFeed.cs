@@ -90,11 +90,11 @@ public static class BrowserFeed
         await page.Mouse.UpAsync();
     }
 
-    /// <summary>Asserts that no two tick labels of an axis overlap (with <paramref name="minGapPx"/> between them).</summary>
+    /// <summary>Asserts that an axis has tick labels and no two of them overlap (with <paramref name="minGapPx"/> between them).</summary>
     public static void AssertTicksApart(JsonElement ticks, bool horizontal, double minGapPx, string what)
     {
         var list = ticks.EnumerateArray().ToList();
-        Assert.True(list.Count >= 2, $"{what}: only {list.Count} tick labels");
+        Assert.True(list.Count >= 1, $"{what}: no tick labels");
         for (int i = 1; i < list.Count; i++)
         {
             var a = list[i - 1];
