@@ -12,10 +12,71 @@ internal static class ScatterDecimator
     private const int BlockPoints = ColumnChunk.BlockPoints;
     private const int GroupPoints = ColumnChunk.GroupPoints;
 
-    /// <summary>Fills <paramref name="into"/> with the scatter's points in view, or their density when too many.</summary>
+    /// <summary>
+    /// Fills <paramref name="into"/> with the scatter's points in view, or their density when too many: a grid even in
+    /// each axis' units (log10 on a log axis). <see cref="SeriesView.NotShown"/> counts the points a log axis cannot
+    /// show: x &lt;= 0 on a log x axis, y &lt;= 0 with x in range on a log y axis.
+    /// </summary>
     public static void Build(in SeriesSnapshot s, in Viewport v, int widthPx, int heightPx, int pointLimit, SeriesView into)
     {
-        var fill = new Fill(v, widthPx, heightPx, pointLimit, into);
+        into.NotShown = 0;
+        if (!v.XLog && !v.YLog)
+        {
+            Build<LinearScale, LinearScale>(s, v, widthPx, heightPx, pointLimit, into);
+            return;
+        }
+        if (v.XLog && v.YLog) Build<LogScale, LogScale>(s, v, widthPx, heightPx, pointLimit, into);
+        else if (v.XLog) Build<LogScale, LinearScale>(s, v, widthPx, heightPx, pointLimit, into);
+        else Build<LinearScale, LogScale>(s, v, widthPx, heightPx, pointLimit, into);
+        into.NotShown = CountNotShown(s, v);
+    }
+
+    /// <summary>Points a log axis of <paramref name="v"/> cannot show; runs whose summaries rule them out are skipped.</summary>
+    internal static long CountNotShown(in SeriesSnapshot s, in Viewport v)
+    {
+        long count = 0;
+        int chunks = s.ChunkCount;
+        for (int k = 0; k < chunks; k++)
+        {
+            var chunk = s.Chunks[k];
+            int total = s.CountIn(k);
+            int summarized = total / BlockPoints * BlockPoints;
+            int off = 0;
+            while (off < total)
+            {
+                if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= summarized)
+                {
+                    int g = off / GroupPoints;
+                    if (!MayHide(v, chunk.GroupXMin[g], chunk.GroupXMax[g], chunk.GroupYMin[g], chunk.GroupNaNCount[g])) { off += GroupPoints; continue; }
+                }
+                int stop = total;
+                if (off + BlockPoints <= summarized)
+                {
+                    int b = off / BlockPoints;
+                    stop = off + BlockPoints;
+                    if (!MayHide(v, chunk.BlockXMin[b], chunk.BlockXMax[b], chunk.BlockYMin[b], chunk.BlockNaNCount[b])) { off = stop; continue; }
+                }
+                var xs = chunk.X;
+                var ys = chunk.Y;
+                for (int i = off; i < stop; i++)
+                {
+                    double x = xs[i];
+                    if ((v.XLog && x <= 0) || (v.YLog && ys[i] <= 0 && x >= v.XMin && x <= v.XMax)) count++;
+                }
+                off = stop;
+            }
+        }
+        return count;
+    }
+
+    // Whether a run could hold a point a log axis hides; a run holding NaNs has summaries that say too little.
+    private static bool MayHide(in Viewport v, double xMin, double xMax, double yMin, int nanCount) =>
+        nanCount > 0 || (v.XLog && xMin <= 0) || (v.YLog && yMin <= 0 && !(xMax < v.XMin || xMin > v.XMax));
+
+    private static void Build<TX, TY>(in SeriesSnapshot s, in Viewport v, int widthPx, int heightPx, int pointLimit, SeriesView into)
+        where TX : struct, IAxisScale where TY : struct, IAxisScale
+    {
+        var fill = new Fill<TX, TY>(v, widthPx, heightPx, pointLimit, into);
         int chunks = s.ChunkCount;
         for (int k = 0; k < chunks; k++)
         {
@@ -199,10 +260,11 @@ internal static class ScatterDecimator
     }
 
     /// <summary>The output being built: a points list until it passes the limit, then a density grid.</summary>
-    private struct Fill
+    private struct Fill<TX, TY> where TX : struct, IAxisScale where TY : struct, IAxisScale
     {
         private readonly SeriesView _into;
-        private readonly double _x0, _x1, _y0, _y1, _sx, _sy;
+        // Edges in data units for the range tests; _mx0 and _my1 are the left and top edges in the axes' units.
+        private readonly double _x0, _x1, _y0, _y1, _mx0, _my1, _sx, _sy;
         private readonly int _width, _height, _limit;
         private bool _density;
         private int _count;
@@ -212,7 +274,11 @@ internal static class ScatterDecimator
         {
             _into = into;
             _x0 = v.XMin; _x1 = v.XMax; _y0 = v.YMin; _y1 = v.YMax;
-            double w = v.XMax - v.XMin, h = v.YMax - v.YMin;
+            TX xAxis = default;
+            TY yAxis = default;
+            _mx0 = xAxis.Map(v.XMin);
+            _my1 = yAxis.Map(v.YMax);
+            double w = xAxis.Map(v.XMax) - _mx0, h = _my1 - yAxis.Map(v.YMin);
             // A zero-width range puts everything in the first column or row instead of dividing by zero.
             _sx = w > 0 ? widthPx / w : 0;
             _sy = h > 0 ? heightPx / h : 0;
@@ -297,15 +363,17 @@ internal static class ScatterDecimator
         private readonly void Count(ReadOnlySpan<double> xs, ReadOnlySpan<double> ys, uint[] grid)
         {
             var cells = _into.Cells;
-            double x0 = _x0, y1 = _y1, sx = _sx, sy = _sy;
+            double x0 = _mx0, y1 = _my1, sx = _sx, sy = _sy;
             int width = _width, lastColumn = _width - 1, lastRow = _height - 1;
+            TX xAxis = default;
+            TY yAxis = default;
             for (int start = 0; start < xs.Length; start += cells.Length)
             {
                 int n = Math.Min(cells.Length, xs.Length - start);
                 var bx = xs.Slice(start, n);
                 var by = ys.Slice(start, n);
                 for (int i = 0; i < bx.Length; i++)
-                    cells[i] = Math.Min((int)((y1 - by[i]) * sy), lastRow) * width + Math.Min((int)((bx[i] - x0) * sx), lastColumn);
+                    cells[i] = Math.Min((int)((y1 - yAxis.Map(by[i])) * sy), lastRow) * width + Math.Min((int)((xAxis.Map(bx[i]) - x0) * sx), lastColumn);
                 for (int i = 0; i < n; i++) grid[cells[i]]++;
             }
         }
@@ -315,8 +383,10 @@ internal static class ScatterDecimator
         private readonly int CountTested(ReadOnlySpan<double> xs, ReadOnlySpan<double> ys, uint[] grid)
         {
             var cells = _into.Cells;
-            double x0 = _x0, x1 = _x1, y0 = _y0, y1 = _y1, sx = _sx, sy = _sy;
+            double x0 = _x0, x1 = _x1, y0 = _y0, y1 = _y1, mx0 = _mx0, my1 = _my1, sx = _sx, sy = _sy;
             int width = _width, lastColumn = _width - 1, lastRow = _height - 1;
+            TX xAxis = default;
+            TY yAxis = default;
             int counted = 0;
             for (int start = 0; start < xs.Length; start += cells.Length)
             {
@@ -328,7 +398,7 @@ internal static class ScatterDecimator
                 {
                     double x = bx[i], y = by[i];
                     bool inside = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1);
-                    cells[m] = Math.Min((int)((y1 - y) * sy), lastRow) * width + Math.Min((int)((x - x0) * sx), lastColumn);
+                    cells[m] = Math.Min((int)((my1 - yAxis.Map(y)) * sy), lastRow) * width + Math.Min((int)((xAxis.Map(x) - mx0) * sx), lastColumn);
                     m += inside ? 1 : 0;
                 }
                 for (int i = 0; i < m; i++) grid[cells[i]]++;

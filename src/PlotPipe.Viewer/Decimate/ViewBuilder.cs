@@ -51,6 +51,8 @@ internal static class ViewBuilder
         int widthPx = Math.Clamp(viewport.WidthPx, 1, MaxSidePx);
         int heightPx = Math.Clamp(viewport.HeightPx, 1, MaxSidePx);
         if (!double.IsFinite(viewport.XMin) || !double.IsFinite(viewport.XMax)) return;
+        // A log axis has no place for a range reaching zero; the query never asks for one.
+        if ((viewport.XLog && !(viewport.XMin > 0)) || (viewport.YLog && !(viewport.YMin > 0))) return;
         if (kind == SeriesKind.Line)
         {
             LineDecimator.Build(snapshot, viewport, widthPx, into);
