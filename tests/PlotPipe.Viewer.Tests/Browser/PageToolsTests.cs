@@ -78,6 +78,42 @@ public sealed class PageToolsTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task Hover_readout_shows_each_visible_series_exact_nearest_point_with_a_marker()
+    {
+        using var viewer = await ViewerProcess.StartAsync();
+        await ThreeSeriesAsync(viewer);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(viewer.Url.ToString());
+        await WaitAsync(page, $"p => p.panels.length === 2 && p.inView === {3 * Points} && p.panels.every(q => q.drawn > 0)");
+        var box = await PlotAreaAsync(page, 0);
+        await page.Mouse.MoveAsync((float)(box.X + box.Width * 0.5), (float)(box.Y + box.Height * 0.5));
+        await WaitAsync(page, "p => p.readout.length === 3");
+        var rows = (await StateAsync(page)).GetProperty("readout").EnumerateArray().ToList();
+        Assert.Equal([0, 1, 2], rows.Select(r => r.GetProperty("index").GetInt32()).Order());
+        double cursorX = await page.EvaluateAsync<double>("() => { const u = window.plotpipe.panels[0]; return (u.xRange[0] + u.xRange[1]) / 2; }");
+        foreach (var r in rows)
+        {
+            double x = r.GetProperty("x").GetDouble(), y = r.GetProperty("y").GetDouble();
+            // A stored point, not a pixel's worth of decimation: x is on the 0.01 grid, within two pixels of the
+            // plot's middle (a pixel is 0.02 here), and y is exactly the series' value there.
+            Assert.InRange(x, cursorX - 0.045, cursorX + 0.045);
+            int i = (int)Math.Round(x / 0.01);
+            Assert.Equal(i * 0.01, x, 12);
+            double expected = r.GetProperty("index").GetInt32() switch { 0 => Math.Sin(x * 7.3) * 0.9, 1 => Math.Sin(x), _ => Math.Cos(x) };
+            Assert.Equal(expected, y, 12);
+        }
+        Assert.Equal(3, (await page.Locator("#cursor > div").AllTextContentsAsync()).Count);
+        Assert.Equal(2, await page.Locator("section.panel[data-panel=\"0\"] .hover-dot:not([hidden])").CountAsync());
+        Assert.Equal(1, await page.Locator("section.panel[data-panel=\"1\"] .hover-dot:not([hidden])").CountAsync());
+
+        // A hidden series is left out of the readout.
+        await page.Locator("#legend li[data-index=\"1\"]").ClickAsync();
+        await page.Mouse.MoveAsync((float)(box.X + box.Width * 0.3), (float)(box.Y + box.Height * 0.5));
+        await WaitAsync(page, "p => p.readout.length === 2 && p.readout.every(r => r.index !== 1)");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Save_png_downloads_every_panel_and_the_legend_as_the_plots_title()
     {
         using var viewer = await ViewerProcess.StartAsync();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PlotPipe.Viewer.Tests.Support;
 
 namespace PlotPipe.Viewer.Tests.Browser;
 
@@ -8,7 +9,7 @@ public sealed class PageUnitTests
     [Fact]
     public async Task Page_unit_tests_pass_under_node()
     {
-        var web = FindWebDir();
+        var web = Path.Combine(BrowserFeed.RepoDir(), "web");
         var info = new ProcessStartInfo("node") { WorkingDirectory = web, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { "--test", "--test-reporter=tap", "test/" }) info.ArgumentList.Add(a);
         using var node = Process.Start(info) ?? throw new InvalidOperationException("could not start node");
@@ -21,16 +22,5 @@ public sealed class PageUnitTests
         // The runner found the tests: a pass count and no failures.
         Assert.Matches(@"# pass [1-9]\d*", report);
         Assert.Contains("# fail 0", report);
-    }
-
-    // The repository's web/ folder, found upwards from the test's output folder.
-    private static string FindWebDir()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var web = Path.Combine(dir.FullName, "web");
-            if (File.Exists(Path.Combine(web, "package.json")) && Directory.Exists(Path.Combine(web, "test"))) return web;
-        }
-        throw new InvalidOperationException($"no web/test above {AppContext.BaseDirectory}");
     }
 }

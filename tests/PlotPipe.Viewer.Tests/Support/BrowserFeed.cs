@@ -90,6 +90,16 @@ public static class BrowserFeed
         await page.Mouse.UpAsync();
     }
 
+    /// <summary>The repository's root, found upwards from the test's output folder (it holds web/package.json).</summary>
+    public static string RepoDir()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "web", "package.json"))) return dir.FullName;
+        }
+        throw new InvalidOperationException($"no repository above {AppContext.BaseDirectory}");
+    }
+
     /// <summary>Asserts that an axis has tick labels and no two of them overlap (with <paramref name="minGapPx"/> between them).</summary>
     public static void AssertTicksApart(JsonElement ticks, bool horizontal, double minGapPx, string what)
     {
