@@ -16,15 +16,24 @@ keeps them and draws them live in a browser tab::
 ``plotpipe.connect("tcp://host:port", token=...)`` feeds a viewer that listens for producers
 (`plotpipe view --listen`) instead of starting one.
 
-One file, standard library only. The wire format is docs/protocol.md (version 1 for a spawned viewer and a
-stream, version 2 with a Hello naming the producer and carrying the token over TCP); the .NET producer
-(LivePlot, Series) has the same shape.
+Panels, labels and time, as matplotlib's subplots::
+
+    with plotpipe.spawn(title="Training") as plot:
+        loss = plot.panel("Loss", ylabel="cross-entropy", yscale="log").line("train", "b-")
+        acc = plot.panel("Accuracy", ylabel="accuracy", xlabel="step").line("val", "g--")
+        temp = plot.line("temperature", "r-")         # the default panel
+        temp.add(datetime.now(timezone.utc), 21.5)     # time on x
+
+One file, standard library only. The wire format is docs/protocol.md, version 2 (a Hello naming the producer,
+with the token over TCP; the plot, its panels, and each series' panel and time flag); the .NET producer
+(LivePlot, Panel, Series) has the same shape.
 """
 
 from __future__ import annotations
 
 import array
 import atexit
+import datetime as _datetime
 import logging
 import os
 import shlex
@@ -44,6 +53,7 @@ __all__ = [
     "to_stream",
     "Plot",
     "Series",
+    "Panel",
     "check_format",
     "encode_handshake",
     "encode_define_series",
@@ -51,12 +61,16 @@ __all__ = [
     "encode_dropped",
     "encode_finish",
     "encode_hello",
+    "encode_define_plot",
+    "encode_define_panel",
+    "unix_seconds",
 ]
 
 # The wire format (docs/protocol.md).
-VERSION = 1
+VERSION = 2
 MAGIC = b"PLTP"
-DEFINE_SERIES, POINTS, DROPPED, FINISH, HELLO = 1, 2, 3, 4, 5
+DEFINE_SERIES, POINTS, DROPPED, FINISH, HELLO, DEFINE_PLOT, DEFINE_PANEL = 1, 2, 3, 4, 5, 6, 7
+TIME_X = 1  # DefineSeries flag: x is time, Unix seconds
 SCATTER, LINE = 1, 2
 MAX_SERIES = 1024
 MAX_NAME_BYTES = 200
@@ -64,6 +78,10 @@ MAX_FORMAT_BYTES = 16
 MAX_POINTS_PER_FRAME = 1 << 20
 MAX_PRODUCER_NAME_BYTES = 200
 MAX_TOKEN_BYTES = 256
+MAX_PANELS = 64  # ids 0 (the default panel) to 63
+MAX_PROPERTY_VALUE_BYTES = 1024
+_SCALES = ("linear", "log")
+_EPOCH = _datetime.datetime(1970, 1, 1, tzinfo=_datetime.timezone.utc)
 _TOKEN_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 # A listening viewer that refuses a producer says so in one line on the socket, then closes it.
 _REFUSAL_PREFIX = "plotpipe: refused"
@@ -105,19 +123,51 @@ def encode_handshake(version: int = VERSION) -> bytes:
     return MAGIC + struct.pack("<HH", version, 0)
 
 
-def encode_define_series(series_id: int, kind: int, name: str, fmt: str) -> bytes:
-    """A DefineSeries frame; ``kind`` is SCATTER or LINE. Checks nothing but what the frame needs to be well formed."""
+def encode_define_series(series_id: int, kind: int, name: str, fmt: str, panel: int = 0, flags: int = 0) -> bytes:
+    """A DefineSeries frame; ``kind`` is SCATTER or LINE; ``panel`` and ``flags`` (TIME_X) only in version 2.
+    Checks nothing but what the frame needs to be well formed."""
     name_bytes = name.encode("utf-8")
     fmt_bytes = fmt.encode("ascii")
     used = _DEFINE_PREFIX.size + len(name_bytes) + len(fmt_bytes)
     payload = (used + 7) & ~7
     return b"".join((
         _HEADER.pack(payload, DEFINE_SERIES, 0, series_id),
-        _DEFINE_PREFIX.pack(kind, len(fmt_bytes), len(name_bytes), 0),
+        _DEFINE_PREFIX.pack(kind, len(fmt_bytes), len(name_bytes), panel | flags << 16),
         name_bytes,
         fmt_bytes,
         bytes(payload - used),
     ))
+
+
+def _encode_properties(kind: int, frame_id: int, properties) -> bytes:
+    entries = []
+    for key, value in properties:
+        key_bytes = key.encode("ascii")
+        value_bytes = value.encode("utf-8")
+        entries.append(struct.pack("<HH", len(key_bytes), len(value_bytes)) + key_bytes + value_bytes)
+    used = 8 + sum(len(e) for e in entries)
+    payload = (used + 7) & ~7
+    return b"".join((_HEADER.pack(payload, kind, 0, frame_id), struct.pack("<H6x", len(entries)), *entries, bytes(payload - used)))
+
+
+def encode_define_plot(properties) -> bytes:
+    """A DefinePlot frame (version 2) from (key, value) pairs such as ("title", "Training")."""
+    return _encode_properties(DEFINE_PLOT, 0, properties)
+
+
+def encode_define_panel(panel_id: int, properties) -> bytes:
+    """A DefinePanel frame (version 2) for panel 1 to 63 from (key, value) pairs such as ("yscale", "log")."""
+    return _encode_properties(DEFINE_PANEL, panel_id, properties)
+
+
+def unix_seconds(time_value) -> float:
+    """A datetime as the seconds since 1970-01-01T00:00:00Z that time on x carries (microseconds survive at this
+    century's dates). An aware datetime is the instant it names; a naive one is local time, as ``datetime.timestamp``
+    reads it (``datetime.now()`` is right; for UTC clocks use ``datetime.now(timezone.utc)``)."""
+    if time_value.tzinfo is None:
+        return time_value.timestamp()
+    # Exact: whole microseconds over 10**6, one rounding.
+    return (time_value - _EPOCH) / _datetime.timedelta(microseconds=1) / 1e6
 
 
 def encode_points_header(series_id: int, count: int) -> bytes:
@@ -257,17 +307,24 @@ def _column(values, what: str) -> memoryview:
 
 
 class Series:
-    """A named series of (x, y) points. ``add`` is safe from any thread and never waits under when_full="drop"."""
+    """A named series of (x, y) points. ``add`` is safe from any thread and never waits under when_full="drop".
 
-    __slots__ = ("_plot", "_id", "_kind", "_name", "_fmt", "_xs", "_ys", "_full", "_dropped", "_late",
-                 "_dropped_sent", "_defined", "__weakref__")
+    Time on x: ``add`` and ``add_many`` take ``datetime`` x values, sent as Unix seconds (see ``unix_seconds``), and
+    mark the series as timed so its panel shows dates and times. The mark goes out with the series' definition,
+    which is sent with its first points (or when a series made after it sends first): add times from the first
+    point on. Numbers added to a timed series are read as Unix seconds."""
 
-    def __init__(self, plot: "Plot", series_id: int, kind: int, name: str, fmt: str):
+    __slots__ = ("_plot", "_id", "_kind", "_name", "_fmt", "_panel", "_time", "_xs", "_ys", "_full", "_dropped", "_late",
+                 "_dropped_sent", "__weakref__")
+
+    def __init__(self, plot: "Plot", series_id: int, kind: int, name: str, fmt: str, panel: int = 0):
         self._plot = plot
         self._id = series_id
         self._kind = kind
         self._name = name
         self._fmt = fmt
+        self._panel = panel
+        self._time = False
         # The batch being filled, and full batches waiting for the writer.
         self._xs = array.array("d")
         self._ys = array.array("d")
@@ -277,7 +334,6 @@ class Series:
         self._dropped = 0
         self._late = 0
         self._dropped_sent = 0
-        self._defined = False
 
     @property
     def name(self) -> str:
@@ -295,13 +351,19 @@ class Series:
         return "scatter" if self._kind == SCATTER else "line"
 
     @property
+    def x_is_time(self) -> bool:
+        """True once a datetime x was added."""
+        return self._time
+
+    @property
     def dropped(self) -> int:
         """Points of this series not sent: dropped because the buffer was full, or added after finish or after the viewer was lost."""
         with self._plot._lock:
             return self._dropped + self._late
 
-    def add(self, x: float, y: float) -> None:
-        """Adds one point. Never raises once the plot is finished or the viewer is gone: such points are counted in ``dropped``."""
+    def add(self, x, y: float) -> None:
+        """Adds one point; ``x`` is a number or a ``datetime`` (time on x). Never raises once the plot is finished or
+        the viewer is gone: such points are counted in ``dropped``."""
         plot = self._plot
         with plot._lock:
             if plot._room > 0 and not plot._closed:
@@ -312,22 +374,33 @@ class Series:
                 except TypeError:
                     if len(xs) > len(self._ys):
                         xs.pop()
-                    raise TypeError(f"add({x!r}, {y!r}): x and y must be real numbers") from None
-                plot._room -= 1
-                n = len(xs)
-                if n >= _BATCH_POINTS:
-                    self._seal()
-                elif n == 1 and plot._unsent_since is None:
-                    # The first point of a quiet stream starts the flush clock.
-                    plot._unsent_since = time.monotonic()
-                    plot._work.notify()
-                return
+                    # Times take the slow path: numbers, the common case, pay nothing for them.
+                    if not isinstance(x, _datetime.datetime):
+                        raise TypeError(f"add({x!r}, {y!r}): x must be a real number or a datetime, y a real number") from None
+                else:
+                    plot._room -= 1
+                    n = len(xs)
+                    if n >= _BATCH_POINTS:
+                        self._seal()
+                    elif n == 1 and plot._unsent_since is None:
+                        # The first point of a quiet stream starts the flush clock.
+                        plot._unsent_since = time.monotonic()
+                        plot._work.notify()
+                    return
         self._add_slow(x, y)
 
     def add_many(self, xs, ys) -> None:
         """Adds two columns of equal length: any sequences of numbers, ``array('d')``, or numpy arrays (float64 is copied
         in bulk through the buffer protocol, without a Python loop). Raises ValueError if the lengths differ."""
-        xb = _column(xs, "xs")
+        try:
+            xb = _column(xs, "xs")
+        except TypeError:
+            seconds = _times(xs)
+            if seconds is None:
+                raise
+            # Marked before the points are stored, so the writer that takes them defines the series as timed.
+            self._time = True
+            xb = memoryview(seconds).cast("B")
         yb = _column(ys, "ys")
         if len(xb) != len(yb):
             raise ValueError(f"xs has {len(xb) // 8} values but ys has {len(yb) // 8}; they must be equal")
@@ -367,6 +440,7 @@ class Series:
     def __repr__(self) -> str:
         return f"Series({self._name!r}, {self._fmt!r}, {self.kind})"
 
+
     # Under the plot's lock: the batch being filled is full; hand it to the writer.
     def _seal(self) -> None:
         self._full.append((self._xs, self._ys))
@@ -377,6 +451,9 @@ class Series:
 
     def _add_slow(self, x, y) -> None:
         plot = self._plot
+        if isinstance(x, _datetime.datetime):
+            self._time = True
+            x = unix_seconds(x)
         with plot._lock:
             while True:
                 if plot._closed:
@@ -403,25 +480,92 @@ class Series:
         plot._report_drop(late)
 
 
+def _times(values):
+    """A column of datetimes as array('d') of Unix seconds, or None when it is not one."""
+    try:
+        seq = list(values)
+    except TypeError:
+        return None
+    if not seq or not all(isinstance(v, _datetime.datetime) for v in seq):
+        return None
+    return array.array("d", map(unix_seconds, seq))
+
+
+class Panel:
+    """One chart of a plot, stacked below the panels made before it, with its own y axis, title and labels, as one
+    matplotlib subplot. Made by ``Plot.panel``; make its series here."""
+
+    __slots__ = ("_plot", "_id", "title")
+
+    def __init__(self, plot: "Plot", panel_id: int, title):
+        self._plot = plot
+        self._id = panel_id
+        self.title = title
+
+    def line(self, name: str, fmt: str = "-") -> Series:
+        """Adds a line series to this panel: points joined in order of x, which must not decrease."""
+        return self._plot._add_series(LINE, name, fmt, self._id)
+
+    def scatter(self, name: str, fmt: str = "o") -> Series:
+        """Adds a scatter series to this panel: markers at each point, in any order."""
+        return self._plot._add_series(SCATTER, name, fmt, self._id)
+
+    def __repr__(self) -> str:
+        return f"Panel({self.title!r})"
+
+
+def _panel_properties(title, xlabel, ylabel, xscale, yscale, linkx, what: str) -> list:
+    """The properties that differ from the protocol's defaults, checked: ValueError naming the bad value."""
+    properties = []
+    for key, value in (("title", title), ("xlabel", xlabel), ("ylabel", ylabel)):
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str):
+            raise TypeError(f"{what} {key} must be a str, not {type(value).__name__}")
+        if len(value.encode("utf-8", "replace")) > MAX_PROPERTY_VALUE_BYTES:
+            raise ValueError(f"{what} {key} {value[:40]!r} is longer than {MAX_PROPERTY_VALUE_BYTES} UTF-8 bytes")
+        properties.append((key, value))
+    for key, value in (("xscale", xscale), ("yscale", yscale)):
+        if value not in _SCALES:
+            raise ValueError(f"{what} {key} {value!r} is not a scale: use \"linear\" or \"log\"")
+        if value == "log":
+            properties.append((key, value))
+    if not isinstance(linkx, bool):
+        raise ValueError(f"{what} linkx {linkx!r} must be True or False")
+    if not linkx:
+        properties.append(("linkx", "false"))
+    return properties
+
+
 class Plot:
     """A live plot fed to a PlotPipe viewer. Make series, add points, then ``finish()``; or use it in a ``with`` block."""
 
     def __init__(self, sink, *, buffer_points: int = 1 << 18, when_full: str = "drop", preamble: bytes | None = None,
-                 viewer: "_ViewerProcess | None" = None, finish_timeout: float = 10.0):
+                 viewer: "_ViewerProcess | None" = None, finish_timeout: float = 10.0, title: str | None = None):
         """Writes frames into ``sink`` (an object with ``write(bytes)`` that writes everything, and ``close()``).
-        Use ``spawn`` or ``to_stream`` rather than this."""
+        ``preamble`` is the handshake and Hello (default: version 2, this program's name, no token); ``title`` the
+        plot's. Use ``spawn``, ``connect`` or ``to_stream`` rather than this."""
         _check_options(buffer_points, when_full)
+        # A plot without a title sends no DefinePlot: on a listening viewer it would reset another producer's title.
+        plot_properties = _panel_properties(title, None, None, "linear", "linear", True, "plot")
         self._sink = sink
         self._viewer = viewer
         self._buffer_points = buffer_points
         self._block = when_full == "block"
         self._finish_timeout = finish_timeout
-        self._preamble = encode_handshake() if preamble is None else preamble
+        if preamble is None:
+            preamble = encode_handshake(2) + encode_hello(_default_producer_name(), "")
+        self._preamble = preamble + (encode_define_plot(plot_properties) if plot_properties else b"")
         # One lock for every buffer: _work wakes the writer, _space wakes adds waiting for room (when_full="block").
         self._lock = threading.Lock()
         self._work = threading.Condition(self._lock)
         self._space = threading.Condition(self._lock)
         self._series: list[Series] = []
+        # Panels 1..63 as DefinePanel frames; the writer sends each once, before any series of it. Series are
+        # defined in order, with their first points (so a first datetime marks them as timed), or at the end.
+        self._panels: list[bytes] = []
+        self._panels_sent = 0
+        self._defined = 0
         self._room = buffer_points
         self._sealed = 0
         self._unsent_since: float | None = None
@@ -475,6 +619,23 @@ class Plot:
         """Adds a line series: points joined in order of x, which must not decrease. ``fmt`` as in matplotlib, e.g. "b-"."""
         return self._add_series(LINE, name, fmt)
 
+    def panel(self, title: str | None = None, *, xlabel: str | None = None, ylabel: str | None = None,
+              xscale: str = "linear", yscale: str = "linear", linkx: bool = True) -> Panel:
+        """Adds a panel below the ones made before it, with its own y axis, as matplotlib's subplots: ``title`` above
+        it, axis labels, scales "linear" or "log", and ``linkx`` False to zoom its x on its own. At most 63 panels
+        besides the default one, where ``plot.line`` and ``plot.scatter`` put series. Raises ValueError naming a bad value."""
+        what = f"panel {title!r}"
+        properties = _panel_properties(title, xlabel, ylabel, xscale, yscale, linkx, what)
+        with self._lock:
+            if self._ending is not None:
+                raise RuntimeError(f"cannot add {what}: the plot is finished")
+            if len(self._panels) >= MAX_PANELS - 1:
+                raise ValueError(f"a plot holds at most {MAX_PANELS - 1} panels besides the default one; {what} would be one more")
+            panel_id = len(self._panels) + 1
+            self._panels.append(encode_define_panel(panel_id, properties))
+            self._dropped_changed()
+            return Panel(self, panel_id, title or None)
+
     def finish(self, timeout: float | None = None) -> bool:
         """Ends the stream, like the matplotlib example's None: every point added before this call is sent, then the
         Finish frame, and the viewer keeps the picture up. Waits up to ``timeout`` seconds (default: the plot's
@@ -504,7 +665,7 @@ class Plot:
     def __repr__(self) -> str:
         return f"<plotpipe.Plot {self.url or 'stream'} series={len(self._series)}>"
 
-    def _add_series(self, kind: int, name: str, fmt: str) -> Series:
+    def _add_series(self, kind: int, name: str, fmt: str, panel: int = 0) -> Series:
         _check_name(name)
         check_format(fmt)
         with self._lock:
@@ -512,9 +673,8 @@ class Plot:
                 raise RuntimeError(f"cannot add series {name!r}: the plot is finished")
             if len(self._series) >= MAX_SERIES:
                 raise ValueError(f"a plot holds at most {MAX_SERIES} series; {name!r} would be one more")
-            series = Series(self, len(self._series), kind, name, fmt)
+            series = Series(self, len(self._series), kind, name, fmt, panel)
             self._series.append(series)
-            self._dropped_changed()
             return series
 
     def _end(self, how: str, timeout: float | None) -> bool:
@@ -604,12 +764,16 @@ class Plot:
 
     # Under the lock: what is due, in order, as bytes (DefineSeries, Dropped) and (series, xs, ys) batches.
     def _take(self, take_partial: bool) -> list:
-        out: list = []
+        out: list = self._panels[self._panels_sent:]
+        self._panels_sent = len(self._panels)
         partial_left = False
-        for s in self._series:
-            if not s._defined:
-                s._defined = True
-                out.append(encode_define_series(s._id, s._kind, s._name, s._fmt))
+        ending = self._ending is not None
+        for i, s in enumerate(self._series):
+            if i >= self._defined and (ending or s._full or (take_partial and s._xs) or s._dropped != s._dropped_sent):
+                # Earlier series first, whether or not they have points yet: the legend keeps the order they were made in.
+                for d in self._series[self._defined:i + 1]:
+                    out.append(encode_define_series(d._id, d._kind, d._name, d._fmt, d._panel, TIME_X if d._time else 0))
+                self._defined = i + 1
             while s._full:
                 xs, ys = s._full.popleft()
                 out.append((s, xs, ys))
@@ -889,7 +1053,7 @@ def _viewer_command(viewer) -> list:
 
 def spawn(*, open_browser: bool = True, save_png=None, exit_on_finish: bool = False, linger: float | None = None,
           port: int = 0, max_points: int = 0, buffer_points: int = 1 << 18, when_full: str = "drop",
-          finish_timeout: float = 10.0, viewer=None) -> Plot:
+          finish_timeout: float = 10.0, viewer=None, title: str | None = None, name: str | None = None) -> Plot:
     """Starts a viewer (`plotpipe view --stdin` from PATH, or the command in $PLOTPIPE_VIEWER, or ``viewer``), waits
     until it serves its page, and returns the plot that feeds it.
 
@@ -901,9 +1065,11 @@ def spawn(*, open_browser: bool = True, save_png=None, exit_on_finish: bool = Fa
     buffer_points: most points buffered here over all series (16 bytes each).
     when_full: "drop" (add never waits; drops are counted and shown) or "block" (add waits; nothing is lost).
     finish_timeout: how long finish() and the with block wait for buffered points to reach the viewer.
+    title: the plot's title (the viewer shows "PlotPipe" without one). name: the producer's name, as for ``connect``.
 
     Raises ValueError for a bad option, RuntimeError (quoting the viewer's own error output) if it cannot start."""
     _check_options(buffer_points, when_full)
+    preamble = encode_handshake(2) + encode_hello(_checked_name(name), "")
     if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
         raise ValueError(f"port {port!r} is not a TCP port (0 to 65535)")
     if linger is not None and not linger >= 0:
@@ -924,7 +1090,7 @@ def spawn(*, open_browser: bool = True, save_png=None, exit_on_finish: bool = Fa
     process = _ViewerProcess(command)
     process.wait_for_url(_START_TIMEOUT)
     return Plot(_PipeSink(process.stdin), buffer_points=buffer_points, when_full=when_full, viewer=process,
-                finish_timeout=finish_timeout)
+                finish_timeout=finish_timeout, preamble=preamble, title=title)
 
 
 def _parse_address(address) -> tuple:
@@ -948,8 +1114,19 @@ def _default_producer_name() -> str:
     return f"{program[:100]}[{os.getpid()}]"
 
 
+def _checked_name(name) -> str:
+    name = _default_producer_name() if name is None else name
+    try:
+        name_size = len(name.encode("utf-8")) if isinstance(name, str) else 0
+    except UnicodeEncodeError:
+        name_size = 0
+    if not 1 <= name_size <= MAX_PRODUCER_NAME_BYTES:
+        raise ValueError(f"producer name {name!r} must be 1 to {MAX_PRODUCER_NAME_BYTES} UTF-8 bytes of valid text")
+    return name
+
+
 def connect(address: str, *, token: str = "", name: str | None = None, buffer_points: int = 1 << 18,
-            when_full: str = "drop", finish_timeout: float = 10.0, timeout: float = 10.0) -> Plot:
+            when_full: str = "drop", finish_timeout: float = 10.0, timeout: float = 10.0, title: str | None = None) -> Plot:
     """Connects to a viewer listening for producers (`plotpipe view --listen`) at ``address`` (``tcp://host:port``)
     and returns the plot that feeds it, speaking version 2: a Hello with ``name`` (default: the program's name and
     process id, as in ``train[4242]``) and ``token`` (the viewer's; ASCII letters, digits, '-' and '_').
@@ -960,27 +1137,26 @@ def connect(address: str, *, token: str = "", name: str | None = None, buffer_po
     host, port = _parse_address(address)
     if not isinstance(token, str) or len(token) > MAX_TOKEN_BYTES or not set(token) <= _TOKEN_CHARACTERS:
         raise ValueError(f"token must be at most {MAX_TOKEN_BYTES} ASCII letters, digits, '-' and '_'")
-    name = _default_producer_name() if name is None else name
-    try:
-        name_size = len(name.encode("utf-8")) if isinstance(name, str) else 0
-    except UnicodeEncodeError:
-        name_size = 0
-    if not 1 <= name_size <= MAX_PRODUCER_NAME_BYTES:
-        raise ValueError(f"producer name {name!r} must be 1 to {MAX_PRODUCER_NAME_BYTES} UTF-8 bytes of valid text")
+    name = _checked_name(name)
     _check_options(buffer_points, when_full)
+    # Checked before connecting, so a bad title leaves no half-open connection behind.
+    _panel_properties(title, None, None, "linear", "linear", True, "plot")
     sock = socket.create_connection((host, port), timeout=timeout)
     sock.settimeout(None)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     return Plot(_SocketSink(sock), buffer_points=buffer_points, when_full=when_full, finish_timeout=finish_timeout,
-                preamble=encode_handshake(2) + encode_hello(name, token))
+                preamble=encode_handshake(2) + encode_hello(name, token), title=title)
 
 
-def to_stream(stream, *, buffer_points: int = 1 << 18, when_full: str = "drop", finish_timeout: float = 10.0) -> Plot:
+def to_stream(stream, *, buffer_points: int = 1 << 18, when_full: str = "drop", finish_timeout: float = 10.0,
+              title: str | None = None, name: str | None = None) -> Plot:
     """A plot that writes its frames into any binary stream (a file to replay into `plotpipe view --stdin` later, a
     pipe to a viewer started elsewhere). The stream is closed when the plot finishes."""
     if not hasattr(stream, "write"):
         raise TypeError(f"stream must have a write method; {type(stream).__name__} has none")
-    return Plot(_StreamSink(stream), buffer_points=buffer_points, when_full=when_full, finish_timeout=finish_timeout)
+    preamble = encode_handshake(2) + encode_hello(_checked_name(name), "")
+    return Plot(_StreamSink(stream), buffer_points=buffer_points, when_full=when_full, finish_timeout=finish_timeout,
+                preamble=preamble, title=title)
 
 
 # A program that ends without finish() still delivers what it added: the stream shows as disconnected.

@@ -5,6 +5,7 @@ end-to-end tests against the real viewer).
 """
 
 import array
+import datetime
 import io
 import os
 import socketserver
@@ -30,8 +31,12 @@ DOCUMENTED_EXAMPLE = bytes.fromhex(
 
 
 def decode(stream: bytes):
-    """A plain reading of docs/protocol.md: the frames of a whole stream as (type, series id, payload) tuples,
-    DefineSeries as (kind, name, format), Points as (xs, ys) lists, Dropped as the total, Finish as None."""
+    """A plain reading of docs/protocol.md: the frames of a whole stream (version 1, or version 2 after its Hello)
+    as (type, series id, payload) tuples, DefineSeries as (kind, name, format) or, in a panel or with flags,
+    (kind, name, format, panel, flags), Points as (xs, ys) lists, Dropped as the total, Finish as None, DefinePlot
+    and DefinePanel (whose id is the panel's) as lists of (key, value)."""
+    if stream[:8] == b"PLTP\x02\x00\x00\x00":
+        return decode_v2(stream)[2]
     assert stream[:8] == b"PLTP\x01\x00\x00\x00", stream[:8]
     frames, at = [], 8
     while at < len(stream):
@@ -40,9 +45,19 @@ def decode(stream: bytes):
         p = stream[at + 8:at + 8 + length]
         assert len(p) == length, f"frame at byte {at} cut short"
         if kind == plotpipe.DEFINE_SERIES:
-            skind, flen, nlen, res = struct.unpack_from("<BBHI", p)
-            assert res == 0 and length == (8 + nlen + flen + 7) & ~7 and not any(p[8 + nlen + flen:])
-            frames.append((kind, sid, (skind, p[8:8 + nlen].decode("utf-8"), p[8 + nlen:8 + nlen + flen].decode("ascii"))))
+            skind, flen, nlen, panel, flags = struct.unpack_from("<BBHHH", p)
+            assert length == (8 + nlen + flen + 7) & ~7 and not any(p[8 + nlen + flen:])
+            defined = (skind, p[8:8 + nlen].decode("utf-8"), p[8 + nlen:8 + nlen + flen].decode("ascii"))
+            frames.append((kind, sid, defined + (panel, flags) if panel or flags else defined))
+        elif kind in (plotpipe.DEFINE_PLOT, plotpipe.DEFINE_PANEL):
+            count, = struct.unpack_from("<H6x", p)
+            properties, e = [], 8
+            for _ in range(count):
+                klen, vlen = struct.unpack_from("<HH", p, e)
+                properties.append((p[e + 4:e + 4 + klen].decode("ascii"), p[e + 4 + klen:e + 4 + klen + vlen].decode("utf-8")))
+                e += 4 + klen + vlen
+            assert length == (e + 7) & ~7 and not any(p[e:])
+            frames.append((kind, sid, properties))
         elif kind == plotpipe.POINTS:
             count, res = struct.unpack_from("<II", p)
             assert res == 0 and length == 8 + 16 * count
@@ -58,6 +73,23 @@ def decode(stream: bytes):
             raise AssertionError(f"unknown frame type {kind} at byte {at}")
         at += 8 + length
     return frames
+
+
+def documented_version_2() -> bytes:
+    """The version 2 example's bytes, read from docs/protocol.md: the leading hex pairs of each indented line."""
+    doc_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "protocol.md")
+    with open(doc_path, encoding="utf-8") as f:
+        doc = f.read()
+    section = doc[doc.index("### Version 2"):doc.index("### Version 1")]
+    out = bytearray()
+    for line in section.splitlines():
+        if not line.startswith("    "):
+            continue
+        for word in line.split():
+            if len(word) != 2 or any(c not in "0123456789ABCDEFabcdef" for c in word):
+                break
+            out += bytes.fromhex(word)
+    return bytes(out)
 
 
 def points_of(frames, sid=0):
@@ -122,7 +154,7 @@ def wait_until(condition, seconds=10.0):
 
 class EncoderTests(unittest.TestCase):
     def test_the_example_in_protocol_md_is_what_the_encoder_produces(self):
-        encoded = (plotpipe.encode_handshake()
+        encoded = (plotpipe.encode_handshake(1)
                    + plotpipe.encode_define_series(0, plotpipe.SCATTER, "s", "ro")
                    + plotpipe.encode_points(0, array.array("d", [0.5]), array.array("d", [2.0]))
                    + plotpipe.encode_finish())
@@ -133,17 +165,17 @@ class EncoderTests(unittest.TestCase):
         for line in ("50 4C 54 50 01 00 00 00", "01 02 01 00 00 00 00 00  73 72 6F 00 00 00 00 00", "00 00 00 00 00 00 E0 3F"):
             self.assertIn(line, doc)
 
-    def test_a_plot_streams_the_documented_example_byte_for_byte(self):
+    def test_a_plot_streams_the_documented_version_2_example_byte_for_byte(self):
         out = Capture()
-        plot = plotpipe.to_stream(out)
-        plot.scatter("s", "ro").add(0.5, 2.0)
+        plot = plotpipe.to_stream(out, name="demo", title="Training")
+        plot.panel("Loss", yscale="log").line("loss", "b-").add(1, 0.5)
         self.assertTrue(plot.finish())
-        self.assertEqual(DOCUMENTED_EXAMPLE.hex(" "), bytes(out.data).hex(" "))
+        self.assertEqual(documented_version_2().hex(" "), bytes(out.data).hex(" "))
 
     def test_define_series_pads_utf8_names_with_zeros_to_a_multiple_of_8(self):
         frame = plotpipe.encode_define_series(7, plotpipe.LINE, "verlust \u00e9", "g--")
         self.assertEqual(0, len(frame) % 8)
-        self.assertEqual([(1, 7, (2, "verlust \u00e9", "g--"))], decode(plotpipe.encode_handshake() + frame))
+        self.assertEqual([(1, 7, (2, "verlust \u00e9", "g--"))], decode(plotpipe.encode_handshake(1) + frame))
 
     def test_dropped_carries_the_running_total_as_i64(self):
         self.assertEqual(bytes.fromhex("08 00 00 00 03 00 05 00") + struct.pack("<q", 2 ** 40),
@@ -364,6 +396,83 @@ class BufferTests(unittest.TestCase):
             self.assertLess(defined[0], points[0])
         self.assertEqual(([3.0], [4.0]), points_of(frames, 0))
         self.assertEqual(([1.0], [2.0]), points_of(frames, 1))
+
+
+class PlotModelTests(unittest.TestCase):
+    def test_title_and_panels_go_out_before_their_series_with_only_what_differs_from_the_defaults(self):
+        out = Capture()
+        plot = plotpipe.to_stream(out, title="Training")
+        loss_panel = plot.panel("Loss", ylabel="cross-entropy", yscale="log")
+        loss = loss_panel.line("train", "b-")
+        acc = plot.panel("Accuracy", ylabel="accuracy", xlabel="step", linkx=False).scatter("val", "g.")
+        temp = plot.line("temperature", "r-")
+        loss.add(1, 2.5)
+        acc.add(1, 0.5)
+        temp.add(1, 21.5)
+        self.assertTrue(plot.finish())
+        frames = decode(bytes(out.data))
+        self.assertEqual([
+            (plotpipe.DEFINE_PLOT, 0, [("title", "Training")]),
+            (plotpipe.DEFINE_PANEL, 1, [("title", "Loss"), ("ylabel", "cross-entropy"), ("yscale", "log")]),
+            (plotpipe.DEFINE_PANEL, 2, [("title", "Accuracy"), ("xlabel", "step"), ("ylabel", "accuracy"), ("linkx", "false")]),
+        ], frames[:3])
+        defines = [f for f in frames if f[0] == plotpipe.DEFINE_SERIES]
+        self.assertEqual([(1, 0, (2, "train", "b-", 1, 0)), (1, 1, (1, "val", "g.", 2, 0)), (1, 2, (2, "temperature", "r-"))], defines)
+        self.assertEqual("Loss", loss_panel.title)
+
+    def test_datetimes_arrive_as_exact_unix_seconds_and_mark_the_series_as_timed(self):
+        out = Capture()
+        plot = plotpipe.to_stream(out)
+        steps = plot.line("steps")
+        timed = plot.line("timed")
+        t = datetime.datetime(2024, 1, 2, 3, 4, 5, 250000, tzinfo=datetime.timezone.utc)
+        steps.add(1, 1)
+        timed.add(t, 1)
+        timed.add(t.astimezone(datetime.timezone(datetime.timedelta(hours=-7))), 2)
+        naive_local = t.astimezone().replace(tzinfo=None)
+        timed.add(naive_local, 3)
+        times = [t + datetime.timedelta(microseconds=i) for i in range(1000)]
+        timed.add_many(times, range(1000))
+        self.assertTrue(timed.x_is_time)
+        self.assertFalse(steps.x_is_time)
+        self.assertTrue(plot.finish())
+        frames = decode(bytes(out.data))
+        defines = [f for f in frames if f[0] == plotpipe.DEFINE_SERIES]
+        self.assertEqual([(1, 0, (2, "steps", "-")), (1, 1, (2, "timed", "-", 0, plotpipe.TIME_X))], defines)
+        xs, _ = points_of(frames, 1)
+        self.assertEqual([1704164645.25] * 3, xs[:3])
+        same_values(self, [(1704164645250000 + i) / 1e6 for i in range(1000)], xs[3:])
+        self.assertEqual(1000, len(set(xs[3:])))
+
+    def test_series_are_defined_in_the_order_made_when_a_later_one_sends_first_and_idle_ones_at_the_end(self):
+        out = Capture()
+        plot = plotpipe.to_stream(out)
+        a, b, idle = plot.line("a"), plot.line("b"), plot.line("idle")
+        b.add(datetime.datetime.now(datetime.timezone.utc), 1)
+        wait_until(lambda: any(f[0] == plotpipe.POINTS for f in decode(bytes(out.data))))
+        a.add(2, 2)
+        self.assertTrue(plot.finish())
+        defines = [f for f in decode(bytes(out.data)) if f[0] == plotpipe.DEFINE_SERIES]
+        self.assertEqual([0, 1, 2], [f[1] for f in defines])
+        # a went out with b, before its own first point: no time mark.
+        self.assertEqual((2, "a", "-"), defines[0][2])
+        self.assertEqual(plotpipe.TIME_X, defines[1][2][4])
+
+    def test_panel_mistakes_raise_ValueError_naming_the_value_and_the_64th_panel_names_the_limit(self):
+        plot = plotpipe.to_stream(Capture())
+        self.addCleanup(plot.finish)
+        with self.assertRaisesRegex(ValueError, "yscale 'logarithmic'"):
+            plot.panel("Loss", yscale="logarithmic")
+        with self.assertRaisesRegex(ValueError, "xscale 'Log'"):
+            plot.panel("Loss", xscale="Log")
+        with self.assertRaisesRegex(ValueError, "linkx 'no'"):
+            plot.panel("Loss", linkx="no")
+        with self.assertRaisesRegex(ValueError, "longer than 1024"):
+            plot.panel("x" * 1025)
+        for i in range(63):
+            plot.panel(f"p{i}")
+        with self.assertRaisesRegex(ValueError, "at most 63 panels"):
+            plot.panel("one too many")
 
 
 if __name__ == "__main__":

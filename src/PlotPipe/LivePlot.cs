@@ -21,6 +21,7 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
     private readonly TcpViewer? _link;
     private readonly BufferSignals _signals;
     private Series[] _series = [];
+    private int _panels;
     private int _viewerLost;
     private int _dropWarned;
     private int _lateWarned;
@@ -34,7 +35,7 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
         _viewer = viewer;
         _link = link;
         Pool = new ChunkPool(options.BufferPoints, options.BatchPoints, _signals);
-        Sender = new FrameSender(destination, Pool, _signals, options.FlushInterval, WriteFailed, options.ProducerName, options.HandshakeVersion, link, link is null ? "" : options.Token ?? "");
+        Sender = new FrameSender(destination, Pool, _signals, options.FlushInterval, WriteFailed, options.ProducerName, options.HandshakeVersion, link, link is null ? "" : options.Token ?? "", options.PlotProperties());
         Sender.Start();
     }
 
@@ -106,13 +107,42 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
         return new LivePlot(destination, options, null);
     }
 
-    /// <summary>Adds a scatter series: markers at each point, in any order. <paramref name="format"/> as in matplotlib, e.g. "ro".</summary>
+    /// <summary>Adds a scatter series to the default panel: markers at each point, in any order. <paramref name="format"/> as in matplotlib, e.g. "ro".</summary>
     /// <exception cref="ArgumentException">The name or format string is invalid.</exception>
-    public Series Scatter(string name, string format = "o") => AddSeries(SeriesKind.Scatter, name, format);
+    public Series Scatter(string name, string format = "o") => AddSeries(SeriesKind.Scatter, name, format, 0);
 
-    /// <summary>Adds a line series: points joined in order of x, which must not decrease. <paramref name="format"/> as in matplotlib, e.g. "b-".</summary>
+    /// <summary>Adds a line series to the default panel: points joined in order of x, which must not decrease. <paramref name="format"/> as in matplotlib, e.g. "b-".</summary>
     /// <exception cref="ArgumentException">The name or format string is invalid.</exception>
-    public Series Line(string name, string format = "-") => AddSeries(SeriesKind.Line, name, format);
+    public Series Line(string name, string format = "-") => AddSeries(SeriesKind.Line, name, format, 0);
+
+    /// <summary>
+    /// Adds a panel below the ones made before it (and below the default panel, when that has series), with its
+    /// own y axis; its x follows the other panels' unless <see cref="PanelOptions.LinkX"/> is false. A plot holds
+    /// at most 63 panels besides the default one.
+    /// </summary>
+    /// <param name="title">Shown above the panel; null or empty for none.</param>
+    /// <param name="options">Its labels and scales; the defaults when null.</param>
+    /// <exception cref="ArgumentException">The title is too long, an option is out of range, or the plot already has 63 panels.</exception>
+    public Panel Panel(string? title, PanelOptions? options = null)
+    {
+        options ??= new PanelOptions();
+        PanelOptions.CheckText(title, "panel title", nameof(title));
+        options.Validate($"panel \"{PlotArgumentException.Quote(title ?? "")}\"");
+        var properties = new List<KeyValuePair<string, string>>();
+        if (!string.IsNullOrEmpty(title)) properties.Add(new(PlotProperties.Title, title));
+        options.AddProperties(properties);
+        lock (_gate)
+        {
+            if (_finished != 0)
+                throw new InvalidOperationException($"cannot add panel \"{PlotArgumentException.Quote(title ?? "")}\": the plot is finished");
+            if (_panels >= ProtocolLimits.MaxPanels - 1)
+                throw new PlotArgumentException($"a plot holds at most {ProtocolLimits.MaxPanels - 1} panels besides the default one; \"{PlotArgumentException.Quote(title ?? "")}\" would be panel {_panels + 1}", nameof(title));
+            int id = ++_panels;
+            // Before any series of it can be added, so the writer defines the panel first.
+            Sender.AddPanel(id, properties);
+            return new Panel(this, id, string.IsNullOrEmpty(title) ? null : title, options);
+        }
+    }
 
     /// <summary>The viewer page's address, with its access token; known once <see cref="Spawn"/> or <see cref="SpawnAsync"/> has returned.</summary>
     /// <exception cref="InvalidOperationException">The plot writes to a stream or connects to a viewer, and has no viewer of its own.</exception>
@@ -249,7 +279,7 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
         }
     }
 
-    private Series AddSeries(SeriesKind kind, string name, string format)
+    internal Series AddSeries(SeriesKind kind, string name, string format, int panel)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(format);
@@ -272,7 +302,7 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
                 throw new InvalidOperationException($"cannot add series \"{PlotArgumentException.Quote(name)}\": the plot is finished");
             if (_series.Length >= ProtocolLimits.MaxSeries)
                 throw new PlotArgumentException($"a plot holds at most {ProtocolLimits.MaxSeries} series; \"{PlotArgumentException.Quote(name)}\" would be one more", nameof(name));
-            var buffer = new SeriesBuffer(new SeriesDefinition(_series.Length, kind, name, format), Pool, _signals, this, _options.WhenFull == WhenFull.Block);
+            var buffer = new SeriesBuffer(new SeriesDefinition(_series.Length, kind, name, format, panel), Pool, _signals, this, _options.WhenFull == WhenFull.Block);
             var series = new Series(buffer);
             Volatile.Write(ref _series, [.. _series, series]);
             Pool.SetSeriesCount(_series.Length);

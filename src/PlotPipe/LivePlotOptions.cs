@@ -5,6 +5,12 @@ namespace PlotPipe;
 /// <summary>How <see cref="LivePlot.Spawn"/> starts the viewer, what <see cref="LivePlot.Connect"/> tells a listening one, and how the producer buffers points.</summary>
 public sealed class LivePlotOptions
 {
+    /// <summary>The plot's title, shown above its panels and in the page's title; null shows "PlotPipe".</summary>
+    public string? Title { get; set; }
+
+    /// <summary>Labels and scales of the default panel, where <see cref="LivePlot.Line"/> and <see cref="LivePlot.Scatter"/> put series; null keeps its defaults.</summary>
+    public PanelOptions? DefaultPanel { get; set; }
+
     /// <summary>Open the default browser at the page (skipped where there is no display). Default true.</summary>
     public bool OpenBrowser { get; set; } = true;
 
@@ -64,6 +70,8 @@ public sealed class LivePlotOptions
         int nameBytes = ProducerName is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(ProducerName);
         if (nameBytes is 0 or > Protocol.ProtocolLimits.MaxProducerNameBytes)
             throw new PlotArgumentException($"ProducerName \"{PlotArgumentException.Quote(ProducerName ?? "")}\" is {nameBytes} UTF-8 bytes; a name takes 1 to {Protocol.ProtocolLimits.MaxProducerNameBytes}", nameof(ProducerName));
+        PanelOptions.CheckText(Title, "Title", nameof(Title));
+        DefaultPanel?.Validate(nameof(DefaultPanel));
         if (Token is { } token)
         {
             if (token.Length > Protocol.ProtocolLimits.MaxTokenBytes)
@@ -91,6 +99,18 @@ public sealed class LivePlotOptions
             throw new PlotArgumentException($"ViewerMaxMemory {ViewerMaxMemory} must be 0 (the viewer's default) or at least 1 MiB (1048576 bytes)", nameof(ViewerMaxMemory));
         if (!Enum.IsDefined(WhenFull))
             throw new PlotArgumentException($"WhenFull {WhenFull} is not a known policy", nameof(WhenFull));
+    }
+
+    // The DefinePlot properties, or null when there is nothing to say: a plot without a title of its own must not
+    // reset the title another producer of a listening viewer gave. The default panel's keys ride along, since
+    // panel 0 takes no DefinePanel frame.
+    internal List<KeyValuePair<string, string>>? PlotProperties()
+    {
+        if (string.IsNullOrEmpty(Title) && DefaultPanel is null) return null;
+        var properties = new List<KeyValuePair<string, string>>();
+        if (!string.IsNullOrEmpty(Title)) properties.Add(new(Protocol.PlotProperties.Title, Title));
+        DefaultPanel?.AddProperties(properties);
+        return properties;
     }
 
     // The entry assembly names the program even when it runs as "dotnet Program.dll"; the process id tells two runs apart.

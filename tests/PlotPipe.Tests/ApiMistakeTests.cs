@@ -96,6 +96,68 @@ public class ApiMistakeTests
     }
 
     [Fact]
+    public async Task A_64th_panel_throws_naming_the_limit_of_63_and_the_first_63_are_made()
+    {
+        await using var plot = Plot();
+        var panels = Enumerable.Range(1, 63).Select(i => plot.Panel($"p{i}")).ToList();
+        Assert.Equal(63, panels.Count);
+        var e = Assert.ThrowsAny<ArgumentException>(() => plot.Panel("one too many"));
+        Assert.Contains("at most 63 panels", e.Message);
+        Assert.Contains("one too many", e.Message);
+        Assert.Equal("title", e.ParamName);
+    }
+
+    [Fact]
+    public async Task Axis_scales_that_are_not_Linear_or_Log_throw_naming_the_option_and_the_value()
+    {
+        await using var plot = Plot();
+        var y = Assert.ThrowsAny<ArgumentException>(() => plot.Panel("Loss", new PanelOptions { YScale = (AxisScale)7 }));
+        Assert.Equal(nameof(PanelOptions.YScale), y.ParamName);
+        Assert.Contains("\"Loss\"'s YScale 7", y.Message);
+        var x = Assert.ThrowsAny<ArgumentException>(() => plot.Panel(null, new PanelOptions { XScale = (AxisScale)(-1) }));
+        Assert.Equal(nameof(PanelOptions.XScale), x.ParamName);
+        Assert.Contains("XScale -1", x.Message);
+        var d = Assert.ThrowsAny<ArgumentException>(() => LivePlot.ToStream(new GateStream(), new LivePlotOptions { DefaultPanel = new() { YScale = (AxisScale)2 } }));
+        Assert.Equal("DefaultPanel's YScale 2 is not an AxisScale (Linear or Log)", d.Message);
+    }
+
+    [Fact]
+    public async Task Titles_and_labels_longer_than_the_protocol_carries_throw_naming_them()
+    {
+        string longText = new('t', 1025);
+        var title = Assert.ThrowsAny<ArgumentException>(() => LivePlot.ToStream(new GateStream(), new LivePlotOptions { Title = longText }));
+        Assert.Equal(nameof(LivePlotOptions.Title), title.ParamName);
+        Assert.Contains("1025 UTF-8 bytes", title.Message);
+        await using var plot = Plot();
+        var panelTitle = Assert.ThrowsAny<ArgumentException>(() => plot.Panel(longText));
+        Assert.Equal("title", panelTitle.ParamName);
+        var label = Assert.ThrowsAny<ArgumentException>(() => plot.Panel("Loss", new PanelOptions { YLabel = longText }));
+        Assert.Equal(nameof(PanelOptions.YLabel), label.ParamName);
+        Assert.Contains("at most 1024", label.Message);
+        // Empty and null titles are allowed: no title.
+        Assert.Null(plot.Panel("").Title);
+    }
+
+    [Fact]
+    public async Task Unequal_time_spans_throw_naming_both_lengths()
+    {
+        await using var plot = Plot();
+        var s = plot.Line("t");
+        var e = Assert.ThrowsAny<ArgumentException>(() => s.Add(new DateTime[3], new double[2]));
+        Assert.Contains("xs has 3", e.Message);
+        var o = Assert.ThrowsAny<ArgumentException>(() => s.Add(new DateTimeOffset[1], new double[4]));
+        Assert.Contains("ys has 4", o.Message);
+    }
+
+    [Fact]
+    public async Task A_panel_made_after_finish_throws_InvalidOperationException()
+    {
+        await using var plot = Plot();
+        plot.Finish();
+        Assert.Throws<InvalidOperationException>(() => plot.Panel("late"));
+    }
+
+    [Fact]
     public void The_producer_library_does_not_depend_on_the_viewer_code()
     {
         var references = typeof(LivePlot).Assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();

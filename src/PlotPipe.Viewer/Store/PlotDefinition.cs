@@ -29,17 +29,33 @@ internal sealed class PlotDefinition
     /// <summary>The panels, the default panel first, then in order of first definition.</summary>
     public IReadOnlyList<PanelDefinition> Panels => Volatile.Read(ref _panels);
 
-    /// <summary>Replaces the plot's properties; keys this version does not know are ignored.</summary>
+    /// <summary>
+    /// Replaces the plot's properties; keys this version does not know are ignored. The panel keys (labels, scales,
+    /// linkx) describe the default panel 0, which takes no DefinePanel frame; when any is given they replace its properties.
+    /// </summary>
     public void DefinePlot(IReadOnlyList<KeyValuePair<string, string>> properties)
     {
         string title = DefaultTitle;
+        List<KeyValuePair<string, string>>? panel0 = null;
         foreach (var (key, value) in properties)
         {
             if (key == PlotProperties.Title) title = value;
+            else if (PanelKeyValue(key, value)) (panel0 ??= []).Add(new(key, value));
         }
         lock (_gate) _title = title;
         Interlocked.Increment(ref _version);
+        if (panel0 is not null) DefinePanel(0, panel0);
     }
+
+    // Whether a DefinePlot entry is a default-panel property with a value it may take (the decoder checks panel
+    // keys' values only in DefinePanel frames).
+    private static bool PanelKeyValue(string key, string value) => key switch
+    {
+        PlotProperties.XLabel or PlotProperties.YLabel => true,
+        PlotProperties.XScale or PlotProperties.YScale => value is "linear" or "log",
+        PlotProperties.LinkX => value is "true" or "false",
+        _ => false,
+    };
 
     /// <summary>Replaces panel <paramref name="id"/>'s properties (a property left out returns to its default); keys this version does not know are ignored.</summary>
     public void DefinePanel(int id, IReadOnlyList<KeyValuePair<string, string>> properties)

@@ -46,8 +46,11 @@ internal sealed class SeriesBuffer
     /// <summary>The series this buffer carries, as its DefineSeries frame names it.</summary>
     public SeriesDefinition Definition { get; }
 
-    /// <summary>Writer side: whether the DefineSeries frame has gone out.</summary>
-    public bool Defined { get; set; }
+    /// <summary>
+    /// Whether x is time. Producer side sets it before the first timed point's lock (a full fence), so a writer
+    /// that took that point under the lock reads it set, and the definition it then sends carries it.
+    /// </summary>
+    public bool XIsTime { get; set; }
 
     /// <summary>Writer side: the dropped total last sent.</summary>
     public long DroppedSent { get; set; }

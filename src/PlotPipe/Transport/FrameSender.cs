@@ -9,7 +9,11 @@ namespace PlotPipe.Transport;
 /// <see cref="PipeWriter"/> and flushes, then hands the chunks back to the pool. The producer's threads only
 /// ever signal it; all I/O and every failure of the transport stay on this thread, reported once through the
 /// loss callback. Over TCP it also reconnects: a dropped connection is followed by a new one, which gets the
-/// handshake, the Hello and every series definition again before any new point.
+/// handshake, the Hello, the plot's and panels' definitions and every series definition again, in that order,
+/// before any new point.
+/// A series is defined when it first has something to send (so a first <c>Add(DateTime)</c> can mark it as
+/// timed), and series are defined in the order they were made (so the legend and the colour cycle follow that
+/// order): a series with points defines every earlier one still undefined; at the finish every one is defined.
 /// </summary>
 internal sealed class FrameSender
 {
@@ -28,13 +32,19 @@ internal sealed class FrameSender
     private readonly Thread _thread;
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SeriesBuffer[] _buffers = [];
+    private readonly IReadOnlyCollection<KeyValuePair<string, string>>? _plotProperties;
+    private (int Id, List<KeyValuePair<string, string>> Properties)[] _panels = [];
+    // Writer side: the first _definedPanels panels and the first _definedSeries series have gone out on this connection.
+    private int _definedPanels;
+    private int _definedSeries;
     private volatile bool _finishRequested;
     private volatile bool _broken;
     // The current connection failed (TCP only): stop taking points, so they wait for the next one.
     private bool _down;
 
-    public FrameSender(Stream destination, ChunkPool pool, BufferSignals signals, TimeSpan flushInterval, Action<Exception> lost, string producerName, ushort version = ProtocolLimits.Version, TcpViewer? link = null, string token = "")
+    public FrameSender(Stream destination, ChunkPool pool, BufferSignals signals, TimeSpan flushInterval, Action<Exception> lost, string producerName, ushort version = ProtocolLimits.Version, TcpViewer? link = null, string token = "", IReadOnlyCollection<KeyValuePair<string, string>>? plotProperties = null)
     {
+        _plotProperties = plotProperties;
         _link = link;
         _token = token;
         _producerName = producerName;
@@ -64,6 +74,16 @@ internal sealed class FrameSender
         lock (_batch)
         {
             Volatile.Write(ref _buffers, [.. _buffers, buffer]);
+        }
+        _signals.Wake();
+    }
+
+    /// <summary>Adds a panel to define; call before adding any series of it, so its DefinePanel frame goes first.</summary>
+    public void AddPanel(int id, List<KeyValuePair<string, string>> properties)
+    {
+        lock (_batch)
+        {
+            Volatile.Write(ref _panels, [.. _panels, (id, properties)]);
         }
         _signals.Wake();
     }
@@ -98,7 +118,7 @@ internal sealed class FrameSender
                 // out of room take it.
                 bool busy = _signals.TakeBatchFilled();
                 bool roomWanted = _signals.TakeRoomWanted();
-                int sent = SendPending(takePartial: finishing || !busy || roomWanted);
+                int sent = SendPending(takePartial: finishing || !busy || roomWanted, defineAll: finishing);
                 if (_broken)
                 {
                     // The loss closed every buffer: one more pass hands their chunks back, and nothing more will come.
@@ -155,7 +175,9 @@ internal sealed class FrameSender
         // Only tests speak another version, to see how a viewer that refuses the stream is reported.
         FrameWriter.WriteHandshake(_writer, _version);
         // Over a spawned viewer's standard input the parent needs no token: the pipe itself is the access.
-        if (_version >= 2) FrameWriter.WriteHello(_writer, _producerName, _token);
+        if (_version < 2) return;
+        FrameWriter.WriteHello(_writer, _producerName, _token);
+        if (_plotProperties is not null) FrameWriter.WriteDefinePlot(_writer, _plotProperties);
     }
 
     // The connection is gone: a refusal ends the plot (a wrong token will not become right), anything else is
@@ -184,12 +206,15 @@ internal sealed class FrameSender
         }
         _writer = Writer(stream);
         _down = false;
-        foreach (var b in Volatile.Read(ref _buffers))
-        {
-            b.Defined = false;
-            b.DroppedSent = 0;
-        }
+        // The series the viewer knew go out again at once, as they were; the others when they have points.
+        int known = _definedSeries;
+        _definedPanels = 0;
+        _definedSeries = 0;
+        var buffers = Volatile.Read(ref _buffers);
+        foreach (var b in buffers) b.DroppedSent = 0;
         WriteHandshake();
+        DefinePanels();
+        if (known > 0) DefineThrough(buffers, known - 1);
         Flush();
         return !_broken;
     }
@@ -197,32 +222,34 @@ internal sealed class FrameSender
     private bool AnyPending()
     {
         if (_finishRequested) return true;
+        if (_definedPanels < Volatile.Read(ref _panels).Length) return true;
         foreach (var b in Volatile.Read(ref _buffers))
         {
-            if (!b.Defined || b.HasPending()) return true;
+            if (b.HasPending()) return true;
         }
         return false;
     }
 
-    private int SendPending(bool takePartial)
+    private int SendPending(bool takePartial, bool defineAll = false)
     {
         int points = 0;
         bool wrote = false;
-        foreach (var b in Volatile.Read(ref _buffers))
+        // Series before panels: a series' panel was added before the series, so every panel it names is in this look.
+        var buffers = Volatile.Read(ref _buffers);
+        int panels = DefinePanels();
+        points += panels;
+        wrote |= panels > 0 && !_broken;
+        for (int i = 0; i < buffers.Length; i++)
         {
             if (_down) break;
-            if (!b.Defined)
-            {
-                b.Defined = true;
-                points++;
-                if (!_broken)
-                {
-                    var d = b.Definition;
-                    FrameWriter.WriteDefineSeries(_writer, d.Id, d.Kind, d.Name, d.Format);
-                    wrote = true;
-                }
-            }
+            var b = buffers[i];
+            // Taken before the series is defined: the lock that hands over its first point also makes its time mark visible.
             long dropped = b.TakeBatches(_batch, takePartial);
+            if (i >= _definedSeries && (defineAll || _batch.Count > 0 || dropped != b.DroppedSent))
+            {
+                points += DefineThrough(buffers, i);
+                wrote |= !_broken;
+            }
             foreach (var chunk in _batch)
             {
                 points += chunk.Count;
@@ -255,6 +282,39 @@ internal sealed class FrameSender
         }
         if (wrote) Flush();
         return points;
+    }
+
+    // Defines every panel not yet defined, in order of making; returns how many.
+    private int DefinePanels()
+    {
+        if (_down) return 0;
+        var panels = Volatile.Read(ref _panels);
+        int defined = 0;
+        for (; _definedPanels < panels.Length; _definedPanels++)
+        {
+            defined++;
+            var (id, properties) = panels[_definedPanels];
+            if (!_broken && _version >= 2) FrameWriter.WriteDefinePanel(_writer, id, properties);
+        }
+        return defined;
+    }
+
+    // Defines every series not yet defined up to and including buffers[last], in order; returns how many.
+    private int DefineThrough(SeriesBuffer[] buffers, int last)
+    {
+        int defined = 0;
+        for (; _definedSeries <= last; _definedSeries++)
+        {
+            defined++;
+            if (_broken) continue;
+            var b = buffers[_definedSeries];
+            var d = b.Definition;
+            if (_version >= 2)
+                FrameWriter.WriteDefineSeries(_writer, d.Id, d.Kind, d.Name, d.Format, d.Panel, b.XIsTime ? SeriesFlags.TimeX : SeriesFlags.None);
+            else
+                FrameWriter.WriteDefineSeries(_writer, d.Id, d.Kind, d.Name, d.Format);
+        }
+        return defined;
     }
 
     private void Flush()

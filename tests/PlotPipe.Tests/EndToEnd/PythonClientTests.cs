@@ -11,7 +11,7 @@ namespace PlotPipe.Tests.EndToEnd;
 /// </summary>
 public class PythonClientTests
 {
-    private static readonly string ClientDir = Path.Combine(RepoRoot(), "clients", "python");
+    private static readonly string ClientDir = Path.Combine(Repository.Root(), "clients", "python");
 
     [Fact]
     public async Task Python_client_streams_three_series_of_a_million_points_with_add_many_and_every_count_is_exact()
@@ -43,6 +43,46 @@ public class PythonClientTests
         Assert.Equal(0, status.Dropped);
         Assert.Equal(0, status.OutOfOrder);
         Assert.Null(status.Error);
+        await python.EndAsync();
+    }
+
+    [Fact]
+    public async Task Python_client_spawns_a_viewer_that_reports_its_title_panels_labels_scales_and_timed_series()
+    {
+        await using var python = Python.Start("""
+            import datetime, plotpipe
+            plot = plotpipe.spawn(open_browser=False, when_full="block", title="Training", name="trainer")
+            print("url", plot.url)
+            loss = plot.panel("Loss", ylabel="cross-entropy", yscale="log").line("train", "b-")
+            acc = plot.panel("Accuracy", ylabel="accuracy", xlabel="step", linkx=False).scatter("val", "g.")
+            temp = plot.line("temperature", "r-")
+            start = datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.timezone.utc)
+            for i in range(1000):
+                loss.add(i, 2.5 * 0.99 ** i)
+                acc.add(i, i / 1000)
+                temp.add(start + datetime.timedelta(seconds=i), 21.5)
+            print("finished", plot.finish(), plot.dropped)
+            input()
+            plot.close_viewer()
+            """);
+        using var api = new ViewerApi(new Uri(await python.ValueAsync("url")));
+        Assert.Equal("True 0", await python.ValueAsync("finished"));
+        await api.WaitForStatusAsync(s => s.State == "finished");
+
+        var plot = await api.JsonAsync("api/plot");
+        Assert.Equal("Training", plot.GetProperty("title").GetString());
+        Assert.Equal(["trainer"], plot.GetProperty("producers").EnumerateArray().Select(p => p.GetString()));
+        var panels = plot.GetProperty("panels").EnumerateArray().ToList();
+        Assert.Equal([null, "Loss", "Accuracy"], panels.Select(p => p.GetProperty("title").GetString()));
+        Assert.Equal([null, "cross-entropy", "accuracy"], panels.Select(p => p.GetProperty("ylabel").GetString()));
+        Assert.Equal([null, null, "step"], panels.Select(p => p.GetProperty("xlabel").GetString()));
+        Assert.Equal(["linear", "log", "linear"], panels.Select(p => p.GetProperty("yscale").GetString()));
+        Assert.Equal([true, true, false], panels.Select(p => p.GetProperty("linkx").GetBoolean()));
+        var series = (await api.JsonAsync("api/series")).EnumerateArray().ToList();
+        Assert.Equal(["train", "val", "temperature"], series.Select(s => s.GetProperty("name").GetString()));
+        Assert.Equal([1, 2, 0], series.Select(s => s.GetProperty("panel").GetInt32()));
+        Assert.Equal([false, false, true], series.Select(s => s.GetProperty("xIsTime").GetBoolean()));
+        Assert.All(series, s => Assert.Equal(1000, s.GetProperty("count").GetInt64()));
         await python.EndAsync();
     }
 
@@ -188,7 +228,7 @@ public class PythonClientTests
         await using var python = Python.Start("""
             import time, plotpipe
             # A handshake of a version the viewer does not speak: it refuses the stream at byte 4 and closes its input.
-            plotpipe.encode_handshake = lambda: b"PLTP\x63\x00\x00\x00"
+            plotpipe.encode_handshake = lambda version=None: b"PLTP\x63\x00\x00\x00"
             plot = plotpipe.spawn(open_browser=False)
             s = plot.line("s")
             deadline = time.monotonic() + 10
@@ -258,13 +298,6 @@ public class PythonClientTests
     {
         var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
         return !string.IsNullOrEmpty(host) && File.Exists(host) ? host : "dotnet";
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PlotPipe.slnx"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new DirectoryNotFoundException("repository root not found");
     }
 
     /// <summary>A python3 process running in clients/python, its output read line by line as "key value".</summary>

@@ -10,6 +10,10 @@ public sealed class Received
     public Dictionary<int, List<double>> Xs { get; } = new();
     public Dictionary<int, List<double>> Ys { get; } = new();
     public Dictionary<int, long> Dropped { get; } = new();
+    public List<KeyValuePair<string, string>>? Plot { get; private set; }
+    public Dictionary<int, List<KeyValuePair<string, string>>> Panels { get; } = new();
+    /// <summary>Every frame's type and id (series id, or panel id for DefinePanel), in order.</summary>
+    public List<(FrameType Type, int Id)> Order { get; } = new();
     public bool Finished { get; private set; }
     public bool FinishWasLast { get; private set; }
 
@@ -21,8 +25,15 @@ public sealed class Received
         while (decoder.TryReadFrame(ref seq, out var frame))
         {
             r.FinishWasLast = false;
+            r.Order.Add((frame.Type, frame.Type == FrameType.DefinePanel ? frame.PanelId : frame.SeriesId));
             switch (frame.Type)
             {
+                case FrameType.DefinePlot:
+                    r.Plot = [.. frame.ReadProperties()];
+                    break;
+                case FrameType.DefinePanel:
+                    r.Panels[frame.PanelId] = [.. frame.ReadProperties()];
+                    break;
                 case FrameType.DefineSeries:
                     var d = frame.ReadDefinition();
                     r.Definitions[d.Id] = d;
