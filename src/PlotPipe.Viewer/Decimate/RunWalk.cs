@@ -3,8 +3,8 @@ using PlotPipe.Viewer.Store;
 namespace PlotPipe.Viewer.Decimate;
 
 /// <summary>
-/// The one walk over a series' group and block summaries for questions asked of points in any order (bounds, counts,
-/// nearest): each group's box is offered first, then each block's, and only runs the visitor cannot answer from a
+/// The one walk over a series' group and block summaries for questions asked of points in any order (scatter views,
+/// bounds, counts, nearest): each group's box is offered first, then each block's, and only runs the visitor cannot answer from a
 /// box are read point by point. Generic over a struct visitor, so each question compiles to its own loop.
 /// </summary>
 internal static class RunWalk
@@ -30,13 +30,13 @@ internal static class RunWalk
                 {
                     int g = off / GroupPoints;
                     var group = new RunBox(chunk.GroupXMin[g], chunk.GroupXMax[g], chunk.GroupYMin[g], chunk.GroupYMax[g], chunk.GroupNaNCount[g]);
-                    if (visitor.Answer(group)) { off += GroupPoints; continue; }
+                    if (visitor.Answer(group, chunk, off, GroupPoints)) { off += GroupPoints; continue; }
                 }
                 if (off + BlockPoints <= summarized)
                 {
                     int b = off / BlockPoints;
                     var block = new RunBox(chunk.BlockXMin[b], chunk.BlockXMax[b], chunk.BlockYMin[b], chunk.BlockYMax[b], chunk.BlockNaNCount[b]);
-                    if (!visitor.Answer(block)) visitor.Scan(chunk, chunkStart, off, off + BlockPoints);
+                    if (!visitor.Answer(block, chunk, off, BlockPoints)) visitor.Scan(chunk, chunkStart, off, off + BlockPoints);
                     off += BlockPoints;
                     continue;
                 }
@@ -50,8 +50,11 @@ internal static class RunWalk
 /// <summary>A question <see cref="RunWalk"/> asks of every run of points.</summary>
 internal interface IRunVisitor
 {
-    /// <summary>Answers for a whole run from its box (skipping it or taking it whole) and returns true, or returns false to have it read closer.</summary>
-    bool Answer(in RunBox run);
+    /// <summary>
+    /// Answers for the run of <paramref name="count"/> points from <paramref name="from"/> in <paramref name="chunk"/>
+    /// from its box (skipping it, or taking it whole) and returns true, or returns false to have it read closer.
+    /// </summary>
+    bool Answer(in RunBox run, ColumnChunk chunk, int from, int count);
 
     /// <summary>Takes points [<paramref name="from"/>, <paramref name="to"/>) of <paramref name="chunk"/>, whose first point has series index <paramref name="chunkStart"/>.</summary>
     void Scan(ColumnChunk chunk, long chunkStart, int from, int to);

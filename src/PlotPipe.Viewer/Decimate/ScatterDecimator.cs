@@ -44,7 +44,7 @@ internal static class ScatterDecimator
         public long Count;
 
         // A run holding NaNs has summaries that say too little, so it is read.
-        public readonly bool Answer(in RunBox r) =>
+        public readonly bool Answer(in RunBox r, ColumnChunk chunk, int from, int count) =>
             r.NaNCount == 0 && !(v.XLog && r.XMin <= 0) && !(v.YLog && r.YMin <= 0 && !r.OutsideX(v.XMin, v.XMax));
 
         public void Scan(ColumnChunk chunk, long chunkStart, int from, int to)
@@ -62,42 +62,26 @@ internal static class ScatterDecimator
     private static void Build<TX, TY>(in SeriesSnapshot s, in Viewport v, int widthPx, int heightPx, int pointLimit, SeriesView into)
         where TX : struct, IAxisScale where TY : struct, IAxisScale
     {
-        var fill = new Fill<TX, TY>(v, widthPx, heightPx, pointLimit, into);
-        int chunks = s.ChunkCount;
-        for (int k = 0; k < chunks; k++)
+        var visitor = new ViewFill<TX, TY>(v, new Fill<TX, TY>(v, widthPx, heightPx, pointLimit, into));
+        RunWalk.Walk(s, ref visitor);
+        visitor.Fill.Finish();
+    }
+
+    // Runs wholly outside the view are skipped, runs wholly inside go in without the per-point range test.
+    private struct ViewFill<TX, TY>(Viewport v, Fill<TX, TY> fill) : IRunVisitor where TX : struct, IAxisScale where TY : struct, IAxisScale
+    {
+        public Fill<TX, TY> Fill = fill;
+
+        public bool Answer(in RunBox r, ColumnChunk chunk, int from, int count)
         {
-            var chunk = s.Chunks[k];
-            int count = s.CountIn(k);
-            int summarized = count / BlockPoints * BlockPoints;
-            int off = 0;
-            while (off < count)
-            {
-                if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= summarized)
-                {
-                    int g = off / GroupPoints;
-                    var place = v.Place(chunk.GroupXMin[g], chunk.GroupXMax[g], chunk.GroupYMin[g], chunk.GroupYMax[g]);
-                    if (place == Placement.Outside) { off += GroupPoints; continue; }
-                    if (place == Placement.Inside && chunk.GroupNaNCount[g] == 0)
-                    {
-                        fill.AddInside(chunk, off, GroupPoints);
-                        off += GroupPoints;
-                        continue;
-                    }
-                }
-                if (off + BlockPoints <= summarized)
-                {
-                    int b = off / BlockPoints;
-                    var place = v.Place(chunk.BlockXMin[b], chunk.BlockXMax[b], chunk.BlockYMin[b], chunk.BlockYMax[b]);
-                    if (place == Placement.Inside && chunk.BlockNaNCount[b] == 0) fill.AddInside(chunk, off, BlockPoints);
-                    else if (place != Placement.Outside) fill.AddTested(chunk, off, BlockPoints);
-                    off += BlockPoints;
-                    continue;
-                }
-                fill.AddTested(chunk, off, count - off);
-                off = count;
-            }
+            var place = v.Place(r.XMin, r.XMax, r.YMin, r.YMax);
+            if (place == Placement.Outside) return true;
+            if (place != Placement.Inside || r.NaNCount != 0) return false;
+            Fill.AddInside(chunk, from, count);
+            return true;
         }
-        fill.Finish();
+
+        public void Scan(ColumnChunk chunk, long chunkStart, int from, int to) => Fill.AddTested(chunk, from, to - from);
     }
 
     /// <summary>The box of every point: group and block summaries, and a scan of the unsummarized tail.</summary>
@@ -126,7 +110,7 @@ internal static class ScatterDecimator
     {
         public Box Box = new();
 
-        public bool Answer(in RunBox r)
+        public bool Answer(in RunBox r, ColumnChunk chunk, int from, int count)
         {
             if (all)
             {
