@@ -38,14 +38,15 @@ internal static class SocketProbe
                 used += r.Count;
             }
             while (!r.EndOfMessage);
-            if (r.MessageType != WebSocketMessageType.Binary || used < 40) continue;
+            // A view (tag 2) holds at least one panel header: tag, panel count, then id, series count and four ranges.
+            if (r.MessageType != WebSocketMessageType.Binary || used < 48) continue;
             double now = clock.Elapsed.TotalMilliseconds;
             views++;
             bytes += used;
             if (!double.IsNaN(lastAt)) intervals.Add(now - lastAt);
             lastAt = now;
-            // x counts seconds of streaming: the view's right edge against the newest x added is its lag.
-            double xMax = BinaryPrimitives.ReadDoubleLittleEndian(buffer.AsSpan(16));
+            // x counts seconds of streaming: the first panel's right edge against the newest x added is its lag.
+            double xMax = BinaryPrimitives.ReadDoubleLittleEndian(buffer.AsSpan(24));
             lags.Add((streamer.NewestX - xMax) * 1000);
         }
         double elapsed = clock.Elapsed.TotalSeconds;

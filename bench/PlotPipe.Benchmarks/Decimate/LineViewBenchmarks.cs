@@ -51,6 +51,14 @@ public class LineViewBenchmarks
     }
 
     [Benchmark]
+    public int M4_view_on_a_log_x_axis()
+    {
+        // x counts from 0; a log axis starts at the first positive x and spreads eight decades over the columns.
+        ViewBuilder.Build(SeriesKind.Line, _snapshot, _viewport with { XMin = 1, XLog = true }, _view);
+        return _view.Count;
+    }
+
+    [Benchmark]
     public double Bounds_of_line() => ViewBuilder.BoundsFor(SeriesKind.Line, _snapshot).YMax;
 
     [Benchmark]

@@ -37,6 +37,14 @@ public class ScatterViewBenchmarks
     }
 
     [Benchmark]
+    public long Density_on_log_axes()
+    {
+        // Both axes log over four decades: almost all points in view, binned by log10 of x and y.
+        ViewBuilder.Build(SeriesKind.Scatter, _snapshot, _all with { XMin = 0.01, YMin = 0.01, XLog = true, YLog = true }, _view);
+        return _view.PointsInView;
+    }
+
+    [Benchmark]
     public long Density_view_cutting_every_block()
     {
         // Random points: every block straddles this view, so each point takes the range test.

@@ -16,8 +16,83 @@ internal static class LineDecimator
     /// <summary>Most points one pixel column can send: first, lowest, highest, last and two gap markers.</summary>
     public const int MaxPointsPerColumn = 6;
 
-    /// <summary>Fills <paramref name="into"/> with the M4 points of the line in the viewport's x range.</summary>
+    /// <summary>
+    /// Fills <paramref name="into"/> with the M4 points of the line in the viewport's x range: columns even in x, or
+    /// in log10(x) on a log x axis. On a log y axis a point with y &lt;= 0 goes out as a gap (NaN y), and
+    /// <see cref="SeriesView.NotShown"/> counts such points in x range and, on a log x axis, every point with x &lt;= 0.
+    /// </summary>
     public static void Build(in SeriesSnapshot s, in Viewport v, int widthPx, SeriesView into)
+    {
+        into.NotShown = 0;
+        if (!v.XLog)
+        {
+            Build<LinearScale>(s, v, widthPx, into);
+        }
+        else
+        {
+            Build<LogScale>(s, v, widthPx, into);
+            // Sorted x: the points at or below zero are the first ones, and only the entry point can be one of them.
+            into.NotShown += LowerBound(s, 0, s.Count, new XAbove(0));
+            if (into.Count > 0 && !(into.Xs[0] > 0))
+            {
+                into.Count--;
+                Array.Copy(into.Xs, 1, into.Xs, 0, into.Count);
+                Array.Copy(into.Ys, 1, into.Ys, 0, into.Count);
+            }
+        }
+        if (v.YLog) MaskNonPositive(s, v, into);
+    }
+
+    // A log axis has no place for y <= 0: such points become gaps, as matplotlib masks them, and are counted.
+    private static void MaskNonPositive(in SeriesSnapshot s, in Viewport v, SeriesView into)
+    {
+        var ys = into.Ys;
+        for (int i = 0; i < into.Count; i++)
+        {
+            if (ys[i] <= 0) ys[i] = double.NaN;
+        }
+        long lo = LowerBound(s, 0, s.Count, new XAtLeast(v.XMin));
+        long hi = LowerBound(s, lo, s.Count, new XAbove(v.XMax));
+        into.NotShown += CountNonPositive(s, lo, hi);
+    }
+
+    /// <summary>Points in [from, to) with y &lt;= 0; runs whose lowest y is positive (or all gaps) are skipped by their summaries.</summary>
+    internal static long CountNonPositive(in SeriesSnapshot s, long from, long to)
+    {
+        long count = 0;
+        long i = from;
+        while (i < to)
+        {
+            int k = (int)(i >> s.Shift);
+            var chunk = s.Chunks[k];
+            long chunkStart = (long)k << s.Shift;
+            int off = (int)(i - chunkStart);
+            int end = (int)Math.Min(to - chunkStart, s.ChunkPoints);
+            while (off < end)
+            {
+                if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= end && !(chunk.GroupYMin[off / GroupPoints] <= 0))
+                {
+                    off += GroupPoints;
+                    continue;
+                }
+                if ((off & (BlockPoints - 1)) == 0 && off + BlockPoints <= end && !(chunk.BlockYMin[off / BlockPoints] <= 0))
+                {
+                    off += BlockPoints;
+                    continue;
+                }
+                int stop = Math.Min(end, (off | (BlockPoints - 1)) + 1);
+                var ys = chunk.Y;
+                for (; off < stop; off++)
+                {
+                    if (ys[off] <= 0) count++;
+                }
+            }
+            i = chunkStart + end;
+        }
+        return count;
+    }
+
+    private static void Build<TX>(in SeriesSnapshot s, in Viewport v, int widthPx, SeriesView into) where TX : struct, IAxisScale
     {
         long n = s.Count;
         if (n == 0 || !(v.XMin <= v.XMax)) return;
@@ -40,15 +115,17 @@ internal static class LineDecimator
         int written = 0;
         // The points just outside make the line enter and leave the view at the right slope.
         if (lo > 0) Emit(s, lo - 1, into, ref written);
-        double span = v.XMax - v.XMin;
+        TX axis = default;
+        double origin = axis.Map(v.XMin);
+        double span = axis.Map(v.XMax) - origin;
         double scale = span > 0 ? widthPx / span : 0;
         Span<long> picks = stackalloc long[MaxPointsPerColumn];
         long a = lo;
         while (a < hi)
         {
             // Jump straight to the column of the next point, so empty columns cost nothing.
-            int column = (int)Math.Min((s.X(a) - v.XMin) * scale, widthPx - 1);
-            long b = column >= widthPx - 1 ? hi : LowerBound(s, a + 1, hi, new ColumnAtLeast(v.XMin, scale, column + 1));
+            int column = (int)Math.Min((axis.Map(s.X(a)) - origin) * scale, widthPx - 1);
+            long b = column >= widthPx - 1 ? hi : LowerBound(s, a + 1, hi, new ColumnAtLeast<TX>(origin, scale, column + 1));
             EmitColumn(s, a, b, picks, into, ref written);
             a = b;
         }
@@ -309,8 +386,8 @@ internal static class LineDecimator
     }
 
     // The same arithmetic that assigns a point its column, so edges found by search agree with it exactly.
-    private readonly struct ColumnAtLeast(double origin, double scale, int column) : IXTest
+    private readonly struct ColumnAtLeast<TX>(double origin, double scale, int column) : IXTest where TX : struct, IAxisScale
     {
-        public bool Reached(double x) => (x - origin) * scale >= column;
+        public bool Reached(double x) => (default(TX).Map(x) - origin) * scale >= column;
     }
 }

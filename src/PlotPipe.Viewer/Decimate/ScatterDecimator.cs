@@ -12,45 +12,76 @@ internal static class ScatterDecimator
     private const int BlockPoints = ColumnChunk.BlockPoints;
     private const int GroupPoints = ColumnChunk.GroupPoints;
 
-    /// <summary>Fills <paramref name="into"/> with the scatter's points in view, or their density when too many.</summary>
+    /// <summary>
+    /// Fills <paramref name="into"/> with the scatter's points in view, or their density when too many: a grid even in
+    /// each axis' units (log10 on a log axis). <see cref="SeriesView.NotShown"/> counts the points a log axis cannot
+    /// show: x &lt;= 0 on a log x axis, y &lt;= 0 with x in range on a log y axis.
+    /// </summary>
     public static void Build(in SeriesSnapshot s, in Viewport v, int widthPx, int heightPx, int pointLimit, SeriesView into)
     {
-        var fill = new Fill(v, widthPx, heightPx, pointLimit, into);
-        int chunks = s.ChunkCount;
-        for (int k = 0; k < chunks; k++)
+        into.NotShown = 0;
+        if (!v.XLog && !v.YLog)
         {
-            var chunk = s.Chunks[k];
-            int count = s.CountIn(k);
-            int summarized = count / BlockPoints * BlockPoints;
-            int off = 0;
-            while (off < count)
+            Build<LinearScale, LinearScale>(s, v, widthPx, heightPx, pointLimit, into);
+            return;
+        }
+        if (v.XLog && v.YLog) Build<LogScale, LogScale>(s, v, widthPx, heightPx, pointLimit, into);
+        else if (v.XLog) Build<LogScale, LinearScale>(s, v, widthPx, heightPx, pointLimit, into);
+        else Build<LinearScale, LogScale>(s, v, widthPx, heightPx, pointLimit, into);
+        into.NotShown = CountNotShown(s, v);
+    }
+
+    /// <summary>Points a log axis of <paramref name="v"/> cannot show; runs whose summaries rule them out are skipped.</summary>
+    internal static long CountNotShown(in SeriesSnapshot s, in Viewport v)
+    {
+        var visitor = new NotShownCount(v);
+        RunWalk.Walk(s, ref visitor);
+        return visitor.Count;
+    }
+
+    private struct NotShownCount(Viewport v) : IRunVisitor
+    {
+        public long Count;
+
+        // A run holding NaNs has summaries that say too little, so it is read.
+        public readonly bool Answer(in RunBox r, ColumnChunk chunk, int from, int count) =>
+            r.NaNCount == 0 && !(v.XLog && r.XMin <= 0) && !(v.YLog && r.YMin <= 0 && !r.OutsideX(v.XMin, v.XMax));
+
+        public void Scan(ColumnChunk chunk, long chunkStart, int from, int to)
+        {
+            var xs = chunk.X;
+            var ys = chunk.Y;
+            for (int i = from; i < to; i++)
             {
-                if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= summarized)
-                {
-                    int g = off / GroupPoints;
-                    var place = v.Place(chunk.GroupXMin[g], chunk.GroupXMax[g], chunk.GroupYMin[g], chunk.GroupYMax[g]);
-                    if (place == Placement.Outside) { off += GroupPoints; continue; }
-                    if (place == Placement.Inside && chunk.GroupNaNCount[g] == 0)
-                    {
-                        fill.AddInside(chunk, off, GroupPoints);
-                        off += GroupPoints;
-                        continue;
-                    }
-                }
-                if (off + BlockPoints <= summarized)
-                {
-                    int b = off / BlockPoints;
-                    var place = v.Place(chunk.BlockXMin[b], chunk.BlockXMax[b], chunk.BlockYMin[b], chunk.BlockYMax[b]);
-                    if (place == Placement.Inside && chunk.BlockNaNCount[b] == 0) fill.AddInside(chunk, off, BlockPoints);
-                    else if (place != Placement.Outside) fill.AddTested(chunk, off, BlockPoints);
-                    off += BlockPoints;
-                    continue;
-                }
-                fill.AddTested(chunk, off, count - off);
-                off = count;
+                double x = xs[i];
+                if ((v.XLog && x <= 0) || (v.YLog && ys[i] <= 0 && x >= v.XMin && x <= v.XMax)) Count++;
             }
         }
-        fill.Finish();
+    }
+
+    private static void Build<TX, TY>(in SeriesSnapshot s, in Viewport v, int widthPx, int heightPx, int pointLimit, SeriesView into)
+        where TX : struct, IAxisScale where TY : struct, IAxisScale
+    {
+        var visitor = new ViewFill<TX, TY>(v, new Fill<TX, TY>(v, widthPx, heightPx, pointLimit, into));
+        RunWalk.Walk(s, ref visitor);
+        visitor.Fill.Finish();
+    }
+
+    // Runs wholly outside the view are skipped, runs wholly inside go in without the per-point range test.
+    private struct ViewFill<TX, TY>(Viewport v, Fill<TX, TY> fill) : IRunVisitor where TX : struct, IAxisScale where TY : struct, IAxisScale
+    {
+        public Fill<TX, TY> Fill = fill;
+
+        public bool Answer(in RunBox r, ColumnChunk chunk, int from, int count)
+        {
+            var place = v.Place(r.XMin, r.XMax, r.YMin, r.YMax);
+            if (place == Placement.Outside) return true;
+            if (place != Placement.Inside || r.NaNCount != 0) return false;
+            Fill.AddInside(chunk, from, count);
+            return true;
+        }
+
+        public void Scan(ColumnChunk chunk, long chunkStart, int from, int to) => Fill.AddTested(chunk, from, to - from);
     }
 
     /// <summary>The box of every point: group and block summaries, and a scan of the unsummarized tail.</summary>
@@ -59,45 +90,45 @@ internal static class ScatterDecimator
     /// <summary>The box of the points whose x lies in [xMin, xMax].</summary>
     public static DataBounds BoundsInX(in SeriesSnapshot s, double xMin, double xMax, bool all = false)
     {
-        var box = new Box();
-        int chunks = s.ChunkCount;
-        for (int k = 0; k < chunks; k++)
+        var visitor = new BoxInX(xMin, xMax, all, positiveY: false);
+        RunWalk.Walk(s, ref visitor);
+        return visitor.Box.Bounds;
+    }
+
+    /// <summary>
+    /// The box of the points whose x lies in [xMin, xMax] and whose y is positive: what a log y axis fits. Runs whose
+    /// y is all positive come from summaries; only runs holding y &lt;= 0 are read point by point.
+    /// </summary>
+    public static DataBounds PositiveBoundsInX(in SeriesSnapshot s, double xMin, double xMax)
+    {
+        var visitor = new BoxInX(xMin, xMax, all: false, positiveY: true);
+        RunWalk.Walk(s, ref visitor);
+        return visitor.Box.Bounds;
+    }
+
+    private struct BoxInX(double xMin, double xMax, bool all, bool positiveY) : IRunVisitor
+    {
+        public Box Box = new();
+
+        public bool Answer(in RunBox r, ColumnChunk chunk, int from, int count)
         {
-            var chunk = s.Chunks[k];
-            int count = s.CountIn(k);
-            int summarized = count / BlockPoints * BlockPoints;
-            int off = 0;
-            while (off < count)
+            if (all)
             {
-                // A NaN x hides a y the summary counted, so runs holding NaNs are read unless every point counts.
-                if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= summarized)
-                {
-                    int g = off / GroupPoints;
-                    double gxMin = chunk.GroupXMin[g], gxMax = chunk.GroupXMax[g];
-                    if (!all && (gxMax < xMin || gxMin > xMax)) { off += GroupPoints; continue; }
-                    if (all || (gxMin >= xMin && gxMax <= xMax && chunk.GroupNaNCount[g] == 0))
-                    {
-                        box.Add(gxMin, gxMax, chunk.GroupYMin[g], chunk.GroupYMax[g]);
-                        off += GroupPoints;
-                        continue;
-                    }
-                }
-                if (off + BlockPoints <= summarized)
-                {
-                    int b = off / BlockPoints;
-                    double bxMin = chunk.BlockXMin[b], bxMax = chunk.BlockXMax[b];
-                    if (all || (bxMin >= xMin && bxMax <= xMax && chunk.BlockNaNCount[b] == 0))
-                        box.Add(bxMin, bxMax, chunk.BlockYMin[b], chunk.BlockYMax[b]);
-                    else if (!(bxMax < xMin || bxMin > xMax))
-                        box.Scan(chunk.X, chunk.Y, off, off + BlockPoints, xMin, xMax, all);
-                    off += BlockPoints;
-                    continue;
-                }
-                box.Scan(chunk.X, chunk.Y, off, count, xMin, xMax, all);
-                off = count;
+                Box.Add(r.XMin, r.XMax, r.YMin, r.YMax);
+                return true;
             }
+            if (r.OutsideX(xMin, xMax) || (positiveY && !(r.YMax > 0))) return true;
+            // A NaN x hides a y the summary counted, so runs holding NaNs are read unless every point counts.
+            if (!r.InsideX(xMin, xMax) || (positiveY && !(r.YMin > 0))) return false;
+            Box.Add(r.XMin, r.XMax, r.YMin, r.YMax);
+            return true;
         }
-        return new DataBounds(box.XMin, box.XMax, box.YMin, box.YMax);
+
+        public void Scan(ColumnChunk chunk, long chunkStart, int from, int to)
+        {
+            if (positiveY) Box.ScanPositive(chunk.X, chunk.Y, from, to, xMin, xMax);
+            else Box.Scan(chunk.X, chunk.Y, from, to, xMin, xMax, all);
+        }
     }
 
     private enum Placement { Outside, Straddling, Inside }
@@ -116,6 +147,8 @@ internal static class ScatterDecimator
         public double YMin = double.PositiveInfinity, YMax = double.NegativeInfinity;
 
         public Box() { }
+
+        public readonly DataBounds Bounds => new(XMin, XMax, YMin, YMax);
 
         public void Add(double xMin, double xMax, double yMin, double yMax)
         {
@@ -137,13 +170,27 @@ internal static class ScatterDecimator
                 if (y > YMax) YMax = y;
             }
         }
+
+        public void ScanPositive(double[] xs, double[] ys, int from, int to, double xMin, double xMax)
+        {
+            for (int i = from; i < to; i++)
+            {
+                double x = xs[i], y = ys[i];
+                if (!(x >= xMin && x <= xMax && y > 0)) continue;
+                if (x < XMin) XMin = x;
+                if (x > XMax) XMax = x;
+                if (y < YMin) YMin = y;
+                if (y > YMax) YMax = y;
+            }
+        }
     }
 
     /// <summary>The output being built: a points list until it passes the limit, then a density grid.</summary>
-    private struct Fill
+    private struct Fill<TX, TY> where TX : struct, IAxisScale where TY : struct, IAxisScale
     {
         private readonly SeriesView _into;
-        private readonly double _x0, _x1, _y0, _y1, _sx, _sy;
+        // Edges in data units for the range tests; _mx0 and _my1 are the left and top edges in the axes' units.
+        private readonly double _x0, _x1, _y0, _y1, _mx0, _my1, _sx, _sy;
         private readonly int _width, _height, _limit;
         private bool _density;
         private int _count;
@@ -153,7 +200,11 @@ internal static class ScatterDecimator
         {
             _into = into;
             _x0 = v.XMin; _x1 = v.XMax; _y0 = v.YMin; _y1 = v.YMax;
-            double w = v.XMax - v.XMin, h = v.YMax - v.YMin;
+            TX xAxis = default;
+            TY yAxis = default;
+            _mx0 = xAxis.Map(v.XMin);
+            _my1 = yAxis.Map(v.YMax);
+            double w = xAxis.Map(v.XMax) - _mx0, h = _my1 - yAxis.Map(v.YMin);
             // A zero-width range puts everything in the first column or row instead of dividing by zero.
             _sx = w > 0 ? widthPx / w : 0;
             _sy = h > 0 ? heightPx / h : 0;
@@ -238,15 +289,17 @@ internal static class ScatterDecimator
         private readonly void Count(ReadOnlySpan<double> xs, ReadOnlySpan<double> ys, uint[] grid)
         {
             var cells = _into.Cells;
-            double x0 = _x0, y1 = _y1, sx = _sx, sy = _sy;
+            double x0 = _mx0, y1 = _my1, sx = _sx, sy = _sy;
             int width = _width, lastColumn = _width - 1, lastRow = _height - 1;
+            TX xAxis = default;
+            TY yAxis = default;
             for (int start = 0; start < xs.Length; start += cells.Length)
             {
                 int n = Math.Min(cells.Length, xs.Length - start);
                 var bx = xs.Slice(start, n);
                 var by = ys.Slice(start, n);
                 for (int i = 0; i < bx.Length; i++)
-                    cells[i] = Math.Min((int)((y1 - by[i]) * sy), lastRow) * width + Math.Min((int)((bx[i] - x0) * sx), lastColumn);
+                    cells[i] = Math.Min((int)((y1 - yAxis.Map(by[i])) * sy), lastRow) * width + Math.Min((int)((xAxis.Map(bx[i]) - x0) * sx), lastColumn);
                 for (int i = 0; i < n; i++) grid[cells[i]]++;
             }
         }
@@ -256,8 +309,10 @@ internal static class ScatterDecimator
         private readonly int CountTested(ReadOnlySpan<double> xs, ReadOnlySpan<double> ys, uint[] grid)
         {
             var cells = _into.Cells;
-            double x0 = _x0, x1 = _x1, y0 = _y0, y1 = _y1, sx = _sx, sy = _sy;
+            double x0 = _x0, x1 = _x1, y0 = _y0, y1 = _y1, mx0 = _mx0, my1 = _my1, sx = _sx, sy = _sy;
             int width = _width, lastColumn = _width - 1, lastRow = _height - 1;
+            TX xAxis = default;
+            TY yAxis = default;
             int counted = 0;
             for (int start = 0; start < xs.Length; start += cells.Length)
             {
@@ -269,7 +324,7 @@ internal static class ScatterDecimator
                 {
                     double x = bx[i], y = by[i];
                     bool inside = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1);
-                    cells[m] = Math.Min((int)((y1 - y) * sy), lastRow) * width + Math.Min((int)((x - x0) * sx), lastColumn);
+                    cells[m] = Math.Min((int)((my1 - yAxis.Map(y)) * sy), lastRow) * width + Math.Min((int)((xAxis.Map(x) - mx0) * sx), lastColumn);
                     m += inside ? 1 : 0;
                 }
                 for (int i = 0; i < m; i++) grid[cells[i]]++;

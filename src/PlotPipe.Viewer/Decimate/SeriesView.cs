@@ -30,6 +30,9 @@ internal sealed class SeriesView
     /// <summary>Points of the series that fall inside the viewport (all of them, before any decimation).</summary>
     public long PointsInView { get; set; }
 
+    /// <summary>Points a log axis cannot show (y &lt;= 0 in x range on log y, x &lt;= 0 on log x): counted, never sent.</summary>
+    public long NotShown { get; set; }
+
     /// <summary>Scratch for the density loop: grid cells of one batch of points.</summary>
     internal int[] Cells { get; } = new int[512];
 

@@ -32,6 +32,10 @@ internal static class ViewBuilder
         ? LineDecimator.BoundsInX(snapshot, xMin, xMax)
         : ScatterDecimator.BoundsInX(snapshot, xMin, xMax);
 
+    /// <summary>The box holding the points whose x lies in [<paramref name="xMin"/>, <paramref name="xMax"/>] and whose y is positive (what a log y axis fits).</summary>
+    public static DataBounds PositiveBoundsInX(in SeriesSnapshot snapshot, double xMin, double xMax) =>
+        ScatterDecimator.PositiveBoundsInX(snapshot, xMin, xMax);
+
     /// <summary>
     /// Fills <paramref name="into"/> with what the viewport's pixels need of the series. A line sends its M4 points
     /// (at most six per pixel column, four without gaps, plus the points just outside each side) and counts as in
@@ -43,9 +47,12 @@ internal static class ViewBuilder
         into.Mode = ViewMode.Points;
         into.Count = 0;
         into.PointsInView = 0;
+        into.NotShown = 0;
         int widthPx = Math.Clamp(viewport.WidthPx, 1, MaxSidePx);
         int heightPx = Math.Clamp(viewport.HeightPx, 1, MaxSidePx);
         if (!double.IsFinite(viewport.XMin) || !double.IsFinite(viewport.XMax)) return;
+        // A log axis has no place for a range reaching zero; the query never asks for one.
+        if ((viewport.XLog && !(viewport.XMin > 0)) || (viewport.YLog && !(viewport.YMin > 0))) return;
         if (kind == SeriesKind.Line)
         {
             LineDecimator.Build(snapshot, viewport, widthPx, into);

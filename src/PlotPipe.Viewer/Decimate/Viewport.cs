@@ -7,4 +7,6 @@ namespace PlotPipe.Viewer.Decimate;
 /// <param name="YMax">Top edge, in data units.</param>
 /// <param name="WidthPx">Plot area width in pixels.</param>
 /// <param name="HeightPx">Plot area height in pixels.</param>
-internal readonly record struct Viewport(double XMin, double XMax, double YMin, double YMax, int WidthPx, int HeightPx);
+/// <param name="XLog">Whether x is drawn on a log axis: pixel columns are even in log10(x), and XMin is positive.</param>
+/// <param name="YLog">Whether y is drawn on a log axis: pixel rows are even in log10(y), and YMin is positive.</param>
+internal readonly record struct Viewport(double XMin, double XMax, double YMin, double YMax, int WidthPx, int HeightPx, bool XLog = false, bool YLog = false);

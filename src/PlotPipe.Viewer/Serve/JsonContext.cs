@@ -8,4 +8,5 @@ namespace PlotPipe.Viewer.Serve;
 [JsonSerializable(typeof(List<SeriesReport>))]
 [JsonSerializable(typeof(PlotReport))]
 [JsonSerializable(typeof(List<ProducerReport>))]
+[JsonSerializable(typeof(PlotPipe.Viewer.Query.NearestReport))]
 internal sealed partial class JsonContext : JsonSerializerContext;

@@ -5,14 +5,32 @@ using PlotPipe.Viewer.Store;
 
 namespace PlotPipe.Viewer.Serve;
 
-/// <summary>The text "meta" message: the series a page should list and the status line's numbers (see docs/page-protocol.md).</summary>
+/// <summary>The text "meta" message: the plot's definition, the series a page should list and the status line's numbers (see docs/page-protocol.md).</summary>
 internal static class MetaMessage
 {
     /// <summary>Writes the message as one JSON object; <paramref name="extent"/> is the box of all data (its x goes out as <c>xExtent</c>, null when empty).</summary>
-    public static void Write(Utf8JsonWriter json, IReadOnlyList<SeriesStore> series, StatusReport status, in DataBounds extent)
+    public static void Write(Utf8JsonWriter json, PlotDefinition plot, IReadOnlyList<SeriesStore> series, StatusReport status, in DataBounds extent)
     {
         json.WriteStartObject();
         json.WriteString("type"u8, "meta"u8);
+        json.WriteStartObject("plot"u8);
+        json.WriteString("title"u8, plot.Title);
+        json.WriteStartArray("panels"u8);
+        foreach (var p in plot.Panels)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("id"u8, p.Id);
+            json.WriteString("title"u8, p.Title);
+            json.WriteString("xlabel"u8, p.XLabel);
+            json.WriteString("ylabel"u8, p.YLabel);
+            json.WriteString("xscale"u8, p.XScale);
+            json.WriteString("yscale"u8, p.YScale);
+            json.WriteBoolean("linkx"u8, p.LinkX);
+            json.WriteBoolean("time"u8, AnyTimed(series, p.Id));
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
         json.WriteStartArray("series"u8);
         foreach (var s in series)
         {
@@ -28,6 +46,8 @@ internal static class MetaMessage
             else json.WriteNull("line"u8);
             json.WriteNumber("count"u8, s.Count);
             json.WriteString("producer"u8, s.Producer);
+            json.WriteNumber("panel"u8, s.Definition.Panel);
+            json.WriteBoolean("time"u8, IsTimed(s));
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -47,5 +67,16 @@ internal static class MetaMessage
         }
         json.WriteEndObject();
         json.Flush();
+    }
+
+    private static bool IsTimed(SeriesStore s) => (s.Definition.Flags & SeriesFlags.TimeX) != 0;
+
+    private static bool AnyTimed(IReadOnlyList<SeriesStore> series, int panel)
+    {
+        foreach (var s in series)
+        {
+            if (s.Definition.Panel == panel && IsTimed(s)) return true;
+        }
+        return false;
     }
 }

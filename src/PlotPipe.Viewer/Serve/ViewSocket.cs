@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using PlotPipe.Protocol;
 using PlotPipe.Viewer.Decimate;
+using PlotPipe.Viewer.Query;
 using PlotPipe.Viewer.Store;
 
 namespace PlotPipe.Viewer.Serve;
@@ -25,10 +26,10 @@ internal static class ViewSocket
     public static readonly TimeSpan DrawnTimeout = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Buffers up to this size are kept from view to view; a bigger one, grown for a view at least four times the
-    /// size of the current one, is let go, so one huge view does not pin its memory for the connection's life.
+    /// Send buffers up to this size are kept from view to view; a bigger one, grown for a view at least four times
+    /// the size of the current one, is let go, so one huge view does not pin its memory for the connection's life.
     /// </summary>
-    public const int RetainedBufferBytes = 4 << 20;
+    public const int RetainedBufferBytes = PlotQuery.RetainedBufferBytes;
 
     /// <summary>How long the close frame may take to go out before the socket is dropped.</summary>
     public static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
@@ -87,14 +88,11 @@ internal static class ViewSocket
         private int _viewsDrawn;
         private volatile bool _pageReportsDrawn;
 
-        // Reused from view to view: the send buffer, the JSON writer and one SeriesView per series.
+        // Reused from view to view: the send buffer, the JSON writer and the query with its views.
         private byte[] _sendBuffer = new byte[64 * 1024];
         private readonly ArrayBufferWriter<byte> _metaBuffer = new(4096);
         private readonly Utf8JsonWriter _metaJson;
-        private SeriesView[] _views = [];
-        private SeriesSnapshot[] _snapshots = [];
-        private SeriesKind[] _kinds = [];
-        private int[] _indexes = [];
+        private readonly PlotQuery _query = new();
         private DataBounds _extent = DataBounds.Empty;
 
         public Connection(WebSocket socket, PlotStore store, ViewerStatus status)
@@ -155,7 +153,8 @@ internal static class ViewSocket
         {
             long seenData = -1;
             int seenRequest = 0;
-            int sentSeries = -1;
+            IReadOnlyList<SeriesStore>? sentSeries = null;
+            long sentPlot = -1;
             StreamState? sentState = null;
             StatusReport? sentStatus = null;
             long lastView = 0, lastMeta = 0;
@@ -169,13 +168,17 @@ internal static class ViewSocket
                     var state = _store.State;
                     long now = Stopwatch.GetTimestamp();
                     bool statusDue = state == StreamState.Streaming && Stopwatch.GetElapsedTime(lastMeta, now) >= StatusInterval;
-                    if (series.Count != sentSeries || state != sentState || statusDue)
+                    // The store swaps its series list on every definition or replacement, so a new list means new meta.
+                    long plotVersion = _store.Plot.Version;
+                    bool defined = !ReferenceEquals(series, sentSeries) || plotVersion != sentPlot;
+                    if (defined || state != sentState || statusDue)
                     {
                         var report = _status.Report();
-                        if (series.Count != sentSeries || state != sentState || !report.Equals(sentStatus))
+                        if (defined || state != sentState || !report.Equals(sentStatus))
                         {
                             await SendMetaAsync(series, report, abort).ConfigureAwait(false);
-                            sentSeries = series.Count;
+                            sentSeries = series;
+                            sentPlot = plotVersion;
                             sentState = state;
                             sentStatus = report;
                         }
@@ -245,49 +248,19 @@ internal static class ViewSocket
         {
             _metaBuffer.ResetWrittenCount();
             _metaJson.Reset(_metaBuffer);
-            MetaMessage.Write(_metaJson, series, report, _extent);
+            MetaMessage.Write(_metaJson, _store.Plot, series, report, _extent);
             await _socket.SendAsync(_metaBuffer.WrittenMemory, WebSocketMessageType.Text, true, abort).ConfigureAwait(false);
         }
 
         private int BuildView(in ViewRequest request)
         {
-            var series = _store.Series;
-            int n = series.Count;
-            if (_views.Length < n)
-            {
-                var grown = new SeriesView[n];
-                Array.Copy(_views, grown, _views.Length);
-                for (int i = _views.Length; i < n; i++) grown[i] = new SeriesView();
-                _views = grown;
-                _snapshots = new SeriesSnapshot[n];
-                _kinds = new SeriesKind[n];
-                _indexes = new int[n];
-            }
-            // Density grids this view cannot need are let go (see RetainedBufferBytes); the sizes are already clamped.
-            long cells = (long)request.WidthPx * request.HeightPx;
-            for (int i = 0; i < n; i++)
-            {
-                if (4L * _views[i].Density.Length > Math.Max(RetainedBufferBytes, 16 * cells)) _views[i] = new SeriesView();
-            }
-            var all = DataBounds.Empty;
-            for (int i = 0; i < n; i++)
-            {
-                _snapshots[i] = series[i].Snapshot();
-                _kinds[i] = series[i].Kind;
-                _indexes[i] = series[i].Index;
-                all = all.Union(ViewBuilder.BoundsFor(_kinds[i], _snapshots[i]));
-            }
-            _extent = all;
-            var ranges = ViewRanges.Resolve(request, all, _kinds.AsSpan(0, n), _snapshots.AsSpan(0, n));
-            var viewport = new Viewport(ranges.XMin, ranges.XMax, ranges.YMin, ranges.YMax, request.WidthPx, request.HeightPx);
-            for (int i = 0; i < n; i++) ViewBuilder.Build(_kinds[i], _snapshots[i], viewport, _views[i]);
-
-            var views = _views.AsSpan(0, n);
-            long bytes = ViewMessage.MeasureBytes(views);
+            _query.Run(request, _store);
+            _extent = _query.Extent;
+            long bytes = ViewMessage.MeasureBytes(_query);
             if (bytes > Array.MaxLength) throw new InvalidOperationException($"a view of {bytes} bytes is more than one message can carry");
             if (_sendBuffer.Length < bytes) _sendBuffer = new byte[(int)Math.Min(Array.MaxLength, Math.Max(bytes, 2L * _sendBuffer.Length))];
             else if (_sendBuffer.Length > RetainedBufferBytes && 4 * bytes < _sendBuffer.Length) _sendBuffer = new byte[(int)Math.Max(bytes, RetainedBufferBytes)];
-            return ViewMessage.Write(_sendBuffer, ranges, _indexes.AsSpan(0, n), views);
+            return ViewMessage.Write(_sendBuffer, _query);
         }
 
         // A close reason must fit in a control frame (123 bytes of UTF-8): keep it ASCII and short.

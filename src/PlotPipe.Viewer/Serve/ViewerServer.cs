@@ -9,6 +9,7 @@ using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PlotPipe.Protocol;
+using PlotPipe.Viewer.Query;
 using PlotPipe.Viewer.Store;
 
 namespace PlotPipe.Viewer.Serve;
@@ -104,6 +105,13 @@ internal sealed class ViewerServer : IAsyncDisposable
             return Results.Json(rows, JsonContext.Default.ListProducerReport);
         });
         app.MapGet("/api/plot", () => Results.Json(PlotReportOf(store), JsonContext.Default.PlotReport));
+        app.MapGet("/api/nearest", (HttpContext context) =>
+        {
+            var q = context.Request.Query;
+            if (!NearestQuery.TryParse(q["x"], q["panel"], q["hidden"], out double x, out int? panel, out int[] hidden, out var error))
+                return Results.Text(error + "\n", statusCode: StatusCodes.Status400BadRequest);
+            return Results.Json(new NearestReport(x, NearestQuery.Find(store, x, panel, hidden)), JsonContext.Default.NearestReport);
+        });
         app.Map("/ws", async (HttpContext context) =>
         {
             if (!context.WebSockets.IsWebSocketRequest)

@@ -15,6 +15,10 @@ internal sealed class PlotDefinition
     private readonly object _gate = new();
     private string _title = DefaultTitle;
     private PanelDefinition[] _panels = [PanelDefinition.Default(0)];
+    private long _version;
+
+    /// <summary>Bumped on every DefinePlot and DefinePanel, so a page is sent the definition again when it changed.</summary>
+    public long Version => Interlocked.Read(ref _version);
 
     /// <summary>The plot's title.</summary>
     public string Title
@@ -39,6 +43,7 @@ internal sealed class PlotDefinition
             else if (PanelKeyValue(key, value)) (panel0 ??= []).Add(new(key, value));
         }
         lock (_gate) _title = title;
+        Interlocked.Increment(ref _version);
         if (panel0 is not null) DefinePanel(0, panel0);
     }
 
@@ -78,6 +83,7 @@ internal sealed class PlotDefinition
             else panels = [.. panels, panel];
             Volatile.Write(ref _panels, panels);
         }
+        Interlocked.Increment(ref _version);
     }
 }
 

@@ -15,12 +15,16 @@ internal static class BruteForce
         return store;
     }
 
+    /// <summary>The pixel column of <paramref name="x"/>: columns are even in x, or in log10(x) on a log x axis.</summary>
     public static int ColumnOf(in Viewport v, int width, double x)
     {
-        double span = v.XMax - v.XMin;
+        double x0 = Map(v.XLog, v.XMin), span = Map(v.XLog, v.XMax) - x0;
         double scale = span > 0 ? width / span : 0;
-        return (int)Math.Min((x - v.XMin) * scale, width - 1);
+        return (int)Math.Min((Map(v.XLog, x) - x0) * scale, width - 1);
     }
+
+    /// <summary>A value in an axis' even units: itself, or its logarithm on a log axis (base 2: even steps in any base are even in log10).</summary>
+    public static double Map(bool log, double value) => log ? Math.Log2(value) : value;
 
     /// <summary>What a line draws in one pixel column.</summary>
     public sealed class Column
@@ -82,11 +86,12 @@ internal static class BruteForce
     public static uint[] Density(double[] xs, double[] ys, in Viewport v)
     {
         var grid = new uint[v.WidthPx * v.HeightPx];
-        double sx = v.WidthPx / (v.XMax - v.XMin), sy = v.HeightPx / (v.YMax - v.YMin);
+        double x0 = Map(v.XLog, v.XMin), y1 = Map(v.YLog, v.YMax);
+        double sx = v.WidthPx / (Map(v.XLog, v.XMax) - x0), sy = v.HeightPx / (y1 - Map(v.YLog, v.YMin));
         foreach (var (x, y) in InView(xs, ys, v))
         {
-            int c = Math.Min((int)((x - v.XMin) * sx), v.WidthPx - 1);
-            int r = Math.Min((int)((v.YMax - y) * sy), v.HeightPx - 1);
+            int c = Math.Min((int)((Map(v.XLog, x) - x0) * sx), v.WidthPx - 1);
+            int r = Math.Min((int)((y1 - Map(v.YLog, y)) * sy), v.HeightPx - 1);
             grid[r * v.WidthPx + c]++;
         }
         return grid;

@@ -13,7 +13,7 @@ public class LineViewTests
     /// lowest, highest, first and last point and the same gaps; the output is a subsequence of the data that starts
     /// just before the view and ends just after it, and holds at most four points a column (six with gaps).
     /// </summary>
-    private static void AssertSameColumns(double[] xs, double[] ys, Viewport v, SeriesView? reuse = null, SeriesSnapshot? given = null)
+    internal static void AssertSameColumns(double[] xs, double[] ys, Viewport v, SeriesView? reuse = null, SeriesSnapshot? given = null)
     {
         var snap = given ?? BruteForce.Store(SeriesKind.Line, xs, ys).Snapshot();
         int n = (int)snap.Count;

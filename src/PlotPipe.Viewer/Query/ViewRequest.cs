@@ -1,7 +1,7 @@
 using System.Text.Json;
 using PlotPipe.Viewer.Decimate;
 
-namespace PlotPipe.Viewer.Serve;
+namespace PlotPipe.Viewer.Query;
 
 /// <summary>
 /// What a page asks to see, from its <c>{"type":"view",...}</c> message: null ranges mean "fit the data",
@@ -13,9 +13,21 @@ namespace PlotPipe.Viewer.Serve;
 /// <param name="YMax">Top edge, or null to fit what is in view.</param>
 /// <param name="FollowSpan">The x-span to follow (oscilloscope), or null; wins over an x range.</param>
 /// <param name="WidthPx">Plot area width in pixels.</param>
-/// <param name="HeightPx">Plot area height in pixels.</param>
-internal readonly record struct ViewRequest(double? XMin, double? XMax, double? YMin, double? YMax, double? FollowSpan, int WidthPx, int HeightPx)
+/// <param name="HeightPx">Plot area height in pixels (the one panel of an old page's request).</param>
+/// <param name="Panels">The panels the page shows, top to bottom; null for an old page's one-panel request over every series.</param>
+/// <param name="Hidden">Series indexes the page does not show, sorted, no repeats; null when none.</param>
+internal readonly record struct ViewRequest(double? XMin, double? XMax, double? YMin, double? YMax, double? FollowSpan, int WidthPx, int HeightPx,
+    PanelRequest[]? Panels = null, int[]? Hidden = null)
 {
+    /// <summary>Most panels a page may list; the protocol has at most 64 panel ids.</summary>
+    public const int MaxPanels = 64;
+
+    /// <summary>Most entries in <c>hidden</c>.</summary>
+    public const int MaxHidden = 65_536;
+
+    /// <summary>Whether the series with meta index <paramref name="index"/> is hidden by the page.</summary>
+    public bool IsHidden(int index) => Hidden is { } h && Array.BinarySearch(h, index) >= 0;
+
     /// <summary>The largest plot side a page may ask for; bigger asks are clamped so a page cannot make the viewer build huge images.</summary>
     public const int MaxSidePx = ViewBuilder.MaxSidePx;
 
@@ -46,6 +58,8 @@ internal readonly record struct ViewRequest(double? XMin, double? XMax, double? 
             string? type = null;
             double? xMin = null, xMax = null, yMin = null, yMax = null, follow = null;
             int width = FitAll.WidthPx, height = FitAll.HeightPx;
+            PanelRequest[]? panels = null;
+            int[]? hidden = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("type"u8))
@@ -72,12 +86,17 @@ internal readonly record struct ViewRequest(double? XMin, double? XMax, double? 
                 else if (reader.ValueTextEquals("width"u8) || reader.ValueTextEquals("height"u8))
                 {
                     bool isWidth = reader.ValueTextEquals("width"u8);
-                    reader.Read();
-                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var px) || !double.IsFinite(px))
-                        return Fail($"\"{(isWidth ? "width" : "height")}\" must be a number of pixels", out error);
-                    int side = (int)Math.Clamp(Math.Round(px), 1, MaxSidePx);
+                    if (!ReadSide(ref reader, out int side)) return Fail($"\"{(isWidth ? "width" : "height")}\" must be a number of pixels", out error);
                     if (isWidth) width = side;
                     else height = side;
+                }
+                else if (reader.ValueTextEquals("panels"u8))
+                {
+                    if (!ReadPanels(ref reader, out panels, out error)) return false;
+                }
+                else if (reader.ValueTextEquals("hidden"u8))
+                {
+                    if (!ReadHidden(ref reader, out hidden)) return Fail($"\"hidden\" must be null or an array of at most {MaxHidden} series indexes", out error);
                 }
                 else
                 {
@@ -89,8 +108,16 @@ internal readonly record struct ViewRequest(double? XMin, double? XMax, double? 
             if (reader.TokenType != JsonTokenType.EndObject || reader.Read()) return Fail("expected one JSON object", out error);
             if (type != "view") return true;
             isView = true;
-            (width, height) = ClampArea(width, height);
-            request = new ViewRequest(xMin, xMax, yMin, yMax, follow, width, height);
+            if (panels is null)
+            {
+                (width, height) = ClampArea(width, height);
+            }
+            else
+            {
+                ClampArea(ref width, panels);
+                height = panels.Length > 0 ? panels[0].HeightPx : height;
+            }
+            request = new ViewRequest(xMin, xMax, yMin, yMax, follow, width, height, panels, hidden);
             return true;
         }
         catch (JsonException e)
@@ -106,6 +133,101 @@ internal readonly record struct ViewRequest(double? XMin, double? XMax, double? 
         if (area <= MaxAreaPx) return (width, height);
         double scale = Math.Sqrt((double)MaxAreaPx / area);
         return (Math.Max(1, (int)(width * scale)), Math.Max(1, (int)(height * scale)));
+    }
+
+    /// <summary>
+    /// Scales the shared <paramref name="width"/> and every panel's height by one factor so the area over all panels
+    /// is at most <see cref="MaxAreaPx"/>, keeping each panel's shape.
+    /// </summary>
+    public static void ClampArea(ref int width, PanelRequest[] panels)
+    {
+        long heights = 0;
+        foreach (var p in panels) heights += p.HeightPx;
+        long area = width * heights;
+        if (area <= MaxAreaPx) return;
+        double scale = Math.Sqrt((double)MaxAreaPx / area);
+        width = Math.Max(1, (int)(width * scale));
+        for (int i = 0; i < panels.Length; i++)
+            panels[i] = panels[i] with { HeightPx = Math.Max(1, (int)(panels[i].HeightPx * scale)) };
+    }
+
+    private static bool ReadSide(ref Utf8JsonReader reader, out int side)
+    {
+        side = 1;
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var px) || !double.IsFinite(px)) return false;
+        side = (int)Math.Clamp(Math.Round(px), 1, MaxSidePx);
+        return true;
+    }
+
+    private static bool ReadPanels(ref Utf8JsonReader reader, out PanelRequest[]? panels, out string? error)
+    {
+        panels = null;
+        error = null;
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null) return true;
+        if (reader.TokenType != JsonTokenType.StartArray) return Fail("\"panels\" must be null or an array of panels", out error);
+        var list = new List<PanelRequest>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject) return Fail("each of \"panels\" must be an object", out error);
+            if (list.Count == MaxPanels) return Fail($"at most {MaxPanels} panels", out error);
+            int id = -1, height = FitAll.HeightPx;
+            double? xMin = null, xMax = null, yMin = null, yMax = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("id"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out id) || id < 0 || id >= MaxPanels)
+                        return Fail($"a panel's \"id\" must be an integer from 0 to {MaxPanels - 1}", out error);
+                }
+                else if (reader.ValueTextEquals("height"u8))
+                {
+                    if (!ReadSide(ref reader, out height)) return Fail("a panel's \"height\" must be a number of pixels", out error);
+                }
+                else if (reader.ValueTextEquals("x"u8))
+                {
+                    if (!ReadRange(ref reader, out xMin, out xMax)) return Fail("a panel's \"x\" must be null or [min, max] of finite numbers", out error);
+                }
+                else if (reader.ValueTextEquals("y"u8))
+                {
+                    if (!ReadRange(ref reader, out yMin, out yMax)) return Fail("a panel's \"y\" must be null or [min, max] of finite numbers", out error);
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+            if (id < 0) return Fail("each panel needs an \"id\"", out error);
+            list.Add(new PanelRequest(id, height, xMin, xMax, yMin, yMax));
+        }
+        panels = [.. list];
+        return true;
+    }
+
+    private static bool ReadHidden(ref Utf8JsonReader reader, out int[]? hidden)
+    {
+        hidden = null;
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null) return true;
+        if (reader.TokenType != JsonTokenType.StartArray) return false;
+        var list = new List<int>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (list.Count == MaxHidden || reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var d)) return false;
+            // Indexes no series can have are ignored, as unknown ones are.
+            if (d >= 0 && d <= int.MaxValue && d == Math.Floor(d)) list.Add((int)d);
+        }
+        list.Sort();
+        int n = 0;
+        for (int i = 0; i < list.Count; i++)
+        {
+            if (n == 0 || list[i] != list[n - 1]) list[n++] = list[i];
+        }
+        hidden = list.GetRange(0, n).ToArray();
+        return true;
     }
 
     private static bool ReadRange(ref Utf8JsonReader reader, out double? min, out double? max)

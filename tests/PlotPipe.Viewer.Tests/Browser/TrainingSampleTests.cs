@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using PlotPipe.Viewer.Tests.Support;
+using static PlotPipe.Viewer.Tests.Support.BrowserFeed;
+
+namespace PlotPipe.Viewer.Tests.Browser;
+
+/// <summary>The Training sample (samples/Training) run as a user runs it, its page read in a real browser.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class TrainingSampleTests(BrowserFixture browser)
+{
+    [Fact]
+    public async Task Training_sample_page_shows_three_titled_panels_a_log_loss_axis_and_linked_x_zoom()
+    {
+        var dll = await SampleDllAsync("Training");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(dll)! };
+        foreach (var a in new[] { dll, "--no-browser" }) info.ArgumentList.Add(a);
+        using var sample = Process.Start(info) ?? throw new InvalidOperationException("could not start the sample");
+        try
+        {
+            string url = await UrlAsync(sample);
+            var page = await browser.NewPageAsync(1280, 860);
+            await page.GotoAsync(url);
+            await WaitAsync(page, "p => p.panels.length === 3 && p.status.state !== 'streaming' && p.panels.every(q => q.drawn > 0)");
+            await page.Keyboard.PressAsync("Home");
+            await WaitAsync(page, "p => !p.follow && p.panels.every(q => q.xRange[0] === 0)");
+
+            var panels = (await StateAsync(page)).GetProperty("panels").EnumerateArray().ToList();
+            Assert.Equal(["Loss", "Accuracy", "Learning rate"], panels.Select(p => p.GetProperty("title").GetString()));
+            Assert.Equal(["cross-entropy", "accuracy", "learning rate"], panels.Select(p => p.GetProperty("ylabel").GetString()));
+            Assert.Equal("step", panels[2].GetProperty("xlabel").GetString());
+            Assert.Equal(["log", "linear", "linear"], panels.Select(p => p.GetProperty("yScale").GetString()));
+            Assert.Equal("Training", await page.TextContentAsync("#title"));
+            // Four decades of loss: the log axis labels powers of ten.
+            var lossTicks = panels[0].GetProperty("yTicks").EnumerateArray().Select(t => t.GetProperty("text").GetString()).ToList();
+            Assert.Contains("0.01", lossTicks);
+            Assert.Contains("1", lossTicks);
+
+            await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "training.png") });
+            if (Environment.GetEnvironmentVariable("PLOTPIPE_UPDATE_IMAGES") == "1")
+            {
+                var target = Path.Combine(RepoDir(), "docs", "images", "training.png");
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                await page.ScreenshotAsync(new() { Path = target });
+            }
+
+            // A zoom in the accuracy panel moves the loss and learning-rate panels' x with it.
+            await DragAcrossAsync(page, 2, 0.2, 0.4);
+            await WaitAsync(page, "p => p.panels[1].xRange[0] > 0 && p.panels.every(q => q.xRange[0] === p.panels[1].xRange[0] && q.xRange[1] === p.panels[1].xRange[1])");
+            var zoomed = (await StateAsync(page)).GetProperty("panels").EnumerateArray().Select(p => Range(p.GetProperty("xRange"))).ToList();
+            Assert.InRange(zoomed[1].Min, 400, 800);
+            Assert.InRange(zoomed[1].Max, 1000, 1400);
+            await page.Context.CloseAsync();
+        }
+        finally
+        {
+            if (!sample.HasExited) sample.Kill(entireProcessTree: true);
+        }
+    }
+
+    // The sample's build output beside this test's configuration, built first if the solution's build did not.
+    private static async Task<string> SampleDllAsync(string name)
+    {
+        string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var project = Path.Combine(RepoDir(), "samples", name);
+        var dll = Path.Combine(project, "bin", configuration, "net10.0", $"{name}.dll");
+        if (File.Exists(dll)) return dll;
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "build", project, "-c", configuration }) info.ArgumentList.Add(a);
+        using var build = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet build");
+        var output = build.StandardOutput.ReadToEndAsync();
+        await build.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(4)).Token);
+        Assert.True(build.ExitCode == 0, $"building {name} failed:\n{await output}");
+        return dll;
+    }
+
+    // The sample prints the viewer's address as its first line.
+    private static async Task<string> UrlAsync(Process sample)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var line = await sample.StandardOutput.ReadLineAsync(timeout.Token)
+                ?? throw new InvalidOperationException($"the sample ended without an address: {await sample.StandardError.ReadToEndAsync()}");
+            const string prefix = "PlotPipe viewer: ";
+            if (line.StartsWith(prefix, StringComparison.Ordinal)) return line[prefix.Length..].Trim();
+        }
+    }
+}

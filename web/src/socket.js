@@ -1,0 +1,41 @@
+// The WebSocket to the viewer: text meta in, binary views in, text requests out; reconnects every second.
+
+const RETRY_MS = 1000;
+
+/** Opens the socket and keeps it open; handlers: onOpen(), onMeta(msg), onView(arrayBuffer), onClose(). */
+export function connectSocket(handlers) {
+  let socket = null;
+  function connect() {
+    const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
+    const ws = new WebSocket(url);
+    ws.binaryType = "arraybuffer";
+    socket = ws;
+    ws.onopen = () => handlers.onOpen();
+    ws.onmessage = (e) => {
+      if (typeof e.data === "string") {
+        let msg;
+        try { msg = JSON.parse(e.data); } catch { return; }
+        if (msg.type === "meta") handlers.onMeta(msg);
+      } else {
+        handlers.onView(e.data);
+      }
+    };
+    ws.onclose = () => {
+      if (socket !== ws) return;
+      socket = null;
+      handlers.onClose();
+      setTimeout(connect, RETRY_MS);
+    };
+  }
+  connect();
+  return {
+    /** Whether a message can go now. */
+    get open() { return !!socket && socket.readyState === WebSocket.OPEN; },
+    /** Sends text if the socket is open; returns whether it went. */
+    send(text) {
+      if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+      socket.send(text);
+      return true;
+    },
+  };
+}

@@ -1,0 +1,107 @@
+// The view-message decoder against messages built byte by byte as docs/page-protocol.md lays them out.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { decodeView, nothingDefined, plotFromMeta, shownPanels } from "../src/decode.js";
+
+// A little-endian message writer that pads like the viewer: every block starts at a multiple of 8.
+class Bytes {
+  constructor() { this.buf = new ArrayBuffer(1 << 16); this.dv = new DataView(this.buf); this.at = 0; }
+  u32(v) { this.dv.setUint32(this.at, v, true); this.at += 4; return this; }
+  f64(v) { this.dv.setFloat64(this.at, v, true); this.at += 8; return this; }
+  pad8() { while (this.at % 8) this.dv.setUint8(this.at++, 0); return this; }
+  done() { return this.buf.slice(0, this.at); }
+}
+
+function twoPanelMessage() {
+  const b = new Bytes();
+  b.u32(2).u32(2); // tag 2, two panels
+  // Panel 1: one points series and one density series.
+  b.u32(1).u32(2).f64(0).f64(10).f64(0.5).f64(2.5);
+  b.u32(4).u32(0).u32(3).u32(0).f64(3).f64(0); // series 4: 3 points
+  for (const x of [1, 2, 3]) b.f64(x);
+  for (const y of [2.5, 1.5, 0.5]) b.f64(y);
+  b.u32(7).u32(1).u32(3).u32(1).f64(1234).f64(12); // series 7: a 3 × 1 density grid, 12 not shown
+  b.u32(5).u32(0).u32(9); // three counts: 12 bytes, padded to 16
+  b.pad8();
+  // Panel 3: no visible series, ranges only.
+  b.u32(3).u32(0).f64(-1).f64(1).f64(1).f64(1000);
+  return b.done();
+}
+
+test("Decoder reads two panels with points and density layers", () => {
+  const msg = decodeView(twoPanelMessage());
+  assert.equal(msg.tag, 2);
+  assert.equal(msg.panels.length, 2);
+  const [p1, p3] = msg.panels;
+  assert.deepEqual([p1.id, p1.xMin, p1.xMax, p1.yMin, p1.yMax], [1, 0, 10, 0.5, 2.5]);
+  assert.equal(p1.series.length, 2);
+  const [points, density] = p1.series;
+  assert.equal(points.index, 4);
+  assert.equal(points.mode, 0);
+  assert.deepEqual([...points.xs], [1, 2, 3]);
+  assert.deepEqual([...points.ys], [2.5, 1.5, 0.5]);
+  assert.equal(points.pointsInView, 3);
+  assert.equal(density.index, 7);
+  assert.deepEqual([density.mode, density.w, density.h], [1, 3, 1]);
+  assert.deepEqual([...density.counts], [5, 0, 9]);
+  assert.equal(density.notShown, 12);
+  assert.equal(density.pointsInView, 1234);
+  assert.deepEqual([p3.id, p3.xMin, p3.xMax, p3.yMin, p3.yMax, p3.series.length], [3, -1, 1, 1, 1000, 0]);
+});
+
+test("Decoder reads columns in place, every block on an 8-byte boundary", () => {
+  const buf = twoPanelMessage();
+  const [points, density] = decodeView(buf).panels[0].series;
+  assert.equal(points.xs.buffer, buf, "columns are views on the message, not copies");
+  assert.equal(points.xs.byteOffset % 8, 0);
+  assert.equal(points.ys.byteOffset % 8, 0);
+  assert.equal(density.counts.byteOffset % 8, 0);
+  // The panel after the padded density block was read at the right place: its ranges came out exact above.
+  assert.equal(buf.byteLength % 8, 0);
+});
+
+test("Decoder gives a tag-1 message of an older viewer as one panel without an id", () => {
+  const b = new Bytes();
+  b.u32(1).u32(1).f64(0).f64(1).f64(-1).f64(1);
+  b.u32(0).u32(0).u32(2).u32(0).f64(2);
+  b.f64(0).f64(1).f64(-1).f64(1);
+  const msg = decodeView(b.done());
+  assert.equal(msg.tag, 1);
+  assert.equal(msg.panels.length, 1);
+  assert.equal(msg.panels[0].id, null);
+  assert.deepEqual([...msg.panels[0].series[0].xs], [0, 1]);
+  assert.deepEqual([...msg.panels[0].series[0].ys], [-1, 1]);
+  assert.equal(msg.panels[0].series[0].notShown, 0);
+});
+
+test("Decoder refuses unknown tags and messages cut short", () => {
+  const b = new Bytes();
+  b.u32(9).u32(0);
+  assert.equal(decodeView(b.done()), null);
+  const whole = twoPanelMessage();
+  for (const cut of [4, 8, 30, 48, 80, 120, whole.byteLength - 8]) {
+    assert.equal(decodeView(whole.slice(0, cut)), null, `cut at ${cut}`);
+  }
+});
+
+test("Plot definition fills in what an older viewer leaves out", () => {
+  const plot = plotFromMeta({ type: "meta", series: [{ index: 0, name: "a" }] });
+  assert.equal(plot.title, null);
+  assert.deepEqual(plot.panels.map((p) => p.id), [0]);
+  assert.ok(nothingDefined(plot));
+});
+
+test("Panel 0 is shown only when it has series or is the only panel", () => {
+  const meta = {
+    plot: { title: "Training", panels: [{ id: 0 }, { id: 1, title: "Loss", yscale: "log" }, { id: 2, title: "Accuracy", linkx: false }] },
+    series: [{ index: 0, panel: 1 }, { index: 1, panel: 2, time: true }],
+  };
+  const plot = plotFromMeta(meta);
+  assert.deepEqual(shownPanels(plot, meta.series).map((p) => p.id), [1, 2]);
+  assert.equal(plot.panels[1].yscale, "log");
+  assert.equal(plot.panels[2].linkx, false);
+  assert.equal(plot.panels[2].time, true, "a panel with a timed series has a time axis");
+  assert.ok(!nothingDefined(plot));
+  const withDefault = [...meta.series, { index: 2, panel: 0 }];
+  assert.deepEqual(shownPanels(plot, withDefault).map((p) => p.id), [0, 1, 2]);
+});
