@@ -110,7 +110,7 @@ export function axesFor(def, names, colors, yLabelRoom) {
     size: (u, values) => {
       let widest = 24;
       if (values) for (const v of values) if (v) widest = Math.max(widest, measureText(v));
-      return Math.ceil(widest) + 16;
+      return Math.ceil(widest) + 22;
     },
   };
   if (logY) {

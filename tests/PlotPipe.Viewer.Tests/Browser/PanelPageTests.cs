@@ -43,11 +43,11 @@ public sealed class PanelPageTests(BrowserFixture browser)
         await TrainingAsync(viewer);
         var page = await browser.NewPageAsync(1280, 900);
         await page.GotoAsync(viewer.Url.ToString());
-        await WaitAsync(page, "p => p.panels.length === 3 && p.panels.every(q => q.drawn > 0) && p.status.state === 'finished'");
+        await WaitAsync(page, "p => p.panels.length === 3 && p.panels.every(q => q.drawn > 0) && p.status.state === 'finished' && p.follow");
 
         // Lines only: the page follows the newest x; Home fits all, in every panel.
         await page.Keyboard.PressAsync("Home");
-        await WaitAsync(page, $"p => !p.follow && p.panels.every(q => q.xRange[0] === 0 && q.xRange[1] === {Steps - 1})");
+        await WaitAsync(page, $"p => !p.follow && p.panels.every(q => q.xRange[0] === 0 && q.xRange[1] === {Steps - 1}) && p.panels[0].yRange[1] > 2.5");
         var state = await StateAsync(page);
         var panels = state.GetProperty("panels").EnumerateArray().ToList();
         Assert.Equal(["Loss", "Accuracy", "Learning rate"], panels.Select(p => p.GetProperty("title").GetString()));
@@ -183,7 +183,7 @@ public sealed class PanelPageTests(BrowserFixture browser)
         await TrainingAsync(viewer);
         var page = await browser.NewPageAsync(1280, 900);
         await page.GotoAsync(viewer.Url.ToString());
-        await WaitAsync(page, "p => p.panels.length === 3 && p.panels.every(q => q.drawn > 0)");
+        await WaitAsync(page, "p => p.panels.length === 3 && p.panels.every(q => q.drawn > 0) && p.follow");
         await page.Keyboard.PressAsync("Home");
         await WaitAsync(page, $"p => !p.follow && p.panels[0].notShown === {BadLoss}");
         Assert.Equal($"{BadLoss} points ≤ 0 not shown", (await page.Locator("section.panel[data-panel=\"1\"] .not-shown").TextContentAsync())?.Trim());
