@@ -34,84 +34,54 @@ internal static class ScatterDecimator
     /// <summary>Points a log axis of <paramref name="v"/> cannot show; runs whose summaries rule them out are skipped.</summary>
     internal static long CountNotShown(in SeriesSnapshot s, in Viewport v)
     {
-        long count = 0;
-        int chunks = s.ChunkCount;
-        for (int k = 0; k < chunks; k++)
-        {
-            var chunk = s.Chunks[k];
-            int total = s.CountIn(k);
-            int summarized = total / BlockPoints * BlockPoints;
-            int off = 0;
-            while (off < total)
-            {
-                if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= summarized)
-                {
-                    int g = off / GroupPoints;
-                    if (!MayHide(v, chunk.GroupXMin[g], chunk.GroupXMax[g], chunk.GroupYMin[g], chunk.GroupNaNCount[g])) { off += GroupPoints; continue; }
-                }
-                int stop = total;
-                if (off + BlockPoints <= summarized)
-                {
-                    int b = off / BlockPoints;
-                    stop = off + BlockPoints;
-                    if (!MayHide(v, chunk.BlockXMin[b], chunk.BlockXMax[b], chunk.BlockYMin[b], chunk.BlockNaNCount[b])) { off = stop; continue; }
-                }
-                var xs = chunk.X;
-                var ys = chunk.Y;
-                for (int i = off; i < stop; i++)
-                {
-                    double x = xs[i];
-                    if ((v.XLog && x <= 0) || (v.YLog && ys[i] <= 0 && x >= v.XMin && x <= v.XMax)) count++;
-                }
-                off = stop;
-            }
-        }
-        return count;
+        var visitor = new NotShownCount(v);
+        RunWalk.Walk(s, ref visitor);
+        return visitor.Count;
     }
 
-    // Whether a run could hold a point a log axis hides; a run holding NaNs has summaries that say too little.
-    private static bool MayHide(in Viewport v, double xMin, double xMax, double yMin, int nanCount) =>
-        nanCount > 0 || (v.XLog && xMin <= 0) || (v.YLog && yMin <= 0 && !(xMax < v.XMin || xMin > v.XMax));
+    private struct NotShownCount(Viewport v) : IRunVisitor
+    {
+        public long Count;
+
+        // A run holding NaNs has summaries that say too little, so it is read.
+        public readonly bool Answer(in RunBox r, ColumnChunk chunk, int from, int count) =>
+            r.NaNCount == 0 && !(v.XLog && r.XMin <= 0) && !(v.YLog && r.YMin <= 0 && !r.OutsideX(v.XMin, v.XMax));
+
+        public void Scan(ColumnChunk chunk, long chunkStart, int from, int to)
+        {
+            var xs = chunk.X;
+            var ys = chunk.Y;
+            for (int i = from; i < to; i++)
+            {
+                double x = xs[i];
+                if ((v.XLog && x <= 0) || (v.YLog && ys[i] <= 0 && x >= v.XMin && x <= v.XMax)) Count++;
+            }
+        }
+    }
 
     private static void Build<TX, TY>(in SeriesSnapshot s, in Viewport v, int widthPx, int heightPx, int pointLimit, SeriesView into)
         where TX : struct, IAxisScale where TY : struct, IAxisScale
     {
-        var fill = new Fill<TX, TY>(v, widthPx, heightPx, pointLimit, into);
-        int chunks = s.ChunkCount;
-        for (int k = 0; k < chunks; k++)
+        var visitor = new ViewFill<TX, TY>(v, new Fill<TX, TY>(v, widthPx, heightPx, pointLimit, into));
+        RunWalk.Walk(s, ref visitor);
+        visitor.Fill.Finish();
+    }
+
+    // Runs wholly outside the view are skipped, runs wholly inside go in without the per-point range test.
+    private struct ViewFill<TX, TY>(Viewport v, Fill<TX, TY> fill) : IRunVisitor where TX : struct, IAxisScale where TY : struct, IAxisScale
+    {
+        public Fill<TX, TY> Fill = fill;
+
+        public bool Answer(in RunBox r, ColumnChunk chunk, int from, int count)
         {
-            var chunk = s.Chunks[k];
-            int count = s.CountIn(k);
-            int summarized = count / BlockPoints * BlockPoints;
-            int off = 0;
-            while (off < count)
-            {
-                if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= summarized)
-                {
-                    int g = off / GroupPoints;
-                    var place = v.Place(chunk.GroupXMin[g], chunk.GroupXMax[g], chunk.GroupYMin[g], chunk.GroupYMax[g]);
-                    if (place == Placement.Outside) { off += GroupPoints; continue; }
-                    if (place == Placement.Inside && chunk.GroupNaNCount[g] == 0)
-                    {
-                        fill.AddInside(chunk, off, GroupPoints);
-                        off += GroupPoints;
-                        continue;
-                    }
-                }
-                if (off + BlockPoints <= summarized)
-                {
-                    int b = off / BlockPoints;
-                    var place = v.Place(chunk.BlockXMin[b], chunk.BlockXMax[b], chunk.BlockYMin[b], chunk.BlockYMax[b]);
-                    if (place == Placement.Inside && chunk.BlockNaNCount[b] == 0) fill.AddInside(chunk, off, BlockPoints);
-                    else if (place != Placement.Outside) fill.AddTested(chunk, off, BlockPoints);
-                    off += BlockPoints;
-                    continue;
-                }
-                fill.AddTested(chunk, off, count - off);
-                off = count;
-            }
+            var place = v.Place(r.XMin, r.XMax, r.YMin, r.YMax);
+            if (place == Placement.Outside) return true;
+            if (place != Placement.Inside || r.NaNCount != 0) return false;
+            Fill.AddInside(chunk, from, count);
+            return true;
         }
-        fill.Finish();
+
+        public void Scan(ColumnChunk chunk, long chunkStart, int from, int to) => Fill.AddTested(chunk, from, to - from);
     }
 
     /// <summary>The box of every point: group and block summaries, and a scan of the unsummarized tail.</summary>
@@ -120,45 +90,9 @@ internal static class ScatterDecimator
     /// <summary>The box of the points whose x lies in [xMin, xMax].</summary>
     public static DataBounds BoundsInX(in SeriesSnapshot s, double xMin, double xMax, bool all = false)
     {
-        var box = new Box();
-        int chunks = s.ChunkCount;
-        for (int k = 0; k < chunks; k++)
-        {
-            var chunk = s.Chunks[k];
-            int count = s.CountIn(k);
-            int summarized = count / BlockPoints * BlockPoints;
-            int off = 0;
-            while (off < count)
-            {
-                // A NaN x hides a y the summary counted, so runs holding NaNs are read unless every point counts.
-                if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= summarized)
-                {
-                    int g = off / GroupPoints;
-                    double gxMin = chunk.GroupXMin[g], gxMax = chunk.GroupXMax[g];
-                    if (!all && (gxMax < xMin || gxMin > xMax)) { off += GroupPoints; continue; }
-                    if (all || (gxMin >= xMin && gxMax <= xMax && chunk.GroupNaNCount[g] == 0))
-                    {
-                        box.Add(gxMin, gxMax, chunk.GroupYMin[g], chunk.GroupYMax[g]);
-                        off += GroupPoints;
-                        continue;
-                    }
-                }
-                if (off + BlockPoints <= summarized)
-                {
-                    int b = off / BlockPoints;
-                    double bxMin = chunk.BlockXMin[b], bxMax = chunk.BlockXMax[b];
-                    if (all || (bxMin >= xMin && bxMax <= xMax && chunk.BlockNaNCount[b] == 0))
-                        box.Add(bxMin, bxMax, chunk.BlockYMin[b], chunk.BlockYMax[b]);
-                    else if (!(bxMax < xMin || bxMin > xMax))
-                        box.Scan(chunk.X, chunk.Y, off, off + BlockPoints, xMin, xMax, all);
-                    off += BlockPoints;
-                    continue;
-                }
-                box.Scan(chunk.X, chunk.Y, off, count, xMin, xMax, all);
-                off = count;
-            }
-        }
-        return new DataBounds(box.XMin, box.XMax, box.YMin, box.YMax);
+        var visitor = new BoxInX(xMin, xMax, all, positiveY: false);
+        RunWalk.Walk(s, ref visitor);
+        return visitor.Box.Bounds;
     }
 
     /// <summary>
@@ -167,44 +101,34 @@ internal static class ScatterDecimator
     /// </summary>
     public static DataBounds PositiveBoundsInX(in SeriesSnapshot s, double xMin, double xMax)
     {
-        var box = new Box();
-        int chunks = s.ChunkCount;
-        for (int k = 0; k < chunks; k++)
+        var visitor = new BoxInX(xMin, xMax, all: false, positiveY: true);
+        RunWalk.Walk(s, ref visitor);
+        return visitor.Box.Bounds;
+    }
+
+    private struct BoxInX(double xMin, double xMax, bool all, bool positiveY) : IRunVisitor
+    {
+        public Box Box = new();
+
+        public bool Answer(in RunBox r, ColumnChunk chunk, int from, int count)
         {
-            var chunk = s.Chunks[k];
-            int count = s.CountIn(k);
-            int summarized = count / BlockPoints * BlockPoints;
-            int off = 0;
-            while (off < count)
+            if (all)
             {
-                if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= summarized)
-                {
-                    int g = off / GroupPoints;
-                    double gxMin = chunk.GroupXMin[g], gxMax = chunk.GroupXMax[g];
-                    if (gxMax < xMin || gxMin > xMax || !(chunk.GroupYMax[g] > 0)) { off += GroupPoints; continue; }
-                    if (gxMin >= xMin && gxMax <= xMax && chunk.GroupNaNCount[g] == 0 && chunk.GroupYMin[g] > 0)
-                    {
-                        box.Add(gxMin, gxMax, chunk.GroupYMin[g], chunk.GroupYMax[g]);
-                        off += GroupPoints;
-                        continue;
-                    }
-                }
-                if (off + BlockPoints <= summarized)
-                {
-                    int b = off / BlockPoints;
-                    double bxMin = chunk.BlockXMin[b], bxMax = chunk.BlockXMax[b];
-                    if (bxMin >= xMin && bxMax <= xMax && chunk.BlockNaNCount[b] == 0 && chunk.BlockYMin[b] > 0)
-                        box.Add(bxMin, bxMax, chunk.BlockYMin[b], chunk.BlockYMax[b]);
-                    else if (!(bxMax < xMin || bxMin > xMax) && chunk.BlockYMax[b] > 0)
-                        box.ScanPositive(chunk.X, chunk.Y, off, off + BlockPoints, xMin, xMax);
-                    off += BlockPoints;
-                    continue;
-                }
-                box.ScanPositive(chunk.X, chunk.Y, off, count, xMin, xMax);
-                off = count;
+                Box.Add(r.XMin, r.XMax, r.YMin, r.YMax);
+                return true;
             }
+            if (r.OutsideX(xMin, xMax) || (positiveY && !(r.YMax > 0))) return true;
+            // A NaN x hides a y the summary counted, so runs holding NaNs are read unless every point counts.
+            if (!r.InsideX(xMin, xMax) || (positiveY && !(r.YMin > 0))) return false;
+            Box.Add(r.XMin, r.XMax, r.YMin, r.YMax);
+            return true;
         }
-        return new DataBounds(box.XMin, box.XMax, box.YMin, box.YMax);
+
+        public void Scan(ColumnChunk chunk, long chunkStart, int from, int to)
+        {
+            if (positiveY) Box.ScanPositive(chunk.X, chunk.Y, from, to, xMin, xMax);
+            else Box.Scan(chunk.X, chunk.Y, from, to, xMin, xMax, all);
+        }
     }
 
     private enum Placement { Outside, Straddling, Inside }
@@ -223,6 +147,8 @@ internal static class ScatterDecimator
         public double YMin = double.PositiveInfinity, YMax = double.NegativeInfinity;
 
         public Box() { }
+
+        public readonly DataBounds Bounds => new(XMin, XMax, YMin, YMax);
 
         public void Add(double xMin, double xMax, double yMin, double yMax)
         {

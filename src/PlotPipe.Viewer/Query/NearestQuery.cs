@@ -12,9 +12,6 @@ namespace PlotPipe.Viewer.Query;
 /// </summary>
 internal static class NearestQuery
 {
-    private const int BlockPoints = ColumnChunk.BlockPoints;
-    private const int GroupPoints = ColumnChunk.GroupPoints;
-
     /// <summary>
     /// Reads <c>x</c>, <c>panel</c> and <c>hidden</c> from a query string's values; false with a one-line
     /// <paramref name="error"/> when one is malformed.
@@ -107,50 +104,33 @@ internal static class NearestQuery
     /// <summary>The index of the scatter point nearest in x to <paramref name="x"/> with finite x and y, -1 if none; the earliest on a tie.</summary>
     public static long NearestInScatter(in SeriesSnapshot s, double x)
     {
-        long best = -1;
-        double bestDistance = double.PositiveInfinity;
-        int chunks = s.ChunkCount;
-        for (int k = 0; k < chunks; k++)
+        var visitor = new NearestInX(x);
+        RunWalk.Walk(s, ref visitor);
+        return visitor.Best;
+    }
+
+    private struct NearestInX(double x) : IRunVisitor
+    {
+        public long Best = -1;
+        private double _bestDistance = double.PositiveInfinity;
+
+        // A run whose x-bounds are farther than the best so far cannot hold a nearer point; an all-NaN run is infinitely far.
+        public readonly bool Answer(in RunBox r, ColumnChunk chunk, int from, int count) => !(Distance(x, r.XMin, r.XMax) <= _bestDistance);
+
+        public void Scan(ColumnChunk chunk, long chunkStart, int from, int to)
         {
-            var chunk = s.Chunks[k];
-            long chunkStart = (long)k << s.Shift;
-            int count = s.CountIn(k);
-            int summarized = count / BlockPoints * BlockPoints;
-            int off = 0;
-            while (off < count)
+            var xs = chunk.X;
+            var ys = chunk.Y;
+            for (int i = from; i < to; i++)
             {
-                if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= summarized)
+                double d = Math.Abs(xs[i] - x);
+                if (d < _bestDistance && double.IsFinite(ys[i]) && double.IsFinite(xs[i]))
                 {
-                    int g = off / GroupPoints;
-                    // An all-NaN group has bounds +inf..-inf: its distance is infinite and it is skipped.
-                    if (!(Distance(x, chunk.GroupXMin[g], chunk.GroupXMax[g]) <= bestDistance)) { off += GroupPoints; continue; }
+                    _bestDistance = d;
+                    Best = chunkStart + i;
                 }
-                int stop;
-                if (off + BlockPoints <= summarized)
-                {
-                    int b = off / BlockPoints;
-                    stop = off + BlockPoints;
-                    if (!(Distance(x, chunk.BlockXMin[b], chunk.BlockXMax[b]) <= bestDistance)) { off = stop; continue; }
-                }
-                else
-                {
-                    stop = count;
-                }
-                var xs = chunk.X;
-                var ys = chunk.Y;
-                for (int i = off; i < stop; i++)
-                {
-                    double d = Math.Abs(xs[i] - x);
-                    if (d < bestDistance && double.IsFinite(ys[i]) && double.IsFinite(xs[i]))
-                    {
-                        bestDistance = d;
-                        best = chunkStart + i;
-                    }
-                }
-                off = stop;
             }
         }
-        return best;
     }
 
     private static double Distance(double x, double min, double max) => x < min ? min - x : x > max ? x - max : 0;

@@ -54,7 +54,7 @@ internal static class ViewRanges
             xMax = hasData ? all.XMax : span;
             xMin = xMax - span;
             // A follow span reaching below zero on a log axis shows from the first positive x instead.
-            if (log && xMin <= 0) xMin = hasData ? Math.Min(all.XMin, xMax / 10) : xMax / 10;
+            if (log && xMin <= 0) xMin = hasData && all.XMin < xMax ? all.XMin : xMax / 10;
         }
         else if (askedMin is double a && askedMax is double b)
         {

@@ -104,4 +104,59 @@ public sealed class ViewRequestTests
         Assert.Equal(1 - 0.1, r.YMin, 12);
         Assert.Equal(3 + 0.1, r.YMax, 12);
     }
+
+    [Fact]
+    public void Panels_and_hidden_series_are_read_in_the_pages_order()
+    {
+        Assert.True(ViewRequest.TryParse("""
+            {"type":"view","x":[0,10],"follow":null,"width":800,
+             "panels":[{"id":2,"height":300,"y":[1,100],"x":null},{"id":0,"height":150.4,"y":null,"x":[5,1],"future":{"a":1}}],
+             "hidden":[7,3,7,-1,2.5]}
+            """u8, out var r, out bool isView, out var error), error);
+        Assert.True(isView);
+        Assert.Equal([new PanelRequest(2, 300, null, null, 1, 100), new PanelRequest(0, 150, 1, 5, null, null)], r.Panels!);
+        // Sorted, repeats dropped; what cannot be a series index is ignored, as unknown indexes are.
+        Assert.Equal([3, 7], r.Hidden!);
+        Assert.True(r.IsHidden(7));
+        Assert.False(r.IsHidden(2));
+    }
+
+    [Fact]
+    public void The_area_over_all_panels_is_clamped_by_one_factor_keeping_each_panels_shape()
+    {
+        Assert.True(ViewRequest.TryParse("""{"type":"view","width":4096,"panels":[{"id":0,"height":4096},{"id":1,"height":2048}]}"""u8, out var r, out _, out _));
+        long area = (long)r.WidthPx * r.Panels!.Sum(p => p.HeightPx);
+        Assert.InRange(area, ViewRequest.MaxAreaPx * 0.99, ViewRequest.MaxAreaPx);
+        Assert.Equal(1.0, (double)r.WidthPx / r.Panels![0].HeightPx, 2);
+        Assert.Equal(2.0, (double)r.Panels[0].HeightPx / r.Panels[1].HeightPx, 2);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"view","panels":{"id":0}}""", "panels")]
+    [InlineData("""{"type":"view","panels":[{"height":10}]}""", "id")]
+    [InlineData("""{"type":"view","panels":[{"id":64}]}""", "id")]
+    [InlineData("""{"type":"view","panels":[{"id":0,"y":[1]}]}""", "y")]
+    [InlineData("""{"type":"view","panels":[{"id":0,"height":"tall"}]}""", "height")]
+    [InlineData("""{"type":"view","hidden":"3"}""", "hidden")]
+    [InlineData("""{"type":"view","hidden":["3"]}""", "hidden")]
+    public void Malformed_panels_or_hidden_are_refused_naming_the_field(string json, string field)
+    {
+        Assert.False(ViewRequest.TryParse(System.Text.Encoding.UTF8.GetBytes(json), out _, out _, out var error));
+        Assert.Contains(field, error);
+    }
+
+    [Fact]
+    public void Log_ranges_are_positive_fit_in_decades_and_fall_back_to_one_to_ten()
+    {
+        Assert.Equal((1.0, 10.0), ViewRanges.ResolveY(null, null, DataBounds.Empty, log: true));
+        Assert.Equal((1.0, 10.0), ViewRanges.ResolveY(null, null, new DataBounds(0, 1, -5, -1), log: true));
+        var (a, b) = ViewRanges.ResolveY(null, null, new DataBounds(0, 1, 0.01, 100), log: true);
+        Assert.Equal(Math.Pow(10, -2.2), a, 12);
+        Assert.Equal(Math.Pow(10, 2.2), b, 12);
+        // An asked range reaching zero starts at a thousandth of its top; a follow span reaching below zero starts at the data.
+        Assert.Equal((0.01, 10.0), ViewRanges.ResolveY(-3, 10, DataBounds.Empty, log: true));
+        Assert.Equal((0.5, 4.0), ViewRanges.ResolveX(null, null, 100, new DataBounds(0.5, 4, 1, 2), scatter: false, log: true));
+        var (c, d) = ViewRanges.WidenLog(3, 3);
+        Assert.True(c < 3 && d > 3 && c > 0, $"[{c}, {d}]");
+    }
 }

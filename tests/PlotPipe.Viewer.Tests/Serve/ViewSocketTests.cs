@@ -65,8 +65,8 @@ public sealed class ViewSocketTests : IAsyncLifetime
     [Fact]
     public async Task Socket_sends_meta_then_the_view_the_page_asks_for()
     {
-        using var socket = await ConnectAsync();
-        var meta = await ReceiveJsonAsync(socket);
+        using var socket = await PageSocket.ConnectAsync(Server.Url, Server.Token);
+        var meta = await socket.ReceiveMetaAsync();
         Assert.Equal("meta", meta.GetProperty("type").GetString());
         var series = meta.GetProperty("series")[0];
         Assert.Equal("signal", series.GetProperty("name").GetString());
@@ -77,7 +77,7 @@ public sealed class ViewSocketTests : IAsyncLifetime
         Assert.Equal(1000, series.GetProperty("count").GetInt32());
         Assert.Equal("streaming", meta.GetProperty("status").GetProperty("state").GetString());
 
-        await SendAsync(socket, """{"type":"view","x":[1,3],"y":null,"follow":null,"width":400,"height":300}""");
+        await socket.SendAsync("""{"type":"view","x":[1,3],"y":null,"follow":null,"width":400,"height":300}""");
         var view = await ReceiveViewAsync(socket);
         Assert.Equal(1.0, view.XMin);
         Assert.Equal(3.0, view.XMax);
@@ -95,9 +95,9 @@ public sealed class ViewSocketTests : IAsyncLifetime
     [Fact]
     public async Task Follow_shows_the_last_span_and_new_points_arrive_without_asking()
     {
-        using var socket = await ConnectAsync();
-        await ReceiveJsonAsync(socket);
-        await SendAsync(socket, """{"type":"view","x":null,"y":null,"follow":2,"width":400,"height":300}""");
+        using var socket = await PageSocket.ConnectAsync(Server.Url, Server.Token);
+        await socket.ReceiveMetaAsync();
+        await socket.SendAsync("""{"type":"view","x":null,"y":null,"follow":2,"width":400,"height":300}""");
         var view = await ReceiveViewAsync(socket);
         Assert.Equal(7.99, view.XMin, 9);
         Assert.Equal(9.99, view.XMax, 9);
@@ -112,11 +112,11 @@ public sealed class ViewSocketTests : IAsyncLifetime
     [Fact]
     public async Task A_page_that_reports_drawn_views_gets_new_data_only_after_its_report_but_zoom_answers_at_once()
     {
-        using var socket = await ConnectAsync();
-        await ReceiveJsonAsync(socket);
-        await SendAsync(socket, """{"type":"view","x":null,"y":null,"follow":2,"width":400,"height":300}""");
+        using var socket = await PageSocket.ConnectAsync(Server.Url, Server.Token);
+        await socket.ReceiveMetaAsync();
+        await socket.SendAsync("""{"type":"view","x":null,"y":null,"follow":2,"width":400,"height":300}""");
         await ReceiveViewAsync(socket);
-        await SendAsync(socket, """{"type":"drawn"}""");
+        await socket.SendAsync("""{"type":"drawn"}""");
         _store.Series[0].Append([10.0], [1.0]);
         _store.Touch();
         var second = await ReceiveViewAsync(socket);
@@ -132,7 +132,7 @@ public sealed class ViewSocketTests : IAsyncLifetime
 
         // Still no report, but the user zoomed: that is answered at once, not after the fallback wait.
         clock.Restart();
-        await SendAsync(socket, """{"type":"view","x":[1,3],"y":null,"follow":null,"width":400,"height":300}""");
+        await socket.SendAsync("""{"type":"view","x":[1,3],"y":null,"follow":null,"width":400,"height":300}""");
         var zoomed = await ReceiveViewAsync(socket);
         Assert.Equal(1, zoomed.XMin, 9);
         Assert.Equal(3, zoomed.XMax, 9);
@@ -156,103 +156,46 @@ public sealed class ViewSocketTests : IAsyncLifetime
         _store.Define(new SeriesDefinition(1, SeriesKind.Scatter, "cloud", "ro")).Append(xs, ys);
         _store.Touch();
 
-        using var socket = await ConnectAsync();
-        await SendAsync(socket, request);
-        byte[] view;
-        while (true)
-        {
-            var (type, bytes) = await ReceiveAsync(socket);
-            if (type != WebSocketMessageType.Binary) continue;
-            view = bytes;
-            break;
-        }
-        var panel = Assert.Single(DecodedView.Decode(view).Panels);
+        using var socket = await PageSocket.ConnectAsync(Server.Url, Server.Token);
+        await socket.SendAsync(request);
+        var view = await socket.ReceiveViewAsync();
+        var panel = Assert.Single(view.Panels);
         double xMin = panel.XMin, xMax = panel.XMax, yMin = panel.YMin, yMax = panel.YMax;
         Assert.True(double.IsFinite(xMax - xMin) && xMax > xMin, $"x [{xMin}, {xMax}]");
         Assert.True(double.IsFinite(yMax - yMin) && yMax > yMin, $"y [{yMin}, {yMax}]");
         // At most one density image of the largest area a page may ask for, plus the line's few points and headers.
         long bound = 4L * ViewRequest.MaxAreaPx + 16L * 8 * ViewRequest.MaxSidePx + ViewMessage.HeaderBytes + ViewMessage.PanelHeaderBytes + 2 * ViewMessage.SeriesHeaderBytes;
-        Assert.True(view.Length <= bound, $"a view of {view.Length:N0} bytes; the bound is {bound:N0}");
+        Assert.True(view.Bytes <= bound, $"a view of {view.Bytes:N0} bytes; the bound is {bound:N0}");
     }
 
     [Fact]
     public async Task Malformed_page_message_closes_the_socket_with_a_reason()
     {
-        using var socket = await ConnectAsync();
-        await ReceiveJsonAsync(socket);
-        await SendAsync(socket, """{"type":"view","x":[1,"a"]}""");
-        var close = await ReceiveUntilCloseAsync(socket);
-        Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, close.CloseStatus);
-        Assert.Contains("\"x\"", socket.CloseStatusDescription);
+        using var socket = await PageSocket.ConnectAsync(Server.Url, Server.Token);
+        await socket.ReceiveMetaAsync();
+        await socket.SendAsync("""{"type":"view","x":[1,"a"]}""");
+        var close = await socket.ReceiveCloseAsync();
+        Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, close.Status);
+        Assert.Contains("\"x\"", close.Reason);
     }
 
     [Fact]
     public async Task Oversized_page_message_closes_the_socket()
     {
-        using var socket = await ConnectAsync();
-        await ReceiveJsonAsync(socket);
-        await SendAsync(socket, "{\"pad\":\"" + new string('a', ViewSocket.MaxPageMessageBytes) + "\"}");
-        var close = await ReceiveUntilCloseAsync(socket);
-        Assert.Equal(WebSocketCloseStatus.MessageTooBig, close.CloseStatus);
+        using var socket = await PageSocket.ConnectAsync(Server.Url, Server.Token);
+        await socket.ReceiveMetaAsync();
+        await socket.SendAsync("{\"pad\":\"" + new string('a', ViewSocket.MaxPageMessageBytes) + "\"}");
+        var close = await socket.ReceiveCloseAsync();
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, close.Status);
     }
 
     private Uri SocketUri => new($"ws://127.0.0.1:{Server.Url.Port}/ws");
 
-    private async Task<ClientWebSocket> ConnectAsync()
+    // The next view's one panel, decoded as the page would read it.
+    private static async Task<DecodedPanel> ReceiveViewAsync(PageSocket socket)
     {
-        var socket = new ClientWebSocket();
-        socket.Options.SetRequestHeader("Origin", $"http://127.0.0.1:{Server.Url.Port}");
-        socket.Options.SetRequestHeader("Authorization", $"Bearer {Server.Token}");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await socket.ConnectAsync(SocketUri, timeout.Token);
-        return socket;
-    }
-
-    private static async Task SendAsync(ClientWebSocket socket, string json) =>
-        await socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
-
-    private static async Task<(WebSocketMessageType Type, byte[] Bytes)> ReceiveAsync(ClientWebSocket socket)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        using var all = new MemoryStream();
-        var buffer = new byte[64 * 1024];
-        while (true)
-        {
-            var r = await socket.ReceiveAsync(buffer, timeout.Token);
-            all.Write(buffer, 0, r.Count);
-            if (r.EndOfMessage || r.MessageType == WebSocketMessageType.Close) return (r.MessageType, all.ToArray());
-        }
-    }
-
-    private static async Task<JsonElement> ReceiveJsonAsync(ClientWebSocket socket)
-    {
-        var (type, bytes) = await ReceiveAsync(socket);
-        Assert.Equal(WebSocketMessageType.Text, type);
-        return JsonDocument.Parse(bytes).RootElement.Clone();
-    }
-
-    // Skips status updates (meta) and returns the next view's one panel, decoded as the page would read it.
-    private static async Task<DecodedPanel> ReceiveViewAsync(ClientWebSocket socket)
-    {
-        while (true)
-        {
-            var (type, b) = await ReceiveAsync(socket);
-            if (type == WebSocketMessageType.Text) continue;
-            Assert.Equal(WebSocketMessageType.Binary, type);
-            var panel = Assert.Single(DecodedView.Decode(b).Panels);
-            Assert.Equal(0, panel.Id);
-            return panel;
-        }
-    }
-
-    private static async Task<WebSocketReceiveResult> ReceiveUntilCloseAsync(ClientWebSocket socket)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var buffer = new byte[64 * 1024];
-        while (true)
-        {
-            var r = await socket.ReceiveAsync(buffer, timeout.Token);
-            if (r.MessageType == WebSocketMessageType.Close) return r;
-        }
+        var panel = Assert.Single((await socket.ReceiveViewAsync()).Panels);
+        Assert.Equal(0, panel.Id);
+        return panel;
     }
 }

@@ -71,6 +71,16 @@ public sealed class PageSocket : IDisposable
         }
     }
 
+    /// <summary>Reads until the viewer closes the socket; returns its close status and reason.</summary>
+    public async Task<(WebSocketCloseStatus? Status, string? Reason)> ReceiveCloseAsync()
+    {
+        while (true)
+        {
+            var (type, _) = await ReceiveAsync();
+            if (type == WebSocketMessageType.Close) return (_socket.CloseStatus, _socket.CloseStatusDescription);
+        }
+    }
+
     /// <summary>Closes the socket at once.</summary>
     public void Dispose()
     {

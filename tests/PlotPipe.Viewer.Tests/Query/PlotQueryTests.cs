@@ -1,0 +1,105 @@
+using System.Buffers.Binary;
+using PlotPipe.Protocol;
+using PlotPipe.Viewer.Query;
+using PlotPipe.Viewer.Serve;
+using PlotPipe.Viewer.Store;
+using PlotPipe.Viewer.Tests.Support;
+
+namespace PlotPipe.Viewer.Tests.Query;
+
+/// <summary>The view query on its own: panels from a store, the message it writes, and no allocation in steady state.</summary>
+public sealed class PlotQueryTests
+{
+    [Fact]
+    public void The_view_example_in_page_protocol_md_is_what_the_query_writes_byte_for_byte()
+    {
+        var store = new PlotStore();
+        store.Define(new SeriesDefinition(0, SeriesKind.Line, "a", "b-")).Append([0, 1], [-1, 1]);
+        var query = new PlotQuery();
+        query.Run(new ViewRequest(0, 1, -1, 1, null, 100, 100), store);
+        var bytes = new byte[ViewMessage.MeasureBytes(query)];
+        Assert.Equal(112, ViewMessage.Write(bytes, query));
+
+        var doc = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "page-protocol.md"));
+        Assert.Contains("is 112 bytes: `02000000 01000000` (tag, one panel), `00000000 01000000` (panel 0, one\nseries)", doc);
+        Assert.Contains("`00000000 00000000 02000000 00000000` (series 0, points, 2, 0), pointsInView 2.0,\nnotShown 0.0, then xs `0.0 1.0` and ys `-1.0 1.0`", doc);
+        var want = new byte[112];
+        var w = want.AsSpan();
+        BinaryPrimitives.WriteUInt32LittleEndian(w, 2);
+        BinaryPrimitives.WriteUInt32LittleEndian(w[4..], 1);
+        BinaryPrimitives.WriteUInt32LittleEndian(w[8..], 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(w[12..], 1);
+        double[] doubles = [0, 1, -1, 1];
+        for (int i = 0; i < 4; i++) BinaryPrimitives.WriteDoubleLittleEndian(w[(16 + 8 * i)..], doubles[i]);
+        BinaryPrimitives.WriteUInt32LittleEndian(w[48..], 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(w[52..], 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(w[56..], 2);
+        BinaryPrimitives.WriteUInt32LittleEndian(w[60..], 0);
+        double[] rest = [2, 0, 0, 1, -1, 1];
+        for (int i = 0; i < rest.Length; i++) BinaryPrimitives.WriteDoubleLittleEndian(w[(64 + 8 * i)..], rest[i]);
+        Assert.Equal(want, bytes);
+    }
+
+    [Fact]
+    public void A_log_panel_with_nothing_positive_shows_one_to_ten_and_counts_every_point()
+    {
+        var store = new PlotStore();
+        store.Plot.DefinePanel(1, [new("yscale", "log")]);
+        store.Define(new SeriesDefinition(0, SeriesKind.Line, "a", "b-", Panel: 1)).Append([0, 1, 2], [0, -1, -2]);
+        var query = new PlotQuery();
+        query.Run(new ViewRequest(null, null, null, null, null, 100, 100, [new PanelRequest(1, 100, null, null, null, null)]), store);
+        var panel = query.Panel(0);
+        Assert.Equal((1.0, 10.0), (panel.Ranges.YMin, panel.Ranges.YMax));
+        Assert.Equal(3, panel.ViewAt(0).NotShown);
+    }
+
+    [Fact]
+    public void An_unlinked_panel_keeps_the_x_range_it_asked_for_while_linked_ones_share_the_top_level_x()
+    {
+        var store = new PlotStore();
+        store.Plot.DefinePanel(1, [new("linkx", "false")]);
+        store.Define(new SeriesDefinition(0, SeriesKind.Line, "a", "b-")).Append([0, 10], [0, 1]);
+        store.Define(new SeriesDefinition(1, SeriesKind.Line, "b", "r-", Panel: 1)).Append([0, 10], [0, 1]);
+        var query = new PlotQuery();
+        query.Run(new ViewRequest(2, 4, null, null, null, 100, 100, [new PanelRequest(0, 50, 7, 8, null, null), new PanelRequest(1, 50, 5, 6, null, null)]), store);
+        // Panel 0 is linked: its own x is not read.
+        Assert.Equal((2.0, 4.0), (query.Panel(0).Ranges.XMin, query.Panel(0).Ranges.XMax));
+        Assert.Equal((5.0, 6.0), (query.Panel(1).Ranges.XMin, query.Panel(1).Ranges.XMax));
+    }
+
+    [Fact]
+    public void Answering_the_same_request_again_allocates_nothing()
+    {
+        var store = new PlotStore();
+        store.Plot.DefinePanel(1, [new("yscale", "log"), new("xscale", "log")]);
+        var xs = new double[200_000];
+        var ys = new double[xs.Length];
+        for (int i = 0; i < xs.Length; i++) { xs[i] = i + 1; ys[i] = Math.Sin(i * 0.001) + 1.5; }
+        store.Define(new SeriesDefinition(0, SeriesKind.Line, "a", "b-")).Append(xs, ys);
+        store.Define(new SeriesDefinition(1, SeriesKind.Scatter, "b", "r.", Panel: 1)).Append(xs, ys);
+        store.Define(new SeriesDefinition(2, SeriesKind.Line, "hidden", "g-", Panel: 1)).Append(xs, ys);
+        var request = new ViewRequest(null, null, null, null, null, 640, 100,
+            [new PanelRequest(0, 200, null, null, null, null), new PanelRequest(1, 200, null, null, null, null)], [2]);
+        var query = new PlotQuery();
+        var buffer = new byte[16 << 20];
+        query.Run(request, store);
+        ViewMessage.Write(buffer, query);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 3; i++)
+        {
+            query.Run(request, store);
+            ViewMessage.Write(buffer, query);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        var view = DecodedView.Decode(buffer.AsSpan(0, (int)ViewMessage.MeasureBytes(query)));
+        Assert.Equal([0, 1], view.AllSeries.Select(s => s.Index));
+        Assert.Equal(1u, view.Panels[1].Series[0].Mode);
+    }
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PlotPipe.slnx"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("the repository root was not found");
+    }
+}
