@@ -80,25 +80,15 @@ public sealed class Series
 
     /// <summary>Adds points with time on x given as two columns of equal length; times as in <see cref="Add(DateTime, double)"/>.</summary>
     /// <exception cref="ArgumentException">The spans differ in length.</exception>
-    public void Add(ReadOnlySpan<DateTime> xs, ReadOnlySpan<double> ys)
-    {
-        if (xs.Length != ys.Length)
-            throw new PlotArgumentException($"xs has {xs.Length} values but ys has {ys.Length}; they must be equal", nameof(ys));
-        if (!_buffer.XIsTime) _buffer.XIsTime = true;
-        Span<double> seconds = stackalloc double[TimeBlock];
-        while (!xs.IsEmpty)
-        {
-            int n = Math.Min(xs.Length, TimeBlock);
-            for (int i = 0; i < n; i++) seconds[i] = UnixSeconds.From(xs[i]);
-            _buffer.Add(seconds[..n], ys[..n]);
-            xs = xs[n..];
-            ys = ys[n..];
-        }
-    }
+    public void Add(ReadOnlySpan<DateTime> xs, ReadOnlySpan<double> ys) => AddTimes(xs, ys, default(UnixSeconds.OfDateTime));
 
     /// <summary>Adds points with time on x given as two columns of equal length; each x is the instant it names.</summary>
     /// <exception cref="ArgumentException">The spans differ in length.</exception>
-    public void Add(ReadOnlySpan<DateTimeOffset> xs, ReadOnlySpan<double> ys)
+    public void Add(ReadOnlySpan<DateTimeOffset> xs, ReadOnlySpan<double> ys) => AddTimes(xs, ys, default(UnixSeconds.OfDateTimeOffset));
+
+    // Generic over a struct converter, so each time type gets its own code with the conversion inlined.
+    private void AddTimes<T, TSeconds>(ReadOnlySpan<T> xs, ReadOnlySpan<double> ys, TSeconds convert)
+        where TSeconds : struct, UnixSeconds.IConverter<T>
     {
         if (xs.Length != ys.Length)
             throw new PlotArgumentException($"xs has {xs.Length} values but ys has {ys.Length}; they must be equal", nameof(ys));
@@ -107,7 +97,7 @@ public sealed class Series
         while (!xs.IsEmpty)
         {
             int n = Math.Min(xs.Length, TimeBlock);
-            for (int i = 0; i < n; i++) seconds[i] = UnixSeconds.From(xs[i]);
+            for (int i = 0; i < n; i++) seconds[i] = convert.Seconds(xs[i]);
             _buffer.Add(seconds[..n], ys[..n]);
             xs = xs[n..];
             ys = ys[n..];

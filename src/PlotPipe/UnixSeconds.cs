@@ -18,4 +18,25 @@ internal static class UnixSeconds
 
     /// <summary>Seconds since the Unix epoch of the instant <paramref name="time"/> names, whatever its offset.</summary>
     public static double From(DateTimeOffset time) => (time.UtcTicks - DateTime.UnixEpoch.Ticks) / TicksPerSecond;
+
+    /// <summary>A conversion to Unix seconds, as a struct so generic callers inline it.</summary>
+    public interface IConverter<T>
+    {
+        /// <summary>Seconds since the Unix epoch of <paramref name="time"/>.</summary>
+        double Seconds(T time);
+    }
+
+    /// <summary>Converts <see cref="DateTime"/> as <see cref="From(DateTime)"/> does.</summary>
+    public readonly struct OfDateTime : IConverter<DateTime>
+    {
+        /// <inheritdoc/>
+        public double Seconds(DateTime time) => From(time);
+    }
+
+    /// <summary>Converts <see cref="DateTimeOffset"/> as <see cref="From(DateTimeOffset)"/> does.</summary>
+    public readonly struct OfDateTimeOffset : IConverter<DateTimeOffset>
+    {
+        /// <inheritdoc/>
+        public double Seconds(DateTimeOffset time) => From(time);
+    }
 }

@@ -4,15 +4,18 @@ namespace PlotPipe.Benchmarks.Producer;
 
 /// <summary>
 /// Cost of one <see cref="Series.Add(double, double)"/> in a hot loop, against the floor of storing the same
-/// values into two plain arrays. The plot writes into <see cref="Stream.Null"/>, so only the producer side is
-/// measured; the background writer drains it on the other core.
+/// values into two plain arrays, and of <see cref="Series.Add(DateTime, double)"/> beside it. The plot writes into
+/// <see cref="Stream.Null"/>, so only the producer side is measured; the background writer drains it on the other core.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class AddPointBenchmarks
 {
     private const int Adds = 1 << 16;
     private LivePlot _plot = null!;
     private Series _series = null!;
+    private Series _times = null!;
+    private DateTime _t = new(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
     private readonly double[] _xs = new double[Adds];
     private readonly double[] _ys = new double[Adds];
     private double _x;
@@ -26,6 +29,8 @@ public class AddPointBenchmarks
         _series = _plot.Scatter("bench", "b.");
         // Cycle the whole buffer a few times so every chunk exists before measuring: steady state.
         for (int i = 0; i < 8 * (1 << 18); i++) _series.Add(i, i);
+        _times = _plot.Line("times", "r-");
+        AddDateTime();
     }
 
     [GlobalCleanup]
@@ -79,5 +84,19 @@ public class AddPointBenchmarks
     public void AddPoint()
     {
         _x = AddLoop.Ramp(_series, _x, Adds);
+    }
+
+    /// <summary>One point with a UTC time on x, a microsecond after the last: the conversion to Unix seconds on top of AddPoint.</summary>
+    [Benchmark(OperationsPerInvoke = Adds)]
+    public void AddDateTime()
+    {
+        var series = _times;
+        var t = _t;
+        for (int i = 0; i < Adds; i++)
+        {
+            series.Add(t, 0.5);
+            t = t.AddTicks(10);
+        }
+        _t = t;
     }
 }

@@ -184,6 +184,54 @@ public class PlotModelStreamTests
         Assert.True(got.FinishWasLast);
     }
 
+    [Fact]
+    public async Task Adding_times_of_every_kind_allocates_nothing_on_the_adding_thread()
+    {
+        // A small buffer, so the pool reaches its budget within a few rounds.
+        await using var plot = LivePlot.ToStream(Stream.Null, new LivePlotOptions { WhenFull = WhenFull.Block, BatchPoints = 1024, BufferPoints = 8192 });
+        var s = plot.Line("t");
+        var t = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var times = new DateTime[1000];
+        var offsets = new DateTimeOffset[1000];
+        var ys = new double[1000];
+        void Round()
+        {
+            for (int i = 0; i < 10_000; i++)
+            {
+                s.Add(t, 1);
+                s.Add(t.ToLocalTime(), 1);
+                s.Add(DateTime.SpecifyKind(t, DateTimeKind.Unspecified), 1);
+                s.Add(new DateTimeOffset(t), 1);
+                t = t.AddTicks(10);
+            }
+            for (int i = 0; i < times.Length; i++)
+            {
+                times[i] = t.AddTicks(10 * i);
+                offsets[i] = new DateTimeOffset(times[i]);
+            }
+            s.Add(times, ys);
+            s.Add(offsets, ys);
+            t = times[^1].AddTicks(10);
+        }
+        Round();
+        // Steady state is a round in which the pool made no new chunk (it grows to its budget only as the writer
+        // falls behind); the time zone's rules are loaded by then too.
+        for (int attempt = 0; ; attempt++)
+        {
+            long chunks = plot.Pool.Created;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Round();
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (plot.Pool.Created != chunks)
+            {
+                Assert.True(attempt < 100, "the pool never stopped growing");
+                continue;
+            }
+            Assert.Equal(0, allocated);
+            break;
+        }
+    }
+
     // The frames of a stream still being written: whole frames only, a torn tail ignored.
     private static List<(FrameType, int)> DecodePrefix(byte[] bytes)
     {
