@@ -59,6 +59,8 @@ public sealed class PanelPageTests(BrowserFixture browser)
         Assert.Equal(["Loss", "Accuracy", "Learning rate"], panels.Select(p => p.GetProperty("title").GetString()));
         Assert.Equal(["cross-entropy", "accuracy", "lr"], panels.Select(p => p.GetProperty("ylabel").GetString()));
         Assert.Equal("step", panels[1].GetProperty("xlabel").GetString());
+        // Defined panels show only the labels given: no "x" placeholder where none was.
+        Assert.Equal([null, "cross-entropy"], panels[0].GetProperty("axisNames").EnumerateArray().Select(n => n.GetString()));
         Assert.Equal(["log", "linear", "linear"], panels.Select(p => p.GetProperty("yScale").GetString()));
         Assert.Equal([true, true, false], panels.Select(p => p.GetProperty("linkX").GetBoolean()));
         Assert.Equal("Training — finished", await page.TitleAsync());
