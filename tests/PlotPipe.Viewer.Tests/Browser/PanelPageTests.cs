@@ -143,6 +143,7 @@ public sealed class PanelPageTests(BrowserFixture browser)
                     Assert.Matches(@"^\d\d:\d\d(:\d\d(\.\d{1,3})?)?(\n[A-Z][a-z]{2} \d{1,2} \d{4})?$", text);
                     seen.Add(text);
                 }
+                if (zoom == 0 && width == 1400) await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "time-axis-hour.png") });
                 for (int k = 0; k < 6; k++) await page.Keyboard.PressAsync("+");
                 double span = (b - a) / Math.Pow(1.25, 6);
                 await WaitAsync(page, "(p, s) => Math.abs((p.panels[0].xRange[1] - p.panels[0].xRange[0]) - s) < s * 1e-3", span);
