@@ -102,6 +102,7 @@ function panelStates() {
     title: p.def.title,
     xlabel: p.def.xlabel,
     ylabel: p.def.ylabel,
+    axisNames: [p.names.x, p.names.y], // what the axes show: the labels, or "x" and "y" when nothing is defined
     xRange: [p.u.scales.x.min, p.u.scales.x.max],
     yRange: [p.u.scales.y.min, p.u.scales.y.max],
     xScale: p.def.xscale,

@@ -11,13 +11,22 @@ const LINE_PX = 18; // 12 px × uPlot's 1.5 line gap
 const GAP_PX = 14; // between two x labels
 
 let measureCtx = null;
+// Tick labels repeat from frame to frame (a following view shifts by a tick at a time): widths are kept, so the
+// spacing search costs a lookup per label, not a text layout.
+const widths = new Map();
+const WIDTHS_KEPT = 4096;
 /** The width in CSS pixels of text in the axes' font. */
 export function measureText(text) {
+  let w = widths.get(text);
+  if (w !== undefined) return w;
   if (!measureCtx) {
     measureCtx = document.createElement("canvas").getContext("2d");
     measureCtx.font = AXIS_FONT;
   }
-  return measureCtx.measureText(text).width;
+  w = measureCtx.measureText(text).width;
+  if (widths.size >= WIDTHS_KEPT) widths.clear();
+  widths.set(text, w);
+  return w;
 }
 
 /** The theme's colours, read from the CSS variables (they change with prefers-color-scheme). */
@@ -101,7 +110,7 @@ export function axesFor(def, names, colors, yLabelRoom) {
     size: (u, values) => {
       let widest = 24;
       if (values) for (const v of values) if (v) widest = Math.max(widest, measureText(v));
-      return Math.ceil(widest) + 16;
+      return Math.ceil(widest) + 22;
     },
   };
   if (logY) {

@@ -104,8 +104,13 @@ export function plotFromMeta(meta) {
     linkx: p.linkx !== false,
     time: !!p.time || series.some((s) => (s.panel | 0) === (p.id | 0) && s.time),
   }));
-  return { title: (meta && meta.plot && meta.plot.title) || null, panels };
+  const title = meta && meta.plot && meta.plot.title;
+  // The viewer names an untitled plot by its default title: that is no title of the producer's.
+  return { title: title && title !== DEFAULT_TITLE ? title : null, panels };
 }
+
+/** The title the viewer gives a plot its producer did not name. */
+export const DEFAULT_TITLE = "PlotPipe";
 
 /** The panels the page shows, in order: panel 0 only when it has series or no other panel exists. */
 export function shownPanels(plot, series) {

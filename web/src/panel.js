@@ -24,7 +24,7 @@ export function createPanel(def, names, colors, host, hooks, yLabelRoom) {
 
   const logY = def.yscale === "log", logX = def.xscale === "log" && !def.time;
   const panel = {
-    id: def.id, def, el, titleEl, chartEl, notShownEl,
+    id: def.id, def, names, el, titleEl, chartEl, notShownEl,
     u: null,
     want: { x: null, y: null }, // this panel's own x (unlinked panels only) and y; null fits
     shown: { x: logX ? [1, 10] : [0, 1], y: logY ? [1, 10] : [0, 1] }, // ranges on screen

@@ -89,6 +89,9 @@ test("Plot definition fills in what an older viewer leaves out", () => {
   assert.equal(plot.title, null);
   assert.deepEqual(plot.panels.map((p) => p.id), [0]);
   assert.ok(nothingDefined(plot));
+  const named = plotFromMeta({ plot: { title: "PlotPipe", panels: [{ id: 0, title: null }] }, series: [] });
+  assert.equal(named.title, null, "the viewer's default title is no title");
+  assert.ok(nothingDefined(named));
 });
 
 test("Panel 0 is shown only when it has series or is the only panel", () => {

@@ -36,6 +36,12 @@ public sealed class LivePageTests(BrowserFixture browser)
         Assert.InRange(state.GetProperty("drawn").GetInt32(), 3 * PerBatch + 2, total);
         Assert.False(state.GetProperty("follow").GetBoolean(), "a plot with a scatter starts showing all data, not following");
 
+        // A version 1 stream defines nothing: one panel, its axes named "x" and "y" as before.
+        var panel = state.GetProperty("panels")[0];
+        Assert.Equal(["x", "y"], panel.GetProperty("axisNames").EnumerateArray().Select(n => n.GetString()));
+        Assert.Equal(1, state.GetProperty("panels").GetArrayLength());
+        Assert.Equal("PlotPipe — streaming", await page.TitleAsync());
+
         var legend = await page.Locator("#legend .name").AllTextContentsAsync();
         Assert.Equal(["noise", "sine", "cosine"], legend);
         Assert.Equal("streaming", await page.GetAttributeAsync("#status", "data-state"));

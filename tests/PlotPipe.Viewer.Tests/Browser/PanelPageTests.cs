@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Playwright;
 using PlotPipe.Protocol;
 using PlotPipe.Viewer.Tests.Support;
 using static PlotPipe.Viewer.Tests.Support.BrowserFeed;
@@ -36,23 +37,30 @@ public sealed class PanelPageTests(BrowserFixture browser)
         });
     }
 
+    // The training stream's page, fitted: lines only, so it follows the newest x at first; Home fits all, in every panel.
+    private async Task<IPage> FittedTrainingPageAsync(ViewerProcess viewer)
+    {
+        await TrainingAsync(viewer);
+        var page = await browser.NewPageAsync(1280, 900);
+        await page.GotoAsync(viewer.Url.ToString());
+        await WaitAsync(page, "p => p.panels.length === 3 && p.panels.every(q => q.drawn > 0) && p.status.state === 'finished' && p.follow");
+        await page.Keyboard.PressAsync("Home");
+        await WaitAsync(page, $"p => !p.follow && p.panels.every(q => q.xRange[0] === 0 && q.xRange[1] === {Steps - 1}) && p.panels[0].yRange[1] > 2.5");
+        return page;
+    }
+
     [Fact]
     public async Task Three_panels_show_titles_labels_a_log_loss_axis_and_zoom_x_together_except_the_unlinked_one()
     {
         using var viewer = await ViewerProcess.StartAsync();
-        await TrainingAsync(viewer);
-        var page = await browser.NewPageAsync(1280, 900);
-        await page.GotoAsync(viewer.Url.ToString());
-        await WaitAsync(page, "p => p.panels.length === 3 && p.panels.every(q => q.drawn > 0) && p.status.state === 'finished'");
-
-        // Lines only: the page follows the newest x; Home fits all, in every panel.
-        await page.Keyboard.PressAsync("Home");
-        await WaitAsync(page, $"p => !p.follow && p.panels.every(q => q.xRange[0] === 0 && q.xRange[1] === {Steps - 1})");
+        var page = await FittedTrainingPageAsync(viewer);
         var state = await StateAsync(page);
         var panels = state.GetProperty("panels").EnumerateArray().ToList();
         Assert.Equal(["Loss", "Accuracy", "Learning rate"], panels.Select(p => p.GetProperty("title").GetString()));
         Assert.Equal(["cross-entropy", "accuracy", "lr"], panels.Select(p => p.GetProperty("ylabel").GetString()));
         Assert.Equal("step", panels[1].GetProperty("xlabel").GetString());
+        // Defined panels show only the labels given: no "x" placeholder where none was.
+        Assert.Equal([null, "cross-entropy"], panels[0].GetProperty("axisNames").EnumerateArray().Select(n => n.GetString()));
         Assert.Equal(["log", "linear", "linear"], panels.Select(p => p.GetProperty("yScale").GetString()));
         Assert.Equal([true, true, false], panels.Select(p => p.GetProperty("linkX").GetBoolean()));
         Assert.Equal("Training — finished", await page.TitleAsync());
@@ -135,6 +143,7 @@ public sealed class PanelPageTests(BrowserFixture browser)
                     Assert.Matches(@"^\d\d:\d\d(:\d\d(\.\d{1,3})?)?(\n[A-Z][a-z]{2} \d{1,2} \d{4})?$", text);
                     seen.Add(text);
                 }
+                if (zoom == 0 && width == 1400) await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "time-axis-hour.png") });
                 for (int k = 0; k < 6; k++) await page.Keyboard.PressAsync("+");
                 double span = (b - a) / Math.Pow(1.25, 6);
                 await WaitAsync(page, "(p, s) => Math.abs((p.panels[0].xRange[1] - p.panels[0].xRange[0]) - s) < s * 1e-3", span);
@@ -180,19 +189,11 @@ public sealed class PanelPageTests(BrowserFixture browser)
     public async Task Log_panel_says_how_many_points_it_cannot_show()
     {
         using var viewer = await ViewerProcess.StartAsync();
-        await TrainingAsync(viewer);
-        var page = await browser.NewPageAsync(1280, 900);
-        await page.GotoAsync(viewer.Url.ToString());
-        await WaitAsync(page, "p => p.panels.length === 3 && p.panels.every(q => q.drawn > 0)");
-        await page.Keyboard.PressAsync("Home");
-        await WaitAsync(page, $"p => !p.follow && p.panels[0].notShown === {BadLoss}");
+        var page = await FittedTrainingPageAsync(viewer);
+        await WaitAsync(page, $"p => p.panels[0].notShown === {BadLoss}");
         Assert.Equal($"{BadLoss} points ≤ 0 not shown", (await page.Locator("section.panel[data-panel=\"1\"] .not-shown").TextContentAsync())?.Trim());
         Assert.True(await page.Locator("section.panel[data-panel=\"1\"] .not-shown").IsVisibleAsync());
         Assert.False(await page.Locator("section.panel[data-panel=\"2\"] .not-shown").IsVisibleAsync());
         await page.Context.CloseAsync();
     }
-
-    /// <summary>The x ranges of panels in a state, in order.</summary>
-    internal static List<(double, double)> XRanges(JsonElement state) =>
-        state.GetProperty("panels").EnumerateArray().Select(p => Range(p.GetProperty("xRange"))).ToList();
 }
