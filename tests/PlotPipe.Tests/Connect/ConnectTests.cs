@@ -156,7 +156,8 @@ public class ConnectTests
         await using var peer = LoopbackViewer.Start();
         peer.RefuseNext("plotpipe: refused: wrong token");
         await using var plot = await LivePlot.ConnectAsync(peer.Address, new LivePlotOptions { Token = "wrong" });
-        await peer.WaitUntilAsync(_ => !plot.IsViewerConnected, "the plot to notice the refusal");
+        // Lost, not just down: a dropped link reads as disconnected while the refusal line is still on its way.
+        await peer.WaitUntilAsync(_ => plot.IsViewerLost, "the plot to take the refusal as the viewer lost");
         plot.Line("loss").Add(1, 1);
         Assert.Equal(1, plot.Dropped);
         await Task.Delay(TimeSpan.FromSeconds(1));
