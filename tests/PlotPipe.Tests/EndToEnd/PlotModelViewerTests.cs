@@ -95,7 +95,7 @@ public class PlotModelViewerTests
         var acc = plot.Panel("Accuracy").Line("acc");
         loss.Add(0, 1);
         acc.Add(DateTime.UnixEpoch.AddSeconds(1), 1);
-        await peer.WaitUntilAsync(p => p.Connections[0].Xs("acc").Count == 1, "the first points");
+        await peer.WaitUntilAsync(p => p.Connections.Length >= 1 && p.Connections[0].Xs("acc").Count == 1, "the first points");
 
         peer.DropAll();
         await peer.WaitUntilAsync(p => p.Connections.Length == 2 && p.Connections[1].Types.Length >= 6, "the definitions on the new connection");
