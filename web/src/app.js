@@ -264,8 +264,10 @@ function renderStatus(st) {
   parts.push(`${fmt.format(st.dropped || 0)} dropped`);
   if (st.evicted) parts.push(`${fmt.format(st.evicted)} evicted`);
   if (st.outOfOrder) parts.push(`${fmt.format(st.outOfOrder)} out of order`);
+  const rec = st.recording;
+  if (rec) parts.push(`${rec.active ? "recording" : "recorded"} ${fmt.format(rec.points || 0)} points`);
   statusEl.textContent = parts.join(" · ");
-  for (const why of [st.error, st.exportError]) {
+  for (const why of [st.error, st.exportError, st.recordError]) {
     if (!why) continue;
     const e = document.createElement("span");
     e.className = "error";
