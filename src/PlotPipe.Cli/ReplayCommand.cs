@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
+using PlotPipe.Protocol;
 using PlotPipe.Viewer.Recording;
+using PlotPipe.Viewer.Store;
 
 namespace PlotPipe.Cli;
 
@@ -31,7 +33,7 @@ internal static class ReplayCommand
             double factor = ParseSpeed(result.GetValue(speed))!.Value;
             try
             {
-                var replaced = ReplacedSeries(input);
+                var (replaced, recorded) = ReplacedSeries(input);
                 await using var file = File.OpenRead(input);
                 var reader = new RecordingReader(file);
                 var options = new LivePlotOptions
@@ -41,6 +43,8 @@ internal static class ReplayCommand
                     BufferPoints = 1 << 20,
                     ProducerName = $"replay of {Path.GetFileName(input)}",
                     Token = result.GetValue(token) ?? Environment.GetEnvironmentVariable("PLOTPIPE_TOKEN"),
+                    Title = recorded is null || recorded.Title == PlotDefinition.DefaultTitle ? null : recorded.Title,
+                    DefaultPanel = recorded?.Panels.Find(p => p.Id == 0) is { } main && !IsPlain(main) ? OptionsOf(main) : null,
                 };
                 var plot = result.GetValue(to) is { } address
                     ? await LivePlot.ConnectAsync(address.Contains("://", StringComparison.Ordinal) ? address : "tcp://" + address, options, cancel)
@@ -48,7 +52,13 @@ internal static class ReplayCommand
                 await using (plot)
                 {
                     if (result.GetValue(to) is null) Console.WriteLine($"PlotPipe viewer: {plot.Url}");
-                    long points = await PlayAsync(reader, plot, factor, replaced, cancel);
+                    // The recorded panels, in their order, so each series lands in the panel it was drawn in.
+                    var panels = new Dictionary<int, Panel>();
+                    foreach (var p in recorded?.Panels ?? [])
+                    {
+                        if (p.Id != 0) panels[p.Id] = plot.Panel(p.Title, OptionsOf(p));
+                    }
+                    long points = await PlayAsync(reader, plot, panels, factor, replaced, cancel);
                     plot.Finish();
                     await plot.Completion;
                     Console.WriteLine($"Replayed {points} points of {input}{(reader.Truncated ? " (the file ends mid-batch: up to its last whole batch)" : "")}.");
@@ -71,7 +81,7 @@ internal static class ReplayCommand
     }
 
     // Batch by batch: each waits until its receive time, measured from the first, divided by the speed, has passed.
-    private static async Task<long> PlayAsync(RecordingReader reader, LivePlot plot, double speed, HashSet<int> replaced, CancellationToken cancel)
+    private static async Task<long> PlayAsync(RecordingReader reader, LivePlot plot, Dictionary<int, Panel> panels, double speed, HashSet<int> replaced, CancellationToken cancel)
     {
         var series = new List<Series?>();
         long points = 0, firstMicros = long.MinValue;
@@ -85,7 +95,7 @@ internal static class ReplayCommand
                 {
                     var s = plotDefinition.Series[i];
                     // The column's value: unique, where two producers' series share a name.
-                    series.Add(replaced.Contains(i) ? null : s.Kind == "line" ? plot.Line(s.Label, s.Format) : plot.Scatter(s.Label, s.Format));
+                    series.Add(replaced.Contains(i) ? null : Define(plot, panels, s));
                 }
             }
             if (reader.Rows == 0) continue;
@@ -114,21 +124,46 @@ internal static class ReplayCommand
         return points;
     }
 
-    // A series redefined later (same producer, same wire id) lost its points on the live page: the replay leaves it out.
-    private static HashSet<int> ReplacedSeries(string path)
+    // In its recorded panel, timed as it was recorded: its x are already Unix seconds, so they are added as they are.
+    private static Series Define(LivePlot plot, Dictionary<int, Panel> panels, RecordedSeries s)
+    {
+        bool line = s.Kind == "line";
+        var made = panels.TryGetValue(s.Panel, out var panel)
+            ? line ? panel.Line(s.Label, s.Format) : panel.Scatter(s.Label, s.Format)
+            : line ? plot.Line(s.Label, s.Format) : plot.Scatter(s.Label, s.Format);
+        if (((SeriesFlags)s.Flags & SeriesFlags.TimeX) != 0) made.Buffer.XIsTime = true;
+        return made;
+    }
+
+    private static PanelOptions OptionsOf(RecordedPanel p) => new()
+    {
+        XLabel = p.XLabel,
+        YLabel = p.YLabel,
+        XScale = p.XScale == "log" ? AxisScale.Log : AxisScale.Linear,
+        YScale = p.YScale == "log" ? AxisScale.Log : AxisScale.Linear,
+        LinkX = p.LinkX,
+    };
+
+    private static bool IsPlain(RecordedPanel p) =>
+        p.XLabel is null && p.YLabel is null && p.XScale != "log" && p.YScale != "log" && p.LinkX;
+
+    // A series redefined later (same producer, same wire id) lost its points on the live page: the replay leaves it
+    // out. Also returns the recording's last plot definition.
+    private static (HashSet<int> Replaced, RecordedPlot? Plot) ReplacedSeries(string path)
     {
         using var file = File.OpenRead(path);
         var reader = new RecordingReader(file) { DefinitionsOnly = true };
         while (reader.Next()) { }
         var replaced = new HashSet<int>();
-        if (reader.Definitions is null) return replaced;
-        var all = JsonSerializer.Deserialize(reader.Definitions, RecordingJson.Default.RecordedPlot)!.Series;
+        if (reader.Definitions is null) return (replaced, null);
+        var plot = JsonSerializer.Deserialize(reader.Definitions, RecordingJson.Default.RecordedPlot)!;
+        var all = plot.Series;
         var last = new Dictionary<(string, int), int>();
         for (int i = 0; i < all.Count; i++)
         {
             if (last.TryGetValue((all[i].Producer, all[i].Id), out int before)) replaced.Add(before);
             last[(all[i].Producer, all[i].Id)] = i;
         }
-        return replaced;
+        return (replaced, plot);
     }
 }

@@ -16,7 +16,6 @@ internal static class DropScenario
         try
         {
             var series = plot.Scatter("fast", "b.");
-            Harness.WaitForSeries(client, ["fast"]);
             long added = 0;
             double x = 0;
             long start = Stopwatch.GetTimestamp();

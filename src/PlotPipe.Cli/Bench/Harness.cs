@@ -31,20 +31,6 @@ internal static class Harness
         plot.WaitForViewerExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(static _ => { }).Wait();
     }
 
-    /// <summary>Waits until the viewer lists every series name (the definitions arrived).</summary>
-    public static void WaitForSeries(ViewerClient client, IReadOnlyCollection<string> names)
-    {
-        var deadline = Stopwatch.GetTimestamp() + 10 * Stopwatch.Frequency;
-        while (Stopwatch.GetTimestamp() < deadline)
-        {
-            int found = 0;
-            foreach (var (name, _) in client.Counts()) if (names.Contains(name)) found++;
-            if (found == names.Count) return;
-            Thread.Sleep(5);
-        }
-        throw new BenchFailure($"the viewer did not list the {names.Count} series within 10 s");
-    }
-
     /// <summary>
     /// How fast this machine hands out memory never touched before: allocate and write one byte per 4 KiB page.
     /// A store that keeps every point needs 16 fresh bytes per point, so this bounds its ingest rate.

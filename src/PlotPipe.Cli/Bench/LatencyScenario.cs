@@ -21,7 +21,6 @@ internal static class LatencyScenario
         try
         {
             var series = plot.Line(Name, "b-");
-            Harness.WaitForSeries(client, [Name]);
             // A warm-up point, so the first figures do not include the JIT of either side.
             series.Add(-1, 0);
             while (client.Count(Name) < 1) Thread.Sleep(1);

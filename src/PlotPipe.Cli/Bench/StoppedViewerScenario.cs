@@ -17,7 +17,6 @@ internal static class StoppedViewerScenario
         try
         {
             var series = plot.Scatter("stopped", "b.");
-            Harness.WaitForSeries(client, ["stopped"]);
             for (int i = 0; i < 1000; i++) series.Add(i, i);
             while (client.Count("stopped") < 1000) Thread.Sleep(1);
 

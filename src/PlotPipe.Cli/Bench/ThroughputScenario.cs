@@ -26,7 +26,6 @@ internal static class ThroughputScenario
                 names[k] = $"s{k}";
                 series[k] = plot.Scatter(names[k], "b.");
             }
-            Harness.WaitForSeries(client, names);
             var loop = new AddLoop(series, spans);
 
             long warm = loop.Run(Stopwatch.GetTimestamp() + (long)(WarmupSeconds * Harness.TicksPerSecond), long.MaxValue);

@@ -57,7 +57,16 @@ public sealed class CliTests : IDisposable
         Assert.Equal("temperature=150000;loss=70001;final=2", Counts(recorded));
         Assert.Equal(Counts(recorded), Counts(await opened.GetAsync("api/series")));
         Assert.Equal(Counts(recorded), Counts(await fresh.GetAsync("api/series")));
+        // The same plot: title, panels with their labels and scales, each series in its panel and timed as recorded.
+        var (openedPlot, freshPlot) = (await opened.GetAsync("api/plot"), await fresh.GetAsync("api/plot"));
+        Assert.Equal("a run", freshPlot.GetProperty("title").GetString());
+        Assert.Equal(openedPlot.GetProperty("panels").GetRawText(), freshPlot.GetProperty("panels").GetRawText());
+        Assert.Equal("temperature@0+time;loss@1;final@1", PanelsAndTimes(await opened.GetAsync("api/series")));
+        Assert.Equal(PanelsAndTimes(await opened.GetAsync("api/series")), PanelsAndTimes(await fresh.GetAsync("api/series")));
     }
+
+    private static string PanelsAndTimes(JsonElement series) => string.Join(";", series.EnumerateArray().Select(s =>
+        $"{s.GetProperty("name").GetString()}@{s.GetProperty("panel").GetInt32()}{(s.GetProperty("xIsTime").GetBoolean() ? "+time" : "")}"));
 
     [Fact]
     public async Task Replay_keeps_the_recorded_pacing_sped_up()
