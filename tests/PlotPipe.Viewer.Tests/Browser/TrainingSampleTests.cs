@@ -64,12 +64,8 @@ public sealed class TrainingSampleTests(BrowserFixture browser)
         var project = Path.Combine(RepoDir(), "samples", name);
         var dll = Path.Combine(project, "bin", configuration, "net10.0", $"{name}.dll");
         if (File.Exists(dll)) return dll;
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "build", project, "-c", configuration }) info.ArgumentList.Add(a);
-        using var build = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet build");
-        var output = build.StandardOutput.ReadToEndAsync();
-        await build.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(4)).Token);
-        Assert.True(build.ExitCode == 0, $"building {name} failed:\n{await output}");
+        var (code, output, errors) = await ChildProcess.RunAsync("dotnet", ["build", project, "-c", configuration], timeout: TimeSpan.FromMinutes(4));
+        Assert.True(code == 0, $"building {name} failed:\n{output}\n{errors}");
         return dll;
     }
 

@@ -163,21 +163,10 @@ public class ViewerMemoryTests(ITestOutputHelper output)
     [InlineData("12K")]
     public async Task Max_memory_that_is_not_a_size_is_refused_by_name(string size)
     {
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "PlotPipe.Viewer.dll"), "--no-browser", "--max-memory", size })
-            info.ArgumentList.Add(a);
-        using var process = System.Diagnostics.Process.Start(info)!;
-        var errors = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.NotEqual(0, process.ExitCode);
-        Assert.Contains($"--max-memory {size} is not a size", await errors);
+        var (code, _, errors) = await ChildProcess.RunAsync("dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "PlotPipe.Viewer.dll"), "--no-browser", "--max-memory", size],
+            AppContext.BaseDirectory, timeout: TimeSpan.FromSeconds(30));
+        Assert.NotEqual(0, code);
+        Assert.Contains($"--max-memory {size} is not a size", errors);
     }
 }

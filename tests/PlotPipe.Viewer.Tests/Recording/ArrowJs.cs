@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using PlotPipe.Viewer.Tests.Support;
 
 namespace PlotPipe.Viewer.Tests.Recording;
 
@@ -28,7 +28,7 @@ internal static class ArrowJs
     public static async Task<ArrowSummary> ReadAsync(string path)
     {
         await InstallAsync();
-        var (code, output, errors) = await RunAsync("node", "read.mjs", path);
+        var (code, output, errors) = await ChildProcess.RunAsync("node", ["read.mjs", path], Folder);
         if (code != 0) throw new InvalidOperationException($"node read.mjs failed ({code}): {errors}");
         return new ArrowSummary(JsonDocument.Parse(output).RootElement.Clone());
     }
@@ -39,25 +39,13 @@ internal static class ArrowJs
         try
         {
             if (File.Exists(Path.Combine(Folder, "node_modules", ".package-lock.json"))) return;
-            var (code, _, errors) = await RunAsync("npm", "ci", "--no-audit", "--no-fund");
+            var (code, _, errors) = await ChildProcess.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], Folder);
             if (code != 0) throw new InvalidOperationException($"npm ci in {Folder} failed ({code}): {errors}");
         }
         finally
         {
             Installing.Release();
         }
-    }
-
-    private static async Task<(int Code, string Output, string Errors)> RunAsync(string program, params string[] args)
-    {
-        var info = new ProcessStartInfo(program) { WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await errors);
     }
 }
 

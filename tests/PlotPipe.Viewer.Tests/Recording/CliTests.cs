@@ -23,19 +23,8 @@ public sealed class CliTests : IDisposable
         }
     }
 
-    private static async Task<(int Code, string Output, string Errors)> PlotPipeAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(CliDll);
-        foreach (var a in args) info.ArgumentList.Add(a);
-        if (environment is not null) foreach (var (k, v) in environment) info.Environment[k] = v;
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await errors);
-    }
+    private static Task<(int Code, string Output, string Errors)> PlotPipeAsync(IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        ChildProcess.RunAsync("dotnet", [CliDll, .. args], environment: environment);
 
     private static string Counts(JsonElement series) =>
         string.Join(";", series.EnumerateArray().Select(s => $"{s.GetProperty("name").GetString()}={s.GetProperty("count").GetInt64()}"));
