@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using PlotPipe.Viewer.Export;
+using PlotPipe.Viewer.Tests.Export;
 using PlotPipe.Viewer.Tests.Support;
+using SkiaSharp;
 using static PlotPipe.Viewer.Tests.Support.BrowserFeed;
 
 namespace PlotPipe.Viewer.Tests.Browser;
@@ -55,6 +58,32 @@ public sealed class TrainingSampleTests(BrowserFixture browser)
         {
             if (!sample.HasExited) sample.Kill(entireProcessTree: true);
         }
+    }
+
+    [Fact]
+    public async Task Training_sample_png_export_shows_the_same_three_panels_under_its_title()
+    {
+        var dll = await SampleDllAsync("Training");
+        var png = Path.Combine(BrowserFixture.ArtifactsDir, "training-sample-export.png");
+        File.Delete(png);
+        var (code, output, errors) = await ChildProcess.RunAsync("dotnet", [dll, "--no-browser", "--steps", "1500", "--png", png], Path.GetDirectoryName(dll));
+        Assert.True(code == 0, $"the sample failed ({code}): {output}\n{errors}");
+
+        using var bitmap = SKBitmap.Decode(png);
+        Assert.NotNull(bitmap);
+        // Three panels: the picture grows by a panel's height for each panel after the first.
+        Assert.Equal((800, Figure.HeightFor(3)), (bitmap.Width, bitmap.Height));
+        float band = (bitmap.Height - Figure.TitleBandPx) / 3f;
+        int Ink(Func<SKColor, bool> ink, int panel) =>
+            PanelPictureTests.Count(bitmap, ink, (int)(Figure.TitleBandPx + band * panel), (int)(Figure.TitleBandPx + band * (panel + 1)));
+        // Training and validation loss (blue, red) in the top panel only; validation accuracy (green) in the middle.
+        Assert.True(Ink(PanelPictureTests.IsBlue, 0) > 300, "no train loss in the top panel");
+        Assert.True(Ink(PanelPictureTests.IsRed, 0) > 50, "no validation loss in the top panel");
+        Assert.True(Ink(PanelPictureTests.IsGreen, 1) > 100, "no accuracy in the middle panel");
+        for (int panel = 1; panel < 3; panel++) Assert.True(Ink(PanelPictureTests.IsBlue, panel) < 20, $"loss ink in panel {panel}");
+        Assert.True(Ink(PanelPictureTests.IsGreen, 0) + Ink(PanelPictureTests.IsGreen, 2) < 20, "accuracy ink outside its panel");
+        // The plot's title in the band above the panels.
+        Assert.True(PanelPictureTests.Count(bitmap, c => c.Red < 100 && c.Green < 100 && c.Blue < 100, 0, Figure.TitleBandPx) > 50, "no title drawn");
     }
 
     // The sample's build output beside this test's configuration, built first if the solution's build did not.

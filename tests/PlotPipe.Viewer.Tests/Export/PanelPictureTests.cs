@@ -345,7 +345,7 @@ public class PanelPictureTests
         return Math.Pow(10, int.Parse(exponent, CultureInfo.InvariantCulture));
     }
 
-    private static int Count(SKBitmap bitmap, Func<SKColor, bool> ink, int fromRow, int toRow)
+    internal static int Count(SKBitmap bitmap, Func<SKColor, bool> ink, int fromRow, int toRow)
     {
         int count = 0;
         for (int y = Math.Max(0, fromRow); y < Math.Min(bitmap.Height, toRow); y++)
@@ -354,9 +354,9 @@ public class PanelPictureTests
         return count;
     }
 
-    private static bool IsBlue(SKColor c) => c.Blue > 150 && c.Red < 80 && c.Green < 80;
+    internal static bool IsBlue(SKColor c) => c.Blue > 150 && c.Red < 80 && c.Green < 80;
 
-    private static bool IsGreen(SKColor c) => c.Green > 90 && c.Red < 60 && c.Blue < 60;
+    internal static bool IsGreen(SKColor c) => c.Green > 90 && c.Red < 60 && c.Blue < 60;
 
-    private static bool IsRed(SKColor c) => c.Red > 150 && c.Green < 80 && c.Blue < 80;
+    internal static bool IsRed(SKColor c) => c.Red > 150 && c.Green < 80 && c.Blue < 80;
 }
