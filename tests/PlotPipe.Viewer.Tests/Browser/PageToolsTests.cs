@@ -114,6 +114,38 @@ public sealed class PageToolsTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task Hover_readout_on_a_time_panel_shows_the_stored_time_as_a_date_in_the_browsers_zone()
+    {
+        using var viewer = await ViewerProcess.StartAsync();
+        await OpenAsync(viewer, "logger");
+        // 2026-05-20 10:00:00 UTC, one reading a second for an hour.
+        const double Start = 1_779_271_200;
+        var (xs, ys) = Columns(3600, Start, 1, t => 20 + (t - Start) / 3600);
+        await SendAsync(viewer, w =>
+        {
+            FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Line, "temperature", "r-", 0, SeriesFlags.TimeX);
+            Points(w, 0, xs, ys);
+        });
+        // Tokyo is 9 hours ahead of UTC all year: the readout must show the browser's local time.
+        var page = await browser.NewPageAsync(timeZone: "Asia/Tokyo");
+        await page.GotoAsync(viewer.Url.ToString());
+        await WaitAsync(page, "p => p.panels.length === 1 && p.panels[0].time && p.panels[0].drawn > 0");
+        var box = await PlotAreaAsync(page, 0);
+        await page.Mouse.MoveAsync((float)(box.X + box.Width * 0.5), (float)(box.Y + box.Height * 0.5));
+        await WaitAsync(page, "p => p.readout.length === 1");
+        var row = (await StateAsync(page)).GetProperty("readout")[0];
+        double x = row.GetProperty("x").GetDouble();
+        // A stored reading: a whole second, with its exact value.
+        Assert.Equal(Math.Round(x), x);
+        Assert.Equal(20 + (x - Start) / 3600, row.GetProperty("y").GetDouble(), 12);
+        var local = DateTimeOffset.FromUnixTimeSeconds((long)x).ToOffset(TimeSpan.FromHours(9));
+        var text = string.Join(" ", await page.Locator("#cursor > div").AllTextContentsAsync());
+        Assert.Contains(local.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), text);
+        Assert.Contains(local.ToString("MMM d yyyy", System.Globalization.CultureInfo.InvariantCulture), text);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Save_png_downloads_every_panel_and_the_legend_as_the_plots_title()
     {
         using var viewer = await ViewerProcess.StartAsync();

@@ -35,9 +35,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh page of the given size, in its own context so tests do not share state.</summary>
-    public async Task<IPage> NewPageAsync(int width = 1280, int height = 720)
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 720, string? timeZone = null)
     {
-        var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height } });
+        var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, TimezoneId = timeZone });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
         return page;
