@@ -52,19 +52,20 @@ internal static class PointExport
     public static async Task WriteCsvAsync(Request request, PipeWriter output, CancellationToken cancel)
     {
         Write(output, "series,x,y\n"u8);
+        var held = new HeldPoints();
         foreach (var s in request.Series)
         {
             var name = Encoding.UTF8.GetBytes(CsvField(s.Name) + ",");
-            var snapshot = s.Snapshot();
+            var snapshot = s.Snapshot(out long evictedBefore);
             long i = Start(snapshot, s.Kind, request.From);
             while (i < snapshot.Count)
             {
                 int chunk = (int)(i >> snapshot.Shift);
-                int at = (int)(i & snapshot.Mask), end = snapshot.CountIn(chunk);
-                var xs = snapshot.Chunks[chunk].X;
-                var ys = snapshot.Chunks[chunk].Y;
+                int n = held.Copy(s, snapshot, evictedBefore, chunk, (int)(i & snapshot.Mask));
+                var xs = held.X;
+                var ys = held.Y;
                 bool past = false;
-                for (; at < end; at++)
+                for (int at = 0; at < n; at++)
                 {
                     double x = xs[at];
                     if (!(x >= request.From && x <= request.To))
@@ -79,14 +80,14 @@ internal static class PointExport
                     }
                     var span = output.GetSpan(name.Length + 64);
                     name.CopyTo(span);
-                    int n = name.Length;
-                    x.TryFormat(span[n..], out int w, "R", CultureInfo.InvariantCulture);
-                    n += w;
-                    span[n++] = (byte)',';
-                    ys[at].TryFormat(span[n..], out w, "R", CultureInfo.InvariantCulture);
-                    n += w;
-                    span[n++] = (byte)'\n';
-                    output.Advance(n);
+                    int w0 = name.Length;
+                    x.TryFormat(span[w0..], out int w, "R", CultureInfo.InvariantCulture);
+                    w0 += w;
+                    span[w0++] = (byte)',';
+                    ys[at].TryFormat(span[w0..], out w, "R", CultureInfo.InvariantCulture);
+                    w0 += w;
+                    span[w0++] = (byte)'\n';
+                    output.Advance(w0);
                 }
                 if (past) break;
                 i = ((long)chunk + 1) << snapshot.Shift;
@@ -119,19 +120,20 @@ internal static class PointExport
         await output.WriteAsync(header, cancel).ConfigureAwait(false);
         await output.WriteAsync(body, cancel).ConfigureAwait(false);
         var block = new RecordBlock(RecordingFormat.BatchRows);
+        var held = new HeldPoints();
         var zeros = new byte[Math.Max(ArrowMessageWriter.NullBitmapLength(block.Capacity), block.Capacity * 8)];
         for (int id = 0; id < request.Series.Count; id++)
         {
             var s = request.Series[id];
-            var snapshot = s.Snapshot();
+            var snapshot = s.Snapshot(out long evictedBefore);
             long i = Start(snapshot, s.Kind, request.From);
             bool past = false;
             while (i < snapshot.Count && !past)
             {
                 int chunk = (int)(i >> snapshot.Shift);
-                int at = (int)(i & snapshot.Mask), end = snapshot.CountIn(chunk);
-                var xs = snapshot.Chunks[chunk].X;
-                var ys = snapshot.Chunks[chunk].Y;
+                int at = 0, end = held.Copy(s, snapshot, evictedBefore, chunk, (int)(i & snapshot.Mask));
+                var xs = held.X;
+                var ys = held.Y;
                 while (at < end)
                 {
                     // The longest run of points inside the range from here, as much as the block takes.
@@ -199,6 +201,32 @@ internal static class PointExport
         await output.WriteAsync(zeros.AsMemory(0, ArrowMessageWriter.NullBitmapLength(rows)), cancel).ConfigureAwait(false);
         await output.WriteAsync(zeros.AsMemory(0, rows * 8), cancel).ConfigureAwait(false);
         block.Count = 0;
+    }
+
+    /// <summary>
+    /// One chunk's points copied out of the store, kept only if the chunk was still held after the copy: an export
+    /// can take longer than an evicted chunk waits before the store reuses it for new points, and those must not be
+    /// read as the old ones. Points evicted meanwhile are gone from the viewer, so the export leaves them out too.
+    /// </summary>
+    private sealed class HeldPoints
+    {
+        public double[] X { get; private set; } = [];
+
+        public double[] Y { get; private set; } = [];
+
+        /// <summary>Copies points [<paramref name="from"/>, end) of <paramref name="chunk"/>; returns how many, 0 if it was evicted.</summary>
+        public int Copy(SeriesStore series, in SeriesSnapshot snapshot, long evictedBefore, int chunk, int from)
+        {
+            int n = snapshot.CountIn(chunk) - from;
+            if (X.Length < n)
+            {
+                X = new double[snapshot.ChunkPoints];
+                Y = new double[snapshot.ChunkPoints];
+            }
+            snapshot.Chunks[chunk].X.AsSpan(from, n).CopyTo(X);
+            snapshot.Chunks[chunk].Y.AsSpan(from, n).CopyTo(Y);
+            return series.StillHeld(evictedBefore, chunk, snapshot.Shift) ? n : 0;
+        }
     }
 
     // The first point that may be in the range: a line's sorted x is searched, a scatter starts at its first point.

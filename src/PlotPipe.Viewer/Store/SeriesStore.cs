@@ -107,6 +107,26 @@ internal sealed class SeriesStore
         lock (_gate) return new SeriesSnapshot(_chunks, _count, ChunkShift);
     }
 
+    /// <summary>
+    /// The points visible now, and <see cref="Evicted"/> at that moment: a reader that takes longer than an evicted
+    /// chunk waits before reuse compares it with <see cref="Evicted"/> after copying a chunk (see <see cref="StillHeld"/>).
+    /// </summary>
+    public SeriesSnapshot Snapshot(out long evictedBefore)
+    {
+        lock (_gate)
+        {
+            evictedBefore = _evicted;
+            return new SeriesSnapshot(_chunks, _count, ChunkShift);
+        }
+    }
+
+    /// <summary>
+    /// Whether chunk <paramref name="chunk"/> of a snapshot taken when <paramref name="evictedBefore"/> points had
+    /// been evicted is still held. Asked after copying from it: a chunk is only reused some time after its eviction,
+    /// so one still held after the copy was not written to during it.
+    /// </summary>
+    public bool StillHeld(long evictedBefore, int chunk, int shift) => Evicted - evictedBefore <= (long)chunk << shift;
+
     /// <summary>Appends points given as columns (used by tests and text ingest).</summary>
     public void Append(ReadOnlySpan<double> xs, ReadOnlySpan<double> ys)
     {
