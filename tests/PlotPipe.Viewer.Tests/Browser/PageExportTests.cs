@@ -77,7 +77,7 @@ public sealed class PageExportTests(BrowserFixture browser)
         });
         var page = await browser.NewPageAsync();
         await page.GotoAsync(viewer.Url.ToString());
-        await WaitAsync(page, $"p => p.inView === {Points} && typeof p.status.recordError === 'string'");
+        await WaitAsync(page, $"p => p.status.points === {Points} && p.drawn > 0 && typeof p.status.recordError === 'string'");
         var status = await page.Locator("#status").TextContentAsync();
         Assert.Contains("No space left on device", status);
         Assert.Contains("10,000 points", status);
