@@ -50,6 +50,10 @@ public sealed class OpenRecordingTests : IDisposable
         await viewer.Input.FlushAsync();
         await Http.WaitForStateAsync(viewer, "finished");
         var series = await Http.GetJsonAsync(viewer, "api/series");
+        var finished = await Http.GetJsonAsync(viewer, "api/status");
+        // Only the replaced series' 3 points leave a plot this small: a count short of what was sent would be points lost.
+        Assert.True(finished.GetProperty("evicted").GetInt64() == 3, $"evicted at the finish: {finished.GetRawText()}");
+        Assert.True(Counts(series) == "temperature=150000;loss=70001;final=2", $"{Counts(series)} at the finish: {finished.GetRawText()}");
         long held = 0;
         foreach (var s in series.EnumerateArray()) held += s.GetProperty("count").GetInt64();
         await Http.WaitForAsync(async () => (await Http.GetJsonAsync(viewer, "api/status")).GetProperty("recording").GetProperty("points").GetInt64() == 150_000 + 70_001 + 3 + 2, "every point recorded");
@@ -99,4 +103,7 @@ public sealed class OpenRecordingTests : IDisposable
         var status = await opened.WaitForStateAsync("disconnected");
         Assert.StartsWith($"cannot open {path} as a recording", status.GetProperty("error").GetString());
     }
+
+    private static string Counts(JsonElement series) =>
+        string.Join(";", series.EnumerateArray().Select(s => $"{s.GetProperty("name").GetString()}={s.GetProperty("count").GetInt64()}"));
 }
