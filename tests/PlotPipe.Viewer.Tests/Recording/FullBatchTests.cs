@@ -1,0 +1,46 @@
+using PlotPipe.Protocol;
+using PlotPipe.Viewer.Recording;
+using PlotPipe.Viewer.Store;
+using Xunit;
+
+namespace PlotPipe.Viewer.Tests.Recording;
+
+/// <summary>A recording whose batches are full (a busy machine writes them so) opens with every point.</summary>
+public sealed class FullBatchTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("plotpipe-full-").FullName;
+
+    /// <summary>Removes the test's files.</summary>
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Theory]
+    [InlineData(65_536)]
+    [InlineData(4_096)]
+    [InlineData(1_000)]
+    public async Task A_recording_written_in_full_batches_opens_with_every_point_of_every_series(int blockRows)
+    {
+        var path = Path.Combine(_dir, "full.arrow");
+        var store = new PlotStore();
+        await using (var recorder = Recorder.Start(path, store, _ => { }, blockRows, maxBlocks: 100_000))
+        {
+            store.Recording = recorder;
+            var producer = store.TryAddProducer("trainer", "stdin");
+            store.Plot.DefinePlot([new(PlotProperties.Title, "a run")]);
+            store.Plot.DefinePanel(1, [new(PlotProperties.Title, "loss")]);
+            var temperature = store.Define(new SeriesDefinition(0, SeriesKind.Line, "temperature", "g-", 0, SeriesFlags.TimeX), producer);
+            var loss = store.Define(new SeriesDefinition(1, SeriesKind.Scatter, "loss", "ro", 1), producer);
+            var draft = store.Define(new SeriesDefinition(2, SeriesKind.Line, "draft", "k:"), producer);
+            for (int at = 0; at < 150_000; at += 10_000)
+            {
+                temperature.Append(Enumerable.Range(at, 10_000).Select(i => (double)i).ToArray(), new double[10_000]);
+                if (at < 70_001) loss.Append(Enumerable.Range(at, Math.Min(10_000, 70_001 - at)).Select(i => (double)i).ToArray(), new double[Math.Min(10_000, 70_001 - at)]);
+            }
+            draft.Append([1, 2, 3], [4, 5, 6]);
+            var final = store.Define(new SeriesDefinition(2, SeriesKind.Scatter, "final", "bs", 1), producer);
+            final.Append([7, 8], [9, 10]);
+        }
+        var opened = new PlotStore();
+        await using (var input = File.OpenRead(path)) RecordingLoader.Load(input, opened);
+        Assert.Equal("temperature=150000;loss=70001;final=2", string.Join(";", opened.Series.Select(s => $"{s.Name}={s.Count}")));
+    }
+}
