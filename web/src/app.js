@@ -33,6 +33,10 @@ let viewSeq = 0;
 // The viewer sends the next view only once this page says it drew the last one, so views never queue behind a
 // slow draw and the answer to a zoom is the next view to arrive.
 let drawnOwed = false;
+// Each request is numbered; the viewer marks the first view that answers it, so views of older requests still on
+// the way are told apart.
+let requestSeq = 0;
+let answeredSeq = 0;
 let redrawT0 = 0; // start of the whole redraw (scales, axes, grid, series), for drawLog
 
 const readout = createReadout($("cursor"), () => series);
@@ -185,6 +189,13 @@ function drawPanel(panel) {
 function applyView(buf) {
   const msg = decodeView(buf);
   if (!msg || view.panels.length === 0) return;
+  if (answeredSeq < requestSeq) {
+    // Sent before the viewer had the latest request (the answer comes after its "answer" mark): its ranges would
+    // undo the user's last gesture. Acknowledged unseen, so the viewer's flow control moves on.
+    pp.staleViews++;
+    socket.send('{"type":"drawn"}');
+    return;
+  }
   const local = performance.now() < view.localUntil;
   let inView = 0;
   let extent = null;
@@ -441,6 +452,7 @@ function sendView() {
   let width = 1;
   for (const p of view.panels) width = Math.max(width, Math.round(p.u.bbox.width));
   const request = buildRequest(width);
+  request.seq = ++requestSeq;
   pp.plotWidth = width;
   pp.plotHeight = request.height;
   socket.send(JSON.stringify(request));
@@ -455,6 +467,7 @@ socket = connectSocket({
     sendView();
   },
   onMeta: applyMeta,
+  onAnswer: (seq) => { answeredSeq = seq; },
   onView: applyView,
   onClose: () => {
     pp.connected = false;

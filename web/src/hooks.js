@@ -12,6 +12,8 @@ export const pp = (window.plotpipe = {
   title: null, panels: [], hidden: [],
   // The last view message decoded: its tag, byte length and the series indexes it carried (per panel).
   lastView: null,
+  // Views that arrived for an older request than the last one sent, and were left undrawn.
+  staleViews: 0,
   // The last hover readout: [{ index, x, y, panel }] as the viewer answered, and how many were asked.
   readout: [], nearestAsked: 0,
   // The theme's colours in use (they follow prefers-color-scheme) and the last saved picture.

@@ -16,8 +16,9 @@ namespace PlotPipe.Viewer.Query;
 /// <param name="HeightPx">Plot area height in pixels (the one panel of an old page's request).</param>
 /// <param name="Panels">The panels the page shows, top to bottom; null for an old page's one-panel request over every series.</param>
 /// <param name="Hidden">Series indexes the page does not show, sorted, no repeats; null when none.</param>
+/// <param name="Seq">The page's number for this request, echoed before the view that answers it; null when none.</param>
 internal readonly record struct ViewRequest(double? XMin, double? XMax, double? YMin, double? YMax, double? FollowSpan, int WidthPx, int HeightPx,
-    PanelRequest[]? Panels = null, int[]? Hidden = null)
+    PanelRequest[]? Panels = null, int[]? Hidden = null, long? Seq = null)
 {
     /// <summary>Most panels a page may list; the protocol has at most 64 panel ids.</summary>
     public const int MaxPanels = 64;
@@ -57,6 +58,7 @@ internal readonly record struct ViewRequest(double? XMin, double? XMax, double? 
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return Fail("expected a JSON object", out error);
             string? type = null;
             double? xMin = null, xMax = null, yMin = null, yMax = null, follow = null;
+            long? seq = null;
             int width = FitAll.WidthPx, height = FitAll.HeightPx;
             PanelRequest[]? panels = null;
             int[]? hidden = null;
@@ -75,6 +77,13 @@ internal readonly record struct ViewRequest(double? XMin, double? XMax, double? 
                 else if (reader.ValueTextEquals("y"u8))
                 {
                     if (!ReadRange(ref reader, out yMin, out yMax)) return Fail("\"y\" must be null or [min, max] of finite numbers", out error);
+                }
+                else if (reader.ValueTextEquals("seq"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.Null) seq = null;
+                    else if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var n) && n >= 0) seq = n;
+                    else return Fail("\"seq\" must be null or a whole number from 0", out error);
                 }
                 else if (reader.ValueTextEquals("follow"u8))
                 {
@@ -117,7 +126,7 @@ internal readonly record struct ViewRequest(double? XMin, double? XMax, double? 
                 ClampArea(ref width, panels);
                 height = panels.Length > 0 ? panels[0].HeightPx : height;
             }
-            request = new ViewRequest(xMin, xMax, yMin, yMax, follow, width, height, panels, hidden);
+            request = new ViewRequest(xMin, xMax, yMin, yMax, follow, width, height, panels, hidden, seq);
             return true;
         }
         catch (JsonException e)

@@ -199,14 +199,18 @@ internal static class ViewSocket
                         // Read the version before the snapshots: anything newer triggers the next round.
                         seenData = _store.Version;
                         ViewRequest request;
+                        bool answers;
                         lock (_gate)
                         {
                             request = _request;
+                            answers = seenRequest != _requestVersion;
                             seenRequest = _requestVersion;
                         }
                         int bytes = BuildView(request);
                         lastView = Stopwatch.GetTimestamp();
                         viewsSent = Volatile.Read(ref _viewsDrawn) + 1;
+                        // Views of an older request may still be on the way: the page tells the answer by this mark.
+                        if (answers && request.Seq is long seq) await SendAnswerAsync(seq, abort).ConfigureAwait(false);
                         await _socket.SendAsync(_sendBuffer.AsMemory(0, bytes), WebSocketMessageType.Binary, true, abort).ConfigureAwait(false);
                         continue;
                     }
@@ -242,6 +246,18 @@ internal static class ViewSocket
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
             }
+        }
+
+        private async ValueTask SendAnswerAsync(long seq, CancellationToken abort)
+        {
+            _metaBuffer.ResetWrittenCount();
+            _metaJson.Reset(_metaBuffer);
+            _metaJson.WriteStartObject();
+            _metaJson.WriteString("type"u8, "answer"u8);
+            _metaJson.WriteNumber("seq"u8, seq);
+            _metaJson.WriteEndObject();
+            _metaJson.Flush();
+            await _socket.SendAsync(_metaBuffer.WrittenMemory, WebSocketMessageType.Text, true, abort).ConfigureAwait(false);
         }
 
         private async ValueTask SendMetaAsync(IReadOnlyList<SeriesStore> series, StatusReport report, CancellationToken abort)

@@ -29,6 +29,8 @@ public sealed class ViewRequestTests
     [InlineData("""{"type":"view","x":[1]}""")]
     [InlineData("""{"type":"view","follow":-1}""")]
     [InlineData("""{"type":"view","width":"wide"}""")]
+    [InlineData("""{"type":"view","seq":-1}""")]
+    [InlineData("""{"type":"view","seq":1.5}""")]
     [InlineData("""{"type":"view"} {}""")]
     public void Malformed_messages_are_refused_with_a_reason(string json)
     {

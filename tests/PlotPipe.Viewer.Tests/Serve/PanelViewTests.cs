@@ -82,6 +82,32 @@ public sealed class PanelViewTests : IDisposable
     private const string ThreePanels = "\"panels\":[{\"id\":1,\"height\":200,\"y\":null},{\"id\":2,\"height\":150,\"y\":null},{\"id\":3,\"height\":100,\"y\":null,\"x\":null}]";
 
     [Fact]
+    public async Task The_view_answering_a_numbered_request_comes_right_after_its_answer_mark()
+    {
+        await FeedTrainingAsync();
+        using var page = await PageSocket.ConnectAsync(_viewer.Url, _viewer.Token);
+        await page.ReceiveMetaAsync();
+        foreach (var (seq, x) in new[] { (7, "[0,300]"), (8, "[100,200]") })
+        {
+            await page.SendAsync($$"""{"type":"view","seq":{{seq}},"x":{{x}},"follow":null,"width":500,{{ThreePanels}},"hidden":[]}""");
+            // Whatever was on the way before, the mark with this number comes, then at once the view of this request.
+            while (true)
+            {
+                var (type, bytes) = await page.ReceiveAsync();
+                if (type != System.Net.WebSockets.WebSocketMessageType.Text) continue;
+                var message = JsonDocument.Parse(bytes).RootElement;
+                if (message.GetProperty("type").GetString() != "answer") continue;
+                Assert.Equal(seq, message.GetProperty("seq").GetInt64());
+                break;
+            }
+            var (next, body) = await page.ReceiveAsync();
+            Assert.Equal(System.Net.WebSockets.WebSocketMessageType.Binary, next);
+            var view = DecodedView.Decode(body);
+            Assert.Equal(seq == 7 ? (0.0, 300.0) : (100.0, 200.0), (view.Panels[0].XMin, view.Panels[0].XMax));
+        }
+    }
+
+    [Fact]
     public async Task Each_panel_gets_its_own_y_linked_panels_share_x_and_an_unlinked_one_fits_its_own()
     {
         await FeedTrainingAsync();
