@@ -195,6 +195,9 @@ internal sealed class Recorder : IAsyncDisposable
         {
             var block = _current;
             if (block is null || block.Count == 0) return null;
+            // A full block handed over since the writer's wait ended holds older rows: it goes first, or the file's
+            // batches would be out of order and a line's x would run backwards when the recording is opened.
+            if (_ready.Reader.TryPeek(out _)) return null;
             _current = null;
             return block;
         }
