@@ -11,54 +11,69 @@ internal static class ViewCommand
     /// <summary>The environment variable a token may come from instead of <c>--token</c>.</summary>
     public const string TokenVariable = "PLOTPIPE_TOKEN";
 
-    /// <summary>Adds the viewer's options and action to <paramref name="command"/>.</summary>
+    /// <summary>Adds the viewer's options, checks, examples and action to <paramref name="command"/>.</summary>
     public static T Configure<T>(T command) where T : Command
     {
         var stdin = new Option<bool>("--stdin") { Description = "Read PlotPipe frames, or text lines (delimited numbers, JSON lines), from standard input" };
-        var file = new Argument<string?>("FILE") { Description = "Read PlotPipe frames or text lines from this file (-: standard input)", Arity = ArgumentArity.ZeroOrOne };
+        var file = new Argument<string?>("FILE") { Description = "Read PlotPipe frames or text lines from this file, or open this recording (-: standard input)", Arity = ArgumentArity.ZeroOrOne };
         var xField = new Option<string?>("--x") { HelpName = "NAME", Description = "Text input: the JSON field or header column that holds x (default: the first column; the line number for JSON)" };
         var xTime = new Option<bool>("--x-time") { Description = "Text input: read x as a time, ISO-8601 or Unix seconds (kept as Unix seconds)" };
-        var listen = new Option<string?>("--listen") { HelpName = "[HOST:]PORT", Description = "Also take producers over TCP (protocol version 2, with the token) on this address; loopback unless HOST says otherwise; port 0 picks a free one" };
-        var host = new Option<string>("--host") { Description = "Address to listen on (loopback unless you choose otherwise)", DefaultValueFactory = _ => "127.0.0.1" };
-        var port = new Option<int>("--port") { Description = "Port for the page; 0 picks a free one", DefaultValueFactory = _ => 0 };
-        var noBrowser = new Option<bool>("--no-browser") { Description = "Do not open a browser at the page" };
-        var png = new Option<string?>("--png") { Description = "Save the final picture as PNG when the stream ends" };
-        var svg = new Option<string?>("--svg") { Description = "Save the final picture as SVG when the stream ends" };
-        var exitOnFinish = new Option<bool>("--exit-on-finish") { Description = "Exit as soon as the stream ends and pictures are saved" };
-        var linger = new Option<double>("--linger") { Description = "Once the producer is gone, exit after this many seconds with no page open", DefaultValueFactory = _ => 60 };
-        var maxPoints = new Option<long>("--max-points") { Description = "Keep at most this many points per series, dropping the oldest (0: keep all)", DefaultValueFactory = _ => 0 };
-        var token = new Option<string?>("--token") { Description = $"The token the page and API require (default: ${TokenVariable}, else a random one; shown in the printed address)" };
-        var noToken = new Option<bool>("--no-token") { Description = "Serve without a token: anyone on this machine may look (loopback only)" };
-        var allowHost = new Option<string[]>("--allow-host") { Description = "Also answer to this host name, on any port (a proxy's name); repeatable", AllowMultipleArgumentsPerToken = false };
-        var record = new Option<string?>("--record") { HelpName = "FILE", Description = "Also write every point received, losslessly, to this Arrow IPC stream file (pandas, polars, DuckDB read it; plotpipe view opens it)" };
-        var maxMemory = new Option<string?>("--max-memory")
+        var listen = new Option<string?>("--listen")
         {
-            Description = "Keep the points within this much memory (bytes, or with K, M or G: 512M, 2G), evicting the oldest over all series; default: two fifths of the memory the runtime may use",
+            HelpName = "[HOST:]PORT",
+            Description = "Also take producers over TCP (protocol version 2, with the token) on this address; loopback unless HOST says otherwise; port 0 picks a free one",
+            CustomParser = OptionValues.Checked(text => Ingest.ProducerListener.ParseEndpoint(text, out var error) is null ? error : null),
         };
-        port.Validators.Add(r =>
+        var host = new Option<string>("--host") { HelpName = "HOST", Description = "Address to listen on (loopback unless you choose otherwise)", DefaultValueFactory = _ => DefaultHost, CustomParser = OptionValues.Host };
+        var port = new Option<int>("--port") { HelpName = "PORT", Description = "Port for the page; 0 picks a free one", DefaultValueFactory = _ => 0, CustomParser = OptionValues.Port };
+        var noBrowser = new Option<bool>("--no-browser") { Description = "Do not open a browser at the page" };
+        var png = new Option<string?>("--png") { HelpName = "FILE", Description = "Save the final picture as PNG when the stream ends", CustomParser = OptionValues.PictureFile(".png") };
+        var svg = new Option<string?>("--svg") { HelpName = "FILE", Description = "Save the final picture as SVG when the stream ends", CustomParser = OptionValues.PictureFile(".svg") };
+        var exitOnFinish = new Option<bool>("--exit-on-finish") { Description = "Exit as soon as the stream ends and pictures are saved" };
+        var linger = new Option<double>("--linger") { HelpName = "SECONDS", Description = "Once the producer is gone, exit after this many seconds with no page open", DefaultValueFactory = _ => 60, CustomParser = OptionValues.Seconds(0) };
+        var maxPoints = new Option<long>("--max-points") { HelpName = "N", Description = "Keep at most this many points per series, dropping the oldest (0: keep all)", DefaultValueFactory = _ => 0, CustomParser = OptionValues.Count(0) };
+        var token = new Option<string?>("--token")
         {
-            if (r.GetValueOrDefault<int>() is < 0 or > 65535) r.AddError($"--port {r.GetValueOrDefault<int>()} is not a TCP port (0 to 65535)");
-        });
-        linger.Validators.Add(r =>
+            HelpName = "TOKEN",
+            Description = $"The token the page and API require (default: ${TokenVariable}, else a random one; shown in the printed address)",
+            CustomParser = OptionValues.Checked(text => TokenProblem(text, "--token")),
+        };
+        var noToken = new Option<bool>("--no-token") { Description = "Serve without a token: anyone on this machine may look (loopback only)" };
+        var allowHost = new Option<string[]>("--allow-host") { HelpName = "HOST", Description = "Also answer to this host name, on any port (a proxy's name); repeatable", AllowMultipleArgumentsPerToken = false };
+        var record = new Option<string?>("--record") { HelpName = "FILE", Description = "Also write every point received, losslessly, to this Arrow IPC stream file (pandas, polars, DuckDB read it; plotpipe view opens it)" };
+        var maxMemory = new Option<long?>("--max-memory")
         {
-            if (r.GetValueOrDefault<double>() < 0) r.AddError($"--linger {r.GetValueOrDefault<double>()} must not be negative");
-        });
-        maxPoints.Validators.Add(r =>
+            HelpName = "SIZE",
+            Description = "Keep the points within this much memory (bytes, or with K, M or G: 512M, 2G), evicting the oldest over all series; default: two fifths of the memory the runtime may use",
+            CustomParser = OptionValues.Size,
+        };
+        allowHost.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<long>() < 0) r.AddError($"--max-points {r.GetValueOrDefault<long>()} must not be negative");
-        });
-        maxMemory.Validators.Add(r =>
-        {
-            var text = r.GetValueOrDefault<string?>();
-            if (text is not null && !TryParseSize(text, out _))
-                r.AddError($"--max-memory {text} is not a size: give bytes, or a number with K, M or G (512M, 2G), of at least 1M");
+            foreach (var t in r.Tokens)
+            {
+                if (HostNameProblem(t.Value) is { } problem) r.AddError(problem);
+            }
         });
         foreach (var o in new Option[] { stdin, listen, xField, xTime, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, maxMemory, token, noToken, allowHost, record }) command.Options.Add(o);
 
         command.Arguments.Add(file);
+        // Options that contradict each other. A command's checks run before the options' defaults are filled in:
+        // an option not given reads as null here.
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(stdin) && r.GetValue(file) is { } path)
+                r.AddError($"--stdin and FILE {path} contradict each other: choose one (FILE - is standard input)");
+            else if (AccessRefusal(r.GetValue(token), r.GetValue(noToken), r.GetValue(host) ?? DefaultHost, r.GetValue(listen)) is { } refusal)
+                r.AddError(refusal);
+        });
+        Usage.WithExamples(command,
+            ("seq 100 | plotpipe view --stdin", "plot what a program prints, live"),
+            ("plotpipe view data.csv --png data.png --exit-on-finish", "plot a file, save the picture, exit"),
+            ("plotpipe view --listen 5000 --record run.arrow", "take producers over TCP on port 5000 and keep every point"));
 
         command.SetAction(async (result, cancel) =>
         {
+            var errors = result.InvocationConfiguration.Error;
             var options = new ViewerOptions
             {
                 Stdin = result.GetValue(stdin),
@@ -77,67 +92,75 @@ internal static class ViewCommand
                 Token = result.GetValue(token) ?? (result.GetValue(noToken) ? null : NonEmpty(Environment.GetEnvironmentVariable(TokenVariable))),
                 NoToken = result.GetValue(noToken),
                 AllowHosts = [.. result.GetValue(allowHost) ?? []],
-                MaxMemoryBytes = result.GetValue(maxMemory) is { } size && TryParseSize(size, out long bytes) ? bytes : 0,
+                MaxMemoryBytes = result.GetValue(maxMemory) ?? 0,
                 RecordPath = result.GetValue(record),
             };
-            // Refused here, not by a validator: that would print the help to standard output, where a spawning
-            // producer looks for the address line.
-            if (AccessRefusal(options) is { } refusal)
+            // Only the environment is left to check: the command line was checked as it was read.
+            if (!options.NoToken && result.GetValue(token) is null && options.Token is { } fromEnvironment && TokenProblem(fromEnvironment, $"${TokenVariable}") is { } refusal)
             {
-                await Console.Error.WriteLineAsync($"plotpipe: {refusal}");
-                return 2;
+                await errors.WriteLineAsync($"{Usage.ToolName}: {refusal}");
+                return Usage.UsageExitCode;
             }
-            if (options.Stdin && options.InputPath is not null)
-            {
-                await Console.Error.WriteLineAsync($"plotpipe: --stdin and FILE {options.InputPath} contradict each other: choose one (FILE - is standard input)");
-                return 2;
-            }
-            Stream? input;
-            try
-            {
-                input = options.InputPath is { } path && path != "-" ? File.OpenRead(path)
-                    : options.Stdin || options.InputPath == "-" ? OpenStandardInput() : null;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                await Console.Error.WriteLineAsync($"plotpipe: cannot read {options.InputPath}: {e.Message}");
-                return 2;
-            }
-            // A recording (an Arrow IPC stream starts with its continuation marker) opens as a finished plot.
+            Stream? input = null;
+            string? unreadable = null;
+            if (options.InputPath is { } inputPath && inputPath != "-") input = UserFiles.OpenRead(inputPath, out unreadable);
+            else if (options.Stdin || options.InputPath == "-") input = OpenStandardInput();
+            // A recording (an Arrow IPC stream) opens as a finished plot; a file named as one must be one.
             if (input is FileStream { CanSeek: true } opened)
             {
-                Span<byte> head = stackalloc byte[4];
-                int n = opened.ReadAtLeast(head, 4, throwOnEndOfStream: false);
-                opened.Position = 0;
-                options.InputIsRecording = n == 4 && BitConverter.ToInt32(head) == -1;
+                options.InputIsRecording = UserFiles.StartsAsRecording(opened);
+                if (!options.InputIsRecording && UserFiles.NamedAsArrow(opened.Name)) unreadable = UserFiles.NotARecording(opened, options.InputPath!);
             }
-            return await ViewerApp.RunAsync(options, input, Console.Out, Console.Error, cancel);
+            if (unreadable is not null)
+            {
+                if (input is not null) await input.DisposeAsync();
+                await errors.WriteLineAsync($"{Usage.ToolName}: {unreadable}");
+                return Usage.RuntimeExitCode;
+            }
+            return await ViewerApp.RunAsync(options, input, result.InvocationConfiguration.Output, errors, cancel);
         });
         return command;
     }
 
+    private const string DefaultHost = "127.0.0.1";
+
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
-    private static string? AccessRefusal(ViewerOptions options)
+    // A viewer without a token must be reachable from this machine only.
+    private static string? AccessRefusal(string? token, bool noToken, string host, string? listen)
     {
-        if (options.NoToken && options.Token is not null) return "--no-token and --token contradict each other: choose one";
-        if (options.NoToken && !ViewerAccess.IsLoopback(options.Host))
-            return $"--no-token is refused with --host {options.Host}: anyone who can reach the port could read every point; keep the token";
-        if (options.Listen is { } listen)
-        {
-            var endpoint = Ingest.ProducerListener.ParseEndpoint(listen, out var error);
-            if (endpoint is null) return error;
-            if (options.NoToken && !System.Net.IPAddress.IsLoopback(endpoint.Address))
-                return $"--no-token is refused with --listen {listen}: anyone who can reach the port could send points; keep the token";
-        }
+        if (!noToken) return null;
+        if (token is not null) return "--no-token and --token contradict each other: choose one";
+        if (!ViewerAccess.IsLoopback(host))
+            return $"--no-token is refused with --host {host}: anyone who can reach the port could read every point; keep the token";
+        if (listen is not null && Ingest.ProducerListener.ParseEndpoint(listen, out _) is { } endpoint && !System.Net.IPAddress.IsLoopback(endpoint.Address))
+            return $"--no-token is refused with --listen {listen}: anyone who can reach the port could send points; keep the token";
+        return null;
+    }
+
+    private static string? TokenProblem(string token, string from)
+    {
         try
         {
-            options.Access();
+            ViewerAccess.WithToken(token);
             return null;
         }
         catch (ArgumentException e)
         {
-            return options.Token is not null && !e.Message.StartsWith("--", StringComparison.Ordinal) ? $"--token: {e.Message}" : e.Message;
+            return $"{from}: {e.Message}";
+        }
+    }
+
+    private static string? HostNameProblem(string name)
+    {
+        try
+        {
+            ViewerAccess.Open([name]);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
         }
     }
 

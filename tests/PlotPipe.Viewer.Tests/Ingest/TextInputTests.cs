@@ -149,7 +149,7 @@ public class TextInputTests
     {
         var path = Path.Combine(Path.GetTempPath(), $"plotpipe-missing-{Guid.NewGuid():N}.csv");
         var (exitCode, errors) = await RunToExitAsync(path);
-        Assert.Equal(2, exitCode);
+        Assert.Equal(1, exitCode);
         Assert.Contains($"cannot read {path}", errors);
     }
 
