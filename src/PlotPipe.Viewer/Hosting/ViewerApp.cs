@@ -35,27 +35,43 @@ internal static class ViewerApp
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Report($"cannot record to {options.RecordPath}: {e.Message}");
-            return 2;
+            Report(UserFiles.CannotWrite("--record", options.RecordPath!) ?? $"cannot write --record {options.RecordPath}: {UserFiles.Why(e)}");
+            return Usage.RuntimeExitCode;
         }
         // Ends the recording's stream and closes its file however the viewer ends.
         await using var recording = store.Recording;
 
         var access = options.Access();
-        await using var server = await ViewerServer.StartAsync(options.Host, options.Port, access, store, status, stop).ConfigureAwait(false);
+        ViewerServer bound;
+        try
+        {
+            bound = await ViewerServer.StartAsync(options.Host, options.Port, access, store, status, stop).ConfigureAwait(false);
+        }
+        catch (Exception e) when (SocketProblem(e) is { } socket)
+        {
+            // Kestrel's bind failure, said as what to do about it.
+            Report(socket.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse
+                ? $"port {options.Port} is taken: choose another with --port, or 0 for a free one"
+                : $"cannot serve the page on {options.Host}:{options.Port}: {socket.Message}");
+            return Usage.RuntimeExitCode;
+        }
+        await using var server = bound;
         output.WriteLine($"PlotPipe viewer: {server.Url}");
         ProducerListener? started = null;
         if (options.Listen is { } listen)
         {
+            var endpoint = ProducerListener.ParseEndpoint(listen, out var bad) ?? throw new ArgumentException(bad);
             try
             {
                 // Producers over TCP need the same token as the page: with it they could write what the page shows.
-                started = ProducerListener.Start(ProducerListener.ParseEndpoint(listen, out var bad) ?? throw new ArgumentException(bad), store, access.Token, Report, stop);
+                started = ProducerListener.Start(endpoint, store, access.Token, Report, stop);
             }
             catch (System.Net.Sockets.SocketException e)
             {
-                Report($"cannot listen for producers on {listen}: {e.Message}");
-                return 2;
+                Report(e.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse
+                    ? $"port {endpoint.Port} is taken: choose another with --listen, or 0 for a free one"
+                    : $"cannot listen for producers on {listen}: {e.Message}");
+                return Usage.RuntimeExitCode;
             }
             output.WriteLine($"PlotPipe producers: {started.Address}");
         }
@@ -101,6 +117,17 @@ internal static class ViewerApp
         // Stopped mid-stream: the pictures show the points held so far, as the page did.
         if (!saved) SavePictures(options, store, status, Report);
         return signals.ExitCode;
+    }
+
+    // Kestrel reports a failed bind as the socket's exception, or inside an IOException.
+    private static System.Net.Sockets.SocketException? SocketProblem(Exception? e)
+    {
+        if (e is not (IOException or System.Net.Sockets.SocketException)) return null;
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is System.Net.Sockets.SocketException socket) return socket;
+        }
+        return null;
     }
 
     // A recording that cannot be read is the input's problem, as bad frames are: reported, and the viewer stays up.

@@ -54,7 +54,8 @@ internal sealed class ViewerServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        builder.Logging.AddFilter((category, level) => level >= LogLevel.Warning);
+        // A port that cannot be bound is said by the viewer in one line (Hosting/ViewerApp), not logged with its trace.
+        builder.Logging.AddFilter((category, level) => level >= LogLevel.Warning && !(level == LogLevel.Error && category == "Microsoft.Extensions.Hosting.Internal.Host"));
         // Logs go to standard error: standard output carries only the address line a spawning producer reads.
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.WebHost.UseKestrel(k => k.Listen(address, port));
@@ -136,7 +137,15 @@ internal sealed class ViewerServer : IAsyncDisposable
             }
         });
 
-        await app.StartAsync(cancel).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancel).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         var url = new UriBuilder("http", HostGuard.ReachableName(host), bound.Port, "/")
         {

@@ -179,9 +179,9 @@ public class ListenerTests
         {
             int port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
             var (exitCode, output, errors) = await CommandLineViewer.RunRefusedAsync("--listen", $"127.0.0.1:{port}");
-            Assert.Equal(2, exitCode);
+            Assert.Equal(1, exitCode);
             Assert.DoesNotContain("PlotPipe producers:", output);
-            Assert.Contains($"plotpipe: cannot listen for producers on 127.0.0.1:{port}", Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+            Assert.Equal($"plotpipe: port {port} is taken: choose another with --listen, or 0 for a free one", Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
         }
         finally
         {
