@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using PlotPipe.Viewer.Hosting;
 using PlotPipe.Cli.Bench;
 
 namespace PlotPipe.Cli;
@@ -10,43 +11,41 @@ internal static class BenchCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var seconds = new Option<double>("--seconds") { Description = "Seconds each throughput run adds points", DefaultValueFactory = _ => 3 };
-        var points = new Option<long>("--points") { Description = "Stop each throughput run after this many points (0: by time only)", DefaultValueFactory = _ => 0 };
-        var series = new Option<string>("--series") { Description = "Comma-separated series counts for the throughput runs", DefaultValueFactory = _ => "1,16" };
-        var json = new Option<string?>("--json") { Description = "Also write the figures to this JSON file" };
-        var only = new Option<string?>("--only") { Description = $"Run only these scenario groups, comma-separated: {string.Join(", ", BenchSettings.Groups)}" };
-        only.Validators.Add(r =>
+        var seconds = new Option<double>("--seconds") { HelpName = "SECONDS", Description = "Seconds each throughput run adds points", DefaultValueFactory = _ => 3, CustomParser = OptionValues.Seconds(0, 600, aboveMin: true) };
+        var points = new Option<long>("--points") { HelpName = "N", Description = "Stop each throughput run after this many points (0: by time only)", DefaultValueFactory = _ => 0, CustomParser = OptionValues.Count(0) };
+        var series = new Option<string>("--series")
         {
-            var text = r.GetValueOrDefault<string?>();
-            if (text is null) return;
-            foreach (var g in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                if (!BenchSettings.Groups.Contains(g)) r.AddError($"--only \"{g}\" is not a scenario group ({string.Join(", ", BenchSettings.Groups)})");
-            }
-        });
+            HelpName = "COUNTS",
+            Description = "Comma-separated series counts for the throughput runs",
+            DefaultValueFactory = _ => "1,16",
+            CustomParser = OptionValues.Checked(text => ParseSeries(text) is null ? $"--series {text} is not a list of series counts: give counts from 1 to 1024, comma-separated (1,16)" : null),
+        };
+        var json = new Option<string?>("--json") { HelpName = "FILE", Description = "Also write the figures to this JSON file" };
+        var only = new Option<string?>("--only")
+        {
+            HelpName = "GROUPS",
+            Description = $"Run only these scenario groups, comma-separated: {string.Join(", ", BenchSettings.Groups)}",
+            CustomParser = OptionValues.Checked(GroupsProblem),
+        };
         var record = new Option<bool>("--record") { Description = "Also compare throughput with and without the viewer's --record (into a temporary folder), in turns within this run" };
         // The child side of the raw-pipe measurement: read standard input as the viewer does and discard it.
         var discard = new Option<bool>("--discard-stdin") { Hidden = true };
-        seconds.Validators.Add(r =>
-        {
-            var v = r.GetValueOrDefault<double>();
-            if (!(v > 0 && v <= 600)) r.AddError($"--seconds {v} must be between 0 and 600");
-        });
-        points.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<long>() < 0) r.AddError($"--points {r.GetValueOrDefault<long>()} must not be negative");
-        });
-        series.Validators.Add(r =>
-        {
-            if (ParseSeries(r.GetValueOrDefault<string>()) is null) r.AddError($"--series \"{r.GetValueOrDefault<string>()}\" must be comma-separated counts from 1 to 1024");
-        });
         var command = new Command("bench", "Measure delivery into a spawned viewer: points/s against the raw pipe, latency, drops, a stopped viewer")
         {
             seconds, points, series, json, only, discard, record,
         };
+        Usage.WithExamples(command,
+            ("plotpipe bench", "every scenario, 3 seconds a throughput run"),
+            ("plotpipe bench --only throughput,latency --seconds 1", "two groups, shorter runs"),
+            ("plotpipe bench --json bench.json", "also keep the figures as JSON"));
         command.SetAction(async (result, cancel) =>
         {
             if (result.GetValue(discard)) return await RawPipe.DiscardAsync().ConfigureAwait(false);
+            if (result.GetValue(json) is { } path && UserFiles.CannotWrite("--json", path) is { } problem)
+            {
+                await result.InvocationConfiguration.Error.WriteLineAsync($"{Usage.ToolName}: {problem}").ConfigureAwait(false);
+                return Usage.RuntimeExitCode;
+            }
             var groups = (result.GetValue(only) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
             var settings = new BenchSettings(result.GetValue(seconds), result.GetValue(points), ParseSeries(result.GetValue(series))!, result.GetValue(json), groups)
             {
@@ -55,6 +54,15 @@ internal static class BenchCommand
             return BenchRunner.Run(settings);
         });
         return command;
+    }
+
+    private static string? GroupsProblem(string text)
+    {
+        foreach (var g in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!BenchSettings.Groups.Contains(g)) return $"--only {g} is not a scenario group: give some of {string.Join(", ", BenchSettings.Groups)}";
+        }
+        return null;
     }
 
     private static int[]? ParseSeries(string? text)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PlotPipe.Viewer.Hosting;
 
 namespace PlotPipe.Cli;
 
@@ -8,27 +9,29 @@ internal static class DemoCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var points = new Option<int>("--points") { Description = "How many random points to send", DefaultValueFactory = _ => 10 };
-        var interval = new Option<double>("--interval") { Description = "Seconds between points", DefaultValueFactory = _ => 0.5 };
+        var points = new Option<int>("--points") { HelpName = "N", Description = "How many random points to send", DefaultValueFactory = _ => 10, CustomParser = OptionValues.SmallCount(0) };
+        var interval = new Option<double>("--interval") { HelpName = "SECONDS", Description = "Seconds between points", DefaultValueFactory = _ => 0.5, CustomParser = OptionValues.Seconds(0, 3600) };
         var noBrowser = new Option<bool>("--no-browser") { Description = "Do not open a browser at the page" };
-        var png = new Option<string?>("--png") { Description = "Have the viewer save the final picture as PNG" };
+        var png = new Option<string?>("--png") { HelpName = "FILE", Description = "Have the viewer save the final picture as PNG", CustomParser = OptionValues.PictureFile(".png") };
         var exitOnFinish = new Option<bool>("--exit-on-finish") { Description = "Have the viewer exit once the points are in (and wait for it)" };
-        points.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 0) r.AddError($"--points {r.GetValueOrDefault<int>()} must not be negative");
-        });
-        interval.Validators.Add(r =>
-        {
-            var v = r.GetValueOrDefault<double>();
-            if (!(v >= 0 && v <= 3600)) r.AddError($"--interval {v} must be between 0 and 3600 seconds");
-        });
         var command = new Command("demo", "Send random points to a spawned viewer, like matplotlib's multiprocess example")
         {
             points, interval, noBrowser, png, exitOnFinish,
         };
-        command.SetAction((result, cancel) => RunAsync(
-            result.GetValue(points), result.GetValue(interval), !result.GetValue(noBrowser),
-            result.GetValue(png), result.GetValue(exitOnFinish), cancel));
+        Usage.WithExamples(command,
+            ("plotpipe demo", "ten points, one every half second"),
+            ("plotpipe demo --points 200 --interval 0.05", "a faster, longer run"),
+            ("plotpipe demo --interval 0 --no-browser --png demo.png --exit-on-finish", "save the picture and exit"));
+        command.SetAction(async (result, cancel) =>
+        {
+            if (result.GetValue(png) is { } path && UserFiles.CannotWrite("--png", path) is { } problem)
+            {
+                await result.InvocationConfiguration.Error.WriteLineAsync($"{Usage.ToolName}: {problem}");
+                return Usage.RuntimeExitCode;
+            }
+            return await RunAsync(result.GetValue(points), result.GetValue(interval), !result.GetValue(noBrowser),
+                result.GetValue(png), result.GetValue(exitOnFinish), cancel);
+        });
         return command;
     }
 

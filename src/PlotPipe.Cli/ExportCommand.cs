@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.IO.Pipelines;
 using PlotPipe.Viewer.Export;
+using PlotPipe.Viewer.Hosting;
 using PlotPipe.Viewer.Recording;
 using PlotPipe.Viewer.Store;
 
@@ -14,26 +15,39 @@ internal static class ExportCommand
     public static Command Create()
     {
         var recording = new Argument<string>("RECORDING") { Description = "A recording made with --record (an Arrow IPC stream)" };
-        var png = new Option<string?>("--png") { HelpName = "FILE", Description = "Draw it as PNG into FILE" };
-        var svg = new Option<string?>("--svg") { HelpName = "FILE", Description = "Draw it as SVG into FILE" };
+        var png = new Option<string?>("--png") { HelpName = "FILE", Description = "Draw it as PNG into FILE", CustomParser = OptionValues.PictureFile(".png") };
+        var svg = new Option<string?>("--svg") { HelpName = "FILE", Description = "Draw it as SVG into FILE", CustomParser = OptionValues.PictureFile(".svg") };
         var csv = new Option<string?>("--csv") { HelpName = "FILE", Description = "Write its exact points as CSV (series,x,y) into FILE" };
         var from = new Option<double?>("--from") { HelpName = "X", Description = "Only points with x at least X" };
         var to = new Option<double?>("--to") { HelpName = "X", Description = "Only points with x at most X" };
         var command = new Command("export", "Export a recording, or an x range of it, as PNG, SVG or CSV") { recording, png, svg, csv, from, to };
+        // Options not given read as null here (a command's checks run before defaults are filled in).
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(png) is null && r.GetValue(svg) is null && r.GetValue(csv) is null)
+                r.AddError("export needs something to write: --png FILE, --svg FILE or --csv FILE");
+            else if (r.GetValue(from) is { } lo && r.GetValue(to) is { } hi && lo > hi)
+                r.AddError($"--from {lo.ToString(CultureInfo.InvariantCulture)} --to {hi.ToString(CultureInfo.InvariantCulture)} is not a range: --from must not be above --to");
+        });
+        Usage.WithExamples(command,
+            ("plotpipe export run.arrow --png run.png", "the whole recording as a picture"),
+            ("plotpipe export run.arrow --csv minute.csv --from 0 --to 60", "the exact points with x from 0 to 60"),
+            ("plotpipe export run.arrow --svg run.svg --from 100", "from x = 100 on, as SVG"));
         command.SetAction(async (result, cancel) =>
         {
+            var errors = result.InvocationConfiguration.Error;
             string input = result.GetValue(recording)!;
             string? pngPath = result.GetValue(png), svgPath = result.GetValue(svg), csvPath = result.GetValue(csv);
             double lo = result.GetValue(from) ?? double.NegativeInfinity, hi = result.GetValue(to) ?? double.PositiveInfinity;
-            if (pngPath is null && svgPath is null && csvPath is null)
+            var problem = UserFiles.NotARecording(input);
+            foreach (var (name, path) in new[] { ("--png", pngPath), ("--svg", svgPath), ("--csv", csvPath) })
             {
-                await Console.Error.WriteLineAsync("plotpipe export: say what to write: --png FILE, --svg FILE or --csv FILE");
-                return 2;
+                if (problem is null && path is not null) problem = UserFiles.CannotWrite(name, path);
             }
-            if (double.IsNaN(lo) || double.IsNaN(hi) || lo > hi)
+            if (problem is not null)
             {
-                await Console.Error.WriteLineAsync($"plotpipe export: --from {lo.ToString(CultureInfo.InvariantCulture)} --to {hi.ToString(CultureInfo.InvariantCulture)} is not a range");
-                return 2;
+                await errors.WriteLineAsync($"{Usage.ToolName}: {problem}");
+                return Usage.RuntimeExitCode;
             }
             var store = new PlotStore(0, PlotStore.DefaultMaxMemoryBytes());
             try

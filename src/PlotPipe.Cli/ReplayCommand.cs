@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using PlotPipe.Protocol;
+using PlotPipe.Viewer.Hosting;
 using PlotPipe.Viewer.Recording;
 using PlotPipe.Viewer.Store;
 
@@ -18,19 +19,35 @@ internal static class ReplayCommand
     public static Command Create()
     {
         var recording = new Argument<string>("RECORDING") { Description = "A recording made with --record (an Arrow IPC stream)" };
-        var speed = new Option<string>("--speed") { Description = "Play N times faster than recorded (0.5 is half speed), or max: as fast as the viewer takes it", DefaultValueFactory = _ => "1" };
-        var to = new Option<string?>("--to") { HelpName = "HOST:PORT", Description = "Feed a viewer started with --listen instead of starting one (its token from --token or PLOTPIPE_TOKEN)" };
-        var token = new Option<string?>("--token") { Description = "The listening viewer's token" };
-        var noBrowser = new Option<bool>("--no-browser") { Description = "Do not open a browser at the started viewer's page" };
-        speed.Validators.Add(r =>
+        var speed = new Option<string>("--speed")
         {
-            if (ParseSpeed(r.GetValueOrDefault<string>()) is null) r.AddError($"--speed {r.GetValueOrDefault<string>()} is not a positive number or max");
-        });
+            HelpName = "N|max",
+            Description = "Play N times faster than recorded (0.5 is half speed), or max: as fast as the viewer takes it",
+            DefaultValueFactory = _ => "1",
+            CustomParser = OptionValues.Checked(text => ParseSpeed(text) is null ? $"--speed {text} is not a speed: give a positive number (2 is twice as fast) or max" : null),
+        };
+        var to = new Option<string?>("--to")
+        {
+            HelpName = "HOST:PORT",
+            Description = "Feed a viewer started with --listen instead of starting one (its token from --token or PLOTPIPE_TOKEN)",
+            CustomParser = OptionValues.Checked(AddressProblem),
+        };
+        var token = new Option<string?>("--token") { HelpName = "TOKEN", Description = "The listening viewer's token" };
+        var noBrowser = new Option<bool>("--no-browser") { Description = "Do not open a browser at the started viewer's page" };
         var command = new Command("replay", "Stream a recording into a live viewer with its recorded pacing (sped up with --speed)") { recording, speed, to, token, noBrowser };
+        Usage.WithExamples(command,
+            ("plotpipe replay run.arrow", "into a new viewer, at the pace it was recorded"),
+            ("plotpipe replay run.arrow --speed 10", "ten times faster"),
+            ("PLOTPIPE_TOKEN=... plotpipe replay run.arrow --speed max --to 127.0.0.1:5000", "flat out into a viewer started with --listen 5000"));
         command.SetAction(async (result, cancel) =>
         {
             string input = result.GetValue(recording)!;
             double factor = ParseSpeed(result.GetValue(speed))!.Value;
+            if (UserFiles.NotARecording(input) is { } notOne)
+            {
+                await result.InvocationConfiguration.Error.WriteLineAsync($"{Usage.ToolName}: {notOne}");
+                return Usage.RuntimeExitCode;
+            }
             try
             {
                 var (replaced, recorded) = ReplacedSeries(input);
@@ -72,6 +89,18 @@ internal static class ReplayCommand
             }
         });
         return command;
+    }
+
+    // HOST:PORT, or tcp://HOST:PORT as a listening viewer prints it.
+    private static string? AddressProblem(string text)
+    {
+        var rest = text.StartsWith("tcp://", StringComparison.OrdinalIgnoreCase) ? text[6..] : text;
+        int colon = rest.LastIndexOf(':');
+        if (colon <= 0 || rest.EndsWith(']')) return $"--to {text} is not HOST:PORT (as in 127.0.0.1:5000)";
+        var port = rest[(colon + 1)..];
+        if (!int.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) || n is < 1 or > 65535)
+            return $"--to {text}: {port} is not a port: give 1 to 65535";
+        return null;
     }
 
     private static double? ParseSpeed(string? text)
