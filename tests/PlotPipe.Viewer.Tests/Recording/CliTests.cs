@@ -14,17 +14,8 @@ public sealed class CliTests : IDisposable
     /// <summary>Removes the test's files.</summary>
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string CliDll
-    {
-        get
-        {
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-            return Path.Combine(Path.GetDirectoryName(ArrowJs.Folder)!, "..", "src", "PlotPipe.Cli", "bin", configuration, "net10.0", "PlotPipe.Cli.dll");
-        }
-    }
-
     private static Task<(int Code, string Output, string Errors)> PlotPipeAsync(IReadOnlyDictionary<string, string>? environment, params string[] args) =>
-        ChildProcess.RunAsync("dotnet", [CliDll, .. args], environment: environment);
+        ChildProcess.RunAsync("dotnet", [PlotPipeCli.CliDll, .. args], environment: environment);
 
     private static string Counts(JsonElement series) =>
         string.Join(";", series.EnumerateArray().Select(s => $"{s.GetProperty("name").GetString()}={s.GetProperty("count").GetInt64()}"));
