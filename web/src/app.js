@@ -2,7 +2,7 @@
 // uPlot gives axes, grid, cursor and selection per panel; the series are drawn here (draw.js), because each
 // PlotPipe series has its own x column and uPlot's own series share one. Message formats: docs/page-protocol.md.
 import { drawnTicks, themeColors } from "./axes.js";
-import { decodeView, nothingDefined, plotFromMeta } from "./decode.js";
+import { AXIS, decodeView, nothingDefined, plotFromMeta } from "./decode.js";
 import { drawLayers } from "./draw.js";
 import { bindKeys, bindMouse, onSelect } from "./gestures.js";
 import { logDraw, pp } from "./hooks.js";
@@ -58,7 +58,8 @@ function rebuildPanels() {
   // The viewer's layout says which panels to show, their axis kinds and x groups.
   const defs = plot.panels;
   const bare = nothingDefined(plot);
-  const names = (d) => ({ x: d.xlabel ?? (bare ? "x" : null), y: d.ylabel ?? (bare ? "y" : null) });
+  // A time axis needs no "x": its ticks say what it is (as in the pictures).
+  const names = (d) => ({ x: d.xlabel ?? (bare && d.xkind !== AXIS.TIME ? "x" : null), y: d.ylabel ?? (bare ? "y" : null) });
   const key = JSON.stringify([defs, bare, colors]);
   if (key === panelsKey) return;
   panelsKey = key;
@@ -231,7 +232,7 @@ function applyView(buf) {
   pp.inView = inView;
   pp.serverRange = first ? [first.xMin, first.xMax, first.yMin, first.yMax] : null;
   pp.viewAt = performance.now();
-  pp.lastView = { tag: msg.tag, bytes: msg.bytes, panels: carried };
+  pp.lastView = { tag: msg.tag, bytes: msg.bytes, panels: carried, seq: requestSeq };
   pp.views++;
   viewSeq++;
   drawnOwed = true;

@@ -12,7 +12,8 @@ export const pp = (window.plotpipe = {
   // The plot's title, the panels shown (top to bottom) with their ranges, scales and what they drew, and the
   // series indexes hidden from the legend.
   title: null, panels: [], hidden: [],
-  // The last view message decoded: its tag, byte length and the series indexes it carried (per panel).
+  // The last view message drawn: its tag, byte length, the series indexes it carried (per panel) and the number of
+  // the request it answers (as request.seq).
   lastView: null,
   // Views that arrived for an older request than the last one sent, and were left undrawn.
   staleViews: 0,
