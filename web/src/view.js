@@ -37,10 +37,11 @@ export const isTimeX = (panel) => panel.def.xkind === AXIS.TIME;
 export function buildRequest(width) {
   const following = view.follow !== null;
   const first = view.panels[0];
+  const linked = view.panels.find((p) => p.def.linkx !== false);
   return {
     type: "view",
-    // Each panel carries its group's x; the top-level x serves older pages' linked panels only.
-    x: null,
+    // Each panel carries its group's x; the top-level x, the first linked panel's group's, is what older viewers read.
+    x: following || !linked ? null : view.groupX.get(groupKey(linked)) ?? null,
     // Top-level y and height serve an older viewer, which knows one panel only.
     y: following || !first ? null : first.want.y,
     follow: view.follow,

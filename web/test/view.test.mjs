@@ -3,16 +3,16 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { buildRequest, FOLLOW_AUTO, groupKey, panRange, view, zoomRange } from "../src/view.js";
 
-const panel = (id, xgroup, xkind, y, height) => ({ id, def: { xgroup, xkind }, want: { y }, u: { bbox: { height } } });
+const panel = (id, xgroup, xkind, y, height, linkx = true) => ({ id, def: { xgroup, xkind, linkx }, want: { y }, u: { bbox: { height } } });
 
 test("Request lists panels top to bottom, each with its x group's range", () => {
-  view.panels = [panel(1, 1, "linear", [0.1, 10], 300), panel(2, 1, "linear", null, 200), panel(3, 3, "time", null, 100), panel(4, 4, "linear", null, 100)];
+  view.panels = [panel(1, 1, "linear", [0.1, 10], 300), panel(2, 1, "linear", null, 200), panel(3, 3, "time", null, 100), panel(4, 4, "linear", null, 100, false)];
   view.groupX = new Map([[groupKey(view.panels[0]), [0, 100]], [groupKey(view.panels[2]), [1.7e9, 1.7e9 + 60]]]);
   view.follow = null;
   view.hidden = new Set([3, 7]);
   const r = buildRequest(900);
   assert.deepEqual(r, {
-    type: "view", x: null, y: [0.1, 10], follow: null, width: 900, height: 300,
+    type: "view", x: [0, 100], y: [0.1, 10], follow: null, width: 900, height: 300,
     panels: [
       { id: 1, height: 300, y: [0.1, 10], x: [0, 100] },
       { id: 2, height: 200, y: null, x: [0, 100] },

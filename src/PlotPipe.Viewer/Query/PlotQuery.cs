@@ -22,6 +22,7 @@ internal sealed class PlotQuery
     private PanelView[] _panels = [];
     private PanelLayout[] _layouts = [];
     private int[] _groupOf = [];
+    private int _topLevelGroup;
     private SeriesView[] _views = [];
     private SeriesSnapshot[] _snapshots = [];
     private DataBounds[] _bounds = [];
@@ -138,7 +139,8 @@ internal sealed class PlotQuery
     }
 
     // The x range of the group of panel p, the group's first panel in the request: the x its first panel giving one
-    // asked for, else (an older page, a script) the top-level x for linked panels, else a fit; a follow wins.
+    // asked for, else the top-level x if it is the first linked panel's group (an older page sends the linked x there
+    // alone), else a fit; a follow wins.
     private (double Min, double Max) ResolveGroupX(in ViewRequest request, int p, int n)
     {
         int group = _groupOf[p];
@@ -156,7 +158,7 @@ internal sealed class PlotQuery
                 break;
             }
         }
-        if (a is null && (request.Panels is null || layout.Definition.LinkX)) (a, b) = (request.XMin, request.XMax);
+        if (a is null && group == _topLevelGroup) (a, b) = (request.XMin, request.XMax);
         return ViewRanges.ResolveX(a, b, follow, _groupBounds[group], _groupScatter[group], _panels[p].Viewport.XLog);
     }
 
@@ -183,6 +185,7 @@ internal sealed class PlotQuery
     private int SetUpPanels(in ViewRequest request)
     {
         int count = request.Panels?.Length ?? 1;
+        _topLevelGroup = -1;
         for (int p = 0; p < count; p++)
         {
             int id = request.Panels is { } ps ? ps[p].Id : 0;
@@ -191,6 +194,7 @@ internal sealed class PlotQuery
             _layouts[p] = layout;
             // An older page's one panel holds every series: one group.
             _groupOf[p] = request.Panels is null ? 0 : layout.XGroup;
+            if (_topLevelGroup < 0 && (request.Panels is null || layout.Definition.LinkX)) _topLevelGroup = _groupOf[p];
             var panel = _panels[p];
             panel.Clear();
             panel.Id = id;

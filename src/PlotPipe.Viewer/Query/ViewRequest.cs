@@ -8,8 +8,8 @@ namespace PlotPipe.Viewer.Query;
 /// a follow span means "the last <see cref="FollowSpan"/> x-units, ending at the newest x", and an automatic follow
 /// lets each x group follow its own window (<see cref="ViewRanges.AutoFollowSpan"/>).
 /// </summary>
-/// <param name="XMin">Left edge of linked panels that give no x of their own, or null to fit their data.</param>
-/// <param name="XMax">Right edge of linked panels that give no x of their own, or null to fit their data.</param>
+/// <param name="XMin">Left edge of the first linked panel's x group when none of its panels gives one, or null to fit its data.</param>
+/// <param name="XMax">Right edge of the first linked panel's x group when none of its panels gives one.</param>
 /// <param name="YMin">Bottom edge, or null to fit what is in view.</param>
 /// <param name="YMax">Top edge, or null to fit what is in view.</param>
 /// <param name="FollowSpan">The x-span to follow (oscilloscope), or null; wins over an x range.</param>

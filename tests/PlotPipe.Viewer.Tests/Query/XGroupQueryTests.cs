@@ -118,4 +118,22 @@ public sealed class XGroupQueryTests
         double span = ViewRanges.AutoFollowSpan(new DataBounds(-1.7e308, 1.7e308, 0, 1), 1e308, time: false);
         Assert.True(double.IsFinite(span) && span > 0, span.ToString());
     }
+
+    [Fact]
+    public void An_older_page_s_top_level_x_moves_the_first_linked_group_alone()
+    {
+        // An older page sends the linked x at the top level alone: it moves the group of the first linked panel
+        // listed (the time group on top, then the steps' when they are listed first); other groups stay fitted.
+        var store = PlotLayoutTests.MixedExample();
+        var query = new PlotQuery();
+        query.Run(new ViewRequest(T0 + 100, T0 + 200, null, null, null, 800, 100, Panels(0, 1, 2)), store);
+        Assert.Equal((T0 + 100, T0 + 200), X(query.Panel(0)));
+        Assert.Equal((0.0, 2_999.0), X(query.Panel(1)));
+        Assert.Equal((0.0, 2_999.0), X(query.Panel(2)));
+
+        query.Run(new ViewRequest(1_000, 2_000, null, null, null, 800, 100, Panels(1, 2, 0)), store);
+        Assert.Equal((1_000.0, 2_000.0), X(query.Panel(0)));
+        Assert.Equal((1_000.0, 2_000.0), X(query.Panel(1)));
+        Assert.Equal((T0, T0 + 599), X(query.Panel(2)));
+    }
 }
