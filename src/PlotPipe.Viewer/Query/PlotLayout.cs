@@ -85,8 +85,16 @@ internal sealed class PlotLayout
             _withPoints[id]++;
             if (!timed) continue;
             _timedWithPoints[id]++;
-            var b = ViewBuilder.BoundsFor(s.Kind, s.Snapshot());
-            if (b.XMin <= b.XMax && !(IsDrawableTime(b.XMin) && IsDrawableTime(b.XMax))) _undrawableTime[id] = true;
+            // A line's x is sorted: its ends are its range, read without a pass over its summaries.
+            var snapshot = s.Snapshot();
+            if (snapshot.Count == 0) continue;
+            double first = snapshot.X(0), last = snapshot.X(snapshot.Count - 1);
+            if (s.Kind == SeriesKind.Scatter)
+            {
+                var b = ViewBuilder.Bounds(snapshot);
+                (first, last) = (b.XMin, b.XMax);
+            }
+            if (first <= last && !(IsDrawableTime(first) && IsDrawableTime(last))) _undrawableTime[id] = true;
         }
 
         for (int i = 0; i < definitions.Count; i++)
