@@ -2,7 +2,7 @@
 // uPlot gives axes, grid, cursor and selection per panel; the series are drawn here (draw.js), because each
 // PlotPipe series has its own x column and uPlot's own series share one. Message formats: docs/page-protocol.md.
 import { drawnTicks, themeColors } from "./axes.js";
-import { decodeView, nothingDefined, plotFromMeta, shownPanels } from "./decode.js";
+import { AXIS, decodeView, nothingDefined, plotFromMeta } from "./decode.js";
 import { drawLayers } from "./draw.js";
 import { bindKeys, bindMouse, onSelect } from "./gestures.js";
 import { logDraw, pp } from "./hooks.js";
@@ -11,7 +11,7 @@ import { createPanel, destroyPanel, fitPanel } from "./panel.js";
 import { createReadout } from "./readout.js";
 import { exportUrl, savePng } from "./save.js";
 import { connectSocket } from "./socket.js";
-import { autoSpan, buildRequest, isLinked, LOCAL_HOLD_MS, view } from "./view.js";
+import { buildRequest, FOLLOW_AUTO, groupKey, isTimeX, LOCAL_HOLD_MS, view } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
 const statusEl = $("status");
@@ -45,11 +45,7 @@ const app = {
   hovered: null,
   userView,
   fitAll,
-  toggleFollow: () => {
-    view.followTouched = true;
-    if (view.follow !== null) userView(view.panels.find(isLinked) || view.panels[0], null, undefined, true);
-    else setFollow(true);
-  },
+  toggleFollow: () => chooseFollow(view.follow === null),
   save: () => savePng(plot.title, legendRows(legendEl, series)),
 };
 
@@ -59,9 +55,11 @@ Object.defineProperty(pp, "panels", { enumerable: true, get: panelStates });
 // ---- panels ----------------------------------------------------------------------------------------------------
 
 function rebuildPanels() {
-  const defs = shownPanels(plot, series);
+  // The viewer's layout says which panels to show, their axis kinds and x groups.
+  const defs = plot.panels;
   const bare = nothingDefined(plot);
-  const names = (d) => ({ x: d.xlabel ?? (bare ? "x" : null), y: d.ylabel ?? (bare ? "y" : null) });
+  // A time axis needs no "x": its ticks say what it is (as in the pictures).
+  const names = (d) => ({ x: d.xlabel ?? (bare && d.xkind !== AXIS.TIME ? "x" : null), y: d.ylabel ?? (bare ? "y" : null) });
   const key = JSON.stringify([defs, bare, colors]);
   if (key === panelsKey) return;
   panelsKey = key;
@@ -73,7 +71,7 @@ function rebuildPanels() {
   view.panels = defs.map((d) => {
     const p = createPanel(d, names(d), colors, chartsEl, chartHooks, yLabelRoom);
     const old = before.get(d.id);
-    if (old && old.def.yscale === d.yscale && old.def.xscale === d.xscale) {
+    if (old && old.def.ykind === d.ykind && old.def.xkind === d.xkind) {
       p.want = old.want;
       p.shown = old.shown;
       p.layers = old.layers;
@@ -82,6 +80,9 @@ function rebuildPanels() {
     chartsEl.appendChild(p.el);
     return p;
   });
+  // A range kept for a group that no longer exists (its kind or its first panel changed) has nothing to move.
+  const keys = new Set(view.panels.map(groupKey));
+  for (const k of [...view.groupX.keys()]) if (!keys.has(k)) view.groupX.delete(k);
   for (const p of view.panels) fitPanel(p);
   sendSoon();
   redrawSoon();
@@ -111,8 +112,11 @@ function panelStates() {
     yRange: [p.u.scales.y.min, p.u.scales.y.max],
     xScale: p.def.xscale,
     yScale: p.def.yscale,
-    time: p.def.time,
-    linkX: isLinked(p),
+    xKind: p.def.xkind,
+    yKind: p.def.ykind,
+    xGroup: p.def.xgroup,
+    time: isTimeX(p),
+    linkX: p.def.linkx,
     drawn: p.drawn,
     inView: p.inView,
     notShown: p.notShown,
@@ -198,7 +202,6 @@ function applyView(buf) {
   }
   const local = performance.now() < view.localUntil;
   let inView = 0;
-  let extent = null;
   const carried = [];
   for (const block of msg.panels) {
     const panel = block.id === null ? view.panels[0] : view.panels.find((p) => p.id === block.id);
@@ -222,19 +225,17 @@ function applyView(buf) {
       panel.shown.x = [block.xMin, block.xMax];
       panel.shown.y = [block.yMin, block.yMax];
     }
-    if (isLinked(panel)) extent = extent ? [Math.min(extent[0], block.xMin), Math.max(extent[1], block.xMax)] : [block.xMin, block.xMax];
     showNotShown(panel);
   }
-  if (view.x === null && view.follow === null && extent) view.xExtent = extent;
   const first = msg.panels[0];
+  if (view.follow === FOLLOW_AUTO && first) showAutoSpan(first.xMax - first.xMin);
   pp.inView = inView;
   pp.serverRange = first ? [first.xMin, first.xMax, first.yMin, first.yMax] : null;
   pp.viewAt = performance.now();
-  pp.lastView = { tag: msg.tag, bytes: msg.bytes, panels: carried };
+  pp.lastView = { tag: msg.tag, bytes: msg.bytes, panels: carried, seq: requestSeq };
   pp.views++;
   viewSeq++;
   drawnOwed = true;
-  maybeDefaultFollow();
   redrawSoon();
 }
 
@@ -250,15 +251,10 @@ function applyMeta(meta) {
   pp.series = series;
   plot = plotFromMeta(meta);
   pp.title = plot.title;
-  if (meta.xExtent) view.xExtent = meta.xExtent;
   rebuildPanels();
   renderAllLegend();
   renderStatus(meta.status || {});
-  maybeDefaultFollow();
-  if (view.follow !== null && view.spanAuto) {
-    const span = autoSpan();
-    if (span && span !== view.follow) setFollow(true, span);
-  }
+  followTheStream();
   redrawSoon();
 }
 
@@ -328,19 +324,16 @@ function hiddenChanged() {
 
 // ---- what the user asks for ------------------------------------------------------------------------------------
 
-// x (null: keep the window where it is), y (undefined: as the panel had it; null: fit). A linked panel moves
-// every linked panel; an unlinked one only itself.
-function userView(panel, x, y, keepWindow) {
+// x (null: keep the window where it is), y (undefined: as the panel had it; null: fit). The x moves every panel of
+// the panel's x group; leaving follow this way keeps the other groups' windows where they are.
+function userView(panel, x, y) {
   if (!panel) return;
-  setFollow(false);
-  if (keepWindow || x === null) x = [...panel.shown.x];
-  if (isLinked(panel)) {
-    view.x = x;
-    for (const p of view.panels) if (isLinked(p)) p.shown.x = x;
-  } else {
-    panel.want.x = x;
-    panel.shown.x = x;
-  }
+  view.followTouched = true;
+  if (view.follow !== null) keepWindows();
+  if (x === null) x = [...panel.shown.x];
+  const key = groupKey(panel);
+  view.groupX.set(key, x);
+  for (const p of view.panels) if (groupKey(p) === key) p.shown.x = x;
   if (y !== undefined) {
     panel.want.y = y;
     if (y) panel.shown.y = y;
@@ -352,28 +345,60 @@ function userView(panel, x, y, keepWindow) {
 
 function fitAll() {
   view.followTouched = true;
-  setFollow(false);
-  view.x = null;
-  for (const p of view.panels) p.want = { x: null, y: null };
+  showWhole();
+}
+
+// ---- follow ----------------------------------------------------------------------------------------------------
+
+// Follow is for live streams. Until the user picks a view, a live plot of lines only follows its newest x (each x
+// group over its automatic window, which the viewer picks) and any other plot, or one whose stream has ended, is
+// shown whole; once the user chooses (a zoom, a fit, the follow box or key, a span), their choice stays.
+function followTheStream() {
+  if (view.followTouched) return;
+  const live = (pp.status.state || "streaming") === "streaming";
+  const wanted = live && series.length > 0 && series.every((s) => s.kind === "line");
+  if (wanted && view.follow === null) setFollow(FOLLOW_AUTO);
+  else if (!wanted && view.follow !== null) showWhole();
+}
+
+// The user turns follow on (with the span typed, else the automatic window) or off (every window stays where it is).
+function chooseFollow(on) {
+  view.followTouched = true;
+  if (on) setFollow(spanValue() ?? FOLLOW_AUTO);
+  else keepWindows();
+}
+
+// Each group's range becomes the one on screen, and follow goes off.
+function keepWindows() {
+  for (const p of view.panels) view.groupX.set(groupKey(p), [...p.shown.x]);
+  setFollow(null);
+}
+
+function showWhole() {
+  setFollow(null);
+  view.groupX.clear();
+  for (const p of view.panels) p.want = { y: null };
   view.localUntil = 0;
   sendSoon();
 }
 
-function setFollow(on, span) {
-  if (on) {
-    const t = span ?? spanValue() ?? autoSpan();
-    if (!t) return false;
-    view.follow = t;
-    view.x = null;
-    for (const p of view.panels) p.want = { x: null, y: null };
-    if (view.spanAuto) spanEl.placeholder = `auto (${niceLabel(t)})`;
-  } else {
-    view.follow = null;
+// mode: null (off), FOLLOW_AUTO or a span of x-units.
+function setFollow(mode) {
+  view.follow = mode;
+  if (mode !== null) {
+    view.groupX.clear();
+    for (const p of view.panels) p.want = { y: null };
   }
-  followEl.checked = on;
-  pp.follow = on;
+  if (mode !== FOLLOW_AUTO) spanEl.placeholder = "auto";
+  followEl.checked = mode !== null;
+  pp.follow = mode !== null;
+  pp.followSpan = mode;
   sendSoon();
-  return true;
+}
+
+// The automatic window the viewer picked for the top panel's group, in the span box's placeholder.
+function showAutoSpan(span) {
+  spanEl.placeholder = `auto (${niceLabel(span)})`;
 }
 
 function spanValue() {
@@ -385,29 +410,8 @@ function niceLabel(v) {
   return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6 ? String(+v.toPrecision(6)) : v.toExponential(2);
 }
 
-// A plot of lines only starts as an oscilloscope, until the user picks something else.
-function maybeDefaultFollow() {
-  if (view.followTouched || view.follow !== null || series.length === 0) return;
-  if (!series.every((s) => s.kind === "line")) return;
-  if (view.x !== null) return;
-  if (setFollow(true)) view.followTouched = true;
-}
-
-followEl.addEventListener("change", () => {
-  view.followTouched = true;
-  if (followEl.checked) {
-    if (!setFollow(true)) followEl.checked = false;
-  } else {
-    // Leaving follow keeps the window where it is.
-    userView(view.panels.find(isLinked) || view.panels[0], null, undefined, true);
-  }
-});
-spanEl.addEventListener("change", () => {
-  view.spanAuto = spanValue() === null;
-  if (!view.spanAuto) spanEl.placeholder = "auto";
-  view.followTouched = true;
-  setFollow(true);
-});
+followEl.addEventListener("change", () => chooseFollow(followEl.checked));
+spanEl.addEventListener("change", () => chooseFollow(true));
 
 $("save-png").addEventListener("click", () => app.save());
 for (const [id, format] of [["save-csv", "csv"], ["save-arrow", "arrow"]]) {

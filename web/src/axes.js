@@ -1,5 +1,6 @@
 // uPlot axes for a panel: labels, time and log scales, and tick spacing chosen from the labels' measured widths
 // so neighbouring labels never touch. Colours come from the page's CSS variables (light or dark theme).
+import { AXIS } from "./decode.js";
 import {
   horizontalSpace, logLabels, logSplits, numberLabels, timeLabels, NUMBER_INCRS, TIME_INCRS,
 } from "./format.js";
@@ -43,21 +44,20 @@ export function themeColors() {
   };
 }
 
-/** The labels a panel's axis shows for its splits. */
+/** The labels a panel's axis shows for its splits, by the kind the layout gave that axis. */
 export function labelsFor(def, axis, splits, incr) {
-  const scale = axis === "x" ? def.xscale : def.yscale;
-  if (axis === "x" && def.time) return timeLabels(splits, incr);
-  if (scale === "log") return logLabels(splits);
+  const kind = axis === "x" ? def.xkind : def.ykind;
+  if (kind === AXIS.TIME) return timeLabels(splits, incr);
+  if (kind === AXIS.LOG) return logLabels(splits);
   return numberLabels(splits, incr);
 }
 
-/** uPlot scale options for a panel: log10 (distr 3) or linear, time on x for a timed panel; ranges are set by the page. */
+/** uPlot scale options for a panel: log10 (distr 3), time or linear, as its layout says; ranges are set by the page. */
 export function scalesFor(def) {
   const identity = (u, min, max) => [min, max];
-  const logX = def.xscale === "log" && !def.time;
   return {
-    x: { time: !!def.time, auto: false, range: identity, distr: logX ? 3 : 1, log: 10 },
-    y: { auto: false, range: identity, distr: def.yscale === "log" ? 3 : 1, log: 10 },
+    x: { time: def.xkind === AXIS.TIME, auto: false, range: identity, distr: def.xkind === AXIS.LOG ? 3 : 1, log: 10 },
+    y: { auto: false, range: identity, distr: def.ykind === AXIS.LOG ? 3 : 1, log: 10 },
   };
 }
 
@@ -74,17 +74,18 @@ export function axesFor(def, names, colors, yLabelRoom) {
     ticks: { stroke: colors.tick, width: 1 },
     border: { show: false },
   };
-  const logX = def.xscale === "log" && !def.time;
-  const logY = def.yscale === "log";
+  const time = def.xkind === AXIS.TIME;
+  const logX = def.xkind === AXIS.LOG;
+  const logY = def.ykind === AXIS.LOG;
   const x = {
     ...common,
     scale: "x",
     label: names.x ?? undefined,
     labelSize: names.x ? 22 : 0,
-    incrs: def.time ? TIME_INCRS : NUMBER_INCRS,
+    incrs: time ? TIME_INCRS : NUMBER_INCRS,
     space: (u, i, min, max, dim) => {
       if (logX) return logSpace(min, max, dim, (s) => logLabels(s), measureText, GAP_PX);
-      return horizontalSpace(min, max, dim, def.time ? TIME_INCRS : NUMBER_INCRS, (s, incr) => labelsFor(def, "x", s, incr), measureText, GAP_PX);
+      return horizontalSpace(min, max, dim, time ? TIME_INCRS : NUMBER_INCRS, (s, incr) => labelsFor(def, "x", s, incr), measureText, GAP_PX);
     },
     values: (u, splits, i, space, incr) => labelsFor(def, "x", splits, incr),
     size: (u, values) => {

@@ -87,22 +87,30 @@ function readSeries(buf, dv, at, headerSize, out) {
   return at + ((4 * a * b + 7) & ~7);
 }
 
+/** The kinds of axis the viewer's layout gives a panel (meta's xkind and ykind); the page compares with these alone. */
+export const AXIS = Object.freeze({ LINEAR: "linear", LOG: "log", TIME: "time" });
+
+const kindOf = (name, allowed) => (allowed.includes(name) ? name : AXIS.LINEAR);
+
 /**
- * The plot definition from a meta message, with what an older viewer leaves out filled in: one default panel 0
- * and no title. Each panel: { id, title, xlabel, ylabel, xscale, yscale, linkx, time }.
+ * The plot from a meta message: its title and the panels to show, top to bottom, as the viewer's layout resolved
+ * them (docs/page-protocol.md). Each panel: { id, title, xlabel, ylabel, xscale, yscale, linkx, xkind, ykind,
+ * xgroup }: xscale and yscale as the producer defined them; xkind (time, log or linear) and ykind (log or linear)
+ * are what its axes draw; panels with the same xgroup share their x range. Without meta: one linear panel 0.
  */
 export function plotFromMeta(meta) {
-  const series = (meta && meta.series) || [];
   const given = meta && meta.plot && Array.isArray(meta.plot.panels) && meta.plot.panels.length ? meta.plot.panels : [{ id: 0 }];
   const panels = given.map((p) => ({
     id: p.id | 0,
     title: p.title || null,
     xlabel: p.xlabel || null,
     ylabel: p.ylabel || null,
-    xscale: p.xscale === "log" ? "log" : "linear",
-    yscale: p.yscale === "log" ? "log" : "linear",
+    xscale: kindOf(p.xscale, [AXIS.LOG]),
+    yscale: kindOf(p.yscale, [AXIS.LOG]),
     linkx: p.linkx !== false,
-    time: !!p.time || series.some((s) => (s.panel | 0) === (p.id | 0) && s.time),
+    xkind: kindOf(p.xkind, [AXIS.LOG, AXIS.TIME]),
+    ykind: kindOf(p.ykind, [AXIS.LOG]),
+    xgroup: Number.isInteger(p.xgroup) ? p.xgroup : p.id | 0,
   }));
   const title = meta && meta.plot && meta.plot.title;
   // The viewer names an untitled plot by its default title: that is no title of the producer's.
@@ -111,11 +119,6 @@ export function plotFromMeta(meta) {
 
 /** The title the viewer gives a plot its producer did not name. */
 export const DEFAULT_TITLE = "PlotPipe";
-
-/** The panels the page shows, in order: panel 0 only when it has series or no other panel exists. */
-export function shownPanels(plot, series) {
-  return plot.panels.filter((p) => p.id !== 0 || plot.panels.length === 1 || series.some((s) => (s.panel | 0) === 0));
-}
 
 /** True when the producer defined nothing about the plot: then the page keeps its "x" and "y" axis names. */
 export function nothingDefined(plot) {

@@ -1,5 +1,6 @@
 // Draws a panel's series onto its uPlot canvas: lines, markers and density images, in data units mapped to the
 // panel's scales (linear or log10). uPlot's own series are not used: each PlotPipe series has its own x column.
+import { isLogX, isLogY } from "./view.js";
 
 /** Maps data to canvas pixels for the box and ranges given; log axes map log10 of the value. */
 export function mapper(box, x0, x1, y0, y1, logX, logY) {
@@ -19,7 +20,7 @@ export function mapper(box, x0, x1, y0, y1, logX, logY) {
  * points drawn.
  */
 export function drawLayers(ctx, box, ranges, panel, seriesRows, isHidden, dpr) {
-  const logX = panel.def.xscale === "log", logY = panel.def.yscale === "log";
+  const logX = isLogX(panel), logY = isLogY(panel);
   const [x0, x1] = ranges.x, [y0, y1] = ranges.y;
   const { px, py, kx, ky, fx0, fy1 } = mapper(box, x0, x1, y0, y1, logX, logY);
   let drawn = 0;

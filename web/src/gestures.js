@@ -1,14 +1,12 @@
 // Mouse and keyboard: drag to zoom, wheel, shift- or middle-drag to pan, double-click to fit; keys f, 0/Home,
 // arrows, + and -, s. Each gesture becomes a call on `app` (userView, fitAll, toggleFollow, save).
-import { centre, panRange, view, zoomRange, isLinked } from "./view.js";
+import { centre, isLogX as logX, isLogY as logY, panRange, view, zoomRange } from "./view.js";
 
 const ARROW_SHARE = 0.1;
 const KEY_ZOOM = 1.25;
 
 /** The x range a gesture on this panel starts from. */
 const xOf = (panel) => panel.shown.x;
-const logX = (panel) => panel.def.xscale === "log" && !panel.def.time;
-const logY = (panel) => panel.def.yscale === "log";
 
 /** uPlot's selection on a panel: zoom there (a full-height selection zooms x only, y keeps fitting). */
 export function onSelect(app, panel) {
@@ -19,7 +17,6 @@ export function onSelect(app, panel) {
   const x = s.width >= w - 1 ? [...xOf(panel)] : [u.posToVal(s.left, "x"), u.posToVal(s.left + s.width, "x")];
   const y = s.height >= h - 1 ? null : [u.posToVal(s.top + s.height, "y"), u.posToVal(s.top, "y")];
   u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
-  view.followTouched = true;
   app.userView(panel, x, y);
 }
 
@@ -37,13 +34,11 @@ export function bindMouse(app, panel) {
     const x = zoomRange(xOf(panel), cx, f, logX(panel));
     // Wheel zooms x; y zooms too only once the user has pinned it, else it keeps fitting what is in view.
     const y = panel.want.y ? zoomRange(panel.shown.y, cy, f, logY(panel)) : null;
-    view.followTouched = true;
     app.userView(panel, x, y);
   }, { passive: false });
 
   over.addEventListener("dblclick", (e) => {
     e.preventDefault();
-    view.followTouched = true;
     app.fitAll();
   });
 
@@ -61,7 +56,6 @@ export function bindMouse(app, panel) {
       const dyPx = m.clientY - start.cy;
       // A mostly sideways pan leaves y fitting the data; a vertical one pins it.
       if (Math.abs(dyPx) > 8) pinY = true;
-      view.followTouched = true;
       app.userView(panel, panRange(start.x, dxShare, logX(panel)), pinY ? panRange(start.y, dyPx / h, logY(panel)) : null);
     };
     const up = () => {
@@ -91,19 +85,16 @@ export function bindKeys(app) {
       case "s": case "S": app.save(); break;
       case "ArrowLeft": case "ArrowRight": {
         const share = e.key === "ArrowRight" ? ARROW_SHARE : -ARROW_SHARE;
-        view.followTouched = true;
         app.userView(panel, panRange(xOf(panel), share, logX(panel)), undefined);
         break;
       }
       case "ArrowUp": case "ArrowDown": {
         const share = e.key === "ArrowUp" ? ARROW_SHARE : -ARROW_SHARE;
-        view.followTouched = true;
         app.userView(panel, [...xOf(panel)], panRange(panel.shown.y, share, logY(panel)));
         break;
       }
       case "+": case "=": case "-": case "_": {
         const f = e.key === "+" || e.key === "=" ? 1 / KEY_ZOOM : KEY_ZOOM;
-        view.followTouched = true;
         app.userView(panel, zoomRange(xOf(panel), centre(xOf(panel), logX(panel)), f, logX(panel)), undefined);
         break;
       }
@@ -112,5 +103,3 @@ export function bindKeys(app) {
     if (done) e.preventDefault();
   });
 }
-
-export { isLinked };

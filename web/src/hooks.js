@@ -6,11 +6,14 @@ const DRAW_TIMES_KEPT = 200;
 /** The page's readable state. */
 export const pp = (window.plotpipe = {
   views: 0, metas: 0, drawn: 0, inView: 0, xRange: [0, 1], yRange: [0, 1], follow: false,
+  // What follow asks for: null (off), "auto" (each x group's automatic window) or the span typed.
+  followSpan: null,
   lastDrawMs: 0, drawTimes: [], status: {}, connected: false, series: [], plotWidth: 0, plotHeight: 0,
   // The plot's title, the panels shown (top to bottom) with their ranges, scales and what they drew, and the
   // series indexes hidden from the legend.
   title: null, panels: [], hidden: [],
-  // The last view message decoded: its tag, byte length and the series indexes it carried (per panel).
+  // The last view message drawn: its tag, byte length, the series indexes it carried (per panel) and the number of
+  // the request it answers (as request.seq).
   lastView: null,
   // Views that arrived for an older request than the last one sent, and were left undrawn.
   staleViews: 0,

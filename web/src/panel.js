@@ -1,5 +1,6 @@
 // One panel: its title, its uPlot chart (axes, grid, cursor, selection) and what the viewer last sent for it.
 import { axesFor, scalesFor } from "./axes.js";
+import { AXIS } from "./decode.js";
 
 /**
  * Creates the panel for definition `def` inside `host`. `names` are its axis labels, `colors` the theme's,
@@ -22,11 +23,11 @@ export function createPanel(def, names, colors, host, hooks, yLabelRoom) {
   el.append(titleEl, chartEl);
   host.appendChild(el);
 
-  const logY = def.yscale === "log", logX = def.xscale === "log" && !def.time;
+  const logY = def.ykind === AXIS.LOG, logX = def.xkind === AXIS.LOG;
   const panel = {
     id: def.id, def, names, el, titleEl, chartEl, notShownEl,
     u: null,
-    want: { x: null, y: null }, // this panel's own x (unlinked panels only) and y; null fits
+    want: { y: null }, // this panel's y; null fits (its x is its group's: view.groupX)
     shown: { x: logX ? [1, 10] : [0, 1], y: logY ? [1, 10] : [0, 1] }, // ranges on screen
     layers: new Map(), densityCanvases: new Map(),
     range: null, drawn: 0, inView: 0, notShown: 0, drewSeq: 0, yAxisNeed: 0,

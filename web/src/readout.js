@@ -2,7 +2,7 @@
 // (GET /api/nearest), one request in flight and the latest position wins; a dot marks each point on its panel.
 import { formatTime, formatValue } from "./format.js";
 import { pp } from "./hooks.js";
-import { isLinked, view } from "./view.js";
+import { groupKey, isTimeX, view } from "./view.js";
 
 const MIN_INTERVAL_MS = 40;
 
@@ -36,7 +36,8 @@ export function createReadout(el, seriesOf) {
     lastAt = performance.now();
     pp.nearestAsked++;
     const params = new URLSearchParams({ x: String(ask.x) });
-    if (!isLinked(ask.panel)) params.set("panel", String(ask.panel.id));
+    const key = groupKey(ask.panel);
+    if (view.panels.filter((p) => groupKey(p) === key).length === 1) params.set("panel", String(ask.panel.id));
     if (view.hidden.size) params.set("hidden", [...view.hidden].join(","));
     fetch(`/api/nearest?${params}`, { credentials: "same-origin" })
       .then((r) => {
@@ -56,16 +57,16 @@ export function createReadout(el, seriesOf) {
 
   function show(ask, rows) {
     const series = seriesOf();
-    const linked = isLinked(ask.panel);
-    // A linked panel's x is every linked panel's x; an unlinked panel's is its own.
+    // The cursor's x is the x of every panel in the hovered panel's x group, and of no other.
+    const key = groupKey(ask.panel);
     const wanted = rows.filter((r) => {
       if (view.hidden.has(r.index)) return false;
       const p = view.panels.find((q) => q.id === (r.panel | 0));
-      return p && (linked ? isLinked(p) : p === ask.panel);
+      return p && groupKey(p) === key;
     });
     last = { ask, rows: wanted };
     pp.readout = wanted.map((r) => ({ index: r.index, x: r.x, y: r.y, panel: r.panel | 0 }));
-    const timeOf = (id) => { const p = view.panels.find((q) => q.id === id); return p && p.def.time; };
+    const timeOf = (id) => { const p = view.panels.find((q) => q.id === id); return p && isTimeX(p); };
     const lines = [];
     for (const r of wanted) {
       const s = series.find((q) => q.index === r.index);
@@ -84,7 +85,7 @@ export function createReadout(el, seriesOf) {
   }
 
   function showCursor(panel, x, y) {
-    const t = panel.def.time ? formatTime(x, 0.001, true).replace("\n", " ") : formatValue(x);
+    const t = isTimeX(panel) ? formatTime(x, 0.001, true).replace("\n", " ") : formatValue(x);
     el.textContent = `x ${t}\ny ${formatValue(y)}`;
   }
 

@@ -3,7 +3,7 @@
 import { paintSwatch } from "./draw.js";
 import { pp } from "./hooks.js";
 import { themeColors } from "./axes.js";
-import { isLinked, view } from "./view.js";
+import { groupKey, view } from "./view.js";
 
 const LEGEND_CSS_PX = 200;
 const TITLE_FONT = '600 13px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -95,11 +95,14 @@ export function savePng(plotTitle, legend) {
   }, "image/png");
 }
 
-/** The export address for the visible x range of the linked panels (or the first panel) and the visible series. */
+/**
+ * The export address for the visible series, over the x range on screen when every panel shares one x group; panels
+ * on several x ranges (steps and times, say) have no one range to cut by, so their series go whole.
+ */
 export function exportUrl(format, series) {
-  const p = view.panels.find(isLinked) || view.panels[0];
+  const p = view.panels[0];
   const params = new URLSearchParams({ format });
-  if (p) {
+  if (p && view.panels.every((q) => groupKey(q) === groupKey(p))) {
     params.set("from", String(p.shown.x[0]));
     params.set("to", String(p.shown.x[1]));
   }

@@ -1,32 +1,47 @@
-// What the user asks to see: the linked x range or follow span, each panel's y (and an unlinked panel's own x),
-// and the hidden series. Requests to the viewer are built here (docs/page-protocol.md).
+// What the user asks to see: each x group's range or the follow mode, each panel's y, and the hidden series.
+// Requests to the viewer are built here (docs/page-protocol.md).
+import { AXIS } from "./decode.js";
 
 /** Server ranges answer an older request for this long after the user last zoomed or panned. */
 export const LOCAL_HOLD_MS = 250;
-const FOLLOW_SHARE = 0.1;
 
-/** The shared view state: linked x, follow span, hidden series, the panels shown. */
+/** Follow with each x group's automatic window, which the viewer picks (docs/page-protocol.md). */
+export const FOLLOW_AUTO = "auto";
+
+/** The shared view state: each x group's range, the follow mode, hidden series, the panels shown. */
 export const view = {
-  x: null, // linked panels' x; null fits
-  follow: null, // a span of x-units, or null
-  followTouched: false, // once the user chose, the default no longer applies
-  spanAuto: true, // an empty span box means 10 % of the data's x extent
-  xExtent: null,
+  groupX: new Map(), // x group (groupKey) → [min, max] the user chose; a group not in it is fitted
+  follow: null, // null, FOLLOW_AUTO or a span of x-units the user typed
+  followTouched: false, // once the user chose a view, the page no longer picks follow or the whole for them
   hidden: new Set(), // series indexes the page does not show
   localUntil: 0,
   panels: [],
 };
 
-/** Whether a panel's x moves with the others. */
-export const isLinked = (panel) => panel.def.linkx !== false;
+/**
+ * A panel's x group as a key: panels with the same key share their x range (linked panels of one x kind; an
+ * unlinked panel alone). The kind is part of it, so a range kept across a change of layout never lands on another kind.
+ */
+export const groupKey = (panel) => `${panel.def.xgroup}/${panel.def.xkind}`;
+
+/** Whether a panel's x axis is log (never for time). */
+export const isLogX = (panel) => panel.def.xkind === AXIS.LOG;
+
+/** Whether a panel's y axis is log. */
+export const isLogY = (panel) => panel.def.ykind === AXIS.LOG;
+
+/** Whether a panel's x axis shows time. */
+export const isTimeX = (panel) => panel.def.xkind === AXIS.TIME;
 
 /** The view request for the panels shown; `width` is the plot width in device pixels shared by every panel. */
 export function buildRequest(width) {
   const following = view.follow !== null;
   const first = view.panels[0];
+  const linked = view.panels.find((p) => p.def.linkx !== false);
   return {
     type: "view",
-    x: following ? null : view.x,
+    // Each panel carries its group's x; the top-level x, the first linked panel's group's, is what older viewers read.
+    x: following || !linked ? null : view.groupX.get(groupKey(linked)) ?? null,
     // Top-level y and height serve an older viewer, which knows one panel only.
     y: following || !first ? null : first.want.y,
     follow: view.follow,
@@ -36,7 +51,7 @@ export function buildRequest(width) {
       id: p.id,
       height: plotHeight(p),
       y: following ? null : p.want.y,
-      x: isLinked(p) || following ? null : p.want.x,
+      x: following ? null : view.groupX.get(groupKey(p)) ?? null,
     })),
     hidden: [...view.hidden],
   };
@@ -44,16 +59,6 @@ export function buildRequest(width) {
 
 /** A panel's plot area height in device pixels. */
 export const plotHeight = (p) => Math.max(1, Math.round(p.u.bbox.height));
-
-/** 10 % of the data's x extent, rounded to 1, 2 or 5 times a power of ten so the window steps rather than creeps. */
-export function autoSpan() {
-  const e = view.xExtent;
-  if (!e || !(e[1] > e[0])) return null;
-  const raw = (e[1] - e[0]) * FOLLOW_SHARE;
-  const p = Math.pow(10, Math.floor(Math.log10(raw)));
-  const m = raw / p;
-  return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
-}
 
 /** A range zoomed by factor f around c (in the axis' own space: log10 on a log axis). */
 export function zoomRange([a, b], c, f, log) {

@@ -1,7 +1,7 @@
 // The view-message decoder against messages built byte by byte as docs/page-protocol.md lays them out.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decodeView, nothingDefined, plotFromMeta, shownPanels } from "../src/decode.js";
+import { AXIS, decodeView, nothingDefined, plotFromMeta } from "../src/decode.js";
 
 // A little-endian message writer that pads like the viewer: every block starts at a multiple of 8.
 class Bytes {
@@ -94,17 +94,33 @@ test("Plot definition fills in what an older viewer leaves out", () => {
   assert.ok(nothingDefined(named));
 });
 
-test("Panel 0 is shown only when it has series or is the only panel", () => {
+test("The page takes the viewer's layout as it is: its panels, axis kinds and x groups", () => {
   const meta = {
-    plot: { title: "Training", panels: [{ id: 0 }, { id: 1, title: "Loss", yscale: "log" }, { id: 2, title: "Accuracy", linkx: false }] },
+    plot: {
+      title: "Training",
+      panels: [
+        { id: 0, xscale: "linear", yscale: "linear", linkx: true, xkind: "time", ykind: "linear", xgroup: 0 },
+        { id: 1, title: "Loss", xscale: "log", yscale: "log", linkx: true, xkind: "log", ykind: "log", xgroup: 1 },
+        { id: 2, title: "Accuracy", linkx: true, xkind: "linear", ykind: "linear", xgroup: 2 },
+        { id: 3, title: "Clock", linkx: false, xscale: "log", xkind: "time", ykind: "linear", xgroup: 3 },
+      ],
+    },
     series: [{ index: 0, panel: 1 }, { index: 1, panel: 2, time: true }],
   };
   const plot = plotFromMeta(meta);
-  assert.deepEqual(shownPanels(plot, meta.series).map((p) => p.id), [1, 2]);
-  assert.equal(plot.panels[1].yscale, "log");
-  assert.equal(plot.panels[2].linkx, false);
-  assert.equal(plot.panels[2].time, true, "a panel with a timed series has a time axis");
+  assert.deepEqual(plot.panels.map((p) => p.id), [0, 1, 2, 3], "no panel is added or left out by the page");
+  assert.deepEqual(plot.panels.map((p) => p.xkind), [AXIS.TIME, AXIS.LOG, AXIS.LINEAR, AXIS.TIME]);
+  assert.deepEqual(plot.panels.map((p) => p.ykind), [AXIS.LINEAR, AXIS.LOG, AXIS.LINEAR, AXIS.LINEAR]);
+  assert.deepEqual(plot.panels.map((p) => p.xgroup), [0, 1, 2, 3]);
+  // The definition is kept as given, but it is the kinds the axes draw: a log scale on a time axis stays time.
+  assert.equal(plot.panels[3].xscale, AXIS.LOG);
+  assert.equal(plot.panels[3].linkx, false);
   assert.ok(!nothingDefined(plot));
-  const withDefault = [...meta.series, { index: 2, panel: 0 }];
-  assert.deepEqual(shownPanels(plot, withDefault).map((p) => p.id), [0, 1, 2]);
+});
+
+test("Unknown axis kinds from a newer viewer are drawn linear", () => {
+  const plot = plotFromMeta({ plot: { panels: [{ id: 4, xkind: "polar", ykind: "time" }] } });
+  assert.equal(plot.panels[0].xkind, AXIS.LINEAR);
+  assert.equal(plot.panels[0].ykind, AXIS.LINEAR, "time is an x kind only");
+  assert.equal(plot.panels[0].xgroup, 4, "without a group a panel is its own");
 });

@@ -2,7 +2,9 @@ namespace PlotPipe.Viewer.Decimate;
 
 /// <summary>
 /// How an axis maps data to the even steps its pixels take: the decimators are generic over a struct of this, so
-/// the linear case compiles to the plain arithmetic it always was and a log axis pays for its log10 alone.
+/// the linear case compiles to the plain arithmetic it always was and a log axis pays for its log10 alone. These
+/// are the compile-time form of <c>AxisKind</c> (Store/AxisKind.cs), the one type for an axis' kind: a time axis is
+/// linear to a decimator.
 /// </summary>
 internal interface IAxisScale
 {

@@ -1,3 +1,5 @@
+using PlotPipe.Viewer.Store;
+
 namespace PlotPipe.Viewer.Export;
 
 /// <summary>
@@ -17,9 +19,6 @@ internal readonly record struct PanelAxes(AxisKind X, AxisKind Y, double XScale 
 
     /// <summary>A millisecond in picture units of a time axis: a smaller span of times is drawn as one instant.</summary>
     public const double Millisecond = 1e-3 / SecondsPerDay;
-
-    /// <summary>Unix seconds from year 1 to year 9999: the dates the chart library's time axis can label.</summary>
-    public static bool IsDrawableTime(double unixSeconds) => unixSeconds is >= -62_135_596_800 and <= 253_402_300_799;
 
     /// <summary>x in picture units, or NaN when the axis cannot show it.</summary>
     public double ToX(double x) => To(X, XScale, x);

@@ -1,14 +1,16 @@
 using System.Globalization;
 using PlotPipe.Protocol;
 using PlotPipe.Viewer.Decimate;
+using PlotPipe.Viewer.Query;
 using PlotPipe.Viewer.Store;
 using ScottPlot;
 
 namespace PlotPipe.Viewer.Export;
 
 /// <summary>
-/// Saves the whole plot as a PNG or SVG picture with ScottPlot, as the page shows it: the plot's title over one chart
-/// per panel, each with its title, labels, legend, log or time axes, drawing only what the picture's pixels need.
+/// Saves the whole plot as a PNG or SVG picture with ScottPlot, as the page shows it: the plot's title over the
+/// panels of its <see cref="PlotLayout"/>, one chart each with its title, labels, legend and the axis kinds the
+/// layout gave it, panels of one x group on one x range, drawing only what the picture's pixels need.
 /// </summary>
 internal static class PictureExporter
 {
@@ -49,23 +51,27 @@ internal static class PictureExporter
     /// <summary>
     /// Builds the figure for the store's current data and plot definition. Each axis is fitted to the finite points
     /// it can show (NaN and infinite values are left out, as the page leaves them out; a log axis leaves out values
-    /// ≤ 0 and counts them), so no value can make the chart library's own fitting fail. Linked panels share one x
-    /// range. A height of 0 picks one from the panel count.
+    /// ≤ 0 and counts them), so no value can make the chart library's own fitting fail. The panels of one x group
+    /// share one x range. A height of 0 picks one from the panel count.
     /// </summary>
     public static Figure Render(PlotStore store, int widthPx, int heightPx = 0)
     {
-        var panels = Gather(store);
+        var layout = new PlotLayout();
+        layout.Resolve(store);
+        var panels = Gather(store, layout);
         if (heightPx <= 0) heightPx = Figure.HeightFor(panels.Count);
         int panelHeightPx = Math.Max(1, (heightPx - Figure.TitleBandPx) / panels.Count);
         // A plot nobody defined (a version 1 stream) keeps the placeholder axis names it always had.
         bool undefined = panels.Count == 1 && panels[0].Definition == PanelDefinition.Default(0) && store.Plot.Title == PlotDefinition.DefaultTitle;
 
-        double linkedLo = double.PositiveInfinity, linkedHi = double.NegativeInfinity;
+        // Each x group's range: the union of what its panels can show (all of one axis kind, so a log group's is positive).
+        var groupX = new Dictionary<int, (double Lo, double Hi)>();
         foreach (var panel in panels)
         {
-            if (!panel.Definition.LinkX || panel.Bounds.IsEmpty) continue;
-            linkedLo = Math.Min(linkedLo, panel.Bounds.XMin);
-            linkedHi = Math.Max(linkedHi, panel.Bounds.XMax);
+            if (panel.Bounds.IsEmpty) continue;
+            int group = panel.Layout.XGroup;
+            var (lo, hi) = groupX.GetValueOrDefault(group, (double.PositiveInfinity, double.NegativeInfinity));
+            groupX[group] = (Math.Min(lo, panel.Bounds.XMin), Math.Max(hi, panel.Bounds.XMax));
         }
 
         var multiplot = new Multiplot();
@@ -76,21 +82,13 @@ internal static class PictureExporter
             var panel = panels[p];
             var plot = multiplot.GetPlot(p);
             var b = panel.Bounds;
-            double xLo = b.XMin, xHi = b.XMax;
-            if (panel.Definition.LinkX && linkedLo <= linkedHi)
-            {
-                // A log axis cannot reach down to a linked panel's x ≤ 0: it starts at its own smallest positive x.
-                xLo = panel.Definition.XScale == "log" && !(linkedLo > 0) ? (b.IsEmpty ? double.PositiveInfinity : b.XMin) : linkedLo;
-                xHi = linkedHi;
-            }
-            var xKind = panel.Definition.XScale == "log" ? AxisKind.Log
-                : panel.Timed && PanelAxes.IsDrawableTime(xLo) && PanelAxes.IsDrawableTime(xHi) ? AxisKind.Time
-                : AxisKind.Linear;
-            var yKind = panel.Definition.YScale == "log" ? AxisKind.Log : AxisKind.Linear;
+            // A panel without points yet still shows its group's x range.
+            var (xLo, xHi) = groupX.GetValueOrDefault(panel.Layout.XGroup, (b.XMin, b.XMax));
+            var xKind = panel.Layout.X;
+            var yKind = panel.Layout.Y;
             var unit = new PanelAxes(xKind, yKind);
             // The chart library's own margins (10 % across, 15 % up and down) keep the legend clear of the outermost points.
             // In unit scale picture units are data units on a linear axis; AxisRange picks a smaller scale if they overflow.
-            // A linked panel without points still shows the shared x range.
             var xAxis = AxisRange.For(unit.ToX(xLo), unit.ToX(xHi), 0.1, xKind == AxisKind.Time ? PanelAxes.Millisecond : 0);
             var yAxis = b.IsEmpty ? AxisRange.For(1, 0) : AxisRange.For(unit.ToY(b.YMin), unit.ToY(b.YMax), 0.15);
             var axes = new PanelAxes(xKind, yKind, xAxis.Scale, yAxis.Scale);
@@ -110,20 +108,16 @@ internal static class PictureExporter
         return new Figure(store.Plot.Title, multiplot, drawn, widthPx, heightPx);
     }
 
-    // The panels to draw, top to bottom: the defined ones in order, then any a series names without a definition;
-    // the default panel only when it has series or nothing else is drawn.
-    private static List<PanelData> Gather(PlotStore store)
+    // The panels the layout shows, top to bottom, each with its series.
+    private static List<PanelData> Gather(PlotStore store, PlotLayout layout)
     {
-        var panels = new List<PanelData>();
-        foreach (var definition in store.Plot.Panels) panels.Add(new PanelData(definition));
+        var panels = new List<PanelData>(layout.Count);
+        for (int i = 0; i < layout.Count; i++) panels.Add(new PanelData(layout.Shown(i)));
         foreach (var series in store.Series)
         {
             int id = series.Definition.Panel;
-            var panel = panels.Find(p => p.Definition.Id == id);
-            if (panel is null) panels.Add(panel = new PanelData(PanelDefinition.Default(id)));
-            panel.Add(series);
+            panels.Find(p => p.Definition.Id == id)?.Add(series);
         }
-        if (panels.Count > 1 && panels[0].Series.Count == 0) panels.RemoveAt(0);
         return panels;
     }
 
@@ -359,9 +353,11 @@ internal static class PictureExporter
     }
 
     // One panel while the figure is gathered: its series with their snapshots, and the box of what it can show.
-    private sealed class PanelData(PanelDefinition definition)
+    private sealed class PanelData(PanelLayout layout)
     {
-        public PanelDefinition Definition { get; } = definition;
+        public PanelLayout Layout { get; } = layout;
+
+        public PanelDefinition Definition => Layout.Definition;
 
         public List<(SeriesStore Series, SeriesSnapshot Snapshot)> Series { get; } = [];
 
@@ -369,15 +365,11 @@ internal static class PictureExporter
 
         public long NotShown { get; private set; }
 
-        // Time on x only when every series in the panel says so, as the page decides.
-        public bool Timed { get; private set; }
-
         public void Add(SeriesStore series)
         {
             var snap = series.Snapshot();
-            Timed = (Series.Count == 0 || Timed) && (series.Definition.Flags & SeriesFlags.TimeX) != 0;
             Series.Add((series, snap));
-            bool logX = Definition.XScale == "log", logY = Definition.YScale == "log";
+            bool logX = Layout.X == AxisKind.Log, logY = Layout.Y == AxisKind.Log;
             DataBounds b;
             if (logX || logY)
             {

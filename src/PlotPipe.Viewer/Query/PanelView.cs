@@ -11,6 +11,9 @@ internal sealed class PanelView
     /// <summary>The panel's id.</summary>
     public int Id { get; internal set; }
 
+    /// <summary>How the layout draws the panel: its axis kinds and x group.</summary>
+    public PanelLayout Layout { get; internal set; }
+
     /// <summary>The resolved x and y ranges, in data units (positive on a log axis).</summary>
     public DataBounds Ranges { get; internal set; }
 

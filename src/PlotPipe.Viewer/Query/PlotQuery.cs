@@ -6,8 +6,9 @@ namespace PlotPipe.Viewer.Query;
 
 /// <summary>
 /// The view query between the store and whoever draws: takes a request (panels, x or follow, hidden series, sizes),
-/// snapshots the visible series, resolves each panel's ranges and decimates each series for its panel's pixels.
-/// One instance serves one page (or one picture) and reuses its buffers, so a query in steady state allocates nothing.
+/// resolves the plot's <see cref="PlotLayout"/>, snapshots the visible series, resolves each x group's and each
+/// panel's ranges and decimates each series for its panel's pixels. One instance serves one page (or one picture)
+/// and reuses its buffers, so a query in steady state allocates nothing.
 /// </summary>
 internal sealed class PlotQuery
 {
@@ -17,12 +18,24 @@ internal sealed class PlotQuery
     /// </summary>
     public const int RetainedBufferBytes = 4 << 20;
 
+    private readonly PlotLayout _layout = new();
     private PanelView[] _panels = [];
-    private PanelDefinition[] _definitions = [];
+    private PanelLayout[] _layouts = [];
+    private int[] _groupOf = [];
+    private int _topLevelGroup;
     private SeriesView[] _views = [];
     private SeriesSnapshot[] _snapshots = [];
     private DataBounds[] _bounds = [];
     private int[] _slots = [];
+
+    // By x group (the id of its first panel): the union of its visible series, whether one is a scatter, its x range.
+    private readonly DataBounds[] _groupBounds = new DataBounds[ProtocolLimits.MaxPanels];
+    private readonly bool[] _groupScatter = new bool[ProtocolLimits.MaxPanels];
+    private readonly bool[] _groupResolved = new bool[ProtocolLimits.MaxPanels];
+    private readonly (double Min, double Max)[] _groupX = new (double, double)[ProtocolLimits.MaxPanels];
+
+    /// <summary>The plot's layout as the last <see cref="Run"/> (or <see cref="ResolveLayout"/>) found it.</summary>
+    public PlotLayout Layout => _layout;
 
     /// <summary>Panels in the answer, in the order the request listed them.</summary>
     public int PanelCount { get; private set; }
@@ -33,14 +46,17 @@ internal sealed class PlotQuery
     /// <summary>The box of every visible series' points, in data units (empty when none).</summary>
     public DataBounds Extent { get; private set; } = DataBounds.Empty;
 
+    /// <summary>Resolves <see cref="Layout"/> for <paramref name="store"/> as it stands, without a view.</summary>
+    public void ResolveLayout(PlotStore store) => _layout.Resolve(store);
+
     /// <summary>Answers <paramref name="request"/> from <paramref name="store"/>; the answer stays valid until the next call.</summary>
     public void Run(in ViewRequest request, PlotStore store)
     {
         var series = store.Series;
-        var definitions = store.Plot.Panels;
+        _layout.Resolve(store.Plot.Panels, series);
         int n = series.Count;
         Grow(n, request.Panels?.Length ?? 1);
-        int panelCount = SetUpPanels(request, definitions);
+        int panelCount = SetUpPanels(request);
 
         long cells = 0;
         for (int p = 0; p < panelCount; p++) cells += (long)request.WidthPx * _panels[p].Viewport.HeightPx;
@@ -69,15 +85,22 @@ internal sealed class PlotQuery
         }
         Extent = extent;
 
-        // Linked panels share one x: fitted to, or following, the union of all their visible series.
-        var linked = DataBounds.Empty;
-        bool linkedScatter = false;
+        // Each x group (linked panels of one x kind, or an unlinked panel alone) shares one x: fitted to, or
+        // following, the union of its visible series.
+        for (int p = 0; p < panelCount; p++)
+        {
+            int g = _groupOf[p];
+            _groupBounds[g] = DataBounds.Empty;
+            _groupScatter[g] = false;
+            _groupResolved[g] = false;
+        }
         for (int i = 0; i < n; i++)
         {
             int slot = _slots[i];
-            if (slot < 0 || !_definitions[slot].LinkX) continue;
-            linked = linked.Union(_bounds[i]);
-            linkedScatter |= series[i].Kind == SeriesKind.Scatter;
+            if (slot < 0) continue;
+            int g = _groupOf[slot];
+            _groupBounds[g] = _groupBounds[g].Union(_bounds[i]);
+            _groupScatter[g] |= series[i].Kind == SeriesKind.Scatter;
         }
 
         for (int p = 0; p < panelCount; p++)
@@ -85,24 +108,13 @@ internal sealed class PlotQuery
             var panel = _panels[p];
             var v = panel.Viewport;
             var asked = request.Panels is { } ps ? ps[p] : new PanelRequest(0, request.HeightPx, null, null, request.YMin, request.YMax);
-            (double, double) x;
-            if (_definitions[p].LinkX)
+            int group = _groupOf[p];
+            if (!_groupResolved[group])
             {
-                x = ViewRanges.ResolveX(request.XMin, request.XMax, request.FollowSpan, linked, linkedScatter, v.XLog);
+                _groupX[group] = ResolveGroupX(request, p, n);
+                _groupResolved[group] = true;
             }
-            else
-            {
-                var own = DataBounds.Empty;
-                bool scatter = false;
-                for (int i = 0; i < n; i++)
-                {
-                    if (_slots[i] != p) continue;
-                    own = own.Union(_bounds[i]);
-                    scatter |= series[i].Kind == SeriesKind.Scatter;
-                }
-                x = ViewRanges.ResolveX(asked.XMin, asked.XMax, request.FollowSpan, own, scatter, v.XLog);
-            }
-            var (xMin, xMax) = x;
+            var (xMin, xMax) = _groupX[group];
             var inView = DataBounds.Empty;
             if (asked.YMin is null || asked.YMax is null)
             {
@@ -126,31 +138,71 @@ internal sealed class PlotQuery
         }
     }
 
-    private int SetUpPanels(in ViewRequest request, IReadOnlyList<PanelDefinition> definitions)
+    // The x range of the group of panel p, the group's first panel in the request: the x its first panel giving one
+    // asked for, else the top-level x if it is the first linked panel's group (an older page sends the linked x there
+    // alone), else a fit; a follow wins.
+    private (double Min, double Max) ResolveGroupX(in ViewRequest request, int p, int n)
+    {
+        int group = _groupOf[p];
+        var layout = _layouts[p];
+        double? follow = request.FollowSpan;
+        if (request.AutoFollow)
+            follow = ViewRanges.AutoFollowSpan(_groupBounds[group], RecentSpan(group, n, _panels[p].Viewport.XLog), layout.X == AxisKind.Time);
+        double? a = null, b = null;
+        if (request.Panels is { } ps)
+        {
+            for (int q = p; q < ps.Length; q++)
+            {
+                if (_groupOf[q] != group || ps[q].XMin is null || ps[q].XMax is null) continue;
+                (a, b) = (ps[q].XMin, ps[q].XMax);
+                break;
+            }
+        }
+        if (a is null && group == _topLevelGroup) (a, b) = (request.XMin, request.XMax);
+        return ViewRanges.ResolveX(a, b, follow, _groupBounds[group], _groupScatter[group], _panels[p].Viewport.XLog);
+    }
+
+    // The x from the oldest of the newest ViewRanges.FollowPoints points of the group's densest visible series to
+    // the group's newest x (+∞ when no series has a point to count).
+    private double RecentSpan(int group, int n, bool log)
+    {
+        double newest = _groupBounds[group].XMax, span = double.PositiveInfinity;
+        for (int i = 0; i < n; i++)
+        {
+            if (_slots[i] < 0 || _groupOf[_slots[i]] != group) continue;
+            var snapshot = _snapshots[i];
+            double oldest = double.PositiveInfinity;
+            for (long k = Math.Max(0, snapshot.Count - ViewRanges.FollowPoints); k < snapshot.Count; k++)
+            {
+                double x = snapshot.X(k);
+                if (double.IsFinite(x) && (!log || x > 0) && x < oldest) oldest = x;
+            }
+            if (oldest <= newest) span = Math.Min(span, newest - oldest);
+        }
+        return span;
+    }
+
+    private int SetUpPanels(in ViewRequest request)
     {
         int count = request.Panels?.Length ?? 1;
+        _topLevelGroup = -1;
         for (int p = 0; p < count; p++)
         {
             int id = request.Panels is { } ps ? ps[p].Id : 0;
             int height = request.Panels is { } hs ? hs[p].HeightPx : request.HeightPx;
-            var definition = Find(definitions, id);
-            _definitions[p] = definition;
+            var layout = _layout.Of(id);
+            _layouts[p] = layout;
+            // An older page's one panel holds every series: one group.
+            _groupOf[p] = request.Panels is null ? 0 : layout.XGroup;
+            if (_topLevelGroup < 0 && (request.Panels is null || layout.Definition.LinkX)) _topLevelGroup = _groupOf[p];
             var panel = _panels[p];
             panel.Clear();
             panel.Id = id;
-            panel.Viewport = new Viewport(0, 1, 0, 1, request.WidthPx, height, definition.XScale == "log", definition.YScale == "log");
+            panel.Layout = layout;
+            panel.Viewport = new Viewport(0, 1, 0, 1, request.WidthPx, height, layout.X == AxisKind.Log, layout.Y == AxisKind.Log);
         }
         PanelCount = count;
         return count;
-    }
-
-    private static PanelDefinition Find(IReadOnlyList<PanelDefinition> definitions, int id)
-    {
-        for (int i = 0; i < definitions.Count; i++)
-        {
-            if (definitions[i].Id == id) return definitions[i];
-        }
-        return PanelDefinition.Default(id);
     }
 
     // A page listing a panel twice gets its series in the first.
@@ -182,7 +234,8 @@ internal sealed class PlotQuery
             Array.Copy(_panels, grown, _panels.Length);
             for (int i = _panels.Length; i < panels; i++) grown[i] = new PanelView();
             _panels = grown;
-            Array.Resize(ref _definitions, panels);
+            Array.Resize(ref _layouts, panels);
+            Array.Resize(ref _groupOf, panels);
         }
     }
 }

@@ -80,6 +80,45 @@ internal static class ViewRanges
         return log ? WidenLog(xMin, xMax) : Widen(xMin, xMax);
     }
 
+    /// <summary>The share of a group's x extent its automatic follow window takes, when that is more than the floors.</summary>
+    public const double FollowShare = 0.1;
+
+    /// <summary>The fewest newest points of a series an automatic follow window holds.</summary>
+    public const int FollowPoints = 100;
+
+    /// <summary>The shortest automatic follow window on a time axis, in seconds.</summary>
+    public const double FollowTimeSeconds = 60;
+
+    /// <summary>
+    /// The automatic follow window of an x group whose data span <paramref name="all"/>: <see cref="FollowShare"/> of
+    /// the extent, rounded to 1, 2 or 5 × 10ⁿ so the window steps rather than creeps as data grow; but at least
+    /// <paramref name="recentSpan"/> (the x the newest <see cref="FollowPoints"/> points of the group's densest series
+    /// cover, rounded up to 1, 2 or 5 × 10ⁿ) and, on a <paramref name="time"/> axis, <see cref="FollowTimeSeconds"/>.
+    /// Sparse data are followed over a window that shows some of them, not a second or two. Always positive and finite.
+    /// </summary>
+    public static double AutoFollowSpan(in DataBounds all, double recentSpan, bool time)
+    {
+        double extent = all.XMax - all.XMin;
+        double share = double.IsFinite(extent) && extent > 0 ? Nice(extent * FollowShare, up: false) : 0;
+        double recent = double.IsFinite(recentSpan) && recentSpan > 0 ? Nice(recentSpan, up: true) : 0;
+        double span = Math.Max(share, recent);
+        if (time) span = Math.Max(span, FollowTimeSeconds);
+        if (!(span > 0) || !double.IsFinite(span)) span = time ? FollowTimeSeconds : 1;
+        return Math.Min(span, MaxEdge);
+    }
+
+    // 1, 2 or 5 × 10ⁿ: the nearest one, or the next one up.
+    private static double Nice(double value, bool up)
+    {
+        double p = Math.Pow(10, Math.Floor(Math.Log10(value)));
+        double m = value / p;
+        double step = up
+            ? (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10)
+            : (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10);
+        double nice = step * p;
+        return double.IsFinite(nice) && nice > 0 ? nice : value;
+    }
+
     /// <summary>
     /// The y range of a panel: the asked one, or <paramref name="inView"/> (the box of its visible points in x view,
     /// positive y only on a <paramref name="log"/> axis) with <see cref="YPadding"/>.

@@ -5,10 +5,11 @@ namespace PlotPipe.Viewer.Query;
 
 /// <summary>
 /// What a page asks to see, from its <c>{"type":"view",...}</c> message: null ranges mean "fit the data",
-/// a follow span means "the last <see cref="FollowSpan"/> x-units, ending at the newest x".
+/// a follow span means "the last <see cref="FollowSpan"/> x-units, ending at the newest x", and an automatic follow
+/// lets each x group follow its own window (<see cref="ViewRanges.AutoFollowSpan"/>).
 /// </summary>
-/// <param name="XMin">Left edge, or null to fit all data.</param>
-/// <param name="XMax">Right edge, or null to fit all data.</param>
+/// <param name="XMin">Left edge of the first linked panel's x group when none of its panels gives one, or null to fit its data.</param>
+/// <param name="XMax">Right edge of the first linked panel's x group when none of its panels gives one.</param>
 /// <param name="YMin">Bottom edge, or null to fit what is in view.</param>
 /// <param name="YMax">Top edge, or null to fit what is in view.</param>
 /// <param name="FollowSpan">The x-span to follow (oscilloscope), or null; wins over an x range.</param>
@@ -17,9 +18,13 @@ namespace PlotPipe.Viewer.Query;
 /// <param name="Panels">The panels the page shows, top to bottom; null for an old page's one-panel request over every series.</param>
 /// <param name="Hidden">Series indexes the page does not show, sorted, no repeats; null when none.</param>
 /// <param name="Seq">The page's number for this request, echoed before the view that answers it; null when none.</param>
+/// <param name="AutoFollow">Follow with each x group's automatic window (<c>"follow":"auto"</c>); <paramref name="FollowSpan"/> is then null.</param>
 internal readonly record struct ViewRequest(double? XMin, double? XMax, double? YMin, double? YMax, double? FollowSpan, int WidthPx, int HeightPx,
-    PanelRequest[]? Panels = null, int[]? Hidden = null, long? Seq = null)
+    PanelRequest[]? Panels = null, int[]? Hidden = null, long? Seq = null, bool AutoFollow = false)
 {
+    /// <summary>Whether the panels follow their newest x, with a given span or the automatic one.</summary>
+    public bool Follows => FollowSpan is not null || AutoFollow;
+
     /// <summary>Most panels a page may list; the protocol has at most 64 panel ids.</summary>
     public const int MaxPanels = 64;
 
@@ -58,6 +63,7 @@ internal readonly record struct ViewRequest(double? XMin, double? XMax, double? 
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return Fail("expected a JSON object", out error);
             string? type = null;
             double? xMin = null, xMax = null, yMin = null, yMax = null, follow = null;
+            bool autoFollow = false;
             long? seq = null;
             int width = FitAll.WidthPx, height = FitAll.HeightPx;
             PanelRequest[]? panels = null;
@@ -88,9 +94,10 @@ internal readonly record struct ViewRequest(double? XMin, double? XMax, double? 
                 else if (reader.ValueTextEquals("follow"u8))
                 {
                     reader.Read();
-                    if (reader.TokenType == JsonTokenType.Null) follow = null;
-                    else if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var t) && double.IsFinite(t) && t > 0) follow = t;
-                    else return Fail("\"follow\" must be null or a positive number of x-units", out error);
+                    (follow, autoFollow) = (null, false);
+                    if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var t) && double.IsFinite(t) && t > 0) follow = t;
+                    else if (reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("auto"u8)) autoFollow = true;
+                    else if (reader.TokenType != JsonTokenType.Null) return Fail("\"follow\" must be null, \"auto\" or a positive number of x-units", out error);
                 }
                 else if (reader.ValueTextEquals("width"u8) || reader.ValueTextEquals("height"u8))
                 {
@@ -126,7 +133,7 @@ internal readonly record struct ViewRequest(double? XMin, double? XMax, double? 
                 ClampArea(ref width, panels);
                 height = panels.Length > 0 ? panels[0].HeightPx : height;
             }
-            request = new ViewRequest(xMin, xMax, yMin, yMax, follow, width, height, panels, hidden, seq);
+            request = new ViewRequest(xMin, xMax, yMin, yMax, follow, width, height, panels, hidden, seq, autoFollow);
             return true;
         }
         catch (JsonException e)

@@ -16,7 +16,7 @@ internal sealed record RecordedPlot(string Title, List<RecordedPanel> Panels, Li
     public static string Json(PlotStore store, IReadOnlyList<SeriesStore> series, IReadOnlyList<string> labels)
     {
         var panels = new List<RecordedPanel>();
-        foreach (var p in store.Plot.Panels) panels.Add(new RecordedPanel(p.Id, p.Title, p.XLabel, p.YLabel, p.XScale, p.YScale, p.LinkX));
+        foreach (var p in store.Plot.Panels) panels.Add(new RecordedPanel(p.Id, p.Title, p.XLabel, p.YLabel, AxisKinds.Name(p.XScale), AxisKinds.Name(p.YScale), p.LinkX));
         var producers = new List<RecordedProducer>();
         foreach (var p in store.ProducerStates) producers.Add(new RecordedProducer(p.Name, p.Address));
         var rows = new List<RecordedSeries>(series.Count);

@@ -1,32 +1,39 @@
 using System.Text.Json;
 using PlotPipe.Protocol;
-using PlotPipe.Viewer.Decimate;
+using PlotPipe.Viewer.Query;
 using PlotPipe.Viewer.Store;
 
 namespace PlotPipe.Viewer.Serve;
 
-/// <summary>The text "meta" message: the plot's definition, the series a page should list and the status line's numbers (see docs/page-protocol.md).</summary>
+/// <summary>
+/// The text "meta" message: the plot's title and its layout (the panels to show, each with its definition, axis kinds
+/// and x group), the series a page should list and the status line's numbers (see docs/page-protocol.md).
+/// </summary>
 internal static class MetaMessage
 {
-    /// <summary>Writes the message as one JSON object; <paramref name="extent"/> is the box of all data (its x goes out as <c>xExtent</c>, null when empty).</summary>
-    public static void Write(Utf8JsonWriter json, PlotDefinition plot, IReadOnlyList<SeriesStore> series, StatusReport status, in DataBounds extent)
+    /// <summary>Writes the message as one JSON object, its panels those <paramref name="layout"/> shows.</summary>
+    public static void Write(Utf8JsonWriter json, PlotDefinition plot, PlotLayout layout, IReadOnlyList<SeriesStore> series, StatusReport status)
     {
         json.WriteStartObject();
         json.WriteString("type"u8, "meta"u8);
         json.WriteStartObject("plot"u8);
         json.WriteString("title"u8, plot.Title);
         json.WriteStartArray("panels"u8);
-        foreach (var p in plot.Panels)
+        for (int i = 0; i < layout.Count; i++)
         {
+            var panel = layout.Shown(i);
+            var p = panel.Definition;
             json.WriteStartObject();
             json.WriteNumber("id"u8, p.Id);
             json.WriteString("title"u8, p.Title);
             json.WriteString("xlabel"u8, p.XLabel);
             json.WriteString("ylabel"u8, p.YLabel);
-            json.WriteString("xscale"u8, p.XScale);
-            json.WriteString("yscale"u8, p.YScale);
+            json.WriteString("xscale"u8, AxisKinds.Utf8Name(p.XScale));
+            json.WriteString("yscale"u8, AxisKinds.Utf8Name(p.YScale));
             json.WriteBoolean("linkx"u8, p.LinkX);
-            json.WriteBoolean("time"u8, AnyTimed(series, p.Id));
+            json.WriteString("xkind"u8, AxisKinds.Utf8Name(panel.X));
+            json.WriteString("ykind"u8, AxisKinds.Utf8Name(panel.Y));
+            json.WriteNumber("xgroup"u8, panel.XGroup);
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -53,30 +60,9 @@ internal static class MetaMessage
         json.WriteEndArray();
         json.WritePropertyName("status"u8);
         JsonSerializer.Serialize(json, status, JsonContext.Default.StatusReport);
-        json.WritePropertyName("xExtent"u8);
-        if (extent.IsEmpty || !double.IsFinite(extent.XMin) || !double.IsFinite(extent.XMax))
-        {
-            json.WriteNullValue();
-        }
-        else
-        {
-            json.WriteStartArray();
-            json.WriteNumberValue(extent.XMin);
-            json.WriteNumberValue(extent.XMax);
-            json.WriteEndArray();
-        }
         json.WriteEndObject();
         json.Flush();
     }
 
     private static bool IsTimed(SeriesStore s) => (s.Definition.Flags & SeriesFlags.TimeX) != 0;
-
-    private static bool AnyTimed(IReadOnlyList<SeriesStore> series, int panel)
-    {
-        foreach (var s in series)
-        {
-            if (s.Definition.Panel == panel && IsTimed(s)) return true;
-        }
-        return false;
-    }
 }

@@ -93,7 +93,8 @@ internal static class ViewSocket
         private readonly ArrayBufferWriter<byte> _metaBuffer = new(4096);
         private readonly Utf8JsonWriter _metaJson;
         private readonly PlotQuery _query = new();
-        private DataBounds _extent = DataBounds.Empty;
+        // The layout the page was last sent in meta: a view built with another one goes after a meta that says so.
+        private readonly PlotLayout _sentLayout = new();
 
         public Connection(WebSocket socket, PlotStore store, ViewerStatus status)
         {
@@ -176,7 +177,7 @@ internal static class ViewSocket
                         var report = _status.Report();
                         if (defined || state != sentState || !report.Equals(sentStatus))
                         {
-                            await SendMetaAsync(series, report, abort).ConfigureAwait(false);
+                            await SendMetaAsync(series, report, resolveLayout: true, abort).ConfigureAwait(false);
                             sentSeries = series;
                             sentPlot = plotVersion;
                             sentState = state;
@@ -207,6 +208,14 @@ internal static class ViewSocket
                             seenRequest = _requestVersion;
                         }
                         int bytes = BuildView(request);
+                        if (!_query.Layout.Matches(_sentLayout))
+                        {
+                            // The view's panels changed kind or group (a panel's first timed points, say): the page
+                            // rebuilds them from meta before it draws the view.
+                            sentSeries = _store.Series;
+                            sentStatus = _status.Report();
+                            await SendMetaAsync(sentSeries, sentStatus, resolveLayout: false, abort).ConfigureAwait(false);
+                        }
                         lastView = Stopwatch.GetTimestamp();
                         viewsSent = Volatile.Read(ref _viewsDrawn) + 1;
                         // Views of an older request may still be on the way: the page tells the answer by this mark.
@@ -260,18 +269,20 @@ internal static class ViewSocket
             await _socket.SendAsync(_metaBuffer.WrittenMemory, WebSocketMessageType.Text, true, abort).ConfigureAwait(false);
         }
 
-        private async ValueTask SendMetaAsync(IReadOnlyList<SeriesStore> series, StatusReport report, CancellationToken abort)
+        // With resolveLayout false, meta carries the layout of the view just built.
+        private async ValueTask SendMetaAsync(IReadOnlyList<SeriesStore> series, StatusReport report, bool resolveLayout, CancellationToken abort)
         {
+            if (resolveLayout) _query.ResolveLayout(_store);
+            _sentLayout.CopyFrom(_query.Layout);
             _metaBuffer.ResetWrittenCount();
             _metaJson.Reset(_metaBuffer);
-            MetaMessage.Write(_metaJson, _store.Plot, series, report, _extent);
+            MetaMessage.Write(_metaJson, _store.Plot, _query.Layout, series, report);
             await _socket.SendAsync(_metaBuffer.WrittenMemory, WebSocketMessageType.Text, true, abort).ConfigureAwait(false);
         }
 
         private int BuildView(in ViewRequest request)
         {
             _query.Run(request, _store);
-            _extent = _query.Extent;
             long bytes = ViewMessage.MeasureBytes(_query);
             if (bytes > Array.MaxLength) throw new InvalidOperationException($"a view of {bytes} bytes is more than one message can carry");
             if (_sendBuffer.Length < bytes) _sendBuffer = new byte[(int)Math.Min(Array.MaxLength, Math.Max(bytes, 2L * _sendBuffer.Length))];

@@ -195,7 +195,7 @@ internal sealed class ViewerServer : IAsyncDisposable
     {
         var panels = new List<PanelReport>();
         foreach (var p in store.Plot.Panels)
-            panels.Add(new PanelReport(p.Id, p.Title, p.XLabel, p.YLabel, p.XScale, p.YScale, p.LinkX));
+            panels.Add(new PanelReport(p.Id, p.Title, p.XLabel, p.YLabel, AxisKinds.Name(p.XScale), AxisKinds.Name(p.YScale), p.LinkX));
         return new PlotReport(store.Plot.Title, store.Producers, panels);
     }
 }

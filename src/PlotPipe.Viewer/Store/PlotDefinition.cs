@@ -52,7 +52,7 @@ internal sealed class PlotDefinition
     private static bool PanelKeyValue(string key, string value) => key switch
     {
         PlotProperties.XLabel or PlotProperties.YLabel => true,
-        PlotProperties.XScale or PlotProperties.YScale => value is "linear" or "log",
+        PlotProperties.XScale or PlotProperties.YScale => AxisKinds.TryParseScale(value, out _),
         PlotProperties.LinkX => value is "true" or "false",
         _ => false,
     };
@@ -68,8 +68,8 @@ internal sealed class PlotDefinition
                 PlotProperties.Title => panel with { Title = value },
                 PlotProperties.XLabel => panel with { XLabel = value },
                 PlotProperties.YLabel => panel with { YLabel = value },
-                PlotProperties.XScale => panel with { XScale = value },
-                PlotProperties.YScale => panel with { YScale = value },
+                PlotProperties.XScale when AxisKinds.TryParseScale(value, out var x) => panel with { XScale = x },
+                PlotProperties.YScale when AxisKinds.TryParseScale(value, out var y) => panel with { YScale = y },
                 PlotProperties.LinkX => panel with { LinkX = value == "true" },
                 _ => panel,
             };
@@ -92,11 +92,11 @@ internal sealed class PlotDefinition
 /// <param name="Title">Shown above the panel, or null.</param>
 /// <param name="XLabel">The x axis label, or null.</param>
 /// <param name="YLabel">The y axis label, or null.</param>
-/// <param name="XScale">linear or log.</param>
-/// <param name="YScale">linear or log.</param>
+/// <param name="XScale">Linear or Log (whether x is drawn as time is the layout's to say).</param>
+/// <param name="YScale">Linear or Log.</param>
 /// <param name="LinkX">Whether its x range follows the other panels'.</param>
-internal sealed record PanelDefinition(int Id, string? Title, string? XLabel, string? YLabel, string XScale, string YScale, bool LinkX)
+internal sealed record PanelDefinition(int Id, string? Title, string? XLabel, string? YLabel, AxisKind XScale, AxisKind YScale, bool LinkX)
 {
     /// <summary>A panel with every property at its default.</summary>
-    public static PanelDefinition Default(int id) => new(id, null, null, null, "linear", "linear", true);
+    public static PanelDefinition Default(int id) => new(id, null, null, null, AxisKind.Linear, AxisKind.Linear, true);
 }

@@ -216,11 +216,14 @@ public sealed class PageToolsTests(BrowserFixture browser)
         });
         var page = await browser.NewPageAsync();
         await page.GotoAsync(viewer.Url.ToString());
-        // Lines only: it starts following the last 10 % (100 x-units).
-        await WaitAsync(page, "p => p.follow && p.panels.length === 1 && p.panels[0].xRange[1] === 1000 && p.panels[0].xRange[0] === 900");
-
+        // The stream has ended: the plot opens whole; f follows the last 10 % (100 x-units), f again keeps that window.
+        await WaitAsync(page, "p => !p.follow && p.panels.length === 1 && p.panels[0].xRange[0] === 0 && p.panels[0].xRange[1] === 1000");
         await page.Keyboard.PressAsync("f");
-        await WaitAsync(page, "p => !p.follow");
+        await WaitAsync(page, "p => p.follow && p.followSpan === 'auto' && p.panels[0].xRange[1] === 1000 && p.panels[0].xRange[0] === 900");
+        Assert.Equal("auto (100)", await page.GetAttributeAsync("#follow-span", "placeholder"));
+        await page.Keyboard.PressAsync("f");
+        await WaitAsync(page, "p => !p.follow && p.request.follow === null && p.lastView.seq === p.request.seq");
+        Assert.Equal((900.0, 1000.0), Range((await StateAsync(page)).GetProperty("panels")[0].GetProperty("xRange")));
         await page.Keyboard.PressAsync("0");
         await WaitAsync(page, "p => p.panels[0].xRange[0] === 0 && p.panels[0].xRange[1] === 1000 && p.inView === 100001");
 

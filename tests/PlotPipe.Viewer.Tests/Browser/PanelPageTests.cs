@@ -37,15 +37,13 @@ public sealed class PanelPageTests(BrowserFixture browser)
         });
     }
 
-    // The training stream's page, fitted: lines only, so it follows the newest x at first; Home fits all, in every panel.
+    // The training stream's page: the stream has ended, so it opens whole, in every panel.
     private async Task<IPage> FittedTrainingPageAsync(ViewerProcess viewer)
     {
         await TrainingAsync(viewer);
         var page = await browser.NewPageAsync(1280, 900);
         await page.GotoAsync(viewer.Url.ToString());
-        await WaitAsync(page, "p => p.panels.length === 3 && p.panels.every(q => q.drawn > 0) && p.status.state === 'finished' && p.follow");
-        await page.Keyboard.PressAsync("Home");
-        await WaitAsync(page, $"p => !p.follow && p.panels.every(q => q.xRange[0] === 0 && q.xRange[1] === {Steps - 1}) && p.panels[0].yRange[1] > 2.5");
+        await WaitAsync(page, $"p => p.panels.length === 3 && p.panels.every(q => q.drawn > 0) && p.status.state === 'finished' && !p.follow && p.panels.every(q => q.xRange[0] === 0 && q.xRange[1] === {Steps - 1}) && p.panels[0].yRange[1] > 2.5");
         return page;
     }
 

@@ -23,9 +23,8 @@ public sealed class TrainingSampleTests(BrowserFixture browser)
             string url = await UrlAsync(sample);
             var page = await browser.NewPageAsync(1280, 860);
             await page.GotoAsync(url);
-            await WaitAsync(page, "p => p.panels.length === 3 && p.status.state !== 'streaming' && p.panels.every(q => q.drawn > 0) && p.follow");
-            await page.Keyboard.PressAsync("Home");
-            await WaitAsync(page, "p => !p.follow && p.panels.every(q => q.xRange[0] === 0) && p.panels[0].yRange[1] > 2");
+            // A finished run opens whole, follow off, every panel from the first step to the last.
+            await WaitAsync(page, "p => p.panels.length === 3 && p.status.state !== 'streaming' && p.panels.every(q => q.drawn > 0) && !p.follow && p.panels.every(q => q.xRange[0] === 0 && q.xRange[1] === 2999) && p.panels[0].yRange[1] > 2");
 
             var panels = (await StateAsync(page)).GetProperty("panels").EnumerateArray().ToList();
             Assert.Equal(["Loss", "Accuracy", "Learning rate"], panels.Select(p => p.GetProperty("title").GetString()));

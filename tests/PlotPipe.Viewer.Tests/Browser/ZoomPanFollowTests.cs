@@ -26,8 +26,8 @@ public sealed class ZoomPanFollowTests(BrowserFixture browser)
             xs[i] = i * Step;
             ys[i] = Math.Sin(xs[i]);
         }
+        // The stream stays open: follow is for live streams.
         await viewer.PointsAsync(0, xs, ys);
-        await viewer.FinishAsync();
 
         var page = await browser.NewPageAsync();
         await page.GotoAsync(viewer.Url.ToString());

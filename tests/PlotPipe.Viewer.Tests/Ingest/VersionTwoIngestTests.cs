@@ -43,9 +43,9 @@ public class VersionTwoIngestTests
         Assert.Equal("Training", store.Plot.Title);
         Assert.Equal(
             [
-                new PanelDefinition(0, null, null, null, "linear", "linear", true),
-                new PanelDefinition(2, "Loss", null, "cross-entropy", "linear", "log", true),
-                new PanelDefinition(1, "Accuracy", "step", null, "linear", "linear", false),
+                new PanelDefinition(0, null, null, null, AxisKind.Linear, AxisKind.Linear, true),
+                new PanelDefinition(2, "Loss", null, "cross-entropy", AxisKind.Linear, AxisKind.Log, true),
+                new PanelDefinition(1, "Accuracy", "step", null, AxisKind.Linear, AxisKind.Linear, false),
             ],
             store.Plot.Panels);
         var loss = store.Find(0)!;

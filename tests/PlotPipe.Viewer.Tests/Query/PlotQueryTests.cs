@@ -54,17 +54,28 @@ public sealed class PlotQueryTests
     }
 
     [Fact]
-    public void An_unlinked_panel_keeps_the_x_range_it_asked_for_while_linked_ones_share_the_top_level_x()
+    public void An_unlinked_panel_keeps_the_x_range_it_asked_for_and_linked_ones_share_their_group_s()
     {
         var store = new PlotStore();
         store.Plot.DefinePanel(1, [new("linkx", "false")]);
+        store.Plot.DefinePanel(2, []);
         store.Define(new SeriesDefinition(0, SeriesKind.Line, "a", "b-")).Append([0, 10], [0, 1]);
         store.Define(new SeriesDefinition(1, SeriesKind.Line, "b", "r-", Panel: 1)).Append([0, 10], [0, 1]);
+        store.Define(new SeriesDefinition(2, SeriesKind.Line, "c", "g-", Panel: 2)).Append([0, 10], [0, 1]);
         var query = new PlotQuery();
-        query.Run(new ViewRequest(2, 4, null, null, null, 100, 100, [new PanelRequest(0, 50, 7, 8, null, null), new PanelRequest(1, 50, 5, 6, null, null)]), store);
-        // Panel 0 is linked: its own x is not read.
+        PanelRequest[] panels = [new(0, 50, 7, 8, null, null), new(1, 50, 5, 6, null, null), new(2, 50, null, null, null, null)];
+        query.Run(new ViewRequest(2, 4, null, null, null, 100, 100, panels), store);
+        // Panel 0 gives its group's x, and panel 2, in the same group, shows it too; the top-level x is for older pages.
+        Assert.Equal((7.0, 8.0), (query.Panel(0).Ranges.XMin, query.Panel(0).Ranges.XMax));
+        Assert.Equal((5.0, 6.0), (query.Panel(1).Ranges.XMin, query.Panel(1).Ranges.XMax));
+        Assert.Equal((7.0, 8.0), (query.Panel(2).Ranges.XMin, query.Panel(2).Ranges.XMax));
+
+        // An older page sends the linked panels' x at the top level only.
+        panels = [new(0, 50, null, null, null, null), new(1, 50, 5, 6, null, null), new(2, 50, null, null, null, null)];
+        query.Run(new ViewRequest(2, 4, null, null, null, 100, 100, panels), store);
         Assert.Equal((2.0, 4.0), (query.Panel(0).Ranges.XMin, query.Panel(0).Ranges.XMax));
         Assert.Equal((5.0, 6.0), (query.Panel(1).Ranges.XMin, query.Panel(1).Ranges.XMax));
+        Assert.Equal((2.0, 4.0), (query.Panel(2).Ranges.XMin, query.Panel(2).Ranges.XMax));
     }
 
     [Fact]

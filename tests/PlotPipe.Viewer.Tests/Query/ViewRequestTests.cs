@@ -17,6 +17,18 @@ public sealed class ViewRequestTests
     }
 
     [Fact]
+    public void Follow_is_a_span_or_auto_and_the_last_one_given_counts()
+    {
+        Assert.True(ViewRequest.TryParse("""{"type":"view","follow":"auto","width":100,"height":100}"""u8, out var auto, out _, out _));
+        Assert.True(auto.AutoFollow && auto.Follows);
+        Assert.Null(auto.FollowSpan);
+        Assert.True(ViewRequest.TryParse("""{"type":"view","follow":"auto","follow":25}"""u8, out var span, out _, out _));
+        Assert.Equal((25.0, false, true), (span.FollowSpan, span.AutoFollow, span.Follows));
+        Assert.True(ViewRequest.TryParse("""{"type":"view","follow":null}"""u8, out var off, out _, out _));
+        Assert.False(off.Follows);
+    }
+
+    [Fact]
     public void Other_message_types_are_ignored_not_refused()
     {
         Assert.True(ViewRequest.TryParse("""{"type":"hello","extra":{"a":[1,2]}}"""u8, out _, out bool isView, out _));
@@ -28,6 +40,8 @@ public sealed class ViewRequestTests
     [InlineData("[1,2]")]
     [InlineData("""{"type":"view","x":[1]}""")]
     [InlineData("""{"type":"view","follow":-1}""")]
+    [InlineData("""{"type":"view","follow":"sometimes"}""")]
+    [InlineData("""{"type":"view","follow":true}""")]
     [InlineData("""{"type":"view","width":"wide"}""")]
     [InlineData("""{"type":"view","seq":-1}""")]
     [InlineData("""{"type":"view","seq":1.5}""")]

@@ -201,11 +201,15 @@ public sealed class PanelViewTests : IDisposable
         Assert.Equal("Training", plot.GetProperty("title").GetString());
         var panels = plot.GetProperty("panels").EnumerateArray().ToArray();
         Assert.Equal([0, 1, 2, 3], panels.Select(p => p.GetProperty("id").GetInt32()));
-        Assert.Equal(("Loss", "cross-entropy", "log", "linear", true, false),
+        Assert.Equal(("Loss", "cross-entropy", "log", "linear", true),
             (panels[1].GetProperty("title").GetString(), panels[1].GetProperty("ylabel").GetString(), panels[1].GetProperty("yscale").GetString(),
-             panels[1].GetProperty("xscale").GetString(), panels[1].GetProperty("linkx").GetBoolean(), panels[1].GetProperty("time").GetBoolean()));
+             panels[1].GetProperty("xscale").GetString(), panels[1].GetProperty("linkx").GetBoolean()));
         Assert.Equal(JsonValueKind.Null, panels[1].GetProperty("xlabel").ValueKind);
-        Assert.Equal((false, true), (panels[3].GetProperty("linkx").GetBoolean(), panels[3].GetProperty("time").GetBoolean()));
+        // The layout: the clock's panel draws time on x on its own range; the other three share the steps' x.
+        Assert.Equal(["linear", "linear", "linear", "time"], panels.Select(p => p.GetProperty("xkind").GetString()));
+        Assert.Equal(["linear", "log", "linear", "linear"], panels.Select(p => p.GetProperty("ykind").GetString()));
+        Assert.Equal([0, 0, 0, 3], panels.Select(p => p.GetProperty("xgroup").GetInt32()));
+        Assert.False(panels[3].GetProperty("linkx").GetBoolean());
         var series = meta.GetProperty("series").EnumerateArray().ToArray();
         Assert.Equal([1, 2, 3, 0, 2], series.Select(s => s.GetProperty("panel").GetInt32()));
         Assert.Equal([false, false, true, false, false], series.Select(s => s.GetProperty("time").GetBoolean()));
@@ -225,6 +229,53 @@ public sealed class PanelViewTests : IDisposable
                 break;
             }
             Assert.True(DateTime.UtcNow < deadline, "no meta with the new definition arrived");
+        }
+    }
+
+    [Fact]
+    public async Task A_view_whose_panel_turned_to_time_comes_after_the_meta_that_says_so()
+    {
+        double t0 = new DateTimeOffset(2026, 12, 5, 10, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+        var w = new ArrayBufferWriter<byte>();
+        FrameWriter.WriteHandshake(w);
+        FrameWriter.WriteHello(w, "sensor", "");
+        FrameWriter.WriteDefinePanel(w, 1, [new("title", "Room")]);
+        FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Line, "temperature", "r-", 1, SeriesFlags.TimeX);
+        FrameWriter.WriteDefineSeries(w, 1, SeriesKind.Line, "count", "b-", 1, SeriesFlags.None);
+        await _viewer.Input.WriteAsync(w.WrittenMemory);
+        await _viewer.Input.FlushAsync();
+        using var page = await PageSocket.ConnectAsync(_viewer.Url, _viewer.Token);
+        // No points yet and one of the two series timed: plain numbers.
+        var first = await page.ReceiveMetaAsync();
+        while (first.GetProperty("series").GetArrayLength() < 2) first = await page.ReceiveMetaAsync();
+        Assert.Equal("linear", first.GetProperty("plot").GetProperty("panels")[0].GetProperty("xkind").GetString());
+        await page.SendAsync("""{"type":"view","x":null,"follow":null,"width":400,"panels":[{"id":1,"height":200,"y":null,"x":null}]}""");
+
+        // The timed series' points arrive first: its panel turns to time, and the page hears so before the view.
+        w.ResetWrittenCount();
+        FrameWriter.WritePoints(w, 0, [t0, t0 + 60], [21.5, 22]);
+        await _viewer.Input.WriteAsync(w.WrittenMemory);
+        await _viewer.Input.FlushAsync();
+        string kind = "linear";
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            var (type, bytes) = await page.ReceiveAsync();
+            if (type == System.Net.WebSockets.WebSocketMessageType.Text)
+            {
+                var message = JsonDocument.Parse(bytes).RootElement;
+                if (message.GetProperty("type").GetString() == "meta")
+                    kind = message.GetProperty("plot").GetProperty("panels")[0].GetProperty("xkind").GetString()!;
+                continue;
+            }
+            var view = DecodedView.Decode(bytes);
+            if (view.Panels[0].XMin >= t0)
+            {
+                Assert.Equal("time", kind);
+                Assert.Equal((t0, t0 + 60), (view.Panels[0].XMin, view.Panels[0].XMax));
+                break;
+            }
+            Assert.True(DateTime.UtcNow < deadline, "no view of the timed points arrived");
         }
     }
 }
