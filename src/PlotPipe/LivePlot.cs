@@ -34,7 +34,7 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
         _logger = options.Logger ?? NullLogger.Instance;
         _viewer = viewer;
         _link = link;
-        Pool = new ChunkPool(options.BufferPoints, options.BatchPoints, _signals);
+        Pool = new ChunkPool(options.BufferPoints, options.MaxBufferBytes / 16, options.BatchPoints, _signals);
         Sender = new FrameSender(destination, Pool, _signals, options.FlushInterval, WriteFailed, options.ProducerName, options.HandshakeVersion, link, link is null ? "" : options.Token ?? "", options.PlotProperties());
         Sender.Start();
     }
@@ -226,8 +226,30 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
     {
         // A plain read first: a flood of drops must not cost an interlocked operation each.
         if (Volatile.Read(ref _dropWarned) != 0 || Interlocked.Exchange(ref _dropWarned, 1) != 0) return;
-        _logger.LogWarning("PlotPipe: the buffer of {Points} points is full; dropping points and counting them (WhenFull.Drop)", _options.BufferPoints);
+        string bound = $"{_options.MaxBufferBytes / 1048576.0:0.#} MiB";
+        if (_options.Logger is { } logger)
+        {
+            logger.LogWarning(DropMessage, bound);
+            return;
+        }
+        // Lost points are worth a line even to a program that set no logger. Off the loop's thread: a standard error
+        // nobody reads must not stall the loop that drops rather than wait.
+        var errors = _options.ErrorOutput ?? Console.Error;
+        ThreadPool.QueueUserWorkItem(static state =>
+        {
+            try
+            {
+                state.Errors.WriteLine(DropMessage.Replace("{Bound}", state.Bound, StringComparison.Ordinal));
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                // Nowhere to say it; the counts still say it.
+            }
+        }, (Errors: errors, Bound: bound), preferLocal: false);
     }
+
+    private const string DropMessage = "PlotPipe: dropping points: the viewer is not taking them as fast as they come and the producer's buffer is at its bound of {Bound} (MaxBufferBytes); "
+        + "raise LivePlotOptions.MaxBufferBytes to hold longer bursts, or set WhenFull = WhenFull.Block to wait instead of dropping. Dropped points are counted in Dropped and on the page";
 
     void IBufferEvents.AddedAfterClose()
     {

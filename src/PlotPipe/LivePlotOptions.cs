@@ -38,11 +38,21 @@ public sealed class LivePlotOptions
     /// <summary>Have the spawned viewer also write every point it receives, losslessly, to this Arrow IPC stream file; null (the default): no recording.</summary>
     public string? RecordPath { get; set; }
 
-    /// <summary>What Add does when the buffer is full. Default <see cref="PlotPipe.WhenFull.Drop"/>: never wait.</summary>
+    /// <summary>What Add does once the buffer has grown to <see cref="MaxBufferBytes"/>. Default <see cref="PlotPipe.WhenFull.Drop"/>: never wait.</summary>
     public WhenFull WhenFull { get; set; } = WhenFull.Drop;
 
-    /// <summary>Most points buffered in the producer over all series (16 bytes each). Default 262,144 (4 MiB).</summary>
+    /// <summary>
+    /// Points the producer's buffer keeps ready over all series (16 bytes each), made once and reused: what it holds
+    /// while the viewer keeps up, and shrinks back to after a burst. Also sizes each series' batches. Default 262,144 (4 MiB).
+    /// </summary>
     public int BufferPoints { get; set; } = 1 << 18;
+
+    /// <summary>
+    /// Most bytes the producer's buffer grows to while the viewer falls behind (16 per point); only beyond it are
+    /// points dropped (or waited for, under <see cref="PlotPipe.WhenFull.Block"/>). <see cref="BufferPoints"/> × 16
+    /// keeps the buffer from growing. Default 256 MiB, or a quarter of the memory the process may use when that is less.
+    /// </summary>
+    public long MaxBufferBytes { get; set; } = DefaultMaxBufferBytes();
 
     /// <summary>Points per batch: a full batch leaves at once. Default 8,192.</summary>
     public int BatchPoints { get; set; } = 8192;
@@ -53,7 +63,10 @@ public sealed class LivePlotOptions
     /// <summary>How long disposing waits for buffered points to reach a viewer that has stopped reading. Default 10 s.</summary>
     public TimeSpan FinishTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Receives the producer's own problems (viewer lost, points dropped); never an exception in your loop.</summary>
+    /// <summary>
+    /// Receives the producer's own problems (viewer lost, points dropped); never an exception in your loop. Without
+    /// one, the first drop is still told once on standard error, since lost points are worth a line.
+    /// </summary>
     public ILogger? Logger { get; set; }
 
     /// <summary>The producer's name the viewer shows (1 to 200 UTF-8 bytes). Default: the program's name and process id, as in <c>Training[4242]</c>.</summary>
@@ -67,6 +80,9 @@ public sealed class LivePlotOptions
 
     /// <summary>The protocol version the handshake announces; only tests change it, to see a refused stream reported.</summary>
     internal ushort HandshakeVersion { get; set; } = Protocol.ProtocolLimits.Version;
+
+    /// <summary>Where the first drop is told when no <see cref="Logger"/> is set; null is standard error. Only tests change it.</summary>
+    internal TextWriter? ErrorOutput { get; set; }
 
     internal void Validate()
     {
@@ -92,6 +108,8 @@ public sealed class LivePlotOptions
             throw new PlotArgumentException($"BatchPoints {BatchPoints} must be between 1 and {Protocol.ProtocolLimits.MaxPointsPerFrame}", nameof(BatchPoints));
         if (BufferPoints < BatchPoints)
             throw new PlotArgumentException($"BufferPoints {BufferPoints} must be at least BatchPoints ({BatchPoints})", nameof(BufferPoints));
+        if (MaxBufferBytes < BufferPoints * 16L)
+            throw new PlotArgumentException($"MaxBufferBytes {MaxBufferBytes} must be at least 16 bytes a point times BufferPoints ({BufferPoints * 16L}), the buffer it grows from", nameof(MaxBufferBytes));
         if (FlushInterval <= TimeSpan.Zero)
             throw new PlotArgumentException($"FlushInterval {FlushInterval} must be positive", nameof(FlushInterval));
         if (ViewerLinger < TimeSpan.Zero)
@@ -114,6 +132,15 @@ public sealed class LivePlotOptions
         if (!string.IsNullOrEmpty(Title)) properties.Add(new(Protocol.PlotProperties.Title, Title));
         DefaultPanel?.AddProperties(properties);
         return properties;
+    }
+
+    // A burst of 16 M points fits, which a viewer absorbs in about half a second; a small machine or container keeps
+    // three quarters of its memory for everything else.
+    private static long DefaultMaxBufferBytes()
+    {
+        const long preferred = 256L << 20;
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        return available > 0 ? Math.Clamp(available / 4, 4L << 20, preferred) : preferred;
     }
 
     // The entry assembly names the program even when it runs as "dotnet Program.dll"; the process id tells two runs apart.
