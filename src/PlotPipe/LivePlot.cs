@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using PlotPipe.Buffering;
@@ -193,13 +194,21 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
     /// <summary>Stops the spawned viewer now, page and all.</summary>
     public void CloseViewer() => _viewer?.Kill();
 
-    /// <summary>Finishes and waits (up to <see cref="LivePlotOptions.FinishTimeout"/>) for the buffered points to be sent. The viewer stays up.</summary>
+    /// <summary>
+    /// Finishes and waits (up to <see cref="LivePlotOptions.FinishTimeout"/>) for the buffered points to be sent and
+    /// for the spawned viewer to save the pictures asked for (<see cref="LivePlotOptions.SavePngPath"/>). The viewer stays up.
+    /// </summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    /// <summary>Finishes and waits (up to <see cref="LivePlotOptions.FinishTimeout"/>) for the buffered points to be sent; returns at once if the viewer is gone. The viewer stays up.</summary>
+    /// <summary>
+    /// Finishes and waits (up to <see cref="LivePlotOptions.FinishTimeout"/>) for the buffered points to be sent and
+    /// for the spawned viewer to save the pictures asked for, so they are on disk when this completes; completes at
+    /// once if the viewer is gone. The viewer stays up.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         Finish();
+        long started = Stopwatch.GetTimestamp();
         try
         {
             await Sender.Completion.WaitAsync(_options.FinishTimeout).ConfigureAwait(false);
@@ -209,6 +218,19 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
             _logger.LogWarning("PlotPipe: the viewer did not take the last points within {Timeout}; giving up on them", _options.FinishTimeout);
             // A connected plot would otherwise keep reconnecting, or stay blocked on a viewer that stopped reading.
             _link?.Stop();
+            return;
+        }
+        if (_viewer is null || IsViewerLost) return;
+        // The viewer saves its pictures once the stream has ended, and says so on standard error, one line each.
+        var left = _options.FinishTimeout == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan
+            : TimeSpan.FromTicks(Math.Max(0, (_options.FinishTimeout - Stopwatch.GetElapsedTime(started)).Ticks));
+        try
+        {
+            await _viewer.PicturesSavedAsync().WaitAsync(left).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _logger.LogWarning("PlotPipe: the viewer had not saved {Pictures} within {Timeout} (FinishTimeout); not waiting for it any longer", string.Join(", ", _viewer.PicturesNotSaved), _options.FinishTimeout);
         }
     }
 
@@ -221,6 +243,8 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
     internal bool IsViewerLost => Volatile.Read(ref _viewerLost) != 0;
 
     internal int? ViewerProcessId => _viewer?.Id;
+
+    internal ViewerProcess? Viewer => _viewer;
 
     void IBufferEvents.BufferFull()
     {

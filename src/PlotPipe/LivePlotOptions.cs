@@ -20,7 +20,7 @@ public sealed class LivePlotOptions
     /// <summary>Port for the page; 0 (the default) picks a free one.</summary>
     public int Port { get; set; }
 
-    /// <summary>When set, the viewer saves the final picture there as PNG when the stream ends.</summary>
+    /// <summary>When set, the viewer saves the final picture there as PNG when the stream ends; disposing the plot returns once it is on disk.</summary>
     public string? SavePngPath { get; set; }
 
     /// <summary>The viewer exits right after the stream ends instead of staying up for the page.</summary>
@@ -60,7 +60,7 @@ public sealed class LivePlotOptions
     /// <summary>Longest a partial batch waits before it is sent; the first point of a quiet stream leaves at once. Default 2 ms.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(2);
 
-    /// <summary>How long disposing waits for buffered points to reach a viewer that has stopped reading. Default 10 s.</summary>
+    /// <summary>How long disposing waits for buffered points to reach the viewer and for the spawned viewer to save the pictures asked for. Default 10 s.</summary>
     public TimeSpan FinishTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
