@@ -87,7 +87,7 @@ _TOKEN_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvw
 _REFUSAL_PREFIX = "plotpipe: refused"
 
 # The buffer grows while the viewer is behind up to max_buffer_bytes: by default 256 MiB (16 M points, which a viewer
-# absorbs in about half a second), or a quarter of the machine's memory when that is less.
+# taking 20 to 40 M points a second absorbs in under a second), or a quarter of the machine's memory when that is less.
 _PREFERRED_MAX_BUFFER_BYTES = 256 << 20
 
 
