@@ -567,7 +567,7 @@ class Plot:
 
     def __init__(self, sink, *, buffer_points: int = 1 << 18, when_full: str = "drop", preamble: bytes | None = None,
                  viewer: "_ViewerProcess | None" = None, finish_timeout: float = 10.0, title: str | None = None,
-                 max_buffer_bytes: int = _DEFAULT_MAX_BUFFER_BYTES):
+                 max_buffer_bytes: int | None = None):
         """Writes frames into ``sink`` (an object with ``write(bytes)`` that writes everything, and ``close()``).
         ``preamble`` is the handshake and Hello (default: version 2, this program's name, no token); ``title`` the
         plot's. Use ``spawn``, ``connect`` or ``to_stream`` rather than this."""
@@ -577,6 +577,8 @@ class Plot:
         self._sink = sink
         self._viewer = viewer
         # Batches are made as points come and freed once written, so the buffer holds only what waits, up to this.
+        if max_buffer_bytes is None:
+            max_buffer_bytes = max(_DEFAULT_MAX_BUFFER_BYTES, 16 * buffer_points)
         self._max_buffer_bytes = max_buffer_bytes
         self._bound_points = max_buffer_bytes // 16
         self._block = when_full == "block"
@@ -1137,7 +1139,7 @@ def _viewer_command(viewer) -> list:
 def spawn(*, open_browser: bool = True, save_png=None, exit_on_finish: bool = False, linger: float | None = None,
           port: int = 0, max_points: int = 0, buffer_points: int = 1 << 18, when_full: str = "drop",
           finish_timeout: float = 10.0, viewer=None, title: str | None = None, name: str | None = None,
-          max_buffer_bytes: int = _DEFAULT_MAX_BUFFER_BYTES) -> Plot:
+          max_buffer_bytes: int | None = None) -> Plot:
     """Starts a viewer (`plotpipe view --stdin` from PATH, or the command in $PLOTPIPE_VIEWER, or ``viewer``), waits
     until it serves its page, and returns the plot that feeds it.
 
@@ -1147,7 +1149,7 @@ def spawn(*, open_browser: bool = True, save_png=None, exit_on_finish: bool = Fa
     linger: once the producer is gone, the viewer exits after this many seconds with no page open (its default: 60).
     port: the page's port; 0 picks a free one. max_points: cap on points kept per series (0 keeps all).
     max_buffer_bytes: most bytes the buffer (shared by every series, 16 bytes a point) grows to while the viewer is
-    behind; only beyond it does when_full apply. Default 256 MiB, or a quarter of the machine's memory if less.
+    behind; only beyond it does when_full apply. None: 256 MiB, or a quarter of the machine's memory if less.
     buffer_points: what the .NET producer keeps ready before it grows; here batches are made as points come and freed
     once sent, so it is only the least max_buffer_bytes may be (16 bytes a point).
     when_full: "drop" (add never waits; drops are counted and shown) or "block" (add waits; nothing is lost).
@@ -1217,7 +1219,7 @@ def _checked_name(name) -> str:
 
 def connect(address: str, *, token: str = "", name: str | None = None, buffer_points: int = 1 << 18,
             when_full: str = "drop", finish_timeout: float = 10.0, timeout: float = 10.0, title: str | None = None,
-            max_buffer_bytes: int = _DEFAULT_MAX_BUFFER_BYTES) -> Plot:
+            max_buffer_bytes: int | None = None) -> Plot:
     """Connects to a viewer listening for producers (`plotpipe view --listen`) at ``address`` (``tcp://host:port``)
     and returns the plot that feeds it, speaking version 2: a Hello with ``name`` (default: the program's name and
     process id, as in ``train[4242]``) and ``token`` (the viewer's; ASCII letters, digits, '-' and '_').
@@ -1240,7 +1242,7 @@ def connect(address: str, *, token: str = "", name: str | None = None, buffer_po
 
 
 def to_stream(stream, *, buffer_points: int = 1 << 18, when_full: str = "drop", finish_timeout: float = 10.0,
-              title: str | None = None, name: str | None = None, max_buffer_bytes: int = _DEFAULT_MAX_BUFFER_BYTES) -> Plot:
+              title: str | None = None, name: str | None = None, max_buffer_bytes: int | None = None) -> Plot:
     """A plot that writes its frames into any binary stream (a file to replay into `plotpipe view --stdin` later, a
     pipe to a viewer started elsewhere). The stream is closed when the plot finishes."""
     if not hasattr(stream, "write"):

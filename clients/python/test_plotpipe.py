@@ -216,6 +216,10 @@ class ArgumentTests(unittest.TestCase):
         self.assertValueErrorNames("'sometimes'", lambda: plotpipe.to_stream(Capture(), when_full="sometimes"))
         self.assertValueErrorNames("buffer_points 0", lambda: plotpipe.to_stream(Capture(), buffer_points=0))
         self.assertValueErrorNames("max_buffer_bytes 15999", lambda: plotpipe.to_stream(Capture(), buffer_points=1000, max_buffer_bytes=15_999))
+        # Unless it is set, the bound follows a buffer_points above its default.
+        large = plotpipe.to_stream(Capture(), buffer_points=1 << 25)
+        self.assertEqual(1 << 29, large._max_buffer_bytes)
+        large.finish()
         self.assertValueErrorNames("port 70000", lambda: plotpipe.spawn(port=70000, viewer="unused"))
         self.assertValueErrorNames("linger -1", lambda: plotpipe.spawn(linger=-1, viewer="unused"))
 

@@ -50,9 +50,16 @@ public sealed class LivePlotOptions
     /// <summary>
     /// Most bytes the producer's buffer grows to while the viewer falls behind (16 per point); only beyond it are
     /// points dropped (or waited for, under <see cref="PlotPipe.WhenFull.Block"/>). <see cref="BufferPoints"/> × 16
-    /// keeps the buffer from growing. Default 256 MiB, or a quarter of the memory the process may use when that is less.
+    /// keeps the buffer from growing. Default 256 MiB, or a quarter of the memory the process may use when that is
+    /// less; never less than <see cref="BufferPoints"/> × 16 unless set.
     /// </summary>
-    public long MaxBufferBytes { get; set; } = DefaultMaxBufferBytes();
+    public long MaxBufferBytes
+    {
+        get => _maxBufferBytes ?? Math.Max(DefaultMaxBufferBytes, BufferPoints * 16L);
+        set => _maxBufferBytes = value;
+    }
+
+    private long? _maxBufferBytes;
 
     /// <summary>Points per batch: a full batch leaves at once. Default 8,192.</summary>
     public int BatchPoints { get; set; } = 8192;
@@ -136,7 +143,9 @@ public sealed class LivePlotOptions
 
     // A burst of 16 M points fits, which a viewer taking 20 to 40 M points a second absorbs in under a second; a small
     // machine or container keeps three quarters of its memory for everything else.
-    private static long DefaultMaxBufferBytes()
+    private static readonly long DefaultMaxBufferBytes = DefaultMaxBuffer();
+
+    private static long DefaultMaxBuffer()
     {
         const long preferred = 256L << 20;
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;

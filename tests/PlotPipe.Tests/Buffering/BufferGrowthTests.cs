@@ -112,6 +112,17 @@ public class BufferGrowthTests
     }
 
     [Fact]
+    public void A_BufferPoints_above_the_default_bound_raises_the_bound_with_it_unless_MaxBufferBytes_is_set()
+    {
+        var options = new LivePlotOptions { BufferPoints = 1 << 25 };
+        Assert.Equal(1L << 29, options.MaxBufferBytes);
+        options.MaxBufferBytes = 1L << 20;
+        var e = Assert.ThrowsAny<ArgumentException>(() => LivePlot.ToStream(new GateStream(), options));
+        Assert.Equal(nameof(LivePlotOptions.MaxBufferBytes), e.ParamName);
+        Assert.Contains("BufferPoints", e.Message);
+    }
+
+    [Fact]
     public async Task The_first_drop_logs_one_warning_naming_MaxBufferBytes_and_WhenFull_Block()
     {
         var log = new LogLines();
