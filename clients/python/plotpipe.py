@@ -86,6 +86,21 @@ _TOKEN_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvw
 # A listening viewer that refuses a producer says so in one line on the socket, then closes it.
 _REFUSAL_PREFIX = "plotpipe: refused"
 
+# The buffer grows while the viewer is behind up to max_buffer_bytes: by default 256 MiB (16 M points, which a viewer
+# taking 20 to 40 M points a second absorbs in under a second), or a quarter of the machine's memory when that is less.
+_PREFERRED_MAX_BUFFER_BYTES = 256 << 20
+
+
+def _default_max_buffer_bytes() -> int:
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return _PREFERRED_MAX_BUFFER_BYTES
+    return max(4 << 20, min(memory // 4, _PREFERRED_MAX_BUFFER_BYTES)) if memory > 0 else _PREFERRED_MAX_BUFFER_BYTES
+
+
+_DEFAULT_MAX_BUFFER_BYTES = _default_max_buffer_bytes()
+
 # Points per Points frame: a full batch leaves at once, a partial one within _FLUSH_SECONDS.
 _BATCH_POINTS = 8192
 _FLUSH_SECONDS = 0.002
@@ -95,6 +110,9 @@ _START_TIMEOUT = 30.0
 _ADDRESS_PREFIX = "PlotPipe viewer: "
 # The viewer's lines that say why it stopped taking the stream.
 _REASON_PREFIXES = ("plotpipe: bad input", "plotpipe: producer")
+# The viewer's lines once it has saved a picture, or given up on one (followed by ": why").
+_SAVED_PREFIX = "plotpipe: saved "
+_NOT_SAVED_PREFIX = "plotpipe: could not save "
 _REASON_WAIT = 0.3
 _KEPT_LINES = 8
 
@@ -266,13 +284,20 @@ def _check_name(name: str) -> None:
         raise ValueError(f"series name {name!r} is {size} UTF-8 bytes; a name takes 1 to {MAX_NAME_BYTES}")
 
 
-def _check_options(buffer_points, when_full) -> None:
+def _check_options(buffer_points, when_full, max_buffer_bytes=None) -> None:
     if when_full not in ("drop", "block"):
         raise ValueError(f"when_full {when_full!r} is not a known policy: use \"drop\" (never wait) or \"block\" (lose nothing)")
     if isinstance(buffer_points, bool) or not isinstance(buffer_points, int):
         raise TypeError(f"buffer_points must be an int, not {type(buffer_points).__name__}")
     if buffer_points < 1:
         raise ValueError(f"buffer_points {buffer_points} must be at least 1")
+    if max_buffer_bytes is None:
+        return
+    if isinstance(max_buffer_bytes, bool) or not isinstance(max_buffer_bytes, int):
+        raise TypeError(f"max_buffer_bytes must be an int, not {type(max_buffer_bytes).__name__}")
+    if max_buffer_bytes < 16 * buffer_points:
+        raise ValueError(f"max_buffer_bytes {max_buffer_bytes} must be at least 16 bytes a point times buffer_points "
+                         f"({16 * buffer_points}), the buffer it grows from")
 
 
 def _column(values, what: str) -> memoryview:
@@ -541,16 +566,21 @@ class Plot:
     """A live plot fed to a PlotPipe viewer. Make series, add points, then ``finish()``; or use it in a ``with`` block."""
 
     def __init__(self, sink, *, buffer_points: int = 1 << 18, when_full: str = "drop", preamble: bytes | None = None,
-                 viewer: "_ViewerProcess | None" = None, finish_timeout: float = 10.0, title: str | None = None):
+                 viewer: "_ViewerProcess | None" = None, finish_timeout: float = 10.0, title: str | None = None,
+                 max_buffer_bytes: int | None = None):
         """Writes frames into ``sink`` (an object with ``write(bytes)`` that writes everything, and ``close()``).
         ``preamble`` is the handshake and Hello (default: version 2, this program's name, no token); ``title`` the
         plot's. Use ``spawn``, ``connect`` or ``to_stream`` rather than this."""
-        _check_options(buffer_points, when_full)
+        _check_options(buffer_points, when_full, max_buffer_bytes)
         # A plot without a title sends no DefinePlot: on a listening viewer it would reset another producer's title.
         plot_properties = _panel_properties(title, None, None, "linear", "linear", True, "plot")
         self._sink = sink
         self._viewer = viewer
-        self._buffer_points = buffer_points
+        # Batches are made as points come and freed once written, so the buffer holds only what waits, up to this.
+        if max_buffer_bytes is None:
+            max_buffer_bytes = max(_DEFAULT_MAX_BUFFER_BYTES, 16 * buffer_points)
+        self._max_buffer_bytes = max_buffer_bytes
+        self._bound_points = max_buffer_bytes // 16
         self._block = when_full == "block"
         self._finish_timeout = finish_timeout
         if preamble is None:
@@ -566,7 +596,7 @@ class Plot:
         self._panels: list[bytes] = []
         self._panels_sent = 0
         self._defined = 0
-        self._room = buffer_points
+        self._room = self._bound_points
         self._sealed = 0
         self._unsent_since: float | None = None
         self._room_wanted = False
@@ -639,12 +669,14 @@ class Plot:
     def finish(self, timeout: float | None = None) -> bool:
         """Ends the stream, like the matplotlib example's None: every point added before this call is sent, then the
         Finish frame, and the viewer keeps the picture up. Waits up to ``timeout`` seconds (default: the plot's
-        finish timeout, 10 s; 0 returns at once) and returns True once everything reached the viewer."""
+        finish timeout, 10 s; 0 returns at once) for everything to reach the viewer and for a spawned viewer to save
+        the picture asked for (``save_png``), so it is on disk when this returns; returns True once both are done."""
         return self._end("finish", timeout)
 
     def close(self, timeout: float | None = None) -> bool:
         """Sends what is buffered and closes the stream without finishing it: the viewer keeps every point and shows
-        the stream as disconnected. For a producer that stops early (the ``with`` block does this on an exception)."""
+        the stream as disconnected. For a producer that stops early (the ``with`` block does this on an exception).
+        Waits as ``finish`` does, pictures included."""
         return self._end("close", timeout)
 
     def close_viewer(self) -> None:
@@ -686,11 +718,22 @@ class Plot:
                 self._space.notify_all()
         if timeout is None:
             timeout = self._finish_timeout
+        deadline = time.monotonic() + timeout
         if not self._done.wait(timeout):
             if timeout > 0:
                 _log.warning("PlotPipe: the viewer did not take the last points within %g s; giving up on them", timeout)
             return False
-        return not self._lost
+        if self._lost:
+            return False
+        if self._viewer is None:
+            return True
+        # The viewer saves its pictures once the stream has ended, and says so on standard error, one line each.
+        if not self._viewer.wait_for_pictures(max(0.0, deadline - time.monotonic())):
+            if timeout > 0:
+                _log.warning("PlotPipe: the viewer had not saved %s within %g s; not waiting for it any longer",
+                             ", ".join(self._viewer.pictures_not_saved), timeout)
+            return False
+        return self._viewer.pictures_saved
 
     # -- shared, under the lock ---------------------------------------------------------------------------------
 
@@ -716,8 +759,11 @@ class Plot:
             if self._warned_full:
                 return
             self._warned_full = True
-            _log.warning("PlotPipe: the buffer of %d points is full; dropping points and counting them (when_full=\"drop\")",
-                         self._buffer_points)
+            # Through the "plotpipe" logger, which Python prints on standard error when the program set up no logging.
+            _log.warning("PlotPipe: dropping points: the viewer is not taking them as fast as they come and the buffer is "
+                         "at its bound of %s MiB (max_buffer_bytes); raise max_buffer_bytes to hold longer bursts, or pass "
+                         "when_full=\"block\" to wait instead of dropping. Dropped points are counted in dropped and on the page",
+                         f"{self._max_buffer_bytes / 1048576:.3g}")
 
     # -- the writer's side --------------------------------------------------------------------------------------
 
@@ -841,7 +887,7 @@ class Plot:
                 s._xs = array.array("d")
                 s._ys = array.array("d")
                 s._full.clear()
-            self._room = self._buffer_points
+            self._room = self._bound_points
             self._space.notify_all()
         source = self._viewer if self._viewer is not None else self._sink
         reason = source.reason(_REASON_WAIT) if hasattr(source, "reason") else None
@@ -937,8 +983,14 @@ class _ViewerProcess:
     """The spawned viewer: fed through its standard input; prints its address on standard output. Its standard error
     is passed on line by line to ours, and its last lines are kept to explain a failure in its own words."""
 
-    def __init__(self, command: list):
+    def __init__(self, command: list, pictures: list | None = None):
         self.command = command
+        # The pictures asked for (full paths, as on the command line) and not yet reported saved or failed.
+        self._pictures = list(pictures or [])
+        self._pictures_failed = False
+        self._pictures_settled = threading.Event()
+        if not self._pictures:
+            self._pictures_settled.set()
         try:
             self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                              stderr=subprocess.PIPE, bufsize=0)
@@ -986,6 +1038,27 @@ class _ViewerProcess:
                 break
         return self._reason
 
+    def wait_for_pictures(self, timeout: float) -> bool:
+        """Waits up to ``timeout`` seconds until the viewer has said, for every picture asked for, that it saved it or
+        could not; or until it has exited, when nothing more will be saved. True unless the time ran out."""
+        deadline = time.monotonic() + timeout
+        while not self._pictures_settled.is_set() and not self._errors_closed.is_set() and self._process.poll() is None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            self._pictures_settled.wait(min(left, 0.05))
+        return True
+
+    @property
+    def pictures_not_saved(self) -> list:
+        """The pictures asked for that the viewer has not reported saving."""
+        return list(self._pictures)
+
+    @property
+    def pictures_saved(self) -> bool:
+        """True when every picture asked for was reported saved."""
+        return not self._pictures and not self._pictures_failed
+
     def kill(self) -> None:
         try:
             self._process.kill()
@@ -1027,10 +1100,22 @@ class _ViewerProcess:
                 if line.startswith(_REASON_PREFIXES):
                     self._reason = line
                     self._reason_seen.set()
+                if self._pictures and line.startswith((_SAVED_PREFIX, _NOT_SAVED_PREFIX)):
+                    self._picture_settled(line)
         except (OSError, ValueError):
             pass
         finally:
             self._errors_closed.set()
+
+
+    def _picture_settled(self, line: str) -> None:
+        for picture in self._pictures:
+            if line == _SAVED_PREFIX + picture or line.startswith(_NOT_SAVED_PREFIX + picture + ":"):
+                self._pictures.remove(picture)
+                self._pictures_failed |= line.startswith(_NOT_SAVED_PREFIX)
+                break
+        if not self._pictures:
+            self._pictures_settled.set()
 
 
 def _viewer_command(viewer) -> list:
@@ -1053,22 +1138,27 @@ def _viewer_command(viewer) -> list:
 
 def spawn(*, open_browser: bool = True, save_png=None, exit_on_finish: bool = False, linger: float | None = None,
           port: int = 0, max_points: int = 0, buffer_points: int = 1 << 18, when_full: str = "drop",
-          finish_timeout: float = 10.0, viewer=None, title: str | None = None, name: str | None = None) -> Plot:
+          finish_timeout: float = 10.0, viewer=None, title: str | None = None, name: str | None = None,
+          max_buffer_bytes: int | None = None) -> Plot:
     """Starts a viewer (`plotpipe view --stdin` from PATH, or the command in $PLOTPIPE_VIEWER, or ``viewer``), waits
     until it serves its page, and returns the plot that feeds it.
 
     open_browser: open the page in the default browser (skipped where there is no display).
-    save_png: a path; the viewer saves the final picture there when the stream ends.
+    save_png: a path; the viewer saves the final picture there when the stream ends, and finish() returns once it has.
     exit_on_finish: the viewer exits right after the stream ends instead of staying up for the page.
     linger: once the producer is gone, the viewer exits after this many seconds with no page open (its default: 60).
     port: the page's port; 0 picks a free one. max_points: cap on points kept per series (0 keeps all).
-    buffer_points: most points buffered here over all series (16 bytes each).
+    max_buffer_bytes: most bytes the buffer (shared by every series, 16 bytes a point) grows to while the viewer is
+    behind; only beyond it does when_full apply. None: 256 MiB, or a quarter of the machine's memory if less.
+    buffer_points: what the .NET producer keeps ready before it grows; here batches are made as points come and freed
+    once sent, so it is only the least max_buffer_bytes may be (16 bytes a point).
     when_full: "drop" (add never waits; drops are counted and shown) or "block" (add waits; nothing is lost).
-    finish_timeout: how long finish() and the with block wait for buffered points to reach the viewer.
+    finish_timeout: how long finish() and the with block wait for buffered points to reach the viewer and for the
+    picture asked for to be saved.
     title: the plot's title (the viewer shows "PlotPipe" without one). name: the producer's name, as for ``connect``.
 
     Raises ValueError for a bad option, RuntimeError (quoting the viewer's own error output) if it cannot start."""
-    _check_options(buffer_points, when_full)
+    _check_options(buffer_points, when_full, max_buffer_bytes)
     preamble = encode_handshake(2) + encode_hello(_checked_name(name), "")
     if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
         raise ValueError(f"port {port!r} is not a TCP port (0 to 65535)")
@@ -1083,14 +1173,16 @@ def spawn(*, open_browser: bool = True, save_png=None, exit_on_finish: bool = Fa
         command.append("--no-browser")
     if exit_on_finish:
         command.append("--exit-on-finish")
+    pictures = []
     if save_png is not None:
-        command += ["--png", os.path.abspath(os.fspath(save_png))]
+        pictures.append(os.path.abspath(os.fspath(save_png)))
+        command += ["--png", pictures[-1]]
     if max_points:
         command += ["--max-points", str(max_points)]
-    process = _ViewerProcess(command)
+    process = _ViewerProcess(command, pictures)
     process.wait_for_url(_START_TIMEOUT)
     return Plot(_PipeSink(process.stdin), buffer_points=buffer_points, when_full=when_full, viewer=process,
-                finish_timeout=finish_timeout, preamble=preamble, title=title)
+                finish_timeout=finish_timeout, preamble=preamble, title=title, max_buffer_bytes=max_buffer_bytes)
 
 
 def _parse_address(address) -> tuple:
@@ -1126,7 +1218,8 @@ def _checked_name(name) -> str:
 
 
 def connect(address: str, *, token: str = "", name: str | None = None, buffer_points: int = 1 << 18,
-            when_full: str = "drop", finish_timeout: float = 10.0, timeout: float = 10.0, title: str | None = None) -> Plot:
+            when_full: str = "drop", finish_timeout: float = 10.0, timeout: float = 10.0, title: str | None = None,
+            max_buffer_bytes: int | None = None) -> Plot:
     """Connects to a viewer listening for producers (`plotpipe view --listen`) at ``address`` (``tcp://host:port``)
     and returns the plot that feeds it, speaking version 2: a Hello with ``name`` (default: the program's name and
     process id, as in ``train[4242]``) and ``token`` (the viewer's; ASCII letters, digits, '-' and '_').
@@ -1138,25 +1231,25 @@ def connect(address: str, *, token: str = "", name: str | None = None, buffer_po
     if not isinstance(token, str) or len(token) > MAX_TOKEN_BYTES or not set(token) <= _TOKEN_CHARACTERS:
         raise ValueError(f"token must be at most {MAX_TOKEN_BYTES} ASCII letters, digits, '-' and '_'")
     name = _checked_name(name)
-    _check_options(buffer_points, when_full)
+    _check_options(buffer_points, when_full, max_buffer_bytes)
     # Checked before connecting, so a bad title leaves no half-open connection behind.
     _panel_properties(title, None, None, "linear", "linear", True, "plot")
     sock = socket.create_connection((host, port), timeout=timeout)
     sock.settimeout(None)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     return Plot(_SocketSink(sock), buffer_points=buffer_points, when_full=when_full, finish_timeout=finish_timeout,
-                preamble=encode_handshake(2) + encode_hello(name, token), title=title)
+                preamble=encode_handshake(2) + encode_hello(name, token), title=title, max_buffer_bytes=max_buffer_bytes)
 
 
 def to_stream(stream, *, buffer_points: int = 1 << 18, when_full: str = "drop", finish_timeout: float = 10.0,
-              title: str | None = None, name: str | None = None) -> Plot:
+              title: str | None = None, name: str | None = None, max_buffer_bytes: int | None = None) -> Plot:
     """A plot that writes its frames into any binary stream (a file to replay into `plotpipe view --stdin` later, a
     pipe to a viewer started elsewhere). The stream is closed when the plot finishes."""
     if not hasattr(stream, "write"):
         raise TypeError(f"stream must have a write method; {type(stream).__name__} has none")
     preamble = encode_handshake(2) + encode_hello(_checked_name(name), "")
     return Plot(_StreamSink(stream), buffer_points=buffer_points, when_full=when_full, finish_timeout=finish_timeout,
-                preamble=preamble, title=title)
+                preamble=preamble, title=title, max_buffer_bytes=max_buffer_bytes)
 
 
 # A program that ends without finish() still delivers what it added: the stream shows as disconnected.

@@ -215,6 +215,11 @@ class ArgumentTests(unittest.TestCase):
     def test_bad_options_raise_ValueError_naming_the_value(self):
         self.assertValueErrorNames("'sometimes'", lambda: plotpipe.to_stream(Capture(), when_full="sometimes"))
         self.assertValueErrorNames("buffer_points 0", lambda: plotpipe.to_stream(Capture(), buffer_points=0))
+        self.assertValueErrorNames("max_buffer_bytes 15999", lambda: plotpipe.to_stream(Capture(), buffer_points=1000, max_buffer_bytes=15_999))
+        # Unless it is set, the bound follows a buffer_points above its default.
+        large = plotpipe.to_stream(Capture(), buffer_points=1 << 25)
+        self.assertEqual(1 << 29, large._max_buffer_bytes)
+        large.finish()
         self.assertValueErrorNames("port 70000", lambda: plotpipe.spawn(port=70000, viewer="unused"))
         self.assertValueErrorNames("linger -1", lambda: plotpipe.spawn(linger=-1, viewer="unused"))
 
@@ -282,7 +287,7 @@ class BufferTests(unittest.TestCase):
     def test_a_full_buffer_drops_and_counts_under_drop_and_the_viewer_is_told_the_total(self):
         out = Capture()
         out.gate.clear()  # the viewer reads nothing: the writer stalls on its first write
-        plot = plotpipe.to_stream(out, buffer_points=1000)
+        plot = plotpipe.to_stream(out, buffer_points=1000, max_buffer_bytes=16_000)
         s = plot.line("s")
         for i in range(5000):
             s.add(i, i)
@@ -294,10 +299,45 @@ class BufferTests(unittest.TestCase):
         same_values(self, range(1000), points_of(frames)[0])
         self.assertEqual([4000], [p for k, _, p in frames if k == plotpipe.DROPPED])
 
+    def test_a_burst_into_a_stalled_viewer_grows_the_buffer_and_arrives_whole_under_the_default_options(self):
+        out = Capture()
+        out.gate.clear()
+        plot = plotpipe.to_stream(out)
+        s = plot.line("s")
+        # Four times the .NET producer's base buffer while nothing is written: a column, then single points.
+        n = 1 << 20
+        s.add_many(array.array("d", range(n // 2)), array.array("d", range(n // 2)))
+        for i in range(n // 2, n):
+            s.add(i, i)
+        self.assertEqual(0, s.dropped)
+        out.gate.set()
+        self.assertTrue(plot.finish(60))
+        frames = decode(bytes(out.data))
+        same_values(self, range(n), points_of(frames)[0])
+        self.assertNotIn(plotpipe.DROPPED, [k for k, _, _ in frames])
+
+    def test_points_are_dropped_only_beyond_max_buffer_bytes_and_the_first_drop_logs_one_warning_naming_the_fix(self):
+        out = Capture()
+        out.gate.clear()
+        plot = plotpipe.to_stream(out, buffer_points=1000, max_buffer_bytes=1 << 20)
+        s = plot.line("s")
+        with self.assertLogs("plotpipe", "WARNING") as logged:
+            for i in range(100_000):
+                s.add(i, i)
+            s.add_many(range(1000), range(1000))
+        # 65,536 points fit in 1 MiB; the writer may have taken one batch into the stalled stream.
+        self.assertIn(s.dropped, range(101_000 - 65_536 - 8192, 101_000 - 65_536 + 1))
+        self.assertEqual(1, len(logged.output), logged.output)
+        self.assertIn("bound of 1 MiB (max_buffer_bytes)", logged.output[0])
+        self.assertIn("raise max_buffer_bytes", logged.output[0])
+        self.assertIn('when_full="block"', logged.output[0])
+        out.gate.set()
+        self.assertTrue(plot.finish(60))
+
     def test_block_waits_for_a_slow_viewer_and_loses_nothing(self):
         out = Capture()
         out.gate.clear()
-        plot = plotpipe.to_stream(out, buffer_points=100, when_full="block")
+        plot = plotpipe.to_stream(out, buffer_points=100, max_buffer_bytes=1600, when_full="block")
         s = plot.line("s")
         done = threading.Event()
 
@@ -396,6 +436,54 @@ class BufferTests(unittest.TestCase):
             self.assertLess(defined[0], points[0])
         self.assertEqual(([3.0], [4.0]), points_of(frames, 0))
         self.assertEqual(([1.0], [2.0]), points_of(frames, 1))
+
+
+# A stand-in for the viewer that takes its time over the picture, as a real one does at its first render: it reads the
+# stream to its end, waits, then writes the file (or fails) and says so on standard error, and stays up.
+FAKE_VIEWER = """
+import sys, time
+png = sys.argv[sys.argv.index("--png") + 1]
+print("PlotPipe viewer: http://127.0.0.1:9/", flush=True)
+while sys.stdin.buffer.read(65536):
+    pass
+time.sleep(0.5)
+if sys.argv[1] == "save":
+    with open(png, "wb") as f:
+        f.write(b"picture")
+    print("plotpipe: saved " + png, file=sys.stderr, flush=True)
+else:
+    print("plotpipe: could not save " + png + ": No space left on device", file=sys.stderr, flush=True)
+time.sleep(60)
+"""
+
+
+class PictureTests(unittest.TestCase):
+    def spawn(self, outcome, png):
+        plot = plotpipe.spawn(open_browser=False, save_png=png, finish_timeout=60,
+                              viewer=[sys.executable, "-c", FAKE_VIEWER, outcome])
+        self.addCleanup(plot.close_viewer)
+        return plot
+
+    def test_finish_returns_once_the_viewer_says_it_saved_the_picture(self):
+        with tempfile.TemporaryDirectory() as folder:
+            png = os.path.join(folder, "plot.png")
+            plot = self.spawn("save", png)
+            plot.line("s").add(1, 1)
+            with self.assertNoLogs("plotpipe", "WARNING"):
+                self.assertTrue(plot.finish())
+            self.assertTrue(os.path.exists(png), "the picture was not on disk when finish() returned")
+            self.assertEqual([], plot._viewer.pictures_not_saved)
+
+    def test_a_picture_the_viewer_could_not_save_ends_the_wait_and_finish_returns_False(self):
+        with tempfile.TemporaryDirectory() as folder:
+            png = os.path.join(folder, "plot.png")
+            plot = self.spawn("fail", png)
+            plot.line("s").add(1, 1)
+            # Within its 60 s: the viewer's line ends the wait, so nothing is logged about giving up.
+            with self.assertNoLogs("plotpipe", "WARNING"):
+                self.assertFalse(plot.finish())
+            self.assertEqual([], plot._viewer.pictures_not_saved)
+            self.assertFalse(os.path.exists(png))
 
 
 class PlotModelTests(unittest.TestCase):

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using PlotPipe.Buffering;
@@ -34,7 +35,7 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
         _logger = options.Logger ?? NullLogger.Instance;
         _viewer = viewer;
         _link = link;
-        Pool = new ChunkPool(options.BufferPoints, options.BatchPoints, _signals);
+        Pool = new ChunkPool(options.BufferPoints, options.MaxBufferBytes / 16, options.BatchPoints, _signals);
         Sender = new FrameSender(destination, Pool, _signals, options.FlushInterval, WriteFailed, options.ProducerName, options.HandshakeVersion, link, link is null ? "" : options.Token ?? "", options.PlotProperties());
         Sender.Start();
     }
@@ -193,13 +194,21 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
     /// <summary>Stops the spawned viewer now, page and all.</summary>
     public void CloseViewer() => _viewer?.Kill();
 
-    /// <summary>Finishes and waits (up to <see cref="LivePlotOptions.FinishTimeout"/>) for the buffered points to be sent. The viewer stays up.</summary>
+    /// <summary>
+    /// Finishes and waits (up to <see cref="LivePlotOptions.FinishTimeout"/>) for the buffered points to be sent and
+    /// for the spawned viewer to save the pictures asked for (<see cref="LivePlotOptions.SavePngPath"/>). The viewer stays up.
+    /// </summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    /// <summary>Finishes and waits (up to <see cref="LivePlotOptions.FinishTimeout"/>) for the buffered points to be sent; returns at once if the viewer is gone. The viewer stays up.</summary>
+    /// <summary>
+    /// Finishes and waits (up to <see cref="LivePlotOptions.FinishTimeout"/>) for the buffered points to be sent and
+    /// for the spawned viewer to save the pictures asked for, so they are on disk when this completes; completes at
+    /// once if the viewer is gone. The viewer stays up.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         Finish();
+        long started = Stopwatch.GetTimestamp();
         try
         {
             await Sender.Completion.WaitAsync(_options.FinishTimeout).ConfigureAwait(false);
@@ -209,6 +218,19 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
             _logger.LogWarning("PlotPipe: the viewer did not take the last points within {Timeout}; giving up on them", _options.FinishTimeout);
             // A connected plot would otherwise keep reconnecting, or stay blocked on a viewer that stopped reading.
             _link?.Stop();
+            return;
+        }
+        if (_viewer is null || IsViewerLost) return;
+        // The viewer saves its pictures once the stream has ended, and says so on standard error, one line each.
+        var left = _options.FinishTimeout == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan
+            : TimeSpan.FromTicks(Math.Max(0, (_options.FinishTimeout - Stopwatch.GetElapsedTime(started)).Ticks));
+        try
+        {
+            await _viewer.PicturesSavedAsync().WaitAsync(left).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _logger.LogWarning("PlotPipe: the viewer had not saved {Pictures} within {Timeout} (FinishTimeout); not waiting for it any longer", string.Join(", ", _viewer.PicturesNotSaved), _options.FinishTimeout);
         }
     }
 
@@ -222,12 +244,36 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
 
     internal int? ViewerProcessId => _viewer?.Id;
 
+    internal ViewerProcess? Viewer => _viewer;
+
     void IBufferEvents.BufferFull()
     {
         // A plain read first: a flood of drops must not cost an interlocked operation each.
         if (Volatile.Read(ref _dropWarned) != 0 || Interlocked.Exchange(ref _dropWarned, 1) != 0) return;
-        _logger.LogWarning("PlotPipe: the buffer of {Points} points is full; dropping points and counting them (WhenFull.Drop)", _options.BufferPoints);
+        string bound = $"{_options.MaxBufferBytes / 1048576.0:0.#} MiB";
+        if (_options.Logger is { } logger)
+        {
+            logger.LogWarning(DropMessage, bound);
+            return;
+        }
+        // Lost points are worth a line even to a program that set no logger. Off the loop's thread: a standard error
+        // nobody reads must not stall the loop that drops rather than wait.
+        var errors = _options.ErrorOutput ?? Console.Error;
+        ThreadPool.QueueUserWorkItem(static state =>
+        {
+            try
+            {
+                state.Errors.WriteLine(DropMessage.Replace("{Bound}", state.Bound, StringComparison.Ordinal));
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                // Nowhere to say it; the counts still say it.
+            }
+        }, (Errors: errors, Bound: bound), preferLocal: false);
     }
+
+    private const string DropMessage = "PlotPipe: dropping points: the viewer is not taking them as fast as they come and the producer's buffer is at its bound of {Bound} (MaxBufferBytes); "
+        + "raise LivePlotOptions.MaxBufferBytes to hold longer bursts, or set WhenFull = WhenFull.Block to wait instead of dropping. Dropped points are counted in Dropped and on the page";
 
     void IBufferEvents.AddedAfterClose()
     {

@@ -20,7 +20,7 @@ public sealed class LivePlotOptions
     /// <summary>Port for the page; 0 (the default) picks a free one.</summary>
     public int Port { get; set; }
 
-    /// <summary>When set, the viewer saves the final picture there as PNG when the stream ends.</summary>
+    /// <summary>When set, the viewer saves the final picture there as PNG when the stream ends; disposing the plot returns once it is on disk.</summary>
     public string? SavePngPath { get; set; }
 
     /// <summary>The viewer exits right after the stream ends instead of staying up for the page.</summary>
@@ -38,11 +38,28 @@ public sealed class LivePlotOptions
     /// <summary>Have the spawned viewer also write every point it receives, losslessly, to this Arrow IPC stream file; null (the default): no recording.</summary>
     public string? RecordPath { get; set; }
 
-    /// <summary>What Add does when the buffer is full. Default <see cref="PlotPipe.WhenFull.Drop"/>: never wait.</summary>
+    /// <summary>What Add does once the buffer has grown to <see cref="MaxBufferBytes"/>. Default <see cref="PlotPipe.WhenFull.Drop"/>: never wait.</summary>
     public WhenFull WhenFull { get; set; } = WhenFull.Drop;
 
-    /// <summary>Most points buffered in the producer over all series (16 bytes each). Default 262,144 (4 MiB).</summary>
+    /// <summary>
+    /// Points the producer's buffer keeps ready over all series (16 bytes each), made once and reused: what it holds
+    /// while the viewer keeps up, and shrinks back to after a burst. Also sizes each series' batches. Default 262,144 (4 MiB).
+    /// </summary>
     public int BufferPoints { get; set; } = 1 << 18;
+
+    /// <summary>
+    /// Most bytes the producer's buffer grows to while the viewer falls behind (16 per point); only beyond it are
+    /// points dropped (or waited for, under <see cref="PlotPipe.WhenFull.Block"/>). <see cref="BufferPoints"/> × 16
+    /// keeps the buffer from growing. Default 256 MiB, or a quarter of the memory the process may use when that is
+    /// less; never less than <see cref="BufferPoints"/> × 16 unless set.
+    /// </summary>
+    public long MaxBufferBytes
+    {
+        get => _maxBufferBytes ?? Math.Max(DefaultMaxBufferBytes, BufferPoints * 16L);
+        set => _maxBufferBytes = value;
+    }
+
+    private long? _maxBufferBytes;
 
     /// <summary>Points per batch: a full batch leaves at once. Default 8,192.</summary>
     public int BatchPoints { get; set; } = 8192;
@@ -50,10 +67,13 @@ public sealed class LivePlotOptions
     /// <summary>Longest a partial batch waits before it is sent; the first point of a quiet stream leaves at once. Default 2 ms.</summary>
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(2);
 
-    /// <summary>How long disposing waits for buffered points to reach a viewer that has stopped reading. Default 10 s.</summary>
+    /// <summary>How long disposing waits for buffered points to reach the viewer and for the spawned viewer to save the pictures asked for. Default 10 s.</summary>
     public TimeSpan FinishTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Receives the producer's own problems (viewer lost, points dropped); never an exception in your loop.</summary>
+    /// <summary>
+    /// Receives the producer's own problems (viewer lost, points dropped); never an exception in your loop. Without
+    /// one, the first drop is still told once on standard error, since lost points are worth a line.
+    /// </summary>
     public ILogger? Logger { get; set; }
 
     /// <summary>The producer's name the viewer shows (1 to 200 UTF-8 bytes). Default: the program's name and process id, as in <c>Training[4242]</c>.</summary>
@@ -67,6 +87,9 @@ public sealed class LivePlotOptions
 
     /// <summary>The protocol version the handshake announces; only tests change it, to see a refused stream reported.</summary>
     internal ushort HandshakeVersion { get; set; } = Protocol.ProtocolLimits.Version;
+
+    /// <summary>Where the first drop is told when no <see cref="Logger"/> is set; null is standard error. Only tests change it.</summary>
+    internal TextWriter? ErrorOutput { get; set; }
 
     internal void Validate()
     {
@@ -92,6 +115,8 @@ public sealed class LivePlotOptions
             throw new PlotArgumentException($"BatchPoints {BatchPoints} must be between 1 and {Protocol.ProtocolLimits.MaxPointsPerFrame}", nameof(BatchPoints));
         if (BufferPoints < BatchPoints)
             throw new PlotArgumentException($"BufferPoints {BufferPoints} must be at least BatchPoints ({BatchPoints})", nameof(BufferPoints));
+        if (MaxBufferBytes < BufferPoints * 16L)
+            throw new PlotArgumentException($"MaxBufferBytes {MaxBufferBytes} must be at least 16 bytes a point times BufferPoints ({BufferPoints * 16L}), the buffer it grows from", nameof(MaxBufferBytes));
         if (FlushInterval <= TimeSpan.Zero)
             throw new PlotArgumentException($"FlushInterval {FlushInterval} must be positive", nameof(FlushInterval));
         if (ViewerLinger < TimeSpan.Zero)
@@ -114,6 +139,17 @@ public sealed class LivePlotOptions
         if (!string.IsNullOrEmpty(Title)) properties.Add(new(Protocol.PlotProperties.Title, Title));
         DefaultPanel?.AddProperties(properties);
         return properties;
+    }
+
+    // A burst of 16 M points fits, which a viewer taking 20 to 40 M points a second absorbs in under a second; a small
+    // machine or container keeps three quarters of its memory for everything else.
+    private static readonly long DefaultMaxBufferBytes = DefaultMaxBuffer();
+
+    private static long DefaultMaxBuffer()
+    {
+        const long preferred = 256L << 20;
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        return available > 0 ? Math.Clamp(available / 4, 4L << 20, preferred) : preferred;
     }
 
     // The entry assembly names the program even when it runs as "dotnet Program.dll"; the process id tells two runs apart.

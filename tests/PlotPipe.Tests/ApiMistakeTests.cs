@@ -48,6 +48,7 @@ public class ApiMistakeTests
     [Theory]
     [InlineData(nameof(LivePlotOptions.BatchPoints))]
     [InlineData(nameof(LivePlotOptions.BufferPoints))]
+    [InlineData(nameof(LivePlotOptions.MaxBufferBytes))]
     [InlineData(nameof(LivePlotOptions.Port))]
     [InlineData(nameof(LivePlotOptions.FlushInterval))]
     public void Out_of_range_options_throw_naming_the_option(string option)
@@ -57,6 +58,8 @@ public class ApiMistakeTests
         {
             case nameof(LivePlotOptions.BatchPoints): o.BatchPoints = 0; break;
             case nameof(LivePlotOptions.BufferPoints): o.BufferPoints = 10; break;
+            // Less than the BufferPoints it grows from.
+            case nameof(LivePlotOptions.MaxBufferBytes): o.MaxBufferBytes = o.BufferPoints * 16L - 1; break;
             case nameof(LivePlotOptions.Port): o.Port = 70000; break;
             case nameof(LivePlotOptions.FlushInterval): o.FlushInterval = TimeSpan.Zero; break;
         }

@@ -5,11 +5,13 @@ namespace PlotPipe.Tests;
 /// <summary>The producer side alone: frames into a stream that can stall or break, decoded with the viewer's decoder.</summary>
 public class ProducerTests
 {
+    // A buffer that does not grow, so that a stalled stream fills it within a few thousand points.
     private static LivePlotOptions Small(WhenFull policy) => new()
     {
         WhenFull = policy,
         BatchPoints = 1024,
         BufferPoints = 8 * 1024,
+        MaxBufferBytes = 8 * 1024 * 16,
     };
 
     [Fact]

@@ -16,4 +16,16 @@ internal static class AddLoop
         }
         return x;
     }
+
+    /// <summary>
+    /// Options whose buffer does not grow: a writer that falls behind for a moment on a busy machine would otherwise
+    /// make chunks inside the timed loop, which is a burst being absorbed, not the steady state measured here (the
+    /// fast path is the same at any bound).
+    /// </summary>
+    public static LivePlotOptions FixedBuffer(WhenFull policy)
+    {
+        var options = new LivePlotOptions { WhenFull = policy };
+        options.MaxBufferBytes = options.BufferPoints * 16L;
+        return options;
+    }
 }

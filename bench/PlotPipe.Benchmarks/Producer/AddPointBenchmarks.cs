@@ -25,7 +25,7 @@ public class AddPointBenchmarks
     {
         // Block rather than the default Drop: if the writer ever fell behind, dropping would make Add look
         // cheaper than delivering; with Stream.Null it never does, so this is the never-waiting path.
-        _plot = LivePlot.ToStream(Stream.Null, new LivePlotOptions { WhenFull = WhenFull.Block });
+        _plot = LivePlot.ToStream(Stream.Null, AddLoop.FixedBuffer(WhenFull.Block));
         _series = _plot.Scatter("bench", "b.");
         // Cycle the whole buffer a few times so every chunk exists before measuring: steady state.
         for (int i = 0; i < 8 * (1 << 18); i++) _series.Add(i, i);

@@ -26,7 +26,7 @@ public class AddSpanBenchmarks
             _ys[i] = Math.Sin(i);
         }
         // Block: the figure is what is delivered into the writer, never points dropped to look fast.
-        _plot = LivePlot.ToStream(Stream.Null, new LivePlotOptions { WhenFull = WhenFull.Block });
+        _plot = LivePlot.ToStream(Stream.Null, AddLoop.FixedBuffer(WhenFull.Block));
         _series = _plot.Scatter("bench", "b.");
         for (int i = 0; i < 512; i++) _series.Add(_xs, _ys);
     }

@@ -21,12 +21,13 @@ public class DroppedAddBenchmarks
     public void Setup()
     {
         _stalled = new StalledStream();
-        _full = LivePlot.ToStream(_stalled, new LivePlotOptions { WhenFull = WhenFull.Drop });
+        // A buffer that does not grow fills in a million adds; a dropped Add costs the same at any bound.
+        _full = LivePlot.ToStream(_stalled, AddLoop.FixedBuffer(WhenFull.Drop));
         _dropping = _full.Line("dropping");
         // Fill the buffer and the writer's pipe segment until adds start to drop.
         for (int i = 0; i < 4 * (1 << 18); i++) _dropping.Add(i, i);
         if (_dropping.Dropped == 0) throw new InvalidOperationException("the stalled plot never dropped");
-        _flowing = LivePlot.ToStream(Stream.Null, new LivePlotOptions { WhenFull = WhenFull.Drop });
+        _flowing = LivePlot.ToStream(Stream.Null, AddLoop.FixedBuffer(WhenFull.Drop));
         _storing = _flowing.Line("storing");
         for (int i = 0; i < 8 * (1 << 18); i++) _storing.Add(i, i);
     }

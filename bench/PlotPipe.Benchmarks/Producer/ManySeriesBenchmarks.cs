@@ -21,9 +21,9 @@ public class ManySeriesBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _plot = LivePlot.ToStream(Stream.Null, new LivePlotOptions { WhenFull = WhenFull.Block });
+        _plot = LivePlot.ToStream(Stream.Null, AddLoop.FixedBuffer(WhenFull.Block));
         // A plot of its own: one more would pass the 1,024-series limit.
-        _single = LivePlot.ToStream(Stream.Null, new LivePlotOptions { WhenFull = WhenFull.Block });
+        _single = LivePlot.ToStream(Stream.Null, AddLoop.FixedBuffer(WhenFull.Block));
         _one = _single.Scatter("one", "b.");
         _many = new Series[SeriesCount];
         for (int i = 0; i < SeriesCount; i++) _many[i] = _plot.Scatter($"s{i}", "b.");

@@ -156,6 +156,8 @@ internal static class ViewerApp
             try
             {
                 PictureExporter.Save(store, path);
+                // A spawning producer waits for this line, so that its picture is on disk when it is done.
+                report($"saved {path}");
             }
             catch (Exception e)
             {

@@ -1,30 +1,35 @@
 namespace PlotPipe.Buffering;
 
 /// <summary>
-/// The producer's bounded memory, kept as a budget in points shared by all series. Chunks are sized for the
-/// number of series when they are rented (many series, small chunks), created on demand within the budget and
-/// reused forever after, so steady streaming allocates nothing and the points held never exceed the budget.
+/// The producer's bounded memory, shared by all series: a base budget in points, kept and reused forever once made,
+/// and a bound it may grow to while the writer falls behind. Chunks are sized for the number of series when they
+/// are rented (many series, small chunks) and created on demand, so steady streaming allocates nothing; a burst
+/// makes more, up to the bound, and once the writer has drained them the ones beyond the base budget go back to the
+/// runtime. The points held never exceed the bound.
 /// </summary>
 internal sealed class ChunkPool
 {
     private const int SmallestChunk = 64;
     private readonly object _gate = new();
     private readonly int _budgetPoints;
+    private readonly long _maxPoints;
     private readonly int _largestChunk;
     private readonly int _smallestChunk;
     private readonly BufferSignals _signals;
     // One free stack per chunk size ever used; a handful at most, so a linear search beats a dictionary.
     private readonly List<(int Capacity, Stack<PointChunk> Free)> _sizes = new();
     private int _chunkPoints;
-    private int _reservedPoints;
+    private long _reservedPoints;
+    private long _freePoints;
     private int _created;
     private int _waiters;
     private long _version;
     private volatile bool _closed;
 
-    public ChunkPool(int budgetPoints, int largestChunk, BufferSignals signals)
+    public ChunkPool(int budgetPoints, long maxPoints, int largestChunk, BufferSignals signals)
     {
         _budgetPoints = budgetPoints;
+        _maxPoints = Math.Max(budgetPoints, maxPoints);
         _largestChunk = largestChunk;
         _smallestChunk = Math.Min(SmallestChunk, largestChunk);
         _signals = signals;
@@ -34,11 +39,14 @@ internal sealed class ChunkPool
     /// <summary>Chunks in existence.</summary>
     public int Created => Volatile.Read(ref _created);
 
-    /// <summary>Points of capacity in existence, free or in use; never more than the budget (times 16 is the bytes).</summary>
-    public int ReservedPoints => Volatile.Read(ref _reservedPoints);
+    /// <summary>Points of capacity in existence, free or in use; never more than the bound (times 16 is the bytes).</summary>
+    public long ReservedPoints => Volatile.Read(ref _reservedPoints);
 
-    /// <summary>The budget in points.</summary>
+    /// <summary>The base budget in points: kept once made, and what the pool shrinks back to.</summary>
     public int BudgetPoints => _budgetPoints;
+
+    /// <summary>The bound in points the pool may grow to while the writer falls behind.</summary>
+    public long MaxPoints => _maxPoints;
 
     /// <summary>The capacity a chunk rented now gets.</summary>
     public int ChunkPoints => Volatile.Read(ref _chunkPoints);
@@ -79,13 +87,19 @@ internal sealed class ChunkPool
         return chunk;
     }
 
-    /// <summary>Takes a chunk back for reuse; its points have been copied out.</summary>
+    /// <summary>
+    /// Takes a chunk back for reuse; its points have been copied out. Once a burst has drained (at most half the
+    /// base budget still in use), the free chunks beyond the base budget are let go.
+    /// </summary>
     public void Return(PointChunk chunk)
     {
         chunk.Count = 0;
         lock (_gate)
         {
             FreeStack(chunk.Capacity).Push(chunk);
+            _freePoints += chunk.Capacity;
+            // Half, not all: a stream hovering at the base budget must not make and drop a chunk on every batch.
+            if (_reservedPoints > _budgetPoints && _reservedPoints - _freePoints <= _budgetPoints / 2) Shrink();
             _version++;
             if (_waiters > 0) Monitor.PulseAll(_gate);
         }
@@ -108,20 +122,18 @@ internal sealed class ChunkPool
         if (free.Count > 0)
         {
             chunk = free.Pop();
+            _freePoints -= capacity;
             return true;
         }
         // Free chunks of other sizes (left from before the series count changed) give their budget up first.
         for (int i = 0; i < _sizes.Count && _reservedPoints + capacity > _budgetPoints; i++)
         {
             var (size, other) = _sizes[i];
-            while (other.Count > 0 && _reservedPoints + capacity > _budgetPoints)
-            {
-                other.Pop();
-                _reservedPoints -= size;
-                _created--;
-            }
+            while (other.Count > 0 && _reservedPoints + capacity > _budgetPoints) Release(other, size);
         }
-        if (_reservedPoints + capacity <= _budgetPoints)
+        // Within the base budget, or growing towards the bound while the writer is behind: both make a chunk here,
+        // on the renter's slow path, never in Add's.
+        if (_reservedPoints + capacity <= _maxPoints)
         {
             _reservedPoints += capacity;
             _created++;
@@ -130,6 +142,24 @@ internal sealed class ChunkPool
         }
         chunk = null;
         return false;
+    }
+
+    // Lets free chunks go, of any size, until the pool is back within its base budget.
+    private void Shrink()
+    {
+        for (int i = 0; i < _sizes.Count && _reservedPoints > _budgetPoints; i++)
+        {
+            var (size, free) = _sizes[i];
+            while (free.Count > 0 && _reservedPoints > _budgetPoints) Release(free, size);
+        }
+    }
+
+    private void Release(Stack<PointChunk> free, int size)
+    {
+        free.Pop();
+        _freePoints -= size;
+        _reservedPoints -= size;
+        _created--;
     }
 
     private Stack<PointChunk> FreeStack(int capacity)

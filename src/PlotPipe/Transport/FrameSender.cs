@@ -261,6 +261,13 @@ internal sealed class FrameSender
                 }
                 // The points are copied into the pipe's buffer, so the chunk is free again at once.
                 _pool.Return(chunk);
+                // A grown buffer can queue hundreds of megabytes in one series: write as we go here too, so the copies
+                // never pile up beside it while the viewer is slow, and the chunks not yet copied still count against it.
+                if (wrote && _writer.UnflushedBytes >= 1 << 20)
+                {
+                    Flush();
+                    wrote = false;
+                }
             }
             _batch.Clear();
             if (dropped != b.DroppedSent)

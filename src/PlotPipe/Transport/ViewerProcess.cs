@@ -5,8 +5,9 @@ namespace PlotPipe.Transport;
 
 /// <summary>
 /// The spawned viewer: a child process fed through its standard input, which prints its page's address on its
-/// standard output. Its standard error is passed on line by line to ours, where a human sees it, and its last
-/// lines are kept so that a failure can be explained in the viewer's own words.
+/// standard output. Its standard error is passed on line by line to ours, where a human sees it; its last lines
+/// are kept so that a failure can be explained in the viewer's own words, and its lines about the pictures it was
+/// asked to save tell the producer when they are on disk.
 /// </summary>
 internal sealed class ViewerProcess
 {
@@ -14,18 +15,26 @@ internal sealed class ViewerProcess
     private const int KeptLines = 8;
     // The viewer's lines that say why it stopped taking the stream (see its ingest's reports).
     private static readonly string[] ReasonPrefixes = ["plotpipe: bad input", "plotpipe: producer"];
+    // The viewer's lines once it has written a picture, or given up on one (followed by ": why").
+    private const string SavedPrefix = "plotpipe: saved ";
+    private const string NotSavedPrefix = "plotpipe: could not save ";
     private readonly Process _process;
     private readonly string _path;
     private readonly TaskCompletionSource<Uri> _url = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _reasonSeen = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _errorsClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _picturesSettled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Queue<string> _lastLines = new();
+    // The pictures asked for and not yet reported saved or failed, as full paths on the viewer's command line.
+    private readonly List<string> _picturesPending;
     private string? _reason;
 
-    private ViewerProcess(Process process, string path)
+    private ViewerProcess(Process process, string path, List<string> pictures)
     {
         _process = process;
         _path = path;
+        _picturesPending = pictures;
+        if (pictures.Count == 0) _picturesSettled.TrySetResult();
         _ = ReadErrorsAsync();
         _ = ReadAddressAsync();
     }
@@ -46,6 +55,7 @@ internal sealed class ViewerProcess
     public static ViewerProcess Start(LivePlotOptions options)
     {
         var (start, path) = Command(options.ViewerPath);
+        var pictures = new List<string>();
         start.ArgumentList.Add("--stdin");
         start.ArgumentList.Add("--port");
         start.ArgumentList.Add(options.Port.ToString(CultureInfo.InvariantCulture));
@@ -57,6 +67,7 @@ internal sealed class ViewerProcess
         {
             start.ArgumentList.Add("--png");
             start.ArgumentList.Add(Path.GetFullPath(png));
+            pictures.Add(Path.GetFullPath(png));
         }
         if (options.MaxPointsPerSeries > 0)
         {
@@ -87,7 +98,7 @@ internal sealed class ViewerProcess
         {
             throw new InvalidOperationException($"could not start the viewer \"{path}\": {e.Message}", e);
         }
-        return new ViewerProcess(process, path);
+        return new ViewerProcess(process, path, pictures);
     }
 
     /// <summary>Waits for the viewer to exit and returns its exit code.</summary>
@@ -95,6 +106,21 @@ internal sealed class ViewerProcess
     {
         await _process.WaitForExitAsync(cancel).ConfigureAwait(false);
         return _process.ExitCode;
+    }
+
+    /// <summary>
+    /// Completes once the viewer has said, for every picture it was asked to save, that it saved it or could not;
+    /// or once it has exited, when nothing more will be saved.
+    /// </summary>
+    public Task PicturesSavedAsync() => Task.WhenAny(_picturesSettled.Task, _errorsClosed.Task, _process.WaitForExitAsync());
+
+    /// <summary>The pictures asked for that the viewer has not yet reported saving (or failing to save).</summary>
+    public string[] PicturesNotSaved
+    {
+        get
+        {
+            lock (_lastLines) return [.. _picturesPending];
+        }
     }
 
     /// <summary>Whether the viewer has exited.</summary>
@@ -138,8 +164,8 @@ internal sealed class ViewerProcess
         return (new ProcessStartInfo(path), path);
     }
 
-    // From the package the viewer sits in plotpipe-viewer/ (run by the dotnet host); from a project reference it sits
-    // beside the program, with its own launcher.
+    // From the package, and from a reference to the PlotPipe project, the viewer sits in plotpipe-viewer/ (run by the
+    // dotnet host); a program that references the viewer's own project has it beside, with its own launcher.
     private static string DefaultViewer()
     {
         string dir = AppContext.BaseDirectory;
@@ -174,6 +200,7 @@ internal sealed class ViewerProcess
                     {
                         if (line.StartsWith(prefix, StringComparison.Ordinal)) _reason = line;
                     }
+                    if (_picturesPending.Count > 0 && Settles(line)) _picturesSettled.TrySetResult();
                 }
                 if (_reason is not null) _reasonSeen.TrySetResult();
             }
@@ -186,6 +213,23 @@ internal sealed class ViewerProcess
         {
             _errorsClosed.TrySetResult();
         }
+    }
+
+    // Under the lock: crosses off the picture a "saved" or "could not save" line names; true once none is left.
+    private bool Settles(string line)
+    {
+        for (int i = 0; i < _picturesPending.Count; i++)
+        {
+            string picture = _picturesPending[i];
+            bool saved = line.StartsWith(SavedPrefix, StringComparison.Ordinal) && line.AsSpan(SavedPrefix.Length).SequenceEqual(picture);
+            bool failed = line.StartsWith(NotSavedPrefix, StringComparison.Ordinal) && line.AsSpan(NotSavedPrefix.Length).StartsWith(picture + ":", StringComparison.Ordinal);
+            if (saved || failed)
+            {
+                _picturesPending.RemoveAt(i);
+                break;
+            }
+        }
+        return _picturesPending.Count == 0;
     }
 
     private async Task ReadAddressAsync()

@@ -1,3 +1,5 @@
+using PlotPipe.TestSupport;
+
 namespace PlotPipe.Package.Tests.Support;
 
 /// <summary>

@@ -23,25 +23,28 @@ public class ManySeriesBufferTests
     }
 
     [Theory]
-    [InlineData(33, 1 << 18, 8192)]
-    [InlineData(1024, 1 << 18, 8192)]
+    [InlineData(33, 1 << 18, 8192, 1)]
+    [InlineData(1024, 1 << 18, 8192, 1)]
     // Too small a buffer for every series to hold even the smallest chunk at once: the writer must take partial ones.
-    [InlineData(1024, 8192, 1024)]
-    public async Task Block_delivers_every_point_of_many_series_round_robin_through_a_stalled_then_open_stream(int seriesCount, int bufferPoints, int batchPoints)
+    [InlineData(1024, 8192, 1024, 1)]
+    // The same, with room to grow to four times that before Add waits.
+    [InlineData(1024, 8192, 1024, 4)]
+    public async Task Block_delivers_every_point_of_many_series_round_robin_through_a_stalled_then_open_stream(int seriesCount, int bufferPoints, int batchPoints, int growth)
     {
         var stream = new GateStream(open: false);
-        var plot = LivePlot.ToStream(stream, new LivePlotOptions { WhenFull = WhenFull.Block, BufferPoints = bufferPoints, BatchPoints = batchPoints });
+        long bound = (long)bufferPoints * growth;
+        var plot = LivePlot.ToStream(stream, new LivePlotOptions { WhenFull = WhenFull.Block, BufferPoints = bufferPoints, MaxBufferBytes = bound * 16, BatchPoints = batchPoints });
         var all = Define(plot, seriesCount);
         const int rounds = 300;
         var producer = Task.Run(() => RoundRobin(all, rounds));
-        // The stalled stream fills the budget; the producer must then be waiting, not dropping.
+        // The stalled stream fills the buffer to its bound; the producer must then be waiting, not dropping.
         var clock = Stopwatch.StartNew();
-        while (plot.Pool.ReservedPoints + plot.Pool.ChunkPoints <= bufferPoints && !producer.IsCompleted)
+        while (plot.Pool.ReservedPoints + plot.Pool.ChunkPoints <= bound && !producer.IsCompleted)
         {
             Assert.True(clock.Elapsed < Hang, "the buffer never filled");
             await Task.Delay(1);
         }
-        Assert.True(plot.Pool.ReservedPoints <= bufferPoints, $"{plot.Pool.ReservedPoints} points reserved over a budget of {bufferPoints}");
+        Assert.True(plot.Pool.ReservedPoints <= bound, $"{plot.Pool.ReservedPoints} points reserved over a bound of {bound}");
         stream.Open();
         await producer.WaitAsync(Hang);
         await plot.DisposeAsync();
@@ -57,20 +60,22 @@ public class ManySeriesBufferTests
     }
 
     [Fact]
-    public async Task The_buffer_never_holds_more_than_BufferPoints_and_every_point_is_sent_or_counted_with_1024_series_and_a_stalled_stream()
+    public async Task The_buffer_never_holds_more_than_MaxBufferBytes_and_every_point_is_sent_or_counted_with_1024_series_and_a_stalled_stream()
     {
         var stream = new GateStream(open: false);
-        var options = new LivePlotOptions { WhenFull = WhenFull.Drop };
+        // Room to grow to four times BufferPoints: 1,048,576 points, about half of what is added below.
+        var options = new LivePlotOptions { WhenFull = WhenFull.Drop, MaxBufferBytes = 4L * (1 << 18) * 16 };
         var plot = LivePlot.ToStream(stream, options);
         var all = Define(plot, 1024);
         const int rounds = 2000;
-        int peak = 0;
+        long peak = 0;
         for (int r = 0; r < rounds; r++)
         {
             for (int i = 0; i < all.Length; i++) all[i].Add(r, i);
             peak = Math.Max(peak, plot.Pool.ReservedPoints);
         }
-        Assert.True(peak <= options.BufferPoints, $"{peak} points reserved over a budget of {options.BufferPoints}");
+        Assert.True(peak * 16 <= options.MaxBufferBytes, $"{peak} points reserved over a bound of {options.MaxBufferBytes} bytes");
+        Assert.True(peak > options.BufferPoints, $"the buffer never grew past {options.BufferPoints} points");
         Assert.True(plot.Dropped > 0);
         stream.Open();
         await plot.DisposeAsync();

@@ -104,7 +104,8 @@ public class ConnectTests
     public async Task Drop_policy_never_waits_while_disconnected_and_counts_what_it_drops()
     {
         await using var peer = LoopbackViewer.Start();
-        await using var plot = await LivePlot.ConnectAsync(peer.Address, new LivePlotOptions { WhenFull = WhenFull.Drop, BufferPoints = 16_384, BatchPoints = 1024 });
+        // The buffer grows from 16,384 points to its bound of 65,536 (1 MiB) while nobody reads.
+        await using var plot = await LivePlot.ConnectAsync(peer.Address, new LivePlotOptions { WhenFull = WhenFull.Drop, BufferPoints = 16_384, MaxBufferBytes = 1 << 20, BatchPoints = 1024 });
         var loss = plot.Line("loss");
         await peer.StopListeningAsync();
         peer.DropAll();
@@ -113,7 +114,7 @@ public class ConnectTests
         // Nobody listens: a million adds return, the buffer keeps what fits and the rest is counted.
         for (int i = 0; i < 1_000_000; i++) loss.Add(i, i);
         Assert.False(plot.IsViewerConnected);
-        Assert.InRange(plot.Dropped, 1_000_000 - 16_384, 1_000_000 - 1);
+        Assert.InRange(plot.Dropped, 1_000_000 - 65_536, 1_000_000 - 16_384 - 1);
 
         peer.Listen();
         await peer.WaitUntilAsync(p => p.Connections.Length == 2, "the reconnection");

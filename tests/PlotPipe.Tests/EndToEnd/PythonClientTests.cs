@@ -193,7 +193,7 @@ public class PythonClientTests
     {
         await using var python = Python.Start("""
             import os, signal, plotpipe
-            plot = plotpipe.spawn(open_browser=False, buffer_points=10_000)
+            plot = plotpipe.spawn(open_browser=False, buffer_points=10_000, max_buffer_bytes=160_000)
             print("url", plot.url)
             s = plot.line("s")
             s.add(-1, -1)
@@ -219,7 +219,65 @@ public class PythonClientTests
         Assert.Equal(1_000_001 - dropped, status.Points);
         Assert.Equal(0, status.OutOfOrder);
         await python.EndAsync();
-        Assert.Equal(1, CountOf(python.Errors, "PlotPipe: the buffer of 10000 points is full"));
+        Assert.Equal(1, CountOf(python.Errors, "PlotPipe: dropping points"));
+        Assert.Contains("raise max_buffer_bytes", python.Errors);
+    }
+
+    [Fact]
+    public async Task Python_add_many_of_ten_million_points_reaches_an_idle_viewer_whole_under_the_default_options()
+    {
+        await using var python = Python.Start("""
+            import array, plotpipe
+            n = 10_000_000
+            xs = array.array("d", range(n))
+            plot = plotpipe.spawn(open_browser=False)
+            print("url", plot.url)
+            s = plot.line("burst")
+            s.add_many(xs, xs)
+            print("added", s.dropped)
+            print("finished", plot.finish(60), plot.dropped)
+            input()
+            plot.close_viewer()
+            """);
+        using var api = new ViewerApi(new Uri(await python.ValueAsync("url")));
+        Assert.Equal("0", await python.ValueAsync("added"));
+        Assert.Equal("True 0", await python.ValueAsync("finished"));
+        var status = await api.WaitForStatusAsync(s => s.State == "finished", TimeSpan.FromSeconds(60));
+        Assert.Equal(10_000_000, status.Points);
+        Assert.Equal(0, status.Dropped);
+        Assert.Equal(0, status.OutOfOrder);
+        await python.EndAsync();
+        Assert.DoesNotContain("dropping points", python.Errors);
+    }
+
+    [Fact]
+    public async Task Python_finish_returns_with_the_png_on_disk()
+    {
+        var png = Path.Combine(Path.GetTempPath(), $"plotpipe-py-finish-{Guid.NewGuid():N}.png");
+        try
+        {
+            // The viewer stays up after the stream ends: only finish() waiting for it can make the file be there in time.
+            await using var python = Python.Start($$"""
+                import os, plotpipe
+                png = {{System.Text.Json.JsonSerializer.Serialize(png)}}
+                plot = plotpipe.spawn(open_browser=False, save_png=png)
+                dots = plot.scatter("samples", "ro")
+                for i in range(10):
+                    dots.add(i % 5, i // 5)
+                print("finished", plot.finish(), os.path.exists(png))
+                input()
+                plot.close_viewer()
+                """);
+            Assert.Equal("True True", await python.ValueAsync("finished"));
+            Assert.Equal(0, await python.EndAsync());
+            // Ten separate red dots on the plot, plus the legend's marker.
+            Assert.Equal(11, RedDots.Count(png));
+            Assert.Contains($"plotpipe: saved {png}", python.Errors);
+        }
+        finally
+        {
+            File.Delete(png);
+        }
     }
 
     [Fact]

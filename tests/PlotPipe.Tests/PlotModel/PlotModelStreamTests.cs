@@ -187,8 +187,8 @@ public class PlotModelStreamTests
     [Fact]
     public async Task Adding_times_of_every_kind_allocates_nothing_on_the_adding_thread()
     {
-        // A small buffer, so the pool reaches its budget within a few rounds.
-        await using var plot = LivePlot.ToStream(Stream.Null, new LivePlotOptions { WhenFull = WhenFull.Block, BatchPoints = 1024, BufferPoints = 8192 });
+        // A small buffer that does not grow, so the pool reaches its budget within a few rounds.
+        await using var plot = LivePlot.ToStream(Stream.Null, new LivePlotOptions { WhenFull = WhenFull.Block, BatchPoints = 1024, BufferPoints = 8192, MaxBufferBytes = 8192 * 16 });
         var s = plot.Line("t");
         var t = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         var times = new DateTime[1000];

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace PlotPipe.Package.Tests.Support;
+namespace PlotPipe.TestSupport;
 
 /// <summary>Runs a program to completion with a time limit and returns its exit code and output.</summary>
 public static class Shell
