@@ -111,6 +111,8 @@ public sealed class LivePlotOptions
         }
         if (Port is < 0 or > 65535)
             throw new PlotArgumentException($"Port {Port} is not a TCP port (0 to 65535)", nameof(Port));
+        if (SavePngPath is { } png && !png.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+            throw new PlotArgumentException($"SavePngPath \"{PlotArgumentException.Quote(png)}\" does not end in .png; the viewer saves PNG pictures there", nameof(SavePngPath));
         if (BatchPoints is < 1 or > Protocol.ProtocolLimits.MaxPointsPerFrame)
             throw new PlotArgumentException($"BatchPoints {BatchPoints} must be between 1 and {Protocol.ProtocolLimits.MaxPointsPerFrame}", nameof(BatchPoints));
         if (BufferPoints < BatchPoints)

@@ -51,6 +51,7 @@ public class ApiMistakeTests
     [InlineData(nameof(LivePlotOptions.MaxBufferBytes))]
     [InlineData(nameof(LivePlotOptions.Port))]
     [InlineData(nameof(LivePlotOptions.FlushInterval))]
+    [InlineData(nameof(LivePlotOptions.SavePngPath))]
     public void Out_of_range_options_throw_naming_the_option(string option)
     {
         var o = new LivePlotOptions();
@@ -62,6 +63,8 @@ public class ApiMistakeTests
             case nameof(LivePlotOptions.MaxBufferBytes): o.MaxBufferBytes = o.BufferPoints * 16L - 1; break;
             case nameof(LivePlotOptions.Port): o.Port = 70000; break;
             case nameof(LivePlotOptions.FlushInterval): o.FlushInterval = TimeSpan.Zero; break;
+            // The viewer saves PNG there: a .jpg name would get a file that is not what it says.
+            case nameof(LivePlotOptions.SavePngPath): o.SavePngPath = "out.jpg"; break;
         }
         var e = Assert.ThrowsAny<ArgumentException>(() => LivePlot.ToStream(new GateStream(), o));
         Assert.Equal(option, e.ParamName);

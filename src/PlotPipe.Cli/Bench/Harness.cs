@@ -7,12 +7,17 @@ internal static class Harness
 {
     public static readonly double TicksPerSecond = Stopwatch.Frequency;
 
-    /// <summary>Spawns the viewer (no browser) and waits for its address.</summary>
-    public static (LivePlot Plot, ViewerClient Client, int Pid) Spawn(WhenFull policy, long maxPointsPerSeries = 0, string? recordPath = null)
+    /// <summary>
+    /// Spawns the viewer (no browser) and waits for its address; <paramref name="fixedBuffer"/> keeps the producer's
+    /// buffer at BufferPoints instead of letting it grow to MaxBufferBytes.
+    /// </summary>
+    public static (LivePlot Plot, ViewerClient Client, int Pid) Spawn(WhenFull policy, long maxPointsPerSeries = 0, string? recordPath = null, bool fixedBuffer = false)
     {
+        var defaults = new LivePlotOptions();
         var plot = LivePlot.Spawn(new LivePlotOptions
         {
             OpenBrowser = false,
+            MaxBufferBytes = fixedBuffer ? defaults.BufferPoints * 16L : defaults.MaxBufferBytes,
             RecordPath = recordPath,
             WhenFull = policy,
             MaxPointsPerSeries = maxPointsPerSeries,

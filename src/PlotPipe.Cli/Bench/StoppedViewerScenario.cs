@@ -12,7 +12,7 @@ internal static class StoppedViewerScenario
     public static void Run(BenchReport report, BenchSettings settings)
     {
         const string scenario = "viewer stopped (SIGSTOP), Drop";
-        var (plot, client, pid) = Harness.Spawn(WhenFull.Drop);
+        var (plot, client, pid) = Harness.Spawn(WhenFull.Drop, fixedBuffer: true);
         bool stopped = false;
         try
         {
