@@ -82,7 +82,7 @@ internal static class ViewCommand
             };
             // Refused here, not by a validator: that would print the help to standard output, where a spawning
             // producer looks for the address line.
-            if (AccessRefusal(options) is { } refusal)
+            if (AccessRefusal(options, result.GetValue(token) is null ? TokenVariable : "--token") is { } refusal)
             {
                 await Console.Error.WriteLineAsync($"plotpipe: {refusal}");
                 return 2;
@@ -118,7 +118,8 @@ internal static class ViewCommand
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
-    private static string? AccessRefusal(ViewerOptions options)
+    // tokenFrom: where a token that breaks the rule came from, so the line names what to change.
+    private static string? AccessRefusal(ViewerOptions options, string tokenFrom)
     {
         if (options.NoToken && options.Token is not null) return "--no-token and --token contradict each other: choose one";
         if (options.NoToken && !ViewerAccess.IsLoopback(options.Host))
@@ -137,7 +138,7 @@ internal static class ViewCommand
         }
         catch (ArgumentException e)
         {
-            return options.Token is not null && !e.Message.StartsWith("--", StringComparison.Ordinal) ? $"--token: {e.Message}" : e.Message;
+            return options.Token is not null && !e.Message.StartsWith("--", StringComparison.Ordinal) ? $"{tokenFrom}: {e.Message}" : e.Message;
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using PlotPipe.Protocol;
 
 namespace PlotPipe.Viewer.Serve;
 
@@ -70,8 +71,8 @@ internal sealed class TokenGuard
     /// <summary>Whether <paramref name="candidate"/> is <paramref name="token"/> (UTF-8), compared in constant time; the producers' listener checks Hello tokens with it too.</summary>
     public static bool Matches(ReadOnlySpan<char> candidate, ReadOnlySpan<byte> token)
     {
-        if (candidate.Length == 0 || candidate.Length > ViewerAccess.MaxTokenLength) return false;
-        Span<byte> bytes = stackalloc byte[ViewerAccess.MaxTokenLength * 3];
+        if (candidate.Length == 0 || candidate.Length > AccessToken.MaxLength) return false;
+        Span<byte> bytes = stackalloc byte[AccessToken.MaxLength * 3];
         int n = Encoding.UTF8.GetBytes(candidate, bytes);
         // Constant time, so the answer's timing does not reveal how much of a guess was right.
         return CryptographicOperations.FixedTimeEquals(bytes[..n], token);
