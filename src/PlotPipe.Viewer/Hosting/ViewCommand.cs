@@ -54,6 +54,18 @@ internal static class ViewCommand
                 r.AddError($"--max-memory {text} is not a size: give bytes, or a number with K, M or G (512M, 2G), of at least 1M");
         });
         foreach (var o in new Option[] { stdin, listen, xField, xTime, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, maxMemory, token, noToken, allowHost, record }) command.Options.Add(o);
+        var producerTimeout = new Option<double>("--producer-timeout")
+        {
+            HelpName = "SECONDS",
+            Description = "With --listen: a producer that sends nothing for this long shows as stalled until it sends again (0: never)",
+            DefaultValueFactory = _ => Ingest.ProducerListener.DefaultIdleTimeout.TotalSeconds,
+        };
+        producerTimeout.Validators.Add(r =>
+        {
+            double seconds = r.GetValueOrDefault<double>();
+            if (!(seconds >= 0 && seconds < int.MaxValue)) r.AddError($"--producer-timeout {seconds} is not a number of seconds (0 or more; 0: never stalled)");
+        });
+        command.Options.Add(producerTimeout);
 
         command.Arguments.Add(file);
 
@@ -79,6 +91,7 @@ internal static class ViewCommand
                 AllowHosts = [.. result.GetValue(allowHost) ?? []],
                 MaxMemoryBytes = result.GetValue(maxMemory) is { } size && TryParseSize(size, out long bytes) ? bytes : 0,
                 RecordPath = result.GetValue(record),
+                ProducerTimeout = TimeSpan.FromSeconds(result.GetValue(producerTimeout)),
             };
             // Refused here, not by a validator: that would print the help to standard output, where a spawning
             // producer looks for the address line.
