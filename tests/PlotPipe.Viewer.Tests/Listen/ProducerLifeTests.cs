@@ -152,11 +152,15 @@ public sealed class ProducerLifeTests
         Assert.Equal(("stalled", 1), (status.GetProperty("state").GetString(), status.GetProperty("stalledProducers").GetInt32()));
 
         // Another producer streaming keeps the plot streaming; the stalled one is still counted.
-        using var busy = await TcpProducer.HelloAsync(viewer.ProducerPort, "busy", viewer.Token);
-        await busy.SendAsync(w => FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Line, "acc", "-"));
-        await viewer.WaitForAsync(async () => (await viewer.GetAsync("api/status")).GetProperty("state").GetString() == "streaming", "the plot to stream again");
-        Assert.Equal(1, (await viewer.GetAsync("api/status")).GetProperty("stalledProducers").GetInt32());
-        busy.Dispose();
+        using (var busy = await TcpProducer.HelloAsync(viewer.ProducerPort, "busy", viewer.Token))
+        using (var stop = new CancellationTokenSource())
+        {
+            var sending = StreamSteadilyAsync(busy, stop.Token);
+            await viewer.WaitForAsync(async () => (await viewer.GetAsync("api/status")).GetProperty("state").GetString() == "streaming", "the plot to stream again");
+            Assert.Equal(1, (await viewer.GetAsync("api/status")).GetProperty("stalledProducers").GetInt32());
+            await stop.CancelAsync();
+            await sending;
+        }
 
         // Bytes from the quiet one: it streams again, and so does the plot.
         await quiet.SendAsync(w => FrameWriter.WritePoints(w, 0, [2], [2]));
@@ -171,6 +175,23 @@ public sealed class ProducerLifeTests
         Assert.NotEqual(0, code);
         Assert.DoesNotContain("PlotPipe viewer: http", output);
         Assert.Contains("--producer-timeout -1 is not a number of seconds", errors + output);
+    }
+
+    /// <summary>A point every 100 ms, well inside a 1 s timeout however busy the machine, until <paramref name="stop"/>.</summary>
+    internal static async Task StreamSteadilyAsync(TcpProducer producer, CancellationToken stop)
+    {
+        await producer.SendAsync(w => FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Line, "steady", "-"));
+        for (int i = 0; !stop.IsCancellationRequested; i++)
+        {
+            await producer.SendAsync(w => FrameWriter.WritePoints(w, 0, [i], [i]));
+            try
+            {
+                await Task.Delay(100, stop);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
     }
 
     private static double[] Xs(int from)

@@ -27,9 +27,20 @@ public sealed class StalledPageTests(BrowserFixture browser)
         Assert.StartsWith("stalled · 2 points", await status.TextContentAsync());
         Assert.Equal("stalled", await status.GetAttributeAsync("data-state"));
 
+        // Beside a producer that streams, the plot streams and the line counts the stalled one.
+        using (var busy = await TcpProducer.HelloAsync(viewer.ProducerPort, "busy", viewer.Token))
+        using (var stop = new CancellationTokenSource())
+        {
+            var sending = ProducerLifeTests.StreamSteadilyAsync(busy, stop.Token);
+            await LivePageTests.WaitAsync(page, "p => p.status.state === 'streaming' && p.status.stalledProducers === 1");
+            Assert.Contains(" · 1 stalled · ", await status.TextContentAsync());
+            await stop.CancelAsync();
+            await sending;
+        }
+
         await producer.SendAsync(w => FrameWriter.WritePoints(w, 0, [3], [3]));
-        await LivePageTests.WaitAsync(page, "p => p.status.state === 'streaming' && p.status.points === 3");
-        Assert.StartsWith("streaming · 3 points", await status.TextContentAsync());
+        await LivePageTests.WaitAsync(page, "p => p.status.state === 'streaming' && p.series.find(s => s.name === 'loss').count === 3");
+        Assert.StartsWith("streaming · ", await status.TextContentAsync());
         await page.Context.CloseAsync();
     }
 }
