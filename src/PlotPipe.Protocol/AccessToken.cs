@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace PlotPipe.Protocol;
 
@@ -65,5 +67,17 @@ public static class AccessToken
         if (token.Length is < MinViewerLength or > MaxLength)
             return $"is {token.Length} characters; a token takes {MinViewerLength} to {MaxLength} {AllowedCharacters}";
         return Problem(token);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="candidate"/> (from a request or a Hello) is <paramref name="token"/> (its UTF-8 bytes),
+    /// compared in constant time, so the answer's timing does not reveal how much of a guess was right.
+    /// </summary>
+    public static bool Matches(ReadOnlySpan<char> candidate, ReadOnlySpan<byte> token)
+    {
+        if (candidate.Length == 0 || candidate.Length > MaxLength) return false;
+        Span<byte> bytes = stackalloc byte[MaxLength * 3];
+        int n = Encoding.UTF8.GetBytes(candidate, bytes);
+        return CryptographicOperations.FixedTimeEquals(bytes[..n], token);
     }
 }

@@ -67,6 +67,15 @@ public class AccessTokenTests
         Assert.Equal("has '.' at character 9; a token takes ASCII letters, digits, '-' and '_' only", AccessToken.ViewerProblem("abcdefgh.ijklmnop"));
     }
 
+    [Fact]
+    public void A_token_matches_only_itself_whole()
+    {
+        var token = "abcdefghijklmnop-_"u8;
+        Assert.True(AccessToken.Matches("abcdefghijklmnop-_", token));
+        foreach (var other in new[] { "", "abcdefghijklmnop-", "abcdefghijklmnop-_x", "ABCDEFGHIJKLMNOP-_", "abcdefghijklmnop_-", new string('a', 300) })
+            Assert.False(AccessToken.Matches(other, token), other);
+    }
+
     // A version 2 handshake and a Hello with these bytes as its token, written by hand, not by FrameWriter.
     private static byte[] RawHello(string name, byte[] token)
     {

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using PlotPipe.Protocol;
-using PlotPipe.Viewer.Serve;
 using PlotPipe.Viewer.Store;
 
 namespace PlotPipe.Viewer.Ingest;
@@ -147,7 +146,7 @@ internal sealed class ProducerListener : IAsyncDisposable
                 // Whatever happened (a connection reset before its first byte throws above), its wait is over.
                 Interlocked.Decrement(ref _waiting);
             }
-            if (hello is not null && _token is not null && !TokenGuard.Matches(hello.Token, _token))
+            if (hello is not null && _token is not null && !AccessToken.Matches(hello.Token, _token))
                 refusal = hello.Token.Length == 0 ? "missing token" : "wrong token";
             ProducerStore? producer = null;
             if (refusal is null && hello is not null)
