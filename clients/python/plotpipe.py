@@ -1217,6 +1217,19 @@ def _checked_name(name) -> str:
     return name
 
 
+def _check_token(token: str) -> None:
+    """The viewer's and the Hello's one rule for a token (AccessToken in PlotPipe.Protocol): at most 256 ASCII
+    letters, digits, '-' and '_', so a token the viewer took is one this producer can send."""
+    if not isinstance(token, str):
+        raise ValueError(f"token must be a str, not {type(token).__name__}")
+    if len(token) > MAX_TOKEN_BYTES:
+        raise ValueError(f"token is {len(token)} characters; a token takes at most {MAX_TOKEN_BYTES} ASCII letters, digits, '-' and '_'")
+    for i, c in enumerate(token):
+        if c not in _TOKEN_CHARACTERS:
+            shown = f"'{c}'" if " " < c <= "~" else f"U+{ord(c):04X}"
+            raise ValueError(f"token has {shown} at character {i + 1}; a token takes ASCII letters, digits, '-' and '_' only")
+
+
 def connect(address: str, *, token: str = "", name: str | None = None, buffer_points: int = 1 << 18,
             when_full: str = "drop", finish_timeout: float = 10.0, timeout: float = 10.0, title: str | None = None,
             max_buffer_bytes: int | None = None) -> Plot:
@@ -1228,8 +1241,7 @@ def connect(address: str, *, token: str = "", name: str | None = None, buffer_po
     reconnection: a dropped connection is a lost viewer, as for a spawned one. Raises ValueError for a malformed
     address, name or token, OSError if nothing answers within ``timeout`` seconds."""
     host, port = _parse_address(address)
-    if not isinstance(token, str) or len(token) > MAX_TOKEN_BYTES or not set(token) <= _TOKEN_CHARACTERS:
-        raise ValueError(f"token must be at most {MAX_TOKEN_BYTES} ASCII letters, digits, '-' and '_'")
+    _check_token(token)
     name = _checked_name(name)
     _check_options(buffer_points, when_full, max_buffer_bytes)
     # Checked before connecting, so a bad title leaves no half-open connection behind.

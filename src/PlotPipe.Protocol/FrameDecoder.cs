@@ -257,9 +257,9 @@ public sealed class FrameDecoder
         int bad = PlotProperties.FirstInvalidUtf8(bytes.Slice(at0, nameLength));
         if (bad >= 0)
             throw new ProtocolException(at + at0 + bad, "producer name is not valid UTF-8");
-        bad = PlotProperties.FirstBadTokenByte(bytes.Slice(at0 + nameLength, tokenLength));
+        bad = AccessToken.FirstBadByte(bytes.Slice(at0 + nameLength, tokenLength));
         if (bad >= 0)
-            throw new ProtocolException(at + at0 + nameLength + bad, $"token has byte 0x{bytes[at0 + nameLength + bad]:x2}; tokens take ASCII letters, digits, '-' and '_'");
+            throw new ProtocolException(at + at0 + nameLength + bad, $"token has byte 0x{bytes[at0 + nameLength + bad]:x2}; tokens take {AccessToken.AllowedCharacters}");
         CheckZero(bytes[used..], at + used, "padding of a Hello frame");
     }
 

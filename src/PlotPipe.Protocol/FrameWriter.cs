@@ -101,13 +101,8 @@ public static class FrameWriter
         int nameBytes = Encoding.UTF8.GetByteCount(producerName);
         if (nameBytes > ProtocolLimits.MaxProducerNameBytes)
             throw new ArgumentException($"producer name \"{producerName}\" is {nameBytes} UTF-8 bytes; names take at most {ProtocolLimits.MaxProducerNameBytes}", nameof(producerName));
-        if (token.Length > ProtocolLimits.MaxTokenBytes)
-            throw new ArgumentException($"token of {token.Length} characters is longer than {ProtocolLimits.MaxTokenBytes}", nameof(token));
-        foreach (char c in token)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
-                throw new ArgumentException($"token has character U+{(int)c:X4}; tokens take ASCII letters, digits, '-' and '_'", nameof(token));
-        }
+        if (AccessToken.Problem(token) is { } problem)
+            throw new ArgumentException($"token {problem}", nameof(token));
         int used = ProtocolLimits.HelloPrefixBytes + nameBytes + token.Length;
         int payload = (used + 7) & ~7;
         var span = writer.GetSpan(ProtocolLimits.HeaderBytes + payload)[..(ProtocolLimits.HeaderBytes + payload)];

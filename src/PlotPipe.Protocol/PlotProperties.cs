@@ -38,17 +38,6 @@ public static class PlotProperties
         return -1;
     }
 
-    /// <summary>Index of the first byte of <paramref name="token"/> that is not an ASCII letter, digit, '-' or '_', or -1.</summary>
-    internal static int FirstBadTokenByte(ReadOnlySpan<byte> token)
-    {
-        for (int i = 0; i < token.Length; i++)
-        {
-            byte c = token[i];
-            if (!(c is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'0' and <= (byte)'9' or (byte)'-' or (byte)'_')) return i;
-        }
-        return -1;
-    }
-
     /// <summary>Why <paramref name="value"/> cannot stand for a key this version knows, or null when it can (or the key is unknown).</summary>
     internal static string? ValueProblem(FrameType frame, string key, string value)
     {

@@ -98,17 +98,9 @@ public sealed class LivePlotOptions
             throw new PlotArgumentException($"ProducerName \"{PlotArgumentException.Quote(ProducerName ?? "")}\" is {nameBytes} UTF-8 bytes; a name takes 1 to {Protocol.ProtocolLimits.MaxProducerNameBytes}", nameof(ProducerName));
         PanelOptions.CheckText(Title, "Title", nameof(Title));
         DefaultPanel?.Validate(nameof(DefaultPanel));
-        if (Token is { } token)
-        {
-            if (token.Length > Protocol.ProtocolLimits.MaxTokenBytes)
-                throw new PlotArgumentException($"Token of {token.Length} characters is longer than {Protocol.ProtocolLimits.MaxTokenBytes}", nameof(Token));
-            foreach (char c in token)
-            {
-                // The same characters as in the page's ?token=, so one token serves both without escaping.
-                if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
-                    throw new PlotArgumentException($"Token has character U+{(int)c:X4}; a token takes ASCII letters, digits, '-' and '_'", nameof(Token));
-            }
-        }
+        // The viewer's and the Hello's own rule, so a token the viewer took is one this producer can send.
+        if (Token is { } token && Protocol.AccessToken.Problem(token) is { } problem)
+            throw new PlotArgumentException($"Token {problem}", nameof(Token));
         if (Port is < 0 or > 65535)
             throw new PlotArgumentException($"Port {Port} is not a TCP port (0 to 65535)", nameof(Port));
         if (SavePngPath is { } png && !png.EndsWith(".png", StringComparison.OrdinalIgnoreCase))

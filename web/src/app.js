@@ -268,6 +268,8 @@ function renderStatus(st) {
   parts.push(state);
   parts.push(`${fmt.format(st.points || 0)} points`);
   if (state === "streaming") parts.push(`${fmt.format(Math.round(st.pointsPerSecond || 0))} points/s`);
+  // Producers silent past --producer-timeout; when all connected ones are, the state itself says "stalled".
+  if (st.stalledProducers && state !== "stalled") parts.push(`${fmt.format(st.stalledProducers)} stalled`);
   parts.push(`${fmt.format(st.dropped || 0)} dropped`);
   if (st.evicted) parts.push(`${fmt.format(st.evicted)} evicted`);
   if (st.outOfOrder) parts.push(`${fmt.format(st.outOfOrder)} out of order`);

@@ -54,7 +54,14 @@ internal static class ViewCommand
                 if (HostNameProblem(t.Value) is { } problem) r.AddError(problem);
             }
         });
-        foreach (var o in new Option[] { stdin, listen, xField, xTime, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, maxMemory, token, noToken, allowHost, record }) command.Options.Add(o);
+        var producerTimeout = new Option<double>("--producer-timeout")
+        {
+            HelpName = "SECONDS",
+            Description = "With --listen: a producer that sends nothing for this long shows as stalled until it sends again (0: never)",
+            DefaultValueFactory = _ => Ingest.ProducerListener.DefaultIdleTimeout.TotalSeconds,
+            CustomParser = OptionValues.Seconds(0, int.MaxValue),
+        };
+        foreach (var o in new Option[] { stdin, listen, producerTimeout, xField, xTime, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, maxMemory, token, noToken, allowHost, record }) command.Options.Add(o);
 
         command.Arguments.Add(file);
         // Options that contradict each other. A command's checks run before the options' defaults are filled in:
@@ -94,6 +101,7 @@ internal static class ViewCommand
                 AllowHosts = [.. result.GetValue(allowHost) ?? []],
                 MaxMemoryBytes = result.GetValue(maxMemory) ?? 0,
                 RecordPath = result.GetValue(record),
+                ProducerTimeout = TimeSpan.FromSeconds(result.GetValue(producerTimeout)),
             };
             // Only the environment is left to check: the command line was checked as it was read.
             if (!options.NoToken && result.GetValue(token) is null && options.Token is { } fromEnvironment && TokenProblem(fromEnvironment, $"${TokenVariable}") is { } refusal)

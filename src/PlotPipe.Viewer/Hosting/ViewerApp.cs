@@ -64,7 +64,7 @@ internal static class ViewerApp
             try
             {
                 // Producers over TCP need the same token as the page: with it they could write what the page shows.
-                started = ProducerListener.Start(endpoint, store, access.Token, Report, stop);
+                started = ProducerListener.Start(endpoint, store, access.Token, Report, stop, options.ProducerTimeout);
             }
             catch (System.Net.Sockets.SocketException e)
             {

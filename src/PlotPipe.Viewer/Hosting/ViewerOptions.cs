@@ -15,6 +15,9 @@ internal sealed class ViewerOptions
     /// <summary>Also take producers over TCP here, <c>[HOST:]PORT</c> (<c>--listen</c>); null: no listener.</summary>
     public string? Listen { get; set; }
 
+    /// <summary>A producer over TCP that sends nothing for this long shows as stalled (<c>--producer-timeout</c>; zero: never).</summary>
+    public TimeSpan ProducerTimeout { get; set; } = ProducerListener.DefaultIdleTimeout;
+
     /// <summary>Read frames or text from standard input.</summary>
     public bool Stdin { get; set; }
 

@@ -122,9 +122,8 @@ internal sealed class FrameIngest
         return finished;
     }
 
-    // Standard input (or a file) is the only input without a listener; it comes first, so the cap never refuses it.
-    private ProducerStore AddProducer(string? name) =>
-        _store.TryAddProducer(name, _source) ?? throw new ProtocolException(0, $"more than {PlotStore.MaxProducers} producers");
+    // Standard input (or a file) is read to its end, not a connection: the cap on connected producers does not apply.
+    private ProducerStore AddProducer(string? name) => _store.AddProducer(name, _source);
 
     // The points this input's producer keeps (with many producers, the store's total would be everyone's).
     private long Kept => _producer?.Points ?? _store.TotalPoints;

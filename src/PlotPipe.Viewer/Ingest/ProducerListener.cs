@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using PlotPipe.Protocol;
-using PlotPipe.Viewer.Serve;
 using PlotPipe.Viewer.Store;
 
 namespace PlotPipe.Viewer.Ingest;
@@ -12,13 +11,24 @@ namespace PlotPipe.Viewer.Ingest;
 /// Takes the binary protocol over TCP from many producers at once (<c>--listen</c>). Each connection must open with
 /// a version 2 handshake and Hello within <see cref="HelloTimeout"/>, carrying the viewer's token unless it has
 /// none; otherwise it is refused before any point is read: one line back on the socket, one line on standard
-/// error, a count in /api/status, nothing stored. An accepted connection is a producer of its own, read by its own
-/// <see cref="FrameIngest"/>; whatever happens to it (a fatal protocol error, death mid-frame) closes it alone.
+/// error, a count in /api/status, nothing stored. At most <see cref="MaxWaitingForHello"/> connections wait for
+/// their Hello at once; one more is refused at once. An accepted connection is a producer of its own, read by its
+/// own <see cref="FrameIngest"/>, counted as connected until it closes; whatever happens to it (a fatal protocol
+/// error, death mid-frame) closes it alone. One that sends nothing for the idle timeout shows as stalled.
 /// </summary>
 internal sealed class ProducerListener : IAsyncDisposable
 {
     /// <summary>How long a connection may take to send its handshake and Hello, so a silent client holds nothing for long.</summary>
     public static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The most connections waiting for their Hello at once: as many as producers may be connected, so a fleet that
+    /// starts together is never refused for it, while silent clients cannot pile up.
+    /// </summary>
+    public const int MaxWaitingForHello = ProducerRegistry.MaxConnected;
+
+    /// <summary>How long a producer may send nothing before it shows as stalled, unless told otherwise (<c>--producer-timeout</c>).</summary>
+    public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromSeconds(30);
 
     // How long a refused connection is drained before it is closed, so the reason line is not lost to a reset.
     private static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(2);
@@ -30,11 +40,14 @@ internal sealed class ProducerListener : IAsyncDisposable
     private readonly CancellationTokenSource _stop;
     private readonly Task _accepting;
     private readonly HashSet<Task> _connections = [];
+    private readonly TimeSpan _idleTimeout;
+    private int _waiting;
 
-    private ProducerListener(TcpListener listener, PlotStore store, string? token, Action<string> report, CancellationToken stop)
+    private ProducerListener(TcpListener listener, PlotStore store, string? token, Action<string> report, TimeSpan idleTimeout, CancellationToken stop)
     {
         _listener = listener;
         _store = store;
+        _idleTimeout = idleTimeout;
         _token = token is null ? null : Encoding.UTF8.GetBytes(token);
         _report = report;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(stop);
@@ -48,13 +61,16 @@ internal sealed class ProducerListener : IAsyncDisposable
 
     /// <summary>
     /// Listens on <paramref name="endpoint"/>; connections must offer <paramref name="token"/> in their Hello (null:
-    /// any token, for a loopback viewer started with --no-token).
+    /// any token, for a loopback viewer started with --no-token). A producer that sends nothing for
+    /// <paramref name="idleTimeout"/> (default <see cref="DefaultIdleTimeout"/>; zero: never) shows as stalled.
     /// </summary>
-    public static ProducerListener Start(IPEndPoint endpoint, PlotStore store, string? token, Action<string> report, CancellationToken stop)
+    public static ProducerListener Start(IPEndPoint endpoint, PlotStore store, string? token, Action<string> report, CancellationToken stop, TimeSpan? idleTimeout = null)
     {
+        var timeout = idleTimeout ?? DefaultIdleTimeout;
+        if (timeout < TimeSpan.Zero) throw new ArgumentException($"idle timeout {timeout} must not be negative", nameof(idleTimeout));
         var listener = new TcpListener(endpoint);
-        listener.Start(backlog: PlotStore.MaxProducers);
-        return new ProducerListener(listener, store, token, report, stop);
+        listener.Start(backlog: ProducerRegistry.MaxConnected);
+        return new ProducerListener(listener, store, token, report, timeout, stop);
     }
 
     /// <summary>Reads <c>[HOST:]PORT</c> (HOST an IP address, <c>[v6]</c> or localhost; 127.0.0.1 when left out); null with why in <paramref name="error"/>.</summary>
@@ -96,7 +112,10 @@ internal sealed class ProducerListener : IAsyncDisposable
                 _report($"accepting a producer failed: {e.Message}");
                 continue;
             }
-            var task = Task.Run(() => ServeAsync(client, cancel), CancellationToken.None);
+            // Counted here, in the one accepting loop, so the bound holds however slowly the connections are served.
+            bool admitted = Interlocked.Increment(ref _waiting) <= MaxWaitingForHello;
+            if (!admitted) Interlocked.Decrement(ref _waiting);
+            var task = Task.Run(() => admitted ? ServeAsync(client, cancel) : BusyAsync(client, cancel), CancellationToken.None);
             lock (_connections) _connections.Add(task);
             _ = task.ContinueWith(t => { lock (_connections) _connections.Remove(t); }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
@@ -106,37 +125,76 @@ internal sealed class ProducerListener : IAsyncDisposable
     {
         using (client)
         {
-            string remote = client.Client.RemoteEndPoint?.ToString() ?? "unknown";
-            client.NoDelay = true;
-            var stream = client.GetStream();
-            var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 1 << 16, leaveOpen: true));
+            string remote;
+            NetworkStream stream;
+            HeardStream heard;
+            PipeReader reader;
             var decoder = new FrameDecoder();
-            var (hello, refusal) = await ReadHelloAsync(reader, decoder, cancel).ConfigureAwait(false);
-            if (hello is not null && _token is not null && !TokenGuard.Matches(hello.Token, _token))
+            ProducerHello? hello;
+            string? refusal;
+            try
+            {
+                remote = client.Client.RemoteEndPoint?.ToString() ?? "unknown";
+                client.NoDelay = true;
+                stream = client.GetStream();
+                heard = new HeardStream(stream, _store);
+                reader = PipeReader.Create(heard, new StreamPipeReaderOptions(bufferSize: 1 << 16, leaveOpen: true));
+                (hello, refusal) = await ReadHelloAsync(reader, decoder, cancel).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Whatever happened (a connection reset before its first byte throws above), its wait is over.
+                Interlocked.Decrement(ref _waiting);
+            }
+            if (hello is not null && _token is not null && !AccessToken.Matches(hello.Token, _token))
                 refusal = hello.Token.Length == 0 ? "missing token" : "wrong token";
             ProducerStore? producer = null;
             if (refusal is null && hello is not null)
             {
-                producer = _store.TryAddProducer(hello.Name, remote);
-                if (producer is null) refusal = $"too many producers (at most {PlotStore.MaxProducers} at once)";
+                producer = _store.TryConnectProducer(hello.Name, remote, _idleTimeout);
+                if (producer is null) refusal = $"too many producers (at most {ProducerRegistry.MaxConnected} at once)";
             }
             if (producer is null)
             {
                 await reader.CompleteAsync().ConfigureAwait(false);
                 if (cancel.IsCancellationRequested) return;
-                refusal ??= "no Hello";
-                _store.CountRefused();
-                _report($"refused producer from {remote}: {refusal}");
-                await RefuseAsync(client, stream, refusal).ConfigureAwait(false);
+                await RefuseCountedAsync(client, stream, remote, refusal ?? "no Hello").ConfigureAwait(false);
                 return;
             }
-            // The decoder has read the handshake and the Hello; the ingest goes on from the next frame.
-            await new FrameIngest(_store, _report, producer).RunAsync(reader, decoder, cancel).ConfigureAwait(false);
+            heard.Producer = producer;
+            try
+            {
+                // The decoder has read the handshake and the Hello; the ingest goes on from the next frame.
+                await new FrameIngest(_store, _report, producer).RunAsync(reader, decoder, cancel).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Its place is free as soon as it is read to its end, before any refusal line is drained.
+                _store.ProducerClosed(producer);
+            }
             // A stream refused mid-way (bad bytes) is told why, as a refused connection is, then closed at once, so the
             // producer fails fast instead of blocking. A producer that finished or went away gets nothing.
             if (producer.State == StreamState.Disconnected && producer.Error is { } why && client.Connected && !cancel.IsCancellationRequested)
                 await RefuseAsync(client, stream, why, "plotpipe: ").ConfigureAwait(false);
         }
+    }
+
+    // Beyond the connections waiting for their Hello: refused at once, before reading anything.
+    private async Task BusyAsync(TcpClient client, CancellationToken cancel)
+    {
+        using (client)
+        {
+            if (cancel.IsCancellationRequested) return;
+            string remote = client.Client.RemoteEndPoint?.ToString() ?? "unknown";
+            await RefuseCountedAsync(client, client.GetStream(), remote, $"too many connections waiting for their Hello (at most {MaxWaitingForHello})").ConfigureAwait(false);
+        }
+    }
+
+    private async Task RefuseCountedAsync(TcpClient client, NetworkStream stream, string remote, string refusal)
+    {
+        _store.Registry.CountRefused();
+        _report($"refused producer from {remote}: {refusal}");
+        await RefuseAsync(client, stream, refusal).ConfigureAwait(false);
     }
 
     // The handshake and the Hello, read with the decoder's own size limits and a deadline; a null Hello comes with why.
@@ -201,6 +259,55 @@ internal sealed class ProducerListener : IAsyncDisposable
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
         }
+    }
+
+    // The connection's bytes on their way to the pipe, noting when they last arrived so an idle producer shows as
+    // stalled and one that sends again streams again. Pooled async completions: a read allocates nothing.
+    private sealed class HeardStream(NetworkStream inner, PlotStore store) : Stream
+    {
+        public ProducerStore? Producer { get; set; }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = inner.ReadAsync(buffer, cancellationToken);
+            if (!read.IsCompletedSuccessfully) return Awaited(read);
+            Heard(read.Result);
+            return read;
+        }
+
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<int> Awaited(ValueTask<int> read)
+        {
+            int n = await read.ConfigureAwait(false);
+            Heard(n);
+            return n;
+        }
+
+        private void Heard(int bytes)
+        {
+            // A stall that ends is news for the pages; bytes of a stream that is streaming anyway are not.
+            if (bytes > 0 && Producer is { } p && p.Heard()) store.Touch();
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int n = inner.Read(buffer, offset, count);
+            Heard(n);
+            return n;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>Stops accepting and waits for the open connections to end.</summary>

@@ -29,8 +29,8 @@ internal sealed class TextIngest
     /// <summary>Reads until the end of the input; never throws for bad input, which is skipped, counted and reported.</summary>
     public async Task RunAsync(PipeReader reader, CancellationToken cancel)
     {
-        // Text has no Hello: its producer is named after where it comes from. The input comes first, so the cap never refuses it.
-        var producer = _store.TryAddProducer(_source == "stdin" ? "stdin" : Path.GetFileName(_source), _source);
+        // Text has no Hello: its producer is named after where it comes from. An input, not a connection: never refused.
+        var producer = _store.AddProducer(_source == "stdin" ? "stdin" : Path.GetFileName(_source), _source);
         var series = new TextSeries(_store, producer);
         var problems = new TextProblems(_store, _report, producer);
         var parser = new TextParser(_options, series, problems);

@@ -100,7 +100,7 @@ internal static class RecordingLoader
         }
         foreach (var p in plot.Producers)
         {
-            if (!producers.ContainsKey(p.Name) && store.TryAddProducer(p.Name, p.Address) is { } added) producers[p.Name] = added;
+            if (!producers.ContainsKey(p.Name)) producers[p.Name] = store.AddProducer(p.Name, p.Address);
         }
         for (int i = 0; i < plot.Series.Count; i++)
         {

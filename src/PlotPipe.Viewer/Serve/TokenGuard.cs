@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using PlotPipe.Protocol;
 
 namespace PlotPipe.Viewer.Serve;
 
@@ -65,15 +65,5 @@ internal sealed class TokenGuard
         (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
         && !request.Path.StartsWithSegments("/api") && !request.Path.StartsWithSegments("/ws");
 
-    private bool Matches(ReadOnlySpan<char> candidate) => Matches(candidate, _token);
-
-    /// <summary>Whether <paramref name="candidate"/> is <paramref name="token"/> (UTF-8), compared in constant time; the producers' listener checks Hello tokens with it too.</summary>
-    public static bool Matches(ReadOnlySpan<char> candidate, ReadOnlySpan<byte> token)
-    {
-        if (candidate.Length == 0 || candidate.Length > ViewerAccess.MaxTokenLength) return false;
-        Span<byte> bytes = stackalloc byte[ViewerAccess.MaxTokenLength * 3];
-        int n = Encoding.UTF8.GetBytes(candidate, bytes);
-        // Constant time, so the answer's timing does not reveal how much of a guess was right.
-        return CryptographicOperations.FixedTimeEquals(bytes[..n], token);
-    }
+    private bool Matches(ReadOnlySpan<char> candidate) => AccessToken.Matches(candidate, _token);
 }

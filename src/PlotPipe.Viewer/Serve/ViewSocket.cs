@@ -1,8 +1,12 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using PlotPipe.Protocol;
 using PlotPipe.Viewer.Decimate;
 using PlotPipe.Viewer.Query;
@@ -33,6 +37,41 @@ internal static class ViewSocket
 
     /// <summary>How long the close frame may take to go out before the socket is dropped.</summary>
     public static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often an idle socket is pinged, so a page that vanished without a close is noticed.</summary>
+    public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Upgrades a request for <c>/ws</c> to the page's WebSocket, or answers 400 and returns null when it is not a
+    /// WebSocket request. The handshake (RFC 6455, 4.2) is done here, not by ASP.NET Core's WebSocket middleware:
+    /// that one aborts the whole connection when the socket fails a receive, so a text message that is not UTF-8
+    /// got a reset that overtook the close 1007 the socket had just sent (docs/page-protocol.md). Over the server's
+    /// own stream, the connection ends in order after the close.
+    /// </summary>
+    public static async Task<WebSocket?> AcceptAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>();
+        string key = request.Headers.SecWebSocketKey.ToString();
+        if (upgrade is not { IsUpgradableRequest: true } || !HttpMethods.IsGet(request.Method)
+            || !request.Headers.Upgrade.ToString().Equals("websocket", StringComparison.OrdinalIgnoreCase)
+            || request.Headers.SecWebSocketVersion.ToString() != "13" || !IsHandshakeKey(key))
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return null;
+        }
+        context.Response.Headers.Upgrade = "websocket";
+        context.Response.Headers.SecWebSocketAccept = Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
+        var stream = await upgrade.UpgradeAsync().ConfigureAwait(false);
+        return WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = KeepAliveInterval });
+    }
+
+    // A handshake key is 16 random bytes in base64.
+    private static bool IsHandshakeKey(string key)
+    {
+        Span<byte> bytes = stackalloc byte[18];
+        return key.Length == 24 && Convert.TryFromBase64String(key, bytes, out int n) && n == 16;
+    }
 
     /// <summary>Serves one WebSocket until the page goes away or the viewer stops; bad page input closes the socket, never throws.</summary>
     public static async Task RunAsync(WebSocket socket, PlotStore store, ViewerStatus status, CancellationToken cancel)

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Net;
 using System.Security.Cryptography;
+using PlotPipe.Protocol;
 
 namespace PlotPipe.Viewer.Serve;
 
@@ -10,12 +11,6 @@ namespace PlotPipe.Viewer.Serve;
 /// </summary>
 internal sealed class ViewerAccess
 {
-    /// <summary>Shortest token accepted from the user: anything shorter could be guessed.</summary>
-    public const int MinTokenLength = 16;
-
-    /// <summary>Longest token accepted; it travels in URLs, cookies and headers.</summary>
-    public const int MaxTokenLength = 256;
-
     private ViewerAccess(string? token, IReadOnlyList<string> allowedHosts)
     {
         Token = token;
@@ -28,34 +23,27 @@ internal sealed class ViewerAccess
     /// <summary>Extra names the Host and Origin checks accept (names a proxy forwards), besides the viewer's own.</summary>
     public IReadOnlyList<string> AllowedHosts { get; }
 
-    /// <summary>A viewer guarded by <paramref name="token"/> (null: a fresh random one) that also answers to <paramref name="allowedHosts"/>.</summary>
+    /// <summary>
+    /// A viewer guarded by <paramref name="token"/> (null: a fresh random one) that also answers to
+    /// <paramref name="allowedHosts"/>; a token outside <see cref="AccessToken"/>'s rule throws <see cref="ArgumentException"/>
+    /// naming the characters allowed, as producers and the Hello could not carry it.
+    /// </summary>
     public static ViewerAccess WithToken(string? token = null, IEnumerable<string>? allowedHosts = null)
     {
-        if (token is not null) CheckToken(token);
+        if (token is not null && AccessToken.ViewerProblem(token) is { } problem)
+            throw new ArgumentException($"the token {problem}");
         return new ViewerAccess(token ?? NewToken(), CheckHosts(allowedHosts));
     }
 
     /// <summary>A viewer without a token: anyone who can reach its port may look. Only for loopback on a single-user machine.</summary>
     public static ViewerAccess Open(IEnumerable<string>? allowedHosts = null) => new(null, CheckHosts(allowedHosts));
 
-    /// <summary>A fresh token: 192 random bits, base64url, so it goes into URLs and cookies unescaped.</summary>
+    /// <summary>A fresh token: 192 random bits, base64url (within <see cref="AccessToken"/>'s rule), so it goes into URLs and cookies unescaped.</summary>
     public static string NewToken() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(24));
 
     /// <summary>Whether <paramref name="host"/> (a --host value) binds only to loopback, where the token may be switched off.</summary>
     public static bool IsLoopback(string host) =>
         host == "localhost" || IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip);
-
-    private static void CheckToken(string token)
-    {
-        if (token.Length is < MinTokenLength or > MaxTokenLength)
-            throw new ArgumentException($"a token of {token.Length} characters is refused: use {MinTokenLength} to {MaxTokenLength}");
-        foreach (char c in token)
-        {
-            // Unreserved URL characters only: the token must survive URLs, cookies and headers unchanged.
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '~'))
-                throw new ArgumentException($"the token contains '{c}': use letters, digits, '-', '_', '.' and '~' only");
-        }
-    }
 
     private static string[] CheckHosts(IEnumerable<string>? hosts)
     {

@@ -82,7 +82,6 @@ internal sealed class ViewerServer : IAsyncDisposable
             if (tokens is not null && !await tokens.PassAsync(context)) return;
             await next(context);
         });
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(10) });
         var files = new PhysicalFileProvider(WebRoot);
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files, ServeUnknownFileTypes = false });
@@ -115,12 +114,9 @@ internal sealed class ViewerServer : IAsyncDisposable
         });
         app.Map("/ws", async (HttpContext context) =>
         {
-            if (!context.WebSockets.IsWebSocketRequest)
-            {
-                context.Response.StatusCode = StatusCodes.Status400BadRequest;
-                return;
-            }
-            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            // The page's socket is upgraded by ViewSocket itself, so a bad message ends in a close, not a reset.
+            using var socket = await ViewSocket.AcceptAsync(context);
+            if (socket is null) return;
             server!.PageOpened();
             using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, app.Lifetime.ApplicationStopping);
             try

@@ -39,38 +39,47 @@ internal sealed class ViewerStatus
                 _rate = 0;
             }
         }
-        long evicted = 0, outOfOrder = 0;
+        // Series that left with their producer count on, so the totals never go back.
+        var (evicted, outOfOrder, _) = _store.Retired;
         foreach (var s in _store.Series)
         {
             evicted += s.Evicted;
             outOfOrder += s.OutOfOrder;
         }
+        int stalled = 0;
+        foreach (var p in _store.ProducerStates)
+        {
+            if (p.State == StreamState.Stalled) stalled++;
+        }
         return new StatusReport(
             _store.State.ToString().ToLowerInvariant(), points, _store.TotalDropped, Math.Round(_rate), evicted, outOfOrder, _store.Error,
             Volatile.Read(ref _exportError), _store.HeldBytes, _store.MaxMemoryBytes, _store.BadLines,
-            _store.RefusedProducers,
-            _store.Recording is { } r ? new RecordingReport(r.Path, r.Points, r.Bytes, r.Lost, r.Active) : null, _store.Recording?.Problem);
+            _store.Registry.Refused,
+            _store.Recording is { } r ? new RecordingReport(r.Path, r.Points, r.Bytes, r.Lost, r.Active) : null, _store.Recording?.Problem,
+            _store.Registry.Connected, stalled);
     }
 }
 
 /// <summary>The body of <c>GET /api/status</c>.</summary>
-/// <param name="State">streaming, finished or disconnected.</param>
+/// <param name="State">streaming, stalled (no producer streams, one or more has sent nothing for its idle timeout), finished or disconnected.</param>
 /// <param name="Points">Points held over all series.</param>
 /// <param name="Dropped">Points the producer dropped before sending.</param>
 /// <param name="PointsPerSecond">Recent arrival rate.</param>
-/// <param name="Evicted">Oldest points removed for the per-series cap or the memory budget, or held by a replaced series.</param>
+/// <param name="Evicted">Oldest points removed for the per-series cap or the memory budget, or held by a replaced series or by a producer that left the list.</param>
 /// <param name="OutOfOrder">Line points rejected for an x that went backwards or was NaN.</param>
 /// <param name="Error">The last problem with the input, or null.</param>
 /// <param name="ExportError">Why the last picture asked for (--png, --svg) could not be saved, or null.</param>
 /// <param name="HeldBytes">Bytes the kept points take (columns and summaries).</param>
 /// <param name="MaxMemoryBytes">The memory budget for kept points (0: none).</param>
 /// <param name="BadLines">Lines of text input skipped as bad (reported on standard error with their numbers).</param>
-/// <param name="RefusedProducers">TCP connections refused before any point was read (token, no Hello, too many producers).</param>
+/// <param name="RefusedProducers">TCP connections refused before any point was read (token, no Hello, too many producers or waiting connections).</param>
 /// <param name="Recording">The recording (<c>--record</c>), or null.</param>
 /// <param name="RecordError">Why the recording stopped, or how many points it missed, or null.</param>
+/// <param name="ConnectedProducers">TCP producers connected now (at most 256 at once).</param>
+/// <param name="StalledProducers">Connected producers that have sent nothing for their idle timeout (<c>--producer-timeout</c>).</param>
 internal sealed record StatusReport(string State, long Points, long Dropped, double PointsPerSecond, long Evicted, long OutOfOrder, string? Error,
     string? ExportError = null, long HeldBytes = 0, long MaxMemoryBytes = 0, long BadLines = 0, long RefusedProducers = 0,
-    RecordingReport? Recording = null, string? RecordError = null);
+    RecordingReport? Recording = null, string? RecordError = null, int ConnectedProducers = 0, int StalledProducers = 0);
 
 /// <summary>The recording part of <c>GET /api/status</c>.</summary>
 /// <param name="Path">The file written.</param>
@@ -82,7 +91,7 @@ internal sealed record RecordingReport(string Path, long Points, long Bytes, lon
 
 /// <summary>One row of <c>GET /api/producers</c>.</summary>
 /// <param name="Name">The name it goes by (from its Hello, suffixed " (2)"... when taken).</param>
-/// <param name="State">streaming, finished or disconnected.</param>
+/// <param name="State">streaming, stalled (connected, nothing received for its idle timeout), finished or disconnected.</param>
 /// <param name="Points">Points held over its series.</param>
 /// <param name="Dropped">Points it reported dropped before sending.</param>
 /// <param name="BadLines">Lines of text input skipped as bad (0 for the binary protocol).</param>

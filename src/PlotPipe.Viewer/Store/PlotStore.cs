@@ -3,15 +3,18 @@ using PlotPipe.Protocol;
 namespace PlotPipe.Viewer.Store;
 
 /// <summary>
-/// All series of one viewer, the stream's state, and a signal for readers that wait for new data. It keeps the
-/// memory its chunks take within <see cref="MaxMemoryBytes"/>: when a new chunk would not fit, the oldest chunk
-/// over all series (by arrival) is evicted and counted, so a flooding producer costs old points, never the process.
+/// All series of one viewer, its producers (<see cref="Registry"/>), the stream's state, and a signal for readers
+/// that wait for new data. It keeps the memory its chunks take within <see cref="MaxMemoryBytes"/>: when a new chunk
+/// would not fit, the oldest chunk over all series (by arrival) is evicted and counted, so a flooding producer costs
+/// old points, never the process.
 /// One writer (ingest) appends to all series; any number of readers take snapshots.
 /// </summary>
 internal sealed class PlotStore
 {
     // Colour-cycle places handed out so far: a series with a colour of its own takes none.
     private int _cycleSlots;
+    // Series defined so far: each new one's index, never reused, since series of a producer that left the list go.
+    private int _seriesDefined;
     private readonly object _gate = new();
     private readonly SeriesStore?[] _byId = new SeriesStore?[ProtocolLimits.MaxSeries];
     private SeriesStore[] _series = [];
@@ -27,11 +30,13 @@ internal sealed class PlotStore
     private int _compactAt = 4096;
 
     /// <summary>
-    /// Creates an empty store; <paramref name="maxPointsPerSeries"/> caps each series (0: keep all) and
-    /// <paramref name="maxMemoryBytes"/> caps the bytes all chunks take together (0: no cap).
+    /// Creates an empty store; <paramref name="maxPointsPerSeries"/> caps each series (0: keep all),
+    /// <paramref name="maxMemoryBytes"/> caps the bytes all chunks take together (0: no cap), and
+    /// <paramref name="maxEndedProducers"/> closed connections stay listed (see <see cref="ProducerRegistry"/>).
     /// </summary>
-    public PlotStore(long maxPointsPerSeries = 0, long maxMemoryBytes = 0)
+    public PlotStore(long maxPointsPerSeries = 0, long maxMemoryBytes = 0, int maxEndedProducers = ProducerRegistry.DefaultMaxEnded)
     {
+        Registry = new ProducerRegistry(maxEndedProducers);
         if (maxPointsPerSeries < 0) throw new ArgumentException($"maxPointsPerSeries {maxPointsPerSeries} must not be negative", nameof(maxPointsPerSeries));
         if (maxMemoryBytes < 0) throw new ArgumentException($"maxMemoryBytes {maxMemoryBytes} must not be negative", nameof(maxMemoryBytes));
         MaxPointsPerSeries = maxPointsPerSeries;
@@ -78,19 +83,23 @@ internal sealed class PlotStore
     /// <summary>The plot's title and panels as the stream defined them.</summary>
     public PlotDefinition Plot { get; } = new();
 
-    /// <summary>The most producers a viewer takes at once; more are refused with a reason.</summary>
-    public const int MaxProducers = 256;
+    /// <summary>The producers over the viewer's life: who is connected, who ended and stays listed, what they are called.</summary>
+    public ProducerRegistry Registry { get; }
 
-    private ProducerStore[] _producers = [];
     private StreamState _state = StreamState.Streaming;
-    private long _refusedProducers;
+    // Set when a disconnected producer left the list, so the plot still says that one of its producers disconnected.
+    private volatile bool _retiredDisconnected;
+    private volatile bool _retiredAny;
+    private long _retiredEvicted;
+    private long _retiredOutOfOrder;
+    private long _retiredDropped;
 
     /// <summary>The producers' names, in order of arrival.</summary>
     public IReadOnlyList<string> Producers
     {
         get
         {
-            var all = Volatile.Read(ref _producers);
+            var all = Registry.Listed;
             var names = new string[all.Length];
             for (int i = 0; i < all.Length; i++) names[i] = all[i].Name;
             return names;
@@ -98,70 +107,92 @@ internal sealed class PlotStore
     }
 
     /// <summary>The producers with their state and counts, in order of arrival.</summary>
-    public IReadOnlyList<ProducerStore> ProducerStates => Volatile.Read(ref _producers);
-
-    /// <summary>Connections refused before any point was read (wrong or missing token, no Hello, too many producers).</summary>
-    public long RefusedProducers => Interlocked.Read(ref _refusedProducers);
-
-    /// <summary>Counts one refused connection.</summary>
-    public void CountRefused() => Interlocked.Increment(ref _refusedProducers);
+    public IReadOnlyList<ProducerStore> ProducerStates => Registry.Listed;
 
     /// <summary>
-    /// Registers a producer and returns the name it goes by: <paramref name="name"/> from its Hello, or, when it gave
-    /// none (or spoke version 1, which has no Hello), "producer N" in order of arrival.
+    /// Registers the producer of an input read to its end (standard input, a file, a recording's producer) and returns
+    /// it, named by <paramref name="name"/> (see <see cref="ProducerRegistry"/> for how names are made unique).
     /// </summary>
-    public string AddProducer(string? name) => TryAddProducer(name, "stdin")?.Name ?? throw new InvalidOperationException($"more than {MaxProducers} producers");
-
-    /// <summary>
-    /// Registers a producer connecting from <paramref name="address"/>; a name another producer already goes by gets
-    /// " (2)", " (3)"... so the same script run twice shows as two runs. Null when <see cref="MaxProducers"/> are there.
-    /// </summary>
-    public ProducerStore? TryAddProducer(string? name, string address)
+    public ProducerStore AddProducer(string? name, string address)
     {
-        ProducerStore producer;
-        lock (_gate)
-        {
-            if (_producers.Length >= MaxProducers) return null;
-            string given = string.IsNullOrEmpty(name) ? $"producer {_producers.Length + 1}" : name;
-            string unique = given;
-            for (int k = 2; Taken(unique); k++) unique = $"{given} ({k})";
-            producer = new ProducerStore(unique, address);
-            _producers = [.. _producers, producer];
-        }
+        var producer = Registry.Add(name, address);
         Touch();
         return producer;
     }
 
-    // Under the gate.
-    private bool Taken(string name)
+    /// <summary>
+    /// Registers the producer of a TCP connection from <paramref name="address"/>, stalled after
+    /// <paramref name="idleTimeout"/> without bytes (zero: never); null when
+    /// <see cref="ProducerRegistry.MaxConnected"/> are connected. Call <see cref="ProducerClosed"/> when it closes.
+    /// </summary>
+    public ProducerStore? TryConnectProducer(string? name, string address, TimeSpan idleTimeout)
     {
-        foreach (var p in _producers)
-        {
-            if (p.Name == name) return true;
-        }
-        return false;
+        var producer = Registry.TryConnect(name, address, idleTimeout);
+        if (producer is not null) Touch();
+        return producer;
     }
+
+    /// <summary>
+    /// A connection's producer closed: its place is free, and it stays listed among the closed ones. The one that
+    /// closed longest ago leaves the list beyond <see cref="ProducerRegistry.MaxEnded"/>, and its series with it:
+    /// their points are dropped and counted as evicted.
+    /// </summary>
+    public void ProducerClosed(ProducerStore producer)
+    {
+        if (Registry.Close(producer) is { } gone) Retire(gone);
+        Touch();
+    }
+
+    // Its connection is closed, so nothing defines or appends to its series any more.
+    private void Retire(ProducerStore gone)
+    {
+        var leaving = new List<SeriesStore>();
+        lock (_gate)
+        {
+            var kept = new List<SeriesStore>(_series.Length);
+            foreach (var s in _series) (gone.Owns(s) ? leaving : kept).Add(s);
+            // Readers may hold the old array; the others keep their index (the page's key) and colour.
+            _series = [.. kept];
+            _retiredAny = true;
+            if (gone.State == StreamState.Disconnected) _retiredDisconnected = true;
+        }
+        foreach (var s in leaving)
+        {
+            Interlocked.Add(ref _retiredEvicted, s.Count + s.Evicted);
+            Interlocked.Add(ref _retiredOutOfOrder, s.OutOfOrder);
+            Interlocked.Add(ref _retiredDropped, s.ProducerDropped);
+            lock (_memoryGate) _heldBytes -= s.Release();
+        }
+    }
+
+    /// <summary>Points, out-of-order points and producer drops of series that left with their producer (counted as evicted).</summary>
+    public (long Evicted, long OutOfOrder, long Dropped) Retired =>
+        (Interlocked.Read(ref _retiredEvicted), Interlocked.Read(ref _retiredOutOfOrder), Interlocked.Read(ref _retiredDropped));
 
     /// <summary>The series in order of definition.</summary>
     public IReadOnlyList<SeriesStore> Series => Volatile.Read(ref _series);
 
     /// <summary>
-    /// The plot's state: streaming while any producer streams; once all are done, disconnected if any of them
-    /// disconnected, else finished. Before any producer arrives (or for text input, which has none), the input's own.
+    /// The plot's state: streaming while any producer streams; else stalled while any connected producer has sent
+    /// nothing for its idle timeout; once all are done, disconnected if any of them disconnected, else finished.
+    /// Before any producer arrives (or for text input, which has none), the input's own.
     /// </summary>
     public StreamState State
     {
         get
         {
-            var all = Volatile.Read(ref _producers);
-            if (all.Length == 0) return _state;
-            var state = _state == StreamState.Disconnected ? StreamState.Disconnected : StreamState.Finished;
+            var all = Registry.Listed;
+            if (all.Length == 0 && !_retiredAny) return _state;
+            var state = _state == StreamState.Disconnected || _retiredDisconnected ? StreamState.Disconnected : StreamState.Finished;
+            bool stalled = false;
             foreach (var p in all)
             {
-                if (p.State == StreamState.Streaming) return StreamState.Streaming;
-                if (p.State == StreamState.Disconnected) state = StreamState.Disconnected;
+                var own = p.State;
+                if (own == StreamState.Streaming) return StreamState.Streaming;
+                if (own == StreamState.Stalled) stalled = true;
+                else if (own == StreamState.Disconnected) state = StreamState.Disconnected;
             }
-            return state;
+            return stalled ? StreamState.Stalled : state;
         }
     }
 
@@ -187,18 +218,18 @@ internal sealed class PlotStore
     {
         get
         {
-            long n = 0;
+            long n = Interlocked.Read(ref _retiredDropped);
             foreach (var s in Series) n += s.ProducerDropped;
             return n;
         }
     }
 
-    /// <summary>Points evicted over all series (for the points cap, the memory budget, or a replaced series).</summary>
+    /// <summary>Points evicted over all series (for the points cap, the memory budget, a replaced series, or a producer that left the list).</summary>
     public long TotalEvicted
     {
         get
         {
-            long n = 0;
+            long n = Interlocked.Read(ref _retiredEvicted);
             foreach (var s in Series) n += s.Evicted;
             return n;
         }
@@ -211,7 +242,7 @@ internal sealed class PlotStore
     public SeriesStore? Find(int id)
     {
         if ((uint)id >= (uint)_byId.Length) return null;
-        var all = Volatile.Read(ref _producers);
+        var all = Registry.Listed;
         return _byId[id] ?? (all.Length > 0 ? all[0].Find(id) : null);
     }
 
@@ -233,7 +264,7 @@ internal sealed class PlotStore
             if (replaced is not null && replaced.Name == definition.Name && replaced.Kind == definition.Kind) return replaced;
             if (replaced is null)
             {
-                store = new SeriesStore(definition, _series.Length, MaxPointsPerSeries, ChunkShift, this, 0) { Producer = producerName };
+                store = new SeriesStore(definition, _seriesDefined++, MaxPointsPerSeries, ChunkShift, this, 0) { Producer = producerName };
                 if (store.Format.Color is null) store.CycleSlot = _cycleSlots++;
                 _series = [.. _series, store];
             }
@@ -243,7 +274,7 @@ internal sealed class PlotStore
                 if (store.Format.Color is null) store.CycleSlot = replaced.Format.Color is null ? replaced.CycleSlot : _cycleSlots++;
                 // Readers may hold the old array: replace in a copy.
                 SeriesStore[] series = [.. _series];
-                series[replaced.Index] = store;
+                series[Array.IndexOf(series, replaced)] = store;
                 _series = series;
             }
             Volatile.Write(ref byId[definition.Id], store);

@@ -9,4 +9,6 @@ internal enum StreamState
     Finished,
     /// <summary>The stream ended without a finish frame, or broke the protocol.</summary>
     Disconnected,
+    /// <summary>Still connected, but nothing has arrived from the producer for its idle timeout (<c>--producer-timeout</c>).</summary>
+    Stalled,
 }

@@ -24,7 +24,7 @@ public sealed class FullBatchTests : IDisposable
         await using (var recorder = Recorder.Start(path, store, _ => { }, blockRows, maxBlocks: 100_000))
         {
             store.Recording = recorder;
-            var producer = store.TryAddProducer("trainer", "stdin");
+            var producer = store.AddProducer("trainer", "stdin");
             store.Plot.DefinePlot([new(PlotProperties.Title, "a run")]);
             store.Plot.DefinePanel(1, [new(PlotProperties.Title, "loss")]);
             var temperature = store.Define(new SeriesDefinition(0, SeriesKind.Line, "temperature", "g-", 0, SeriesFlags.TimeX), producer);
