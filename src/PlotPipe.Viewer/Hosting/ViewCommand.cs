@@ -16,8 +16,25 @@ internal static class ViewCommand
     {
         var stdin = new Option<bool>("--stdin") { Description = "Read PlotPipe frames, or text lines (delimited numbers, JSON lines), from standard input" };
         var file = new Argument<string?>("FILE") { Description = "Read PlotPipe frames or text lines from this file (-: standard input)", Arity = ArgumentArity.ZeroOrOne };
-        var xField = new Option<string?>("--x") { HelpName = "NAME", Description = "Text input: the JSON field or header column that holds x (default: the first column; the line number for JSON)" };
-        var xTime = new Option<bool>("--x-time") { Description = "Text input: read x as a time, ISO-8601 or Unix seconds (kept as Unix seconds)" };
+        var xField = new Option<string?>("--x")
+        {
+            HelpName = "NAME",
+            Description = "Text input: x is this header column or JSON field, @line (the line number) or @time (the arrival time, a time axis). "
+                + "Default: the first column (JSON: field) when its name says x (x, t, time, timestamp, date, step, epoch, iteration, ...) or it holds ISO-8601 times; "
+                + "headerless rows of numbers only: the first column; else the line number",
+        };
+        var xTime = new Option<bool>("--x-time") { Description = "Text input: read x as a time, ISO-8601 or Unix seconds (kept as Unix seconds); ISO-8601 times are read as times without it" };
+        var skip = new Option<int>("--skip") { HelpName = "N", Description = "Text input: pass over the first N lines unread" };
+        var columns = new Option<string?>("--columns") { HelpName = "NAMES", Description = "Text input: name the columns (a,b,c); no line is taken as the header, and a line equal to the names is passed over" };
+        var title = new Option<string?>("--title") { HelpName = "TEXT", Description = "Text input: the plot's title" };
+        var xLabel = new Option<string?>("--xlabel") { HelpName = "TEXT", Description = "Text input: the x axis label (default: the x column's name)" };
+        var yLabel = new Option<string?>("--ylabel") { HelpName = "TEXT", Description = "Text input: the default panel's y axis label" };
+        var panel = new Option<string[]>("--panel")
+        {
+            HelpName = "SPEC",
+            Description = "Text input: draw these columns (or JSON fields) in a panel of their own: \"Current=current\", \"Loss:log=train,val\" (a log y axis); repeatable; columns not named stay in the default panel",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var listen = new Option<string?>("--listen") { HelpName = "[HOST:]PORT", Description = "Also take producers over TCP (protocol version 2, with the token) on this address; loopback unless HOST says otherwise; port 0 picks a free one" };
         var host = new Option<string>("--host") { Description = "Address to listen on (loopback unless you choose otherwise)", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "Port for the page; 0 picks a free one", DefaultValueFactory = _ => 0 };
@@ -47,13 +64,17 @@ internal static class ViewCommand
         {
             if (r.GetValueOrDefault<long>() < 0) r.AddError($"--max-points {r.GetValueOrDefault<long>()} must not be negative");
         });
+        skip.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0) r.AddError($"--skip {r.GetValueOrDefault<int>()} must not be negative");
+        });
         maxMemory.Validators.Add(r =>
         {
             var text = r.GetValueOrDefault<string?>();
             if (text is not null && !TryParseSize(text, out _))
                 r.AddError($"--max-memory {text} is not a size: give bytes, or a number with K, M or G (512M, 2G), of at least 1M");
         });
-        foreach (var o in new Option[] { stdin, listen, xField, xTime, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, maxMemory, token, noToken, allowHost, record }) command.Options.Add(o);
+        foreach (var o in new Option[] { stdin, listen, xField, xTime, skip, columns, title, xLabel, yLabel, panel, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, maxMemory, token, noToken, allowHost, record }) command.Options.Add(o);
 
         command.Arguments.Add(file);
 
@@ -64,7 +85,15 @@ internal static class ViewCommand
                 Stdin = result.GetValue(stdin),
                 Listen = result.GetValue(listen),
                 InputPath = result.GetValue(file),
-                Text = new() { XField = result.GetValue(xField), XTime = result.GetValue(xTime) },
+                Text = new()
+                {
+                    XField = result.GetValue(xField),
+                    XTime = result.GetValue(xTime),
+                    Skip = result.GetValue(skip),
+                    Title = result.GetValue(title),
+                    XLabel = result.GetValue(xLabel),
+                    YLabel = result.GetValue(yLabel),
+                },
                 Host = result.GetValue(host)!,
                 Port = result.GetValue(port),
                 OpenBrowser = !result.GetValue(noBrowser),
@@ -85,6 +114,11 @@ internal static class ViewCommand
             if (AccessRefusal(options) is { } refusal)
             {
                 await Console.Error.WriteLineAsync($"plotpipe: {refusal}");
+                return 2;
+            }
+            if (options.Text.ReadShape(result.GetValue(columns), result.GetValue(panel)) is { } textRefusal)
+            {
+                await Console.Error.WriteLineAsync($"plotpipe: {textRefusal}");
                 return 2;
             }
             if (options.Stdin && options.InputPath is not null)

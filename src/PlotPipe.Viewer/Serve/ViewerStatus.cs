@@ -49,7 +49,8 @@ internal sealed class ViewerStatus
             _store.State.ToString().ToLowerInvariant(), points, _store.TotalDropped, Math.Round(_rate), evicted, outOfOrder, _store.Error,
             Volatile.Read(ref _exportError), _store.HeldBytes, _store.MaxMemoryBytes, _store.BadLines,
             _store.RefusedProducers,
-            _store.Recording is { } r ? new RecordingReport(r.Path, r.Points, r.Bytes, r.Lost, r.Active) : null, _store.Recording?.Problem);
+            _store.Recording is { } r ? new RecordingReport(r.Path, r.Points, r.Bytes, r.Lost, r.Active) : null, _store.Recording?.Problem,
+            _store.FirstBadLine);
     }
 }
 
@@ -68,9 +69,10 @@ internal sealed class ViewerStatus
 /// <param name="RefusedProducers">TCP connections refused before any point was read (token, no Hello, too many producers).</param>
 /// <param name="Recording">The recording (<c>--record</c>), or null.</param>
 /// <param name="RecordError">Why the recording stopped, or how many points it missed, or null.</param>
+/// <param name="BadLine">The first bad line of text input, its number and reason ("line 4: field 1 is not a number: \"bad\""), or null.</param>
 internal sealed record StatusReport(string State, long Points, long Dropped, double PointsPerSecond, long Evicted, long OutOfOrder, string? Error,
     string? ExportError = null, long HeldBytes = 0, long MaxMemoryBytes = 0, long BadLines = 0, long RefusedProducers = 0,
-    RecordingReport? Recording = null, string? RecordError = null);
+    RecordingReport? Recording = null, string? RecordError = null, string? BadLine = null);
 
 /// <summary>The recording part of <c>GET /api/status</c>.</summary>
 /// <param name="Path">The file written.</param>
