@@ -11,7 +11,7 @@ namespace PlotPipe.Viewer.Ingest;
 /// whose value is an ISO-8601 time, chosen on the first such line; else the line number); and
 /// <c>{"series": "loss", "x": 3, "y": 0.3}</c> is one point of the named series (x from "x", else the x field,
 /// else the line number). Other values (booleans, null, nested objects, other strings) are passed over. A line
-/// that is not UTF-8, or whose names hold half a surrogate pair, is a bad line like any other.
+/// that is not UTF-8, or whose names or string values escape half a surrogate pair, is a bad line like any other.
 /// </summary>
 internal sealed class TextJson
 {
@@ -92,13 +92,13 @@ internal sealed class TextJson
                         Keep(ref count, new Member(nameAt, nameLength, Kind.Number, value, 0, 0));
                         break;
                     case JsonTokenType.String:
-                        bool isSeries = name.SequenceEqual("series"u8);
-                        if (!isSeries && !MayBeX(name)) break;
                         if (reader.ValueIsEscaped && HasLoneSurrogate(reader.ValueSpan))
                         {
                             Bad(number, $"the value of \"{Shown(name)}\" escapes half a surrogate pair, which is no character");
                             return;
                         }
+                        bool isSeries = name.SequenceEqual("series"u8);
+                        if (!isSeries && !MayBeX(name)) break;
                         int textAt = namesUsed;
                         int textLength = reader.CopyString(_names.AsSpan(namesUsed));
                         namesUsed += textLength;

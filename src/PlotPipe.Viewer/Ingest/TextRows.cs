@@ -7,8 +7,8 @@ namespace PlotPipe.Viewer.Ingest;
 /// Delimited numbers, one row a line. Lines before the first data row (a line with at least one number and no
 /// more words than numbers) are a banner and a header: the header is the last of them, when its field count is
 /// the data's (<c>--columns</c> names the columns instead); up to <see cref="HeldLines"/> are held, and a later
-/// copy of any of them (vmstat repeats its own) is passed over. The first data row decides the delimiter (tab,
-/// else comma, else semicolon, else runs of spaces), the number of columns, which column is x
+/// copy of any of them (vmstat repeats its own) is passed over. The first data row decides the delimiter (of tab,
+/// comma, semicolon and runs of spaces, the one that reads the most numbers, in that order on a tie), the number of columns, which column is x
 /// (<see cref="TextXRule"/>) and which columns are words (passed over on every row). Every other column is a series.
 /// </summary>
 internal sealed class TextRows
@@ -85,14 +85,19 @@ internal sealed class TextRows
     // A line before the first data row: held as banner or header, or the first data row itself.
     private void Before(ReadOnlySpan<byte> line, long number)
     {
-        byte delimiter = Delimiter(line);
-        int fields = 0, numbers = 0, words = 0;
-        foreach (var field in new Fields(line, delimiter))
+        // The delimiter that reads the most numbers, the first of tab, comma, semicolon and spaces on a tie: so
+        // "2026-12-05T10:00:01,547+00:00 0.6 0.5" (date -Ins) is split at spaces, "1, 2, 3" at commas.
+        byte delimiter = Whitespace;
+        var (fields, numbers, words) = Classify(line, Whitespace);
+        foreach (byte candidate in "\t,;"u8)
         {
-            fields++;
-            if (field.IsEmpty) continue;
-            if (IsValue(Unquote(field))) numbers++;
-            else words++;
+            if (!line.Contains(candidate)) continue;
+            var counts = Classify(line, candidate);
+            if (counts.Numbers > numbers || (counts.Numbers == numbers && delimiter == Whitespace))
+            {
+                delimiter = candidate;
+                (fields, numbers, words) = counts;
+            }
         }
         if (numbers > 0 && numbers >= words)
         {
@@ -107,6 +112,19 @@ internal sealed class TextRows
         _gaveUp = true;
         if (_problems.ShowsNext) _problems.Bad(number, $"not a row of numbers ({numbers} of {fields} fields are), and no data row came in the {HeldLines} lines before it");
         else _problems.Bad(number, null);
+    }
+
+    private static (int Fields, int Numbers, int Words) Classify(ReadOnlySpan<byte> line, byte delimiter)
+    {
+        int fields = 0, numbers = 0, words = 0;
+        foreach (var field in new Fields(line, delimiter))
+        {
+            fields++;
+            if (field.IsEmpty) continue;
+            if (IsValue(Unquote(field))) numbers++;
+            else words++;
+        }
+        return (fields, numbers, words);
     }
 
     private static bool IsValue(ReadOnlySpan<byte> field) => TextNumbers.TryParse(field, out _) || TextNumbers.TryParseIsoTime(field, out _);
@@ -234,9 +252,6 @@ internal sealed class TextRows
         }
         return false;
     }
-
-    private static byte Delimiter(ReadOnlySpan<byte> line) =>
-        line.Contains((byte)'\t') ? (byte)'\t' : line.Contains((byte)',') ? (byte)',' : line.Contains((byte)';') ? (byte)';' : Whitespace;
 
     private int Count(ReadOnlySpan<byte> line)
     {

@@ -1,6 +1,7 @@
 using PlotPipe.TestSupport;
 using System.Buffers;
 using System.Text;
+using PlotPipe.Protocol;
 using PlotPipe.Viewer.Ingest;
 using PlotPipe.Viewer.Store;
 
@@ -12,11 +13,11 @@ namespace PlotPipe.Viewer.Tests.Ingest;
 /// </summary>
 internal sealed class TextFeed
 {
-    public TextFeed(TextOptions? options = null)
+    public TextFeed(TextOptions? options = null, long shownInFull = TextProblems.ShownInFull)
     {
         Store = new PlotStore();
         Series = new TextSeries(Store);
-        Problems = new TextProblems(Store, Reports.Add);
+        Problems = new TextProblems(Store, Reports.Add, shownInFull: shownInFull);
         Parser = new TextParser(options ?? new TextOptions(), Series, Problems);
     }
 
@@ -35,9 +36,12 @@ internal sealed class TextFeed
     public static TextFeed Parse(string text, TextOptions? options = null) => Parse(Encoding.UTF8.GetBytes(text), options, []);
 
     /// <summary>Parses <paramref name="bytes"/> arriving in pieces cut at <paramref name="cuts"/>.</summary>
-    public static TextFeed Parse(byte[] bytes, TextOptions? options, params int[] cuts)
+    public static TextFeed Parse(byte[] bytes, TextOptions? options, params int[] cuts) => Parse(bytes, options, TextProblems.ShownInFull, cuts);
+
+    /// <summary>Parses <paramref name="bytes"/> arriving in pieces cut at <paramref name="cuts"/>, reporting the first <paramref name="shownInFull"/> bad lines.</summary>
+    public static TextFeed Parse(byte[] bytes, TextOptions? options, long shownInFull, params int[] cuts)
     {
-        var feed = new TextFeed(options);
+        var feed = new TextFeed(options, shownInFull);
         int from = 0;
         foreach (int cut in cuts.Where(c => c > 0 && c < bytes.Length).Order())
         {
@@ -68,6 +72,13 @@ internal sealed class TextFeed
         for (int i = 0; i < points.Length; i++) points[i] = (snap.X(i), snap.Y(i));
         return points;
     }
+
+    /// <summary>The series named <paramref name="name"/>'s definition.</summary>
+    public SeriesDefinition Definition(string name) => Store.Series.Single(s => s.Name == name).Definition;
+
+    /// <summary>The line numbers of the bad lines reported in full.</summary>
+    public long[] BadLineNumbers => Reports.Where(r => r.StartsWith("line ", StringComparison.Ordinal))
+        .Select(r => long.Parse(r[5..r.IndexOf(':')], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
     /// <summary>The names of the series, in order of definition.</summary>
     public string[] Names => Store.Series.Select(s => s.Name).ToArray();
