@@ -19,7 +19,7 @@ internal sealed class TextJson
     private readonly TextSeries _series;
     private readonly TextProblems _problems;
     private readonly byte[] _names;
-    private byte[] _xField;
+    private byte[]? _xField;
     private bool _xDecided;
     private bool? _timed;
     private bool _labelled;
@@ -38,7 +38,7 @@ internal sealed class TextJson
         _options = options;
         _series = series;
         _problems = problems;
-        _xField = options.XName is { } name ? Encoding.UTF8.GetBytes(name) : [];
+        _xField = options.XName is { } name ? Encoding.UTF8.GetBytes(name) : null;
         _xDecided = options.XField is not null;
         if (options.XTime || options.XIsArrival) _timed = true;
         _names = new byte[options.MaxLineBytes];
@@ -151,7 +151,7 @@ internal sealed class TextJson
                 if (members[i].Kind == Kind.Number && name.SequenceEqual("y"u8)) yAt = i;
                 else if (name.SequenceEqual("x"u8)) xAt = i;
             }
-            if (xAt < 0 && _xField.Length > 0) xAt = Last(members, _xField);
+            if (xAt < 0 && _xField is not null) xAt = Last(members, _xField);
             if (yAt < 0)
             {
                 Bad(number, "names a series but has no numeric \"y\"");
@@ -165,7 +165,7 @@ internal sealed class TextJson
 
         if (!_xDecided) Decide(members);
         int xMember = -1;
-        if (_xField.Length > 0)
+        if (_xField is not null)
         {
             xMember = Last(members, _xField);
             if (xMember < 0)
@@ -176,7 +176,7 @@ internal sealed class TextJson
         }
         bool any = false;
         for (int i = 0; i < members.Length && !any; i++)
-            any = members[i].Kind == Kind.Number && !Name(members[i]).SequenceEqual(_xField);
+            any = members[i].Kind == Kind.Number && !IsX(members[i]);
         if (!any)
         {
             Bad(number, "no numeric field");
@@ -185,7 +185,7 @@ internal sealed class TextJson
         if (!X(members, xMember, number, out double xValue)) return;
         for (int i = 0; i < members.Length; i++)
         {
-            if (members[i].Kind != Kind.Number || Name(members[i]).SequenceEqual(_xField)) continue;
+            if (members[i].Kind != Kind.Number || IsX(members[i])) continue;
             int id = Id(Name(members[i]), number);
             if (id >= 0) _series.Add(id, xValue, members[i].Value);
         }
@@ -198,7 +198,10 @@ internal sealed class TextJson
     }
 
     // Strings are read only where they may be x: "x", the x field, or any field while the x field is still to be chosen.
-    private bool MayBeX(ReadOnlySpan<byte> name) => !_xDecided || name.SequenceEqual("x"u8) || (_xField.Length > 0 && name.SequenceEqual(_xField));
+    private bool MayBeX(ReadOnlySpan<byte> name) => !_xDecided || name.SequenceEqual("x"u8) || (_xField is not null && name.SequenceEqual(_xField));
+
+    // Whether the member is the x field (whose name may be empty: "" is a name like any other).
+    private bool IsX(in Member member) => _xField is not null && Name(member).SequenceEqual(_xField);
 
     // The first plain line chooses x for the stream: the first field whose name says x or whose value is a time.
     private void Decide(ReadOnlySpan<Member> members)
@@ -222,7 +225,7 @@ internal sealed class TextJson
         return TextXRule.SaysX(_chars.AsSpan(0, Encoding.UTF8.GetChars(name, _chars)));
     }
 
-    private void Label() => _series.LabelX(_options.XIsArrival ? "time" : _xField.Length > 0 ? Encoding.UTF8.GetString(_xField) : "line");
+    private void Label() => _series.LabelX(_options.XIsArrival ? "time" : _xField is not null ? Encoding.UTF8.GetString(_xField) : "line");
 
     // The x of a line from member xAt (-1: the line number or arrival time); false when the line is bad for it.
     private bool X(ReadOnlySpan<Member> members, int xAt, long number, out double x)

@@ -13,9 +13,10 @@ namespace PlotPipe.Viewer.Tests.Ingest;
 /// </summary>
 internal sealed class TextFeed
 {
-    public TextFeed(TextOptions? options = null, long shownInFull = TextProblems.ShownInFull)
+    public TextFeed(TextOptions? options = null, long shownInFull = TextProblems.ShownInFull, long maxPointsPerSeries = 0)
     {
-        Store = new PlotStore();
+        // A cap makes the chunks small (at most a quarter of it): many small stores in a property test stay cheap.
+        Store = new PlotStore(maxPointsPerSeries);
         Series = new TextSeries(Store);
         Problems = new TextProblems(Store, Reports.Add, shownInFull: shownInFull);
         Parser = new TextParser(options ?? new TextOptions(), Series, Problems);
@@ -36,26 +37,40 @@ internal sealed class TextFeed
     public static TextFeed Parse(string text, TextOptions? options = null) => Parse(Encoding.UTF8.GetBytes(text), options, []);
 
     /// <summary>Parses <paramref name="bytes"/> arriving in pieces cut at <paramref name="cuts"/>.</summary>
-    public static TextFeed Parse(byte[] bytes, TextOptions? options, params int[] cuts) => Parse(bytes, options, TextProblems.ShownInFull, cuts);
+    public static TextFeed Parse(byte[] bytes, TextOptions? options, params int[] cuts) => Parse(new TextFeed(options), bytes, cuts);
 
-    /// <summary>Parses <paramref name="bytes"/> arriving in pieces cut at <paramref name="cuts"/>, reporting the first <paramref name="shownInFull"/> bad lines.</summary>
-    public static TextFeed Parse(byte[] bytes, TextOptions? options, long shownInFull, params int[] cuts)
+    /// <summary>
+    /// Parses as <see cref="Parse(byte[], TextOptions?, int[])"/> does, reporting every bad line (not only the first
+    /// ten), into a store whose chunks are small: a property test makes many.
+    /// </summary>
+    /// <remarks>Each arrival is split again into segments at <paramref name="segmentCuts"/>, as a pipe's buffer may hold several.</remarks>
+    public static TextFeed ParseReportingAll(byte[] bytes, TextOptions options, int[] cuts, int[] segmentCuts) =>
+        Parse(new TextFeed(options, long.MaxValue, maxPointsPerSeries: 1 << 14), bytes, cuts, segmentCuts);
+
+    private static TextFeed Parse(TextFeed feed, byte[] bytes, int[] cuts, int[]? segmentCuts = null)
     {
-        var feed = new TextFeed(options, shownInFull);
         int from = 0;
-        foreach (int cut in cuts.Where(c => c > 0 && c < bytes.Length).Order())
+        foreach (int cut in cuts.Where(c => c > 0 && c < bytes.Length).Distinct().Order().Append(bytes.Length))
         {
-            feed.Arrive(bytes.AsSpan(from, cut - from).ToArray(), false);
+            var pieces = new List<ReadOnlyMemory<byte>> { feed._left };
+            int start = from;
+            foreach (int s in (segmentCuts ?? []).Where(s => s > from && s < cut).Distinct().Order().Append(cut))
+            {
+                pieces.Add(bytes.AsSpan(start, s - start).ToArray());
+                start = s;
+            }
+            feed.Arrive(pieces, cut == bytes.Length);
             from = cut;
         }
-        feed.Arrive(bytes.AsSpan(from).ToArray(), true);
         return feed;
     }
 
     /// <summary>Hands the parser what it left plus <paramref name="bytes"/>, as two segments; flushes the series.</summary>
-    public void Arrive(byte[] bytes, bool isCompleted)
+    public void Arrive(byte[] bytes, bool isCompleted) => Arrive([_left, bytes], isCompleted);
+
+    private void Arrive(List<ReadOnlyMemory<byte>> pieces, bool isCompleted)
     {
-        var buffer = Sequence(_left, bytes);
+        var buffer = ByteSegments.Of(pieces);
         Parser.Consume(ref buffer, isCompleted);
         _left = buffer.ToArray();
         MostLeft = Math.Max(MostLeft, _left.Length);
@@ -82,6 +97,4 @@ internal sealed class TextFeed
 
     /// <summary>The names of the series, in order of definition.</summary>
     public string[] Names => Store.Series.Select(s => s.Name).ToArray();
-
-    private static ReadOnlySequence<byte> Sequence(byte[] first, byte[] second) => ByteSegments.Of([first, second]);
 }
