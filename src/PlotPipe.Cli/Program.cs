@@ -10,4 +10,4 @@ var root = new RootCommand("plotpipe: live plots out of process")
     ReplayCommand.Create(),
     ExportCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+return await root.Parse(args, ViewCommand.Parsing).InvokeAsync();

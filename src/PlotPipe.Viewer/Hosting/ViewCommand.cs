@@ -11,6 +11,12 @@ internal static class ViewCommand
     /// <summary>The environment variable a token may come from instead of <c>--token</c>.</summary>
     public const string TokenVariable = "PLOTPIPE_TOKEN";
 
+    /// <summary>
+    /// How the command line is parsed: without response files, so <c>--x @line</c> and <c>--x @time</c> are
+    /// values, not files to read arguments from.
+    /// </summary>
+    public static ParserConfiguration Parsing => new() { ResponseFileTokenReplacer = null };
+
     /// <summary>Adds the viewer's options and action to <paramref name="command"/>.</summary>
     public static T Configure<T>(T command) where T : Command
     {

@@ -145,6 +145,21 @@ public sealed class TextRobustnessTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("@line", "line", false)]
+    [InlineData("@time", "time", true)]
+    public async Task X_at_line_and_at_time_are_values_on_the_command_line_not_response_files(string x, string label, bool timed)
+    {
+        using var viewer = await CommandLineViewer.StartAsync("--stdin", "--x", x);
+        await viewer.WriteAsync("step,loss\n10,0.5\n20,0.4\n");
+        viewer.CloseInput();
+        await viewer.WaitForStateAsync("finished");
+        var series = (await viewer.GetAsync("api/series")).EnumerateArray().ToList();
+        Assert.Equal(["step", "loss"], series.Select(s => s.GetProperty("name").GetString()));
+        Assert.All(series, s => Assert.Equal(timed, s.GetProperty("xIsTime").GetBoolean()));
+        Assert.Equal(label, (await viewer.GetAsync("api/plot")).GetProperty("panels")[0].GetProperty("xlabel").GetString());
+    }
+
     [Fact]
     public async Task A_bad_panel_spec_is_refused_with_one_line_and_exit_code_2()
     {
