@@ -20,6 +20,7 @@ internal sealed class TextSeries
     private int _count;
     private TextOptions? _options;
     private string? _xLabel;
+    private long _ownVersion;
 
     /// <summary>Series are defined in <paramref name="store"/> as they are named, as <paramref name="producer"/>'s when given.</summary>
     public TextSeries(PlotStore store, ProducerStore? producer = null)
@@ -56,7 +57,8 @@ internal sealed class TextSeries
     /// <summary>Labels the x axis <paramref name="label"/> (the x column's name, "line" or "time") unless <c>--xlabel</c> gave one.</summary>
     public void LabelX(string label)
     {
-        if (_options is { XLabel: null } && _xLabel != label) DefinePlot(label);
+        // Only over what text defined itself: a producer beside it (--listen) that defined the plot keeps its labels.
+        if (_options is { XLabel: null } && _xLabel != label && _store.Plot.Version == _ownVersion) DefinePlot(label);
     }
 
     private void DefinePlot(string? xLabel)
@@ -77,6 +79,7 @@ internal sealed class TextSeries
             if (xLabel is not null) own.Add(new(PlotProperties.XLabel, xLabel));
             plot.DefinePanel(i + 1, own);
         }
+        _ownVersion = plot.Version;
     }
 
     /// <summary>

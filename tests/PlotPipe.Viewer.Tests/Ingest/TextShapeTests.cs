@@ -51,6 +51,17 @@ public class TextShapeTests
         Assert.Null(TextFeed.Parse("1 2\n").Store.Plot.Panels[0].XLabel);
     }
 
+    [Fact]
+    public void A_plot_another_producer_defined_keeps_its_title_and_labels()
+    {
+        var feed = new TextFeed();
+        feed.Store.Plot.DefinePlot([new("title", "Fleet"), new("xlabel", "uptime")]);
+        feed.Arrive("step,loss\n1,2\n"u8.ToArray(), true);
+        Assert.Equal("Fleet", feed.Store.Plot.Title);
+        Assert.Equal("uptime", feed.Store.Plot.Panels[0].XLabel);
+        Assert.Equal([(1, 2)], feed.Points("loss"));
+    }
+
     [Theory]
     [InlineData("Current", "--panel \"Current\": give it as TITLE=NAME,NAME (TITLE:log=... for a log y axis)")]
     [InlineData("Current=", "--panel \"Current=\": name the columns it draws after '='")]
