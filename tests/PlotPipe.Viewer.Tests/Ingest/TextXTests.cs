@@ -59,6 +59,16 @@ public class TextXTests
     }
 
     [Fact]
+    public void Timed_text_is_drawn_on_a_time_axis_in_pictures()
+    {
+        var feed = TextFeed.Parse("time,load\n2026-12-05T10:00:00Z,1.5\n2026-12-05T10:00:10Z,1.7\n2026-12-05T10:00:20Z,1.2\n");
+        var figure = PlotPipe.Viewer.Export.PictureExporter.Render(feed.Store, 800);
+        var panel = Assert.Single(figure.Panels);
+        Assert.Equal(PlotPipe.Viewer.Export.AxisKind.Time, panel.Axes.X);
+        Assert.Equal("time (UTC)", panel.Plot.Axes.Bottom.Label.Text);
+    }
+
+    [Fact]
     public void Date_iseconds_output_without_a_header_is_x_as_time()
     {
         // $(date -Iseconds) $(cut -d' ' -f1-3 /proc/loadavg), and date -Ins's comma and nine digits.
