@@ -273,10 +273,13 @@ function renderStatus(st) {
   parts.push(`${fmt.format(st.dropped || 0)} dropped`);
   if (st.evicted) parts.push(`${fmt.format(st.evicted)} evicted`);
   if (st.outOfOrder) parts.push(`${fmt.format(st.outOfOrder)} out of order`);
+  if (st.badLines) parts.push(`${fmt.format(st.badLines)} bad line${st.badLines === 1 ? "" : "s"}`);
   const rec = st.recording;
   if (rec) parts.push(`${rec.active ? "recording" : "recorded"} ${fmt.format(rec.points || 0)} points`);
   statusEl.textContent = parts.join(" · ");
-  for (const why of [st.error, st.exportError, st.recordError]) {
+  // The first bad line says why text input is skipped (a header taken for data, a wrong delimiter).
+  const firstBad = st.badLine ? `first bad ${st.badLine}` : null;
+  for (const why of [st.error, st.exportError, st.recordError, firstBad]) {
     if (!why) continue;
     const e = document.createElement("span");
     e.className = "error";

@@ -16,8 +16,25 @@ internal static class ViewCommand
     {
         var stdin = new Option<bool>("--stdin") { Description = "Read PlotPipe frames, or text lines (delimited numbers, JSON lines), from standard input" };
         var file = new Argument<string?>("FILE") { Description = "Read PlotPipe frames or text lines from this file, or open this recording (-: standard input)", Arity = ArgumentArity.ZeroOrOne };
-        var xField = new Option<string?>("--x") { HelpName = "NAME", Description = "Text input: the JSON field or header column that holds x (default: the first column; the line number for JSON)" };
-        var xTime = new Option<bool>("--x-time") { Description = "Text input: read x as a time, ISO-8601 or Unix seconds (kept as Unix seconds)" };
+        var xField = new Option<string?>("--x")
+        {
+            HelpName = "NAME",
+            Description = "Text input: x is this header column or JSON field, @line (the line number) or @time (the arrival time, a time axis). "
+                + "Default: the first column (JSON: field) when its name says x (x, t, time, timestamp, date, step, epoch, iteration, ...) or it holds ISO-8601 times; "
+                + "headerless rows of numbers only: the first column; else the line number",
+        };
+        var xTime = new Option<bool>("--x-time") { Description = "Text input: read x as a time, ISO-8601 or Unix seconds (kept as Unix seconds); ISO-8601 times are read as times without it" };
+        var skip = new Option<int>("--skip") { HelpName = "N", Description = "Text input: pass over the first N lines unread", CustomParser = OptionValues.SmallCount(0) };
+        var columns = new Option<string?>("--columns") { HelpName = "NAMES", Description = "Text input: name the columns (a,b,c); no line is taken as the header, and a line equal to the names is passed over" };
+        var title = new Option<string?>("--title") { HelpName = "TEXT", Description = "Text input: the plot's title" };
+        var xLabel = new Option<string?>("--xlabel") { HelpName = "TEXT", Description = "Text input: the x axis label (default: the x column's name)" };
+        var yLabel = new Option<string?>("--ylabel") { HelpName = "TEXT", Description = "Text input: the default panel's y axis label" };
+        var panel = new Option<string[]>("--panel")
+        {
+            HelpName = "SPEC",
+            Description = "Text input: draw these columns (or JSON fields) in a panel of their own: \"Current=current\", \"Loss:log=train,val\" (a log y axis); repeatable; columns not named stay in the default panel",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var listen = new Option<string?>("--listen")
         {
             HelpName = "[HOST:]PORT",
@@ -61,7 +78,7 @@ internal static class ViewCommand
             DefaultValueFactory = _ => Ingest.ProducerListener.DefaultIdleTimeout.TotalSeconds,
             CustomParser = OptionValues.Seconds(0, int.MaxValue),
         };
-        foreach (var o in new Option[] { stdin, listen, producerTimeout, xField, xTime, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, maxMemory, token, noToken, allowHost, record }) command.Options.Add(o);
+        foreach (var o in new Option[] { stdin, listen, producerTimeout, xField, xTime, skip, columns, title, xLabel, yLabel, panel, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, maxMemory, token, noToken, allowHost, record }) command.Options.Add(o);
 
         command.Arguments.Add(file);
         // Options that contradict each other. A command's checks run before the options' defaults are filled in:
@@ -86,7 +103,15 @@ internal static class ViewCommand
                 Stdin = result.GetValue(stdin),
                 Listen = result.GetValue(listen),
                 InputPath = result.GetValue(file),
-                Text = new() { XField = result.GetValue(xField), XTime = result.GetValue(xTime) },
+                Text = new()
+                {
+                    XField = result.GetValue(xField),
+                    XTime = result.GetValue(xTime),
+                    Skip = result.GetValue(skip),
+                    Title = result.GetValue(title),
+                    XLabel = result.GetValue(xLabel),
+                    YLabel = result.GetValue(yLabel),
+                },
                 Host = result.GetValue(host)!,
                 Port = result.GetValue(port),
                 OpenBrowser = !result.GetValue(noBrowser),
@@ -107,6 +132,11 @@ internal static class ViewCommand
             if (!options.NoToken && result.GetValue(token) is null && options.Token is { } fromEnvironment && TokenProblem(fromEnvironment, $"${TokenVariable}") is { } refusal)
             {
                 await errors.WriteLineAsync($"{Usage.ToolName}: {refusal}");
+                return Usage.UsageExitCode;
+            }
+            if (options.Text.ReadShape(result.GetValue(columns), result.GetValue(panel)) is { } textRefusal)
+            {
+                await errors.WriteLineAsync($"{Usage.ToolName}: {textRefusal}");
                 return Usage.UsageExitCode;
             }
             Stream? input = null;

@@ -1,27 +1,36 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using PlotPipe.Protocol;
 
 namespace PlotPipe.Viewer.Ingest;
 
 /// <summary>
 /// JSON lines, one object a line, in either of two shapes: <c>{"step": 3, "loss": 0.3, "acc": 0.9}</c> is one
-/// point for each numeric field, x from the field <c>--x</c> names (else the line number); and
-/// <c>{"series": "loss", "x": 3, "y": 0.3}</c> is one point of the named series (x from <c>--x</c>'s field, then
-/// the line number, when "x" is absent). Other values (strings, booleans, null, nested objects) are passed over.
+/// point for each numeric field, x from the field <c>--x</c> names (else the first field whose name says x or
+/// whose value is an ISO-8601 time, chosen on the first such line; else the line number); and
+/// <c>{"series": "loss", "x": 3, "y": 0.3}</c> is one point of the named series (x from "x", else the x field,
+/// else the line number). Other values (booleans, null, nested objects, other strings) are passed over. A line
+/// that is not UTF-8, or whose names or string values escape half a surrogate pair, is a bad line like any other.
 /// </summary>
 internal sealed class TextJson
 {
     private readonly TextOptions _options;
     private readonly TextSeries _series;
     private readonly TextProblems _problems;
-    private readonly byte[] _xField;
     private readonly byte[] _names;
+    private byte[]? _xField;
+    private bool _xDecided;
+    private bool? _timed;
+    private bool _labelled;
     private char[] _chars = new char[256];
-    private Field[] _fields = new Field[16];
+    private Member[] _members = new Member[16];
     private bool _reportedFull;
 
-    private record struct Field(int NameAt, int NameLength, double Value);
+    private enum Kind : byte { Number, Time, Words }
+
+    // A top-level field: its name in _names, and its number, time (Unix seconds) or the raw text of a string.
+    private record struct Member(int NameAt, int NameLength, Kind Kind, double Value, int TextAt, int TextLength);
 
     /// <summary>Points go into <paramref name="series"/>; bad lines are counted in <paramref name="problems"/>.</summary>
     public TextJson(TextOptions options, TextSeries series, TextProblems problems)
@@ -29,23 +38,32 @@ internal sealed class TextJson
         _options = options;
         _series = series;
         _problems = problems;
-        _xField = options.XField is null ? [] : Encoding.UTF8.GetBytes(options.XField);
+        _xField = options.XName is { } name ? Encoding.UTF8.GetBytes(name) : null;
+        _xDecided = options.XField is not null;
+        if (options.XTime || options.XIsArrival) _timed = true;
         _names = new byte[options.MaxLineBytes];
     }
 
     /// <summary>Reads line <paramref name="number"/>, trimmed, neither blank nor a comment.</summary>
     public void Read(ReadOnlySpan<byte> line, long number)
     {
-        int count = 0, namesUsed = 0;
-        int seriesAt = -1, seriesLength = 0;
-        bool hasX = false;
-        double x = number;
-        string? problem = null;
+        if (!_labelled)
+        {
+            _labelled = true;
+            if (_xDecided) Label();
+        }
         if (line[0] != (byte)'{')
         {
             Bad(number, $"not a JSON object: {TextNumbers.Quote(line)}");
             return;
         }
+        if (!Utf8.IsValid(line))
+        {
+            Bad(number, $"not UTF-8 text (byte {FirstInvalidUtf8(line) + 1} of the line)");
+            return;
+        }
+        int count = 0, namesUsed = 0;
+        int seriesAt = -1, seriesLength = 0;
         try
         {
             var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 64 });
@@ -56,41 +74,45 @@ internal sealed class TextJson
             }
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
+                if (reader.ValueIsEscaped && HasLoneSurrogate(reader.ValueSpan))
+                {
+                    Bad(number, $"the name {TextNumbers.Quote(reader.ValueSpan)} escapes half a surrogate pair, which is no character");
+                    return;
+                }
                 int nameAt = namesUsed;
                 int nameLength = reader.CopyString(_names.AsSpan(namesUsed));
                 namesUsed += nameLength;
                 var name = _names.AsSpan(nameAt, nameLength);
                 reader.Read();
-                bool isX = _xField.Length > 0 ? name.SequenceEqual(_xField) : false;
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.Number:
                         // A JSON number is always one the parse reads; beyond double's range it is infinity, as with double.Parse.
-                        if (!TextNumbers.TryParse(reader.ValueSpan, out double value))
-                        {
-                            problem ??= $"the number of \"{Encoding.UTF8.GetString(name)}\" cannot be read";
-                            break;
-                        }
-                        if (isX)
-                        {
-                            x = value;
-                            hasX = true;
-                            break;
-                        }
-                        if (count == _fields.Length) Array.Resize(ref _fields, count * 2);
-                        _fields[count++] = new Field(nameAt, nameLength, value);
+                        TextNumbers.TryParse(reader.ValueSpan, out double value);
+                        Keep(ref count, new Member(nameAt, nameLength, Kind.Number, value, 0, 0));
                         break;
                     case JsonTokenType.String:
-                        if (isX && _options.XTime)
+                        if (reader.ValueIsEscaped && HasLoneSurrogate(reader.ValueSpan))
                         {
-                            if (!TextNumbers.TryParseTime(reader.ValueSpan, out x)) problem ??= $"x {TextNumbers.Quote(reader.ValueSpan)} is not a time";
-                            hasX = true;
+                            Bad(number, $"the value of \"{Shown(name)}\" escapes half a surrogate pair, which is no character");
+                            return;
                         }
-                        else if (name.SequenceEqual("series"u8))
+                        bool isSeries = name.SequenceEqual("series"u8);
+                        if (!isSeries && !MayBeX(name)) break;
+                        int textAt = namesUsed;
+                        int textLength = reader.CopyString(_names.AsSpan(namesUsed));
+                        namesUsed += textLength;
+                        if (isSeries)
                         {
-                            seriesAt = namesUsed;
-                            seriesLength = reader.CopyString(_names.AsSpan(namesUsed));
-                            namesUsed += seriesLength;
+                            seriesAt = textAt;
+                            seriesLength = textLength;
+                        }
+                        else
+                        {
+                            // A number in a string is a time only when --x-time says x holds times.
+                            var text = _names.AsSpan(textAt, textLength);
+                            bool time = TextNumbers.TryParseIsoTime(text, out double at) || (_options.XTime && TextNumbers.TryParse(text, out at));
+                            Keep(ref count, new Member(nameAt, nameLength, time ? Kind.Time : Kind.Words, at, textAt, textLength));
                         }
                         break;
                     case JsonTokenType.StartObject:
@@ -108,52 +130,142 @@ internal sealed class TextJson
         }
         catch (JsonException e)
         {
-            Bad(number, $"not valid JSON ({FirstSentence(e.Message)})");
+            Bad(number, $"not valid JSON ({TextNumbers.Shown(FirstSentence(e.Message))})");
             return;
         }
-        if (problem is not null)
+        catch (InvalidOperationException)
         {
-            Bad(number, problem);
+            // Not reached: the checks above leave nothing the reader cannot turn into text. Kept so a line never ends the viewer.
+            Bad(number, "a name or value cannot be read as text");
             return;
         }
+        var members = _members.AsSpan(0, count);
 
         if (seriesAt >= 0)
         {
-            // {"series": ..., "x": ..., "y": ...}: x is "x", else the --x field, else the line number.
-            int yAt = -1;
-            for (int i = 0; i < count; i++)
+            // {"series": ..., "x": ..., "y": ...}: x is "x", else the x field, else the line number (or arrival time).
+            int yAt = -1, xAt = -1;
+            for (int i = 0; i < members.Length; i++)
             {
-                var name = Name(_fields[i]);
-                if (name.SequenceEqual("y"u8)) yAt = i;
-                else if (name.SequenceEqual("x"u8)) x = _fields[i].Value;
+                var name = Name(members[i]);
+                if (members[i].Kind == Kind.Number && name.SequenceEqual("y"u8)) yAt = i;
+                else if (name.SequenceEqual("x"u8)) xAt = i;
             }
+            if (xAt < 0 && _xField is not null) xAt = Last(members, _xField);
             if (yAt < 0)
             {
                 Bad(number, "names a series but has no numeric \"y\"");
                 return;
             }
+            if (!X(members, xAt, number, out double x)) return;
             int id = Id(_names.AsSpan(seriesAt, seriesLength), number);
-            if (id >= 0) _series.Add(id, x, _fields[yAt].Value);
+            if (id >= 0) _series.Add(id, x, members[yAt].Value);
             return;
         }
-        if (_xField.Length > 0 && !hasX)
+
+        if (!_xDecided) Decide(members);
+        int xMember = -1;
+        if (_xField is not null)
         {
-            Bad(number, $"no \"{_options.XField}\" field for x (--x)");
-            return;
+            xMember = Last(members, _xField);
+            if (xMember < 0)
+            {
+                Bad(number, $"no \"{Shown(_xField)}\" field for x{(_options.XField is null ? "" : " (--x)")}");
+                return;
+            }
         }
-        if (count == 0)
+        bool any = false;
+        for (int i = 0; i < members.Length && !any; i++)
+            any = members[i].Kind == Kind.Number && !IsX(members[i]);
+        if (!any)
         {
             Bad(number, "no numeric field");
             return;
         }
-        for (int i = 0; i < count; i++)
+        if (!X(members, xMember, number, out double xValue)) return;
+        for (int i = 0; i < members.Length; i++)
         {
-            int id = Id(Name(_fields[i]), number);
-            if (id >= 0) _series.Add(id, x, _fields[i].Value);
+            if (members[i].Kind != Kind.Number || IsX(members[i])) continue;
+            int id = Id(Name(members[i]), number);
+            if (id >= 0) _series.Add(id, xValue, members[i].Value);
         }
     }
 
-    private ReadOnlySpan<byte> Name(in Field field) => _names.AsSpan(field.NameAt, field.NameLength);
+    private void Keep(ref int count, in Member member)
+    {
+        if (count == _members.Length) Array.Resize(ref _members, count * 2);
+        _members[count++] = member;
+    }
+
+    // Strings are read only where they may be x: "x", the x field, or any field while the x field is still to be chosen.
+    private bool MayBeX(ReadOnlySpan<byte> name) => !_xDecided || name.SequenceEqual("x"u8) || (_xField is not null && name.SequenceEqual(_xField));
+
+    // Whether the member is the x field (whose name may be empty: "" is a name like any other).
+    private bool IsX(in Member member) => _xField is not null && Name(member).SequenceEqual(_xField);
+
+    // The first plain line chooses x for the stream: the first field whose name says x or whose value is a time.
+    private void Decide(ReadOnlySpan<Member> members)
+    {
+        _xDecided = true;
+        foreach (var m in members)
+        {
+            if (m.Kind == Kind.Time || (m.Kind == Kind.Number && SaysX(Name(m))))
+            {
+                _xField = Name(m).ToArray();
+                break;
+            }
+        }
+        Label();
+    }
+
+    private bool SaysX(ReadOnlySpan<byte> name)
+    {
+        int needed = Encoding.UTF8.GetMaxCharCount(name.Length);
+        if (needed > _chars.Length) _chars = new char[Math.Max(needed, _chars.Length * 2)];
+        return TextXRule.SaysX(_chars.AsSpan(0, Encoding.UTF8.GetChars(name, _chars)));
+    }
+
+    private void Label() => _series.LabelX(_options.XIsArrival ? "time" : _xField is not null ? Encoding.UTF8.GetString(_xField) : "line");
+
+    // The x of a line from member xAt (-1: the line number or arrival time); false when the line is bad for it.
+    private bool X(ReadOnlySpan<Member> members, int xAt, long number, out double x)
+    {
+        bool isTime = false;
+        if (xAt < 0) x = _options.XIsArrival ? TextNumbers.Now(_options.Clock) : number;
+        else
+        {
+            var m = members[xAt];
+            x = m.Value;
+            if (m.Kind == Kind.Words)
+            {
+                var text = TextNumbers.Quote(_names.AsSpan(m.TextAt, m.TextLength));
+                Bad(number, _timed == true ? $"x {text} is not a time" : $"x {text} is not a number");
+                return false;
+            }
+            isTime = m.Kind == Kind.Time;
+            if (isTime && _timed == false)
+            {
+                Bad(number, $"x {TextNumbers.Quote(_names.AsSpan(m.TextAt, m.TextLength))} is a time, but the x before were numbers");
+                return false;
+            }
+        }
+        // The first point decides whether the stream's x are times; --x-time and @time decided it already.
+        _timed ??= isTime;
+        return true;
+    }
+
+    private int Last(ReadOnlySpan<Member> members, ReadOnlySpan<byte> name)
+    {
+        for (int i = members.Length - 1; i >= 0; i--)
+        {
+            if (NameOf(members[i], name)) return i;
+        }
+        return -1;
+    }
+
+    private bool NameOf(in Member member, ReadOnlySpan<byte> name) => Name(member).SequenceEqual(name);
+
+    private ReadOnlySpan<byte> Name(in Member member) => _names.AsSpan(member.NameAt, member.NameLength);
 
     // The series named by these UTF-8 bytes, defined on first sight; -1 once a plot is full.
     private int Id(ReadOnlySpan<byte> utf8, long number)
@@ -169,14 +281,79 @@ internal sealed class TextJson
             if (!_reportedFull)
             {
                 _reportedFull = true;
-                _problems.Bad(number, $"series \"{new string(name)}\" is one more than the {ProtocolLimits.MaxSeries} a plot holds; fields naming further series are ignored");
+                _problems.Bad(number, $"series \"{TextNumbers.Shown(new string(name))}\" is one more than the {ProtocolLimits.MaxSeries} a plot holds; fields naming further series are ignored");
             }
             return -1;
         }
-        return _series.Define(new string(name));
+        return _series.Define(new string(name), _timed == true);
     }
 
     private void Bad(long number, string reason) => _problems.Bad(number, _problems.ShowsNext ? reason : null);
+
+    private static string Shown(ReadOnlySpan<byte> utf8) => TextNumbers.Shown(Encoding.UTF8.GetString(utf8));
+
+    // Whether a string's raw (escaped) text has a \u escape of a surrogate without its other half: no character,
+    // so no UTF-8 or UTF-16 string can hold it.
+    private static bool HasLoneSurrogate(ReadOnlySpan<byte> raw)
+    {
+        int i = raw.IndexOf((byte)'\\');
+        if (i < 0) return false;
+        while (i < raw.Length)
+        {
+            if (raw[i] != (byte)'\\')
+            {
+                i++;
+                continue;
+            }
+            if (i + 1 >= raw.Length || raw[i + 1] != (byte)'u')
+            {
+                i += 2;
+                continue;
+            }
+            int unit = Hex(raw, i + 2);
+            if (unit is >= 0xDC00 and <= 0xDFFF or < 0) return true;
+            if (unit is >= 0xD800 and <= 0xDBFF)
+            {
+                int next = i + 6 + 1 < raw.Length && raw[i + 6] == (byte)'\\' && raw[i + 7] == (byte)'u' ? Hex(raw, i + 8) : -1;
+                if (next is not (>= 0xDC00 and <= 0xDFFF)) return true;
+                i += 12;
+                continue;
+            }
+            i += 6;
+        }
+        return false;
+    }
+
+    // The four hex digits at raw[at..], or -1 when they are not there.
+    private static int Hex(ReadOnlySpan<byte> raw, int at)
+    {
+        if (at + 4 > raw.Length) return -1;
+        int value = 0;
+        for (int k = at; k < at + 4; k++)
+        {
+            int d = raw[k] switch
+            {
+                >= (byte)'0' and <= (byte)'9' => raw[k] - '0',
+                >= (byte)'a' and <= (byte)'f' => raw[k] - 'a' + 10,
+                >= (byte)'A' and <= (byte)'F' => raw[k] - 'A' + 10,
+                _ => -1,
+            };
+            if (d < 0) return -1;
+            value = value * 16 + d;
+        }
+        return value;
+    }
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> text)
+    {
+        int i = 0;
+        while (i < text.Length)
+        {
+            if (Rune.DecodeFromUtf8(text[i..], out _, out int used) != System.Buffers.OperationStatus.Done) return i;
+            i += used;
+        }
+        return -1;
+    }
 
     private static string FirstSentence(string message)
     {

@@ -16,7 +16,9 @@ internal sealed class TextParser
     private readonly TextRows _rows;
     private readonly TextJson _json;
     private readonly byte[] _scratch;
+    private readonly long _skip;
     private Format _format;
+    private bool _completed;
     private bool _skippingLongLine;
     private long _line;
 
@@ -29,6 +31,8 @@ internal sealed class TextParser
         _maxLineBytes = options.MaxLineBytes;
         _problems = problems;
         _scratch = new byte[options.MaxLineBytes];
+        _skip = options.Skip;
+        series.Shape(options);
         _rows = new TextRows(options, series, problems);
         _json = new TextJson(options, series, problems);
     }
@@ -97,6 +101,11 @@ internal sealed class TextParser
             else Line(Contiguous(whole));
             buffer = buffer.Slice(buffer.GetPosition(1, position.Value));
         }
+        if (isCompleted && buffer.IsEmpty && !_completed)
+        {
+            _completed = true;
+            if (_format == Format.Delimited) _rows.Complete();
+        }
     }
 
     private ReadOnlySpan<byte> Contiguous(in ReadOnlySequence<byte> line)
@@ -109,17 +118,27 @@ internal sealed class TextParser
     private void TooLong()
     {
         _line++;
-        _problems.Bad(_line, $"longer than the limit of {_maxLineBytes} bytes");
+        if (_line > _skip) _problems.Bad(_line, $"longer than the limit of {_maxLineBytes} bytes");
     }
 
     private void Line(ReadOnlySpan<byte> line)
     {
         long number = ++_line;
-        if (number == 1 && line.StartsWith("\uFEFF"u8)) line = line[3..];
+        if (number <= _skip) return;
+        // A byte order mark starts a file, and files may be joined: it is passed over at the start of any line.
+        if (line.StartsWith("\uFEFF"u8)) line = line[3..];
         line = line.Trim(" \t\r"u8);
         if (line.IsEmpty || line[0] == (byte)'#') return;
         if (_format == Format.Unknown) _format = line[0] == (byte)'{' ? Format.Json : Format.Delimited;
-        if (_format == Format.Json) _json.Read(line, number);
-        else _rows.Read(line, number);
+        try
+        {
+            if (_format == Format.Json) _json.Read(line, number);
+            else _rows.Read(line, number);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A line must never end the viewer: were a reader ever to throw, the line is one more bad line.
+            _problems.Bad(number, $"could not be read ({e.GetType().Name}: {TextNumbers.Shown(e.Message)})");
+        }
     }
 }

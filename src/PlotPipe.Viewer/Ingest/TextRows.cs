@@ -4,23 +4,36 @@ using PlotPipe.Protocol;
 namespace PlotPipe.Viewer.Ingest;
 
 /// <summary>
-/// Delimited numbers, one row a line. The first row decides: its delimiter (tab, else comma, else semicolon,
-/// else runs of spaces), its number of columns, and, when it is not all numbers, the series' names. One column
-/// is y against the line number; two or more are x (the first column, or the one <c>--x</c> names) and one
-/// series for each other column.
+/// Delimited numbers, one row a line. Lines before the first data row (a line with at least one number and no
+/// more words than numbers) are a banner and a header: the header is the last of them, when its field count is
+/// the data's (<c>--columns</c> names the columns instead); up to <see cref="HeldLines"/> are held, and a later
+/// copy of any of them (vmstat repeats its own) is passed over. The first data row decides the delimiter (of tab,
+/// comma, semicolon and runs of spaces, the one that reads the most numbers, in that order on a tie), the number of columns, which column is x
+/// (<see cref="TextXRule"/>) and which columns are words (passed over on every row). Every other column is a series.
 /// </summary>
 internal sealed class TextRows
 {
+    /// <summary>Lines before the first data row held as banner or header; another one is a bad line.</summary>
+    public const int HeldLines = 8;
+
     private const byte Whitespace = 0;
     private readonly TextOptions _options;
     private readonly TextSeries _series;
     private readonly TextProblems _problems;
+    private readonly List<(byte[] Line, long Number)> _held = [];
+    private bool _gaveUp;
+    private bool _started;
     private byte _delimiter;
     private int _columns;
     private int _xColumn = -1;
+    private bool _arrival;
+    private bool _timed;
+    private Kind[] _kinds = [];
     private int[] _seriesOfColumn = [];
     private double[] _values = [];
-    private bool _started;
+    private byte[][][] _repeats = [];
+
+    private enum Kind : byte { Number, Words, X }
 
     /// <summary>Rows go into <paramref name="series"/>; bad ones are counted in <paramref name="problems"/>.</summary>
     public TextRows(TextOptions options, TextSeries series, TextProblems problems)
@@ -35,30 +48,32 @@ internal sealed class TextRows
     {
         if (!_started)
         {
-            _started = true;
-            Start(line, number);
+            Before(line, number);
             return;
         }
-        int fields = Split(line, _values.AsSpan(), out int badField, out var badText);
-        if (badField >= 0)
+        int fields = Split(line, out int badField, out var badText);
+        if (badField >= 0 || fields != _columns)
         {
-            if (_problems.ShowsNext) _problems.Bad(number, $"field {badField + 1} is not a number: {TextNumbers.Quote(badText)}");
-            else _problems.Bad(number, null);
-            return;
-        }
-        if (fields != _columns)
-        {
-            if (_problems.ShowsNext) _problems.Bad(number, $"{fields} field{(fields == 1 ? "" : "s")} where the first row had {_columns}");
-            else _problems.Bad(number, null);
+            if (Repeats(line)) return;
+            if (!_problems.ShowsNext) _problems.Bad(number, null);
+            else if (badField >= 0) _problems.Bad(number, $"field {badField + 1} is not a {(_kinds[badField] == Kind.X && _timed ? "time" : "number")}: {TextNumbers.Quote(badText)}");
+            else _problems.Bad(number, $"{fields} field{(fields == 1 ? "" : "s")} where the first data row had {_columns}");
             return;
         }
         Add(number);
     }
 
+    /// <summary>At the end of the input: says so when no line was a row of numbers (nothing was plotted).</summary>
+    public void Complete()
+    {
+        if (_started || (_held.Count == 0 && !_gaveUp)) return;
+        _problems.Note($"no data: none of the lines read is a row of numbers (the first was line {_held[0].Number})");
+    }
+
     private void Add(long number)
     {
         var values = _values;
-        double x = _xColumn < 0 ? number : values[_xColumn];
+        double x = _xColumn >= 0 ? values[_xColumn] : _arrival ? TextNumbers.Now(_options.Clock) : number;
         var ids = _seriesOfColumn;
         for (int c = 0; c < ids.Length; c++)
         {
@@ -67,49 +82,175 @@ internal sealed class TextRows
         }
     }
 
-    // The first row: delimiter, column count, names; then read as data unless it was the header.
-    private void Start(ReadOnlySpan<byte> line, long number)
+    // A line before the first data row: held as banner or header, or the first data row itself.
+    private void Before(ReadOnlySpan<byte> line, long number)
     {
-        _delimiter = line.Contains((byte)'\t') ? (byte)'\t' : line.Contains((byte)',') ? (byte)',' : line.Contains((byte)';') ? (byte)';' : Whitespace;
-        _columns = Count(line);
-        _values = new double[_columns];
-        var names = new string?[_columns];
-        bool header = false;
-        int c = 0;
-        foreach (var field in new Fields(line, _delimiter))
+        // The delimiter that reads the most numbers, the first of tab, comma, semicolon and spaces on a tie: so
+        // "2026-12-05T10:00:01,547+00:00 0.6 0.5" (date -Ins) is split at spaces, "1, 2, 3" at commas.
+        byte delimiter = Whitespace;
+        var (fields, numbers, words) = Classify(line, Whitespace);
+        foreach (byte candidate in "\t,;"u8)
         {
-            names[c] = Encoding.UTF8.GetString(Unquote(field));
-            // An empty field says nothing: "1,2," is data with a missing last value, not a header.
-            if (!field.IsEmpty && !Number(field, out _) && !(_options.XTime && TextNumbers.TryParseTime(Unquote(field), out _))) header = true;
+            if (!line.Contains(candidate)) continue;
+            var counts = Classify(line, candidate);
+            if (counts.Numbers > numbers || (counts.Numbers == numbers && delimiter == Whitespace))
+            {
+                delimiter = candidate;
+                (fields, numbers, words) = counts;
+            }
+        }
+        if (numbers > 0 && numbers >= words)
+        {
+            Start(line, number, delimiter);
+            return;
+        }
+        if (!_gaveUp && _held.Count < HeldLines)
+        {
+            _held.Add((line.ToArray(), number));
+            return;
+        }
+        _gaveUp = true;
+        if (_problems.ShowsNext) _problems.Bad(number, $"not a row of numbers ({numbers} of {fields} fields are), and no data row came in the {HeldLines} lines before it");
+        else _problems.Bad(number, null);
+    }
+
+    private static (int Fields, int Numbers, int Words) Classify(ReadOnlySpan<byte> line, byte delimiter)
+    {
+        int fields = 0, numbers = 0, words = 0;
+        foreach (var field in new Fields(line, delimiter))
+        {
+            fields++;
+            if (field.IsEmpty) continue;
+            if (IsValue(Unquote(field))) numbers++;
+            else words++;
+        }
+        return (fields, numbers, words);
+    }
+
+    private static bool IsValue(ReadOnlySpan<byte> field) => TextNumbers.TryParse(field, out _) || TextNumbers.TryParseIsoTime(field, out _);
+
+    // The first data row: delimiter, columns, names, x, words; then it is read as data.
+    private void Start(ReadOnlySpan<byte> line, long number, byte delimiter)
+    {
+        _started = true;
+        _delimiter = delimiter;
+        int fields = Count(line);
+        long namedAt = number;
+        string?[]? names = null;
+        if (_options.Columns is { } columns)
+        {
+            names = [.. columns];
+        }
+        else if (!_gaveUp && _held.Count > 0 && Count(_held[^1].Line) == fields)
+        {
+            var header = _held[^1];
+            names = new string?[fields];
+            int h = 0;
+            foreach (var field in new Fields(header.Line, delimiter)) names[h++] = Name(field);
+            namedAt = header.Number;
+        }
+        _columns = names?.Length ?? fields;
+        _values = new double[_columns];
+        _kinds = new Kind[_columns];
+        var isTime = new bool[_columns];
+        int c = 0;
+        bool anyWords = false;
+        foreach (var field in new Fields(line, delimiter))
+        {
+            if (c == _columns) break;
+            var text = Unquote(field);
+            if (!field.IsEmpty && !TextNumbers.TryParse(text, out _))
+            {
+                isTime[c] = TextNumbers.TryParseIsoTime(text, out _);
+                _kinds[c] = Kind.Words;
+                anyWords = true;
+            }
             c++;
         }
-        _xColumn = _columns == 1 ? -1 : 0;
-        if (header && _options.XField is { } xName && _columns > 1)
-        {
-            int found = Array.IndexOf(names, xName);
-            if (found >= 0) _xColumn = found;
-            else if (_problems.ShowsNext) _problems.Bad(number, $"no column is named \"{xName}\" (--x); x is the first column");
-            else _problems.Bad(number, null);
-        }
 
+        _arrival = _options.XIsArrival;
+        _xColumn = -1;
+        if (_options.XName is { } xName)
+        {
+            _xColumn = names is null ? -1 : Array.IndexOf(names, xName);
+            if (_xColumn < 0)
+            {
+                string where = names is null ? "the rows have no header" : $"no column is named \"{TextNumbers.Shown(xName)}\"";
+                if (_problems.ShowsNext) _problems.Bad(namedAt, $"{where} (--x {TextNumbers.Shown(xName)}); x is the line number");
+                else _problems.Bad(namedAt, null);
+            }
+        }
+        else if (_options.XField is null && _columns > 1)
+        {
+            bool firstIsValue = _kinds[0] == Kind.Number || isTime[0];
+            if (_options.XTime) _xColumn = firstIsValue ? 0 : -1;
+            else if (isTime[0]) _xColumn = 0;
+            else if (names is not null) _xColumn = firstIsValue && names[0] is { } first && TextXRule.SaysX(first) ? 0 : -1;
+            else _xColumn = anyWords ? -1 : 0;
+        }
+        _timed = _arrival || (_xColumn >= 0 && (_options.XTime || isTime[_xColumn]));
+        if (_xColumn >= 0) _kinds[_xColumn] = Kind.X;
+
+        if ((_arrival ? "time" : _xColumn < 0 ? "line" : names?[_xColumn]) is { Length: > 0 } xLabel) _series.LabelX(xLabel);
+        int series = 0;
+        for (int i = 0; i < _columns; i++)
+        {
+            if (_kinds[i] == Kind.Number) series++;
+        }
         _seriesOfColumn = new int[_columns];
         bool full = false;
         for (int i = 0; i < _columns; i++)
         {
             _seriesOfColumn[i] = -1;
-            if (i == _xColumn) continue;
+            if (_kinds[i] != Kind.Number) continue;
             if (!_series.HasRoom)
             {
                 full = true;
                 continue;
             }
-            string name = header && names[i] is { Length: > 0 } given ? given
-                : _columns <= 2 ? "y" : $"y{i}";
-            _seriesOfColumn[i] = _series.Define(name);
+            // Unnamed columns count from the first one after x: "1 2 3" is x, y1, y2; loadavg's are y1 y2 y3 y5.
+            string name = names?[i] is { Length: > 0 } given ? given : series == 1 ? "y" : $"y{i + (_xColumn == 0 ? 0 : 1)}";
+            _seriesOfColumn[i] = _series.Define(name, _timed);
         }
         if (full)
-            _problems.Bad(number, $"{_columns} columns: a plot holds at most {ProtocolLimits.MaxSeries} series, so the columns beyond are ignored");
-        if (!header) Read(line, number);
+            _problems.Bad(namedAt, $"{_columns} columns: a plot holds at most {ProtocolLimits.MaxSeries} series, so the columns beyond are ignored");
+
+        // Copies of the lines before the data (and of the --columns names) are passed over wherever they come again.
+        var repeats = new List<byte[][]>(_held.Count + 1);
+        foreach (var (held, _) in _held) repeats.Add(FieldsOf(held));
+        if (_options.Columns is not null)
+            repeats.Add([.. _options.Columns.Select(n => Encoding.UTF8.GetBytes(n))]);
+        _repeats = [.. repeats];
+        _held.Clear();
+        Read(line, number);
+    }
+
+    private byte[][] FieldsOf(ReadOnlySpan<byte> line)
+    {
+        var fields = new List<byte[]>();
+        foreach (var field in new Fields(line, _delimiter)) fields.Add(Unquote(field).ToArray());
+        return [.. fields];
+    }
+
+    // Whether the line is a copy of a header or banner line: compared field by field, so spacing may differ.
+    private bool Repeats(ReadOnlySpan<byte> line)
+    {
+        foreach (var fields in _repeats)
+        {
+            int i = 0;
+            bool same = true;
+            foreach (var field in new Fields(line, _delimiter))
+            {
+                if (i == fields.Length || !Unquote(field).SequenceEqual(fields[i]))
+                {
+                    same = false;
+                    break;
+                }
+                i++;
+            }
+            if (same && i == fields.Length) return true;
+        }
+        return false;
     }
 
     private int Count(ReadOnlySpan<byte> line)
@@ -120,28 +261,34 @@ internal sealed class TextRows
     }
 
     // Parses the fields into values; returns how many there were.
-    private int Split(ReadOnlySpan<byte> line, Span<double> values, out int badField, out ReadOnlySpan<byte> badText)
+    private int Split(ReadOnlySpan<byte> line, out int badField, out ReadOnlySpan<byte> badText)
     {
         badField = -1;
         badText = default;
+        var values = _values;
+        var kinds = _kinds;
         int n = 0;
         foreach (var field in new Fields(line, _delimiter))
         {
-            if (n >= values.Length)
+            if (n >= values.Length || badField >= 0)
             {
                 n++;
                 continue;
             }
-            if (!Number(field, out values[n]) && badField < 0)
+            switch (kinds[n])
             {
-                if (n == _xColumn && _options.XTime && TextNumbers.TryParseTime(Unquote(field), out values[n])) { }
-                else if (field.IsEmpty && n != _xColumn) values[n] = double.NaN;
-                else
-                {
-                    badField = n;
-                    badText = field;
-                }
+                case Kind.Number:
+                    if (!Number(field, out values[n]))
+                    {
+                        if (field.IsEmpty) values[n] = double.NaN;
+                        else badField = n;
+                    }
+                    break;
+                case Kind.X:
+                    if (_timed ? !TextNumbers.TryParseTime(Unquote(field), out values[n]) : !Number(field, out values[n])) badField = n;
+                    break;
             }
+            if (badField == n) badText = field;
             n++;
         }
         return n;
@@ -152,7 +299,17 @@ internal sealed class TextRows
     private static ReadOnlySpan<byte> Unquote(ReadOnlySpan<byte> field) =>
         field.Length >= 2 && field[0] == (byte)'"' && field[^1] == (byte)'"' ? field[1..^1] : field;
 
-    /// <summary>The trimmed fields of a row, split at the delimiter (or at runs of spaces and tabs).</summary>
+    // A header field as a name: unquoted, a doubled quote inside read as one.
+    private static string Name(ReadOnlySpan<byte> field)
+    {
+        var text = Encoding.UTF8.GetString(Unquote(field));
+        return field.Length >= 2 && field[0] == (byte)'"' ? text.Replace("\"\"", "\"", StringComparison.Ordinal) : text;
+    }
+
+    /// <summary>
+    /// The trimmed fields of a row, split at the delimiter (or at runs of spaces and tabs). A field that starts with
+    /// a double quote runs to its closing quote (a doubled quote inside is part of it), so it may hold the delimiter.
+    /// </summary>
     private ref struct Fields(ReadOnlySpan<byte> line, byte delimiter)
     {
         private ReadOnlySpan<byte> _rest = line;
@@ -165,7 +322,11 @@ internal sealed class TextRows
         public bool MoveNext()
         {
             if (_done) return false;
-            int at = delimiter == Whitespace ? _rest.IndexOfAny((byte)' ', (byte)'\t') : _rest.IndexOf(delimiter);
+            // A quoted field may hold the delimiter: it is looked for only after the closing quote.
+            int from = 0, lead = 0;
+            while (lead < _rest.Length && _rest[lead] is (byte)' ' or (byte)'\t') lead++;
+            if (lead < _rest.Length && _rest[lead] == (byte)'"') from = lead + ClosingQuote(_rest[lead..]) + 1;
+            int at = From(_rest, from);
             if (at < 0)
             {
                 Current = _rest.Trim(" \t"u8);
@@ -176,6 +337,27 @@ internal sealed class TextRows
             _rest = _rest[(at + 1)..];
             if (delimiter == Whitespace) _rest = _rest.TrimStart(" \t"u8);
             return true;
+        }
+
+        private readonly int From(ReadOnlySpan<byte> rest, int from)
+        {
+            if (from >= rest.Length) return -1;
+            int at = delimiter == Whitespace ? rest[from..].IndexOfAny((byte)' ', (byte)'\t') : rest[from..].IndexOf(delimiter);
+            return at < 0 ? -1 : from + at;
+        }
+
+        // The index of the quote that closes the one at 0, or the last index when it is never closed.
+        private static int ClosingQuote(ReadOnlySpan<byte> quoted)
+        {
+            int i = 1;
+            while (true)
+            {
+                int q = quoted[i..].IndexOf((byte)'"');
+                if (q < 0) return quoted.Length - 1;
+                i += q;
+                if (i + 1 < quoted.Length && quoted[i + 1] == (byte)'"') i += 2;
+                else return i;
+            }
         }
     }
 }

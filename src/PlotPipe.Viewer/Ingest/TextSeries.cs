@@ -15,8 +15,12 @@ internal sealed class TextSeries
     private readonly ProducerStore? _producer;
     private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _byChars;
+    private readonly Dictionary<string, int> _panelOf = new(StringComparer.Ordinal);
     private Batch[] _batches = new Batch[8];
     private int _count;
+    private TextOptions? _options;
+    private string? _xLabel;
+    private long _ownVersion;
 
     /// <summary>Series are defined in <paramref name="store"/> as they are named, as <paramref name="producer"/>'s when given.</summary>
     public TextSeries(PlotStore store, ProducerStore? producer = null)
@@ -35,23 +39,80 @@ internal sealed class TextSeries
     /// <summary>The series named <paramref name="name"/>, or -1 when none is.</summary>
     public int Find(ReadOnlySpan<char> name) => _byChars.TryGetValue(name, out int id) ? id : -1;
 
-    /// <summary>Defines a line series (text gives no kind; x is expected not to go backwards); returns its id.</summary>
-    public int Define(string name)
+    /// <summary>
+    /// Defines the plot <paramref name="options"/> ask for: its title and labels, and the panels named with
+    /// <c>--panel</c> (ids 1, 2, ... in order), which the series named in them are drawn in.
+    /// </summary>
+    public void Shape(TextOptions options)
+    {
+        _options = options;
+        for (int i = 0; i < options.Panels.Count; i++)
+        {
+            foreach (var name in options.Panels[i].Names) _panelOf.TryAdd(name, i + 1);
+        }
+        if (options.Title is not null || options.XLabel is not null || options.YLabel is not null || options.Panels.Count > 0)
+            DefinePlot(options.XLabel);
+    }
+
+    /// <summary>Labels the x axis <paramref name="label"/> (the x column's name, "line" or "time") unless <c>--xlabel</c> gave one.</summary>
+    public void LabelX(string label)
+    {
+        // Only over what text defined itself: a producer beside it (--listen) that defined the plot keeps its labels.
+        if (_options is { XLabel: null } && _xLabel != label && _store.Plot.Version == _ownVersion) DefinePlot(label);
+    }
+
+    private void DefinePlot(string? xLabel)
+    {
+        _xLabel = xLabel;
+        var options = _options!;
+        var plot = _store.Plot;
+        // Another producer (--listen) may have named the plot: text without --title keeps that name.
+        List<KeyValuePair<string, string>> properties = [new(PlotProperties.Title, options.Title ?? plot.Title)];
+        if (xLabel is not null) properties.Add(new(PlotProperties.XLabel, xLabel));
+        if (options.YLabel is not null) properties.Add(new(PlotProperties.YLabel, options.YLabel));
+        plot.DefinePlot(properties);
+        for (int i = 0; i < options.Panels.Count; i++)
+        {
+            var panel = options.Panels[i];
+            List<KeyValuePair<string, string>> own = [new(PlotProperties.Title, panel.Title)];
+            if (panel.LogY) own.Add(new(PlotProperties.YScale, "log"));
+            if (xLabel is not null) own.Add(new(PlotProperties.XLabel, xLabel));
+            plot.DefinePanel(i + 1, own);
+        }
+        _ownVersion = plot.Version;
+    }
+
+    /// <summary>
+    /// Defines a line series (text gives no kind; x is expected not to go backwards), with x as time when
+    /// <paramref name="xIsTime"/>, in the panel <c>--panel</c> put its name in; returns its id.
+    /// </summary>
+    public int Define(string name, bool xIsTime)
     {
         if (!HasRoom) throw new InvalidOperationException($"a plot holds at most {ProtocolLimits.MaxSeries} series");
         int id = _count++;
         if (id == _batches.Length) Array.Resize(ref _batches, _batches.Length * 2);
         // Repeated header names each get a series: the ids differ, the lookup finds the first.
         _byName.TryAdd(name, id);
-        _batches[id] = new Batch(_store.Define(new SeriesDefinition(id, SeriesKind.Line, Shorten(name), "-"), _producer));
+        int panel = _panelOf.TryGetValue(name, out int p) ? p : 0;
+        var definition = new SeriesDefinition(id, SeriesKind.Line, Shorten(name), "-", panel, xIsTime ? SeriesFlags.TimeX : SeriesFlags.None);
+        _batches[id] = new Batch(_store.Define(definition, _producer));
         return id;
     }
 
-    // The legend shows at most what the protocol allows a name; the lookup keeps the whole name.
-    private static string Shorten(string name)
+    /// <summary>A name as the legend shows it: at most the bytes the protocol allows a name, never half a character.</summary>
+    public static string Shorten(string name)
     {
-        while (Encoding.UTF8.GetByteCount(name) > ProtocolLimits.MaxNameBytes) name = name[..^1];
-        return name;
+        if (Encoding.UTF8.GetByteCount(name) <= ProtocolLimits.MaxNameBytes) return name;
+        int bytes = 0, end = 0;
+        while (end < name.Length)
+        {
+            int width = char.IsHighSurrogate(name[end]) && end + 1 < name.Length && char.IsLowSurrogate(name[end + 1]) ? 2 : 1;
+            int more = Encoding.UTF8.GetByteCount(name.AsSpan(end, width));
+            if (bytes + more > ProtocolLimits.MaxNameBytes) break;
+            bytes += more;
+            end += width;
+        }
+        return name[..end];
     }
 
     /// <summary>Adds one point to series <paramref name="id"/>.</summary>

@@ -56,7 +56,7 @@ internal sealed class ViewerStatus
             Volatile.Read(ref _exportError), _store.HeldBytes, _store.MaxMemoryBytes, _store.BadLines,
             _store.Registry.Refused,
             _store.Recording is { } r ? new RecordingReport(r.Path, r.Points, r.Bytes, r.Lost, r.Active) : null, _store.Recording?.Problem,
-            _store.Registry.Connected, stalled);
+            _store.Registry.Connected, stalled, _store.FirstBadLine);
     }
 }
 
@@ -76,10 +76,12 @@ internal sealed class ViewerStatus
 /// <param name="Recording">The recording (<c>--record</c>), or null.</param>
 /// <param name="RecordError">Why the recording stopped, or how many points it missed, or null.</param>
 /// <param name="ConnectedProducers">TCP producers connected now (at most 256 at once).</param>
+/// <param name="BadLine">The first bad line of text input, its number and reason ("line 4: field 1 is not a number: \"bad\""), or null.</param>
 /// <param name="StalledProducers">Connected producers that have sent nothing for their idle timeout (<c>--producer-timeout</c>).</param>
 internal sealed record StatusReport(string State, long Points, long Dropped, double PointsPerSecond, long Evicted, long OutOfOrder, string? Error,
     string? ExportError = null, long HeldBytes = 0, long MaxMemoryBytes = 0, long BadLines = 0, long RefusedProducers = 0,
-    RecordingReport? Recording = null, string? RecordError = null, int ConnectedProducers = 0, int StalledProducers = 0);
+    RecordingReport? Recording = null, string? RecordError = null, int ConnectedProducers = 0, int StalledProducers = 0,
+    string? BadLine = null);
 
 /// <summary>The recording part of <c>GET /api/status</c>.</summary>
 /// <param name="Path">The file written.</param>

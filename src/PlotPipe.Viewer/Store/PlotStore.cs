@@ -392,6 +392,15 @@ internal sealed class PlotStore
     /// <summary>Lines of text input that were skipped as bad (text input only).</summary>
     public long BadLines => Interlocked.Read(ref _badLines);
 
-    /// <summary>Counts one skipped bad line of text input.</summary>
-    public void CountBadLine() => Interlocked.Increment(ref _badLines);
+    private string? _firstBadLine;
+
+    /// <summary>The first bad line of text input, its number and reason (<c>badLine</c> in the status), or null.</summary>
+    public string? FirstBadLine => Volatile.Read(ref _firstBadLine);
+
+    /// <summary>Counts one skipped bad line of text input; the first one's <paramref name="shown"/> text is kept for the status.</summary>
+    public void CountBadLine(string? shown = null)
+    {
+        if (shown is not null && _firstBadLine is null) Interlocked.CompareExchange(ref _firstBadLine, shown, null);
+        Interlocked.Increment(ref _badLines);
+    }
 }

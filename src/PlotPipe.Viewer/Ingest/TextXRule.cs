@@ -1,0 +1,27 @@
+namespace PlotPipe.Viewer.Ingest;
+
+/// <summary>
+/// Which column is x when <c>--x</c> does not say: the one rule for delimited rows and JSON lines.
+/// A column (or field) is x when its name says so (<see cref="SaysX"/>) or its values are ISO-8601 times;
+/// headerless rows of numbers only keep their first column as x; otherwise x is the line number.
+/// </summary>
+internal static class TextXRule
+{
+    // Compared with the name's first word, so "time_s", "time (s)" and "Step" count too.
+    private static readonly string[] Words =
+        ["x", "t", "ts", "time", "timestamp", "date", "datetime", "step", "steps", "epoch", "iteration", "iter", "index", "idx",
+         "frame", "tick", "sample", "elapsed", "seconds"];
+
+    /// <summary>Whether a column called <paramref name="name"/> holds x: its first word is x, t, time, timestamp, date, step, epoch, iteration, ...</summary>
+    public static bool SaysX(ReadOnlySpan<char> name)
+    {
+        name = name.Trim();
+        int end = name.IndexOfAny(" _([/.-");
+        if (end >= 0) name = name[..end];
+        foreach (var word in Words)
+        {
+            if (name.Equals(word, StringComparison.OrdinalIgnoreCase)) return true;
+        }
+        return false;
+    }
+}

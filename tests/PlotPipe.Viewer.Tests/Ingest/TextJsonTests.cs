@@ -1,0 +1,63 @@
+using System.Text;
+using PlotPipe.Viewer.Ingest;
+
+namespace PlotPipe.Viewer.Tests.Ingest;
+
+/// <summary>JSON lines whose bytes or escapes are not text: each is one bad line, never the end of the viewer.</summary>
+public class TextJsonTests
+{
+    public static TheoryData<string, string> Unreadable => new()
+    {
+        { "{\"a\xff\": 2}", "not UTF-8 text (byte 4 of the line)" },
+        { "{\"\\ud800\": 1}", "the name \"\\ud800\" escapes half a surrogate pair" },
+        { "{\"series\": \"\\udc00\", \"y\": 1}", "the value of \"series\" escapes half a surrogate pair" },
+        { "{\"a\\udbff\\u0041\": 1}", "escapes half a surrogate pair" },
+        { "{\"t\": \"\\ud83d\", \"a\": 1}", "the value of \"t\" escapes half a surrogate pair" },
+        { "{\"a\": 1, \"note\": \"caf\xe9\"}", "not UTF-8 text (byte 22 of the line)" },
+        { "{\"a\": 1, \"b\": \"\xed\xa0\x80\"}", "not UTF-8 text" },
+        { "{\"a\": \x01}", "not valid JSON" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Unreadable))]
+    public void An_unreadable_json_line_between_good_ones_is_one_bad_line_with_its_reason(string bad, string reason)
+    {
+        // Latin-1 keeps each char of the test's text one byte, so \xff is the byte 0xFF.
+        var bytes = Encoding.Latin1.GetBytes("{\"a\": 1}\n" + bad + "\n{\"a\": 3}\n");
+        for (int cut = 0; cut <= bytes.Length; cut++)
+        {
+            var feed = TextFeed.Parse(bytes, null, cut);
+            Assert.Equal([(1, 1), (3, 3)], feed.Points("a"));
+            Assert.Equal(1, feed.Store.BadLines);
+            var report = Assert.Single(feed.Reports);
+            Assert.StartsWith("line 2: ", report);
+            Assert.Contains(reason, report);
+        }
+    }
+
+    [Fact]
+    public void Whole_surrogate_pairs_and_other_escapes_in_names_are_read()
+    {
+        var feed = TextFeed.Parse("{\"\\ud83d\\ude00 \\u00e9\\n\": 1, \"series-less\\\"q\": 2}\n");
+        Assert.Equal(["😀 é\n", "series-less\"q"], feed.Names);
+        Assert.Empty(feed.Reports);
+    }
+
+    [Fact]
+    public void Nested_values_are_passed_over_unread()
+    {
+        var feed = TextFeed.Parse("{\"a\": 1, \"nested\": {\"s\": \"\\ud800\", \"b\": 2}, \"list\": [1, 2]}\n");
+        Assert.Equal(["a"], feed.Names);
+        Assert.Empty(feed.Reports);
+    }
+
+    [Fact]
+    public void Names_longer_than_a_legend_takes_are_cut_between_characters()
+    {
+        var name = string.Concat(Enumerable.Repeat("😀", 60)); // 240 UTF-8 bytes
+        var feed = TextFeed.Parse($"{{\"{name}\": 1}}\n{{\"{name}\": 2}}\n");
+        var shown = Assert.Single(feed.Names);
+        Assert.Equal(string.Concat(Enumerable.Repeat("😀", 50)), shown);
+        Assert.Equal([(1, 1), (2, 2)], feed.Points(shown));
+    }
+}
