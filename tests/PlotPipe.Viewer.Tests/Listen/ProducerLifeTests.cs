@@ -174,7 +174,7 @@ public sealed class ProducerLifeTests
         var (code, output, errors) = await CommandLineViewer.RunRefusedAsync("--listen", "127.0.0.1:0", "--producer-timeout", "-1");
         Assert.NotEqual(0, code);
         Assert.DoesNotContain("PlotPipe viewer: http", output);
-        Assert.Contains("--producer-timeout -1 is not a number of seconds", errors + output);
+        Assert.Equal("plotpipe: --producer-timeout -1 is out of range: give 0 seconds or more", errors.Trim());
     }
 
     /// <summary>A point every 100 ms, well inside a 1 s timeout however busy the machine, until <paramref name="stop"/>.</summary>

@@ -24,7 +24,9 @@ public sealed class TokenRuleTests
         Assert.Equal(2, code);
         Assert.DoesNotContain("PlotPipe viewer:", output);
         var line = Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Equal($"plotpipe: {from}: the token has '{bad}' at character 9; a token takes {Allowed} only", line);
+        // The line names what to change: the option, or the variable as a shell spells it.
+        string named = from == ViewerEnvironment ? $"${ViewerEnvironment}" : from;
+        Assert.Equal($"plotpipe: {named}: the token has '{bad}' at character 9; a token takes {Allowed} only", line);
     }
 
     [Fact]
