@@ -8,14 +8,13 @@ namespace PlotPipe.Viewer.Query;
 /// The view query between the store and whoever draws: takes a request (panels, x or follow, hidden series, sizes),
 /// snapshots the visible series, resolves each panel's ranges and decimates each series for its panel's pixels.
 /// One instance serves one page (or one picture) and reuses its buffers, so a query in steady state allocates nothing.
+/// What its views keep is its share of the store's <see cref="ViewBudget"/>: dispose it to give the share back.
 /// </summary>
-internal sealed class PlotQuery
+internal sealed class PlotQuery : IDisposable
 {
-    /// <summary>
-    /// Density grids up to this size are kept from query to query; a bigger one, grown for a view at least four
-    /// times the size of the current one, is let go, so one huge view does not pin its memory for the query's life.
-    /// </summary>
-    public const int RetainedBufferBytes = 4 << 20;
+    private readonly Action? _shareChanged;
+    private readonly long _fixedBytes;
+    private ViewShare? _share;
 
     private PanelView[] _panels = [];
     private PanelDefinition[] _definitions = [];
@@ -23,6 +22,29 @@ internal sealed class PlotQuery
     private SeriesSnapshot[] _snapshots = [];
     private DataBounds[] _bounds = [];
     private int[] _slots = [];
+
+    /// <summary>
+    /// A query whose views draw on the store's <see cref="ViewBudget"/>; <paramref name="fixedBytes"/> is what its
+    /// owner keeps besides (a page's send buffer), <paramref name="shareChanged"/> signals that the budget asks for a
+    /// rebuild (see <see cref="ViewBudget.Open"/>).
+    /// </summary>
+    public PlotQuery(Action? shareChanged = null, long fixedBytes = 0)
+    {
+        _shareChanged = shareChanged;
+        _fixedBytes = fixedBytes;
+    }
+
+    /// <summary>Pixels a side of one cell of the answer: 1 at full resolution, more when coarsened to fit the budget, 0 when refused.</summary>
+    public int CellPx => _share?.CellPx ?? 1;
+
+    /// <summary>Why the answer is coarse or empty, in the user's words; null at full resolution.</summary>
+    public string? Limit => _share?.Limit;
+
+    /// <summary>Whether the budget asks for a new answer: memory was freed for this query, or it holds more than its part.</summary>
+    public bool Rebuild => _share?.Rebuild ?? false;
+
+    /// <summary>Gives this query's share of the view budget back.</summary>
+    public void Dispose() => _share?.Dispose();
 
     /// <summary>Panels in the answer, in the order the request listed them.</summary>
     public int PanelCount { get; private set; }
@@ -42,8 +64,6 @@ internal sealed class PlotQuery
         Grow(n, request.Panels?.Length ?? 1);
         int panelCount = SetUpPanels(request, definitions);
 
-        long cells = 0;
-        for (int p = 0; p < panelCount; p++) cells += (long)request.WidthPx * _panels[p].Viewport.HeightPx;
         var extent = DataBounds.Empty;
         for (int i = 0; i < n; i++)
         {
@@ -56,8 +76,6 @@ internal sealed class PlotQuery
                 _snapshots[i] = default;
                 continue;
             }
-            // Density grids this view cannot need are let go (see RetainedBufferBytes); the sizes are already clamped.
-            if (4L * _views[i].Density.Length > Math.Max(RetainedBufferBytes, 16 * cells)) _views[i] = new SeriesView();
             var snapshot = s.Snapshot();
             _snapshots[i] = snapshot;
             var b = ViewBuilder.BoundsFor(s.Kind, snapshot);
@@ -119,11 +137,9 @@ internal sealed class PlotQuery
             panel.Viewport = v with { XMin = xMin, XMax = xMax, YMin = yMin, YMax = yMax };
         }
 
-        for (int i = 0; i < n; i++)
-        {
-            int slot = _slots[i];
-            if (slot >= 0) ViewBuilder.Build(series[i].Kind, _snapshots[i], _panels[slot].Viewport, _views[i]);
-        }
+        // The views are built within this query's share of the view budget, coarser when it must.
+        _share ??= ViewBudget.Of(store).Open(_fixedBytes, _shareChanged);
+        _share.Build(series, _snapshots, _slots, _panels, _views, n);
     }
 
     private int SetUpPanels(in ViewRequest request, IReadOnlyList<PanelDefinition> definitions)
