@@ -14,6 +14,7 @@ internal sealed class PlotQuery : IDisposable
 {
     private readonly Action? _shareChanged;
     private readonly long _fixedBytes;
+    private readonly ViewBudget? _budget;
     private ViewShare? _share;
 
     private PanelView[] _panels = [];
@@ -24,14 +25,15 @@ internal sealed class PlotQuery : IDisposable
     private int[] _slots = [];
 
     /// <summary>
-    /// A query whose views draw on the store's <see cref="ViewBudget"/>; <paramref name="fixedBytes"/> is what its
-    /// owner keeps besides (a page's send buffer), <paramref name="shareChanged"/> signals that the budget asks for a
-    /// rebuild (see <see cref="ViewBudget.Open"/>).
+    /// A query whose views draw on <paramref name="budget"/>, by default the store's (<see cref="ViewBudget.Of"/>);
+    /// <paramref name="fixedBytes"/> is what its owner keeps besides (a page's send buffer), and
+    /// <paramref name="shareChanged"/> signals that the budget asks for a rebuild (see <see cref="ViewBudget.Open"/>).
     /// </summary>
-    public PlotQuery(Action? shareChanged = null, long fixedBytes = 0)
+    public PlotQuery(Action? shareChanged = null, long fixedBytes = 0, ViewBudget? budget = null)
     {
         _shareChanged = shareChanged;
         _fixedBytes = fixedBytes;
+        _budget = budget;
     }
 
     /// <summary>Pixels a side of one cell of the answer: 1 at full resolution, more when coarsened to fit the budget, 0 when refused.</summary>
@@ -43,8 +45,16 @@ internal sealed class PlotQuery : IDisposable
     /// <summary>Whether the budget asks for a new answer: memory was freed for this query, or it holds more than its part.</summary>
     public bool Rebuild => _share?.Rebuild ?? false;
 
-    /// <summary>Gives this query's share of the view budget back.</summary>
-    public void Dispose() => _share?.Dispose();
+    /// <summary>Lets go of this query's views and gives its share of the view budget back.</summary>
+    public void Dispose()
+    {
+        foreach (var view in _views)
+        {
+            view.ReleasePoints();
+            view.ReleaseDensity();
+        }
+        _share?.Dispose();
+    }
 
     /// <summary>Panels in the answer, in the order the request listed them.</summary>
     public int PanelCount { get; private set; }
@@ -138,7 +148,7 @@ internal sealed class PlotQuery : IDisposable
         }
 
         // The views are built within this query's share of the view budget, coarser when it must.
-        _share ??= ViewBudget.Of(store).Open(_fixedBytes, _shareChanged);
+        _share ??= (_budget ?? ViewBudget.Of(store)).Open(_fixedBytes, _shareChanged);
         _share.Build(series, _snapshots, _slots, _panels, _views, n);
     }
 

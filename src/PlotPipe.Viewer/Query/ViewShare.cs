@@ -49,6 +49,7 @@ internal sealed class ViewShare : IDisposable
     /// </summary>
     public bool Build(IReadOnlyList<SeriesStore> series, SeriesSnapshot[] snapshots, int[] slots, PanelView[] panels, SeriesView[] views, int n)
     {
+        long before = Retained(views, n);
         for (int i = 0; i < n; i++)
         {
             if (slots[i] >= 0) continue;
@@ -76,6 +77,7 @@ internal sealed class ViewShare : IDisposable
                 v.PointsInView = 0;
                 v.NotShown = 0;
             }
+            CollectIfReleased(before - Retained(views, n));
             // Waiting: the part this share may have would hold the coarsest view once the others give theirs back.
             bool waiting = Need(MaxCellPx, series, snapshots, slots, panels, views, n) <= Math.Min(need, _budget.PartBytes());
             SetLimit(0, waiting);
@@ -88,17 +90,31 @@ internal sealed class ViewShare : IDisposable
             if (slot < 0) continue;
             var v = panels[slot].Viewport;
             var (w, h, limit) = Scaled(v.WidthPx, v.HeightPx, cellPx);
-            var s = series[i];
-            ViewBuilder.Trim(s.Kind, snapshots[i].Count, w, h, limit, views[i]);
-            ViewBuilder.Build(s.Kind, snapshots[i], v with { WidthPx = w, HeightPx = h }, views[i], limit);
+            ViewBuilder.Trim(series[i].Kind, snapshots[i].Count, w, h, limit, views[i]);
+        }
+        CollectIfReleased(before - Retained(views, n));
+        for (int i = 0; i < n; i++)
+        {
+            int slot = slots[i];
+            if (slot < 0) continue;
+            var v = panels[slot].Viewport;
+            var (w, h, limit) = Scaled(v.WidthPx, v.HeightPx, cellPx);
+            ViewBuilder.Build(series[i].Kind, snapshots[i], v with { WidthPx = w, HeightPx = h }, views[i], limit);
         }
         SetLimit(cellPx, waiting: false);
         _budget.Hold(this, Retained(views, n));
         return true;
     }
 
-    /// <summary>Gives this share's memory back to the budget.</summary>
-    public void Dispose() => _budget.Close(this);
+    /// <summary>
+    /// Gives this share's memory back to the budget, once the owner has let go of its views' buffers: when that is a
+    /// good part of the budget, the collector takes them back before the other shares are told to grow into it.
+    /// </summary>
+    public void Dispose()
+    {
+        CollectIfReleased(Volatile.Read(ref HeldBytes));
+        _budget.Close(this);
+    }
 
     // What the views would keep at cell size f, as ViewBuilder bounds it.
     private long Need(int f, IReadOnlyList<SeriesStore> series, SeriesSnapshot[] snapshots, int[] slots, PanelView[] panels, SeriesView[] views, int n)
@@ -132,6 +148,20 @@ internal sealed class ViewShare : IDisposable
         return (w, h, (int)Math.Min(ViewBuilder.ScatterPointLimit, (long)w * h / 16));
     }
 
+    /// <summary>
+    /// A share that let go of a good part of the budget (a page opened beside it, or it was resized) has the collector
+    /// take those buffers back before it builds new ones, so the process never holds the old grids and the new at once.
+    /// Rare: it happens when the resolution or the plot's size changes, never while a view stays as it is.
+    /// </summary>
+    private void CollectIfReleased(long releasedBytes)
+    {
+        if (_budget.TotalBytes > 0 && releasedBytes >= Math.Max(_budget.TotalBytes / 16, MinCollectBytes))
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
+    }
+
+    /// <summary>Let-go buffers smaller than this are left to the collector's own pace.</summary>
+    private const long MinCollectBytes = 8L << 20;
+
     private long Retained(SeriesView[] views, int n)
     {
         long bytes = _fixedBytes;
@@ -157,7 +187,7 @@ internal sealed class ViewShare : IDisposable
         int others = shares - 1;
         string shared = others == 0 ? "" : $", shared with {others} other view{(others == 1 ? "" : "s")}";
         Limit = cellPx > 1 ? $"coarse view (cells of {cellPx} × {cellPx} px): views have {memory} of memory{shared}"
-            : waiting ? $"no view yet: views have {memory} of memory{shared}, which are giving some back"
+            : waiting ? $"no view yet: views have {memory} of memory{shared}; {(others == 1 ? "the other is" : "the others are")} giving some back"
             : $"no view: this one needs more than the {memory} views have, even with cells of {MaxCellPx} × {MaxCellPx} px; hide series or raise --max-memory";
     }
 

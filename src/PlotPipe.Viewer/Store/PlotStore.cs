@@ -49,18 +49,19 @@ internal sealed class PlotStore
     /// <summary>The viewer's whole memory budget, <c>--max-memory</c> (0: no cap): kept points, views and the runtime's own.</summary>
     public long MaxMemoryBytes { get; }
 
-    /// <summary>The cap on bytes all series' chunks take together: half the budget (0: no cap).</summary>
+    /// <summary>The cap on bytes all series' chunks take together: a quarter of the budget (0: no cap).</summary>
     public long PointsMemoryBytes { get; }
 
     /// <summary>The cap on bytes all views keep together (density grids, columns, send buffers): a quarter of the budget (0: no cap).</summary>
     public long ViewMemoryBytes { get; }
 
     /// <summary>
-    /// Kept points' part of a memory budget: half. A quarter goes to views (<see cref="ViewShareOf"/>); the last
-    /// quarter is left to the runtime itself: its code and threads, the server, frames being decoded, and evicted
-    /// chunks and let-go grids not yet collected.
+    /// Kept points' part of a memory budget: a quarter. Another quarter goes to views (<see cref="ViewShareOf"/>);
+    /// the other half is left to the runtime itself: its code and threads, the server, frames being decoded, and
+    /// garbage not yet collected, mostly chunks evicted for newer points (under a flood, as much again as the
+    /// points kept).
     /// </summary>
-    public static long PointsShareOf(long maxMemoryBytes) => maxMemoryBytes / 2;
+    public static long PointsShareOf(long maxMemoryBytes) => maxMemoryBytes / 4;
 
     /// <summary>Views' part of a memory budget: a quarter (see <see cref="PointsShareOf"/>).</summary>
     public static long ViewShareOf(long maxMemoryBytes) => maxMemoryBytes / 4;

@@ -39,8 +39,8 @@ public sealed class CoarseViewPageTests(BrowserFixture browser)
     [Fact]
     public async Task A_page_short_of_view_memory_draws_a_coarse_view_over_the_whole_plot_says_why_and_sharpens_once_it_fits()
     {
-        // 8 MiB for views: four 150,000-point clouds at full resolution would keep some 19 MB.
-        using var viewer = await ViewerProcess.StartAsync("--max-memory", "32M");
+        // 12 MiB for views: four 150,000-point clouds at full resolution would keep some 17 MB.
+        using var viewer = await ViewerProcess.StartAsync("--max-memory", "48M");
         await CloudsAsync(viewer);
         var page = await browser.NewPageAsync(1280, 720);
         await page.GotoAsync(viewer.Url.ToString());
@@ -52,7 +52,7 @@ public sealed class CoarseViewPageTests(BrowserFixture browser)
         int cellPx = state.GetProperty("limit").GetProperty("cellPx").GetInt32();
         int width = state.GetProperty("plotWidth").GetInt32();
         var note = await page.Locator("#status .limit").TextContentAsync();
-        Assert.Equal($" — coarse view (cells of {cellPx} × {cellPx} px): views have 8 MiB of memory", note);
+        Assert.Equal($" — coarse view (cells of {cellPx} × {cellPx} px): views have 12 MiB of memory", note);
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "coarse-view.png") });
         // The clouds' centres are drawn, in the corners of the plot as in the data: the grid spans the whole plot.
         var box = await PlotAreaAsync(page, 0);

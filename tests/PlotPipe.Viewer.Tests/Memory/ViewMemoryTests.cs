@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Text.Json;
@@ -70,6 +71,153 @@ public class ViewMemoryTests(ITestOutputHelper output)
         finally
         {
             foreach (var page in pages) page.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_flood_beside_large_pages_of_dense_scatters_keeps_the_viewer_inside_max_memory()
+    {
+        var load = Environment.GetEnvironmentVariable(FullSizeVariable) == "1" ? Full : Ci;
+        using var viewer = await ViewerProcess.StartAsync("--max-memory", (load.MaxMemoryBytes >> 20).ToString(CultureInfo.InvariantCulture) + "M");
+        await viewer.HandshakeAsync();
+        const int framePoints = 1 << 16;
+        var frames = new ArrayBufferWriter<byte>();
+        var rng = new Random(7);
+        var xs = new double[framePoints];
+        var ys = new double[framePoints];
+        for (int i = 0; i < framePoints; i++)
+        {
+            xs[i] = rng.NextDouble();
+            ys[i] = rng.NextDouble();
+        }
+        for (int id = 0; id < load.Series; id++) FrameWriter.WriteDefineSeries(frames, id, SeriesKind.Scatter, $"flood {id}", "o");
+        await viewer.Input.WriteAsync(frames.WrittenMemory);
+        frames.ResetWrittenCount();
+        for (int id = 0; id < load.Series; id++) FrameWriter.WritePoints(frames, id, xs, ys);
+        // Every series dense before the pages open.
+        for (int round = 0; round < 3; round++) await viewer.Input.WriteAsync(frames.WrittenMemory);
+        await viewer.Input.FlushAsync();
+
+        using var stop = new CancellationTokenSource();
+        var pages = new List<PageSocket>();
+        var readers = new List<Task<int>>();
+        try
+        {
+            for (int p = 0; p < load.Pages; p++)
+            {
+                var page = await PageSocket.ConnectAsync(viewer.Url, viewer.Token);
+                pages.Add(page);
+                await page.SendAsync(Request(load.SidePx, seq: 1, x: null));
+                readers.Add(ReadViewsAsync(page, stop.Token));
+            }
+            // Twice the points the budget keeps, as fast as the viewer takes them, while the pages draw.
+            long keeps = load.MaxMemoryBytes / 4 / 16;
+            int rounds = (int)(2 * keeps / ((long)load.Series * framePoints)) + 1;
+            for (int round = 0; round < rounds; round++) await viewer.Input.WriteAsync(frames.WrittenMemory);
+            await viewer.Input.FlushAsync();
+            long sent = (long)(rounds + 3) * load.Series * framePoints;
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+            JsonElement status;
+            while (true)
+            {
+                status = await GetAsync(viewer, "/api/status");
+                if (status.GetProperty("points").GetInt64() + status.GetProperty("evicted").GetInt64() == sent) break;
+                Assert.False(viewer.HasExited, viewer.Errors);
+                Assert.True(DateTime.UtcNow < deadline, $"not all points arrived: {status}");
+                await Task.Delay(100);
+            }
+            await stop.CancelAsync();
+            int views = 0;
+            foreach (var reader in readers) views += await reader;
+            Assert.True(views >= load.Pages, $"{views} views reached {load.Pages} pages");
+            Assert.True(status.GetProperty("evicted").GetInt64() > 0);
+            Assert.False(viewer.HasExited, viewer.Errors);
+            long peak = PeakResidentBytes(viewer);
+            output.WriteLine($"flood of {sent:N0} points into {load.Series} scatters beside {load.Pages} pages at {load.SidePx} x {load.SidePx} ({views} views), " +
+                $"--max-memory {load.MaxMemoryBytes >> 20} MiB: {status.GetProperty("points").GetInt64():N0} points kept, peak resident {peak >> 20} MiB");
+            Assert.True(peak <= load.MaxMemoryBytes, $"peak resident memory {peak >> 20} MiB is over --max-memory {load.MaxMemoryBytes >> 20} MiB");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            foreach (var page in pages) page.Dispose();
+        }
+    }
+
+    // Reads a page's messages until stopped, saying "drawn" after each view as the page does; returns the views read.
+    private static async Task<int> ReadViewsAsync(PageSocket page, CancellationToken stop)
+    {
+        int views = 0;
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var (type, _) = await page.ReceiveAsync().WaitAsync(stop);
+                if (type == WebSocketMessageType.Close) break;
+                if (type != WebSocketMessageType.Binary) continue;
+                views++;
+                await page.SendAsync("""{"type":"drawn"}""");
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        return views;
+    }
+
+    [Fact]
+    public async Task A_page_that_shares_the_views_memory_is_told_and_sharpens_again_when_the_other_page_closes()
+    {
+        // 64 MiB for views: ten dense clouds at 1,024 × 1,024 fit one page whole (some 59 MB), not two.
+        var load = new Load(256L << 20, 10, 150_000, 2, 1024);
+        using var viewer = await ViewerProcess.StartAsync("--max-memory", "256M");
+        await SendDenseScattersAsync(viewer, load.Series, load.PointsPerSeries);
+        using var first = await PageSocket.ConnectAsync(viewer.Url, viewer.Token);
+        await first.SendAsync(Request(load.SidePx, seq: 1, x: null));
+        var (limits, view) = await ReceiveUntilViewAsync(first, load);
+        Assert.Empty(limits);
+        Assert.Equal(1024, view.Panels[0].Series[0].A);
+
+        var second = await PageSocket.ConnectAsync(viewer.Url, viewer.Token);
+        await second.SendAsync(Request(load.SidePx, seq: 1, x: null));
+        await ReceiveUntilViewAsync(second, load);
+        // The first page, asking nothing, is told its view is coarse now and gets one at that resolution.
+        (limits, view) = await ReceiveUntilViewAsync(first, load, v => v.Panels[0].Series[0].A < 1024);
+        var limit = Assert.Single(limits);
+        int cellPx = limit.GetProperty("cellPx").GetInt32();
+        Assert.InRange(cellPx, 2, 16);
+        Assert.Equal((1024 + cellPx - 1) / cellPx, view.Panels[0].Series[0].A);
+        Assert.StartsWith($"coarse view (cells of {cellPx} × {cellPx} px): views have 64 MiB of memory, shared with 1 other view", limit.GetProperty("reason").GetString());
+
+        // The second page goes: the first is told, and gets its whole view back, still without asking.
+        second.Dispose();
+        (limits, view) = await ReceiveUntilViewAsync(first, load, v => v.Panels[0].Series[0].A == 1024);
+        Assert.Equal(1, limits[^1].GetProperty("cellPx").GetInt32());
+        Assert.Equal(JsonValueKind.Null, limits[^1].GetProperty("reason").ValueKind);
+        Assert.False(viewer.HasExited, viewer.Errors);
+    }
+
+    // The limit messages and the first full view (every series a grid counting all its points) that satisfies
+    // the condition, after the answer to the page's request.
+    private static async Task<(List<JsonElement> Limits, DecodedView View)> ReceiveUntilViewAsync(PageSocket page, Load load, Func<DecodedView, bool>? done = null)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var limits = new List<JsonElement>();
+        while (true)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no such view arrived in time");
+            var (type, bytes) = await page.ReceiveAsync();
+            Assert.NotEqual(WebSocketMessageType.Close, type);
+            if (type == WebSocketMessageType.Text)
+            {
+                var message = JsonDocument.Parse(bytes).RootElement.Clone();
+                if (message.GetProperty("type").GetString() == "limit") limits.Add(message);
+                continue;
+            }
+            var view = DecodedView.Decode(bytes);
+            var series = view.Panels[0].Series;
+            if (series.Count != load.Series || series.Any(s => s.Mode != 1 || s.PointsInView != load.PointsPerSeries)) continue;
+            if (done is null || done(view)) return (limits, view);
         }
     }
 
