@@ -33,7 +33,7 @@ internal static class ViewCommand
         var record = new Option<string?>("--record") { HelpName = "FILE", Description = "Also write every point received, losslessly, to this Arrow IPC stream file (pandas, polars, DuckDB read it; plotpipe view opens it)" };
         var maxMemory = new Option<string?>("--max-memory")
         {
-            Description = "Keep the points within this much memory (bytes, or with K, M or G: 512M, 2G), evicting the oldest over all series; default: two fifths of the memory the runtime may use",
+            Description = "Keep the whole viewer within this much memory (bytes, or with K, M or G: 512M, 2G): a quarter for points, evicting the oldest over all series, a quarter for pages' views; default: half of the memory the runtime may use",
         };
         port.Validators.Add(r =>
         {
