@@ -81,7 +81,7 @@ internal static class ViewBuilder
     {
         int cap = PointsCap(kind, widthPx, scatterPointLimit);
         long grown = Math.Min(cap, 2 * count + 4);
-        long points = view.Xs.Length <= cap ? Math.Max(view.Xs.Length, grown) : grown;
+        long points = KeepsPoints(view, cap) ? Math.Max(view.Xs.Length, grown) : grown;
         long cells = 0;
         if (NeedsGrid(kind, count, scatterPointLimit))
         {
@@ -91,10 +91,10 @@ internal static class ViewBuilder
         return 16 * points + 4 * cells + 4L * SeriesView.CellsScratch;
     }
 
-    /// <summary>Lets go of the buffers of <paramref name="view"/> that a build at this size and point limit cannot use or would outgrow its bound.</summary>
+    /// <summary>Lets go of the buffers of <paramref name="view"/> that a build at this size and point limit cannot use, or that are over twice what it needs.</summary>
     public static void Trim(SeriesKind kind, long count, int widthPx, int heightPx, int scatterPointLimit, SeriesView view)
     {
-        if (view.Xs.Length > PointsCap(kind, widthPx, scatterPointLimit)) view.ReleasePoints();
+        if (!KeepsPoints(view, PointsCap(kind, widthPx, scatterPointLimit))) view.ReleasePoints();
         if (view.Density.Length == 0) return;
         if (!NeedsGrid(kind, count, scatterPointLimit) || (view.Density.Length > Cells(widthPx, heightPx) && !KeepsGrid(view, Cells(widthPx, heightPx))))
             view.ReleaseDensity();
@@ -109,6 +109,8 @@ internal static class ViewBuilder
 
     private static long Cells(int widthPx, int heightPx) => (long)Math.Clamp(widthPx, 1, MaxSidePx) * Math.Clamp(heightPx, 1, MaxSidePx);
 
-    // A grid up to twice the size needed is kept, so resizing a window by a little does not allocate a new one.
+    // Columns and grids up to twice the size needed are kept, so narrowing a window by a little allocates nothing.
+    private static bool KeepsPoints(SeriesView view, int cap) => view.Xs.Length <= 2L * cap;
+
     private static bool KeepsGrid(SeriesView view, long cells) => view.Density.Length >= cells && view.Density.Length <= 2 * cells;
 }
