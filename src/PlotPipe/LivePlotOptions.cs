@@ -32,7 +32,7 @@ public sealed class LivePlotOptions
     /// <summary>Cap on points the viewer keeps per series, oldest dropped first; 0 (the default) keeps all.</summary>
     public long MaxPointsPerSeries { get; set; }
 
-    /// <summary>Bytes the viewer may keep points in, oldest evicted first over all series; 0 (the default): two fifths of the machine's memory.</summary>
+    /// <summary>Bytes the whole viewer may use (a quarter for points, oldest evicted first over all series; a quarter for pages' views); 0 (the default): half of the machine's memory.</summary>
     public long ViewerMaxMemory { get; set; }
 
     /// <summary>Have the spawned viewer also write every point it receives, losslessly, to this Arrow IPC stream file; null (the default): no recording.</summary>

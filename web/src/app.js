@@ -38,6 +38,9 @@ let drawnOwed = false;
 let requestSeq = 0;
 let answeredSeq = 0;
 let redrawT0 = 0; // start of the whole redraw (scales, axes, grid, series), for drawLog
+// The viewer's memory for views is shared: when this page's share is short, its views come coarser (density cells and
+// line columns of cellPx device pixels, drawn stretched over the plot) or not at all, and the status line says why.
+let viewLimit = null;
 
 const readout = createReadout($("cursor"), () => series);
 
@@ -220,7 +223,7 @@ function applyView(buf) {
     panel.inView = pin;
     panel.notShown = notShown;
     inView += pin;
-    carried.push({ id: panel.id, series: block.series.map((l) => l.index) });
+    carried.push({ id: panel.id, series: block.series.map((l) => l.index), grids: block.series.filter((l) => l.mode === 1).map((l) => [l.w, l.h]) });
     if (!local) {
       panel.shown.x = [block.xMin, block.xMax];
       panel.shown.y = [block.yMin, block.yMax];
@@ -286,7 +289,19 @@ function renderStatus(st) {
     e.textContent = ` — ${why}`;
     statusEl.appendChild(e);
   }
+  if (viewLimit && viewLimit.reason) {
+    const e = document.createElement("span");
+    e.className = "limit";
+    e.textContent = ` — ${viewLimit.reason}`;
+    statusEl.appendChild(e);
+  }
   showTitle(state);
+}
+
+function applyLimit(msg) {
+  viewLimit = msg.cellPx === 1 ? null : { cellPx: msg.cellPx, reason: msg.reason || null };
+  pp.limit = viewLimit;
+  renderStatus(pp.status || {});
 }
 
 function showTitle(state) {
@@ -477,9 +492,11 @@ socket = connectSocket({
   },
   onMeta: applyMeta,
   onAnswer: (seq) => { answeredSeq = seq; },
+  onLimit: applyLimit,
   onView: applyView,
   onClose: () => {
     pp.connected = false;
+    viewLimit = pp.limit = null;
     statusEl.dataset.state = "gone";
     const kept = pp.status && pp.status.points ? ` · showing the last ${fmt.format(pp.status.points)} points` : "";
     statusEl.textContent = `viewer gone — retrying every second${kept}`;

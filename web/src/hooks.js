@@ -17,6 +17,8 @@ export const pp = (window.plotpipe = {
   lastView: null,
   // Views that arrived for an older request than the last one sent, and were left undrawn.
   staleViews: 0,
+  // The viewer's memory limit on this page's views: null at full resolution, else { cellPx, reason } (cellPx 0: no view).
+  limit: null,
   // The last hover readout: [{ index, x, y, panel }] as the viewer answered, and how many were asked.
   readout: [], nearestAsked: 0,
   // The theme's colours in use (they follow prefers-color-scheme) and the last saved picture.

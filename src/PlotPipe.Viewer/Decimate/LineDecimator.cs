@@ -104,14 +104,14 @@ internal static class LineDecimator
         // Few enough points that M4 could not shrink them: send them as they are (exact, and cheaper).
         if (hi - lo <= 4L * widthPx)
         {
-            into.EnsurePoints((int)(end - first));
+            into.EnsurePoints((int)(end - first), MaxPointsPerColumn * widthPx + 2);
             int count = 0;
             for (long i = first; i < end; i++) Emit(s, i, into, ref count);
             into.Count = count;
             return;
         }
 
-        into.EnsurePoints(MaxPointsPerColumn * widthPx + 2);
+        into.EnsurePoints(MaxPointsPerColumn * widthPx + 2, MaxPointsPerColumn * widthPx + 2);
         int written = 0;
         // The points just outside make the line enter and leave the view at the right slope.
         if (lo > 0) Emit(s, lo - 1, into, ref written);

@@ -191,7 +191,7 @@ internal static class ScatterDecimator
         private readonly SeriesView _into;
         // Edges in data units for the range tests; _mx0 and _my1 are the left and top edges in the axes' units.
         private readonly double _x0, _x1, _y0, _y1, _mx0, _my1, _sx, _sy;
-        private readonly int _width, _height, _limit;
+        private readonly int _width, _height, _limit, _cap;
         private bool _density;
         private int _count;
         private long _inView;
@@ -211,6 +211,7 @@ internal static class ScatterDecimator
             _width = widthPx;
             _height = heightPx;
             _limit = limit;
+            _cap = (int)Math.Min(limit + 1L, Array.MaxLength);
         }
 
         /// <summary>Adds a run known to lie inside the view with no NaN.</summary>
@@ -223,23 +224,32 @@ internal static class ScatterDecimator
                 _inView += n;
                 return;
             }
-            _into.GrowPoints(_count + n, _count);
+            _into.GrowPoints(_count + n, _count, _cap);
             chunk.X.AsSpan(from, n).CopyTo(_into.Xs.AsSpan(_count));
             chunk.Y.AsSpan(from, n).CopyTo(_into.Ys.AsSpan(_count));
             _count += n;
         }
 
-        /// <summary>Adds the points of a run that lie in view.</summary>
+        /// <summary>
+        /// Adds the points of a run that lie in view. While they go in as points, the run is taken in pieces that
+        /// cannot pass the limit by more than one point, so the columns never grow beyond <c>limit + 1</c> points.
+        /// </summary>
         public void AddTested(ColumnChunk chunk, int from, int n)
         {
-            if (_density)
+            while (!_density && n > 0)
             {
-                _inView += CountTested(chunk.X.AsSpan(from, n), chunk.Y.AsSpan(from, n), _into.Density);
-                return;
+                int piece = (int)Math.Min(n, _limit + 1L - _count);
+                CopyTested(chunk.X.AsSpan(from, piece), chunk.Y.AsSpan(from, piece));
+                from += piece;
+                n -= piece;
+                if (_count > _limit) ToDensity();
             }
-            _into.GrowPoints(_count + n, _count);
-            var xs = chunk.X.AsSpan(from, n);
-            var ys = chunk.Y.AsSpan(from, n);
+            if (n > 0) _inView += CountTested(chunk.X.AsSpan(from, n), chunk.Y.AsSpan(from, n), _into.Density);
+        }
+
+        private void CopyTested(ReadOnlySpan<double> xs, ReadOnlySpan<double> ys)
+        {
+            _into.GrowPoints(_count + xs.Length, _count, _cap);
             var outX = _into.Xs;
             var outY = _into.Ys;
             int c = _count;
@@ -255,7 +265,6 @@ internal static class ScatterDecimator
                 }
             }
             _count = c;
-            if (_count > _limit) ToDensity();
         }
 
         public readonly void Finish()

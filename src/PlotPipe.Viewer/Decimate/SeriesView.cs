@@ -13,18 +13,18 @@ internal sealed class SeriesView
     public int Count { get; set; }
 
     /// <summary>The x column (Points mode); only the first <see cref="Count"/> are meaningful.</summary>
-    public double[] Xs { get; private set; } = new double[1024];
+    public double[] Xs { get; private set; } = [];
 
     /// <summary>The y column (Points mode).</summary>
-    public double[] Ys { get; private set; } = new double[1024];
+    public double[] Ys { get; private set; } = [];
 
-    /// <summary>Density grid width, in pixels (Density mode).</summary>
+    /// <summary>Density grid width, in cells (Density mode): the plot's width in pixels, or fewer when the view is coarsened.</summary>
     public int DensityWidth { get; set; }
 
-    /// <summary>Density grid height, in pixels (Density mode).</summary>
+    /// <summary>Density grid height, in cells (Density mode).</summary>
     public int DensityHeight { get; set; }
 
-    /// <summary>Counts per pixel, row-major, row 0 at the top (the viewport's YMax).</summary>
+    /// <summary>Counts per cell, row-major, row 0 at the top (the viewport's YMax).</summary>
     public uint[] Density { get; private set; } = [];
 
     /// <summary>Points of the series that fall inside the viewport (all of them, before any decimation).</summary>
@@ -34,24 +34,33 @@ internal sealed class SeriesView
     public long NotShown { get; set; }
 
     /// <summary>Scratch for the density loop: grid cells of one batch of points.</summary>
-    internal int[] Cells { get; } = new int[512];
+    internal int[] Cells { get; } = new int[CellsScratch];
 
-    /// <summary>Makes room for <paramref name="points"/> points, keeping none.</summary>
-    public void EnsurePoints(int points)
+    /// <summary>Entries in <see cref="Cells"/>.</summary>
+    internal const int CellsScratch = 512;
+
+    /// <summary>Bytes the view keeps from query to query: its columns, its grid and its scratch.</summary>
+    public long RetainedBytes => 16L * Xs.Length + 4L * Density.Length + 4L * CellsScratch;
+
+    /// <summary>
+    /// Makes room for <paramref name="points"/> points, keeping none; growing doubles, but never past
+    /// <paramref name="cap"/> points (at least <paramref name="points"/>), so what a view keeps has a known bound.
+    /// </summary>
+    public void EnsurePoints(int points, int cap = int.MaxValue)
     {
         if (Xs.Length < points)
         {
-            int size = Math.Max(points, Xs.Length * 2);
+            int size = GrownSize(points, cap);
             Xs = new double[size];
             Ys = new double[size];
         }
     }
 
-    /// <summary>Makes room for <paramref name="points"/> points, keeping the first <paramref name="keep"/>.</summary>
-    public void GrowPoints(int points, int keep)
+    /// <summary>Makes room for <paramref name="points"/> points, keeping the first <paramref name="keep"/>; never past <paramref name="cap"/> as <see cref="EnsurePoints"/>.</summary>
+    public void GrowPoints(int points, int keep, int cap = int.MaxValue)
     {
         if (Xs.Length >= points) return;
-        int size = (int)Math.Min(Math.Max(points, Xs.Length * 2L), Array.MaxLength);
+        int size = GrownSize(points, cap);
         var xs = new double[size];
         var ys = new double[size];
         Array.Copy(Xs, xs, keep);
@@ -59,6 +68,9 @@ internal sealed class SeriesView
         Xs = xs;
         Ys = ys;
     }
+
+    private int GrownSize(int points, int cap) =>
+        (int)Math.Max(points, Math.Min(Math.Min(2L * Xs.Length, cap), Array.MaxLength));
 
     /// <summary>Makes a zeroed grid of <paramref name="width"/> by <paramref name="height"/>.</summary>
     public void ResetDensity(int width, int height)
@@ -68,5 +80,21 @@ internal sealed class SeriesView
         else Array.Clear(Density, 0, n);
         DensityWidth = width;
         DensityHeight = height;
+    }
+
+    /// <summary>Lets go of the columns, keeping the grid.</summary>
+    public void ReleasePoints()
+    {
+        Xs = [];
+        Ys = [];
+        Count = 0;
+    }
+
+    /// <summary>Lets go of the grid, keeping the columns.</summary>
+    public void ReleaseDensity()
+    {
+        Density = [];
+        DensityWidth = 0;
+        DensityHeight = 0;
     }
 }

@@ -42,7 +42,14 @@ internal static class ViewBuilder
     /// view the points whose x is in range, whatever their y; a scatter counts the points inside both ranges and
     /// sends them all, or their density once there are more than <see cref="ScatterPointLimit"/>.
     /// </summary>
-    public static void Build(SeriesKind kind, in SeriesSnapshot snapshot, in Viewport viewport, SeriesView into)
+    public static void Build(SeriesKind kind, in SeriesSnapshot snapshot, in Viewport viewport, SeriesView into) =>
+        Build(kind, snapshot, viewport, into, ScatterPointLimit);
+
+    /// <summary>
+    /// As <see cref="Build(SeriesKind, in SeriesSnapshot, in Viewport, SeriesView)"/>, with a scatter sent as density
+    /// once more than <paramref name="scatterPointLimit"/> of its points are in view (a coarsened view sends fewer).
+    /// </summary>
+    public static void Build(SeriesKind kind, in SeriesSnapshot snapshot, in Viewport viewport, SeriesView into, int scatterPointLimit)
     {
         into.Mode = ViewMode.Points;
         into.Count = 0;
@@ -59,6 +66,51 @@ internal static class ViewBuilder
             return;
         }
         if (!double.IsFinite(viewport.YMin) || !double.IsFinite(viewport.YMax)) return;
-        ScatterDecimator.Build(snapshot, viewport, widthPx, heightPx, ScatterPointLimit, into);
+        ScatterDecimator.Build(snapshot, viewport, widthPx, heightPx, scatterPointLimit, into);
     }
+
+    /// <summary>
+    /// The most bytes <paramref name="view"/> keeps (<see cref="SeriesView.RetainedBytes"/>) after <see cref="Trim"/>
+    /// and a <see cref="Build(SeriesKind, in SeriesSnapshot, in Viewport, SeriesView, int)"/> of a series of
+    /// <paramref name="kind"/> holding <paramref name="count"/> points, at this size and point limit. Buffers the view
+    /// already has and may keep count as they are; new ones as the most they can grow to: a line's M4 columns, a
+    /// scatter's points up to its limit (both at most twice the points held), and a scatter's grid if it has more
+    /// points than the limit.
+    /// </summary>
+    public static long MostRetainedBytes(SeriesKind kind, long count, int widthPx, int heightPx, int scatterPointLimit, SeriesView view)
+    {
+        int cap = PointsCap(kind, widthPx, scatterPointLimit);
+        long grown = Math.Min(cap, 2 * count + 4);
+        long points = KeepsPoints(view, cap) ? Math.Max(view.Xs.Length, grown) : grown;
+        long cells = 0;
+        if (NeedsGrid(kind, count, scatterPointLimit))
+        {
+            long area = Cells(widthPx, heightPx);
+            cells = KeepsGrid(view, area) ? view.Density.Length : area;
+        }
+        return 16 * points + 4 * cells + 4L * SeriesView.CellsScratch;
+    }
+
+    /// <summary>Lets go of the buffers of <paramref name="view"/> that a build at this size and point limit cannot use, or that are over twice what it needs.</summary>
+    public static void Trim(SeriesKind kind, long count, int widthPx, int heightPx, int scatterPointLimit, SeriesView view)
+    {
+        if (!KeepsPoints(view, PointsCap(kind, widthPx, scatterPointLimit))) view.ReleasePoints();
+        if (view.Density.Length == 0) return;
+        if (!NeedsGrid(kind, count, scatterPointLimit) || (view.Density.Length > Cells(widthPx, heightPx) && !KeepsGrid(view, Cells(widthPx, heightPx))))
+            view.ReleaseDensity();
+    }
+
+    // A line sends at most its M4 columns; a scatter's columns never pass its limit by more than one point.
+    private static int PointsCap(SeriesKind kind, int widthPx, int scatterPointLimit) => kind == SeriesKind.Line
+        ? LineDecimator.MaxPointsPerColumn * Math.Clamp(widthPx, 1, MaxSidePx) + 2
+        : (int)Math.Min(scatterPointLimit + 1L, Array.MaxLength);
+
+    private static bool NeedsGrid(SeriesKind kind, long count, int scatterPointLimit) => kind != SeriesKind.Line && count > scatterPointLimit;
+
+    private static long Cells(int widthPx, int heightPx) => (long)Math.Clamp(widthPx, 1, MaxSidePx) * Math.Clamp(heightPx, 1, MaxSidePx);
+
+    // Columns and grids up to twice the size needed are kept, so narrowing a window by a little allocates nothing.
+    private static bool KeepsPoints(SeriesView view, int cap) => view.Xs.Length <= 2L * cap;
+
+    private static bool KeepsGrid(SeriesView view, long cells) => view.Density.Length >= cells && view.Density.Length <= 2 * cells;
 }

@@ -61,7 +61,7 @@ internal static class ViewCommand
         var maxMemory = new Option<long?>("--max-memory")
         {
             HelpName = "SIZE",
-            Description = "Keep the points within this much memory (bytes, or with K, M or G: 512M, 2G), evicting the oldest over all series; default: two fifths of the memory the runtime may use",
+            Description = "Keep the whole viewer within this much memory (bytes, or with K, M or G: 512M, 2G): a quarter for points, evicting the oldest over all series, a quarter for pages' views; default: half of the memory the runtime may use",
             CustomParser = OptionValues.Size,
         };
         allowHost.Validators.Add(r =>

@@ -9,14 +9,14 @@ namespace PlotPipe.Viewer.Query;
 /// resolves the plot's <see cref="PlotLayout"/>, snapshots the visible series, resolves each x group's and each
 /// panel's ranges and decimates each series for its panel's pixels. One instance serves one page (or one picture)
 /// and reuses its buffers, so a query in steady state allocates nothing.
+/// What its views keep is its share of the store's <see cref="ViewBudget"/>: dispose it to give the share back.
 /// </summary>
-internal sealed class PlotQuery
+internal sealed class PlotQuery : IDisposable
 {
-    /// <summary>
-    /// Density grids up to this size are kept from query to query; a bigger one, grown for a view at least four
-    /// times the size of the current one, is let go, so one huge view does not pin its memory for the query's life.
-    /// </summary>
-    public const int RetainedBufferBytes = 4 << 20;
+    private readonly Action? _shareChanged;
+    private readonly long _fixedBytes;
+    private readonly ViewBudget? _budget;
+    private ViewShare? _share;
 
     private readonly PlotLayout _layout = new();
     private PanelView[] _panels = [];
@@ -37,14 +37,43 @@ internal sealed class PlotQuery
     /// <summary>The plot's layout as the last <see cref="Run"/> (or <see cref="ResolveLayout"/>) found it.</summary>
     public PlotLayout Layout => _layout;
 
+    /// <summary>
+    /// A query whose views draw on <paramref name="budget"/>, by default the store's (<see cref="ViewBudget.Of"/>);
+    /// <paramref name="fixedBytes"/> is what its owner keeps besides (a page's send buffer), and
+    /// <paramref name="shareChanged"/> signals that the budget asks for a rebuild (see <see cref="ViewBudget.Open"/>).
+    /// </summary>
+    public PlotQuery(Action? shareChanged = null, long fixedBytes = 0, ViewBudget? budget = null)
+    {
+        _shareChanged = shareChanged;
+        _fixedBytes = fixedBytes;
+        _budget = budget;
+    }
+
+    /// <summary>Pixels a side of one cell of the answer: 1 at full resolution, more when coarsened to fit the budget, 0 when refused.</summary>
+    public int CellPx => _share?.CellPx ?? 1;
+
+    /// <summary>Why the answer is coarse or empty, in the user's words; null at full resolution.</summary>
+    public string? Limit => _share?.Limit;
+
+    /// <summary>Whether the budget asks for a new answer: memory was freed for this query, or it holds more than its part.</summary>
+    public bool Rebuild => _share?.Rebuild ?? false;
+
+    /// <summary>Lets go of this query's views and gives its share of the view budget back.</summary>
+    public void Dispose()
+    {
+        foreach (var view in _views)
+        {
+            view.ReleasePoints();
+            view.ReleaseDensity();
+        }
+        _share?.Dispose();
+    }
+
     /// <summary>Panels in the answer, in the order the request listed them.</summary>
     public int PanelCount { get; private set; }
 
     /// <summary>The <paramref name="i"/>-th panel of the answer.</summary>
     public PanelView Panel(int i) => _panels[i];
-
-    /// <summary>The box of every visible series' points, in data units (empty when none).</summary>
-    public DataBounds Extent { get; private set; } = DataBounds.Empty;
 
     /// <summary>Resolves <see cref="Layout"/> for <paramref name="store"/> as it stands, without a view.</summary>
     public void ResolveLayout(PlotStore store) => _layout.Resolve(store);
@@ -58,9 +87,6 @@ internal sealed class PlotQuery
         Grow(n, request.Panels?.Length ?? 1);
         int panelCount = SetUpPanels(request);
 
-        long cells = 0;
-        for (int p = 0; p < panelCount; p++) cells += (long)request.WidthPx * _panels[p].Viewport.HeightPx;
-        var extent = DataBounds.Empty;
         for (int i = 0; i < n; i++)
         {
             var s = series[i];
@@ -72,18 +98,14 @@ internal sealed class PlotQuery
                 _snapshots[i] = default;
                 continue;
             }
-            // Density grids this view cannot need are let go (see RetainedBufferBytes); the sizes are already clamped.
-            if (4L * _views[i].Density.Length > Math.Max(RetainedBufferBytes, 16 * cells)) _views[i] = new SeriesView();
             var snapshot = s.Snapshot();
             _snapshots[i] = snapshot;
             var b = ViewBuilder.BoundsFor(s.Kind, snapshot);
-            extent = extent.Union(b);
             // A log x axis fits and follows its positive x only.
             if (_panels[slot].Viewport.XLog && !(b.XMin > 0)) b = ViewBuilder.BoundsInXFor(s.Kind, snapshot, double.Epsilon, double.PositiveInfinity);
             _bounds[i] = b;
             _panels[slot].Add(s.Index, _views[i]);
         }
-        Extent = extent;
 
         // Each x group (linked panels of one x kind, or an unlinked panel alone) shares one x: fitted to, or
         // following, the union of its visible series.
@@ -131,11 +153,9 @@ internal sealed class PlotQuery
             panel.Viewport = v with { XMin = xMin, XMax = xMax, YMin = yMin, YMax = yMax };
         }
 
-        for (int i = 0; i < n; i++)
-        {
-            int slot = _slots[i];
-            if (slot >= 0) ViewBuilder.Build(series[i].Kind, _snapshots[i], _panels[slot].Viewport, _views[i]);
-        }
+        // The views are built within this query's share of the view budget, coarser when it must.
+        _share ??= (_budget ?? ViewBudget.Of(store)).Open(_fixedBytes, _shareChanged);
+        _share.Build(series, _snapshots, _slots, _panels, _views, n);
     }
 
     // The x range of the group of panel p, the group's first panel in the request: the x its first panel giving one

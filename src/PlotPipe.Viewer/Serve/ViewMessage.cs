@@ -40,73 +40,118 @@ internal static class ViewMessage
     /// Writes the message for the answer of <paramref name="query"/> into <paramref name="into"/> (at least
     /// <see cref="MeasureBytes"/> long): each panel's resolved ranges, then its series' views. Returns the bytes written.
     /// </summary>
-    public static int Write(Span<byte> into, PlotQuery query)
+    public static int Write(Span<byte> into, PlotQuery query) => WritePart(into, 0, query);
+
+    /// <summary>
+    /// Writes the bytes of the message from <paramref name="offset"/> on into <paramref name="into"/>, as many as fit,
+    /// so a large view goes out in pieces through one small buffer instead of being copied whole. Returns the bytes
+    /// written: <paramref name="into"/>'s length, or fewer at the message's end.
+    /// </summary>
+    public static int WritePart(Span<byte> into, long offset, PlotQuery query)
     {
-        BinaryPrimitives.WriteUInt32LittleEndian(into, Tag);
-        BinaryPrimitives.WriteUInt32LittleEndian(into[4..], (uint)query.PanelCount);
-        int at = HeaderBytes;
-        for (int p = 0; p < query.PanelCount; p++)
+        var part = new Part(into, offset);
+        Span<byte> head = stackalloc byte[PanelHeaderBytes];
+        BinaryPrimitives.WriteUInt32LittleEndian(head, Tag);
+        BinaryPrimitives.WriteUInt32LittleEndian(head[4..], (uint)query.PanelCount);
+        part.Put(head[..HeaderBytes]);
+        for (int p = 0; p < query.PanelCount && !part.Full; p++)
         {
             var panel = query.Panel(p);
             var ranges = panel.Ranges;
-            var head = into[at..];
             BinaryPrimitives.WriteUInt32LittleEndian(head, (uint)panel.Id);
             BinaryPrimitives.WriteUInt32LittleEndian(head[4..], (uint)panel.SeriesCount);
             BinaryPrimitives.WriteDoubleLittleEndian(head[8..], ranges.XMin);
             BinaryPrimitives.WriteDoubleLittleEndian(head[16..], ranges.XMax);
             BinaryPrimitives.WriteDoubleLittleEndian(head[24..], ranges.YMin);
             BinaryPrimitives.WriteDoubleLittleEndian(head[32..], ranges.YMax);
-            at += PanelHeaderBytes;
-            for (int k = 0; k < panel.SeriesCount; k++) at = WriteSeries(into, at, panel.SeriesIndexAt(k), panel.ViewAt(k));
+            part.Put(head);
+            for (int k = 0; k < panel.SeriesCount && !part.Full; k++) PutSeries(ref part, head, panel.SeriesIndexAt(k), panel.ViewAt(k));
         }
-        return at;
+        return part.Written;
     }
 
-    private static int WriteSeries(Span<byte> into, int at, int seriesIndex, SeriesView v)
+    private static void PutSeries(ref Part part, scoped Span<byte> head, int seriesIndex, SeriesView v)
     {
         bool density = v.Mode == ViewMode.Density;
-        var head = into[at..];
         BinaryPrimitives.WriteUInt32LittleEndian(head, (uint)seriesIndex);
         BinaryPrimitives.WriteUInt32LittleEndian(head[4..], (uint)v.Mode);
         BinaryPrimitives.WriteUInt32LittleEndian(head[8..], (uint)(density ? v.DensityWidth : v.Count));
         BinaryPrimitives.WriteUInt32LittleEndian(head[12..], (uint)(density ? v.DensityHeight : 0));
         BinaryPrimitives.WriteDoubleLittleEndian(head[16..], v.PointsInView);
         BinaryPrimitives.WriteDoubleLittleEndian(head[24..], v.NotShown);
-        at += SeriesHeaderBytes;
+        part.Put(head[..SeriesHeaderBytes]);
         if (density)
         {
             int cells = v.DensityWidth * v.DensityHeight;
-            WriteColumn(v.Density.AsSpan(0, cells), into[at..]);
-            int bytes = (int)BodyBytes(v);
-            into.Slice(at + cells * 4, bytes - cells * 4).Clear();
-            return at + bytes;
+            part.Put(v.Density.AsSpan(0, cells));
+            head[..8].Clear();
+            part.Put(head[..(int)(BodyBytes(v) - 4L * cells)]);
+            return;
         }
-        WriteColumn(v.Xs.AsSpan(0, v.Count), into[at..]);
-        at += v.Count * 8;
-        WriteColumn(v.Ys.AsSpan(0, v.Count), into[at..]);
-        return at + v.Count * 8;
+        part.Put(v.Xs.AsSpan(0, v.Count));
+        part.Put(v.Ys.AsSpan(0, v.Count));
     }
 
     private static long BodyBytes(SeriesView v) =>
         v.Mode == ViewMode.Density ? ((4L * v.DensityWidth * v.DensityHeight) + 7) & ~7L : 16L * v.Count;
 
-    private static void WriteColumn(ReadOnlySpan<double> column, Span<byte> into)
+    /// <summary>
+    /// The window [offset, offset + length) of the message being written: blocks are offered in message order and
+    /// only their bytes inside the window are copied, so what lies before costs a length check.
+    /// </summary>
+    private ref struct Part(Span<byte> into, long offset)
     {
-        if (BitConverter.IsLittleEndian)
-        {
-            MemoryMarshal.AsBytes(column).CopyTo(into);
-            return;
-        }
-        for (int i = 0; i < column.Length; i++) BinaryPrimitives.WriteDoubleLittleEndian(into[(i * 8)..], column[i]);
-    }
+        private readonly Span<byte> _into = into;
+        private readonly long _offset = offset;
+        private long _at;
 
-    private static void WriteColumn(ReadOnlySpan<uint> column, Span<byte> into)
-    {
-        if (BitConverter.IsLittleEndian)
+        public int Written { get; private set; }
+
+        public readonly bool Full => _at >= _offset + _into.Length;
+
+        public void Put(scoped ReadOnlySpan<byte> block)
         {
-            MemoryMarshal.AsBytes(column).CopyTo(into);
-            return;
+            long end = _at + block.Length;
+            if (end > _offset && !Full)
+            {
+                int from = (int)Math.Max(0, _offset - _at);
+                int to = (int)Math.Min(block.Length, _offset + _into.Length - _at);
+                block[from..to].CopyTo(_into[(int)(_at + from - _offset)..]);
+                Written = (int)(_at + to - _offset);
+            }
+            _at = end;
         }
-        for (int i = 0; i < column.Length; i++) BinaryPrimitives.WriteUInt32LittleEndian(into[(i * 4)..], column[i]);
+
+        public void Put(scoped ReadOnlySpan<double> column)
+        {
+            if (BitConverter.IsLittleEndian || Full || _at + 8L * column.Length <= _offset)
+            {
+                if (BitConverter.IsLittleEndian) Put(MemoryMarshal.AsBytes(column));
+                else _at += 8L * column.Length;
+                return;
+            }
+            Span<byte> one = stackalloc byte[8];
+            foreach (double d in column)
+            {
+                BinaryPrimitives.WriteDoubleLittleEndian(one, d);
+                Put(one);
+            }
+        }
+
+        public void Put(scoped ReadOnlySpan<uint> column)
+        {
+            if (BitConverter.IsLittleEndian || Full || _at + 4L * column.Length <= _offset)
+            {
+                if (BitConverter.IsLittleEndian) Put(MemoryMarshal.AsBytes(column));
+                else _at += 4L * column.Length;
+                return;
+            }
+            Span<byte> one = stackalloc byte[4];
+            foreach (uint c in column)
+            {
+                BinaryPrimitives.WriteUInt32LittleEndian(one, c);
+                Put(one);
+            }
+        }
     }
 }

@@ -30,10 +30,21 @@ internal static class ViewSocket
     public static readonly TimeSpan DrawnTimeout = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Send buffers up to this size are kept from view to view; a bigger one, grown for a view at least four times
-    /// the size of the current one, is let go, so one huge view does not pin its memory for the connection's life.
+    /// A view longer than this goes out in pieces (frames of one WebSocket message), written from the query's own
+    /// buffers: the viewer never holds a whole large message, nor does the socket copy one.
     /// </summary>
-    public const int RetainedBufferBytes = PlotQuery.RetainedBufferBytes;
+    public const int MaxPieceBytes = 1 << 20;
+
+    /// <summary>The smallest piece, for a small view budget.</summary>
+    public const int MinPieceBytes = 64 * 1024;
+
+    /// <summary>
+    /// The piece size when all views may keep <paramref name="viewBytes"/> (0: no limit): <see cref="MaxPieceBytes"/>,
+    /// or less for a small budget, so a page's three piece-sized buffers (its send buffer, the socket's copy of the
+    /// piece in flight, the server's output buffer), counted in its share, take about a tenth of the budget.
+    /// </summary>
+    public static int PieceBytesFor(long viewBytes) =>
+        viewBytes == 0 ? MaxPieceBytes : (int)Math.Clamp(viewBytes / 32, MinPieceBytes, MaxPieceBytes);
 
     /// <summary>How long the close frame may take to go out before the socket is dropped.</summary>
     public static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
@@ -76,7 +87,7 @@ internal static class ViewSocket
     /// <summary>Serves one WebSocket until the page goes away or the viewer stops; bad page input closes the socket, never throws.</summary>
     public static async Task RunAsync(WebSocket socket, PlotStore store, ViewerStatus status, CancellationToken cancel)
     {
-        var connection = new Connection(socket, store, status);
+        using var connection = new Connection(socket, store, status);
         using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var receiving = connection.ReceiveAsync(cancel);
         var sending = connection.SendAsync(stopSending.Token, cancel);
@@ -112,7 +123,7 @@ internal static class ViewSocket
 
     private readonly record struct CloseReason(WebSocketCloseStatus Status, string? Reason);
 
-    private sealed class Connection
+    private sealed class Connection : IDisposable
     {
         private readonly WebSocket _socket;
         private readonly PlotStore _store;
@@ -128,12 +139,16 @@ internal static class ViewSocket
         private volatile bool _pageReportsDrawn;
 
         // Reused from view to view: the send buffer, the JSON writer and the query with its views.
-        private byte[] _sendBuffer = new byte[64 * 1024];
+        private byte[] _sendBuffer = new byte[MinPieceBytes];
+        private readonly int _pieceBytes;
         private readonly ArrayBufferWriter<byte> _metaBuffer = new(4096);
         private readonly Utf8JsonWriter _metaJson;
-        private readonly PlotQuery _query = new();
+        private readonly PlotQuery _query;
         // The layout the page was last sent in meta: a view built with another one goes after a meta that says so.
         private readonly PlotLayout _sentLayout = new();
+        // The view limit the page was last told of (cell size 1 and no reason: none).
+        private int _sentCellPx = 1;
+        private string? _sentLimit;
 
         public Connection(WebSocket socket, PlotStore store, ViewerStatus status)
         {
@@ -141,7 +156,13 @@ internal static class ViewSocket
             _store = store;
             _status = status;
             _metaJson = new Utf8JsonWriter(_metaBuffer);
+            // The view budget asks for a new view when it frees memory for this page or needs some back.
+            _pieceBytes = PieceBytesFor(ViewBudget.Of(store).TotalBytes);
+            _query = new PlotQuery(() => _pageChanged.Writer.TryWrite(true), 3L * _pieceBytes);
         }
+
+        /// <summary>Gives the page's share of the view budget back.</summary>
+        public void Dispose() => _query.Dispose();
 
         /// <summary>Reads page messages until the page closes or says something malformed; returns how to close.</summary>
         public async Task<CloseReason> ReceiveAsync(CancellationToken cancel)
@@ -227,7 +248,7 @@ internal static class ViewSocket
 
                     int requestVersion = Volatile.Read(ref _requestVersion);
                     // Nothing is drawn before the page has said how big its plot is.
-                    bool wanted = requestVersion > 0 && (_store.Version != seenData || requestVersion != seenRequest);
+                    bool wanted = requestVersion > 0 && (_store.Version != seenData || requestVersion != seenRequest || _query.Rebuild);
                     // Only data-driven views wait for the page: a new request is the user zooming or panning, and
                     // its answer goes out at once, even with a view still in flight.
                     bool pageBusy = requestVersion == seenRequest && _pageReportsDrawn && viewsSent > Volatile.Read(ref _viewsDrawn)
@@ -246,7 +267,7 @@ internal static class ViewSocket
                             answers = seenRequest != _requestVersion;
                             seenRequest = _requestVersion;
                         }
-                        int bytes = BuildView(request);
+                        long bytes = BuildView(request);
                         if (!_query.Layout.Matches(_sentLayout))
                         {
                             // The view's panels changed kind or group (a panel's first timed points, say): the page
@@ -256,10 +277,13 @@ internal static class ViewSocket
                             await SendMetaAsync(sentSeries, sentStatus, resolveLayout: false, abort).ConfigureAwait(false);
                         }
                         lastView = Stopwatch.GetTimestamp();
-                        viewsSent = Volatile.Read(ref _viewsDrawn) + 1;
                         // Views of an older request may still be on the way: the page tells the answer by this mark.
                         if (answers && request.Seq is long seq) await SendAnswerAsync(seq, abort).ConfigureAwait(false);
-                        await _socket.SendAsync(_sendBuffer.AsMemory(0, bytes), WebSocketMessageType.Binary, true, abort).ConfigureAwait(false);
+                        if (_query.CellPx != _sentCellPx || !ReferenceEquals(_query.Limit, _sentLimit)) await SendLimitAsync(abort).ConfigureAwait(false);
+                        // A view the budget cannot hold is not sent: the limit message says why.
+                        if (_query.CellPx == 0) continue;
+                        viewsSent = Volatile.Read(ref _viewsDrawn) + 1;
+                        await SendViewAsync(bytes, abort).ConfigureAwait(false);
                         continue;
                     }
 
@@ -319,14 +343,40 @@ internal static class ViewSocket
             await _socket.SendAsync(_metaBuffer.WrittenMemory, WebSocketMessageType.Text, true, abort).ConfigureAwait(false);
         }
 
-        private int BuildView(in ViewRequest request)
+        private long BuildView(in ViewRequest request)
         {
             _query.Run(request, _store);
-            long bytes = ViewMessage.MeasureBytes(_query);
-            if (bytes > Array.MaxLength) throw new InvalidOperationException($"a view of {bytes} bytes is more than one message can carry");
-            if (_sendBuffer.Length < bytes) _sendBuffer = new byte[(int)Math.Min(Array.MaxLength, Math.Max(bytes, 2L * _sendBuffer.Length))];
-            else if (_sendBuffer.Length > RetainedBufferBytes && 4 * bytes < _sendBuffer.Length) _sendBuffer = new byte[(int)Math.Max(bytes, RetainedBufferBytes)];
-            return ViewMessage.Write(_sendBuffer, _query);
+            return ViewMessage.MeasureBytes(_query);
+        }
+
+        // One message, in pieces of at most _pieceBytes through the one send buffer.
+        private async ValueTask SendViewAsync(long bytes, CancellationToken abort)
+        {
+            long piece = Math.Min(bytes, _pieceBytes);
+            if (_sendBuffer.Length < piece) _sendBuffer = new byte[(int)Math.Min(_pieceBytes, Math.Max(piece, 2L * _sendBuffer.Length))];
+            long sent = 0;
+            do
+            {
+                int n = ViewMessage.WritePart(_sendBuffer, sent, _query);
+                sent += n;
+                await _socket.SendAsync(_sendBuffer.AsMemory(0, n), WebSocketMessageType.Binary, sent == bytes, abort).ConfigureAwait(false);
+            }
+            while (sent < bytes);
+        }
+
+        private async ValueTask SendLimitAsync(CancellationToken abort)
+        {
+            _sentCellPx = _query.CellPx;
+            _sentLimit = _query.Limit;
+            _metaBuffer.ResetWrittenCount();
+            _metaJson.Reset(_metaBuffer);
+            _metaJson.WriteStartObject();
+            _metaJson.WriteString("type"u8, "limit"u8);
+            _metaJson.WriteNumber("cellPx"u8, _sentCellPx);
+            _metaJson.WriteString("reason"u8, _sentLimit);
+            _metaJson.WriteEndObject();
+            _metaJson.Flush();
+            await _socket.SendAsync(_metaBuffer.WrittenMemory, WebSocketMessageType.Text, true, abort).ConfigureAwait(false);
         }
 
         // A close reason must fit in a control frame (123 bytes of UTF-8): keep it ASCII and short.

@@ -4,9 +4,9 @@ namespace PlotPipe.Viewer.Store;
 
 /// <summary>
 /// All series of one viewer, its producers (<see cref="Registry"/>), the stream's state, and a signal for readers
-/// that wait for new data. It keeps the memory its chunks take within <see cref="MaxMemoryBytes"/>: when a new chunk
-/// would not fit, the oldest chunk over all series (by arrival) is evicted and counted, so a flooding producer costs
-/// old points, never the process.
+/// that wait for new data. It splits the viewer's memory budget (<see cref="MaxMemoryBytes"/>) and keeps its chunks
+/// within their part (<see cref="PointsMemoryBytes"/>): when a new chunk would not fit, the oldest chunk over all
+/// series (by arrival) is evicted and counted, so a flooding producer costs old points, never the process.
 /// One writer (ingest) appends to all series; any number of readers take snapshots.
 /// </summary>
 internal sealed class PlotStore
@@ -31,7 +31,8 @@ internal sealed class PlotStore
 
     /// <summary>
     /// Creates an empty store; <paramref name="maxPointsPerSeries"/> caps each series (0: keep all),
-    /// <paramref name="maxMemoryBytes"/> caps the bytes all chunks take together (0: no cap), and
+    /// <paramref name="maxMemoryBytes"/> is the viewer's whole memory budget (0: no cap), of which the chunks take
+    /// <see cref="PointsMemoryBytes"/> and the views <see cref="ViewMemoryBytes"/>, and
     /// <paramref name="maxEndedProducers"/> closed connections stay listed (see <see cref="ProducerRegistry"/>).
     /// </summary>
     public PlotStore(long maxPointsPerSeries = 0, long maxMemoryBytes = 0, int maxEndedProducers = ProducerRegistry.DefaultMaxEnded)
@@ -41,14 +42,33 @@ internal sealed class PlotStore
         if (maxMemoryBytes < 0) throw new ArgumentException($"maxMemoryBytes {maxMemoryBytes} must not be negative", nameof(maxMemoryBytes));
         MaxPointsPerSeries = maxPointsPerSeries;
         MaxMemoryBytes = maxMemoryBytes;
-        ChunkShift = ChunkShiftFor(maxPointsPerSeries, maxMemoryBytes);
+        PointsMemoryBytes = PointsShareOf(maxMemoryBytes);
+        ViewMemoryBytes = ViewShareOf(maxMemoryBytes);
+        ChunkShift = ChunkShiftFor(maxPointsPerSeries, PointsMemoryBytes);
     }
 
     /// <summary>The cap on points kept per series (0: no cap).</summary>
     public long MaxPointsPerSeries { get; }
 
-    /// <summary>The cap on bytes all series' chunks take together (0: no cap).</summary>
+    /// <summary>The viewer's whole memory budget, <c>--max-memory</c> (0: no cap): kept points, views and the runtime's own.</summary>
     public long MaxMemoryBytes { get; }
+
+    /// <summary>The cap on bytes all series' chunks take together: a quarter of the budget (0: no cap).</summary>
+    public long PointsMemoryBytes { get; }
+
+    /// <summary>The cap on bytes all views keep together (density grids, columns, send buffers): a quarter of the budget (0: no cap).</summary>
+    public long ViewMemoryBytes { get; }
+
+    /// <summary>
+    /// Kept points' part of a memory budget: a quarter. Another quarter goes to views (<see cref="ViewShareOf"/>);
+    /// the other half is left to the runtime itself: its code and threads, the server, frames being decoded, and
+    /// garbage not yet collected, mostly chunks evicted for newer points (under a flood, as much again as the
+    /// points kept).
+    /// </summary>
+    public static long PointsShareOf(long maxMemoryBytes) => maxMemoryBytes / 4;
+
+    /// <summary>Views' part of a memory budget: a quarter (see <see cref="PointsShareOf"/>).</summary>
+    public static long ViewShareOf(long maxMemoryBytes) => maxMemoryBytes / 4;
 
     /// <summary>Log2 of the points in each chunk of every series, sized to the caps.</summary>
     public int ChunkShift { get; }
@@ -57,12 +77,11 @@ internal sealed class PlotStore
     public long HeldBytes => Interlocked.Read(ref _heldBytes);
 
     /// <summary>
-    /// The memory budget a viewer takes when not told one: two fifths of what the runtime may use (which honours
-    /// DOTNET_GCHeapHardLimit and container limits), leaving the rest for evicted chunks not yet collected, the
-    /// decoder's frames of up to 16 MiB, the server and the views; at least 64 MiB.
+    /// The memory budget a viewer takes when not told one: half of what the runtime may use (which honours
+    /// DOTNET_GCHeapHardLimit and container limits), leaving the rest to the machine; at least 128 MiB.
     /// </summary>
     public static long DefaultMaxMemoryBytes() =>
-        Math.Max(64L << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 5 * 2);
+        Math.Max(128L << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2);
 
     /// <summary>
     /// The chunk size for the caps: at most a quarter of the points cap, so a capped series holds at most a
@@ -293,7 +312,7 @@ internal sealed class PlotStore
         lock (_memoryGate)
         {
             // Spare chunks (evicted for a points cap, waiting for reuse) hold no points: they go first.
-            while (MaxMemoryBytes > 0 && _heldBytes + bytes > MaxMemoryBytes && (ReleaseSpare() || EvictOldest())) { }
+            while (PointsMemoryBytes > 0 && _heldBytes + bytes > PointsMemoryBytes && (ReleaseSpare() || EvictOldest())) { }
             _heldBytes += bytes;
         }
     }

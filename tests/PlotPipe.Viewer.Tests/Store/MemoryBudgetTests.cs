@@ -23,7 +23,9 @@ public class MemoryBudgetTests
     {
         int shift = ColumnChunk.MinShift, chunk = 1 << shift;
         long budget = 10 * ColumnChunk.BytesFor(shift);
-        var store = new PlotStore(maxMemoryBytes: budget);
+        // Kept points take a quarter of the viewer's budget.
+        var store = new PlotStore(maxMemoryBytes: 4 * budget);
+        Assert.Equal(budget, store.PointsMemoryBytes);
         // A budget this small makes the store pick the smallest chunk.
         Assert.Equal(shift, store.ChunkShift);
         var a = store.Define(new SeriesDefinition(0, SeriesKind.Line, "a", "-"));
@@ -61,7 +63,7 @@ public class MemoryBudgetTests
     {
         int shift = ColumnChunk.MinShift, chunk = 1 << shift;
         long budget = 4 * ColumnChunk.BytesFor(shift);
-        var store = new PlotStore(maxMemoryBytes: budget);
+        var store = new PlotStore(maxMemoryBytes: 4 * budget);
         var s = store.Define(new SeriesDefinition(0, SeriesKind.Scatter, "flood", "o"));
         for (int i = 0; i < 100; i++) AppendRun(s, (double)i * chunk, chunk);
         Assert.Equal(4L * chunk, s.Count);
@@ -74,7 +76,7 @@ public class MemoryBudgetTests
     public void Spare_chunks_of_a_capped_series_are_given_up_before_any_point_is()
     {
         int shift = ColumnChunk.MinShift, chunk = 1 << shift;
-        var store = new PlotStore(maxPointsPerSeries: 4 * chunk, maxMemoryBytes: 8 * ColumnChunk.BytesFor(shift));
+        var store = new PlotStore(maxPointsPerSeries: 4 * chunk, maxMemoryBytes: 4 * 8 * ColumnChunk.BytesFor(shift));
         var capped = store.Define(new SeriesDefinition(0, SeriesKind.Scatter, "capped", "o"));
         // Evicted chunks wait a quarter second before reuse, so a fast capped series collects spares.
         for (int i = 0; i < 8; i++) AppendRun(capped, (double)i * chunk, chunk);
@@ -83,7 +85,7 @@ public class MemoryBudgetTests
         AppendRun(other, 0, 2 * chunk);
         Assert.Equal(cappedEvicted, capped.Evicted);
         Assert.Equal(0, other.Evicted);
-        Assert.True(store.HeldBytes <= store.MaxMemoryBytes);
+        Assert.True(store.HeldBytes <= store.PointsMemoryBytes);
     }
 
     [Fact]
@@ -162,7 +164,7 @@ public class MemoryBudgetTests
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         long budget = PlotStore.DefaultMaxMemoryBytes();
         Assert.True(available > 0);
-        Assert.InRange(budget, Math.Min(64L << 20, available), Math.Max(64L << 20, available / 2));
+        Assert.InRange(budget, Math.Min(128L << 20, available), Math.Max(128L << 20, available / 2));
     }
 
     [Theory]
