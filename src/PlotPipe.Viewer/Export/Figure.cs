@@ -111,7 +111,7 @@ internal sealed class Figure
     }
 
     /// <summary>A label in the picture's font (or a system font for glyphs it lacks), aligned middle left.</summary>
-    internal static LabelStyle Text(string text, float sizePx, bool bold, Color color) => new()
+    private static LabelStyle Text(string text, float sizePx, bool bold, Color color) => new()
     {
         FontName = PictureFont.For(text),
         FontSize = sizePx,

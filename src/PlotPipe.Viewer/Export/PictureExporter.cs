@@ -125,21 +125,8 @@ internal static class PictureExporter
         plot.Axes.SetLimits(xMin, xMax, yMin, yMax);
         plot.Axes.Bottom.TickGenerator = new PanelTicks(panel.Axes.X, horizontal: true, panel.Axes.XScale);
         plot.Axes.Left.TickGenerator = new PanelTicks(panel.Axes.Y, horizontal: false, panel.Axes.YScale);
-        foreach (var (axis, name) in new (ScottPlot.AxisPanels.AxisBase, string?)[] { ((ScottPlot.AxisPanels.AxisBase)plot.Axes.Bottom, panel.XName), ((ScottPlot.AxisPanels.AxisBase)plot.Axes.Left, panel.YName) })
-        {
-            axis.FrameLineStyle.Width = 0;
-            axis.FrameLineStyle.IsVisible = false;
-            axis.MajorTickStyle = new TickMarkStyle { Length = PictureTheme.TickPx, Width = 1, Color = PictureTheme.Tick, AntiAlias = false };
-            axis.MinorTickStyle = new TickMarkStyle { Length = 0, Width = 0, Color = Colors.Transparent };
-            axis.TickLabelStyle.FontName = PictureFont.Name;
-            axis.TickLabelStyle.FontSize = PictureTheme.AxisFontPx;
-            axis.TickLabelStyle.ForeColor = PictureTheme.Axis;
-            axis.LabelStyle.Text = name ?? "";
-            axis.LabelStyle.FontName = PictureFont.For(name ?? "");
-            axis.LabelStyle.FontSize = PictureTheme.AxisFontPx;
-            axis.LabelStyle.Bold = true;
-            axis.LabelStyle.ForeColor = PictureTheme.Axis;
-        }
+        StyleAxis((ScottPlot.AxisPanels.AxisBase)plot.Axes.Bottom, panel.XName);
+        StyleAxis((ScottPlot.AxisPanels.AxisBase)plot.Axes.Left, panel.YName);
         // uPlot puts an x label's top 5 px past the tick mark (the chart library 2 px).
         plot.Axes.Bottom.TickLabelStyle.OffsetY = PictureTheme.TickGapPx - 2;
         foreach (var grid in new[] { plot.Grid.XAxisStyle, plot.Grid.YAxisStyle })
@@ -163,6 +150,21 @@ internal static class PictureExporter
             note.OffsetX = 6;
             note.OffsetY = 5;
         }
+    }
+
+    private static void StyleAxis(ScottPlot.AxisPanels.AxisBase axis, string? name)
+    {
+        axis.FrameLineStyle.IsVisible = false;
+        axis.MajorTickStyle = new TickMarkStyle { Length = PictureTheme.TickPx, Width = 1, Color = PictureTheme.Tick, AntiAlias = false };
+        axis.MinorTickStyle = new TickMarkStyle { Length = 0, Width = 0, Color = Colors.Transparent };
+        axis.TickLabelStyle.FontName = PictureFont.Name;
+        axis.TickLabelStyle.FontSize = PictureTheme.AxisFontPx;
+        axis.TickLabelStyle.ForeColor = PictureTheme.Axis;
+        axis.LabelStyle.Text = name ?? "";
+        axis.LabelStyle.FontName = PictureFont.For(name ?? "");
+        axis.LabelStyle.FontSize = PictureTheme.AxisFontPx;
+        axis.LabelStyle.Bold = true;
+        axis.LabelStyle.ForeColor = PictureTheme.Axis;
     }
 
     // The stored summaries give the box at once unless an infinity is in it; then one pass finds the finite box.
