@@ -50,6 +50,10 @@ public sealed class PictureLookTests : IDisposable
         var fonts = Path.Combine(BrowserFeed.RepoDir(), "src", "PlotPipe.Viewer", "Export", "Fonts");
         Assert.Equal(Hash(File.ReadAllBytes(Path.Combine(fonts, "DejaVuSans.ttf"))), Hash(Bytes(regular)));
         Assert.Equal(Hash(File.ReadAllBytes(Path.Combine(fonts, "DejaVuSans-Bold.ttf"))), Hash(Bytes(bold)));
+        // The SVG names it for every text, titles and legend included.
+        var families = Regex.Matches(System.Text.Encoding.UTF8.GetString(figure.SvgBytes()), "font-family=\"([^\"]*)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.True(families.Count > 30, $"only {families.Count} texts");
+        Assert.All(families, f => Assert.Equal("DejaVu Sans", f));
     }
 
     [Fact]
