@@ -8,7 +8,7 @@ using PlotPipe.Viewer.Store;
 
 namespace PlotPipe.Cli;
 
-/// <summary><c>plotpipe export run.arrow --png|--svg|--csv OUT [--from X --to X]</c>: a recording, or an x range of it, as a picture or CSV.</summary>
+/// <summary><c>plotpipe export run.arrow --png|--svg|--csv OUT [--from X --to X] [--title TEXT --width PX --height PX]</c>: a recording, or an x range of it, as a picture or CSV.</summary>
 internal static class ExportCommand
 {
     /// <summary>Builds the command.</summary>
@@ -20,7 +20,20 @@ internal static class ExportCommand
         var csv = new Option<string?>("--csv") { HelpName = "FILE", Description = "Write its exact points as CSV (series,x,y) into FILE" };
         var from = new Option<double?>("--from") { HelpName = "X", Description = "Only points with x at least X" };
         var to = new Option<double?>("--to") { HelpName = "X", Description = "Only points with x at most X" };
-        var command = new Command("export", "Export a recording, or an x range of it, as PNG, SVG or CSV") { recording, png, svg, csv, from, to };
+        var title = new Option<string?>("--title") { HelpName = "TEXT", Description = "The picture's title instead of the recording's (\"\" for none)" };
+        var width = new Option<int?>("--width")
+        {
+            HelpName = "PX",
+            Description = $"The picture's width in pixels [default: {Figure.DefaultWidthPx}]",
+            CustomParser = r => OptionValues.SmallCount(Figure.MinWidthPx, Figure.MaxWidthPx)(r),
+        };
+        var height = new Option<int?>("--height")
+        {
+            HelpName = "PX",
+            Description = "The picture's height in pixels [default: 600, and 270 more for each panel after the first]",
+            CustomParser = r => OptionValues.SmallCount(Figure.MinHeightPx, Figure.MaxHeightPx)(r),
+        };
+        var command = new Command("export", "Export a recording, or an x range of it, as PNG, SVG or CSV") { recording, png, svg, csv, from, to, title, width, height };
         // Options not given read as null here (a command's checks run before defaults are filled in).
         command.Validators.Add(r =>
         {
@@ -28,17 +41,22 @@ internal static class ExportCommand
                 r.AddError("export needs something to write: --png FILE, --svg FILE or --csv FILE");
             else if (r.GetValue(from) is { } lo && r.GetValue(to) is { } hi && lo > hi)
                 r.AddError($"--from {lo.ToString(CultureInfo.InvariantCulture)} --to {hi.ToString(CultureInfo.InvariantCulture)} is not a range: --from must not be above --to");
+            else if (r.GetValue(png) is null && r.GetValue(svg) is null && PictureOption(r, title, width, height) is { } shaping)
+                r.AddError($"{shaping} shapes a picture, and a CSV has none: add --png FILE or --svg FILE");
         });
         Usage.WithExamples(command,
             ("plotpipe export run.arrow --png run.png", "the whole recording as a picture"),
             ("plotpipe export run.arrow --csv minute.csv --from 0 --to 60", "the exact points with x from 0 to 60"),
-            ("plotpipe export run.arrow --svg run.svg --from 100", "from x = 100 on, as SVG"));
+            ("plotpipe export run.arrow --svg run.svg --from 100", "from x = 100 on, as SVG"),
+            ("plotpipe export run.arrow --png run.png --title \"Run 7\" --width 1200 --height 900", "a larger picture under a title of your own"));
         command.SetAction(async (result, cancel) =>
         {
             var errors = result.InvocationConfiguration.Error;
             string input = result.GetValue(recording)!;
             string? pngPath = result.GetValue(png), svgPath = result.GetValue(svg), csvPath = result.GetValue(csv);
             double lo = result.GetValue(from) ?? double.NegativeInfinity, hi = result.GetValue(to) ?? double.PositiveInfinity;
+            string? pictureTitle = result.GetValue(title);
+            int widthPx = result.GetValue(width) ?? Figure.DefaultWidthPx, heightPx = result.GetValue(height) ?? 0;
             var problem = UserFiles.NotARecording(input);
             foreach (var (name, path) in new[] { ("--png", pngPath), ("--svg", svgPath), ("--csv", csvPath) })
             {
@@ -55,8 +73,8 @@ internal static class ExportCommand
                 await using var file = File.OpenRead(input);
                 var (points, elapsed, truncated) = RecordingLoader.Load(file, store, lo, hi);
                 await Console.Error.WriteLineAsync($"plotpipe export: read {points} points of {input} in {elapsed.TotalSeconds:0.000} s{(truncated ? " (the file ends mid-batch: up to its last whole batch)" : "")}");
-                if (pngPath is not null) PictureExporter.Save(store, pngPath);
-                if (svgPath is not null) PictureExporter.Save(store, svgPath);
+                if (pngPath is not null) PictureExporter.Save(store, pngPath, widthPx, heightPx, pictureTitle);
+                if (svgPath is not null) PictureExporter.Save(store, svgPath, widthPx, heightPx, pictureTitle);
                 if (csvPath is not null)
                 {
                     await using var output = File.Create(csvPath);
@@ -73,5 +91,15 @@ internal static class ExportCommand
             }
         });
         return command;
+    }
+
+    // The first picture option given, by name, or null.
+    private static string? PictureOption(System.CommandLine.Parsing.CommandResult r, params Option[] options)
+    {
+        foreach (var option in options)
+        {
+            if (r.GetResult(option) is { Implicit: false }) return option.Name;
+        }
+        return null;
     }
 }

@@ -4,33 +4,48 @@ using SkiaSharp;
 namespace PlotPipe.Viewer.Export;
 
 /// <summary>
-/// A saved picture before it is written: the plot's title over one chart per panel (a ScottPlot multiplot), the
-/// panels' data areas lined up on the left and right so their x axes read as one.
+/// A saved picture before it is written, laid out as the page lays out its view: the plot's title in a band at the
+/// top, the legend in a column at the right, and the panels in equal rows, each with its title at the left over a
+/// chart whose axes take the room the page's do (a y axis as wide as the widest label of any panel, so the data areas
+/// line up; the x axis a line per row of tick labels; uPlot's padding above and to the right).
 /// </summary>
 internal sealed class Figure
 {
-    /// <summary>Pixels at the top kept for the plot's title.</summary>
-    public const int TitleBandPx = 34;
+    /// <summary>The picture's width when none is asked for.</summary>
+    public const int DefaultWidthPx = 800;
 
-    /// <summary>Creates the figure for <paramref name="panels"/> drawn into <paramref name="multiplot"/>.</summary>
-    public Figure(string title, Multiplot multiplot, IReadOnlyList<FigurePanel> panels, int widthPx, int heightPx)
+    /// <summary>The narrowest and widest picture that can be asked for.</summary>
+    public const int MinWidthPx = 320, MaxWidthPx = 8_000;
+
+    /// <summary>The lowest and highest picture that can be asked for.</summary>
+    public const int MinHeightPx = 200, MaxHeightPx = 8_000;
+
+    /// <summary>The largest share of the picture's width the legend column takes.</summary>
+    public const float LegendMostShare = 0.3f;
+
+    // The page's chart area: 0.3rem above the panels, 0.25rem left of them; a chart ends 4 px above its row's end.
+    private const float ChartTopPx = 5, ChartLeftPx = 4, ChartBottomPx = 4, PanelTitleLeftPx = 14, TitleLeftPx = 16;
+
+    /// <summary>Creates the figure of <paramref name="panels"/> under <paramref name="title"/>, with <paramref name="legend"/> at the right.</summary>
+    public Figure(string? title, IReadOnlyList<FigurePanel> panels, PictureLegend legend, int widthPx, int heightPx)
     {
         Title = title;
-        Multiplot = multiplot;
         Panels = panels;
+        Legend = legend;
         WidthPx = widthPx;
         HeightPx = heightPx;
-        multiplot.Layout = new PanelRows(TitleBandPx);
+        PictureFont.Register();
+        Lay();
     }
 
-    /// <summary>The plot's title, drawn above all panels.</summary>
-    public string Title { get; }
-
-    /// <summary>The charts, one per panel, top to bottom.</summary>
-    public Multiplot Multiplot { get; }
+    /// <summary>The plot's title, drawn above all panels; null for none.</summary>
+    public string? Title { get; }
 
     /// <summary>The panels, top to bottom.</summary>
     public IReadOnlyList<FigurePanel> Panels { get; }
+
+    /// <summary>The legend column.</summary>
+    public PictureLegend Legend { get; }
 
     /// <summary>The picture's width in pixels.</summary>
     public int WidthPx { get; }
@@ -38,8 +53,14 @@ internal sealed class Figure
     /// <summary>The picture's height in pixels.</summary>
     public int HeightPx { get; }
 
-    /// <summary>The tallest picture <see cref="HeightFor"/> picks: beyond it, panels share this height.</summary>
-    public const int MaxHeightPx = 8_000;
+    /// <summary>Pixels at the top taken by the title's band (0 without a title).</summary>
+    public float TitleBandPx => Title is null ? 0 : PictureTheme.TitleBandPx;
+
+    /// <summary>Where the panels' rows begin: below the title band (if any) and the chart area's padding.</summary>
+    public static float RowsTopPx(bool titled) => (titled ? PictureTheme.TitleBandPx : 0) + ChartTopPx;
+
+    /// <summary>The legend column's left edge: the panels take the picture's width left of it.</summary>
+    public float LegendLeftPx { get; private set; }
 
     /// <summary>
     /// The picture's height for <paramref name="panelCount"/> panels: 600 px for one, 270 px more for each further
@@ -50,22 +71,22 @@ internal sealed class Figure
     /// <summary>Draws the whole picture onto <paramref name="canvas"/>, whose top left is the picture's.</summary>
     public void Draw(SKCanvas canvas)
     {
-        var figureRect = new PixelRect(0, WidthPx, HeightPx, 0);
-        AlignDataAreas(figureRect);
-        // The multiplot clears the canvas to transparent and paints only its panels' rectangles.
-        Multiplot.Render(canvas, figureRect);
-        using (var band = new SKPaint { Color = SKColors.White })
-            canvas.DrawRect(0, 0, WidthPx, TitleBandPx, band);
-        var label = new LabelStyle
-        {
-            Text = Title,
-            FontSize = 17,
-            Bold = true,
-            ForeColor = Colors.Black,
-            Alignment = Alignment.UpperCenter,
-        };
+        canvas.Clear(PictureTheme.Background.ToSKColor());
         using var paint = Paint.NewDisposablePaint();
-        label.Render(canvas, new Pixel(WidthPx / 2f, 8), paint);
+        foreach (var panel in Panels)
+        {
+            panel.Plot.RenderManager.ClearCanvasBeforeEachRender = false;
+            panel.Plot.Render(canvas, panel.ChartRect);
+            if (panel.Title is { } title)
+                Text(panel.Title, PictureTheme.PanelTitleFontPx, true, PictureTheme.Ink)
+                    .Render(canvas, new Pixel(PanelTitleLeftPx, panel.ChartRect.Top - PictureTheme.PanelTitleBandPx / 2 + 2), paint, title);
+        }
+        if (Title is not null)
+        {
+            Text(Title, PictureTheme.TitleFontPx, true, PictureTheme.Ink).Render(canvas, new Pixel(TitleLeftPx, TitleBandPx / 2), paint, Title);
+            new LineStyle(1, PictureTheme.Line) { AntiAlias = false }.Render(canvas, new PixelLine(0, TitleBandPx - 0.5f, WidthPx, TitleBandPx - 0.5f), paint);
+        }
+        if (LegendLeftPx < WidthPx) Legend.Draw(canvas, new PixelRect(LegendLeftPx, WidthPx, HeightPx, TitleBandPx));
     }
 
     /// <summary>The picture as PNG bytes.</summary>
@@ -89,26 +110,70 @@ internal sealed class Figure
         return stream.ToArray();
     }
 
-    // Each chart sizes its margins to its own tick labels, so a panel with wider y labels would start further right.
-    // Measured once with the automatic layout, every panel then gets the widest left and right margins.
-    private void AlignDataAreas(PixelRect figureRect)
+    /// <summary>A label in the picture's font (or a system font for glyphs it lacks), aligned middle left.</summary>
+    private static LabelStyle Text(string text, float sizePx, bool bold, Color color) => new()
     {
-        var plots = Multiplot.GetPlots();
-        var rects = Multiplot.Layout.GetSubplotRectangles(Multiplot.Subplots, figureRect);
-        var measured = new PixelRect[plots.Length];
-        float left = 0, right = 0;
+        FontName = PictureFont.For(text),
+        FontSize = sizePx,
+        Bold = bold,
+        ForeColor = color,
+        Alignment = Alignment.MiddleLeft,
+    };
+
+    // Rows, axes and data areas as the page computes them. The x axis' height depends on its labels' lines, which
+    // depend on the width, which depends on the y axis' width, which depends on the height: the page settles this
+    // over frames; here a second pass with the lines found settles it.
+    private void Lay()
+    {
+        LegendLeftPx = WidthPx - Legend.WidthPx(WidthPx);
+        float top = RowsTopPx(Title is not null);
+        float rowPx = Math.Max(1, (HeightPx - top) / Math.Max(1, Panels.Count));
+        bool yNameRoom = Panels.Any(p => p.YName is not null);
         using var paint = Paint.NewDisposablePaint();
-        for (int i = 0; i < plots.Length; i++)
+        var lines = Panels.Select(p => p.Axes.X == Store.AxisKind.Time ? 2 : 1).ToArray();
+        for (int pass = 0; pass < 2; pass++)
         {
-            plots[i].Layout.Default();
-            measured[i] = new ScottPlot.LayoutEngines.Automatic().GetLayout(rects[i], plots[i], paint).DataRect;
-            left = Math.Max(left, measured[i].Left - rects[i].Left);
-            right = Math.Max(right, rects[i].Right - measured[i].Right);
+            float yAxisPx = 0;
+            for (int i = 0; i < Panels.Count; i++)
+            {
+                var p = Panels[i];
+                float rowTop = top + rowPx * i;
+                p.ChartRect = new PixelRect(ChartLeftPx, LegendLeftPx, rowTop + rowPx - ChartBottomPx, rowTop + (p.Title is null ? 0 : PictureTheme.PanelTitleBandPx));
+                float heightPx = DataBottom(p, lines[i]) - (p.ChartRect.Top + PictureTheme.DataTopPx);
+                var ticks = Regenerate(p.Plot.Axes.Left, Math.Max(1, heightPx), paint);
+                float widest = PictureTheme.YAxisLeastLabelPx;
+                foreach (var t in ticks) widest = Math.Max(widest, p.Plot.Axes.Left.TickLabelStyle.Measure(t.Label, paint).Width);
+                yAxisPx = Math.Max(yAxisPx, MathF.Ceiling(widest) + PictureTheme.YAxisExtraPx);
+            }
+            bool settled = true;
+            for (int i = 0; i < Panels.Count; i++)
+            {
+                var p = Panels[i];
+                float left = p.ChartRect.Left + (yNameRoom ? PictureTheme.AxisNameBandPx : 0) + yAxisPx;
+                float right = Math.Max(left + 1, p.ChartRect.Right - PictureTheme.DataRightPx);
+                var ticks = Regenerate(p.Plot.Axes.Bottom, right - left, paint);
+                int found = 1;
+                foreach (var t in ticks) found = Math.Max(found, t.Label.Split('\n').Length);
+                settled &= found == lines[i];
+                lines[i] = found;
+                float topPx = p.ChartRect.Top + PictureTheme.DataTopPx;
+                var data = new PixelRect(left, right, Math.Max(topPx + 1, DataBottom(p, found)), topPx);
+                p.DataRect = data;
+                p.Plot.Layout.Fixed(data);
+                p.Plot.Axes.Left.MinimumSize = p.Plot.Axes.Left.MaximumSize = data.Left - p.ChartRect.Left;
+                p.Plot.Axes.Bottom.MinimumSize = p.Plot.Axes.Bottom.MaximumSize = p.ChartRect.Bottom - data.Bottom;
+            }
+            if (settled) break;
         }
-        for (int i = 0; i < plots.Length; i++)
-        {
-            float top = measured[i].Top - rects[i].Top, bottom = rects[i].Bottom - measured[i].Bottom;
-            plots[i].Layout.Fixed(new PixelPadding(left, right, bottom, top));
-        }
+    }
+
+    private static float DataBottom(FigurePanel p, int lines) =>
+        p.ChartRect.Bottom - (lines * PictureTheme.XAxisLinePx + PictureTheme.XAxisExtraPx) - (p.XName is null ? 0 : PictureTheme.AxisNameBandPx);
+
+    private static Tick[] Regenerate(IAxis axis, float lengthPx, Paint paint)
+    {
+        axis.TickLabelStyle.ApplyToPaint(paint);
+        axis.TickGenerator.Regenerate(axis.Range.ToCoordinateRange, axis.Edge, lengthPx, paint, axis.TickLabelStyle);
+        return axis.TickGenerator.Ticks;
     }
 }

@@ -1,12 +1,26 @@
+using PlotPipe.Viewer.Query;
 using PlotPipe.Viewer.Store;
 using ScottPlot;
 
 namespace PlotPipe.Viewer.Export;
 
-/// <summary>One panel of a saved picture: its definition, the chart drawing it, and what it could not show.</summary>
-/// <param name="Definition">The panel as the producer defined it (or the defaults).</param>
+/// <summary>One panel of a saved picture: its layout, the chart drawing it, its words, and where it sits.</summary>
+/// <param name="Layout">The panel as the layout resolved it: its definition, axis kinds and x group.</param>
 /// <param name="Plot">The chart of this panel.</param>
 /// <param name="Axes">How its axes map data to picture units.</param>
 /// <param name="NotShown">Points left out because a log axis cannot show a value ≤ 0.</param>
 /// <param name="SeriesCount">Series drawn in it.</param>
-internal sealed record FigurePanel(PanelDefinition Definition, Plot Plot, PanelAxes Axes, long NotShown, int SeriesCount);
+/// <param name="Title">Its title over the chart, or null.</param>
+/// <param name="XName">Its x axis name as drawn (the page's, with UTC on a time axis), or null.</param>
+/// <param name="YName">Its y axis name, or null.</param>
+internal sealed record FigurePanel(PanelLayout Layout, Plot Plot, PanelAxes Axes, long NotShown, int SeriesCount, string? Title, string? XName, string? YName)
+{
+    /// <summary>The panel as the producer defined it (or the defaults).</summary>
+    public PanelDefinition Definition => Layout.Definition;
+
+    /// <summary>The chart's rectangle in the picture: its axes and data area, below its title.</summary>
+    public PixelRect ChartRect { get; set; }
+
+    /// <summary>The data area in the picture, where the series are drawn.</summary>
+    public PixelRect DataRect { get; set; }
+}

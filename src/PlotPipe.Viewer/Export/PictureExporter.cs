@@ -8,27 +8,26 @@ using ScottPlot;
 namespace PlotPipe.Viewer.Export;
 
 /// <summary>
-/// Saves the whole plot as a PNG or SVG picture with ScottPlot, as the page shows it: the plot's title over the
-/// panels of its <see cref="PlotLayout"/>, one chart each with its title, labels, legend and the axis kinds the
-/// layout gave it, panels of one x group on one x range, drawing only what the picture's pixels need.
+/// Saves the whole plot as a PNG or SVG picture with ScottPlot, looking as the page does when it shows the whole plot:
+/// the panels of its <see cref="PlotLayout"/> fitted as the page fits them (<see cref="ViewRanges"/>: x from the data's
+/// first to last, y with its small headroom), panels of one x group on one x range, the page's title, axis names,
+/// tick labels, legend, colours and font (<see cref="Figure"/>), drawing only what the picture's pixels need.
 /// </summary>
 internal static class PictureExporter
 {
-    // Where a panel says how many values its log axis could not show.
-    private const Alignment NoteCorner = Alignment.LowerLeft;
-
     /// <summary>
     /// Writes the picture to <paramref name="path"/>; the extension (.png or .svg) picks the format. A height of 0
-    /// picks one from the panel count (<see cref="Figure.HeightFor"/>).
+    /// picks one from the panel count (<see cref="Figure.HeightFor"/>). A <paramref name="title"/> replaces the
+    /// plot's own ("" for none).
     /// </summary>
     /// <exception cref="ArgumentException">The extension is neither .png nor .svg.</exception>
     /// <exception cref="IOException">The file could not be written.</exception>
-    public static void Save(PlotStore store, string path, int widthPx = 800, int heightPx = 0)
+    public static void Save(PlotStore store, string path, int widthPx = Figure.DefaultWidthPx, int heightPx = 0, string? title = null)
     {
         var extension = Path.GetExtension(path).ToLowerInvariant();
         if (extension is not (".png" or ".svg"))
             throw new ArgumentException($"picture path \"{path}\" must end in .png or .svg", nameof(path));
-        var figure = Render(store, widthPx, heightPx);
+        var figure = Render(store, widthPx, heightPx, title);
         File.WriteAllBytes(path, extension == ".png" ? figure.PngBytes() : figure.SvgBytes());
     }
 
@@ -40,7 +39,7 @@ internal static class PictureExporter
     {
         try
         {
-            Render(new PlotStore(), 64, 48).PngBytes();
+            Render(new PlotStore(), Figure.MinWidthPx, Figure.MinHeightPx).PngBytes();
         }
         catch (Exception)
         {
@@ -52,60 +51,53 @@ internal static class PictureExporter
     /// Builds the figure for the store's current data and plot definition. Each axis is fitted to the finite points
     /// it can show (NaN and infinite values are left out, as the page leaves them out; a log axis leaves out values
     /// ≤ 0 and counts them), so no value can make the chart library's own fitting fail. The panels of one x group
-    /// share one x range. A height of 0 picks one from the panel count.
+    /// share one x range. A height of 0 picks one from the panel count; a <paramref name="title"/> replaces the plot's.
     /// </summary>
-    public static Figure Render(PlotStore store, int widthPx, int heightPx = 0)
+    public static Figure Render(PlotStore store, int widthPx, int heightPx = 0, string? title = null)
     {
+        PictureFont.Register();
         var layout = new PlotLayout();
         layout.Resolve(store);
         var panels = Gather(store, layout);
         if (heightPx <= 0) heightPx = Figure.HeightFor(panels.Count);
-        int panelHeightPx = Math.Max(1, (heightPx - Figure.TitleBandPx) / panels.Count);
-        // A plot nobody defined (a version 1 stream) keeps the placeholder axis names it always had.
-        bool undefined = panels.Count == 1 && panels[0].Definition == PanelDefinition.Default(0) && store.Plot.Title == PlotDefinition.DefaultTitle;
+        int panelHeightPx = Math.Max(1, heightPx / panels.Count);
+        string? shownTitle = title is null ? PictureText.Title(store.Plot.Title) : title.Length > 0 ? title : null;
+        bool nothingDefined = PictureText.NothingDefined(shownTitle, layout);
 
-        // Each x group's range: the union of what its panels can show (all of one axis kind, so a log group's is positive).
-        var groupX = new Dictionary<int, (double Lo, double Hi)>();
+        // Each x group's range, fitted as the page fits it: the union of what its panels can show (all of one axis
+        // kind, so a log group's is positive), padded only when it holds a scatter.
+        var groupBounds = new Dictionary<int, (DataBounds Bounds, bool Scatter)>();
         foreach (var panel in panels)
         {
-            if (panel.Bounds.IsEmpty) continue;
-            int group = panel.Layout.XGroup;
-            var (lo, hi) = groupX.GetValueOrDefault(group, (double.PositiveInfinity, double.NegativeInfinity));
-            groupX[group] = (Math.Min(lo, panel.Bounds.XMin), Math.Max(hi, panel.Bounds.XMax));
+            var (bounds, scatter) = groupBounds.GetValueOrDefault(panel.Layout.XGroup, (DataBounds.Empty, false));
+            groupBounds[panel.Layout.XGroup] = (panel.Bounds.IsEmpty ? bounds : bounds.Union(panel.Bounds), scatter || panel.HasScatter);
         }
 
-        var multiplot = new Multiplot();
-        multiplot.AddPlots(panels.Count);
         var drawn = new List<FigurePanel>(panels.Count);
-        for (int p = 0; p < panels.Count; p++)
+        foreach (var panel in panels)
         {
-            var panel = panels[p];
-            var plot = multiplot.GetPlot(p);
-            var b = panel.Bounds;
-            // A panel without points yet still shows its group's x range.
-            var (xLo, xHi) = groupX.GetValueOrDefault(panel.Layout.XGroup, (b.XMin, b.XMax));
+            var plot = new ScottPlot.Plot();
             var xKind = panel.Layout.X;
             var yKind = panel.Layout.Y;
-            var unit = new PanelAxes(xKind, yKind);
-            // The chart library's own margins (10 % across, 15 % up and down) keep the legend clear of the outermost points.
-            // In unit scale picture units are data units on a linear axis; AxisRange picks a smaller scale if they overflow.
-            var xAxis = AxisRange.For(unit.ToX(xLo), unit.ToX(xHi), 0.1, xKind == AxisKind.Time ? PanelAxes.Millisecond : 0);
-            var yAxis = b.IsEmpty ? AxisRange.For(1, 0) : AxisRange.For(unit.ToY(b.YMin), unit.ToY(b.YMax), 0.15);
-            var axes = new PanelAxes(xKind, yKind, xAxis.Scale, yAxis.Scale);
-            var dataBox = new DataBounds(xLo, xHi, b.YMin, b.YMax);
-            var corner = new LegendCorner(xAxis, yAxis);
+            var (groupBox, groupScatter) = groupBounds[panel.Layout.XGroup];
+            var (xMin, xMax) = ViewRanges.ResolveX(null, null, null, groupBox, groupScatter, xKind == AxisKind.Log);
+            var (yMin, yMax) = ViewRanges.ResolveY(null, null, panel.Bounds, yKind == AxisKind.Log);
+            var axes = new PanelAxes(xKind, yKind,
+                xKind == AxisKind.Linear ? PanelAxes.ScaleFor(xMin, xMax) : 1,
+                yKind == AxisKind.Linear ? PanelAxes.ScaleFor(yMin, yMax) : 1);
+            var view = new DataBounds(xMin, xMax, yMin, yMax);
             foreach (var (series, snap) in panel.Series)
             {
-                var (xs, ys) = Points(series, snap, dataBox, axes, widthPx, panelHeightPx);
-                AddPieces(plot, series, xs, ys);
-                corner.Add(xs, ys, series.Format.DrawsLine);
+                var (xs, ys) = Points(series, snap, view, axes, widthPx, panelHeightPx);
+                AddPieces(plot, series, xs, ys, widthPx);
             }
-            Decorate(plot, panel, axes, xAxis, yAxis, undefined);
-            if (panel.NotShown > 0) corner.Take(NoteCorner);
-            if (panel.Series.Count > 0) plot.ShowLegend(corner.Best());
-            drawn.Add(new FigurePanel(panel.Definition, plot, axes, panel.NotShown, panel.Series.Count));
+            var definition = panel.Definition;
+            var shown = new FigurePanel(panel.Layout, plot, axes, panel.NotShown, panel.Series.Count, PictureText.PanelTitle(definition),
+                PictureText.PictureXName(panel.Layout, nothingDefined), PictureText.YName(panel.Layout, nothingDefined));
+            Decorate(shown, axes.ToX(xMin), axes.ToX(xMax), axes.ToY(yMin), axes.ToY(yMax));
+            drawn.Add(shown);
         }
-        return new Figure(store.Plot.Title, multiplot, drawn, widthPx, heightPx);
+        return new Figure(shownTitle, drawn, PictureLegend.For(store.Series, layout), widthPx, heightPx);
     }
 
     // The panels the layout shows, top to bottom, each with its series.
@@ -121,42 +113,58 @@ internal static class PictureExporter
         return panels;
     }
 
-    private static void Decorate(ScottPlot.Plot plot, PanelData panel, PanelAxes axes, AxisRange xAxis, AxisRange yAxis, bool undefined)
+    // The page's axes: no frame, light grid, tick marks past the data area, 12 px labels, names in bold.
+    private static void Decorate(FigurePanel panel, double xMin, double xMax, double yMin, double yMax)
     {
-        var definition = panel.Definition;
-        if (definition.Title is { Length: > 0 } title) plot.Title(title, 14);
-        if (axes.X == AxisKind.Time) plot.Axes.DateTimeTicksBottom().TickGenerator = TimeTicks.Generator();
-        string? xName = definition.XLabel ?? (undefined && axes.X != AxisKind.Time ? "x" : null);
-        // Times are drawn in UTC whatever the machine's zone, so the same data make the same picture anywhere.
-        if (axes.X == AxisKind.Time && !(xName?.Contains("UTC", StringComparison.OrdinalIgnoreCase) ?? false))
-            xName = xName is null ? "time (UTC)" : $"{xName} (UTC)";
-        string? yName = definition.YLabel ?? (undefined ? "y" : null);
-        if (xName is not null || xAxis.Scale != 1) plot.XLabel(xAxis.Label(xName ?? ""));
-        if (yName is not null || yAxis.Scale != 1) plot.YLabel(yAxis.Label(yName ?? ""));
-        plot.Axes.SetLimits(xAxis.Min, xAxis.Max, yAxis.Min, yAxis.Max);
-        Ticks(plot.Axes.Bottom, axes.X, xAxis);
-        Ticks(plot.Axes.Left, axes.Y, yAxis);
-        if (axes.X == AxisKind.Log || axes.Y == AxisKind.Log)
+        var plot = panel.Plot;
+        plot.FigureBackground.Color = PictureTheme.Background;
+        plot.DataBackground.Color = PictureTheme.Background;
+        plot.Axes.Title.IsVisible = false;
+        plot.Axes.Top.IsVisible = false;
+        plot.Axes.Right.IsVisible = false;
+        plot.Axes.SetLimits(xMin, xMax, yMin, yMax);
+        plot.Axes.Bottom.TickGenerator = new PanelTicks(panel.Axes.X, horizontal: true, panel.Axes.XScale);
+        plot.Axes.Left.TickGenerator = new PanelTicks(panel.Axes.Y, horizontal: false, panel.Axes.YScale);
+        StyleAxis((ScottPlot.AxisPanels.AxisBase)plot.Axes.Bottom, panel.XName);
+        StyleAxis((ScottPlot.AxisPanels.AxisBase)plot.Axes.Left, panel.YName);
+        // uPlot puts an x label's top 5 px past the tick mark (the chart library 2 px).
+        plot.Axes.Bottom.TickLabelStyle.OffsetY = PictureTheme.TickGapPx - 2;
+        foreach (var grid in new[] { plot.Grid.XAxisStyle, plot.Grid.YAxisStyle })
         {
-            // Minor grid lines mark 2..9 times each power of ten, on the log axes only.
-            plot.Grid.MajorLineColor = Colors.Black.WithOpacity(.15);
-            if (axes.X == AxisKind.Log) plot.Grid.XAxisStyle.MinorLineStyle = new() { Width = 1, Color = Colors.Black.WithOpacity(.05) };
-            if (axes.Y == AxisKind.Log) plot.Grid.YAxisStyle.MinorLineStyle = new() { Width = 1, Color = Colors.Black.WithOpacity(.05) };
+            grid.MajorLineStyle.Color = PictureTheme.Grid;
+            grid.MajorLineStyle.Width = 1;
+            grid.MajorLineStyle.AntiAlias = false;
+            grid.MinorLineStyle.Width = 0;
         }
         if (panel.NotShown > 0)
         {
-            var note = plot.Add.Annotation(string.Create(CultureInfo.InvariantCulture, $"{panel.NotShown:N0} {(panel.NotShown == 1 ? "point" : "points")} ≤ 0 not shown"), NoteCorner);
-            note.LabelFontSize = 11;
-            note.LabelBackgroundColor = Colors.White.WithOpacity(.85);
-            note.LabelBorderColor = Colors.Gray;
+            // Where the page shows it: the data area's top right, quiet text on the background.
+            var note = plot.Add.Annotation(string.Create(CultureInfo.InvariantCulture, $"{panel.NotShown:N0} {(panel.NotShown == 1 ? "point" : "points")} ≤ 0 not shown"), Alignment.UpperRight);
+            note.LabelFontName = PictureFont.Name;
+            note.LabelFontSize = PictureTheme.NoteFontPx;
+            note.LabelFontColor = PictureTheme.Muted;
+            note.LabelBackgroundColor = PictureTheme.Background.WithOpacity(.9);
+            note.LabelBorderColor = Colors.Transparent;
+            note.LabelBorderWidth = 0;
             note.LabelShadowColor = Colors.Transparent;
+            note.OffsetX = 6;
+            note.OffsetY = 5;
         }
     }
 
-    private static void Ticks(ScottPlot.IAxis axis, AxisKind kind, AxisRange range)
+    private static void StyleAxis(ScottPlot.AxisPanels.AxisBase axis, string? name)
     {
-        if (kind == AxisKind.Log) axis.TickGenerator = LogTicks.For(range.Min, range.Max);
-        else if (kind == AxisKind.Linear && range.Scientific) axis.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = AxisRange.ScientificLabel };
+        axis.FrameLineStyle.IsVisible = false;
+        axis.MajorTickStyle = new TickMarkStyle { Length = PictureTheme.TickPx, Width = 1, Color = PictureTheme.Tick, AntiAlias = false };
+        axis.MinorTickStyle = new TickMarkStyle { Length = 0, Width = 0, Color = Colors.Transparent };
+        axis.TickLabelStyle.FontName = PictureFont.Name;
+        axis.TickLabelStyle.FontSize = PictureTheme.AxisFontPx;
+        axis.TickLabelStyle.ForeColor = PictureTheme.Axis;
+        axis.LabelStyle.Text = name ?? "";
+        axis.LabelStyle.FontName = PictureFont.For(name ?? "");
+        axis.LabelStyle.FontSize = PictureTheme.AxisFontPx;
+        axis.LabelStyle.Bold = true;
+        axis.LabelStyle.ForeColor = PictureTheme.Axis;
     }
 
     // The stored summaries give the box at once unless an infinity is in it; then one pass finds the finite box.
@@ -305,51 +313,28 @@ internal static class PictureExporter
     }
 
     // The chart library has no gaps in a scatter, so a line broken by NaN (or an infinite value) becomes several
-    // pieces in one style; only the first carries the legend.
-    private static void AddPieces(ScottPlot.Plot plot, SeriesStore series, double[] xs, double[] ys)
+    // pieces in one style.
+    private static void AddPieces(ScottPlot.Plot plot, SeriesStore series, double[] xs, double[] ys, int widthPx)
     {
-        bool first = true;
+        var format = series.Format;
+        var color = Color.FromHex(series.Color);
+        float lineWidth = SeriesLook.LineWidth(xs.Length, widthPx);
+        var marker = SeriesLook.Marker(format, color, xs.Length > SeriesLook.ManyMarkers ? 0.6f : 1);
         int i = 0;
         do
         {
             while (i < xs.Length && !(double.IsFinite(xs[i]) && double.IsFinite(ys[i]))) i++;
             int start = i;
             while (i < xs.Length && double.IsFinite(xs[i]) && double.IsFinite(ys[i])) i++;
-            if (i == start && !first) break;
+            if (i == start) break;
             var scatter = plot.Add.Scatter(xs[start..i], ys[start..i]);
-            Style(scatter, series);
-            if (!first) scatter.LegendText = "";
-            first = false;
+            scatter.Color = color;
+            scatter.MarkerStyle = marker;
+            scatter.LineWidth = format.DrawsLine ? lineWidth : 0;
+            scatter.LinePattern = SeriesLook.Pattern(format.LineStyle);
+            scatter.LineStyle.Rounded = true;
         }
         while (i < xs.Length);
-    }
-
-    private static void Style(ScottPlot.Plottables.Scatter scatter, SeriesStore series)
-    {
-        var format = series.Format;
-        var color = Color.FromHex(series.Color);
-        scatter.Color = color;
-        scatter.LegendText = series.Name;
-        scatter.MarkerShape = format.Marker switch
-        {
-            'o' or '.' => MarkerShape.FilledCircle,
-            's' => MarkerShape.FilledSquare,
-            '^' => MarkerShape.FilledTriangleUp,
-            'v' => MarkerShape.FilledTriangleDown,
-            'x' => MarkerShape.Eks,
-            '+' => MarkerShape.Cross,
-            '*' => MarkerShape.Asterisk,
-            _ => MarkerShape.None,
-        };
-        scatter.MarkerSize = format.Marker == '.' ? 3 : 8;
-        scatter.LineWidth = format.DrawsLine ? 1.5f : 0;
-        scatter.LinePattern = format.LineStyle switch
-        {
-            "--" => LinePattern.Dashed,
-            ":" => LinePattern.Dotted,
-            "-." => LinePattern.DenselyDashed,
-            _ => LinePattern.Solid,
-        };
     }
 
     // One panel while the figure is gathered: its series with their snapshots, and the box of what it can show.
@@ -365,10 +350,13 @@ internal static class PictureExporter
 
         public long NotShown { get; private set; }
 
+        public bool HasScatter { get; private set; }
+
         public void Add(SeriesStore series)
         {
             var snap = series.Snapshot();
             Series.Add((series, snap));
+            HasScatter |= series.Kind == SeriesKind.Scatter;
             bool logX = Layout.X == AxisKind.Log, logY = Layout.Y == AxisKind.Log;
             DataBounds b;
             if (logX || logY)

@@ -72,9 +72,11 @@ public sealed class TrainingSampleTests(BrowserFixture browser)
         Assert.NotNull(bitmap);
         // Three panels: the picture grows by a panel's height for each panel after the first.
         Assert.Equal((800, Figure.HeightFor(3)), (bitmap.Width, bitmap.Height));
-        float band = (bitmap.Height - Figure.TitleBandPx) / 3f;
+        // Rows below the title band, left of the legend column (at most a share of the width).
+        float top = Figure.RowsTopPx(titled: true), band = (bitmap.Height - top) / 3f;
+        var chart = (int)(bitmap.Width * (1 - Figure.LegendMostShare));
         int Ink(Func<SKColor, bool> ink, int panel) =>
-            PanelPictureTests.Count(bitmap, ink, (int)(Figure.TitleBandPx + band * panel), (int)(Figure.TitleBandPx + band * (panel + 1)));
+            PanelPictureTests.Count(bitmap, ink, new ScottPlot.PixelRect(0, chart, top + band * (panel + 1), top + band * panel));
         // Training and validation loss (blue, red) in the top panel only; validation accuracy (green) in the middle.
         Assert.True(Ink(PanelPictureTests.IsBlue, 0) > 300, "no train loss in the top panel");
         Assert.True(Ink(PanelPictureTests.IsRed, 0) > 50, "no validation loss in the top panel");
@@ -82,7 +84,7 @@ public sealed class TrainingSampleTests(BrowserFixture browser)
         for (int panel = 1; panel < 3; panel++) Assert.True(Ink(PanelPictureTests.IsBlue, panel) < 20, $"loss ink in panel {panel}");
         Assert.True(Ink(PanelPictureTests.IsGreen, 0) + Ink(PanelPictureTests.IsGreen, 2) < 20, "accuracy ink outside its panel");
         // The plot's title in the band above the panels.
-        Assert.True(PanelPictureTests.Count(bitmap, c => c.Red < 100 && c.Green < 100 && c.Blue < 100, 0, Figure.TitleBandPx) > 50, "no title drawn");
+        Assert.True(PanelPictureTests.Count(bitmap, c => c.Red < 100 && c.Green < 100 && c.Blue < 100, 0, (int)top) > 50, "no title drawn");
     }
 
     // The sample's build output beside this test's configuration, built first if the solution's build did not.

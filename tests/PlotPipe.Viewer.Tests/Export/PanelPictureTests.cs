@@ -58,8 +58,8 @@ public class PanelPictureTests
         figure.PngBytes();
 
         Assert.Equal("Training", figure.Title);
-        Assert.Equal(3, figure.Multiplot.Subplots.Count);
-        Assert.Equal(["Loss", "Accuracy", "Learning rate"], figure.Panels.Select(p => p.Plot.Axes.Title.Label.Text));
+        Assert.Equal(3, figure.Panels.Count);
+        Assert.Equal(["Loss", "Accuracy", "Learning rate"], figure.Panels.Select(p => p.Title));
         Assert.Equal(["cross-entropy", "accuracy", "lr"], figure.Panels.Select(p => p.Plot.Axes.Left.Label.Text));
         // Only what the producer named: no "x" placeholder under the loss panel, "step" under the others.
         Assert.Equal(["", "step", "step"], figure.Panels.Select(p => p.Plot.Axes.Bottom.Label.Text));
@@ -78,14 +78,14 @@ public class PanelPictureTests
         figure.PngBytes();
 
         var limits = figure.Panels.Select(p => p.Plot.Axes.GetLimits()).ToArray();
-        Assert.All(limits, l => Assert.Equal(limits[0].Left, l.Left));
-        Assert.All(limits, l => Assert.Equal(limits[0].Right, l.Right));
-        Assert.True(limits[0].Left < 0 && limits[0].Right > 1_999, $"x {limits[0].Left}..{limits[0].Right} misses the steps");
+        // The steps edge to edge, as the page fits lines: no room before the first or after the last.
+        Assert.All(limits, l => Assert.Equal((0.0, 1_999.0), (l.Left, l.Right)));
         var dataRects = figure.Panels.Select(p => p.Plot.RenderManager.LastRender.DataRect).ToArray();
         Assert.All(dataRects, r => Assert.Equal(dataRects[0].Left, r.Left));
         Assert.All(dataRects, r => Assert.Equal(dataRects[0].Right, r.Right));
-        // Stacked top to bottom below the title band.
-        Assert.True(dataRects[0].Top > Figure.TitleBandPx);
+        // Stacked top to bottom below the title band, left of the legend.
+        Assert.True(dataRects[0].Top > figure.TitleBandPx);
+        Assert.All(dataRects, r => Assert.True(r.Right < figure.LegendLeftPx, $"data area up to {r.Right}, legend from {figure.LegendLeftPx}"));
         Assert.True(dataRects[0].Bottom < dataRects[1].Top && dataRects[1].Bottom < dataRects[2].Top, "panels are not stacked in order");
     }
 
@@ -98,9 +98,8 @@ public class PanelPictureTests
         var figure = PictureExporter.Render(store, 800);
         var loss = figure.Panels[0].Plot.Axes.GetLimits();
         var far = figure.Panels[3].Plot.Axes.GetLimits();
-        Assert.InRange(loss.Right, 1_999, 2_500);
-        Assert.InRange(far.Left, 99_990, 100_000);
-        Assert.InRange(far.Right, 100_010, 100_020);
+        Assert.Equal(1_999, loss.Right);
+        Assert.Equal((100_000.0, 100_010.0), (far.Left, far.Right));
     }
 
     [Fact]
@@ -116,36 +115,33 @@ public class PanelPictureTests
     }
 
     [Fact]
-    public void A_log_axis_reads_powers_of_ten_and_holds_the_four_decades_of_loss()
+    public void A_log_axis_ticks_round_values_labelled_as_the_page_labels_them_and_holds_the_four_decades_of_loss()
     {
         var figure = PictureExporter.Render(Training(), 800);
         figure.PngBytes();
         var axis = figure.Panels[0].Plot.Axes.Left;
         var limits = figure.Panels[0].Plot.Axes.GetLimits();
-        // Loss runs from 2.5 down to 2.5e-4: log10 from 0.4 to -3.6, with a margin.
-        Assert.InRange(limits.Bottom, -4.5, -3.61);
-        Assert.InRange(limits.Top, 0.4, 1.2);
+        // Loss runs from 2.5 down by four decades (less a step): log10 from 0.4 to -3.6, and the page's 5 % of that
+        // above and below.
+        double hi = Math.Log10(2.5), lo = hi - 4.0 * 1_999 / 2_000, pad = 0.05 * (hi - lo);
+        Assert.Equal(lo - pad, limits.Bottom, 1e-9);
+        Assert.Equal(hi + pad, limits.Top, 1e-9);
         var labels = MajorLabels(axis);
         var positions = MajorPositions(axis);
         Assert.True(labels.Length >= 3, $"only {labels.Length} log ticks: {string.Join(", ", labels)}");
         for (int i = 0; i < labels.Length; i++)
-        {
-            Assert.Equal(Math.Round(positions[i]), positions[i]);
-            Assert.Equal(Math.Pow(10, positions[i]), PowerOfTen(labels[i]), 1e-9);
-        }
+            Assert.Equal(Math.Pow(10, positions[i]), PageNumber(labels[i]), Math.Pow(10, positions[i]) * 1e-9);
         Assert.Contains("0.001", labels);
         Assert.Contains("1", labels);
-        // Minor ticks at 2..9 times each power of ten.
-        Assert.Contains(axis.TickGenerator.Ticks, t => !t.IsMajor && Math.Abs(t.Position - (-2 + Math.Log10(5))) < 1e-9);
+        // The page draws no minor ticks: every tick is labelled, and each sits on 1, 2, 3 or 5 times a power of ten.
+        Assert.All(axis.TickGenerator.Ticks, t => Assert.True(t.IsMajor));
+        Assert.All(positions, p => Assert.Contains(Math.Round(Math.Pow(10, p - Math.Floor(p + 1e-9)), 6), new[] { 1.0, 2, 3, 5 }));
     }
 
     [Fact]
-    public void Powers_of_ten_beyond_a_thousand_are_written_with_a_superscript()
+    public void Log_tick_labels_are_compact_as_on_the_page()
     {
-        Assert.Equal("10⁶", LogTicks.PowerOfTen(6));
-        Assert.Equal("10⁻¹²", LogTicks.PowerOfTen(-12));
-        Assert.Equal("1000", LogTicks.PowerOfTen(3));
-        Assert.Equal("0.01", LogTicks.PowerOfTen(-2));
+        Assert.Equal(["1M", "1e-12", "1000", "0.01", "0.0001", "1e-5", "20k"], AxisTicks.Logs([1e6, 1e-12, 1000, 0.01, 1e-4, 1e-5, 2e4]));
     }
 
     [Fact]
@@ -162,32 +158,30 @@ public class PanelPictureTests
         var drawn = loss.Plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().SelectMany(s => s.Data.GetScatterPoints()).ToArray();
         Assert.All(drawn, c => Assert.True(double.IsFinite(c.Y), $"y {c.Y} drawn"));
         Assert.InRange(drawn.Min(c => c.Y), Math.Log10(2.5e-4) - 0.01, Math.Log10(2.5e-4) + 0.01);
-        figure.Multiplot.GetPlots();
         File.WriteAllBytes(Artifact("log-with-zeros.png"), figure.PngBytes());
     }
 
     [Fact]
-    public void The_png_of_three_panels_has_the_grown_height_and_ink_of_each_series_in_its_own_band()
+    public void The_png_of_three_panels_has_the_grown_height_and_ink_of_each_series_in_its_own_data_area()
     {
-        var path = Artifact("training.png");
-        PictureExporter.Save(Training(), path);
-        using var bitmap = SKBitmap.Decode(path);
+        var figure = PictureExporter.Render(Training(), 800);
+        var png = figure.PngBytes();
+        File.WriteAllBytes(Artifact("training.png"), png);
+        using var bitmap = SKBitmap.Decode(png);
         Assert.NotNull(bitmap);
-        Assert.Equal(800, bitmap.Width);
-        Assert.Equal(Figure.HeightFor(3), bitmap.Height);
+        Assert.Equal((800, Figure.HeightFor(3)), (bitmap.Width, bitmap.Height));
         Assert.True(Figure.HeightFor(3) > Figure.HeightFor(1));
-        float band = (bitmap.Height - Figure.TitleBandPx) / 3f;
-        // Blue loss in the top band, green accuracy in the middle, red learning rate at the bottom, and not elsewhere.
+        // Blue loss in the top panel, green accuracy in the middle, red learning rate at the bottom, and not elsewhere.
         Func<SKColor, bool>[] inks = [IsBlue, IsGreen, IsRed];
         for (int panel = 0; panel < 3; panel++)
         for (int ink = 0; ink < 3; ink++)
         {
-            int pixels = Count(bitmap, inks[ink], (int)(Figure.TitleBandPx + band * panel), (int)(Figure.TitleBandPx + band * (panel + 1)));
+            int pixels = Count(bitmap, inks[ink], figure.Panels[panel].DataRect);
             if (ink == panel) Assert.True(pixels > 300, $"panel {panel} has only {pixels} pixels of its series");
             else Assert.True(pixels < 20, $"panel {panel} has {pixels} pixels of series {ink}");
         }
         // The title band carries the title's ink.
-        Assert.True(Count(bitmap, c => c.Red < 100 && c.Green < 100 && c.Blue < 100, 0, Figure.TitleBandPx) > 50, "no title drawn");
+        Assert.True(Count(bitmap, c => c.Red < 100 && c.Green < 100 && c.Blue < 100, 0, (int)figure.TitleBandPx) > 50, "no title drawn");
     }
 
     [Fact]
@@ -224,27 +218,28 @@ public class PanelPictureTests
         Assert.Equal(AxisKind.Time, panel.Axes.X);
         Assert.Equal("time (UTC)", panel.Plot.Axes.Bottom.Label.Text);
         var limits = panel.Plot.Axes.GetLimits();
-        Assert.InRange(DateTime.FromOADate(limits.Left), start.AddMinutes(-20), start);
-        Assert.InRange(DateTime.FromOADate(limits.Right), start.AddHours(2), start.AddHours(2).AddMinutes(20));
+        // The two hours edge to edge, in Unix seconds.
+        Assert.Equal((t0, t0 + 7_199), (limits.Left, limits.Right));
         var labels = MajorLabels(panel.Plot.Axes.Bottom);
         var positions = MajorPositions(panel.Plot.Axes.Bottom);
         Assert.True(labels.Length >= 3, $"only {labels.Length} time ticks");
-        // Each label reads as the UTC date and time at its tick, to the minute over a two-hour span.
+        // Each label reads as the page writes it, in UTC: the time to the minute over a two-hour span, the first
+        // with the date under it.
         for (int i = 0; i < labels.Length; i++)
         {
-            var at = DateTime.FromOADate(positions[i]);
-            Assert.Equal(at.ToString("yyyy-MM-dd\nHH:mm", CultureInfo.InvariantCulture), labels[i]);
+            var at = DateTime.UnixEpoch.AddSeconds(positions[i]);
+            Assert.Equal(at.ToString("HH:mm", CultureInfo.InvariantCulture) + (i == 0 ? "\nNov 26 2026" : ""), labels[i]);
             Assert.InRange(at, start, start.AddHours(2));
         }
     }
 
     [Theory]
-    [InlineData(0.02, "ss.fff")]              // twenty milliseconds: the ticks carry thousandths
-    [InlineData(2.0, "ss.f")]                 // two seconds: tenths
-    [InlineData(3 * 86_400.0, "dd")]          // three days: days
-    [InlineData(3 * 365 * 86_400.0, "yyyy-MM")] // three years: months
-    [InlineData(30 * 365 * 86_400.0, "yyyy")]   // thirty years: years, and nothing finer
-    public void Time_tick_labels_adapt_to_the_span(double spanSeconds, string part)
+    [InlineData(0.02, @"^00:00:00\.0\d\d(\nJan 1 2026)?$")]  // twenty milliseconds: the ticks carry thousandths
+    [InlineData(2.0, @"^00:00:0\d\.\d(\nJan 1 2026)?$")]     // two seconds: tenths
+    [InlineData(3 * 86_400.0, @"^(Jan [1-4](\n2026)?|\d\d:00(\nJan [1-4] 2026)?)$")] // three days: hours or days, each day's date once
+    [InlineData(3 * 365 * 86_400.0, @"^[A-Z][a-z]{2} 20(26|27|28)$")] // three years: months
+    [InlineData(30 * 365 * 86_400.0, @"^20[2-5]\d$")]           // thirty years: years, and nothing finer
+    public void Time_tick_labels_adapt_to_the_span_as_on_the_page(double spanSeconds, string pattern)
     {
         var store = new PlotStore();
         double t0 = (new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc) - DateTime.UnixEpoch).TotalSeconds;
@@ -252,14 +247,16 @@ public class PanelPictureTests
             .Append([t0, t0 + spanSeconds / 2, t0 + spanSeconds], [1, 2, 3]);
         var figure = PictureExporter.Render(store, 800);
         File.WriteAllBytes(Artifact($"timed-{spanSeconds}s.png"), figure.PngBytes());
-        var axis = figure.Panels[0].Plot.Axes.Bottom;
-        var labels = MajorLabels(axis);
-        var positions = MajorPositions(axis);
+        var labels = MajorLabels(figure.Panels[0].Plot.Axes.Bottom);
         Assert.True(labels.Length >= 3, $"only {labels.Length} time ticks");
-        Assert.Equal(labels.Length, labels.Distinct().Count());
-        for (int i = 0; i < labels.Length; i++)
-            Assert.Contains(DateTime.FromOADate(positions[i]).ToString(part, CultureInfo.InvariantCulture), labels[i]);
-        if (part == "yyyy") Assert.All(labels, l => Assert.Equal(4, l.Length));
+        Assert.All(labels, l => Assert.Matches(pattern, l));
+        // Within a day's steps, the first tick carries the date; a label says the date again only where the day changes.
+        if (spanSeconds < 28 * 86_400)
+        {
+            Assert.Contains("Jan 1", labels[0]);
+            var dates = labels.Where(l => l.Contains('\n')).Select(l => l.Split('\n')[1]).ToList();
+            Assert.Equal(dates.Count, dates.Distinct().Count());
+        }
     }
 
     [Fact]
@@ -274,38 +271,52 @@ public class PanelPictureTests
         Assert.Equal(["time (UTC)", "logged at (UTC)"], figure.Panels.Select(p => p.Plot.Axes.Bottom.Label.Text));
     }
 
-    [Theory]
-    [InlineData(new double[] { 0, 10 }, new double[] { 0, 10 }, Alignment.UpperLeft)]   // rising: the top left is empty
-    [InlineData(new double[] { 0, 10 }, new double[] { 10, 0 }, Alignment.UpperRight)]  // falling: the top right is
-    [InlineData(new double[] { 0, 5, 10 }, new double[] { 10, 0, 10 }, Alignment.LowerRight)] // a valley: only the bottom corners, right first
-    public void The_legend_goes_to_a_corner_the_panel_s_lines_leave_empty(double[] xs, double[] ys, Alignment expected)
+    [Fact]
+    public void The_legend_lists_the_series_under_a_header_per_panel_as_the_page_does()
     {
-        var store = new PlotStore();
-        store.Define(new SeriesDefinition(0, SeriesKind.Line, "line", "b-")).Append(xs, ys);
-        var plot = Assert.Single(PictureExporter.Render(store, 800).Panels).Plot;
-        Assert.True(plot.Legend.IsVisible);
-        Assert.Equal(expected, plot.Legend.Alignment);
+        var figure = PictureExporter.Render(Training(), 800);
+        Assert.Equal(["Loss", "train", "Accuracy", "val", "Learning rate", "lr"], figure.Legend.Rows.Select(r => r.Text));
+        Assert.Equal([true, false, true, false, true, false], figure.Legend.Rows.Select(r => r.IsHeader));
     }
 
     [Fact]
-    public void The_legend_keeps_clear_of_the_note_of_values_a_log_axis_left_out()
+    public void The_legend_of_one_panel_is_a_plain_list_and_of_two_producers_is_grouped_by_producer()
     {
         var store = new PlotStore();
-        store.Plot.DefinePanel(1, [P(PlotProperties.YScale, "log")]);
-        // Along the top and down the right side: the bottom left, where the note goes, is the only empty corner.
-        store.Define(new SeriesDefinition(0, SeriesKind.Line, "loss", "b-", Panel: 1)).Append([0, 3, 3, 3], [100, 100, 0.01, -1]);
-        var panel = Assert.Single(PictureExporter.Render(store, 800).Panels);
-        Assert.Equal(1, panel.NotShown);
-        Assert.NotEqual(Alignment.LowerLeft, panel.Plot.Legend.Alignment);
+        store.Define(new SeriesDefinition(0, SeriesKind.Line, "loss", "b-")).Append([0, 1], [1, 2]);
+        store.Define(new SeriesDefinition(1, SeriesKind.Line, "acc", "g-")).Append([0, 1], [2, 1]);
+        Assert.Equal(["loss", "acc"], PictureExporter.Render(store, 800).Legend.Rows.Select(r => r.Text));
+
+        var runs = Training();
+        var other = runs.Define(new SeriesDefinition(9, SeriesKind.Line, "train", "m-", Panel: 1), runs.AddProducer("run B", "stdin"));
+        other.Append([0, 1], [1, 2]);
+        var rows = PictureExporter.Render(runs, 800).Legend.Rows;
+        // The first producer is unnamed here; each series says which panel it is drawn in.
+        Assert.Equal(["(unnamed)", "train", "val", "lr", "run B", "train"], rows.Select(r => r.Text));
+        Assert.Equal([null, "Loss", "Accuracy", "Learning rate", null, "Loss"], rows.Select(r => r.Tag));
     }
 
     [Fact]
-    public void A_plot_nobody_defined_keeps_its_placeholder_title_and_axis_names()
+    public void The_legend_sits_in_a_column_right_of_every_data_area_and_its_swatches_carry_the_series_colours()
+    {
+        var figure = PictureExporter.Render(Training(), 800);
+        using var bitmap = SKBitmap.Decode(figure.PngBytes());
+        Assert.InRange(figure.LegendLeftPx, 800 * (1 - Figure.LegendMostShare), 800 - 100);
+        var column = new PixelRect(figure.LegendLeftPx, 800, bitmap.Height, figure.TitleBandPx);
+        Assert.True(Count(bitmap, IsBlue, column) > 20, "no blue swatch for train");
+        Assert.True(Count(bitmap, IsGreen, column) > 20, "no green swatch for val");
+        Assert.True(Count(bitmap, IsRed, column) > 20, "no red swatch for lr");
+    }
+
+    [Fact]
+    public void A_plot_nobody_defined_has_no_title_and_the_page_s_x_and_y_names()
     {
         var store = new PlotStore();
         store.Define(new SeriesDefinition(0, SeriesKind.Scatter, "dots", "ro")).Append([1, 2], [3, 4]);
         var figure = PictureExporter.Render(store, 800);
-        Assert.Equal(PlotDefinition.DefaultTitle, figure.Title);
+        // The viewer's placeholder title is not the producer's: the page shows none over the plot, nor does the picture.
+        Assert.Null(figure.Title);
+        Assert.Equal(0, figure.TitleBandPx);
         var plot = Assert.Single(figure.Panels).Plot;
         Assert.Equal("x", plot.Axes.Bottom.Label.Text);
         Assert.Equal("y", plot.Axes.Left.Label.Text);
@@ -321,8 +332,8 @@ public class PanelPictureTests
         Assert.Equal([0, 1, 2, 3], figure.Panels.Select(p => p.Definition.Id));
         // Defined panels drop the "x"/"y" placeholders everywhere, the default panel too.
         Assert.Equal("", figure.Panels[0].Plot.Axes.Left.Label.Text);
-        // Each panel with series has its legend.
-        Assert.All(figure.Panels, p => Assert.True(p.Plot.Legend.IsVisible));
+        // The legend names the default panel as the page does.
+        Assert.Equal(["Main", "temperature"], figure.Legend.Rows.Take(2).Select(r => r.Text));
     }
 
     [Fact]
@@ -336,13 +347,12 @@ public class PanelPictureTests
             Assert.Matches($">\\s*{System.Text.RegularExpressions.Regex.Escape(text)}\\s*<", svg);
     }
 
-    // "0.01", "1000" or "10⁻⁴" as the number it stands for.
-    private static double PowerOfTen(string label)
+    // A page tick label ("0.01", "20k", "1.5M", "3e-7") as the number it stands for.
+    internal static double PageNumber(string label)
     {
-        if (!label.StartsWith("10") || label.Length == 2 || char.IsAsciiDigit(label[2]) || label[2] == '.')
-            return double.Parse(label, CultureInfo.InvariantCulture);
-        var exponent = new string(label[2..].Select(c => c == '⁻' ? '-' : (char)('0' + "⁰¹²³⁴⁵⁶⁷⁸⁹".IndexOf(c))).ToArray());
-        return Math.Pow(10, int.Parse(exponent, CultureInfo.InvariantCulture));
+        int suffix = "kMGT".IndexOf(label[^1]);
+        if (suffix < 0) return double.Parse(label, CultureInfo.InvariantCulture);
+        return double.Parse(label[..^1], CultureInfo.InvariantCulture) * Math.Pow(1000, suffix + 1);
     }
 
     internal static int Count(SKBitmap bitmap, Func<SKColor, bool> ink, int fromRow, int toRow)
@@ -354,9 +364,20 @@ public class PanelPictureTests
         return count;
     }
 
-    internal static bool IsBlue(SKColor c) => c.Blue > 150 && c.Red < 80 && c.Green < 80;
+    internal static int Count(SKBitmap bitmap, Func<SKColor, bool> ink, PixelRect rect)
+    {
+        int count = 0;
+        for (int y = Math.Max(0, (int)rect.Top); y < Math.Min(bitmap.Height, (int)Math.Ceiling(rect.Bottom)); y++)
+        for (int x = Math.Max(0, (int)rect.Left); x < Math.Min(bitmap.Width, (int)Math.Ceiling(rect.Right)); x++)
+            if (ink(bitmap.GetPixel(x, y))) count++;
+        return count;
+    }
 
-    internal static bool IsGreen(SKColor c) => c.Green > 90 && c.Red < 60 && c.Blue < 60;
+    // A pixel of a pure blue, green or red series line, anti-aliased onto the white background (a 1 px line shares
+    // its colour between two rows): the channel stands well clear of the other two, which stay equal.
+    internal static bool IsBlue(SKColor c) => c.Blue - Math.Max(c.Red, c.Green) > 60 && Math.Abs(c.Red - c.Green) < 12;
 
-    internal static bool IsRed(SKColor c) => c.Red > 150 && c.Green < 80 && c.Blue < 80;
+    internal static bool IsGreen(SKColor c) => c.Green - Math.Max(c.Red, c.Blue) > 40 && Math.Abs(c.Red - c.Blue) < 12;
+
+    internal static bool IsRed(SKColor c) => c.Red - Math.Max(c.Green, c.Blue) > 60 && Math.Abs(c.Green - c.Blue) < 12;
 }

@@ -1,0 +1,186 @@
+using PlotPipe.Viewer.Query;
+using PlotPipe.Viewer.Store;
+using ScottPlot;
+using SkiaSharp;
+
+namespace PlotPipe.Viewer.Export;
+
+/// <summary>
+/// A picture's legend: a column at the right, as the page's, listing the series of the panels shown by the page's
+/// rule (web/src/legend.js): under a header per producer when several sent series (each with its panel's name when
+/// several panels show), else under a header per panel when several panels show, else one plain list. Each row is
+/// the series' line and marker beside its name.
+/// </summary>
+internal sealed class PictureLegend
+{
+    // The page's aside: 0.8rem 1rem padding, rows of 0.85rem text with 0.2rem above and below, a 28 × 12 px swatch
+    // and a 0.5rem gap, headers 0.4rem apart from what comes before, a group's rows 0.75rem in.
+    private const float PadTopPx = 13, PadSidePx = 16, RowPx = 22, HeaderGapPx = 6, IndentPx = 12, SwatchPx = 28, SwatchGapPx = 8;
+    private const float LeastWidthPx = 120, MostWidthPx = 240;
+
+    private PictureLegend(IReadOnlyList<LegendRow> rows) => Rows = rows;
+
+    /// <summary>The rows, top to bottom.</summary>
+    public IReadOnlyList<LegendRow> Rows { get; }
+
+    /// <summary>The legend of <paramref name="series"/> in the panels <paramref name="layout"/> shows.</summary>
+    public static PictureLegend For(IReadOnlyList<SeriesStore> series, PlotLayout layout)
+    {
+        var visible = new List<SeriesStore>();
+        foreach (var s in series)
+        {
+            if (IsShown(layout, s.Definition.Panel)) visible.Add(s);
+        }
+        var producers = new List<string>();
+        foreach (var s in visible)
+        {
+            if (!producers.Contains(s.Producer)) producers.Add(s.Producer);
+        }
+        bool byProducer = producers.Count >= 2, byPanel = !byProducer && layout.Count >= 2, tagPanels = byProducer && layout.Count >= 2;
+        var rows = new List<LegendRow>();
+        if (byProducer)
+        {
+            foreach (var producer in producers)
+            {
+                rows.Add(new LegendRow(producer.Length > 0 ? producer : "(unnamed)", null, Producer: true));
+                foreach (var s in visible)
+                {
+                    if (s.Producer == producer) rows.Add(new LegendRow(s.Name, s, Tag: tagPanels ? PictureText.PanelName(layout.Of(s.Definition.Panel).Definition) : null));
+                }
+            }
+        }
+        else if (byPanel)
+        {
+            for (int i = 0; i < layout.Count; i++)
+            {
+                var panel = layout.Shown(i).Definition;
+                int header = rows.Count;
+                foreach (var s in visible)
+                {
+                    if (s.Definition.Panel != panel.Id) continue;
+                    if (rows.Count == header) rows.Add(new LegendRow(PictureText.PanelName(panel), null));
+                    rows.Add(new LegendRow(s.Name, s));
+                }
+            }
+        }
+        else
+        {
+            foreach (var s in visible) rows.Add(new LegendRow(s.Name, s));
+        }
+        return new PictureLegend(rows);
+    }
+
+    /// <summary>The column's width for a picture <paramref name="figureWidthPx"/> wide: its widest row, within bounds; 0 without rows.</summary>
+    public float WidthPx(float figureWidthPx)
+    {
+        if (Rows.Count == 0) return 0;
+        using var paint = Paint.NewDisposablePaint();
+        float widest = 0;
+        bool grouped = Rows[0].IsHeader;
+        foreach (var row in Rows)
+        {
+            var style = StyleOf(row);
+            float w = style.Measure(Shown(row), paint).Width;
+            if (!row.IsHeader) w += (grouped ? IndentPx : 0) + SwatchPx + SwatchGapPx;
+            if (row.Tag is not null) w += SwatchGapPx + TagStyle(row.Tag).Measure(row.Tag, paint).Width + 8;
+            widest = Math.Max(widest, w);
+        }
+        float most = Math.Min(MostWidthPx, figureWidthPx * Figure.LegendMostShare);
+        return Math.Clamp(MathF.Ceiling(widest + 2 * PadSidePx), Math.Min(LeastWidthPx, most), most);
+    }
+
+    /// <summary>Draws the column into <paramref name="rect"/>: its left border and its rows, cut at the rect's bottom.</summary>
+    public void Draw(SKCanvas canvas, PixelRect rect)
+    {
+        using var paint = Paint.NewDisposablePaint();
+        new LineStyle(1, PictureTheme.Line) { AntiAlias = false }.Render(canvas, new PixelLine(rect.Left + 0.5f, rect.Top, rect.Left + 0.5f, rect.Bottom), paint);
+        canvas.Save();
+        canvas.ClipRect(new SKRect(rect.Left, rect.Top, rect.Right, rect.Bottom));
+        float y = rect.Top + PadTopPx;
+        bool grouped = Rows.Count > 0 && Rows[0].IsHeader;
+        float textRight = rect.Right - PadSidePx;
+        foreach (var row in Rows)
+        {
+            if (row.IsHeader) y += HeaderGapPx;
+            float x = rect.Left + PadSidePx, middle = y + RowPx / 2;
+            if (!row.IsHeader)
+            {
+                if (grouped) x += IndentPx;
+                DrawSwatch(canvas, paint, row.Series!, x, middle);
+                x += SwatchPx + SwatchGapPx;
+            }
+            float tagWidth = row.Tag is null ? 0 : TagStyle(row.Tag).Measure(row.Tag, paint).Width + 8;
+            var style = StyleOf(row);
+            style.Alignment = Alignment.MiddleLeft;
+            style.Render(canvas, new Pixel(x, middle), paint, Fit(style, Shown(row), textRight - x - (tagWidth > 0 ? tagWidth + SwatchGapPx : 0), paint));
+            if (row.Tag is not null)
+            {
+                var tag = TagStyle(row.Tag);
+                tag.Alignment = Alignment.MiddleRight;
+                tag.Render(canvas, new Pixel(textRight - 4, middle), paint, row.Tag);
+            }
+            y += RowPx;
+        }
+        canvas.Restore();
+    }
+
+    // The page's swatch: the series' line across 28 px at mid-height, its marker in the middle.
+    private static void DrawSwatch(SKCanvas canvas, Paint paint, SeriesStore series, float left, float middle)
+    {
+        var color = Color.FromHex(series.Color);
+        var format = series.Format;
+        if (format.DrawsLine)
+        {
+            var line = new LineStyle(1.5f, color, SeriesLook.Pattern(format.LineStyle));
+            line.Render(canvas, new PixelLine(left + 1, middle, left + SwatchPx - 1, middle), paint);
+        }
+        if (format.DrawsMarkers) SeriesLook.Marker(format, color).Render(canvas, new Pixel(left + SwatchPx / 2, middle), paint);
+    }
+
+    private static bool IsShown(PlotLayout layout, int panel)
+    {
+        for (int i = 0; i < layout.Count; i++)
+        {
+            if (layout.Shown(i).Id == panel) return true;
+        }
+        return false;
+    }
+
+    // Panel headers are upper case, as the page's CSS shows them.
+    private static string Shown(LegendRow row) => row.IsHeader && !row.Producer ? row.Text.ToUpperInvariant() : row.Text;
+
+    private static LabelStyle StyleOf(LegendRow row)
+    {
+        var text = Shown(row);
+        return new LabelStyle
+        {
+            FontName = PictureFont.For(text),
+            FontSize = row.IsHeader && !row.Producer ? PictureTheme.LegendHeaderFontPx : PictureTheme.LegendFontPx,
+            Bold = row.IsHeader,
+            ForeColor = row.IsHeader && !row.Producer ? PictureTheme.Muted : PictureTheme.Ink,
+        };
+    }
+
+    private static LabelStyle TagStyle(string text) => new()
+    {
+        FontName = PictureFont.For(text),
+        FontSize = 11.5f,
+        ForeColor = PictureTheme.Muted,
+        BorderColor = PictureTheme.Line,
+        BorderWidth = 1,
+        BorderRadius = 3,
+        PixelPadding = new PixelPadding(4, 4, 1, 1),
+    };
+
+    // The text cut with an ellipsis to fit the width, as the page's legend cuts a long name.
+    private static string Fit(LabelStyle style, string text, float widthPx, Paint paint)
+    {
+        if (style.Measure(text, paint).Width <= widthPx) return text;
+        for (int n = text.Length - 1; n > 0; n--)
+        {
+            var cut = text[..n].TrimEnd() + "…";
+            if (style.Measure(cut, paint).Width <= widthPx) return cut;
+        }
+        return "…";
+    }
+}
