@@ -47,7 +47,6 @@ internal static class ExportCommand
         Usage.WithExamples(command,
             ("plotpipe export run.arrow --png run.png", "the whole recording as a picture"),
             ("plotpipe export run.arrow --csv minute.csv --from 0 --to 60", "the exact points with x from 0 to 60"),
-            ("plotpipe export run.arrow --svg run.svg --from 100", "from x = 100 on, as SVG"),
             ("plotpipe export run.arrow --png run.png --title \"Run 7\" --width 1200 --height 900", "a larger picture under a title of your own"));
         command.SetAction(async (result, cancel) =>
         {

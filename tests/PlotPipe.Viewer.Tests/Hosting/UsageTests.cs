@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using System.Text.RegularExpressions;
 using PlotPipe.Viewer.Hosting;
 using PlotPipe.Viewer.Tests.Support;
@@ -115,7 +116,8 @@ public sealed partial class UsageTests
                 {
                     Assert.False(string.IsNullOrWhiteSpace(what));
                     // What follows "plotpipe" after the last pipe, past the tool's name (and, for the viewer program, "view").
-                    var words = line[(line.LastIndexOf("plotpipe ", StringComparison.Ordinal) + "plotpipe ".Length)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    // Split as a shell would, so a quoted title stays one word.
+                    var words = CommandLineParser.SplitCommandLine(line[(line.LastIndexOf("plotpipe ", StringComparison.Ordinal) + "plotpipe ".Length)..]).ToArray();
                     if (root.Name == "view") words = words[1..];
                     var parsed = Usage.Parse(root, words);
                     Assert.True(Usage.ErrorOf(parsed) is null, $"\"{line}\": {Usage.ErrorOf(parsed)}");
