@@ -34,6 +34,8 @@ internal sealed class FrameIngest
     /// <summary>Reads on with a <paramref name="decoder"/> that has already read the stream's start (a listener's Hello).</summary>
     public async Task RunAsync(PipeReader reader, FrameDecoder decoder, CancellationToken cancel)
     {
+        // A panel id means the same panel whoever defines it: a series may name one another producer defined.
+        decoder.PanelDefinedElsewhere ??= _store.Plot.Has;
         bool finished = false;
         try
         {
