@@ -62,7 +62,7 @@ internal sealed class FrameIngest
                 if (result.IsCompleted)
                 {
                     if (!buffer.IsEmpty)
-                        Fail($"producer stopped mid-frame at {decoder.Truncated(buffer).Message}; kept the {Kept} points received before it");
+                        Fail($"producer stopped at {decoder.Truncated(buffer).Message}; kept the {Kept} points received before it");
                     else if (!finished)
                         Fail($"producer disconnected without finishing after {decoder.Offset} bytes; kept the {Kept} points received");
                     return;
