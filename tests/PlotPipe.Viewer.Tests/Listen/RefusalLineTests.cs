@@ -52,6 +52,12 @@ public sealed partial class RefusalLineTests
             "plotpipe: refused: too many connections waiting for their Hello (at most 256)",
         })
             Assert.Contains(documented, d => d.IsMatch(line));
+
+        // A refused connection is no arrival: the first producer accepted after them, with no name, is "producer 1".
+        using var nameless = await TcpProducer.HelloAsync(viewer.ProducerPort, "", viewer.Token);
+        await nameless.SendAsync(FrameWriter.WriteFinish);
+        Assert.Equal("", await nameless.ReadToEndAsync());
+        Assert.Equal("producer 1", (await viewer.GetAsync("api/producers")).EnumerateArray().Single().GetProperty("name").GetString());
     }
 
     // The refusal lines listed under "Over TCP" in the document; N stands for a number and "…" for any text.
