@@ -23,6 +23,12 @@ public sealed class FrameDecoder
     public long Offset { get; private set; }
 
     /// <summary>
+    /// Whether a panel this stream has not defined was defined elsewhere, so a series may name it: a viewer's
+    /// producers share panels by id. Null (the default): a series may name only the panels its own stream defined.
+    /// </summary>
+    public Func<int, bool>? PanelDefinedElsewhere { get; set; }
+
+    /// <summary>
     /// Reads the next frame from <paramref name="buffer"/> and slices it off. Returns false when more bytes are
     /// needed (the buffer is left as it was). Throws <see cref="ProtocolException"/> for bytes that can never be valid.
     /// </summary>
@@ -217,7 +223,7 @@ public sealed class FrameDecoder
         else
         {
             int panel = BinaryPrimitives.ReadUInt16LittleEndian(prefix[4..]);
-            if (panel >= ProtocolLimits.MaxPanels || (_panels & (1UL << panel)) == 0)
+            if (panel >= ProtocolLimits.MaxPanels || ((_panels & (1UL << panel)) == 0 && PanelDefinedElsewhere?.Invoke(panel) != true))
                 throw new ProtocolException(at + 4, $"series in panel {panel}, which no DefinePanel frame has defined");
             ushort flags = BinaryPrimitives.ReadUInt16LittleEndian(prefix[6..]);
             if ((flags & ~(ushort)SeriesFlags.TimeX) != 0)

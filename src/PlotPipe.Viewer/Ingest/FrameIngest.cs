@@ -34,6 +34,8 @@ internal sealed class FrameIngest
     /// <summary>Reads on with a <paramref name="decoder"/> that has already read the stream's start (a listener's Hello).</summary>
     public async Task RunAsync(PipeReader reader, FrameDecoder decoder, CancellationToken cancel)
     {
+        // A panel id means the same panel whoever defines it: a series may name one another producer defined.
+        decoder.PanelDefinedElsewhere ??= _store.Plot.Has;
         bool finished = false;
         try
         {
@@ -60,7 +62,7 @@ internal sealed class FrameIngest
                 if (result.IsCompleted)
                 {
                     if (!buffer.IsEmpty)
-                        Fail($"producer stopped mid-frame at {decoder.Truncated(buffer).Message}; kept the {Kept} points received before it");
+                        Fail($"producer stopped at {decoder.Truncated(buffer).Message}; kept the {Kept} points received before it");
                     else if (!finished)
                         Fail($"producer disconnected without finishing after {decoder.Offset} bytes; kept the {Kept} points received");
                     return;

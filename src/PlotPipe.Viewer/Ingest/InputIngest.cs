@@ -7,8 +7,10 @@ namespace PlotPipe.Viewer.Ingest;
 
 /// <summary>
 /// Reads any input into the store: a stream that starts with the protocol's magic ("PLTP") as frames, anything
-/// else as text lines. Decided on the first bytes, as soon as they differ from the magic, so a short first line
-/// of text is not held back waiting for four bytes.
+/// else as text lines, except input with a zero byte before its first line feed (within the handshake's 8 bytes):
+/// no text line holds one and every handshake does, so that is a producer's broken handshake, read as frames to be
+/// refused at the byte where it leaves the magic. Decided on the first bytes, as soon as a line feed, a zero byte
+/// or 8 bytes are in, so a short first line of text is not held back.
 /// </summary>
 internal static class InputIngest
 {
@@ -52,16 +54,21 @@ internal static class InputIngest
         else await new TextIngest(store, text, report, source).RunAsync(reader, cancel).ConfigureAwait(false);
     }
 
-    /// <summary>True for the protocol, false for text, null while the bytes so far are a prefix of the magic.</summary>
+    /// <summary>True for the protocol, false for text, null while the bytes so far cannot tell.</summary>
     public static bool? Decide(in ReadOnlySequence<byte> start, bool isCompleted)
     {
-        var magic = ProtocolLimits.Magic;
-        Span<byte> head = stackalloc byte[4];
-        int n = (int)Math.Min(start.Length, magic.Length);
+        Span<byte> head = stackalloc byte[ProtocolLimits.HandshakeBytes];
+        int n = (int)Math.Min(start.Length, head.Length);
         start.Slice(0, n).CopyTo(head);
-        if (!magic.StartsWith(head[..n])) return false;
-        if (n == magic.Length) return true;
-        // "P", "PL" or "PLT" and nothing more yet: a text line may start so too, but only the end of input says so.
+        head = head[..n];
+        if (head.StartsWith(ProtocolLimits.Magic)) return true;
+        // A handshake always holds a zero byte (its version's high byte, its reserved bytes), a text line never does:
+        // "PLTX" and a version is a producer's broken magic, while a header line "PLT,WBC" (platelets) stays text.
+        int lineFeed = head.IndexOf((byte)'\n');
+        int zero = head.IndexOf((byte)0);
+        if (zero >= 0 && (lineFeed < 0 || zero < lineFeed)) return true;
+        if (lineFeed >= 0 || n == ProtocolLimits.HandshakeBytes) return false;
+        // Fewer than 8 bytes and no line feed yet ("P", "PL", "PLT", "12"): only more bytes or the end of input say.
         return isCompleted ? false : null;
     }
 }

@@ -224,7 +224,9 @@ internal sealed class ProducerListener : IAsyncDisposable
                 {
                     return (null, $"bad input at {e.Message}");
                 }
-                if (result.IsCompleted) return (null, "the connection ended before its Hello");
+                // Named at a byte as every error in the bytes is: where the stream stopped, or the start of what it cut short.
+                if (result.IsCompleted)
+                    return (null, buffer.IsEmpty ? $"the connection ended before its Hello, at byte {decoder.Offset}" : $"the connection ended before its Hello, at {decoder.Truncated(buffer).Message}");
                 reader.AdvanceTo(buffer.Start, buffer.End);
             }
         }

@@ -19,8 +19,9 @@ internal static class PointExport
     public sealed record Request(IReadOnlyList<SeriesStore> Series, double From, double To);
 
     /// <summary>
-    /// Reads <c>from</c>, <c>to</c> (numbers, default: everything) and <c>series</c> (comma-separated indexes in
-    /// <c>/api/series</c> order, default: all) for <paramref name="store"/>; null with <paramref name="error"/> naming a bad value.
+    /// Reads <c>from</c>, <c>to</c> (numbers, default: everything) and <c>series</c> (comma-separated, each an index in
+    /// <c>/api/series</c> order or a series' name, which takes every series of that name; default: all) for
+    /// <paramref name="store"/>; null with <paramref name="error"/> naming a bad value.
     /// </summary>
     public static Request? Parse(string? from, string? to, string? series, PlotStore store, out string? error)
     {
@@ -38,12 +39,30 @@ internal static class PointExport
         var chosen = new List<SeriesStore>();
         foreach (var part in series.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int i) || i >= all.Count)
+            // Digits are an index, as the page sends; anything else a name, as users know their series by. Two
+            // producers may each have a "loss": the name takes both.
+            if (int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int i))
             {
-                error = $"series={part} is not a series index (0 to {all.Count - 1}, as in /api/series)";
+                if (i >= all.Count)
+                {
+                    error = all.Count == 0 ? $"series={part}: there are no series yet" : $"series={part} is not a series index (0 to {all.Count - 1}, as in /api/series)";
+                    return null;
+                }
+                if (!chosen.Contains(all[i])) chosen.Add(all[i]);
+                continue;
+            }
+            bool named = false;
+            foreach (var s in all)
+            {
+                if (s.Name != part) continue;
+                named = true;
+                if (!chosen.Contains(s)) chosen.Add(s);
+            }
+            if (!named)
+            {
+                error = $"series={part} is no series' name or index (as in /api/series)";
                 return null;
             }
-            if (!chosen.Contains(all[i])) chosen.Add(all[i]);
         }
         return new Request(chosen, lo, hi);
     }

@@ -29,6 +29,16 @@ internal sealed class PlotDefinition
     /// <summary>The panels, the default panel first, then in order of first definition.</summary>
     public IReadOnlyList<PanelDefinition> Panels => Volatile.Read(ref _panels);
 
+    /// <summary>Whether panel <paramref name="id"/> exists: the default panel, or one any producer (or text input's --panel) defined.</summary>
+    public bool Has(int id)
+    {
+        foreach (var p in Volatile.Read(ref _panels))
+        {
+            if (p.Id == id) return true;
+        }
+        return false;
+    }
+
     /// <summary>
     /// Replaces the plot's properties; keys this version does not know are ignored. The panel keys (labels, scales,
     /// linkx) describe the default panel 0, which takes no DefinePanel frame; when any is given they replace its properties.

@@ -313,11 +313,18 @@ public class TextParserTests
     [InlineData("PLTP\u0001", false, true)]
     [InlineData("PL", false, null)]
     [InlineData("PL", true, false)]
-    [InlineData("PX", false, false)]
+    [InlineData("PX", false, null)]
+    [InlineData("PX", true, false)]
     [InlineData("1\n", false, false)]
     [InlineData("", false, null)]
     [InlineData("", true, false)]
-    public void Input_is_binary_only_when_it_starts_with_the_magic(string start, bool completed, bool? binary)
+    [InlineData("PLT,WBC\n", false, false)]
+    [InlineData("PLT,WBC,", false, false)]
+    [InlineData("PLTX\u0002\u0000", false, true)]
+    [InlineData("PLTX\u0002\u0000\u0000\u0000", false, true)]
+    [InlineData("\u0010\u0000\u0000\u0000\u0001", false, true)]
+    [InlineData("PLT\n\u0000", false, false)]
+    public void Input_is_binary_when_it_starts_with_the_magic_or_holds_a_zero_byte_before_its_first_line_feed(string start, bool completed, bool? binary)
     {
         Assert.Equal(binary, InputIngest.Decide(new ReadOnlySequence<byte>(Encoding.Latin1.GetBytes(start)), completed));
     }

@@ -64,6 +64,9 @@ internal sealed class TcpProducer : IDisposable
         return Encoding.UTF8.GetString(text.ToArray());
     }
 
+    /// <summary>Ends what it sends (a half-close), still reading what the viewer says.</summary>
+    public void EndSending() => _client.Client.Shutdown(SocketShutdown.Send);
+
     /// <summary>Closes the connection at once.</summary>
     public void Dispose() => _client.Dispose();
 }

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using PlotPipe.Protocol;
+using PlotPipe.Viewer.Serve;
+using PlotPipe.Viewer.Tests.Support;
+
+namespace PlotPipe.Viewer.Tests.Serve;
+
+/// <summary>
+/// docs/protocol.md describes what the viewer serves: every field of <c>/api/status</c> and <c>/api/producers</c> has a
+/// row in its tables and its examples carry exactly the viewer's fields, and the colour letters are the ones drawn.
+/// </summary>
+public sealed partial class ApiDocumentTests
+{
+    private static readonly string Doc = File.ReadAllText(Path.Combine(BrowserFeed.RepoDir(), "docs", "protocol.md"));
+
+    // The text from the heading of one endpoint to the next endpoint's.
+    private static string Section(string from, string to)
+    {
+        int a = Doc.IndexOf(from, StringComparison.Ordinal);
+        int b = Doc.IndexOf(to, a + 1, StringComparison.Ordinal);
+        Assert.True(a >= 0 && b > a, $"protocol.md has \"{from}\" before \"{to}\"");
+        return Doc[a..b];
+    }
+
+    private static List<string> Fields(JsonElement row) => [.. row.EnumerateObject().Select(p => p.Name)];
+
+    // The indented JSON example of a section, its lines joined.
+    private static JsonElement Example(string section) =>
+        JsonDocument.Parse(string.Concat(IndentedLine().Matches(section).Select(m => m.Groups[1].Value))).RootElement;
+
+    [GeneratedRegex(@"^ {4,}([\[{].*|\s*[""{].*)$", RegexOptions.Multiline)]
+    private static partial Regex IndentedLine();
+
+    [Fact]
+    public void Every_field_of_the_status_has_a_row_and_the_example_carries_them_all()
+    {
+        var report = new StatusReport("streaming", 1, 0, 0, 0, 0, null, Recording: new RecordingReport("run.arrow", 1, 64, 0, true));
+        var served = JsonSerializer.SerializeToElement(report, JsonContext.Default.StatusReport);
+        var section = Section("`GET /api/status`", "`GET /api/producers`");
+        foreach (var field in Fields(served))
+            Assert.Contains($"| `{field}` |", section);
+        Assert.Equal(Fields(served), Fields(Example(section)));
+        // The recording's own fields, as its row lists them.
+        foreach (var field in Fields(served.GetProperty("recording")))
+            Assert.Contains($"\"{field}\"", section);
+    }
+
+    [Fact]
+    public void Every_field_of_a_producer_row_has_a_row_and_the_example_carries_them_all()
+    {
+        var served = JsonSerializer.SerializeToElement(new List<ProducerReport> { new("train.py", "finished", 3, 0, 0, "stdin") }, JsonContext.Default.ListProducerReport);
+        var section = Section("`GET /api/producers`", "`GET /api/export`");
+        foreach (var field in Fields(served[0]))
+            Assert.Contains($"| `{field}` |", section);
+        foreach (var row in Example(section).EnumerateArray())
+            Assert.Equal(Fields(served[0]), Fields(row));
+    }
+
+    [Fact]
+    public void The_colour_letters_table_is_what_the_viewer_draws()
+    {
+        var rows = ColourRow().Matches(Doc).ToDictionary(m => m.Groups[1].Value[0], m => m.Groups[2].Value);
+        Assert.Equal(PlotFormat.Colors.OrderBy(c => c.Key), rows.OrderBy(r => r.Key));
+    }
+
+    [GeneratedRegex(@"^\| `([a-z])` \| [a-z]+ \| `(#[0-9a-f]{6})` \|$", RegexOptions.Multiline)]
+    private static partial Regex ColourRow();
+}
