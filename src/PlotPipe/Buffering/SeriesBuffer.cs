@@ -55,6 +55,12 @@ internal sealed class SeriesBuffer
     /// <summary>Writer side: the dropped total last sent.</summary>
     public long DroppedSent { get; set; }
 
+    /// <summary>
+    /// Writer side: the part of <see cref="DroppedSent"/> reported on earlier connections. A new connection is a new
+    /// producer to the viewer, whose totals start from 0, so it is told only the drops since.
+    /// </summary>
+    public long DroppedBefore { get; set; }
+
     /// <summary>Points dropped so far, including those added after the buffer closed.</summary>
     public long Dropped
     {

@@ -211,7 +211,7 @@ internal sealed class FrameSender
         _definedPanels = 0;
         _definedSeries = 0;
         var buffers = Volatile.Read(ref _buffers);
-        foreach (var b in buffers) b.DroppedSent = 0;
+        foreach (var b in buffers) b.DroppedBefore = b.DroppedSent;
         WriteHandshake();
         DefinePanels();
         if (known > 0) DefineThrough(buffers, known - 1);
@@ -276,7 +276,7 @@ internal sealed class FrameSender
                 points++;
                 if (!_broken)
                 {
-                    FrameWriter.WriteDropped(_writer, b.Definition.Id, dropped);
+                    FrameWriter.WriteDropped(_writer, b.Definition.Id, dropped - b.DroppedBefore);
                     wrote = true;
                 }
             }

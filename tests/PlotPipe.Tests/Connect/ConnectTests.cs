@@ -127,6 +127,31 @@ public class ConnectTests
     }
 
     [Fact]
+    public async Task Each_connection_reports_only_the_drops_not_reported_before_so_the_viewers_sum_is_the_plots()
+    {
+        await using var peer = LoopbackViewer.Start();
+        await using var plot = await LivePlot.ConnectAsync(peer.Address, new LivePlotOptions { WhenFull = WhenFull.Drop, BufferPoints = 16_384, MaxBufferBytes = 1 << 20, BatchPoints = 1024 });
+        var loss = plot.Line("loss");
+        double x = 0;
+        // Two outages, each dropping points; each new connection is a new producer to a viewer, whose totals add up.
+        for (int outage = 1; outage <= 2; outage++)
+        {
+            await peer.StopListeningAsync();
+            peer.DropAll();
+            await peer.WaitUntilAsync(_ => !plot.IsViewerConnected, "the plot to notice the drop");
+            for (int i = 0; i < 500_000; i++) loss.Add(x++, 0);
+            peer.Listen();
+            int expected = outage + 1;
+            await peer.WaitUntilAsync(p => p.Connections.Length == expected && plot.IsViewerConnected, "the reconnection");
+        }
+        plot.Finish();
+        await plot.Completion.WaitAsync(TimeSpan.FromSeconds(20));
+        await peer.WaitUntilAsync(p => p.Connections[^1].Finished, "the finish");
+        Assert.True(peer.Connections[1].Dropped("loss") > 0 && peer.Connections[2].Dropped("loss") > 0);
+        Assert.Equal(plot.Dropped, peer.Connections.Sum(c => c.Dropped("loss")));
+    }
+
+    [Fact]
     public async Task Refusal_line_ends_the_plot_with_its_reason_and_no_reconnection()
     {
         await using var peer = LoopbackViewer.Start();
