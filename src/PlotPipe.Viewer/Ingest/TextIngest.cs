@@ -46,7 +46,8 @@ internal sealed class TextIngest
                 if (result.IsCompleted)
                 {
                     problems.Complete();
-                    _store.SetState(StreamState.Finished, producer: producer);
+                    // Input that gave nothing to plot says why on the page too, not only on standard error.
+                    _store.SetState(StreamState.Finished, problems.Ended, producer);
                     return;
                 }
                 // Everything up to the end was looked at: a partial line waits for more bytes.

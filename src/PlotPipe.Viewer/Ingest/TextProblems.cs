@@ -45,8 +45,15 @@ internal sealed class TextProblems
         if (shown is not null) _report($"{shown}; skipped");
     }
 
-    /// <summary>Reports something about the input that is not one bad line (it is not counted).</summary>
-    public void Note(string message) => _report(message);
+    /// <summary>Reports what the input as a whole lacks (no line was data): not a bad line, but the status's error at its end.</summary>
+    public void Note(string message)
+    {
+        Ended ??= message;
+        _report(message);
+    }
+
+    /// <summary>What the input's end left to say (nothing could be plotted), for the status's error; null when all went well.</summary>
+    public string? Ended { get; private set; }
 
     /// <summary>At the end of the input: one line counting the bad lines not shown.</summary>
     public void Complete()

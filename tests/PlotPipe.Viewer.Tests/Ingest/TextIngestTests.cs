@@ -9,6 +9,18 @@ namespace PlotPipe.Viewer.Tests.Ingest;
 public class TextIngestTests
 {
     [Fact]
+    public async Task Text_with_no_line_of_data_finishes_with_its_reason_as_the_status_error()
+    {
+        var store = new PlotStore();
+        var reports = new List<string>();
+        var input = new MemoryStream(System.Text.Encoding.UTF8.GetBytes("hello there\nnothing to plot here\n"));
+        await InputIngest.RunAsync(PipeReader.Create(input), store, new TextOptions(), reports.Add, CancellationToken.None);
+        Assert.Equal(StreamState.Finished, store.State);
+        Assert.StartsWith("no data: none of the lines read is a row of numbers", store.Error);
+        Assert.Equal(store.Error, Assert.Single(reports));
+    }
+
+    [Fact]
     public async Task Each_line_written_to_an_os_pipe_reaches_the_store_within_50_ms()
     {
         var store = new PlotStore();
