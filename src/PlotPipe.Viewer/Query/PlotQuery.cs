@@ -179,7 +179,13 @@ internal sealed class PlotQuery : IDisposable
             }
         }
         if (a is null && group == _topLevelGroup) (a, b) = (request.XMin, request.XMax);
-        return ViewRanges.ResolveX(a, b, follow, _groupBounds[group], _groupScatter[group], _panels[p].Viewport.XLog);
+        var x = ViewRanges.ResolveX(a, b, follow, _groupBounds[group], _groupScatter[group], _panels[p].Viewport.XLog);
+        // The automatic window of a plain axis begins no earlier than the data: a stream of a dozen lines shows
+        // them from line 1, not from line -5. A time axis keeps its minute, filling up as an oscilloscope does.
+        var all = _groupBounds[group];
+        if (request.AutoFollow && layout.X != AxisKind.Time && !all.IsEmpty && all.XMin > x.Min && all.XMin < x.Max)
+            x = (all.XMin, x.Max);
+        return x;
     }
 
     // The x from the oldest of the newest ViewRanges.FollowPoints points of the group's densest visible series to

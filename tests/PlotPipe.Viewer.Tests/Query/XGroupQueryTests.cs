@@ -81,6 +81,23 @@ public sealed class XGroupQueryTests
     }
 
     [Fact]
+    public void Automatic_follow_of_a_short_plain_stream_starts_at_its_first_point_not_before()
+    {
+        var store = new PlotStore();
+        // vmstat's first rows, numbered from line 3: the newest hundred points do not exist yet, and a window of 20
+        // lines ending at line 15 would show line -5.
+        var lines = Enumerable.Range(3, 13).Select(i => (double)i).ToArray();
+        store.Define(new SeriesDefinition(0, SeriesKind.Line, "free", "-")).Append(lines, lines);
+        var query = new PlotQuery();
+        query.Run(new ViewRequest(null, null, null, null, null, 800, 100, Panels(0), AutoFollow: true), store);
+        Assert.Equal((3.0, 15.0), X(query.Panel(0)));
+
+        // A span the user gave is kept whole.
+        query.Run(new ViewRequest(null, null, null, null, 20, 800, 100, Panels(0)), store);
+        Assert.Equal((-5.0, 15.0), X(query.Panel(0)));
+    }
+
+    [Fact]
     public void Automatic_follow_holds_the_newest_hundred_points_of_the_densest_series()
     {
         var store = new PlotStore();
