@@ -10,41 +10,52 @@ internal sealed class ViewerStatus
     private readonly PlotStore _store;
     private readonly object _gate = new();
     private long _lastPoints;
-    private long _lastTicks = Stopwatch.GetTimestamp();
+    private readonly Func<long> _clock;
+    private long _lastTicks;
     private double _rate;
     private string? _exportError;
 
-    /// <summary>Reads its numbers from <paramref name="store"/>.</summary>
-    public ViewerStatus(PlotStore store) => _store = store;
+    /// <summary>Reads its numbers from <paramref name="store"/>; <paramref name="clock"/> (Stopwatch ticks) is for tests.</summary>
+    public ViewerStatus(PlotStore store, Func<long>? clock = null)
+    {
+        _store = store;
+        _clock = clock ?? Stopwatch.GetTimestamp;
+        _lastTicks = _clock();
+    }
 
     /// <summary>Records why a picture could not be drawn or saved; the status carries the latest such reason.</summary>
     public void ExportFailed(string why) => Volatile.Write(ref _exportError, why);
 
-    /// <summary>The numbers now; the rate is averaged over at least half a second.</summary>
+    /// <summary>How long the arrival rate remembers: a stream that sends once a second reads steady, not 34 then 0.</summary>
+    public static readonly TimeSpan RateMemory = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The numbers now. The rate counts points that arrived (held, or since evicted), measured over at least half a
+    /// second and smoothed over <see cref="RateMemory"/>, so neither a capped series nor a bursty source reads 0.
+    /// </summary>
     public StatusReport Report()
     {
         long points = _store.TotalPoints;
-        long now = Stopwatch.GetTimestamp();
-        lock (_gate)
-        {
-            double seconds = Stopwatch.GetElapsedTime(_lastTicks, now).TotalSeconds;
-            if (seconds >= 0.5)
-            {
-                _rate = (points - _lastPoints) / seconds;
-                _lastPoints = points;
-                _lastTicks = now;
-            }
-            else if (_store.State != StreamState.Streaming && points == _lastPoints)
-            {
-                _rate = 0;
-            }
-        }
         // Series that left with their producer count on, so the totals never go back.
         var (evicted, outOfOrder, _) = _store.Retired;
         foreach (var s in _store.Series)
         {
             evicted += s.Evicted;
             outOfOrder += s.OutOfOrder;
+        }
+        long arrived = points + evicted;
+        long now = _clock();
+        lock (_gate)
+        {
+            double seconds = Stopwatch.GetElapsedTime(_lastTicks, now).TotalSeconds;
+            if (seconds >= 0.5)
+            {
+                double recent = Math.Max(0, arrived - _lastPoints) / seconds;
+                _rate += (recent - _rate) * (1 - Math.Exp(-seconds / RateMemory.TotalSeconds));
+                _lastPoints = arrived;
+                _lastTicks = now;
+            }
+            if (_store.State != StreamState.Streaming && arrived == _lastPoints) _rate = 0;
         }
         int stalled = 0;
         foreach (var p in _store.ProducerStates)
