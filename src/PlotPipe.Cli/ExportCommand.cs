@@ -52,9 +52,28 @@ internal static class ExportCommand
                 }
                 return 0;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+            catch (InvalidDataException e)
             {
-                await Console.Error.WriteLineAsync($"plotpipe export: {e.Message}");
+                // The reader's message says what is wrong and where (byte, batch) in plain words.
+                await Console.Error.WriteLineAsync($"plotpipe export: cannot open {input} as a recording: {e.Message.ReplaceLineEndings(" ")}");
+                return 1;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"plotpipe export: {e.Message.ReplaceLineEndings(" ")}");
+                return 1;
+            }
+            catch (ArgumentException e)
+            {
+                // A picture path the exporter cannot write (its extension), said without the runtime's parameter suffix.
+                var message = e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+                await Console.Error.WriteLineAsync($"plotpipe export: {message.ReplaceLineEndings(" ")}");
+                return 1;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Never a stack trace: one line, and a way to get the bug fixed.
+                await Console.Error.WriteLineAsync($"plotpipe export: cannot export {input}: it failed unexpectedly ({e.GetType().Name}); please report this with the file");
                 return 1;
             }
         });
