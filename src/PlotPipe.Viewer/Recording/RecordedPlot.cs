@@ -31,10 +31,11 @@ internal sealed record RecordedPlot(string Title, List<RecordedPanel> Panels, Li
 
     /// <summary>
     /// Reads a recording's definitions and checks them, so that an opened plot holds only what a live stream could
-    /// have defined: a field that is null or missing takes its default (the default title, linear scales, no label,
-    /// a scatter with its default format, no producer); a value no stream could give (a series id over 1,023, a
-    /// panel id over 63, an unknown kind or scale, a bad format string, an empty name or one over 200 bytes, a null
-    /// entry in a list) or JSON that does not read is refused with an <see cref="InvalidDataException"/> naming it.
+    /// have defined. A text or list field that is null or missing, and a number or true/false that is missing, takes
+    /// its default (the default title, linear scales, no label, a scatter with its default format, no producer, id,
+    /// panel and flags 0, linked x). A value no stream could give (a series id over 1,023, a panel id over 63, an
+    /// unknown kind or scale, a bad format string, an empty name or one over 200 bytes, a null entry in a list, a
+    /// null number) or JSON that does not read is refused with an <see cref="InvalidDataException"/> naming it.
     /// </summary>
     public static RecordedPlot Parse(string json)
     {
@@ -132,8 +133,8 @@ internal sealed record RecordedPlot(string Title, List<RecordedPanel> Panels, Li
 /// <param name="YLabel">Its y label, or null.</param>
 /// <param name="XScale">linear or log.</param>
 /// <param name="YScale">linear or log.</param>
-/// <param name="LinkX">Whether its x follows the other panels'.</param>
-internal sealed record RecordedPanel(int Id, string? Title, string? XLabel, string? YLabel, string XScale, string YScale, bool LinkX);
+/// <param name="LinkX">Whether its x follows the other panels' (true when a recording leaves it out, as a panel's default).</param>
+internal sealed record RecordedPanel(int Id, string? Title, string? XLabel, string? YLabel, string XScale, string YScale, bool LinkX = true);
 
 /// <summary>One producer of a recorded plot.</summary>
 /// <param name="Name">The name it went by.</param>

@@ -55,7 +55,7 @@ internal sealed class RecordingReader
         {
             throw new InvalidDataException(_position == 0 ? "an empty file is not an Arrow IPC stream"
                 : Truncated ? $"not an Arrow IPC stream, or one cut short: it ends at byte {_position}, inside its first message"
-                : "an Arrow IPC stream that ends before its schema is not a recording");
+                : $"an Arrow IPC stream that ends at byte {_position}, before its schema, is not a recording");
         }
         if (type != HeaderSchema) throw new InvalidDataException($"not an Arrow IPC stream that starts with a schema (its first message is of type {type})");
         try
@@ -171,9 +171,9 @@ internal sealed class RecordingReader
         }
         var metadata = KeyValues(schema, 2);
         if (!metadata.TryGetValue(RecordingFormat.VersionKey, out var version))
-            throw new InvalidDataException($"an Arrow stream without the {RecordingFormat.VersionKey} key is not a PlotPipe recording");
+            throw Damaged($"an Arrow stream without the {RecordingFormat.VersionKey} key is not a PlotPipe recording");
         if (version != RecordingFormat.Version)
-            throw new InvalidDataException($"recording format version {RecordedPlot.Shown(version)}; this viewer reads version {RecordingFormat.Version}");
+            throw Damaged($"recording format version {RecordedPlot.Shown(version)}; this viewer reads version {RecordingFormat.Version}");
         return metadata;
     }
 
@@ -245,10 +245,10 @@ internal sealed class RecordingReader
         if (buffers.Count < 3) throw Damaged($"it has {buffers.Count} buffers; a dictionary of names has 3");
         var (offsetsAt, offsetsLength) = data.PairAt(buffers, 1);
         var (textAt, textLength) = data.PairAt(buffers, 2);
-        foreach (var (at, length, what) in new[] { (offsetsAt, offsetsLength, "offsets"), (textAt, textLength, "text") })
+        foreach (var (at, length, what) in new[] { (offsetsAt, offsetsLength, "offsets lie"), (textAt, textLength, "text lies") })
         {
             if (at < 0 || length < 0 || at > _bodyLength - length)
-                throw Damaged($"its names' {what} lie at bytes {at} to {at + length}, outside its body of {_bodyLength} bytes");
+                throw Damaged($"its names' {what} at bytes {at} to {at + length}, outside its body of {_bodyLength} bytes");
         }
         if (offsetsLength < (count + 1) * 4) throw Damaged($"its names' offsets hold {offsetsLength / 4} values for {count} names");
         var ends = MemoryMarshal.Cast<byte, int>(_body.AsSpan((int)offsetsAt, (int)(count + 1) * 4));

@@ -14,7 +14,7 @@ public sealed class CliTests : IDisposable
     /// <summary>Removes the test's files.</summary>
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string CliDll
+    internal static string CliDll
     {
         get
         {

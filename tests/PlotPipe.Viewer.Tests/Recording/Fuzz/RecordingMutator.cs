@@ -19,8 +19,8 @@ internal sealed class RecordingMutator(Random rng, IReadOnlyList<(string Name, b
 {
     private const string RawMarker = "RAW-VALUE-7f3a";
 
-    /// <summary>One message of a recording as laid out in its bytes.</summary>
-    private sealed record Span(int Start, int MetaStart, int MetaLength, int BodyStart, long BodyLength, byte Type);
+    /// <summary>One message of a recording as laid out in its bytes: where it starts, its metadata, its body, its type (1 schema, 2 names, 3 batch).</summary>
+    internal sealed record MessageSpan(int Start, int MetaStart, int MetaLength, int BodyStart, long BodyLength, byte Type);
 
     /// <summary>A damaged copy of a seed, with what was done to it in <paramref name="log"/>.</summary>
     public byte[] Make(List<string> log)
@@ -60,7 +60,7 @@ internal sealed class RecordingMutator(Random rng, IReadOnlyList<(string Name, b
 
     private T Pick<T>(IReadOnlyList<T> items) => items[rng.Next(items.Count)];
 
-    private static List<Span> Batches(List<Span> messages) => messages.FindAll(m => m.Type == 3);
+    private static List<MessageSpan> Batches(List<MessageSpan> messages) => messages.FindAll(m => m.Type == 3);
 
     private byte[] FlipBit(byte[] input, List<string> log)
     {
@@ -107,7 +107,7 @@ internal sealed class RecordingMutator(Random rng, IReadOnlyList<(string Name, b
         return [.. input.AsSpan(0, at), .. input.AsSpan(at + n)];
     }
 
-    private byte[] MetadataLength(byte[] input, Span message, List<string> log)
+    private byte[] MetadataLength(byte[] input, MessageSpan message, List<string> log)
     {
         int[] values = [0, -1, 1, 4, 7, 8, message.MetaLength - 8, message.MetaLength + 8, message.MetaLength * 2, (64 << 20) + 1, int.MaxValue, int.MinValue, rng.Next()];
         int value = Pick(values);
@@ -115,7 +115,7 @@ internal sealed class RecordingMutator(Random rng, IReadOnlyList<(string Name, b
         return WithInt(input, message.MetaStart - 4, value);
     }
 
-    private byte[] Marker(byte[] input, Span message, List<string> log)
+    private byte[] Marker(byte[] input, MessageSpan message, List<string> log)
     {
         int[] values = [0, 0x7FFFFFFF, unchecked((int)0xFFFFFFFE), 0x4F525241, rng.Next()];
         int value = Pick(values);
@@ -123,7 +123,7 @@ internal sealed class RecordingMutator(Random rng, IReadOnlyList<(string Name, b
         return WithInt(input, message.Start, value);
     }
 
-    private byte[] MetadataWord(byte[] input, Span message, List<string> log)
+    private byte[] MetadataWord(byte[] input, MessageSpan message, List<string> log)
     {
         if (message.MetaLength < 8) return input;
         int at = message.MetaStart + 4 * rng.Next(message.MetaLength / 4 - 1);
@@ -136,7 +136,7 @@ internal sealed class RecordingMutator(Random rng, IReadOnlyList<(string Name, b
         return output;
     }
 
-    private byte[] MetadataShort(byte[] input, Span message, List<string> log)
+    private byte[] MetadataShort(byte[] input, MessageSpan message, List<string> log)
     {
         if (message.MetaLength < 2) return input;
         int at = message.MetaStart + 2 * rng.Next(message.MetaLength / 2);
@@ -150,7 +150,7 @@ internal sealed class RecordingMutator(Random rng, IReadOnlyList<(string Name, b
 
     // A batch's metadata holds its row count, each column's length and its buffers' offsets and lengths as 64-bit
     // integers: find the words that carry those values and make one lie.
-    private byte[] LieAboutCounts(byte[] input, Span batch, List<string> log)
+    private byte[] LieAboutCounts(byte[] input, MessageSpan batch, List<string> log)
     {
         var meta = input.AsSpan(batch.MetaStart, batch.MetaLength);
         var candidates = new List<(int At, long Value)>();
@@ -170,7 +170,7 @@ internal sealed class RecordingMutator(Random rng, IReadOnlyList<(string Name, b
     }
 
     // The series column starts the body: one int32 dictionary index a row.
-    private byte[] SeriesIndex(byte[] input, Span batch, List<string> log)
+    private byte[] SeriesIndex(byte[] input, MessageSpan batch, List<string> log)
     {
         int rows = (int)Math.Min(batch.BodyLength / 28, (input.Length - batch.BodyStart) / 4);
         if (rows <= 0) return input;
@@ -182,7 +182,7 @@ internal sealed class RecordingMutator(Random rng, IReadOnlyList<(string Name, b
     }
 
     // A names batch's body starts with its int32 offsets into the names' text.
-    private byte[] NameOffsets(byte[] input, Span names, List<string> log)
+    private byte[] NameOffsets(byte[] input, MessageSpan names, List<string> log)
     {
         int count = (int)Math.Min(8, (input.Length - names.BodyStart) / 4);
         if (count <= 0) return input;
@@ -355,7 +355,7 @@ internal sealed class RecordingMutator(Random rng, IReadOnlyList<(string Name, b
         }
     }
 
-    private byte[] Splice(byte[] input, List<Span> messages, List<string> log)
+    private byte[] Splice(byte[] input, List<MessageSpan> messages, List<string> log)
     {
         var parts = new List<byte[]>();
         int end = messages[^1].BodyStart + (int)Math.Min(messages[^1].BodyLength, input.Length - messages[^1].BodyStart);
@@ -419,9 +419,9 @@ internal sealed class RecordingMutator(Random rng, IReadOnlyList<(string Name, b
     }
 
     // The messages as far as they can be followed, leniently: mutations aim at them, and earlier damage may hide the rest.
-    private static List<Span> Scan(byte[] bytes)
+    internal static List<MessageSpan> Scan(byte[] bytes)
     {
-        var spans = new List<Span>();
+        var spans = new List<MessageSpan>();
         int at = 0;
         while (at + 8 <= bytes.Length && BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(at)) == -1)
         {
@@ -440,7 +440,7 @@ internal sealed class RecordingMutator(Random rng, IReadOnlyList<(string Name, b
                 break;
             }
             if (body < 0) break;
-            spans.Add(new Span(at, at + 8, length, at + 8 + length, body, type));
+            spans.Add(new MessageSpan(at, at + 8, length, at + 8 + length, body, type));
             if (at + 8L + length + body > bytes.Length) break;
             at += 8 + length + (int)body;
         }
