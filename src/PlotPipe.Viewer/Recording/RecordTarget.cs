@@ -31,6 +31,10 @@ internal static class RecordTarget
         {
             throw new IOException($"the folder {Path.GetDirectoryName(Path.GetFullPath(path))} does not exist");
         }
+        catch (ArgumentException)
+        {
+            throw new IOException("it is not a file's path");
+        }
     }
 
     // An existing pipe, opened for writing without blocking, then switched to blocking writes (the recorder's writer

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Win32.SafeHandles;
 using PlotPipe.Protocol;
 using PlotPipe.Viewer.Store;
@@ -10,7 +9,7 @@ namespace PlotPipe.Viewer.Recording;
 /// <summary>
 /// Writes every point the viewer receives to an Arrow IPC stream (<c>--record</c>), losslessly whatever the store
 /// keeps. Ingest copies each frame's columns into a preallocated block under a lock (no allocation); full blocks go
-/// through a queue to a writer task, which writes each as one record batch in one write call, so a viewer killed
+/// through a preallocated queue to a writer task, which writes each as one record batch in one write call, so a viewer killed
 /// at any moment leaves a file readable up to its last whole batch. A partly filled block is written after
 /// <see cref="FlushInterval"/>. The queue is bounded by <see cref="MaxBlocks"/>: when the disk cannot keep up,
 /// points are left out of the recording and counted (<see cref="Lost"/>), never held against the display. A write
@@ -24,8 +23,12 @@ internal sealed class Recorder : IAsyncDisposable
     private readonly SafeFileHandle _file;
     private readonly PlotStore _store;
     private readonly Action<string> _report;
-    // Read by the writer, and drained by Stop when the writer is stuck: not single-reader.
-    private readonly Channel<RecordBlock> _ready = Channel.CreateUnbounded<RecordBlock>();
+    // Blocks handed to the writer, oldest first, under the gate. There are never more than MaxBlocks blocks, so this
+    // queue, made that large at the start, never grows: handing a block over allocates nothing.
+    private readonly Queue<RecordBlock> _ready;
+    // Wakes the writer when a block is handed over or the recording ends; released only while the writer waits.
+    private readonly SemaphoreSlim _wake = new(0);
+    private bool _writerWaits;
     private readonly Stack<RecordBlock> _free = new();
     private readonly int _blockRows;
     private int _blocks;
@@ -53,6 +56,7 @@ internal sealed class Recorder : IAsyncDisposable
         _report = report;
         _blockRows = blockRows;
         MaxBlocks = maxBlocks;
+        _ready = new Queue<RecordBlock>(maxBlocks);
         _writer = Task.Run(WriteLoopAsync);
     }
 
@@ -203,7 +207,16 @@ internal sealed class Recorder : IAsyncDisposable
     private void Hand(RecordBlock block)
     {
         _current = null;
-        _ready.Writer.TryWrite(block);
+        _ready.Enqueue(block);
+        Wake();
+    }
+
+    // Under the gate.
+    private void Wake()
+    {
+        if (!_writerWaits) return;
+        _writerWaits = false;
+        _wake.Release();
     }
 
     private RecordBlock? TakePartial()
@@ -214,7 +227,7 @@ internal sealed class Recorder : IAsyncDisposable
             if (block is null || block.Count == 0) return null;
             // A full block handed over since the writer's wait ended holds older rows: it goes first, or the file's
             // batches would be out of order and a line's x would run backwards when the recording is opened.
-            if (_ready.Reader.TryPeek(out _)) return null;
+            if (_ready.Count > 0) return null;
             _current = null;
             return block;
         }
@@ -238,18 +251,19 @@ internal sealed class Recorder : IAsyncDisposable
             WriteAll([schema], 0);
             offset = schema.Length;
             Interlocked.Exchange(ref _bytes, offset);
-            var reader = _ready.Reader;
             while (true)
             {
                 RecordBlock? block;
-                if (!reader.TryRead(out block))
+                lock (_gate)
                 {
-                    var waiting = reader.WaitToReadAsync().AsTask();
-                    if (await Task.WhenAny(waiting, Task.Delay(FlushInterval)).ConfigureAwait(false) == waiting)
-                    {
-                        if (!await waiting.ConfigureAwait(false)) break;
-                        continue;
-                    }
+                    // Closed or stopped, with nothing left to write: the stream ends.
+                    if (!_ready.TryDequeue(out block) && (_closing || _stopped)) break;
+                    _writerWaits = block is null;
+                }
+                if (block is null)
+                {
+                    if (await _wake.WaitAsync(FlushInterval).ConfigureAwait(false)) continue;
+                    lock (_gate) _writerWaits = false;
                     block = TakePartial();
                     if (block is null) continue;
                 }
@@ -365,9 +379,9 @@ internal sealed class Recorder : IAsyncDisposable
             _current = null;
             lost += _writing?.Count ?? 0;
             _writing = null;
-            while (_ready.Reader.TryRead(out var queued)) lost += queued.Count;
-            _ready.Writer.TryComplete();
+            while (_ready.TryDequeue(out var queued)) lost += queued.Count;
             Interlocked.Add(ref _lost, lost);
+            Wake();
         }
         _report(why);
         _store.Touch();
@@ -384,7 +398,7 @@ internal sealed class Recorder : IAsyncDisposable
             _closing = true;
             if (_current is { Count: > 0 } block) Hand(block);
             _current = null;
-            _ready.Writer.TryComplete();
+            Wake();
         }
         long seen = -1;
         while (await Task.WhenAny(_writer, Task.Delay(StallTimeout)).ConfigureAwait(false) != _writer)

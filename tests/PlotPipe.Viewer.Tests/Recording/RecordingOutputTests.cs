@@ -149,6 +149,18 @@ public sealed class RecordingOutputTests(ITestOutputHelper output) : IDisposable
         Assert.Equal($"plotpipe: cannot record to {fifo}: it is a named pipe (FIFO) that nothing reads: start its reader first, as the viewer does not wait for one", errors.Trim());
     }
 
+    [Theory]
+    [InlineData("missing/run.arrow", "the folder {dir}/missing does not exist")]
+    [InlineData("", "it is a folder")]
+    public async Task A_record_path_that_cannot_be_written_is_refused_at_start_in_one_line(string name, string says)
+    {
+        var path = name.Length == 0 ? _dir : Path.Combine(_dir, name);
+        var (code, output, errors) = await CommandLineViewer.RunRefusedAsync("--stdin", "--record", path);
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal($"plotpipe: cannot record to {path}: {says.Replace("{dir}", _dir, StringComparison.Ordinal)}", errors.Trim());
+    }
+
     [Fact]
     public async Task A_fifo_with_a_reader_gets_the_whole_recording_and_the_address_line_comes_first()
     {
