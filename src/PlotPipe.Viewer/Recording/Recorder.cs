@@ -9,8 +9,8 @@ namespace PlotPipe.Viewer.Recording;
 /// <summary>
 /// Writes every point the viewer receives to an Arrow IPC stream (<c>--record</c>), losslessly whatever the store
 /// keeps. Ingest copies each frame's columns into a preallocated block under a lock (no allocation); full blocks go
-/// through a preallocated queue to a writer task, which writes each as one record batch in one write call, so a viewer killed
-/// at any moment leaves a file readable up to its last whole batch. A partly filled block is written after
+/// through a preallocated queue to a writer task, which writes each as one record batch in one write call, so a
+/// viewer killed at any moment leaves a file readable up to its last whole batch. A partly filled block is written after
 /// <see cref="FlushInterval"/>. The queue is bounded by <see cref="MaxBlocks"/>: when the disk cannot keep up,
 /// points are left out of the recording and counted (<see cref="Lost"/>), never held against the display. A write
 /// error stops the recording alone, with its reason in <see cref="Error"/>. Every point handed to it ends as written
@@ -400,7 +400,7 @@ internal sealed class Recorder : IAsyncDisposable
             _current = null;
             Wake();
         }
-        long seen = -1;
+        long seen = Bytes;
         while (await Task.WhenAny(_writer, Task.Delay(StallTimeout)).ConfigureAwait(false) != _writer)
         {
             long bytes = Bytes;

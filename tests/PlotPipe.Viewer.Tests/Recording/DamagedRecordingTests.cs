@@ -6,6 +6,7 @@ using PlotPipe.Viewer.Serve;
 using PlotPipe.Viewer.Store;
 using PlotPipe.Viewer.Tests.Recording.Fuzz;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace PlotPipe.Viewer.Tests.Recording;
 
@@ -13,7 +14,7 @@ namespace PlotPipe.Viewer.Tests.Recording;
 /// What the viewer makes of damaged recordings and of files that are not recordings: a loaded plot, or one plain
 /// line naming the byte, with the plot and its producers no longer streaming; never a 500 for what it opened.
 /// </summary>
-public sealed class DamagedRecordingTests
+public sealed class DamagedRecordingTests(ITestOutputHelper output)
 {
     private static readonly HttpClient Client = new() { Timeout = TimeSpan.FromSeconds(30) };
 
@@ -43,6 +44,7 @@ public sealed class DamagedRecordingTests
         foreach (var (name, bytes, says) in await DamagedFiles.AllAsync())
         {
             var message = Refusal(bytes);
+            output.WriteLine($"{name}: {message}");
             Assert.True(message.Contains(says, StringComparison.Ordinal), $"{name}: {message}");
             Assert.True(message.Contains("byte", StringComparison.Ordinal), $"{name} names no byte: {message}");
             Assert.DoesNotContain("\n", message);
