@@ -46,7 +46,8 @@ internal sealed record RecordedPlot(string Title, List<RecordedPanel> Panels, Li
         }
         catch (JsonException e)
         {
-            string where = e.Path is { Length: > 1 } path ? $"at {path} " : "";
+            // The path names the field, but its property names come from the file: kept short and plain.
+            string where = e.Path is { Length: > 1 } path ? $"at {Clean(path, 80)} " : "";
             throw new InvalidDataException($"they do not read as a recording's JSON {where}(line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): a value is malformed, missing its end, or of the wrong kind");
         }
         return (plot ?? throw new InvalidDataException("they are null")).Checked();
@@ -118,11 +119,18 @@ internal sealed record RecordedPlot(string Title, List<RecordedPanel> Panels, Li
             throw new InvalidDataException($"{at} is {Encoding.UTF8.GetByteCount(text)} bytes long; at most {maxBytes}");
     }
 
-    /// <summary>A value as a message quotes it: at most 40 characters, on one line.</summary>
-    internal static string Shown(string value)
+    /// <summary>
+    /// A value from the file as a message quotes it: at most 40 characters, control characters (line breaks, a
+    /// terminal's escapes) shown as U+FFFD, so the message stays one harmless line.
+    /// </summary>
+    internal static string Shown(string value) => $"\"{Clean(value, 40)}\"";
+
+    // Text from the file as a message may carry it: at most `max` characters, no control characters.
+    private static string Clean(string text, int max)
     {
-        var one = value.ReplaceLineEndings(" ");
-        return one.Length <= 40 ? $"\"{one}\"" : $"\"{one[..40]}…\"";
+        var clean = new StringBuilder(Math.Min(text.Length, max) + 1);
+        foreach (char c in text.Length <= max ? text : text[..max]) clean.Append(char.IsControl(c) ? '\uFFFD' : c);
+        return text.Length <= max ? clean.ToString() : clean.Append('…').ToString();
     }
 }
 

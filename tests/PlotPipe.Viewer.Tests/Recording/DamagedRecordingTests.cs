@@ -116,6 +116,9 @@ public sealed class DamagedRecordingTests(ITestOutputHelper output)
     [InlineData("""{"title":"t","series":[{"label":"a","format":"ro-b"}]}""", "series[0] has the format \"ro-b\", which is not a format string")]
     [InlineData("""{"title":"t","series":[{"name":""}]}""", "series[0] has an empty name")]
     [InlineData("""{"title":"t","series":[null]}""", "series[0] is null")]
+    [InlineData("""{"title":"t","series":[{"label":"a","kind":"\u001b[2J\nbar"}]}""", "series[0] is of kind \"\uFFFD[2J\uFFFDbar\", not line or scatter")]
+    [InlineData("""{"title":"t","series":[{"label":"a","format":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}]}""", "has the format \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…\", which")]
+    [InlineData("""{"title":"t","series":[{"\u001b[2J":1,"id":"x"}]}""", "at $.series[0].id")]
     [InlineData("""{"title":"t","panels":[{"id":64}]}""", "panels[0] has id 64; panels take ids 0 to 63")]
     [InlineData("""{"title":"t","panels":[{"id":1,"yScale":"ln"}]}""", "panels[0].yScale is \"ln\", not linear or log")]
     [InlineData("""{"title":"t","series":[{"label":"a","flags":65536}]}""", "series[0] has flags 65536; flags take 16 bits")]
@@ -131,6 +134,7 @@ public sealed class DamagedRecordingTests(ITestOutputHelper output)
         Assert.Contains(says, e.Message);
         Assert.DoesNotContain("Exception", e.Message);
         Assert.DoesNotContain("System.", e.Message);
+        Assert.DoesNotContain(e.Message, char.IsControl);
     }
 
     [Fact]

@@ -235,6 +235,7 @@ internal static partial class FuzzCase
     private static void Plain(string what, string text)
     {
         Require(!text.Contains('\n') && !text.Contains('\r'), $"{what} is more than one line: {text}");
+        Require(!text.Any(char.IsControl), $"{what} holds a control character: {text}");
         foreach (var raw in RuntimeText) Require(!text.Contains(raw, StringComparison.Ordinal), $"{what} quotes the runtime (\"{raw}\"): {text}");
     }
 

@@ -274,7 +274,7 @@ internal sealed class RecordingMutator(Random rng, IReadOnlyList<(string Name, b
 
     private (JsonNode? Value, string Shown, string? Raw) Value()
     {
-        string[] raws = ["1e400", "-1e400", "-0", "18446744073709551616", "-9223372036854775809", "\"\\ud800\"", "\"a\\udc00b\"", "\"\\u0000\"", new string('[', 200) + new string(']', 200), "NaN", "0x10"];
+        string[] raws = ["1e400", "-1e400", "-0", "18446744073709551616", "-9223372036854775809", "\"\\ud800\"", "\"a\\udc00b\"", "\"\\u0000\"", "\"\\u001b[2J\\r\\nred\\u0007\"", new string('[', 200) + new string(']', 200), "NaN", "0x10"];
         switch (rng.Next(30))
         {
             case 0: return (null, "null", null);
