@@ -66,12 +66,14 @@ internal static class ExportCommand
                 await errors.WriteLineAsync($"{Usage.ToolName}: {problem}");
                 return Usage.RuntimeExitCode;
             }
-            var store = new PlotStore(0, PlotStore.DefaultMaxMemoryBytes());
+            // An export serves no page and leaves no garbage of evicted chunks: its points may take half the memory
+            // the runtime may use (a viewer's points take a quarter of its budget, PlotStore.PointsShareOf).
+            var store = new PlotStore(0, 4 * PlotStore.DefaultMaxMemoryBytes());
             try
             {
                 await using var file = File.OpenRead(input);
                 var (points, elapsed, truncated) = RecordingLoader.Load(file, store, lo, hi);
-                await Console.Error.WriteLineAsync($"plotpipe export: read {points} points of {input} in {elapsed.TotalSeconds:0.000} s{(truncated ? " (the file ends mid-batch: up to its last whole batch)" : "")}");
+                await errors.WriteLineAsync($"{Usage.ToolName}: read {points} points of {input} in {elapsed.TotalSeconds:0.000} s{(truncated ? " (the file ends mid-batch: up to its last whole batch)" : "")}");
                 if (pngPath is not null) PictureExporter.Save(store, pngPath, widthPx, heightPx, pictureTitle);
                 if (svgPath is not null) PictureExporter.Save(store, svgPath, widthPx, heightPx, pictureTitle);
                 if (csvPath is not null)
@@ -83,9 +85,21 @@ internal static class ExportCommand
                 }
                 return 0;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+            catch (InvalidDataException e)
             {
-                await Console.Error.WriteLineAsync($"plotpipe export: {e.Message}");
+                // The reader's message says what is wrong and where (byte, batch) in plain words.
+                await errors.WriteLineAsync($"{Usage.ToolName}: cannot open {input} as a recording: {e.Message.ReplaceLineEndings(" ")}");
+                return 1;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await errors.WriteLineAsync($"{Usage.ToolName}: {e.Message.ReplaceLineEndings(" ")}");
+                return 1;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Never a stack trace: one line, and a way to get the bug fixed.
+                await errors.WriteLineAsync($"{Usage.ToolName}: cannot export {input}: it failed unexpectedly ({e.GetType().Name}); please report this with the file");
                 return 1;
             }
         });

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text.Json;
 using PlotPipe.Protocol;
 using PlotPipe.Viewer.Hosting;
 using PlotPipe.Viewer.Recording;
@@ -82,9 +81,21 @@ internal static class ReplayCommand
                 }
                 return 0;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or InvalidOperationException or ArgumentException)
+            catch (InvalidDataException e)
             {
-                await Console.Error.WriteLineAsync($"plotpipe replay: {e.Message}");
+                // The reader's message says what is wrong and where (byte, batch) in plain words.
+                await result.InvocationConfiguration.Error.WriteLineAsync($"{Usage.ToolName}: cannot open {input} as a recording: {e.Message.ReplaceLineEndings(" ")}");
+                return 1;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+            {
+                await result.InvocationConfiguration.Error.WriteLineAsync($"{Usage.ToolName}: {e.Message.ReplaceLineEndings(" ")}");
+                return 1;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Never a stack trace: one line, and a way to get the bug fixed.
+                await result.InvocationConfiguration.Error.WriteLineAsync($"{Usage.ToolName}: cannot replay {input}: it failed unexpectedly ({e.GetType().Name}); please report this with the file");
                 return 1;
             }
         });
@@ -119,7 +130,8 @@ internal static class ReplayCommand
         {
             if (reader.DefinitionsChanged)
             {
-                var plotDefinition = JsonSerializer.Deserialize(reader.Definitions!, RecordingJson.Default.RecordedPlot)!;
+                // Read and checked by the reader: nulls given their defaults, impossible values refused.
+                var plotDefinition = reader.Plot!;
                 for (int i = series.Count; i < plotDefinition.Series.Count; i++)
                 {
                     var s = plotDefinition.Series[i];
@@ -184,8 +196,7 @@ internal static class ReplayCommand
         var reader = new RecordingReader(file) { DefinitionsOnly = true };
         while (reader.Next()) { }
         var replaced = new HashSet<int>();
-        if (reader.Definitions is null) return (replaced, null);
-        var plot = JsonSerializer.Deserialize(reader.Definitions, RecordingJson.Default.RecordedPlot)!;
+        if (reader.Plot is not { } plot) return (replaced, null);
         var all = plot.Series;
         var last = new Dictionary<(string, int), int>();
         for (int i = 0; i < all.Count; i++)

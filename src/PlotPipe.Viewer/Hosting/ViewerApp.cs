@@ -130,22 +130,10 @@ internal static class ViewerApp
         return null;
     }
 
-    // A recording that cannot be read is the input's problem, as bad frames are: reported, and the viewer stays up.
-    private static void Open(string path, Stream input, PlotStore store, Action<string> report)
-    {
-        try
-        {
-            var (points, elapsed, _) = RecordingLoader.Load(input, store);
-            report($"opened {path}: {points} points in {elapsed.TotalSeconds:0.000} s ({points / Math.Max(elapsed.TotalSeconds, 1e-9) / 1e6:0.0} M points/s)");
-        }
-        catch (Exception e)
-        {
-            // Whatever the bytes are, a file that is not a readable recording must not take the viewer down.
-            var message = $"cannot open {path} as a recording: {(e is InvalidDataException or IOException ? e.Message : $"{e.GetType().Name}: {e.Message}")}";
-            report(message);
-            store.SetState(StreamState.Disconnected, message);
-        }
-    }
+    // A recording that cannot be read is the input's problem, as bad frames are: reported in one line, the plot and
+    // every producer the file defined left disconnected with the reason, and the viewer stays up with what it read.
+    private static void Open(string path, Stream input, PlotStore store, Action<string> report) =>
+        report(RecordingLoader.Open(path, input, store));
 
     // Nothing about a picture may take the viewer down: the page and the data matter more than the file.
     private static void SavePictures(ViewerOptions options, PlotStore store, ViewerStatus status, Action<string> report)

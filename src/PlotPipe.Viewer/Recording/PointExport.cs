@@ -203,6 +203,7 @@ internal static class PointExport
         }
         var name = new StringBuilder();
         foreach (char c in store.Plot.Title) name.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_');
+        if (name.Length == 0) name.Append("plot");
         response.ContentType = format == "csv" ? "text/csv; charset=utf-8" : "application/vnd.apache.arrow.stream";
         response.Headers.ContentDisposition = $"attachment; filename=\"{name}.{format}\"";
         if (format == "csv") await WriteCsvAsync(request, response.BodyWriter, context.RequestAborted).ConfigureAwait(false);

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Win32.SafeHandles;
 using PlotPipe.Protocol;
 using PlotPipe.Viewer.Store;
@@ -10,11 +9,13 @@ namespace PlotPipe.Viewer.Recording;
 /// <summary>
 /// Writes every point the viewer receives to an Arrow IPC stream (<c>--record</c>), losslessly whatever the store
 /// keeps. Ingest copies each frame's columns into a preallocated block under a lock (no allocation); full blocks go
-/// through a queue to a writer task, which writes each as one record batch in one write call, so a viewer killed
-/// at any moment leaves a file readable up to its last whole batch. A partly filled block is written after
+/// through a preallocated queue to a writer task, which writes each as one record batch in one write call, so a
+/// viewer killed at any moment leaves a file readable up to its last whole batch. A partly filled block is written after
 /// <see cref="FlushInterval"/>. The queue is bounded by <see cref="MaxBlocks"/>: when the disk cannot keep up,
 /// points are left out of the recording and counted (<see cref="Lost"/>), never held against the display. A write
-/// error stops the recording alone, with its reason in <see cref="Error"/>.
+/// error stops the recording alone, with its reason in <see cref="Error"/>. Every point handed to it ends as written
+/// or as lost, exactly once: <see cref="Received"/> = <see cref="Points"/> + <see cref="Lost"/> once the queue is
+/// empty (at once when the recording stops, within <see cref="FlushInterval"/> of the last point otherwise).
 /// </summary>
 internal sealed class Recorder : IAsyncDisposable
 {
@@ -22,17 +23,25 @@ internal sealed class Recorder : IAsyncDisposable
     private readonly SafeFileHandle _file;
     private readonly PlotStore _store;
     private readonly Action<string> _report;
-    private readonly Channel<RecordBlock> _ready = Channel.CreateUnbounded<RecordBlock>(new UnboundedChannelOptions { SingleReader = true });
+    // Blocks handed to the writer, oldest first, under the gate. There are never more than MaxBlocks blocks, so this
+    // queue, made that large at the start, never grows: handing a block over allocates nothing.
+    private readonly Queue<RecordBlock> _ready;
+    // Wakes the writer when a block is handed over or the recording ends; released only while the writer waits.
+    private readonly SemaphoreSlim _wake = new(0);
+    private bool _writerWaits;
     private readonly Stack<RecordBlock> _free = new();
     private readonly int _blockRows;
     private int _blocks;
     private RecordBlock? _current;
+    // The block the writer is writing, until its rows are counted as written (or, by Stop, as lost).
+    private RecordBlock? _writing;
     private readonly Dictionary<SeriesStore, int> _ids = new(ReferenceEqualityComparer.Instance);
     private readonly List<SeriesStore> _entries = [];
     private readonly HashSet<string> _labels = [];
     private readonly List<string> _entryLabels = [];
     private volatile bool _stopped;
     private bool _closing;
+    private long _received;
     private long _lost;
     private long _points;
     private long _bytes;
@@ -47,17 +56,17 @@ internal sealed class Recorder : IAsyncDisposable
         _report = report;
         _blockRows = blockRows;
         MaxBlocks = maxBlocks;
+        _ready = new Queue<RecordBlock>(maxBlocks);
         _writer = Task.Run(WriteLoopAsync);
     }
 
     /// <summary>
     /// Creates (or truncates) <paramref name="path"/> and starts recording what <paramref name="store"/> receives;
-    /// throws <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/> when the file cannot be opened.
+    /// throws <see cref="IOException"/> saying why when the file cannot be opened at once (<see cref="RecordTarget"/>).
     /// </summary>
     public static Recorder Start(string path, PlotStore store, Action<string> report, int blockRows = RecordingFormat.BatchRows, int maxBlocks = 32)
     {
-        var file = File.OpenHandle(path, FileMode.Create, FileAccess.Write, FileShare.Read | FileShare.Delete);
-        return new Recorder(path, file, store, report, blockRows, maxBlocks);
+        return new Recorder(path, RecordTarget.Open(path), store, report, blockRows, maxBlocks);
     }
 
     /// <summary>The file being written.</summary>
@@ -69,13 +78,22 @@ internal sealed class Recorder : IAsyncDisposable
     /// <summary>How long a partly filled batch waits before it is written.</summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// How long closing waits on a writer that writes nothing (a pipe whose reader stopped reading) before it gives
+    /// up, counting what it had not written as lost: a viewer stops, it does not hang on its recording.
+    /// </summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Points handed to the recording: each is written (<see cref="Points"/>), lost (<see cref="Lost"/>), or still queued.</summary>
+    public long Received => Interlocked.Read(ref _received);
+
     /// <summary>Points written to the file.</summary>
     public long Points => Interlocked.Read(ref _points);
 
     /// <summary>Bytes written to the file.</summary>
     public long Bytes => Interlocked.Read(ref _bytes);
 
-    /// <summary>Points left out because the queue was full (the disk could not keep up) or the recording had stopped.</summary>
+    /// <summary>Points left out because the queue was full (the disk could not keep up), or not written because the recording stopped.</summary>
     public long Lost => Interlocked.Read(ref _lost);
 
     /// <summary>Why the recording stopped, or null while it runs.</summary>
@@ -98,6 +116,7 @@ internal sealed class Recorder : IAsyncDisposable
     /// <summary>Records a Points frame's columns for <paramref name="series"/>.</summary>
     public void Add(SeriesStore series, in ReadOnlySequence<byte> xBytes, in ReadOnlySequence<byte> yBytes, int count)
     {
+        Interlocked.Add(ref _received, count);
         if (_stopped)
         {
             Interlocked.Add(ref _lost, count);
@@ -127,6 +146,7 @@ internal sealed class Recorder : IAsyncDisposable
     /// <summary>Records points given as columns for <paramref name="series"/> (text input).</summary>
     public void Add(SeriesStore series, ReadOnlySpan<double> xs, ReadOnlySpan<double> ys)
     {
+        Interlocked.Add(ref _received, xs.Length);
         if (_stopped)
         {
             Interlocked.Add(ref _lost, xs.Length);
@@ -171,11 +191,12 @@ internal sealed class Recorder : IAsyncDisposable
         return id;
     }
 
-    // Under the gate: the block being filled, a free one, a new one while under the limit, else null (the queue is full).
+    // Under the gate: the block being filled, a free one, a new one while under the limit, else null (the queue is
+    // full, or the recording is closing or stopped).
     private RecordBlock? Current()
     {
         if (_current is not null) return _current;
-        if (_closing) return null;
+        if (_closing || _stopped) return null;
         if (_free.TryPop(out var free)) return _current = free;
         if (_blocks >= MaxBlocks) return null;
         _blocks++;
@@ -186,7 +207,16 @@ internal sealed class Recorder : IAsyncDisposable
     private void Hand(RecordBlock block)
     {
         _current = null;
-        _ready.Writer.TryWrite(block);
+        _ready.Enqueue(block);
+        Wake();
+    }
+
+    // Under the gate.
+    private void Wake()
+    {
+        if (!_writerWaits) return;
+        _writerWaits = false;
+        _wake.Release();
     }
 
     private RecordBlock? TakePartial()
@@ -197,7 +227,7 @@ internal sealed class Recorder : IAsyncDisposable
             if (block is null || block.Count == 0) return null;
             // A full block handed over since the writer's wait ended holds older rows: it goes first, or the file's
             // batches would be out of order and a line's x would run backwards when the recording is opened.
-            if (_ready.Reader.TryPeek(out _)) return null;
+            if (_ready.Count > 0) return null;
             _current = null;
             return block;
         }
@@ -221,27 +251,31 @@ internal sealed class Recorder : IAsyncDisposable
             WriteAll([schema], 0);
             offset = schema.Length;
             Interlocked.Exchange(ref _bytes, offset);
-            var reader = _ready.Reader;
             while (true)
             {
                 RecordBlock? block;
-                if (!reader.TryRead(out block))
+                lock (_gate)
                 {
-                    var waiting = reader.WaitToReadAsync().AsTask();
-                    if (await Task.WhenAny(waiting, Task.Delay(FlushInterval)).ConfigureAwait(false) == waiting)
-                    {
-                        if (!await waiting.ConfigureAwait(false)) break;
-                        continue;
-                    }
+                    // Closed or stopped, with nothing left to write: the stream ends.
+                    if (!_ready.TryDequeue(out block) && (_closing || _stopped)) break;
+                    _writerWaits = block is null;
+                }
+                if (block is null)
+                {
+                    if (await _wake.WaitAsync(FlushInterval).ConfigureAwait(false)) continue;
+                    lock (_gate) _writerWaits = false;
                     block = TakePartial();
                     if (block is null) continue;
                 }
                 Write(block);
             }
             if (TakePartial() is { } last) Write(last);
-            WriteAll([ArrowMessageWriter.EndOfStream], offset);
-            offset += ArrowMessageWriter.EndOfStream.Length;
-            Interlocked.Exchange(ref _bytes, offset);
+            if (!_stopped)
+            {
+                WriteAll([ArrowMessageWriter.EndOfStream], offset);
+                offset += ArrowMessageWriter.EndOfStream.Length;
+                Interlocked.Exchange(ref _bytes, offset);
+            }
         }
         catch (Exception e)
         {
@@ -274,6 +308,18 @@ internal sealed class Recorder : IAsyncDisposable
 
         void Write(RecordBlock block)
         {
+            lock (_gate)
+            {
+                // Stopped since the block left the queue (given up on while closing): its rows are lost, not written.
+                if (_stopped)
+                {
+                    Interlocked.Add(ref _lost, block.Count);
+                    block.Count = 0;
+                    _free.Push(block);
+                    return;
+                }
+                _writing = block;
+            }
             segments.Clear();
             // Series defined since the last batch join the dictionary even before they have points.
             List<string>? names = null;
@@ -306,9 +352,14 @@ internal sealed class Recorder : IAsyncDisposable
             if (names is not null) dictionarySent += names.Count;
             lastDefinitions = definitions;
             Interlocked.Exchange(ref _bytes, offset);
-            Interlocked.Add(ref _points, rows);
-            block.Count = 0;
-            lock (_gate) _free.Push(block);
+            lock (_gate)
+            {
+                // Unless Stop counted them lost while the write hung, the rows are written.
+                if (_writing == block) Interlocked.Add(ref _points, rows);
+                _writing = null;
+                block.Count = 0;
+                _free.Push(block);
+            }
             if (!File.Exists(Path)) throw new IOException($"the file was removed or moved after {offset} bytes");
         }
     }
@@ -316,6 +367,7 @@ internal sealed class Recorder : IAsyncDisposable
     // Under the gate: every series recorded so far, in dictionary order, with the plot's definition now.
     private string Definitions() => RecordedPlot.Json(_store, _entries, _entryLabels);
 
+    // Every row not yet written (being filled, queued, or in a write that failed or hangs) is counted lost, once.
     private void Stop(string why)
     {
         lock (_gate)
@@ -323,14 +375,22 @@ internal sealed class Recorder : IAsyncDisposable
             if (_stopped) return;
             _stopped = true;
             _error = why;
+            long lost = _current?.Count ?? 0;
             _current = null;
-            _ready.Writer.TryComplete();
+            lost += _writing?.Count ?? 0;
+            _writing = null;
+            while (_ready.TryDequeue(out var queued)) lost += queued.Count;
+            Interlocked.Add(ref _lost, lost);
+            Wake();
         }
         _report(why);
         _store.Touch();
     }
 
-    /// <summary>Writes what is queued, ends the stream and closes the file.</summary>
+    /// <summary>
+    /// Writes what is queued, ends the stream and closes the file; gives up on a writer that has written nothing for
+    /// <see cref="StallTimeout"/>, counting what it had not written as lost.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         lock (_gate)
@@ -338,7 +398,19 @@ internal sealed class Recorder : IAsyncDisposable
             _closing = true;
             if (_current is { Count: > 0 } block) Hand(block);
             _current = null;
-            _ready.Writer.TryComplete();
+            Wake();
+        }
+        long seen = Bytes;
+        while (await Task.WhenAny(_writer, Task.Delay(StallTimeout)).ConfigureAwait(false) != _writer)
+        {
+            long bytes = Bytes;
+            if (bytes == seen)
+            {
+                // The write may never return (a pipe nobody drains): the viewer ends without it.
+                Stop($"recording {Path} stopped: nothing could be written for {StallTimeout.TotalSeconds:0.#} s while closing (a reader that stopped reading?)");
+                return;
+            }
+            seen = bytes;
         }
         await _writer.ConfigureAwait(false);
     }

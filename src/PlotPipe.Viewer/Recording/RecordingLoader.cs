@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text.Json;
+using System.Text;
 using PlotPipe.Protocol;
 using PlotPipe.Viewer.Store;
 
@@ -12,8 +12,39 @@ namespace PlotPipe.Viewer.Recording;
 internal static class RecordingLoader
 {
     /// <summary>
+    /// Opens <paramref name="input"/> (named <paramref name="name"/>) into <paramref name="store"/> as <c>plotpipe view
+    /// run.arrow</c> does and returns the line to report. A file that cannot be read leaves the store and every
+    /// producer the file defined disconnected, with the reason as the error, keeping the points read before it.
+    /// </summary>
+    public static string Open(string name, Stream input, PlotStore store)
+    {
+        string why;
+        try
+        {
+            var (points, elapsed, _) = Load(input, store);
+            return $"opened {name}: {points} points in {elapsed.TotalSeconds:0.000} s ({points / Math.Max(elapsed.TotalSeconds, 1e-9) / 1e6:0.0} M points/s)";
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            why = $"cannot open {name} as a recording: {e.Message.ReplaceLineEndings(" ")}";
+        }
+        catch (Exception e)
+        {
+            // A reader bug must still not take the viewer down, nor quote the runtime at the user.
+            why = $"cannot open {name} as a recording: reading it failed unexpectedly ({e.GetType().Name}); please report this with the file";
+        }
+        foreach (var p in store.ProducerStates)
+        {
+            if (p.State == StreamState.Streaming) store.SetState(StreamState.Disconnected, why, p);
+        }
+        store.SetState(StreamState.Disconnected, why);
+        return why;
+    }
+
+    /// <summary>
     /// Loads <paramref name="input"/> into <paramref name="store"/>, only points with <paramref name="from"/> ≤ x ≤
-    /// <paramref name="to"/>; returns the points loaded and how long it took.
+    /// <paramref name="to"/>; returns the points loaded and how long it took. Throws <see cref="InvalidDataException"/>
+    /// (what is wrong and where, in plain words) for a file that is not a readable recording, or <see cref="IOException"/>.
     /// </summary>
     public static (long Points, TimeSpan Elapsed, bool Truncated) Load(Stream input, PlotStore store, double from = double.NegativeInfinity, double to = double.PositiveInfinity)
     {
@@ -30,7 +61,7 @@ internal static class RecordingLoader
         {
             var batch = reader.Current;
             next = Task.Run(reader.Next);
-            if (batch.Definitions is { } definitions) Define(definitions, store, producers, bySeries);
+            if (batch.Plot is { } plot) Define(plot, store, producers, bySeries);
             var series = batch.Series;
             var xs = batch.X;
             var ys = batch.Y;
@@ -42,7 +73,7 @@ internal static class RecordingLoader
                 while (end < series.Length && series[end] == id) end++;
                 while (bySeries.Count <= id) bySeries.Add(null);
                 // A row whose series the definitions never named keeps its points under its column value.
-                var target = bySeries[id] ??= store.Define(new SeriesDefinition(FreeId(store), SeriesKind.Scatter, batch.Labels[id], "o"));
+                var target = bySeries[id] ??= store.Define(new SeriesDefinition(FreeId(store), SeriesKind.Scatter, NameOf(batch.Labels[id], id), "o"));
                 if (all)
                 {
                     target.Append(xs[at..end], ys[at..end]);
@@ -83,9 +114,16 @@ internal static class RecordingLoader
         throw new InvalidDataException($"more than {ProtocolLimits.MaxSeries} series without definitions");
     }
 
-    private static void Define(string json, PlotStore store, Dictionary<string, ProducerStore> producers, List<SeriesStore?> bySeries)
+    // A column value as a series name: as a live stream's names, 1 to 200 bytes.
+    private static string NameOf(string label, int index)
     {
-        var plot = JsonSerializer.Deserialize(json, RecordingJson.Default.RecordedPlot) ?? throw new InvalidDataException("empty plot definitions");
+        if (label.Length == 0) return $"series {index}";
+        while (Encoding.UTF8.GetByteCount(label) > ProtocolLimits.MaxNameBytes) label = label[..^1];
+        return label;
+    }
+
+    private static void Define(RecordedPlot plot, PlotStore store, Dictionary<string, ProducerStore> producers, List<SeriesStore?> bySeries)
+    {
         store.Plot.DefinePlot([new(PlotProperties.Title, plot.Title)]);
         foreach (var p in plot.Panels)
         {
@@ -107,8 +145,19 @@ internal static class RecordingLoader
             while (bySeries.Count <= i) bySeries.Add(null);
             if (bySeries[i] is not null) continue;
             var s = plot.Series[i];
+            // A live stream defines a panel before its series; a recording that names an undefined one gets it with defaults.
+            if (!HasPanel(store, s.Panel)) store.Plot.DefinePanel(s.Panel, []);
             var definition = new SeriesDefinition(s.Id, s.Kind == "line" ? SeriesKind.Line : SeriesKind.Scatter, s.Name, s.Format, s.Panel, (SeriesFlags)s.Flags);
             bySeries[i] = store.Define(definition, producers.GetValueOrDefault(s.Producer));
         }
+    }
+
+    private static bool HasPanel(PlotStore store, int id)
+    {
+        foreach (var p in store.Plot.Panels)
+        {
+            if (p.Id == id) return true;
+        }
+        return false;
     }
 }

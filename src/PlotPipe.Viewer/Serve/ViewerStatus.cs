@@ -66,7 +66,7 @@ internal sealed class ViewerStatus
             _store.State.ToString().ToLowerInvariant(), points, _store.TotalDropped, Math.Round(_rate), evicted, outOfOrder, _store.Error,
             Volatile.Read(ref _exportError), _store.HeldBytes, _store.MaxMemoryBytes, _store.BadLines,
             _store.Registry.Refused,
-            _store.Recording is { } r ? new RecordingReport(r.Path, r.Points, r.Bytes, r.Lost, r.Active) : null, _store.Recording?.Problem,
+            _store.Recording is { } r ? new RecordingReport(r.Path, r.Points, r.Bytes, r.Lost, r.Active, r.Received) : null, _store.Recording?.Problem,
             _store.Registry.Connected, stalled, _store.FirstBadLine);
     }
 }
@@ -100,7 +100,8 @@ internal sealed record StatusReport(string State, long Points, long Dropped, dou
 /// <param name="Bytes">Bytes written so far.</param>
 /// <param name="Lost">Points not recorded (the disk could not keep up, or the recording stopped).</param>
 /// <param name="Active">Whether it still writes.</param>
-internal sealed record RecordingReport(string Path, long Points, long Bytes, long Lost, bool Active);
+/// <param name="Received">Points handed to it: points + lost once its queue is empty (at once when it has stopped).</param>
+internal sealed record RecordingReport(string Path, long Points, long Bytes, long Lost, bool Active, long Received = 0);
 
 /// <summary>One row of <c>GET /api/producers</c>.</summary>
 /// <param name="Name">The name it goes by (from its Hello, suffixed " (2)"... when taken).</param>

@@ -117,6 +117,10 @@ public sealed class RecordingTests : IDisposable
         var status = await Http.GetJsonAsync(viewer, "api/status");
         Assert.Contains("No space left on device", status.GetProperty("recordError").GetString());
         Assert.False(status.GetProperty("recording").GetProperty("active").GetBoolean());
+        // Nothing could be written, not even the schema: every point received is counted lost.
+        Assert.Equal(100_000, status.GetProperty("recording").GetProperty("received").GetInt64());
+        Assert.Equal(0, status.GetProperty("recording").GetProperty("points").GetInt64());
+        Assert.Equal(100_000, status.GetProperty("recording").GetProperty("lost").GetInt64());
         Assert.Equal(100_000, status.GetProperty("points").GetInt64());
         Assert.Equal(JsonValueKind.Null, status.GetProperty("error").ValueKind);
         Assert.False(viewer.HasExited);
@@ -139,7 +143,13 @@ public sealed class RecordingTests : IDisposable
         var status = await Http.GetJsonAsync(viewer, "api/status");
         Assert.Contains("removed", status.GetProperty("recordError").GetString());
         await Http.WaitForStateAsync(viewer, "finished");
-        Assert.Equal(200_000, (await Http.GetJsonAsync(viewer, "api/status")).GetProperty("points").GetInt64());
+        status = await Http.GetJsonAsync(viewer, "api/status");
+        Assert.Equal(200_000, status.GetProperty("points").GetInt64());
+        // Once stopped, every point is counted: the batch that found the file gone was written, the rest lost.
+        var recording = status.GetProperty("recording");
+        Assert.Equal(200_000, recording.GetProperty("received").GetInt64());
+        Assert.Equal(200_000, recording.GetProperty("points").GetInt64() + recording.GetProperty("lost").GetInt64());
+        Assert.InRange(recording.GetProperty("points").GetInt64(), 100_000, 199_999);
     }
 
     [Fact]
