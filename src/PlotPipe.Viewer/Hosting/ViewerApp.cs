@@ -35,7 +35,8 @@ internal static class ViewerApp
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Report(UserFiles.CannotWrite("--record", options.RecordPath!) ?? $"cannot write --record {options.RecordPath}: {UserFiles.Why(e)}");
+            // The recording's target says why in plain words (a folder, a missing folder, a FIFO nothing reads).
+            Report($"cannot write --record {options.RecordPath}: {UserFiles.Why(e)}");
             return Usage.RuntimeExitCode;
         }
         // Ends the recording's stream and closes its file however the viewer ends.

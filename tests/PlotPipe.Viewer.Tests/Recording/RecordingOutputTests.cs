@@ -144,9 +144,9 @@ public sealed class RecordingOutputTests(ITestOutputHelper output) : IDisposable
         using (var mkfifo = Process.Start("mkfifo", fifo)) await mkfifo.WaitForExitAsync();
 
         var (code, output, errors) = await CommandLineViewer.RunRefusedAsync("--stdin", "--record", fifo);
-        Assert.Equal(2, code);
+        Assert.Equal(1, code);
         Assert.Equal("", output);
-        Assert.Equal($"plotpipe: cannot record to {fifo}: it is a named pipe (FIFO) that nothing reads: start its reader first, as the viewer does not wait for one", errors.Trim());
+        Assert.Equal($"plotpipe: cannot write --record {fifo}: it is a named pipe (FIFO) that nothing reads: start its reader first, as the viewer does not wait for one", errors.Trim());
     }
 
     [Theory]
@@ -156,9 +156,9 @@ public sealed class RecordingOutputTests(ITestOutputHelper output) : IDisposable
     {
         var path = name.Length == 0 ? _dir : Path.Combine(_dir, name);
         var (code, output, errors) = await CommandLineViewer.RunRefusedAsync("--stdin", "--record", path);
-        Assert.Equal(2, code);
+        Assert.Equal(1, code);
         Assert.Equal("", output);
-        Assert.Equal($"plotpipe: cannot record to {path}: {says.Replace("{dir}", _dir, StringComparison.Ordinal)}", errors.Trim());
+        Assert.Equal($"plotpipe: cannot write --record {path}: {says.Replace("{dir}", _dir, StringComparison.Ordinal)}", errors.Trim());
     }
 
     [Fact]
