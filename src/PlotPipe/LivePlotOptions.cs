@@ -43,7 +43,7 @@ public sealed class LivePlotOptions
 
     /// <summary>
     /// Points the producer's buffer keeps ready over all series (16 bytes each), made once and reused: what it holds
-    /// while the viewer keeps up, and shrinks back to after a burst. Also sizes each series' batches. Default 262,144 (4 MiB).
+    /// while the viewer keeps up, and shrinks back to a second after a burst has drained. Also sizes each series' batches. Default 262,144 (4 MiB).
     /// </summary>
     public int BufferPoints { get; set; } = 1 << 18;
 

@@ -147,7 +147,7 @@ internal static class TcpScenario
         var self = Environment.ProcessPath ?? throw new BenchFailure("cannot find this program's path");
         var info = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") info.ArgumentList.Add(typeof(TcpScenario).Assembly.Location);
-        foreach (var a in new[] { "view", "--no-browser", "--port", "0", "--listen", "127.0.0.1:0", "--max-memory", "4G" }) info.ArgumentList.Add(a);
+        foreach (var a in new[] { "view", "--no-browser", "--port", "0", "--listen", "127.0.0.1:0", "--max-memory", "8G" }) info.ArgumentList.Add(a);
         var process = Process.Start(info) ?? throw new BenchFailure("could not start the viewer");
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine(e.Data); };
         process.BeginErrorReadLine();

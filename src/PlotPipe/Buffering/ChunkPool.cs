@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace PlotPipe.Buffering;
 
 /// <summary>
@@ -21,6 +23,8 @@ internal sealed class ChunkPool
     private int _chunkPoints;
     private long _reservedPoints;
     private long _freePoints;
+    // When the grown pool last became drained (Stopwatch ticks), 0 while it is not.
+    private long _drainedSince;
     private int _created;
     private int _waiters;
     private long _version;
@@ -87,10 +91,16 @@ internal sealed class ChunkPool
         return chunk;
     }
 
-    /// <summary>
-    /// Takes a chunk back for reuse; its points have been copied out. Once a burst has drained (at most half the
-    /// base budget still in use), the free chunks beyond the base budget are let go.
-    /// </summary>
+    /// <summary>How long a grown pool must stay drained before it lets its extra chunks go (1 s; tests change it).</summary>
+    public TimeSpan ShrinkAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Points in chunks rented out now (being filled, or waiting for the writer).</summary>
+    public long InUsePoints
+    {
+        get { lock (_gate) return _reservedPoints - _freePoints; }
+    }
+
+    /// <summary>Takes a chunk back for reuse; its points have been copied out.</summary>
     public void Return(PointChunk chunk)
     {
         chunk.Count = 0;
@@ -98,11 +108,35 @@ internal sealed class ChunkPool
         {
             FreeStack(chunk.Capacity).Push(chunk);
             _freePoints += chunk.Capacity;
-            // Half, not all: a stream hovering at the base budget must not make and drop a chunk on every batch.
-            if (_reservedPoints > _budgetPoints && _reservedPoints - _freePoints <= _budgetPoints / 2) Shrink();
+            NoteUse();
             _version++;
             if (_waiters > 0) Monitor.PulseAll(_gate);
         }
+    }
+
+    /// <summary>
+    /// Writer side, on every pass: once a grown pool has stayed drained (at most half the base budget in use) for
+    /// <see cref="ShrinkAfter"/>, the free chunks beyond the base budget go back to the runtime. A stream the viewer
+    /// keeps behind for long keeps its grown chunks and reuses them, instead of making and dropping them over and
+    /// over as its backlog rises and falls.
+    /// </summary>
+    public void ShrinkIfDrained()
+    {
+        if (Volatile.Read(ref _drainedSince) == 0) return;
+        lock (_gate)
+        {
+            if (_drainedSince == 0 || Stopwatch.GetElapsedTime(_drainedSince) < ShrinkAfter) return;
+            Shrink();
+            _drainedSince = 0;
+        }
+    }
+
+    // Under the gate, after the points in use changed: when the pool (grown) became drained, or stopped being so.
+    private void NoteUse()
+    {
+        bool drained = _reservedPoints > _budgetPoints && _reservedPoints - _freePoints <= _budgetPoints / 2;
+        if (!drained) _drainedSince = 0;
+        else if (_drainedSince == 0) _drainedSince = Stopwatch.GetTimestamp();
     }
 
     /// <summary>No more rents succeed (finished, or the viewer is gone); waiting renters return at once.</summary>
@@ -123,6 +157,7 @@ internal sealed class ChunkPool
         {
             chunk = free.Pop();
             _freePoints -= capacity;
+            NoteUse();
             return true;
         }
         // Free chunks of other sizes (left from before the series count changed) give their budget up first.
@@ -138,6 +173,7 @@ internal sealed class ChunkPool
             _reservedPoints += capacity;
             _created++;
             chunk = new PointChunk(capacity);
+            NoteUse();
             return true;
         }
         chunk = null;

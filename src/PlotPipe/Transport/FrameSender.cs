@@ -112,6 +112,7 @@ internal sealed class FrameSender
                     if (!Reconnect()) break;
                     continue;
                 }
+                _pool.ShrinkIfDrained();
                 bool finishing = _finishRequested;
                 // Woken because batches filled, the stream is busy: leave the batch being filled to fill up, rather
                 // than fight the producer for it and send it half empty. Quiet streams, timeouts and a producer

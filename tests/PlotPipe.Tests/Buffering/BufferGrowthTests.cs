@@ -112,6 +112,41 @@ public class BufferGrowthTests
     }
 
     [Fact]
+    public async Task A_backlog_that_rises_and_falls_again_within_a_second_reuses_the_grown_chunks_and_allocates_nothing()
+    {
+        var stream = new GateStream(open: false);
+        var options = new LivePlotOptions();
+        await using var plot = LivePlot.ToStream(stream, options);
+        // However slow this machine, the second backlog comes before the pool may shrink: it must find its chunks.
+        plot.Pool.ShrinkAfter = TimeSpan.FromMinutes(10);
+        var s = plot.Line("s");
+        const int burst = 1_000_000;
+        double x = 0;
+        for (int i = 0; i < burst; i++) s.Add(x, x++);
+        long grown = plot.Pool.ReservedPoints;
+        Assert.True(grown > options.BufferPoints, "the backlog did not grow the buffer");
+
+        stream.Open();
+        var clock = Stopwatch.StartNew();
+        // Drained to the last chunk (a writer holding one when the stream stalls again would make the next burst short of it).
+        while (plot.Pool.InUsePoints > 0)
+        {
+            Assert.True(clock.Elapsed < Hang, $"{plot.Pool.InUsePoints} points still in use");
+            await Task.Delay(5);
+        }
+        stream.Stall();
+        int chunks = plot.Pool.Created;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < burst; i++) s.Add(x, x++);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(chunks, plot.Pool.Created);
+        Assert.Equal(0, allocated);
+        Assert.Equal(grown, plot.Pool.ReservedPoints);
+        Assert.Equal(0, plot.Dropped);
+        stream.Open();
+    }
+
+    [Fact]
     public void A_BufferPoints_above_the_default_bound_raises_the_bound_with_it_unless_MaxBufferBytes_is_set()
     {
         var options = new LivePlotOptions { BufferPoints = 1 << 25 };

@@ -16,6 +16,9 @@ public sealed class GateStream : Stream
 
     public void Open() => _open.Set();
 
+    /// <summary>Writes block again until the next <see cref="Open"/>.</summary>
+    public void Stall() => _open.Reset();
+
     /// <summary>Writes fail with IOException once this many bytes have gone through.</summary>
     public void BreakAfter(long bytes) => Interlocked.Exchange(ref _breakAfter, bytes);
 
