@@ -578,7 +578,8 @@ class Plot:
         self._viewer = viewer
         # Batches are made as points come and freed once written, so the buffer holds only what waits, up to this.
         if max_buffer_bytes is None:
-            max_buffer_bytes = max(_DEFAULT_MAX_BUFFER_BYTES, 16 * buffer_points)
+            # Under "block" add waits rather than drops: growing would only let the page fall further behind.
+            max_buffer_bytes = 16 * buffer_points if when_full == "block" else max(_DEFAULT_MAX_BUFFER_BYTES, 16 * buffer_points)
         self._max_buffer_bytes = max_buffer_bytes
         self._bound_points = max_buffer_bytes // 16
         self._block = when_full == "block"
@@ -1149,7 +1150,8 @@ def spawn(*, open_browser: bool = True, save_png=None, exit_on_finish: bool = Fa
     linger: once the producer is gone, the viewer exits after this many seconds with no page open (its default: 60).
     port: the page's port; 0 picks a free one. max_points: cap on points kept per series (0 keeps all).
     max_buffer_bytes: most bytes the buffer (shared by every series, 16 bytes a point) grows to while the viewer is
-    behind; only beyond it does when_full apply. None: 256 MiB, or a quarter of the machine's memory if less.
+    behind; only beyond it does when_full apply. None: 256 MiB, or a quarter of the machine's memory if less (with
+    when_full="block", 16 bytes times buffer_points: add waits instead of the buffer growing).
     buffer_points: what the .NET producer keeps ready before it grows; here batches are made as points come and freed
     once sent, so it is only the least max_buffer_bytes may be (16 bytes a point).
     when_full: "drop" (add never waits; drops are counted and shown) or "block" (add waits; nothing is lost).

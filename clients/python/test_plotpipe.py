@@ -334,6 +334,18 @@ class BufferTests(unittest.TestCase):
         out.gate.set()
         self.assertTrue(plot.finish(60))
 
+    def test_block_keeps_to_buffer_points_unless_max_buffer_bytes_is_given(self):
+        # Block waits rather than drops: growing would only let the page fall further behind a fast producer.
+        blocking = plotpipe.to_stream(Capture(), buffer_points=1000, when_full="block")
+        self.assertEqual(1000, blocking._bound_points)
+        self.assertTrue(blocking.finish())
+        given = plotpipe.to_stream(Capture(), buffer_points=1000, when_full="block", max_buffer_bytes=1 << 20)
+        self.assertEqual((1 << 20) // 16, given._bound_points)
+        self.assertTrue(given.finish())
+        dropping = plotpipe.to_stream(Capture(), buffer_points=1000)
+        self.assertGreater(dropping._bound_points, 1000)
+        self.assertTrue(dropping.finish())
+
     def test_block_waits_for_a_slow_viewer_and_loses_nothing(self):
         out = Capture()
         out.gate.clear()

@@ -35,7 +35,7 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
         _logger = options.Logger ?? NullLogger.Instance;
         _viewer = viewer;
         _link = link;
-        Pool = new ChunkPool(options.BufferPoints, options.MaxBufferBytes / 16, options.BatchPoints, _signals);
+        Pool = new ChunkPool(options.BufferPoints, options.BufferBoundBytes / 16, options.BatchPoints, _signals);
         Sender = new FrameSender(destination, Pool, _signals, options.FlushInterval, WriteFailed, options.ProducerName, options.HandshakeVersion, link, link is null ? "" : options.Token ?? "", options.PlotProperties());
         Sender.Start();
     }
@@ -250,7 +250,7 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
     {
         // A plain read first: a flood of drops must not cost an interlocked operation each.
         if (Volatile.Read(ref _dropWarned) != 0 || Interlocked.Exchange(ref _dropWarned, 1) != 0) return;
-        string bound = $"{_options.MaxBufferBytes / 1048576.0:0.#} MiB";
+        string bound = $"{_options.BufferBoundBytes / 1048576.0:0.#} MiB";
         if (_options.Logger is { } logger)
         {
             logger.LogWarning(DropMessage, bound);

@@ -49,9 +49,10 @@ public sealed class LivePlotOptions
 
     /// <summary>
     /// Most bytes the producer's buffer grows to while the viewer falls behind (16 per point); only beyond it are
-    /// points dropped (or waited for, under <see cref="PlotPipe.WhenFull.Block"/>). <see cref="BufferPoints"/> × 16
-    /// keeps the buffer from growing. Default 256 MiB, or a quarter of the memory the process may use when that is
-    /// less; never less than <see cref="BufferPoints"/> × 16 unless set.
+    /// points dropped. <see cref="BufferPoints"/> × 16 keeps the buffer from growing. Default 256 MiB, or a quarter of
+    /// the memory the process may use when that is less; never less than <see cref="BufferPoints"/> × 16 unless set.
+    /// Under <see cref="PlotPipe.WhenFull.Block"/> the buffer grows only when this is set: Add waits instead, which
+    /// loses nothing either way and keeps the page close behind a producer that outruns it.
     /// </summary>
     public long MaxBufferBytes
     {
@@ -60,6 +61,9 @@ public sealed class LivePlotOptions
     }
 
     private long? _maxBufferBytes;
+
+    // The bound the buffer really grows to: under Block, BufferPoints unless MaxBufferBytes was given.
+    internal long BufferBoundBytes => WhenFull == WhenFull.Block && _maxBufferBytes is null ? BufferPoints * 16L : MaxBufferBytes;
 
     /// <summary>Points per batch: a full batch leaves at once. Default 8,192.</summary>
     public int BatchPoints { get; set; } = 8192;

@@ -14,10 +14,15 @@ internal static class LatencyScenario
     private const int MaxMarks = 1 << 20;
     private const int MaxPolls = 1 << 20;
 
-    public static void Run(BenchReport report, BenchSettings settings, bool fullLoad)
+    /// <summary>
+    /// Measures at 1,000 points/s, or with <paramref name="fullLoad"/> as fast as the viewer takes spans under Block;
+    /// <paramref name="fixedBuffer"/> keeps the producer's buffer at BufferPoints, the lag a full load had before the
+    /// buffer could grow to MaxBufferBytes.
+    /// </summary>
+    public static void Run(BenchReport report, BenchSettings settings, bool fullLoad, bool fixedBuffer = false)
     {
-        string scenario = fullLoad ? "latency, full load (Block, spans)" : "latency, 1,000 points/s";
-        var (plot, client, _) = Harness.Spawn(fullLoad ? WhenFull.Block : WhenFull.Drop);
+        string scenario = fullLoad ? $"latency, full load (Block, spans{(fixedBuffer ? ", 4 MiB fixed buffer" : "")})" : "latency, 1,000 points/s";
+        var (plot, client, _) = Harness.Spawn(fullLoad ? WhenFull.Block : WhenFull.Drop, fixedBuffer: fixedBuffer);
         try
         {
             var series = plot.Line(Name, "b-");

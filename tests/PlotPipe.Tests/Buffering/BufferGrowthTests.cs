@@ -147,6 +147,39 @@ public class BufferGrowthTests
     }
 
     [Fact]
+    public async Task Under_Block_the_buffer_keeps_to_BufferPoints_unless_MaxBufferBytes_is_given_and_loses_nothing()
+    {
+        // Block waits rather than drops, so growing would only let the page fall further behind a fast producer.
+        var blocking = new LivePlotOptions { WhenFull = WhenFull.Block };
+        var stream = new GateStream(open: false);
+        var plot = LivePlot.ToStream(stream, blocking);
+        Assert.Equal(blocking.BufferPoints, plot.Pool.MaxPoints);
+        var s = plot.Line("s");
+        const int total = 1_000_000;
+        var adding = Task.Run(() =>
+        {
+            for (int i = 0; i < total; i++) s.Add(i, i);
+        });
+        var clock = Stopwatch.StartNew();
+        while (plot.Pool.ReservedPoints < blocking.BufferPoints && !adding.IsCompleted)
+        {
+            Assert.True(clock.Elapsed < Hang, "the buffer never filled");
+            await Task.Delay(5);
+        }
+        Assert.False(adding.IsCompleted, "a million adds into a stalled stream returned under Block");
+        Assert.True(plot.Pool.ReservedPoints <= blocking.BufferPoints);
+        stream.Open();
+        await adding.WaitAsync(Hang);
+        await plot.DisposeAsync();
+        Assert.Equal(total, Received.Decode(stream.ToArray()).Count(0));
+        Assert.Equal(0, plot.Dropped);
+
+        // Given a bound, Block grows to it too.
+        await using var grown = LivePlot.ToStream(new GateStream(), new LivePlotOptions { WhenFull = WhenFull.Block, MaxBufferBytes = 64L << 20 });
+        Assert.Equal((64L << 20) / 16, grown.Pool.MaxPoints);
+    }
+
+    [Fact]
     public void A_BufferPoints_above_the_default_bound_raises_the_bound_with_it_unless_MaxBufferBytes_is_set()
     {
         var options = new LivePlotOptions { BufferPoints = 1 << 25 };
