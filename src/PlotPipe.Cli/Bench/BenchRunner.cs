@@ -87,7 +87,7 @@ internal static class BenchRunner
         {
             Step(report, () => LatencyScenario.Run(report, settings, fullLoad: false));
             Step(report, () => LatencyScenario.Run(report, settings, fullLoad: true));
-            Step(report, () => LatencyScenario.Run(report, settings, fullLoad: true, fixedBuffer: true));
+            Step(report, () => LatencyScenario.Run(report, settings, fullLoad: true, grownBuffer: true));
         }
         if (settings.Runs("drop")) Step(report, () => DropScenario.Run(report, settings));
         if (settings.Runs("stopped")) Step(report, () => StoppedViewerScenario.Run(report, settings));

@@ -8,22 +8,22 @@ internal static class Harness
     public static readonly double TicksPerSecond = Stopwatch.Frequency;
 
     /// <summary>
-    /// Spawns the viewer (no browser) and waits for its address; <paramref name="fixedBuffer"/> keeps the producer's
-    /// buffer at BufferPoints instead of letting it grow to MaxBufferBytes.
+    /// Spawns the viewer (no browser) and waits for its address; <paramref name="maxBufferBytes"/> sets the producer's
+    /// LivePlotOptions.MaxBufferBytes (null: its default).
     /// </summary>
-    public static (LivePlot Plot, ViewerClient Client, int Pid) Spawn(WhenFull policy, long maxPointsPerSeries = 0, string? recordPath = null, bool fixedBuffer = false)
+    public static (LivePlot Plot, ViewerClient Client, int Pid) Spawn(WhenFull policy, long maxPointsPerSeries = 0, string? recordPath = null, long? maxBufferBytes = null)
     {
-        var defaults = new LivePlotOptions();
-        var plot = LivePlot.Spawn(new LivePlotOptions
+        var options = new LivePlotOptions
         {
             OpenBrowser = false,
-            MaxBufferBytes = fixedBuffer ? defaults.BufferPoints * 16L : defaults.MaxBufferBytes,
             RecordPath = recordPath,
             WhenFull = policy,
             MaxPointsPerSeries = maxPointsPerSeries,
             // The harness kills it itself; this only bounds a viewer left behind by a crash of the harness.
             ViewerLinger = TimeSpan.FromSeconds(30),
-        });
+        };
+        if (maxBufferBytes is long bound) options.MaxBufferBytes = bound;
+        var plot = LivePlot.Spawn(options);
         var url = plot.Url;
         return (plot, new ViewerClient(url), plot.ViewerProcessId ?? throw new InvalidOperationException("the plot has no viewer process"));
     }

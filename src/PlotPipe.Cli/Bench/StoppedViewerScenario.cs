@@ -12,7 +12,7 @@ internal static class StoppedViewerScenario
     public static void Run(BenchReport report, BenchSettings settings)
     {
         const string scenario = "viewer stopped (SIGSTOP), Drop";
-        var (plot, client, pid) = Harness.Spawn(WhenFull.Drop, fixedBuffer: true);
+        var (plot, client, pid) = Harness.Spawn(WhenFull.Drop, maxBufferBytes: new LivePlotOptions().BufferPoints * 16L);
         bool stopped = false;
         try
         {

@@ -16,7 +16,7 @@ internal static class ThroughputScenario
     public static (double Rate, long Bytes) Run(BenchReport report, BenchSettings settings, int seriesCount, bool spans, long maxPointsPerSeries = 0, string? recordPath = null)
     {
         string scenario = $"block, {seriesCount} series, {(spans ? "Add(xs,ys) 4096" : "Add(x,y)")}{(maxPointsPerSeries > 0 ? ", capped" : "")}{(recordPath is not null ? ", --record" : "")}";
-        var (plot, client, pid) = Harness.Spawn(WhenFull.Block, maxPointsPerSeries, recordPath, fixedBuffer: true);
+        var (plot, client, pid) = Harness.Spawn(WhenFull.Block, maxPointsPerSeries, recordPath);
         try
         {
             var series = new Series[seriesCount];
@@ -84,7 +84,7 @@ internal static class ThroughputScenario
             report.Add(new BenchRow(scenario, "producer bytes allocated in loop", allocated, "B", "0", allocated == 0));
             long buffer = (long)plot.Pool.ReservedPoints * 16;
             report.Add(new BenchRow(scenario, "producer buffer memory (chunks created)", buffer / 1048576.0, "MiB", "<= 4", buffer <= 4 << 20,
-                "a fixed buffer (MaxBufferBytes = BufferPoints x 16 B), so the loop's allocation is Add's steady state and not the buffer's growth"));
+                "under Block the buffer keeps to BufferPoints (262,144 x 16 B): chunks made on demand, then reused"));
             report.Add(new BenchRow(scenario, "viewer peak memory (VmHWM)", viewerPeak / 1048576.0, "MiB"));
             if (maxPointsPerSeries == 0)
             {
