@@ -57,7 +57,6 @@ internal static class ViewerApp
             return Usage.RuntimeExitCode;
         }
         await using var server = bound;
-        output.WriteLine($"PlotPipe viewer: {server.Url}");
         ProducerListener? started = null;
         if (options.Listen is { } listen)
         {
@@ -74,9 +73,11 @@ internal static class ViewerApp
                     : $"cannot listen for producers on {listen}: {e.Message}");
                 return Usage.RuntimeExitCode;
             }
-            output.WriteLine($"PlotPipe producers: {started.Address}");
         }
         await using var listener = started;
+        // Printed once everything asked for listens, so an address line is never followed by a refusal.
+        output.WriteLine($"PlotPipe viewer: {server.Url}");
+        if (listener is not null) output.WriteLine($"PlotPipe producers: {listener.Address}");
         output.Flush();
         if (options.OpenBrowser)
         {

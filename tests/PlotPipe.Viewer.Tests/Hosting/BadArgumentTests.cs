@@ -205,7 +205,8 @@ public sealed partial class BadArgumentTests(BadArgumentTests.Files files) : ICl
         int port = ((IPEndPoint)taken.LocalEndpoint).Port;
         var (code, output, errors) = await PlotPipeCli.RunAsync(PlotPipeCli.CliDll, ["view", "--listen", $"{port}", "--no-browser"]);
         AssertRefused(code, output, errors, 1, $"plotpipe: port {port} is taken: choose another with --listen, or 0 for a free one");
-        Assert.DoesNotContain("PlotPipe producers:", output);
+        // No address line at all: a refused viewer serves nothing, and a spawning producer must not read one.
+        Assert.DoesNotContain("PlotPipe", output);
     }
 
     [Fact]
