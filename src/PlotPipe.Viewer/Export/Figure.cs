@@ -131,7 +131,10 @@ internal sealed class Figure
         bool yNameRoom = Panels.Any(p => p.YName is not null);
         using var paint = Paint.NewDisposablePaint();
         var lines = Panels.Select(p => p.Axes.X == Store.AxisKind.Time ? 2 : 1).ToArray();
-        for (int pass = 0; pass < 2; pass++)
+        // Room right of the data area: uPlot's, or half the last x label when that is wider, so a label centred on
+        // the data's right end (a time axis' last tick) is not cut by the legend's rule.
+        var rightPx = Panels.Select(_ => PictureTheme.DataRightPx).ToArray();
+        for (int pass = 0; pass < 3; pass++)
         {
             float yAxisPx = 0;
             for (int i = 0; i < Panels.Count; i++)
@@ -150,12 +153,24 @@ internal sealed class Figure
             {
                 var p = Panels[i];
                 float left = p.ChartRect.Left + (yNameRoom ? PictureTheme.AxisNameBandPx : 0) + yAxisPx;
-                float right = Math.Max(left + 1, p.ChartRect.Right - PictureTheme.DataRightPx);
+                float right = Math.Max(left + 1, p.ChartRect.Right - rightPx[i]);
                 var ticks = Regenerate(p.Plot.Axes.Bottom, right - left, paint);
                 int found = 1;
-                foreach (var t in ticks) found = Math.Max(found, t.Label.Split('\n').Length);
-                settled &= found == lines[i];
+                float lastHalfPx = 0;
+                double lastAt = double.NegativeInfinity;
+                foreach (var t in ticks)
+                {
+                    var tickLines = t.Label.Split('\n');
+                    found = Math.Max(found, tickLines.Length);
+                    if (t.Position <= lastAt) continue;
+                    lastAt = t.Position;
+                    lastHalfPx = 0;
+                    foreach (var l in tickLines) lastHalfPx = Math.Max(lastHalfPx, p.Plot.Axes.Bottom.TickLabelStyle.Measure(l, paint).Width / 2);
+                }
+                float room = Math.Max(PictureTheme.DataRightPx, MathF.Ceiling(lastHalfPx) + PictureTheme.LabelGapPx);
+                settled &= found == lines[i] && room <= rightPx[i];
                 lines[i] = found;
+                rightPx[i] = Math.Max(rightPx[i], room);
                 float topPx = p.ChartRect.Top + PictureTheme.DataTopPx;
                 var data = new PixelRect(left, right, Math.Max(topPx + 1, DataBottom(p, found)), topPx);
                 p.DataRect = data;

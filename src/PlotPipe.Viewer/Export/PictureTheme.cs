@@ -79,4 +79,7 @@ internal static class PictureTheme
 
     /// <summary>Space right of the data area (uPlot: half of its default axis size).</summary>
     public const float DataRightPx = 25;
+
+    /// <summary>Least space between the last x label and the legend's rule.</summary>
+    public const float LabelGapPx = 6;
 }

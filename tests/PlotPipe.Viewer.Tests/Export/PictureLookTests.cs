@@ -106,6 +106,29 @@ public sealed class PictureLookTests : IDisposable
     }
 
     [Fact]
+    public void The_last_time_label_at_the_data_s_right_end_stands_clear_of_the_legend_s_rule()
+    {
+        // Readings every ten seconds: the last tick, 10:00:20, is centred on the data area's right edge.
+        double t0 = new DateTimeOffset(2026, 12, 5, 10, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+        var store = new PlotStore();
+        store.Define(new SeriesDefinition(0, SeriesKind.Line, "load", "-", Flags: SeriesFlags.TimeX)).Append([t0, t0 + 10, t0 + 20], [1.5, 1.7, 1.6]);
+        var figure = PictureExporter.Render(store, 800);
+        var panel = Assert.Single(figure.Panels);
+        using var bitmap = SKBitmap.Decode(figure.PngBytes());
+        int rightmostInk = -1;
+        for (int x = (int)panel.DataRect.Right; x < (int)figure.LegendLeftPx; x++)
+        {
+            for (int y = (int)panel.DataRect.Bottom + 2; y < Math.Min(bitmap.Height, (int)panel.DataRect.Bottom + 40); y++)
+            {
+                var c = bitmap.GetPixel(x, y);
+                if (c.Red < 150 && c.Green < 150 && c.Blue < 150) rightmostInk = x;
+            }
+        }
+        Assert.True(rightmostInk > panel.DataRect.Right, "no label ink right of the data area: the last tick is not at the end");
+        Assert.True(rightmostInk <= figure.LegendLeftPx - PictureTheme.LabelGapPx + 1, $"label ink at x = {rightmostInk}, the legend's rule at {figure.LegendLeftPx}");
+    }
+
+    [Fact]
     public void Y_is_fitted_with_the_page_s_five_percent_headroom_and_no_more()
     {
         var figure = PictureExporter.Render(Line(Range(0, 100), x => x / 100), 800);
