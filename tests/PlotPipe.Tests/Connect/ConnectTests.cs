@@ -142,7 +142,8 @@ public class ConnectTests
             for (int i = 0; i < 500_000; i++) loss.Add(x++, 0);
             peer.Listen();
             int expected = outage + 1;
-            await peer.WaitUntilAsync(p => p.Connections.Length == expected && plot.IsViewerConnected, "the reconnection");
+            // The outage's drops travel with the buffered points; they are this connection's until it is cut.
+            await peer.WaitUntilAsync(p => p.Connections.Length == expected && plot.IsViewerConnected && p.Connections[^1].Dropped("loss") > 0, "the reconnection to report the outage's drops");
         }
         plot.Finish();
         await plot.Completion.WaitAsync(TimeSpan.FromSeconds(20));
