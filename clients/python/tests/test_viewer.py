@@ -216,3 +216,32 @@ def test_a_notebook_shows_the_plot_as_an_iframe_of_its_tokened_page():
         assert "Notebook &lt;run&gt;" in shown
     finally:
         plot.close_viewer()
+
+
+def test_the_notebook_example_is_nbformat_4_and_its_cells_run_against_the_viewer(monkeypatch):
+    import json
+    import os
+    from conftest import CLIENT
+    with open(os.path.join(CLIENT, "examples", "notebook.ipynb"), encoding="utf-8") as f:
+        notebook = json.load(f)
+    assert (notebook["nbformat"], notebook["nbformat_minor"]) == (4, 5)
+    for cell in notebook["cells"]:
+        assert cell["cell_type"] in ("markdown", "code") and isinstance(cell["id"], str)
+        assert isinstance(cell["source"], list) and isinstance(cell["metadata"], dict)
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None
+    monkeypatch.setenv("BROWSER", "true")  # plot.show() runs `true URL` instead of opening a browser
+    namespace: dict[str, object] = {}
+    try:
+        for cell in notebook["cells"]:
+            if cell["cell_type"] == "code":
+                exec("".join(cell["source"]), namespace)
+        plot = namespace["plot"]
+        assert isinstance(plot, plotpipe.Plot)
+        assert plot._repr_html_().startswith("<iframe ")
+        api = Api(plot.url)
+        api.wait_for(lambda: api.status()["state"] == "finished")
+        assert (api.status()["points"], plot.dropped) == (1000 + 2 * 3600, 0)
+    finally:
+        if isinstance(namespace.get("plot"), plotpipe.Plot):
+            namespace["plot"].close_viewer()
