@@ -10,7 +10,7 @@ import threading
 import time
 import webbrowser
 from collections import deque
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, cast
 
 from ._columns import column, number, time_value
 from ._transport import Sink, TcpLink, ViewerProcess
@@ -116,8 +116,10 @@ class Series:
         a number (numpy scalars too). Never raises once the plot is finished or the viewer is gone: such points are
         counted in ``dropped``. TypeError for an x or y that is neither."""
         plot = self._plot
+        # Plain numbers only: array('d') would take a numpy datetime64 of nanoseconds as a count of them.
+        tx = type(cast(object, x))
         with plot._lock:  # pyright: ignore[reportPrivateUsage]
-            if plot._room > 0 and not plot._closed:  # pyright: ignore[reportPrivateUsage]
+            if (tx is float or tx is int) and plot._room > 0 and not plot._closed:  # pyright: ignore[reportPrivateUsage]
                 xs = self._xs
                 try:
                     xs.append(x)
@@ -523,6 +525,8 @@ class Plot:
                 return False
         if self._viewer is None:
             return True
+        if self._viewer.reason(0) is not None:
+            return False  # it said it stopped taking the stream, even if the pipe took every byte
         # The viewer saves its pictures once the stream has ended, and says so on standard error, one line each.
         if not self._viewer.wait_for_pictures(max(0.0, deadline - time.monotonic())):
             if timeout > 0:
