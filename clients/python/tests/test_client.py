@@ -1,7 +1,6 @@
 """Unit tests of the Python client: the encoder byte for byte, argument checks, batching and the buffer's policies.
 
-Run with `python3 -m unittest -v test_plotpipe` in this folder (tests/PlotPipe.Tests runs it too, beside the
-end-to-end tests against the real viewer).
+Run by pytest with the rest of the suite (`python3 -m pytest -q tests` in clients/python; ./test.sh does).
 """
 
 import array

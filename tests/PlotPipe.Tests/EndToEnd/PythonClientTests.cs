@@ -367,7 +367,7 @@ public class PythonClientTests
             });
         }
 
-        /// <summary>What the process wrote to standard error so far (the client's log, the viewer's lines, unittest's report).</summary>
+        /// <summary>What the process wrote to standard error so far (the client's log, the viewer's lines).</summary>
         public string Errors
         {
             get
