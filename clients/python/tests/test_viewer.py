@@ -245,3 +245,33 @@ def test_the_notebook_example_is_nbformat_4_and_its_cells_run_against_the_viewer
     finally:
         if isinstance(namespace.get("plot"), plotpipe.Plot):
             namespace["plot"].close_viewer()
+
+
+def test_while_the_connection_is_down_drop_never_waits_and_the_next_viewer_is_told_the_drops():
+    token = "outage-token-0123456789abcdef01"
+    port = free_port()
+    first = start_listening(f"127.0.0.1:{port}", token=token)
+    plot = plotpipe.connect(f"tcp://127.0.0.1:{port}", token=token, buffer_points=1000, max_buffer_bytes=16_000)
+    try:
+        s = plot.line("s")
+        s.add(0, 0)
+        first.api.wait_for(lambda: first.api.status()["points"] == 1)
+        first.stop()
+        deadline = time.monotonic() + 10
+        while plot.viewer_connected:
+            assert time.monotonic() < deadline, "the dropped connection was never noticed"
+            time.sleep(0.01)
+        started = time.monotonic()
+        for i in range(1, 5001):
+            s.add(i, i)  # 1,000 fit in the buffer; the rest are dropped, never waited for
+        assert time.monotonic() - started < 5
+        assert s.dropped == 4000
+        second = start_listening(f"127.0.0.1:{port}", token=token)
+        try:
+            second.api.wait_for(lambda: second.api.status()["points"] == 1000 and second.api.status()["dropped"] == 4000,
+                                what="the buffered points and the drop count on the new connection")
+            assert plot.finish(30) is False  # 4,000 points never arrived
+        finally:
+            second.stop()
+    finally:
+        plot.close(0)
