@@ -337,9 +337,9 @@ class Plot:
         connection is down (it is made again); points added meanwhile follow ``when_full``."""
         if self._lost:
             return False
-        if self._link is not None:
-            return not self._link.down
-        return self._viewer is None or self._viewer.wait(0) is None
+        # A spawned viewer's loss is the writer's to find (its next write fails), as the .NET producer's is: one
+        # moment at which every point buffered before it is counted, and none after it is sent.
+        return self._link is None or not self._link.down
 
     @property
     def viewer_lost_reason(self) -> str | None:
