@@ -10,11 +10,12 @@ import threading
 import time
 import webbrowser
 from collections import deque
+from collections.abc import Callable
 from typing import Any, Literal, Protocol, cast
 
 from ._columns import column, number, time_value
 from ._transport import Sink, TcpLink, ViewerProcess
-from ._wire import (LINE, MAX_PANELS, MAX_SERIES, SCATTER, TIME_X, append_column, check_options, check_series_name,
+from ._wire import (LINE, LITTLE_ENDIAN, MAX_PANELS, MAX_SERIES, SCATTER, TIME_X, append_column, check_options, check_series_name,
                     encode_define_panel, encode_define_plot, encode_define_series, encode_dropped, encode_finish,
                     encode_points_header, panel_properties, styled_format)
 
@@ -724,6 +725,10 @@ class Plot:
     # Outside the lock: encodes into blocks of about _WRITE_BYTES and gives each block's room back once written.
     # On a failed write, ``items`` keeps what did not go out, for the loss to count.
     def _send(self, items: list[bytes | tuple[Series, array.array[float], array.array[float]]]) -> None:
+        gather: Callable[[list[bytes | array.array[float]]], None] | None = getattr(self._sink, "write_pieces", None)
+        if gather is not None and LITTLE_ENDIAN:
+            self._send_gathered(items, gather)
+            return
         block = bytearray()
         points = written = 0
         write = self._sink.write
@@ -745,6 +750,35 @@ class Plot:
                     points = 0
             if block:
                 write(block)
+        except BaseException:
+            del items[:written]
+            raise
+        items.clear()
+        self._give_back(points)
+
+    # As _send, with the columns handed to the system as they are: one copy fewer for every point.
+    def _send_gathered(self, items: list[bytes | tuple[Series, array.array[float], array.array[float]]],
+                       gather: Callable[[list[bytes | array.array[float]]], None]) -> None:
+        pieces: list[bytes | array.array[float]] = []
+        size = points = written = 0
+        try:
+            for i, item in enumerate(items):
+                if isinstance(item, bytes):
+                    pieces.append(item)
+                    size += len(item)
+                else:
+                    s, xs, ys = item
+                    pieces += (encode_points_header(s._id, len(xs)), xs, ys)  # pyright: ignore[reportPrivateUsage]
+                    size += 16 + 16 * len(xs)
+                    points += len(xs)
+                if size >= _WRITE_BYTES:
+                    gather(pieces)
+                    written = i + 1
+                    self._give_back(points)
+                    pieces = []
+                    size = points = 0
+            if pieces:
+                gather(pieces)
         except BaseException:
             del items[:written]
             raise

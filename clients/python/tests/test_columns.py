@@ -147,3 +147,20 @@ def test_dataframe_takes_a_column_as_x_and_refuses_what_is_no_frame():
         plot.dataframe([1, 2, 3])
     assert plot.finish()
     assert points_of(decode(out.getvalue())) == ([1.0, 2.0, 3.0], [0.5, 0.4, 0.3])
+
+
+def test_gathered_writes_resume_where_a_partial_write_stopped():
+    import array
+    from plotpipe._transport import write_gathered
+    pieces = [b"head", array.array("d", [1.0, 2.0]), b"", array.array("d", [3.0]), b"tail"]
+    expected = b"".join(bytes(p) for p in pieces)
+    for step in (1, 3, 7, 100):
+        out = bytearray()
+
+        def send(views, step=step):
+            taken = b"".join(bytes(v) for v in views)[:step]
+            out.extend(taken)
+            return len(taken)
+
+        write_gathered(send, pieces)
+        assert bytes(out) == expected, step
