@@ -6,7 +6,9 @@ const RETRY_MS = 1000;
 export function connectSocket(handlers) {
   let socket = null;
   function connect() {
-    const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws`;
+    // A page in a frame of another site (a notebook's cell) has no cookie there: it keeps its token in its address.
+    const token = new URLSearchParams(location.search).get("token");
+    const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws${token ? `?token=${encodeURIComponent(token)}` : ""}`;
     const ws = new WebSocket(url);
     ws.binaryType = "arraybuffer";
     socket = ws;

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using PlotPipe.Protocol;
 
 namespace PlotPipe.Viewer.Serve;
@@ -7,7 +8,9 @@ namespace PlotPipe.Viewer.Serve;
 /// <summary>
 /// Lets through only requests that carry the viewer's token, as Jupyter does: in an <c>Authorization: Bearer</c>
 /// header, a <c>?token=</c> query or the cookie the page got for it. A page opened with <c>?token=</c> trades it for
-/// the cookie and is sent back to the same path without it, so the token leaves the address bar and history.
+/// the cookie and is sent back to the same path without it, so the token leaves the address bar and history. A page
+/// opened in a frame (Jupyter's output cell, of another site, where a SameSite=Strict cookie never travels) keeps
+/// the token in its address instead, and what it loads is let through by the token in its Referer.
 /// </summary>
 internal sealed class TokenGuard
 {
@@ -37,7 +40,9 @@ internal sealed class TokenGuard
             return true;
         if (request.Query.TryGetValue(QueryName, out var query) && query.Count == 1 && Matches(query[0]))
         {
-            if (!IsPage(request)) return true;
+            // A page in a frame of another site (a notebook's output cell) would get a cookie its frame never sends
+            // back (SameSite=Strict): it is served with the token left in its address, as the notebook holds it.
+            if (!IsPage(request) || IsFramed(request)) return true;
             context.Response.Cookies.Append(CookieName, query[0]!, new CookieOptions
             {
                 HttpOnly = true,
@@ -53,6 +58,14 @@ internal sealed class TokenGuard
             context.Response.Headers.CacheControl = "no-store";
             return false;
         }
+        // What such a framed page loads (its scripts, styles, fetches) names it as the Referer, token and all.
+        if (TokenOfReferer(request, out bool ownPage) is { } referred && Matches(referred))
+            return true;
+        // Its modules import one another with a module, not the page, as the Referer: the page's scripts and styles
+        // (the same for every viewer, holding no data) are let through to a same-origin load from this viewer's own
+        // pages. The page itself, the API and the WebSocket still need the token.
+        if (ownPage && IsScriptOrStyle(request) && request.Headers["Sec-Fetch-Site"].ToString() == "same-origin")
+            return true;
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = "Bearer realm=\"PlotPipe\"";
         context.Response.Headers.CacheControl = "no-store";
@@ -64,6 +77,27 @@ internal sealed class TokenGuard
     private static bool IsPage(HttpRequest request) =>
         (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
         && !request.Path.StartsWithSegments("/api") && !request.Path.StartsWithSegments("/ws");
+
+    private static bool IsFramed(HttpRequest request) =>
+        request.Headers["Sec-Fetch-Dest"].ToString() is "iframe" or "frame";
+
+    // Only a Referer of this viewer's own pages counts: same host and port as the request.
+    private static string? TokenOfReferer(HttpRequest request, out bool ownPage)
+    {
+        ownPage = false;
+        var referer = request.Headers.Referer.ToString();
+        if (referer.Length == 0 || !Uri.TryCreate(referer, UriKind.Absolute, out var from)) return null;
+        if (!string.Equals(from.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase)) return null;
+        ownPage = true;
+        return QueryHelpers.ParseQuery(from.Query).TryGetValue(QueryName, out var tokens) && tokens.Count == 1 ? tokens[0] : null;
+    }
+
+    private static bool IsScriptOrStyle(HttpRequest request)
+    {
+        var path = request.Path.Value ?? "";
+        return HttpMethods.IsGet(request.Method) && !request.Path.StartsWithSegments("/api")
+            && (path.EndsWith(".js", StringComparison.Ordinal) || path.EndsWith(".css", StringComparison.Ordinal));
+    }
 
     private bool Matches(ReadOnlySpan<char> candidate) => AccessToken.Matches(candidate, _token);
 }

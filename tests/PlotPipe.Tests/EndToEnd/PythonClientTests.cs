@@ -6,8 +6,9 @@ using PlotPipe.TestSupport;
 namespace PlotPipe.Tests.EndToEnd;
 
 /// <summary>
-/// The Python client (clients/python/plotpipe.py) run by the machine's python3 against the real viewer built beside
-/// these tests, checked through the viewer's API; and its own unit tests. python3 missing fails, never skips.
+/// The Python client (the package in clients/python) run by the machine's python3 against the real viewer built
+/// beside these tests, checked through the viewer's API. Its own pytest suite runs beside these in ./test.sh.
+/// python3 missing fails, never skips.
 /// </summary>
 public class PythonClientTests
 {
@@ -209,7 +210,8 @@ public class PythonClientTests
             """);
         using var api = new ViewerApi(new Uri(await python.ValueAsync("url")));
         var finished = (await python.ValueAsync("finished")).Split(' ');
-        Assert.Equal("True", finished[0]);
+        // Everything it did not drop arrived, but not everything added: finish() says so.
+        Assert.Equal("False", finished[0]);
         long dropped = long.Parse(finished[1], System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(finished[1], finished[2]);
         Assert.True(dropped > 0, "nothing was dropped: the viewer never stalled the stream");
@@ -334,17 +336,6 @@ public class PythonClientTests
         }
     }
 
-    [Fact]
-    public async Task Python_unit_tests_of_the_encoder_arguments_and_buffer_pass()
-    {
-        await using var python = Python.Run("-m", "unittest", "-v", "test_plotpipe");
-        int code = await python.EndAsync();
-        Assert.True(code == 0, $"python3 -m unittest exited with {code}:\n{python.Errors}");
-        Assert.Matches(@"test_the_example_in_protocol_md_is_what_the_encoder_produces \(.*\) \.\.\. ok", python.Errors);
-        Assert.Matches(@"Ran [1-9][0-9] tests", python.Errors);
-        Assert.Contains("\nOK", python.Errors);
-    }
-
     private static int CountOf(string text, string part)
     {
         int n = 0;
@@ -376,7 +367,7 @@ public class PythonClientTests
             });
         }
 
-        /// <summary>What the process wrote to standard error so far (the client's log, the viewer's lines, unittest's report).</summary>
+        /// <summary>What the process wrote to standard error so far (the client's log, the viewer's lines).</summary>
         public string Errors
         {
             get

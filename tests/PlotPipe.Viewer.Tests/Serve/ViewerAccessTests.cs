@@ -87,6 +87,60 @@ public sealed class ViewerAccessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_page_opened_in_a_frame_keeps_its_token_in_its_address_and_its_assets_pass_by_their_referer()
+    {
+        var server = await StartAsync("127.0.0.1");
+        using var http = Client();
+        // A notebook's output cell frames the page from another site: a cookie would never come back, so no redirect.
+        var framed = Get(server, $"/?token={Token}");
+        framed.Headers.Add("Sec-Fetch-Dest", "iframe");
+        using var page = await http.SendAsync(framed);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.False(page.Headers.Contains("Set-Cookie"));
+        Assert.Contains("PlotPipe", await page.Content.ReadAsStringAsync());
+
+        var self = $"http://127.0.0.1:{server.Url.Port}";
+        foreach (var (referer, expected) in new[]
+        {
+            ($"{self}/?token={Token}", HttpStatusCode.OK),
+            ($"{self}/?token=wrong-token-of-some-length-0", HttpStatusCode.Unauthorized),
+            ($"{self}/", HttpStatusCode.Unauthorized),
+            // Only the viewer's own page: the same token in another site's address lets nothing through.
+            ($"http://127.0.0.1:{server.Url.Port + 1}/?token={Token}", HttpStatusCode.Unauthorized),
+            ($"http://evil.example/?token={Token}", HttpStatusCode.Unauthorized),
+        })
+        {
+            foreach (var path in new[] { "/app.js", "/api/status" })
+            {
+                var asset = Get(server, path);
+                asset.Headers.Add("Referer", referer);
+                using var response = await http.SendAsync(asset);
+                Assert.True(expected == response.StatusCode, $"{path} with Referer {referer}: {response.StatusCode}");
+            }
+        }
+
+        // A module imported by a module names that module as its Referer: a same-origin load of a script or style
+        // from the viewer's own pages passes; the page, the API and anything from elsewhere still need the token.
+        foreach (var (path, referer, site, expected) in new[]
+        {
+            ("/socket.js", $"{self}/app.js", "same-origin", HttpStatusCode.OK),
+            ("/style.css", $"{self}/", "same-origin", HttpStatusCode.OK),
+            ("/socket.js", $"{self}/app.js", "cross-site", HttpStatusCode.Unauthorized),
+            ("/socket.js", "http://evil.example/app.js", "same-origin", HttpStatusCode.Unauthorized),
+            ("/api/status", $"{self}/app.js", "same-origin", HttpStatusCode.Unauthorized),
+            ("/", $"{self}/app.js", "same-origin", HttpStatusCode.Unauthorized),
+            ("/index.html", $"{self}/app.js", "same-origin", HttpStatusCode.Unauthorized),
+        })
+        {
+            var load = Get(server, path);
+            load.Headers.Add("Referer", referer);
+            load.Headers.Add("Sec-Fetch-Site", site);
+            using var response = await http.SendAsync(load);
+            Assert.True(expected == response.StatusCode, $"{path} from {referer} ({site}): {response.StatusCode}");
+        }
+    }
+
+    [Fact]
     public async Task The_redirect_after_the_token_never_leaves_the_viewer()
     {
         var server = await StartAsync("127.0.0.1");

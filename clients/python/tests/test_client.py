@@ -1,7 +1,6 @@
 """Unit tests of the Python client: the encoder byte for byte, argument checks, batching and the buffer's policies.
 
-Run with `python3 -m unittest -v test_plotpipe` in this folder (tests/PlotPipe.Tests runs it too, beside the
-end-to-end tests against the real viewer).
+Run by pytest with the rest of the suite (`python3 -m pytest -q tests` in clients/python; ./test.sh does).
 """
 
 import array
@@ -77,7 +76,7 @@ def decode(stream: bytes):
 
 def documented_version_2() -> bytes:
     """The version 2 example's bytes, read from docs/protocol.md: the leading hex pairs of each indented line."""
-    doc_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "protocol.md")
+    doc_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "docs", "protocol.md")
     with open(doc_path, encoding="utf-8") as f:
         doc = f.read()
     section = doc[doc.index("### Version 2"):doc.index("### Version 1")]
@@ -159,7 +158,7 @@ class EncoderTests(unittest.TestCase):
                    + plotpipe.encode_points(0, array.array("d", [0.5]), array.array("d", [2.0]))
                    + plotpipe.encode_finish())
         self.assertEqual(DOCUMENTED_EXAMPLE.hex(" "), encoded.hex(" "))
-        doc_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "protocol.md")
+        doc_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "docs", "protocol.md")
         with open(doc_path, encoding="utf-8") as f:
             doc = f.read()
         for line in ("50 4C 54 50 01 00 00 00", "01 02 01 00 00 00 00 00  73 72 6F 00 00 00 00 00", "00 00 00 00 00 00 E0 3F"):
@@ -294,7 +293,8 @@ class BufferTests(unittest.TestCase):
         self.assertEqual(4000, s.dropped)
         self.assertEqual(4000, plot.dropped)
         out.gate.set()
-        self.assertTrue(plot.finish())
+        # Delivered to the end, but not everything added: finish says so.
+        self.assertFalse(plot.finish())
         frames = decode(bytes(out.data))
         same_values(self, range(1000), points_of(frames)[0])
         self.assertEqual([4000], [p for k, _, p in frames if k == plotpipe.DROPPED])
@@ -332,7 +332,7 @@ class BufferTests(unittest.TestCase):
         self.assertIn("raise max_buffer_bytes", logged.output[0])
         self.assertIn('when_full="block"', logged.output[0])
         out.gate.set()
-        self.assertTrue(plot.finish(60))
+        self.assertFalse(plot.finish(60), "finish() said every point arrived, yet some were dropped")
 
     def test_block_keeps_to_buffer_points_unless_max_buffer_bytes_is_given(self):
         # Block waits rather than drops: growing would only let the page fall further behind a fast producer.
@@ -425,7 +425,7 @@ class BufferTests(unittest.TestCase):
                       "s = plot.line('s')\n"
                       "for i in range(12345):\n"
                       "    s.add(i, i)\n")
-            here = os.path.dirname(os.path.abspath(__file__))
+            here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
             subprocess.run([sys.executable, "-c", script], cwd=here, check=True, timeout=60,
                            env={**os.environ, "PYTHONPATH": here})
             with open(path, "rb") as f:
@@ -602,6 +602,19 @@ class Listener(socketserver.ThreadingTCPServer):
         self.server_close()
 
 
+def ends_with_finish(data: bytes) -> bool:
+    """Whether a whole version 2 stream's last complete frame is the Finish frame."""
+    at = 8
+    while at + 8 <= len(data):
+        length, kind = struct.unpack_from("<IB", data, at)
+        if at + 8 + length > len(data):
+            return False
+        if kind == plotpipe.FINISH:
+            return True
+        at += 8 + length
+    return False
+
+
 class ListenerHandler(socketserver.BaseRequestHandler):
     def handle(self):
         data = bytearray()
@@ -609,6 +622,9 @@ class ListenerHandler(socketserver.BaseRequestHandler):
             while True:
                 if self.server.refusal is not None and len(data) >= 16 and len(data) >= 16 + struct.unpack_from("<I", data, 8)[0]:
                     self.request.sendall(self.server.refusal.encode() + b"\n")
+                    break
+                # As the viewer does: the connection closes once the Finish frame is read.
+                if ends_with_finish(data):
                     break
                 chunk = self.request.recv(1 << 16)
                 if not chunk:
@@ -652,7 +668,7 @@ class ConnectTests(unittest.TestCase):
     def test_the_default_producer_name_is_the_programs_name_and_process_id(self):
         server = Listener()
         self.addCleanup(server.stop)
-        plotpipe.connect(server.address).finish()
+        self.assertTrue(plotpipe.connect(server.address, token="").finish())
         self.assertTrue(server.done.acquire(timeout=10))
         name, token, _ = decode_v2(server.streams[0])
         self.assertTrue(name.endswith(f"[{os.getpid()}]"), name)

@@ -1,0 +1,285 @@
+"""The client against the real viewer: spawned or listening, read back through its HTTP API."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import plotpipe
+from conftest import Api, free_port, start_listening
+
+WRONG_TOKEN = "not-the-viewers-token-0123456789"
+
+
+def test_a_wrong_token_is_known_within_a_second_and_finish_returns_false_quoting_the_viewer(listening):
+    plot = plotpipe.connect(listening.producers, token=WRONG_TOKEN, name="wrong")
+    connected = time.monotonic()
+    while plot.viewer_connected:
+        assert time.monotonic() - connected < 1.0, "the refusal was not known within 1 s"
+        time.sleep(0.005)
+    s = plot.line("s")
+    s.add(1, 1)  # never raises: counted
+    assert plot.finish(5) is False
+    assert plot.viewer_lost_reason == "plotpipe: refused: wrong token"
+    assert s.dropped == 1
+    listening.api.wait_for(lambda: listening.api.status()["refusedProducers"] >= 1, what="the refusal's count")
+
+
+def test_a_missing_token_is_refused_in_the_viewers_words(listening):
+    plot = plotpipe.connect(listening.producers)
+    deadline = time.monotonic() + 5
+    while plot.viewer_lost_reason is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert plot.viewer_lost_reason == "plotpipe: refused: missing token"
+    assert plot.finish(1) is False
+
+
+def test_add_many_of_ten_million_numpy_points_into_an_idle_viewer_stores_them_all_under_the_default_options():
+    with plotpipe.spawn(open_browser=False) as plot:
+        api = Api(plot.url)
+        s = plot.line("burst")
+        xs = np.arange(10_000_000, dtype=np.float64)
+        s.add_many(xs, xs)
+        assert s.dropped == 0
+        assert plot.finish(60) is True
+        api.wait_for(lambda: api.status()["state"] == "finished", 60)
+        status = api.status()
+        assert (status["points"], status["dropped"], status["outOfOrder"]) == (10_000_000, 0, 0)
+        plot.close_viewer()
+
+
+def test_datetime64_of_any_unit_and_pandas_times_on_x_mark_each_series_as_time():
+    start = np.datetime64("2025-06-01T12:00:00", "s")
+    with plotpipe.spawn(open_browser=False, when_full="block") as plot:
+        api = Api(plot.url)
+        for unit in ("D", "h", "s", "ms", "us", "ns"):
+            xs = (start + np.arange(100)).astype(f"datetime64[{unit}]")
+            plot.line(f"datetime64[{unit}]").add_many(xs, np.arange(100, dtype=np.int32))
+        idx = pd.date_range("2025-06-01", periods=100, freq="min", tz="Europe/Berlin")
+        plot.line("DatetimeIndex").add_many(idx, pd.Series(np.arange(100.0)))
+        plot.line("Series of times").add_many(pd.Series(idx), np.arange(100, dtype=np.float32))
+        one = plot.scatter("one by one")
+        for i in range(100):
+            one.add(pd.Timestamp("2025-06-01") + pd.Timedelta(seconds=i), np.int64(i))
+        numbers = plot.line("numbers")
+        numbers.add_many(np.arange(100, dtype=np.uint16), pd.Series(range(100), dtype="Int64"))
+        assert plot.finish(30) is True
+        api.wait_for(lambda: api.status()["state"] == "finished")
+        series = {s["name"]: s for s in api.series()}
+        assert {name: (s["xIsTime"], s["count"]) for name, s in series.items()} == {
+            "datetime64[D]": (True, 100), "datetime64[h]": (True, 100), "datetime64[s]": (True, 100),
+            "datetime64[ms]": (True, 100), "datetime64[us]": (True, 100), "datetime64[ns]": (True, 100),
+            "DatetimeIndex": (True, 100), "Series of times": (True, 100), "one by one": (True, 100),
+            "numbers": (False, 100)}
+        plot.close_viewer()
+
+
+def test_dataframe_with_a_datetime_index_plots_every_numeric_column_against_time():
+    index = pd.date_range("2025-06-01", periods=500, freq="s")
+    df = pd.DataFrame({"temperature": np.linspace(20, 25, 500), "pressure": np.arange(500, dtype=np.int64),
+                       "site": ["a"] * 500, "ok": [True] * 500}, index=index)
+    with plotpipe.spawn(open_browser=False, when_full="block") as plot:
+        api = Api(plot.url)
+        made = plot.dataframe(df, panel="Sensors")
+        assert list(made) == ["temperature", "pressure"]
+        # More rows of the same columns go to the same series.
+        plot.dataframe(df.set_index(df.index + pd.Timedelta(minutes=10)), panel="Sensors")
+        assert plot.finish(30) is True
+        api.wait_for(lambda: api.status()["state"] == "finished")
+        series = api.series()
+        assert [(s["name"], s["xIsTime"], s["count"], s["panel"]) for s in series] == [
+            ("temperature", True, 1000, 1), ("pressure", True, 1000, 1)]
+        panels = api.get("/api/plot")["panels"]
+        assert [p["title"] for p in panels][1:] == ["Sensors"]
+        plot.close_viewer()
+
+
+def test_connect_called_before_the_viewer_listens_waits_for_it_and_takes_the_token_from_PLOTPIPE_TOKEN(monkeypatch):
+    token = "token-from-the-environment-0123"
+    port = free_port()
+    monkeypatch.setenv("PLOTPIPE_TOKEN", token)
+    started: list[object] = []
+
+    def start_later() -> None:
+        time.sleep(1.5)  # the scenario itself: a producer that starts before its viewer
+        started.append(start_listening(f"127.0.0.1:{port}", token=token))
+
+    threading.Thread(target=start_later, daemon=True).start()
+    plot = plotpipe.connect(f"tcp://127.0.0.1:{port}", name="early", timeout=60)
+    try:
+        assert plot.viewer_connected
+        plot.line("s").add_many(range(1000), range(1000))
+        assert plot.finish(30) is True
+        viewer = started[0]
+        viewer.api.wait_for(lambda: viewer.api.status()["points"] == 1000)
+        assert [p["name"] for p in viewer.api.get("/api/producers")] == ["early"]
+    finally:
+        for viewer in started:
+            viewer.stop()
+
+
+def test_connect_to_nothing_raises_OSError_naming_the_address_once_its_timeout_has_passed():
+    port = free_port()
+    started = time.monotonic()
+    with pytest.raises(OSError, match=f"tcp://127.0.0.1:{port}"):
+        plotpipe.connect(f"tcp://127.0.0.1:{port}", timeout=0.5)
+    assert time.monotonic() - started >= 0.4
+
+
+def test_a_dropped_connection_is_made_again_with_every_definition_and_later_points_arrive():
+    token = "reconnect-token-0123456789abcdef"
+    port = free_port()
+    first = start_listening(f"127.0.0.1:{port}", token=token)
+    plot = plotpipe.connect(f"tcp://127.0.0.1:{port}", token=token, name="steady", title="Run",
+                            when_full="block")
+    try:
+        loss = plot.panel("Loss", yscale="log").line("loss", "b-")
+        loss.add_many(range(100), range(1, 101))
+        first.api.wait_for(lambda: first.api.status()["points"] == 100)
+        first.stop()
+        deadline = time.monotonic() + 10
+        while plot.viewer_connected:
+            assert time.monotonic() < deadline, "the dropped connection was never noticed"
+            time.sleep(0.01)
+        second = start_listening(f"127.0.0.1:{port}", token=token)
+        try:
+            loss.add_many(range(100, 200), range(101, 201))
+            # Points went out on the connection that dropped: finish cannot vouch for them.
+            assert plot.finish(30) is False
+            second.api.wait_for(lambda: second.api.status()["points"] == 100)
+            series = second.api.series()
+            assert [(s["name"], s["format"], s["panel"], s["count"]) for s in series] == [("loss", "b-", 1, 100)]
+            described = second.api.get("/api/plot")
+            assert described["title"] == "Run"
+            assert [p["title"] for p in described["panels"]][1:] == ["Loss"]
+            assert plot.viewer_lost_reason is None
+        finally:
+            second.stop()
+    finally:
+        plot.close(0)
+
+
+def test_a_killed_viewer_makes_finish_return_false_and_the_loop_never_raises():
+    plot = plotpipe.spawn(open_browser=False)
+    s = plot.line("s")
+    s.add_many(range(1000), range(1000))
+    plot.close_viewer()
+    plot.wait_for_viewer_exit(30)
+    i = 0
+    deadline = time.monotonic() + 10
+    while plot.viewer_connected:  # the writer finds the loss at its next write
+        assert time.monotonic() < deadline, "the killed viewer was never noticed"
+        s.add(i, i)
+        i += 1
+        time.sleep(0.001)
+    before = s.dropped
+    for i in range(10_000):
+        s.add(i, i)
+    assert s.dropped - before == 10_000
+    assert plot.finish(5) is False
+
+
+def test_a_viewer_that_refuses_the_stream_is_quoted_in_its_own_words(monkeypatch):
+    # A handshake of a version the viewer does not speak: it names byte 4 on its standard error and stops reading.
+    monkeypatch.setattr(plotpipe, "encode_handshake", lambda version=2: b"PLTP\x63\x00\x00\x00")
+    plot = plotpipe.spawn(open_browser=False)
+    try:
+        s = plot.line("s")
+        deadline = time.monotonic() + 10
+        while plot.viewer_lost_reason is None and time.monotonic() < deadline:
+            s.add(1, 1)
+            time.sleep(0.001)
+        assert plot.viewer_lost_reason is not None
+        assert plot.viewer_lost_reason.startswith("plotpipe: bad input at byte 4: unsupported protocol version 99")
+        assert plot.finish(1) is False
+    finally:
+        plot.close_viewer()
+
+
+def test_matplotlib_keywords_and_format_strings_reach_the_viewer_as_formats():
+    with plotpipe.spawn(open_browser=False) as plot:
+        api = Api(plot.url)
+        plot.line(label="loss", color="blue", linestyle="dashed").add(0, 1)
+        plot.scatter("samples", "ro", marker="x").add(0, 1)
+        plot.line("val", "g", linestyle="-.", marker="o").add(0, 1)
+        assert plot.finish(10) is True
+        api.wait_for(lambda: api.status()["state"] == "finished")
+        assert [(s["name"], s["format"]) for s in api.series()] == [("loss", "b--"), ("samples", "rx"), ("val", "go-.")]
+        plot.close_viewer()
+
+
+def test_a_notebook_shows_the_plot_as_an_iframe_of_its_tokened_page():
+    plot = plotpipe.spawn(open_browser=False, title="Notebook <run>")
+    try:
+        shown = plot._repr_html_()
+        assert shown.startswith("<iframe ")
+        assert f'src="{plot.url}"' in shown
+        assert "token=" in shown
+        assert 'width="100%"' in shown and 'height="480"' in shown
+        assert "Notebook &lt;run&gt;" in shown
+    finally:
+        plot.close_viewer()
+
+
+def test_the_notebook_example_is_nbformat_4_and_its_cells_run_against_the_viewer(monkeypatch):
+    import json
+    import os
+    from conftest import CLIENT
+    with open(os.path.join(CLIENT, "examples", "notebook.ipynb"), encoding="utf-8") as f:
+        notebook = json.load(f)
+    assert (notebook["nbformat"], notebook["nbformat_minor"]) == (4, 5)
+    for cell in notebook["cells"]:
+        assert cell["cell_type"] in ("markdown", "code") and isinstance(cell["id"], str)
+        assert isinstance(cell["source"], list) and isinstance(cell["metadata"], dict)
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None
+    monkeypatch.setenv("BROWSER", "true")  # plot.show() runs `true URL` instead of opening a browser
+    namespace: dict[str, object] = {}
+    try:
+        for cell in notebook["cells"]:
+            if cell["cell_type"] == "code":
+                exec("".join(cell["source"]), namespace)
+        plot = namespace["plot"]
+        assert isinstance(plot, plotpipe.Plot)
+        assert plot._repr_html_().startswith("<iframe ")
+        api = Api(plot.url)
+        api.wait_for(lambda: api.status()["state"] == "finished")
+        assert (api.status()["points"], plot.dropped) == (1000 + 2 * 3600, 0)
+    finally:
+        if isinstance(namespace.get("plot"), plotpipe.Plot):
+            namespace["plot"].close_viewer()
+
+
+def test_while_the_connection_is_down_drop_never_waits_and_the_next_viewer_is_told_the_drops():
+    token = "outage-token-0123456789abcdef01"
+    port = free_port()
+    first = start_listening(f"127.0.0.1:{port}", token=token)
+    plot = plotpipe.connect(f"tcp://127.0.0.1:{port}", token=token, buffer_points=1000, max_buffer_bytes=16_000)
+    try:
+        s = plot.line("s")
+        s.add(0, 0)
+        first.api.wait_for(lambda: first.api.status()["points"] == 1)
+        first.stop()
+        deadline = time.monotonic() + 10
+        while plot.viewer_connected:
+            assert time.monotonic() < deadline, "the dropped connection was never noticed"
+            time.sleep(0.01)
+        started = time.monotonic()
+        for i in range(1, 5001):
+            s.add(i, i)  # 1,000 fit in the buffer; the rest are dropped, never waited for
+        assert time.monotonic() - started < 5
+        assert s.dropped == 4000
+        second = start_listening(f"127.0.0.1:{port}", token=token)
+        try:
+            second.api.wait_for(lambda: second.api.status()["points"] == 1000 and second.api.status()["dropped"] == 4000,
+                                what="the buffered points and the drop count on the new connection")
+            assert plot.finish(30) is False  # 4,000 points never arrived
+        finally:
+            second.stop()
+    finally:
+        plot.close(0)
