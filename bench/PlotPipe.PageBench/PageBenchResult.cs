@@ -40,6 +40,9 @@ internal sealed class PageBenchResult
     public double NaiveScatterRasterMs { get; set; } = double.NaN;
     public long NaiveScatterPoints { get; set; }
 
+    /// <summary>Add → pixels at light load: stamped points to the end of the draw that shows them.</summary>
+    public LatencyPhase? AddToPixels { get; set; }
+
     public double TotalSeconds { get; set; }
 
     internal sealed class Phase
@@ -55,6 +58,28 @@ internal sealed class PageBenchResult
         public Stats RedrawMs { get; set; } = Stats.Empty;
         public Stats DrawnAgeMs { get; set; } = Stats.Empty;
         public Stats ViewerBehindPoints { get; set; } = Stats.Empty;
+
+        /// <summary>Intervals between the page's animation frames: 16.7 ms when no frame is held up.</summary>
+        public Stats FrameMs { get; set; } = Stats.Empty;
+
+        /// <summary>Tasks over 50 ms on the page's thread, as Chromium reports them.</summary>
+        public Stats LongTaskMs { get; set; } = Stats.Empty;
+
+        /// <summary>Animation frames over 50 ms, and where their time went (script entry points, rendering), summed.</summary>
+        public int LongFrames { get; set; }
+        public Dictionary<string, double> LongFrameTimeMs { get; set; } = [];
+    }
+
+    internal sealed class LatencyPhase
+    {
+        public int Series { get; set; }
+        public double PointsPerSecond { get; set; }
+        public long Stamped { get; set; }
+        public long Measured { get; set; }
+        public Stats AddToPixelsMs { get; set; } = Stats.Empty;
+        public Stats AddToViewReceivedMs { get; set; } = Stats.Empty;
+        public double ClockUncertaintyMs { get; set; }
+        public Phase Page { get; set; } = new();
     }
 
     internal sealed class SocketPhase

@@ -7,6 +7,9 @@ internal static class Report
 {
     private const double RedrawTargetMs = 16;
     private const double AnswerTargetMs = 100;
+    private const double FrameTargetMs = 33;
+    private const double LongTaskTargetMs = 100;
+    private const double AddToPixelsTargetMs = 50;
 
     public static void Print(PageBenchResult r, TextWriter o)
     {
@@ -33,6 +36,27 @@ internal static class Report
             : "(redraw: uPlot's scales, axes and grid plus the series, with the canvas raster; series: the series part's JavaScript, window.plotpipe.drawTimes;");
         o.WriteLine(" lag: newest x added minus newest x on screen, in time; behind: points sent that the viewer's status does not count yet)");
         o.WriteLine();
+        o.WriteLine("phase                         frame ms p50    p99    max | long tasks  max ms | long frames");
+        FrameRow(o, "follow, streaming", r.Follow);
+        FrameRow(o, "zoom/pan, streaming", r.Interacting);
+        if (r.Scatter is not null) FrameRow(o, "scatter (density)", r.Scatter);
+        if (r.AddToPixels is not null) FrameRow(o, "add -> pixels (light load)", r.AddToPixels.Page);
+        o.WriteLine("(frame: interval between the page's animation frames; long tasks: over 50 ms on the page's thread)");
+        foreach (var (name, phase) in new[] { ("follow", r.Follow), ("zoom/pan", r.Interacting) })
+        {
+            if (phase.LongFrames == 0) continue;
+            o.WriteLine($"where the {phase.LongFrames} long frames of {name} went (ms, summed):");
+            foreach (var (what, ms) in phase.LongFrameTimeMs) o.WriteLine(string.Format(CultureInfo.InvariantCulture, "  {0,9:F1}  {1}", ms, what));
+        }
+        o.WriteLine();
+        if (r.AddToPixels is { } l)
+        {
+            o.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                "add -> pixels, {0} series at {1:N0} points/s: {2:N0} of {3:N0} stamped points timed; p50 {4:F1} p99 {5:F1} max {6:F1} ms (add -> its view received p50 {7:F1} p99 {8:F1}); clocks tied within {9:F2} ms",
+                l.Series, l.PointsPerSecond, l.Measured, l.Stamped, l.AddToPixelsMs.P50, l.AddToPixelsMs.P99, l.AddToPixelsMs.Max,
+                l.AddToViewReceivedMs.P50, l.AddToViewReceivedMs.P99, l.ClockUncertaintyMs));
+            o.WriteLine();
+        }
         o.WriteLine("gesture (while streaming)       n   first redraw ms p50    p99 | answer drawn ms p50    p99    max | unanswered");
         foreach (var (name, g) in r.Gestures)
         {
@@ -60,7 +84,17 @@ internal static class Report
         o.WriteLine($"target redraw <= {RedrawTargetMs} ms p50 and p99 (follow, streaming): {Verdict(r.Follow.RedrawMs.P50 <= RedrawTargetMs && r.Follow.RedrawMs.P99 <= RedrawTargetMs)}");
         if (all is not null)
             o.WriteLine($"target zoom/pan answered <= {AnswerTargetMs} ms (p99 over all gestures): {Verdict(all.Unanswered == 0 && all.AnswerDrawnMs.P99 <= AnswerTargetMs)}");
+        bool framesMet = r.Follow.FrameMs.P99 <= FrameTargetMs && r.Interacting.FrameMs.P99 <= FrameTargetMs;
+        o.WriteLine($"target frames p99 <= {FrameTargetMs} ms while streaming (follow and zoom/pan): {Verdict(framesMet)}");
+        bool noLong = !(r.Follow.LongTaskMs.Max > LongTaskTargetMs) && !(r.Interacting.LongTaskMs.Max > LongTaskTargetMs);
+        o.WriteLine($"target no long task over {LongTaskTargetMs} ms while streaming: {Verdict(noLong)}");
+        if (r.AddToPixels is { } a2p)
+            o.WriteLine($"target add -> pixels p99 <= {AddToPixelsTargetMs} ms at light load: {Verdict(a2p.AddToPixelsMs.P99 <= AddToPixelsTargetMs)}");
     }
+
+    private static void FrameRow(TextWriter o, string name, PageBenchResult.Phase p) =>
+        o.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-28}{1,14:F1}{2,7:F1}{3,7:F1} |{4,11}{5,8:F1} |{6,12}",
+            name, p.FrameMs.P50, p.FrameMs.P99, p.FrameMs.Max, p.LongTaskMs.Count, p.LongTaskMs.Count > 0 ? p.LongTaskMs.Max : 0, p.LongFrames));
 
     private static string Verdict(bool met) => met ? "met" : "MISSED";
 

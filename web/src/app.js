@@ -183,12 +183,23 @@ function drawPanel(panel) {
     u.ctx.getImageData(0, 0, 1, 1);
     end = performance.now();
   }
-  logDraw(ms, end, redrawT0 || t0);
+  logDraw(ms, end, redrawT0 || t0, newestShown(panel));
   if (panel === view.panels[view.panels.length - 1]) redrawT0 = 0;
   if (drawnOwed && view.panels.every((p) => p.drewSeq === viewSeq)) {
     drawnOwed = false;
     socket.send('{"type":"drawn"}');
   }
+}
+
+// The x up to which every line drawn in the panel is on screen (the least of their last x), for measuring add → pixels.
+function newestShown(panel) {
+  let newest = Infinity;
+  for (const s of series) {
+    const layer = panel.layers.get(s.index);
+    if (!layer || layer.mode !== 0 || layer.count === 0 || isHidden(s) || !s.line) continue;
+    newest = Math.min(newest, layer.xs[layer.count - 1]);
+  }
+  return newest === Infinity ? null : newest;
 }
 
 // ---- messages from the viewer ----------------------------------------------------------------------------------

@@ -31,12 +31,12 @@ export const pp = (window.plotpipe = {
   rasterInDrawLog: false,
 });
 
-/** Records one panel draw in drawTimes and drawLog. */
-export function logDraw(ms, end, redrawT0) {
+/** Records one panel draw in drawTimes and drawLog; newestX: the x every line drawn reaches, or null. */
+export function logDraw(ms, end, redrawT0, newestX = null) {
   pp.lastDrawMs = ms;
   pp.drawTimes.push(ms);
   if (pp.drawTimes.length > DRAW_TIMES_KEPT) pp.drawTimes.splice(0, pp.drawTimes.length - DRAW_TIMES_KEPT);
   pp.draws++;
-  pp.drawLog.push({ at: end, ms, redrawMs: end - redrawT0, range: pp.serverRange, viewAt: pp.viewAt });
+  pp.drawLog.push({ at: end, ms, redrawMs: end - redrawT0, range: pp.serverRange, viewAt: pp.viewAt, newestX });
   if (pp.drawLog.length > DRAW_TIMES_KEPT) pp.drawLog.splice(0, pp.drawLog.length - DRAW_TIMES_KEPT);
 }
