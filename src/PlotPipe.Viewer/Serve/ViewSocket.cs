@@ -255,8 +255,10 @@ internal static class ViewSocket
                         && Stopwatch.GetElapsedTime(lastView) < DrawnTimeout;
                     if (wanted && !pageBusy)
                     {
+                        // The answer to a new request goes out as soon as it is built; only data-driven views keep
+                        // the interval.
                         var wait = MinViewInterval - Stopwatch.GetElapsedTime(lastView);
-                        if (wait > TimeSpan.Zero) await Task.Delay(wait, stop).ConfigureAwait(false);
+                        if (wait > TimeSpan.Zero && requestVersion == seenRequest) await Task.Delay(wait, stop).ConfigureAwait(false);
                         // Read the version before the snapshots: anything newer triggers the next round.
                         seenData = _store.Version;
                         ViewRequest request;
@@ -268,6 +270,12 @@ internal static class ViewSocket
                             seenRequest = _requestVersion;
                         }
                         long bytes = BuildView(request);
+                        // A newer request came while this view was built: a page that numbers its requests would
+                        // leave this one undrawn, so the next round builds the newer one instead of sending it.
+                        if (request.Seq is not null && Volatile.Read(ref _requestVersion) != seenRequest)
+                        {
+                            continue;
+                        }
                         if (!_query.Layout.Matches(_sentLayout))
                         {
                             // The view's panels changed kind or group (a panel's first timed points, say): the page
