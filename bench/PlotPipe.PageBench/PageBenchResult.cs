@@ -30,6 +30,10 @@ internal sealed class PageBenchResult
     public Stats GestureRequestToViewMs { get; set; } = Stats.Empty;
     public Stats GestureViewToDrawnMs { get; set; } = Stats.Empty;
 
+    /// <summary>Inside request to view, as the viewer's answer mark tells: the request waiting there, its view being built.</summary>
+    public Stats GestureViewerWaitMs { get; set; } = Stats.Empty;
+    public Stats GestureViewerBuildMs { get; set; } = Stats.Empty;
+
     public Stats NaiveLinesPathMs { get; set; } = Stats.Empty;
     public Stats NaiveLinesRasterMs { get; set; } = Stats.Empty;
     public long NaiveLinesPoints { get; set; }

@@ -235,7 +235,7 @@ internal static class PageBenchRun
         var answered = gestures.ToDictionary(g => g.Name, _ => new List<double>());
         var unanswered = gestures.ToDictionary(g => g.Name, _ => 0);
         var taken = new Taken();
-        List<double> toSend = [], toView = [], toDraw = [];
+        List<double> toSend = [], toView = [], toDraw = [], waited = [], built = [];
         var start = await DrainAsync(page);
         long addedAtStart = streamer.Added;
         var clock = Stopwatch.StartNew();
@@ -256,6 +256,8 @@ internal static class PageBenchRun
                     toSend.Add(a.GetProperty("sentAt").GetDouble() - t0);
                     toView.Add(a.GetProperty("viewAt").GetDouble() - a.GetProperty("sentAt").GetDouble());
                     toDraw.Add(a.GetProperty("answeredAt").GetDouble() - a.GetProperty("viewAt").GetDouble());
+                    if (a.GetProperty("waitedMs").GetDouble() is >= 0 and var w) waited.Add(w);
+                    if (a.GetProperty("builtMs").GetDouble() is >= 0 and var b) built.Add(b);
                 }
                 catch (TimeoutException)
                 {
@@ -284,6 +286,8 @@ internal static class PageBenchRun
         result.GestureInputToRequestMs = Stats.Of(toSend);
         result.GestureRequestToViewMs = Stats.Of(toView);
         result.GestureViewToDrawnMs = Stats.Of(toDraw);
+        result.GestureViewerWaitMs = Stats.Of(waited);
+        result.GestureViewerBuildMs = Stats.Of(built);
         return PhaseOf(clock.Elapsed.TotalSeconds, streamer.Added - addedAtStart, start, last, taken);
     }
 

@@ -71,7 +71,8 @@ internal static class PageScripts
 
     /// <summary>
     /// Null until the page has sent a request after the input at t0 and drawn a view whose server ranges are that request's;
-    /// then the times of the input, the request, the first redraw after the input and the drawn answer.
+    /// then the times of the input, the request, the first redraw after the input and the drawn answer, and from the
+    /// viewer's answer mark how long the request waited there and how long its view took to build (-1: not told).
     /// A fit-all request (x null) is answered by a view starting at the data's first x (0) and reaching at least minRight.
     /// </summary>
     public const string Answer =
@@ -93,7 +94,9 @@ internal static class PageScripts
           const hit = p.drawLog.find((d) => d.at >= r.at && matches(d.range));
           if (!hit) return null;
           const first = p.drawLog.find((d) => d.at >= t0);
-          return { t0, sentAt: r.at, viewAt: hit.viewAt, firstAt: first ? first.at : hit.at, answeredAt: hit.at, fit: !r.x };
+          const a = p.answer && p.answer.seq === r.seq ? p.answer : null;
+          return { t0, sentAt: r.at, viewAt: hit.viewAt, firstAt: first ? first.at : hit.at, answeredAt: hit.at, fit: !r.x,
+            waitedMs: a && a.waitedMs != null ? a.waitedMs : -1, builtMs: a && a.builtMs != null ? a.builtMs : -1 };
         }
         """;
 

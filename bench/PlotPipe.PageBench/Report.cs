@@ -68,6 +68,12 @@ internal static class Report
             "answer, split (p50 / p99 ms): input to request sent {0:F1} / {1:F1}; request to its view received {2:F1} / {3:F1}; view to drawn {4:F1} / {5:F1}",
             r.GestureInputToRequestMs.P50, r.GestureInputToRequestMs.P99, r.GestureRequestToViewMs.P50, r.GestureRequestToViewMs.P99,
             r.GestureViewToDrawnMs.P50, r.GestureViewToDrawnMs.P99));
+        if (r.GestureViewerBuildMs.Count > 0)
+        {
+            o.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                "  of request to view, in the viewer: waiting for the view before it {0:F1} / {1:F1}; building its view {2:F1} / {3:F1}",
+                r.GestureViewerWaitMs.P50, r.GestureViewerWaitMs.P99, r.GestureViewerBuildMs.P50, r.GestureViewerBuildMs.P99));
+        }
         o.WriteLine();
         double p50 = r.Follow.RedrawMs.P50;
         o.WriteLine(string.Format(CultureInfo.InvariantCulture,

@@ -489,7 +489,10 @@ socket = connectSocket({
     flow.requestNow();
   },
   onMeta: applyMeta,
-  onAnswer: (seq) => flow.answered(seq),
+  onAnswer: (msg) => {
+    flow.answered(msg.seq);
+    pp.answer = { seq: msg.seq, waitedMs: msg.waitedMs ?? null, builtMs: msg.builtMs ?? null };
+  },
   onLimit: applyLimit,
   onView: applyView,
   onClose: () => {
