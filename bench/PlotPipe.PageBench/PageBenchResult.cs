@@ -44,6 +44,9 @@ internal sealed class PageBenchResult
     public double NaiveScatterRasterMs { get; set; } = double.NaN;
     public long NaiveScatterPoints { get; set; }
 
+    /// <summary>With --trace: the page thread's tasks over the follow and gesture phases, wall time against CPU time.</summary>
+    public TraceSummary? Trace { get; set; }
+
     /// <summary>Add → pixels at light load: stamped points to the end of the draw that shows them.</summary>
     public LatencyPhase? AddToPixels { get; set; }
 

@@ -78,7 +78,11 @@ internal static class PageBenchRun
                 result.Follow = await SampleAsync(page, streamer, settings.Seconds, measureAge: true);
                 log.WriteLine($"gestures, {settings.Interactions} of each kind, still streaming...");
                 result.Interacting = await GesturesAsync(page, streamer, settings, result);
-                if (trace is not null) await trace.StopAsync(settings.Trace!);
+                if (trace is not null)
+                {
+                    await trace.StopAsync(settings.Trace!);
+                    result.Trace = TraceSummary.Read(settings.Trace!);
+                }
                 await stop.CancelAsync();
                 await streaming;
                 await NaiveLinesAsync(page, settings, result, log);

@@ -48,6 +48,13 @@ internal static class Report
             o.WriteLine($"where the {phase.LongFrames} long frames of {name} went (ms, summed):");
             foreach (var (what, ms) in phase.LongFrameTimeMs) o.WriteLine(string.Format(CultureInfo.InvariantCulture, "  {0,9:F1}  {1}", ms, what));
         }
+        if (r.Trace is { } t)
+        {
+            o.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                "trace of the page's thread (follow and zoom/pan): {0:N0} tasks, CPU per task p99 {1:F1} max {2:F1} ms; {3} tasks over 50 ms: wall p50 {4:F1} max {5:F1} ms, of which CPU p50 {6:F1} max {7:F1} ms",
+                t.Tasks, t.TaskCpuMs.P99, t.TaskCpuMs.Max, t.LongTasks, t.LongTaskWallMs.P50, t.LongTaskWallMs.Max, t.LongTaskCpuMs.P50, t.LongTaskCpuMs.Max));
+            o.WriteLine("(a long task with little CPU is the page's thread waiting for a core, not the page's work)");
+        }
         o.WriteLine();
         if (r.AddToPixels is { } l)
         {
