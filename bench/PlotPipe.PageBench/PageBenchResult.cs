@@ -74,6 +74,11 @@ internal sealed class PageBenchResult
 
         /// <summary>Animation frames over 50 ms, and where their time went (script entry points, rendering), summed.</summary>
         public int LongFrames { get; set; }
+
+        /// <summary>CPU used over the phase, in cores (CPU seconds per second): the harness with its producer, the viewer, the browser.</summary>
+        public double HarnessCores { get; set; }
+        public double ViewerCores { get; set; }
+        public double BrowserCores { get; set; }
         public Dictionary<string, double> LongFrameTimeMs { get; set; } = [];
     }
 

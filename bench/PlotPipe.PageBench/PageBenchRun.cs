@@ -297,7 +297,17 @@ internal static class PageBenchRun
 
     // What every phase reports: rates between the page's state at its start and at its end, the draw times logged,
     // the frames and long tasks, and where the long frames' time went.
-    internal static PageBenchResult.Phase PhaseOf(double elapsed, long added, Drained start, Drained last, Taken taken) => new()
+    internal static PageBenchResult.Phase PhaseOf(double elapsed, long added, Drained start, Drained last, Taken taken)
+    {
+        var cpu = ProcessCpu.Now();
+        var phase = Figures(elapsed, added, start, last, taken);
+        phase.HarnessCores = (cpu.HarnessSeconds - taken.CpuAtStart.HarnessSeconds) / elapsed;
+        phase.ViewerCores = (cpu.ViewerSeconds - taken.CpuAtStart.ViewerSeconds) / elapsed;
+        phase.BrowserCores = (cpu.BrowserSeconds - taken.CpuAtStart.BrowserSeconds) / elapsed;
+        return phase;
+    }
+
+    private static PageBenchResult.Phase Figures(double elapsed, long added, Drained start, Drained last, Taken taken) => new()
     {
         Seconds = elapsed,
         PointsAddedPerSecond = added / elapsed,
@@ -324,6 +334,7 @@ internal static class PageBenchRun
         public readonly Dictionary<string, double> LongFrameTimeMs = [];
         public long Logged;
         public int LongFrames;
+        public readonly ProcessCpu CpuAtStart = ProcessCpu.Now();
 
         public void Add(Drained d)
         {

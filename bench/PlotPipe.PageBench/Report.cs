@@ -36,12 +36,12 @@ internal static class Report
             : "(redraw: uPlot's scales, axes and grid plus the series, with the canvas raster; series: the series part's JavaScript, window.plotpipe.drawTimes;");
         o.WriteLine(" lag: newest x added minus newest x on screen, in time; behind: points sent that the viewer's status does not count yet)");
         o.WriteLine();
-        o.WriteLine("phase                         frame ms p50    p99    max | long tasks  max ms | long frames");
+        o.WriteLine("phase                         frame ms p50    p99    max | long tasks  max ms | long frames | cores: harness viewer browser");
         FrameRow(o, "follow, streaming", r.Follow);
         FrameRow(o, "zoom/pan, streaming", r.Interacting);
         if (r.Scatter is not null) FrameRow(o, "scatter (density)", r.Scatter);
         if (r.AddToPixels is not null) FrameRow(o, "add -> pixels (light load)", r.AddToPixels.Page);
-        o.WriteLine("(frame: interval between the page's animation frames; long tasks: over 50 ms on the page's thread)");
+        o.WriteLine("(frame: interval between the page's animation frames; long tasks: over 50 ms on the page's thread; cores: CPU seconds per second)");
         foreach (var (name, phase) in new[] { ("follow", r.Follow), ("zoom/pan", r.Interacting) })
         {
             if (phase.LongFrames == 0) continue;
@@ -106,8 +106,9 @@ internal static class Report
     }
 
     private static void FrameRow(TextWriter o, string name, PageBenchResult.Phase p) =>
-        o.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-28}{1,14:F1}{2,7:F1}{3,7:F1} |{4,11}{5,8:F1} |{6,12}",
-            name, p.FrameMs.P50, p.FrameMs.P99, p.FrameMs.Max, p.LongTaskMs.Count, p.LongTaskMs.Count > 0 ? p.LongTaskMs.Max : 0, p.LongFrames));
+        o.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-28}{1,14:F1}{2,7:F1}{3,7:F1} |{4,11}{5,8:F1} |{6,12} |{7,15:F2}{8,7:F2}{9,8:F2}",
+            name, p.FrameMs.P50, p.FrameMs.P99, p.FrameMs.Max, p.LongTaskMs.Count, p.LongTaskMs.Count > 0 ? p.LongTaskMs.Max : 0, p.LongFrames,
+            p.HarnessCores, p.ViewerCores, p.BrowserCores));
 
     private static string Verdict(bool met) => met ? "met" : "MISSED";
 
