@@ -30,6 +30,10 @@ internal sealed class PageBenchResult
     public Stats GestureRequestToViewMs { get; set; } = Stats.Empty;
     public Stats GestureViewToDrawnMs { get; set; } = Stats.Empty;
 
+    /// <summary>Inside request to view, as the viewer's answer mark tells: the request waiting there, its view being built.</summary>
+    public Stats GestureViewerWaitMs { get; set; } = Stats.Empty;
+    public Stats GestureViewerBuildMs { get; set; } = Stats.Empty;
+
     public Stats NaiveLinesPathMs { get; set; } = Stats.Empty;
     public Stats NaiveLinesRasterMs { get; set; } = Stats.Empty;
     public long NaiveLinesPoints { get; set; }
@@ -39,6 +43,12 @@ internal sealed class PageBenchResult
     public double NaiveScatterPathMs { get; set; } = double.NaN;
     public double NaiveScatterRasterMs { get; set; } = double.NaN;
     public long NaiveScatterPoints { get; set; }
+
+    /// <summary>With --trace: the page thread's tasks over the follow and gesture phases, wall time against CPU time.</summary>
+    public TraceSummary? Trace { get; set; }
+
+    /// <summary>Add → pixels at light load: stamped points to the end of the draw that shows them.</summary>
+    public LatencyPhase? AddToPixels { get; set; }
 
     public double TotalSeconds { get; set; }
 
@@ -55,6 +65,33 @@ internal sealed class PageBenchResult
         public Stats RedrawMs { get; set; } = Stats.Empty;
         public Stats DrawnAgeMs { get; set; } = Stats.Empty;
         public Stats ViewerBehindPoints { get; set; } = Stats.Empty;
+
+        /// <summary>Intervals between the page's animation frames: 16.7 ms when no frame is held up.</summary>
+        public Stats FrameMs { get; set; } = Stats.Empty;
+
+        /// <summary>Tasks over 50 ms on the page's thread, as Chromium reports them.</summary>
+        public Stats LongTaskMs { get; set; } = Stats.Empty;
+
+        /// <summary>Animation frames over 50 ms, and where their time went (script entry points, rendering), summed.</summary>
+        public int LongFrames { get; set; }
+
+        /// <summary>CPU used over the phase, in cores (CPU seconds per second): the harness with its producer, the viewer, the browser.</summary>
+        public double HarnessCores { get; set; }
+        public double ViewerCores { get; set; }
+        public double BrowserCores { get; set; }
+        public Dictionary<string, double> LongFrameTimeMs { get; set; } = [];
+    }
+
+    internal sealed class LatencyPhase
+    {
+        public int Series { get; set; }
+        public double PointsPerSecond { get; set; }
+        public long Stamped { get; set; }
+        public long Measured { get; set; }
+        public Stats AddToPixelsMs { get; set; } = Stats.Empty;
+        public Stats AddToViewReceivedMs { get; set; } = Stats.Empty;
+        public double ClockUncertaintyMs { get; set; }
+        public Phase Page { get; set; } = new();
     }
 
     internal sealed class SocketPhase

@@ -32,6 +32,7 @@ internal static class PageBenchRun
             StartedUtc = DateTime.UtcNow,
         };
         result.LoadAverageAtStart = LoadAverage();
+        if (settings.LatencySeconds > 0) result.AddToPixels = await AddToPixels.RunAsync(browser, settings, log);
         await LinesAsync(browser, settings, result, log);
         if (settings.ScatterPoints > 0) await ScatterAsync(browser, settings, result, log);
         result.LoadAverageAtEnd = LoadAverage();
@@ -72,10 +73,16 @@ internal static class PageBenchRun
                 await page.WaitForFunctionAsync("() => { const p = window.plotpipe; return p && p.follow && p.drawn > 0 && p.serverRange; }");
                 await page.EvaluateAsync(PageScripts.WatchInput);
                 await Task.Delay(WarmUpMs);
+                var trace = settings.Trace is null ? null : await TraceRecorder.StartAsync(page);
                 log.WriteLine($"streaming {settings.Rate:N0} points/s for {settings.Seconds} s in follow mode...");
                 result.Follow = await SampleAsync(page, streamer, settings.Seconds, measureAge: true);
                 log.WriteLine($"gestures, {settings.Interactions} of each kind, still streaming...");
                 result.Interacting = await GesturesAsync(page, streamer, settings, result);
+                if (trace is not null)
+                {
+                    await trace.StopAsync(settings.Trace!);
+                    result.Trace = TraceSummary.Read(settings.Trace!);
+                }
                 await stop.CancelAsync();
                 await streaming;
                 await NaiveLinesAsync(page, settings, result, log);
@@ -152,7 +159,7 @@ internal static class PageBenchRun
         }
     }
 
-    private static async Task<(IBrowserContext, IPage)> OpenAsync(IBrowser browser, PageBenchSettings settings, Uri url)
+    internal static async Task<(IBrowserContext, IPage)> OpenAsync(IBrowser browser, PageBenchSettings settings, Uri url)
     {
         var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = settings.PageWidth, Height = settings.PageHeight } });
         var page = await context.NewPageAsync();
@@ -161,19 +168,18 @@ internal static class PageBenchRun
         // Chromium without a GPU rasterizes the canvas later on the page's thread; read a pixel back after each draw
         // so the redraw times include that work.
         if (!settings.JsOnly) await page.EvaluateAsync("() => { window.plotpipe.rasterInDrawLog = true; }");
+        await page.EvaluateAsync(PageScripts.WatchFrames);
         return (context, page);
     }
 
     // Drains the page's draw log every 250 ms so no draw is missed (it keeps the last 200).
     private static async Task<PageBenchResult.Phase> SampleAsync(IPage page, Streamer streamer, double seconds, bool measureAge)
     {
-        var seriesMs = new List<double>();
-        var redrawMs = new List<double>();
+        var taken = new Taken();
         var ageMs = new List<double>();
         var behind = new List<double>();
         var first = await DrainAsync(page);
         long addedAtStart = streamer.Added;
-        long logged = 0;
         var clock = Stopwatch.StartNew();
         var last = first;
         while (clock.Elapsed.TotalSeconds < seconds)
@@ -182,14 +188,14 @@ internal static class PageBenchRun
             double before = streamer.NewestX;
             last = await DrainAsync(page);
             double after = streamer.NewestX;
-            logged += Collect(last, seriesMs, redrawMs);
+            taken.Add(last);
             // Points sent that the viewer's status (sent every 250 ms) does not count yet: the ingest side of the lag.
             behind.Add(streamer.Added - last.Points);
             int n = last.Log.GetArrayLength();
             // x counts seconds of streaming, so the newest x on screen against the newest x added is the screen's lag.
             if (measureAge && n > 0 && last.Log[n - 1][3].ValueKind == JsonValueKind.Number) ageMs.Add(((before + after) / 2 - last.Log[n - 1][3].GetDouble()) * 1000);
         }
-        var phase = PhaseOf(clock.Elapsed.TotalSeconds, streamer.Added - addedAtStart, first, last, logged, seriesMs, redrawMs);
+        var phase = PhaseOf(clock.Elapsed.TotalSeconds, streamer.Added - addedAtStart, first, last, taken);
         phase.DrawnAgeMs = Stats.Of(ageMs);
         phase.ViewerBehindPoints = Stats.Of(behind);
         return phase;
@@ -232,12 +238,10 @@ internal static class PageBenchRun
         var first = gestures.ToDictionary(g => g.Name, _ => new List<double>());
         var answered = gestures.ToDictionary(g => g.Name, _ => new List<double>());
         var unanswered = gestures.ToDictionary(g => g.Name, _ => 0);
-        var seriesMs = new List<double>();
-        var redrawMs = new List<double>();
-        List<double> toSend = [], toView = [], toDraw = [];
+        var taken = new Taken();
+        List<double> toSend = [], toView = [], toDraw = [], waited = [], built = [];
         var start = await DrainAsync(page);
         long addedAtStart = streamer.Added;
-        long logged = 0;
         var clock = Stopwatch.StartNew();
         var last = start;
         for (int i = 0; i < settings.Interactions; i++)
@@ -256,6 +260,8 @@ internal static class PageBenchRun
                     toSend.Add(a.GetProperty("sentAt").GetDouble() - t0);
                     toView.Add(a.GetProperty("viewAt").GetDouble() - a.GetProperty("sentAt").GetDouble());
                     toDraw.Add(a.GetProperty("answeredAt").GetDouble() - a.GetProperty("viewAt").GetDouble());
+                    if (a.GetProperty("waitedMs").GetDouble() is >= 0 and var w) waited.Add(w);
+                    if (a.GetProperty("builtMs").GetDouble() is >= 0 and var b) built.Add(b);
                 }
                 catch (TimeoutException)
                 {
@@ -263,7 +269,7 @@ internal static class PageBenchRun
                 }
                 await Task.Delay(SettleMs);
                 last = await DrainAsync(page);
-                logged += Collect(last, seriesMs, redrawMs);
+                taken.Add(last);
             }
         }
         foreach (var (name, _, _) in gestures)
@@ -284,37 +290,78 @@ internal static class PageBenchRun
         result.GestureInputToRequestMs = Stats.Of(toSend);
         result.GestureRequestToViewMs = Stats.Of(toView);
         result.GestureViewToDrawnMs = Stats.Of(toDraw);
-        return PhaseOf(clock.Elapsed.TotalSeconds, streamer.Added - addedAtStart, start, last, logged, seriesMs, redrawMs);
+        result.GestureViewerWaitMs = Stats.Of(waited);
+        result.GestureViewerBuildMs = Stats.Of(built);
+        return PhaseOf(clock.Elapsed.TotalSeconds, streamer.Added - addedAtStart, start, last, taken);
     }
 
-    // What every phase reports: rates between the page's state at its start and at its end, and the draw times logged.
-    private static PageBenchResult.Phase PhaseOf(double elapsed, long added, Drained start, Drained last, long logged, List<double> seriesMs, List<double> redrawMs) => new()
+    // What every phase reports: rates between the page's state at its start and at its end, the draw times logged,
+    // the frames and long tasks, and where the long frames' time went.
+    internal static PageBenchResult.Phase PhaseOf(double elapsed, long added, Drained start, Drained last, Taken taken)
+    {
+        var cpu = ProcessCpu.Now();
+        var phase = Figures(elapsed, added, start, last, taken);
+        phase.HarnessCores = (cpu.HarnessSeconds - taken.CpuAtStart.HarnessSeconds) / elapsed;
+        phase.ViewerCores = (cpu.ViewerSeconds - taken.CpuAtStart.ViewerSeconds) / elapsed;
+        phase.BrowserCores = (cpu.BrowserSeconds - taken.CpuAtStart.BrowserSeconds) / elapsed;
+        return phase;
+    }
+
+    private static PageBenchResult.Phase Figures(double elapsed, long added, Drained start, Drained last, Taken taken) => new()
     {
         Seconds = elapsed,
         PointsAddedPerSecond = added / elapsed,
         ViewsPerSecond = (last.Views - start.Views) / elapsed,
         DrawsPerSecond = (last.Draws - start.Draws) / elapsed,
-        DrawsNotLogged = last.Draws - start.Draws - logged,
+        DrawsNotLogged = last.Draws - start.Draws - taken.Logged,
         PointsInView = last.InView,
         PointsDrawn = last.Drawn,
-        SeriesDrawMs = Stats.Of(seriesMs),
-        RedrawMs = Stats.Of(redrawMs),
+        SeriesDrawMs = Stats.Of(taken.SeriesMs),
+        RedrawMs = Stats.Of(taken.RedrawMs),
+        FrameMs = Stats.Of(taken.FrameMs),
+        LongTaskMs = Stats.Of(taken.LongTaskMs),
+        LongFrames = taken.LongFrames,
+        LongFrameTimeMs = taken.LongFrameTimeMs.OrderByDescending(kv => kv.Value).Take(12).ToDictionary(kv => kv.Key, kv => Math.Round(kv.Value, 1)),
     };
 
-    private static int Collect(Drained d, List<double> seriesMs, List<double> redrawMs)
+    // Everything drained from the page over one phase.
+    internal sealed class Taken
     {
-        int n = d.Log.GetArrayLength();
-        for (int i = 0; i < n; i++)
+        public readonly List<double> SeriesMs = [];
+        public readonly List<double> RedrawMs = [];
+        public readonly List<double> FrameMs = [];
+        public readonly List<double> LongTaskMs = [];
+        public readonly Dictionary<string, double> LongFrameTimeMs = [];
+        public long Logged;
+        public int LongFrames;
+        public readonly ProcessCpu CpuAtStart = ProcessCpu.Now();
+
+        public void Add(Drained d)
         {
-            seriesMs.Add(d.Log[i][1].GetDouble());
-            redrawMs.Add(d.Log[i][2].GetDouble());
+            int n = d.Log.GetArrayLength();
+            for (int i = 0; i < n; i++)
+            {
+                SeriesMs.Add(d.Log[i][1].GetDouble());
+                RedrawMs.Add(d.Log[i][2].GetDouble());
+            }
+            Logged += n;
+            FrameMs.AddRange(d.Frames);
+            LongTaskMs.AddRange(d.LongTasks);
+            foreach (var frame in d.LongFrames.EnumerateArray())
+            {
+                LongFrames++;
+                foreach (var part in frame.GetProperty("parts").EnumerateArray())
+                {
+                    string what = part[0].GetString() ?? "?";
+                    LongFrameTimeMs[what] = LongFrameTimeMs.GetValueOrDefault(what) + part[1].GetDouble();
+                }
+            }
         }
-        return n;
     }
 
-    private sealed record Drained(long Draws, long Views, double Drawn, double InView, long Points, JsonElement Log);
+    internal sealed record Drained(long Draws, long Views, double Drawn, double InView, long Points, JsonElement Log, double[] Frames, double[] LongTasks, JsonElement LongFrames);
 
-    private static async Task<Drained> DrainAsync(IPage page)
+    internal static async Task<Drained> DrainAsync(IPage page)
     {
         var e = await page.EvaluateAsync<JsonElement>(PageScripts.Drain);
         return new Drained(
@@ -323,7 +370,10 @@ internal static class PageBenchRun
             e.GetProperty("drawn").GetDouble(),
             e.GetProperty("inView").GetDouble(),
             e.GetProperty("points").GetInt64(),
-            e.GetProperty("log").Clone());
+            e.GetProperty("log").Clone(),
+            e.GetProperty("frames").EnumerateArray().Select(v => v.GetDouble()).ToArray(),
+            e.GetProperty("longTasks").EnumerateArray().Select(v => v.GetDouble()).ToArray(),
+            e.GetProperty("longFrames").Clone());
     }
 
     // Waits until the viewer has taken in every point sent (its /api/status count), so streaming starts from a full store.

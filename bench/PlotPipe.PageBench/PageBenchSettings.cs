@@ -35,6 +35,18 @@ internal sealed record PageBenchSettings
     /// <summary>Times the naive all-points draw is repeated (the median is reported).</summary>
     public int BaselineRepeats { get; init; } = 3;
 
+    /// <summary>Seconds of the add → pixels phase (stamped points at light load); 0 skips it.</summary>
+    public double LatencySeconds { get; init; } = 10;
+
+    /// <summary>Stamped points per second over all series in the add → pixels phase.</summary>
+    public int LatencyRate { get; init; } = 1000;
+
+    /// <summary>Line series in the add → pixels phase.</summary>
+    public int LatencySeries { get; init; } = 1;
+
+    /// <summary>A Chromium performance trace of the follow and gesture phases goes to this file (chrome://tracing, Perfetto); null: none.</summary>
+    public string? Trace { get; init; }
+
     /// <summary>Time only the JavaScript of a redraw, leaving the canvas's raster out (as drawTimes does).</summary>
     public bool JsOnly { get; init; }
 
@@ -66,13 +78,18 @@ internal sealed record PageBenchSettings
                 "--scatter-seconds" => s with { ScatterSeconds = Number() },
                 "--naive-points" => s with { NaivePoints = (int)Number() },
                 "--baseline-repeats" => s with { BaselineRepeats = (int)Number() },
+                "--latency-seconds" => s with { LatencySeconds = Number() },
+                "--latency-rate" => s with { LatencyRate = (int)Number() },
+                "--latency-series" => s with { LatencySeries = (int)Number() },
                 "--js-only" => s with { JsOnly = true },
+                "--trace" => s with { Trace = Next() },
                 "--json" => s with { Json = Next() },
                 "-h" or "--help" => throw new ArgumentException(Usage),
                 _ => throw new ArgumentException($"unknown option {args[i]}\n{Usage}"),
             };
         }
-        if (s.Seconds <= 0 || s.Series < 1 || s.Points < 1 || s.Rate < s.Series || s.Interactions < 0 || s.ScatterPoints < 0 || s.BaselineRepeats < 1 || s.NaivePoints < s.Series)
+        if (s.Seconds <= 0 || s.Series < 1 || s.Points < 1 || s.Rate < s.Series || s.Interactions < 0 || s.ScatterPoints < 0 || s.BaselineRepeats < 1 || s.NaivePoints < s.Series
+            || s.LatencySeconds < 0 || s.LatencyRate < 1 || s.LatencySeries < 1)
             throw new ArgumentException($"options out of range\n{Usage}");
         return s;
     }
@@ -80,5 +97,7 @@ internal sealed record PageBenchSettings
     public const string Usage =
         "usage: PlotPipe.PageBench [--seconds 10] [--series 10] [--points 1000000] [--rate 1000000] [--interactions 10]\n" +
         "                          [--scatter-points 10000000] [--scatter-seconds 4]\n" +
-        "                          [--naive-points 1000000] [--baseline-repeats 3] [--js-only] [--json FILE]";
+        "                          [--naive-points 1000000] [--baseline-repeats 3]\n" +
+        "                          [--latency-seconds 10] [--latency-rate 1000] [--latency-series 1] [--js-only]\n" +
+        "                          [--trace FILE] [--json FILE]";
 }

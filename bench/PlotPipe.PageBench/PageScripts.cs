@@ -3,17 +3,56 @@ namespace PlotPipe.PageBench;
 /// <summary>The JavaScript the harness runs in the page; it reads <c>window.plotpipe</c> (web/src/app.js) and never changes the page's behaviour.</summary>
 internal static class PageScripts
 {
-    /// <summary>Takes every draw logged since the last call: [at, seriesMs, redrawMs, drawn newest x] rows, plus counters.</summary>
+    /// <summary>
+    /// Takes every draw logged since the last call: [at, seriesMs, redrawMs, view's right edge, newest x drawn, view's
+    /// arrival] rows, plus counters, and
+    /// the frames and long tasks <see cref="WatchFrames"/> saw since the last call.
+    /// </summary>
     public const string Drain =
         """
         () => {
-          const p = window.plotpipe;
+          const p = window.plotpipe, b = window.__pageFrames;
           const log = p.drawLog.splice(0);
           return {
             draws: p.draws, views: p.views, drawn: p.drawn, inView: p.inView, follow: p.follow,
             points: (p.status && p.status.points) || 0,
-            log: log.map(e => [e.at, e.ms, e.redrawMs, e.range ? e.range[1] : null]),
+            log: log.map(e => [e.at, e.ms, e.redrawMs, e.range ? e.range[1] : null, e.newestX ?? null, e.viewAt]),
+            frames: b ? b.frames.splice(0) : [],
+            longTasks: b ? b.longTasks.splice(0) : [],
+            longFrames: b ? b.longFrames.splice(0) : [],
           };
+        }
+        """;
+
+    /// <summary>
+    /// Watches the page's frames: the interval between animation frames (a frame the page's thread held up shows as
+    /// 33 or 50 ms instead of 16.7), the long tasks (over 50 ms) Chromium reports, and for each long animation frame
+    /// where its time went (scripts by entry point, then style and layout, then paint), to find what to fix.
+    /// </summary>
+    public const string WatchFrames =
+        """
+        () => {
+          const b = window.__pageFrames = { frames: [], longTasks: [], longFrames: [] };
+          let last = 0;
+          const tick = (t) => { if (last) b.frames.push(t - last); last = t; requestAnimationFrame(tick); };
+          requestAnimationFrame(tick);
+          new PerformanceObserver((list) => {
+            for (const e of list.getEntries()) b.longTasks.push(e.duration);
+          }).observe({ type: "longtask" });
+          try {
+            new PerformanceObserver((list) => {
+              for (const e of list.getEntries()) {
+                const parts = [];
+                for (const s of e.scripts || [])
+                  parts.push([`${s.invokerType} ${s.invoker} ${(s.sourceFunctionName || "")}@${(s.sourceURL || "").split("/").pop()}:${s.sourceCharPosition}`, s.duration]);
+                const render = e.renderStart ? e.startTime + e.duration - e.renderStart : 0;
+                const layout = e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0;
+                parts.push(["rendering: rAF callbacks", Math.max(0, render - layout)]);
+                parts.push(["rendering: style, layout and paint", layout]);
+                b.longFrames.push({ ms: e.duration, blockingMs: e.blockingDuration || 0, parts });
+              }
+            }).observe({ type: "long-animation-frame" });
+          } catch { /* an older Chromium: frames and long tasks only */ }
         }
         """;
 
@@ -32,7 +71,8 @@ internal static class PageScripts
 
     /// <summary>
     /// Null until the page has sent a request after the input at t0 and drawn a view whose server ranges are that request's;
-    /// then the times of the input, the request, the first redraw after the input and the drawn answer.
+    /// then the times of the input, the request, the first redraw after the input and the drawn answer, and from the
+    /// viewer's answer mark how long the request waited there and how long its view took to build (-1: not told).
     /// A fit-all request (x null) is answered by a view starting at the data's first x (0) and reaching at least minRight.
     /// </summary>
     public const string Answer =
@@ -54,7 +94,9 @@ internal static class PageScripts
           const hit = p.drawLog.find((d) => d.at >= r.at && matches(d.range));
           if (!hit) return null;
           const first = p.drawLog.find((d) => d.at >= t0);
-          return { t0, sentAt: r.at, viewAt: hit.viewAt, firstAt: first ? first.at : hit.at, answeredAt: hit.at, fit: !r.x };
+          const a = p.answer && p.answer.seq === r.seq ? p.answer : null;
+          return { t0, sentAt: r.at, viewAt: hit.viewAt, firstAt: first ? first.at : hit.at, answeredAt: hit.at, fit: !r.x,
+            waitedMs: a && a.waitedMs != null ? a.waitedMs : -1, builtMs: a && a.builtMs != null ? a.builtMs : -1 };
         }
         """;
 

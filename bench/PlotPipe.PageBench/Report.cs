@@ -7,6 +7,9 @@ internal static class Report
 {
     private const double RedrawTargetMs = 16;
     private const double AnswerTargetMs = 100;
+    private const double FrameTargetMs = 33;
+    private const double LongTaskTargetMs = 100;
+    private const double AddToPixelsTargetMs = 50;
 
     public static void Print(PageBenchResult r, TextWriter o)
     {
@@ -33,6 +36,34 @@ internal static class Report
             : "(redraw: uPlot's scales, axes and grid plus the series, with the canvas raster; series: the series part's JavaScript, window.plotpipe.drawTimes;");
         o.WriteLine(" lag: newest x added minus newest x on screen, in time; behind: points sent that the viewer's status does not count yet)");
         o.WriteLine();
+        o.WriteLine("phase                         frame ms p50    p99    max | long tasks  max ms | long frames | cores: harness viewer browser");
+        FrameRow(o, "follow, streaming", r.Follow);
+        FrameRow(o, "zoom/pan, streaming", r.Interacting);
+        if (r.Scatter is not null) FrameRow(o, "scatter (density)", r.Scatter);
+        if (r.AddToPixels is not null) FrameRow(o, "add -> pixels (light load)", r.AddToPixels.Page);
+        o.WriteLine("(frame: interval between the page's animation frames; long tasks: over 50 ms on the page's thread; cores: CPU seconds per second)");
+        foreach (var (name, phase) in new[] { ("follow", r.Follow), ("zoom/pan", r.Interacting) })
+        {
+            if (phase.LongFrames == 0) continue;
+            o.WriteLine($"where the {phase.LongFrames} long frames of {name} went (ms, summed):");
+            foreach (var (what, ms) in phase.LongFrameTimeMs) o.WriteLine(string.Format(CultureInfo.InvariantCulture, "  {0,9:F1}  {1}", ms, what));
+        }
+        if (r.Trace is { } t)
+        {
+            o.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                "trace of the page's thread (follow and zoom/pan): {0:N0} tasks, CPU per task p99 {1:F1} max {2:F1} ms; {3} tasks over 50 ms: wall p50 {4:F1} max {5:F1} ms, of which CPU p50 {6:F1} max {7:F1} ms",
+                t.Tasks, t.TaskCpuMs.P99, t.TaskCpuMs.Max, t.LongTasks, t.LongTaskWallMs.P50, t.LongTaskWallMs.Max, t.LongTaskCpuMs.P50, t.LongTaskCpuMs.Max));
+            o.WriteLine("(a long task with little CPU is the page's thread waiting for a core, not the page's work)");
+        }
+        o.WriteLine();
+        if (r.AddToPixels is { } l)
+        {
+            o.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                "add -> pixels, {0} series at {1:N0} points/s: {2:N0} of {3:N0} stamped points timed; p50 {4:F1} p99 {5:F1} max {6:F1} ms (add -> its view received p50 {7:F1} p99 {8:F1}); clocks tied within {9:F2} ms",
+                l.Series, l.PointsPerSecond, l.Measured, l.Stamped, l.AddToPixelsMs.P50, l.AddToPixelsMs.P99, l.AddToPixelsMs.Max,
+                l.AddToViewReceivedMs.P50, l.AddToViewReceivedMs.P99, l.ClockUncertaintyMs));
+            o.WriteLine();
+        }
         o.WriteLine("gesture (while streaming)       n   first redraw ms p50    p99 | answer drawn ms p50    p99    max | unanswered");
         foreach (var (name, g) in r.Gestures)
         {
@@ -44,6 +75,12 @@ internal static class Report
             "answer, split (p50 / p99 ms): input to request sent {0:F1} / {1:F1}; request to its view received {2:F1} / {3:F1}; view to drawn {4:F1} / {5:F1}",
             r.GestureInputToRequestMs.P50, r.GestureInputToRequestMs.P99, r.GestureRequestToViewMs.P50, r.GestureRequestToViewMs.P99,
             r.GestureViewToDrawnMs.P50, r.GestureViewToDrawnMs.P99));
+        if (r.GestureViewerBuildMs.Count > 0)
+        {
+            o.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                "  of request to view, in the viewer: waiting for the view before it {0:F1} / {1:F1}; building its view {2:F1} / {3:F1}",
+                r.GestureViewerWaitMs.P50, r.GestureViewerWaitMs.P99, r.GestureViewerBuildMs.P50, r.GestureViewerBuildMs.P99));
+        }
         o.WriteLine();
         double p50 = r.Follow.RedrawMs.P50;
         o.WriteLine(string.Format(CultureInfo.InvariantCulture,
@@ -60,7 +97,18 @@ internal static class Report
         o.WriteLine($"target redraw <= {RedrawTargetMs} ms p50 and p99 (follow, streaming): {Verdict(r.Follow.RedrawMs.P50 <= RedrawTargetMs && r.Follow.RedrawMs.P99 <= RedrawTargetMs)}");
         if (all is not null)
             o.WriteLine($"target zoom/pan answered <= {AnswerTargetMs} ms (p99 over all gestures): {Verdict(all.Unanswered == 0 && all.AnswerDrawnMs.P99 <= AnswerTargetMs)}");
+        bool framesMet = r.Follow.FrameMs.P99 <= FrameTargetMs && r.Interacting.FrameMs.P99 <= FrameTargetMs;
+        o.WriteLine($"target frames p99 <= {FrameTargetMs} ms while streaming (follow and zoom/pan): {Verdict(framesMet)}");
+        bool noLong = !(r.Follow.LongTaskMs.Max > LongTaskTargetMs) && !(r.Interacting.LongTaskMs.Max > LongTaskTargetMs);
+        o.WriteLine($"target no long task over {LongTaskTargetMs} ms while streaming: {Verdict(noLong)}");
+        if (r.AddToPixels is { } a2p)
+            o.WriteLine($"target add -> pixels p99 <= {AddToPixelsTargetMs} ms at light load: {Verdict(a2p.AddToPixelsMs.P99 <= AddToPixelsTargetMs)}");
     }
+
+    private static void FrameRow(TextWriter o, string name, PageBenchResult.Phase p) =>
+        o.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-28}{1,14:F1}{2,7:F1}{3,7:F1} |{4,11}{5,8:F1} |{6,12} |{7,15:F2}{8,7:F2}{9,8:F2}",
+            name, p.FrameMs.P50, p.FrameMs.P99, p.FrameMs.Max, p.LongTaskMs.Count, p.LongTaskMs.Count > 0 ? p.LongTaskMs.Max : 0, p.LongFrames,
+            p.HarnessCores, p.ViewerCores, p.BrowserCores));
 
     private static string Verdict(bool met) => met ? "met" : "MISSED";
 

@@ -4,6 +4,7 @@
 import { drawnTicks, themeColors } from "./axes.js";
 import { AXIS, decodeView, nothingDefined, plotFromMeta } from "./decode.js";
 import { drawLayers } from "./draw.js";
+import { createFlow } from "./flow.js";
 import { bindKeys, bindMouse, onSelect } from "./gestures.js";
 import { logDraw, pp } from "./hooks.js";
 import { legendRows, renderLegend } from "./legend.js";
@@ -21,7 +22,6 @@ const chartsEl = $("chart");
 const followEl = $("follow");
 const spanEl = $("follow-span");
 
-const SEND_DEBOUNCE_MS = 30;
 const fmt = new Intl.NumberFormat("en-US");
 
 let plot = plotFromMeta(null);
@@ -29,14 +29,7 @@ let series = []; // meta rows, by position
 let panelsKey = "";
 let colors = themeColors();
 let yAxisPx = 0; // the widest y axis any panel needs: every panel takes it, so linked x axes line up
-let viewSeq = 0;
-// The viewer sends the next view only once this page says it drew the last one, so views never queue behind a
-// slow draw and the answer to a zoom is the next view to arrive.
-let drawnOwed = false;
-// Each request is numbered; the viewer marks the first view that answers it, so views of older requests still on
-// the way are told apart.
-let requestSeq = 0;
-let answeredSeq = 0;
+let viewSeq = 0; // views taken to draw; each panel remembers the last one it drew
 let redrawT0 = 0; // start of the whole redraw (scales, axes, grid, series), for drawLog
 // The viewer's memory for views is shared: when this page's share is short, its views come coarser (density cells and
 // line columns of cellPx device pixels, drawn stretched over the plot) or not at all, and the status line says why.
@@ -87,7 +80,7 @@ function rebuildPanels() {
   const keys = new Set(view.panels.map(groupKey));
   for (const k of [...view.groupX.keys()]) if (!keys.has(k)) view.groupX.delete(k);
   for (const p of view.panels) fitPanel(p);
-  sendSoon();
+  flow.requestSoon();
   redrawSoon();
 }
 
@@ -183,12 +176,20 @@ function drawPanel(panel) {
     u.ctx.getImageData(0, 0, 1, 1);
     end = performance.now();
   }
-  logDraw(ms, end, redrawT0 || t0);
+  logDraw(ms, end, redrawT0 || t0, newestShown(panel));
   if (panel === view.panels[view.panels.length - 1]) redrawT0 = 0;
-  if (drawnOwed && view.panels.every((p) => p.drewSeq === viewSeq)) {
-    drawnOwed = false;
-    socket.send('{"type":"drawn"}');
+  if (view.panels.every((p) => p.drewSeq === viewSeq)) flow.drew();
+}
+
+// The x up to which every line drawn in the panel is on screen (the least of their last x), for measuring add → pixels.
+function newestShown(panel) {
+  let newest = Infinity;
+  for (const s of series) {
+    const layer = panel.layers.get(s.index);
+    if (!layer || layer.mode !== 0 || layer.count === 0 || isHidden(s) || !s.line) continue;
+    newest = Math.min(newest, layer.xs[layer.count - 1]);
   }
+  return newest === Infinity ? null : newest;
 }
 
 // ---- messages from the viewer ----------------------------------------------------------------------------------
@@ -196,11 +197,8 @@ function drawPanel(panel) {
 function applyView(buf) {
   const msg = decodeView(buf);
   if (!msg || view.panels.length === 0) return;
-  if (answeredSeq < requestSeq) {
-    // Sent before the viewer had the latest request (the answer comes after its "answer" mark): its ranges would
-    // undo the user's last gesture. Acknowledged unseen, so the viewer's flow control moves on.
-    pp.staleViews++;
-    socket.send('{"type":"drawn"}');
+  if (!flow.take()) {
+    pp.staleViews = flow.staleViews;
     return;
   }
   const local = performance.now() < view.localUntil;
@@ -235,10 +233,9 @@ function applyView(buf) {
   pp.inView = inView;
   pp.serverRange = first ? [first.xMin, first.xMax, first.yMin, first.yMax] : null;
   pp.viewAt = performance.now();
-  pp.lastView = { tag: msg.tag, bytes: msg.bytes, panels: carried, seq: requestSeq };
+  pp.lastView = { tag: msg.tag, bytes: msg.bytes, panels: carried, seq: flow.seq };
   pp.views++;
   viewSeq++;
-  drawnOwed = true;
   redrawSoon();
 }
 
@@ -247,6 +244,11 @@ function showNotShown(panel) {
   panel.notShownEl.hidden = n === 0;
   if (n) panel.notShownEl.textContent = `${fmt.format(n)} point${n === 1 ? "" : "s"} ≤ 0 not shown`;
 }
+
+// What the charts draw of each series: meta every 250 ms while streaming changes only counts and status, which need
+// no redraw.
+let drawnLooks = "";
+const looksOf = (rows) => rows.map((s) => `${s.index}|${s.panel}|${s.kind}|${s.color}|${s.line}|${s.marker}`).join(";");
 
 function applyMeta(meta) {
   pp.metas++;
@@ -258,7 +260,11 @@ function applyMeta(meta) {
   renderAllLegend();
   renderStatus(meta.status || {});
   followTheStream();
-  redrawSoon();
+  const looks = looksOf(series);
+  if (looks !== drawnLooks) {
+    drawnLooks = looks;
+    redrawSoon();
+  }
 }
 
 // ---- status, title and legend ----------------------------------------------------------------------------------
@@ -338,7 +344,7 @@ const legendActions = {
 function hiddenChanged() {
   pp.hidden = [...view.hidden];
   renderAllLegend();
-  sendSoon();
+  flow.requestSoon();
   redrawSoon();
 }
 
@@ -359,7 +365,7 @@ function userView(panel, x, y) {
     if (y) panel.shown.y = y;
   }
   view.localUntil = performance.now() + LOCAL_HOLD_MS;
-  sendSoon();
+  flow.requestSoon();
   redrawSoon();
 }
 
@@ -399,7 +405,7 @@ function showWhole() {
   view.groupX.clear();
   for (const p of view.panels) p.want = { y: null };
   view.localUntil = 0;
-  sendSoon();
+  flow.requestSoon();
 }
 
 // mode: null (off), FOLLOW_AUTO or a span of x-units.
@@ -413,7 +419,7 @@ function setFollow(mode) {
   followEl.checked = mode !== null;
   pp.follow = mode !== null;
   pp.followSpan = mode;
-  sendSoon();
+  flow.requestSoon();
 }
 
 // The automatic window the viewer picked for the top panel's group, in the span box's placeholder.
@@ -444,7 +450,7 @@ bindKeys(app);
 new ResizeObserver(() => {
   let changed = false;
   for (const p of view.panels) changed = fitPanel(p) || changed;
-  if (changed) sendSoon();
+  if (changed) flow.requestSoon();
 }).observe(chartsEl);
 
 // The theme follows the system: the charts are rebuilt with the new colours.
@@ -459,39 +465,34 @@ if (dark.addEventListener) dark.addEventListener("change", themeChanged);
 
 // ---- the socket ------------------------------------------------------------------------------------------------
 
-// At most one request per SEND_DEBOUNCE_MS, the latest one; a gesture after a quiet spell goes out at once
-// rather than waiting out the interval (a wheel notch or a drag-zoom is one event, not a burst).
-let sendTimer = 0;
-let lastSentAt = -Infinity;
-function sendSoon() {
-  clearTimeout(sendTimer);
-  sendTimer = setTimeout(sendView, Math.max(0, lastSentAt + SEND_DEBOUNCE_MS - performance.now()));
-}
-
-function sendView() {
-  clearTimeout(sendTimer);
-  lastSentAt = performance.now();
-  if (!socket || !socket.open || view.panels.length === 0) return;
+// The request for what the page shows now, or null before there is a panel to ask for.
+function currentRequest() {
+  if (view.panels.length === 0) return null;
   // Device pixels: decimation then matches what the canvas can show.
   let width = 1;
   for (const p of view.panels) width = Math.max(width, Math.round(p.u.bbox.width));
   const request = buildRequest(width);
-  request.seq = ++requestSeq;
   pp.plotWidth = width;
   pp.plotHeight = request.height;
-  socket.send(JSON.stringify(request));
-  pp.request = { ...request, at: performance.now() };
+  return request;
 }
 
 let socket = null;
+const flow = createFlow({ get open() { return !!socket && socket.open; }, send: (text) => socket.send(text) }, currentRequest, {
+  onSent: (request) => { pp.request = { ...request, at: performance.now() }; },
+});
 rebuildPanels();
 socket = connectSocket({
   onOpen: () => {
     pp.connected = true;
-    sendView();
+    flow.reset();
+    flow.requestNow();
   },
   onMeta: applyMeta,
-  onAnswer: (seq) => { answeredSeq = seq; },
+  onAnswer: (msg) => {
+    flow.answered(msg.seq);
+    pp.answer = { seq: msg.seq, waitedMs: msg.waitedMs ?? null, builtMs: msg.builtMs ?? null };
+  },
   onLimit: applyLimit,
   onView: applyView,
   onClose: () => {

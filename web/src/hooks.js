@@ -26,17 +26,19 @@ export const pp = (window.plotpipe = {
   // For measuring (bench/PlotPipe.PageBench): the ranges of the last view received, the last request sent,
   // and one entry per draw, so a reader can tell when the answer to a request reached the screen.
   serverRange: null, viewAt: 0, request: null, draws: 0, drawLog: [],
+  // The viewer's last answer mark: { seq, waitedMs, builtMs } (how long the request waited, how long its view took).
+  answer: null,
   // Set true to read one pixel back after each draw, so drawLog's redrawMs includes the raster: a canvas without
   // a GPU records its drawing and rasterizes it later on this same thread, unseen by performance.now() around the calls.
   rasterInDrawLog: false,
 });
 
-/** Records one panel draw in drawTimes and drawLog. */
-export function logDraw(ms, end, redrawT0) {
+/** Records one panel draw in drawTimes and drawLog; newestX: the x every line drawn reaches, or null. */
+export function logDraw(ms, end, redrawT0, newestX = null) {
   pp.lastDrawMs = ms;
   pp.drawTimes.push(ms);
   if (pp.drawTimes.length > DRAW_TIMES_KEPT) pp.drawTimes.splice(0, pp.drawTimes.length - DRAW_TIMES_KEPT);
   pp.draws++;
-  pp.drawLog.push({ at: end, ms, redrawMs: end - redrawT0, range: pp.serverRange, viewAt: pp.viewAt });
+  pp.drawLog.push({ at: end, ms, redrawMs: end - redrawT0, range: pp.serverRange, viewAt: pp.viewAt, newestX });
   if (pp.drawLog.length > DRAW_TIMES_KEPT) pp.drawLog.splice(0, pp.drawLog.length - DRAW_TIMES_KEPT);
 }

@@ -91,6 +91,8 @@ export function createReadout(el, seriesOf) {
 
   // Dots sit on the panels' plot areas as DOM elements, so hovering never repaints a chart.
   function placeDots() {
+    // Called every frame: nothing to place and nothing shown costs nothing.
+    if (!last && view.panels.every((p) => p.dots.size === 0)) return;
     const series = seriesOf();
     const want = new Map();
     if (last) for (const r of last.rows) want.set(`${r.panel | 0}|${r.index}`, r);
@@ -112,7 +114,9 @@ export function createReadout(el, seriesOf) {
       const s = series.find((q) => q.index === r.index);
       dot.style.borderColor = s ? s.color : "#888";
       const left = p.u.valToPos(r.x, "x"), top = p.u.valToPos(r.y, "y");
-      const inside = isFinite(left) && isFinite(top) && left >= 0 && top >= 0 && left <= p.u.over.clientWidth && top <= p.u.over.clientHeight;
+      // The plot area's size from uPlot's box, not the element's: reading layout here would force it every frame.
+      const ratio = globalThis.uPlot.pxRatio || 1;
+      const inside = isFinite(left) && isFinite(top) && left >= 0 && top >= 0 && left <= p.u.bbox.width / ratio && top <= p.u.bbox.height / ratio;
       dot.hidden = !inside;
       dot.style.transform = `translate(${left}px, ${top}px)`;
     }

@@ -2,7 +2,7 @@
 
 const RETRY_MS = 1000;
 
-/** Opens the socket and keeps it open; handlers: onOpen(), onMeta(msg), onAnswer(seq), onLimit(msg), onView(arrayBuffer), onClose(). */
+/** Opens the socket and keeps it open; handlers: onOpen(), onMeta(msg), onAnswer(msg), onLimit(msg), onView(arrayBuffer), onClose(). */
 export function connectSocket(handlers) {
   let socket = null;
   function connect() {
@@ -18,7 +18,7 @@ export function connectSocket(handlers) {
         let msg;
         try { msg = JSON.parse(e.data); } catch { return; }
         if (msg.type === "meta") handlers.onMeta(msg);
-        else if (msg.type === "answer" && handlers.onAnswer) handlers.onAnswer(msg.seq);
+        else if (msg.type === "answer" && handlers.onAnswer) handlers.onAnswer(msg);
         else if (msg.type === "limit" && handlers.onLimit) handlers.onLimit(msg);
       } else {
         handlers.onView(e.data);

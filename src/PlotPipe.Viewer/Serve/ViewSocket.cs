@@ -132,6 +132,8 @@ internal static class ViewSocket
         private readonly object _gate = new();
         private ViewRequest _request = ViewRequest.FitAll;
         private int _requestVersion;
+        // When the latest request arrived, so its answer can say how long it waited for the view before it.
+        private long _requestArrived;
         // Flow control: a page that reports each drawn view gets the next one only then, so views never queue in
         // the socket behind a slow page and a zoom's answer is the very next view. Pages that never report are
         // served as before.
@@ -200,6 +202,7 @@ internal static class ViewSocket
                 {
                     _request = request;
                     _requestVersion++;
+                    _requestArrived = Stopwatch.GetTimestamp();
                 }
                 _pageChanged.Writer.TryWrite(true);
             }
@@ -255,19 +258,31 @@ internal static class ViewSocket
                         && Stopwatch.GetElapsedTime(lastView) < DrawnTimeout;
                     if (wanted && !pageBusy)
                     {
+                        // The answer to a new request goes out as soon as it is built; only data-driven views keep
+                        // the interval.
                         var wait = MinViewInterval - Stopwatch.GetElapsedTime(lastView);
-                        if (wait > TimeSpan.Zero) await Task.Delay(wait, stop).ConfigureAwait(false);
+                        if (wait > TimeSpan.Zero && requestVersion == seenRequest) await Task.Delay(wait, stop).ConfigureAwait(false);
                         // Read the version before the snapshots: anything newer triggers the next round.
                         seenData = _store.Version;
                         ViewRequest request;
                         bool answers;
+                        long arrived;
                         lock (_gate)
                         {
                             request = _request;
                             answers = seenRequest != _requestVersion;
                             seenRequest = _requestVersion;
+                            arrived = _requestArrived;
                         }
+                        long buildStarted = Stopwatch.GetTimestamp();
                         long bytes = BuildView(request);
+                        long built = Stopwatch.GetTimestamp();
+                        // A newer request came while this view was built: a page that numbers its requests would
+                        // leave this one undrawn, so the next round builds the newer one instead of sending it.
+                        if (request.Seq is not null && Volatile.Read(ref _requestVersion) != seenRequest)
+                        {
+                            continue;
+                        }
                         if (!_query.Layout.Matches(_sentLayout))
                         {
                             // The view's panels changed kind or group (a panel's first timed points, say): the page
@@ -278,7 +293,10 @@ internal static class ViewSocket
                         }
                         lastView = Stopwatch.GetTimestamp();
                         // Views of an older request may still be on the way: the page tells the answer by this mark.
-                        if (answers && request.Seq is long seq) await SendAnswerAsync(seq, abort).ConfigureAwait(false);
+                        if (answers && request.Seq is long seq)
+                        {
+                            await SendAnswerAsync(seq, Stopwatch.GetElapsedTime(arrived, buildStarted), Stopwatch.GetElapsedTime(buildStarted, built), abort).ConfigureAwait(false);
+                        }
                         if (_query.CellPx != _sentCellPx || !ReferenceEquals(_query.Limit, _sentLimit)) await SendLimitAsync(abort).ConfigureAwait(false);
                         // A view the budget cannot hold is not sent: the limit message says why.
                         if (_query.CellPx == 0) continue;
@@ -320,13 +338,17 @@ internal static class ViewSocket
             }
         }
 
-        private async ValueTask SendAnswerAsync(long seq, CancellationToken abort)
+        // The answer mark says how long the request waited for the viewer (a view being built or sent before it) and
+        // how long its view took to build, so a slow answer can be told apart from a slow page.
+        private async ValueTask SendAnswerAsync(long seq, TimeSpan waited, TimeSpan built, CancellationToken abort)
         {
             _metaBuffer.ResetWrittenCount();
             _metaJson.Reset(_metaBuffer);
             _metaJson.WriteStartObject();
             _metaJson.WriteString("type"u8, "answer"u8);
             _metaJson.WriteNumber("seq"u8, seq);
+            _metaJson.WriteNumber("waitedMs"u8, Math.Round(waited.TotalMilliseconds, 1));
+            _metaJson.WriteNumber("builtMs"u8, Math.Round(built.TotalMilliseconds, 1));
             _metaJson.WriteEndObject();
             _metaJson.Flush();
             await _socket.SendAsync(_metaBuffer.WrittenMemory, WebSocketMessageType.Text, true, abort).ConfigureAwait(false);

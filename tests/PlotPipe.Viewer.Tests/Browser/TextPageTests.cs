@@ -53,7 +53,9 @@ public sealed class TextPageTests(BrowserFixture browser)
         viewer.CloseInput();
         var page = await browser.NewPageAsync(1200, 600);
         await page.GotoAsync(viewer.Url.ToString());
-        await WaitAsync(page, "p => p.panels.length === 1 && p.panels[0].time && p.panels[0].inView === 120 && p.panels[0].xTicks.length >= 2");
+        // drawn, not only in view: the ticks read must be those of the time axis drawn with the data, not of the
+        // rebuilt chart's first empty frame before its view is drawn.
+        await WaitAsync(page, "p => p.panels.length === 1 && p.panels[0].time && p.panels[0].drawn === 120 && p.panels[0].xTicks.length >= 2");
         var panel = (await StateAsync(page)).GetProperty("panels")[0];
         Assert.Equal("time", panel.GetProperty("axisNames")[0].GetString());
         foreach (var t in panel.GetProperty("xTicks").EnumerateArray())

@@ -92,6 +92,49 @@ public sealed class ZoomPanFollowTests(BrowserFixture browser)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task A_wheel_notch_out_of_follow_sends_one_numbered_request_and_draws_its_answer()
+    {
+        using var viewer = await ViewerProcess.StartAsync();
+        await viewer.HandshakeAsync();
+        await viewer.DefineAsync(0, SeriesKind.Line, "signal", "b-");
+        var xs = new double[100_000];
+        var ys = new double[xs.Length];
+        for (int i = 0; i < xs.Length; i++)
+        {
+            xs[i] = i * Step;
+            ys[i] = Math.Sin(xs[i]);
+        }
+        await viewer.PointsAsync(0, xs, ys);
+
+        var page = await browser.NewPageAsync();
+        var sent = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.WebSocket += (_, socket) => socket.FrameSent += (_, frame) => { if (frame.Text is { } text) sent.Enqueue(text); };
+        await page.GotoAsync(viewer.Url.ToString());
+        await LivePageTests.WaitAsync(page, "p => p.follow && p.drawn > 0 && p.lastView && p.lastView.seq === p.request.seq");
+        int requestsBefore = Requests(sent).Count;
+        long seqBefore = (await LivePageTests.StateAsync(page)).GetProperty("request").GetProperty("seq").GetInt64();
+
+        // Leaving follow and zooming are two changes of one input: one request, numbered next, and its answer drawn.
+        var over = await OverAsync(page);
+        await page.Mouse.MoveAsync(Px(over.X + over.Width * 0.5), Px(over.Y + over.Height * 0.5));
+        await page.Mouse.WheelAsync(0, -100);
+        await LivePageTests.WaitAsync(page, "p => !p.follow && p.request.seq > " + seqBefore
+            + " && p.answer && p.answer.seq === p.request.seq && p.lastView.seq === p.request.seq && p.drawLog.some((d) => d.viewAt === p.viewAt)");
+        var state = await LivePageTests.StateAsync(page);
+        var requests = Requests(sent);
+        Assert.Equal(requestsBefore + 1, requests.Count);
+        Assert.Equal(seqBefore + 1, requests[^1].GetProperty("seq").GetInt64());
+        Assert.True(requests[^1].GetProperty("follow").ValueKind == JsonValueKind.Null, requests[^1].ToString());
+        Assert.Equal(seqBefore + 1, state.GetProperty("answer").GetProperty("seq").GetInt64());
+        Assert.True(state.GetProperty("answer").GetProperty("builtMs").GetDouble() >= 0);
+        // The page reports the views it draws, so the viewer's flow control sends it the next.
+        Assert.Contains("""{"type":"drawn"}""", sent);
+    }
+
+    private static List<JsonElement> Requests(IEnumerable<string> sent) =>
+        sent.Select(t => JsonDocument.Parse(t).RootElement).Where(e => e.GetProperty("type").GetString() == "view").ToList();
+
     private static float Px(double v) => (float)v;
 
     private static async Task<LocatorBoundingBoxResult> OverAsync(IPage page) =>

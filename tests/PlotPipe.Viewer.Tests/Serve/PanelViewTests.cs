@@ -108,6 +108,26 @@ public sealed class PanelViewTests : IDisposable
     }
 
     [Fact]
+    public async Task The_answer_mark_says_how_long_the_request_waited_and_how_long_its_view_took_to_build()
+    {
+        await FeedTrainingAsync();
+        using var page = await PageSocket.ConnectAsync(_viewer.Url, _viewer.Token);
+        await page.ReceiveMetaAsync();
+        await page.SendAsync($$"""{"type":"view","seq":3,"x":[0,300],"follow":null,"width":500,{{ThreePanels}},"hidden":[]}""");
+        while (true)
+        {
+            var (type, bytes) = await page.ReceiveAsync();
+            if (type != System.Net.WebSockets.WebSocketMessageType.Text) continue;
+            var message = JsonDocument.Parse(bytes).RootElement;
+            if (message.GetProperty("type").GetString() != "answer") continue;
+            Assert.Equal(3, message.GetProperty("seq").GetInt64());
+            Assert.True(message.GetProperty("waitedMs").GetDouble() >= 0, message.ToString());
+            Assert.True(message.GetProperty("builtMs").GetDouble() >= 0, message.ToString());
+            break;
+        }
+    }
+
+    [Fact]
     public async Task Each_panel_gets_its_own_y_linked_panels_share_x_and_an_unlinked_one_fits_its_own()
     {
         await FeedTrainingAsync();
