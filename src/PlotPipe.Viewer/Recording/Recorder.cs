@@ -8,7 +8,8 @@ namespace PlotPipe.Viewer.Recording;
 
 /// <summary>
 /// Writes every point the viewer receives to an Arrow IPC stream (<c>--record</c>), losslessly whatever the store
-/// keeps. Ingest copies each frame's columns into a preallocated block under a lock (no allocation); full blocks go
+/// keeps: a sink beside the store (<see cref="IPointSink"/>, composed with it in Hosting), which reads the store only
+/// for the series' and the plot's definitions. Ingest copies each frame's columns into a preallocated block under a lock (no allocation); full blocks go
 /// through a preallocated queue to a writer task, which writes each as one record batch in one write call, so a
 /// viewer killed at any moment leaves a file readable up to its last whole batch. A partly filled block is written after
 /// <see cref="FlushInterval"/>. The queue is bounded by <see cref="MaxBlocks"/>: when the disk cannot keep up,
@@ -17,7 +18,7 @@ namespace PlotPipe.Viewer.Recording;
 /// or as lost, exactly once: <see cref="Received"/> = <see cref="Points"/> + <see cref="Lost"/> once the queue is
 /// empty (at once when the recording stops, within <see cref="FlushInterval"/> of the last point otherwise).
 /// </summary>
-internal sealed class Recorder : IAsyncDisposable
+internal sealed class Recorder : IPointSink, IAsyncDisposable
 {
     private readonly object _gate = new();
     private readonly SafeFileHandle _file;
@@ -61,7 +62,8 @@ internal sealed class Recorder : IAsyncDisposable
     }
 
     /// <summary>
-    /// Creates (or truncates) <paramref name="path"/> and starts recording what <paramref name="store"/> receives;
+    /// Creates (or truncates) <paramref name="path"/> and starts recording the points handed to it, with the series and
+    /// plot definitions of <paramref name="store"/>;
     /// throws <see cref="IOException"/> saying why when the file cannot be opened at once (<see cref="RecordTarget"/>).
     /// </summary>
     public static Recorder Start(string path, PlotStore store, Action<string> report, int blockRows = RecordingFormat.BatchRows, int maxBlocks = 32)
@@ -112,6 +114,12 @@ internal sealed class Recorder : IAsyncDisposable
             return lost > 0 ? $"recording {Path}: the disk could not keep up, {lost} points were not recorded (the display has them)" : null;
         }
     }
+
+    /// <inheritdoc/>
+    public void Append(SeriesStore series, in Frame frame) => Add(series, frame.XBytes, frame.YBytes, frame.PointCount);
+
+    /// <inheritdoc/>
+    public void Append(SeriesStore series, ReadOnlySpan<double> xs, ReadOnlySpan<double> ys) => Add(series, xs, ys);
 
     /// <summary>Records a Points frame's columns for <paramref name="series"/>.</summary>
     public void Add(SeriesStore series, in ReadOnlySequence<byte> xBytes, in ReadOnlySequence<byte> yBytes, int count)

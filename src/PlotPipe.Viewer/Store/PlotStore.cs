@@ -96,9 +96,6 @@ internal sealed class PlotStore
         return shift;
     }
 
-    /// <summary>Where every point received is also written (<c>--record</c>), or null.</summary>
-    public Recording.Recorder? Recording { get; set; }
-
     /// <summary>The plot's title and panels as the stream defined them.</summary>
     public PlotDefinition Plot { get; } = new();
 

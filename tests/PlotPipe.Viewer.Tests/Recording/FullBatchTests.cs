@@ -23,7 +23,7 @@ public sealed class FullBatchTests : IDisposable
         var store = new PlotStore();
         await using (var recorder = Recorder.Start(path, store, _ => { }, blockRows, maxBlocks: 100_000))
         {
-            store.Recording = recorder;
+            IPointSink sink = new TeeSink(StoreSink.Instance, recorder);
             var producer = store.AddProducer("trainer", "stdin");
             store.Plot.DefinePlot([new(PlotProperties.Title, "a run")]);
             store.Plot.DefinePanel(1, [new(PlotProperties.Title, "loss")]);
@@ -32,12 +32,12 @@ public sealed class FullBatchTests : IDisposable
             var draft = store.Define(new SeriesDefinition(2, SeriesKind.Line, "draft", "k:"), producer);
             for (int at = 0; at < 150_000; at += 10_000)
             {
-                temperature.Append(Enumerable.Range(at, 10_000).Select(i => (double)i).ToArray(), new double[10_000]);
-                if (at < 70_001) loss.Append(Enumerable.Range(at, Math.Min(10_000, 70_001 - at)).Select(i => (double)i).ToArray(), new double[Math.Min(10_000, 70_001 - at)]);
+                sink.Append(temperature, Enumerable.Range(at, 10_000).Select(i => (double)i).ToArray(), new double[10_000]);
+                if (at < 70_001) sink.Append(loss, Enumerable.Range(at, Math.Min(10_000, 70_001 - at)).Select(i => (double)i).ToArray(), new double[Math.Min(10_000, 70_001 - at)]);
             }
-            draft.Append([1, 2, 3], [4, 5, 6]);
+            sink.Append(draft, [1, 2, 3], [4, 5, 6]);
             var final = store.Define(new SeriesDefinition(2, SeriesKind.Scatter, "final", "bs", 1), producer);
-            final.Append([7, 8], [9, 10]);
+            sink.Append(final, [7, 8], [9, 10]);
         }
         var opened = new PlotStore();
         await using (var input = File.OpenRead(path)) RecordingLoader.Load(input, opened);
