@@ -346,12 +346,11 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
             }
             int rows = block.Count;
             bool changed = definitions != lastDefinitions;
-            segments.Add(messages.RecordBatch(rows, changed ? definitions : null));
+            segments.Add(messages.RecordBatch(rows, changed ? definitions : null, block.FirstReceivedMicros, block.LastReceivedMicros));
             segments.Add(block.Series.AsMemory(0, rows * 4));
             if ((rows & 1) != 0) segments.Add(ArrowMessageWriter.Padding[..4]);
             segments.Add(block.X.AsMemory(0, rows * 8));
             segments.Add(block.Y.AsMemory(0, rows * 8));
-            segments.Add(block.Time.AsMemory(0, rows * 8));
             long length = 0;
             foreach (var s in segments) length += s.Length;
             // One write call for the whole batch: a kill leaves it all or nothing of it, not a torn message.
