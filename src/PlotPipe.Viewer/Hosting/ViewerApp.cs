@@ -53,7 +53,8 @@ internal static class ViewerApp
         ViewerServer bound;
         try
         {
-            bound = await ViewerServer.StartAsync(options.Host, options.Port, access, store, status, stop).ConfigureAwait(false);
+            // The exact points as CSV or Arrow come from the recording stage: Serve only routes to them.
+            bound = await ViewerServer.StartAsync(options.Host, options.Port, access, store, status, stop, context => PointExport.ServeAsync(context, store)).ConfigureAwait(false);
         }
         catch (Exception e) when (SocketProblem(e) is { } socket)
         {
