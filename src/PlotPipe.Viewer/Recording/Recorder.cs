@@ -66,10 +66,16 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
     /// plot definitions of <paramref name="store"/>;
     /// throws <see cref="IOException"/> saying why when the file cannot be opened at once (<see cref="RecordTarget"/>).
     /// </summary>
-    public static Recorder Start(string path, PlotStore store, Action<string> report, int blockRows = RecordingFormat.BatchRows, int maxBlocks = 32)
+    public static Recorder Start(string path, PlotStore store, Action<string> report, int blockRows = RecordingFormat.BatchRows, int maxBlocks = DefaultMaxBlocks)
     {
         return new Recorder(path, RecordTarget.Open(path), store, report, blockRows, maxBlocks);
     }
+
+    /// <summary>
+    /// Blocks the queue holds at most by default: 48 batches of 65,536 rows at 20 bytes, about 63 MB (3.1 million
+    /// points: what a writer starved of the CPU for a tenth of a second falls behind at 30 M points/s).
+    /// </summary>
+    public const int DefaultMaxBlocks = 48;
 
     /// <summary>The file being written.</summary>
     public string Path { get; }
@@ -247,6 +253,9 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
         var messages = new ArrowMessageWriter();
         int dictionarySent = 0;
         string? lastDefinitions = null;
+        long definedPlot = -1;
+        ProducerStore[]? definedProducers = null;
+        int definedEntries = -1;
         var segments = new List<ReadOnlyMemory<byte>>(16);
         FileStream? unseekable = null;
         try
@@ -332,11 +341,24 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
             // Series defined since the last batch join the dictionary even before they have points.
             List<string>? names = null;
             string definitions;
+            // The definitions change only with the plot's title and panels, the producers' list or the series
+            // recorded: the JSON is made again only then, not for every batch.
+            var producers = _store.Registry.Listed;
+            long plotVersion = _store.Plot.Version;
             lock (_gate)
             {
-                foreach (var s in _store.Series) IdOf(s);
+                var all = _store.Series;
+                for (int i = 0; i < all.Count; i++) IdOf(all[i]);
                 if (_entryLabels.Count > dictionarySent) names = _entryLabels.GetRange(dictionarySent, _entryLabels.Count - dictionarySent);
-                definitions = Definitions();
+                if (lastDefinitions is null || plotVersion != definedPlot || !ReferenceEquals(producers, definedProducers) || _entries.Count != definedEntries)
+                {
+                    definitions = Definitions();
+                    (definedPlot, definedProducers, definedEntries) = (plotVersion, producers, _entries.Count);
+                }
+                else
+                {
+                    definitions = lastDefinitions;
+                }
             }
             if (names is not null)
             {

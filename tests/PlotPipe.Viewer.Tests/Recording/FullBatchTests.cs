@@ -43,4 +43,44 @@ public sealed class FullBatchTests : IDisposable
         await using (var input = File.OpenRead(path)) RecordingLoader.Load(input, opened);
         Assert.Equal("temperature=150000;loss=70001;final=2", string.Join(";", opened.Series.Select(s => $"{s.Name}={s.Count}")));
     }
+
+    [Fact]
+    public async Task A_title_panel_or_producer_that_comes_after_many_batches_still_reaches_the_recording()
+    {
+        var path = Path.Combine(_dir, "late.arrow");
+        var store = new PlotStore();
+        await using (var recorder = Recorder.Start(path, store, _ => { }, blockRows: 100, maxBlocks: 100_000))
+        {
+            IPointSink sink = new TeeSink(StoreSink.Instance, recorder);
+            var first = store.AddProducer("first", "stdin");
+            var a = store.Define(new SeriesDefinition(0, SeriesKind.Scatter, "a", "o"), first);
+            // Many batches with the same definitions, written while nothing changes.
+            for (int i = 0; i < 50; i++)
+            {
+                sink.Append(a, new double[100], new double[100]);
+                await WaitForAsync(() => recorder.Points == (i + 1) * 100L);
+            }
+            store.Plot.DefinePlot([new(PlotProperties.Title, "renamed late")]);
+            store.Plot.DefinePanel(1, [new(PlotProperties.Title, "late panel")]);
+            var second = store.AddProducer("second", "stdin");
+            var b = store.Define(new SeriesDefinition(0, SeriesKind.Scatter, "b", "o", 1), second);
+            sink.Append(b, new double[100], new double[100]);
+        }
+        var opened = new PlotStore();
+        await using (var input = File.OpenRead(path)) RecordingLoader.Load(input, opened);
+        Assert.Equal("renamed late", opened.Plot.Title);
+        Assert.Contains(opened.Plot.Panels, p => p.Title == "late panel");
+        Assert.Equal(["first", "second"], opened.Producers);
+        Assert.Equal("a=5000;b=100", string.Join(";", opened.Series.Select(s => $"{s.Name}={s.Count}")));
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the recording did not write the batch");
+            await Task.Delay(1);
+        }
+    }
 }
