@@ -6,7 +6,8 @@ namespace PlotPipe.Viewer.Recording;
 
 /// <summary>
 /// Reads a recording back batch by batch: the schema's metadata, the series dictionary (with its deltas), the latest
-/// plot definitions, and each record batch's columns as spans over one reused buffer (no per-row work). A file
+/// plot definitions, when each batch's rows arrived, and each record batch's columns as spans over one reused buffer
+/// (no per-row work); in format version 2 (three columns) or version 1 (a fourth, per-row time column). A file
 /// that ends mid-message, as a killed viewer leaves it, ends after its last whole batch (<see cref="Truncated"/>).
 /// Any other damage, and any file that is not a recording, ends in one <see cref="InvalidDataException"/> that says
 /// in plain words what is wrong and where (the message's byte in the file, the batch's number): every offset,
@@ -206,6 +207,8 @@ internal sealed class RecordingReader
         if (DefinitionsOnly)
         {
             TakeDefinitions();
+            // Version 2's times are in the metadata; version 1's column is not read here.
+            TakeReceived(null);
             return;
         }
         var buffers = header.Vector(2, 16);

@@ -65,6 +65,47 @@ public sealed class RecordingVersionTests
     }
 
     [Fact]
+    public async Task A_receive_time_that_is_not_a_number_is_refused_naming_the_key_and_the_batch()
+    {
+        var dir = Directory.CreateTempSubdirectory("plotpipe-version-").FullName;
+        try
+        {
+            var path = Path.Combine(dir, "bad.arrow");
+            var store = new PlotStore();
+            await using (var recorder = Recorder.Start(path, store, _ => { }, blockRows: 100))
+            {
+                var series = store.Define(new Protocol.SeriesDefinition(0, Protocol.SeriesKind.Line, "y", "-"));
+                recorder.Append(series, [1.0, 2.0], [3.0, 4.0]);
+            }
+            var bytes = await File.ReadAllBytesAsync(path);
+            long first;
+            using (var good = new MemoryStream(bytes))
+            {
+                var reader = new RecordingReader(good);
+                Assert.True(reader.Next());
+                first = reader.FirstReceivedMicros;
+            }
+            // The first digit of the batch's first receive time becomes a letter.
+            var digits = System.Text.Encoding.ASCII.GetBytes(first.ToString(CultureInfo.InvariantCulture));
+            int at = bytes.AsSpan().IndexOf(digits);
+            Assert.True(at > 0);
+            bytes[at] = (byte)'x';
+            var refused = Assert.Throws<InvalidDataException>(() =>
+            {
+                var reader = new RecordingReader(new MemoryStream(bytes));
+                while (reader.Next()) { }
+            });
+            Assert.StartsWith("batch 1 (message 3 at byte ", refused.Message);
+            // One append: the first and the last row arrived together, and the digits changed are the key met first.
+            Assert.Matches($@": its plotpipe\.received\.(first|last) is ""x{first.ToString(CultureInfo.InvariantCulture)[1..]}"", not microseconds as a whole number$", refused.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_recording_written_now_is_version_2_and_says_when_each_batch_arrived()
     {
         var dir = Directory.CreateTempSubdirectory("plotpipe-version-").FullName;
