@@ -418,7 +418,8 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
 
     /// <summary>
     /// Writes what is queued, ends the stream and closes the file; gives up on a writer that has written nothing for
-    /// <see cref="StallTimeout"/>, counting what it had not written as lost.
+    /// <see cref="StallTimeout"/>, counting what it had not written as lost. Points the recording left out are
+    /// reported in one line then.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -442,5 +443,8 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
             seen = bytes;
         }
         await _writer.ConfigureAwait(false);
+        // Points left out for a slow disk were said only in the status while it ran: a viewer that ends on its own
+        // (--exit-on-finish) says so once more as it closes, so a recording that is not whole never looks whole.
+        if (Error is null && Lost > 0) _report($"recording {Path}: {Lost} of the {Received} points received were not recorded (the disk could not keep up); the file holds the other {Points}");
     }
 }

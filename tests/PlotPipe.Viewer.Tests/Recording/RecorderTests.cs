@@ -62,8 +62,9 @@ public sealed class RecorderTests : IDisposable
     {
         var fifo = await FifoAsync("slow.arrow");
         var store = new PlotStore();
+        var reports = new List<string>();
         // Reads nothing until the queue has overflowed.
-        var (recorder, reader) = await StartWithReaderAsync(fifo, store, blockRows: 1024, maxBlocks: 2);
+        var (recorder, reader) = await StartWithReaderAsync(fifo, store, blockRows: 1024, maxBlocks: 2, reports);
         // Ingest hands every point to the store and, beside it, to the recording.
         IPointSink sink = new TeeSink(StoreSink.Instance, recorder);
         await using var _ = reader;
@@ -85,6 +86,8 @@ public sealed class RecorderTests : IDisposable
         await drain;
         Assert.Equal(200_000, recorder.Received);
         Assert.Equal(recorder.Received, recorder.Points + recorder.Lost);
+        // Closing says once more what the file lacks.
+        lock (reports) Assert.Equal([$"recording {fifo}: {recorder.Lost} of the 200000 points received were not recorded (the disk could not keep up); the file holds the other {recorder.Points}"], reports);
     }
 
     [Fact]
