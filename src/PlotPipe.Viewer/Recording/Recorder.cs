@@ -66,16 +66,24 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
     /// plot definitions of <paramref name="store"/>;
     /// throws <see cref="IOException"/> saying why when the file cannot be opened at once (<see cref="RecordTarget"/>).
     /// </summary>
-    public static Recorder Start(string path, PlotStore store, Action<string> report, int blockRows = RecordingFormat.BatchRows, int maxBlocks = DefaultMaxBlocks)
+    public static Recorder Start(string path, PlotStore store, Action<string> report, int blockRows = RecordingFormat.BatchRows, int maxBlocks = 0)
     {
+        if (maxBlocks <= 0) maxBlocks = QueueBlocksFor(store.MaxMemoryBytes, blockRows);
         return new Recorder(path, RecordTarget.Open(path), store, report, blockRows, maxBlocks);
     }
 
     /// <summary>
-    /// Blocks the queue holds at most by default: 48 batches of 65,536 rows at 20 bytes, about 63 MB (3.1 million
-    /// points: what a writer starved of the CPU for a tenth of a second falls behind at 30 M points/s).
+    /// Blocks the queue may hold (blocks are made only as the writer falls behind): a sixteenth of the viewer's
+    /// memory budget, from 8 to 96 batches (96 with no budget). At 65,536 rows of 20 bytes, 96 batches are 126 MB,
+    /// 6.3 million points: what a writer starved of the CPU falls behind by in a fifth of a second at 30 M points/s.
     /// </summary>
-    public const int DefaultMaxBlocks = 48;
+    public static int QueueBlocksFor(long maxMemoryBytes, int blockRows = RecordingFormat.BatchRows)
+    {
+        const int fewest = 8, most = 96;
+        if (maxMemoryBytes <= 0) return most;
+        long blockBytes = ArrowMessageWriter.BatchBodyLength(blockRows);
+        return (int)Math.Clamp(maxMemoryBytes / 16 / blockBytes, fewest, most);
+    }
 
     /// <summary>The file being written.</summary>
     public string Path { get; }

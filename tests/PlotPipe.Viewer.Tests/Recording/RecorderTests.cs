@@ -122,6 +122,20 @@ public sealed class RecorderTests : IDisposable
         Assert.Equal(recorder.Received, recorder.Points + recorder.Lost);
     }
 
+    [Theory]
+    [InlineData(0, 96)]
+    [InlineData(12L << 30, 96)]
+    [InlineData(256L << 20, 12)]
+    [InlineData(64L << 20, 8)]
+    public async Task The_queue_takes_a_sixteenth_of_the_memory_budget_from_8_to_96_batches(long maxMemoryBytes, int blocks)
+    {
+        Assert.Equal(blocks, Recorder.QueueBlocksFor(maxMemoryBytes));
+        // A viewer's recording takes its store's budget.
+        var recorder = Recorder.Start(Path.Combine(_dir, $"queue-{maxMemoryBytes}.arrow"), new PlotStore(0, maxMemoryBytes), _ => { });
+        Assert.Equal(blocks, recorder.MaxBlocks);
+        await recorder.DisposeAsync();
+    }
+
     [Fact]
     public async Task A_fifo_that_nothing_reads_is_refused_at_once_saying_why()
     {
