@@ -142,7 +142,7 @@ internal static class ReplayCommand
             if (reader.Rows == 0) continue;
             if (!double.IsPositiveInfinity(speed))
             {
-                long at = reader.Time[0];
+                long at = reader.FirstReceivedMicros;
                 if (firstMicros == long.MinValue) firstMicros = at;
                 var due = TimeSpan.FromMicroseconds((at - firstMicros) / speed);
                 if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed, cancel);

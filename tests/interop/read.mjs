@@ -16,7 +16,9 @@ try {
     const names = batch.getChild('series');
     const xs = batch.getChild('x').toArray();
     const ys = batch.getChild('y').toArray();
+    // Version 1 has a time column; version 2 says when a batch's first and last rows arrived in its metadata.
     const times = batch.getChild('time');
+    const received = batch.metadata ?? new Map();
     for (let i = 0; i < batch.numRows; i++) {
       const name = names.get(i);
       const s = (series[name] ??= { count: 0, firstX: xs[i], firstY: ys[i], lastX: 0, lastY: 0, sumX: 0, sumY: 0 });
@@ -26,9 +28,12 @@ try {
       s.sumX += xs[i];
       s.sumY += ys[i];
     }
-    if (batch.numRows > 0) {
+    if (batch.numRows > 0 && times) {
       firstTime ??= Number(times.get(0));
       lastTime = Number(times.get(batch.numRows - 1));
+    } else if (batch.numRows > 0 && received.has('plotpipe.received.first')) {
+      firstTime ??= Number(received.get('plotpipe.received.first')) / 1000;
+      lastTime = Number(received.get('plotpipe.received.last')) / 1000;
     }
     rows += batch.numRows;
   }

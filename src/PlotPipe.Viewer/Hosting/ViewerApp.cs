@@ -24,14 +24,14 @@ internal static class ViewerApp
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancel, signals.Token);
         var stop = stopping.Token;
         var store = new PlotStore(options.MaxPointsPerSeries, options.MaxMemoryBytes > 0 ? options.MaxMemoryBytes : PlotStore.DefaultMaxMemoryBytes());
-        var status = new ViewerStatus(store);
         void Report(string line)
         {
             lock (errors) errors.WriteLine($"plotpipe: {line}");
         }
+        Recorder? recorder;
         try
         {
-            store.Recording = options.RecordPath is { } record ? Recorder.Start(record, store, Report) : null;
+            recorder = options.RecordPath is { } record ? Recorder.Start(record, store, Report) : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -40,13 +40,21 @@ internal static class ViewerApp
             return Usage.RuntimeExitCode;
         }
         // Ends the recording's stream and closes its file however the viewer ends.
-        await using var recording = store.Recording;
+        await using var recording = recorder;
+        // Every point ingest receives goes to the store and, beside it, to the recording: neither knows the other.
+        IPointSink sink = recorder is null ? StoreSink.Instance : new TeeSink(StoreSink.Instance, recorder);
+        var status = new ViewerStatus(store)
+        {
+            Recording = recorder is null ? null
+                : () => (new RecordingReport(recorder.Path, recorder.Points, recorder.Bytes, recorder.Lost, recorder.Active, recorder.Received), recorder.Problem),
+        };
 
         var access = options.Access();
         ViewerServer bound;
         try
         {
-            bound = await ViewerServer.StartAsync(options.Host, options.Port, access, store, status, stop).ConfigureAwait(false);
+            // The exact points as CSV or Arrow come from the recording stage: Serve only routes to them.
+            bound = await ViewerServer.StartAsync(options.Host, options.Port, access, store, status, stop, context => PointExport.ServeAsync(context, store)).ConfigureAwait(false);
         }
         catch (Exception e) when (SocketProblem(e) is { } socket)
         {
@@ -64,7 +72,7 @@ internal static class ViewerApp
             try
             {
                 // Producers over TCP need the same token as the page: with it they could write what the page shows.
-                started = ProducerListener.Start(endpoint, store, access.Token, Report, stop, options.ProducerTimeout);
+                started = ProducerListener.Start(endpoint, store, access.Token, Report, stop, options.ProducerTimeout, sink);
             }
             catch (System.Net.Sockets.SocketException e)
             {
@@ -97,9 +105,9 @@ internal static class ViewerApp
             }
             // A read of standard input cannot be cancelled (it blocks in the kernel), so a stop leaves the ingest
             // behind instead of waiting for the producer's next byte.
-            await (options.InputIsRecording ? Task.Run(() => Open(options.InputPath!, input, store, Report), stop)
+            await (options.InputIsRecording ? Task.Run(() => Open(options.InputPath!, input, store, sink, Report), stop)
                 : InputIngest.RunAsync(PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 1 << 20)), store, options.Text, Report, stop,
-                    options.InputPath is { } path && path != "-" ? path : "stdin"))
+                    options.InputPath is { } path && path != "-" ? path : "stdin", sink))
                 .WaitAsync(stop).ConfigureAwait(false);
             if (listener is not null)
             {
@@ -134,8 +142,8 @@ internal static class ViewerApp
 
     // A recording that cannot be read is the input's problem, as bad frames are: reported in one line, the plot and
     // every producer the file defined left disconnected with the reason, and the viewer stays up with what it read.
-    private static void Open(string path, Stream input, PlotStore store, Action<string> report) =>
-        report(RecordingLoader.Open(path, input, store));
+    private static void Open(string path, Stream input, PlotStore store, IPointSink sink, Action<string> report) =>
+        report(RecordingLoader.Open(path, input, store, sink));
 
     // Nothing about a picture may take the viewer down: the page and the data matter more than the file.
     private static void SavePictures(ViewerOptions options, PlotStore store, ViewerStatus status, Action<string> report)

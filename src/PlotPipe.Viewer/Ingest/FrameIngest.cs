@@ -9,17 +9,20 @@ namespace PlotPipe.Viewer.Ingest;
 internal sealed class FrameIngest
 {
     private readonly PlotStore _store;
+    private readonly IPointSink _sink;
     private readonly Action<string> _report;
     // This input's producer, once its Hello (or, in version 1, its first frame) arrived, or given by the listener.
     private ProducerStore? _producer;
 
     /// <summary>
     /// Creates the ingest; <paramref name="report"/> receives one line for each problem with the input. A listener
-    /// passes the <paramref name="producer"/> it registered from the connection's Hello.
+    /// passes the <paramref name="producer"/> it registered from the connection's Hello. Points go to
+    /// <paramref name="sink"/> (by default the store's series alone; with a recording, both).
     /// </summary>
-    public FrameIngest(PlotStore store, Action<string> report, ProducerStore? producer = null, string source = "stdin")
+    public FrameIngest(PlotStore store, Action<string> report, ProducerStore? producer = null, string source = "stdin", IPointSink? sink = null)
     {
         _store = store;
+        _sink = sink ?? StoreSink.Instance;
         _report = report;
         _producer = producer;
         _source = source;
@@ -109,7 +112,7 @@ internal sealed class FrameIngest
                     _store.Define(frame.ReadDefinition(), _producer);
                     break;
                 case FrameType.Points:
-                    Series(frame).Append(frame);
+                    _sink.Append(Series(frame), frame);
                     break;
                 case FrameType.Dropped:
                     Series(frame).SetProducerDropped(frame.DroppedTotal);

@@ -16,9 +16,10 @@ internal static class InputIngest
 {
     /// <summary>
     /// Reads <paramref name="reader"/> to its end with the ingest its first bytes call for; <paramref name="source"/>
-    /// ("stdin" or the file's path) is where its producer comes from in <c>/api/producers</c>.
+    /// ("stdin" or the file's path) is where its producer comes from in <c>/api/producers</c>; points go to
+    /// <paramref name="sink"/> (by default the store's series alone).
     /// </summary>
-    public static async Task RunAsync(PipeReader reader, PlotStore store, TextOptions text, Action<string> report, CancellationToken cancel, string source = "stdin")
+    public static async Task RunAsync(PipeReader reader, PlotStore store, TextOptions text, Action<string> report, CancellationToken cancel, string source = "stdin", IPointSink? sink = null)
     {
         bool binary;
         try
@@ -50,8 +51,8 @@ internal static class InputIngest
             store.SetState(StreamState.Disconnected, message);
             return;
         }
-        if (binary) await new FrameIngest(store, report, source: source).RunAsync(reader, cancel).ConfigureAwait(false);
-        else await new TextIngest(store, text, report, source).RunAsync(reader, cancel).ConfigureAwait(false);
+        if (binary) await new FrameIngest(store, report, source: source, sink: sink).RunAsync(reader, cancel).ConfigureAwait(false);
+        else await new TextIngest(store, text, report, source, sink).RunAsync(reader, cancel).ConfigureAwait(false);
     }
 
     /// <summary>True for the protocol, false for text, null while the bytes so far cannot tell.</summary>

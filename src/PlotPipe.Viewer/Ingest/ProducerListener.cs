@@ -41,12 +41,14 @@ internal sealed class ProducerListener : IAsyncDisposable
     private readonly Task _accepting;
     private readonly HashSet<Task> _connections = [];
     private readonly TimeSpan _idleTimeout;
+    private readonly IPointSink? _sink;
     private int _waiting;
 
-    private ProducerListener(TcpListener listener, PlotStore store, string? token, Action<string> report, TimeSpan idleTimeout, CancellationToken stop)
+    private ProducerListener(TcpListener listener, PlotStore store, string? token, Action<string> report, TimeSpan idleTimeout, CancellationToken stop, IPointSink? sink)
     {
         _listener = listener;
         _store = store;
+        _sink = sink;
         _idleTimeout = idleTimeout;
         _token = token is null ? null : Encoding.UTF8.GetBytes(token);
         _report = report;
@@ -62,15 +64,16 @@ internal sealed class ProducerListener : IAsyncDisposable
     /// <summary>
     /// Listens on <paramref name="endpoint"/>; connections must offer <paramref name="token"/> in their Hello (null:
     /// any token, for a loopback viewer started with --no-token). A producer that sends nothing for
-    /// <paramref name="idleTimeout"/> (default <see cref="DefaultIdleTimeout"/>; zero: never) shows as stalled.
+    /// <paramref name="idleTimeout"/> (default <see cref="DefaultIdleTimeout"/>; zero: never) shows as stalled. Points
+    /// go to <paramref name="sink"/> (by default the store's series alone).
     /// </summary>
-    public static ProducerListener Start(IPEndPoint endpoint, PlotStore store, string? token, Action<string> report, CancellationToken stop, TimeSpan? idleTimeout = null)
+    public static ProducerListener Start(IPEndPoint endpoint, PlotStore store, string? token, Action<string> report, CancellationToken stop, TimeSpan? idleTimeout = null, IPointSink? sink = null)
     {
         var timeout = idleTimeout ?? DefaultIdleTimeout;
         if (timeout < TimeSpan.Zero) throw new ArgumentException($"idle timeout {timeout} must not be negative", nameof(idleTimeout));
         var listener = new TcpListener(endpoint);
         listener.Start(backlog: ProducerRegistry.MaxConnected);
-        return new ProducerListener(listener, store, token, report, timeout, stop);
+        return new ProducerListener(listener, store, token, report, timeout, stop, sink);
     }
 
     /// <summary>Reads <c>[HOST:]PORT</c> (HOST an IP address, <c>[v6]</c> or localhost; 127.0.0.1 when left out); null with why in <paramref name="error"/>.</summary>
@@ -165,7 +168,7 @@ internal sealed class ProducerListener : IAsyncDisposable
             try
             {
                 // The decoder has read the handshake and the Hello; the ingest goes on from the next frame.
-                await new FrameIngest(_store, _report, producer).RunAsync(reader, decoder, cancel).ConfigureAwait(false);
+                await new FrameIngest(_store, _report, producer, sink: _sink).RunAsync(reader, decoder, cancel).ConfigureAwait(false);
             }
             finally
             {

@@ -13,13 +13,16 @@ internal sealed class TextIngest
     private readonly Action<string> _report;
     private readonly TextOptions _options;
     private readonly string _source;
+    private readonly IPointSink? _sink;
 
     /// <summary>
     /// Creates the ingest; <paramref name="report"/> receives one line for each problem with the input, which comes
-    /// from <paramref name="source"/> ("stdin" or a file's path): the name and address of its producer.
+    /// from <paramref name="source"/> ("stdin" or a file's path): the name and address of its producer. Points go
+    /// to <paramref name="sink"/> (by default the store's series alone).
     /// </summary>
-    public TextIngest(PlotStore store, TextOptions options, Action<string> report, string source = "stdin")
+    public TextIngest(PlotStore store, TextOptions options, Action<string> report, string source = "stdin", IPointSink? sink = null)
     {
+        _sink = sink;
         _store = store;
         _options = options;
         _report = report;
@@ -31,7 +34,7 @@ internal sealed class TextIngest
     {
         // Text has no Hello: its producer is named after where it comes from. An input, not a connection: never refused.
         var producer = _store.AddProducer(_source == "stdin" ? "stdin" : Path.GetFileName(_source), _source);
-        var series = new TextSeries(_store, producer);
+        var series = new TextSeries(_store, producer, _sink);
         var problems = new TextProblems(_store, _report, producer);
         var parser = new TextParser(_options, series, problems);
         try

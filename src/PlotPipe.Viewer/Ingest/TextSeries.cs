@@ -13,6 +13,7 @@ internal sealed class TextSeries
     private const int BatchPoints = 4096;
     private readonly PlotStore _store;
     private readonly ProducerStore? _producer;
+    private readonly IPointSink _sink;
     private readonly Dictionary<string, int> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _byChars;
     private readonly Dictionary<string, int> _panelOf = new(StringComparer.Ordinal);
@@ -22,9 +23,13 @@ internal sealed class TextSeries
     private string? _xLabel;
     private long _ownVersion;
 
-    /// <summary>Series are defined in <paramref name="store"/> as they are named, as <paramref name="producer"/>'s when given.</summary>
-    public TextSeries(PlotStore store, ProducerStore? producer = null)
+    /// <summary>
+    /// Series are defined in <paramref name="store"/> as they are named, as <paramref name="producer"/>'s when given;
+    /// their points go to <paramref name="sink"/> (by default the store's series alone).
+    /// </summary>
+    public TextSeries(PlotStore store, ProducerStore? producer = null, IPointSink? sink = null)
     {
+        _sink = sink ?? StoreSink.Instance;
         _store = store;
         _producer = producer;
         _byChars = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -95,7 +100,7 @@ internal sealed class TextSeries
         _byName.TryAdd(name, id);
         int panel = _panelOf.TryGetValue(name, out int p) ? p : 0;
         var definition = new SeriesDefinition(id, SeriesKind.Line, Shorten(name), "-", panel, xIsTime ? SeriesFlags.TimeX : SeriesFlags.None);
-        _batches[id] = new Batch(_store.Define(definition, _producer));
+        _batches[id] = new Batch(_store.Define(definition, _producer), _sink);
         return id;
     }
 
@@ -134,7 +139,7 @@ internal sealed class TextSeries
         return any;
     }
 
-    private sealed class Batch(SeriesStore series)
+    private sealed class Batch(SeriesStore series, IPointSink sink)
     {
         public readonly double[] Xs = new double[BatchPoints];
         public readonly double[] Ys = new double[BatchPoints];
@@ -143,7 +148,7 @@ internal sealed class TextSeries
         public bool Flush()
         {
             if (Count == 0) return false;
-            series.Append(Xs.AsSpan(0, Count), Ys.AsSpan(0, Count));
+            sink.Append(series, Xs.AsSpan(0, Count), Ys.AsSpan(0, Count));
             Count = 0;
             return true;
         }

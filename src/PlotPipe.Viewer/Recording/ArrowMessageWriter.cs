@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Google.FlatBuffers;
 
@@ -5,7 +6,7 @@ namespace PlotPipe.Viewer.Recording;
 
 /// <summary>
 /// Builds the framed metadata of the Arrow IPC messages a recording is made of: the schema, a record batch of the
-/// four columns, a dictionary batch of series names (a delta after the first). Bodies are the caller's own column
+/// three columns, a dictionary batch of series names (a delta after the first). Bodies are the caller's own column
 /// bytes, laid out as <see cref="BatchBodyLength"/> and <see cref="DictionaryBatch"/> say, so rows are never copied
 /// into a message. Written by hand because Arrow's C# writer sends a stream's dictionaries once, before the first
 /// batch, and has no batch metadata, while a recording learns new series as it goes.
@@ -14,8 +15,8 @@ internal sealed class ArrowMessageWriter
 {
     private const short MetadataV5 = 4;
     private const byte HeaderSchema = 1, HeaderDictionaryBatch = 2, HeaderRecordBatch = 3;
-    private const byte TypeInt = 2, TypeFloatingPoint = 3, TypeUtf8 = 5, TypeTimestamp = 10;
-    private const short PrecisionDouble = 2, TimeUnitMicrosecond = 2;
+    private const byte TypeFloatingPoint = 3, TypeUtf8 = 5;
+    private const short PrecisionDouble = 2;
 
     private readonly FlatBufferBuilder _fb = new(1024);
     private byte[] _header = new byte[1024];
@@ -29,19 +30,14 @@ internal sealed class ArrowMessageWriter
     /// <summary>Bytes that round <paramref name="length"/> up to a multiple of 8.</summary>
     public static int PadTo8(long length) => (int)(-length & 7);
 
-    /// <summary>The schema message, with <paramref name="metadata"/> as the schema's custom metadata.</summary>
-    public ReadOnlyMemory<byte> Schema(IReadOnlyList<KeyValuePair<string, string>> metadata, bool timeNullable = false)
+    /// <summary>The schema message (the columns series, x and y), with <paramref name="metadata"/> as the schema's custom metadata.</summary>
+    public ReadOnlyMemory<byte> Schema(IReadOnlyList<KeyValuePair<string, string>> metadata)
     {
         _fb.Clear();
-        var fields = new int[4];
+        var fields = new int[3];
         fields[0] = Field(RecordingFormat.SeriesColumn, TypeUtf8, EmptyTable(), Dictionary());
         fields[1] = Field(RecordingFormat.XColumn, TypeFloatingPoint, Double(), 0);
         fields[2] = Field(RecordingFormat.YColumn, TypeFloatingPoint, Double(), 0);
-        var utc = _fb.CreateString("UTC");
-        _fb.StartTable(2);
-        _fb.AddOffset(1, utc.Value, 0);
-        _fb.AddShort(0, TimeUnitMicrosecond, 0);
-        fields[3] = Field(RecordingFormat.TimeColumn, TypeTimestamp, _fb.EndTable(), 0, timeNullable);
         int fieldVector = Tables(fields);
         int meta = KeyValues(metadata);
         _fb.StartTable(4);
@@ -51,34 +47,38 @@ internal sealed class ArrowMessageWriter
         return Frame(HeaderSchema, schema, 0, 0);
     }
 
-    /// <summary>
-    /// The body length of a record batch of <paramref name="rows"/>: int32 indices padded to 8, x, y, then (with
-    /// <paramref name="timeNull"/>) a validity bitmap of zeros padded to 8, and time.
-    /// </summary>
-    public static long BatchBodyLength(int rows, bool timeNull = false) => rows * 4L + PadTo8(rows * 4L) + (timeNull ? NullBitmapLength(rows) : 0) + rows * 24L;
-
-    /// <summary>Bytes of an all-null validity bitmap for <paramref name="rows"/>, padded to 8.</summary>
-    public static int NullBitmapLength(int rows) => ((rows + 63) >> 6) * 8;
+    /// <summary>The body length of a record batch of <paramref name="rows"/>: int32 indices padded to 8, then x and y.</summary>
+    public static long BatchBodyLength(int rows) => rows * 4L + PadTo8(rows * 4L) + rows * 16L;
 
     /// <summary>
     /// The framed metadata of a record batch of <paramref name="rows"/>, with the plot's <paramref name="definitions"/>
-    /// when they changed; <paramref name="timeNull"/> marks every time unknown (an export).
+    /// when they changed, and when its first and last rows arrived (microseconds since the Unix epoch; 0: unknown,
+    /// as in an export, and left out).
     /// </summary>
-    public ReadOnlyMemory<byte> RecordBatch(int rows, string? definitions, bool timeNull = false)
+    public ReadOnlyMemory<byte> RecordBatch(int rows, string? definitions, long firstReceivedMicros = 0, long lastReceivedMicros = 0)
     {
         _fb.Clear();
         long index = rows * 4L, indexPadded = index + PadTo8(index), column = rows * 8L;
-        long bitmap = timeNull ? NullBitmapLength(rows) : 0, time = indexPadded + 2 * column;
         Span<(long Offset, long Length)> buffers =
         [
             (0, 0), (0, index),
             (indexPadded, 0), (indexPadded, column),
             (indexPadded + column, 0), (indexPadded + column, column),
-            (time, bitmap), (time + bitmap, column),
         ];
-        int batch = Batch(rows, 4, buffers, timeNull ? rows : 0);
-        int meta = definitions is null ? 0 : KeyValues([new(RecordingFormat.DefinitionsKey, definitions)]);
-        return Frame(HeaderRecordBatch, batch, BatchBodyLength(rows, timeNull), meta);
+        int batch = Batch(rows, 3, buffers);
+        int meta = 0;
+        if (definitions is not null || firstReceivedMicros != 0)
+        {
+            var pairs = new List<KeyValuePair<string, string>>(3);
+            if (firstReceivedMicros != 0)
+            {
+                pairs.Add(new(RecordingFormat.FirstReceivedKey, firstReceivedMicros.ToString(CultureInfo.InvariantCulture)));
+                pairs.Add(new(RecordingFormat.LastReceivedKey, lastReceivedMicros.ToString(CultureInfo.InvariantCulture)));
+            }
+            if (definitions is not null) pairs.Add(new(RecordingFormat.DefinitionsKey, definitions));
+            meta = KeyValues(pairs);
+        }
+        return Frame(HeaderRecordBatch, batch, BatchBodyLength(rows), meta);
     }
 
     /// <summary>
@@ -112,14 +112,14 @@ internal sealed class ArrowMessageWriter
         return (Frame(HeaderDictionaryBatch, dictionary, body.Length, 0).ToArray(), body);
     }
 
-    private int Batch(int rows, int columns, ReadOnlySpan<(long Offset, long Length)> buffers, int lastColumnNulls = 0)
+    private int Batch(int rows, int columns, ReadOnlySpan<(long Offset, long Length)> buffers)
     {
         // Structs in a vector are written back to front, and their fields too.
         _fb.StartVector(16, columns, 8);
         for (int i = columns - 1; i >= 0; i--)
         {
             _fb.Prep(8, 16);
-            _fb.PutLong(i == columns - 1 ? lastColumnNulls : 0);
+            _fb.PutLong(0);
             _fb.PutLong(rows);
         }
         var nodes = _fb.EndVector();
@@ -138,7 +138,7 @@ internal sealed class ArrowMessageWriter
         return _fb.EndTable();
     }
 
-    private int Field(string name, byte typeType, int type, int dictionary, bool nullable = false)
+    private int Field(string name, byte typeType, int type, int dictionary)
     {
         var nameOffset = _fb.CreateString(name);
         // Some readers insist on a children vector, even an empty one.
@@ -150,7 +150,6 @@ internal sealed class ArrowMessageWriter
         if (dictionary != 0) _fb.AddOffset(4, dictionary, 0);
         _fb.AddOffset(5, children.Value, 0);
         _fb.AddByte(2, typeType, 0);
-        _fb.AddBool(1, nullable, false);
         return _fb.EndTable();
     }
 

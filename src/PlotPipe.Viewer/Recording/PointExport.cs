@@ -10,7 +10,7 @@ namespace PlotPipe.Viewer.Recording;
 
 /// <summary>
 /// The exact points of an x range, as CSV (<c>series,x,y</c>) or as an Arrow IPC stream in the recording's format
-/// (time unknown, so null), written chunk by chunk from the store's own columns: a range of any size is never
+/// (receive times unknown, so left out), written chunk by chunk from the store's own columns: a range of any size is never
 /// built in memory first. A line's sorted x is searched for the range's start; a scatter is scanned.
 /// </summary>
 internal static class PointExport
@@ -132,7 +132,7 @@ internal static class PointExport
         [
             new(RecordingFormat.VersionKey, RecordingFormat.Version),
             new(RecordingFormat.StartedKey, DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
-        ], timeNullable: true), cancel).ConfigureAwait(false);
+        ]), cancel).ConfigureAwait(false);
         string? definitions = RecordedPlot.Json(store, request.Series, labels);
         // Sent even when empty: a batch may only refer to a dictionary that came before it.
         var (header, body) = messages.DictionaryBatch(labels, delta: false);
@@ -140,7 +140,6 @@ internal static class PointExport
         await output.WriteAsync(body, cancel).ConfigureAwait(false);
         var block = new RecordBlock(RecordingFormat.BatchRows);
         var held = new HeldPoints();
-        var zeros = new byte[Math.Max(ArrowMessageWriter.NullBitmapLength(block.Capacity), block.Capacity * 8)];
         for (int id = 0; id < request.Series.Count; id++)
         {
             var s = request.Series[id];
@@ -164,7 +163,7 @@ internal static class PointExport
                         at = run;
                         if (block.Room == 0)
                         {
-                            await WriteBlockAsync(block, messages, definitions, zeros, output, cancel).ConfigureAwait(false);
+                            await WriteBlockAsync(block, messages, definitions, output, cancel).ConfigureAwait(false);
                             definitions = null;
                         }
                         continue;
@@ -179,7 +178,7 @@ internal static class PointExport
                 i = ((long)chunk + 1) << snapshot.Shift;
             }
         }
-        if (block.Count > 0 || definitions is not null) await WriteBlockAsync(block, messages, definitions, zeros, output, cancel).ConfigureAwait(false);
+        if (block.Count > 0 || definitions is not null) await WriteBlockAsync(block, messages, definitions, output, cancel).ConfigureAwait(false);
         await output.WriteAsync(ArrowMessageWriter.EndOfStream, cancel).ConfigureAwait(false);
         await output.FlushAsync(cancel).ConfigureAwait(false);
     }
@@ -210,16 +209,15 @@ internal static class PointExport
         else await WriteArrowAsync(request, store, response.Body, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static async Task WriteBlockAsync(RecordBlock block, ArrowMessageWriter messages, string? definitions, byte[] zeros, Stream output, CancellationToken cancel)
+    private static async Task WriteBlockAsync(RecordBlock block, ArrowMessageWriter messages, string? definitions, Stream output, CancellationToken cancel)
     {
         int rows = block.Count;
-        await output.WriteAsync(messages.RecordBatch(rows, definitions, timeNull: true), cancel).ConfigureAwait(false);
+        // An export's rows have no receive time: the batch says none.
+        await output.WriteAsync(messages.RecordBatch(rows, definitions), cancel).ConfigureAwait(false);
         await output.WriteAsync(block.Series.AsMemory(0, rows * 4), cancel).ConfigureAwait(false);
         if ((rows & 1) != 0) await output.WriteAsync(ArrowMessageWriter.Padding[..4], cancel).ConfigureAwait(false);
         await output.WriteAsync(block.X.AsMemory(0, rows * 8), cancel).ConfigureAwait(false);
         await output.WriteAsync(block.Y.AsMemory(0, rows * 8), cancel).ConfigureAwait(false);
-        await output.WriteAsync(zeros.AsMemory(0, ArrowMessageWriter.NullBitmapLength(rows)), cancel).ConfigureAwait(false);
-        await output.WriteAsync(zeros.AsMemory(0, rows * 8), cancel).ConfigureAwait(false);
         block.Count = 0;
     }
 

@@ -5,8 +5,9 @@ using PlotPipe.Protocol;
 namespace PlotPipe.Viewer.Recording;
 
 /// <summary>
-/// One record batch being filled: the four columns as the bytes they are written from, so a batch goes to disk with
-/// no copy. Preallocated and reused; filled by ingest under the recorder's lock, then handed to the writer.
+/// One record batch being filled: the three columns as the bytes they are written from, so a batch goes to disk with
+/// no copy, and when its first and last rows arrived. Preallocated and reused; filled by ingest under the recorder's
+/// lock, then handed to the writer.
 /// </summary>
 internal sealed class RecordBlock
 {
@@ -17,13 +18,12 @@ internal sealed class RecordBlock
         Series = new byte[capacity * 4];
         X = new byte[capacity * 8];
         Y = new byte[capacity * 8];
-        Time = new byte[capacity * 8];
     }
 
     /// <summary>Rows it can hold.</summary>
     public int Capacity { get; }
 
-    /// <summary>Rows it holds.</summary>
+    /// <summary>Rows it holds; set to 0 to empty it for reuse.</summary>
     public int Count { get; set; }
 
     /// <summary>Room left.</summary>
@@ -38,29 +38,33 @@ internal sealed class RecordBlock
     /// <summary>y of the rows, float64 little-endian.</summary>
     public byte[] Y { get; }
 
-    /// <summary>When the viewer received each row, microseconds since the Unix epoch.</summary>
-    public byte[] Time { get; }
+    /// <summary>When the viewer received the first row, microseconds since the Unix epoch (0: unknown).</summary>
+    public long FirstReceivedMicros { get; private set; }
+
+    /// <summary>When the viewer received the last row, microseconds since the Unix epoch (0: unknown).</summary>
+    public long LastReceivedMicros { get; private set; }
 
     /// <summary>Appends <paramref name="n"/> rows of one series from a Points frame's column bytes.</summary>
-    public void Append(int series, in ReadOnlySequence<byte> xBytes, in ReadOnlySequence<byte> yBytes, int n, long timeMicros)
+    public void Append(int series, in ReadOnlySequence<byte> xBytes, in ReadOnlySequence<byte> yBytes, int n, long receivedMicros)
     {
         Frame.CopyColumn(xBytes, MemoryMarshal.Cast<byte, double>(X.AsSpan(Count * 8, n * 8)));
         Frame.CopyColumn(yBytes, MemoryMarshal.Cast<byte, double>(Y.AsSpan(Count * 8, n * 8)));
-        Fill(series, n, timeMicros);
+        Fill(series, n, receivedMicros);
     }
 
     /// <summary>Appends rows of one series from columns.</summary>
-    public void Append(int series, ReadOnlySpan<double> xs, ReadOnlySpan<double> ys, long timeMicros)
+    public void Append(int series, ReadOnlySpan<double> xs, ReadOnlySpan<double> ys, long receivedMicros)
     {
         xs.CopyTo(MemoryMarshal.Cast<byte, double>(X.AsSpan(Count * 8, xs.Length * 8)));
         ys.CopyTo(MemoryMarshal.Cast<byte, double>(Y.AsSpan(Count * 8, ys.Length * 8)));
-        Fill(series, xs.Length, timeMicros);
+        Fill(series, xs.Length, receivedMicros);
     }
 
-    private void Fill(int series, int n, long timeMicros)
+    private void Fill(int series, int n, long receivedMicros)
     {
         MemoryMarshal.Cast<byte, int>(Series.AsSpan(Count * 4, n * 4)).Fill(series);
-        MemoryMarshal.Cast<byte, long>(Time.AsSpan(Count * 8, n * 8)).Fill(timeMicros);
+        if (Count == 0) FirstReceivedMicros = receivedMicros;
+        LastReceivedMicros = receivedMicros;
         Count += n;
     }
 }

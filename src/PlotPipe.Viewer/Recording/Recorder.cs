@@ -8,7 +8,8 @@ namespace PlotPipe.Viewer.Recording;
 
 /// <summary>
 /// Writes every point the viewer receives to an Arrow IPC stream (<c>--record</c>), losslessly whatever the store
-/// keeps. Ingest copies each frame's columns into a preallocated block under a lock (no allocation); full blocks go
+/// keeps: a sink beside the store (<see cref="IPointSink"/>, composed with it in Hosting), which reads the store only
+/// for the series' and the plot's definitions. Ingest copies each frame's columns into a preallocated block under a lock (no allocation); full blocks go
 /// through a preallocated queue to a writer task, which writes each as one record batch in one write call, so a
 /// viewer killed at any moment leaves a file readable up to its last whole batch. A partly filled block is written after
 /// <see cref="FlushInterval"/>. The queue is bounded by <see cref="MaxBlocks"/>: when the disk cannot keep up,
@@ -17,7 +18,7 @@ namespace PlotPipe.Viewer.Recording;
 /// or as lost, exactly once: <see cref="Received"/> = <see cref="Points"/> + <see cref="Lost"/> once the queue is
 /// empty (at once when the recording stops, within <see cref="FlushInterval"/> of the last point otherwise).
 /// </summary>
-internal sealed class Recorder : IAsyncDisposable
+internal sealed class Recorder : IPointSink, IAsyncDisposable
 {
     private readonly object _gate = new();
     private readonly SafeFileHandle _file;
@@ -61,12 +62,27 @@ internal sealed class Recorder : IAsyncDisposable
     }
 
     /// <summary>
-    /// Creates (or truncates) <paramref name="path"/> and starts recording what <paramref name="store"/> receives;
+    /// Creates (or truncates) <paramref name="path"/> and starts recording the points handed to it, with the series and
+    /// plot definitions of <paramref name="store"/>;
     /// throws <see cref="IOException"/> saying why when the file cannot be opened at once (<see cref="RecordTarget"/>).
     /// </summary>
-    public static Recorder Start(string path, PlotStore store, Action<string> report, int blockRows = RecordingFormat.BatchRows, int maxBlocks = 32)
+    public static Recorder Start(string path, PlotStore store, Action<string> report, int blockRows = RecordingFormat.BatchRows, int maxBlocks = 0)
     {
+        if (maxBlocks <= 0) maxBlocks = QueueBlocksFor(store.MaxMemoryBytes, blockRows);
         return new Recorder(path, RecordTarget.Open(path), store, report, blockRows, maxBlocks);
+    }
+
+    /// <summary>
+    /// Blocks the queue may hold (blocks are made only as the writer falls behind): a sixteenth of the viewer's
+    /// memory budget, from 8 to 96 batches (96 with no budget). At 65,536 rows of 20 bytes, 96 batches are 126 MB,
+    /// 6.3 million points: what a writer starved of the CPU falls behind by in a fifth of a second at 30 M points/s.
+    /// </summary>
+    public static int QueueBlocksFor(long maxMemoryBytes, int blockRows = RecordingFormat.BatchRows)
+    {
+        const int fewest = 8, most = 96;
+        if (maxMemoryBytes <= 0) return most;
+        long blockBytes = ArrowMessageWriter.BatchBodyLength(blockRows);
+        return (int)Math.Clamp(maxMemoryBytes / 16 / blockBytes, fewest, most);
     }
 
     /// <summary>The file being written.</summary>
@@ -112,6 +128,12 @@ internal sealed class Recorder : IAsyncDisposable
             return lost > 0 ? $"recording {Path}: the disk could not keep up, {lost} points were not recorded (the display has them)" : null;
         }
     }
+
+    /// <inheritdoc/>
+    public void Append(SeriesStore series, in Frame frame) => Add(series, frame.XBytes, frame.YBytes, frame.PointCount);
+
+    /// <inheritdoc/>
+    public void Append(SeriesStore series, ReadOnlySpan<double> xs, ReadOnlySpan<double> ys) => Add(series, xs, ys);
 
     /// <summary>Records a Points frame's columns for <paramref name="series"/>.</summary>
     public void Add(SeriesStore series, in ReadOnlySequence<byte> xBytes, in ReadOnlySequence<byte> yBytes, int count)
@@ -239,6 +261,9 @@ internal sealed class Recorder : IAsyncDisposable
         var messages = new ArrowMessageWriter();
         int dictionarySent = 0;
         string? lastDefinitions = null;
+        long definedPlot = -1;
+        ProducerStore[]? definedProducers = null;
+        int definedEntries = -1;
         var segments = new List<ReadOnlyMemory<byte>>(16);
         FileStream? unseekable = null;
         try
@@ -324,11 +349,24 @@ internal sealed class Recorder : IAsyncDisposable
             // Series defined since the last batch join the dictionary even before they have points.
             List<string>? names = null;
             string definitions;
+            // The definitions change only with the plot's title and panels, the producers' list or the series
+            // recorded: the JSON is made again only then, not for every batch.
+            var producers = _store.Registry.Listed;
+            long plotVersion = _store.Plot.Version;
             lock (_gate)
             {
-                foreach (var s in _store.Series) IdOf(s);
+                var all = _store.Series;
+                for (int i = 0; i < all.Count; i++) IdOf(all[i]);
                 if (_entryLabels.Count > dictionarySent) names = _entryLabels.GetRange(dictionarySent, _entryLabels.Count - dictionarySent);
-                definitions = Definitions();
+                if (lastDefinitions is null || plotVersion != definedPlot || !ReferenceEquals(producers, definedProducers) || _entries.Count != definedEntries)
+                {
+                    definitions = Definitions();
+                    (definedPlot, definedProducers, definedEntries) = (plotVersion, producers, _entries.Count);
+                }
+                else
+                {
+                    definitions = lastDefinitions;
+                }
             }
             if (names is not null)
             {
@@ -338,12 +376,11 @@ internal sealed class Recorder : IAsyncDisposable
             }
             int rows = block.Count;
             bool changed = definitions != lastDefinitions;
-            segments.Add(messages.RecordBatch(rows, changed ? definitions : null));
+            segments.Add(messages.RecordBatch(rows, changed ? definitions : null, block.FirstReceivedMicros, block.LastReceivedMicros));
             segments.Add(block.Series.AsMemory(0, rows * 4));
             if ((rows & 1) != 0) segments.Add(ArrowMessageWriter.Padding[..4]);
             segments.Add(block.X.AsMemory(0, rows * 8));
             segments.Add(block.Y.AsMemory(0, rows * 8));
-            segments.Add(block.Time.AsMemory(0, rows * 8));
             long length = 0;
             foreach (var s in segments) length += s.Length;
             // One write call for the whole batch: a kill leaves it all or nothing of it, not a torn message.
@@ -389,7 +426,8 @@ internal sealed class Recorder : IAsyncDisposable
 
     /// <summary>
     /// Writes what is queued, ends the stream and closes the file; gives up on a writer that has written nothing for
-    /// <see cref="StallTimeout"/>, counting what it had not written as lost.
+    /// <see cref="StallTimeout"/>, counting what it had not written as lost. Points the recording left out are
+    /// reported in one line then.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -413,5 +451,8 @@ internal sealed class Recorder : IAsyncDisposable
             seen = bytes;
         }
         await _writer.ConfigureAwait(false);
+        // Points left out for a slow disk were said only in the status while it ran: a viewer that ends on its own
+        // (--exit-on-finish) says so once more as it closes, so a recording that is not whole never looks whole.
+        if (Error is null && Lost > 0) _report($"recording {Path}: {Lost} of the {Received} points received were not recorded (the disk could not keep up); the file holds the other {Points}");
     }
 }

@@ -8,10 +8,9 @@ namespace PlotPipe.Viewer.Recording;
 /// <param name="SeriesAt">Where the series indices start in the body.</param>
 /// <param name="XAt">Where x starts.</param>
 /// <param name="YAt">Where y starts.</param>
-/// <param name="TimeAt">Where the receive times start.</param>
 /// <param name="Plot">The plot's definitions, checked, when this batch changed them, else null.</param>
 /// <param name="Labels">The series dictionary as of this batch.</param>
-internal readonly record struct RecordingBatch(byte[] Body, int Rows, long SeriesAt, long XAt, long YAt, long TimeAt, RecordedPlot? Plot, string[] Labels)
+internal readonly record struct RecordingBatch(byte[] Body, int Rows, long SeriesAt, long XAt, long YAt, RecordedPlot? Plot, string[] Labels)
 {
     /// <summary>Dictionary indices of the rows' series.</summary>
     public ReadOnlySpan<int> Series => MemoryMarshal.Cast<byte, int>(Body.AsSpan((int)SeriesAt, Rows * 4));

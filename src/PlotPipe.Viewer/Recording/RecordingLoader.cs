@@ -16,12 +16,12 @@ internal static class RecordingLoader
     /// run.arrow</c> does and returns the line to report. A file that cannot be read leaves the store and every
     /// producer the file defined disconnected, with the reason as the error, keeping the points read before it.
     /// </summary>
-    public static string Open(string name, Stream input, PlotStore store)
+    public static string Open(string name, Stream input, PlotStore store, IPointSink? sink = null)
     {
         string why;
         try
         {
-            var (points, elapsed, _) = Load(input, store);
+            var (points, elapsed, _) = Load(input, store, sink: sink);
             return $"opened {name}: {points} points in {elapsed.TotalSeconds:0.000} s ({points / Math.Max(elapsed.TotalSeconds, 1e-9) / 1e6:0.0} M points/s)";
         }
         catch (Exception e) when (e is InvalidDataException or IOException)
@@ -45,9 +45,11 @@ internal static class RecordingLoader
     /// Loads <paramref name="input"/> into <paramref name="store"/>, only points with <paramref name="from"/> ≤ x ≤
     /// <paramref name="to"/>; returns the points loaded and how long it took. Throws <see cref="InvalidDataException"/>
     /// (what is wrong and where, in plain words) for a file that is not a readable recording, or <see cref="IOException"/>.
+    /// Points go to <paramref name="sink"/> (by default the store's series alone; with <c>--record</c>, a new recording too).
     /// </summary>
-    public static (long Points, TimeSpan Elapsed, bool Truncated) Load(Stream input, PlotStore store, double from = double.NegativeInfinity, double to = double.PositiveInfinity)
+    public static (long Points, TimeSpan Elapsed, bool Truncated) Load(Stream input, PlotStore store, double from = double.NegativeInfinity, double to = double.PositiveInfinity, IPointSink? sink = null)
     {
+        sink ??= StoreSink.Instance;
         bool all = double.IsNegativeInfinity(from) && double.IsPositiveInfinity(to);
         double[] keptX = [], keptY = [];
         long start = Stopwatch.GetTimestamp();
@@ -76,7 +78,7 @@ internal static class RecordingLoader
                 var target = bySeries[id] ??= store.Define(new SeriesDefinition(FreeId(store), SeriesKind.Scatter, NameOf(batch.Labels[id], id), "o"));
                 if (all)
                 {
-                    target.Append(xs[at..end], ys[at..end]);
+                    sink.Append(target, xs[at..end], ys[at..end]);
                     points += end - at;
                 }
                 else
@@ -94,7 +96,7 @@ internal static class RecordingLoader
                         keptX[n] = xs[i];
                         keptY[n++] = ys[i];
                     }
-                    target.Append(keptX.AsSpan(0, n), keptY.AsSpan(0, n));
+                    sink.Append(target, keptX.AsSpan(0, n), keptY.AsSpan(0, n));
                     points += n;
                 }
                 at = end;

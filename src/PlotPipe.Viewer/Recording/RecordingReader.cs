@@ -6,7 +6,8 @@ namespace PlotPipe.Viewer.Recording;
 
 /// <summary>
 /// Reads a recording back batch by batch: the schema's metadata, the series dictionary (with its deltas), the latest
-/// plot definitions, and each record batch's columns as spans over one reused buffer (no per-row work). A file
+/// plot definitions, when each batch's rows arrived, and each record batch's columns as spans over one reused buffer
+/// (no per-row work); in format version 2 (three columns) or version 1 (a fourth, per-row time column). A file
 /// that ends mid-message, as a killed viewer leaves it, ends after its last whole batch (<see cref="Truncated"/>).
 /// Any other damage, and any file that is not a recording, ends in one <see cref="InvalidDataException"/> that says
 /// in plain words what is wrong and where (the message's byte in the file, the batch's number): every offset,
@@ -19,9 +20,12 @@ internal sealed class RecordingReader
     private const byte TypeInt = 2, TypeFloatingPoint = 3, TypeUtf8 = 5, TypeTimestamp = 10;
     private const short PrecisionDouble = 2, TimeUnitMicrosecond = 2;
     private const int MaxMetadataBytes = 64 << 20;
-    private static readonly string[] Columns = [RecordingFormat.SeriesColumn, RecordingFormat.XColumn, RecordingFormat.YColumn, RecordingFormat.TimeColumn];
+    private static readonly string[] ColumnsWithTime = [RecordingFormat.SeriesColumn, RecordingFormat.XColumn, RecordingFormat.YColumn, RecordingFormat.TimeColumn];
+    private static readonly string[] ColumnsNow = [RecordingFormat.SeriesColumn, RecordingFormat.XColumn, RecordingFormat.YColumn];
 
     private readonly Stream _input;
+    // The columns of the file's version: version 1 has a time column after y.
+    private string[] _columns = ColumnsNow;
     private byte[] _meta = new byte[4096];
     // Two bodies in turn: a caller may still read the batch before this one (RecordingBatch) while the next is read.
     private readonly byte[][] _bodies = [new byte[1 << 20], new byte[1 << 20]];
@@ -30,7 +34,7 @@ internal sealed class RecordingReader
     private string[] _labelsSeen = [];
     private int _labelsVersion;
     private readonly List<string> _labels = [];
-    private (long Offset, long Length) _series, _x, _y, _time;
+    private (long Offset, long Length) _series, _x, _y;
     private Dictionary<string, string>? _messageMetadata;
     private long _bodyLength;
     // Where the reader stands in the input, and where the message being read started.
@@ -101,13 +105,19 @@ internal sealed class RecordingReader
     /// <summary>y of the batch's rows.</summary>
     public ReadOnlySpan<double> Y => MemoryMarshal.Cast<byte, double>(Slice(_y, 8));
 
-    /// <summary>Receive times of the batch's rows, microseconds since the Unix epoch.</summary>
-    public ReadOnlySpan<long> Time => MemoryMarshal.Cast<byte, long>(Slice(_time, 8));
+    /// <summary>
+    /// When the viewer received the batch's first row, microseconds since the Unix epoch: from the batch's metadata
+    /// (version 2) or its time column (version 1); 0 when unknown (an export, or an empty batch).
+    /// </summary>
+    public long FirstReceivedMicros { get; private set; }
+
+    /// <summary>When the viewer received the batch's last row, as <see cref="FirstReceivedMicros"/>.</summary>
+    public long LastReceivedMicros { get; private set; }
 
     private ReadOnlySpan<byte> Slice((long Offset, long Length) buffer, int size) => _body.AsSpan((int)buffer.Offset, Rows * size);
 
     /// <summary>The batch just read, as a value that stays readable while the next one is read (not the one after).</summary>
-    public RecordingBatch Current => new(_body, Rows, _series.Offset, _x.Offset, _y.Offset, _time.Offset, DefinitionsChanged ? Plot : null, _labelsSeen);
+    public RecordingBatch Current => new(_body, Rows, _series.Offset, _x.Offset, _y.Offset, DefinitionsChanged ? Plot : null, _labelsSeen);
 
     /// <summary>Reads up to the next record batch; false at the end of the stream.</summary>
     public bool Next()
@@ -146,14 +156,23 @@ internal sealed class RecordingReader
 
     private IReadOnlyDictionary<string, string> ReadSchema(FlatTable schema)
     {
+        var metadata = KeyValues(schema, 2);
+        if (!metadata.TryGetValue(RecordingFormat.VersionKey, out var version))
+            throw Damaged($"an Arrow stream without the {RecordingFormat.VersionKey} key is not a PlotPipe recording");
+        _columns = version switch
+        {
+            RecordingFormat.Version => ColumnsNow,
+            RecordingFormat.VersionWithTimeColumn => ColumnsWithTime,
+            _ => throw Damaged($"recording format version {RecordedPlot.Shown(version)}; this viewer reads versions {RecordingFormat.VersionWithTimeColumn} and {RecordingFormat.Version}"),
+        };
         var fields = schema.Vector(1, 4);
-        if (fields.Count != Columns.Length)
-            throw Damaged($"a recording has the columns {string.Join(", ", Columns)}; this stream has {fields.Count} columns");
-        for (int i = 0; i < Columns.Length; i++)
+        if (fields.Count != _columns.Length)
+            throw Damaged($"a recording has the columns {string.Join(", ", _columns)}; this stream has {fields.Count} columns");
+        for (int i = 0; i < _columns.Length; i++)
         {
             var field = schema.TableAt(fields, i);
             var name = field.String(0);
-            if (name != Columns[i]) throw Damaged($"a recording's column {i} is {Columns[i]}, not {(name is null ? "unnamed" : RecordedPlot.Shown(name))}");
+            if (name != _columns[i]) throw Damaged($"a recording's column {i} is {_columns[i]}, not {(name is null ? "unnamed" : RecordedPlot.Shown(name))}");
             byte typeType = field.Byte(2);
             var type = field.Table(3);
             bool fits = i switch
@@ -166,14 +185,9 @@ internal sealed class RecordingReader
             if (!fits)
             {
                 string wanted = i switch { 0 => "a dictionary of utf8 over int32", 1 or 2 => "float64", _ => "timestamp[us]" };
-                throw Damaged($"its column {Columns[i]} is not {wanted} (Arrow type {typeType})");
+                throw Damaged($"its column {_columns[i]} is not {wanted} (Arrow type {typeType})");
             }
         }
-        var metadata = KeyValues(schema, 2);
-        if (!metadata.TryGetValue(RecordingFormat.VersionKey, out var version))
-            throw Damaged($"an Arrow stream without the {RecordingFormat.VersionKey} key is not a PlotPipe recording");
-        if (version != RecordingFormat.Version)
-            throw Damaged($"recording format version {RecordedPlot.Shown(version)}; this viewer reads version {RecordingFormat.Version}");
         return metadata;
     }
 
@@ -184,24 +198,26 @@ internal sealed class RecordingReader
         if (rows is < 0 or > int.MaxValue) throw Damaged($"it says it has {rows} rows");
         Rows = (int)rows;
         var nodes = header.Vector(1, 16);
-        if (nodes.Count != Columns.Length) throw Damaged($"it has {nodes.Count} columns; a recording's batch has {Columns.Length}");
-        for (int i = 0; i < Columns.Length; i++)
+        if (nodes.Count != _columns.Length) throw Damaged($"it has {nodes.Count} columns; a recording's batch has {_columns.Length}");
+        for (int i = 0; i < _columns.Length; i++)
         {
             long length = header.PairAt(nodes, i).First;
-            if (length != rows) throw Damaged($"it says it has {rows} rows, but its {Columns[i]} column says {length}");
+            if (length != rows) throw Damaged($"it says it has {rows} rows, but its {_columns[i]} column says {length}");
         }
         if (DefinitionsOnly)
         {
             TakeDefinitions();
+            // Version 2's times are in the metadata; version 1's column is not read here.
+            TakeReceived(null);
             return;
         }
         var buffers = header.Vector(2, 16);
-        if (buffers.Count != 2 * Columns.Length) throw Damaged($"it has {buffers.Count} buffers; a recording's batch has {2 * Columns.Length}");
-        _series = Buffer(header, buffers, 1, 4, Columns[0]);
-        _x = Buffer(header, buffers, 3, 8, Columns[1]);
-        _y = Buffer(header, buffers, 5, 8, Columns[2]);
-        _time = Buffer(header, buffers, 7, 8, Columns[3]);
+        if (buffers.Count != 2 * _columns.Length) throw Damaged($"it has {buffers.Count} buffers; a recording's batch has {2 * _columns.Length}");
+        _series = Buffer(header, buffers, 1, 4, _columns[0]);
+        _x = Buffer(header, buffers, 3, 8, _columns[1]);
+        _y = Buffer(header, buffers, 5, 8, _columns[2]);
         TakeDefinitions();
+        TakeReceived(buffers.Count > 6 ? Buffer(header, buffers, 7, 8, _columns[3]) : null);
         var series = Series;
         int count = _labels.Count;
         for (int row = 0; row < series.Length; row++)
@@ -218,6 +234,29 @@ internal sealed class RecordingReader
             throw Damaged($"its {column} column lies at bytes {offset} to {offset + length}, outside its body of {_bodyLength} bytes");
         if (length < (long)Rows * size) throw Damaged($"its {column} column holds {length / size} values for {Rows} rows");
         return (offset, length);
+    }
+
+    // Version 1: the first and last row of its time column; version 2: the batch's metadata, when it has them.
+    private void TakeReceived((long Offset, long Length)? timeColumn)
+    {
+        FirstReceivedMicros = LastReceivedMicros = 0;
+        if (timeColumn is { } time)
+        {
+            if (Rows == 0) return;
+            var times = MemoryMarshal.Cast<byte, long>(Slice(time, 8));
+            (FirstReceivedMicros, LastReceivedMicros) = (times[0], times[^1]);
+            return;
+        }
+        if (_messageMetadata is not { } meta) return;
+        FirstReceivedMicros = Micros(meta, RecordingFormat.FirstReceivedKey);
+        LastReceivedMicros = Micros(meta, RecordingFormat.LastReceivedKey);
+    }
+
+    private long Micros(Dictionary<string, string> meta, string key)
+    {
+        if (!meta.TryGetValue(key, out var text)) return 0;
+        return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long micros) ? micros
+            : throw Damaged($"its {key} is {RecordedPlot.Shown(text)}, not microseconds as a whole number");
     }
 
     private void TakeDefinitions()

@@ -45,8 +45,9 @@ internal sealed class ViewerServer : IAsyncDisposable
     /// <summary>
     /// Starts listening on <paramref name="host"/>:<paramref name="port"/> (0: a free port) and serves <paramref name="store"/>
     /// to the requests <paramref name="access"/> lets through. A viewer without a token must bind to loopback.
+    /// <paramref name="export"/> answers <c>/api/export</c> (Hosting gives the recording stage's; without it, 404).
     /// </summary>
-    public static async Task<ViewerServer> StartAsync(string host, int port, ViewerAccess access, PlotStore store, ViewerStatus status, CancellationToken cancel)
+    public static async Task<ViewerServer> StartAsync(string host, int port, ViewerAccess access, PlotStore store, ViewerStatus status, CancellationToken cancel, RequestDelegate? export = null)
     {
         var address = ParseAddress(host);
         if (access.Token is null && !IPAddress.IsLoopback(address))
@@ -88,7 +89,7 @@ internal sealed class ViewerServer : IAsyncDisposable
 
         app.MapGet("/api/status", () => Results.Json(status.Report(), JsonContext.Default.StatusReport));
         // The exact points of an x range as CSV or Arrow, streamed from the store (issue 11, docs/recording.md).
-        app.MapGet("/api/export", (HttpContext context) => Recording.PointExport.ServeAsync(context, store));
+        if (export is not null) app.MapGet("/api/export", export);
         app.MapGet("/api/series", () =>
         {
             var rows = new List<SeriesReport>();

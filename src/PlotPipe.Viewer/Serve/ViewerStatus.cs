@@ -23,6 +23,9 @@ internal sealed class ViewerStatus
         _lastTicks = _clock();
     }
 
+    /// <summary>The recording's numbers and its problem, when the viewer records (<c>--record</c>); Hosting composes it.</summary>
+    public Func<(RecordingReport Report, string? Problem)>? Recording { get; init; }
+
     /// <summary>Records why a picture could not be drawn or saved; the status carries the latest such reason.</summary>
     public void ExportFailed(string why) => Volatile.Write(ref _exportError, why);
 
@@ -62,11 +65,12 @@ internal sealed class ViewerStatus
         {
             if (p.State == StreamState.Stalled) stalled++;
         }
+        var recording = Recording?.Invoke();
         return new StatusReport(
             _store.State.ToString().ToLowerInvariant(), points, _store.TotalDropped, Math.Round(_rate), evicted, outOfOrder, _store.Error,
             Volatile.Read(ref _exportError), _store.HeldBytes, _store.MaxMemoryBytes, _store.BadLines,
             _store.Registry.Refused,
-            _store.Recording is { } r ? new RecordingReport(r.Path, r.Points, r.Bytes, r.Lost, r.Active, r.Received) : null, _store.Recording?.Problem,
+            recording?.Report, recording?.Problem,
             _store.Registry.Connected, stalled, _store.FirstBadLine);
     }
 }

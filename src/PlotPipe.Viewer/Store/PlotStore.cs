@@ -3,31 +3,19 @@ using PlotPipe.Protocol;
 namespace PlotPipe.Viewer.Store;
 
 /// <summary>
-/// All series of one viewer, its producers (<see cref="Registry"/>), the stream's state, and a signal for readers
-/// that wait for new data. It splits the viewer's memory budget (<see cref="MaxMemoryBytes"/>) and keeps its chunks
-/// within their part (<see cref="PointsMemoryBytes"/>): when a new chunk would not fit, the oldest chunk over all
-/// series (by arrival) is evicted and counted, so a flooding producer costs old points, never the process.
-/// One writer (ingest) appends to all series; any number of readers take snapshots.
+/// One viewer's plot: its series (<see cref="SeriesRegistry"/>), its producers (<see cref="Registry"/>), its memory
+/// budget (<see cref="MemoryBudget"/>, which evicts the oldest chunks to keep within it), the stream's state, and a
+/// signal for readers that wait for new data. Each concern keeps its own lock; this class composes them and answers
+/// for the plot as a whole. One writer (ingest) appends to all series; any number of readers take snapshots.
 /// </summary>
 internal sealed class PlotStore
 {
-    // Colour-cycle places handed out so far: a series with a colour of its own takes none.
-    private int _cycleSlots;
-    // Series defined so far: each new one's index, never reused, since series of a producer that left the list go.
-    private int _seriesDefined;
     private readonly object _gate = new();
-    private readonly SeriesStore?[] _byId = new SeriesStore?[ProtocolLimits.MaxSeries];
-    private SeriesStore[] _series = [];
+    private readonly SeriesRegistry _series = new();
+    private readonly MemoryBudget _budget;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _waiting;
     private long _version;
-
-    // Every chunk a series started, oldest first; entries whose chunk was evicted since are skipped when met.
-    private readonly Queue<(SeriesStore Series, ColumnChunk Chunk, long Arrival)> _arrivals = new();
-    private readonly object _memoryGate = new();
-    private long _arrival;
-    private long _heldBytes;
-    private int _compactAt = 4096;
 
     /// <summary>
     /// Creates an empty store; <paramref name="maxPointsPerSeries"/> caps each series (0: keep all),
@@ -39,11 +27,8 @@ internal sealed class PlotStore
     {
         Registry = new ProducerRegistry(maxEndedProducers);
         if (maxPointsPerSeries < 0) throw new ArgumentException($"maxPointsPerSeries {maxPointsPerSeries} must not be negative", nameof(maxPointsPerSeries));
-        if (maxMemoryBytes < 0) throw new ArgumentException($"maxMemoryBytes {maxMemoryBytes} must not be negative", nameof(maxMemoryBytes));
+        _budget = new MemoryBudget(maxMemoryBytes, () => _series.All);
         MaxPointsPerSeries = maxPointsPerSeries;
-        MaxMemoryBytes = maxMemoryBytes;
-        PointsMemoryBytes = PointsShareOf(maxMemoryBytes);
-        ViewMemoryBytes = ViewShareOf(maxMemoryBytes);
         ChunkShift = ChunkShiftFor(maxPointsPerSeries, PointsMemoryBytes);
     }
 
@@ -51,37 +36,28 @@ internal sealed class PlotStore
     public long MaxPointsPerSeries { get; }
 
     /// <summary>The viewer's whole memory budget, <c>--max-memory</c> (0: no cap): kept points, views and the runtime's own.</summary>
-    public long MaxMemoryBytes { get; }
+    public long MaxMemoryBytes => _budget.MaxMemoryBytes;
 
     /// <summary>The cap on bytes all series' chunks take together: a quarter of the budget (0: no cap).</summary>
-    public long PointsMemoryBytes { get; }
+    public long PointsMemoryBytes => _budget.PointsMemoryBytes;
 
     /// <summary>The cap on bytes all views keep together (density grids, columns, send buffers): a quarter of the budget (0: no cap).</summary>
-    public long ViewMemoryBytes { get; }
+    public long ViewMemoryBytes => _budget.ViewMemoryBytes;
 
-    /// <summary>
-    /// Kept points' part of a memory budget: a quarter. Another quarter goes to views (<see cref="ViewShareOf"/>);
-    /// the other half is left to the runtime itself: its code and threads, the server, frames being decoded, and
-    /// garbage not yet collected, mostly chunks evicted for newer points (under a flood, as much again as the
-    /// points kept).
-    /// </summary>
-    public static long PointsShareOf(long maxMemoryBytes) => maxMemoryBytes / 4;
+    /// <summary>Kept points' part of a memory budget: a quarter (see <see cref="MemoryBudget.PointsShareOf"/>).</summary>
+    public static long PointsShareOf(long maxMemoryBytes) => MemoryBudget.PointsShareOf(maxMemoryBytes);
 
-    /// <summary>Views' part of a memory budget: a quarter (see <see cref="PointsShareOf"/>).</summary>
-    public static long ViewShareOf(long maxMemoryBytes) => maxMemoryBytes / 4;
+    /// <summary>Views' part of a memory budget: a quarter (see <see cref="MemoryBudget.ViewShareOf"/>).</summary>
+    public static long ViewShareOf(long maxMemoryBytes) => MemoryBudget.ViewShareOf(maxMemoryBytes);
 
     /// <summary>Log2 of the points in each chunk of every series, sized to the caps.</summary>
     public int ChunkShift { get; }
 
     /// <summary>Bytes the series' chunks take now (columns and summaries).</summary>
-    public long HeldBytes => Interlocked.Read(ref _heldBytes);
+    public long HeldBytes => _budget.HeldBytes;
 
-    /// <summary>
-    /// The memory budget a viewer takes when not told one: half of what the runtime may use (which honours
-    /// DOTNET_GCHeapHardLimit and container limits), leaving the rest to the machine; at least 128 MiB.
-    /// </summary>
-    public static long DefaultMaxMemoryBytes() =>
-        Math.Max(128L << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2);
+    /// <summary>The memory budget a viewer takes when not told one (see <see cref="MemoryBudget.DefaultMaxMemoryBytes"/>).</summary>
+    public static long DefaultMaxMemoryBytes() => MemoryBudget.DefaultMaxMemoryBytes();
 
     /// <summary>
     /// The chunk size for the caps: at most a quarter of the points cap, so a capped series holds at most a
@@ -96,9 +72,6 @@ internal sealed class PlotStore
         return shift;
     }
 
-    /// <summary>Where every point received is also written (<c>--record</c>), or null.</summary>
-    public Recording.Recorder? Recording { get; set; }
-
     /// <summary>The plot's title and panels as the stream defined them.</summary>
     public PlotDefinition Plot { get; } = new();
 
@@ -109,9 +82,6 @@ internal sealed class PlotStore
     // Set when a disconnected producer left the list, so the plot still says that one of its producers disconnected.
     private volatile bool _retiredDisconnected;
     private volatile bool _retiredAny;
-    private long _retiredEvicted;
-    private long _retiredOutOfOrder;
-    private long _retiredDropped;
 
     /// <summary>The producers' names, in order of arrival.</summary>
     public IReadOnlyList<string> Producers
@@ -165,31 +135,19 @@ internal sealed class PlotStore
     // Its connection is closed, so nothing defines or appends to its series any more.
     private void Retire(ProducerStore gone)
     {
-        var leaving = new List<SeriesStore>();
         lock (_gate)
         {
-            var kept = new List<SeriesStore>(_series.Length);
-            foreach (var s in _series) (gone.Owns(s) ? leaving : kept).Add(s);
-            // Readers may hold the old array; the others keep their index (the page's key) and colour.
-            _series = [.. kept];
             _retiredAny = true;
             if (gone.State == StreamState.Disconnected) _retiredDisconnected = true;
         }
-        foreach (var s in leaving)
-        {
-            Interlocked.Add(ref _retiredEvicted, s.Count + s.Evicted);
-            Interlocked.Add(ref _retiredOutOfOrder, s.OutOfOrder);
-            Interlocked.Add(ref _retiredDropped, s.ProducerDropped);
-            lock (_memoryGate) _heldBytes -= s.Release();
-        }
+        foreach (var s in _series.Retire(gone)) _budget.Release(s);
     }
 
     /// <summary>Points, out-of-order points and producer drops of series that left with their producer (counted as evicted).</summary>
-    public (long Evicted, long OutOfOrder, long Dropped) Retired =>
-        (Interlocked.Read(ref _retiredEvicted), Interlocked.Read(ref _retiredOutOfOrder), Interlocked.Read(ref _retiredDropped));
+    public (long Evicted, long OutOfOrder, long Dropped) Retired => _series.Retired;
 
     /// <summary>The series in order of definition.</summary>
-    public IReadOnlyList<SeriesStore> Series => Volatile.Read(ref _series);
+    public IReadOnlyList<SeriesStore> Series => _series.All;
 
     /// <summary>
     /// The plot's state: streaming while any producer streams; else stalled while any connected producer has sent
@@ -237,7 +195,7 @@ internal sealed class PlotStore
     {
         get
         {
-            long n = Interlocked.Read(ref _retiredDropped);
+            long n = _series.Retired.Dropped;
             foreach (var s in Series) n += s.ProducerDropped;
             return n;
         }
@@ -248,7 +206,7 @@ internal sealed class PlotStore
     {
         get
         {
-            long n = Interlocked.Read(ref _retiredEvicted);
+            long n = _series.Retired.Evicted;
             foreach (var s in Series) n += s.Evicted;
             return n;
         }
@@ -260,9 +218,8 @@ internal sealed class PlotStore
     /// </summary>
     public SeriesStore? Find(int id)
     {
-        if ((uint)id >= (uint)_byId.Length) return null;
         var all = Registry.Listed;
-        return _byId[id] ?? (all.Length > 0 ? all[0].Find(id) : null);
+        return _series.Find(id, all.Length > 0 ? all[0] : null);
     }
 
     /// <summary>
@@ -272,98 +229,20 @@ internal sealed class PlotStore
     /// </summary>
     public SeriesStore Define(SeriesDefinition definition, ProducerStore? producer = null)
     {
-        SeriesStore store;
-        SeriesStore? replaced;
-        // Each producer has its own ids: a series is known by producer and name.
-        var byId = producer?.ById ?? _byId;
         string producerName = producer?.Name ?? "";
-        lock (_gate)
-        {
-            replaced = byId[definition.Id];
-            if (replaced is not null && replaced.Name == definition.Name && replaced.Kind == definition.Kind) return replaced;
-            if (replaced is null)
-            {
-                store = new SeriesStore(definition, _seriesDefined++, MaxPointsPerSeries, ChunkShift, this, 0) { Producer = producerName };
-                if (store.Format.Color is null) store.CycleSlot = _cycleSlots++;
-                _series = [.. _series, store];
-            }
-            else
-            {
-                store = new SeriesStore(definition, replaced.Index, MaxPointsPerSeries, ChunkShift, this, replaced.Evicted + replaced.Count) { Producer = producerName };
-                if (store.Format.Color is null) store.CycleSlot = replaced.Format.Color is null ? replaced.CycleSlot : _cycleSlots++;
-                // Readers may hold the old array: replace in a copy.
-                SeriesStore[] series = [.. _series];
-                series[Array.IndexOf(series, replaced)] = store;
-                _series = series;
-            }
-            Volatile.Write(ref byId[definition.Id], store);
-        }
-        if (replaced is not null)
-        {
-            lock (_memoryGate) _heldBytes -= replaced.Release();
-        }
+        var (store, replaced, kept) = _series.Define(definition, producer,
+            (index, evictedBefore) => new SeriesStore(definition, index, MaxPointsPerSeries, ChunkShift, this, evictedBefore) { Producer = producerName });
+        if (kept) return store;
+        if (replaced is not null) _budget.Release(replaced);
         Touch();
         return store;
     }
 
     /// <summary>Makes room for a new chunk of <paramref name="bytes"/>, evicting the oldest data over all series if it must.</summary>
-    internal void Reserve(long bytes)
-    {
-        lock (_memoryGate)
-        {
-            // Spare chunks (evicted for a points cap, waiting for reuse) hold no points: they go first.
-            while (PointsMemoryBytes > 0 && _heldBytes + bytes > PointsMemoryBytes && (ReleaseSpare() || EvictOldest())) { }
-            _heldBytes += bytes;
-        }
-    }
+    internal void Reserve(long bytes) => _budget.Reserve(bytes);
 
     /// <summary>Records that <paramref name="series"/> started filling <paramref name="chunk"/>, the newest chunk of all.</summary>
-    internal void Arrived(SeriesStore series, ColumnChunk chunk)
-    {
-        lock (_memoryGate)
-        {
-            chunk.Arrival = ++_arrival;
-            _arrivals.Enqueue((series, chunk, chunk.Arrival));
-            // Chunks evicted for a points cap or by a redefinition leave stale entries; sweep them out now and then
-            // so a long capped stream does not grow this queue (amortised O(1) per chunk, no allocation).
-            if (_arrivals.Count >= _compactAt)
-            {
-                for (int n = _arrivals.Count; n > 0; n--)
-                {
-                    var entry = _arrivals.Dequeue();
-                    if (entry.Chunk.Held && entry.Chunk.Arrival == entry.Arrival) _arrivals.Enqueue(entry);
-                }
-                _compactAt = Math.Max(4096, 2 * _arrivals.Count);
-            }
-        }
-    }
-
-    // Under the memory gate.
-    private bool EvictOldest()
-    {
-        while (_arrivals.TryDequeue(out var entry))
-        {
-            if (entry.Chunk.Arrival != entry.Arrival) continue;
-            long freed = entry.Series.EvictFirst(entry.Chunk);
-            if (freed == 0) continue;
-            _heldBytes -= freed;
-            return true;
-        }
-        return false;
-    }
-
-    // Under the memory gate.
-    private bool ReleaseSpare()
-    {
-        foreach (var s in Series)
-        {
-            long freed = s.ReleaseSpare();
-            if (freed == 0) continue;
-            _heldBytes -= freed;
-            return true;
-        }
-        return false;
-    }
+    internal void Arrived(SeriesStore series, ColumnChunk chunk) => _budget.Arrived(series, chunk);
 
     /// <summary>Marks the input (or, given, one producer) finished, disconnected or back to streaming, with an optional error.</summary>
     public void SetState(StreamState state, string? error = null, ProducerStore? producer = null)

@@ -131,7 +131,6 @@ internal sealed class SeriesStore
     public void Append(ReadOnlySpan<double> xs, ReadOnlySpan<double> ys)
     {
         if (xs.Length != ys.Length) throw new ArgumentException("xs and ys differ in length", nameof(ys));
-        _owner?.Recording?.Add(this, xs, ys);
         int done = 0;
         while (done < xs.Length)
         {
@@ -151,7 +150,6 @@ internal sealed class SeriesStore
         int total = frame.PointCount;
         var xBytes = frame.XBytes;
         var yBytes = frame.YBytes;
-        _owner?.Recording?.Add(this, xBytes, yBytes, total);
         int done = 0;
         while (done < total)
         {

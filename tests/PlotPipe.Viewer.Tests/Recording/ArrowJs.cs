@@ -67,6 +67,12 @@ internal sealed class ArrowSummary(JsonElement root)
     /// <summary>The schema's metadata.</summary>
     public JsonElement Schema => root.GetProperty("schema");
 
+    /// <summary>When the first row arrived, in milliseconds since the Unix epoch (from the time column or the batch's metadata), or null.</summary>
+    public double? FirstTime => root.GetProperty("firstTime").ValueKind == JsonValueKind.Number ? root.GetProperty("firstTime").GetDouble() : null;
+
+    /// <summary>When the last row arrived, as <see cref="FirstTime"/>.</summary>
+    public double? LastTime => root.GetProperty("lastTime").ValueKind == JsonValueKind.Number ? root.GetProperty("lastTime").GetDouble() : null;
+
     /// <summary>The series column's values seen.</summary>
     public string[] SeriesNames => [.. root.GetProperty("series").EnumerateObject().Select(p => p.Name)];
 

@@ -98,7 +98,8 @@ public sealed class DamagedRecordingTests(ITestOutputHelper output)
         Assert.Equal("loss", store.Series[1].Name);
         Assert.Equal(["png", "svg"], new[] { PictureExporter.Render(store, 320).PngBytes(), PictureExporter.Render(store, 320).SvgBytes() }.Select(b => b.Length > 0 ? (b[0] == 0x89 ? "png" : "svg") : "none"));
 
-        await using var server = await ViewerServer.StartAsync("127.0.0.1", 0, ViewerAccess.WithToken(), store, new ViewerStatus(store), CancellationToken.None);
+        await using var server = await ViewerServer.StartAsync("127.0.0.1", 0, ViewerAccess.WithToken(), store, new ViewerStatus(store), CancellationToken.None,
+            context => PointExport.ServeAsync(context, store));
         foreach (var query in new[] { "format=csv", "format=arrow" })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server.Url, "api/export?" + query));

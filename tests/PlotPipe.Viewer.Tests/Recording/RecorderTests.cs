@@ -46,14 +46,14 @@ public sealed class RecorderTests : IDisposable
         }
     }
 
-    private static void Send(SeriesStore series, int frames, int perFrame = 1000)
+    private static void Send(IPointSink sink, SeriesStore series, int frames, int perFrame = 1000)
     {
         var xs = new double[perFrame];
         var ys = new double[perFrame];
         for (int i = 0; i < frames; i++)
         {
             for (int k = 0; k < xs.Length; k++) xs[k] = (double)i * perFrame + k;
-            series.Append(xs, ys);
+            sink.Append(series, xs, ys);
         }
     }
 
@@ -62,14 +62,16 @@ public sealed class RecorderTests : IDisposable
     {
         var fifo = await FifoAsync("slow.arrow");
         var store = new PlotStore();
+        var reports = new List<string>();
         // Reads nothing until the queue has overflowed.
-        var (recorder, reader) = await StartWithReaderAsync(fifo, store, blockRows: 1024, maxBlocks: 2);
-        store.Recording = recorder;
+        var (recorder, reader) = await StartWithReaderAsync(fifo, store, blockRows: 1024, maxBlocks: 2, reports);
+        // Ingest hands every point to the store and, beside it, to the recording.
+        IPointSink sink = new TeeSink(StoreSink.Instance, recorder);
         await using var _ = reader;
         var series = store.Define(new SeriesDefinition(0, SeriesKind.Line, "fast", "-"));
         var clock = Stopwatch.StartNew();
         // 200,000 points: far more than two blocks and a 64 KiB pipe hold.
-        Send(series, 200);
+        Send(sink, series, 200);
         var ingest = clock.Elapsed;
 
         Assert.Equal(200_000, series.Count);
@@ -84,6 +86,8 @@ public sealed class RecorderTests : IDisposable
         await drain;
         Assert.Equal(200_000, recorder.Received);
         Assert.Equal(recorder.Received, recorder.Points + recorder.Lost);
+        // Closing says once more what the file lacks.
+        lock (reports) Assert.Equal([$"recording {fifo}: {recorder.Lost} of the 200000 points received were not recorded (the disk could not keep up); the file holds the other {recorder.Points}"], reports);
     }
 
     [Fact]
@@ -118,6 +122,20 @@ public sealed class RecorderTests : IDisposable
         Assert.Equal(recorder.Received, recorder.Points + recorder.Lost);
     }
 
+    [Theory]
+    [InlineData(0, 96)]
+    [InlineData(12L << 30, 96)]
+    [InlineData(256L << 20, 12)]
+    [InlineData(64L << 20, 8)]
+    public async Task The_queue_takes_a_sixteenth_of_the_memory_budget_from_8_to_96_batches(long maxMemoryBytes, int blocks)
+    {
+        Assert.Equal(blocks, Recorder.QueueBlocksFor(maxMemoryBytes));
+        // A viewer's recording takes its store's budget.
+        var recorder = Recorder.Start(Path.Combine(_dir, $"queue-{maxMemoryBytes}.arrow"), new PlotStore(0, maxMemoryBytes), _ => { });
+        Assert.Equal(blocks, recorder.MaxBlocks);
+        await recorder.DisposeAsync();
+    }
+
     [Fact]
     public async Task A_fifo_that_nothing_reads_is_refused_at_once_saying_why()
     {
@@ -134,11 +152,12 @@ public sealed class RecorderTests : IDisposable
         var store = new PlotStore();
         var reports = new List<string>();
         var (recorder, reader) = await StartWithReaderAsync(fifo, store, blockRows: 1024, maxBlocks: 4, reports);
-        store.Recording = recorder;
+        // Ingest hands every point to the store and, beside it, to the recording.
+        IPointSink sink = new TeeSink(StoreSink.Instance, recorder);
         // The reader is open and never reads: the writer blocks once the pipe's 64 KiB are full.
         await using var _ = reader;
         var series = store.Define(new SeriesDefinition(0, SeriesKind.Line, "fast", "-"));
-        Send(series, 100);
+        Send(sink, series, 100);
 
         // Without giving up, this would never return; the deadline only bounds the failure.
         await recorder.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
@@ -155,10 +174,11 @@ public sealed class RecorderTests : IDisposable
         var fifo = await FifoAsync("gone.arrow");
         var store = new PlotStore();
         var (recorder, reader) = await StartWithReaderAsync(fifo, store, blockRows: 1024, maxBlocks: 4);
-        store.Recording = recorder;
+        // Ingest hands every point to the store and, beside it, to the recording.
+        IPointSink sink = new TeeSink(StoreSink.Instance, recorder);
         // A scatter: the same x sent again is kept, so the store's count is every point sent.
         var series = store.Define(new SeriesDefinition(0, SeriesKind.Scatter, "fast", "o"));
-        Send(series, 10);
+        Send(sink, series, 10);
         // The reader takes a little and leaves: the next write fails with a broken pipe.
         var some = new byte[4096];
         await reader.ReadAtLeastAsync(some, some.Length);
@@ -168,11 +188,11 @@ public sealed class RecorderTests : IDisposable
         while (recorder.Error is null)
         {
             Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "the recording never noticed its reader had gone");
-            Send(series, 10);
+            Send(sink, series, 10);
             frames += 10;
             await Task.Delay(10);
         }
-        Send(series, 10);
+        Send(sink, series, 10);
         frames += 10;
 
         Assert.False(recorder.Active);
@@ -189,7 +209,8 @@ public sealed class RecorderTests : IDisposable
         var path = Path.Combine(_dir, "closing.arrow");
         var store = new PlotStore();
         var recorder = Recorder.Start(path, store, _ => { }, blockRows: 1024, maxBlocks: 8);
-        store.Recording = recorder;
+        // Ingest hands every point to the store and, beside it, to the recording.
+        IPointSink sink = new TeeSink(StoreSink.Instance, recorder);
         var series = store.Define(new SeriesDefinition(0, SeriesKind.Line, "busy", "-"));
         using var stop = new CancellationTokenSource();
         long sent = 0;
@@ -201,7 +222,7 @@ public sealed class RecorderTests : IDisposable
             while (!stop.IsCancellationRequested)
             {
                 for (int k = 0; k < xs.Length; k++) xs[k] = sent + k;
-                series.Append(xs, ys);
+                sink.Append(series, xs, ys);
                 sent += xs.Length;
             }
         });

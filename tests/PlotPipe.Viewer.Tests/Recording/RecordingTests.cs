@@ -47,6 +47,7 @@ public sealed class RecordingTests : IDisposable
     public async Task Recording_holds_every_point_while_the_viewer_keeps_only_its_cap()
     {
         var path = Path.Combine(_dir, "r.arrow");
+        double startedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         SentSeries[] sent = [new("a", 0, 500_000), new("b", 1, 300_000), new("c", 2, 200_000)];
         using var viewer = await ViewerProcess.StartAsync("--max-points", "65536", "--record", path);
         await DefineAsync(viewer, sent);
@@ -63,8 +64,12 @@ public sealed class RecordingTests : IDisposable
         var read = await ArrowJs.ReadAsync(path);
         Assert.Null(read.Error);
         Assert.Equal(1_000_000, read.Rows);
-        Assert.Equal(["series:Dictionary<Int32, Utf8>", "x:Float64", "y:Float64", "time:Timestamp<MICROSECOND, UTC>"], read.Columns);
-        Assert.Equal("1", read.Schema.GetProperty("plotpipe.recording").GetString());
+        Assert.Equal(["series:Dictionary<Int32, Utf8>", "x:Float64", "y:Float64"], read.Columns);
+        Assert.Equal("2", read.Schema.GetProperty("plotpipe.recording").GetString());
+        // When the rows arrived, per batch in its metadata: within the test's run, in order.
+        double endedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        Assert.InRange(read.FirstTime!.Value, startedMs - 1, endedMs + 1);
+        Assert.InRange(read.LastTime!.Value, read.FirstTime.Value, endedMs + 1);
         foreach (var s in sent) Assert.Equal(s.Expected(s.Count), read.Series(s.Name));
     }
 

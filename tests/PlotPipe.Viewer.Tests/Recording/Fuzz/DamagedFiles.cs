@@ -58,8 +58,8 @@ internal static class DamagedFiles
     {
         var output = (byte[])recording.Clone();
         var meta = output.AsSpan(batch.MetaStart, batch.MetaLength);
-        // The body holds 4 + 3 × 8 bytes a row, and 4 bytes of padding after an odd number of indices.
-        long rows = batch.BodyLength / 28;
+        // The body holds 4 + 2 × 8 bytes a row, and 4 bytes of padding after an odd number of indices.
+        long rows = batch.BodyLength / 20;
         for (int at = 0; at + 8 <= meta.Length; at += 4)
         {
             long value = BinaryPrimitives.ReadInt64LittleEndian(meta[at..]);

@@ -172,7 +172,8 @@ internal static partial class FuzzCase
     // The page's requests to a real server over the store: every answer 200 (or a 400 naming a bad value), never a 500.
     private static async Task ServeAsync(PlotStore store)
     {
-        await using var server = await ViewerServer.StartAsync("127.0.0.1", 0, ViewerAccess.WithToken(), store, new ViewerStatus(store), CancellationToken.None);
+        await using var server = await ViewerServer.StartAsync("127.0.0.1", 0, ViewerAccess.WithToken(), store, new ViewerStatus(store), CancellationToken.None,
+            context => PointExport.ServeAsync(context, store));
         string[] paths =
         [
             "api/status", "api/series", "api/producers", "api/plot", "api/nearest?x=0", "api/nearest?x=1e9&panel=1",

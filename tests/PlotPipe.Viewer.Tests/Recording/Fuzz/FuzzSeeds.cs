@@ -21,13 +21,13 @@ internal static class FuzzSeeds
         try
         {
             var plot = await RecordAsync(Path.Combine(dir, "plot.arrow"), FillPlot);
-            var tiny = await RecordAsync(Path.Combine(dir, "tiny.arrow"), store =>
+            var tiny = await RecordAsync(Path.Combine(dir, "tiny.arrow"), (store, sink) =>
             {
                 var s = store.Define(new SeriesDefinition(0, SeriesKind.Line, "y", "-"));
-                s.Append([1.0, 2.0, 3.0], [4.0, 5.0, 6.0]);
+                sink.Append(s, [1.0, 2.0, 3.0], [4.0, 5.0, 6.0]);
             });
             // Series defined, no point: the file is a schema alone.
-            var empty = await RecordAsync(Path.Combine(dir, "empty.arrow"), store => store.Define(new SeriesDefinition(0, SeriesKind.Line, "y", "-")));
+            var empty = await RecordAsync(Path.Combine(dir, "empty.arrow"), (store, _) => store.Define(new SeriesDefinition(0, SeriesKind.Line, "y", "-")));
             // The export /api/export?format=arrow gives: the same format with time null.
             var opened = new PlotStore();
             RecordingLoader.Load(new MemoryStream(plot), opened);
@@ -41,13 +41,12 @@ internal static class FuzzSeeds
         }
     }
 
-    private static async Task<byte[]> RecordAsync(string path, Action<PlotStore> fill)
+    private static async Task<byte[]> RecordAsync(string path, Action<PlotStore, IPointSink> fill)
     {
         var store = new PlotStore();
         await using (var recorder = Recorder.Start(path, store, _ => { }, blockRows: 96, maxBlocks: 100_000))
         {
-            store.Recording = recorder;
-            fill(store);
+            fill(store, new TeeSink(StoreSink.Instance, recorder));
         }
         return await File.ReadAllBytesAsync(path);
     }
@@ -55,7 +54,7 @@ internal static class FuzzSeeds
     // Two producers (one series name in both), a titled plot, a panel with labels and log scales, time on x, a
     // replaced series, a series of text input, and values at the edges of doubles; series defined as points come,
     // so the dictionary grows by deltas and the definitions change between batches.
-    private static void FillPlot(PlotStore store)
+    private static void FillPlot(PlotStore store, IPointSink sink)
     {
         var trainer = store.AddProducer("trainer", "127.0.0.1:50000")!;
         var probe = store.AddProducer("probe", "stdin")!;
@@ -67,20 +66,20 @@ internal static class FuzzSeeds
         double[] edges = [double.NaN, double.PositiveInfinity, double.NegativeInfinity, double.MaxValue, -double.MaxValue, double.Epsilon, -0.0, 0, 1e-300];
         for (int at = 0; at < 480; at += 48)
         {
-            temperature.Append(Column(48, i => 1.7e9 + at + i), Column(48, i => 20 + Math.Sin(at + i)));
-            loss.Append(Column(48, i => at + i), Column(48, i => i % 7 == 0 ? edges[(at + i) % edges.Length] : 1.0 / (1 + at + i)));
+            sink.Append(temperature, Column(48, i => 1.7e9 + at + i), Column(48, i => 20 + Math.Sin(at + i)));
+            sink.Append(loss, Column(48, i => at + i), Column(48, i => i % 7 == 0 ? edges[(at + i) % edges.Length] : 1.0 / (1 + at + i)));
             if (at == 96)
             {
                 var other = store.Define(new SeriesDefinition(0, SeriesKind.Line, "loss", "b--", 2), probe);
-                other.Append(Column(200, i => i + 1), Column(200, i => -i));
+                sink.Append(other, Column(200, i => i + 1), Column(200, i => -i));
                 var text = store.Define(new SeriesDefinition(7, SeriesKind.Line, "text column", "-"));
-                text.Append(Column(50, i => i), Column(50, i => i * i));
+                sink.Append(text, Column(50, i => i), Column(50, i => i * i));
             }
         }
         var draft = store.Define(new SeriesDefinition(2, SeriesKind.Line, "draft", "k:"), trainer);
-        draft.Append([1.0, 2.0, 3.0], [4.0, 5.0, 6.0]);
+        sink.Append(draft, [1.0, 2.0, 3.0], [4.0, 5.0, 6.0]);
         var final = store.Define(new SeriesDefinition(2, SeriesKind.Scatter, "final", "bs", 1), trainer);
-        final.Append(Column(40, i => i), Column(40, i => i));
+        sink.Append(final, Column(40, i => i), Column(40, i => i));
     }
 
     private static double[] Column(int n, Func<int, double> value)

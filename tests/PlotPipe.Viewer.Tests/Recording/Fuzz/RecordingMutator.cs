@@ -470,12 +470,11 @@ internal sealed class RecordingMutator(Random rng, IReadOnlyList<(string Name, b
                     sent = reader.Labels.Count;
                 }
                 int rows = reader.Rows;
-                output.Write(messages.RecordBatch(rows, definitions(batch, reader.DefinitionsChanged ? reader.Definitions : null)).Span);
+                output.Write(messages.RecordBatch(rows, definitions(batch, reader.DefinitionsChanged ? reader.Definitions : null), reader.FirstReceivedMicros, reader.LastReceivedMicros).Span);
                 output.Write(MemoryMarshal.AsBytes(reader.Series));
                 if ((rows & 1) != 0) output.Write(new byte[4]);
                 output.Write(MemoryMarshal.AsBytes(reader.X));
                 output.Write(MemoryMarshal.AsBytes(reader.Y));
-                output.Write(MemoryMarshal.AsBytes(reader.Time));
             }
             output.Write(ArrowMessageWriter.EndOfStream.Span);
             return output.ToArray();

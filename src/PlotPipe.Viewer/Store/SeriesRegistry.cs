@@ -1,0 +1,100 @@
+using PlotPipe.Protocol;
+
+namespace PlotPipe.Viewer.Store;
+
+/// <summary>
+/// The series of one viewer in order of definition, known by producer and wire id: each new one's index and place in
+/// the colour cycle, a redefinition that keeps or replaces a series in its place, and the series that left with
+/// their producer (whose counts go on in the totals). Readers take the list as an array; changes happen under one
+/// lock and copy it.
+/// </summary>
+internal sealed class SeriesRegistry
+{
+    private readonly object _gate = new();
+    // Series defined without a producer (text input, tests), by wire id.
+    private readonly SeriesStore?[] _byId = new SeriesStore?[ProtocolLimits.MaxSeries];
+    private SeriesStore[] _series = [];
+    // Colour-cycle places handed out so far: a series with a colour of its own takes none.
+    private int _cycleSlots;
+    // Series defined so far: each new one's index, never reused, since series of a producer that left the list go.
+    private int _defined;
+    private long _retiredEvicted;
+    private long _retiredOutOfOrder;
+    private long _retiredDropped;
+
+    /// <summary>The series in order of definition.</summary>
+    public SeriesStore[] All => Volatile.Read(ref _series);
+
+    /// <summary>Points, out-of-order points and producer drops of series that left with their producer (counted as evicted).</summary>
+    public (long Evicted, long OutOfOrder, long Dropped) Retired =>
+        (Interlocked.Read(ref _retiredEvicted), Interlocked.Read(ref _retiredOutOfOrder), Interlocked.Read(ref _retiredDropped));
+
+    /// <summary>
+    /// The series with wire id <paramref name="id"/> defined without a producer, else <paramref name="first"/>'s
+    /// (a spawned viewer's only producer); null when it was never defined.
+    /// </summary>
+    public SeriesStore? Find(int id, ProducerStore? first)
+    {
+        if ((uint)id >= (uint)_byId.Length) return null;
+        return _byId[id] ?? first?.Find(id);
+    }
+
+    /// <summary>
+    /// Defines a series with <paramref name="create"/> (given its index and the points evicted before it). The same
+    /// id under the same name and kind is a reconnecting producer and keeps its series (returned, <c>Kept</c>);
+    /// under a new name or kind the new series takes the old one's place (index and colour), and the old one is
+    /// returned as <c>Replaced</c> for its memory to be given back.
+    /// </summary>
+    public (SeriesStore Series, SeriesStore? Replaced, bool Kept) Define(SeriesDefinition definition, ProducerStore? producer, Func<int, long, SeriesStore> create)
+    {
+        // Each producer has its own ids: a series is known by producer and name.
+        var byId = producer?.ById ?? _byId;
+        lock (_gate)
+        {
+            var replaced = byId[definition.Id];
+            if (replaced is not null && replaced.Name == definition.Name && replaced.Kind == definition.Kind) return (replaced, null, true);
+            SeriesStore store;
+            if (replaced is null)
+            {
+                store = create(_defined++, 0);
+                if (store.Format.Color is null) store.CycleSlot = _cycleSlots++;
+                _series = [.. _series, store];
+            }
+            else
+            {
+                store = create(replaced.Index, replaced.Evicted + replaced.Count);
+                if (store.Format.Color is null) store.CycleSlot = replaced.Format.Color is null ? replaced.CycleSlot : _cycleSlots++;
+                // Readers may hold the old array: replace in a copy.
+                SeriesStore[] series = [.. _series];
+                series[Array.IndexOf(series, replaced)] = store;
+                _series = series;
+            }
+            Volatile.Write(ref byId[definition.Id], store);
+            return (store, replaced, false);
+        }
+    }
+
+    /// <summary>
+    /// Takes the series of <paramref name="gone"/> (whose connection closed, so nothing defines or appends to them
+    /// any more) out of the list, the others keeping their index and colour, and counts their points on; returns them
+    /// for their memory to be given back.
+    /// </summary>
+    public List<SeriesStore> Retire(ProducerStore gone)
+    {
+        var leaving = new List<SeriesStore>();
+        lock (_gate)
+        {
+            var kept = new List<SeriesStore>(_series.Length);
+            foreach (var s in _series) (gone.Owns(s) ? leaving : kept).Add(s);
+            // Readers may hold the old array: the page keys series by index.
+            _series = [.. kept];
+        }
+        foreach (var s in leaving)
+        {
+            Interlocked.Add(ref _retiredEvicted, s.Count + s.Evicted);
+            Interlocked.Add(ref _retiredOutOfOrder, s.OutOfOrder);
+            Interlocked.Add(ref _retiredDropped, s.ProducerDropped);
+        }
+        return leaving;
+    }
+}

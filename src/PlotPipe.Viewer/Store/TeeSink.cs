@@ -1,0 +1,21 @@
+using PlotPipe.Protocol;
+
+namespace PlotPipe.Viewer.Store;
+
+/// <summary>Hands every point to two sinks in turn: the store first, then whatever records or forwards them.</summary>
+internal sealed class TeeSink(IPointSink first, IPointSink second) : IPointSink
+{
+    /// <inheritdoc/>
+    public void Append(SeriesStore series, in Frame frame)
+    {
+        first.Append(series, frame);
+        second.Append(series, frame);
+    }
+
+    /// <inheritdoc/>
+    public void Append(SeriesStore series, ReadOnlySpan<double> xs, ReadOnlySpan<double> ys)
+    {
+        first.Append(series, xs, ys);
+        second.Append(series, xs, ys);
+    }
+}
