@@ -70,22 +70,22 @@ internal static class LineDecimator
             int end = (int)Math.Min(to - chunkStart, s.ChunkPoints);
             while (off < end)
             {
-                if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= end && !(chunk.GroupYMin[off / GroupPoints] <= 0))
+                if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= end && !(chunk.Groups[off / GroupPoints].YMin <= 0))
                 {
                     off += GroupPoints;
                     continue;
                 }
-                if ((off & (BlockPoints - 1)) == 0 && off + BlockPoints <= end && !(chunk.BlockYMin[off / BlockPoints] <= 0))
+                if ((off & (BlockPoints - 1)) == 0 && off + BlockPoints <= end && !(chunk.Blocks[off / BlockPoints].YMin <= 0))
                 {
                     off += BlockPoints;
                     continue;
                 }
                 int stop = Math.Min(end, (off | (BlockPoints - 1)) + 1);
-                var ys = chunk.Y;
-                for (; off < stop; off++)
+                foreach (double y in chunk.Ys(off, stop))
                 {
-                    if (ys[off] <= 0) count++;
+                    if (y <= 0) count++;
                 }
+                off = stop;
             }
             i = chunkStart + end;
         }
@@ -182,8 +182,8 @@ internal static class LineDecimator
     {
         var chunk = s.Chunks[(int)(i >> s.Shift)];
         int at = (int)i & s.Mask;
-        into.Xs[written] = chunk.X[at];
-        into.Ys[written] = chunk.Y[at];
+        into.Xs[written] = chunk.X(at);
+        into.Ys[written] = chunk.Y(at);
         written++;
     }
 
@@ -205,22 +205,18 @@ internal static class LineDecimator
             {
                 if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= end)
                 {
-                    int g = off / GroupPoints;
-                    sum.Add(chunkStart, chunk.GroupYMin[g], chunk.GroupYMax[g], chunk.GroupYMinAt[g], chunk.GroupYMaxAt[g],
-                        chunk.GroupFirstGapAt[g], chunk.GroupLastGapAt[g]);
+                    sum.Add(chunkStart, chunk.Groups[off / GroupPoints]);
                     off += GroupPoints;
                 }
                 else if ((off & (BlockPoints - 1)) == 0 && off + BlockPoints <= end)
                 {
-                    int b = off / BlockPoints;
-                    sum.Add(chunkStart, chunk.BlockYMin[b], chunk.BlockYMax[b], chunk.BlockYMinAt[b], chunk.BlockYMaxAt[b],
-                        chunk.BlockFirstGapAt[b], chunk.BlockLastGapAt[b]);
+                    sum.Add(chunkStart, chunk.Blocks[off / BlockPoints]);
                     off += BlockPoints;
                 }
                 else
                 {
                     int stop = Math.Min(end, (off | (BlockPoints - 1)) + 1);
-                    sum.Scan(chunk.Y, off, stop, chunkStart);
+                    sum.Scan(chunk.Ys(off, stop), chunkStart + off);
                     off = stop;
                 }
             }
@@ -244,18 +240,17 @@ internal static class LineDecimator
             {
                 if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= end)
                 {
-                    int g = off / GroupPoints;
-                    if (chunk.GroupYMinAt[g] < 0 && chunk.GroupYMaxAt[g] < 0) { off += GroupPoints; continue; }
+                    if (chunk.Groups[off / GroupPoints].AllGaps) { off += GroupPoints; continue; }
                 }
                 if ((off & (BlockPoints - 1)) == 0 && off + BlockPoints <= end)
                 {
-                    int b = off / BlockPoints;
-                    if (chunk.BlockYMinAt[b] < 0 && chunk.BlockYMaxAt[b] < 0) { off += BlockPoints; continue; }
+                    if (chunk.Blocks[off / BlockPoints].AllGaps) { off += BlockPoints; continue; }
                 }
                 int stop = Math.Min(end, (off | (BlockPoints - 1)) + 1);
-                var ys = chunk.Y;
-                for (; off < stop; off++)
-                    if (!double.IsNaN(ys[off])) return chunkStart + off;
+                var ys = chunk.Ys(off, stop);
+                for (int j = 0; j < ys.Length; j++)
+                    if (!double.IsNaN(ys[j])) return chunkStart + off + j;
+                off = stop;
             }
             i = chunkStart + end;
         }
@@ -277,18 +272,16 @@ internal static class LineDecimator
             {
                 if ((off & (GroupPoints - 1)) == 0 && off - GroupPoints >= start)
                 {
-                    int g = off / GroupPoints - 1;
-                    if (chunk.GroupYMinAt[g] < 0 && chunk.GroupYMaxAt[g] < 0) { off -= GroupPoints; continue; }
+                    if (chunk.Groups[off / GroupPoints - 1].AllGaps) { off -= GroupPoints; continue; }
                 }
                 if ((off & (BlockPoints - 1)) == 0 && off - BlockPoints >= start)
                 {
-                    int b = off / BlockPoints - 1;
-                    if (chunk.BlockYMinAt[b] < 0 && chunk.BlockYMaxAt[b] < 0) { off -= BlockPoints; continue; }
+                    if (chunk.Blocks[off / BlockPoints - 1].AllGaps) { off -= BlockPoints; continue; }
                 }
                 int stop = Math.Max(start, (off - 1) & ~(BlockPoints - 1));
-                var ys = chunk.Y;
-                for (int j = off - 1; j >= stop; j--)
-                    if (!double.IsNaN(ys[j])) return chunkStart + j;
+                var ys = chunk.Ys(stop, off);
+                for (int j = ys.Length - 1; j >= 0; j--)
+                    if (!double.IsNaN(ys[j])) return chunkStart + stop + j;
                 off = stop;
             }
             i = chunkStart + start;
@@ -331,7 +324,6 @@ internal static class LineDecimator
         long chunkStart = (long)k << s.Shift;
         int start = (int)Math.Max(from - chunkStart, 0);
         int end = (int)Math.Min(to - chunkStart, s.CountIn(k));
-        var xs = chunk.X;
 
         // Sorted x: a group's or block's largest x is its last, so its summary says whether the answer lies inside.
         int g = start / GroupPoints;
@@ -339,22 +331,22 @@ internal static class LineDecimator
         {
             int gEnd = Math.Min((g + 1) * GroupPoints, end);
             // A group wholly before `end` is complete in this snapshot; the summary saves a cache miss into xs.
-            if (test.Reached((g + 1) * GroupPoints <= end ? chunk.GroupXMax[g] : xs[gEnd - 1])) break;
+            if (test.Reached((g + 1) * GroupPoints <= end ? chunk.Groups[g].XMax : chunk.X(gEnd - 1))) break;
             g++;
         }
         int b = Math.Max(start, g * GroupPoints) / BlockPoints;
         while (true)
         {
             int bEnd = Math.Min((b + 1) * BlockPoints, end);
-            if (test.Reached((b + 1) * BlockPoints <= end ? chunk.BlockXMax[b] : xs[bEnd - 1])) break;
+            if (test.Reached((b + 1) * BlockPoints <= end ? chunk.Blocks[b].XMax : chunk.X(bEnd - 1))) break;
             b++;
         }
         int lo = Math.Max(start, b * BlockPoints), hi = Math.Min((b + 1) * BlockPoints, end) - 1;
-        // xs[hi] passes; find the first that does.
+        // x[hi] passes; find the first that does (an encoded block is decoded once for the whole search).
         while (lo < hi)
         {
             int mid = lo + (hi - lo) / 2;
-            if (test.Reached(xs[mid])) hi = mid;
+            if (test.Reached(chunk.X(mid))) hi = mid;
             else lo = mid + 1;
         }
         return chunkStart + lo;
@@ -365,7 +357,7 @@ internal static class LineDecimator
     {
         long chunkStart = (long)k << s.Shift;
         int end = (int)Math.Min(to - chunkStart, s.CountIn(k));
-        return s.Chunks[k].X[end - 1];
+        return s.Chunks[k].X(end - 1);
     }
 
     /// <summary>A test on x that is false, then true, along a sorted column.</summary>

@@ -29,14 +29,12 @@ internal static class RunWalk
                 if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= summarized)
                 {
                     int g = off / GroupPoints;
-                    var group = new RunBox(chunk.GroupXMin[g], chunk.GroupXMax[g], chunk.GroupYMin[g], chunk.GroupYMax[g], chunk.GroupNaNCount[g]);
-                    if (visitor.Answer(group, chunk, off, GroupPoints)) { off += GroupPoints; continue; }
+                    if (visitor.Answer(chunk.Groups[g], chunk, off, GroupPoints)) { off += GroupPoints; continue; }
                 }
                 if (off + BlockPoints <= summarized)
                 {
                     int b = off / BlockPoints;
-                    var block = new RunBox(chunk.BlockXMin[b], chunk.BlockXMax[b], chunk.BlockYMin[b], chunk.BlockYMax[b], chunk.BlockNaNCount[b]);
-                    if (!visitor.Answer(block, chunk, off, BlockPoints)) visitor.Scan(chunk, chunkStart, off, off + BlockPoints);
+                    if (!visitor.Answer(chunk.Blocks[b], chunk, off, BlockPoints)) visitor.Scan(chunk, chunkStart, off, off + BlockPoints);
                     off += BlockPoints;
                     continue;
                 }
@@ -54,23 +52,11 @@ internal interface IRunVisitor
     /// Answers for the run of <paramref name="count"/> points from <paramref name="from"/> in <paramref name="chunk"/>
     /// from its box (skipping it, or taking it whole) and returns true, or returns false to have it read closer.
     /// </summary>
-    bool Answer(in RunBox run, ColumnChunk chunk, int from, int count);
+    bool Answer(in ChunkSummary run, ColumnChunk chunk, int from, int count);
 
-    /// <summary>Takes points [<paramref name="from"/>, <paramref name="to"/>) of <paramref name="chunk"/>, whose first point has series index <paramref name="chunkStart"/>.</summary>
+    /// <summary>
+    /// Takes points [<paramref name="from"/>, <paramref name="to"/>) of <paramref name="chunk"/> (at most a block), whose
+    /// first point has series index <paramref name="chunkStart"/>; read them with <see cref="ColumnChunk.Xs"/> and <see cref="ColumnChunk.Ys"/>.
+    /// </summary>
     void Scan(ColumnChunk chunk, long chunkStart, int from, int to);
-}
-
-/// <summary>The summary of a group or block: its box (NaNs left out; an all-NaN run has min +inf and max -inf) and how many points hold a NaN.</summary>
-/// <param name="XMin">Smallest x.</param>
-/// <param name="XMax">Largest x.</param>
-/// <param name="YMin">Smallest y.</param>
-/// <param name="YMax">Largest y.</param>
-/// <param name="NaNCount">Points with a NaN x or y.</param>
-internal readonly record struct RunBox(double XMin, double XMax, double YMin, double YMax, int NaNCount)
-{
-    /// <summary>Whether no point of the run can have x in [<paramref name="min"/>, <paramref name="max"/>].</summary>
-    public bool OutsideX(double min, double max) => XMax < min || XMin > max;
-
-    /// <summary>Whether every point of the run has x in [<paramref name="min"/>, <paramref name="max"/>] and no NaN.</summary>
-    public bool InsideX(double min, double max) => XMin >= min && XMax <= max && NaNCount == 0;
 }

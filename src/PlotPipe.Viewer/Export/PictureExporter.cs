@@ -193,7 +193,8 @@ internal static class PictureExporter
             int i = 0;
             for (int g = 0; g < fullGroups; g++, i += ColumnChunk.GroupPoints)
             {
-                double gx0 = chunk.GroupXMin[g], gx1 = chunk.GroupXMax[g], gy0 = chunk.GroupYMin[g], gy1 = chunk.GroupYMax[g];
+                ref readonly var group = ref chunk.Groups[g];
+                double gx0 = group.XMin, gx1 = group.XMax, gy0 = group.YMin, gy1 = group.YMax;
                 bool clean = double.IsFinite(gx0) && double.IsFinite(gx1) && double.IsFinite(gy0) && double.IsFinite(gy1)
                     && (!logX || gx0 > 0) && (!logY || gy0 > 0);
                 if (!clean)
@@ -214,9 +215,12 @@ internal static class PictureExporter
     private static void Scan(ColumnChunk chunk, int from, int to, bool logX, bool logY,
         ref double xMin, ref double xMax, ref double yMin, ref double yMax, ref long notShown)
     {
-        for (int i = from; i < to; i++)
+        if (from == to) return;
+        var xs = chunk.Xs(from, to);
+        var ys = chunk.Ys(from, to);
+        for (int i = 0; i < xs.Length; i++)
         {
-            double x = chunk.X[i], y = chunk.Y[i];
+            double x = xs[i], y = ys[i];
             if (!double.IsFinite(x) || !double.IsFinite(y)) continue;
             if ((logX && x <= 0) || (logY && y <= 0))
             {
@@ -284,13 +288,20 @@ internal static class PictureExporter
         var xs = new double[(int)Math.Min(snap.Count, seen.Length)];
         var ys = new double[xs.Length];
         int taken = 0;
+        ReadOnlySpan<double> runX = default, runY = default;
         for (int k = 0; k < snap.ChunkCount && taken < xs.Length; k++)
         {
             var chunk = snap.Chunks[k];
             int count = snap.CountIn(k);
             for (int i = 0; i < count; i++)
             {
-                double x = axes.ToX(chunk.X[i]), y = axes.ToY(chunk.Y[i]);
+                if ((i & (ColumnChunk.MaxReadPoints - 1)) == 0)
+                {
+                    int end = Math.Min(count, i + ColumnChunk.MaxReadPoints);
+                    runX = chunk.Xs(i, end);
+                    runY = chunk.Ys(i, end);
+                }
+                double x = axes.ToX(runX[i & (ColumnChunk.MaxReadPoints - 1)]), y = axes.ToY(runY[i & (ColumnChunk.MaxReadPoints - 1)]);
                 if (!double.IsFinite(x) || !double.IsFinite(y)) continue;
                 int cell = Cell(y, b.YMin, b.YMax, rows) * columns + Cell(x, b.XMin, b.XMax, columns);
                 if (seen[cell]) continue;

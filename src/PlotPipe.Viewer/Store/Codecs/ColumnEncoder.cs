@@ -1,0 +1,240 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace PlotPipe.Viewer.Store.Codecs;
+
+/// <summary>
+/// Encodes a full chunk's column block by block into a <see cref="PackedColumn"/>, choosing for each block of 256 the
+/// smallest of:
+/// <list type="bullet">
+/// <item><b>decimal</b> (the idea of ALP, Afroozeh et al., SIGMOD 2024): when every value is k / 10^e exactly for
+/// one exponent e, the integers k are kept as they are (order 0), as steps (order 1) or as changes of step (order 2,
+/// Gorilla's delta-of-delta: a constant x step costs no bits), frame-of-reference bit-packed. A 12-bit ADC takes 12
+/// bits a value, a ramp or a clock 0 to a few.</item>
+/// <item><b>predicted</b>: each value against the one before it, or against the line through the two before (a
+/// smooth signal), as the difference of order-preserving integer images of the doubles, frame-of-reference
+/// bit-packed. An XOR against the guess (Gorilla, Chimp) loses its leading zeros whenever value and guess fall on
+/// two sides of a power of two, which a sine does every few hundred points; the integer difference does not.</item>
+/// <item><b>raw</b>: the 8-byte doubles.</item>
+/// </list>
+/// A column where no block saves a sixteenth is kept as plain doubles, which readers take without decoding. One
+/// encoder belongs to one writer; it keeps its scratch space between chunks.
+/// </summary>
+internal sealed class ColumnEncoder
+{
+    private const int N = PackedColumn.BlockPoints;
+    private const int RawBlockBytes = 1 + 8 * N;
+
+    private byte[] _out = [];
+    private int[] _offsets = [];
+    private readonly long[] _ints = new long[N];
+    private readonly ulong[] _packed = new ulong[N];
+
+    /// <summary>Encodes <paramref name="values"/> (a whole number of blocks); may return a column that keeps the array itself.</summary>
+    public PackedColumn Encode(double[] values)
+    {
+        int blocks = values.Length / N;
+        int worst = blocks * RawBlockBytes + 8;
+        if (_out.Length < worst) _out = new byte[worst];
+        if (_offsets.Length < blocks + 1) _offsets = new int[blocks + 1];
+        int pos = 0;
+        for (int b = 0; b < blocks; b++)
+        {
+            _offsets[b] = pos;
+            pos += EncodeBlock(values.AsSpan(b * N, N), pos);
+        }
+        _offsets[blocks] = pos;
+        if (pos > values.Length * 8L * 15 / 16) return new PackedColumn(values);
+        var bytes = GC.AllocateUninitializedArray<byte>(pos + 8);
+        _out.AsSpan(0, pos).CopyTo(bytes);
+        bytes.AsSpan(pos).Clear();
+        return new PackedColumn(bytes, _offsets.AsSpan(0, blocks + 1).ToArray());
+    }
+
+    // Writes one block at `at`; returns its bytes.
+    private int EncodeBlock(ReadOnlySpan<double> y, int at)
+    {
+        int best = RawBlockBytes;
+        int decimalOrder = -1, exponent = -1;
+        if (TryDecimal(y, out exponent))
+        {
+            var (order, size) = BestOrder();
+            if (size < best)
+            {
+                best = size;
+                decimalOrder = order;
+            }
+        }
+        var (leading, predictedSize) = BestPrediction(y);
+        if (predictedSize < best) return WritePredicted(y, leading, at);
+        if (decimalOrder >= 0) return WriteDecimal(exponent, decimalOrder, at);
+        _out[at] = PackedColumn.Raw;
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes(y).CopyTo(_out.AsSpan(at + 1));
+        return RawBlockBytes;
+    }
+
+    // Finds the smallest exponent e for which every value is round(value · 10^e) / 10^e bit for bit; fills _ints.
+    private bool TryDecimal(ReadOnlySpan<double> y, out int exponent)
+    {
+        exponent = SmallestExponent(y[0], 0);
+        if (exponent < 0) return false;
+        var ints = _ints;
+        for (int i = 0; i < y.Length; i++)
+        {
+            if (TryScale(y[i], exponent, out ints[i])) continue;
+            // A later value needs more digits: take them for the whole block and check again from the start.
+            exponent = SmallestExponent(y[i], exponent + 1);
+            if (exponent < 0) return false;
+            i = -1;
+        }
+        return true;
+    }
+
+    private static int SmallestExponent(double value, int from)
+    {
+        for (int e = from; e < PackedColumn.PowersOfTen.Length; e++)
+            if (TryScale(value, e, out _)) return e;
+        return -1;
+    }
+
+    // Doubles up to 2^52 in size hold every integer exactly, so k and its double agree; the decoder divides as here.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryScale(double value, int exponent, out long k)
+    {
+        double scale = PackedColumn.PowersOfTen[exponent];
+        double scaled = value * scale;
+        if (!(Math.Abs(scaled) < 4503599627370496.0))
+        {
+            k = 0;
+            return false;
+        }
+        k = (long)Math.Round(scaled);
+        return BitConverter.DoubleToInt64Bits(k / scale) == BitConverter.DoubleToInt64Bits(value);
+    }
+
+    // The cheapest of the integers kept as they are, as steps, or as changes of step.
+    private (int Order, int Size) BestOrder()
+    {
+        var k = _ints;
+        long min0 = k[0], max0 = k[0], min1 = long.MaxValue, max1 = long.MinValue, min2 = long.MaxValue, max2 = long.MinValue;
+        long lastStep = 0;
+        for (int i = 1; i < N; i++)
+        {
+            long v = k[i];
+            if (v < min0) min0 = v;
+            if (v > max0) max0 = v;
+            long step = v - k[i - 1];
+            if (step < min1) min1 = step;
+            if (step > max1) max1 = step;
+            if (i >= 2)
+            {
+                long change = step - lastStep;
+                if (change < min2) min2 = change;
+                if (change > max2) max2 = change;
+            }
+            lastStep = step;
+        }
+        int size0 = DecimalSize(0, BitPacking.WidthOf((ulong)(max0 - min0)));
+        int size1 = DecimalSize(1, BitPacking.WidthOf((ulong)(max1 - min1)));
+        int size2 = DecimalSize(2, BitPacking.WidthOf((ulong)(max2 - min2)));
+        // Ties go to the lower order: order 0 reads any value in place.
+        if (size0 <= size1 && size0 <= size2) return (0, size0);
+        return size1 <= size2 ? (1, size1) : (2, size2);
+    }
+
+    private static int DecimalSize(int order, int width) => PackedColumn.HeaderBytes + 8 * (1 + order) + BitPacking.BytesFor(N - order, width);
+
+    private int WriteDecimal(int exponent, int order, int at)
+    {
+        var k = _ints;
+        var residuals = _packed;
+        int count = N - order;
+        for (int i = 0; i < count; i++)
+        {
+            int j = i + order;
+            residuals[i] = (ulong)(order switch
+            {
+                0 => k[j],
+                1 => k[j] - k[j - 1],
+                _ => k[j] - 2 * k[j - 1] + k[j - 2],
+            });
+        }
+        int size = PackedColumn.HeaderBytes + 8 * (1 + order);
+        _out[at] = PackedColumn.Decimal;
+        _out[at + 1] = (byte)exponent;
+        _out[at + 2] = (byte)order;
+        if (order >= 1) WriteLong(at + PackedColumn.HeaderBytes + 8, k[0]);
+        if (order == 2) WriteLong(at + PackedColumn.HeaderBytes + 16, k[1] - k[0]);
+        return size + PackResiduals(residuals.AsSpan(0, count), at, at + size);
+    }
+
+    // The cheaper of guessing each value as the one before (leading 1) or from the line through the two before (2).
+    private static (int Leading, int Size) BestPrediction(ReadOnlySpan<double> y)
+    {
+        long minPrev = long.MaxValue, maxPrev = long.MinValue, minLine = long.MaxValue, maxLine = long.MinValue;
+        long lastKey = PackedColumn.Key(BitConverter.DoubleToInt64Bits(y[0]));
+        for (int i = 1; i < N; i++)
+        {
+            long key = PackedColumn.Key(BitConverter.DoubleToInt64Bits(y[i]));
+            long fromLast = unchecked(key - lastKey);
+            if (fromLast < minPrev) minPrev = fromLast;
+            if (fromLast > maxPrev) maxPrev = fromLast;
+            if (i >= 2)
+            {
+                long fromLine = unchecked(key - PackedColumn.Key(BitConverter.DoubleToInt64Bits(PackedColumn.Predict(y[i - 1], y[i - 2]))));
+                if (fromLine < minLine) minLine = fromLine;
+                if (fromLine > maxLine) maxLine = fromLine;
+            }
+            lastKey = key;
+        }
+        int sizePrev = PredictedSize(1, BitPacking.WidthOf(unchecked((ulong)(maxPrev - minPrev))));
+        int sizeLine = PredictedSize(2, BitPacking.WidthOf(unchecked((ulong)(maxLine - minLine))));
+        return sizePrev <= sizeLine ? (1, sizePrev) : (2, sizeLine);
+    }
+
+    private static int PredictedSize(int leading, int width) => PackedColumn.HeaderBytes + 8 * (1 + leading) + BitPacking.BytesFor(N - leading, width);
+
+    private int WritePredicted(ReadOnlySpan<double> y, int leading, int at)
+    {
+        var residuals = _packed;
+        int count = N - leading;
+        for (int i = 0; i < count; i++)
+        {
+            int j = i + leading;
+            double guess = leading == 1 ? y[j - 1] : PackedColumn.Predict(y[j - 1], y[j - 2]);
+            residuals[i] = unchecked((ulong)(PackedColumn.Key(BitConverter.DoubleToInt64Bits(y[j])) - PackedColumn.Key(BitConverter.DoubleToInt64Bits(guess))));
+        }
+        int size = PackedColumn.HeaderBytes + 8 * (1 + leading);
+        _out[at] = PackedColumn.Predicted;
+        _out[at + 1] = (byte)leading;
+        _out[at + 2] = 0;
+        for (int i = 0; i < leading; i++) WriteLong(at + PackedColumn.HeaderBytes + 8 + 8 * i, BitConverter.DoubleToInt64Bits(y[i]));
+        return size + PackResiduals(residuals.AsSpan(0, count), at, at + size);
+    }
+
+    // Frame of reference: subtracts the smallest residual, drops the trailing zero bits all share, packs the rest.
+    private int PackResiduals(Span<ulong> residuals, int header, int packedAt)
+    {
+        long min = long.MaxValue;
+        for (int i = 0; i < residuals.Length; i++) min = Math.Min(min, (long)residuals[i]);
+        ulong all = 0;
+        for (int i = 0; i < residuals.Length; i++)
+        {
+            ulong r = unchecked(residuals[i] - (ulong)min);
+            residuals[i] = r;
+            all |= r;
+        }
+        int shift = all == 0 ? 0 : BitOperations.TrailingZeroCount(all);
+        int width = BitPacking.WidthOf(all >> shift);
+        if (shift > 0)
+        {
+            for (int i = 0; i < residuals.Length; i++) residuals[i] >>= shift;
+        }
+        _out[header + 3] = (byte)width;
+        _out[header + 4] = (byte)shift;
+        WriteLong(header + PackedColumn.HeaderBytes, min);
+        return BitPacking.Pack(residuals, width, _out, packedAt);
+    }
+
+    private void WriteLong(int at, long value) => Unsafe.WriteUnaligned(ref _out[at], value);
+}
