@@ -23,6 +23,9 @@ internal static class BitPacking
     public static int Pack(ReadOnlySpan<ulong> values, int width, byte[] into, int at)
     {
         if (width == 0) return 0;
+        // The writes below are unchecked: one check here keeps them inside the array.
+        if ((uint)width > 64 || at < 0 || (long)at + BytesFor(values.Length, width) + 8 > into.Length)
+            throw new ArgumentOutOfRangeException(nameof(at), at, $"{values.Length} values of {width} bits do not fit from byte {at} of {into.Length}");
         ref byte start = ref MemoryMarshal.GetArrayDataReference(into);
         ulong acc = 0;
         int filled = 0, pos = at;
@@ -48,6 +51,7 @@ internal static class BitPacking
     public static ulong Unpack(byte[] from, int at, int width, int index)
     {
         if (width == 0) return 0;
+        // Unchecked reads: the encoder wrote this block with 8 bytes of padding after it (see PackedColumn).
         long bit = (long)index * width;
         int pos = at + (int)(bit >> 3), shift = (int)(bit & 7);
         ref byte start = ref MemoryMarshal.GetArrayDataReference(from);
