@@ -129,11 +129,12 @@ internal sealed class ColumnChunk
 
     /// <summary>
     /// The x of points [<paramref name="from"/>, <paramref name="to"/>), at most <see cref="MaxReadPoints"/> of them.
-    /// The span may lie in this thread's read buffer: it holds until the thread's next <see cref="Xs"/>.
+    /// The span may lie in this thread's read buffers: it holds until the thread's next <see cref="Xs"/> of more than
+    /// a block, or three more reads of other encoded blocks.
     /// </summary>
     public ReadOnlySpan<double> Xs(int from, int to) => Span(ref _x, ref _packedX, from, to, ReadBuffers.Current.X);
 
-    /// <summary>The y of points [<paramref name="from"/>, <paramref name="to"/>), as <see cref="Xs"/> (until the thread's next <see cref="Ys"/>).</summary>
+    /// <summary>The y of points [<paramref name="from"/>, <paramref name="to"/>), as <see cref="Xs"/> (until the thread's next <see cref="Ys"/> of more than a block, or three more reads of other encoded blocks).</summary>
     public ReadOnlySpan<double> Ys(int from, int to) => Span(ref _y, ref _packedY, from, to, ReadBuffers.Current.Y);
 
     /// <summary>Copies points [<paramref name="from"/>, <paramref name="from"/> + n) into the caller's columns (any length).</summary>
@@ -182,6 +183,10 @@ internal sealed class ColumnChunk
             if (p is null) return scratch.AsSpan(0, to - from);
         }
         if (p.Values is { } values) return values.AsSpan(from, to - from);
+        int block = from / BlockPoints;
+        // Within one block (a line's edges and picks, a scan of one block): the thread's decoded block, shared
+        // with the point reads of the same block.
+        if ((to - 1) / BlockPoints == block) return p.CachedBlock(block).AsSpan(from - block * BlockPoints, to - from);
         p.Read(from, to, scratch);
         return scratch.AsSpan(0, to - from);
     }

@@ -17,7 +17,7 @@ namespace PlotPipe.Viewer.Store.Codecs;
 /// two sides of a power of two, which a sine does every few hundred points; the integer difference does not.</item>
 /// <item><b>raw</b>: the 8-byte doubles.</item>
 /// </list>
-/// A column where no block saves a sixteenth is kept as plain doubles, which readers take without decoding. One
+/// A column whose blocks together save under a quarter is kept as plain doubles, which readers take without decoding. One
 /// encoder belongs to one writer; it keeps its scratch space between chunks.
 /// </summary>
 internal sealed class ColumnEncoder
@@ -57,9 +57,10 @@ internal sealed class ColumnEncoder
             pos += size >= 0 ? size : EncodeBlock(block, pos);
         }
         _offsets[blocks] = pos;
-        // Decoding costs a few nanoseconds a value; a column that saves under an eighth (uniform random doubles
-        // save about a ninth) is worth more to a density view read plain than to memory.
-        if (pos > values.Length * 8L * 7 / 8) return new PackedColumn(values);
+        // A guessed block decodes at some 8 ns a value (each value waits for the one before): a column that saves
+        // under a quarter (uniform random doubles save a ninth, a noisy signal an eighth) is worth more to views
+        // read plain than to memory. A full-precision sine saves a third and is encoded.
+        if (pos > values.Length * 8L * 3 / 4) return new PackedColumn(values);
         var bytes = GC.AllocateUninitializedArray<byte>(pos + 8);
         _out.AsSpan(0, pos).CopyTo(bytes);
         bytes.AsSpan(pos).Clear();

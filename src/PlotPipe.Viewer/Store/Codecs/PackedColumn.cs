@@ -155,6 +155,21 @@ internal sealed class PackedColumn
         int values = at + HeaderBytes + 8;
         int packedAt = values + 8 * leading;
         for (int i = 0; i < leading; i++) into[i] = ReadDouble(bytes, values + 8 * i);
+        if (width <= 56)
+        {
+            // Every value lies within one 8-byte read: no second read, no branch.
+            ref byte start = ref bytes[packedAt];
+            ulong mask = (1UL << width) - 1;
+            long bit = 0;
+            for (int i = leading; i < BlockPoints; i++, bit += width)
+            {
+                ulong packed = (Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, (int)(bit >> 3))) >> (int)(bit & 7)) & mask;
+                double guess = leading == 1 ? into[i - 1] : Predict(into[i - 1], into[i - 2]);
+                long key = unchecked(Key(BitConverter.DoubleToInt64Bits(guess)) + @base + (long)(packed << shift));
+                into[i] = BitConverter.Int64BitsToDouble(Key(key));
+            }
+            return;
+        }
         for (int i = leading; i < BlockPoints; i++)
         {
             double guess = leading == 1 ? into[i - 1] : Predict(into[i - 1], into[i - 2]);
@@ -183,35 +198,49 @@ internal sealed class PackedColumn
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double ReadDouble(byte[] bytes, int at) => Unsafe.ReadUnaligned<double>(ref bytes[at]);
 
-    // The blocks a thread decoded last, so reading several values of one block (a column's picks, a search inside a
-    // block) decodes it once. Two entries: a reader usually alternates between an x column and a y column.
+    /// <summary>
+    /// Block <paramref name="block"/> decoded, from this thread's cache of the last four blocks it decoded: reading
+    /// several values of one block (a column's picks, a search or a scan inside a block) decodes it once. The array
+    /// holds until this thread decodes four other blocks.
+    /// </summary>
+    internal double[] CachedBlock(int block) => BlockCache.For(this, block);
+
+    // The four blocks a thread decoded last, the least recently used replaced first: a reader alternates between an
+    // x and a y column, and a span it holds survives the next three decodes.
     private sealed class BlockCache
     {
+        private const int Entries = 4;
+
         [ThreadStatic]
         private static BlockCache? t_cache;
 
-        private PackedColumn? _column0, _column1;
-        private int _block0, _block1;
-        private readonly double[] _values0 = new double[BlockPoints], _values1 = new double[BlockPoints];
-        private bool _replaceFirst;
+        private readonly PackedColumn?[] _columns = new PackedColumn?[Entries];
+        private readonly int[] _blocks = new int[Entries];
+        private readonly long[] _used = new long[Entries];
+        private readonly double[][] _values = [new double[BlockPoints], new double[BlockPoints], new double[BlockPoints], new double[BlockPoints]];
+        private long _clock;
 
         public static double[] For(PackedColumn column, int block)
         {
             var cache = t_cache ??= new BlockCache();
-            if (ReferenceEquals(cache._column0, column) && cache._block0 == block) return cache._values0;
-            if (ReferenceEquals(cache._column1, column) && cache._block1 == block) return cache._values1;
-            cache._replaceFirst = !cache._replaceFirst;
-            if (cache._replaceFirst)
+            long now = ++cache._clock;
+            int oldest = 0;
+            for (int e = 0; e < Entries; e++)
             {
-                column.DecodeBlock(block, cache._values0);
-                cache._column0 = column;
-                cache._block0 = block;
-                return cache._values0;
+                if (ReferenceEquals(cache._columns[e], column) && cache._blocks[e] == block)
+                {
+                    cache._used[e] = now;
+                    return cache._values[e];
+                }
+                if (cache._used[e] < cache._used[oldest]) oldest = e;
             }
-            column.DecodeBlock(block, cache._values1);
-            cache._column1 = column;
-            cache._block1 = block;
-            return cache._values1;
+            // Forget the entry first: if decoding throws, it must not be found later half written.
+            cache._columns[oldest] = null;
+            column.DecodeBlock(block, cache._values[oldest]);
+            cache._columns[oldest] = column;
+            cache._blocks[oldest] = block;
+            cache._used[oldest] = now;
+            return cache._values[oldest];
         }
     }
 }
