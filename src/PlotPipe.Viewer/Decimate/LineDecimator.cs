@@ -175,7 +175,19 @@ internal static class LineDecimator
             picks[j + 1] = p;
         }
         for (int i = 0; i < k; i++)
-            if (i == 0 || picks[i] != picks[i - 1]) Emit(s, picks[i], into, ref written);
+        {
+            if (i > 0 && picks[i] == picks[i - 1]) continue;
+            // The lowest and highest y are in the summary already: an encoded y column is not decoded for them.
+            long p = picks[i];
+            if (p == sum.MinAt || p == sum.MaxAt)
+            {
+                into.Xs[written] = s.X(p);
+                into.Ys[written] = p == sum.MinAt ? sum.Min : sum.Max;
+                written++;
+                continue;
+            }
+            Emit(s, p, into, ref written);
+        }
     }
 
     private static void Emit(in SeriesSnapshot s, long i, SeriesView into, ref int written)
