@@ -59,37 +59,26 @@ internal static class LineDecimator
     /// <summary>Points in [from, to) with y &lt;= 0; runs whose lowest y is positive (or all gaps) are skipped by their summaries.</summary>
     internal static long CountNonPositive(in SeriesSnapshot s, long from, long to)
     {
-        long count = 0;
-        long i = from;
-        while (i < to)
+        var visitor = new NonPositiveCount();
+        RunWalk.Walk(s, from, to, ref visitor);
+        return visitor.Count;
+    }
+
+    private struct NonPositiveCount : IRunVisitor
+    {
+        public long Count;
+
+        public readonly bool Done => false;
+
+        public readonly bool Answer(in ChunkSummary run, ColumnChunk chunk, long chunkStart, int from, int count) => !(run.YMin <= 0);
+
+        public void Scan(ColumnChunk chunk, long chunkStart, int from, int to)
         {
-            int k = (int)(i >> s.Shift);
-            var chunk = s.Chunks[k];
-            long chunkStart = (long)k << s.Shift;
-            int off = (int)(i - chunkStart);
-            int end = (int)Math.Min(to - chunkStart, s.ChunkPoints);
-            while (off < end)
+            foreach (double y in chunk.Ys(from, to))
             {
-                if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= end && !(chunk.Groups[off / GroupPoints].YMin <= 0))
-                {
-                    off += GroupPoints;
-                    continue;
-                }
-                if ((off & (BlockPoints - 1)) == 0 && off + BlockPoints <= end && !(chunk.Blocks[off / BlockPoints].YMin <= 0))
-                {
-                    off += BlockPoints;
-                    continue;
-                }
-                int stop = Math.Min(end, (off | (BlockPoints - 1)) + 1);
-                foreach (double y in chunk.Ys(off, stop))
-                {
-                    if (y <= 0) count++;
-                }
-                off = stop;
+                if (y <= 0) Count++;
             }
-            i = chunkStart + end;
         }
-        return count;
     }
 
     private static void Build<TX>(in SeriesSnapshot s, in Viewport v, int widthPx, SeriesView into) where TX : struct, IAxisScale
@@ -202,103 +191,65 @@ internal static class LineDecimator
     /// <summary>Lowest and highest y, and first and last gap, over points [from, to) of a line.</summary>
     internal static LineSummary Summarize(in SeriesSnapshot s, long from, long to)
     {
-        var sum = LineSummary.Empty;
-        long i = from;
-        while (i < to)
-        {
-            int k = (int)(i >> s.Shift);
-            var chunk = s.Chunks[k];
-            long chunkStart = (long)k << s.Shift;
-            int off = (int)(i - chunkStart);
-            int end = (int)Math.Min(to - chunkStart, s.ChunkPoints);
-            // `end` never passes the snapshot's count, so a block or group that fits before it was complete when the
-            // snapshot was taken and its summary is written; later appends only touch what lies beyond.
-            while (off < end)
-            {
-                if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= end)
-                {
-                    sum.Add(chunkStart, chunk.Groups[off / GroupPoints]);
-                    off += GroupPoints;
-                }
-                else if ((off & (BlockPoints - 1)) == 0 && off + BlockPoints <= end)
-                {
-                    sum.Add(chunkStart, chunk.Blocks[off / BlockPoints]);
-                    off += BlockPoints;
-                }
-                else
-                {
-                    int stop = Math.Min(end, (off | (BlockPoints - 1)) + 1);
-                    sum.Scan(chunk.Ys(off, stop), chunkStart + off);
-                    off = stop;
-                }
-            }
-            i = chunkStart + end;
-        }
-        return sum;
+        var visitor = new Extremes { Sum = LineSummary.Empty };
+        RunWalk.Walk(s, from, to, ref visitor);
+        return visitor.Sum;
     }
 
     /// <summary>The first point in [from, to) whose y is not NaN, skipping all-gap groups and blocks; -1 if none.</summary>
     internal static long FirstNotNaN(in SeriesSnapshot s, long from, long to)
     {
-        long i = from;
-        while (i < to)
-        {
-            int k = (int)(i >> s.Shift);
-            var chunk = s.Chunks[k];
-            long chunkStart = (long)k << s.Shift;
-            int off = (int)(i - chunkStart);
-            int end = (int)Math.Min(to - chunkStart, s.ChunkPoints);
-            while (off < end)
-            {
-                if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= end)
-                {
-                    if (chunk.Groups[off / GroupPoints].AllGaps) { off += GroupPoints; continue; }
-                }
-                if ((off & (BlockPoints - 1)) == 0 && off + BlockPoints <= end)
-                {
-                    if (chunk.Blocks[off / BlockPoints].AllGaps) { off += BlockPoints; continue; }
-                }
-                int stop = Math.Min(end, (off | (BlockPoints - 1)) + 1);
-                var ys = chunk.Ys(off, stop);
-                for (int j = 0; j < ys.Length; j++)
-                    if (!double.IsNaN(ys[j])) return chunkStart + off + j;
-                off = stop;
-            }
-            i = chunkStart + end;
-        }
-        return -1;
+        var visitor = new NotNaN { Found = -1 };
+        RunWalk.Walk(s, from, to, ref visitor);
+        return visitor.Found;
     }
 
     /// <summary>The last point in [from, to) whose y is not NaN; -1 if none.</summary>
     internal static long LastNotNaN(in SeriesSnapshot s, long from, long to)
     {
-        long i = to;
-        while (i > from)
+        var visitor = new NotNaN { Found = -1, Backward = true };
+        RunWalk.WalkBack(s, from, to, ref visitor);
+        return visitor.Found;
+    }
+
+    // Every run is taken whole from its summary; only the partial blocks at the ends are read.
+    private struct Extremes : IRunVisitor
+    {
+        public LineSummary Sum;
+
+        public readonly bool Done => false;
+
+        public bool Answer(in ChunkSummary run, ColumnChunk chunk, long chunkStart, int from, int count)
         {
-            int k = (int)((i - 1) >> s.Shift);
-            var chunk = s.Chunks[k];
-            long chunkStart = (long)k << s.Shift;
-            int off = (int)(i - chunkStart);
-            int start = (int)Math.Max(from - chunkStart, 0);
-            while (off > start)
-            {
-                if ((off & (GroupPoints - 1)) == 0 && off - GroupPoints >= start)
-                {
-                    if (chunk.Groups[off / GroupPoints - 1].AllGaps) { off -= GroupPoints; continue; }
-                }
-                if ((off & (BlockPoints - 1)) == 0 && off - BlockPoints >= start)
-                {
-                    if (chunk.Blocks[off / BlockPoints - 1].AllGaps) { off -= BlockPoints; continue; }
-                }
-                int stop = Math.Max(start, (off - 1) & ~(BlockPoints - 1));
-                var ys = chunk.Ys(stop, off);
-                for (int j = ys.Length - 1; j >= 0; j--)
-                    if (!double.IsNaN(ys[j])) return chunkStart + stop + j;
-                off = stop;
-            }
-            i = chunkStart + start;
+            Sum.Add(chunkStart, run);
+            return true;
         }
-        return -1;
+
+        public void Scan(ColumnChunk chunk, long chunkStart, int from, int to) => Sum.Scan(chunk.Ys(from, to), chunkStart + from);
+    }
+
+    // Runs that are all gaps are skipped; the first run that is not is read from its near end.
+    private struct NotNaN : IRunVisitor
+    {
+        public long Found;
+        public bool Backward;
+
+        public readonly bool Done => Found >= 0;
+
+        public readonly bool Answer(in ChunkSummary run, ColumnChunk chunk, long chunkStart, int from, int count) => run.AllGaps;
+
+        public void Scan(ColumnChunk chunk, long chunkStart, int from, int to)
+        {
+            var ys = chunk.Ys(from, to);
+            if (Backward)
+            {
+                for (int j = ys.Length - 1; j >= 0; j--)
+                    if (!double.IsNaN(ys[j])) { Found = chunkStart + from + j; return; }
+                return;
+            }
+            for (int j = 0; j < ys.Length; j++)
+                if (!double.IsNaN(ys[j])) { Found = chunkStart + from + j; return; }
+        }
     }
 
     /// <summary>

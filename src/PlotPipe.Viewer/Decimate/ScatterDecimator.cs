@@ -44,7 +44,9 @@ internal static class ScatterDecimator
         public long Count;
 
         // A run holding NaNs has summaries that say too little, so it is read.
-        public readonly bool Answer(in ChunkSummary r, ColumnChunk chunk, int from, int count) =>
+        public readonly bool Done => false;
+
+        public readonly bool Answer(in ChunkSummary r, ColumnChunk chunk, long chunkStart, int from, int count) =>
             r.NaNCount == 0 && !(v.XLog && r.XMin <= 0) && !(v.YLog && r.YMin <= 0 && !r.OutsideX(v.XMin, v.XMax));
 
         public void Scan(ColumnChunk chunk, long chunkStart, int from, int to)
@@ -72,7 +74,9 @@ internal static class ScatterDecimator
     {
         public Fill<TX, TY> Fill = fill;
 
-        public bool Answer(in ChunkSummary r, ColumnChunk chunk, int from, int count)
+        public readonly bool Done => false;
+
+        public bool Answer(in ChunkSummary r, ColumnChunk chunk, long chunkStart, int from, int count)
         {
             var place = v.Place(r.XMin, r.XMax, r.YMin, r.YMax);
             if (place == Placement.Outside) return true;
@@ -110,7 +114,9 @@ internal static class ScatterDecimator
     {
         public Box Box = new();
 
-        public bool Answer(in ChunkSummary r, ColumnChunk chunk, int from, int count)
+        public readonly bool Done => false;
+
+        public bool Answer(in ChunkSummary r, ColumnChunk chunk, long chunkStart, int from, int count)
         {
             if (all)
             {

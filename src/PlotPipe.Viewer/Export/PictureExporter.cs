@@ -183,54 +183,50 @@ internal static class PictureExporter
     /// </summary>
     internal static DataBounds ShownBounds(in SeriesSnapshot snap, bool logX, bool logY, out long notShown)
     {
-        double xMin = double.PositiveInfinity, xMax = double.NegativeInfinity, yMin = double.PositiveInfinity, yMax = double.NegativeInfinity;
-        notShown = 0;
-        for (int k = 0; k < snap.ChunkCount; k++)
-        {
-            var chunk = snap.Chunks[k];
-            int count = snap.CountIn(k);
-            int fullGroups = count / ColumnChunk.GroupPoints;
-            int i = 0;
-            for (int g = 0; g < fullGroups; g++, i += ColumnChunk.GroupPoints)
-            {
-                ref readonly var group = ref chunk.Groups[g];
-                double gx0 = group.XMin, gx1 = group.XMax, gy0 = group.YMin, gy1 = group.YMax;
-                bool clean = double.IsFinite(gx0) && double.IsFinite(gx1) && double.IsFinite(gy0) && double.IsFinite(gy1)
-                    && (!logX || gx0 > 0) && (!logY || gy0 > 0);
-                if (!clean)
-                {
-                    Scan(chunk, i, i + ColumnChunk.GroupPoints, logX, logY, ref xMin, ref xMax, ref yMin, ref yMax, ref notShown);
-                    continue;
-                }
-                xMin = Math.Min(xMin, gx0);
-                xMax = Math.Max(xMax, gx1);
-                yMin = Math.Min(yMin, gy0);
-                yMax = Math.Max(yMax, gy1);
-            }
-            Scan(chunk, i, count, logX, logY, ref xMin, ref xMax, ref yMin, ref yMax, ref notShown);
-        }
-        return new DataBounds(xMin, xMax, yMin, yMax);
+        var visitor = new ShownBox(logX, logY);
+        RunWalk.Walk(snap, ref visitor);
+        notShown = visitor.NotShown;
+        return new DataBounds(visitor.XMin, visitor.XMax, visitor.YMin, visitor.YMax);
     }
 
-    private static void Scan(ColumnChunk chunk, int from, int to, bool logX, bool logY,
-        ref double xMin, ref double xMax, ref double yMin, ref double yMax, ref long notShown)
+    private struct ShownBox(bool logX, bool logY) : IRunVisitor
     {
-        if (from == to) return;
-        var xs = chunk.Xs(from, to);
-        var ys = chunk.Ys(from, to);
-        for (int i = 0; i < xs.Length; i++)
+        public double XMin = double.PositiveInfinity, XMax = double.NegativeInfinity, YMin = double.PositiveInfinity, YMax = double.NegativeInfinity;
+        public long NotShown;
+
+        public readonly bool Done => false;
+
+        // A run whose box is finite and, on a log axis, positive is taken whole; any other is read.
+        public bool Answer(in ChunkSummary run, ColumnChunk chunk, long chunkStart, int from, int count)
         {
-            double x = xs[i], y = ys[i];
-            if (!double.IsFinite(x) || !double.IsFinite(y)) continue;
-            if ((logX && x <= 0) || (logY && y <= 0))
+            bool clean = double.IsFinite(run.XMin) && double.IsFinite(run.XMax) && double.IsFinite(run.YMin) && double.IsFinite(run.YMax)
+                && (!logX || run.XMin > 0) && (!logY || run.YMin > 0);
+            if (!clean) return false;
+            XMin = Math.Min(XMin, run.XMin);
+            XMax = Math.Max(XMax, run.XMax);
+            YMin = Math.Min(YMin, run.YMin);
+            YMax = Math.Max(YMax, run.YMax);
+            return true;
+        }
+
+        public void Scan(ColumnChunk chunk, long chunkStart, int from, int to)
+        {
+            var xs = chunk.Xs(from, to);
+            var ys = chunk.Ys(from, to);
+            for (int i = 0; i < xs.Length; i++)
             {
-                notShown++;
-                continue;
+                double x = xs[i], y = ys[i];
+                if (!double.IsFinite(x) || !double.IsFinite(y)) continue;
+                if ((logX && x <= 0) || (logY && y <= 0))
+                {
+                    NotShown++;
+                    continue;
+                }
+                XMin = Math.Min(XMin, x);
+                XMax = Math.Max(XMax, x);
+                YMin = Math.Min(YMin, y);
+                YMax = Math.Max(YMax, y);
             }
-            xMin = Math.Min(xMin, x);
-            xMax = Math.Max(xMax, x);
-            yMin = Math.Min(yMin, y);
-            yMax = Math.Max(yMax, y);
         }
     }
 

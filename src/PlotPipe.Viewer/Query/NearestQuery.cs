@@ -115,7 +115,9 @@ internal static class NearestQuery
         private double _bestDistance = double.PositiveInfinity;
 
         // A run whose x-bounds are farther than the best so far cannot hold a nearer point; an all-NaN run is infinitely far.
-        public readonly bool Answer(in ChunkSummary r, ColumnChunk chunk, int from, int count) => !(Distance(x, r.XMin, r.XMax) <= _bestDistance);
+        public readonly bool Done => false;
+
+        public readonly bool Answer(in ChunkSummary r, ColumnChunk chunk, long chunkStart, int from, int count) => !(Distance(x, r.XMin, r.XMax) <= _bestDistance);
 
         public void Scan(ColumnChunk chunk, long chunkStart, int from, int to)
         {
