@@ -86,9 +86,9 @@ internal static class PictureExporter
                 xKind == AxisKind.Linear ? PanelAxes.ScaleFor(xMin, xMax) : 1,
                 yKind == AxisKind.Linear ? PanelAxes.ScaleFor(yMin, yMax) : 1);
             var view = new DataBounds(xMin, xMax, yMin, yMax);
-            foreach (var (series, snap) in panel.Series)
+            foreach (var (series, snap, evictedBefore) in panel.Series)
             {
-                var (xs, ys) = Points(series, snap, view, axes, widthPx, panelHeightPx);
+                var (xs, ys) = Points(series, snap, evictedBefore, view, axes, widthPx, panelHeightPx);
                 AddPieces(plot, series, xs, ys, widthPx);
             }
             var definition = panel.Definition;
@@ -231,7 +231,7 @@ internal static class PictureExporter
     }
 
     // The points the picture draws, in picture units; a NaN pair marks a gap in a line.
-    private static (double[] Xs, double[] Ys) Points(SeriesStore series, in SeriesSnapshot snap, in DataBounds box, PanelAxes axes, int widthPx, int heightPx)
+    private static (double[] Xs, double[] Ys) Points(SeriesStore series, in SeriesSnapshot snap, long evictedBefore, in DataBounds box, PanelAxes axes, int widthPx, int heightPx)
     {
         if (box.IsEmpty) return ([], []);
         // Column arithmetic needs a finite span and columns even in the picture: a line on a log x axis, or wider
@@ -247,7 +247,7 @@ internal static class PictureExporter
         // per occupied cell of that size (a line without markers, from one per pixel).
         int cellPx = series.Format.Marker switch { null => 1, '.' => 2, _ => 4 };
         var cells = new DataBounds(axes.ToX(box.XMin), axes.ToX(box.XMax), axes.ToY(box.YMin), axes.ToY(box.YMax));
-        return OnePointPerCell(snap, axes, cells, (widthPx + cellPx - 1) / cellPx, (heightPx + cellPx - 1) / cellPx);
+        return OnePointPerCell(series, snap, evictedBefore, axes, cells, (widthPx + cellPx - 1) / cellPx, (heightPx + cellPx - 1) / cellPx);
     }
 
     // Gaps (a NaN or infinite coordinate) stay as NaN pairs; a value the axis cannot show is left out, so a line on
@@ -277,8 +277,9 @@ internal static class PictureExporter
 
     // The first point of each occupied cell of a columns × rows grid over the picture-unit box, in order; points with
     // a NaN or infinite coordinate, or one the axes cannot show, are left out. Reads the chunks directly: this pass
-    // sees every point the viewer holds.
-    private static (double[] Xs, double[] Ys) OnePointPerCell(in SeriesSnapshot snap, PanelAxes axes, in DataBounds b, int columns, int rows)
+    // sees every point the viewer holds, and can take longer than an evicted chunk waits before it is reused, so a
+    // chunk found evicted after its pass is taken back out, as the point export does.
+    private static (double[] Xs, double[] Ys) OnePointPerCell(SeriesStore series, in SeriesSnapshot snap, long evictedBefore, PanelAxes axes, in DataBounds b, int columns, int rows)
     {
         var seen = new bool[columns * rows];
         var xs = new double[(int)Math.Min(snap.Count, seen.Length)];
@@ -289,6 +290,7 @@ internal static class PictureExporter
         {
             var chunk = snap.Chunks[k];
             int count = snap.CountIn(k);
+            int takenBefore = taken;
             for (int i = 0; i < count; i++)
             {
                 if ((i & (ColumnChunk.MaxReadPoints - 1)) == 0)
@@ -306,6 +308,10 @@ internal static class PictureExporter
                 ys[taken] = y;
                 taken++;
             }
+            if (series.StillHeld(evictedBefore, k, snap.Shift)) continue;
+            for (int i = takenBefore; i < taken; i++)
+                seen[Cell(ys[i], b.YMin, b.YMax, rows) * columns + Cell(xs[i], b.XMin, b.XMax, columns)] = false;
+            taken = takenBefore;
         }
         return (xs[..taken], ys[..taken]);
     }
@@ -351,7 +357,7 @@ internal static class PictureExporter
 
         public PanelDefinition Definition => Layout.Definition;
 
-        public List<(SeriesStore Series, SeriesSnapshot Snapshot)> Series { get; } = [];
+        public List<(SeriesStore Series, SeriesSnapshot Snapshot, long EvictedBefore)> Series { get; } = [];
 
         public DataBounds Bounds { get; private set; } = DataBounds.Empty;
 
@@ -361,8 +367,8 @@ internal static class PictureExporter
 
         public void Add(SeriesStore series)
         {
-            var snap = series.Snapshot();
-            Series.Add((series, snap));
+            var snap = series.Snapshot(out long evictedBefore);
+            Series.Add((series, snap, evictedBefore));
             HasScatter |= series.Kind == SeriesKind.Scatter;
             bool logX = Layout.X == AxisKind.Log, logY = Layout.Y == AxisKind.Log;
             DataBounds b;
