@@ -315,12 +315,14 @@ internal static class LineDecimator
         return chunkStart + lo;
     }
 
-    // The x of the last point of chunk k that lies before index `to`.
+    // The x of the last point of chunk k that lies before index `to`. A line's x is sorted and never NaN, so a whole
+    // group's largest x is its last: the summary answers without decoding an encoded x column.
     private static double LastX(in SeriesSnapshot s, int k, long to)
     {
         long chunkStart = (long)k << s.Shift;
         int end = (int)Math.Min(to - chunkStart, s.CountIn(k));
-        return s.Chunks[k].X(end - 1);
+        var chunk = s.Chunks[k];
+        return (end & (GroupPoints - 1)) == 0 ? chunk.Groups[end / GroupPoints - 1].XMax : chunk.X(end - 1);
     }
 
     /// <summary>A test on x that is false, then true, along a sorted column.</summary>
