@@ -61,16 +61,21 @@ internal static class DecimateData
         for (int k = 0; k < s.ChunkCount; k++)
         {
             var chunk = s.Chunks[k];
-            var xs = chunk.X.AsSpan(0, s.CountIn(k));
-            var ys = chunk.Y.AsSpan(0, xs.Length);
-            for (int i = 0; i < xs.Length; i++)
+            int count = s.CountIn(k);
+            for (int from = 0; from < count; from += ColumnChunk.MaxReadPoints)
             {
-                double x = xs[i];
-                if (x >= xMin && x <= xMax)
+                int to = Math.Min(count, from + ColumnChunk.MaxReadPoints);
+                var xs = chunk.Xs(from, to);
+                var ys = chunk.Ys(from, to);
+                for (int i = 0; i < xs.Length; i++)
                 {
-                    outX[n] = x;
-                    outY[n] = ys[i];
-                    n++;
+                    double x = xs[i];
+                    if (x >= xMin && x <= xMax)
+                    {
+                        outX[n] = x;
+                        outY[n] = ys[i];
+                        n++;
+                    }
                 }
             }
         }

@@ -56,6 +56,7 @@ internal static class BenchRunner
                 folder.Delete(recursive: true);
             }
         });
+        if (settings.Runs("store")) Step(report, () => StoreScenario.Run(report, settings));
         if (settings.Runs("capped")) Step(report, () =>
         {
             // What a store that keeps every point is up against: 16 bytes of never-touched memory per point.

@@ -4,7 +4,7 @@ namespace PlotPipe.Cli.Bench;
 internal sealed record BenchSettings(double Seconds, long Points, IReadOnlyList<int> SeriesCounts, string? JsonPath, IReadOnlySet<string> Only)
 {
     /// <summary>The scenario groups `--only` may name.</summary>
-    public static readonly string[] Groups = ["throughput", "capped", "pipe", "latency", "drop", "stopped", "tcp", "record"];
+    public static readonly string[] Groups = ["throughput", "capped", "pipe", "latency", "drop", "stopped", "tcp", "record", "store"];
 
     /// <summary>Whether a scenario group runs: all of them unless `--only` chose some.</summary>
     public bool Runs(string group) => Only.Count == 0 ? group != "record" || Record : Only.Contains(group);

@@ -59,37 +59,26 @@ internal static class LineDecimator
     /// <summary>Points in [from, to) with y &lt;= 0; runs whose lowest y is positive (or all gaps) are skipped by their summaries.</summary>
     internal static long CountNonPositive(in SeriesSnapshot s, long from, long to)
     {
-        long count = 0;
-        long i = from;
-        while (i < to)
+        var visitor = new NonPositiveCount();
+        RunWalk.Walk(s, from, to, ref visitor);
+        return visitor.Count;
+    }
+
+    private struct NonPositiveCount : IRunVisitor
+    {
+        public long Count;
+
+        public readonly bool Done => false;
+
+        public readonly bool Answer(in ChunkSummary run, ColumnChunk chunk, long chunkStart, int from, int count) => !(run.YMin <= 0);
+
+        public void Scan(ColumnChunk chunk, long chunkStart, int from, int to)
         {
-            int k = (int)(i >> s.Shift);
-            var chunk = s.Chunks[k];
-            long chunkStart = (long)k << s.Shift;
-            int off = (int)(i - chunkStart);
-            int end = (int)Math.Min(to - chunkStart, s.ChunkPoints);
-            while (off < end)
+            foreach (double y in chunk.Ys(from, to))
             {
-                if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= end && !(chunk.GroupYMin[off / GroupPoints] <= 0))
-                {
-                    off += GroupPoints;
-                    continue;
-                }
-                if ((off & (BlockPoints - 1)) == 0 && off + BlockPoints <= end && !(chunk.BlockYMin[off / BlockPoints] <= 0))
-                {
-                    off += BlockPoints;
-                    continue;
-                }
-                int stop = Math.Min(end, (off | (BlockPoints - 1)) + 1);
-                var ys = chunk.Y;
-                for (; off < stop; off++)
-                {
-                    if (ys[off] <= 0) count++;
-                }
+                if (y <= 0) Count++;
             }
-            i = chunkStart + end;
         }
-        return count;
     }
 
     private static void Build<TX>(in SeriesSnapshot s, in Viewport v, int widthPx, SeriesView into) where TX : struct, IAxisScale
@@ -175,125 +164,92 @@ internal static class LineDecimator
             picks[j + 1] = p;
         }
         for (int i = 0; i < k; i++)
-            if (i == 0 || picks[i] != picks[i - 1]) Emit(s, picks[i], into, ref written);
+        {
+            if (i > 0 && picks[i] == picks[i - 1]) continue;
+            // The lowest and highest y are in the summary already: an encoded y column is not decoded for them.
+            long p = picks[i];
+            if (p == sum.MinAt || p == sum.MaxAt)
+            {
+                into.Xs[written] = s.X(p);
+                into.Ys[written] = p == sum.MinAt ? sum.Min : sum.Max;
+                written++;
+                continue;
+            }
+            Emit(s, p, into, ref written);
+        }
     }
 
     private static void Emit(in SeriesSnapshot s, long i, SeriesView into, ref int written)
     {
         var chunk = s.Chunks[(int)(i >> s.Shift)];
         int at = (int)i & s.Mask;
-        into.Xs[written] = chunk.X[at];
-        into.Ys[written] = chunk.Y[at];
+        into.Xs[written] = chunk.X(at);
+        into.Ys[written] = chunk.Y(at);
         written++;
     }
 
     /// <summary>Lowest and highest y, and first and last gap, over points [from, to) of a line.</summary>
     internal static LineSummary Summarize(in SeriesSnapshot s, long from, long to)
     {
-        var sum = LineSummary.Empty;
-        long i = from;
-        while (i < to)
-        {
-            int k = (int)(i >> s.Shift);
-            var chunk = s.Chunks[k];
-            long chunkStart = (long)k << s.Shift;
-            int off = (int)(i - chunkStart);
-            int end = (int)Math.Min(to - chunkStart, s.ChunkPoints);
-            // `end` never passes the snapshot's count, so a block or group that fits before it was complete when the
-            // snapshot was taken and its summary is written; later appends only touch what lies beyond.
-            while (off < end)
-            {
-                if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= end)
-                {
-                    int g = off / GroupPoints;
-                    sum.Add(chunkStart, chunk.GroupYMin[g], chunk.GroupYMax[g], chunk.GroupYMinAt[g], chunk.GroupYMaxAt[g],
-                        chunk.GroupFirstGapAt[g], chunk.GroupLastGapAt[g]);
-                    off += GroupPoints;
-                }
-                else if ((off & (BlockPoints - 1)) == 0 && off + BlockPoints <= end)
-                {
-                    int b = off / BlockPoints;
-                    sum.Add(chunkStart, chunk.BlockYMin[b], chunk.BlockYMax[b], chunk.BlockYMinAt[b], chunk.BlockYMaxAt[b],
-                        chunk.BlockFirstGapAt[b], chunk.BlockLastGapAt[b]);
-                    off += BlockPoints;
-                }
-                else
-                {
-                    int stop = Math.Min(end, (off | (BlockPoints - 1)) + 1);
-                    sum.Scan(chunk.Y, off, stop, chunkStart);
-                    off = stop;
-                }
-            }
-            i = chunkStart + end;
-        }
-        return sum;
+        var visitor = new Extremes { Sum = LineSummary.Empty };
+        RunWalk.Walk(s, from, to, ref visitor);
+        return visitor.Sum;
     }
 
     /// <summary>The first point in [from, to) whose y is not NaN, skipping all-gap groups and blocks; -1 if none.</summary>
     internal static long FirstNotNaN(in SeriesSnapshot s, long from, long to)
     {
-        long i = from;
-        while (i < to)
-        {
-            int k = (int)(i >> s.Shift);
-            var chunk = s.Chunks[k];
-            long chunkStart = (long)k << s.Shift;
-            int off = (int)(i - chunkStart);
-            int end = (int)Math.Min(to - chunkStart, s.ChunkPoints);
-            while (off < end)
-            {
-                if ((off & (GroupPoints - 1)) == 0 && off + GroupPoints <= end)
-                {
-                    int g = off / GroupPoints;
-                    if (chunk.GroupYMinAt[g] < 0 && chunk.GroupYMaxAt[g] < 0) { off += GroupPoints; continue; }
-                }
-                if ((off & (BlockPoints - 1)) == 0 && off + BlockPoints <= end)
-                {
-                    int b = off / BlockPoints;
-                    if (chunk.BlockYMinAt[b] < 0 && chunk.BlockYMaxAt[b] < 0) { off += BlockPoints; continue; }
-                }
-                int stop = Math.Min(end, (off | (BlockPoints - 1)) + 1);
-                var ys = chunk.Y;
-                for (; off < stop; off++)
-                    if (!double.IsNaN(ys[off])) return chunkStart + off;
-            }
-            i = chunkStart + end;
-        }
-        return -1;
+        var visitor = new NotNaN { Found = -1 };
+        RunWalk.Walk(s, from, to, ref visitor);
+        return visitor.Found;
     }
 
     /// <summary>The last point in [from, to) whose y is not NaN; -1 if none.</summary>
     internal static long LastNotNaN(in SeriesSnapshot s, long from, long to)
     {
-        long i = to;
-        while (i > from)
+        var visitor = new NotNaN { Found = -1, Backward = true };
+        RunWalk.WalkBack(s, from, to, ref visitor);
+        return visitor.Found;
+    }
+
+    // Every run is taken whole from its summary; only the partial blocks at the ends are read.
+    private struct Extremes : IRunVisitor
+    {
+        public LineSummary Sum;
+
+        public readonly bool Done => false;
+
+        public bool Answer(in ChunkSummary run, ColumnChunk chunk, long chunkStart, int from, int count)
         {
-            int k = (int)((i - 1) >> s.Shift);
-            var chunk = s.Chunks[k];
-            long chunkStart = (long)k << s.Shift;
-            int off = (int)(i - chunkStart);
-            int start = (int)Math.Max(from - chunkStart, 0);
-            while (off > start)
-            {
-                if ((off & (GroupPoints - 1)) == 0 && off - GroupPoints >= start)
-                {
-                    int g = off / GroupPoints - 1;
-                    if (chunk.GroupYMinAt[g] < 0 && chunk.GroupYMaxAt[g] < 0) { off -= GroupPoints; continue; }
-                }
-                if ((off & (BlockPoints - 1)) == 0 && off - BlockPoints >= start)
-                {
-                    int b = off / BlockPoints - 1;
-                    if (chunk.BlockYMinAt[b] < 0 && chunk.BlockYMaxAt[b] < 0) { off -= BlockPoints; continue; }
-                }
-                int stop = Math.Max(start, (off - 1) & ~(BlockPoints - 1));
-                var ys = chunk.Y;
-                for (int j = off - 1; j >= stop; j--)
-                    if (!double.IsNaN(ys[j])) return chunkStart + j;
-                off = stop;
-            }
-            i = chunkStart + start;
+            Sum.Add(chunkStart, run);
+            return true;
         }
-        return -1;
+
+        public void Scan(ColumnChunk chunk, long chunkStart, int from, int to) => Sum.Scan(chunk.Ys(from, to), chunkStart + from);
+    }
+
+    // Runs that are all gaps are skipped; the first run that is not is read from its near end.
+    private struct NotNaN : IRunVisitor
+    {
+        public long Found;
+        public bool Backward;
+
+        public readonly bool Done => Found >= 0;
+
+        public readonly bool Answer(in ChunkSummary run, ColumnChunk chunk, long chunkStart, int from, int count) => run.AllGaps;
+
+        public void Scan(ColumnChunk chunk, long chunkStart, int from, int to)
+        {
+            var ys = chunk.Ys(from, to);
+            if (Backward)
+            {
+                for (int j = ys.Length - 1; j >= 0; j--)
+                    if (!double.IsNaN(ys[j])) { Found = chunkStart + from + j; return; }
+                return;
+            }
+            for (int j = 0; j < ys.Length; j++)
+                if (!double.IsNaN(ys[j])) { Found = chunkStart + from + j; return; }
+        }
     }
 
     /// <summary>
@@ -331,7 +287,6 @@ internal static class LineDecimator
         long chunkStart = (long)k << s.Shift;
         int start = (int)Math.Max(from - chunkStart, 0);
         int end = (int)Math.Min(to - chunkStart, s.CountIn(k));
-        var xs = chunk.X;
 
         // Sorted x: a group's or block's largest x is its last, so its summary says whether the answer lies inside.
         int g = start / GroupPoints;
@@ -339,33 +294,35 @@ internal static class LineDecimator
         {
             int gEnd = Math.Min((g + 1) * GroupPoints, end);
             // A group wholly before `end` is complete in this snapshot; the summary saves a cache miss into xs.
-            if (test.Reached((g + 1) * GroupPoints <= end ? chunk.GroupXMax[g] : xs[gEnd - 1])) break;
+            if (test.Reached((g + 1) * GroupPoints <= end ? chunk.Groups[g].XMax : chunk.X(gEnd - 1))) break;
             g++;
         }
         int b = Math.Max(start, g * GroupPoints) / BlockPoints;
         while (true)
         {
             int bEnd = Math.Min((b + 1) * BlockPoints, end);
-            if (test.Reached((b + 1) * BlockPoints <= end ? chunk.BlockXMax[b] : xs[bEnd - 1])) break;
+            if (test.Reached((b + 1) * BlockPoints <= end ? chunk.Blocks[b].XMax : chunk.X(bEnd - 1))) break;
             b++;
         }
         int lo = Math.Max(start, b * BlockPoints), hi = Math.Min((b + 1) * BlockPoints, end) - 1;
-        // xs[hi] passes; find the first that does.
+        // x[hi] passes; find the first that does (an encoded block is decoded once for the whole search).
         while (lo < hi)
         {
             int mid = lo + (hi - lo) / 2;
-            if (test.Reached(xs[mid])) hi = mid;
+            if (test.Reached(chunk.X(mid))) hi = mid;
             else lo = mid + 1;
         }
         return chunkStart + lo;
     }
 
-    // The x of the last point of chunk k that lies before index `to`.
+    // The x of the last point of chunk k that lies before index `to`. A line's x is sorted and never NaN, so a whole
+    // group's largest x is its last: the summary answers without decoding an encoded x column.
     private static double LastX(in SeriesSnapshot s, int k, long to)
     {
         long chunkStart = (long)k << s.Shift;
         int end = (int)Math.Min(to - chunkStart, s.CountIn(k));
-        return s.Chunks[k].X[end - 1];
+        var chunk = s.Chunks[k];
+        return (end & (GroupPoints - 1)) == 0 ? chunk.Groups[end / GroupPoints - 1].XMax : chunk.X(end - 1);
     }
 
     /// <summary>A test on x that is false, then true, along a sorted column.</summary>

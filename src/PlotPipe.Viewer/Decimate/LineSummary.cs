@@ -1,3 +1,5 @@
+using PlotPipe.Viewer.Store;
+
 namespace PlotPipe.Viewer.Decimate;
 
 /// <summary>
@@ -31,32 +33,32 @@ internal struct LineSummary
     };
 
     /// <summary>Merges a block or group summary whose indexes count from <paramref name="chunkStart"/>.</summary>
-    public void Add(long chunkStart, double min, double max, int minAt, int maxAt, int firstGapAt, int lastGapAt)
+    public void Add(long chunkStart, in ChunkSummary run)
     {
         // Strict comparisons keep the earliest index on ties, as the summaries themselves do.
-        if (min < Min) { Min = min; MinAt = chunkStart + minAt; }
-        if (max > Max) { Max = max; MaxAt = chunkStart + maxAt; }
-        if (firstGapAt >= 0)
+        if (run.YMin < Min) { Min = run.YMin; MinAt = chunkStart + run.YMinAt; }
+        if (run.YMax > Max) { Max = run.YMax; MaxAt = chunkStart + run.YMaxAt; }
+        if (run.FirstGapAt >= 0)
         {
-            if (FirstGapAt < 0) FirstGapAt = chunkStart + firstGapAt;
-            LastGapAt = chunkStart + lastGapAt;
+            if (FirstGapAt < 0) FirstGapAt = chunkStart + run.FirstGapAt;
+            LastGapAt = chunkStart + run.LastGapAt;
         }
     }
 
-    /// <summary>Merges points [from, to) of a chunk's y column.</summary>
-    public void Scan(double[] ys, int from, int to, long chunkStart)
+    /// <summary>Merges points whose y are <paramref name="ys"/>, the first of them at index <paramref name="start"/>.</summary>
+    public void Scan(ReadOnlySpan<double> ys, long start)
     {
         double min = Min, max = Max;
         long minAt = MinAt, maxAt = MaxAt;
-        for (int i = from; i < to; i++)
+        for (int i = 0; i < ys.Length; i++)
         {
             double y = ys[i];
-            if (y < min) { min = y; minAt = chunkStart + i; }
-            if (y > max) { max = y; maxAt = chunkStart + i; }
+            if (y < min) { min = y; minAt = start + i; }
+            if (y > max) { max = y; maxAt = start + i; }
             if (double.IsNaN(y))
             {
-                if (FirstGapAt < 0) FirstGapAt = chunkStart + i;
-                LastGapAt = chunkStart + i;
+                if (FirstGapAt < 0) FirstGapAt = start + i;
+                LastGapAt = start + i;
             }
         }
         Min = min; Max = max; MinAt = minAt; MaxAt = maxAt;

@@ -44,14 +44,16 @@ internal static class ScatterDecimator
         public long Count;
 
         // A run holding NaNs has summaries that say too little, so it is read.
-        public readonly bool Answer(in RunBox r, ColumnChunk chunk, int from, int count) =>
+        public readonly bool Done => false;
+
+        public readonly bool Answer(in ChunkSummary r, ColumnChunk chunk, long chunkStart, int from, int count) =>
             r.NaNCount == 0 && !(v.XLog && r.XMin <= 0) && !(v.YLog && r.YMin <= 0 && !r.OutsideX(v.XMin, v.XMax));
 
         public void Scan(ColumnChunk chunk, long chunkStart, int from, int to)
         {
-            var xs = chunk.X;
-            var ys = chunk.Y;
-            for (int i = from; i < to; i++)
+            var xs = chunk.Xs(from, to);
+            var ys = chunk.Ys(from, to);
+            for (int i = 0; i < xs.Length; i++)
             {
                 double x = xs[i];
                 if ((v.XLog && x <= 0) || (v.YLog && ys[i] <= 0 && x >= v.XMin && x <= v.XMax)) Count++;
@@ -72,7 +74,9 @@ internal static class ScatterDecimator
     {
         public Fill<TX, TY> Fill = fill;
 
-        public bool Answer(in RunBox r, ColumnChunk chunk, int from, int count)
+        public readonly bool Done => false;
+
+        public bool Answer(in ChunkSummary r, ColumnChunk chunk, long chunkStart, int from, int count)
         {
             var place = v.Place(r.XMin, r.XMax, r.YMin, r.YMax);
             if (place == Placement.Outside) return true;
@@ -110,7 +114,9 @@ internal static class ScatterDecimator
     {
         public Box Box = new();
 
-        public bool Answer(in RunBox r, ColumnChunk chunk, int from, int count)
+        public readonly bool Done => false;
+
+        public bool Answer(in ChunkSummary r, ColumnChunk chunk, long chunkStart, int from, int count)
         {
             if (all)
             {
@@ -126,8 +132,8 @@ internal static class ScatterDecimator
 
         public void Scan(ColumnChunk chunk, long chunkStart, int from, int to)
         {
-            if (positiveY) Box.ScanPositive(chunk.X, chunk.Y, from, to, xMin, xMax);
-            else Box.Scan(chunk.X, chunk.Y, from, to, xMin, xMax, all);
+            if (positiveY) Box.ScanPositive(chunk.Xs(from, to), chunk.Ys(from, to), xMin, xMax);
+            else Box.Scan(chunk.Xs(from, to), chunk.Ys(from, to), xMin, xMax, all);
         }
     }
 
@@ -158,9 +164,9 @@ internal static class ScatterDecimator
             if (yMax > YMax) YMax = yMax;
         }
 
-        public void Scan(double[] xs, double[] ys, int from, int to, double xMin, double xMax, bool all)
+        public void Scan(ReadOnlySpan<double> xs, ReadOnlySpan<double> ys, double xMin, double xMax, bool all)
         {
-            for (int i = from; i < to; i++)
+            for (int i = 0; i < xs.Length; i++)
             {
                 double x = xs[i], y = ys[i];
                 if (!all && !(x >= xMin && x <= xMax)) continue;
@@ -171,9 +177,9 @@ internal static class ScatterDecimator
             }
         }
 
-        public void ScanPositive(double[] xs, double[] ys, int from, int to, double xMin, double xMax)
+        public void ScanPositive(ReadOnlySpan<double> xs, ReadOnlySpan<double> ys, double xMin, double xMax)
         {
-            for (int i = from; i < to; i++)
+            for (int i = 0; i < xs.Length; i++)
             {
                 double x = xs[i], y = ys[i];
                 if (!(x >= xMin && x <= xMax && y > 0)) continue;
@@ -220,13 +226,12 @@ internal static class ScatterDecimator
             if (!_density && _count + n > _limit) ToDensity();
             if (_density)
             {
-                Count(chunk.X.AsSpan(from, n), chunk.Y.AsSpan(from, n), _into.Density);
+                Count(chunk.Xs(from, from + n), chunk.Ys(from, from + n), _into.Density);
                 _inView += n;
                 return;
             }
             _into.GrowPoints(_count + n, _count, _cap);
-            chunk.X.AsSpan(from, n).CopyTo(_into.Xs.AsSpan(_count));
-            chunk.Y.AsSpan(from, n).CopyTo(_into.Ys.AsSpan(_count));
+            chunk.Read(from, _into.Xs.AsSpan(_count, n), _into.Ys.AsSpan(_count, n));
             _count += n;
         }
 
@@ -239,12 +244,12 @@ internal static class ScatterDecimator
             while (!_density && n > 0)
             {
                 int piece = (int)Math.Min(n, _limit + 1L - _count);
-                CopyTested(chunk.X.AsSpan(from, piece), chunk.Y.AsSpan(from, piece));
+                CopyTested(chunk.Xs(from, from + piece), chunk.Ys(from, from + piece));
                 from += piece;
                 n -= piece;
                 if (_count > _limit) ToDensity();
             }
-            if (n > 0) _inView += CountTested(chunk.X.AsSpan(from, n), chunk.Y.AsSpan(from, n), _into.Density);
+            if (n > 0) _inView += CountTested(chunk.Xs(from, from + n), chunk.Ys(from, from + n), _into.Density);
         }
 
         private void CopyTested(ReadOnlySpan<double> xs, ReadOnlySpan<double> ys)

@@ -86,9 +86,9 @@ internal static class PictureExporter
                 xKind == AxisKind.Linear ? PanelAxes.ScaleFor(xMin, xMax) : 1,
                 yKind == AxisKind.Linear ? PanelAxes.ScaleFor(yMin, yMax) : 1);
             var view = new DataBounds(xMin, xMax, yMin, yMax);
-            foreach (var (series, snap) in panel.Series)
+            foreach (var (series, snap, evictedBefore) in panel.Series)
             {
-                var (xs, ys) = Points(series, snap, view, axes, widthPx, panelHeightPx);
+                var (xs, ys) = Points(series, snap, evictedBefore, view, axes, widthPx, panelHeightPx);
                 AddPieces(plot, series, xs, ys, widthPx);
             }
             var definition = panel.Definition;
@@ -183,55 +183,55 @@ internal static class PictureExporter
     /// </summary>
     internal static DataBounds ShownBounds(in SeriesSnapshot snap, bool logX, bool logY, out long notShown)
     {
-        double xMin = double.PositiveInfinity, xMax = double.NegativeInfinity, yMin = double.PositiveInfinity, yMax = double.NegativeInfinity;
-        notShown = 0;
-        for (int k = 0; k < snap.ChunkCount; k++)
-        {
-            var chunk = snap.Chunks[k];
-            int count = snap.CountIn(k);
-            int fullGroups = count / ColumnChunk.GroupPoints;
-            int i = 0;
-            for (int g = 0; g < fullGroups; g++, i += ColumnChunk.GroupPoints)
-            {
-                double gx0 = chunk.GroupXMin[g], gx1 = chunk.GroupXMax[g], gy0 = chunk.GroupYMin[g], gy1 = chunk.GroupYMax[g];
-                bool clean = double.IsFinite(gx0) && double.IsFinite(gx1) && double.IsFinite(gy0) && double.IsFinite(gy1)
-                    && (!logX || gx0 > 0) && (!logY || gy0 > 0);
-                if (!clean)
-                {
-                    Scan(chunk, i, i + ColumnChunk.GroupPoints, logX, logY, ref xMin, ref xMax, ref yMin, ref yMax, ref notShown);
-                    continue;
-                }
-                xMin = Math.Min(xMin, gx0);
-                xMax = Math.Max(xMax, gx1);
-                yMin = Math.Min(yMin, gy0);
-                yMax = Math.Max(yMax, gy1);
-            }
-            Scan(chunk, i, count, logX, logY, ref xMin, ref xMax, ref yMin, ref yMax, ref notShown);
-        }
-        return new DataBounds(xMin, xMax, yMin, yMax);
+        var visitor = new ShownBox(logX, logY);
+        RunWalk.Walk(snap, ref visitor);
+        notShown = visitor.NotShown;
+        return new DataBounds(visitor.XMin, visitor.XMax, visitor.YMin, visitor.YMax);
     }
 
-    private static void Scan(ColumnChunk chunk, int from, int to, bool logX, bool logY,
-        ref double xMin, ref double xMax, ref double yMin, ref double yMax, ref long notShown)
+    private struct ShownBox(bool logX, bool logY) : IRunVisitor
     {
-        for (int i = from; i < to; i++)
+        public double XMin = double.PositiveInfinity, XMax = double.NegativeInfinity, YMin = double.PositiveInfinity, YMax = double.NegativeInfinity;
+        public long NotShown;
+
+        public readonly bool Done => false;
+
+        // A run whose box is finite and, on a log axis, positive is taken whole; any other is read.
+        public bool Answer(in ChunkSummary run, ColumnChunk chunk, long chunkStart, int from, int count)
         {
-            double x = chunk.X[i], y = chunk.Y[i];
-            if (!double.IsFinite(x) || !double.IsFinite(y)) continue;
-            if ((logX && x <= 0) || (logY && y <= 0))
+            bool clean = double.IsFinite(run.XMin) && double.IsFinite(run.XMax) && double.IsFinite(run.YMin) && double.IsFinite(run.YMax)
+                && (!logX || run.XMin > 0) && (!logY || run.YMin > 0);
+            if (!clean) return false;
+            XMin = Math.Min(XMin, run.XMin);
+            XMax = Math.Max(XMax, run.XMax);
+            YMin = Math.Min(YMin, run.YMin);
+            YMax = Math.Max(YMax, run.YMax);
+            return true;
+        }
+
+        public void Scan(ColumnChunk chunk, long chunkStart, int from, int to)
+        {
+            var xs = chunk.Xs(from, to);
+            var ys = chunk.Ys(from, to);
+            for (int i = 0; i < xs.Length; i++)
             {
-                notShown++;
-                continue;
+                double x = xs[i], y = ys[i];
+                if (!double.IsFinite(x) || !double.IsFinite(y)) continue;
+                if ((logX && x <= 0) || (logY && y <= 0))
+                {
+                    NotShown++;
+                    continue;
+                }
+                XMin = Math.Min(XMin, x);
+                XMax = Math.Max(XMax, x);
+                YMin = Math.Min(YMin, y);
+                YMax = Math.Max(YMax, y);
             }
-            xMin = Math.Min(xMin, x);
-            xMax = Math.Max(xMax, x);
-            yMin = Math.Min(yMin, y);
-            yMax = Math.Max(yMax, y);
         }
     }
 
     // The points the picture draws, in picture units; a NaN pair marks a gap in a line.
-    private static (double[] Xs, double[] Ys) Points(SeriesStore series, in SeriesSnapshot snap, in DataBounds box, PanelAxes axes, int widthPx, int heightPx)
+    private static (double[] Xs, double[] Ys) Points(SeriesStore series, in SeriesSnapshot snap, long evictedBefore, in DataBounds box, PanelAxes axes, int widthPx, int heightPx)
     {
         if (box.IsEmpty) return ([], []);
         // Column arithmetic needs a finite span and columns even in the picture: a line on a log x axis, or wider
@@ -247,7 +247,7 @@ internal static class PictureExporter
         // per occupied cell of that size (a line without markers, from one per pixel).
         int cellPx = series.Format.Marker switch { null => 1, '.' => 2, _ => 4 };
         var cells = new DataBounds(axes.ToX(box.XMin), axes.ToX(box.XMax), axes.ToY(box.YMin), axes.ToY(box.YMax));
-        return OnePointPerCell(snap, axes, cells, (widthPx + cellPx - 1) / cellPx, (heightPx + cellPx - 1) / cellPx);
+        return OnePointPerCell(series, snap, evictedBefore, axes, cells, (widthPx + cellPx - 1) / cellPx, (heightPx + cellPx - 1) / cellPx);
     }
 
     // Gaps (a NaN or infinite coordinate) stay as NaN pairs; a value the axis cannot show is left out, so a line on
@@ -277,20 +277,29 @@ internal static class PictureExporter
 
     // The first point of each occupied cell of a columns × rows grid over the picture-unit box, in order; points with
     // a NaN or infinite coordinate, or one the axes cannot show, are left out. Reads the chunks directly: this pass
-    // sees every point the viewer holds.
-    private static (double[] Xs, double[] Ys) OnePointPerCell(in SeriesSnapshot snap, PanelAxes axes, in DataBounds b, int columns, int rows)
+    // sees every point the viewer holds, and can take longer than an evicted chunk waits before it is reused, so a
+    // chunk found evicted after its pass is taken back out, as the point export does.
+    private static (double[] Xs, double[] Ys) OnePointPerCell(SeriesStore series, in SeriesSnapshot snap, long evictedBefore, PanelAxes axes, in DataBounds b, int columns, int rows)
     {
         var seen = new bool[columns * rows];
         var xs = new double[(int)Math.Min(snap.Count, seen.Length)];
         var ys = new double[xs.Length];
         int taken = 0;
+        ReadOnlySpan<double> runX = default, runY = default;
         for (int k = 0; k < snap.ChunkCount && taken < xs.Length; k++)
         {
             var chunk = snap.Chunks[k];
             int count = snap.CountIn(k);
+            int takenBefore = taken;
             for (int i = 0; i < count; i++)
             {
-                double x = axes.ToX(chunk.X[i]), y = axes.ToY(chunk.Y[i]);
+                if ((i & (ColumnChunk.MaxReadPoints - 1)) == 0)
+                {
+                    int end = Math.Min(count, i + ColumnChunk.MaxReadPoints);
+                    runX = chunk.Xs(i, end);
+                    runY = chunk.Ys(i, end);
+                }
+                double x = axes.ToX(runX[i & (ColumnChunk.MaxReadPoints - 1)]), y = axes.ToY(runY[i & (ColumnChunk.MaxReadPoints - 1)]);
                 if (!double.IsFinite(x) || !double.IsFinite(y)) continue;
                 int cell = Cell(y, b.YMin, b.YMax, rows) * columns + Cell(x, b.XMin, b.XMax, columns);
                 if (seen[cell]) continue;
@@ -299,6 +308,10 @@ internal static class PictureExporter
                 ys[taken] = y;
                 taken++;
             }
+            if (series.StillHeld(evictedBefore, k, snap.Shift)) continue;
+            for (int i = takenBefore; i < taken; i++)
+                seen[Cell(ys[i], b.YMin, b.YMax, rows) * columns + Cell(xs[i], b.XMin, b.XMax, columns)] = false;
+            taken = takenBefore;
         }
         return (xs[..taken], ys[..taken]);
     }
@@ -344,7 +357,7 @@ internal static class PictureExporter
 
         public PanelDefinition Definition => Layout.Definition;
 
-        public List<(SeriesStore Series, SeriesSnapshot Snapshot)> Series { get; } = [];
+        public List<(SeriesStore Series, SeriesSnapshot Snapshot, long EvictedBefore)> Series { get; } = [];
 
         public DataBounds Bounds { get; private set; } = DataBounds.Empty;
 
@@ -354,8 +367,8 @@ internal static class PictureExporter
 
         public void Add(SeriesStore series)
         {
-            var snap = series.Snapshot();
-            Series.Add((series, snap));
+            var snap = series.Snapshot(out long evictedBefore);
+            Series.Add((series, snap, evictedBefore));
             HasScatter |= series.Kind == SeriesKind.Scatter;
             bool logX = Layout.X == AxisKind.Log, logY = Layout.Y == AxisKind.Log;
             DataBounds b;

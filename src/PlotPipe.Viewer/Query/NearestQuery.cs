@@ -115,19 +115,21 @@ internal static class NearestQuery
         private double _bestDistance = double.PositiveInfinity;
 
         // A run whose x-bounds are farther than the best so far cannot hold a nearer point; an all-NaN run is infinitely far.
-        public readonly bool Answer(in RunBox r, ColumnChunk chunk, int from, int count) => !(Distance(x, r.XMin, r.XMax) <= _bestDistance);
+        public readonly bool Done => false;
+
+        public readonly bool Answer(in ChunkSummary r, ColumnChunk chunk, long chunkStart, int from, int count) => !(Distance(x, r.XMin, r.XMax) <= _bestDistance);
 
         public void Scan(ColumnChunk chunk, long chunkStart, int from, int to)
         {
-            var xs = chunk.X;
-            var ys = chunk.Y;
-            for (int i = from; i < to; i++)
+            var xs = chunk.Xs(from, to);
+            var ys = chunk.Ys(from, to);
+            for (int i = 0; i < xs.Length; i++)
             {
                 double d = Math.Abs(xs[i] - x);
                 if (d < _bestDistance && double.IsFinite(ys[i]) && double.IsFinite(xs[i]))
                 {
                     _bestDistance = d;
-                    Best = chunkStart + i;
+                    Best = chunkStart + from + i;
                 }
             }
         }

@@ -241,8 +241,7 @@ internal static class PointExport
                 X = new double[snapshot.ChunkPoints];
                 Y = new double[snapshot.ChunkPoints];
             }
-            snapshot.Chunks[chunk].X.AsSpan(from, n).CopyTo(X);
-            snapshot.Chunks[chunk].Y.AsSpan(from, n).CopyTo(Y);
+            snapshot.Chunks[chunk].Read(from, X.AsSpan(0, n), Y.AsSpan(0, n));
             return series.StillHeld(evictedBefore, chunk, snapshot.Shift) ? n : 0;
         }
     }

@@ -1,22 +1,29 @@
+using System.Runtime.CompilerServices;
+using PlotPipe.Viewer.Store.Codecs;
+
 namespace PlotPipe.Viewer.Store;
 
 /// <summary>
-/// A block of 2^<see cref="Shift"/> points held as an x column and a y column, with per-block summaries so a query
-/// can skip whole blocks. Written by ingest only; readers look at points below the count they took from a snapshot.
+/// A block of 2^<see cref="Shift"/> points held as an x column and a y column, with per-block and per-group summaries
+/// so a query can skip whole runs. While it fills, its columns are plain doubles written by ingest; once full, ingest
+/// seals it: each column is encoded (<see cref="ColumnEncoder"/>) and the plain buffers go back to the series for its
+/// next chunk. Readers look at points below the count they took from a snapshot, through <see cref="X"/>,
+/// <see cref="Y"/>, <see cref="Xs"/>, <see cref="Ys"/> and <see cref="Read"/>, which see the same values before,
+/// during and after the seal.
 /// </summary>
 internal sealed class ColumnChunk
 {
     /// <summary>Shift of the smallest chunk: one group of 4,096 points, so block and group summaries still apply.</summary>
     public const int MinShift = 12;
 
-    /// <summary>Shift of the largest (and default) chunk: 65,536 points, 1 MiB of columns.</summary>
+    /// <summary>Shift of the largest (and default) chunk: 65,536 points, 1 MiB of columns while it fills.</summary>
     public const int MaxShift = 16;
 
     /// <summary>Points the largest chunk holds.</summary>
     public const int MaxCapacity = 1 << MaxShift;
 
-    /// <summary>Points a summary block covers.</summary>
-    public const int BlockPoints = 256;
+    /// <summary>Points a summary block covers (and an encoded block: one decodes what one summary describes).</summary>
+    public const int BlockPoints = PackedColumn.BlockPoints;
 
     /// <summary>Blocks a group summary covers (a group is 4,096 points).</summary>
     public const int BlocksPerGroup = 16;
@@ -24,40 +31,34 @@ internal sealed class ColumnChunk
     /// <summary>Points a group summary covers.</summary>
     public const int GroupPoints = BlockPoints * BlocksPerGroup;
 
-    // What one block's or group's summary costs: four doubles and five ints.
-    private const int SummaryBytes = 4 * sizeof(double) + 5 * sizeof(int);
+    /// <summary>Most points one span read (<see cref="Xs"/>, <see cref="Ys"/>) returns: a group.</summary>
+    public const int MaxReadPoints = GroupPoints;
 
-    // An array's header and length on a 64-bit runtime; 18 summary arrays and 2 columns carry one each.
+    // An array's header and length on a 64-bit runtime.
     private const int ArrayOverheadBytes = 24;
 
-    /// <summary>Creates a chunk of 2^<paramref name="shift"/> points.</summary>
+    private double[]? _x;
+    private double[]? _y;
+    private PackedColumn? _packedX;
+    private PackedColumn? _packedY;
+
+    /// <summary>Creates a chunk of 2^<paramref name="shift"/> points with fresh columns.</summary>
     public ColumnChunk(int shift = MaxShift)
+        : this(shift, GC.AllocateUninitializedArray<double>(1 << shift), GC.AllocateUninitializedArray<double>(1 << shift))
+    {
+    }
+
+    /// <summary>Creates a chunk of 2^<paramref name="shift"/> points that fills the given columns (spares of a sealed chunk).</summary>
+    public ColumnChunk(int shift, double[] xs, double[] ys)
     {
         if (shift is < MinShift or > MaxShift)
             throw new ArgumentOutOfRangeException(nameof(shift), shift, $"a chunk's shift runs from {MinShift} to {MaxShift}");
         Shift = shift;
         int capacity = 1 << shift;
-        int blocks = capacity / BlockPoints, groups = capacity / GroupPoints;
-        X = GC.AllocateUninitializedArray<double>(capacity);
-        Y = GC.AllocateUninitializedArray<double>(capacity);
-        BlockXMin = new double[blocks];
-        BlockXMax = new double[blocks];
-        BlockYMin = new double[blocks];
-        BlockYMax = new double[blocks];
-        BlockYMinAt = new int[blocks];
-        BlockYMaxAt = new int[blocks];
-        BlockFirstGapAt = new int[blocks];
-        BlockLastGapAt = new int[blocks];
-        BlockNaNCount = new int[blocks];
-        GroupXMin = new double[groups];
-        GroupXMax = new double[groups];
-        GroupYMin = new double[groups];
-        GroupYMax = new double[groups];
-        GroupYMinAt = new int[groups];
-        GroupYMaxAt = new int[groups];
-        GroupFirstGapAt = new int[groups];
-        GroupLastGapAt = new int[groups];
-        GroupNaNCount = new int[groups];
+        Blocks = new ChunkSummary[capacity / BlockPoints];
+        Groups = new ChunkSummary[capacity / GroupPoints];
+        _x = xs;
+        _y = ys;
     }
 
     /// <summary>Point index i lives in chunk i &gt;&gt; Shift of its series.</summary>
@@ -66,77 +67,50 @@ internal sealed class ColumnChunk
     /// <summary>Points this chunk holds.</summary>
     public int Capacity => 1 << Shift;
 
-    /// <summary>Bytes a chunk of 2^<paramref name="shift"/> points allocates: columns, summaries and array headers.</summary>
-    public static long BytesFor(int shift)
+    /// <summary>Bytes a filling chunk of 2^<paramref name="shift"/> points takes: plain columns, summaries and array headers.</summary>
+    public static long BytesFor(int shift) => 2 * ColumnBytesFor(shift) + SummaryBytesFor(shift);
+
+    /// <summary>Bytes one plain column of a chunk of 2^<paramref name="shift"/> points takes.</summary>
+    public static long ColumnBytesFor(int shift) => (1L << shift) * sizeof(double) + ArrayOverheadBytes;
+
+    /// <summary>Bytes the summaries of a chunk of 2^<paramref name="shift"/> points take, with the chunk object itself.</summary>
+    public static long SummaryBytesFor(int shift) =>
+        ((1L << shift) / BlockPoints + (1L << shift) / GroupPoints) * Unsafe.SizeOf<ChunkSummary>() + 2 * ArrayOverheadBytes + 64;
+
+    /// <summary>Bytes this chunk holds now: encoded columns once sealed, plain ones while filling.</summary>
+    public long HeldBytes
     {
-        long capacity = 1L << shift;
-        return capacity * 2 * sizeof(double)
-            + (capacity / BlockPoints + capacity / GroupPoints) * SummaryBytes
-            + 20 * ArrayOverheadBytes;
+        get
+        {
+            long bytes = SummaryBytesFor(Shift);
+            var px = Volatile.Read(ref _packedX);
+            var py = Volatile.Read(ref _packedY);
+            bytes += px?.HeldBytes ?? ColumnBytesFor(Shift);
+            bytes += py?.HeldBytes ?? ColumnBytesFor(Shift);
+            return bytes;
+        }
     }
 
-    /// <summary>The x column.</summary>
-    public readonly double[] X;
+    /// <summary>Whether the chunk is full and its columns encoded.</summary>
+    public bool IsSealed => Volatile.Read(ref _packedX) is not null;
 
-    /// <summary>The y column.</summary>
-    public readonly double[] Y;
+    /// <summary>The encoded x column once sealed, else null (tests and benchmarks look at what was chosen).</summary>
+    internal PackedColumn? PackedX => Volatile.Read(ref _packedX);
 
-    /// <summary>Smallest x in each complete block (NaN-free; +inf for an all-NaN block).</summary>
-    public readonly double[] BlockXMin ;
+    /// <summary>The encoded y column once sealed, else null.</summary>
+    internal PackedColumn? PackedY => Volatile.Read(ref _packedY);
 
-    /// <summary>Largest x in each complete block.</summary>
-    public readonly double[] BlockXMax ;
+    /// <summary>Summary of each complete block.</summary>
+    public readonly ChunkSummary[] Blocks;
 
-    /// <summary>Smallest y in each complete block.</summary>
-    public readonly double[] BlockYMin ;
+    /// <summary>Summary of each complete group: 16 blocks merged, so a long range reads one entry per 4,096 points.</summary>
+    public readonly ChunkSummary[] Groups;
 
-    /// <summary>Largest y in each complete block.</summary>
-    public readonly double[] BlockYMax ;
+    /// <summary>The x column being filled: ingest only, before the seal.</summary>
+    internal double[] RawX => _x!;
 
-    /// <summary>Index within the chunk of each block's smallest y (-1 when the block has no finite y).</summary>
-    public readonly int[] BlockYMinAt ;
-
-    /// <summary>Index within the chunk of each block's largest y.</summary>
-    public readonly int[] BlockYMaxAt ;
-
-    /// <summary>Index within the chunk of each block's first NaN y, a gap in a line (-1 when none).</summary>
-    public readonly int[] BlockFirstGapAt ;
-
-    /// <summary>Index within the chunk of each block's last NaN y (-1 when none).</summary>
-    public readonly int[] BlockLastGapAt ;
-
-    /// <summary>Points of each complete block whose x or y is NaN, so a block inside a view can be counted unread.</summary>
-    public readonly int[] BlockNaNCount ;
-
-    // Group summaries merge 16 block summaries so a query over a long range reads one entry per 4,096 points;
-    // they are valid once all 16 blocks of the group are complete.
-
-    /// <summary>Smallest x in each complete group.</summary>
-    public readonly double[] GroupXMin ;
-
-    /// <summary>Largest x in each complete group.</summary>
-    public readonly double[] GroupXMax ;
-
-    /// <summary>Smallest y in each complete group.</summary>
-    public readonly double[] GroupYMin ;
-
-    /// <summary>Largest y in each complete group.</summary>
-    public readonly double[] GroupYMax ;
-
-    /// <summary>Index within the chunk of each group's smallest y (-1 when the group has no finite y).</summary>
-    public readonly int[] GroupYMinAt ;
-
-    /// <summary>Index within the chunk of each group's largest y.</summary>
-    public readonly int[] GroupYMaxAt ;
-
-    /// <summary>Index within the chunk of each group's first NaN y (-1 when none).</summary>
-    public readonly int[] GroupFirstGapAt ;
-
-    /// <summary>Index within the chunk of each group's last NaN y (-1 when none).</summary>
-    public readonly int[] GroupLastGapAt ;
-
-    /// <summary>Points of each complete group whose x or y is NaN.</summary>
-    public readonly int[] GroupNaNCount ;
+    /// <summary>The y column being filled: ingest only, before the seal.</summary>
+    internal double[] RawY => _y!;
 
     /// <summary>Points written so far (only ingest changes it).</summary>
     internal int Count;
@@ -147,16 +121,113 @@ internal sealed class ColumnChunk
     /// <summary>Whether a series holds this chunk now; false once it is evicted or its series replaced.</summary>
     internal bool Held;
 
+    /// <summary>The x of point <paramref name="i"/> of the chunk.</summary>
+    public double X(int i) => ValueAt(ref _x, ref _packedX, i);
+
+    /// <summary>The y of point <paramref name="i"/> of the chunk.</summary>
+    public double Y(int i) => ValueAt(ref _y, ref _packedY, i);
+
+    /// <summary>
+    /// The x of points [<paramref name="from"/>, <paramref name="to"/>), at most <see cref="MaxReadPoints"/> of them.
+    /// The span may lie in this thread's read buffers: it holds until the thread's next <see cref="Xs"/> of more than
+    /// a block, or three more reads of other encoded blocks.
+    /// </summary>
+    public ReadOnlySpan<double> Xs(int from, int to) => Span(ref _x, ref _packedX, from, to, ReadBuffers.Current.X);
+
+    /// <summary>The y of points [<paramref name="from"/>, <paramref name="to"/>), as <see cref="Xs"/> (until the thread's next <see cref="Ys"/> of more than a block, or three more reads of other encoded blocks).</summary>
+    public ReadOnlySpan<double> Ys(int from, int to) => Span(ref _y, ref _packedY, from, to, ReadBuffers.Current.Y);
+
+    /// <summary>Copies points [<paramref name="from"/>, <paramref name="from"/> + n) into the caller's columns (any length).</summary>
+    public void Read(int from, Span<double> xs, Span<double> ys)
+    {
+        for (int done = 0; done < xs.Length; done += MaxReadPoints)
+        {
+            int n = Math.Min(MaxReadPoints, xs.Length - done);
+            Xs(from + done, from + done + n).CopyTo(xs.Slice(done, n));
+            Ys(from + done, from + done + n).CopyTo(ys.Slice(done, n));
+        }
+    }
+
+    // A filling column's buffer goes back to the series the moment the chunk is sealed, to take the next chunk's
+    // points: a reader that read from it checks afterwards that it was still this chunk's, and reads the encoded
+    // column otherwise. The seal publishes the encoded column before it lets go of the buffer, so one of the two is
+    // always there. (A chunk evicted and reused is the store's older guard: see SeriesStore.StillHeld.)
+    private static double ValueAt(ref double[]? raw, ref PackedColumn? packed, int i)
+    {
+        var p = Volatile.Read(ref packed);
+        if (p is not null) return p.ValueAt(i);
+        var buffer = Volatile.Read(ref raw);
+        if (buffer is not null)
+        {
+            double value = Volatile.Read(ref buffer[i]);
+            if (ReferenceEquals(Volatile.Read(ref raw), buffer)) return value;
+        }
+        return Volatile.Read(ref packed)?.ValueAt(i) ?? double.NaN;
+    }
+
+    private static ReadOnlySpan<double> Span(ref double[]? raw, ref PackedColumn? packed, int from, int to, double[] scratch)
+    {
+        var p = Volatile.Read(ref packed);
+        if (p is null)
+        {
+            var buffer = Volatile.Read(ref raw);
+            if (buffer is not null)
+            {
+                buffer.AsSpan(from, to - from).CopyTo(scratch);
+                // The copy's reads must happen before the check that the buffer was still ours.
+                Interlocked.MemoryBarrier();
+                if (ReferenceEquals(Volatile.Read(ref raw), buffer)) return scratch.AsSpan(0, to - from);
+            }
+            p = Volatile.Read(ref packed);
+            // Only a reader of a chunk evicted and reused meanwhile gets here; its snapshot's guard drops what it read.
+            if (p is null) return scratch.AsSpan(0, to - from);
+        }
+        if (p.Values is { } values) return values.AsSpan(from, to - from);
+        int block = from / BlockPoints;
+        // Within one block (a line's edges and picks, a scan of one block): the thread's decoded block, shared
+        // with the point reads of the same block.
+        if ((to - 1) / BlockPoints == block) return p.CachedBlock(block).AsSpan(from - block * BlockPoints, to - from);
+        p.Read(from, to, scratch);
+        return scratch.AsSpan(0, to - from);
+    }
+
+    /// <summary>
+    /// Encodes the full chunk's columns and publishes them; returns the plain buffers now free for the series' next
+    /// chunk (null for a column kept plain because encoding saved too little). Ingest only.
+    /// </summary>
+    internal (double[]? X, double[]? Y) Seal(ColumnEncoder encoder)
+    {
+        var xs = _x!;
+        var ys = _y!;
+        var packedX = encoder.Encode(xs);
+        var packedY = encoder.Encode(ys);
+        Volatile.Write(ref _packedX, packedX);
+        Volatile.Write(ref _packedY, packedY);
+        // Full fences: the series writes the next chunk's points into these buffers only after readers can see they left.
+        Interlocked.Exchange(ref _x, null);
+        Interlocked.Exchange(ref _y, null);
+        return (ReferenceEquals(packedX.Values, xs) ? null : xs, ReferenceEquals(packedY.Values, ys) ? null : ys);
+    }
+
+    /// <summary>Gives an evicted chunk plain columns to fill again, dropping its encoded ones. Ingest only.</summary>
+    internal void Refill(double[] xs, double[] ys)
+    {
+        Volatile.Write(ref _x, xs);
+        Volatile.Write(ref _y, ys);
+        Volatile.Write(ref _packedX, null);
+        Volatile.Write(ref _packedY, null);
+        Count = 0;
+    }
+
     /// <summary>Recomputes the summary of block <paramref name="block"/> from its points; called once it is full.</summary>
     internal void Summarize(int block)
     {
         int start = block * BlockPoints;
-        double xMin = double.PositiveInfinity, xMax = double.NegativeInfinity;
-        double yMin = double.PositiveInfinity, yMax = double.NegativeInfinity;
-        int yMinAt = -1, yMaxAt = -1;
-        int firstGap = -1, lastGap = -1, nanCount = 0;
-        var xs = X.AsSpan(start, BlockPoints);
-        var ys = Y.AsSpan(start, BlockPoints);
+        var sum = ChunkSummary.Empty;
+        double xMin = sum.XMin, xMax = sum.XMax, yMin = sum.YMin, yMax = sum.YMax;
+        int yMinAt = -1, yMaxAt = -1, firstGap = -1, lastGap = -1, nanCount = 0;
+        var xs = _x.AsSpan(start, BlockPoints);
+        var ys = _y.AsSpan(start, BlockPoints);
         for (int i = 0; i < xs.Length; i++)
         {
             double x = xs[i], y = ys[i];
@@ -172,46 +243,30 @@ internal sealed class ColumnChunk
             }
             if (double.IsNaN(x) || double.IsNaN(y)) nanCount++;
         }
-        BlockXMin[block] = xMin;
-        BlockXMax[block] = xMax;
-        BlockYMin[block] = yMin;
-        BlockYMax[block] = yMax;
-        BlockYMinAt[block] = yMinAt;
-        BlockYMaxAt[block] = yMaxAt;
-        BlockFirstGapAt[block] = firstGap;
-        BlockLastGapAt[block] = lastGap;
-        BlockNaNCount[block] = nanCount;
-        if (block % BlocksPerGroup == BlocksPerGroup - 1) SummarizeGroup(block / BlocksPerGroup);
+        Blocks[block] = new ChunkSummary
+        {
+            XMin = xMin, XMax = xMax, YMin = yMin, YMax = yMax, YMinAt = yMinAt, YMaxAt = yMaxAt,
+            FirstGapAt = firstGap, LastGapAt = lastGap, NaNCount = nanCount,
+        };
+        if (block % BlocksPerGroup == BlocksPerGroup - 1)
+        {
+            // Blocks are merged in index order, so a tie keeps the first index, as within a block.
+            int group = block / BlocksPerGroup;
+            var merged = ChunkSummary.Empty;
+            for (int b = group * BlocksPerGroup; b <= block; b++) merged.Merge(Blocks[b]);
+            Groups[group] = merged;
+        }
     }
 
-    // Blocks are merged in index order with strict comparisons, so a tie keeps the first index, as within a block.
-    private void SummarizeGroup(int group)
+    // Per-thread buffers the span reads decode into: a group of each column.
+    private sealed class ReadBuffers
     {
-        int first = group * BlocksPerGroup;
-        double xMin = double.PositiveInfinity, xMax = double.NegativeInfinity;
-        double yMin = double.PositiveInfinity, yMax = double.NegativeInfinity;
-        int yMinAt = -1, yMaxAt = -1, firstGap = -1, lastGap = -1, nanCount = 0;
-        for (int b = first; b < first + BlocksPerGroup; b++)
-        {
-            if (BlockXMin[b] < xMin) xMin = BlockXMin[b];
-            if (BlockXMax[b] > xMax) xMax = BlockXMax[b];
-            if (BlockYMin[b] < yMin) { yMin = BlockYMin[b]; yMinAt = BlockYMinAt[b]; }
-            if (BlockYMax[b] > yMax) { yMax = BlockYMax[b]; yMaxAt = BlockYMaxAt[b]; }
-            if (BlockFirstGapAt[b] >= 0)
-            {
-                if (firstGap < 0) firstGap = BlockFirstGapAt[b];
-                lastGap = BlockLastGapAt[b];
-            }
-            nanCount += BlockNaNCount[b];
-        }
-        GroupXMin[group] = xMin;
-        GroupXMax[group] = xMax;
-        GroupYMin[group] = yMin;
-        GroupYMax[group] = yMax;
-        GroupYMinAt[group] = yMinAt;
-        GroupYMaxAt[group] = yMaxAt;
-        GroupFirstGapAt[group] = firstGap;
-        GroupLastGapAt[group] = lastGap;
-        GroupNaNCount[group] = nanCount;
+        [ThreadStatic]
+        private static ReadBuffers? t_current;
+
+        public static ReadBuffers Current => t_current ??= new ReadBuffers();
+
+        public readonly double[] X = new double[MaxReadPoints];
+        public readonly double[] Y = new double[MaxReadPoints];
     }
 }

@@ -31,10 +31,10 @@ internal readonly struct SeriesSnapshot
     public int Mask => (1 << Shift) - 1;
 
     /// <summary>The x of point <paramref name="i"/>.</summary>
-    public double X(long i) => Chunks[(int)(i >> Shift)].X[(int)i & Mask];
+    public double X(long i) => Chunks[(int)(i >> Shift)].X((int)i & Mask);
 
     /// <summary>The y of point <paramref name="i"/>.</summary>
-    public double Y(long i) => Chunks[(int)(i >> Shift)].Y[(int)i & Mask];
+    public double Y(long i) => Chunks[(int)(i >> Shift)].Y((int)i & Mask);
 
     /// <summary>Points of chunk <paramref name="chunk"/> that this snapshot sees.</summary>
     public int CountIn(int chunk) => (int)Math.Min(ChunkPoints, Count - ((long)chunk << Shift));

@@ -1,13 +1,16 @@
 using System.Diagnostics;
 using PlotPipe.Protocol;
+using PlotPipe.Viewer.Store.Codecs;
 
 namespace PlotPipe.Viewer.Store;
 
 /// <summary>
 /// Every kept point of one series, as x and y columns in fixed chunks. One writer (ingest) appends whole
-/// frames; any number of readers take snapshots. Memory is 16 bytes a point plus about 1 % of summaries, in chunks
-/// of 2^<see cref="ChunkShift"/> points; the owning <see cref="PlotStore"/> may evict the oldest chunk to stay
-/// within its memory budget.
+/// frames; any number of readers take snapshots. Points go into chunks of 2^<see cref="ChunkShift"/> points; a
+/// full chunk is encoded (<see cref="ColumnEncoder"/>: from under a byte a point for a ramp's x to 8 for random
+/// doubles, plus under half a byte of summaries) and its plain columns take the next chunk's points, so only the
+/// chunk being filled costs 16 bytes a point. The owning <see cref="PlotStore"/> may evict the oldest chunk to stay
+/// within its memory budget, which counts the bytes chunks really hold.
 /// </summary>
 internal sealed class SeriesStore
 {
@@ -27,6 +30,14 @@ internal sealed class SeriesStore
     internal long ReuseAfterTicks { get; set; } = Stopwatch.Frequency / 4;
 
     private readonly PlotStore? _owner;
+    private readonly ColumnEncoder _encoder = new();
+    // Plain columns let go by sealed chunks, for the next chunks to fill: a series keeps writing into memory it has
+    // touched before instead of fresh pages. A reader still reading one checks afterwards (see ColumnChunk).
+    private readonly Stack<double[]> _spareColumns = new();
+    private const int MaxSpareColumns = 4;
+    private long _heldBytes;
+    // The x of the last line point kept, which the next must not go below.
+    private double _lastX = double.NegativeInfinity;
 
     /// <summary>
     /// Creates the store for a defined series; <paramref name="maxPoints"/> caps kept points (0: keep all), and each
@@ -56,11 +67,8 @@ internal sealed class SeriesStore
     /// <summary>Log2 of the points one chunk of this series holds.</summary>
     public int ChunkShift { get; }
 
-    /// <summary>Bytes this series' chunks take, including evicted chunks waiting to be reused.</summary>
-    public long HeldBytes
-    {
-        get { lock (_gate) return (_chunkCount + _evictedChunks.Count) * ColumnChunk.BytesFor(ChunkShift); }
-    }
+    /// <summary>Bytes this series' chunks take (encoded columns of full ones, plain ones of the one filling), including spare columns and evicted chunks waiting to be reused.</summary>
+    public long HeldBytes => Interlocked.Read(ref _heldBytes);
 
     /// <summary>The series as its producer defined it.</summary>
     public SeriesDefinition Definition { get; }
@@ -136,8 +144,8 @@ internal sealed class SeriesStore
         {
             var (chunk, at, room) = Room();
             int n = Math.Min(room, xs.Length - done);
-            xs.Slice(done, n).CopyTo(chunk.X.AsSpan(at, n));
-            ys.Slice(done, n).CopyTo(chunk.Y.AsSpan(at, n));
+            xs.Slice(done, n).CopyTo(chunk.RawX.AsSpan(at, n));
+            ys.Slice(done, n).CopyTo(chunk.RawY.AsSpan(at, n));
             Commit(chunk, at, n);
             done += n;
         }
@@ -155,8 +163,8 @@ internal sealed class SeriesStore
         {
             var (chunk, at, room) = Room();
             int n = Math.Min(room, total - done);
-            Frame.CopyColumn(xBytes.Slice(done * 8L, n * 8L), chunk.X.AsSpan(at, n));
-            Frame.CopyColumn(yBytes.Slice(done * 8L, n * 8L), chunk.Y.AsSpan(at, n));
+            Frame.CopyColumn(xBytes.Slice(done * 8L, n * 8L), chunk.RawX.AsSpan(at, n));
+            Frame.CopyColumn(yBytes.Slice(done * 8L, n * 8L), chunk.RawY.AsSpan(at, n));
             Commit(chunk, at, n);
             done += n;
         }
@@ -187,32 +195,71 @@ internal sealed class SeriesStore
         return (last, last.Count, capacity - last.Count);
     }
 
-    // The budget is settled before the allocation, so the store never asks the runtime for memory it has not got room for.
+    // The budget is settled before an allocation, so the store never asks the runtime for memory it has not got
+    // room for (an encoded column, whose size is known only once encoded, is settled just after).
     private ColumnChunk Allocate()
     {
-        _owner?.Reserve(ColumnChunk.BytesFor(ChunkShift));
-        return new ColumnChunk(ChunkShift);
+        var xs = SpareColumn();
+        var ys = SpareColumn();
+        long fresh = ColumnChunk.SummaryBytesFor(ChunkShift) + (xs is null ? ColumnChunk.ColumnBytesFor(ChunkShift) : 0)
+            + (ys is null ? ColumnChunk.ColumnBytesFor(ChunkShift) : 0);
+        Change(fresh);
+        int capacity = 1 << ChunkShift;
+        return new ColumnChunk(ChunkShift, xs ?? GC.AllocateUninitializedArray<double>(capacity), ys ?? GC.AllocateUninitializedArray<double>(capacity));
     }
 
     private ColumnChunk? Recycled()
     {
+        ColumnChunk chunk;
         lock (_gate)
         {
             if (_evictedChunks.Count == 0 || Stopwatch.GetTimestamp() - _evictedChunks.Peek().EvictedAt < ReuseAfterTicks) return null;
-            var chunk = _evictedChunks.Dequeue().Chunk;
-            chunk.Count = 0;
-            return chunk;
+            chunk = _evictedChunks.Dequeue().Chunk;
         }
+        long before = chunk.HeldBytes;
+        // A column the chunk kept plain (nothing encoded it smaller) is filled again in place, as before encoding.
+        var xs = chunk.PackedX?.Values;
+        var ys = chunk.PackedY?.Values;
+        long spares = 0;
+        if (xs is null && (xs = SpareColumn()) is not null) spares += ColumnChunk.ColumnBytesFor(ChunkShift);
+        if (ys is null && (ys = SpareColumn()) is not null) spares += ColumnChunk.ColumnBytesFor(ChunkShift);
+        // Spare columns were counted already; the chunk's encoded columns go, plain ones come.
+        chunk.Refill(xs ?? GC.AllocateUninitializedArray<double>(1 << ChunkShift), ys ?? GC.AllocateUninitializedArray<double>(1 << ChunkShift));
+        Change(chunk.HeldBytes - before - spares);
+        return chunk;
     }
 
-    /// <summary>Lets go of one evicted chunk waiting for reuse; returns the bytes freed (0 when none waits).</summary>
+    private double[]? SpareColumn()
+    {
+        lock (_gate) return _spareColumns.Count > 0 ? _spareColumns.Pop() : null;
+    }
+
+    // Settles a change in the bytes this series holds with the owner's budget. Never under the gate: the owner may
+    // evict, which takes it.
+    private void Change(long bytes)
+    {
+        if (bytes == 0) return;
+        _owner?.Reserve(bytes);
+        Interlocked.Add(ref _heldBytes, bytes);
+    }
+
+    /// <summary>Lets go of spare plain columns or one evicted chunk waiting for reuse; returns the bytes freed (0 when none waits).</summary>
     internal long ReleaseSpare()
     {
         lock (_gate)
         {
-            if (_evictedChunks.Count == 0) return 0;
-            _evictedChunks.Dequeue();
-            return ColumnChunk.BytesFor(ChunkShift);
+            long freed = 0;
+            if (_spareColumns.Count > 0)
+            {
+                freed = _spareColumns.Count * ColumnChunk.ColumnBytesFor(ChunkShift);
+                _spareColumns.Clear();
+            }
+            else if (_evictedChunks.Count > 0)
+            {
+                freed = _evictedChunks.Dequeue().Chunk.HeldBytes;
+            }
+            Interlocked.Add(ref _heldBytes, -freed);
+            return freed;
         }
     }
 
@@ -225,8 +272,9 @@ internal sealed class SeriesStore
         lock (_gate)
         {
             if (_chunkCount == 0 || !ReferenceEquals(_chunks[0], chunk)) return 0;
-            RemoveFirst();
-            return ColumnChunk.BytesFor(ChunkShift);
+            long freed = RemoveFirst().HeldBytes;
+            Interlocked.Add(ref _heldBytes, -freed);
+            return freed;
         }
     }
 
@@ -235,12 +283,14 @@ internal sealed class SeriesStore
     {
         lock (_gate)
         {
-            long bytes = (_chunkCount + _evictedChunks.Count) * ColumnChunk.BytesFor(ChunkShift);
+            long bytes = Interlocked.Exchange(ref _heldBytes, 0);
             for (int i = 0; i < _chunkCount; i++) _chunks[i].Held = false;
             _chunks = new ColumnChunk[4];
             _chunkCount = 0;
             _count = 0;
             _evictedChunks.Clear();
+            _spareColumns.Clear();
+            _lastX = double.NegativeInfinity;
             return bytes;
         }
     }
@@ -271,14 +321,35 @@ internal sealed class SeriesStore
             _count += n;
             if (_maxPoints > 0) EvictOldest();
         }
+        if (end == chunk.Capacity) Seal(chunk);
+    }
+
+    // Encodes a full chunk and keeps its plain columns for the next one; the budget learns what the chunk holds now.
+    private void Seal(ColumnChunk chunk)
+    {
+        long before = chunk.HeldBytes;
+        var (xs, ys) = chunk.Seal(_encoder);
+        long kept = 0;
+        lock (_gate)
+        {
+            foreach (var column in (ReadOnlySpan<double[]?>)[xs, ys])
+            {
+                if (column is null) continue;
+                if (_spareColumns.Count == MaxSpareColumns) continue;
+                _spareColumns.Push(column);
+                kept += ColumnChunk.ColumnBytesFor(ChunkShift);
+            }
+        }
+        // A chunk the budget evicted while it filled was uncounted then: only its spare columns remain held.
+        Change(chunk.Held ? chunk.HeldBytes + kept - before : kept);
     }
 
     // A line's decimation relies on sorted x; points that break the order are removed here and counted.
     private int DropOutOfOrder(ColumnChunk chunk, int at, int n)
     {
-        double last = PreviousX(chunk, at);
-        var xs = chunk.X;
-        var ys = chunk.Y;
+        double last = _lastX;
+        var xs = chunk.RawX;
+        var ys = chunk.RawY;
         int keep = at;
         for (int i = at; i < at + n; i++)
         {
@@ -293,14 +364,8 @@ internal sealed class SeriesStore
         }
         int rejected = at + n - keep;
         if (rejected > 0) Interlocked.Add(ref _outOfOrder, rejected);
+        _lastX = last;
         return keep - at;
-    }
-
-    private double PreviousX(ColumnChunk chunk, int at)
-    {
-        if (at > 0) return chunk.X[at - 1];
-        if (_chunkCount >= 2) return _chunks[_chunkCount - 2].X[(1 << ChunkShift) - 1];
-        return double.NegativeInfinity;
     }
 
     private void EvictOldest()

@@ -56,22 +56,18 @@ public class SeriesStoreTests
         {
             var chunk = snap.Chunks[k];
             for (int b = 0; b < snap.CountIn(k) / ColumnChunk.BlockPoints; b++)
-                AssertSummary(xs, ys, k * Chunk, b * ColumnChunk.BlockPoints, ColumnChunk.BlockPoints,
-                    (chunk.BlockXMin[b], chunk.BlockXMax[b], chunk.BlockYMin[b], chunk.BlockYMax[b], chunk.BlockYMinAt[b], chunk.BlockYMaxAt[b],
-                     chunk.BlockFirstGapAt[b], chunk.BlockLastGapAt[b], chunk.BlockNaNCount[b]));
+                AssertSummary(xs, ys, k * Chunk, b * ColumnChunk.BlockPoints, ColumnChunk.BlockPoints, chunk.Blocks[b]);
             for (int g = 0; g < snap.CountIn(k) / ColumnChunk.GroupPoints; g++)
-                AssertSummary(xs, ys, k * Chunk, g * ColumnChunk.GroupPoints, ColumnChunk.GroupPoints,
-                    (chunk.GroupXMin[g], chunk.GroupXMax[g], chunk.GroupYMin[g], chunk.GroupYMax[g], chunk.GroupYMinAt[g], chunk.GroupYMaxAt[g],
-                     chunk.GroupFirstGapAt[g], chunk.GroupLastGapAt[g], chunk.GroupNaNCount[g]));
+                AssertSummary(xs, ys, k * Chunk, g * ColumnChunk.GroupPoints, ColumnChunk.GroupPoints, chunk.Groups[g]);
         }
-        Assert.Equal(-1, snap.Chunks[0].BlockYMinAt[2]);
-        Assert.Equal(512, snap.Chunks[0].BlockFirstGapAt[2]);
-        Assert.Equal(767, snap.Chunks[0].BlockLastGapAt[2]);
+        Assert.Equal(-1, snap.Chunks[0].Blocks[2].YMinAt);
+        Assert.Equal(512, snap.Chunks[0].Blocks[2].FirstGapAt);
+        Assert.Equal(767, snap.Chunks[0].Blocks[2].LastGapAt);
     }
 
-    private static void AssertSummary(double[] xs, double[] ys, int chunkStart, int start, int length,
-        (double XMin, double XMax, double YMin, double YMax, int YMinAt, int YMaxAt, int FirstGap, int LastGap, int NaNs) got)
+    private static void AssertSummary(double[] xs, double[] ys, int chunkStart, int start, int length, ChunkSummary run)
     {
+        var got = (run.XMin, run.XMax, run.YMin, run.YMax, run.YMinAt, run.YMaxAt, run.FirstGapAt, run.LastGapAt, run.NaNCount);
         double xMin = double.PositiveInfinity, xMax = double.NegativeInfinity, yMin = double.PositiveInfinity, yMax = double.NegativeInfinity;
         int yMinAt = -1, yMaxAt = -1, firstGap = -1, lastGap = -1, nans = 0;
         for (int i = start; i < start + length; i++)
@@ -135,24 +131,5 @@ public class SeriesStoreTests
         Assert.Equal(300_000 - 3L * Chunk, snap.Count);
         Assert.Equal(3.0 * Chunk, snap.X(0));
         Assert.Equal(299_999.0, snap.X(snap.Count - 1));
-    }
-
-    [Fact]
-    public void A_point_costs_at_most_ten_percent_over_its_sixteen_bytes()
-    {
-        var store = NewStore(SeriesKind.Line);
-        var xs = new double[Chunk];
-        var ys = new double[Chunk];
-        const int points = 10_000_000;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int done = 0; done < points; done += Chunk)
-        {
-            int n = Math.Min(Chunk, points - done);
-            for (int i = 0; i < n; i++) { xs[i] = done + i; ys[i] = i; }
-            store.Append(xs.AsSpan(0, n), ys.AsSpan(0, n));
-        }
-        double perPoint = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)points;
-        Assert.Equal(points, store.Count);
-        Assert.InRange(perPoint, 16.0, 1.1 * 16);
     }
 }

@@ -1,0 +1,363 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace PlotPipe.Viewer.Store.Codecs;
+
+/// <summary>
+/// Encodes a full chunk's column block by block into a <see cref="PackedColumn"/>, choosing for each block of 256 the
+/// smallest of:
+/// <list type="bullet">
+/// <item><b>decimal</b> (the idea of ALP, Afroozeh et al., SIGMOD 2024): when every value is k / 10^e exactly for
+/// one exponent e, the integers k are kept as they are (order 0), as steps (order 1) or as changes of step (order 2,
+/// Gorilla's delta-of-delta: a constant x step costs no bits), frame-of-reference bit-packed. A 12-bit ADC takes 12
+/// bits a value, a ramp or a clock 0 to a few.</item>
+/// <item><b>predicted</b>: each value against the one before it, or against the line through the two before (a
+/// smooth signal), as the difference of order-preserving integer images of the doubles, frame-of-reference
+/// bit-packed. An XOR against the guess (Gorilla, Chimp) loses its leading zeros whenever value and guess fall on
+/// two sides of a power of two, which a sine does every few hundred points; the integer difference does not.</item>
+/// <item><b>raw</b>: the 8-byte doubles.</item>
+/// </list>
+/// A column whose blocks together save under a quarter is kept as plain doubles, which readers take without decoding. One
+/// encoder belongs to one writer; it keeps its scratch space between chunks.
+/// </summary>
+internal sealed class ColumnEncoder
+{
+    private const int N = PackedColumn.BlockPoints;
+    private const int RawBlockBytes = 1 + 8 * N;
+    private const int CheapBlockBytes = 2 * N;
+    private const int ChunkGroupBlocks = 16;
+
+    // The last block's choice: its kind, exponent, order or guess, and size.
+    private byte _hint;
+    private int _hintExponent, _hintOrder, _hintSize;
+
+    private byte[] _out = [];
+    private int[] _offsets = [];
+    private readonly long[] _ints = new long[N];
+    private readonly ulong[] _packed = new ulong[N];
+    private readonly long[] _fromLast = new long[N];
+    private readonly long[] _fromLine = new long[N];
+
+    /// <summary>Encodes <paramref name="values"/> (a whole number of blocks); may return a column that keeps the array itself.</summary>
+    public PackedColumn Encode(double[] values)
+    {
+        int blocks = values.Length / N;
+        int worst = blocks * RawBlockBytes + 8;
+        if (_out.Length < worst) _out = new byte[worst];
+        if (_offsets.Length < blocks + 1) _offsets = new int[blocks + 1];
+        int pos = 0;
+        _hint = PackedColumn.Raw;
+        for (int b = 0; b < blocks; b++)
+        {
+            _offsets[b] = pos;
+            var block = values.AsSpan(b * N, N);
+            // Neighbouring blocks of a signal mostly take the same encoding: the last block's choice is tried alone,
+            // and every block is weighed in full at each group's start (and whenever the choice got worse).
+            int size = b % ChunkGroupBlocks == 0 ? -1 : EncodeLikeLast(block, pos);
+            pos += size >= 0 ? size : EncodeBlock(block, pos);
+        }
+        _offsets[blocks] = pos;
+        // A guessed block decodes at some 8 ns a value (each value waits for the one before): a column that saves
+        // under a quarter (uniform random doubles save a ninth, a noisy signal an eighth) is worth more to views
+        // read plain than to memory. A full-precision sine saves a third and is encoded.
+        if (pos > values.Length * 8L * 3 / 4) return new PackedColumn(values);
+        var bytes = GC.AllocateUninitializedArray<byte>(pos + 8);
+        _out.AsSpan(0, pos).CopyTo(bytes);
+        bytes.AsSpan(pos).Clear();
+        return new PackedColumn(bytes, _offsets.AsSpan(0, blocks + 1).ToArray());
+    }
+
+    // Writes the block as the last one was written if that costs at most a bit a value more; returns its bytes, or -1.
+    private int EncodeLikeLast(ReadOnlySpan<double> y, int at)
+    {
+        if (_hint == PackedColumn.Raw) return WriteRaw(y, at);
+        // Never more than a raw block: the scratch space is sized for raw blocks.
+        int allowed = Math.Min(_hintSize + N / 8, RawBlockBytes - 1);
+        if (_hint == PackedColumn.Decimal)
+        {
+            var ints = _ints;
+            for (int i = 0; i < N; i++)
+                if (!TryScale(y[i], _hintExponent, out ints[i])) return -1;
+            var (min, max) = Residuals(_hintOrder);
+            if (DecimalSize(_hintOrder, BitPacking.WidthOf((ulong)(max - min))) > allowed) return -1;
+            return WriteDecimal(_hintExponent, _hintOrder, at, min);
+        }
+        long lo = long.MaxValue, hi = long.MinValue;
+        if (_hintOrder == 1)
+        {
+            var last = _fromLast;
+            long lastKey = PackedColumn.Key(BitConverter.DoubleToInt64Bits(y[0]));
+            for (int i = 1; i < N; i++)
+            {
+                long key = PackedColumn.Key(BitConverter.DoubleToInt64Bits(y[i]));
+                long r = unchecked(key - lastKey);
+                last[i - 1] = r;
+                lo = Math.Min(lo, r);
+                hi = Math.Max(hi, r);
+                lastKey = key;
+            }
+        }
+        else
+        {
+            var line = _fromLine;
+            for (int i = 2; i < N; i++)
+            {
+                long r = unchecked(PackedColumn.Key(BitConverter.DoubleToInt64Bits(y[i])) - PackedColumn.Key(BitConverter.DoubleToInt64Bits(PackedColumn.Predict(y[i - 1], y[i - 2]))));
+                line[i - 2] = r;
+                lo = Math.Min(lo, r);
+                hi = Math.Max(hi, r);
+            }
+        }
+        if (PredictedSize(_hintOrder, BitPacking.WidthOf(unchecked((ulong)(hi - lo)))) > allowed) return -1;
+        return WritePredicted(y, _hintOrder, lo, at);
+    }
+
+    // Weighs every encoding for the block, writes the smallest at `at` and remembers it; returns its bytes.
+    private int EncodeBlock(ReadOnlySpan<double> y, int at)
+    {
+        int size = ChooseAndWrite(y, at);
+        _hint = _out[at];
+        _hintSize = size;
+        if (_hint == PackedColumn.Decimal)
+        {
+            _hintExponent = _out[at + 1];
+            _hintOrder = _out[at + 2];
+        }
+        else if (_hint == PackedColumn.Predicted)
+        {
+            _hintOrder = _out[at + 1];
+        }
+        return size;
+    }
+
+    private int ChooseAndWrite(ReadOnlySpan<double> y, int at)
+    {
+        int best = RawBlockBytes;
+        int decimalOrder = -1, exponent = -1;
+        if (TryDecimal(y, out exponent))
+        {
+            var (order, size) = BestOrder();
+            if (size < best)
+            {
+                best = size;
+                decimalOrder = order;
+            }
+        }
+        // Integers of a few bits (a clock, a ramp, an ADC) are what a guess from the values before cannot beat.
+        if (decimalOrder >= 0 && best <= CheapBlockBytes) return WriteDecimal(exponent, decimalOrder, at);
+        var (leading, predictedSize, min) = BestPrediction(y);
+        if (predictedSize < best) return WritePredicted(y, leading, min, at);
+        if (decimalOrder >= 0) return WriteDecimal(exponent, decimalOrder, at);
+        return WriteRaw(y, at);
+    }
+
+    private int WriteRaw(ReadOnlySpan<double> y, int at)
+    {
+        _out[at] = PackedColumn.Raw;
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes(y).CopyTo(_out.AsSpan(at + 1));
+        return RawBlockBytes;
+    }
+
+    // Finds the smallest exponent e for which every value is round(value · 10^e) / 10^e bit for bit; fills _ints.
+    private bool TryDecimal(ReadOnlySpan<double> y, out int exponent)
+    {
+        exponent = SmallestExponent(y[0], 0);
+        if (exponent < 0) return false;
+        var ints = _ints;
+        for (int i = 0; i < y.Length; i++)
+        {
+            if (TryScale(y[i], exponent, out ints[i])) continue;
+            // A later value needs more digits: take them for the whole block and check again from the start.
+            exponent = SmallestExponent(y[i], exponent + 1);
+            if (exponent < 0) return false;
+            i = -1;
+        }
+        return true;
+    }
+
+    private static int SmallestExponent(double value, int from)
+    {
+        for (int e = from; e < PackedColumn.PowersOfTen.Length; e++)
+            if (TryScale(value, e, out _)) return e;
+        return -1;
+    }
+
+    // Doubles up to 2^52 in size hold every integer exactly, so k and its double agree; the decoder divides as here.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryScale(double value, int exponent, out long k)
+    {
+        if (exponent == 0)
+        {
+            // Whole numbers need no division: the value is its own integer, bit for bit (which -0.0 is not).
+            k = (long)value;
+            return Math.Abs(value) < 4503599627370496.0 && BitConverter.DoubleToInt64Bits(k) == BitConverter.DoubleToInt64Bits(value);
+        }
+        double scale = PackedColumn.PowersOfTen[exponent];
+        double scaled = value * scale;
+        if (!(Math.Abs(scaled) < 4503599627370496.0))
+        {
+            k = 0;
+            return false;
+        }
+        k = (long)Math.Round(scaled);
+        return BitConverter.DoubleToInt64Bits(k / scale) == BitConverter.DoubleToInt64Bits(value);
+    }
+
+    // The cheapest of the integers kept as they are, as steps, or as changes of step.
+    private (int Order, int Size) BestOrder()
+    {
+        var k = _ints;
+        long min0 = k[0], max0 = k[0], min1 = long.MaxValue, max1 = long.MinValue, min2 = long.MaxValue, max2 = long.MinValue;
+        long lastStep = 0;
+        for (int i = 1; i < N; i++)
+        {
+            long v = k[i];
+            if (v < min0) min0 = v;
+            if (v > max0) max0 = v;
+            long step = v - k[i - 1];
+            if (step < min1) min1 = step;
+            if (step > max1) max1 = step;
+            if (i >= 2)
+            {
+                long change = step - lastStep;
+                if (change < min2) min2 = change;
+                if (change > max2) max2 = change;
+            }
+            lastStep = step;
+        }
+        int size0 = DecimalSize(0, BitPacking.WidthOf((ulong)(max0 - min0)));
+        int size1 = DecimalSize(1, BitPacking.WidthOf((ulong)(max1 - min1)));
+        int size2 = DecimalSize(2, BitPacking.WidthOf((ulong)(max2 - min2)));
+        // Ties go to the lower order: order 0 reads any value in place.
+        if (size0 <= size1 && size0 <= size2) return (0, size0);
+        return size1 <= size2 ? (1, size1) : (2, size2);
+    }
+
+    private static int DecimalSize(int order, int width) => PackedColumn.HeaderBytes + 8 * (1 + order) + BitPacking.BytesFor(N - order, width);
+
+    // Fills _packed with the integers' residuals at an order; returns their smallest and largest.
+    private (long Min, long Max) Residuals(int order)
+    {
+        var k = _ints;
+        var residuals = _packed;
+        long min = long.MaxValue, max = long.MinValue;
+        if (order == 0)
+        {
+            for (int i = 0; i < N; i++)
+            {
+                long r = k[i];
+                residuals[i] = (ulong)r;
+                min = Math.Min(min, r);
+                max = Math.Max(max, r);
+            }
+        }
+        else if (order == 1)
+        {
+            for (int i = 1; i < N; i++)
+            {
+                long r = k[i] - k[i - 1];
+                residuals[i - 1] = (ulong)r;
+                min = Math.Min(min, r);
+                max = Math.Max(max, r);
+            }
+        }
+        else
+        {
+            for (int i = 2; i < N; i++)
+            {
+                long r = k[i] - 2 * k[i - 1] + k[i - 2];
+                residuals[i - 2] = (ulong)r;
+                min = Math.Min(min, r);
+                max = Math.Max(max, r);
+            }
+        }
+        return (min, max);
+    }
+
+    private int WriteDecimal(int exponent, int order, int at) => WriteDecimal(exponent, order, at, Residuals(order).Min);
+
+    // Writes a decimal block whose residuals are in _packed already.
+    private int WriteDecimal(int exponent, int order, int at, long min)
+    {
+        var k = _ints;
+        var residuals = _packed;
+        int count = N - order;
+        int size = PackedColumn.HeaderBytes + 8 * (1 + order);
+        _out[at] = PackedColumn.Decimal;
+        _out[at + 1] = (byte)exponent;
+        _out[at + 2] = (byte)order;
+        if (order >= 1) WriteLong(at + PackedColumn.HeaderBytes + 8, k[0]);
+        if (order == 2) WriteLong(at + PackedColumn.HeaderBytes + 16, k[1] - k[0]);
+        return size + PackResiduals(residuals.AsSpan(0, count), at, at + size, min);
+    }
+
+    // The cheaper of guessing each value as the one before (leading 1) or from the line through the two before (2).
+    // Keeps both guesses' residuals, so the one chosen is not worked out again.
+    private (int Leading, int Size, long Min) BestPrediction(ReadOnlySpan<double> y)
+    {
+        var last = _fromLast;
+        var line = _fromLine;
+        long minPrev = long.MaxValue, maxPrev = long.MinValue, minLine = long.MaxValue, maxLine = long.MinValue;
+        long lastKey = PackedColumn.Key(BitConverter.DoubleToInt64Bits(y[0]));
+        long key1 = PackedColumn.Key(BitConverter.DoubleToInt64Bits(y[1]));
+        last[0] = unchecked(key1 - lastKey);
+        minPrev = maxPrev = last[0];
+        lastKey = key1;
+        for (int i = 2; i < N; i++)
+        {
+            long key = PackedColumn.Key(BitConverter.DoubleToInt64Bits(y[i]));
+            long fromLast = unchecked(key - lastKey);
+            long fromLine = unchecked(key - PackedColumn.Key(BitConverter.DoubleToInt64Bits(PackedColumn.Predict(y[i - 1], y[i - 2]))));
+            last[i - 1] = fromLast;
+            line[i - 2] = fromLine;
+            minPrev = Math.Min(minPrev, fromLast);
+            maxPrev = Math.Max(maxPrev, fromLast);
+            minLine = Math.Min(minLine, fromLine);
+            maxLine = Math.Max(maxLine, fromLine);
+            lastKey = key;
+        }
+        int sizePrev = PredictedSize(1, BitPacking.WidthOf(unchecked((ulong)(maxPrev - minPrev))));
+        int sizeLine = PredictedSize(2, BitPacking.WidthOf(unchecked((ulong)(maxLine - minLine))));
+        return sizePrev <= sizeLine ? (1, sizePrev, minPrev) : (2, sizeLine, minLine);
+    }
+
+    private static int PredictedSize(int leading, int width) => PackedColumn.HeaderBytes + 8 * (1 + leading) + BitPacking.BytesFor(N - leading, width);
+
+    private int WritePredicted(ReadOnlySpan<double> y, int leading, long min, int at)
+    {
+        var residuals = _packed;
+        int count = N - leading;
+        var from = leading == 1 ? _fromLast : _fromLine;
+        for (int i = 0; i < count; i++) residuals[i] = unchecked((ulong)from[i]);
+        int size = PackedColumn.HeaderBytes + 8 * (1 + leading);
+        _out[at] = PackedColumn.Predicted;
+        _out[at + 1] = (byte)leading;
+        _out[at + 2] = 0;
+        for (int i = 0; i < leading; i++) WriteLong(at + PackedColumn.HeaderBytes + 8 + 8 * i, BitConverter.DoubleToInt64Bits(y[i]));
+        return size + PackResiduals(residuals.AsSpan(0, count), at, at + size, min);
+    }
+
+    // Frame of reference: subtracts the smallest residual, drops the trailing zero bits all share, packs the rest.
+    private int PackResiduals(Span<ulong> residuals, int header, int packedAt, long min)
+    {
+        ulong all = 0;
+        for (int i = 0; i < residuals.Length; i++)
+        {
+            ulong r = unchecked(residuals[i] - (ulong)min);
+            residuals[i] = r;
+            all |= r;
+        }
+        int shift = all == 0 ? 0 : BitOperations.TrailingZeroCount(all);
+        int width = BitPacking.WidthOf(all >> shift);
+        if (shift > 0)
+        {
+            for (int i = 0; i < residuals.Length; i++) residuals[i] >>= shift;
+        }
+        _out[header + 3] = (byte)width;
+        _out[header + 4] = (byte)shift;
+        WriteLong(header + PackedColumn.HeaderBytes, min);
+        return BitPacking.Pack(residuals, width, _out, packedAt);
+    }
+
+    private void WriteLong(int at, long value) => Unsafe.WriteUnaligned(ref _out[at], value);
+}

@@ -1,0 +1,246 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace PlotPipe.Viewer.Store.Codecs;
+
+/// <summary>
+/// One column of a full chunk, encoded block by block (256 values a block) so a reader decodes only the blocks it
+/// touches, or kept as plain doubles when no encoding saves enough (random doubles). Immutable once made, so any
+/// number of readers share it. Decoding is bit-exact: NaN payloads, -0.0, infinities and subnormals come back as
+/// they went in. <see cref="ColumnEncoder"/> describes the block formats.
+/// </summary>
+internal sealed class PackedColumn
+{
+    /// <summary>Values a block holds: a chunk's summary block, so a block read lines up with a summary.</summary>
+    public const int BlockPoints = 256;
+
+    /// <summary>Block kinds, the first byte of each block.</summary>
+    internal const byte Raw = 0, Decimal = 1, Predicted = 2;
+
+    /// <summary>Bytes before a block's fixed 8-byte fields: kind, exponent or predictor, order, width, shift.</summary>
+    internal const int HeaderBytes = 5;
+
+    /// <summary>10^e for the decimal exponents a block may use; each is exact in a double.</summary>
+    internal static readonly double[] PowersOfTen =
+    [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
+    ];
+
+    private readonly byte[]? _bytes;
+    private readonly int[]? _offsets;
+    private readonly double[]? _values;
+
+    /// <summary>Keeps <paramref name="values"/> as they are: nothing saved enough to be worth decoding.</summary>
+    public PackedColumn(double[] values) => _values = values;
+
+    /// <summary>Wraps encoded blocks: block b starts at <paramref name="offsets"/>[b]; 8 bytes of padding follow the last.</summary>
+    public PackedColumn(byte[] bytes, int[] offsets)
+    {
+        _bytes = bytes;
+        _offsets = offsets;
+    }
+
+    /// <summary>The plain values when the column was kept unencoded, else null.</summary>
+    public double[]? Values => _values;
+
+    /// <summary>Bytes this column holds, array headers included.</summary>
+    public long HeldBytes => _values is not null ? 24 + _values.LongLength * 8 : 48 + _bytes!.LongLength + _offsets!.LongLength * 4;
+
+    /// <summary>The kind of block <paramref name="block"/> (tests and benchmarks report what was chosen).</summary>
+    internal byte KindOf(int block) => _values is not null ? Raw : _bytes![_offsets![block]];
+
+    /// <summary>Value <paramref name="i"/>: read in place where the block allows it, else from its block decoded once per thread.</summary>
+    public double ValueAt(int i)
+    {
+        if (_values is not null) return _values[i];
+        var bytes = _bytes!;
+        int block = i / BlockPoints, at = _offsets![block], j = i - block * BlockPoints;
+        byte kind = bytes[at];
+        if (kind == Raw) return ReadDouble(bytes, at + 1 + 8 * j);
+        if (kind == Decimal)
+        {
+            int order = bytes[at + 2], width = bytes[at + 3], shift = bytes[at + 4];
+            double scale = PowersOfTen[bytes[at + 1]];
+            long @base = ReadLong(bytes, at + HeaderBytes);
+            if (order == 0) return (@base + (long)(BitPacking.Unpack(bytes, at + HeaderBytes + 8, width, j) << shift)) / scale;
+            if (width == 0)
+            {
+                // Every step (order 1) or change of step (order 2) is the same: the value has a closed form.
+                long first = ReadLong(bytes, at + HeaderBytes + 8);
+                if (order == 1) return unchecked(first + j * @base) / scale;
+                long step = ReadLong(bytes, at + HeaderBytes + 16);
+                return unchecked(first + j * step + @base * ((long)j * (j - 1) / 2)) / scale;
+            }
+        }
+        return BlockCache.For(this, block)[j];
+    }
+
+    /// <summary>Decodes values [<paramref name="from"/>, <paramref name="to"/>) into <paramref name="into"/>.</summary>
+    public void Read(int from, int to, Span<double> into)
+    {
+        if (_values is not null)
+        {
+            _values.AsSpan(from, to - from).CopyTo(into);
+            return;
+        }
+        Span<double> block = stackalloc double[BlockPoints];
+        int done = 0;
+        while (from < to)
+        {
+            int b = from / BlockPoints, start = b * BlockPoints, end = Math.Min(to, start + BlockPoints);
+            if (from == start && end == start + BlockPoints)
+            {
+                DecodeBlock(b, into.Slice(done, BlockPoints));
+            }
+            else
+            {
+                DecodeBlock(b, block);
+                block[(from - start)..(end - start)].CopyTo(into[done..]);
+            }
+            done += end - from;
+            from = end;
+        }
+    }
+
+    /// <summary>Decodes block <paramref name="b"/> whole into <paramref name="into"/> (256 values).</summary>
+    internal void DecodeBlock(int b, Span<double> into)
+    {
+        var bytes = _bytes!;
+        int at = _offsets![b];
+        byte kind = bytes[at];
+        if (kind == Raw)
+        {
+            MemoryMarshal.Cast<byte, double>(bytes.AsSpan(at + 1, BlockPoints * 8)).CopyTo(into);
+            return;
+        }
+        int width = bytes[at + 3], shift = bytes[at + 4];
+        long @base = ReadLong(bytes, at + HeaderBytes);
+        if (kind == Decimal)
+        {
+            int order = bytes[at + 2];
+            double scale = PowersOfTen[bytes[at + 1]];
+            int packed = at + HeaderBytes + 8 * (1 + order);
+            if (order == 0)
+            {
+                for (int i = 0; i < BlockPoints; i++)
+                    into[i] = (@base + (long)(BitPacking.Unpack(bytes, packed, width, i) << shift)) / scale;
+                return;
+            }
+            unchecked
+            {
+                long k = ReadLong(bytes, at + HeaderBytes + 8);
+                into[0] = k / scale;
+                if (order == 1)
+                {
+                    for (int i = 1; i < BlockPoints; i++)
+                    {
+                        k += @base + (long)(BitPacking.Unpack(bytes, packed, width, i - 1) << shift);
+                        into[i] = k / scale;
+                    }
+                    return;
+                }
+                long step = ReadLong(bytes, at + HeaderBytes + 16);
+                k += step;
+                into[1] = k / scale;
+                for (int i = 2; i < BlockPoints; i++)
+                {
+                    step += @base + (long)(BitPacking.Unpack(bytes, packed, width, i - 2) << shift);
+                    k += step;
+                    into[i] = k / scale;
+                }
+            }
+            return;
+        }
+        int leading = bytes[at + 1];
+        int values = at + HeaderBytes + 8;
+        int packedAt = values + 8 * leading;
+        for (int i = 0; i < leading; i++) into[i] = ReadDouble(bytes, values + 8 * i);
+        if (width <= 56)
+        {
+            // Every value lies within one 8-byte read: no second read, no branch.
+            ref byte start = ref bytes[packedAt];
+            ulong mask = (1UL << width) - 1;
+            long bit = 0;
+            for (int i = leading; i < BlockPoints; i++, bit += width)
+            {
+                ulong packed = (Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, (int)(bit >> 3))) >> (int)(bit & 7)) & mask;
+                double guess = leading == 1 ? into[i - 1] : Predict(into[i - 1], into[i - 2]);
+                long key = unchecked(Key(BitConverter.DoubleToInt64Bits(guess)) + @base + (long)(packed << shift));
+                into[i] = BitConverter.Int64BitsToDouble(Key(key));
+            }
+            return;
+        }
+        for (int i = leading; i < BlockPoints; i++)
+        {
+            double guess = leading == 1 ? into[i - 1] : Predict(into[i - 1], into[i - 2]);
+            long key = unchecked(Key(BitConverter.DoubleToInt64Bits(guess)) + @base + (long)(BitPacking.Unpack(bytes, packedAt, width, i - leading) << shift));
+            into[i] = BitConverter.Int64BitsToDouble(Key(key));
+        }
+    }
+
+    /// <summary>
+    /// The linear guess from the two values before: a smooth signal's next value lies close to it. Encoder and
+    /// decoder both call this one method on the same doubles, so the guess is the same bits on both sides.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double Predict(double last, double before) => last + (last - before);
+
+    /// <summary>
+    /// Maps a double's bits to a signed integer that orders as the doubles do (and back: the map is its own inverse),
+    /// so values a few units in the last place apart, even across a power of two or zero, differ by a small integer.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static long Key(long bits) => bits ^ ((bits >> 63) & long.MaxValue);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long ReadLong(byte[] bytes, int at) => Unsafe.ReadUnaligned<long>(ref bytes[at]);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double ReadDouble(byte[] bytes, int at) => Unsafe.ReadUnaligned<double>(ref bytes[at]);
+
+    /// <summary>
+    /// Block <paramref name="block"/> decoded, from this thread's cache of the last four blocks it decoded: reading
+    /// several values of one block (a column's picks, a search or a scan inside a block) decodes it once. The array
+    /// holds until this thread decodes four other blocks.
+    /// </summary>
+    internal double[] CachedBlock(int block) => BlockCache.For(this, block);
+
+    // The four blocks a thread decoded last, the least recently used replaced first: a reader alternates between an
+    // x and a y column, and a span it holds survives the next three decodes.
+    private sealed class BlockCache
+    {
+        private const int Entries = 4;
+
+        [ThreadStatic]
+        private static BlockCache? t_cache;
+
+        private readonly PackedColumn?[] _columns = new PackedColumn?[Entries];
+        private readonly int[] _blocks = new int[Entries];
+        private readonly long[] _used = new long[Entries];
+        private readonly double[][] _values = [new double[BlockPoints], new double[BlockPoints], new double[BlockPoints], new double[BlockPoints]];
+        private long _clock;
+
+        public static double[] For(PackedColumn column, int block)
+        {
+            var cache = t_cache ??= new BlockCache();
+            long now = ++cache._clock;
+            int oldest = 0;
+            for (int e = 0; e < Entries; e++)
+            {
+                if (ReferenceEquals(cache._columns[e], column) && cache._blocks[e] == block)
+                {
+                    cache._used[e] = now;
+                    return cache._values[e];
+                }
+                if (cache._used[e] < cache._used[oldest]) oldest = e;
+            }
+            // Forget the entry first: if decoding throws, it must not be found later half written.
+            cache._columns[oldest] = null;
+            column.DecodeBlock(block, cache._values[oldest]);
+            cache._columns[oldest] = column;
+            cache._blocks[oldest] = block;
+            cache._used[oldest] = now;
+            return cache._values[oldest];
+        }
+    }
+}
