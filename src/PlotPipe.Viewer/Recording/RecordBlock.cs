@@ -15,9 +15,11 @@ internal sealed class RecordBlock
     public RecordBlock(int capacity)
     {
         Capacity = capacity;
-        Series = new byte[capacity * 4];
-        X = new byte[capacity * 8];
-        Y = new byte[capacity * 8];
+        // Only the rows filled are ever written, so the arrays need not be zeroed: a block made while the writer
+        // falls behind costs no 1.3 MB clear on the ingest thread.
+        Series = GC.AllocateUninitializedArray<byte>(capacity * 4);
+        X = GC.AllocateUninitializedArray<byte>(capacity * 8);
+        Y = GC.AllocateUninitializedArray<byte>(capacity * 8);
     }
 
     /// <summary>Rows it can hold.</summary>

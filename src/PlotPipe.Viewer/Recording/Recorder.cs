@@ -58,7 +58,9 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
         _blockRows = blockRows;
         MaxBlocks = maxBlocks;
         _ready = new Queue<RecordBlock>(maxBlocks);
-        _writer = Task.Run(WriteLoopAsync);
+        // A thread of its own, waiting on the semaphore: on two cores, an async writer's hop through the thread pool
+        // for each batch woke a pool thread that then spun for work, taking CPU from ingest.
+        _writer = Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>
@@ -255,7 +257,7 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
         }
     }
 
-    private async Task WriteLoopAsync()
+    private void WriteLoop()
     {
         long offset = 0;
         var messages = new ArrowMessageWriter();
@@ -287,7 +289,7 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
                 }
                 if (block is null)
                 {
-                    if (await _wake.WaitAsync(FlushInterval).ConfigureAwait(false)) continue;
+                    if (_wake.Wait(FlushInterval)) continue;
                     lock (_gate) _writerWaits = false;
                     block = TakePartial();
                     if (block is null) continue;
