@@ -41,6 +41,7 @@ const app = {
   hovered: null,
   userView,
   fitAll,
+  gestureEnded: () => flow.settle(),
   toggleFollow: () => chooseFollow(view.follow === null),
   save: () => savePng(plot.title, legendRows(legendEl, series)),
 };

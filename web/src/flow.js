@@ -1,7 +1,8 @@
 // The page's side of flow control with the viewer (docs/page-protocol.md), in one place: requests go out numbered
-// (`seq`) and at most one per throttle interval, always the latest; a view that arrives before the viewer's answer
-// to the latest request is acknowledged unseen; each view taken is reported `drawn` once drawn, so the viewer sends
-// the next data-driven view only then and a zoom's answer never queues behind views the page cannot draw yet.
+// (`seq`) and at most one per throttle interval, always the latest (a gesture's end sends a held one at once); a view
+// that arrives before the viewer's answer to the latest request is acknowledged unseen; each view taken is reported
+// `drawn` once drawn, so the viewer sends the next data-driven view only then and a zoom's answer never queues behind
+// views the page cannot draw yet.
 // No DOM: node tests it.
 
 /** Shortest time between two requests; a request after a quiet spell goes out at once. */
@@ -56,6 +57,14 @@ export function createFlow(transport, build, { now = () => performance.now(), th
 
     /** Sends the request now, whatever the throttle says (the socket just opened); returns it or null. */
     requestNow,
+
+    /**
+     * A gesture ended (the button came up): a request the throttle holds goes out now, not at the end of the
+     * interval, since no newer one will follow it. Returns it, or null when none was held.
+     */
+    settle() {
+      return timer ? requestNow() : null;
+    },
 
     /** The viewer's mark: views from now on answer request `seq`. */
     answered(seq) {

@@ -62,6 +62,7 @@ export function bindMouse(app, panel) {
       panel.el.classList.remove("panning");
       window.removeEventListener("mousemove", move, true);
       window.removeEventListener("mouseup", up, true);
+      app.gestureEnded();
     };
     window.addEventListener("mousemove", move, true);
     window.addEventListener("mouseup", up, true);

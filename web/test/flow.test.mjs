@@ -98,3 +98,18 @@ test("No request goes out while the page has nothing to ask for", async () => {
   assert.equal(sent.length, 0);
   assert.equal(flow.seq, 0);
 });
+
+test("A gesture's end sends the request the throttle holds at once, with the latest state", async () => {
+  const { flow, sent, clock, want } = setup({ throttleMs: 10_000 });
+  flow.requestNow();
+  clock.ms += 1;
+  want({ type: "view", width: 400 });
+  flow.requestSoon();
+  await tick();
+  assert.equal(requests(sent).length, 1, "the throttle holds the second request");
+  const settled = flow.settle();
+  assert.deepEqual(requests(sent), [{ type: "view", width: 100, seq: 1 }, { type: "view", width: 400, seq: 2 }]);
+  assert.equal(settled.seq, 2);
+  assert.equal(flow.settle(), null, "nothing is held any more, so nothing more goes");
+  assert.equal(requests(sent).length, 2);
+});

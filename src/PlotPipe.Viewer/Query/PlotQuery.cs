@@ -78,8 +78,15 @@ internal sealed class PlotQuery : IDisposable
     /// <summary>Resolves <see cref="Layout"/> for <paramref name="store"/> as it stands, without a view.</summary>
     public void ResolveLayout(PlotStore store) => _layout.Resolve(store);
 
-    /// <summary>Answers <paramref name="request"/> from <paramref name="store"/>; the answer stays valid until the next call.</summary>
-    public void Run(in ViewRequest request, PlotStore store)
+    /// <summary>Whether the last <see cref="Run"/> was abandoned part-way: its answer is incomplete and must not be shown.</summary>
+    public bool Abandoned => _share?.Abandoned ?? false;
+
+    /// <summary>
+    /// Answers <paramref name="request"/> from <paramref name="store"/>; the answer stays valid until the next call.
+    /// <paramref name="abandon"/>, asked between series, may stop a build whose answer is no longer wanted (a page's
+    /// newer request came in): then <see cref="Abandoned"/> is true.
+    /// </summary>
+    public void Run(in ViewRequest request, PlotStore store, Func<bool>? abandon = null)
     {
         var series = store.Series;
         _layout.Resolve(store.Plot.Panels, series);
@@ -155,7 +162,7 @@ internal sealed class PlotQuery : IDisposable
 
         // The views are built within this query's share of the view budget, coarser when it must.
         _share ??= (_budget ?? ViewBudget.Of(store)).Open(_fixedBytes, _shareChanged);
-        _share.Build(series, _snapshots, _slots, _panels, _views, n);
+        _share.Build(series, _snapshots, _slots, _panels, _views, n, abandon);
     }
 
     // The x range of the group of panel p, the group's first panel in the request: the x its first panel giving one

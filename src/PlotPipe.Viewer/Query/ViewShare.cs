@@ -17,6 +17,7 @@ internal sealed class ViewShare : IDisposable
 
     private readonly ViewBudget _budget;
     private readonly long _fixedBytes;
+    private readonly SeriesBuildWork _work = new();
     // What the last reason was written for.
     private int _reasonShares;
     private bool _reasonWaiting;
@@ -39,16 +40,21 @@ internal sealed class ViewShare : IDisposable
     /// <summary>Why the last view is coarse or missing, in the user's words; null at full resolution.</summary>
     public string? Limit { get; private set; }
 
+    /// <summary>Whether the last build was stopped part-way because its answer was no longer wanted.</summary>
+    public bool Abandoned { get; private set; }
+
     /// <summary>Whether the budget asks for a rebuild: memory was freed for this share, or it holds more than its part.</summary>
     public bool Rebuild => Stale;
 
     /// <summary>
     /// Builds the views of the first <paramref name="n"/> series (slot -1: not shown, its buffers let go) within this
     /// share: at full resolution when the budget allows, else at the finest <see cref="CellPx"/> that fits. Returns
-    /// false, with every view empty, when none fits.
+    /// false, with every view empty, when none fits. <paramref name="abandon"/>, asked between series, may stop the
+    /// build part-way (<see cref="Abandoned"/>): its views are then not to be shown.
     /// </summary>
-    public bool Build(IReadOnlyList<SeriesStore> series, SeriesSnapshot[] snapshots, int[] slots, PanelView[] panels, SeriesView[] views, int n)
+    public bool Build(IReadOnlyList<SeriesStore> series, SeriesSnapshot[] snapshots, int[] slots, PanelView[] panels, SeriesView[] views, int n, Func<bool>? abandon = null)
     {
+        Abandoned = false;
         long before = Retained(views, n);
         for (int i = 0; i < n; i++)
         {
@@ -93,14 +99,7 @@ internal sealed class ViewShare : IDisposable
             ViewBuilder.Trim(series[i].Kind, snapshots[i].Count, w, h, limit, views[i]);
         }
         CollectIfReleased(before - Retained(views, n));
-        for (int i = 0; i < n; i++)
-        {
-            int slot = slots[i];
-            if (slot < 0) continue;
-            var v = panels[slot].Viewport;
-            var (w, h, limit) = Scaled(v.WidthPx, v.HeightPx, cellPx);
-            ViewBuilder.Build(series[i].Kind, snapshots[i], v with { WidthPx = w, HeightPx = h }, views[i], limit);
-        }
+        Abandoned = !_work.Run(series, snapshots, slots, panels, views, n, cellPx, abandon);
         SetLimit(cellPx, waiting: false);
         _budget.Hold(this, Retained(views, n));
         return true;

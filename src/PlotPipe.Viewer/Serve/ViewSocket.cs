@@ -139,6 +139,11 @@ internal static class ViewSocket
         // served as before.
         private int _viewsDrawn;
         private volatile bool _pageReportsDrawn;
+        // The request version the view being built answers, and whether a newer request may stop its build: a view
+        // nobody will draw is not finished while the user's gesture waits behind it.
+        private int _buildingFor;
+        private bool _mayAbandon;
+        private readonly Func<bool> _newerRequest;
 
         // Reused from view to view: the send buffer, the JSON writer and the query with its views.
         private byte[] _sendBuffer = new byte[MinPieceBytes];
@@ -161,6 +166,7 @@ internal static class ViewSocket
             // The view budget asks for a new view when it frees memory for this page or needs some back.
             _pieceBytes = PieceBytesFor(ViewBudget.Of(store).TotalBytes);
             _query = new PlotQuery(() => _pageChanged.Writer.TryWrite(true), 3L * _pieceBytes);
+            _newerRequest = () => _mayAbandon && Volatile.Read(ref _requestVersion) != _buildingFor;
         }
 
         /// <summary>Gives the page's share of the view budget back.</summary>
@@ -261,7 +267,18 @@ internal static class ViewSocket
                         // The answer to a new request goes out as soon as it is built; only data-driven views keep
                         // the interval.
                         var wait = MinViewInterval - Stopwatch.GetElapsedTime(lastView);
-                        if (wait > TimeSpan.Zero && requestVersion == seenRequest) await Task.Delay(wait, stop).ConfigureAwait(false);
+                        if (wait > TimeSpan.Zero && requestVersion == seenRequest)
+                        {
+                            // A request that arrives meanwhile ends the wait, so its answer is not held for the
+                            // interval; any other page message (a "drawn") only has the loop look again.
+                            if (pageChanged is null || pageChanged.IsCompleted)
+                            {
+                                _pageChanged.Reader.TryRead(out _);
+                                pageChanged = _pageChanged.Reader.WaitToReadAsync(stop).AsTask();
+                            }
+                            await Task.WhenAny(pageChanged, Task.Delay(wait, stop)).ConfigureAwait(false);
+                            if (Stopwatch.GetElapsedTime(lastView) < MinViewInterval) continue;
+                        }
                         // Read the version before the snapshots: anything newer triggers the next round.
                         seenData = _store.Version;
                         ViewRequest request;
@@ -275,8 +292,15 @@ internal static class ViewSocket
                             arrived = _requestArrived;
                         }
                         long buildStarted = Stopwatch.GetTimestamp();
+                        // A data-driven view gives way to a request that arrives while it is built (the request's
+                        // own view follows at once); so does the answer to a numbered request, which the page would
+                        // leave undrawn once it sent a newer one. An older page's request is answered whole, or a
+                        // steady stream of its requests would never see a view.
+                        _buildingFor = seenRequest;
+                        _mayAbandon = !answers || request.Seq is not null;
                         long bytes = BuildView(request);
                         long built = Stopwatch.GetTimestamp();
+                        if (_query.Abandoned) continue;
                         // A newer request came while this view was built: a page that numbers its requests would
                         // leave this one undrawn, so the next round builds the newer one instead of sending it.
                         if (request.Seq is not null && Volatile.Read(ref _requestVersion) != seenRequest)
@@ -367,7 +391,7 @@ internal static class ViewSocket
 
         private long BuildView(in ViewRequest request)
         {
-            _query.Run(request, _store);
+            _query.Run(request, _store, _newerRequest);
             return ViewMessage.MeasureBytes(_query);
         }
 
