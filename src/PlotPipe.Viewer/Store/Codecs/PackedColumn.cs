@@ -84,6 +84,8 @@ internal sealed class PackedColumn
             if (BlockCache.Find(this, block) is { } decoded) return decoded[j];
             return Prefix(bytes, at, order, width, shift, @base, j) / scale;
         }
+        // A guessed block decodes from its start: only as far as this value (the rest when a later read needs it).
+        if (kind == Predicted) return BlockCache.Upto(this, block, j + 1)[j];
         return BlockCache.For(this, block)[j];
     }
 
@@ -187,17 +189,32 @@ internal sealed class PackedColumn
             }
             return;
         }
+        DecodeGuessed(b, into, 0, BlockPoints);
+    }
+
+    /// <summary>
+    /// Decodes values [<paramref name="from"/>, <paramref name="to"/>) of guessed block <paramref name="b"/> into the
+    /// same places of <paramref name="into"/>, whose values [0, <paramref name="from"/>) are this block's already:
+    /// each value is guessed from the ones before it, so a read near a block's start decodes only that far.
+    /// </summary>
+    internal void DecodeGuessed(int b, Span<double> into, int from, int to)
+    {
+        var bytes = _bytes!;
+        int at = _offsets![b];
+        int width = bytes[at + 3], shift = bytes[at + 4];
+        long @base = ReadLong(bytes, at + HeaderBytes);
         int leading = bytes[at + 1];
         int values = at + HeaderBytes + 8;
         int packedAt = values + 8 * leading;
-        for (int i = 0; i < leading; i++) into[i] = ReadDouble(bytes, values + 8 * i);
+        for (int i = from; i < Math.Min(leading, to); i++) into[i] = ReadDouble(bytes, values + 8 * i);
+        int first = Math.Max(from, leading);
         if (width <= 56)
         {
             // Every value lies within one 8-byte read: no second read, no branch.
             ref byte start = ref bytes[packedAt];
             ulong mask = (1UL << width) - 1;
-            long bit = 0;
-            for (int i = leading; i < BlockPoints; i++, bit += width)
+            long bit = (long)(first - leading) * width;
+            for (int i = first; i < to; i++, bit += width)
             {
                 ulong packed = (Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, (int)(bit >> 3))) >> (int)(bit & 7)) & mask;
                 double guess = leading == 1 ? into[i - 1] : Predict(into[i - 1], into[i - 2]);
@@ -206,7 +223,7 @@ internal sealed class PackedColumn
             }
             return;
         }
-        for (int i = leading; i < BlockPoints; i++)
+        for (int i = first; i < to; i++)
         {
             double guess = leading == 1 ? into[i - 1] : Predict(into[i - 1], into[i - 2]);
             long key = unchecked(Key(BitConverter.DoubleToInt64Bits(guess)) + @base + (long)(BitPacking.Unpack(bytes, packedAt, width, i - leading) << shift));
@@ -253,6 +270,8 @@ internal sealed class PackedColumn
         private readonly PackedColumn?[] _columns = new PackedColumn?[Entries];
         private readonly int[] _blocks = new int[Entries];
         private readonly long[] _used = new long[Entries];
+        // Values [0, _valid[e]) of entry e are decoded; only a guessed block is ever held part decoded.
+        private readonly int[] _valid = new int[Entries];
         private readonly double[][] _values = [new double[BlockPoints], new double[BlockPoints], new double[BlockPoints], new double[BlockPoints]];
         private long _clock;
 
@@ -272,7 +291,10 @@ internal sealed class PackedColumn
             return null;
         }
 
-        public static double[] For(PackedColumn column, int block)
+        public static double[] For(PackedColumn column, int block) => Upto(column, block, BlockPoints);
+
+        /// <summary>Block <paramref name="block"/> of <paramref name="column"/> with at least its first <paramref name="count"/> values decoded.</summary>
+        public static double[] Upto(PackedColumn column, int block, int count)
         {
             var cache = t_cache ??= new BlockCache();
             long now = ++cache._clock;
@@ -282,16 +304,26 @@ internal sealed class PackedColumn
                 if (ReferenceEquals(cache._columns[e], column) && cache._blocks[e] == block)
                 {
                     cache._used[e] = now;
+                    if (cache._valid[e] < count)
+                    {
+                        int valid = cache._valid[e];
+                        cache._columns[e] = null;
+                        column.DecodeGuessed(block, cache._values[e], valid, count);
+                        cache._columns[e] = column;
+                        cache._valid[e] = count;
+                    }
                     return cache._values[e];
                 }
                 if (cache._used[e] < cache._used[oldest]) oldest = e;
             }
             // Forget the entry first: if decoding throws, it must not be found later half written.
             cache._columns[oldest] = null;
-            column.DecodeBlock(block, cache._values[oldest]);
+            if (count < BlockPoints) column.DecodeGuessed(block, cache._values[oldest], 0, count);
+            else column.DecodeBlock(block, cache._values[oldest]);
             cache._columns[oldest] = column;
             cache._blocks[oldest] = block;
             cache._used[oldest] = now;
+            cache._valid[oldest] = count;
             return cache._values[oldest];
         }
     }
