@@ -191,14 +191,55 @@ internal static class LineDecimator
     /// <summary>Lowest and highest y, and first and last gap, over points [from, to) of a line.</summary>
     internal static LineSummary Summarize(in SeriesSnapshot s, long from, long to)
     {
+        // Chunks hold whole blocks, so a series index that is a multiple of a block starts a block in its chunk.
+        long innerFrom = (from + BlockPoints - 1) & ~(long)(BlockPoints - 1);
+        long innerTo = to & ~(long)(BlockPoints - 1);
+        if (innerFrom >= innerTo || (innerFrom == from && innerTo == to)) return Walk(s, from, to);
+
+        // The whole blocks between the ends come from summaries; a partial block at either end is read only when its
+        // block's summary says it could move the answer: a y beyond the inner extremes (or equal to them before them,
+        // where the earlier index wins) or a gap. A pixel column's edges mostly cut blocks whose extremes lose.
+        var inner = Walk(s, innerFrom, innerTo);
+        var sum = from < innerFrom && EdgeMayMatter(s, from, inner, before: true) ? Walk(s, from, innerFrom) : LineSummary.Empty;
+        sum.Append(inner);
+        if (innerTo < to && EdgeMayMatter(s, innerTo, sum, before: false)) sum.Append(Walk(s, innerTo, to));
+        return sum;
+    }
+
+    private static LineSummary Walk(in SeriesSnapshot s, long from, long to)
+    {
         var visitor = new Extremes { Sum = LineSummary.Empty };
         RunWalk.Walk(s, from, to, ref visitor);
         return visitor.Sum;
     }
 
+    // Whether part of the block holding point `at` could change `sum` when merged before (or after) it. Only a block
+    // complete in the snapshot has a summary; any other is read.
+    private static bool EdgeMayMatter(in SeriesSnapshot s, long at, in LineSummary sum, bool before)
+    {
+        if (!TryBlock(s, at, out var block) || block.FirstGapAt >= 0) return true;
+        return before ? !(block.YMin > sum.Min && block.YMax < sum.Max) : !(block.YMin >= sum.Min && block.YMax <= sum.Max);
+    }
+
+    // The summary of the block holding point `at`, when that block is complete in the snapshot.
+    private static bool TryBlock(in SeriesSnapshot s, long at, out ChunkSummary block)
+    {
+        long blockStart = at & ~(long)(BlockPoints - 1);
+        if (blockStart + BlockPoints > s.Count)
+        {
+            block = default;
+            return false;
+        }
+        block = s.Chunks[(int)(at >> s.Shift)].Blocks[((int)at & s.Mask) / BlockPoints];
+        return true;
+    }
+
     /// <summary>The first point in [from, to) whose y is not NaN, skipping all-gap groups and blocks; -1 if none.</summary>
     internal static long FirstNotNaN(in SeriesSnapshot s, long from, long to)
     {
+        if (from >= to) return -1;
+        // A block without gaps answers at once: no point of it needs reading.
+        if (TryBlock(s, from, out var block) && block.FirstGapAt < 0) return from;
         var visitor = new NotNaN { Found = -1 };
         RunWalk.Walk(s, from, to, ref visitor);
         return visitor.Found;
@@ -207,6 +248,8 @@ internal static class LineDecimator
     /// <summary>The last point in [from, to) whose y is not NaN; -1 if none.</summary>
     internal static long LastNotNaN(in SeriesSnapshot s, long from, long to)
     {
+        if (from >= to) return -1;
+        if (TryBlock(s, to - 1, out var block) && block.FirstGapAt < 0) return to - 1;
         var visitor = new NotNaN { Found = -1, Backward = true };
         RunWalk.WalkBack(s, from, to, ref visitor);
         return visitor.Found;
@@ -304,15 +347,33 @@ internal static class LineDecimator
             if (test.Reached((b + 1) * BlockPoints <= end ? chunk.Blocks[b].XMax : chunk.X(bEnd - 1))) break;
             b++;
         }
-        int lo = Math.Max(start, b * BlockPoints), hi = Math.Min((b + 1) * BlockPoints, end) - 1;
-        // x[hi] passes; find the first that does (an encoded block is decoded once for the whole search).
+        int first = Math.Max(start, b * BlockPoints), last = Math.Min((b + 1) * BlockPoints, end);
+        // x[last - 1] passes; find the first that does. X reads a plain or closed-form block in place; any other
+        // encoded block is decoded once, as one span, for the whole search (the column's edge reads then find it in
+        // the thread's cache), rather than summed up to each probe.
+        int lo, hi;
+        if (chunk.XReadsInPlace(first))
+        {
+            lo = first;
+            hi = last - 1;
+            while (lo < hi)
+            {
+                int mid = lo + (hi - lo) / 2;
+                if (test.Reached(chunk.X(mid))) hi = mid;
+                else lo = mid + 1;
+            }
+            return chunkStart + lo;
+        }
+        var xs = chunk.Xs(first, last);
+        lo = 0;
+        hi = xs.Length - 1;
         while (lo < hi)
         {
             int mid = lo + (hi - lo) / 2;
-            if (test.Reached(chunk.X(mid))) hi = mid;
+            if (test.Reached(xs[mid])) hi = mid;
             else lo = mid + 1;
         }
-        return chunkStart + lo;
+        return chunkStart + first + lo;
     }
 
     // The x of the last point of chunk k that lies before index `to`. A line's x is sorted and never NaN, so a whole

@@ -45,6 +45,18 @@ internal struct LineSummary
         }
     }
 
+    /// <summary>Merges the summary of the run that follows this one.</summary>
+    public void Append(in LineSummary next)
+    {
+        if (next.Min < Min) { Min = next.Min; MinAt = next.MinAt; }
+        if (next.Max > Max) { Max = next.Max; MaxAt = next.MaxAt; }
+        if (next.FirstGapAt >= 0)
+        {
+            if (FirstGapAt < 0) FirstGapAt = next.FirstGapAt;
+            LastGapAt = next.LastGapAt;
+        }
+    }
+
     /// <summary>Merges points whose y are <paramref name="ys"/>, the first of them at index <paramref name="start"/>.</summary>
     public void Scan(ReadOnlySpan<double> ys, long start)
     {

@@ -128,6 +128,12 @@ internal sealed class ColumnChunk
     public double Y(int i) => ValueAt(ref _y, ref _packedY, i);
 
     /// <summary>
+    /// Whether <see cref="X"/> reads the x of point <paramref name="i"/> in constant time (a plain column, or an encoded
+    /// block whose values are computed in place), so a search over several x of its block need not decode it.
+    /// </summary>
+    public bool XReadsInPlace(int i) => Volatile.Read(ref _packedX)?.ReadsInPlace(i / BlockPoints) ?? true;
+
+    /// <summary>
     /// The x of points [<paramref name="from"/>, <paramref name="to"/>), at most <see cref="MaxReadPoints"/> of them.
     /// The span may lie in this thread's read buffers: it holds until the thread's next <see cref="Xs"/> of more than
     /// a block, or three more reads of other encoded blocks.

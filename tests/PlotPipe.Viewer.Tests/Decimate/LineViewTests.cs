@@ -96,6 +96,38 @@ public class LineViewTests
     }
 
     [Fact]
+    public void A_column_summary_keeps_the_first_of_tied_extremes_and_every_gap_when_its_edges_cut_blocks()
+    {
+        // Few distinct y (as from an ADC), so a partial block at a range's edge often ties the inner extremes and
+        // must win them when it comes first; a few gaps fall inside edge blocks.
+        int n = 3 * Chunk + 700;
+        var xs = new double[n];
+        var ys = new double[n];
+        var random = new Random(11);
+        for (int i = 0; i < n; i++) { xs[i] = i; ys[i] = random.Next(8); }
+        foreach (int i in new[] { 300, 5_000, Chunk + 17, 2 * Chunk + 250 }) ys[i] = double.NaN;
+        var snap = BruteForce.Store(SeriesKind.Line, xs, ys).Snapshot();
+        for (int trial = 0; trial < 2_000; trial++)
+        {
+            int from = random.Next(n), to = Math.Min(n, from + 1 + random.Next(trial % 2 == 0 ? 3_000 : 100_000));
+            var sum = LineDecimator.Summarize(snap, from, to);
+            long minAt = -1, maxAt = -1, firstGap = -1, lastGap = -1;
+            for (int i = from; i < to; i++)
+            {
+                if (double.IsNaN(ys[i])) { if (firstGap < 0) firstGap = i; lastGap = i; continue; }
+                if (minAt < 0 || ys[i] < ys[minAt]) minAt = i;
+                if (maxAt < 0 || ys[i] > ys[maxAt]) maxAt = i;
+            }
+            Assert.Equal((minAt, maxAt, firstGap, lastGap), (sum.MinAt, sum.MaxAt, sum.FirstGapAt, sum.LastGapAt));
+            long first = from, last = to - 1;
+            while (first < to && double.IsNaN(ys[first])) first++;
+            while (last >= from && double.IsNaN(ys[last])) last--;
+            Assert.Equal(first < to ? first : -1, LineDecimator.FirstNotNaN(snap, from, to));
+            Assert.Equal(last >= from ? last : -1, LineDecimator.LastNotNaN(snap, from, to));
+        }
+    }
+
+    [Fact]
     public void Decimated_line_sends_at_most_four_points_a_column_without_gaps()
     {
         var (xs, ys) = BruteForce.Line(2 * Chunk, 7, nanRate: 0);

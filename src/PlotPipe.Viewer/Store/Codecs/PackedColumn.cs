@@ -49,6 +49,14 @@ internal sealed class PackedColumn
     /// <summary>The kind of block <paramref name="block"/> (tests and benchmarks report what was chosen).</summary>
     internal byte KindOf(int block) => _values is not null ? Raw : _bytes![_offsets![block]];
 
+    /// <summary>Whether <see cref="ValueAt"/> reads any value of block <paramref name="block"/> in constant time, without decoding or summing.</summary>
+    public bool ReadsInPlace(int block)
+    {
+        if (_values is not null) return true;
+        int at = _offsets![block];
+        return _bytes![at] == Raw || (_bytes[at] == Decimal && (_bytes[at + 2] == 0 || _bytes[at + 3] == 0));
+    }
+
     /// <summary>Value <paramref name="i"/>: read in place where the block allows it, else from its block decoded once per thread.</summary>
     public double ValueAt(int i)
     {
@@ -71,8 +79,38 @@ internal sealed class PackedColumn
                 long step = ReadLong(bytes, at + HeaderBytes + 16);
                 return unchecked(first + j * step + @base * ((long)j * (j - 1) / 2)) / scale;
             }
+            // Steps or changes of step: value j is the first plus a prefix of them, summed in place (integers only,
+            // so far cheaper than decoding the block's 256 divisions) unless this thread has the block decoded.
+            if (BlockCache.Find(this, block) is { } decoded) return decoded[j];
+            return Prefix(bytes, at, order, width, shift, @base, j) / scale;
         }
+        // A guessed block decodes from its start: only as far as this value (the rest when a later read needs it).
+        if (kind == Predicted) return BlockCache.Upto(this, block, j + 1)[j];
         return BlockCache.For(this, block)[j];
+    }
+
+    // The integer k of value j of a decimal block of order 1 or 2, by the same sums DecodeBlock makes.
+    private static long Prefix(byte[] bytes, int at, int order, int width, int shift, long @base, int j)
+    {
+        unchecked
+        {
+            long k = ReadLong(bytes, at + HeaderBytes + 8);
+            int packed = at + HeaderBytes + 8 * (1 + order);
+            if (order == 1)
+            {
+                for (int i = 1; i <= j; i++) k += @base + (long)(BitPacking.Unpack(bytes, packed, width, i - 1) << shift);
+                return k;
+            }
+            if (j == 0) return k;
+            long step = ReadLong(bytes, at + HeaderBytes + 16);
+            k += step;
+            for (int i = 2; i <= j; i++)
+            {
+                step += @base + (long)(BitPacking.Unpack(bytes, packed, width, i - 2) << shift);
+                k += step;
+            }
+            return k;
+        }
     }
 
     /// <summary>Decodes values [<paramref name="from"/>, <paramref name="to"/>) into <paramref name="into"/>.</summary>
@@ -151,17 +189,32 @@ internal sealed class PackedColumn
             }
             return;
         }
+        DecodeGuessed(b, into, 0, BlockPoints);
+    }
+
+    /// <summary>
+    /// Decodes values [<paramref name="from"/>, <paramref name="to"/>) of guessed block <paramref name="b"/> into the
+    /// same places of <paramref name="into"/>, whose values [0, <paramref name="from"/>) are this block's already:
+    /// each value is guessed from the ones before it, so a read near a block's start decodes only that far.
+    /// </summary>
+    internal void DecodeGuessed(int b, Span<double> into, int from, int to)
+    {
+        var bytes = _bytes!;
+        int at = _offsets![b];
+        int width = bytes[at + 3], shift = bytes[at + 4];
+        long @base = ReadLong(bytes, at + HeaderBytes);
         int leading = bytes[at + 1];
         int values = at + HeaderBytes + 8;
         int packedAt = values + 8 * leading;
-        for (int i = 0; i < leading; i++) into[i] = ReadDouble(bytes, values + 8 * i);
+        for (int i = from; i < Math.Min(leading, to); i++) into[i] = ReadDouble(bytes, values + 8 * i);
+        int first = Math.Max(from, leading);
         if (width <= 56)
         {
             // Every value lies within one 8-byte read: no second read, no branch.
             ref byte start = ref bytes[packedAt];
             ulong mask = (1UL << width) - 1;
-            long bit = 0;
-            for (int i = leading; i < BlockPoints; i++, bit += width)
+            long bit = (long)(first - leading) * width;
+            for (int i = first; i < to; i++, bit += width)
             {
                 ulong packed = (Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, (int)(bit >> 3))) >> (int)(bit & 7)) & mask;
                 double guess = leading == 1 ? into[i - 1] : Predict(into[i - 1], into[i - 2]);
@@ -170,7 +223,7 @@ internal sealed class PackedColumn
             }
             return;
         }
-        for (int i = leading; i < BlockPoints; i++)
+        for (int i = first; i < to; i++)
         {
             double guess = leading == 1 ? into[i - 1] : Predict(into[i - 1], into[i - 2]);
             long key = unchecked(Key(BitConverter.DoubleToInt64Bits(guess)) + @base + (long)(BitPacking.Unpack(bytes, packedAt, width, i - leading) << shift));
@@ -217,10 +270,31 @@ internal sealed class PackedColumn
         private readonly PackedColumn?[] _columns = new PackedColumn?[Entries];
         private readonly int[] _blocks = new int[Entries];
         private readonly long[] _used = new long[Entries];
+        // Values [0, _valid[e]) of entry e are decoded; only a guessed block is ever held part decoded.
+        private readonly int[] _valid = new int[Entries];
         private readonly double[][] _values = [new double[BlockPoints], new double[BlockPoints], new double[BlockPoints], new double[BlockPoints]];
         private long _clock;
 
-        public static double[] For(PackedColumn column, int block)
+        /// <summary>Block <paramref name="block"/> of <paramref name="column"/> if this thread has it decoded, else null (nothing is decoded).</summary>
+        public static double[]? Find(PackedColumn column, int block)
+        {
+            var cache = t_cache;
+            if (cache is null) return null;
+            for (int e = 0; e < Entries; e++)
+            {
+                if (ReferenceEquals(cache._columns[e], column) && cache._blocks[e] == block)
+                {
+                    cache._used[e] = ++cache._clock;
+                    return cache._values[e];
+                }
+            }
+            return null;
+        }
+
+        public static double[] For(PackedColumn column, int block) => Upto(column, block, BlockPoints);
+
+        /// <summary>Block <paramref name="block"/> of <paramref name="column"/> with at least its first <paramref name="count"/> values decoded.</summary>
+        public static double[] Upto(PackedColumn column, int block, int count)
         {
             var cache = t_cache ??= new BlockCache();
             long now = ++cache._clock;
@@ -230,16 +304,26 @@ internal sealed class PackedColumn
                 if (ReferenceEquals(cache._columns[e], column) && cache._blocks[e] == block)
                 {
                     cache._used[e] = now;
+                    if (cache._valid[e] < count)
+                    {
+                        int valid = cache._valid[e];
+                        cache._columns[e] = null;
+                        column.DecodeGuessed(block, cache._values[e], valid, count);
+                        cache._columns[e] = column;
+                        cache._valid[e] = count;
+                    }
                     return cache._values[e];
                 }
                 if (cache._used[e] < cache._used[oldest]) oldest = e;
             }
             // Forget the entry first: if decoding throws, it must not be found later half written.
             cache._columns[oldest] = null;
-            column.DecodeBlock(block, cache._values[oldest]);
+            if (count < BlockPoints) column.DecodeGuessed(block, cache._values[oldest], 0, count);
+            else column.DecodeBlock(block, cache._values[oldest]);
             cache._columns[oldest] = column;
             cache._blocks[oldest] = block;
             cache._used[oldest] = now;
+            cache._valid[oldest] = count;
             return cache._values[oldest];
         }
     }

@@ -49,6 +49,35 @@ public class ColumnEncoderTests(ITestOutputHelper output)
         }, output.WriteLine, seed: Seed, iter: Cases);
     }
 
+    [Fact]
+    public void Values_read_one_by_one_in_any_order_match_between_part_decoded_and_whole_blocks()
+    {
+        // A sine's y is guessed (each value decodes from the ones before it, as far as a read needs); a clock's x is
+        // summed in place; both also go through the thread's cache of decoded blocks, whole and in part.
+        const int n = 8 * PackedColumn.BlockPoints;
+        var xs = new double[n];
+        var ys = new double[n];
+        SampleStreams.Fill(SampleStream.RampSine, 12_345, xs, ys);
+        var clockX = new double[n];
+        SampleStreams.Fill(SampleStream.JitteredTemperature, 777, clockX, new double[n]);
+        var rng = new Random(5);
+        foreach (var values in new[] { ys, clockX })
+        {
+            var packed = new ColumnEncoder().Encode((double[])values.Clone());
+            Assert.Null(packed.Values);
+            for (int k = 0; k < 4 * n; k++)
+            {
+                int i = rng.Next(n);
+                Assert.Equal(BitConverter.DoubleToInt64Bits(values[i]), BitConverter.DoubleToInt64Bits(packed.ValueAt(i)));
+                if (k % 7 == 0)
+                {
+                    int block = i / PackedColumn.BlockPoints;
+                    Assert.Equal(Bits(values.AsSpan(block * PackedColumn.BlockPoints, PackedColumn.BlockPoints)), Bits(packed.CachedBlock(block)));
+                }
+            }
+        }
+    }
+
     [Theory]
     [InlineData(0, 0)]      // integers: a ramp's x
     [InlineData(2, 0)]      // two decimals
