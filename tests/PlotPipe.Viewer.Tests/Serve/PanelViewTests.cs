@@ -91,15 +91,7 @@ public sealed class PanelViewTests : IDisposable
         {
             await page.SendAsync($$"""{"type":"view","seq":{{seq}},"x":{{x}},"follow":null,"width":500,{{ThreePanels}},"hidden":[]}""");
             // Whatever was on the way before, the mark with this number comes, then at once the view of this request.
-            while (true)
-            {
-                var (type, bytes) = await page.ReceiveAsync();
-                if (type != System.Net.WebSockets.WebSocketMessageType.Text) continue;
-                var message = JsonDocument.Parse(bytes).RootElement;
-                if (message.GetProperty("type").GetString() != "answer") continue;
-                Assert.Equal(seq, message.GetProperty("seq").GetInt64());
-                break;
-            }
+            Assert.Equal(seq, (await page.ReceiveAnswerAsync()).GetProperty("seq").GetInt64());
             var (next, body) = await page.ReceiveAsync();
             Assert.Equal(System.Net.WebSockets.WebSocketMessageType.Binary, next);
             var view = DecodedView.Decode(body);
@@ -114,17 +106,10 @@ public sealed class PanelViewTests : IDisposable
         using var page = await PageSocket.ConnectAsync(_viewer.Url, _viewer.Token);
         await page.ReceiveMetaAsync();
         await page.SendAsync($$"""{"type":"view","seq":3,"x":[0,300],"follow":null,"width":500,{{ThreePanels}},"hidden":[]}""");
-        while (true)
-        {
-            var (type, bytes) = await page.ReceiveAsync();
-            if (type != System.Net.WebSockets.WebSocketMessageType.Text) continue;
-            var message = JsonDocument.Parse(bytes).RootElement;
-            if (message.GetProperty("type").GetString() != "answer") continue;
-            Assert.Equal(3, message.GetProperty("seq").GetInt64());
-            Assert.True(message.GetProperty("waitedMs").GetDouble() >= 0, message.ToString());
-            Assert.True(message.GetProperty("builtMs").GetDouble() >= 0, message.ToString());
-            break;
-        }
+        var answer = await page.ReceiveAnswerAsync();
+        Assert.Equal(3, answer.GetProperty("seq").GetInt64());
+        Assert.True(answer.GetProperty("waitedMs").GetDouble() >= 0, answer.ToString());
+        Assert.True(answer.GetProperty("builtMs").GetDouble() >= 0, answer.ToString());
     }
 
     [Fact]

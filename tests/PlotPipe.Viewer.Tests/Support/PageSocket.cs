@@ -49,6 +49,18 @@ public sealed class PageSocket : IDisposable
         }
     }
 
+    /// <summary>The next answer mark (a request's number coming back), skipping views and other text messages.</summary>
+    public async Task<JsonElement> ReceiveAnswerAsync()
+    {
+        while (true)
+        {
+            var (type, bytes) = await ReceiveAsync();
+            if (type != WebSocketMessageType.Text) continue;
+            var message = JsonDocument.Parse(bytes).RootElement;
+            if (message.GetProperty("type").GetString() == "answer") return message.Clone();
+        }
+    }
+
     /// <summary>The next view, decoded, skipping meta.</summary>
     public async Task<DecodedView> ReceiveViewAsync()
     {
