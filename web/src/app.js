@@ -471,6 +471,15 @@ $("legend-toggle").addEventListener("click", () => {
   $("legend-toggle").setAttribute("aria-expanded", String(open));
 });
 statusEl.addEventListener("click", () => statusEl.classList.toggle("open"));
+// There the save buttons go into the folded legend too, leaving the header's one line to the status.
+const narrow = window.matchMedia("(max-width: 500px)");
+const placeSaves = () => {
+  const saves = document.querySelector(".saves");
+  if (narrow.matches) $("side").prepend(saves);
+  else document.querySelector("header").append(saves);
+};
+placeSaves();
+if (narrow.addEventListener) narrow.addEventListener("change", placeSaves);
 
 new ResizeObserver(() => {
   let changed = false;

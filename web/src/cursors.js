@@ -5,6 +5,9 @@
 import { formatTime, formatValue } from "./format.js";
 import { groupKey, isTimeX, view } from "./view.js";
 
+/** Series the delta box lists before "+N more". */
+export const DELTA_ROWS = 8;
+
 /** A series' name as the readout and the cursors show it. */
 export const labelOf = (s) => s.name;
 
@@ -111,6 +114,7 @@ export function createCursors(deps) {
   // Each cursor: { key (x group), panel, x (a stored x), rows (each visible series' nearest stored point) }.
   const at = { a: null, b: null };
   const asked = { a: 0, b: 0 }; // answers to an older placement of a cursor are dropped
+  let all = false; // the box lists every series, not the first DELTA_ROWS
   pp.delta = null;
 
   /** Places cursor `which` ("a" or "b") at the stored point nearest to (x, y) in `panel`. */
@@ -147,6 +151,7 @@ export function createCursors(deps) {
   }
 
   function clear() {
+    all = false;
     asked.a++;
     asked.b++;
     at.a = at.b = null;
@@ -184,7 +189,8 @@ export function createCursors(deps) {
     else text.textContent = `${a ? "A" : "B"} at ${formatX((a || b).x, time)} · press ${a ? "b" : "a"} for ${a ? "B" : "A"}`;
     head.append(text, close);
     const table = document.createElement("table");
-    for (const r of rows) {
+    const listed = all ? rows : rows.slice(0, DELTA_ROWS);
+    for (const r of listed) {
       const s = series.find((q) => q.index === r.index);
       const tr = document.createElement("tr");
       const dot = document.createElement("td");
@@ -208,7 +214,17 @@ export function createCursors(deps) {
       }
       table.appendChild(tr);
     }
-    box.replaceChildren(head, table);
+    const parts = [head, table];
+    // Forty series would cover the plot: the box lists a few, and the rest on a click.
+    if (rows.length > DELTA_ROWS) {
+      const more = document.createElement("button");
+      more.type = "button";
+      more.className = "delta-more";
+      more.textContent = all ? "fewer" : `+${rows.length - DELTA_ROWS} more`;
+      more.addEventListener("click", () => { all = !all; show(); });
+      parts.push(more);
+    }
+    box.replaceChildren(...parts);
     box.hidden = false;
     drawLines();
   }

@@ -110,12 +110,16 @@ export function createReadout(el, seriesOf) {
     const { shown, more } = nearestFirst(rows, (r) => distance(pagePos(r, rects), at.x, at.y), TIP_ROWS);
     pp.readoutShown = shown.map((r) => r.index);
     const parts = [];
-    // A time axis' rows give the time of day; the date is said once, above them.
-    if (time && shown.length) parts.push(line("tip-head", formatTime(shown[0].x, 86400, true).replace("\n", " ")));
+    // Series sampled together share their x: it is said once, above them, with the date on a time axis; rows of
+    // series with x of their own each give theirs (a time axis' as the time of day).
+    const oneX = shown.length > 0 && shown.every((r) => r.x === shown[0].x);
+    const date = time && shown.length ? formatTime(shown[0].x, 86400, true).replace("\n", " ") : null;
+    if (oneX) parts.push(line("tip-head", `x ${formatX(shown[0].x, time)}${date ? ` · ${date}` : ""}`));
+    else if (date) parts.push(line("tip-head", date));
     const table = document.createElement("table");
     for (const r of shown) {
       const s = series.find((q) => q.index === r.index);
-      table.appendChild(row(s ? s.color : "#888", s ? labelOf(s) : String(r.index), formatX(r.x, time), formatValue(r.y)));
+      table.appendChild(row(s ? s.color : "#888", s ? labelOf(s) : String(r.index), oneX ? null : formatX(r.x, time), formatValue(r.y)));
     }
     parts.push(table);
     if (more > 0) parts.push(line("tip-more", `+${more} more`));
@@ -209,12 +213,16 @@ function row(color, name, x, y) {
   const n = document.createElement("td");
   n.className = "name";
   n.textContent = name;
-  const xs = document.createElement("td");
-  xs.className = "num";
-  xs.textContent = `x ${x}`;
+  tr.append(dot, n);
+  if (x !== null) {
+    const xs = document.createElement("td");
+    xs.className = "num";
+    xs.textContent = `x ${x}`;
+    tr.appendChild(xs);
+  }
   const ys = document.createElement("td");
   ys.className = "num";
   ys.textContent = `y ${y}`;
-  tr.append(dot, n, xs, ys);
+  tr.appendChild(ys);
   return tr;
 }

@@ -65,9 +65,10 @@ public sealed class CursorPageTests(BrowserFixture browser)
         var tip = page.Locator("#cursor");
         Assert.Equal(8, await tip.Locator("tr").CountAsync());
         Assert.Equal("+32 more", await tip.Locator(".tip-more").TextContentAsync());
-        var first = await tip.Locator("tr").First.TextContentAsync();
-        Assert.Contains("train loss 20", first);
-        Assert.Contains("x 250", first);
+        // The series share their x: it is said once, above the rows.
+        Assert.Equal("x 250", await tip.Locator(".tip-head").TextContentAsync());
+        string y20 = (20 + 0.3 * Math.Sin(250 * 0.1 + 20)).ToString("G7", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal($"train loss 20y {y20}", await tip.Locator("tr").First.TextContentAsync());
         // Beside the cursor, on screen, and no value wraps: every row is one line of text.
         var box = (await tip.BoundingBoxAsync())!;
         Assert.InRange(box.X - px, 4, 40);
@@ -232,7 +233,15 @@ public sealed class CursorPageTests(BrowserFixture browser)
                 }
                 var tip = (await page.Locator("#cursor").BoundingBoxAsync())!;
                 Assert.True(tip.Y + tip.Height <= height, $"{what}: tooltip bottom {tip.Y + tip.Height}");
+                // Forty rows would cover the plot: the box lists eight and opens the rest on a click.
+                Assert.Equal(8, await page.Locator("#delta tr").CountAsync());
+                Assert.Equal("+32 more", await page.Locator("#delta .delta-more").TextContentAsync());
                 await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, $"cursors-{name}-{scheme.ToString().ToLowerInvariant()}.png") });
+                if (name == "desktop" && scheme == ColorScheme.Light)
+                {
+                    await page.Locator("#delta .delta-more").ClickAsync();
+                    Assert.Equal(40, await page.Locator("#delta tr").CountAsync());
+                }
                 await context.CloseAsync();
             }
         }

@@ -58,7 +58,7 @@ public sealed class PhonePageTests(BrowserFixture browser)
         // One line: every part of the header on one row, the header no taller than a row of buttons.
         var header = (await page.Locator("header").BoundingBoxAsync())!;
         Assert.InRange(header.Height, 20, 44);
-        foreach (var part in new[] { "#title", "#status", "#legend-toggle", "#save-png" })
+        foreach (var part in new[] { "#title", "#status", "#legend-toggle" })
         {
             var box = (await page.Locator(part).BoundingBoxAsync())!;
             Assert.True(box.Y >= header.Y && box.Y + box.Height <= header.Y + header.Height, $"{part} at {box.Y} + {box.Height}, header {header.Y} + {header.Height}");
@@ -73,15 +73,18 @@ public sealed class PhonePageTests(BrowserFixture browser)
         Assert.True((await page.Locator("#status").BoundingBoxAsync())!.Width > 300);
         await page.Locator("#status").TapAsync();
 
-        // The legend is folded away: the chart has the width; the button opens it over the chart.
+        // The legend and the save buttons are folded away: the chart has the width; the button opens them over the chart.
         Assert.True(await page.Locator("aside").IsHiddenAsync());
+        Assert.True(await page.Locator("#save-png").IsHiddenAsync());
         Assert.True((await page.Locator("#chart").BoundingBoxAsync())!.Width > 370);
         await page.Locator("#legend-toggle").TapAsync();
         await page.Locator("aside").WaitForAsync(new() { State = WaitForSelectorState.Visible });
         Assert.Equal(new[] { "train loss", "validation loss" }, await page.Locator("#legend .name").AllTextContentsAsync());
+        Assert.True(await page.Locator("aside #save-png").IsVisibleAsync());
         // A series hidden from the open legend leaves the views; the button folds it again.
         await page.Locator("#legend li[data-index=\"1\"]").TapAsync();
         await WaitAsync(page, "p => p.hidden.length === 1 && p.lastView.panels.every(q => !q.series.includes(1))");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "phone-legend-open.png") });
         await page.Locator("#legend-toggle").TapAsync();
         await page.Locator("aside").WaitForAsync(new() { State = WaitForSelectorState.Hidden });
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "phone-header.png") });
