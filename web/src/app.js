@@ -57,6 +57,11 @@ const app = {
     app.hovered = panel;
     panel.u.setCursor({ left: clientX - r.left, top: clientY - r.top });
   },
+  // A finger held still puts cursor A, then B (moved on each later hold).
+  holdAt: (panel, clientX, clientY) => {
+    const r = panel.u.over.getBoundingClientRect();
+    cursors.place(cursors.next, panel, panel.u.posToVal(clientX - r.left, "x"), panel.u.posToVal(clientY - r.top, "y"));
+  },
   touchStarted: (panel) => panel.u.setCursor({ left: -10, top: -10 }),
 };
 

@@ -185,7 +185,13 @@ export function createCursors(deps) {
     close.textContent = "×";
     close.addEventListener("click", clear);
     const text = document.createElement("span");
-    if (a && b) text.textContent = `Δx ${formatDeltaX(b.x - a.x, time)}`;
+    if (a && b) {
+      text.textContent = `Δx ${formatDeltaX(b.x - a.x, time)} `;
+      const span = document.createElement("span");
+      span.className = "muted delta-span";
+      span.textContent = `A ${formatX(a.x, time)} → B ${formatX(b.x, time)}`;
+      text.appendChild(span);
+    }
     else text.textContent = `${a ? "A" : "B"} at ${formatX((a || b).x, time)} · press ${a ? "b" : "a"} for ${a ? "B" : "A"}`;
     head.append(text, close);
     const table = document.createElement("table");
@@ -261,5 +267,10 @@ export function createCursors(deps) {
     drawLines();
   }
 
-  return { place, refresh, clear, placeLines, get placed() { return !!(at.a || at.b); } };
+  return {
+    place, refresh, clear, placeLines,
+    get placed() { return !!(at.a || at.b); },
+    /** The cursor a touch places next: A while there is none, else B. */
+    get next() { return at.a ? "b" : "a"; },
+  };
 }

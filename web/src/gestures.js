@@ -1,6 +1,6 @@
 // Mouse, touch and keyboard: drag to zoom, wheel, shift- or middle-drag to pan, double-click to fit; one finger pans,
-// two pinch, a tap reads out; keys f, 0/Home, arrows, + and -, s, a/b (delta cursors), Escape. Each gesture becomes a
-// call on `app` (userView, fitAll, toggleFollow, save, tap, touchStarted, placeCursor, clearCursors).
+// two pinch, a tap reads out, a held finger puts a delta cursor; keys f, 0/Home, arrows, + and -, s, a/b (delta cursors), Escape. Each gesture becomes a
+// call on `app` (userView, fitAll, toggleFollow, save, tap, holdAt, touchStarted, placeCursor, clearCursors).
 import { centre, isLogX as logX, isLogY as logY, panRange, view, zoomRange } from "./view.js";
 
 const ARROW_SHARE = 0.1;
@@ -74,18 +74,22 @@ export function bindMouse(app, panel) {
 }
 
 const TAP_SLOP_PX = 10;
+const HOLD_MS = 500;
 const TOUCH_PIN_Y_PX = 30;
 
 /**
  * Touch on one panel's plot area, by Pointer Events (the area has touch-action: none, so the browser neither scrolls
  * nor zooms the page for them): one finger pans x (and y once it moves far up or down), two fingers pinch x about
- * their middle (and y where the wheel zooms y: once y is pinned), a tap shows the readout there.
+ * their middle (and y where the wheel zooms y: once y is pinned), a tap shows the readout there, and a finger held
+ * still puts a delta cursor there (A, then B): a phone has no keys a and b.
  */
 function bindTouch(app, panel) {
   const over = panel.u.over;
   const fingers = new Map(); // pointerId → { x, y } in the plot area's pixels
   let start = null; // the ranges and fingers when the current gesture (one or two fingers) began
   let tap = null;
+  let hold = 0;
+  const stopHold = () => { clearTimeout(hold); hold = 0; };
 
   const local = (e) => {
     const r = over.getBoundingClientRect();
@@ -104,7 +108,17 @@ function bindTouch(app, panel) {
     over.setPointerCapture(e.pointerId);
     fingers.set(e.pointerId, local(e));
     tap = fingers.size === 1 ? { ...local(e), clientX: e.clientX, clientY: e.clientY } : null;
-    if (fingers.size === 1) app.touchStarted(panel);
+    stopHold();
+    if (tap) {
+      app.touchStarted(panel);
+      const at = tap;
+      hold = setTimeout(() => {
+        hold = 0;
+        if (tap !== at) return;
+        tap = null;
+        app.holdAt(panel, at.clientX, at.clientY);
+      }, HOLD_MS);
+    }
     begin();
   });
 
@@ -112,7 +126,7 @@ function bindTouch(app, panel) {
     if (e.pointerType !== "touch" || !fingers.has(e.pointerId) || !start) return;
     const now = local(e);
     fingers.set(e.pointerId, now);
-    if (tap && Math.hypot(now.x - tap.x, now.y - tap.y) > TAP_SLOP_PX) tap = null;
+    if (tap && Math.hypot(now.x - tap.x, now.y - tap.y) > TAP_SLOP_PX) { tap = null; stopHold(); }
     if (tap) return;
     const logx = logX(panel), logy = logY(panel);
     if (start.fingers.length === 1) {
@@ -143,12 +157,15 @@ function bindTouch(app, panel) {
   const lift = (e) => {
     if (e.pointerType !== "touch" || !fingers.has(e.pointerId)) return;
     fingers.delete(e.pointerId);
+    stopHold();
     if (tap && e.type === "pointerup") app.tap(panel, tap.clientX, tap.clientY);
     tap = null;
     // The fingers left go on from where the view is now.
     if (fingers.size > 0) begin();
     else { start = null; app.gestureEnded(); }
   };
+  // A held finger is a cursor here, not the browser's context menu.
+  over.addEventListener("contextmenu", (e) => { if (fingers.size > 0) e.preventDefault(); });
   over.addEventListener("pointerup", lift);
   over.addEventListener("pointercancel", lift);
 }

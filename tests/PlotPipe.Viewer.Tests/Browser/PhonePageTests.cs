@@ -92,6 +92,45 @@ public sealed class PhonePageTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task Phone_finger_held_still_puts_delta_cursor_A_then_B_with_exact_differences()
+    {
+        using var viewer = await ViewerProcess.StartAsync();
+        await SineAsync(viewer);
+        var page = await PhoneAsync(viewer);
+        await WaitAsync(page, "p => p.panels.length === 1 && p.panels[0].drawn > 0 && p.panels[0].xRange[1] === 1000");
+        var cdp = await page.Context.NewCDPSessionAsync(page);
+        var area = await PlotAreaAsync(page, 0);
+        double my = area.Y + area.Height / 2;
+        // Held until the page has put the cursor: no clock in the test, the page's own hold decides.
+        await TouchAsync(cdp, "touchStart", (area.X + area.Width * 0.2, my));
+        await WaitAsync(page, "p => p.delta && p.delta.a && !p.delta.b");
+        await TouchAsync(cdp, "touchEnd");
+        await TouchAsync(cdp, "touchStart", (area.X + area.Width * 0.75, my));
+        await WaitAsync(page, "p => p.delta && p.delta.b && p.delta.rows.length === 2");
+        await TouchAsync(cdp, "touchEnd");
+
+        var delta = (await StateAsync(page)).GetProperty("delta");
+        double ax = delta.GetProperty("a").GetProperty("x").GetDouble(), bx = delta.GetProperty("b").GetProperty("x").GetDouble();
+        // Stored x (whole numbers here) where the fingers were, within a couple of pixels (a pixel is about 3 x-units).
+        Assert.Equal(Math.Round(ax), ax);
+        Assert.Equal(Math.Round(bx), bx);
+        Assert.InRange(ax, 200 - 8, 200 + 8);
+        Assert.InRange(bx, 750 - 8, 750 + 8);
+        Assert.Equal(bx - ax, delta.GetProperty("dx").GetDouble());
+        foreach (var r in delta.GetProperty("rows").EnumerateArray())
+        {
+            double scale = r.GetProperty("index").GetInt32() == 0 ? 1 : 0.5;
+            Assert.Equal(Math.Sin(bx * 0.02) * scale - Math.Sin(ax * 0.02) * scale, r.GetProperty("dy").GetDouble());
+        }
+        // No tap readout came of either hold, and the box's × clears them.
+        Assert.True(await page.Locator("#cursor").IsHiddenAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "phone-delta.png") });
+        await page.Locator("#delta .delta-close").TapAsync();
+        await WaitAsync(page, "p => p.delta === null");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Phone_pinch_zooms_x_swipe_pans_it_and_a_tap_reads_out()
     {
         using var viewer = await ViewerProcess.StartAsync();
