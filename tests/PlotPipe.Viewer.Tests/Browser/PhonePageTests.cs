@@ -71,6 +71,7 @@ public sealed class PhonePageTests(BrowserFixture browser)
         await page.Locator("#status").TapAsync();
         await page.WaitForFunctionAsync("() => document.getElementById('status').classList.contains('open')");
         Assert.True((await page.Locator("#status").BoundingBoxAsync())!.Width > 300);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "phone-status-open.png") });
         await page.Locator("#status").TapAsync();
 
         // The legend and the save buttons are folded away: the chart has the width; the button opens them over the chart.
