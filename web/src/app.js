@@ -2,10 +2,10 @@
 // uPlot gives axes, grid, cursor and selection per panel; the series are drawn here (draw.js), because each
 // PlotPipe series has its own x column and uPlot's own series share one. Message formats: docs/page-protocol.md.
 import { drawnTicks, themeColors } from "./axes.js";
+import { createCursors } from "./cursors.js";
 import { AXIS, decodeView, nothingDefined, plotFromMeta } from "./decode.js";
 import { drawLayers } from "./draw.js";
 import { createFlow } from "./flow.js";
-import { createCursors } from "./cursors.js";
 import { bindKeys, bindMouse, onSelect } from "./gestures.js";
 import { logDraw, pp } from "./hooks.js";
 import { legendRows, renderLegend } from "./legend.js";
