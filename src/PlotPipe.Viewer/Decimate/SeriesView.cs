@@ -51,8 +51,8 @@ internal sealed class SeriesView
     internal int KeptWidthPx, KeptCompleteColumns;
     internal ColumnChunk? KeptFirstChunk;
 
-    /// <summary>Bytes the view keeps from query to query: its columns, its grid and its scratch.</summary>
-    public long RetainedBytes => 16L * Xs.Length + 4L * Density.Length + 4L * CellsScratch;
+    /// <summary>Bytes the view keeps from query to query: its columns, its grid, its scratch and a line's column starts.</summary>
+    public long RetainedBytes => 16L * Xs.Length + 4L * Density.Length + 4L * CellsScratch + 4L * ColumnStarts.Length;
 
     /// <summary>
     /// Makes room for <paramref name="points"/> points, keeping none; growing doubles, but never past
@@ -104,6 +104,13 @@ internal sealed class SeriesView
         Xs = [];
         Ys = [];
         Count = 0;
+    }
+
+    /// <summary>Lets go of the column starts a line kept for its next build; that build starts from nothing.</summary>
+    internal void ReleaseColumnStarts()
+    {
+        ColumnsKept = false;
+        ColumnStarts = [];
     }
 
     /// <summary>Lets go of the grid, keeping the columns.</summary>
