@@ -37,6 +37,10 @@ internal sealed class FrameSender
     // Writer side: the first _definedPanels panels and the first _definedSeries series have gone out on this connection.
     private int _definedPanels;
     private int _definedSeries;
+    // Markers waiting for the writer; rare, so a locked queue serves. Bounded, so a program that marks in a tight
+    // loop while the viewer is gone cannot grow it without end: beyond the bound they are counted, not kept.
+    private readonly Queue<PlotEvent> _events = new();
+    private long _eventsLost;
     private volatile bool _finishRequested;
     private volatile bool _broken;
     // The current connection failed (TCP only): stop taking points, so they wait for the next one.
@@ -86,6 +90,28 @@ internal sealed class FrameSender
             Volatile.Write(ref _panels, [.. _panels, (id, properties)]);
         }
         _signals.Wake();
+    }
+
+    /// <summary>Markers that may wait for the writer at once; more are counted in <see cref="EventsLost"/>.</summary>
+    public const int MaxPendingEvents = 65_536;
+
+    /// <summary>Markers not sent: over the pending bound, or taken when the viewer had gone.</summary>
+    public long EventsLost => Interlocked.Read(ref _eventsLost);
+
+    /// <summary>Queues a checked marker for the writer, without waiting; returns false (and counts it) when the queue is full.</summary>
+    public bool AddEvent(PlotEvent marker)
+    {
+        lock (_events)
+        {
+            if (_events.Count >= MaxPendingEvents)
+            {
+                Interlocked.Increment(ref _eventsLost);
+                return false;
+            }
+            _events.Enqueue(marker);
+        }
+        _signals.Wake();
+        return true;
     }
 
     /// <summary>Asks the writer to send what is left, then the finish frame, then close the stream.</summary>
@@ -224,6 +250,10 @@ internal sealed class FrameSender
     {
         if (_finishRequested) return true;
         if (_definedPanels < Volatile.Read(ref _panels).Length) return true;
+        lock (_events)
+        {
+            if (_events.Count > 0) return true;
+        }
         foreach (var b in Volatile.Read(ref _buffers))
         {
             if (b.HasPending()) return true;
@@ -288,8 +318,30 @@ internal sealed class FrameSender
                 wrote = false;
             }
         }
+        // After the points taken in this pass, so a marker made after a point tends to arrive after it.
+        int markers = SendEvents();
+        points += markers;
+        wrote |= markers > 0 && !_broken;
         if (wrote) Flush();
         return points;
+    }
+
+    // Writes every marker waiting; a broken stream (or a version 1 one, which cannot carry them) counts them instead.
+    private int SendEvents()
+    {
+        if (_down) return 0;
+        int n = 0;
+        while (true)
+        {
+            PlotEvent? marker;
+            lock (_events)
+            {
+                if (!_events.TryDequeue(out marker)) return n;
+            }
+            n++;
+            if (_broken || _version < 2) Interlocked.Increment(ref _eventsLost);
+            else FrameWriter.WriteEvent(_writer, marker.Kind, marker.X, marker.X2 ?? 0, marker.XIsTime, marker.Text);
+        }
     }
 
     // Defines every panel not yet defined, in order of making; returns how many.
