@@ -87,6 +87,34 @@ public class MarkerMistakeTests
         Assert.Equal(Enumerable.Range(0, 65_536).Select(i => (double)i), sent.Select(e => e.X));
     }
 
+    [Fact]
+    public async Task A_marker_reaches_the_stream_after_every_point_added_before_it()
+    {
+        var destination = new GateStream();
+        await using var plot = LivePlot.ToStream(destination);
+        var loss = plot.Line("loss");
+        for (int step = 0; step < 4; step++) loss.Add(step, 1.0 / (step + 1));
+        plot.Mark(3, "learning rate dropped");
+        for (int step = 4; step < 10; step++) loss.Add(step, 1.0 / (step + 1));
+        plot.Finish();
+        await plot.Completion;
+
+        var buffer = new ReadOnlySequence<byte>(destination.ToArray());
+        var decoder = new FrameDecoder();
+        var before = new List<double>();
+        bool marked = false;
+        while (decoder.TryReadFrame(ref buffer, out var frame))
+        {
+            if (frame.Type == FrameType.Event) marked = true;
+            if (frame.Type != FrameType.Points || marked) continue;
+            var xs = new double[frame.PointCount];
+            frame.CopyPoints(xs, new double[frame.PointCount]);
+            before.AddRange(xs);
+        }
+        Assert.True(marked);
+        Assert.Subset(before.ToHashSet(), new HashSet<double> { 0, 1, 2, 3 });
+    }
+
     private static List<PlotEvent> Markers(byte[] stream)
     {
         var buffer = new ReadOnlySequence<byte>(stream);

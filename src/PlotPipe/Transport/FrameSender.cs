@@ -265,6 +265,11 @@ internal sealed class FrameSender
     {
         int points = 0;
         bool wrote = false;
+        // The markers waiting now were made after every point these batches hold was added: taken whole (partial
+        // batches too) and sent before them, those points reach the viewer ahead of the markers, as they were made.
+        int markersDue;
+        lock (_events) markersDue = _events.Count;
+        takePartial |= markersDue > 0;
         // Series before panels: a series' panel was added before the series, so every panel it names is in this look.
         var buffers = Volatile.Read(ref _buffers);
         int panels = DefinePanels();
@@ -318,20 +323,19 @@ internal sealed class FrameSender
                 wrote = false;
             }
         }
-        // After the points taken in this pass, so a marker made after a point tends to arrive after it.
-        int markers = SendEvents();
+        int markers = SendEvents(markersDue);
         points += markers;
         wrote |= markers > 0 && !_broken;
         if (wrote) Flush();
         return points;
     }
 
-    // Writes every marker waiting; a broken stream (or a version 1 one, which cannot carry them) counts them instead.
-    private int SendEvents()
+    // Writes up to `due` waiting markers; a broken stream (or a version 1 one, which cannot carry them) counts them instead.
+    private int SendEvents(int due)
     {
         if (_down) return 0;
         int n = 0;
-        while (true)
+        while (n < due)
         {
             PlotEvent? marker;
             lock (_events)
@@ -342,6 +346,7 @@ internal sealed class FrameSender
             if (_broken || _version < 2) Interlocked.Increment(ref _eventsLost);
             else FrameWriter.WriteEvent(_writer, marker.Kind, marker.X, marker.X2 ?? 0, marker.XIsTime, marker.Text);
         }
+        return n;
     }
 
     // Defines every panel not yet defined, in order of making; returns how many.
