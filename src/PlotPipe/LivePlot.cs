@@ -154,7 +154,7 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
     /// <exception cref="ArgumentException">The text is null, empty or over 1,024 UTF-8 bytes, or x is NaN or infinite.</exception>
     public void Mark(double x, string text) => AddEvent(EventKind.Mark, x, 0, false, text, nameof(x), nameof(x));
 
-    /// <summary>Marks a moment in time with <paramref name="text"/>: a vertical line at <paramref name="x"/> on every time panel (local times are taken as the instant they name).</summary>
+    /// <summary>Marks a moment in time with <paramref name="text"/>: a vertical line at <paramref name="x"/> on every time panel, read as <see cref="Series.Add(DateTime, double)"/> reads it (Local converted to UTC, Unspecified taken as UTC).</summary>
     /// <exception cref="ArgumentException">The text is null, empty or over 1,024 UTF-8 bytes.</exception>
     public void Mark(DateTime x, string text) => AddEvent(EventKind.Mark, UnixSeconds.From(x), 0, true, text, nameof(x), nameof(x));
 
