@@ -115,6 +115,19 @@ public class MarkerMistakeTests
         Assert.Subset(before.ToHashSet(), new HashSet<double> { 0, 1, 2, 3 });
     }
 
+    [Fact]
+    public async Task Markers_on_a_version_one_stream_which_cannot_carry_them_are_counted_not_sent()
+    {
+        var destination = new GateStream();
+        await using var plot = LivePlot.ToStream(destination, new LivePlotOptions { HandshakeVersion = 1 });
+        plot.Line("loss").Add(1, 1);
+        plot.Mark(1, "lost");
+        plot.Finish();
+        await plot.Completion;
+        Assert.Equal(1, plot.DroppedEvents);
+        Assert.Empty(Markers(destination.ToArray()));
+    }
+
     private static List<PlotEvent> Markers(byte[] stream)
     {
         var buffer = new ReadOnlySequence<byte>(stream);
