@@ -96,6 +96,19 @@ public readonly struct Frame
         return properties;
     }
 
+    /// <summary>Reads the marker of an Event frame (allocates its text).</summary>
+    public PlotEvent ReadEvent()
+    {
+        Span<byte> prefix = stackalloc byte[ProtocolLimits.EventPrefixBytes];
+        Payload.Slice(0, ProtocolLimits.EventPrefixBytes).CopyTo(prefix);
+        var kind = (EventKind)prefix[0];
+        int textLength = BinaryPrimitives.ReadUInt16LittleEndian(prefix[2..]);
+        double x = BinaryPrimitives.ReadDoubleLittleEndian(prefix[8..]);
+        double? x2 = kind == EventKind.Span ? BinaryPrimitives.ReadDoubleLittleEndian(prefix[16..]) : null;
+        var text = Encoding.UTF8.GetString(Payload.Slice(ProtocolLimits.EventPrefixBytes, textLength));
+        return new PlotEvent(kind, x, x2, (prefix[1] & 1) != 0, text);
+    }
+
     /// <summary>Copies the columns of a Points frame into the given spans, which must hold <see cref="PointCount"/> each.</summary>
     public void CopyPoints(Span<double> xs, Span<double> ys)
     {

@@ -123,7 +123,7 @@ public sealed class FrameDecoder
             throw new ProtocolException(Offset, $"frame of {length} payload bytes exceeds the limit of {ProtocolLimits.MaxPayloadBytes}");
         if (length % 8 != 0)
             throw new ProtocolException(Offset, $"payload length {length} is not a multiple of 8");
-        var lastType = Version == 1 ? FrameType.Finish : FrameType.DefinePanel;
+        var lastType = Version == 1 ? FrameType.Finish : FrameType.Event;
         if (type < FrameType.DefineSeries || type > lastType)
             throw new ProtocolException(Offset + 4, $"unknown frame type {(byte)type} in a version {Version} stream");
         if (Version >= 2 && !_helloSeen && type != FrameType.Hello)
@@ -134,7 +134,7 @@ public sealed class FrameDecoder
             throw new ProtocolException(Offset + 5, $"reserved header byte must be zero, found 0x{reserved:x2}");
         switch (type)
         {
-            case FrameType.Finish or FrameType.Hello or FrameType.DefinePlot:
+            case FrameType.Finish or FrameType.Hello or FrameType.DefinePlot or FrameType.Event:
                 CheckZero(header.Slice(6, 2), Offset + 6, $"series id of a {type} frame");
                 break;
             case FrameType.DefinePanel when seriesId is 0 or >= ProtocolLimits.MaxPanels:
@@ -154,6 +154,8 @@ public sealed class FrameDecoder
                 throw new ProtocolException(Offset, $"Finish frame must carry no payload, found {length} bytes");
             case FrameType.Hello when length is < ProtocolLimits.HelloPrefixBytes or > ProtocolLimits.MaxHelloPayloadBytes:
                 throw new ProtocolException(Offset, $"Hello frame of {length} payload bytes; it takes {ProtocolLimits.HelloPrefixBytes} to {ProtocolLimits.MaxHelloPayloadBytes}");
+            case FrameType.Event when length is < ProtocolLimits.MinEventPayloadBytes or > ProtocolLimits.MaxEventPayloadBytes:
+                throw new ProtocolException(Offset, $"Event frame of {length} payload bytes; it takes {ProtocolLimits.MinEventPayloadBytes} to {ProtocolLimits.MaxEventPayloadBytes}");
             case FrameType.DefinePlot or FrameType.DefinePanel when length is < ProtocolLimits.PropertiesPrefixBytes or > ProtocolLimits.MaxPropertiesPayloadBytes:
                 throw new ProtocolException(Offset, $"{type} frame of {length} payload bytes; it takes {ProtocolLimits.PropertiesPrefixBytes} to {ProtocolLimits.MaxPropertiesPayloadBytes}");
         }
@@ -175,6 +177,9 @@ public sealed class FrameDecoder
                 break;
             case FrameType.DefinePlot or FrameType.DefinePanel:
                 ValidateProperties(type, payload, at);
+                break;
+            case FrameType.Event:
+                ValidateEvent(payload, at);
                 break;
             case FrameType.Dropped:
                 Span<byte> total = stackalloc byte[8];
@@ -326,6 +331,41 @@ public sealed class FrameDecoder
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
+    }
+
+    private static void ValidateEvent(in ReadOnlySequence<byte> payload, long at)
+    {
+        var bytes = Copy(payload, stackalloc byte[ProtocolLimits.MaxEventPayloadBytes]);
+        var kind = (EventKind)bytes[0];
+        if (kind is not (EventKind.Mark or EventKind.Span))
+            throw new ProtocolException(at, $"unknown event kind {bytes[0]}; an Event is 1 (mark) or 2 (span)");
+        if ((bytes[1] & ~1) != 0)
+            throw new ProtocolException(at + 1, $"event flags 0x{bytes[1]:x2} have bits this version does not define");
+        int textLength = BinaryPrimitives.ReadUInt16LittleEndian(bytes[2..]);
+        if (textLength is 0 or > ProtocolLimits.MaxEventTextBytes)
+            throw new ProtocolException(at + 2, $"event text of {textLength} bytes; an event's text takes 1 to {ProtocolLimits.MaxEventTextBytes} bytes");
+        int used = ProtocolLimits.EventPrefixBytes + textLength;
+        int padded = (used + 7) & ~7;
+        if (bytes.Length != padded)
+            throw new ProtocolException(at + 2, $"Event frame with a {textLength}-byte text takes {padded} payload bytes but carries {bytes.Length}");
+        CheckZero(bytes[4..8], at + 4, "reserved bytes of an Event frame");
+        double x = BinaryPrimitives.ReadDoubleLittleEndian(bytes[8..]);
+        if (!double.IsFinite(x))
+            throw new ProtocolException(at + 8, $"event x {PlotEvent.Number(x)} is not a finite number");
+        if (kind == EventKind.Mark)
+        {
+            CheckZero(bytes[16..24], at + 16, "reserved end of a mark");
+        }
+        else
+        {
+            double x2 = BinaryPrimitives.ReadDoubleLittleEndian(bytes[16..]);
+            if (!double.IsFinite(x2) || x2 < x)
+                throw new ProtocolException(at + 16, $"span end {PlotEvent.Number(x2)} is not a finite number at or after its start {PlotEvent.Number(x)}");
+        }
+        int bad = PlotProperties.FirstInvalidUtf8(bytes.Slice(ProtocolLimits.EventPrefixBytes, textLength));
+        if (bad >= 0)
+            throw new ProtocolException(at + ProtocolLimits.EventPrefixBytes + bad, "event text is not valid UTF-8");
+        CheckZero(bytes[used..], at + used, "padding of an Event frame");
     }
 
     private static Span<byte> Copy(in ReadOnlySequence<byte> payload, Span<byte> room)

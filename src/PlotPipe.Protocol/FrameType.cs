@@ -17,4 +17,6 @@ public enum FrameType : byte
     DefinePlot = 6,
     /// <summary>Version 2: one panel's properties (title, labels, scales), as key/value pairs; the series id is the panel id.</summary>
     DefinePanel = 7,
+    /// <summary>Version 2: a marker for every panel whose x is of its kind, a moment (mark) or a range (span), with its text.</summary>
+    Event = 8,
 }

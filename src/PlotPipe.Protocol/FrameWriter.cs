@@ -169,6 +169,35 @@ public static class FrameWriter
         writer.Advance(span.Length);
     }
 
+    /// <summary>
+    /// Writes a version 2 Event frame: a mark at <paramref name="x"/> (<paramref name="x2"/> is ignored) or a span from
+    /// <paramref name="x"/> to <paramref name="x2"/>, Unix seconds when <paramref name="xIsTime"/>; throws
+    /// <see cref="ArgumentException"/> naming text or an x the protocol cannot carry (see <see cref="PlotEvent.TextProblem"/>).
+    /// </summary>
+    public static void WriteEvent(IBufferWriter<byte> writer, EventKind kind, double x, double x2, bool xIsTime, string text)
+    {
+        if (kind is not (EventKind.Mark or EventKind.Span))
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "an event is a Mark or a Span");
+        if (PlotEvent.TextProblem(text) is { } textProblem) throw new ArgumentException(textProblem, nameof(text));
+        if (PlotEvent.RangeProblem(kind, x, x2) is { } rangeProblem)
+            throw new ArgumentException(rangeProblem, double.IsFinite(x) ? nameof(x2) : nameof(x));
+        int textBytes = Encoding.UTF8.GetByteCount(text);
+        int used = ProtocolLimits.EventPrefixBytes + textBytes;
+        int payload = (used + 7) & ~7;
+        var span = writer.GetSpan(ProtocolLimits.HeaderBytes + payload)[..(ProtocolLimits.HeaderBytes + payload)];
+        span.Clear();
+        WriteHeader(span, (uint)payload, FrameType.Event, 0);
+        var p = span[ProtocolLimits.HeaderBytes..];
+        p[0] = (byte)kind;
+        p[1] = xIsTime ? (byte)1 : (byte)0;
+        BinaryPrimitives.WriteUInt16LittleEndian(p[2..], (ushort)textBytes);
+        BinaryPrimitives.WriteDoubleLittleEndian(p[8..], x);
+        // A mark's x2 is reserved: zero bytes, so a later version may give it a meaning.
+        if (kind == EventKind.Span) BinaryPrimitives.WriteDoubleLittleEndian(p[16..], x2);
+        Encoding.UTF8.GetBytes(text, p[ProtocolLimits.EventPrefixBytes..]);
+        writer.Advance(span.Length);
+    }
+
     /// <summary>Bytes a Points frame of <paramref name="points"/> points takes on the wire.</summary>
     public static int PointsFrameBytes(int points) => ProtocolLimits.HeaderBytes + ProtocolLimits.PointsPrefixBytes + 16 * points;
 

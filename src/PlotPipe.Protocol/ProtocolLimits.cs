@@ -66,6 +66,18 @@ public static class ProtocolLimits
     /// <summary>Panel ids run from 0 (the default panel, never defined) to one less than this.</summary>
     public const int MaxPanels = 64;
 
+    /// <summary>Bytes before the text in an Event payload: kind, flags, text length, reserved, x and x2.</summary>
+    public const int EventPrefixBytes = 24;
+
+    /// <summary>Longest text of an Event frame, in UTF-8 bytes.</summary>
+    public const int MaxEventTextBytes = 1024;
+
+    /// <summary>Largest Event payload: prefix and the longest text (already a multiple of 8).</summary>
+    public const int MaxEventPayloadBytes = EventPrefixBytes + MaxEventTextBytes;
+
+    /// <summary>Smallest Event payload: prefix and one byte of text, rounded up to 8.</summary>
+    public const int MinEventPayloadBytes = EventPrefixBytes + 8;
+
     /// <summary>Largest Hello payload: prefix, the longest name and token, rounded up to 8.</summary>
     public const int MaxHelloPayloadBytes = (HelloPrefixBytes + MaxProducerNameBytes + MaxTokenBytes + 7) & ~7;
 

@@ -27,6 +27,7 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
     private int _dropWarned;
     private int _lateWarned;
     private int _finished;
+    private long _droppedEvents;
 
     private LivePlot(Stream destination, LivePlotOptions options, ViewerProcess? viewer, TcpViewer? link = null, BufferSignals? signals = null)
     {
@@ -144,6 +145,42 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
             return new Panel(this, id, string.IsNullOrEmpty(title) ? null : title, options);
         }
     }
+
+    /// <summary>
+    /// Marks a moment on x with <paramref name="text"/>: a vertical line at <paramref name="x"/> on every panel whose x is
+    /// plain numbers (not time), such as "learning rate dropped" at a step. Returns at once: the marker goes out with the
+    /// points, and one that cannot be sent is counted in <see cref="DroppedEvents"/>, never thrown.
+    /// </summary>
+    /// <exception cref="ArgumentException">The text is null, empty or over 1,024 UTF-8 bytes, or x is NaN or infinite.</exception>
+    public void Mark(double x, string text) => AddEvent(EventKind.Mark, x, 0, false, text, nameof(x), nameof(x));
+
+    /// <summary>Marks a moment in time with <paramref name="text"/>: a vertical line at <paramref name="x"/> on every time panel, read as <see cref="Series.Add(DateTime, double)"/> reads it (Local converted to UTC, Unspecified taken as UTC).</summary>
+    /// <exception cref="ArgumentException">The text is null, empty or over 1,024 UTF-8 bytes.</exception>
+    public void Mark(DateTime x, string text) => AddEvent(EventKind.Mark, UnixSeconds.From(x), 0, true, text, nameof(x), nameof(x));
+
+    /// <summary>Marks a moment in time with <paramref name="text"/>: a vertical line at the instant <paramref name="x"/> names, on every time panel.</summary>
+    /// <exception cref="ArgumentException">The text is null, empty or over 1,024 UTF-8 bytes.</exception>
+    public void Mark(DateTimeOffset x, string text) => AddEvent(EventKind.Mark, UnixSeconds.From(x), 0, true, text, nameof(x), nameof(x));
+
+    /// <summary>
+    /// Shades the range of x from <paramref name="x0"/> to <paramref name="x1"/> with <paramref name="text"/> (such as
+    /// "evaluation") on every panel whose x is plain numbers. Returns at once, as <see cref="Mark(double, string)"/> does.
+    /// </summary>
+    /// <exception cref="ArgumentException">The text is null, empty or over 1,024 UTF-8 bytes, an x is NaN or infinite, or x1 is less than x0.</exception>
+    public void Span(double x0, double x1, string text) => AddEvent(EventKind.Span, x0, x1, false, text, nameof(x0), nameof(x1));
+
+    /// <summary>Shades the time from <paramref name="x0"/> to <paramref name="x1"/> with <paramref name="text"/> on every time panel.</summary>
+    /// <exception cref="ArgumentException">The text is null, empty or over 1,024 UTF-8 bytes, or x1 is before x0.</exception>
+    public void Span(DateTime x0, DateTime x1, string text) =>
+        AddEvent(EventKind.Span, UnixSeconds.From(x0), UnixSeconds.From(x1), true, text, nameof(x0), nameof(x1), $"span ends at {x1:O}, before it starts at {x0:O}");
+
+    /// <summary>Shades the time from the instant <paramref name="x0"/> names to that <paramref name="x1"/> names with <paramref name="text"/> on every time panel.</summary>
+    /// <exception cref="ArgumentException">The text is null, empty or over 1,024 UTF-8 bytes, or x1 is before x0.</exception>
+    public void Span(DateTimeOffset x0, DateTimeOffset x1, string text) =>
+        AddEvent(EventKind.Span, UnixSeconds.From(x0), UnixSeconds.From(x1), true, text, nameof(x0), nameof(x1), $"span ends at {x1:O}, before it starts at {x0:O}");
+
+    /// <summary>Markers (<see cref="Mark(double, string)"/>, <see cref="Span(double, double, string)"/>) not sent: made after <see cref="Finish"/> or after the viewer was lost, or more than 65,536 waiting at once.</summary>
+    public long DroppedEvents => Interlocked.Read(ref _droppedEvents) + Sender.EventsLost;
 
     /// <summary>The viewer page's address, with its access token; known once <see cref="Spawn"/> or <see cref="SpawnAsync"/> has returned.</summary>
     /// <exception cref="InvalidOperationException">The plot writes to a stream or connects to a viewer, and has no viewer of its own.</exception>
@@ -322,6 +359,28 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
         catch (Exception e)
         {
             _logger.LogError(e, "PlotPipe: a ViewerLost handler threw");
+        }
+    }
+
+    // Checks at the call, so a mistake is thrown where it was made; sends later, so the loop never waits.
+    private void AddEvent(EventKind kind, double x, double x2, bool xIsTime, string text, string xName, string x2Name, string? backwards = null)
+    {
+        if (PlotEvent.TextProblem(text) is { } textProblem) throw new PlotArgumentException(textProblem, nameof(text));
+        if (PlotEvent.RangeProblem(kind, x, x2) is { } rangeProblem)
+        {
+            bool aboutStart = !double.IsFinite(x);
+            throw new PlotArgumentException(!aboutStart && double.IsFinite(x2) && backwards is not null ? backwards : rangeProblem, aboutStart ? xName : x2Name);
+        }
+        var marker = new PlotEvent(kind, x, kind == EventKind.Span ? x2 : null, xIsTime, text);
+        lock (_gate)
+        {
+            // As with points: after Finish or a lost viewer a marker is counted, not thrown into the loop.
+            if (_finished != 0 || IsViewerLost)
+            {
+                Interlocked.Increment(ref _droppedEvents);
+                return;
+            }
+            Sender.AddEvent(marker);
         }
     }
 

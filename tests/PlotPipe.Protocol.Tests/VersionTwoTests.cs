@@ -71,8 +71,16 @@ public partial class VersionTwoTests
             FrameWriter.WriteDefinePanel(w, 1, [new("title", "Loss"), new("yscale", "log")]);
             FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Line, "loss", "b-", 1, SeriesFlags.None);
             FrameWriter.WritePoints(w, 0, [1.0], [0.5]);
+            FrameWriter.WriteEvent(w, EventKind.Span, 0.5, 1.0, false, "eval");
+            FrameWriter.WriteEvent(w, EventKind.Mark, 1.0, 0, false, "lr/10");
             FrameWriter.WriteFinish(w);
         }, version: 2);
+        Assert.Equal(Convert.ToHexString(bytes), Convert.ToHexString(DocumentedExample()));
+    }
+
+    /// <summary>The bytes of the version 2 example in docs/protocol.md, read from its hex rows.</summary>
+    internal static byte[] DocumentedExample()
+    {
         var doc = File.ReadAllText(Path.Combine(DocumentedExampleTests.RepoRoot(), "docs", "protocol.md"));
         int from = doc.IndexOf("### Version 2", StringComparison.Ordinal);
         int to = doc.IndexOf("### Version 1", from, StringComparison.Ordinal);
@@ -80,7 +88,7 @@ public partial class VersionTwoTests
         var documented = new List<byte>();
         foreach (Match m in HexRow().Matches(doc[from..to]))
             documented.AddRange(Convert.FromHexString(m.Groups[1].Value.Replace(" ", "")));
-        Assert.Equal(Convert.ToHexString(bytes), Convert.ToHexString([.. documented]));
+        return [.. documented];
     }
 
     [GeneratedRegex(@"^    ((?:[0-9A-F]{2} ){7}[0-9A-F]{2})", RegexOptions.Multiline)]
@@ -104,9 +112,9 @@ public partial class VersionTwoTests
 
     private static KeyValuePair<string, string> KV(string key, string value) => new(key, value);
 
-    private static byte[] Hello() => Wire.Encode(w => FrameWriter.WriteHello(w, "p", "t"), version: 2);
+    internal static byte[] Hello() => Wire.Encode(w => FrameWriter.WriteHello(w, "p", "t"), version: 2);
 
-    private static ProtocolException Reject(byte[] bytes)
+    internal static ProtocolException Reject(byte[] bytes)
     {
         for (int cut = 1; cut < bytes.Length; cut++)
         {
@@ -122,14 +130,14 @@ public partial class VersionTwoTests
         return Assert.Throws<ProtocolException>(() => { while (decoder.TryReadFrame(ref seq, out _)) { } });
     }
 
-    private static void AssertRejected(byte[] bytes, long at, string problem)
+    internal static void AssertRejected(byte[] bytes, long at, string problem)
     {
         var e = Reject(bytes);
         Assert.Contains(problem, e.Problem);
         Assert.Equal(at, e.ByteOffset);
     }
 
-    private static byte[] Then(byte[] stream, Action<ArrayBufferWriter<byte>> write)
+    internal static byte[] Then(byte[] stream, Action<ArrayBufferWriter<byte>> write)
     {
         var w = new ArrayBufferWriter<byte>();
         w.Write(stream);

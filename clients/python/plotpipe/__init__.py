@@ -25,6 +25,8 @@ Panels, labels and time, as matplotlib's subplots::
         temp = plot.line("temperature", "r-")         # the default panel
         temp.add(datetime.now(timezone.utc), 21.5)     # time on x: datetime, numpy datetime64, pandas Timestamp
         plot.dataframe(df, panel="Sensors")            # every numeric column of a pandas frame, against its index
+        plot.mark(step, "learning rate dropped")       # a vertical marker on every panel whose x is of that kind
+        plot.span(eval_start, eval_end, "evaluation")  # a shaded range of x (two datetimes: on the time panels)
 
 In Jupyter a plot shows as its live page; ``plot.show()`` opens it in a browser.
 
@@ -42,11 +44,11 @@ from typing import IO
 from ._columns import unix_seconds
 from ._plot import Kind, Panel, Plot, Series
 from ._transport import PipeSink, StreamSink, TcpLink, ViewerProcess, viewer_command
-from ._wire import (DEFINE_PANEL, DEFINE_PLOT, DEFINE_SERIES, DROPPED, FINISH, HELLO, LINE, MAGIC, MAX_FORMAT_BYTES,
-                    MAX_NAME_BYTES, MAX_PANELS, MAX_POINTS_PER_FRAME, MAX_PRODUCER_NAME_BYTES,
+from ._wire import (DEFINE_PANEL, DEFINE_PLOT, DEFINE_SERIES, DROPPED, EVENT, FINISH, HELLO, LINE, MAGIC, MARK,
+                    MAX_EVENT_TEXT_BYTES, MAX_FORMAT_BYTES, MAX_NAME_BYTES, SPAN, MAX_PANELS, MAX_POINTS_PER_FRAME, MAX_PRODUCER_NAME_BYTES,
                     MAX_PROPERTY_VALUE_BYTES, MAX_SERIES, MAX_TOKEN_BYTES, POINTS, SCATTER, TIME_X, VERSION,
                     check_format, check_options, check_token, checked_producer_name, encode_define_panel,
-                    encode_define_plot, encode_define_series, encode_dropped, encode_finish, encode_handshake,
+                    encode_define_plot, encode_define_series, encode_dropped, encode_event, encode_finish, encode_handshake,
                     encode_hello, encode_points, encode_points_header, panel_properties, parse_address)
 
 __version__ = "0.2.0"
@@ -70,10 +72,12 @@ __all__ = [
     "encode_hello",
     "encode_define_plot",
     "encode_define_panel",
+    "encode_event",
     "unix_seconds",
     "VERSION", "MAGIC", "DEFINE_SERIES", "POINTS", "DROPPED", "FINISH", "HELLO", "DEFINE_PLOT", "DEFINE_PANEL",
     "TIME_X", "SCATTER", "LINE", "MAX_SERIES", "MAX_NAME_BYTES", "MAX_FORMAT_BYTES", "MAX_POINTS_PER_FRAME",
     "MAX_PRODUCER_NAME_BYTES", "MAX_TOKEN_BYTES", "MAX_PANELS", "MAX_PROPERTY_VALUE_BYTES",
+    "EVENT", "MARK", "SPAN", "MAX_EVENT_TEXT_BYTES",
 ]
 
 _START_TIMEOUT = 30.0

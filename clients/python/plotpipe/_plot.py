@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import array
 import html
+import math
 import logging
 import os
 import threading
@@ -15,9 +16,10 @@ from typing import Any, Literal, Protocol, cast
 
 from ._columns import column, number, time_value
 from ._transport import Sink, TcpLink, ViewerProcess
-from ._wire import (LINE, LITTLE_ENDIAN, MAX_PANELS, MAX_SERIES, SCATTER, TIME_X, append_column, check_options, check_series_name,
-                    encode_define_panel, encode_define_plot, encode_define_series, encode_dropped, encode_finish,
-                    encode_points_header, panel_properties, styled_format)
+from ._wire import (EVENT, LINE, LITTLE_ENDIAN, MARK, MAX_PANELS, MAX_SERIES, SCATTER, SPAN, TIME_X, append_column,
+                    check_event_text, check_options, check_series_name, encode_define_panel, encode_define_plot,
+                    encode_define_series, encode_dropped, encode_event, encode_finish, encode_points_header,
+                    panel_properties, styled_format)
 
 Kind = Literal["line", "scatter"]
 
@@ -43,6 +45,8 @@ _FLUSH_SECONDS = 0.002
 _WRITE_BYTES = 1 << 20
 # How long a refusing or failing viewer's line may take to arrive after the write that noticed it gone.
 _REASON_WAIT = 0.3
+# Markers that may wait for the writer at once; more are counted in dropped_events, as the .NET producer does.
+MAX_PENDING_EVENTS = 65_536
 # The page in a notebook: the plot's width, and a height that shows a chart with its legend.
 _NOTEBOOK_HEIGHT_PX = 480
 
@@ -303,6 +307,9 @@ class Plot:
         self._panels: list[bytes] = []
         self._panel_titles: dict[str, Panel] = {}
         self._panels_sent = 0
+        # Markers as Event frames, waiting for the writer; those that could not be sent are counted.
+        self._events: list[bytes] = []
+        self._events_dropped = 0
         self._defined = 0
         self._room = self._bound_points
         self._sealed = 0
@@ -354,6 +361,33 @@ class Plot:
         the viewer was lost, or lost with a connection that dropped."""
         with self._lock:
             return sum(s._dropped + s._late for s in self._series)  # pyright: ignore[reportPrivateUsage]
+
+    @property
+    def dropped_events(self) -> int:
+        """Markers (``mark``, ``span``) not delivered: made after finish or after the viewer was lost, lost with a
+        connection that dropped, or more than 65,536 waiting at once."""
+        with self._lock:
+            return self._events_dropped
+
+    def mark(self, x: float | Any, text: str) -> None:
+        """Marks a moment with ``text``: a vertical line at ``x`` on every panel whose x is of its kind, e.g.
+        ``plot.mark(step, "learning rate dropped")``; a time (datetime, numpy datetime64, pandas Timestamp) goes on
+        the time panels, as Unix seconds. Returns at once; never raises for the viewer's sake (a marker that cannot
+        be sent is counted in ``dropped_events``). ValueError naming empty or overlong text or an x that is not finite."""
+        seconds, is_time = _event_x(x, "marker x")
+        self._add_event(MARK, seconds, 0.0, is_time, text)
+
+    def span(self, x0: float | Any, x1: float | Any, text: str) -> None:
+        """Shades the range of x from ``x0`` to ``x1`` with ``text``, e.g. ``plot.span(start, end, "evaluation")``; two
+        times shade a stretch of the time panels. As ``mark``, with ValueError also when ``x1`` is before ``x0``, and
+        TypeError when one is a time and the other a number."""
+        start, start_time = _event_x(x0, "span start x0")
+        end, end_time = _event_x(x1, "span end x1")
+        if start_time != end_time:
+            raise TypeError(f"span({x0!r}, {x1!r}): both ends must be times or both numbers")
+        if end < start:
+            raise ValueError(f"span ends at {x1!r}, before it starts at {x0!r}")
+        self._add_event(SPAN, start, end, start_time, text)
 
     @property
     def series(self) -> list[Series]:
@@ -503,6 +537,18 @@ class Plot:
             self._names[name] = series
             return series
 
+    def _add_event(self, kind: int, x: float, x2: float, is_time: bool, text: str) -> None:
+        check_event_text(text)
+        frame = encode_event(kind, x, x2, is_time, text)
+        with self._lock:
+            # As with points: after finish or a lost viewer a marker is counted, never raised into the loop.
+            if self._closed or len(self._events) >= MAX_PENDING_EVENTS:
+                self._events_dropped += 1
+                return
+            self._events.append(frame)
+            self._changed = True
+            self._work.notify()
+
     def _end(self, how: str, timeout: float | None) -> bool:
         with self._lock:
             if self._ending is None:
@@ -522,7 +568,7 @@ class Plot:
         if self._lost or self._uncertain:
             return False
         with self._lock:
-            if any(s._dropped or s._late for s in self._series):  # pyright: ignore[reportPrivateUsage]
+            if any(s._dropped or s._late for s in self._series) or self._events_dropped:  # pyright: ignore[reportPrivateUsage]
                 return False
         if self._viewer is None:
             return True
@@ -594,7 +640,8 @@ class Plot:
                     if link is not None and link.down:
                         continue
                     ending = self._ending
-                    take_partial = (ending is not None or self._room_wanted
+                    # Markers take the points made before them along, so those reach the viewer first.
+                    take_partial = (ending is not None or self._room_wanted or bool(self._events)
                                     or (self._unsent_since is not None and time.monotonic() >= self._unsent_since + _FLUSH_SECONDS))
                     self._room_wanted = False
                     in_flight = self._take(take_partial)
@@ -716,6 +763,10 @@ class Plot:
             if s._dropped != s._dropped_sent:  # pyright: ignore[reportPrivateUsage]
                 s._dropped_sent = s._dropped  # pyright: ignore[reportPrivateUsage]
                 out.append(encode_dropped(s._id, s._dropped - s._dropped_base))  # pyright: ignore[reportPrivateUsage]
+        # After the points taken in this turn (all of them, partial batches too, when a marker waits): points arrive
+        # before the markers made after them.
+        out += self._events
+        self._events = []
         self._sealed = 0
         self._changed = False
         if not partial_left:
@@ -798,6 +849,8 @@ class Plot:
                 if not isinstance(item, bytes):
                     item[0]._late += len(item[1])  # pyright: ignore[reportPrivateUsage]
                     self._room += len(item[1])
+                elif _is_event(item):
+                    self._events_dropped += 1
             self._space.notify_all()
 
     def _lose(self, error: Exception, in_flight: list[bytes | tuple[Series, array.array[float], array.array[float]]]) -> None:
@@ -808,6 +861,10 @@ class Plot:
             for item in in_flight:
                 if not isinstance(item, bytes):
                     item[0]._late += len(item[1])  # pyright: ignore[reportPrivateUsage]
+                elif _is_event(item):
+                    self._events_dropped += 1
+            self._events_dropped += len(self._events)
+            self._events = []
             for s in self._series:
                 s._late += len(s._xs) + sum(len(xs) for xs, _ in s._full)  # pyright: ignore[reportPrivateUsage]
                 s._xs = array.array("d")  # pyright: ignore[reportPrivateUsage]
@@ -821,3 +878,21 @@ class Plot:
         reason = source.reason(_REASON_WAIT) if source is not None else None
         self._lost_reason = reason or str(error) or type(error).__name__
         _log.warning("PlotPipe: the viewer went away (%s); points added from now on are counted as dropped", self._lost_reason)
+
+
+def _is_event(frame: bytes) -> bool:
+    """Whether an encoded frame waiting to be written is a marker (its header's type byte)."""
+    return len(frame) > 4 and frame[4] == EVENT
+
+
+def _event_x(x: object, what: str) -> tuple[float, bool]:
+    """A marker's x as (Unix seconds or the number, is time); TypeError for neither, ValueError for NaN or infinity."""
+    seconds = time_value(x)
+    if seconds is not None:
+        return seconds, True
+    value = None if isinstance(x, (str, bytes)) else number(x)
+    if value is None:
+        raise TypeError(f"{what} {x!r} must be a real number or a time")
+    if not math.isfinite(value):
+        raise ValueError(f"{what} {x!r} is not a finite number")
+    return value, False

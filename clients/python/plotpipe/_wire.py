@@ -11,8 +11,9 @@ from collections.abc import Iterable
 
 VERSION = 2
 MAGIC = b"PLTP"
-DEFINE_SERIES, POINTS, DROPPED, FINISH, HELLO, DEFINE_PLOT, DEFINE_PANEL = 1, 2, 3, 4, 5, 6, 7
-TIME_X = 1  # DefineSeries flag: x is time, Unix seconds
+DEFINE_SERIES, POINTS, DROPPED, FINISH, HELLO, DEFINE_PLOT, DEFINE_PANEL, EVENT = 1, 2, 3, 4, 5, 6, 7, 8
+TIME_X = 1  # DefineSeries and Event flag: x is time, Unix seconds
+MARK, SPAN = 1, 2  # Event kinds: a moment, a range of x
 SCATTER, LINE = 1, 2
 MAX_SERIES = 1024
 MAX_NAME_BYTES = 200
@@ -22,6 +23,7 @@ MAX_PRODUCER_NAME_BYTES = 200
 MAX_TOKEN_BYTES = 256
 MAX_PANELS = 64  # ids 0 (the default panel) to 63
 MAX_PROPERTY_VALUE_BYTES = 1024
+MAX_EVENT_TEXT_BYTES = 1024
 
 SCALES = ("linear", "log")
 TOKEN_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -32,6 +34,7 @@ HEADER = struct.Struct("<IBBH")
 _DEFINE_PREFIX = struct.Struct("<BBHI")
 POINTS_PREFIX = struct.Struct("<II")
 _DROPPED_TOTAL = struct.Struct("<q")
+_EVENT_PREFIX = struct.Struct("<BBH4xdd")
 LITTLE_ENDIAN = sys.byteorder == "little"
 
 COLOURS = "bgrcmykw"
@@ -128,6 +131,35 @@ def encode_hello(name: str, token: str) -> bytes:
         token_bytes,
         bytes(payload - used),
     ))
+
+
+def encode_event(kind: int, x: float, x2: float, time_x: bool, text: str) -> bytes:
+    """An Event frame (version 2): a MARK at ``x`` (``x2`` is ignored) or a SPAN from ``x`` to ``x2``, Unix seconds
+    when ``time_x``; checks nothing but what the frame needs to be well formed (see ``check_event``)."""
+    text_bytes = text.encode("utf-8")
+    used = _EVENT_PREFIX.size + len(text_bytes)
+    payload = (used + 7) & ~7
+    return b"".join((
+        HEADER.pack(payload, EVENT, 0, 0),
+        # A mark's x2 is reserved: zero bytes.
+        _EVENT_PREFIX.pack(kind, TIME_X if time_x else 0, len(text_bytes), x, x2 if kind == SPAN else 0.0),
+        text_bytes,
+        bytes(payload - used),
+    ))
+
+
+def check_event_text(text: str) -> None:
+    """Raises ValueError (TypeError for a non-str) naming a marker's text the protocol cannot carry: 1 to 1024 UTF-8 bytes."""
+    if not isinstance(text, str):  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise TypeError(f"marker text must be a str, not {type(text).__name__}")
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as e:
+        raise ValueError(f"marker text {text[:40]!r} is not valid text: {e.reason} at position {e.start}") from None
+    if size == 0:
+        raise ValueError(f"marker text is empty; a marker takes 1 to {MAX_EVENT_TEXT_BYTES} UTF-8 bytes of text")
+    if size > MAX_EVENT_TEXT_BYTES:
+        raise ValueError(f"marker text {text[:40]!r} is {size} UTF-8 bytes; a marker takes 1 to {MAX_EVENT_TEXT_BYTES}")
 
 
 def append_column(out: bytearray, column: array.array[float]) -> None:

@@ -65,6 +65,11 @@ def decode(stream: bytes):
             frames.append((kind, sid, (xs, ys)))
         elif kind == plotpipe.DROPPED:
             frames.append((kind, sid, struct.unpack("<q", p)[0]))
+        elif kind == plotpipe.EVENT:
+            ekind, flags, tlen, x, x2 = struct.unpack_from("<BBH4xdd", p)
+            assert sid == 0 and length == (24 + tlen + 7) & ~7 and not any(p[24 + tlen:])
+            assert ekind == plotpipe.SPAN or not any(p[16:24]), "a mark's x2 is reserved, zero"
+            frames.append((kind, sid, (ekind, flags, x, x2 if ekind == plotpipe.SPAN else None, p[24:24 + tlen].decode("utf-8"))))
         elif kind == plotpipe.FINISH:
             assert sid == 0 and length == 0
             frames.append((kind, sid, None))
@@ -168,6 +173,8 @@ class EncoderTests(unittest.TestCase):
         out = Capture()
         plot = plotpipe.to_stream(out, name="demo", title="Training")
         plot.panel("Loss", yscale="log").line("loss", "b-").add(1, 0.5)
+        plot.span(0.5, 1.0, "eval")
+        plot.mark(1.0, "lr/10")
         self.assertTrue(plot.finish())
         self.assertEqual(documented_version_2().hex(" "), bytes(out.data).hex(" "))
 
@@ -703,3 +710,78 @@ class ConnectTests(unittest.TestCase):
                 plotpipe.connect("tcp://127.0.0.1:1", token=token)
         with self.assertRaisesRegex(ValueError, "producer name"):
             plotpipe.connect("tcp://127.0.0.1:1", name="")
+
+
+class MarkerTests(unittest.TestCase):
+    """plot.mark and plot.span: Event frames as docs/protocol.md lays them out, mistakes raised naming the value,
+    and nothing about sending them ever raised into the loop."""
+
+    def markers(self, out: Capture):
+        return [payload for kind, _, payload in decode(bytes(out.data)) if kind == plotpipe.EVENT]
+
+    def test_marks_and_spans_are_sent_as_event_frames_after_the_points_made_before_them(self):
+        out = Capture()
+        plot = plotpipe.to_stream(out, name="trainer")
+        loss = plot.line("loss")
+        for step in range(4):
+            loss.add(step, 1 / (step + 1))
+        plot.mark(3, "learning rate dropped")
+        loss.add(4, 0.2)
+        opened = datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.timezone.utc)
+        plot.span(5, 8, "evaluation \u2713")
+        plot.mark(opened, "valve opened")
+        plot.span(opened, opened + datetime.timedelta(hours=1), "flush")
+        self.assertTrue(plot.finish())
+        seconds = plotpipe.unix_seconds(opened)
+        self.assertEqual([(plotpipe.MARK, 0, 3.0, None, "learning rate dropped"),
+                          (plotpipe.SPAN, 0, 5.0, 8.0, "evaluation \u2713"),
+                          (plotpipe.MARK, plotpipe.TIME_X, seconds, None, "valve opened"),
+                          (plotpipe.SPAN, plotpipe.TIME_X, seconds, seconds + 3600, "flush")], self.markers(out))
+        # Every point added before the first mark comes before it in the stream (a later one may come along too).
+        frames = decode(bytes(out.data))
+        first_mark = next(i for i, f in enumerate(frames) if f[0] == plotpipe.EVENT)
+        self.assertEqual([0.0, 1.0, 2.0, 3.0], points_of(frames[:first_mark])[0][:4])
+        self.assertEqual(0, plot.dropped_events)
+
+    def test_marker_mistakes_raise_naming_the_value(self):
+        plot = plotpipe.to_stream(Capture())
+        self.addCleanup(plot.finish)
+        for call, error, named in (
+                (lambda: plot.mark(1, ""), ValueError, "empty"),
+                (lambda: plot.mark(1, "\u00e9" * 513), ValueError, "1026 UTF-8 bytes"),
+                (lambda: plot.mark(float("nan"), "t"), ValueError, "marker x nan"),
+                (lambda: plot.span(1, float("inf"), "t"), ValueError, "span end x1 inf"),
+                (lambda: plot.span(5, 3, "eval"), ValueError, "span ends at 3, before it starts at 5"),
+                (lambda: plot.mark("3", "t"), TypeError, "marker x '3'"),
+                (lambda: plot.mark(1, 5), TypeError, "marker text must be a str"),  # pyright: ignore[reportArgumentType]
+                (lambda: plot.span(datetime.datetime.now(datetime.timezone.utc), 5, "t"), TypeError, "both ends")):
+            with self.assertRaises(error) as caught:
+                call()
+            self.assertIn(named, str(caught.exception))
+        self.assertEqual(0, plot.dropped_events)
+
+    def test_markers_after_finish_or_a_lost_viewer_are_counted_not_raised(self):
+        out = Capture()
+        plot = plotpipe.to_stream(out)
+        plot.mark(1, "before")
+        self.assertTrue(plot.finish())
+        plot.mark(2, "after")
+        self.assertEqual(1, plot.dropped_events)
+        self.assertEqual(["before"], [m[4] for m in self.markers(out)])
+        broken = plotpipe.to_stream(Broken())
+        broken.mark(1, "into a closed pipe")
+        self.assertFalse(broken.finish(5))
+        broken.mark(2, "after the loss")
+        self.assertEqual(2, broken.dropped_events)
+
+    def test_markers_never_wait_for_a_stalled_viewer_and_those_past_the_bound_are_counted(self):
+        out = Capture()
+        out.gate.clear()
+        plot = plotpipe.to_stream(out)
+        for i in range(66_000):
+            plot.mark(i, "m")
+        # The writer holds at most one turn's markers while it waits on the stalled write; the rest wait or are counted.
+        self.assertGreaterEqual(plot.dropped_events, 66_000 - 2 * 65_536)
+        out.gate.set()
+        plot.finish(30)
+        self.assertEqual(66_000, len(self.markers(out)) + plot.dropped_events)

@@ -283,3 +283,38 @@ def test_while_the_connection_is_down_drop_never_waits_and_the_next_viewer_is_to
             second.stop()
     finally:
         plot.close(0)
+
+
+def test_mark_and_span_reach_a_spawned_viewers_events_with_their_kind_x_and_text():
+    opened = datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.timezone.utc)
+    with plotpipe.spawn(open_browser=False, name="trainer") as plot:
+        api = Api(plot.url)
+        loss = plot.line("loss")
+        for step in range(10):
+            loss.add(step, 1 / (step + 1))
+        plot.mark(3, "learning rate dropped")
+        plot.span(5, 8, "evaluation ✓")
+        plot.mark(opened, "valve opened")
+        plot.span(np.datetime64("2026-03-01T13:00:00"), pd.Timestamp("2026-03-01T14:00:00"), "flush")
+        assert plot.finish(30) is True
+        api.wait_for(lambda: api.status()["state"] == "finished")
+        events = api.get("/api/events")
+        seconds = opened.timestamp()
+        assert [(e["seq"], e["kind"], e["x"], e["x2"], e["xKind"], e["text"], e["producer"]) for e in events] == [
+            (1, "mark", 3, None, "plain", "learning rate dropped", "trainer"),
+            (2, "span", 5, 8, "plain", "evaluation ✓", "trainer"),
+            (3, "mark", seconds, None, "time", "valve opened", "trainer"),
+            (4, "span", seconds + 3600, seconds + 7200, "time", "flush", "trainer"),
+        ]
+        assert [e["seq"] for e in api.get("/api/events?since=3")] == [4]
+        assert plot.dropped_events == 0
+        plot.close_viewer()
+
+
+def test_markers_from_a_connected_producer_reach_the_listening_viewer(listening):
+    with plotpipe.connect(listening.producers, token=listening.api.token, name="rig") as plot:
+        plot.line("temp").add(1, 21.5)
+        plot.mark(1, "valve opened")
+    listening.api.wait_for(lambda: len(listening.api.get("/api/events")) == 1, what="the marker")
+    event = listening.api.get("/api/events")[0]
+    assert (event["kind"], event["x"], event["text"], event["producer"]) == ("mark", 1, "valve opened", "rig")

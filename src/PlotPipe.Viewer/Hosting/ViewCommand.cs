@@ -24,6 +24,7 @@ internal static class ViewCommand
                 + "headerless rows of numbers only: the first column; else the line number",
         };
         var xTime = new Option<bool>("--x-time") { Description = "Text input: read x as a time, ISO-8601 or Unix seconds (kept as Unix seconds); ISO-8601 times are read as times without it" };
+        var events = new Option<string?>("--events") { HelpName = "FIELD", Description = "JSON lines: a line whose FIELD holds text is also a marker at its x with that text (its numbers are plotted as usual); markers are listed in /api/events" };
         var skip = new Option<int>("--skip") { HelpName = "N", Description = "Text input: pass over the first N lines unread", CustomParser = OptionValues.SmallCount(0) };
         var columns = new Option<string?>("--columns") { HelpName = "NAMES", Description = "Text input: name the columns (a,b,c); no line is taken as the header, and a line equal to the names is passed over" };
         var title = new Option<string?>("--title") { HelpName = "TEXT", Description = "Text input: the plot's title" };
@@ -78,7 +79,7 @@ internal static class ViewCommand
             DefaultValueFactory = _ => Ingest.ProducerListener.DefaultIdleTimeout.TotalSeconds,
             CustomParser = OptionValues.Seconds(0, int.MaxValue),
         };
-        foreach (var o in new Option[] { stdin, listen, producerTimeout, xField, xTime, skip, columns, title, xLabel, yLabel, panel, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, maxMemory, token, noToken, allowHost, record }) command.Options.Add(o);
+        foreach (var o in new Option[] { stdin, listen, producerTimeout, xField, xTime, events, skip, columns, title, xLabel, yLabel, panel, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, maxMemory, token, noToken, allowHost, record }) command.Options.Add(o);
 
         command.Arguments.Add(file);
         // Options that contradict each other. A command's checks run before the options' defaults are filled in:
@@ -107,6 +108,7 @@ internal static class ViewCommand
                 {
                     XField = result.GetValue(xField),
                     XTime = result.GetValue(xTime),
+                    EventsField = result.GetValue(events),
                     Skip = result.GetValue(skip),
                     Title = result.GetValue(title),
                     XLabel = result.GetValue(xLabel),

@@ -117,6 +117,9 @@ internal sealed class FrameIngest
                 case FrameType.Dropped:
                     Series(frame).SetProducerDropped(frame.DroppedTotal);
                     break;
+                case FrameType.Event:
+                    _store.Events.Add(frame.ReadEvent(), _producer!.Name);
+                    break;
                 case FrameType.Finish:
                     finished = true;
                     _store.SetState(StreamState.Finished, producer: _producer);

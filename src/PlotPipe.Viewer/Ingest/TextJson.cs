@@ -12,6 +12,7 @@ namespace PlotPipe.Viewer.Ingest;
 /// <c>{"series": "loss", "x": 3, "y": 0.3}</c> is one point of the named series (x from "x", else the x field,
 /// else the line number). Other values (booleans, null, nested objects, other strings) are passed over. A line
 /// that is not UTF-8, or whose names or string values escape half a surrogate pair, is a bad line like any other.
+/// With <c>--events FIELD</c>, a line whose FIELD holds a string is also a marker at the line's x, with that text.
 /// </summary>
 internal sealed class TextJson
 {
@@ -20,6 +21,7 @@ internal sealed class TextJson
     private readonly TextProblems _problems;
     private readonly byte[] _names;
     private byte[]? _xField;
+    private readonly byte[]? _eventsField;
     private bool _xDecided;
     private bool? _timed;
     private bool _labelled;
@@ -40,6 +42,7 @@ internal sealed class TextJson
         _problems = problems;
         _xField = options.XName is { } name ? Encoding.UTF8.GetBytes(name) : null;
         _xDecided = options.XField is not null;
+        _eventsField = options.EventsField is { } events ? Encoding.UTF8.GetBytes(events) : null;
         if (options.XTime || options.XIsArrival) _timed = true;
         _names = new byte[options.MaxLineBytes];
     }
@@ -64,6 +67,9 @@ internal sealed class TextJson
         }
         int count = 0, namesUsed = 0;
         int seriesAt = -1, seriesLength = 0;
+        // The marker's text, when the line has the --events field as a string; eventsWrong: it has it as something else.
+        int eventAt = -1, eventLength = 0;
+        bool eventsWrong = false;
         try
         {
             var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 64 });
@@ -84,6 +90,28 @@ internal sealed class TextJson
                 namesUsed += nameLength;
                 var name = _names.AsSpan(nameAt, nameLength);
                 reader.Read();
+                if (_eventsField is not null && name.SequenceEqual(_eventsField))
+                {
+                    // The marker's field is never a series, whatever it holds; null is a line without a marker.
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        if (reader.ValueIsEscaped && HasLoneSurrogate(reader.ValueSpan))
+                        {
+                            Bad(number, $"the value of \"{Shown(name)}\" escapes half a surrogate pair, which is no character");
+                            return;
+                        }
+                        eventAt = namesUsed;
+                        eventLength = reader.CopyString(_names.AsSpan(namesUsed));
+                        namesUsed += eventLength;
+                    }
+                    else if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                    {
+                        reader.Skip();
+                        eventsWrong = true;
+                    }
+                    else eventsWrong = reader.TokenType != JsonTokenType.Null;
+                    continue;
+                }
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.Number:
@@ -140,6 +168,18 @@ internal sealed class TextJson
             return;
         }
         var members = _members.AsSpan(0, count);
+        if (eventsWrong)
+        {
+            Bad(number, $"the marker field \"{Shown(_eventsField)}\" (--events) holds no text");
+            return;
+        }
+        // An empty note is no marker, as null is: logs often carry the field on every line.
+        if (eventLength == 0) eventAt = -1;
+        if (eventAt >= 0 && eventLength > ProtocolLimits.MaxEventTextBytes)
+        {
+            Bad(number, $"the marker \"{Shown(_eventsField)}\" (--events) has {eventLength} bytes of text; a marker takes at most {ProtocolLimits.MaxEventTextBytes}");
+            return;
+        }
 
         if (seriesAt >= 0)
         {
@@ -158,6 +198,7 @@ internal sealed class TextJson
                 return;
             }
             if (!X(members, xAt, number, out double x)) return;
+            if (eventAt >= 0) Mark(x, eventAt, eventLength);
             int id = Id(_names.AsSpan(seriesAt, seriesLength), number);
             if (id >= 0) _series.Add(id, x, members[yAt].Value);
             return;
@@ -177,12 +218,13 @@ internal sealed class TextJson
         bool any = false;
         for (int i = 0; i < members.Length && !any; i++)
             any = members[i].Kind == Kind.Number && !IsX(members[i]);
-        if (!any)
+        if (!any && eventAt < 0)
         {
             Bad(number, "no numeric field");
             return;
         }
         if (!X(members, xMember, number, out double xValue)) return;
+        if (eventAt >= 0) Mark(xValue, eventAt, eventLength);
         for (int i = 0; i < members.Length; i++)
         {
             if (members[i].Kind != Kind.Number || IsX(members[i])) continue;
@@ -190,6 +232,10 @@ internal sealed class TextJson
             if (id >= 0) _series.Add(id, xValue, members[i].Value);
         }
     }
+
+    // A marker at the line's x; its x is a time when the stream's x are.
+    private void Mark(double x, int textAt, int textLength) =>
+        _series.Mark(x, _timed == true, Encoding.UTF8.GetString(_names.AsSpan(textAt, textLength)));
 
     private void Keep(ref int count, in Member member)
     {

@@ -24,6 +24,12 @@ internal sealed class TextOptions
     /// <summary>Read x as a time (ISO-8601 or Unix seconds), stored as Unix seconds.</summary>
     public bool XTime { get; set; }
 
+    /// <summary>
+    /// The JSON field whose string value makes its line a marker (<c>--events</c>): a mark at the line's x with that
+    /// text; the line's numeric fields are plotted as on any other line. Null: no field makes markers.
+    /// </summary>
+    public string? EventsField { get; set; }
+
     /// <summary>Lines at the start of the input passed over unread (<c>--skip</c>).</summary>
     public int Skip { get; set; }
 

@@ -131,10 +131,20 @@ internal sealed class TextSeries
         if (n + 1 == BatchPoints) b.Flush();
     }
 
-    /// <summary>Sends every batched point to the store; returns whether there were any.</summary>
+    /// <summary>Keeps a marker from this input in the store's events (a line with the <c>--events</c> field).</summary>
+    public void Mark(double x, bool xIsTime, string text)
+    {
+        _store.Events.Add(new PlotEvent(EventKind.Mark, x, null, xIsTime, text), _producer?.Name ?? "stdin");
+        _marked = true;
+    }
+
+    private bool _marked;
+
+    /// <summary>Sends every batched point to the store; returns whether there were any (or a marker came since the last flush).</summary>
     public bool Flush()
     {
-        bool any = false;
+        bool any = _marked;
+        _marked = false;
         for (int i = 0; i < _count; i++) any |= _batches[i].Flush();
         return any;
     }

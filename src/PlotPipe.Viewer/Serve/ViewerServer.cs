@@ -105,6 +105,7 @@ internal sealed class ViewerServer : IAsyncDisposable
                 rows.Add(new ProducerReport(p.Name, p.State.ToString().ToLowerInvariant(), p.Points, p.Dropped, p.BadLines, p.Address));
             return Results.Json(rows, JsonContext.Default.ListProducerReport);
         });
+        app.MapGet("/api/events", (HttpContext context) => EventsReport.WriteAsync(context, store.Events));
         app.MapGet("/api/plot", () => Results.Json(PlotReportOf(store), JsonContext.Default.PlotReport));
         app.MapGet("/api/nearest", (HttpContext context) =>
         {

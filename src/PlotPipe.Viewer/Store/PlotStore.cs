@@ -94,6 +94,9 @@ internal sealed class PlotStore : IDisposable
     /// <summary>The plot's title and panels as the stream defined them.</summary>
     public PlotDefinition Plot { get; } = new();
 
+    /// <summary>The markers from every producer (Event frames, <c>--events</c> lines), the last 65,536 kept.</summary>
+    public PlotEvents Events { get; } = new();
+
     /// <summary>The producers over the viewer's life: who is connected, who ended and stays listed, what they are called.</summary>
     public ProducerRegistry Registry { get; }
 

@@ -37,6 +37,10 @@ internal sealed class FrameSender
     // Writer side: the first _definedPanels panels and the first _definedSeries series have gone out on this connection.
     private int _definedPanels;
     private int _definedSeries;
+    // Markers waiting for the writer; rare, so a locked queue serves. Bounded, so a program that marks in a tight
+    // loop while the viewer is gone cannot grow it without end: beyond the bound they are counted, not kept.
+    private readonly Queue<PlotEvent> _events = new();
+    private long _eventsLost;
     private volatile bool _finishRequested;
     private volatile bool _broken;
     // The current connection failed (TCP only): stop taking points, so they wait for the next one.
@@ -86,6 +90,28 @@ internal sealed class FrameSender
             Volatile.Write(ref _panels, [.. _panels, (id, properties)]);
         }
         _signals.Wake();
+    }
+
+    /// <summary>Markers that may wait for the writer at once; more are counted in <see cref="EventsLost"/>.</summary>
+    public const int MaxPendingEvents = 65_536;
+
+    /// <summary>Markers not sent: over the pending bound, or taken when the viewer had gone.</summary>
+    public long EventsLost => Interlocked.Read(ref _eventsLost);
+
+    /// <summary>Queues a checked marker for the writer, without waiting; returns false (and counts it) when the queue is full.</summary>
+    public bool AddEvent(PlotEvent marker)
+    {
+        lock (_events)
+        {
+            if (_events.Count >= MaxPendingEvents)
+            {
+                Interlocked.Increment(ref _eventsLost);
+                return false;
+            }
+            _events.Enqueue(marker);
+        }
+        _signals.Wake();
+        return true;
     }
 
     /// <summary>Asks the writer to send what is left, then the finish frame, then close the stream.</summary>
@@ -224,6 +250,10 @@ internal sealed class FrameSender
     {
         if (_finishRequested) return true;
         if (_definedPanels < Volatile.Read(ref _panels).Length) return true;
+        lock (_events)
+        {
+            if (_events.Count > 0) return true;
+        }
         foreach (var b in Volatile.Read(ref _buffers))
         {
             if (b.HasPending()) return true;
@@ -235,6 +265,11 @@ internal sealed class FrameSender
     {
         int points = 0;
         bool wrote = false;
+        // The markers waiting now were made after every point these batches hold was added: taken whole (partial
+        // batches too) and sent before them, those points reach the viewer ahead of the markers, as they were made.
+        int markersDue;
+        lock (_events) markersDue = _events.Count;
+        takePartial |= markersDue > 0;
         // Series before panels: a series' panel was added before the series, so every panel it names is in this look.
         var buffers = Volatile.Read(ref _buffers);
         int panels = DefinePanels();
@@ -288,8 +323,30 @@ internal sealed class FrameSender
                 wrote = false;
             }
         }
+        int markers = SendEvents(markersDue);
+        points += markers;
+        wrote |= markers > 0 && !_broken;
         if (wrote) Flush();
         return points;
+    }
+
+    // Writes up to `due` waiting markers; a broken stream (or a version 1 one, which cannot carry them) counts them instead.
+    private int SendEvents(int due)
+    {
+        if (_down) return 0;
+        int n = 0;
+        while (n < due)
+        {
+            PlotEvent? marker;
+            lock (_events)
+            {
+                if (!_events.TryDequeue(out marker)) return n;
+            }
+            n++;
+            if (_broken || _version < 2) Interlocked.Increment(ref _eventsLost);
+            else FrameWriter.WriteEvent(_writer, marker.Kind, marker.X, marker.X2 ?? 0, marker.XIsTime, marker.Text);
+        }
+        return n;
     }
 
     // Defines every panel not yet defined, in order of making; returns how many.

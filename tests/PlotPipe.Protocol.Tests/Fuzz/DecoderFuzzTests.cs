@@ -66,6 +66,9 @@ public partial class DecoderFuzzTests(ITestOutputHelper output)
             "property key has byte", "is repeated", "property value is not valid UTF", "must be \"linear\" or \"log\"",
             "must be \"true\" or \"false\"", "frame with N properties takes", "padding of a DefineP",
             "which no DefinePanel frame has defined", "series flags", "in a version N stream",
+            // Markers (Event, type 8).
+            "Event frame of N payload bytes", "unknown event kind", "event flags", "event text of N bytes", "Event frame with a N-byte text",
+            "reserved bytes of an Event frame", "event x", "reserved end of a mark", "span end", "event text is not valid UTF", "padding of an Event frame",
         ];
         if (Cases >= 6_000)
         {

@@ -18,6 +18,9 @@ public static class Canon
 
     public static string Dropped(int id, long total) => $"dropped {id} {total}";
 
+    public static string Event(int kind, int flags, long xBits, long x2Bits, string text) =>
+        $"event kind {kind} flags {flags} x {xBits:x16} x2 {x2Bits:x16} text [{text}]";
+
     /// <summary>The text form of a frame the real decoder returned; reads it at once, before the buffer moves on.</summary>
     public static string Of(in Frame frame)
     {
@@ -38,6 +41,9 @@ public static class Canon
                 return Points(frame.SeriesId, xs.Select(BitConverter.DoubleToInt64Bits).ToArray(), ys.Select(BitConverter.DoubleToInt64Bits).ToArray());
             case FrameType.Dropped:
                 return Dropped(frame.SeriesId, frame.DroppedTotal);
+            case FrameType.Event:
+                var e = frame.ReadEvent();
+                return Event((int)e.Kind, e.XIsTime ? 1 : 0, BitConverter.DoubleToInt64Bits(e.X), e.X2 is { } x2 ? BitConverter.DoubleToInt64Bits(x2) : 0, e.Text);
             default:
                 return Finish;
         }

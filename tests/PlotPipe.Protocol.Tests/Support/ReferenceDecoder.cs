@@ -52,11 +52,11 @@ public static class ReferenceDecoder
             int id = b[p + 6] + 256 * b[p + 7];
             if (length > MaxPayload) return Stop(DecodeEnd.Error, p);
             if (length % 8 != 0) return Stop(DecodeEnd.Error, p);
-            if (type < 1 || type > (version == 1 ? 4 : 7)) return Stop(DecodeEnd.Error, p + 4);
+            if (type < 1 || type > (version == 1 ? 4 : 8)) return Stop(DecodeEnd.Error, p + 4);
             if (version == 2 && !hello && type != 5) return Stop(DecodeEnd.Error, p + 4);
             if (version == 2 && hello && type == 5) return Stop(DecodeEnd.Error, p + 4);
             if (b[p + 5] != 0) return Stop(DecodeEnd.Error, p + 5);
-            if (type == 4 || type == 5 || type == 6)
+            if (type == 4 || type == 5 || type == 6 || type == 8)
             {
                 if (b[p + 6] != 0) return Stop(DecodeEnd.Error, p + 6);
                 if (b[p + 7] != 0) return Stop(DecodeEnd.Error, p + 7);
@@ -72,6 +72,7 @@ public static class ReferenceDecoder
             if (type == 4 && length != 0) return Stop(DecodeEnd.Error, p);
             if (type == 5 && (length < 8 || length > 464)) return Stop(DecodeEnd.Error, p);
             if ((type == 6 || type == 7) && (length < 8 || length > 8 + 64 * (4 + 64 + 1024))) return Stop(DecodeEnd.Error, p);
+            if (type == 8 && (length < 32 || length > 24 + 1024)) return Stop(DecodeEnd.Error, p);
             if (n - p - 8 < length) return Stop(DecodeEnd.Truncated, p);
 
             int q = p + 8;
@@ -132,6 +133,36 @@ public static class ReferenceDecoder
                 long total = I64(b, q);
                 if (total < 0) return Stop(DecodeEnd.Error, q);
                 frames.Add(Canon.Dropped(id, total));
+            }
+            else if (type == 8)
+            {
+                // Event: kind, flags, text length, reserved, x, x2, text, padding; in the document's order.
+                int kind = b[q];
+                int flags = b[q + 1];
+                int textLength = b[q + 2] + 256 * b[q + 3];
+                if (kind != 1 && kind != 2) return Stop(DecodeEnd.Error, q);
+                if ((flags & 0xFE) != 0) return Stop(DecodeEnd.Error, q + 1);
+                if (textLength < 1 || textLength > 1024) return Stop(DecodeEnd.Error, q + 2);
+                int used = 24 + textLength;
+                int padded = used % 8 == 0 ? used : used + 8 - used % 8;
+                if (length != padded) return Stop(DecodeEnd.Error, q + 2);
+                for (int i = q + 4; i < q + 8; i++)
+                    if (b[i] != 0) return Stop(DecodeEnd.Error, i);
+                long xBits = I64(b, q + 8), x2Bits = I64(b, q + 16);
+                // Finite: the exponent's bits are not all set.
+                if ((xBits >> 52 & 0x7FF) == 0x7FF) return Stop(DecodeEnd.Error, q + 8);
+                if (kind == 1)
+                {
+                    for (int i = q + 16; i < q + 24; i++)
+                        if (b[i] != 0) return Stop(DecodeEnd.Error, i);
+                }
+                else if ((x2Bits >> 52 & 0x7FF) == 0x7FF || BitConverter.Int64BitsToDouble(x2Bits) < BitConverter.Int64BitsToDouble(xBits))
+                    return Stop(DecodeEnd.Error, q + 16);
+                int badText = FirstBadUtf8(b, q + 24, q + 24 + textLength);
+                if (badText >= 0) return Stop(DecodeEnd.Error, badText);
+                for (int i = q + used; i < q + padded; i++)
+                    if (b[i] != 0) return Stop(DecodeEnd.Error, i);
+                frames.Add(Canon.Event(kind, flags, xBits, x2Bits, new System.Text.UTF8Encoding(false, true).GetString(b, q + 24, textLength)));
             }
             else if (type == 4)
             {

@@ -11,6 +11,7 @@ public abstract record Op
     public sealed record Define(int Id, SeriesKind Kind, string Name, string Format, int Panel = 0, SeriesFlags Flags = SeriesFlags.None) : Op;
     public sealed record Points(int Id, double[] Xs, double[] Ys) : Op;
     public sealed record Dropped(int Id, long Total) : Op;
+    public sealed record Event(EventKind Kind, double X, double X2, bool XIsTime, string Text) : Op;
     public sealed record Hello(string Name, string Token) : Op;
     public sealed record DefinePlot(KeyValuePair<string, string>[] Properties) : Op
     {
@@ -26,7 +27,7 @@ public abstract record Op
 public sealed record Mutation(MutationKind Kind, int Where, long Value);
 
 /// <summary>The ways a stream is broken: at random, and at the fields where an implementation is most likely wrong.</summary>
-public enum MutationKind { FlipBit, SetByte, Truncate, Insert, Delete, FrameLength, SizeField, SeriesId, FrameType, Append, Reserved, PanelField, Property }
+public enum MutationKind { FlipBit, SetByte, Truncate, Insert, Delete, FrameLength, SizeField, SeriesId, FrameType, Append, Reserved, PanelField, Property, EventField }
 
 /// <summary>A valid stream, the changes that break it, and the sizes in which its bytes arrive.</summary>
 public sealed record StreamCase(Op[] Ops, bool Finish, Mutation[] Mutations, int[] Chunks)
@@ -125,8 +126,19 @@ public static class StreamGen
     private static readonly Gen<Op> DefineV2 = Gen.Select(Define, Gen.Frequency((2, (IGen<int>)Gen.Const(0)), (3, PanelId)), Gen.Bool,
         (d, panel, time) => (Op)((Op.Define)d with { Panel = panel, Flags = time ? SeriesFlags.TimeX : SeriesFlags.None }));
 
+    private static readonly Gen<double> FiniteDouble = Double.Where(double.IsFinite);
+
+    // Markers: a mark, or a span that does not end before it starts (x2 at x included); text never empty.
+    private static readonly Gen<Op> EventOp = Gen.Select(Gen.Int[0, 2], FiniteDouble, FiniteDouble, Gen.Bool, Text,
+        (shape, a, b, time, text) => (Op)(shape switch
+        {
+            0 => new Op.Event(EventKind.Mark, a, 0, time, text.Length == 0 ? "a" : text),
+            1 => new Op.Event(EventKind.Span, Math.Min(a, b), Math.Max(a, b), time, text.Length == 0 ? "a" : text),
+            _ => new Op.Event(EventKind.Span, a, a, time, text.Length == 0 ? "a" : text),
+        }));
+
     private static readonly Gen<Op[]> OpsV2 = Gen.Select(HelloOp,
-        Gen.Frequency((2, (IGen<Op>)DefineV2), (5, Points), (1, Dropped), (1, PlotOp), (2, PanelOp)).Array[0, 14],
+        Gen.Frequency((2, (IGen<Op>)DefineV2), (5, Points), (1, Dropped), (1, PlotOp), (2, PanelOp), (2, EventOp)).Array[0, 14],
         (hello, rest) => PlaceInDefinedPanels([hello, .. rest]));
 
     // A series may only name a panel defined before it: move the others to the default panel.
@@ -175,6 +187,8 @@ public static class StreamGen
                 Op.DefinePanel p => Canon.Properties(7, p.Id, p.Properties.Select(kv => (kv.Key, kv.Value))),
                 Op.Points p => Canon.Points(p.Id, p.Xs.Select(BitConverter.DoubleToInt64Bits).ToArray(), p.Ys.Select(BitConverter.DoubleToInt64Bits).ToArray()),
                 Op.Dropped d => Canon.Dropped(d.Id, d.Total),
+                Op.Event e => Canon.Event((int)e.Kind, e.XIsTime ? 1 : 0, BitConverter.DoubleToInt64Bits(e.X),
+                    e.Kind == EventKind.Span ? BitConverter.DoubleToInt64Bits(e.X2) : 0, e.Text),
                 _ => throw new InvalidOperationException(op.ToString()),
             });
         }
@@ -196,6 +210,7 @@ public static class StreamGen
                 case Op.DefinePanel p: FrameWriter.WriteDefinePanel(w, p.Id, p.Properties); break;
                 case Op.Points p: FrameWriter.WritePoints(w, p.Id, p.Xs, p.Ys); break;
                 case Op.Dropped d: FrameWriter.WriteDropped(w, d.Id, d.Total); break;
+                case Op.Event e: FrameWriter.WriteEvent(w, e.Kind, e.X, e.X2, e.XIsTime, e.Text); break;
             }
         }
         if (finish) FrameWriter.WriteFinish(w);
@@ -236,6 +251,8 @@ public static class StreamGen
     private static readonly int[] PropertyCountBoundaries = [0, 1, 2, 63, 64, 65, 0xFFFF];
     private static readonly int[] KeyBoundaries = [0, 1, 2, 64, 65, 0xFFFF];
     private static readonly int[] ValueBoundaries = [0, 1, 3, 1024, 1025, 0xFFFF];
+    private static readonly int[] EventTextBoundaries = [0, 1, 7, 8, 1024, 1025, 0xFFFF];
+    private static readonly double[] EventXs = [double.NaN, double.PositiveInfinity, double.NegativeInfinity, double.MinValue, -1, 0, 1e300, double.MaxValue];
 
     public static byte[] Mutate(byte[] valid, Mutation[] mutations)
     {
@@ -320,6 +337,22 @@ public static class StreamGen
                     int pf = propertyFrames[m.Where % propertyFrames.Count];
                     if (pf + 16 <= b.Count && b[pf + 4] is (byte)FrameType.DefinePlot or (byte)FrameType.DefinePanel) MutateProperties(b, pf, m.Value);
                     break;
+                case MutationKind.EventField:
+                    // Aimed at an Event frame's fields: kind, flags, text length, x and x2, each at its boundaries.
+                    var eventFrames = starts.FindAll(s => valid[s + 4] == (byte)FrameType.Event);
+                    if (eventFrames.Count == 0) break;
+                    int ef = eventFrames[m.Where % eventFrames.Count];
+                    if (ef + 32 > b.Count || b[ef + 4] != (byte)FrameType.Event) break;
+                    ulong choice = (ulong)m.Value / 5;
+                    switch ((ulong)m.Value % 5)
+                    {
+                        case 0: b[ef + 8] = (byte)(choice % 4); break;
+                        case 1: b[ef + 9] = (byte)(1 << (int)(choice % 8)); break;
+                        case 2: SetU16(b, ef + 10, EventTextBoundaries[choice % (ulong)EventTextBoundaries.Length]); break;
+                        case 3: SetU64(b, ef + 16, EventXs[choice % (ulong)EventXs.Length]); break;
+                        default: SetU64(b, ef + 24, EventXs[choice % (ulong)EventXs.Length]); break;
+                    }
+                    break;
                 case MutationKind.Append:
                     // Often a whole valid frame, so "a frame after Finish" is tried with bytes that are otherwise fine.
                     if ((m.Value & 1) == 0) b.AddRange([0, 0, 0, 0, 4, 0, 0, 0]);
@@ -349,11 +382,17 @@ public static class StreamGen
             if (type is FrameType.Hello or FrameType.DefinePlot) reserved.AddRange([s + 6, s + 7]);
             if (type is FrameType.Points or FrameType.Hello || type == FrameType.DefineSeries && !v2) reserved.AddRange([s + 12, s + 13, s + 14, s + 15]);
             if (type is FrameType.DefinePlot or FrameType.DefinePanel) reserved.AddRange([s + 10, s + 11, s + 12, s + 13, s + 14, s + 15]);
+            if (type == FrameType.Event)
+            {
+                reserved.AddRange([s + 6, s + 7, s + 12, s + 13, s + 14, s + 15]);
+                if (valid[s + 8] == (byte)EventKind.Mark) for (int i = 16; i < 24; i++) reserved.Add(s + 8 + i);
+            }
             int used = type switch
             {
                 FrameType.DefineSeries => 8 + valid[s + 9] + valid[s + 10] + 256 * valid[s + 11],
                 FrameType.Hello => 8 + U16(valid, s + 8) + U16(valid, s + 10),
                 FrameType.DefinePlot or FrameType.DefinePanel => PropertiesEnd(valid, s),
+                FrameType.Event => 24 + U16(valid, s + 10),
                 _ => length,
             };
             for (int i = used; i < length; i++) reserved.Add(s + 8 + i);
@@ -430,6 +469,12 @@ public static class StreamGen
     {
         b[at] = (byte)value;
         b[at + 1] = (byte)(value >> 8);
+    }
+
+    private static void SetU64(List<byte> b, int at, double value)
+    {
+        long bits = BitConverter.DoubleToInt64Bits(value);
+        for (int i = 0; i < 8; i++) b[at + i] = (byte)(bits >> (8 * i));
     }
 
     private static void SetU32(List<byte> b, int at, uint value)

@@ -46,6 +46,10 @@ public static class Wire
             case FrameType.DefinePlot or FrameType.DefinePanel:
                 var props = string.Join(" ", frame.ReadProperties().Select(p => $"{p.Key}=[{p.Value}]"));
                 return frame.Type == FrameType.DefinePlot ? $"plot {props}" : $"panel {frame.PanelId} {props}";
+            case FrameType.Event:
+                var e = frame.ReadEvent();
+                string x = FormattableString.Invariant($"{e.X}") + (e.X2 is { } x2 ? FormattableString.Invariant($"..{x2}") : "");
+                return $"{e.Kind.ToString().ToLowerInvariant()} {x}{(e.XIsTime ? " time" : "")} [{e.Text}]";
             default:
                 return frame.Type.ToString().ToLowerInvariant();
         }

@@ -75,6 +75,8 @@ public class PlotModelStreamTests
         var stream = new GateStream();
         var plot = LivePlot.ToStream(stream, new LivePlotOptions { ProducerName = "demo", Title = "Training" });
         plot.Panel("Loss", new PanelOptions { YScale = AxisScale.Log }).Line("loss", "b-").Add(1, 0.5);
+        plot.Span(0.5, 1.0, "eval");
+        plot.Mark(1.0, "lr/10");
         await plot.DisposeAsync();
         Assert.Equal(hex.ToString(), Convert.ToHexString(stream.ToArray()));
     }
