@@ -2,6 +2,7 @@
 // (GET /api/nearest), one request in flight and the latest position wins; a dot marks each point on its panel.
 import { formatTime, formatValue } from "./format.js";
 import { pp } from "./hooks.js";
+import { seriesLabel } from "./looks.js";
 import { groupKey, isTimeX, view } from "./view.js";
 
 const MIN_INTERVAL_MS = 40;
@@ -71,7 +72,7 @@ export function createReadout(el, seriesOf) {
     for (const r of wanted) {
       const s = series.find((q) => q.index === r.index);
       const xText = timeOf(r.panel | 0) ? formatTime(r.x, 0.001, true).replace("\n", " ") : formatValue(r.x);
-      lines.push({ color: s ? s.color : "#888", text: `${s ? s.name : r.index}  x ${xText}  y ${formatValue(r.y)}` });
+      lines.push({ color: s ? s.color : "#888", text: `${s ? seriesLabel(s) : r.index}  x ${xText}  y ${formatValue(r.y)}` });
     }
     el.replaceChildren(...lines.map((l) => {
       const d = document.createElement("div");

@@ -245,7 +245,7 @@ internal static class PictureExporter
         }
         // Markers drawn closer than half their size merge into one blot, so a huge scatter is drawn from one point
         // per occupied cell of that size (a line without markers, from one per pixel).
-        int cellPx = series.Format.Marker switch { null => 1, '.' => 2, _ => 4 };
+        int cellPx = series.Look.Marker switch { null => 1, '.' => 2, _ => 4 };
         var cells = new DataBounds(axes.ToX(box.XMin), axes.ToX(box.XMax), axes.ToY(box.YMin), axes.ToY(box.YMax));
         return OnePointPerCell(series, snap, evictedBefore, axes, cells, (widthPx + cellPx - 1) / cellPx, (heightPx + cellPx - 1) / cellPx);
     }
@@ -329,7 +329,7 @@ internal static class PictureExporter
     // pieces in one style.
     private static void AddPieces(ScottPlot.Plot plot, SeriesStore series, double[] xs, double[] ys, int widthPx)
     {
-        var format = series.Format;
+        var format = series.Look;
         var color = Color.FromHex(series.Color);
         float lineWidth = SeriesLook.LineWidth(xs.Length, widthPx);
         var marker = SeriesLook.Marker(format, color, xs.Length > SeriesLook.ManyMarkers ? 0.6f : 1);

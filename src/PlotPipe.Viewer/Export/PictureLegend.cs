@@ -128,7 +128,7 @@ internal sealed class PictureLegend
     private static void DrawSwatch(SKCanvas canvas, Paint paint, SeriesStore series, float left, float middle)
     {
         var color = Color.FromHex(series.Color);
-        var format = series.Format;
+        var format = series.Look;
         if (format.DrawsLine)
         {
             var line = new LineStyle(1.5f, color, SeriesLook.Pattern(format.LineStyle));
