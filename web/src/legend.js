@@ -38,8 +38,11 @@ function tools(el) {
     wide.setAttribute("aria-pressed", String(on));
     window.dispatchEvent(new Event("resize"));
   });
-  box.append(filter, wide);
+  // The heading above the list ("Series") shares the tools' row; the filter box takes a row of its own below.
+  const heading = el.previousElementSibling;
   el.parentElement.insertBefore(box, el);
+  if (heading && /^H\d$/.test(heading.tagName)) box.append(heading);
+  box.append(wide, filter);
   return box;
 }
 

@@ -12,8 +12,9 @@ namespace PlotPipe.Viewer.Store;
 /// ten strong colours, which are matplotlib's default cycle, so a plot of up to ten series looks as it always did,
 /// then their ten light companions, so 20 series differ before a colour comes back. Every one of them stands at
 /// least 3:1 from the dark theme's background (#0d1117), so the dark theme uses them as they are. Colour letters
-/// are matplotlib's on the light theme; on the dark theme a letter too dark to read there is lightened in its own
-/// hue to 3:1 or more, and black becomes the page's text colour.
+/// are matplotlib's, with two changes so that each stays readable on its theme: on the dark theme blue, under 3:1
+/// there, is lightened in its own hue; and the letter of the background's own colour (white on the light theme,
+/// black on the dark one) becomes a mid grey, which stands 3:1 from that background and apart from the other letter.
 /// </remarks>
 internal static class SeriesPalette
 {
@@ -24,11 +25,18 @@ internal static class SeriesPalette
         "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5",
     ];
 
-    /// <summary>Colour letters on the dark theme: those under 3:1 against its background made lighter in their hue.</summary>
+    /// <summary>Colour letters on the light theme: matplotlib's, but white, which would not show on white, is grey.</summary>
+    public static IReadOnlyDictionary<char, string> LightLetters { get; } = new Dictionary<char, string>
+    {
+        ['b'] = "#0000ff", ['g'] = "#008000", ['r'] = "#ff0000", ['c'] = "#00bfbf",
+        ['m'] = "#bf00bf", ['y'] = "#bfbf00", ['k'] = "#000000", ['w'] = "#8c959f",
+    };
+
+    /// <summary>Colour letters on the dark theme: blue made lighter in its hue to stand 3:1 from the background, and black grey.</summary>
     public static IReadOnlyDictionary<char, string> DarkLetters { get; } = new Dictionary<char, string>
     {
         ['b'] = "#6680ff", ['g'] = "#008000", ['r'] = "#ff0000", ['c'] = "#00bfbf",
-        ['m'] = "#bf00bf", ['y'] = "#bfbf00", ['k'] = "#e6edf3", ['w'] = "#ffffff",
+        ['m'] = "#bf00bf", ['y'] = "#bfbf00", ['k'] = "#9198a1", ['w'] = "#ffffff",
     };
 
     /// <summary>The line styles a run takes in turn, from the series' own.</summary>
@@ -39,7 +47,7 @@ internal static class SeriesPalette
 
     /// <summary>The CSS colour on the light theme (and in pictures) of a series of <paramref name="format"/> at <paramref name="slot"/> in the cycle.</summary>
     public static string Light(PlotFormat format, int slot) =>
-        format.Color is char c ? PlotFormat.Colors[c] : Cycle[slot % Cycle.Count];
+        format.Color is char c ? LightLetters[c] : Cycle[slot % Cycle.Count];
 
     /// <summary>The CSS colour on the dark theme of a series of <paramref name="format"/> at <paramref name="slot"/> in the cycle.</summary>
     public static string Dark(PlotFormat format, int slot) =>
