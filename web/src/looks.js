@@ -38,25 +38,3 @@ export function seriesLabel(s) {
   const run = runOf(s);
   return severalRuns && run ? `${run} · ${s.name}` : s.name;
 }
-
-/** WCAG 2 contrast ratio of two "#rrggbb" or "rgb(r, g, b)" colours (1 to 21). */
-export function contrastRatio(a, b) {
-  const la = luminance(a), lb = luminance(b);
-  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
-}
-
-function luminance(color) {
-  const [r, g, b] = channels(color).map((c) => {
-    const v = c / 255;
-    return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
-  });
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-}
-
-function channels(color) {
-  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color);
-  if (hex) return [1, 2, 3].map((i) => parseInt(hex[i], 16));
-  const rgb = /^rgba?\(\s*(\d+)[,\s]+(\d+)[,\s]+(\d+)/i.exec(color);
-  if (rgb) return [1, 2, 3].map((i) => +rgb[i]);
-  throw new Error(`not a colour: ${color}`);
-}

@@ -105,6 +105,16 @@ public sealed class SeriesColourTests(BrowserFixture browser)
         // Black is grey on dark, not black on near-black, and stays apart from white.
         Assert.Contains(series, s => s.Name == "k-" && s.Color == "#9198a1");
         Assert.Contains(series, s => s.Name == "w-" && s.Color == "#ffffff");
+
+        // The PNG saved from the page is the page as shown, on its dark background.
+        var picture = await page.EvaluateAsync<JsonElement>(@"async () => {
+            const { composePicture } = await import('./save.js');
+            const { legendRows } = await import('./legend.js');
+            const canvas = composePicture('t', legendRows(document.getElementById('legend'), window.plotpipe.series));
+            const px = (x, y) => Array.from(canvas.getContext('2d').getImageData(x, y, 1, 1).data.slice(0, 3));
+            return { corner: px(1, 1) };
+        }");
+        Assert.Equal([13, 17, 23], picture.GetProperty("corner").EnumerateArray().Select(v => v.GetInt32()));
         await page.Context.CloseAsync();
     }
 
@@ -130,6 +140,7 @@ public sealed class SeriesColourTests(BrowserFixture browser)
         double wide = (await page.Locator("aside").BoundingBoxAsync())!.Width;
         Assert.True(wide > narrow * 1.5, $"wide {wide} px against {narrow} px");
         Assert.False(await first.EvaluateAsync<bool>("e => e.scrollWidth > e.clientWidth"), "the wide column shows the name whole");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "forty-series-wide-legend.png") });
         await filter.FillAsync("");
         await WaitAsync(page, $"() => document.querySelectorAll('#legend li[data-index]').length === {Cycled + Letters.Length}");
         await page.Locator(".legend-wide").ClickAsync();
