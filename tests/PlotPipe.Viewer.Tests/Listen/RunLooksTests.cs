@@ -22,7 +22,8 @@ public sealed class RunLooksTests(BrowserFixture browser)
         for (int run = 0; run < 2; run++)
         {
             var ys = new double[Points];
-            for (int i = 0; i < Points; i++) { xs[i] = i; ys[i] = (run + 1) * Math.Exp(-i / 80.0); }
+            var val = new double[Points];
+            for (int i = 0; i < Points; i++) { xs[i] = i; ys[i] = (run + 1) * Math.Exp(-i / 80.0); val[i] = ys[i] + 0.3; }
             var p = await TcpProducer.HelloAsync(viewer.ProducerPort, "train.py", viewer.Token);
             producers.Add(p);
             await p.SendAsync(w =>
@@ -31,7 +32,7 @@ public sealed class RunLooksTests(BrowserFixture browser)
                 FrameWriter.WriteDefineSeries(w, 1, SeriesKind.Line, "val loss", "-");
                 FrameWriter.WriteDefineSeries(w, 2, SeriesKind.Scatter, "acc", "o");
                 FrameWriter.WritePoints(w, 0, xs, ys);
-                FrameWriter.WritePoints(w, 1, xs, ys);
+                FrameWriter.WritePoints(w, 1, xs, val);
                 FrameWriter.WritePoints(w, 2, xs.AsSpan(0, 20), ys.AsSpan(0, 20));
             });
             // Connections are read concurrently: the first run's series come first, so the runs' order is known.
@@ -95,7 +96,6 @@ public sealed class RunLooksTests(BrowserFixture browser)
             var second = await page.EvaluateAsync<JsonElement>("() => window.plotpipe.series.find(s => s.index === 3)");
             Assert.Equal("--", second.GetProperty("line").GetString());
             Assert.Equal("#ff0000", second.GetProperty("color").GetString());
-            await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "two-runs-light.png") });
 
             var box = await BrowserFeed.PlotAreaAsync(page, 0);
             await page.Mouse.MoveAsync((float)(box.X + box.Width * 0.05), (float)(box.Y + box.Height * 0.5));
@@ -103,6 +103,7 @@ public sealed class RunLooksTests(BrowserFixture browser)
             var lines = await page.Locator("#cursor > div").AllTextContentsAsync();
             Assert.Contains(lines, l => l.StartsWith("train.py (2) · train loss ", StringComparison.Ordinal));
             Assert.Contains(lines, l => l.StartsWith("train.py · train loss ", StringComparison.Ordinal));
+            await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "two-runs-light.png") });
             await page.EmulateMediaAsync(new() { ColorScheme = Microsoft.Playwright.ColorScheme.Dark });
             await LivePageTests.WaitAsync(page, "p => p.colors.background === '#0d1117'");
             await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "two-runs-dark.png") });
