@@ -27,4 +27,19 @@ public sealed class RunPictureTests
         Assert.Equal(SeriesLook.Pattern("-"), lines[0].LinePattern);
         Assert.Equal(SeriesLook.Pattern("--"), lines[1].LinePattern);
     }
+
+    [Fact]
+    public void A_dark_picture_draws_on_the_dark_background_with_each_series_in_its_dark_colour()
+    {
+        var store = new PlotStore();
+        store.Define(new SeriesDefinition(0, SeriesKind.Line, "black", "k-")).Append([0, 1, 2], [1, 3, 2]);
+        var dark = PictureExporter.Render(store, 800, palette: PicturePalette.Dark);
+        var line = Assert.Single(Assert.Single(dark.Panels).Plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>());
+        Assert.Equal(Color.FromHex("#9198a1"), line.Color);
+        using var bitmap = SkiaSharp.SKBitmap.Decode(dark.PngBytes());
+        Assert.Equal(new SkiaSharp.SKColor(0x0d, 0x11, 0x17), bitmap.GetPixel(2, 2));
+
+        var light = PictureExporter.Render(store, 800);
+        Assert.Equal(Color.FromHex("#000000"), Assert.Single(Assert.Single(light.Panels).Plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>()).Color);
+    }
 }
