@@ -26,6 +26,8 @@ public sealed class RunPictureTests
         Assert.All(lines, l => Assert.Equal(Color.FromHex("#ff0000"), l.Color));
         Assert.Equal(SeriesLook.Pattern("-"), lines[0].LinePattern);
         Assert.Equal(SeriesLook.Pattern("--"), lines[1].LinePattern);
+        File.WriteAllBytes(Path.Combine(Support.BrowserFixture.ArtifactsDir, "two-runs-picture.png"), figure.PngBytes());
+        File.WriteAllBytes(Path.Combine(Support.BrowserFixture.ArtifactsDir, "two-runs-picture-dark.png"), PictureExporter.Render(store, 800, palette: PicturePalette.Dark).PngBytes());
     }
 
     [Fact]
