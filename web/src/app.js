@@ -281,7 +281,6 @@ function applyMeta(meta) {
   pp.title = plot.title;
   rebuildPanels();
   renderAllLegend();
-  collapsePanels();
   renderStatus(meta.status || {});
   followTheStream();
   const looks = looksOf(series);
@@ -340,8 +339,10 @@ function showTitle(state) {
   document.title = `${name} — ${state}`;
 }
 
+// The legend and what hangs on the same hidden series: panels whose series are all hidden fold.
 function renderAllLegend() {
   renderLegend(legendEl, series, view.panels.map((p) => p.def), view.hidden, legendActions);
+  collapsePanels();
 }
 
 const legendActions = {
@@ -368,7 +369,6 @@ const legendActions = {
 function hiddenChanged() {
   pp.hidden = [...view.hidden];
   renderAllLegend();
-  collapsePanels();
   flow.requestSoon();
   redrawSoon();
 }
