@@ -8,7 +8,7 @@ using PlotPipe.Viewer.Store;
 
 namespace PlotPipe.Cli;
 
-/// <summary><c>plotpipe export run.arrow --png|--svg|--csv OUT [--from X --to X] [--title TEXT --width PX --height PX]</c>: a recording, or an x range of it, as a picture or CSV.</summary>
+/// <summary><c>plotpipe export run.arrow --png|--svg|--csv OUT [--from X --to X] [--title TEXT --width PX --height PX --theme light|dark]</c>: a recording, or an x range of it, as a picture or CSV.</summary>
 internal static class ExportCommand
 {
     /// <summary>Builds the command.</summary>
@@ -33,7 +33,9 @@ internal static class ExportCommand
             Description = "The picture's height in pixels [default: 600, and 270 more for each panel after the first]",
             CustomParser = r => OptionValues.SmallCount(Figure.MinHeightPx, Figure.MaxHeightPx)(r),
         };
-        var command = new Command("export", "Export a recording, or an x range of it, as PNG, SVG or CSV") { recording, png, svg, csv, from, to, title, width, height };
+        var theme = new Option<string?>("--theme") { HelpName = "THEME", Description = "The page's theme to draw the picture in: light or dark [default: light]" };
+        theme.AcceptOnlyFromAmong("light", "dark");
+        var command = new Command("export", "Export a recording, or an x range of it, as PNG, SVG or CSV") { recording, png, svg, csv, from, to, title, width, height, theme };
         // Options not given read as null here (a command's checks run before defaults are filled in).
         command.Validators.Add(r =>
         {
@@ -41,13 +43,13 @@ internal static class ExportCommand
                 r.AddError("export needs something to write: --png FILE, --svg FILE or --csv FILE");
             else if (r.GetValue(from) is { } lo && r.GetValue(to) is { } hi && lo > hi)
                 r.AddError($"--from {lo.ToString(CultureInfo.InvariantCulture)} --to {hi.ToString(CultureInfo.InvariantCulture)} is not a range: --from must not be above --to");
-            else if (r.GetValue(png) is null && r.GetValue(svg) is null && PictureOption(r, title, width, height) is { } shaping)
+            else if (r.GetValue(png) is null && r.GetValue(svg) is null && PictureOption(r, title, width, height, theme) is { } shaping)
                 r.AddError($"{shaping} shapes a picture, and a CSV has none: add --png FILE or --svg FILE");
         });
         Usage.WithExamples(command,
             ("plotpipe export run.arrow --png run.png", "the whole recording as a picture"),
             ("plotpipe export run.arrow --csv minute.csv --from 0 --to 60", "the exact points with x from 0 to 60"),
-            ("plotpipe export run.arrow --png run.png --title \"Run 7\" --width 1200 --height 900", "a larger picture under a title of your own"));
+            ("plotpipe export run.arrow --png run.png --title \"Run 7\" --width 1200 --height 900 --theme dark", "a larger picture in the dark theme under a title of your own"));
         command.SetAction(async (result, cancel) =>
         {
             var errors = result.InvocationConfiguration.Error;
@@ -56,6 +58,7 @@ internal static class ExportCommand
             double lo = result.GetValue(from) ?? double.NegativeInfinity, hi = result.GetValue(to) ?? double.PositiveInfinity;
             string? pictureTitle = result.GetValue(title);
             int widthPx = result.GetValue(width) ?? Figure.DefaultWidthPx, heightPx = result.GetValue(height) ?? 0;
+            var palette = PicturePalette.Named(result.GetValue(theme) ?? "light");
             var problem = UserFiles.NotARecording(input);
             foreach (var (name, path) in new[] { ("--png", pngPath), ("--svg", svgPath), ("--csv", csvPath) })
             {
@@ -74,8 +77,8 @@ internal static class ExportCommand
                 await using var file = File.OpenRead(input);
                 var (points, elapsed, truncated) = RecordingLoader.Load(file, store, lo, hi);
                 await errors.WriteLineAsync($"{Usage.ToolName}: read {points} points of {input} in {elapsed.TotalSeconds:0.000} s{(truncated ? " (the file ends mid-batch: up to its last whole batch)" : "")}");
-                if (pngPath is not null) PictureExporter.Save(store, pngPath, widthPx, heightPx, pictureTitle);
-                if (svgPath is not null) PictureExporter.Save(store, svgPath, widthPx, heightPx, pictureTitle);
+                if (pngPath is not null) PictureExporter.Save(store, pngPath, widthPx, heightPx, pictureTitle, palette);
+                if (svgPath is not null) PictureExporter.Save(store, svgPath, widthPx, heightPx, pictureTitle, palette);
                 if (csvPath is not null)
                 {
                     await using var output = File.Create(csvPath);

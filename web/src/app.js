@@ -9,6 +9,7 @@ import { createFlow } from "./flow.js";
 import { bindKeys, bindMouse, onSelect } from "./gestures.js";
 import { logDraw, pp } from "./hooks.js";
 import { legendRows, renderLegend } from "./legend.js";
+import { applyTheme, isDark } from "./looks.js";
 import { createPanel, destroyPanel, fitPanel } from "./panel.js";
 import { askNearest, createReadout, nearestRow } from "./readout.js";
 import { exportUrl, savePng } from "./save.js";
@@ -100,8 +101,29 @@ function rebuildPanels() {
   const keys = new Set(view.panels.map(groupKey));
   for (const k of [...view.groupX.keys()]) if (!keys.has(k)) view.groupX.delete(k);
   for (const p of view.panels) fitPanel(p);
+  collapsePanels();
   flow.requestSoon();
   redrawSoon();
+}
+
+// A panel whose series are all hidden shrinks to its title (named even without one), which shows them again on a
+// click; the other panels take its room.
+function collapsePanels() {
+  let changed = false;
+  for (const p of view.panels) {
+    const own = series.filter((s) => (s.panel | 0) === p.id);
+    const collapsed = own.length > 0 && own.every((s) => view.hidden.has(s.index));
+    if (p.el.classList.contains("collapsed") !== collapsed) changed = true;
+    p.el.classList.toggle("collapsed", collapsed);
+    p.titleEl.textContent = p.def.title || (collapsed ? (p.id === 0 ? "Main" : `Panel ${p.id}`) : "");
+    p.titleEl.hidden = !p.def.title && !collapsed;
+    p.titleEl.title = collapsed ? "Every series of this panel is hidden: click to show them" : "";
+    p.titleEl.onclick = collapsed ? () => legendActions.toggle(own.map((s) => s.index)) : null;
+  }
+  pp.collapsed = view.panels.filter((p) => p.el.classList.contains("collapsed")).map((p) => p.id);
+  if (!changed) return;
+  for (const p of view.panels) fitPanel(p);
+  flow.requestSoon();
 }
 
 const chartHooks = {
@@ -274,7 +296,7 @@ const looksOf = (rows) => rows.map((s) => `${s.index}|${s.panel}|${s.kind}|${s.c
 
 function applyMeta(meta) {
   pp.metas++;
-  series = meta.series || [];
+  series = applyTheme(meta.series || [], isDark());
   pp.series = series;
   plot = plotFromMeta(meta);
   pp.title = plot.title;
@@ -338,8 +360,10 @@ function showTitle(state) {
   document.title = `${name} — ${state}`;
 }
 
+// The legend and what hangs on the same hidden series: panels whose series are all hidden fold.
 function renderAllLegend() {
   renderLegend(legendEl, series, view.panels.map((p) => p.def), view.hidden, legendActions);
+  collapsePanels();
 }
 
 const legendActions = {
@@ -497,7 +521,11 @@ const dark = window.matchMedia("(prefers-color-scheme: dark)");
 const themeChanged = () => {
   colors = themeColors();
   pp.colors = colors;
+  // Series colours follow the theme too: density images are made again in the new colour.
+  applyTheme(series, dark.matches);
+  for (const p of view.panels) for (const layer of p.layers.values()) layer.image = null;
   rebuildPanels();
+  renderAllLegend();
 };
 pp.colors = colors;
 if (dark.addEventListener) dark.addEventListener("change", themeChanged);

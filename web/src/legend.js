@@ -1,19 +1,67 @@
 // The legend: a row per series (click hides or shows it, double-click shows it alone, again restores all), under
-// a header per producer when there are several (a click hides or shows all its series), with the panel each
-// series is drawn in: a header per panel when several panels are shown and one producer, else a small tag.
+// a header per run (producer) when there are several (a click hides or shows all its series), with the panel each
+// series is drawn in: a header per panel when several panels are shown and one producer, else a small tag. Past
+// FILTER_FROM series a filter box narrows the rows; a toggle widens the column so long names show whole.
 import { swatch } from "./draw.js";
+import { seriesLabel } from "./looks.js";
 
 const fmt = new Intl.NumberFormat("en-US");
+
+/** The legend offers its filter box once more series than this are listed. */
+export const FILTER_FROM = 12;
+
+let filterText = "";
+let rerender = null;
+
+// The filter box and the width toggle, made once above the list.
+function tools(el) {
+  let box = el.previousElementSibling;
+  if (box && box.classList.contains("legend-tools")) return box;
+  box = document.createElement("div");
+  box.className = "legend-tools";
+  const filter = document.createElement("input");
+  filter.type = "search";
+  filter.className = "legend-filter";
+  filter.placeholder = "filter series";
+  filter.title = "Show only the legend rows whose run or name holds this text";
+  filter.addEventListener("input", () => { filterText = filter.value.trim().toLowerCase(); if (rerender) rerender(); });
+  const wide = document.createElement("button");
+  wide.type = "button";
+  wide.className = "legend-wide";
+  wide.textContent = "wide";
+  wide.title = "Widen the legend so long names show whole";
+  wide.setAttribute("aria-pressed", "false");
+  wide.addEventListener("click", () => {
+    const aside = el.closest("aside") || el.parentElement;
+    const on = !aside.classList.contains("wide");
+    aside.classList.toggle("wide", on);
+    wide.setAttribute("aria-pressed", String(on));
+    window.dispatchEvent(new Event("resize"));
+  });
+  // The heading above the list ("Series") shares the tools' row; the filter box takes a row of its own below.
+  const heading = el.previousElementSibling;
+  el.parentElement.insertBefore(box, el);
+  if (heading && /^H\d$/.test(heading.tagName)) box.append(heading);
+  box.append(wide, filter);
+  return box;
+}
+
+const matches = (s) => !filterText || `${s.run ?? s.producer ?? ""} · ${s.name}`.toLowerCase().includes(filterText);
 
 /**
  * Renders rows for `series` (meta rows) into `el`. `panels` are the panel definitions shown; `hidden` the hidden
  * series indexes; `actions`: toggle(indexes), solo(index). Rows are reused while their key stays the same.
  */
 export function renderLegend(el, series, panels, hidden, actions) {
+  rerender = () => renderLegend(el, series, panels, hidden, actions);
   const shownIds = new Set(panels.map((p) => p.id));
-  const visible = series.filter((s) => shownIds.has(s.panel | 0));
+  const listed = series.filter((s) => shownIds.has(s.panel | 0));
+  const box = tools(el);
+  const filtering = listed.length > FILTER_FROM;
+  box.querySelector(".legend-filter").hidden = !filtering;
+  const visible = filtering ? listed.filter(matches) : listed;
   const producers = [];
-  for (const s of visible) if (!producers.includes(s.producer)) producers.push(s.producer);
+  for (const s of listed) if (!producers.includes(s.producer)) producers.push(s.producer);
   const byProducer = producers.length >= 2;
   const byPanel = !byProducer && panels.length >= 2;
   const tagPanels = byProducer && panels.length >= 2;
@@ -25,6 +73,7 @@ export function renderLegend(el, series, panels, hidden, actions) {
   if (byProducer) {
     for (const p of producers) {
       const own = visible.filter((s) => s.producer === p);
+      if (own.length === 0) continue;
       rows.push({ header: "producer", label: p || "(unnamed)", own });
       for (const s of own) rows.push({ s });
     }
@@ -45,7 +94,7 @@ export function renderLegend(el, series, panels, hidden, actions) {
     const s = row.s;
     const tag = s && tagPanels ? title(s.panel | 0) : "";
     const key = s
-      ? `s|${s.index}|${s.producer}|${s.name}|${s.color}|${s.marker}|${s.line}|${tag}`
+      ? `s|${s.index}|${seriesLabel(s)}|${s.color}|${s.marker}|${s.line}|${tag}`
       : `${row.header}|${row.label}|${row.own.map((q) => q.index).join(",")}`;
     let li = have[i];
     if (!li || li.dataset.key !== key) {
@@ -57,14 +106,14 @@ export function renderLegend(el, series, panels, hidden, actions) {
         li.dataset.index = String(s.index);
         li.appendChild(swatch(s));
         name.textContent = s.name;
-        name.title = `${s.name} (${s.kind}, "${s.format}"): click to hide or show, double-click to show it alone`;
+        name.title = `${seriesLabel(s)} (${s.kind}, "${s.format}"): click to hide or show, double-click to show it alone`;
         li.addEventListener("click", () => actions.toggle([s.index]));
         li.addEventListener("dblclick", (e) => { e.preventDefault(); actions.solo(s.index); });
       } else {
         li.className = row.header;
         if (row.header === "producer") li.dataset.producer = row.label;
         name.textContent = row.label;
-        name.title = `${row.label}: click to hide or show its series`;
+        name.title = row.header === "producer" ? `run ${row.label}: click to hide or show its series` : `${row.label}: click to hide or show its series`;
         const indexes = row.own.map((q) => q.index);
         li.addEventListener("click", () => actions.toggle(indexes));
       }

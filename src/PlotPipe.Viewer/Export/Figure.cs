@@ -26,9 +26,10 @@ internal sealed class Figure
     // The page's chart area: 0.3rem above the panels, 0.25rem left of them; a chart ends 4 px above its row's end.
     private const float ChartTopPx = 5, ChartLeftPx = 4, ChartBottomPx = 4, PanelTitleLeftPx = 14, TitleLeftPx = 16;
 
-    /// <summary>Creates the figure of <paramref name="panels"/> under <paramref name="title"/>, with <paramref name="legend"/> at the right.</summary>
-    public Figure(string? title, IReadOnlyList<FigurePanel> panels, PictureLegend legend, int widthPx, int heightPx)
+    /// <summary>Creates the figure of <paramref name="panels"/> under <paramref name="title"/>, with <paramref name="legend"/> at the right, in <paramref name="palette"/>'s colours (default: the light theme).</summary>
+    public Figure(string? title, IReadOnlyList<FigurePanel> panels, PictureLegend legend, int widthPx, int heightPx, PicturePalette? palette = null)
     {
+        Palette = palette ?? PicturePalette.Light;
         Title = title;
         Panels = panels;
         Legend = legend;
@@ -37,6 +38,9 @@ internal sealed class Figure
         PictureFont.Register();
         Lay();
     }
+
+    /// <summary>The colours it is drawn in: the page's light or dark theme.</summary>
+    public PicturePalette Palette { get; }
 
     /// <summary>The plot's title, drawn above all panels; null for none.</summary>
     public string? Title { get; }
@@ -71,22 +75,22 @@ internal sealed class Figure
     /// <summary>Draws the whole picture onto <paramref name="canvas"/>, whose top left is the picture's.</summary>
     public void Draw(SKCanvas canvas)
     {
-        canvas.Clear(PictureTheme.Background.ToSKColor());
+        canvas.Clear(Palette.Background.ToSKColor());
         using var paint = Paint.NewDisposablePaint();
         foreach (var panel in Panels)
         {
             panel.Plot.RenderManager.ClearCanvasBeforeEachRender = false;
             panel.Plot.Render(canvas, panel.ChartRect);
             if (panel.Title is { } title)
-                Text(panel.Title, PictureTheme.PanelTitleFontPx, true, PictureTheme.Ink)
+                Text(panel.Title, PictureTheme.PanelTitleFontPx, true, Palette.Ink)
                     .Render(canvas, new Pixel(PanelTitleLeftPx, panel.ChartRect.Top - PictureTheme.PanelTitleBandPx / 2 + 2), paint, title);
         }
         if (Title is not null)
         {
-            Text(Title, PictureTheme.TitleFontPx, true, PictureTheme.Ink).Render(canvas, new Pixel(TitleLeftPx, TitleBandPx / 2), paint, Title);
-            new LineStyle(1, PictureTheme.Line) { AntiAlias = false }.Render(canvas, new PixelLine(0, TitleBandPx - 0.5f, WidthPx, TitleBandPx - 0.5f), paint);
+            Text(Title, PictureTheme.TitleFontPx, true, Palette.Ink).Render(canvas, new Pixel(TitleLeftPx, TitleBandPx / 2), paint, Title);
+            new LineStyle(1, Palette.Line) { AntiAlias = false }.Render(canvas, new PixelLine(0, TitleBandPx - 0.5f, WidthPx, TitleBandPx - 0.5f), paint);
         }
-        if (LegendLeftPx < WidthPx) Legend.Draw(canvas, new PixelRect(LegendLeftPx, WidthPx, HeightPx, TitleBandPx));
+        if (LegendLeftPx < WidthPx) Legend.Draw(canvas, new PixelRect(LegendLeftPx, WidthPx, HeightPx, TitleBandPx), Palette);
     }
 
     /// <summary>The picture as PNG bytes.</summary>

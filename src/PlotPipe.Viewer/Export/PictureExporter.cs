@@ -22,12 +22,12 @@ internal static class PictureExporter
     /// </summary>
     /// <exception cref="ArgumentException">The extension is neither .png nor .svg.</exception>
     /// <exception cref="IOException">The file could not be written.</exception>
-    public static void Save(PlotStore store, string path, int widthPx = Figure.DefaultWidthPx, int heightPx = 0, string? title = null)
+    public static void Save(PlotStore store, string path, int widthPx = Figure.DefaultWidthPx, int heightPx = 0, string? title = null, PicturePalette? palette = null)
     {
         var extension = Path.GetExtension(path).ToLowerInvariant();
         if (extension is not (".png" or ".svg"))
             throw new ArgumentException($"picture path \"{path}\" must end in .png or .svg", nameof(path));
-        var figure = Render(store, widthPx, heightPx, title);
+        var figure = Render(store, widthPx, heightPx, title, palette);
         File.WriteAllBytes(path, extension == ".png" ? figure.PngBytes() : figure.SvgBytes());
     }
 
@@ -53,8 +53,9 @@ internal static class PictureExporter
     /// ≤ 0 and counts them), so no value can make the chart library's own fitting fail. The panels of one x group
     /// share one x range. A height of 0 picks one from the panel count; a <paramref name="title"/> replaces the plot's.
     /// </summary>
-    public static Figure Render(PlotStore store, int widthPx, int heightPx = 0, string? title = null)
+    public static Figure Render(PlotStore store, int widthPx, int heightPx = 0, string? title = null, PicturePalette? palette = null)
     {
+        palette ??= PicturePalette.Light;
         PictureFont.Register();
         var layout = new PlotLayout();
         layout.Resolve(store);
@@ -89,15 +90,15 @@ internal static class PictureExporter
             foreach (var (series, snap, evictedBefore) in panel.Series)
             {
                 var (xs, ys) = Points(series, snap, evictedBefore, view, axes, widthPx, panelHeightPx);
-                AddPieces(plot, series, xs, ys, widthPx);
+                AddPieces(plot, series, xs, ys, widthPx, palette);
             }
             var definition = panel.Definition;
             var shown = new FigurePanel(panel.Layout, plot, axes, panel.NotShown, panel.Series.Count, PictureText.PanelTitle(definition),
                 PictureText.PictureXName(panel.Layout, nothingDefined), PictureText.YName(panel.Layout, nothingDefined));
-            Decorate(shown, axes.ToX(xMin), axes.ToX(xMax), axes.ToY(yMin), axes.ToY(yMax));
+            Decorate(shown, axes.ToX(xMin), axes.ToX(xMax), axes.ToY(yMin), axes.ToY(yMax), palette);
             drawn.Add(shown);
         }
-        return new Figure(shownTitle, drawn, PictureLegend.For(store.Series, layout), widthPx, heightPx);
+        return new Figure(shownTitle, drawn, PictureLegend.For(store.Series, layout), widthPx, heightPx, palette);
     }
 
     // The panels the layout shows, top to bottom, each with its series.
@@ -114,24 +115,24 @@ internal static class PictureExporter
     }
 
     // The page's axes: no frame, light grid, tick marks past the data area, 12 px labels, names in bold.
-    private static void Decorate(FigurePanel panel, double xMin, double xMax, double yMin, double yMax)
+    private static void Decorate(FigurePanel panel, double xMin, double xMax, double yMin, double yMax, PicturePalette palette)
     {
         var plot = panel.Plot;
-        plot.FigureBackground.Color = PictureTheme.Background;
-        plot.DataBackground.Color = PictureTheme.Background;
+        plot.FigureBackground.Color = palette.Background;
+        plot.DataBackground.Color = palette.Background;
         plot.Axes.Title.IsVisible = false;
         plot.Axes.Top.IsVisible = false;
         plot.Axes.Right.IsVisible = false;
         plot.Axes.SetLimits(xMin, xMax, yMin, yMax);
         plot.Axes.Bottom.TickGenerator = new PanelTicks(panel.Axes.X, horizontal: true, panel.Axes.XScale);
         plot.Axes.Left.TickGenerator = new PanelTicks(panel.Axes.Y, horizontal: false, panel.Axes.YScale);
-        StyleAxis((ScottPlot.AxisPanels.AxisBase)plot.Axes.Bottom, panel.XName);
-        StyleAxis((ScottPlot.AxisPanels.AxisBase)plot.Axes.Left, panel.YName);
+        StyleAxis((ScottPlot.AxisPanels.AxisBase)plot.Axes.Bottom, panel.XName, palette);
+        StyleAxis((ScottPlot.AxisPanels.AxisBase)plot.Axes.Left, panel.YName, palette);
         // uPlot puts an x label's top 5 px past the tick mark (the chart library 2 px).
         plot.Axes.Bottom.TickLabelStyle.OffsetY = PictureTheme.TickGapPx - 2;
         foreach (var grid in new[] { plot.Grid.XAxisStyle, plot.Grid.YAxisStyle })
         {
-            grid.MajorLineStyle.Color = PictureTheme.Grid;
+            grid.MajorLineStyle.Color = palette.Grid;
             grid.MajorLineStyle.Width = 1;
             grid.MajorLineStyle.AntiAlias = false;
             grid.MinorLineStyle.Width = 0;
@@ -142,8 +143,8 @@ internal static class PictureExporter
             var note = plot.Add.Annotation(string.Create(CultureInfo.InvariantCulture, $"{panel.NotShown:N0} {(panel.NotShown == 1 ? "point" : "points")} ≤ 0 not shown"), Alignment.UpperRight);
             note.LabelFontName = PictureFont.Name;
             note.LabelFontSize = PictureTheme.NoteFontPx;
-            note.LabelFontColor = PictureTheme.Muted;
-            note.LabelBackgroundColor = PictureTheme.Background.WithOpacity(.9);
+            note.LabelFontColor = palette.Muted;
+            note.LabelBackgroundColor = palette.Background.WithOpacity(.9);
             note.LabelBorderColor = Colors.Transparent;
             note.LabelBorderWidth = 0;
             note.LabelShadowColor = Colors.Transparent;
@@ -152,19 +153,19 @@ internal static class PictureExporter
         }
     }
 
-    private static void StyleAxis(ScottPlot.AxisPanels.AxisBase axis, string? name)
+    private static void StyleAxis(ScottPlot.AxisPanels.AxisBase axis, string? name, PicturePalette palette)
     {
         axis.FrameLineStyle.IsVisible = false;
-        axis.MajorTickStyle = new TickMarkStyle { Length = PictureTheme.TickPx, Width = 1, Color = PictureTheme.Tick, AntiAlias = false };
+        axis.MajorTickStyle = new TickMarkStyle { Length = PictureTheme.TickPx, Width = 1, Color = palette.Tick, AntiAlias = false };
         axis.MinorTickStyle = new TickMarkStyle { Length = 0, Width = 0, Color = Colors.Transparent };
         axis.TickLabelStyle.FontName = PictureFont.Name;
         axis.TickLabelStyle.FontSize = PictureTheme.AxisFontPx;
-        axis.TickLabelStyle.ForeColor = PictureTheme.Axis;
+        axis.TickLabelStyle.ForeColor = palette.Axis;
         axis.LabelStyle.Text = name ?? "";
         axis.LabelStyle.FontName = PictureFont.For(name ?? "");
         axis.LabelStyle.FontSize = PictureTheme.AxisFontPx;
         axis.LabelStyle.Bold = true;
-        axis.LabelStyle.ForeColor = PictureTheme.Axis;
+        axis.LabelStyle.ForeColor = palette.Axis;
     }
 
     // The stored summaries give the box at once unless an infinity is in it; then one pass finds the finite box.
@@ -245,7 +246,7 @@ internal static class PictureExporter
         }
         // Markers drawn closer than half their size merge into one blot, so a huge scatter is drawn from one point
         // per occupied cell of that size (a line without markers, from one per pixel).
-        int cellPx = series.Format.Marker switch { null => 1, '.' => 2, _ => 4 };
+        int cellPx = series.Look.Marker switch { null => 1, '.' => 2, _ => 4 };
         var cells = new DataBounds(axes.ToX(box.XMin), axes.ToX(box.XMax), axes.ToY(box.YMin), axes.ToY(box.YMax));
         return OnePointPerCell(series, snap, evictedBefore, axes, cells, (widthPx + cellPx - 1) / cellPx, (heightPx + cellPx - 1) / cellPx);
     }
@@ -327,10 +328,10 @@ internal static class PictureExporter
 
     // The chart library has no gaps in a scatter, so a line broken by NaN (or an infinite value) becomes several
     // pieces in one style.
-    private static void AddPieces(ScottPlot.Plot plot, SeriesStore series, double[] xs, double[] ys, int widthPx)
+    private static void AddPieces(ScottPlot.Plot plot, SeriesStore series, double[] xs, double[] ys, int widthPx, PicturePalette palette)
     {
-        var format = series.Format;
-        var color = Color.FromHex(series.Color);
+        var format = series.Look;
+        var color = palette.SeriesColor(series);
         float lineWidth = SeriesLook.LineWidth(xs.Length, widthPx);
         var marker = SeriesLook.Marker(format, color, xs.Length > SeriesLook.ManyMarkers ? 0.6f : 1);
         int i = 0;

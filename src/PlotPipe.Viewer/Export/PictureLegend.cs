@@ -89,11 +89,11 @@ internal sealed class PictureLegend
         return Math.Clamp(MathF.Ceiling(widest + 2 * PadSidePx), Math.Min(LeastWidthPx, most), most);
     }
 
-    /// <summary>Draws the column into <paramref name="rect"/>: its left border and its rows, cut at the rect's bottom.</summary>
-    public void Draw(SKCanvas canvas, PixelRect rect)
+    /// <summary>Draws the column into <paramref name="rect"/> in <paramref name="palette"/>'s colours: its left border and its rows, cut at the rect's bottom.</summary>
+    public void Draw(SKCanvas canvas, PixelRect rect, PicturePalette palette)
     {
         using var paint = Paint.NewDisposablePaint();
-        new LineStyle(1, PictureTheme.Line) { AntiAlias = false }.Render(canvas, new PixelLine(rect.Left + 0.5f, rect.Top, rect.Left + 0.5f, rect.Bottom), paint);
+        new LineStyle(1, palette.Line) { AntiAlias = false }.Render(canvas, new PixelLine(rect.Left + 0.5f, rect.Top, rect.Left + 0.5f, rect.Bottom), paint);
         canvas.Save();
         canvas.ClipRect(new SKRect(rect.Left, rect.Top, rect.Right, rect.Bottom));
         float y = rect.Top + PadTopPx;
@@ -106,16 +106,16 @@ internal sealed class PictureLegend
             if (!row.IsHeader)
             {
                 if (grouped) x += IndentPx;
-                DrawSwatch(canvas, paint, row.Series!, x, middle);
+                DrawSwatch(canvas, paint, row.Series!, x, middle, palette);
                 x += SwatchPx + SwatchGapPx;
             }
             float tagWidth = row.Tag is null ? 0 : TagStyle(row.Tag).Measure(row.Tag, paint).Width + 8;
-            var style = StyleOf(row);
+            var style = StyleOf(row, palette);
             style.Alignment = Alignment.MiddleLeft;
             style.Render(canvas, new Pixel(x, middle), paint, Fit(style, Shown(row), textRight - x - (tagWidth > 0 ? tagWidth + SwatchGapPx : 0), paint));
             if (row.Tag is not null)
             {
-                var tag = TagStyle(row.Tag);
+                var tag = TagStyle(row.Tag, palette);
                 tag.Alignment = Alignment.MiddleRight;
                 tag.Render(canvas, new Pixel(textRight - 4, middle), paint, row.Tag);
             }
@@ -125,10 +125,10 @@ internal sealed class PictureLegend
     }
 
     // The page's swatch: the series' line across 28 px at mid-height, its marker in the middle.
-    private static void DrawSwatch(SKCanvas canvas, Paint paint, SeriesStore series, float left, float middle)
+    private static void DrawSwatch(SKCanvas canvas, Paint paint, SeriesStore series, float left, float middle, PicturePalette palette)
     {
-        var color = Color.FromHex(series.Color);
-        var format = series.Format;
+        var color = palette.SeriesColor(series);
+        var format = series.Look;
         if (format.DrawsLine)
         {
             var line = new LineStyle(1.5f, color, SeriesLook.Pattern(format.LineStyle));
@@ -149,7 +149,7 @@ internal sealed class PictureLegend
     // Panel headers are upper case, as the page's CSS shows them.
     private static string Shown(LegendRow row) => row.IsHeader && !row.Producer ? row.Text.ToUpperInvariant() : row.Text;
 
-    private static LabelStyle StyleOf(LegendRow row)
+    private static LabelStyle StyleOf(LegendRow row, PicturePalette? palette = null)
     {
         var text = Shown(row);
         return new LabelStyle
@@ -157,16 +157,16 @@ internal sealed class PictureLegend
             FontName = PictureFont.For(text),
             FontSize = row.IsHeader && !row.Producer ? PictureTheme.LegendHeaderFontPx : PictureTheme.LegendFontPx,
             Bold = row.IsHeader,
-            ForeColor = row.IsHeader && !row.Producer ? PictureTheme.Muted : PictureTheme.Ink,
+            ForeColor = row.IsHeader && !row.Producer ? (palette ?? PicturePalette.Light).Muted : (palette ?? PicturePalette.Light).Ink,
         };
     }
 
-    private static LabelStyle TagStyle(string text) => new()
+    private static LabelStyle TagStyle(string text, PicturePalette? palette = null) => new()
     {
         FontName = PictureFont.For(text),
         FontSize = 11.5f,
-        ForeColor = PictureTheme.Muted,
-        BorderColor = PictureTheme.Line,
+        ForeColor = (palette ?? PicturePalette.Light).Muted,
+        BorderColor = (palette ?? PicturePalette.Light).Line,
         BorderWidth = 1,
         BorderRadius = 3,
         PixelPadding = new PixelPadding(4, 4, 1, 1),

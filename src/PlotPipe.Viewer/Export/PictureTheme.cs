@@ -4,7 +4,8 @@ namespace PlotPipe.Viewer.Export;
 
 /// <summary>
 /// The page's light theme and sizes as a picture draws them: the colours of web/src/style.css's :root (a test holds
-/// them equal), and the pixel sizes of its fonts, axes and paddings (web/src/axes.js and uPlot's defaults).
+/// them equal; <see cref="PicturePalette"/> chooses between them and the dark theme's), and the pixel sizes of its
+/// fonts, axes and paddings (web/src/axes.js and uPlot's defaults).
 /// </summary>
 internal static class PictureTheme
 {

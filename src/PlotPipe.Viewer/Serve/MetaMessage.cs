@@ -47,12 +47,16 @@ internal static class MetaMessage
             json.WriteString("kind"u8, s.Kind == SeriesKind.Line ? "line"u8 : "scatter"u8);
             json.WriteString("format"u8, s.Definition.Format);
             json.WriteString("color"u8, s.Color);
-            if (s.Format.Marker is char m) json.WriteString("marker"u8, m.ToString());
+            json.WriteString("darkColor"u8, s.DarkColor);
+            // The look drawn: the format's, with the run's style when another run carries a series of this name.
+            var look = s.Look;
+            if (look.Marker is char m) json.WriteString("marker"u8, m.ToString());
             else json.WriteNull("marker"u8);
-            if (s.Format.LineStyle is string line) json.WriteString("line"u8, line);
+            if (look.LineStyle is string line) json.WriteString("line"u8, line);
             else json.WriteNull("line"u8);
             json.WriteNumber("count"u8, s.Count);
             json.WriteString("producer"u8, s.Producer);
+            json.WriteString("run"u8, s.Producer);
             json.WriteNumber("panel"u8, s.Definition.Panel);
             json.WriteBoolean("time"u8, IsTimed(s));
             json.WriteEndObject();

@@ -121,11 +121,16 @@ internal sealed record ProducerReport(string Name, string State, long Points, lo
 /// <param name="Format">Its format string as the producer gave it.</param>
 /// <param name="Count">Points held.</param>
 /// <param name="Kind">scatter or line.</param>
-/// <param name="Color">The CSS colour it is drawn in.</param>
+/// <param name="Color">The CSS colour it is drawn in on the light theme and in pictures.</param>
 /// <param name="Producer">The producer that defined it: a series is known by producer and name.</param>
 /// <param name="Panel">The id of the panel it is drawn in (0: the default panel).</param>
 /// <param name="XIsTime">Whether its x values are time (Unix seconds).</param>
-internal sealed record SeriesReport(string Name, string Format, long Count, string Kind, string Color, string Producer = "", int Panel = 0, bool XIsTime = false);
+/// <param name="Run">The run it belongs to: its producer's name, made unique ("train.py", "train.py (2)").</param>
+/// <param name="DarkColor">The CSS colour it is drawn in on the dark theme.</param>
+/// <param name="Dash">The line it is drawn with: solid, dashed, dotted, dashdot, or none for markers alone.</param>
+/// <param name="Marker">The marker drawn at its points (a matplotlib marker character), or null.</param>
+internal sealed record SeriesReport(string Name, string Format, long Count, string Kind, string Color, string Producer = "", int Panel = 0, bool XIsTime = false,
+    string Run = "", string DarkColor = "", string Dash = "none", string? Marker = null);
 
 /// <summary>The body of <c>GET /api/plot</c>: the plot model as the producers defined it.</summary>
 /// <param name="Title">The plot's title.</param>

@@ -3,8 +3,9 @@ using PlotPipe.Protocol;
 namespace PlotPipe.Viewer.Store;
 
 /// <summary>
-/// The series of one viewer in order of definition, known by producer and wire id: each new one's index and place in
-/// the colour cycle, a redefinition that keeps or replaces a series in its place, and the series that left with
+/// The series of one viewer in order of definition, known by producer and wire id: each new one's index, place in
+/// the colour cycle and run style (a series named as one of another run shares its colour and takes a style of its
+/// own), a redefinition that keeps or replaces a series in its place, and the series that left with
 /// their producer (whose counts go on in the totals). Readers take the list as an array; changes happen under one
 /// lock and copy it.
 /// </summary>
@@ -57,12 +58,14 @@ internal sealed class SeriesRegistry
             if (replaced is null)
             {
                 store = create(_defined++, 0);
-                if (store.Format.Color is null) store.CycleSlot = _cycleSlots++;
+                var earlier = StyleForRun(store, _series);
+                if (store.Format.Color is null) store.CycleSlot = earlier is { Format.Color: null } ? earlier.CycleSlot : _cycleSlots++;
                 _series = [.. _series, store];
             }
             else
             {
                 store = create(replaced.Index, replaced.Evicted + replaced.Count);
+                StyleForRun(store, _series);
                 if (store.Format.Color is null) store.CycleSlot = replaced.Format.Color is null ? replaced.CycleSlot : _cycleSlots++;
                 // Readers may hold the old array: replace in a copy.
                 SeriesStore[] series = [.. _series];
@@ -72,6 +75,25 @@ internal sealed class SeriesRegistry
             Volatile.Write(ref byId[definition.Id], store);
             return (store, replaced, false);
         }
+    }
+
+    // Under the gate. When other runs (producers) carry a series of this name, this one takes the first run style none
+    // of them has, so each run of "loss" is told apart; returns the first of them, whose cycle colour it shares.
+    private static SeriesStore? StyleForRun(SeriesStore store, SeriesStore[] series)
+    {
+        SeriesStore? first = null;
+        int taken = 0;
+        foreach (var s in series)
+        {
+            if (s.Name != store.Name || s.Producer == store.Producer) continue;
+            first ??= s;
+            if (s.RunStyle < 32) taken |= 1 << s.RunStyle;
+        }
+        if (first is null) return null;
+        int style = 0;
+        while ((taken & (1 << style)) != 0 && style < 31) style++;
+        store.RunStyle = style;
+        return first;
     }
 
     /// <summary>

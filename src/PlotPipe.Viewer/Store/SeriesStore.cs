@@ -91,8 +91,17 @@ internal sealed class SeriesStore
     /// <summary>Scatter or line.</summary>
     public SeriesKind Kind => Definition.Kind;
 
-    /// <summary>The CSS colour the series is drawn in.</summary>
-    public string Color => Format.CssColor(CycleSlot);
+    /// <summary>The CSS colour the series is drawn in on the light theme and in pictures.</summary>
+    public string Color => SeriesPalette.Light(Format, CycleSlot);
+
+    /// <summary>The CSS colour the series is drawn in on the dark theme.</summary>
+    public string DarkColor => SeriesPalette.Dark(Format, CycleSlot);
+
+    /// <summary>Which of the runs carrying a series of this name this one is (0: the first); later runs draw in their own style.</summary>
+    public int RunStyle { get; internal set; }
+
+    /// <summary>How the series is drawn: its format with its run's style (<see cref="SeriesPalette.ForRun"/>).</summary>
+    public PlotFormat Look => SeriesPalette.ForRun(Format, RunStyle);
 
     /// <summary>This series' place in the colour cycle: only series without a colour of their own take one, as in matplotlib.</summary>
     public int CycleSlot { get; internal set; }

@@ -167,6 +167,20 @@ public sealed class PictureLookTests : IDisposable
     }
 
     [Fact]
+    public void The_dark_picture_s_colours_are_the_page_s_dark_theme()
+    {
+        // The page's dark theme: the :root block inside its prefers-color-scheme: dark rule.
+        var css = File.ReadAllText(Path.Combine(BrowserFeed.RepoDir(), "web", "src", "style.css"));
+        int media = css.IndexOf("prefers-color-scheme: dark", StringComparison.Ordinal);
+        var root = css[css.IndexOf(":root", media, StringComparison.Ordinal)..css.IndexOf('}', media)];
+        string Var(string name) => Regex.Match(root, $@"--{name}:\s*(#[0-9a-fA-F]{{6}})").Groups[1].Value.ToLowerInvariant();
+        var dark = PicturePalette.Dark;
+        Assert.Equal(
+            [Var("bg"), Var("ink"), Var("muted"), Var("line"), Var("axis"), Var("grid"), Var("tick")],
+            new[] { dark.Background, dark.Ink, dark.Muted, dark.Line, dark.Axis, dark.Grid, dark.Tick }.Select(c => c.ToHex().ToLowerInvariant()));
+    }
+
+    [Fact]
     public void The_picture_s_colours_are_the_page_s_light_theme()
     {
         // The page's light theme: the first :root block of its style sheet.

@@ -101,4 +101,23 @@ public sealed class CliTests : IDisposable
         Assert.Equal(expected, lines.Skip(1));
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], (await File.ReadAllBytesAsync(png))[..4]);
     }
+
+    [Fact]
+    public async Task Export_command_draws_the_picture_in_the_theme_asked_for_and_refuses_an_unknown_one()
+    {
+        var path = Path.Combine(_dir, "run.arrow");
+        await OpenRecordingTests.RecordPlotAsync(path);
+        var light = Path.Combine(_dir, "light.png");
+        var dark = Path.Combine(_dir, "dark.png");
+        var (code, _, errors) = await PlotPipeAsync(null, "export", path, "--png", light);
+        Assert.True(code == 0, errors);
+        (code, _, errors) = await PlotPipeAsync(null, "export", path, "--png", dark, "--theme", "dark");
+        Assert.True(code == 0, errors);
+        using (var l = SkiaSharp.SKBitmap.Decode(light)) Assert.Equal(new SkiaSharp.SKColor(0xff, 0xff, 0xff), l.GetPixel(2, 2));
+        using (var d = SkiaSharp.SKBitmap.Decode(dark)) Assert.Equal(new SkiaSharp.SKColor(0x0d, 0x11, 0x17), d.GetPixel(2, 2));
+
+        (code, _, errors) = await PlotPipeAsync(null, "export", path, "--png", dark, "--theme", "sepia");
+        Assert.Equal(2, code);
+        Assert.Contains("sepia", errors);
+    }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using PlotPipe.Protocol;
 using PlotPipe.Viewer.Serve;
+using PlotPipe.Viewer.Store;
 using PlotPipe.Viewer.Tests.Support;
 
 namespace PlotPipe.Viewer.Tests.Serve;
@@ -60,10 +61,21 @@ public sealed partial class ApiDocumentTests
     [Fact]
     public void The_colour_letters_table_is_what_the_viewer_draws()
     {
-        var rows = ColourRow().Matches(Doc).ToDictionary(m => m.Groups[1].Value[0], m => m.Groups[2].Value);
-        Assert.Equal(PlotFormat.Colors.OrderBy(c => c.Key), rows.OrderBy(r => r.Key));
+        var matches = ColourRow().Matches(Doc);
+        Assert.Equal(PlotFormat.Colors.Keys.Order(), matches.Select(m => m.Groups[1].Value[0]).Order());
+        Assert.Equal(SeriesPalette.LightLetters.OrderBy(c => c.Key), matches.ToDictionary(m => m.Groups[1].Value[0], m => m.Groups[2].Value).OrderBy(r => r.Key));
+        Assert.Equal(SeriesPalette.DarkLetters.OrderBy(c => c.Key), matches.ToDictionary(m => m.Groups[1].Value[0], m => m.Groups[3].Value).OrderBy(r => r.Key));
     }
 
-    [GeneratedRegex(@"^\| `([a-z])` \| [a-z]+ \| `(#[0-9a-f]{6})` \|$", RegexOptions.Multiline)]
+    [Fact]
+    public void The_series_example_carries_every_field_a_series_row_has()
+    {
+        var served = JsonSerializer.SerializeToElement(new List<SeriesReport> { new("loss", "b-", 3, "line", "#0000ff", "trainer", 1, false, "trainer", "#6680ff", "solid", null) }, JsonContext.Default.ListSeriesReport);
+        var section = Section("`GET /api/series`", "`GET /api/status`");
+        foreach (var row in Example(section).EnumerateArray())
+            Assert.Equal(Fields(served[0]), Fields(row));
+    }
+
+    [GeneratedRegex(@"^\| `([a-z])` \| [a-z]+ \| `(#[0-9a-f]{6})` \| `(#[0-9a-f]{6})` \|$", RegexOptions.Multiline)]
     private static partial Regex ColourRow();
 }

@@ -60,7 +60,7 @@ public sealed class MetaMessageTests
         for (int i = 0; i < series.Length; i++)
         {
             Assert.Equal(keys(exampleSeries[i]), keys(series[i]));
-            foreach (var name in new[] { "index", "name", "kind", "format", "color", "marker", "line", "count", "panel", "time" })
+            foreach (var name in new[] { "index", "name", "kind", "format", "color", "darkColor", "marker", "line", "count", "panel", "time" })
                 Assert.Equal(Compact(exampleSeries[i].GetProperty(name)), Compact(series[i].GetProperty(name)));
         }
     }

@@ -1,0 +1,86 @@
+using PlotPipe.Protocol;
+
+namespace PlotPipe.Viewer.Store;
+
+/// <summary>
+/// The one place that decides how a series looks: its colour on the light and the dark theme, and the style of its
+/// run when several runs carry a series of the same name. The page and the pictures draw what this gives (the meta
+/// message and <c>GET /api/series</c> carry both colours; see README "Colours and runs").
+/// </summary>
+/// <remarks>
+/// Series without a colour of their own take Tableau 20 in turn (the palette matplotlib ships as "tab20"): first its
+/// ten strong colours, which are matplotlib's default cycle, so a plot of up to ten series looks as it always did,
+/// then their ten light companions, so 20 series differ before a colour comes back. Every one of them stands at
+/// least 3:1 from the dark theme's background (#0d1117), so the dark theme uses them as they are. Colour letters
+/// are matplotlib's, with two changes so that each stays readable on its theme: on the dark theme blue, under 3:1
+/// there, is lightened in its own hue; and the letter of the background's own colour (white on the light theme,
+/// black on the dark one) becomes a mid grey, which stands 3:1 from that background and apart from the other letter.
+/// </remarks>
+internal static class SeriesPalette
+{
+    /// <summary>Colours of series whose format names none, in turn (Tableau 20, strong colours first).</summary>
+    public static IReadOnlyList<string> Cycle { get; } =
+    [
+        "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+        "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5",
+    ];
+
+    /// <summary>Colour letters on the light theme: matplotlib's, but white, which would not show on white, is grey.</summary>
+    public static IReadOnlyDictionary<char, string> LightLetters { get; } = new Dictionary<char, string>
+    {
+        ['b'] = "#0000ff", ['g'] = "#008000", ['r'] = "#ff0000", ['c'] = "#00bfbf",
+        ['m'] = "#bf00bf", ['y'] = "#bfbf00", ['k'] = "#000000", ['w'] = "#8c959f",
+    };
+
+    /// <summary>Colour letters on the dark theme: blue made lighter in its hue to stand 3:1 from the background, and black grey.</summary>
+    public static IReadOnlyDictionary<char, string> DarkLetters { get; } = new Dictionary<char, string>
+    {
+        ['b'] = "#6680ff", ['g'] = "#008000", ['r'] = "#ff0000", ['c'] = "#00bfbf",
+        ['m'] = "#bf00bf", ['y'] = "#bfbf00", ['k'] = "#9198a1", ['w'] = "#ffffff",
+    };
+
+    /// <summary>The line styles a run takes in turn, from the series' own.</summary>
+    private static readonly string[] RunLines = ["-", "--", ":", "-."];
+
+    /// <summary>The markers a run of marker-only series takes in turn, from the series' own.</summary>
+    private const string RunMarkers = "os^vx+*.";
+
+    /// <summary>The CSS colour on the light theme (and in pictures) of a series of <paramref name="format"/> at <paramref name="slot"/> in the cycle.</summary>
+    public static string Light(PlotFormat format, int slot) =>
+        format.Color is char c ? LightLetters[c] : Cycle[slot % Cycle.Count];
+
+    /// <summary>The CSS colour on the dark theme of a series of <paramref name="format"/> at <paramref name="slot"/> in the cycle.</summary>
+    public static string Dark(PlotFormat format, int slot) =>
+        format.Color is char c ? DarkLetters[c] : Cycle[slot % Cycle.Count];
+
+    /// <summary>
+    /// The look of <paramref name="format"/> for the run numbered <paramref name="run"/> among the runs that carry a
+    /// series of this name (0: the first, drawn as its format says). A later run takes the next line style, or for
+    /// markers alone the next marker, so the runs of one series keep its colour and differ in stroke.
+    /// </summary>
+    public static PlotFormat ForRun(PlotFormat format, int run)
+    {
+        if (run <= 0) return format;
+        if (format.LineStyle is string line)
+        {
+            int at = Array.IndexOf(RunLines, line);
+            return format with { LineStyle = RunLines[(at + run) % RunLines.Length] };
+        }
+        if (format.Marker is char marker)
+        {
+            int at = RunMarkers.IndexOf(marker);
+            return format with { Marker = RunMarkers[(at + run) % RunMarkers.Length] };
+        }
+        return format;
+    }
+
+    /// <summary>The line style's name as <c>GET /api/series</c> gives it: solid, dashed, dotted, dashdot or none.</summary>
+    public static string DashName(string? lineStyle) => lineStyle switch
+    {
+        "-" => "solid",
+        "--" => "dashed",
+        ":" => "dotted",
+        "-." => "dashdot",
+        _ => "none",
+    };
+}
