@@ -193,17 +193,18 @@ internal sealed class PlotQuery : IDisposable
     }
 
     // A chunk is reused only ReuseAfterTicks after its eviction, so a read is whole when no chunk it saw was evicted,
-    // or when it took less time than that. Otherwise the read is made again from the chunks still held, leaving out as
-    // many again as went during the last read, so the next read is likely over before its oldest chunk goes.
+    // or when it took less time than that. Otherwise the read is made again from the chunks still held; when that
+    // read too saw chunks go, the next leaves out as many again as went during it, so it is likely over before its
+    // oldest chunk goes.
     private void KeepHeld(SeriesStore series, int i, in Viewport viewport, long started)
     {
         var snapshot = _snapshots[i];
         long evictedBefore = _evictedBefore[i];
-        int chunks = snapshot.ChunkCount, from = 0;
+        int chunks = snapshot.ChunkCount, from = 0, reads = 0;
         while (from < chunks && !series.StillHeld(evictedBefore, from, snapshot.Shift) && Stopwatch.GetTimestamp() - started >= series.ReuseAfterTicks)
         {
             long gone = (series.Evicted - evictedBefore + snapshot.ChunkPoints - 1) >> snapshot.Shift;
-            from = (int)Math.Min(chunks, gone + Math.Max(1, gone - from));
+            from = (int)Math.Min(chunks, reads++ == 0 ? gone : gone + (gone - from));
             started = Stopwatch.GetTimestamp();
             var held = from < chunks
                 ? new SeriesSnapshot(snapshot.Chunks[from..chunks], snapshot.Count - ((long)from << snapshot.Shift), snapshot.Shift)
