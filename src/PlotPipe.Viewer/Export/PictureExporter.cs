@@ -174,8 +174,8 @@ internal static class PictureExporter
             : OnePointPerCell(view, axes, box, columns, rows);
     }
 
-    // Gaps (a NaN or infinite coordinate) stay as NaN pairs; a value the axis cannot show is left out, so a line on
-    // a log axis joins the shown points on either side of it.
+    // Gaps (a NaN or infinite coordinate, and on a log y axis a value ≤ 0, which the view makes a gap as the page
+    // draws it) stay as NaN pairs; any other value the axis cannot show is left out.
     private static (double[] Xs, double[] Ys) ToPicture(double[] xs, double[] ys, int count, PanelAxes axes)
     {
         var px = new double[count];
