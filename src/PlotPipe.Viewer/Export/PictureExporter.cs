@@ -223,29 +223,43 @@ internal static class PictureExporter
 
     // One marker per occupied cell of a columns × rows grid over the picture-unit box, from the view's density grid
     // (even in picture units: log10 on a log axis, as the grid is): each at the middle of the density cells it covers,
-    // so a lone point's marker sits on its own pixel and the outermost markers on the outermost occupied pixels.
+    // so a lone point's marker sits on its own pixel and the outermost markers on the outermost occupied pixels. The
+    // grid's rows are read top down, a band of marker cells at a time, so only one band's bookkeeping is kept.
     private static (double[] Xs, double[] Ys) OneMarkerPerCell(SeriesView view, in DataBounds b, int columns, int rows)
     {
         int width = view.DensityWidth, height = view.DensityHeight;
         var density = view.Density;
-        // Per marker cell, the first and last occupied density column and row (+1, so 0 means none yet).
-        var first = new int[columns * rows];
-        var last = new int[columns * rows];
-        var firstRow = new int[columns * rows];
-        var lastRow = new int[columns * rows];
+        // Per marker cell of the band, the first and last occupied density column and row (+1, so 0 means none yet).
+        var first = new int[columns];
+        var last = new int[columns];
+        var firstRow = new int[columns];
+        var lastRow = new int[columns];
+        var xs = new List<double>();
+        var ys = new List<double>();
         double cellX = (b.XMax - b.XMin) / width, cellY = (b.YMax - b.YMin) / height;
-        int occupied = 0;
-        for (int r = 0; r < height; r++)
+        int band = -1;
+        for (int r = 0; r <= height; r++)
         {
             // Row 0 of the grid is the top of the view.
-            int row = Cell(b.YMax - (r + 0.5) * cellY, b.YMin, b.YMax, rows);
+            int row = r < height ? Cell(b.YMax - (r + 0.5) * cellY, b.YMin, b.YMax, rows) : -1;
+            if (row != band)
+            {
+                for (int cell = 0; cell < columns; cell++)
+                {
+                    if (first[cell] == 0) continue;
+                    xs.Add(b.XMin + (first[cell] + last[cell] - 1) / 2.0 * cellX);
+                    ys.Add(b.YMax - (firstRow[cell] + lastRow[cell] - 1) / 2.0 * cellY);
+                    first[cell] = 0;
+                }
+                band = row;
+            }
+            if (r == height) break;
             for (int c = 0; c < width; c++)
             {
                 if (density[r * width + c] == 0) continue;
-                int cell = row * columns + Cell(b.XMin + (c + 0.5) * cellX, b.XMin, b.XMax, columns);
+                int cell = Cell(b.XMin + (c + 0.5) * cellX, b.XMin, b.XMax, columns);
                 if (first[cell] == 0)
                 {
-                    occupied++;
                     first[cell] = last[cell] = c + 1;
                     firstRow[cell] = lastRow[cell] = r + 1;
                     continue;
@@ -255,17 +269,7 @@ internal static class PictureExporter
                 lastRow[cell] = r + 1;
             }
         }
-        var xs = new double[occupied];
-        var ys = new double[occupied];
-        int n = 0;
-        for (int cell = 0; cell < first.Length; cell++)
-        {
-            if (first[cell] == 0) continue;
-            xs[n] = b.XMin + (first[cell] + last[cell] - 1) / 2.0 * cellX;
-            ys[n] = b.YMax - (firstRow[cell] + lastRow[cell] - 1) / 2.0 * cellY;
-            n++;
-        }
-        return (xs, ys);
+        return ([.. xs], [.. ys]);
     }
 
     // Halving both sides first keeps (v - min) and (max - min) finite even when they span more than double.MaxValue.
