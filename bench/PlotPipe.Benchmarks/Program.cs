@@ -7,5 +7,11 @@ if (args is ["encoded-view-timing", ..])
     return;
 }
 
+if (args is ["picture-export-timing", ..])
+{
+    PlotPipe.Benchmarks.Export.PictureExportTiming.Run(args[1..]);
+    return;
+}
+
 // Not typeof(Program): the viewer's top-level Program is visible here too and the names clash.
 BenchmarkSwitcher.FromAssembly(typeof(PlotPipe.Benchmarks.Producer.AddPointBenchmarks).Assembly).Run(args);

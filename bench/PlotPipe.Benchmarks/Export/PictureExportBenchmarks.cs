@@ -23,7 +23,7 @@ public class PictureExportBenchmarks
     [Params(1, 3)]
     public int Panels { get; set; }
 
-    /// <summary>Lines (M4 per pixel column) or scatters (one point per marker-sized cell, every point read).</summary>
+    /// <summary>Lines (M4 per pixel column) or scatters (the query's density view, one marker per marker-sized cell).</summary>
     [Params(SeriesKind.Line, SeriesKind.Scatter)]
     public SeriesKind Kind { get; set; }
 

@@ -48,70 +48,63 @@ internal static class PictureExporter
     }
 
     /// <summary>
-    /// Builds the figure for the store's current data and plot definition. Each axis is fitted to the finite points
-    /// it can show (NaN and infinite values are left out, as the page leaves them out; a log axis leaves out values
-    /// ≤ 0 and counts them), so no value can make the chart library's own fitting fail. The panels of one x group
-    /// share one x range. A height of 0 picks one from the panel count; a <paramref name="title"/> replaces the plot's.
+    /// Builds the figure for the store's current data and plot definition, from the view the query stage gives a page
+    /// of the picture's size (<see cref="PlotQuery"/>): the layout's panels fitted as the page fits them (NaN and
+    /// infinite values left out, a log axis leaving out values ≤ 0 and counting them), the panels of one x group on
+    /// one x range, each line as its M4 points per pixel column and each scatter thinned to one marker per marker-sized
+    /// cell. A height of 0 picks one from the panel count; a <paramref name="title"/> replaces the plot's;
+    /// <paramref name="hidden"/> lists the series indexes left out (sorted, as a page's view request lists them).
     /// </summary>
-    public static Figure Render(PlotStore store, int widthPx, int heightPx = 0, string? title = null, PicturePalette? palette = null)
+    public static Figure Render(PlotStore store, int widthPx, int heightPx = 0, string? title = null, PicturePalette? palette = null, int[]? hidden = null)
     {
         palette ??= PicturePalette.Light;
         PictureFont.Register();
-        var layout = new PlotLayout();
-        layout.Resolve(store);
-        var panels = Gather(store, layout);
-        if (heightPx <= 0) heightPx = Figure.HeightFor(panels.Count);
-        int panelHeightPx = Math.Max(1, heightPx / panels.Count);
+        using var query = new PlotQuery();
+        query.ResolveLayout(store);
+        int panelCount = query.Layout.Count;
+        if (heightPx <= 0) heightPx = Figure.HeightFor(panelCount);
+        int panelHeightPx = Math.Max(1, heightPx / panelCount);
+        var asked = new PanelRequest[panelCount];
+        for (int i = 0; i < panelCount; i++) asked[i] = new PanelRequest(query.Layout.Shown(i).Id, panelHeightPx, null, null, null, null);
+        var request = new ViewRequest(null, null, null, null, null, widthPx, panelHeightPx, asked, hidden);
+        query.RunHeld(request, store);
+        var layout = query.Layout;
         string? shownTitle = title is null ? PictureText.Title(store.Plot.Title) : title.Length > 0 ? title : null;
         bool nothingDefined = PictureText.NothingDefined(shownTitle, layout);
 
-        // Each x group's range, fitted as the page fits it: the union of what its panels can show (all of one axis
-        // kind, so a log group's is positive), padded only when it holds a scatter.
-        var groupBounds = new Dictionary<int, (DataBounds Bounds, bool Scatter)>();
-        foreach (var panel in panels)
+        var byIndex = new Dictionary<int, SeriesStore>();
+        var legendSeries = new List<SeriesStore>();
+        foreach (var s in store.Series)
         {
-            var (bounds, scatter) = groupBounds.GetValueOrDefault(panel.Layout.XGroup, (DataBounds.Empty, false));
-            groupBounds[panel.Layout.XGroup] = (panel.Bounds.IsEmpty ? bounds : bounds.Union(panel.Bounds), scatter || panel.HasScatter);
+            byIndex[s.Index] = s;
+            if (!request.IsHidden(s.Index)) legendSeries.Add(s);
         }
-
-        var drawn = new List<FigurePanel>(panels.Count);
-        foreach (var panel in panels)
+        var drawn = new List<FigurePanel>(query.PanelCount);
+        for (int p = 0; p < query.PanelCount; p++)
         {
+            var panel = query.Panel(p);
             var plot = new ScottPlot.Plot();
+            var (xMin, xMax, yMin, yMax) = panel.Ranges;
             var xKind = panel.Layout.X;
             var yKind = panel.Layout.Y;
-            var (groupBox, groupScatter) = groupBounds[panel.Layout.XGroup];
-            var (xMin, xMax) = ViewRanges.ResolveX(null, null, null, groupBox, groupScatter, xKind == AxisKind.Log);
-            var (yMin, yMax) = ViewRanges.ResolveY(null, null, panel.Bounds, yKind == AxisKind.Log);
             var axes = new PanelAxes(xKind, yKind,
                 xKind == AxisKind.Linear ? PanelAxes.ScaleFor(xMin, xMax) : 1,
                 yKind == AxisKind.Linear ? PanelAxes.ScaleFor(yMin, yMax) : 1);
-            var view = new DataBounds(xMin, xMax, yMin, yMax);
-            foreach (var (series, snap, evictedBefore) in panel.Series)
+            long notShown = 0;
+            for (int k = 0; k < panel.SeriesCount; k++)
             {
-                var (xs, ys) = Points(series, snap, evictedBefore, view, axes, widthPx, panelHeightPx);
+                var view = panel.ViewAt(k);
+                notShown += view.NotShown;
+                if (!byIndex.TryGetValue(panel.SeriesIndexAt(k), out var series)) continue;
+                var (xs, ys) = Points(series, view, panel.Viewport, axes, widthPx, panelHeightPx);
                 AddPieces(plot, series, xs, ys, widthPx, palette);
             }
-            var definition = panel.Definition;
-            var shown = new FigurePanel(panel.Layout, plot, axes, panel.NotShown, panel.Series.Count, PictureText.PanelTitle(definition),
+            var shown = new FigurePanel(panel.Layout, plot, axes, notShown, panel.SeriesCount, PictureText.PanelTitle(panel.Layout.Definition),
                 PictureText.PictureXName(panel.Layout, nothingDefined), PictureText.YName(panel.Layout, nothingDefined));
             Decorate(shown, axes.ToX(xMin), axes.ToX(xMax), axes.ToY(yMin), axes.ToY(yMax), palette);
             drawn.Add(shown);
         }
-        return new Figure(shownTitle, drawn, PictureLegend.For(store.Series, layout), widthPx, heightPx, palette);
-    }
-
-    // The panels the layout shows, top to bottom, each with its series.
-    private static List<PanelData> Gather(PlotStore store, PlotLayout layout)
-    {
-        var panels = new List<PanelData>(layout.Count);
-        for (int i = 0; i < layout.Count; i++) panels.Add(new PanelData(layout.Shown(i)));
-        foreach (var series in store.Series)
-        {
-            int id = series.Definition.Panel;
-            panels.Find(p => p.Definition.Id == id)?.Add(series);
-        }
-        return panels;
+        return new Figure(shownTitle, drawn, PictureLegend.For(legendSeries, layout), widthPx, heightPx, palette);
     }
 
     // The page's axes: no frame, light grid, tick marks past the data area, 12 px labels, names in bold.
@@ -168,91 +161,22 @@ internal static class PictureExporter
         axis.LabelStyle.ForeColor = palette.Axis;
     }
 
-    // The stored summaries give the box at once unless an infinity is in it; then one pass finds the finite box.
-    private static DataBounds FiniteBounds(SeriesKind kind, in SeriesSnapshot snap)
+    // What the picture draws of one series' view, in picture units; a NaN pair marks a gap in a line. A line is drawn
+    // from its M4 points; markers drawn closer than half their size merge into one blot, so a scatter is drawn with one
+    // marker per occupied cell of that size (a scatter without markers, one per pixel).
+    private static (double[] Xs, double[] Ys) Points(SeriesStore series, SeriesView view, in Viewport viewport, PanelAxes axes, int widthPx, int heightPx)
     {
-        if (snap.Count == 0) return DataBounds.Empty;
-        var b = ViewBuilder.BoundsFor(kind, snap);
-        if (b.IsEmpty || (double.IsFinite(b.XMin) && double.IsFinite(b.XMax) && double.IsFinite(b.YMin) && double.IsFinite(b.YMax))) return b;
-        return ShownBounds(snap, false, false, out _);
-    }
-
-    /// <summary>
-    /// The box of the finite points a panel with these log axes can show, and how many points it cannot show for a
-    /// value ≤ 0. Whole groups whose summaries say every value is positive and finite are taken from the summaries,
-    /// so a series of positive values costs a look per 4,096 points.
-    /// </summary>
-    internal static DataBounds ShownBounds(in SeriesSnapshot snap, bool logX, bool logY, out long notShown)
-    {
-        var visitor = new ShownBox(logX, logY);
-        RunWalk.Walk(snap, ref visitor);
-        notShown = visitor.NotShown;
-        return new DataBounds(visitor.XMin, visitor.XMax, visitor.YMin, visitor.YMax);
-    }
-
-    private struct ShownBox(bool logX, bool logY) : IRunVisitor
-    {
-        public double XMin = double.PositiveInfinity, XMax = double.NegativeInfinity, YMin = double.PositiveInfinity, YMax = double.NegativeInfinity;
-        public long NotShown;
-
-        public readonly bool Done => false;
-
-        // A run whose box is finite and, on a log axis, positive is taken whole; any other is read.
-        public bool Answer(in ChunkSummary run, ColumnChunk chunk, long chunkStart, int from, int count)
-        {
-            bool clean = double.IsFinite(run.XMin) && double.IsFinite(run.XMax) && double.IsFinite(run.YMin) && double.IsFinite(run.YMax)
-                && (!logX || run.XMin > 0) && (!logY || run.YMin > 0);
-            if (!clean) return false;
-            XMin = Math.Min(XMin, run.XMin);
-            XMax = Math.Max(XMax, run.XMax);
-            YMin = Math.Min(YMin, run.YMin);
-            YMax = Math.Max(YMax, run.YMax);
-            return true;
-        }
-
-        public void Scan(ColumnChunk chunk, long chunkStart, int from, int to)
-        {
-            var xs = chunk.Xs(from, to);
-            var ys = chunk.Ys(from, to);
-            for (int i = 0; i < xs.Length; i++)
-            {
-                double x = xs[i], y = ys[i];
-                if (!double.IsFinite(x) || !double.IsFinite(y)) continue;
-                if ((logX && x <= 0) || (logY && y <= 0))
-                {
-                    NotShown++;
-                    continue;
-                }
-                XMin = Math.Min(XMin, x);
-                XMax = Math.Max(XMax, x);
-                YMin = Math.Min(YMin, y);
-                YMax = Math.Max(YMax, y);
-            }
-        }
-    }
-
-    // The points the picture draws, in picture units; a NaN pair marks a gap in a line.
-    private static (double[] Xs, double[] Ys) Points(SeriesStore series, in SeriesSnapshot snap, long evictedBefore, in DataBounds box, PanelAxes axes, int widthPx, int heightPx)
-    {
-        if (box.IsEmpty) return ([], []);
-        // Column arithmetic needs a finite span and columns even in the picture: a line on a log x axis, or wider
-        // than double.MaxValue, is thinned by cells instead.
-        if (series.Kind == SeriesKind.Line && axes.X != AxisKind.Log && double.IsFinite(box.XMax - box.XMin))
-        {
-            var view = new SeriesView();
-            var viewport = new Viewport(box.XMin, box.XMax, box.YMin, box.YMax, widthPx, widthPx);
-            ViewBuilder.Build(series.Kind, snap, viewport, view);
-            if (view.Mode == ViewMode.Points) return ToPicture(view.Xs, view.Ys, view.Count, axes);
-        }
-        // Markers drawn closer than half their size merge into one blot, so a huge scatter is drawn from one point
-        // per occupied cell of that size (a line without markers, from one per pixel).
+        if (series.Kind == SeriesKind.Line) return ToPicture(view.Xs, view.Ys, view.Count, axes);
         int cellPx = series.Look.Marker switch { null => 1, '.' => 2, _ => 4 };
-        var cells = new DataBounds(axes.ToX(box.XMin), axes.ToX(box.XMax), axes.ToY(box.YMin), axes.ToY(box.YMax));
-        return OnePointPerCell(series, snap, evictedBefore, axes, cells, (widthPx + cellPx - 1) / cellPx, (heightPx + cellPx - 1) / cellPx);
+        var box = new DataBounds(axes.ToX(viewport.XMin), axes.ToX(viewport.XMax), axes.ToY(viewport.YMin), axes.ToY(viewport.YMax));
+        int columns = (widthPx + cellPx - 1) / cellPx, rows = (heightPx + cellPx - 1) / cellPx;
+        return view.Mode == ViewMode.Density
+            ? OneMarkerPerCell(view, box, columns, rows)
+            : OnePointPerCell(view, axes, box, columns, rows);
     }
 
-    // Gaps (a NaN or infinite coordinate) stay as NaN pairs; a value the axis cannot show is left out, so a line on
-    // a log axis joins the shown points on either side of it.
+    // Gaps (a NaN or infinite coordinate, and on a log y axis a value ≤ 0, which the view makes a gap as the page
+    // draws it) stay as NaN pairs; any other value the axis cannot show is left out.
     private static (double[] Xs, double[] Ys) ToPicture(double[] xs, double[] ys, int count, PanelAxes axes)
     {
         var px = new double[count];
@@ -276,45 +200,77 @@ internal static class PictureExporter
         return (px[..n], py[..n]);
     }
 
-    // The first point of each occupied cell of a columns × rows grid over the picture-unit box, in order; points with
-    // a NaN or infinite coordinate, or one the axes cannot show, are left out. Reads the chunks directly: this pass
-    // sees every point the viewer holds, and can take longer than an evicted chunk waits before it is reused, so a
-    // chunk found evicted after its pass is taken back out, as the point export does.
-    private static (double[] Xs, double[] Ys) OnePointPerCell(SeriesStore series, in SeriesSnapshot snap, long evictedBefore, PanelAxes axes, in DataBounds b, int columns, int rows)
+    // The first point of the view in each occupied cell of a columns × rows grid over the picture-unit box, in order;
+    // points with a NaN or infinite coordinate, or one the axes cannot show, are left out.
+    private static (double[] Xs, double[] Ys) OnePointPerCell(SeriesView view, PanelAxes axes, in DataBounds b, int columns, int rows)
     {
         var seen = new bool[columns * rows];
-        var xs = new double[(int)Math.Min(snap.Count, seen.Length)];
+        var xs = new double[Math.Min(view.Count, seen.Length)];
         var ys = new double[xs.Length];
         int taken = 0;
-        ReadOnlySpan<double> runX = default, runY = default;
-        for (int k = 0; k < snap.ChunkCount && taken < xs.Length; k++)
+        for (int i = 0; i < view.Count && taken < xs.Length; i++)
         {
-            var chunk = snap.Chunks[k];
-            int count = snap.CountIn(k);
-            int takenBefore = taken;
-            for (int i = 0; i < count; i++)
-            {
-                if ((i & (ColumnChunk.MaxReadPoints - 1)) == 0)
-                {
-                    int end = Math.Min(count, i + ColumnChunk.MaxReadPoints);
-                    runX = chunk.Xs(i, end);
-                    runY = chunk.Ys(i, end);
-                }
-                double x = axes.ToX(runX[i & (ColumnChunk.MaxReadPoints - 1)]), y = axes.ToY(runY[i & (ColumnChunk.MaxReadPoints - 1)]);
-                if (!double.IsFinite(x) || !double.IsFinite(y)) continue;
-                int cell = Cell(y, b.YMin, b.YMax, rows) * columns + Cell(x, b.XMin, b.XMax, columns);
-                if (seen[cell]) continue;
-                seen[cell] = true;
-                xs[taken] = x;
-                ys[taken] = y;
-                taken++;
-            }
-            if (series.StillHeld(evictedBefore, k, snap.Shift)) continue;
-            for (int i = takenBefore; i < taken; i++)
-                seen[Cell(ys[i], b.YMin, b.YMax, rows) * columns + Cell(xs[i], b.XMin, b.XMax, columns)] = false;
-            taken = takenBefore;
+            double x = axes.ToX(view.Xs[i]), y = axes.ToY(view.Ys[i]);
+            if (!double.IsFinite(x) || !double.IsFinite(y)) continue;
+            int cell = Cell(y, b.YMin, b.YMax, rows) * columns + Cell(x, b.XMin, b.XMax, columns);
+            if (seen[cell]) continue;
+            seen[cell] = true;
+            xs[taken] = x;
+            ys[taken] = y;
+            taken++;
         }
         return (xs[..taken], ys[..taken]);
+    }
+
+    // One marker per occupied cell of a columns × rows grid over the picture-unit box, from the view's density grid
+    // (even in picture units: log10 on a log axis, as the grid is): each at the middle of the density cells it covers,
+    // so a lone point's marker sits on its own pixel and the outermost markers on the outermost occupied pixels. The
+    // grid's rows are read top down, a band of marker cells at a time, so only one band's bookkeeping is kept.
+    private static (double[] Xs, double[] Ys) OneMarkerPerCell(SeriesView view, in DataBounds b, int columns, int rows)
+    {
+        int width = view.DensityWidth, height = view.DensityHeight;
+        var density = view.Density;
+        // Per marker cell of the band, the first and last occupied density column and row (+1, so 0 means none yet).
+        var first = new int[columns];
+        var last = new int[columns];
+        var firstRow = new int[columns];
+        var lastRow = new int[columns];
+        var xs = new List<double>();
+        var ys = new List<double>();
+        double cellX = (b.XMax - b.XMin) / width, cellY = (b.YMax - b.YMin) / height;
+        int band = -1;
+        for (int r = 0; r <= height; r++)
+        {
+            // Row 0 of the grid is the top of the view.
+            int row = r < height ? Cell(b.YMax - (r + 0.5) * cellY, b.YMin, b.YMax, rows) : -1;
+            if (row != band)
+            {
+                for (int cell = 0; cell < columns; cell++)
+                {
+                    if (first[cell] == 0) continue;
+                    xs.Add(b.XMin + (first[cell] + last[cell] - 1) / 2.0 * cellX);
+                    ys.Add(b.YMax - (firstRow[cell] + lastRow[cell] - 1) / 2.0 * cellY);
+                    first[cell] = 0;
+                }
+                band = row;
+            }
+            if (r == height) break;
+            for (int c = 0; c < width; c++)
+            {
+                if (density[r * width + c] == 0) continue;
+                int cell = Cell(b.XMin + (c + 0.5) * cellX, b.XMin, b.XMax, columns);
+                if (first[cell] == 0)
+                {
+                    first[cell] = last[cell] = c + 1;
+                    firstRow[cell] = lastRow[cell] = r + 1;
+                    continue;
+                }
+                first[cell] = Math.Min(first[cell], c + 1);
+                last[cell] = Math.Max(last[cell], c + 1);
+                lastRow[cell] = r + 1;
+            }
+        }
+        return ([.. xs], [.. ys]);
     }
 
     // Halving both sides first keeps (v - min) and (max - min) finite even when they span more than double.MaxValue.
@@ -349,40 +305,5 @@ internal static class PictureExporter
             scatter.LineStyle.Rounded = true;
         }
         while (i < xs.Length);
-    }
-
-    // One panel while the figure is gathered: its series with their snapshots, and the box of what it can show.
-    private sealed class PanelData(PanelLayout layout)
-    {
-        public PanelLayout Layout { get; } = layout;
-
-        public PanelDefinition Definition => Layout.Definition;
-
-        public List<(SeriesStore Series, SeriesSnapshot Snapshot, long EvictedBefore)> Series { get; } = [];
-
-        public DataBounds Bounds { get; private set; } = DataBounds.Empty;
-
-        public long NotShown { get; private set; }
-
-        public bool HasScatter { get; private set; }
-
-        public void Add(SeriesStore series)
-        {
-            var snap = series.Snapshot(out long evictedBefore);
-            Series.Add((series, snap, evictedBefore));
-            HasScatter |= series.Kind == SeriesKind.Scatter;
-            bool logX = Layout.X == AxisKind.Log, logY = Layout.Y == AxisKind.Log;
-            DataBounds b;
-            if (logX || logY)
-            {
-                b = ShownBounds(snap, logX, logY, out long notShown);
-                NotShown += notShown;
-            }
-            else
-            {
-                b = FiniteBounds(series.Kind, snap);
-            }
-            if (!b.IsEmpty) Bounds = Bounds.Union(b);
-        }
     }
 }

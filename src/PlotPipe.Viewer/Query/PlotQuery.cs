@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using PlotPipe.Protocol;
 using PlotPipe.Viewer.Decimate;
 using PlotPipe.Viewer.Store;
@@ -27,6 +28,8 @@ internal sealed class PlotQuery : IDisposable
     private SeriesSnapshot[] _snapshots = [];
     private DataBounds[] _bounds = [];
     private int[] _slots = [];
+    private long[] _evictedBefore = [];
+    private IReadOnlyList<SeriesStore> _series = [];
 
     // By x group (the id of its first panel): the union of its visible series, whether one is a scatter, its x range.
     private readonly DataBounds[] _groupBounds = new DataBounds[ProtocolLimits.MaxPanels];
@@ -90,6 +93,7 @@ internal sealed class PlotQuery : IDisposable
     public void Run(in ViewRequest request, PlotStore store, Func<bool>? abandon = null, bool twoThreads = true)
     {
         var series = store.Series;
+        _series = series;
         _layout.Resolve(store.Plot.Panels, series);
         int n = series.Count;
         Grow(n, request.Panels?.Length ?? 1);
@@ -106,11 +110,14 @@ internal sealed class PlotQuery : IDisposable
                 _snapshots[i] = default;
                 continue;
             }
-            var snapshot = s.Snapshot();
+            var snapshot = s.Snapshot(out _evictedBefore[i]);
             _snapshots[i] = snapshot;
             var b = ViewBuilder.BoundsFor(s.Kind, snapshot);
             // A log x axis fits and follows its positive x only.
             if (_panels[slot].Viewport.XLog && !(b.XMin > 0)) b = ViewBuilder.BoundsInXFor(s.Kind, snapshot, double.Epsilon, double.PositiveInfinity);
+            // An axis has no place for an infinite value: the fit leaves it out, as it leaves out NaN.
+            if (!b.IsEmpty && !FiniteBounds.Holds(b))
+                b = FiniteBounds.InX(snapshot, _panels[slot].Viewport.XLog ? double.Epsilon : double.NegativeInfinity, double.PositiveInfinity, positiveY: false);
             _bounds[i] = b;
             _panels[slot].Add(s.Index, _views[i]);
         }
@@ -151,9 +158,11 @@ internal sealed class PlotQuery : IDisposable
                 for (int i = 0; i < n; i++)
                 {
                     if (_slots[i] != p) continue;
-                    inView = inView.Union(v.YLog
+                    var box = v.YLog
                         ? ViewBuilder.PositiveBoundsInX(_snapshots[i], xMin, xMax)
-                        : ViewBuilder.BoundsInXFor(series[i].Kind, _snapshots[i], xMin, xMax));
+                        : ViewBuilder.BoundsInXFor(series[i].Kind, _snapshots[i], xMin, xMax);
+                    if (!box.IsEmpty && !FiniteBounds.Holds(box)) box = FiniteBounds.InX(_snapshots[i], xMin, xMax, v.YLog);
+                    inView = inView.Union(box);
                 }
             }
             var (yMin, yMax) = ViewRanges.ResolveY(asked.YMin, asked.YMax, inView, v.YLog);
@@ -164,6 +173,46 @@ internal sealed class PlotQuery : IDisposable
         // The views are built within this query's share of the view budget, coarser when it must.
         _share ??= (_budget ?? ViewBudget.Of(store)).Open(_fixedBytes, _shareChanged);
         _share.Build(series, _snapshots, _slots, _panels, _views, n, abandon, twoThreads);
+    }
+
+    /// <summary>
+    /// <see cref="Run"/> for a reader that may take longer than an evicted chunk waits before the store reuses it for
+    /// new points (a picture of 10^8 points, read whole): a series whose view read a chunk that was evicted meanwhile is
+    /// built again without the chunks evicted, so no view draws a newer chunk's points as older ones.
+    /// </summary>
+    public void RunHeld(in ViewRequest request, PlotStore store, Func<bool>? abandon = null)
+    {
+        long started = Stopwatch.GetTimestamp();
+        Run(request, store, abandon);
+        if (Abandoned || CellPx == 0) return;
+        var series = _series;
+        for (int i = 0; i < series.Count; i++)
+        {
+            int slot = _slots[i];
+            if (slot >= 0) KeepHeld(series[i], i, _panels[slot].Viewport, started);
+        }
+    }
+
+    // A chunk is reused only ReuseAfterTicks after its eviction, so a read is whole when no chunk it saw was evicted,
+    // or when it took less time than that. Otherwise the read is made again from the chunks still held; when that
+    // read too saw chunks go, the next leaves out as many again as went during it, so it is likely over before its
+    // oldest chunk goes.
+    private void KeepHeld(SeriesStore series, int i, in Viewport viewport, long started)
+    {
+        var snapshot = _snapshots[i];
+        long evictedBefore = _evictedBefore[i];
+        int chunks = snapshot.ChunkCount, from = 0, reads = 0;
+        while (from < chunks && !series.StillHeld(evictedBefore, from, snapshot.Shift) && Stopwatch.GetTimestamp() - started >= series.ReuseAfterTicks)
+        {
+            long gone = (series.Evicted - evictedBefore + snapshot.ChunkPoints - 1) >> snapshot.Shift;
+            from = (int)Math.Min(chunks, reads++ == 0 ? gone : gone + (gone - from));
+            started = Stopwatch.GetTimestamp();
+            var held = from < chunks
+                ? new SeriesSnapshot(snapshot.Chunks[from..chunks], snapshot.Count - ((long)from << snapshot.Shift), snapshot.Shift)
+                : new SeriesSnapshot([], 0, snapshot.Shift);
+            var (w, h, limit) = ViewShare.Scaled(viewport.WidthPx, viewport.HeightPx, CellPx);
+            ViewBuilder.Build(series.Kind, held, viewport with { WidthPx = w, HeightPx = h }, _views[i], limit);
+        }
     }
 
     // The x range of the group of panel p, the group's first panel in the request: the x its first panel giving one
@@ -261,6 +310,7 @@ internal sealed class PlotQuery : IDisposable
             Array.Resize(ref _snapshots, size);
             Array.Resize(ref _bounds, size);
             Array.Resize(ref _slots, size);
+            Array.Resize(ref _evictedBefore, size);
         }
         if (_panels.Length < panels)
         {
