@@ -4,12 +4,13 @@
 // goes, how a series is named, how differences read. No DOM at import, so node tests it.
 import { formatTime, formatValue } from "./format.js";
 import { groupKey, isTimeX, view } from "./view.js";
+import { seriesLabel } from "./looks.js";
 
 /** Series the delta box lists before "+N more". */
 export const DELTA_ROWS = 8;
 
 /** A series' name as the readout and the cursors show it. */
-export const labelOf = (s) => s.name;
+export const labelOf = seriesLabel;
 
 /**
  * Where a tooltip of size w × h goes beside a pointer at (x, y) in a viewport of vw × vh: right of and below the
