@@ -69,7 +69,14 @@ public sealed class HeldReadTests
         store.Define(new SeriesDefinition(0, SeriesKind.Scatter, "first", "b.")).Append([0, 1], [0, 999]);
         var series = store.Define(new SeriesDefinition(1, SeriesKind.Scatter, "cloud", "r."));
         series.ReuseAfterTicks = 0;
-        Stream(series, 0, 200_000);
+        // A chunk at a time, each sealed before the next: a chunk waiting for the sealer is never refilled, so
+        // evicted chunks would otherwise pile up and the newer points below would refill those, not the snapshot's.
+        int chunk = 1 << store.ChunkShift;
+        for (int from = 0; from < 200_000; from += chunk)
+        {
+            Stream(series, from, Math.Min(chunk, 200_000 - from));
+            Assert.True(store.Sealer.WaitUntilIdle(TimeSpan.FromSeconds(30)), "the sealer did not finish");
+        }
         var snap = series.Snapshot();
         return (store, series, snap.X(0), snap.X(snap.Count - 1));
     }
