@@ -3,6 +3,7 @@
 // PlotPipe series has its own x column and uPlot's own series share one. Message formats: docs/page-protocol.md.
 import { drawnTicks, themeColors } from "./axes.js";
 import { AXIS, decodeView, nothingDefined, plotFromMeta } from "./decode.js";
+import { startBaselines } from "./baseline.js";
 import { drawLayers } from "./draw.js";
 import { createFlow } from "./flow.js";
 import { bindKeys, bindMouse, onSelect } from "./gestures.js";
@@ -12,6 +13,7 @@ import { createPanel, destroyPanel, fitPanel } from "./panel.js";
 import { createReadout } from "./readout.js";
 import { exportUrl, savePng } from "./save.js";
 import { connectSocket } from "./socket.js";
+import { startTimeline } from "./timeline.js";
 import { buildRequest, FOLLOW_AUTO, groupKey, isTimeX, LOCAL_HOLD_MS, view } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
@@ -36,6 +38,9 @@ let redrawT0 = 0; // start of the whole redraw (scales, axes, grid, series), for
 let viewLimit = null;
 
 const readout = createReadout($("cursor"), () => series);
+const baselines = startBaselines($("baselines"));
+startTimeline($("timeline"));
+let baselineKey = "";
 
 const app = {
   hovered: null,
@@ -249,7 +254,7 @@ function showNotShown(panel) {
 // What the charts draw of each series: meta every 250 ms while streaming changes only counts and status, which need
 // no redraw.
 let drawnLooks = "";
-const looksOf = (rows) => rows.map((s) => `${s.index}|${s.panel}|${s.kind}|${s.color}|${s.line}|${s.marker}`).join(";");
+const looksOf = (rows) => rows.map((s) => `${s.index}|${s.panel}|${s.kind}|${s.color}|${s.line}|${s.marker}|${!!s.baseline}`).join(";");
 
 function applyMeta(meta) {
   pp.metas++;
@@ -260,6 +265,12 @@ function applyMeta(meta) {
   rebuildPanels();
   renderAllLegend();
   renderStatus(meta.status || {});
+  // A baseline loaded, moved or sent from another page: its list says so.
+  const baselineNow = series.filter((s) => s.baseline).map((s) => `${s.index}:${s.count}`).join(",");
+  if (baselineNow !== baselineKey) {
+    baselineKey = baselineNow;
+    baselines.refresh();
+  }
   followTheStream();
   const looks = looksOf(series);
   if (looks !== drawnLooks) {

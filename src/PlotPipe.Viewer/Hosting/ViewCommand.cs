@@ -78,6 +78,13 @@ internal static class ViewCommand
             DefaultValueFactory = _ => Ingest.ProducerListener.DefaultIdleTimeout.TotalSeconds,
             CustomParser = OptionValues.Seconds(0, int.MaxValue),
         };
+        var baseline = new Option<string[]>("--baseline")
+        {
+            HelpName = "FILE",
+            Description = "Draw this recording muted under the live runs, to compare against (time axes: its start meets the live run's); repeatable",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        command.Options.Add(baseline);
         foreach (var o in new Option[] { stdin, listen, producerTimeout, xField, xTime, skip, columns, title, xLabel, yLabel, panel, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, maxMemory, token, noToken, allowHost, record }) command.Options.Add(o);
 
         command.Arguments.Add(file);
@@ -93,7 +100,8 @@ internal static class ViewCommand
         Usage.WithExamples(command,
             ("seq 100 | plotpipe view --stdin", "plot what a program prints, live"),
             ("plotpipe view data.csv --png data.png --exit-on-finish", "plot a file, save the picture, exit"),
-            ("plotpipe view --listen 5000 --record run.arrow", "take producers over TCP on port 5000 and keep every point"));
+            ("plotpipe view --listen 5000 --record run.arrow", "take producers over TCP on port 5000 and keep every point"),
+            ("plotpipe view --listen 5000 --baseline run.arrow", "compare new runs against a recorded one"));
 
         command.SetAction(async (result, cancel) =>
         {
@@ -127,6 +135,7 @@ internal static class ViewCommand
                 MaxMemoryBytes = result.GetValue(maxMemory) ?? 0,
                 RecordPath = result.GetValue(record),
                 ProducerTimeout = TimeSpan.FromSeconds(result.GetValue(producerTimeout)),
+                BaselinePaths = [.. result.GetValue(baseline) ?? []],
             };
             // Only the environment is left to check: the command line was checked as it was read.
             if (!options.NoToken && result.GetValue(token) is null && options.Token is { } fromEnvironment && TokenProblem(fromEnvironment, $"${TokenVariable}") is { } refusal)

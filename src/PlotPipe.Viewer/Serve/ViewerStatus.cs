@@ -38,11 +38,13 @@ internal sealed class ViewerStatus
     /// </summary>
     public StatusReport Report()
     {
-        long points = _store.TotalPoints;
+        // A baseline is drawn, but it is not data the viewer received: the numbers are the live runs' alone.
+        long points = _store.LivePoints;
         // Series that left with their producer count on, so the totals never go back.
         var (evicted, outOfOrder, _) = _store.Retired;
         foreach (var s in _store.Series)
         {
+            if (_store.IsBaseline(s)) continue;
             evicted += s.Evicted;
             outOfOrder += s.OutOfOrder;
         }
@@ -77,7 +79,7 @@ internal sealed class ViewerStatus
 
 /// <summary>The body of <c>GET /api/status</c>.</summary>
 /// <param name="State">streaming, stalled (no producer streams, one or more has sent nothing for its idle timeout), finished or disconnected.</param>
-/// <param name="Points">Points held over all series.</param>
+/// <param name="Points">Points held over all series but baselines'.</param>
 /// <param name="Dropped">Points the producer dropped before sending.</param>
 /// <param name="PointsPerSecond">Recent arrival rate.</param>
 /// <param name="Evicted">Oldest points removed for the per-series cap or the memory budget, or held by a replaced series or by a producer that left the list.</param>
@@ -125,7 +127,8 @@ internal sealed record ProducerReport(string Name, string State, long Points, lo
 /// <param name="Producer">The producer that defined it: a series is known by producer and name.</param>
 /// <param name="Panel">The id of the panel it is drawn in (0: the default panel).</param>
 /// <param name="XIsTime">Whether its x values are time (Unix seconds).</param>
-internal sealed record SeriesReport(string Name, string Format, long Count, string Kind, string Color, string Producer = "", int Panel = 0, bool XIsTime = false);
+/// <param name="Baseline">Whether it is a recording's, drawn as a baseline under the live runs (its producer names the recording).</param>
+internal sealed record SeriesReport(string Name, string Format, long Count, string Kind, string Color, string Producer = "", int Panel = 0, bool XIsTime = false, bool Baseline = false);
 
 /// <summary>The body of <c>GET /api/plot</c>: the plot model as the producers defined it.</summary>
 /// <param name="Title">The plot's title.</param>
