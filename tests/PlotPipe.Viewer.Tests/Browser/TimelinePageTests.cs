@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
 using Microsoft.Playwright;
 using PlotPipe.Protocol;
 using PlotPipe.Viewer.Recording;
@@ -62,6 +65,41 @@ public sealed class TimelinePageTests(BrowserFixture browser) : IDisposable
         await WaitAsync(page, "(p, h) => p.timeline.headSeconds > h", head);
         await WaitAsync(page, "p => !p.timeline.playing && p.timeline.headSeconds === p.timeline.lengthSeconds && p.status.points === 4000 && p.status.state === 'finished'");
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Replay_into_a_fresh_viewer_waits_for_a_page_with_no_browser_then_plays_to_the_end()
+    {
+        var path = Path.Combine(_dir, "run.arrow");
+        await TimedRecording.WriteAsync(path, batches: 20);
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { PlotPipeCli.CliDll, "replay", path, "--no-browser", "--speed", "2", "--port", "0" }) info.ArgumentList.Add(a);
+        using var replay = Process.Start(info)!;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            string? line;
+            while ((line = await replay.StandardOutput.ReadLineAsync(timeout.Token)) is not null && !line.StartsWith("PlotPipe viewer: ", StringComparison.Ordinal)) { }
+            Assert.NotNull(line);
+            var url = new Uri(line["PlotPipe viewer: ".Length..]);
+            using var http = new HttpClient { BaseAddress = new Uri(url.GetLeftPart(UriPartial.Authority)) };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Uri.UnescapeDataString(url.Query.Split("token=")[1]));
+            // No page yet: the head stays at the start and nothing is shown as received.
+            var before = JsonDocument.Parse(await http.GetStringAsync("api/timeline")).RootElement;
+            Assert.Equal(0, before.GetProperty("headSeconds").GetDouble());
+            Assert.False(before.GetProperty("playing").GetBoolean());
+            Assert.Equal(2_000, before.GetProperty("totalPoints").GetInt64());
+            Assert.Equal(0, JsonDocument.Parse(await http.GetStringAsync("api/status")).RootElement.GetProperty("points").GetInt64());
+
+            var page = await browser.NewPageAsync();
+            await page.GotoAsync(url.ToString());
+            await WaitAsync(page, "p => p.timeline && !p.timeline.playing && p.timeline.headSeconds === p.timeline.lengthSeconds && p.status.points === 2000 && p.status.state === 'finished'");
+            await page.Context.CloseAsync();
+        }
+        finally
+        {
+            replay.Kill(entireProcessTree: true);
+        }
     }
 
     [Fact]
