@@ -100,8 +100,7 @@ internal static class ViewCommand
         Usage.WithExamples(command,
             ("seq 100 | plotpipe view --stdin", "plot what a program prints, live"),
             ("plotpipe view data.csv --png data.png --exit-on-finish", "plot a file, save the picture, exit"),
-            ("plotpipe view --listen 5000 --record run.arrow", "take producers over TCP on port 5000 and keep every point"),
-            ("plotpipe view --listen 5000 --baseline run.arrow", "compare new runs against a recorded one"));
+            ("plotpipe view --listen 5000 --record run.arrow", "take producers over TCP on port 5000 and keep every point"));
 
         command.SetAction(async (result, cancel) =>
         {
