@@ -36,8 +36,14 @@ internal static class ReplayCommand
         var token = new Option<string?>("--token") { HelpName = "TOKEN", Description = "The listening viewer's token" };
         var noBrowser = new Option<bool>("--no-browser") { Description = "Do not open a browser at the started viewer's page (it still waits for a page to play)" };
         var startPaused = new Option<bool>("--start-paused") { Description = "Wait at the start: for the page's play button, or with --to for Enter on the terminal" };
+        var waitForPage = new Option<string?>("--wait-for-page")
+        {
+            HelpName = "URL",
+            Description = "With --to: wait until a page is open at the listening viewer's page address (as it printed it) before streaming",
+            CustomParser = OptionValues.Checked(text => Uri.TryCreate(text, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? null : $"--wait-for-page {text} is not the viewer's page address (as in http://127.0.0.1:41213/?token=...)"),
+        };
         var port = new Option<int>("--port") { HelpName = "PORT", Description = "Port for the started viewer's page; 0 picks a free one", DefaultValueFactory = _ => 0, CustomParser = OptionValues.Port };
-        var command = new Command("replay", "Play a recording in a viewer with a timeline (pause, seek, speed), or stream it into a listening one with --to") { recording, speed, to, token, noBrowser, startPaused, port };
+        var command = new Command("replay", "Play a recording in a viewer with a timeline (pause, seek, speed), or stream it into a listening one with --to") { recording, speed, to, token, noBrowser, startPaused, port, waitForPage };
         Usage.WithExamples(command,
             ("plotpipe replay run.arrow", "in a new viewer, at the pace it was recorded, once its page is open"),
             ("plotpipe replay run.arrow --speed 10", "ten times faster"),
@@ -94,6 +100,11 @@ internal static class ReplayCommand
                     {
                         if (p.Id != 0) panels[p.Id] = plot.Panel(p.Title, OptionsOf(p));
                     }
+                    if (result.GetValue(waitForPage) is { } page)
+                    {
+                        Console.WriteLine($"Waiting for a page at {new Uri(page).GetLeftPart(UriPartial.Path)} before streaming.");
+                        await WaitForPageAsync(new Uri(page), options.Token, cancel);
+                    }
                     if (result.GetValue(startPaused))
                     {
                         Console.WriteLine("Paused at the start: press Enter to stream.");
@@ -112,7 +123,7 @@ internal static class ReplayCommand
                 await result.InvocationConfiguration.Error.WriteLineAsync($"{Usage.ToolName}: cannot open {input} as a recording: {e.Message.ReplaceLineEndings(" ")}");
                 return 1;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or HttpRequestException)
             {
                 await result.InvocationConfiguration.Error.WriteLineAsync($"{Usage.ToolName}: {e.Message.ReplaceLineEndings(" ")}");
                 return 1;
@@ -125,6 +136,20 @@ internal static class ReplayCommand
             }
         });
         return command;
+    }
+
+    // The viewer's status counts the pages attached: polled until one is, as long as it takes (Ctrl-C stops).
+    private static async Task WaitForPageAsync(Uri page, string? token, CancellationToken cancel)
+    {
+        var query = System.Web.HttpUtility.ParseQueryString(page.Query);
+        using var http = new HttpClient { BaseAddress = new Uri(page.GetLeftPart(UriPartial.Authority)) };
+        if ((query["token"] ?? token) is { Length: > 0 } t) http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", t);
+        while (true)
+        {
+            using var status = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("api/status", cancel));
+            if (status.RootElement.TryGetProperty("pages", out var pages) && pages.GetInt32() > 0) return;
+            await Task.Delay(200, cancel);
+        }
     }
 
     // HOST:PORT, or tcp://HOST:PORT as a listening viewer prints it.

@@ -105,6 +105,7 @@ internal static class ViewerApp
             return Usage.RuntimeExitCode;
         }
         await using var server = bound;
+        status.OpenPages = () => server.OpenPages;
         ProducerListener? started = null;
         if (options.Listen is { } listen)
         {

@@ -42,8 +42,12 @@ internal sealed class BaselineRuns : IAsyncDisposable
         await _gate.WaitAsync(cancel).ConfigureAwait(false);
         try
         {
-            // Checked before it becomes a producer: a bad file leaves no empty baseline behind.
-            using (var check = open()) _ = new RecordingReader(check);
+            // Read through once before it becomes a producer: a file damaged anywhere leaves no baseline behind.
+            using (var check = open())
+            {
+                var reader = new RecordingReader(check);
+                while (reader.Next()) { }
+            }
             name = Unique(Clean(name));
             var producer = _store.AddBaseline(name);
             var run = new Run(name, open, producer, new RecordingAppender(_store, producer));

@@ -103,6 +103,40 @@ public sealed class TimelinePageTests(BrowserFixture browser) : IDisposable
     }
 
     [Fact]
+    public async Task Replay_to_a_listening_viewer_waits_for_its_page_before_the_first_point()
+    {
+        var path = Path.Combine(_dir, "run.arrow");
+        await TimedRecording.WriteAsync(path, batches: 10);
+        using var viewer = await CommandLineViewer.StartAsync("--listen", "127.0.0.1:0");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { PlotPipeCli.CliDll, "replay", path, "--speed", "max", "--to", $"127.0.0.1:{viewer.ProducerPort}", "--wait-for-page", viewer.Url.ToString() }) info.ArgumentList.Add(a);
+        info.Environment["PLOTPIPE_TOKEN"] = viewer.Token;
+        using var replay = Process.Start(info)!;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            string? line;
+            while ((line = await replay.StandardOutput.ReadLineAsync(timeout.Token)) is not null && !line.StartsWith("Waiting for a page", StringComparison.Ordinal)) { }
+            Assert.NotNull(line);
+            // Connected and waiting: nothing streamed yet.
+            var status = await viewer.GetAsync("api/status");
+            Assert.Equal(0, status.GetProperty("points").GetInt64());
+            Assert.Equal(0, status.GetProperty("pages").GetInt32());
+
+            var page = await browser.NewPageAsync();
+            await page.GotoAsync(viewer.Url.ToString());
+            await WaitAsync(page, "p => p.status.points === 1000 && p.status.pages === 1");
+            await replay.WaitForExitAsync(timeout.Token);
+            Assert.Equal(0, replay.ExitCode);
+            await page.Context.CloseAsync();
+        }
+        finally
+        {
+            if (!replay.HasExited) replay.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
     public async Task A_baseline_is_listed_with_its_recorded_counts_drawn_muted_under_the_live_run_and_aligned_on_its_start()
     {
         var path = Path.Combine(_dir, "monday.arrow");
