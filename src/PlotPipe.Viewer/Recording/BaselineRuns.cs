@@ -54,7 +54,7 @@ internal sealed class BaselineRuns : IAsyncDisposable
             lock (_runs) _runs.Add(run);
             long points = Load(run);
             _report($"baseline {name}: {points} points{(run.IsTime ? ", aligned on start time" : "")}");
-            _aligning ??= Task.Run(AlignLoopAsync);
+            if (run.IsTime) _aligning ??= Task.Run(AlignLoopAsync);
             return name;
         }
         finally
@@ -100,6 +100,7 @@ internal sealed class BaselineRuns : IAsyncDisposable
     private long Load(Run run)
     {
         _store.Rewind(run.Producer);
+        run.Appender.Rewound();
         run.Appender.XOffset = OffsetOf(run);
         long points = 0;
         using (var input = run.Open())

@@ -17,6 +17,8 @@ internal sealed class RecordingAppender
     private readonly Dictionary<string, ProducerStore> _producers = [];
     private readonly List<SeriesStore?> _bySeries = [];
     private double[] _keptX = [], _keptY = [];
+    // Series a later definition replaced in the store: played again, their points would go nowhere anyone sees.
+    private HashSet<SeriesStore> _replaced = [];
 
     /// <summary>Appends into <paramref name="store"/>; with <paramref name="baseline"/>, every series is that baseline's.</summary>
     public RecordingAppender(PlotStore store, ProducerStore? baseline = null)
@@ -37,10 +39,29 @@ internal sealed class RecordingAppender
     /// <summary>Every producer the recording named, as registered (none for a baseline).</summary>
     public IEnumerable<ProducerStore> Producers => _producers.Values;
 
+    /// <summary>
+    /// Notes the series a later definition replaced, which are no longer in the store: their points are passed over,
+    /// as the end of the run left them (gone from the plot). Called when definitions arrive, and after
+    /// <see cref="PlotStore.Rewind"/> before the recording is read again from its start.
+    /// </summary>
+    public void Rewound()
+    {
+        var held = new HashSet<SeriesStore>(_store.Series);
+        _replaced = [];
+        foreach (var s in _bySeries)
+        {
+            if (s is not null && !held.Contains(s)) _replaced.Add(s);
+        }
+    }
+
     /// <summary>Appends <paramref name="batch"/>'s points through <paramref name="sink"/>; returns how many were kept.</summary>
     public long Append(in RecordingBatch batch, IPointSink sink)
     {
-        if (batch.Plot is { } plot) Define(plot);
+        if (batch.Plot is { } plot)
+        {
+            Define(plot);
+            Rewound();
+        }
         bool all = double.IsNegativeInfinity(From) && double.IsPositiveInfinity(To) && XOffset == 0;
         var series = batch.Series;
         var xs = batch.X;
@@ -55,6 +76,11 @@ internal sealed class RecordingAppender
             while (_bySeries.Count <= id) _bySeries.Add(null);
             // A row whose series the definitions never named keeps its points under its column value.
             var target = _bySeries[id] ??= DefineUnnamed(batch.Labels[id], id);
+            if (_replaced.Count > 0 && _replaced.Contains(target))
+            {
+                at = end;
+                continue;
+            }
             if (all)
             {
                 sink.Append(target, xs[at..end], ys[at..end]);
