@@ -48,6 +48,8 @@ export async function startTimeline(el) {
     state = s;
     pp.timeline = s;
     play.textContent = s.playing ? "❚❚" : "▶";
+    // The status line says streaming until the end: the label says whether the head moves.
+    label.textContent = s.playing ? "Replaying" : s.headSeconds < s.lengthSeconds ? "Paused" : "Replay";
     play.setAttribute("aria-label", s.playing ? "pause" : "play");
     slider.max = String(s.lengthSeconds);
     if (!dragging) slider.value = String(s.headSeconds);
