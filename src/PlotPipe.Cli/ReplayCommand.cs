@@ -8,9 +8,11 @@ using PlotPipe.Viewer.Store;
 namespace PlotPipe.Cli;
 
 /// <summary>
-/// <c>plotpipe replay run.arrow [--speed N|max] [--to HOST:PORT]</c>: streams a recording into a fresh viewer (or a
-/// listening one) as a producer would, with the recorded pacing sped up N times, or flat out. Nothing is dropped:
-/// the producer waits for the viewer instead.
+/// <c>plotpipe replay run.arrow [--speed N|max] [--start-paused]</c>: a fresh viewer plays the recording itself, with
+/// a timeline on its page (play, pause, seek, speed), starting once a page is open. With <c>--to HOST:PORT</c> it
+/// streams the recording into a listening viewer as a producer would, with the recorded pacing sped up N times, or
+/// flat out (nothing is dropped: the producer waits for the viewer instead); <c>--start-paused</c> then waits for
+/// Enter on the terminal, so the viewer's page can be opened before the first point.
 /// </summary>
 internal static class ReplayCommand
 {
@@ -32,10 +34,18 @@ internal static class ReplayCommand
             CustomParser = OptionValues.Checked(AddressProblem),
         };
         var token = new Option<string?>("--token") { HelpName = "TOKEN", Description = "The listening viewer's token" };
-        var noBrowser = new Option<bool>("--no-browser") { Description = "Do not open a browser at the started viewer's page" };
-        var command = new Command("replay", "Stream a recording into a live viewer with its recorded pacing (sped up with --speed)") { recording, speed, to, token, noBrowser };
+        var noBrowser = new Option<bool>("--no-browser") { Description = "Do not open a browser at the started viewer's page (it still waits for a page to play)" };
+        var startPaused = new Option<bool>("--start-paused") { Description = "Wait at the start: for the page's play button, or with --to for Enter on the terminal" };
+        var waitForPage = new Option<string?>("--wait-for-page")
+        {
+            HelpName = "URL",
+            Description = "With --to: wait until a page is open at the listening viewer's page address (as it printed it) before streaming",
+            CustomParser = OptionValues.Checked(text => Uri.TryCreate(text, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? null : $"--wait-for-page {text} is not the viewer's page address (as in http://127.0.0.1:41213/?token=...)"),
+        };
+        var port = new Option<int>("--port") { HelpName = "PORT", Description = "Port for the started viewer's page; 0 picks a free one", DefaultValueFactory = _ => 0, CustomParser = OptionValues.Port };
+        var command = new Command("replay", "Play a recording in a viewer with a timeline (pause, seek, speed), or stream it into a listening one with --to") { recording, speed, to, token, noBrowser, startPaused, port, waitForPage };
         Usage.WithExamples(command,
-            ("plotpipe replay run.arrow", "into a new viewer, at the pace it was recorded"),
+            ("plotpipe replay run.arrow", "in a new viewer, at the pace it was recorded, once its page is open"),
             ("plotpipe replay run.arrow --speed 10", "ten times faster"),
             ("PLOTPIPE_TOKEN=... plotpipe replay run.arrow --speed max --to 127.0.0.1:5000", "flat out into a viewer started with --listen 5000"));
         command.SetAction(async (result, cancel) =>
@@ -46,6 +56,22 @@ internal static class ReplayCommand
             {
                 await result.InvocationConfiguration.Error.WriteLineAsync($"{Usage.ToolName}: {notOne}");
                 return Usage.RuntimeExitCode;
+            }
+            if (result.GetValue(to) is null)
+            {
+                // The viewer holds the whole file and plays it: the page's timeline can pause, seek and change speed.
+                var options = new ViewerOptions
+                {
+                    InputPath = input,
+                    InputIsRecording = true,
+                    Replay = true,
+                    ReplaySpeed = factor,
+                    StartPaused = result.GetValue(startPaused),
+                    OpenBrowser = !result.GetValue(noBrowser),
+                    Port = result.GetValue(port),
+                    Token = result.GetValue(token) ?? (Environment.GetEnvironmentVariable("PLOTPIPE_TOKEN") is { Length: > 0 } t ? t : null),
+                };
+                return await ViewerApp.RunAsync(options, null, result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancel);
             }
             try
             {
@@ -74,6 +100,16 @@ internal static class ReplayCommand
                     {
                         if (p.Id != 0) panels[p.Id] = plot.Panel(p.Title, OptionsOf(p));
                     }
+                    if (result.GetValue(waitForPage) is { } page)
+                    {
+                        Console.WriteLine($"Waiting for a page at {new Uri(page).GetLeftPart(UriPartial.Path)} before streaming.");
+                        await WaitForPageAsync(new Uri(page), options.Token, cancel);
+                    }
+                    if (result.GetValue(startPaused))
+                    {
+                        Console.WriteLine("Paused at the start: press Enter to stream.");
+                        await Task.Run(Console.ReadLine, cancel).WaitAsync(cancel);
+                    }
                     long points = await PlayAsync(reader, plot, panels, factor, replaced, cancel);
                     plot.Finish();
                     await plot.Completion;
@@ -87,7 +123,7 @@ internal static class ReplayCommand
                 await result.InvocationConfiguration.Error.WriteLineAsync($"{Usage.ToolName}: cannot open {input} as a recording: {e.Message.ReplaceLineEndings(" ")}");
                 return 1;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or HttpRequestException)
             {
                 await result.InvocationConfiguration.Error.WriteLineAsync($"{Usage.ToolName}: {e.Message.ReplaceLineEndings(" ")}");
                 return 1;
@@ -100,6 +136,20 @@ internal static class ReplayCommand
             }
         });
         return command;
+    }
+
+    // The viewer's status counts the pages attached: polled until one is, as long as it takes (Ctrl-C stops).
+    private static async Task WaitForPageAsync(Uri page, string? token, CancellationToken cancel)
+    {
+        var query = System.Web.HttpUtility.ParseQueryString(page.Query);
+        using var http = new HttpClient { BaseAddress = new Uri(page.GetLeftPart(UriPartial.Authority)) };
+        if ((query["token"] ?? token) is { Length: > 0 } t) http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", t);
+        while (true)
+        {
+            using var status = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("api/status", cancel));
+            if (status.RootElement.TryGetProperty("pages", out var pages) && pages.GetInt32() > 0) return;
+            await Task.Delay(200, cancel);
+        }
     }
 
     // HOST:PORT, or tcp://HOST:PORT as a listening viewer prints it.

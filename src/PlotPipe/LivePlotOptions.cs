@@ -38,6 +38,9 @@ public sealed class LivePlotOptions
     /// <summary>Have the spawned viewer also write every point it receives, losslessly, to this Arrow IPC stream file; null (the default): no recording.</summary>
     public string? RecordPath { get; set; }
 
+    /// <summary>Recordings (made with <see cref="RecordPath"/> or <c>--record</c>) the spawned viewer draws muted under this run, to compare against; empty (the default): none.</summary>
+    public IReadOnlyList<string> BaselinePaths { get; set; } = [];
+
     /// <summary>What Add does once the buffer has grown to <see cref="MaxBufferBytes"/>. Default <see cref="PlotPipe.WhenFull.Drop"/>: never wait.</summary>
     public WhenFull WhenFull { get; set; } = WhenFull.Drop;
 

@@ -4,6 +4,7 @@
 import { drawnTicks, themeColors } from "./axes.js";
 import { createCursors } from "./cursors.js";
 import { AXIS, decodeView, nothingDefined, plotFromMeta } from "./decode.js";
+import { startBaselines } from "./baseline.js";
 import { drawLayers } from "./draw.js";
 import { createFlow } from "./flow.js";
 import { bindKeys, bindMouse, onSelect } from "./gestures.js";
@@ -14,6 +15,7 @@ import { createPanel, destroyPanel, fitPanel } from "./panel.js";
 import { askNearest, createReadout, nearestRow } from "./readout.js";
 import { exportUrl, savePng } from "./save.js";
 import { connectSocket } from "./socket.js";
+import { startTimeline } from "./timeline.js";
 import { buildRequest, FOLLOW_AUTO, groupKey, isTimeX, LOCAL_HOLD_MS, view } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
@@ -39,6 +41,9 @@ let viewLimit = null;
 
 const readout = createReadout($("cursor"), () => series);
 const cursors = createCursors({ box: $("delta"), seriesOf: () => series, ask: askNearest, nearestRow, pp });
+const baselines = startBaselines($("baselines"));
+startTimeline($("timeline"));
+let baselineKey = "";
 
 const app = {
   hovered: null,
@@ -292,7 +297,7 @@ function showNotShown(panel) {
 // What the charts draw of each series: meta every 250 ms while streaming changes only counts and status, which need
 // no redraw.
 let drawnLooks = "";
-const looksOf = (rows) => rows.map((s) => `${s.index}|${s.panel}|${s.kind}|${s.color}|${s.line}|${s.marker}`).join(";");
+const looksOf = (rows) => rows.map((s) => `${s.index}|${s.panel}|${s.kind}|${s.color}|${s.line}|${s.marker}|${!!s.baseline}`).join(";");
 
 function applyMeta(meta) {
   pp.metas++;
@@ -303,6 +308,12 @@ function applyMeta(meta) {
   rebuildPanels();
   renderAllLegend();
   renderStatus(meta.status || {});
+  // A baseline loaded, moved or sent from another page: its list says so.
+  const baselineNow = series.filter((s) => s.baseline).map((s) => `${s.index}:${s.count}`).join(",");
+  if (baselineNow !== baselineKey) {
+    baselineKey = baselineNow;
+    baselines.refresh();
+  }
   followTheStream();
   const looks = looksOf(series);
   if (looks !== drawnLooks) {

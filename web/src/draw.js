@@ -15,11 +15,16 @@ export function mapper(box, x0, x1, y0, y1, logX, logY) {
   };
 }
 
+/** How opaque a baseline's lines and markers are drawn: muted, yet its shape reads under the live runs. */
+export const BASELINE_ALPHA = 0.35;
+
 /**
  * Draws the layers of the panel's visible series (density first, then lines and markers); returns the number of
  * points drawn.
  */
 export function drawLayers(ctx, box, ranges, panel, seriesRows, isHidden, dpr) {
+  // A recorded baseline is drawn first and muted, under the live runs it is compared with.
+  if (seriesRows.some((s) => s.baseline)) seriesRows = [...seriesRows.filter((s) => s.baseline), ...seriesRows.filter((s) => !s.baseline)];
   const logX = isLogX(panel), logY = isLogY(panel);
   const [x0, x1] = ranges.x, [y0, y1] = ranges.y;
   const { px, py, kx, ky, fx0, fy1 } = mapper(box, x0, x1, y0, y1, logX, logY);
@@ -34,6 +39,7 @@ export function drawLayers(ctx, box, ranges, panel, seriesRows, isHidden, dpr) {
     const layer = panel.layers.get(s.index);
     if (!layer || layer.mode !== 1 || layer.w === 0 || layer.h === 0 || isHidden(s)) continue;
     if (!layer.image) layer.image = densityImage(layer, s.color, s.index, panel.densityCanvases);
+    ctx.globalAlpha = s.baseline ? BASELINE_ALPHA : 1;
     const [rx0, rx1, ry0, ry1] = layer.range;
     const lx0 = logX ? Math.log10(rx0) : rx0, lx1 = logX ? Math.log10(rx1) : rx1;
     const ly0 = logY ? Math.log10(ry0) : ry0, ly1 = logY ? Math.log10(ry1) : ry1;
@@ -46,6 +52,7 @@ export function drawLayers(ctx, box, ranges, panel, seriesRows, isHidden, dpr) {
     if (!layer || layer.mode !== 0 || layer.count === 0 || isHidden(s)) continue;
     const { xs, ys, count } = layer;
     drawn += count;
+    ctx.globalAlpha = s.baseline ? BASELINE_ALPHA : 1;
     ctx.strokeStyle = s.color;
     ctx.fillStyle = s.color;
     if (s.line) {

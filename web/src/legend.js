@@ -94,7 +94,7 @@ export function renderLegend(el, series, panels, hidden, actions) {
     const s = row.s;
     const tag = s && tagPanels ? title(s.panel | 0) : "";
     const key = s
-      ? `s|${s.index}|${seriesLabel(s)}|${s.color}|${s.marker}|${s.line}|${tag}`
+      ? `s|${s.index}|${seriesLabel(s)}|${s.color}|${s.marker}|${s.line}|${tag}|${!!s.baseline}`
       : `${row.header}|${row.label}|${row.own.map((q) => q.index).join(",")}`;
     let li = have[i];
     if (!li || li.dataset.key !== key) {
@@ -118,6 +118,15 @@ export function renderLegend(el, series, panels, hidden, actions) {
         li.addEventListener("click", () => actions.toggle(indexes));
       }
       li.appendChild(name);
+      if (s && s.baseline) {
+        // A recording drawn muted to compare against, not live data: its producer names the file.
+        li.classList.add("baseline");
+        const b = document.createElement("span");
+        b.className = "baseline-tag";
+        b.textContent = "baseline";
+        b.title = `recorded in ${s.producer}: drawn muted under the live runs, not counted in the status`;
+        li.appendChild(b);
+      }
       if (tag) {
         const t = document.createElement("span");
         t.className = "panel-tag";

@@ -79,6 +79,13 @@ internal static class ViewCommand
             DefaultValueFactory = _ => Ingest.ProducerListener.DefaultIdleTimeout.TotalSeconds,
             CustomParser = OptionValues.Seconds(0, int.MaxValue),
         };
+        var baseline = new Option<string[]>("--baseline")
+        {
+            HelpName = "FILE",
+            Description = "Draw this recording muted under the live runs, to compare against (time axes: its start meets the live run's); repeatable",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        command.Options.Add(baseline);
         foreach (var o in new Option[] { stdin, listen, producerTimeout, xField, xTime, events, skip, columns, title, xLabel, yLabel, panel, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, maxMemory, token, noToken, allowHost, record }) command.Options.Add(o);
 
         command.Arguments.Add(file);
@@ -129,6 +136,7 @@ internal static class ViewCommand
                 MaxMemoryBytes = result.GetValue(maxMemory) ?? 0,
                 RecordPath = result.GetValue(record),
                 ProducerTimeout = TimeSpan.FromSeconds(result.GetValue(producerTimeout)),
+                BaselinePaths = [.. result.GetValue(baseline) ?? []],
             };
             // Only the environment is left to check: the command line was checked as it was read.
             if (!options.NoToken && result.GetValue(token) is null && options.Token is { } fromEnvironment && TokenProblem(fromEnvironment, $"${TokenVariable}") is { } refusal)

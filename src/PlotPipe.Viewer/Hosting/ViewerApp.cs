@@ -50,12 +50,52 @@ internal static class ViewerApp
                 : () => (new RecordingReport(recorder.Path, recorder.Points, recorder.Bytes, recorder.Lost, recorder.Active, recorder.Received), recorder.Problem),
         };
 
+        // Baselines are read before anything listens: one that cannot be opened stops the viewer with one line.
+        await using var baselines = new BaselineRuns(store, Report);
+        foreach (var path in options.BaselinePaths)
+        {
+            if (UserFiles.NotARecording(path) is { } notOne)
+            {
+                Report($"--baseline {notOne}");
+                return Usage.RuntimeExitCode;
+            }
+            try
+            {
+                await baselines.AddAsync(path, () => File.OpenRead(path), stop).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                Report($"cannot open --baseline {path} as a recording: {e.Message.ReplaceLineEndings(" ")}");
+                return Usage.RuntimeExitCode;
+            }
+        }
+        // An opened recording file plays in the viewer, with a timeline on the page; one read from a pipe, or copied
+        // by --record, opens whole as before.
+        RecordingPlayer? opened = null;
+        if (options.InputIsRecording && options.InputPath is { } recordingPath && recordingPath != "-" && recorder is null)
+        {
+            try
+            {
+                opened = RecordingPlayer.Open(recordingPath, store);
+                if (!options.Replay) await opened.SeekAsync(opened.LengthSeconds, stop).ConfigureAwait(false);
+                opened.SetSpeed(options.ReplaySpeed);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                // Opened whole below, which says what is wrong with the file and keeps what it could read.
+                if (opened is not null) await opened.DisposeAsync().ConfigureAwait(false);
+                opened = null;
+            }
+        }
+        await using var player = opened;
+
         var access = options.Access();
         ViewerServer bound;
         try
         {
             // The exact points as CSV or Arrow come from the recording stage: Serve only routes to them.
-            bound = await ViewerServer.StartAsync(options.Host, options.Port, access, store, status, stop, context => PointExport.ServeAsync(context, store)).ConfigureAwait(false);
+            bound = await ViewerServer.StartAsync(options.Host, options.Port, access, store, status, stop, context => PointExport.ServeAsync(context, store),
+                routes => PlaybackRoutes.Map(routes, player, baselines)).ConfigureAwait(false);
         }
         catch (Exception e) when (SocketProblem(e) is { } socket)
         {
@@ -66,6 +106,7 @@ internal static class ViewerApp
             return Usage.RuntimeExitCode;
         }
         await using var server = bound;
+        status.OpenPages = () => server.OpenPages;
         ProducerListener? started = null;
         if (options.Listen is { } listen)
         {
@@ -95,19 +136,30 @@ internal static class ViewerApp
         }
 
         if (options.PngPath is not null || options.SvgPath is not null) _ = Task.Run(PictureExporter.WarmUp, CancellationToken.None);
-        bool saved = input is null && listener is null;
+        bool saved = input is null && listener is null && player is null;
         try
         {
-            if (input is null)
+            if (input is null && player is null)
             {
                 // Nothing to read, or only producers over TCP, who may come until the viewer is stopped (pictures are saved then).
                 await Task.Delay(Timeout.Infinite, stop).ConfigureAwait(false);
                 return 0;
             }
+            if (player is not null)
+            {
+                if (options.Replay)
+                {
+                    // A replay waits for someone to watch it (--no-browser included), then plays unless asked to wait.
+                    await WaitForPageAsync(server, stop).ConfigureAwait(false);
+                    if (!options.StartPaused) await player.PlayAsync(stop).ConfigureAwait(false);
+                    await player.Ended.WaitAsync(stop).ConfigureAwait(false);
+                }
+                Report($"opened {options.InputPath}: {player.PointsAt(player.LengthSeconds)} points over {player.LengthSeconds:0.###} s of receive times; the page's timeline plays it again");
+            }
             // A read of standard input cannot be cancelled (it blocks in the kernel), so a stop leaves the ingest
             // behind instead of waiting for the producer's next byte.
-            await (options.InputIsRecording ? Task.Run(() => Open(options.InputPath!, input, store, sink, Report), stop)
-                : InputIngest.RunAsync(PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 1 << 20)), store, options.Text, Report, stop,
+            else await (options.InputIsRecording ? Task.Run(() => Open(options.InputPath!, input!, store, sink, Report), stop)
+                : InputIngest.RunAsync(PipeReader.Create(input!, new StreamPipeReaderOptions(bufferSize: 1 << 20)), store, options.Text, Report, stop,
                     options.InputPath is { } path && path != "-" ? path : "stdin", sink))
                 .WaitAsync(stop).ConfigureAwait(false);
             if (listener is not null)
@@ -128,6 +180,25 @@ internal static class ViewerApp
         // Stopped mid-stream: the pictures show the points held so far, as the page did.
         if (!saved) SavePictures(options, store, status, Report);
         return signals.ExitCode;
+    }
+
+    private static async Task WaitForPageAsync(ViewerServer server, CancellationToken cancel)
+    {
+        var opened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChange()
+        {
+            if (server.OpenPages > 0) opened.TrySetResult();
+        }
+        server.PagesChanged += OnChange;
+        try
+        {
+            OnChange();
+            await opened.Task.WaitAsync(cancel).ConfigureAwait(false);
+        }
+        finally
+        {
+            server.PagesChanged -= OnChange;
+        }
     }
 
     // Kestrel reports a failed bind as the socket's exception, or inside an IOException.

@@ -65,4 +65,19 @@ internal sealed class ViewerOptions
 
     /// <summary>The input is a recording (an Arrow IPC stream) to open as a finished plot, not a live stream.</summary>
     public bool InputIsRecording { get; set; }
+
+    /// <summary>Recordings drawn muted under the live runs (<c>--baseline</c>, repeatable), never counted as live data.</summary>
+    public List<string> BaselinePaths { get; set; } = [];
+
+    /// <summary>
+    /// Play the recording from its start once a page is open (<c>plotpipe replay</c>), instead of opening it whole
+    /// with the timeline at its end (<c>plotpipe view run.arrow</c>).
+    /// </summary>
+    public bool Replay { get; set; }
+
+    /// <summary>How many times faster than recorded a replay plays (<see cref="double.PositiveInfinity"/>: flat out).</summary>
+    public double ReplaySpeed { get; set; } = 1;
+
+    /// <summary>A replay waits at its start, paused, for the page's play button.</summary>
+    public bool StartPaused { get; set; }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Text;
-using PlotPipe.Protocol;
 using PlotPipe.Viewer.Store;
 
 namespace PlotPipe.Viewer.Recording;
@@ -50,12 +48,9 @@ internal static class RecordingLoader
     public static (long Points, TimeSpan Elapsed, bool Truncated) Load(Stream input, PlotStore store, double from = double.NegativeInfinity, double to = double.PositiveInfinity, IPointSink? sink = null)
     {
         sink ??= StoreSink.Instance;
-        bool all = double.IsNegativeInfinity(from) && double.IsPositiveInfinity(to);
-        double[] keptX = [], keptY = [];
         long start = Stopwatch.GetTimestamp();
         var reader = new RecordingReader(input);
-        var bySeries = new List<SeriesStore?>();
-        var producers = new Dictionary<string, ProducerStore>();
+        var appender = new RecordingAppender(store) { From = from, To = to };
         long points = 0;
         // Reading the next batch from the file overlaps appending this one to the store (two copies, two cores).
         var next = Task.Run(reader.Next);
@@ -63,103 +58,13 @@ internal static class RecordingLoader
         {
             var batch = reader.Current;
             next = Task.Run(reader.Next);
-            if (batch.Plot is { } plot) Define(plot, store, producers, bySeries);
-            var series = batch.Series;
-            var xs = batch.X;
-            var ys = batch.Y;
-            int at = 0;
-            while (at < series.Length)
-            {
-                int id = series[at];
-                int end = at + 1;
-                while (end < series.Length && series[end] == id) end++;
-                while (bySeries.Count <= id) bySeries.Add(null);
-                // A row whose series the definitions never named keeps its points under its column value.
-                var target = bySeries[id] ??= store.Define(new SeriesDefinition(FreeId(store), SeriesKind.Scatter, NameOf(batch.Labels[id], id), "o"));
-                if (all)
-                {
-                    sink.Append(target, xs[at..end], ys[at..end]);
-                    points += end - at;
-                }
-                else
-                {
-                    if (keptX.Length < end - at)
-                    {
-                        keptX = new double[RecordingFormat.BatchRows];
-                        keptY = new double[RecordingFormat.BatchRows];
-                        if (keptX.Length < end - at) (keptX, keptY) = (new double[end - at], new double[end - at]);
-                    }
-                    int n = 0;
-                    for (int i = at; i < end; i++)
-                    {
-                        if (!(xs[i] >= from && xs[i] <= to)) continue;
-                        keptX[n] = xs[i];
-                        keptY[n++] = ys[i];
-                    }
-                    sink.Append(target, keptX.AsSpan(0, n), keptY.AsSpan(0, n));
-                    points += n;
-                }
-                at = end;
-            }
+            points += appender.Append(batch, sink);
         }
         foreach (var p in store.ProducerStates) store.SetState(StreamState.Finished, producer: p);
-        store.SetState(StreamState.Finished, reader.Truncated ? "the recording ends mid-batch (its writer was stopped): opened up to its last whole batch" : null);
+        store.SetState(StreamState.Finished, reader.Truncated ? TruncatedNote : null);
         return (points, Stopwatch.GetElapsedTime(start), reader.Truncated);
     }
 
-    private static int FreeId(PlotStore store)
-    {
-        for (int id = 0; id < ProtocolLimits.MaxSeries; id++)
-        {
-            if (store.Find(id) is null) return id;
-        }
-        throw new InvalidDataException($"more than {ProtocolLimits.MaxSeries} series without definitions");
-    }
-
-    // A column value as a series name: as a live stream's names, 1 to 200 bytes.
-    private static string NameOf(string label, int index)
-    {
-        if (label.Length == 0) return $"series {index}";
-        while (Encoding.UTF8.GetByteCount(label) > ProtocolLimits.MaxNameBytes) label = label[..^1];
-        return label;
-    }
-
-    private static void Define(RecordedPlot plot, PlotStore store, Dictionary<string, ProducerStore> producers, List<SeriesStore?> bySeries)
-    {
-        store.Plot.DefinePlot([new(PlotProperties.Title, plot.Title)]);
-        foreach (var p in plot.Panels)
-        {
-            var properties = new List<KeyValuePair<string, string>>();
-            if (p.Title is not null) properties.Add(new(PlotProperties.Title, p.Title));
-            if (p.XLabel is not null) properties.Add(new(PlotProperties.XLabel, p.XLabel));
-            if (p.YLabel is not null) properties.Add(new(PlotProperties.YLabel, p.YLabel));
-            properties.Add(new(PlotProperties.XScale, p.XScale));
-            properties.Add(new(PlotProperties.YScale, p.YScale));
-            properties.Add(new(PlotProperties.LinkX, p.LinkX ? "true" : "false"));
-            store.Plot.DefinePanel(p.Id, properties);
-        }
-        foreach (var p in plot.Producers)
-        {
-            if (!producers.ContainsKey(p.Name)) producers[p.Name] = store.AddProducer(p.Name, p.Address);
-        }
-        for (int i = 0; i < plot.Series.Count; i++)
-        {
-            while (bySeries.Count <= i) bySeries.Add(null);
-            if (bySeries[i] is not null) continue;
-            var s = plot.Series[i];
-            // A live stream defines a panel before its series; a recording that names an undefined one gets it with defaults.
-            if (!HasPanel(store, s.Panel)) store.Plot.DefinePanel(s.Panel, []);
-            var definition = new SeriesDefinition(s.Id, s.Kind == "line" ? SeriesKind.Line : SeriesKind.Scatter, s.Name, s.Format, s.Panel, (SeriesFlags)s.Flags);
-            bySeries[i] = store.Define(definition, producers.GetValueOrDefault(s.Producer));
-        }
-    }
-
-    private static bool HasPanel(PlotStore store, int id)
-    {
-        foreach (var p in store.Plot.Panels)
-        {
-            if (p.Id == id) return true;
-        }
-        return false;
-    }
+    /// <summary>The plot's note for a recording whose writer was stopped mid-batch.</summary>
+    public const string TruncatedNote = "the recording ends mid-batch (its writer was stopped): opened up to its last whole batch";
 }

@@ -11,8 +11,11 @@ namespace PlotPipe.Viewer.Serve;
 /// </summary>
 internal static class MetaMessage
 {
-    /// <summary>Writes the message as one JSON object, its panels those <paramref name="layout"/> shows.</summary>
-    public static void Write(Utf8JsonWriter json, PlotDefinition plot, PlotLayout layout, IReadOnlyList<SeriesStore> series, StatusReport status)
+    /// <summary>
+    /// Writes the message as one JSON object, its panels those <paramref name="layout"/> shows; series of a baseline
+    /// of <paramref name="store"/> carry <c>"baseline":true</c>.
+    /// </summary>
+    public static void Write(Utf8JsonWriter json, PlotDefinition plot, PlotLayout layout, IReadOnlyList<SeriesStore> series, StatusReport status, PlotStore? store = null)
     {
         json.WriteStartObject();
         json.WriteString("type"u8, "meta"u8);
@@ -59,6 +62,7 @@ internal static class MetaMessage
             json.WriteString("run"u8, s.Producer);
             json.WriteNumber("panel"u8, s.Definition.Panel);
             json.WriteBoolean("time"u8, IsTimed(s));
+            if (store is not null && store.IsBaseline(s)) json.WriteBoolean("baseline"u8, true);
             json.WriteEndObject();
         }
         json.WriteEndArray();

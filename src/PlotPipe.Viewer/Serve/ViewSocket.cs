@@ -387,7 +387,7 @@ internal static class ViewSocket
             _sentLayout.CopyFrom(_query.Layout);
             _metaBuffer.ResetWrittenCount();
             _metaJson.Reset(_metaBuffer);
-            MetaMessage.Write(_metaJson, _store.Plot, _query.Layout, series, report);
+            MetaMessage.Write(_metaJson, _store.Plot, _query.Layout, series, report, _store);
             await _socket.SendAsync(_metaBuffer.WrittenMemory, WebSocketMessageType.Text, true, abort).ConfigureAwait(false);
         }
 

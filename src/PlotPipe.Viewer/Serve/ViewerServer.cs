@@ -45,9 +45,10 @@ internal sealed class ViewerServer : IAsyncDisposable
     /// <summary>
     /// Starts listening on <paramref name="host"/>:<paramref name="port"/> (0: a free port) and serves <paramref name="store"/>
     /// to the requests <paramref name="access"/> lets through. A viewer without a token must bind to loopback.
-    /// <paramref name="export"/> answers <c>/api/export</c> (Hosting gives the recording stage's; without it, 404).
+    /// <paramref name="export"/> answers <c>/api/export</c> (Hosting gives the recording stage's; without it, 404);
+    /// <paramref name="routes"/> maps more calls behind the same checks (the recording stage's timeline and baselines).
     /// </summary>
-    public static async Task<ViewerServer> StartAsync(string host, int port, ViewerAccess access, PlotStore store, ViewerStatus status, CancellationToken cancel, RequestDelegate? export = null)
+    public static async Task<ViewerServer> StartAsync(string host, int port, ViewerAccess access, PlotStore store, ViewerStatus status, CancellationToken cancel, RequestDelegate? export = null, Action<Microsoft.AspNetCore.Routing.IEndpointRouteBuilder>? routes = null)
     {
         var address = ParseAddress(host);
         if (access.Token is null && !IPAddress.IsLoopback(address))
@@ -96,9 +97,10 @@ internal sealed class ViewerServer : IAsyncDisposable
             foreach (var s in store.Series)
                 rows.Add(new SeriesReport(s.Name, s.Definition.Format, s.Count, s.Kind == SeriesKind.Line ? "line" : "scatter", s.Color,
                     s.Producer, s.Definition.Panel, (s.Definition.Flags & SeriesFlags.TimeX) != 0,
-                    s.Producer, s.DarkColor, SeriesPalette.DashName(s.Look.LineStyle), s.Look.Marker?.ToString()));
+                    s.Producer, s.DarkColor, SeriesPalette.DashName(s.Look.LineStyle), s.Look.Marker?.ToString(), store.IsBaseline(s)));
             return Results.Json(rows, JsonContext.Default.ListSeriesReport);
         });
+        routes?.Invoke(app);
         app.MapGet("/api/producers", () =>
         {
             var rows = new List<ProducerReport>();

@@ -26,6 +26,9 @@ internal sealed class ViewerStatus
     /// <summary>The recording's numbers and its problem, when the viewer records (<c>--record</c>); Hosting composes it.</summary>
     public Func<(RecordingReport Report, string? Problem)>? Recording { get; init; }
 
+    /// <summary>How many pages are attached now (their WebSocket open); Hosting sets it once the server listens.</summary>
+    public Func<int>? OpenPages { get; set; }
+
     /// <summary>Records why a picture could not be drawn or saved; the status carries the latest such reason.</summary>
     public void ExportFailed(string why) => Volatile.Write(ref _exportError, why);
 
@@ -38,11 +41,13 @@ internal sealed class ViewerStatus
     /// </summary>
     public StatusReport Report()
     {
-        long points = _store.TotalPoints;
+        // A baseline is drawn, but it is not data the viewer received: the numbers are the live runs' alone.
+        long points = _store.LivePoints;
         // Series that left with their producer count on, so the totals never go back.
         var (evicted, outOfOrder, _) = _store.Retired;
         foreach (var s in _store.Series)
         {
+            if (_store.IsBaseline(s)) continue;
             evicted += s.Evicted;
             outOfOrder += s.OutOfOrder;
         }
@@ -71,13 +76,13 @@ internal sealed class ViewerStatus
             Volatile.Read(ref _exportError), _store.HeldBytes, _store.MaxMemoryBytes, _store.BadLines,
             _store.Registry.Refused,
             recording?.Report, recording?.Problem,
-            _store.Registry.Connected, stalled, _store.FirstBadLine);
+            _store.Registry.Connected, stalled, _store.FirstBadLine, OpenPages?.Invoke() ?? 0);
     }
 }
 
 /// <summary>The body of <c>GET /api/status</c>.</summary>
 /// <param name="State">streaming, stalled (no producer streams, one or more has sent nothing for its idle timeout), finished or disconnected.</param>
-/// <param name="Points">Points held over all series.</param>
+/// <param name="Points">Points held over all series but baselines'.</param>
 /// <param name="Dropped">Points the producer dropped before sending.</param>
 /// <param name="PointsPerSecond">Recent arrival rate.</param>
 /// <param name="Evicted">Oldest points removed for the per-series cap or the memory budget, or held by a replaced series or by a producer that left the list.</param>
@@ -93,10 +98,11 @@ internal sealed class ViewerStatus
 /// <param name="ConnectedProducers">TCP producers connected now (at most 256 at once).</param>
 /// <param name="BadLine">The first bad line of text input, its number and reason ("line 4: field 1 is not a number: \"bad\""), or null.</param>
 /// <param name="StalledProducers">Connected producers that have sent nothing for their idle timeout (<c>--producer-timeout</c>).</param>
+/// <param name="Pages">Pages attached now (their WebSocket open): <c>plotpipe replay --wait-for-page</c> waits for one.</param>
 internal sealed record StatusReport(string State, long Points, long Dropped, double PointsPerSecond, long Evicted, long OutOfOrder, string? Error,
     string? ExportError = null, long HeldBytes = 0, long MaxMemoryBytes = 0, long BadLines = 0, long RefusedProducers = 0,
     RecordingReport? Recording = null, string? RecordError = null, int ConnectedProducers = 0, int StalledProducers = 0,
-    string? BadLine = null);
+    string? BadLine = null, int Pages = 0);
 
 /// <summary>The recording part of <c>GET /api/status</c>.</summary>
 /// <param name="Path">The file written.</param>
@@ -129,8 +135,9 @@ internal sealed record ProducerReport(string Name, string State, long Points, lo
 /// <param name="DarkColor">The CSS colour it is drawn in on the dark theme.</param>
 /// <param name="Dash">The line it is drawn with: solid, dashed, dotted, dashdot, or none for markers alone.</param>
 /// <param name="Marker">The marker drawn at its points (a matplotlib marker character), or null.</param>
+/// <param name="Baseline">Whether it is a recording's, drawn as a baseline under the live runs (its producer names the recording).</param>
 internal sealed record SeriesReport(string Name, string Format, long Count, string Kind, string Color, string Producer = "", int Panel = 0, bool XIsTime = false,
-    string Run = "", string DarkColor = "", string Dash = "none", string? Marker = null);
+    string Run = "", string DarkColor = "", string Dash = "none", string? Marker = null, bool Baseline = false);
 
 /// <summary>The body of <c>GET /api/plot</c>: the plot model as the producers defined it.</summary>
 /// <param name="Title">The plot's title.</param>

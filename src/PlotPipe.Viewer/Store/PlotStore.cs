@@ -307,6 +307,62 @@ internal sealed class PlotStore : IDisposable
         }
     }
 
+    // Producers of recordings drawn as baselines: never listed among the producers, never counted as live data.
+    private ProducerStore[] _baselines = [];
+
+    /// <summary>
+    /// A producer for a recording shown as a baseline (<c>--baseline</c>), named <paramref name="name"/>: its series
+    /// are drawn and listed, but it is not among <see cref="ProducerStates"/>, its points are not in
+    /// <see cref="LivePoints"/>, and it never makes the plot streaming or finished.
+    /// </summary>
+    public ProducerStore AddBaseline(string name)
+    {
+        var producer = new ProducerStore(name, "baseline");
+        producer.SetState(StreamState.Finished, null);
+        lock (_gate) _baselines = [.. _baselines, producer];
+        return producer;
+    }
+
+    /// <summary>Whether <paramref name="series"/> belongs to a baseline (<see cref="AddBaseline"/>).</summary>
+    public bool IsBaseline(SeriesStore series)
+    {
+        foreach (var b in Volatile.Read(ref _baselines))
+        {
+            if (b.Owns(series)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Points held over the series that are not a baseline's: the live data.</summary>
+    public long LivePoints
+    {
+        get
+        {
+            long n = 0;
+            foreach (var s in Series)
+            {
+                if (!IsBaseline(s)) n += s.Count;
+            }
+            return n;
+        }
+    }
+
+    /// <summary>
+    /// Empties the series of <paramref name="baseline"/>, or with null every series that is not a baseline's, keeping
+    /// each in its place (index, colour) with its counts back at 0: a recording played again from its start, or a
+    /// baseline loaded again at another offset, fills them anew.
+    /// </summary>
+    public void Rewind(ProducerStore? baseline = null)
+    {
+        foreach (var s in Series)
+        {
+            if (baseline is null ? IsBaseline(s) : !baseline.Owns(s)) continue;
+            _budget.Release(s);
+            s.ResetCounts();
+        }
+        Touch();
+    }
+
     private long _badLines;
 
     /// <summary>Lines of text input that were skipped as bad (text input only).</summary>

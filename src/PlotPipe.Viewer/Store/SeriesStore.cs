@@ -329,6 +329,15 @@ internal sealed class SeriesStore
         }
     }
 
+    /// <summary>Sets its counts of received, evicted, out-of-order and dropped points back to 0 once its points are released (a rewind).</summary>
+    internal void ResetCounts()
+    {
+        Interlocked.Exchange(ref _evicted, 0);
+        Interlocked.Exchange(ref _received, 0);
+        Interlocked.Exchange(ref _outOfOrder, 0);
+        Interlocked.Exchange(ref _producerDropped, 0);
+    }
+
     // Under the gate. Readers may hold the old array: shift into a copy, never in place.
     private ColumnChunk RemoveFirst()
     {

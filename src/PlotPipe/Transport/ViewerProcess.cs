@@ -79,6 +79,11 @@ internal sealed class ViewerProcess
             start.ArgumentList.Add("--max-memory");
             start.ArgumentList.Add(options.ViewerMaxMemory.ToString(CultureInfo.InvariantCulture));
         }
+        foreach (var baseline in options.BaselinePaths ?? [])
+        {
+            start.ArgumentList.Add("--baseline");
+            start.ArgumentList.Add(Path.GetFullPath(baseline));
+        }
         if (options.RecordPath is { } record)
         {
             start.ArgumentList.Add("--record");

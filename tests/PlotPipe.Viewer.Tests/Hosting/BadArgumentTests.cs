@@ -117,6 +117,7 @@ public sealed partial class BadArgumentTests(BadArgumentTests.Files files) : ICl
         ("replay run.arrow --speed -2", 2, "--speed -2"),
         ("replay run.arrow --speed", 2, "--speed"),
         ("replay run.arrow --to nope", 2, "--to nope"),
+        ("replay run.arrow --to 127.0.0.1:5000 --wait-for-page nope", 2, "--wait-for-page nope"),
         ("replay run.arrow --to 127.0.0.1:0", 2, "--to 127.0.0.1:0"),
         ("replay run.arrow --to 127.0.0.1:99999", 2, "--to 127.0.0.1:99999"),
         ("replay run.arrow --token", 2, "--token"),

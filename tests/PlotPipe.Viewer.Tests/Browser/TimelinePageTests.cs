@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Playwright;
+using PlotPipe.Protocol;
+using PlotPipe.Viewer.Recording;
+using PlotPipe.Viewer.Tests.Recording;
+using PlotPipe.Viewer.Tests.Lifecycle;
+using PlotPipe.Viewer.Tests.Support;
+using static PlotPipe.Viewer.Tests.Support.BrowserFeed;
+
+namespace PlotPipe.Viewer.Tests.Browser;
+
+/// <summary>
+/// The page's timeline of an opened recording (play, pause, seek, speed) and baselines drawn under a live run, on
+/// the real viewer in real Chromium.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class TimelinePageTests(BrowserFixture browser) : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("plotpipe-timeline-page-").FullName;
+
+    /// <summary>Removes the test's files.</summary>
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task An_opened_recording_pauses_seeks_to_the_middle_and_resumes_with_the_counts_following_the_slider()
+    {
+        var path = Path.Combine(_dir, "run.arrow");
+        await TimedRecording.WriteAsync(path, batches: 40);
+        long start = TimedRecording.Batches(path)[0].Micros;
+        using var viewer = await CommandLineViewer.StartAsync(path);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(viewer.Url.ToString());
+        // Opened whole, with the timeline at its end.
+        await WaitAsync(page, "p => p.timeline && p.timeline.lengthSeconds > 0 && p.timeline.headSeconds === p.timeline.lengthSeconds && p.status.points === 4000 && p.status.state === 'finished'");
+        Assert.True(await page.IsVisibleAsync("#timeline"));
+
+        await page.SelectOptionAsync("#timeline-speed", "0.1");
+        await WaitAsync(page, "p => p.timeline.speed === 0.1");
+        await page.ClickAsync("#timeline-play");
+        // At the end, play starts again from the start.
+        await WaitAsync(page, "p => p.timeline.playing && p.timeline.headSeconds < p.timeline.lengthSeconds");
+        await page.ClickAsync("#timeline-play");
+        await WaitAsync(page, "p => !p.timeline.playing");
+
+        // A click in the slider's middle seeks there, as a user would.
+        await page.ClickAsync("#timeline-slider");
+        await WaitAsync(page, "p => !p.timeline.playing && Math.abs(p.timeline.headSeconds - p.timeline.lengthSeconds / 2) < p.timeline.lengthSeconds / 5");
+        var timeline = (await StateAsync(page)).GetProperty("timeline");
+        double head = timeline.GetProperty("headSeconds").GetDouble();
+        long expected = TimedRecording.ReceivedBy(path, start + (long)Math.Round(head * 1e6));
+        Assert.InRange(expected, 1_000, 3_000);
+        await WaitAsync(page, "(p, n) => p.status.points === n", expected);
+        Assert.Contains($"{expected.ToString("N0", CultureInfo.InvariantCulture)} points", await page.TextContentAsync("#status"));
+        Assert.Equal(expected, (await viewer.GetAsync("api/status")).GetProperty("points").GetInt64());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "timeline-light.png") });
+        await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "timeline-dark.png") });
+
+        // Resumed, it plays on from the middle to the end.
+        await page.SelectOptionAsync("#timeline-speed", "10");
+        await page.ClickAsync("#timeline-play");
+        await WaitAsync(page, "(p, h) => p.timeline.headSeconds > h", head);
+        await WaitAsync(page, "p => !p.timeline.playing && p.timeline.headSeconds === p.timeline.lengthSeconds && p.status.points === 4000 && p.status.state === 'finished'");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Replay_into_a_fresh_viewer_waits_for_a_page_with_no_browser_then_plays_to_the_end()
+    {
+        var path = Path.Combine(_dir, "run.arrow");
+        await TimedRecording.WriteAsync(path, batches: 20);
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { PlotPipeCli.CliDll, "replay", path, "--no-browser", "--speed", "2", "--port", "0" }) info.ArgumentList.Add(a);
+        using var replay = Process.Start(info)!;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            string? line;
+            while ((line = await replay.StandardOutput.ReadLineAsync(timeout.Token)) is not null && !line.StartsWith("PlotPipe viewer: ", StringComparison.Ordinal)) { }
+            Assert.NotNull(line);
+            var url = new Uri(line["PlotPipe viewer: ".Length..]);
+            using var http = new HttpClient { BaseAddress = new Uri(url.GetLeftPart(UriPartial.Authority)) };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Uri.UnescapeDataString(url.Query.Split("token=")[1]));
+            // No page yet: the head stays at the start and nothing is shown as received.
+            var before = JsonDocument.Parse(await http.GetStringAsync("api/timeline")).RootElement;
+            Assert.Equal(0, before.GetProperty("headSeconds").GetDouble());
+            Assert.False(before.GetProperty("playing").GetBoolean());
+            Assert.Equal(2_000, before.GetProperty("totalPoints").GetInt64());
+            Assert.Equal(0, JsonDocument.Parse(await http.GetStringAsync("api/status")).RootElement.GetProperty("points").GetInt64());
+
+            var page = await browser.NewPageAsync();
+            await page.GotoAsync(url.ToString());
+            await WaitAsync(page, "p => p.timeline && !p.timeline.playing && p.timeline.headSeconds === p.timeline.lengthSeconds && p.status.points === 2000 && p.status.state === 'finished'");
+            await page.Context.CloseAsync();
+        }
+        finally
+        {
+            replay.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
+    public async Task Replay_to_a_listening_viewer_waits_for_its_page_before_the_first_point()
+    {
+        var path = Path.Combine(_dir, "run.arrow");
+        await TimedRecording.WriteAsync(path, batches: 10);
+        using var viewer = await CommandLineViewer.StartAsync("--listen", "127.0.0.1:0");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { PlotPipeCli.CliDll, "replay", path, "--speed", "max", "--to", $"127.0.0.1:{viewer.ProducerPort}", "--wait-for-page", viewer.Url.ToString() }) info.ArgumentList.Add(a);
+        info.Environment["PLOTPIPE_TOKEN"] = viewer.Token;
+        using var replay = Process.Start(info)!;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            string? line;
+            while ((line = await replay.StandardOutput.ReadLineAsync(timeout.Token)) is not null && !line.StartsWith("Waiting for a page", StringComparison.Ordinal)) { }
+            Assert.NotNull(line);
+            // Connected and waiting: nothing streamed yet.
+            var status = await viewer.GetAsync("api/status");
+            Assert.Equal(0, status.GetProperty("points").GetInt64());
+            Assert.Equal(0, status.GetProperty("pages").GetInt32());
+
+            var page = await browser.NewPageAsync();
+            await page.GotoAsync(viewer.Url.ToString());
+            await WaitAsync(page, "p => p.status.points === 1000 && p.status.pages === 1");
+            await replay.WaitForExitAsync(timeout.Token);
+            Assert.Equal(0, replay.ExitCode);
+            await page.Context.CloseAsync();
+        }
+        finally
+        {
+            if (!replay.HasExited) replay.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_baseline_is_listed_with_its_recorded_counts_drawn_muted_under_the_live_run_and_aligned_on_its_start()
+    {
+        var path = Path.Combine(_dir, "monday.arrow");
+        await TimedRecording.WriteAsync(path, batches: 6, x0: 1_700_000_000, timeX: true);
+        var recorded = Path.Combine(_dir, "today.arrow");
+        using (var viewer = await ViewerProcess.StartAsync("--baseline", path, "--record", recorded))
+        {
+            await OpenAsync(viewer, "today");
+            var (xs, ys) = Columns(500, 1_800_000_000, 1, x => Math.Cos((x - 1_800_000_000) / 40));
+            await SendAsync(viewer, w =>
+            {
+                FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Line, "live", "g-", 0, SeriesFlags.TimeX);
+                Points(w, 0, xs, ys);
+            });
+            var page = await browser.NewPageAsync();
+            await page.GotoAsync(viewer.Url.ToString());
+            await WaitAsync(page, "p => p.status.points === 500 && p.baselines && p.baselines.length === 1 && p.baselines[0].offsetSeconds === 100000000 && p.drawn > 0");
+            var state = await StateAsync(page);
+            // Loaded before the live run came, the baseline is listed (and drawn) first.
+            Assert.Equal("signal=300 baseline of monday.arrow;marks=300 baseline of monday.arrow;live=500", string.Join(";", state.GetProperty("series").EnumerateArray().Select(s =>
+                $"{s.GetProperty("name").GetString()}={s.GetProperty("count").GetInt64()}{(s.TryGetProperty("baseline", out var b) && b.GetBoolean() ? $" baseline of {s.GetProperty("producer").GetString()}" : "")}")));
+            Assert.Equal(2, await page.Locator("#legend .baseline-tag").CountAsync());
+            Assert.Equal(1, await page.Locator("#baseline-list li").CountAsync());
+            // Aligned: the baseline's 600 s and the live run's 500 s start together, so the whole plot spans 600 s from the live start.
+            var x = Range(state.GetProperty("panels")[0].GetProperty("xRange"));
+            Assert.InRange(x.Min, 1_800_000_000 - 20, 1_800_000_000);
+            Assert.InRange(x.Max, 1_800_000_599, 1_800_000_599 + 20);
+            var series = await Http.GetJsonAsync(viewer, "api/series");
+            Assert.Equal("signal:True;marks:True;live:False", string.Join(";", series.EnumerateArray().Select(s => $"{s.GetProperty("name").GetString()}:{s.GetProperty("baseline").GetBoolean()}")));
+            await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "baseline-light.png") });
+            await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+            await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "baseline-dark.png") });
+
+            // The offset typed on the page moves it.
+            await page.FillAsync(".baseline-offset", "99999700");
+            await page.Keyboard.PressAsync("Tab");
+            await WaitAsync(page, "p => p.baselines[0].offsetSeconds === 99999700 && !p.baselines[0].auto");
+            await Http.WaitForAsync(async () => (await Http.GetJsonAsync(viewer, "api/status")).GetProperty("recording").GetProperty("points").GetInt64() == 500, "the live points recorded");
+            await page.Context.CloseAsync();
+            await viewer.FinishAsync();
+            await Http.WaitForStateAsync(viewer, "finished");
+        }
+        // --record kept what was received: the live run alone.
+        var rows = new Dictionary<string, long>();
+        await using (var file = File.OpenRead(recorded))
+        {
+            var reader = new RecordingReader(file);
+            while (reader.Next())
+            {
+                foreach (int s in reader.Series.ToArray()) rows[reader.Labels[s]] = rows.GetValueOrDefault(reader.Labels[s]) + 1;
+            }
+        }
+        Assert.Equal("live=500", string.Join(";", rows.Select(r => $"{r.Key}={r.Value}")));
+    }
+
+    [Fact]
+    public async Task A_recording_sent_from_the_page_becomes_a_baseline_and_a_file_that_is_not_one_is_refused_on_the_page()
+    {
+        var path = Path.Combine(_dir, "sent.arrow");
+        await TimedRecording.WriteAsync(path, batches: 4);
+        var notOne = Path.Combine(_dir, "notes.arrow");
+        await File.WriteAllTextAsync(notOne, "a text file named as a recording\n");
+        using var viewer = await ViewerProcess.StartAsync();
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(viewer.Url.ToString());
+        await WaitAsync(page, "p => p.baselines && p.connected");
+        await page.SetInputFilesAsync("#baseline-file", notOne);
+        await page.Locator(".baseline-problem").Filter(new() { HasText = "not a recording" }).WaitForAsync();
+        await page.SetInputFilesAsync("#baseline-file", path);
+        await WaitAsync(page, "p => p.baselines.length === 1 && p.baselines[0].name === 'sent.arrow' && p.baselines[0].points === 400 && p.series.filter(s => s.baseline).length === 2");
+        Assert.True(await page.Locator(".baseline-problem").IsHiddenAsync());
+        Assert.Equal(0, (await Http.GetJsonAsync(viewer, "api/status")).GetProperty("points").GetInt64());
+        await page.Context.CloseAsync();
+    }
+}
