@@ -51,7 +51,7 @@ public sealed partial class ApiDocumentTests
     public void Every_field_of_a_producer_row_has_a_row_and_the_example_carries_them_all()
     {
         var served = JsonSerializer.SerializeToElement(new List<ProducerReport> { new("train.py", "finished", 3, 0, 0, "stdin") }, JsonContext.Default.ListProducerReport);
-        var section = Section("`GET /api/producers`", "`GET /api/export`");
+        var section = Section("`GET /api/producers`", "`GET /api/events");
         foreach (var field in Fields(served[0]))
             Assert.Contains($"| `{field}` |", section);
         foreach (var row in Example(section).EnumerateArray())
