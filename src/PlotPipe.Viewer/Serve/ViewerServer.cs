@@ -95,7 +95,7 @@ internal sealed class ViewerServer : IAsyncDisposable
             var rows = new List<SeriesReport>();
             foreach (var s in store.Series)
                 rows.Add(new SeriesReport(s.Name, s.Definition.Format, s.Count, s.Kind == SeriesKind.Line ? "line" : "scatter", s.Color,
-                    s.Producer, s.Definition.Panel, (s.Definition.Flags & SeriesFlags.TimeX) != 0));
+                    s.Producer, s.Definition.Panel, (s.Definition.Flags & SeriesFlags.TimeX) != 0, s.Derived, s.Expression));
             return Results.Json(rows, JsonContext.Default.ListSeriesReport);
         });
         app.MapGet("/api/producers", () =>

@@ -125,7 +125,9 @@ internal sealed record ProducerReport(string Name, string State, long Points, lo
 /// <param name="Producer">The producer that defined it: a series is known by producer and name.</param>
 /// <param name="Panel">The id of the panel it is drawn in (0: the default panel).</param>
 /// <param name="XIsTime">Whether its x values are time (Unix seconds).</param>
-internal sealed record SeriesReport(string Name, string Format, long Count, string Kind, string Color, string Producer = "", int Panel = 0, bool XIsTime = false);
+/// <param name="Derived">Whether the viewer computes it from other series (<c>--derive</c>).</param>
+/// <param name="Expression">For a derived series, its expression; else null.</param>
+internal sealed record SeriesReport(string Name, string Format, long Count, string Kind, string Color, string Producer = "", int Panel = 0, bool XIsTime = false, bool Derived = false, string? Expression = null);
 
 /// <summary>The body of <c>GET /api/plot</c>: the plot model as the producers defined it.</summary>
 /// <param name="Title">The plot's title.</param>
