@@ -27,6 +27,9 @@ internal sealed class DeriveSink : IPointSink
         _rules = rules;
     }
 
+    /// <summary>The rules it derives, in the order given.</summary>
+    public IReadOnlyList<DeriveRule> Rules => _rules;
+
     /// <inheritdoc/>
     public void Append(SeriesStore series, in Frame frame)
     {

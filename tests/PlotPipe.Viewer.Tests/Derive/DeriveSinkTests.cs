@@ -112,4 +112,35 @@ public sealed class DeriveSinkTests
         sink.Append(y, frame);
         AssertPoints(xs, new double[] { 5, 5, 3, 3, 2 }, Named(store, "m"));
     }
+
+    [Fact]
+    public void Deriving_a_batch_allocates_nothing_once_its_series_exist()
+    {
+        using var store = new PlotStore();
+        var sink = new TeeSink(StoreSink.Instance, Sink(store, "s = ema(loss, 0.9)", "w = max(loss, 100) - mean(loss, 10) * abs(rate(loss))"));
+        var loss = store.Define(new SeriesDefinition(0, SeriesKind.Line, "loss", "-"));
+        var xs = new double[4096];
+        var ys = new double[4096];
+        int next = 0;
+        void Batch()
+        {
+            for (int i = 0; i < xs.Length; i++, next++) (xs[i], ys[i]) = (next, Math.Sin(next));
+            sink.Append(loss, xs, ys);
+        }
+        // The first batches make the derived series, their first chunks, and compile the code.
+        Batch();
+        Batch();
+        Assert.True(store.ChunkShift >= 15, $"chunks of 2^{store.ChunkShift} points: the batches below would start new ones");
+        var allocated = new long[12];
+        for (int k = 0; k < allocated.Length; k++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Batch();
+            allocated[k] = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        // The runtime's own one-time work (tiered compilation swapping in faster code) may allocate a few KiB on
+        // this thread in some batch; the derive allocating per batch would show in every one.
+        Assert.True(allocated.Count(a => a == 0) >= allocated.Length - 2 && allocated.Sum() < 16 * 1024, $"bytes allocated per batch: {string.Join(", ", allocated)}");
+        Assert.Equal(14 * 4096, Named(store, "s").Count);
+    }
 }
