@@ -113,7 +113,7 @@ internal sealed class DeriveSink : IPointSink
                 if (slot == 0 && run.Series is null)
                 {
                     var from = series.Definition;
-                    run.Series = _store.DefineDerived(new SeriesDefinition(-1, from.Kind, rule.Name, "", from.Panel, from.Flags),
+                    run.Series = _store.DefineDerived(new SeriesDefinition(-1, from.Kind, rule.Name, from.Kind == SeriesKind.Line ? "-" : "o", from.Panel, from.Flags),
                         producer as ProducerStore, rule.Expression);
                 }
                 uses.Add((run, slot));
