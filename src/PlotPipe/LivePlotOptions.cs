@@ -35,6 +35,9 @@ public sealed class LivePlotOptions
     /// <summary>Bytes the whole viewer may use (a quarter for points, oldest evicted first over all series; a quarter for pages' views); 0 (the default): half of the machine's memory.</summary>
     public long ViewerMaxMemory { get; set; }
 
+    /// <summary>Series the spawned viewer computes from this producer's series as points arrive, each "NAME = EXPRESSION" such as "loss_ema = ema(loss, 0.9)" (its <c>--derive</c>, docs/derived.md); empty (the default): none.</summary>
+    public IList<string> DerivedSeries { get; set; } = [];
+
     /// <summary>Have the spawned viewer also write every point it receives, losslessly, to this Arrow IPC stream file; null (the default): no recording.</summary>
     public string? RecordPath { get; set; }
 
@@ -126,6 +129,12 @@ public sealed class LivePlotOptions
             throw new PlotArgumentException($"MaxPointsPerSeries {MaxPointsPerSeries} must not be negative", nameof(MaxPointsPerSeries));
         if (ViewerMaxMemory != 0 && ViewerMaxMemory < 1L << 20)
             throw new PlotArgumentException($"ViewerMaxMemory {ViewerMaxMemory} must be 0 (the viewer's default) or at least 1 MiB (1048576 bytes)", nameof(ViewerMaxMemory));
+        // The viewer reads the expressions and refuses a bad one at start; a rule without a name is refused here.
+        foreach (var rule in DerivedSeries ?? throw new PlotArgumentException("DerivedSeries must not be null", nameof(DerivedSeries)))
+        {
+            if (rule is null || !rule.Contains('=', StringComparison.Ordinal))
+                throw new PlotArgumentException($"DerivedSeries \"{PlotArgumentException.Quote(rule ?? "")}\" is not \"NAME = EXPRESSION\", such as \"loss_ema = ema(loss, 0.9)\"", nameof(DerivedSeries));
+        }
         if (!Enum.IsDefined(WhenFull))
             throw new PlotArgumentException($"WhenFull {WhenFull} is not a known policy", nameof(WhenFull));
     }

@@ -86,7 +86,18 @@ internal static class ViewCommand
             AllowMultipleArgumentsPerToken = false,
         };
         command.Options.Add(baseline);
+        var derive = new Option<string[]>("--derive")
+        {
+            HelpName = "\"NAME = EXPRESSION\"",
+            Description = "Also plot a series computed from others as points arrive, per producer: \"loss_ema = ema(loss, 0.9)\", \"power = volts * amps\"; ema, mean, min, max, rate, abs, + - * / (docs/derived.md); repeatable",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        derive.Validators.Add(r =>
+        {
+            if (Ingest.DeriveRule.TryParseAll([.. r.Tokens.Select(t => t.Value)], out var problem) is null) r.AddError(problem!);
+        });
         foreach (var o in new Option[] { stdin, listen, producerTimeout, xField, xTime, events, skip, columns, title, xLabel, yLabel, panel, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, maxMemory, token, noToken, allowHost, record }) command.Options.Add(o);
+        command.Options.Add(derive);
 
         command.Arguments.Add(file);
         // Options that contradict each other. A command's checks run before the options' defaults are filled in:
@@ -138,6 +149,7 @@ internal static class ViewCommand
                 ProducerTimeout = TimeSpan.FromSeconds(result.GetValue(producerTimeout)),
                 BaselinePaths = [.. result.GetValue(baseline) ?? []],
             };
+            options.Derive = Ingest.DeriveRule.TryParseAll(result.GetValue(derive) ?? [], out _) ?? [];
             // Only the environment is left to check: the command line was checked as it was read.
             if (!options.NoToken && result.GetValue(token) is null && options.Token is { } fromEnvironment && TokenProblem(fromEnvironment, $"${TokenVariable}") is { } refusal)
             {

@@ -44,6 +44,8 @@ internal static class ViewerApp
         await using var recording = recorder;
         // Every point ingest receives goes to the store and, beside it, to the recording: neither knows the other.
         IPointSink sink = recorder is null ? StoreSink.Instance : new TeeSink(StoreSink.Instance, recorder);
+        // Derived series are computed beside the store, from every point received, and kept by the store alone.
+        if (options.Derive.Count > 0) sink = new TeeSink(sink, new DeriveSink(store, options.Derive));
         var status = new ViewerStatus(store)
         {
             Recording = recorder is null ? null

@@ -63,6 +63,9 @@ internal sealed class ViewerOptions
     /// <summary>Also write every point received to this Arrow IPC stream file (<c>--record</c>); null: no recording.</summary>
     public string? RecordPath { get; set; }
 
+    /// <summary>Series computed from others as their points arrive (<c>--derive</c>, docs/derived.md).</summary>
+    public IReadOnlyList<DeriveRule> Derive { get; set; } = [];
+
     /// <summary>The input is a recording (an Arrow IPC stream) to open as a finished plot, not a live stream.</summary>
     public bool InputIsRecording { get; set; }
 

@@ -358,7 +358,8 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
             lock (_gate)
             {
                 var all = _store.Series;
-                for (int i = 0; i < all.Count; i++) IdOf(all[i]);
+                // Derived series are the viewer's own work, not received data: not recorded.
+                for (int i = 0; i < all.Count; i++) if (!all[i].Derived) IdOf(all[i]);
                 if (_entryLabels.Count > dictionarySent) names = _entryLabels.GetRange(dictionarySent, _entryLabels.Count - dictionarySent);
                 if (lastDefinitions is null || plotVersion != definedPlot || !ReferenceEquals(producers, definedProducers) || _entries.Count != definedEntries)
                 {

@@ -97,7 +97,7 @@ internal sealed class ViewerServer : IAsyncDisposable
             foreach (var s in store.Series)
                 rows.Add(new SeriesReport(s.Name, s.Definition.Format, s.Count, s.Kind == SeriesKind.Line ? "line" : "scatter", s.Color,
                     s.Producer, s.Definition.Panel, (s.Definition.Flags & SeriesFlags.TimeX) != 0,
-                    s.Producer, s.DarkColor, SeriesPalette.DashName(s.Look.LineStyle), s.Look.Marker?.ToString(), store.IsBaseline(s)));
+                    s.Producer, s.DarkColor, SeriesPalette.DashName(s.Look.LineStyle), s.Look.Marker?.ToString(), store.IsBaseline(s), s.Derived, s.Expression));
             return Results.Json(rows, JsonContext.Default.ListSeriesReport);
         });
         routes?.Invoke(app);

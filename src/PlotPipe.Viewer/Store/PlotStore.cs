@@ -260,6 +260,22 @@ internal sealed class PlotStore : IDisposable
         return store;
     }
 
+    /// <summary>
+    /// Defines a series the viewer computes from <paramref name="producer"/>'s series by <paramref name="expression"/>
+    /// (<c>--derive</c>): kept, capped and evicted as any other, and leaving with that producer.
+    /// </summary>
+    public SeriesStore DefineDerived(SeriesDefinition definition, ProducerStore? producer, string expression)
+    {
+        var store = _series.DefineDerived(index => new SeriesStore(definition, index, MaxPointsPerSeries, ChunkShift, this, 0)
+        {
+            Producer = producer?.Name ?? "",
+            Expression = expression,
+            DerivedFrom = producer,
+        });
+        Touch();
+        return store;
+    }
+
     /// <summary>Makes room for a new chunk of <paramref name="bytes"/>, evicting the oldest data over all series if it must.</summary>
     internal void Reserve(long bytes) => _budget.Reserve(bytes);
 

@@ -97,6 +97,23 @@ internal sealed class SeriesRegistry
     }
 
     /// <summary>
+    /// Adds a series the viewer computes (<c>--derive</c>): it has no wire id, so nothing replaces it; it takes the next
+    /// index and place in the colour cycle.
+    /// </summary>
+    public SeriesStore DefineDerived(Func<int, SeriesStore> create)
+    {
+        lock (_gate)
+        {
+            var store = create(_defined++);
+            // Each run's "loss_ema" shares the first one's colour and takes its run's style, as defined series do.
+            var earlier = StyleForRun(store, _series);
+            if (store.Format.Color is null) store.CycleSlot = earlier is { Format.Color: null } ? earlier.CycleSlot : _cycleSlots++;
+            _series = [.. _series, store];
+            return store;
+        }
+    }
+
+    /// <summary>
     /// Takes the series of <paramref name="gone"/> (whose connection closed, so nothing defines or appends to them
     /// any more) out of the list, the others keeping their index and colour, and counts their points on; returns them
     /// for their memory to be given back.
@@ -107,7 +124,7 @@ internal sealed class SeriesRegistry
         lock (_gate)
         {
             var kept = new List<SeriesStore>(_series.Length);
-            foreach (var s in _series) (gone.Owns(s) ? leaving : kept).Add(s);
+            foreach (var s in _series) (gone.Owns(s) || ReferenceEquals(s.DerivedFrom, gone) ? leaving : kept).Add(s);
             // Readers may hold the old array: the page keys series by index.
             _series = [.. kept];
         }

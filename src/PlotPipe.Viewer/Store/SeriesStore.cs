@@ -67,6 +67,15 @@ internal sealed class SeriesStore
         _evicted = evictedBefore;
     }
 
+    /// <summary>For a derived series (<c>--derive</c>), its expression; null for a series a producer sends.</summary>
+    public string? Expression { get; init; }
+
+    /// <summary>Whether the viewer computes it from other series (<c>--derive</c>) rather than receiving it.</summary>
+    public bool Derived => Expression is not null;
+
+    /// <summary>For a derived series, the producer whose series it is computed from (it leaves with them); else null.</summary>
+    internal ProducerStore? DerivedFrom { get; init; }
+
     /// <summary>The name of the producer that defined it (the series is known by producer and name).</summary>
     public string Producer { get; init; } = "";
 

@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text;
+using PlotPipe.Viewer.Tests.Support;
+using Xunit;
+
+namespace PlotPipe.Viewer.Tests.Derive;
+
+/// <summary><c>--derive</c> in the real viewer process: the derived series' exact points, its listing, its refusal.</summary>
+public sealed class DeriveViewerTests
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    private static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    // A loss that falls with noise, at uneven steps, as a CSV on standard input.
+    private static (double[] X, double[] Y) Loss(int n)
+    {
+        var random = new Random(7);
+        var xs = new double[n];
+        var ys = new double[n];
+        double x = 0;
+        for (int i = 0; i < n; i++)
+        {
+            x += 0.5 + random.NextDouble();
+            xs[i] = x;
+            ys[i] = 2 / (1 + 0.01 * i) + 0.1 * random.NextDouble();
+        }
+        return (xs, ys);
+    }
+
+    private static async Task<List<(double X, double Y)>> ExportAsync(CommandLineViewer viewer, string name)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(viewer.Url, $"api/export?format=csv&series={name}"));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", viewer.Token);
+        using var response = await Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var csv = await response.Content.ReadAsStringAsync();
+        var points = new List<(double, double)>();
+        foreach (var line in csv.Split('\n'))
+        {
+            var parts = line.Split(',');
+            if (parts.Length == 3 && parts[0] == name)
+                points.Add((double.Parse(parts[1], CultureInfo.InvariantCulture), double.Parse(parts[2], CultureInfo.InvariantCulture)));
+        }
+        return points;
+    }
+
+    [Fact]
+    public async Task Ema_and_rate_series_hold_the_documented_values_of_every_point_exactly()
+    {
+        const int n = 5000;
+        var (xs, ys) = Loss(n);
+        using var viewer = await CommandLineViewer.StartAsync("--stdin", "--max-points", "4096", "--derive", "s = ema(loss, 0.9)", "--derive", "r = rate(loss)");
+        var text = new StringBuilder("step,loss\n");
+        for (int i = 0; i < n; i++) text.Append(R(xs[i])).Append(',').Append(R(ys[i])).Append('\n');
+        await viewer.WriteAsync(text.ToString());
+        viewer.CloseInput();
+        await viewer.WaitForStateAsync("finished");
+
+        // docs/derived.md: m_i = w·m_(i−1) + (1 − w)·y_i from m_0 = 0, p_i = w·p_(i−1) from p_0 = 1, ema_i = m_i / (1 − p_i).
+        double m = 0, p = 1;
+        var ema = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            m = m * 0.9 + (1 - 0.9) * ys[i];
+            p *= 0.9;
+            ema[i] = m / (1 - p);
+        }
+        var series = (await viewer.GetAsync("api/series")).EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!);
+        // Derived from every point received, though the store keeps the last 4,096 to 5,120 of each (chunks of 1,024).
+        Assert.Equal(series["loss"].GetProperty("count").GetInt64(), series["s"].GetProperty("count").GetInt64());
+        Assert.True(series["s"].GetProperty("derived").GetBoolean());
+        Assert.Equal("ema(loss, 0.9)", series["s"].GetProperty("expression").GetString());
+        Assert.False(series["loss"].GetProperty("derived").GetBoolean());
+        var smoothed = await ExportAsync(viewer, "s");
+        int first = n - smoothed.Count;
+        Assert.True(smoothed.Count >= 4096, $"{smoothed.Count} points kept");
+        for (int k = 0; k < smoothed.Count; k++) Assert.Equal((xs[first + k], ema[first + k]), smoothed[k]);
+
+        // rate has no point for the first: n − 1 points, each (y_i − y_(i−1)) / (x_i − x_(i−1)) at x_i.
+        var rate = await ExportAsync(viewer, "r");
+        Assert.Equal(series["r"].GetProperty("count").GetInt64(), rate.Count);
+        first = n - rate.Count;
+        for (int k = 0; k < rate.Count; k++)
+        {
+            int i = first + k;
+            Assert.Equal((xs[i], (ys[i] - ys[i - 1]) / (xs[i] - xs[i - 1])), rate[k]);
+        }
+    }
+
+    [Fact]
+    public async Task Every_point_is_derived_when_nothing_is_capped()
+    {
+        using var viewer = await CommandLineViewer.StartAsync("--stdin", "--derive", "s = ema(loss, 0.9)", "--derive", "r = rate(loss)", "--derive", "top = max(loss, 3)");
+        await viewer.WriteAsync("step,loss\n1,4\n2,1\n3,2\n4,8\n5,0\n");
+        viewer.CloseInput();
+        await viewer.WaitForStateAsync("finished");
+        // The first values are debiased as TensorBoard's are: the first equals the first loss, not a tenth of it.
+        double m = 0, p = 1;
+        var ema = new List<double>();
+        foreach (var y in new double[] { 4, 1, 2, 8, 0 })
+        {
+            m = m * 0.9 + (1 - 0.9) * y;
+            p *= 0.9;
+            ema.Add(m / (1 - p));
+        }
+        Assert.Equal(4.0, ema[0]);
+        Assert.Equal(ema, (await ExportAsync(viewer, "s")).Select(q => q.Y));
+        Assert.Equal(4, await viewer.CountAsync("r"));
+        Assert.Equal([4.0, 4, 4, 8, 8], (await ExportAsync(viewer, "top")).Select(p => p.Y));
+    }
+
+    [Fact]
+    public async Task A_recording_keeps_what_was_received_and_not_the_derived_series()
+    {
+        var dir = Directory.CreateTempSubdirectory("plotpipe-derive-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "run.arrow");
+            using (var viewer = await CommandLineViewer.StartAsync("--stdin", "--record", file, "--derive", "twice = loss * 2"))
+            {
+                await viewer.WriteAsync("step,loss\n1,4\n2,1\n");
+                viewer.CloseInput();
+                await viewer.WaitForStateAsync("finished");
+                Assert.Equal(2, await viewer.CountAsync("twice"));
+            }
+            using var opened = await CommandLineViewer.StartAsync(file);
+            await opened.WaitForStateAsync("finished");
+            var names = (await opened.GetAsync("api/series")).EnumerateArray().Select(s => s.GetProperty("name").GetString()).ToList();
+            Assert.Equal(["loss"], names);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_bad_expression_is_refused_at_start_in_one_line_naming_it_and_the_position()
+    {
+        var (exit, output, errors) = await CommandLineViewer.RunRefusedAsync("--stdin", "--derive", "s = ema(loss, 0.9", "--derive", "ok = rate(loss)");
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Equal("plotpipe: --derive \"s = ema(loss, 0.9\": at position 18: expected ) to close ema( but the expression ends", errors);
+    }
+}
