@@ -68,7 +68,7 @@ internal static class ExportCommand
             }
             // An export serves no page and leaves no garbage of evicted chunks: its points may take half the memory
             // the runtime may use (a viewer's points take a quarter of its budget, PlotStore.PointsShareOf).
-            var store = new PlotStore(0, 4 * PlotStore.DefaultMaxMemoryBytes());
+            using var store = new PlotStore(0, 4 * PlotStore.DefaultMaxMemoryBytes());
             try
             {
                 await using var file = File.OpenRead(input);

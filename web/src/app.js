@@ -2,6 +2,7 @@
 // uPlot gives axes, grid, cursor and selection per panel; the series are drawn here (draw.js), because each
 // PlotPipe series has its own x column and uPlot's own series share one. Message formats: docs/page-protocol.md.
 import { drawnTicks, themeColors } from "./axes.js";
+import { createCursors } from "./cursors.js";
 import { AXIS, decodeView, nothingDefined, plotFromMeta } from "./decode.js";
 import { drawLayers } from "./draw.js";
 import { createFlow } from "./flow.js";
@@ -9,7 +10,7 @@ import { bindKeys, bindMouse, onSelect } from "./gestures.js";
 import { logDraw, pp } from "./hooks.js";
 import { legendRows, renderLegend } from "./legend.js";
 import { createPanel, destroyPanel, fitPanel } from "./panel.js";
-import { createReadout } from "./readout.js";
+import { askNearest, createReadout, nearestRow } from "./readout.js";
 import { exportUrl, savePng } from "./save.js";
 import { connectSocket } from "./socket.js";
 import { buildRequest, FOLLOW_AUTO, groupKey, isTimeX, LOCAL_HOLD_MS, view } from "./view.js";
@@ -36,6 +37,7 @@ let redrawT0 = 0; // start of the whole redraw (scales, axes, grid, series), for
 let viewLimit = null;
 
 const readout = createReadout($("cursor"), () => series);
+const cursors = createCursors({ box: $("delta"), seriesOf: () => series, ask: askNearest, nearestRow, pp });
 
 const app = {
   hovered: null,
@@ -44,6 +46,23 @@ const app = {
   gestureEnded: () => flow.settle(),
   toggleFollow: () => chooseFollow(view.follow === null),
   save: () => savePng(plot.title, legendRows(legendEl, series)),
+  // Delta cursors go where the mouse is; a tap shows the readout where the finger was, a touch gesture hides it.
+  placeCursor: (which) => {
+    const p = app.hovered, c = p && p.u.cursor;
+    if (c && c.left != null && c.left >= 0) cursors.place(which, p, p.u.posToVal(c.left, "x"), p.u.posToVal(c.top, "y"));
+  },
+  clearCursors: () => cursors.clear(),
+  tap: (panel, clientX, clientY) => {
+    const r = panel.u.over.getBoundingClientRect();
+    app.hovered = panel;
+    panel.u.setCursor({ left: clientX - r.left, top: clientY - r.top });
+  },
+  // A finger held still puts cursor A, then B (moved on each later hold).
+  holdAt: (panel, clientX, clientY) => {
+    const r = panel.u.over.getBoundingClientRect();
+    cursors.place(cursors.next, panel, panel.u.posToVal(clientX - r.left, "x"), panel.u.posToVal(clientY - r.top, "y"));
+  },
+  touchStarted: (panel) => panel.u.setCursor({ left: -10, top: -10 }),
 };
 
 pp.hidden = [];
@@ -93,7 +112,8 @@ const chartHooks = {
     const { left, top } = panel.u.cursor;
     if (left == null || left < 0) { readout.clear(); return; }
     app.hovered = panel;
-    readout.hover(panel, panel.u.posToVal(left, "x"), panel.u.posToVal(top, "y"));
+    const r = panel.u.over.getBoundingClientRect();
+    readout.hover(panel, panel.u.posToVal(left, "x"), panel.u.posToVal(top, "y"), r.left + left, r.top + top);
   },
   yAxisPx: () => yAxisPx,
 };
@@ -153,6 +173,7 @@ function redrawSoon() {
       for (const p of view.panels) p.u.redraw(false, true);
     }
     readout.placeDots();
+    cursors.placeLines();
   });
 }
 
@@ -345,6 +366,7 @@ const legendActions = {
 function hiddenChanged() {
   pp.hidden = [...view.hidden];
   renderAllLegend();
+  if (cursors.placed) cursors.refresh();
   flow.requestSoon();
   redrawSoon();
 }
@@ -447,6 +469,22 @@ for (const [id, format] of [["save-csv", "csv"], ["save-arrow", "arrow"]]) {
 }
 
 bindKeys(app);
+
+// Under 500 px wide the legend is folded away behind a button, and the status is one line that opens on a tap.
+$("legend-toggle").addEventListener("click", () => {
+  const open = document.body.classList.toggle("legend-open");
+  $("legend-toggle").setAttribute("aria-expanded", String(open));
+});
+statusEl.addEventListener("click", () => statusEl.classList.toggle("open"));
+// There the save buttons go into the folded legend too, leaving the header's one line to the status.
+const narrow = window.matchMedia("(max-width: 500px)");
+const placeSaves = () => {
+  const saves = document.querySelector(".saves");
+  if (narrow.matches) $("side").prepend(saves);
+  else document.querySelector("header").append(saves);
+};
+placeSaves();
+if (narrow.addEventListener) narrow.addEventListener("change", placeSaves);
 
 new ResizeObserver(() => {
   let changed = false;

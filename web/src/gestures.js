@@ -1,5 +1,6 @@
-// Mouse and keyboard: drag to zoom, wheel, shift- or middle-drag to pan, double-click to fit; keys f, 0/Home,
-// arrows, + and -, s. Each gesture becomes a call on `app` (userView, fitAll, toggleFollow, save).
+// Mouse, touch and keyboard: drag to zoom, wheel, shift- or middle-drag to pan, double-click to fit; one finger pans,
+// two pinch, a tap reads out, a held finger puts a delta cursor; keys f, 0/Home, arrows, + and -, s, a/b (delta cursors), Escape. Each gesture becomes a
+// call on `app` (userView, fitAll, toggleFollow, save, tap, holdAt, touchStarted, placeCursor, clearCursors).
 import { centre, isLogX as logX, isLogY as logY, panRange, view, zoomRange } from "./view.js";
 
 const ARROW_SHARE = 0.1;
@@ -69,6 +70,110 @@ export function bindMouse(app, panel) {
   }, true);
 
   over.addEventListener("mouseenter", () => { app.hovered = panel; });
+  bindTouch(app, panel);
+}
+
+const TAP_SLOP_PX = 10;
+const HOLD_MS = 500;
+const TOUCH_PIN_Y_PX = 30;
+
+/**
+ * Touch on one panel's plot area, by Pointer Events (the area has touch-action: none, so the browser neither scrolls
+ * nor zooms the page for them): one finger pans x (and y once it moves far up or down), two fingers pinch x about
+ * their middle (and y where the wheel zooms y: once y is pinned), a tap shows the readout there, and a finger held
+ * still puts a delta cursor there (A, then B): a phone has no keys a and b.
+ */
+function bindTouch(app, panel) {
+  const over = panel.u.over;
+  const fingers = new Map(); // pointerId → { x, y } in the plot area's pixels
+  let start = null; // the ranges and fingers when the current gesture (one or two fingers) began
+  let tap = null;
+  let hold = 0;
+  const stopHold = () => { clearTimeout(hold); hold = 0; };
+
+  const local = (e) => {
+    const r = over.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
+  };
+  const begin = () => {
+    start = {
+      x: [...panel.shown.x], y: [...panel.shown.y], w: over.clientWidth || 1, h: over.clientHeight || 1,
+      fingers: [...fingers.values()].slice(0, 2).map((f) => ({ ...f })), pinY: panel.want.y !== null,
+    };
+  };
+
+  over.addEventListener("pointerdown", (e) => {
+    if (e.pointerType !== "touch") return;
+    e.preventDefault();
+    over.setPointerCapture(e.pointerId);
+    fingers.set(e.pointerId, local(e));
+    tap = fingers.size === 1 ? { ...local(e), clientX: e.clientX, clientY: e.clientY } : null;
+    stopHold();
+    if (tap) {
+      app.touchStarted(panel);
+      const at = tap;
+      hold = setTimeout(() => {
+        hold = 0;
+        if (tap !== at) return;
+        tap = null;
+        app.holdAt(panel, at.clientX, at.clientY);
+      }, HOLD_MS);
+    }
+    begin();
+  });
+
+  over.addEventListener("pointermove", (e) => {
+    if (e.pointerType !== "touch" || !fingers.has(e.pointerId) || !start) return;
+    const now = local(e);
+    fingers.set(e.pointerId, now);
+    if (tap && Math.hypot(now.x - tap.x, now.y - tap.y) > TAP_SLOP_PX) { tap = null; stopHold(); }
+    if (tap) return;
+    const logx = logX(panel), logy = logY(panel);
+    if (start.fingers.length === 1) {
+      const f0 = start.fingers[0];
+      const dx = now.x - f0.x, dy = now.y - f0.y;
+      if (Math.abs(dy) > TOUCH_PIN_Y_PX) start.pinY = true;
+      app.userView(panel, panRange(start.x, -dx / start.w, logx), start.pinY ? panRange(start.y, dy / start.h, logy) : null);
+      return;
+    }
+    const [a0, b0] = start.fingers;
+    const [a1, b1] = [...fingers.values()];
+    if (!b1) return;
+    const spread0 = Math.hypot(b0.x - a0.x, b0.y - a0.y), spread1 = Math.hypot(b1.x - a1.x, b1.y - a1.y);
+    if (spread0 < 1 || spread1 < 1) return;
+    const f = Math.min(20, Math.max(0.05, spread0 / spread1));
+    const m0 = { x: (a0.x + b0.x) / 2, y: (a0.y + b0.y) / 2 }, m1 = { x: (a1.x + b1.x) / 2, y: (a1.y + b1.y) / 2 };
+    // What was under the fingers' middle stays under it: zoom about it, then move with it.
+    const cx = valueAt(start.x, m0.x / start.w, logx);
+    const x = panRange(zoomRange(start.x, cx, f, logx), -(m1.x - m0.x) / start.w, logx);
+    let y = null;
+    if (start.pinY) {
+      const cy = valueAt(start.y, 1 - m0.y / start.h, logy);
+      y = panRange(zoomRange(start.y, cy, f, logy), (m1.y - m0.y) / start.h, logy);
+    }
+    app.userView(panel, x, y);
+  });
+
+  const lift = (e) => {
+    if (e.pointerType !== "touch" || !fingers.has(e.pointerId)) return;
+    fingers.delete(e.pointerId);
+    stopHold();
+    if (tap && e.type === "pointerup") app.tap(panel, tap.clientX, tap.clientY);
+    tap = null;
+    // The fingers left go on from where the view is now.
+    if (fingers.size > 0) begin();
+    else { start = null; app.gestureEnded(); }
+  };
+  // A held finger is a cursor here, not the browser's context menu.
+  over.addEventListener("contextmenu", (e) => { if (fingers.size > 0) e.preventDefault(); });
+  over.addEventListener("pointerup", lift);
+  over.addEventListener("pointercancel", lift);
+}
+
+/** The value at `share` of a range from its low end (evenly in log10 on a log axis). */
+function valueAt([a, b], share, log) {
+  if (log) return Math.pow(10, Math.log10(a) + (Math.log10(b) - Math.log10(a)) * share);
+  return a + (b - a) * share;
 }
 
 /** Keys on the whole page, ignored while the user types in a field. */
@@ -84,6 +189,9 @@ export function bindKeys(app) {
       case "f": case "F": app.toggleFollow(); break;
       case "0": case "Home": app.fitAll(); break;
       case "s": case "S": app.save(); break;
+      case "a": case "A": app.placeCursor("a"); break;
+      case "b": case "B": app.placeCursor("b"); break;
+      case "Escape": app.clearCursors(); break;
       case "ArrowLeft": case "ArrowRight": {
         const share = e.key === "ArrowRight" ? ARROW_SHARE : -ARROW_SHARE;
         app.userView(panel, panRange(xOf(panel), share, logX(panel)), undefined);

@@ -1,23 +1,78 @@
-// Hover readout: the exact nearest stored point of each visible series at the cursor's x, asked of the viewer
-// (GET /api/nearest), one request in flight and the latest position wins; a dot marks each point on its panel.
+// Hover readout: a tooltip beside the cursor with the exact nearest stored point of each visible series at the
+// cursor's x, asked of the viewer (GET /api/nearest), one request in flight and the latest position wins; the rows
+// nearest the cursor on screen come first, a dot marks each point on its panel.
+import { formatX, labelOf, nearestFirst, placeTip } from "./cursors.js";
 import { formatTime, formatValue } from "./format.js";
 import { pp } from "./hooks.js";
 import { groupKey, isTimeX, view } from "./view.js";
 
 const MIN_INTERVAL_MS = 40;
+/** Rows the tooltip lists; the rest are counted as "+N more". */
+export const TIP_ROWS = 8;
 
-/** Creates the readout for the box `el`; `seriesOf()` gives the meta rows. */
+/** The stored points nearest to x of the visible series in the panel's x group: a promise of rows, or null. */
+export function askNearest(panel, x) {
+  const params = new URLSearchParams({ x: String(x) });
+  const key = groupKey(panel);
+  if (view.panels.filter((p) => groupKey(p) === key).length === 1) params.set("panel", String(panel.id));
+  if (view.hidden.size) params.set("hidden", [...view.hidden].join(","));
+  return fetch(`/api/nearest?${params}`, { credentials: "same-origin" })
+    .then((r) => (r.status === 404 ? { missing: true } : r.ok ? r.json() : null))
+    .then((body) => {
+      if (body && body.missing) return body;
+      return body && Array.isArray(body.series) ? inGroup(body.series, key) : null;
+    })
+    .catch(() => null);
+}
+
+// The cursor's x is the x of every panel in the hovered panel's x group, and of no other.
+function inGroup(rows, key) {
+  return rows.filter((r) => {
+    if (view.hidden.has(r.index)) return false;
+    const p = panelOf(r);
+    return p && groupKey(p) === key;
+  });
+}
+
+const panelOf = (r) => view.panels.find((q) => q.id === (r.panel | 0));
+
+// Where a row's point is on the page, for ranking rows by how near the cursor they are.
+function pagePos(r, rects) {
+  const p = panelOf(r);
+  if (!p) return null;
+  let rect = rects.get(p);
+  if (!rect) { rect = p.u.over.getBoundingClientRect(); rects.set(p, rect); }
+  const left = p.u.valToPos(r.x, "x"), top = p.u.valToPos(r.y, "y");
+  return { x: rect.left + left, y: rect.top + (isFinite(top) ? top : rect.height / 2) };
+}
+
+/** The row whose point is nearest on screen to (x, y) in `panel`'s data units. */
+export function nearestRow(panel, x, y, rows) {
+  const rect = panel.u.over.getBoundingClientRect();
+  const cx = rect.left + panel.u.valToPos(x, "x");
+  const cy = rect.top + (y == null ? rect.height / 2 : panel.u.valToPos(y, "y"));
+  const rects = new Map([[panel, rect]]);
+  return nearestFirst(rows, (r) => distance(pagePos(r, rects), cx, cy), 1).shown[0];
+}
+
+const distance = (pos, cx, cy) => (pos ? Math.hypot(pos.x - cx, pos.y - cy) : Infinity);
+
+/** Creates the readout for the tooltip `el`; `seriesOf()` gives the meta rows. */
 export function createReadout(el, seriesOf) {
   let inFlight = false;
-  let pending = null; // { panel, x }
+  let pending = null; // { panel, x, y }
   let lastAt = 0;
   let timer = 0;
   let last = null;
-  let available = true; // an older viewer has no /api/nearest: then the box shows the cursor's x and y
+  let at = null; // the pointer, in client pixels
+  let size = null; // the tooltip's size, measured when its rows change
+  let available = true; // an older viewer has no /api/nearest: then the tooltip shows the cursor's x and y
 
-  function hover(panel, x, y) {
+  /** The cursor is at (x, y) in `panel`'s data units and at (clientX, clientY) on the page. */
+  function hover(panel, x, y, clientX, clientY) {
     if (x == null || !isFinite(x)) { clear(); return; }
     pending = { panel, x, y };
+    if (clientX != null) { at = { x: clientX, y: clientY }; move(); }
     if (!available) { showCursor(panel, x, y); return; }
     pump();
   }
@@ -35,20 +90,11 @@ export function createReadout(el, seriesOf) {
     inFlight = true;
     lastAt = performance.now();
     pp.nearestAsked++;
-    const params = new URLSearchParams({ x: String(ask.x) });
-    const key = groupKey(ask.panel);
-    if (view.panels.filter((p) => groupKey(p) === key).length === 1) params.set("panel", String(ask.panel.id));
-    if (view.hidden.size) params.set("hidden", [...view.hidden].join(","));
-    fetch(`/api/nearest?${params}`, { credentials: "same-origin" })
-      .then((r) => {
-        if (r.status === 404) { available = false; return null; }
-        return r.ok ? r.json() : null;
+    askNearest(ask.panel, ask.x)
+      .then((rows) => {
+        if (rows && rows.missing) { available = false; showCursor(ask.panel, ask.x, ask.y); }
+        else if (rows && at) show(ask, rows);
       })
-      .then((body) => {
-        if (body && Array.isArray(body.series)) show(ask, body.series);
-        else if (!available) showCursor(ask.panel, ask.x, ask.y);
-      })
-      .catch(() => {})
       .finally(() => {
         inFlight = false;
         if (pending) pump();
@@ -57,36 +103,49 @@ export function createReadout(el, seriesOf) {
 
   function show(ask, rows) {
     const series = seriesOf();
-    // The cursor's x is the x of every panel in the hovered panel's x group, and of no other.
-    const key = groupKey(ask.panel);
-    const wanted = rows.filter((r) => {
-      if (view.hidden.has(r.index)) return false;
-      const p = view.panels.find((q) => q.id === (r.panel | 0));
-      return p && groupKey(p) === key;
-    });
-    last = { ask, rows: wanted };
-    pp.readout = wanted.map((r) => ({ index: r.index, x: r.x, y: r.y, panel: r.panel | 0 }));
-    const timeOf = (id) => { const p = view.panels.find((q) => q.id === id); return p && isTimeX(p); };
-    const lines = [];
-    for (const r of wanted) {
+    last = { ask, rows };
+    pp.readout = rows.map((r) => ({ index: r.index, x: r.x, y: r.y, panel: r.panel | 0 }));
+    const time = isTimeX(ask.panel);
+    const rects = new Map();
+    const { shown, more } = nearestFirst(rows, (r) => distance(pagePos(r, rects), at.x, at.y), TIP_ROWS);
+    pp.readoutShown = shown.map((r) => r.index);
+    const parts = [];
+    // Series sampled together share their x: it is said once, above them, with the date on a time axis; rows of
+    // series with x of their own each give theirs (a time axis' as the time of day).
+    const oneX = shown.length > 0 && shown.every((r) => r.x === shown[0].x);
+    const date = time && shown.length ? formatTime(shown[0].x, 86400, true).replace("\n", " ") : null;
+    if (oneX) parts.push(line("tip-head", `x ${formatX(shown[0].x, time)}${date ? ` · ${date}` : ""}`));
+    else if (date) parts.push(line("tip-head", date));
+    const table = document.createElement("table");
+    for (const r of shown) {
       const s = series.find((q) => q.index === r.index);
-      const xText = timeOf(r.panel | 0) ? formatTime(r.x, 0.001, true).replace("\n", " ") : formatValue(r.x);
-      lines.push({ color: s ? s.color : "#888", text: `${s ? s.name : r.index}  x ${xText}  y ${formatValue(r.y)}` });
+      table.appendChild(row(s ? s.color : "#888", s ? labelOf(s) : String(r.index), oneX ? null : formatX(r.x, time), formatValue(r.y)));
     }
-    el.replaceChildren(...lines.map((l) => {
-      const d = document.createElement("div");
-      const dot = document.createElement("span");
-      dot.className = "dot";
-      dot.style.background = l.color;
-      d.append(dot, l.text);
-      return d;
-    }));
+    parts.push(table);
+    if (more > 0) parts.push(line("tip-more", `+${more} more`));
+    el.replaceChildren(...parts);
+    el.hidden = shown.length === 0;
+    size = null;
+    move();
     placeDots();
   }
 
   function showCursor(panel, x, y) {
     const t = isTimeX(panel) ? formatTime(x, 0.001, true).replace("\n", " ") : formatValue(x);
-    el.textContent = `x ${t}\ny ${formatValue(y)}`;
+    const table = document.createElement("table");
+    table.appendChild(row(null, "cursor", t, formatValue(y)));
+    el.replaceChildren(table);
+    el.hidden = false;
+    size = null;
+    move();
+  }
+
+  // Beside the pointer, flipped at the window's edges; measured once per content, moved with a transform.
+  function move() {
+    if (el.hidden || !at) return;
+    if (!size) size = { w: el.offsetWidth, h: el.offsetHeight };
+    const { left, top } = placeTip(at.x, at.y, size.w, size.h, document.documentElement.clientWidth, document.documentElement.clientHeight);
+    el.style.transform = `translate(${Math.round(left)}px, ${Math.round(top)}px)`;
   }
 
   // Dots sit on the panels' plot areas as DOM elements, so hovering never repaints a chart.
@@ -102,7 +161,7 @@ export function createReadout(el, seriesOf) {
       }
     }
     for (const r of want.values()) {
-      const p = view.panels.find((q) => q.id === (r.panel | 0));
+      const p = panelOf(r);
       if (!p) continue;
       let dot = p.dots.get(r.index);
       if (!dot) {
@@ -125,9 +184,45 @@ export function createReadout(el, seriesOf) {
   function clear() {
     pending = null;
     last = null;
-    el.textContent = "";
+    at = null;
+    pp.readout = [];
+    el.hidden = true;
+    el.replaceChildren();
     placeDots();
   }
 
   return { hover, clear, placeDots };
+}
+
+function line(className, text) {
+  const d = document.createElement("div");
+  d.className = className;
+  d.textContent = text;
+  return d;
+}
+
+function row(color, name, x, y) {
+  const tr = document.createElement("tr");
+  const dot = document.createElement("td");
+  if (color) {
+    const sw = document.createElement("span");
+    sw.className = "dot";
+    sw.style.background = color;
+    dot.appendChild(sw);
+  }
+  const n = document.createElement("td");
+  n.className = "name";
+  n.textContent = name;
+  tr.append(dot, n);
+  if (x !== null) {
+    const xs = document.createElement("td");
+    xs.className = "num";
+    xs.textContent = `x ${x}`;
+    tr.appendChild(xs);
+  }
+  const ys = document.createElement("td");
+  ys.className = "num";
+  ys.textContent = `y ${y}`;
+  tr.appendChild(ys);
+  return tr;
 }

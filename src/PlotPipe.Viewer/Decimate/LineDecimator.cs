@@ -83,6 +83,9 @@ internal static class LineDecimator
 
     private static void Build<TX>(in SeriesSnapshot s, in Viewport v, int widthPx, SeriesView into) where TX : struct, IAxisScale
     {
+        // Whatever path this build takes, the columns kept from the last one are only trusted once this one wrote them.
+        bool keptBefore = into.ColumnsKept;
+        into.ColumnsKept = false;
         long n = s.Count;
         if (n == 0 || !(v.XMin <= v.XMax)) return;
         long lo = LowerBound(s, 0, n, new XAtLeast(v.XMin));
@@ -101,6 +104,7 @@ internal static class LineDecimator
         }
 
         into.EnsurePoints(MaxPointsPerColumn * widthPx + 2, MaxPointsPerColumn * widthPx + 2);
+        keptBefore &= into.Xs.Length >= MaxPointsPerColumn * widthPx + 2;
         int written = 0;
         // The points just outside make the line enter and leave the view at the right slope.
         if (lo > 0) Emit(s, lo - 1, into, ref written);
@@ -108,15 +112,84 @@ internal static class LineDecimator
         double origin = axis.Map(v.XMin);
         double span = axis.Map(v.XMax) - origin;
         double scale = span > 0 ? widthPx / span : 0;
+
+        // A line on linear axes keeps its columns for the next build. When this build is of the same window over the
+        // same series, the columns the last build found complete are copied: with x sorted and points only appended
+        // (or evicted from the front, which lo > 0 rules out here), no point can have joined or left them. The first
+        // column is built anew (an eviction may have cut it then), and so is the last (it takes all points to hi).
+        bool keep = typeof(TX) == typeof(LinearScale) && !v.YLog && scale > 0;
+        int[] starts = into.ColumnStarts;
+        if (keep && starts.Length < widthPx + 1)
+        {
+            starts = into.ColumnStarts = new int[widthPx + 1];
+            keptBefore = false;
+        }
+        int reuseTo = 0, movedAt = 0, moved = 0;
+        if (keep && keptBefore && lo > 0 && into.KeptXMin == v.XMin && into.KeptXMax == v.XMax && into.KeptWidthPx == widthPx
+            && ReferenceEquals(into.KeptFirstChunk, s.Chunks[0]))
+        {
+            reuseTo = Math.Min(into.KeptCompleteColumns, widthPx - 1);
+            if (reuseTo > 1)
+            {
+                // Out of the way of the first column, which is written before the kept ones are copied back.
+                int from = starts[1];
+                moved = starts[reuseTo] - from;
+                movedAt = into.Xs.Length - moved;
+                Array.Copy(into.Xs, from, into.Xs, movedAt, moved);
+                Array.Copy(into.Ys, from, into.Ys, movedAt, moved);
+                for (int c = 1; c <= reuseTo; c++) starts[c] -= from;
+            }
+            else
+            {
+                reuseTo = 0;
+            }
+        }
+
         Span<long> picks = stackalloc long[MaxPointsPerColumn];
+        int nextColumn = 0;
         long a = lo;
         while (a < hi)
         {
             // Jump straight to the column of the next point, so empty columns cost nothing.
             int column = (int)Math.Min((axis.Map(s.X(a)) - origin) * scale, widthPx - 1);
+            if (reuseTo > 0 && column >= 1)
+            {
+                // The kept columns start at the first one holding a point, and with the same point.
+                bool same = column < reuseTo && starts[column] == 0
+                    && (moved == 0 || BitConverter.DoubleToInt64Bits(into.Xs[movedAt]) == BitConverter.DoubleToInt64Bits(s.X(a)));
+                if (same)
+                {
+                    for (int c = nextColumn; c < 1; c++) starts[c] = written;
+                    for (int c = 1; c <= reuseTo; c++) starts[c] += written;
+                    Array.Copy(into.Xs, movedAt, into.Xs, written, moved);
+                    Array.Copy(into.Ys, movedAt, into.Ys, written, moved);
+                    written += moved;
+                    nextColumn = reuseTo;
+                    a = LowerBound(s, a, hi, new ColumnAtLeast<TX>(origin, scale, reuseTo));
+                    reuseTo = 0;
+                    continue;
+                }
+                reuseTo = 0;
+            }
+            if (keep)
+            {
+                for (int c = nextColumn; c <= column; c++) starts[c] = written;
+                nextColumn = column + 1;
+            }
             long b = column >= widthPx - 1 ? hi : LowerBound(s, a + 1, hi, new ColumnAtLeast<TX>(origin, scale, column + 1));
             EmitColumn(s, a, b, picks, into, ref written);
             a = b;
+        }
+        if (keep)
+        {
+            for (int c = nextColumn; c <= widthPx; c++) starts[c] = written;
+            into.KeptXMin = v.XMin;
+            into.KeptXMax = v.XMax;
+            into.KeptWidthPx = widthPx;
+            into.KeptFirstChunk = s.Chunks[0];
+            // Columns before the one of the newest point can gain no point: x is sorted.
+            into.KeptCompleteColumns = (int)Math.Min((axis.Map(s.X(n - 1)) - origin) * scale, widthPx - 1);
+            into.ColumnsKept = true;
         }
         if (hi < n) Emit(s, hi, into, ref written);
         into.Count = written;

@@ -1,3 +1,5 @@
+using PlotPipe.Viewer.Store;
+
 namespace PlotPipe.Viewer.Decimate;
 
 /// <summary>
@@ -39,8 +41,18 @@ internal sealed class SeriesView
     /// <summary>Entries in <see cref="Cells"/>.</summary>
     internal const int CellsScratch = 512;
 
-    /// <summary>Bytes the view keeps from query to query: its columns, its grid and its scratch.</summary>
-    public long RetainedBytes => 16L * Xs.Length + 4L * Density.Length + 4L * CellsScratch;
+    // A line's pixel columns as the last build left them, so the next build of the very same window copies the columns
+    // new points cannot change instead of reading their points again (LineDecimator): where each column's points start
+    // in Xs (one entry per column and one past the last), the window and series they were built from, and how many
+    // leading columns were complete then (a later point already existed).
+    internal int[] ColumnStarts = [];
+    internal bool ColumnsKept;
+    internal double KeptXMin, KeptXMax;
+    internal int KeptWidthPx, KeptCompleteColumns;
+    internal ColumnChunk? KeptFirstChunk;
+
+    /// <summary>Bytes the view keeps from query to query: its columns, its grid, its scratch and a line's column starts.</summary>
+    public long RetainedBytes => 16L * Xs.Length + 4L * Density.Length + 4L * CellsScratch + 4L * ColumnStarts.Length;
 
     /// <summary>
     /// Makes room for <paramref name="points"/> points, keeping none; growing doubles, but never past
@@ -50,6 +62,7 @@ internal sealed class SeriesView
     {
         if (Xs.Length < points)
         {
+            ColumnsKept = false;
             int size = GrownSize(points, cap);
             Xs = new double[size];
             Ys = new double[size];
@@ -60,6 +73,7 @@ internal sealed class SeriesView
     public void GrowPoints(int points, int keep, int cap = int.MaxValue)
     {
         if (Xs.Length >= points) return;
+        ColumnsKept = false;
         int size = GrownSize(points, cap);
         var xs = new double[size];
         var ys = new double[size];
@@ -85,9 +99,18 @@ internal sealed class SeriesView
     /// <summary>Lets go of the columns, keeping the grid.</summary>
     public void ReleasePoints()
     {
+        ColumnsKept = false;
+        ColumnStarts = [];
         Xs = [];
         Ys = [];
         Count = 0;
+    }
+
+    /// <summary>Lets go of the column starts a line kept for its next build; that build starts from nothing.</summary>
+    internal void ReleaseColumnStarts()
+    {
+        ColumnsKept = false;
+        ColumnStarts = [];
     }
 
     /// <summary>Lets go of the grid, keeping the columns.</summary>

@@ -74,8 +74,8 @@ internal static class ViewBuilder
     /// and a <see cref="Build(SeriesKind, in SeriesSnapshot, in Viewport, SeriesView, int)"/> of a series of
     /// <paramref name="kind"/> holding <paramref name="count"/> points, at this size and point limit. Buffers the view
     /// already has and may keep count as they are; new ones as the most they can grow to: a line's M4 columns, a
-    /// scatter's points up to its limit (both at most twice the points held), and a scatter's grid if it has more
-    /// points than the limit.
+    /// scatter's points up to its limit (both at most twice the points held), a scatter's grid if it has more
+    /// points than the limit, and a line's column starts.
     /// </summary>
     public static long MostRetainedBytes(SeriesKind kind, long count, int widthPx, int heightPx, int scatterPointLimit, SeriesView view)
     {
@@ -88,13 +88,17 @@ internal static class ViewBuilder
             long area = Cells(widthPx, heightPx);
             cells = KeepsGrid(view, area) ? view.Density.Length : area;
         }
-        return 16 * points + 4 * cells + 4L * SeriesView.CellsScratch;
+        return 16 * points + 4 * cells + 4L * SeriesView.CellsScratch + 4L * ColumnStartsFor(kind, widthPx);
     }
+
+    // A line keeps where each pixel column's points start (one past the last too), for its next build of the same window.
+    private static int ColumnStartsFor(SeriesKind kind, int widthPx) => kind == SeriesKind.Line ? Math.Clamp(widthPx, 1, MaxSidePx) + 1 : 0;
 
     /// <summary>Lets go of the buffers of <paramref name="view"/> that a build at this size and point limit cannot use, or that are over twice what it needs.</summary>
     public static void Trim(SeriesKind kind, long count, int widthPx, int heightPx, int scatterPointLimit, SeriesView view)
     {
         if (!KeepsPoints(view, PointsCap(kind, widthPx, scatterPointLimit))) view.ReleasePoints();
+        if (view.ColumnStarts.Length > ColumnStartsFor(kind, widthPx)) view.ReleaseColumnStarts();
         if (view.Density.Length == 0) return;
         if (!NeedsGrid(kind, count, scatterPointLimit) || (view.Density.Length > Cells(widthPx, heightPx) && !KeepsGrid(view, Cells(widthPx, heightPx))))
             view.ReleaseDensity();

@@ -23,7 +23,8 @@ internal static class ViewerApp
         using var signals = new StopSignals();
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancel, signals.Token);
         var stop = stopping.Token;
-        var store = new PlotStore(options.MaxPointsPerSeries, options.MaxMemoryBytes > 0 ? options.MaxMemoryBytes : PlotStore.DefaultMaxMemoryBytes());
+        // Disposed last, after the recording and the server that read it: that stops the sealer's thread.
+        using var store = new PlotStore(options.MaxPointsPerSeries, options.MaxMemoryBytes > 0 ? options.MaxMemoryBytes : PlotStore.DefaultMaxMemoryBytes());
         void Report(string line)
         {
             lock (errors) errors.WriteLine($"plotpipe: {line}");

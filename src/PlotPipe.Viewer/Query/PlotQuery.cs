@@ -84,9 +84,10 @@ internal sealed class PlotQuery : IDisposable
     /// <summary>
     /// Answers <paramref name="request"/> from <paramref name="store"/>; the answer stays valid until the next call.
     /// <paramref name="abandon"/>, asked between series, may stop a build whose answer is no longer wanted (a page's
-    /// newer request came in): then <see cref="Abandoned"/> is true.
+    /// newer request came in): then <see cref="Abandoned"/> is true. <paramref name="twoThreads"/> false keeps a large
+    /// view on the calling thread (a view nobody waits for, driven by new data alone).
     /// </summary>
-    public void Run(in ViewRequest request, PlotStore store, Func<bool>? abandon = null)
+    public void Run(in ViewRequest request, PlotStore store, Func<bool>? abandon = null, bool twoThreads = true)
     {
         var series = store.Series;
         _layout.Resolve(store.Plot.Panels, series);
@@ -162,7 +163,7 @@ internal sealed class PlotQuery : IDisposable
 
         // The views are built within this query's share of the view budget, coarser when it must.
         _share ??= (_budget ?? ViewBudget.Of(store)).Open(_fixedBytes, _shareChanged);
-        _share.Build(series, _snapshots, _slots, _panels, _views, n, abandon);
+        _share.Build(series, _snapshots, _slots, _panels, _views, n, abandon, twoThreads);
     }
 
     // The x range of the group of panel p, the group's first panel in the request: the x its first panel giving one

@@ -7,7 +7,9 @@ namespace PlotPipe.Viewer.Query;
 /// Builds the series views of one query on the calling thread and, for a large view, one thread-pool thread beside
 /// it: each takes the next series not yet taken, so a page's ten series take about half as long where a second core
 /// is free. Reused from view to view (no task, closure or delegate per view), so a query in steady state still
-/// allocates nothing. A build may be abandoned between series when its answer is no longer wanted.
+/// allocates nothing. A build may be abandoned between series when its answer is no longer wanted. Only a build someone
+/// waits for (the answer to a zoom or pan) takes the second thread: a view driven by new data alone is built on one, so
+/// on a machine of two cores the browser drawing the page keeps the other.
 /// </summary>
 internal sealed class SeriesBuildWork : IThreadPoolWorkItem
 {
@@ -35,8 +37,9 @@ internal sealed class SeriesBuildWork : IThreadPoolWorkItem
     /// <summary>
     /// Builds the views of the first <paramref name="n"/> series (slot -1 skipped) at cell size
     /// <paramref name="cellPx"/>; returns false when <paramref name="abandon"/> said to stop, with some views unbuilt.
+    /// A large view takes a second thread only when <paramref name="twoThreads"/> is true.
     /// </summary>
-    public bool Run(IReadOnlyList<SeriesStore> series, SeriesSnapshot[] snapshots, int[] slots, PanelView[] panels, SeriesView[] views, int n, int cellPx, Func<bool>? abandon)
+    public bool Run(IReadOnlyList<SeriesStore> series, SeriesSnapshot[] snapshots, int[] slots, PanelView[] panels, SeriesView[] views, int n, int cellPx, Func<bool>? abandon, bool twoThreads = true)
     {
         _series = series;
         _snapshots = snapshots;
@@ -57,7 +60,7 @@ internal sealed class SeriesBuildWork : IThreadPoolWorkItem
             points += snapshots[i].Count;
             shown++;
         }
-        bool helped = shown > 1 && points >= ParallelFromPoints && Environment.ProcessorCount > 1;
+        bool helped = twoThreads && shown > 1 && points >= ParallelFromPoints && Environment.ProcessorCount > 1;
         if (helped)
         {
             _helperDone = false;

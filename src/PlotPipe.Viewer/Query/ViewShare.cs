@@ -50,9 +50,10 @@ internal sealed class ViewShare : IDisposable
     /// Builds the views of the first <paramref name="n"/> series (slot -1: not shown, its buffers let go) within this
     /// share: at full resolution when the budget allows, else at the finest <see cref="CellPx"/> that fits. Returns
     /// false, with every view empty, when none fits. <paramref name="abandon"/>, asked between series, may stop the
-    /// build part-way (<see cref="Abandoned"/>): its views are then not to be shown.
+    /// build part-way (<see cref="Abandoned"/>): its views are then not to be shown. A large view is built on two
+    /// threads only when <paramref name="twoThreads"/> is true (see <see cref="SeriesBuildWork"/>).
     /// </summary>
-    public bool Build(IReadOnlyList<SeriesStore> series, SeriesSnapshot[] snapshots, int[] slots, PanelView[] panels, SeriesView[] views, int n, Func<bool>? abandon = null)
+    public bool Build(IReadOnlyList<SeriesStore> series, SeriesSnapshot[] snapshots, int[] slots, PanelView[] panels, SeriesView[] views, int n, Func<bool>? abandon = null, bool twoThreads = true)
     {
         Abandoned = false;
         long before = Retained(views, n);
@@ -99,7 +100,7 @@ internal sealed class ViewShare : IDisposable
             ViewBuilder.Trim(series[i].Kind, snapshots[i].Count, w, h, limit, views[i]);
         }
         CollectIfReleased(before - Retained(views, n));
-        Abandoned = !_work.Run(series, snapshots, slots, panels, views, n, cellPx, abandon);
+        Abandoned = !_work.Run(series, snapshots, slots, panels, views, n, cellPx, abandon, twoThreads);
         SetLimit(cellPx, waiting: false);
         _budget.Hold(this, Retained(views, n));
         return true;

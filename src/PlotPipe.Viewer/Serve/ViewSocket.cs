@@ -298,7 +298,9 @@ internal static class ViewSocket
                         // steady stream of its requests would never see a view.
                         _buildingFor = seenRequest;
                         _mayAbandon = !answers || request.Seq is not null;
-                        long bytes = BuildView(request);
+                        // Only the answer to a request, which the user waits for, takes a second build thread: a
+                        // data-driven view stays on one, so the browser drawing the page keeps a core.
+                        long bytes = BuildView(request, twoThreads: answers);
                         long built = Stopwatch.GetTimestamp();
                         if (_query.Abandoned) continue;
                         // A newer request came while this view was built: a page that numbers its requests would
@@ -389,9 +391,9 @@ internal static class ViewSocket
             await _socket.SendAsync(_metaBuffer.WrittenMemory, WebSocketMessageType.Text, true, abort).ConfigureAwait(false);
         }
 
-        private long BuildView(in ViewRequest request)
+        private long BuildView(in ViewRequest request, bool twoThreads)
         {
-            _query.Run(request, _store, _newerRequest);
+            _query.Run(request, _store, _newerRequest, twoThreads);
             return ViewMessage.MeasureBytes(_query);
         }
 

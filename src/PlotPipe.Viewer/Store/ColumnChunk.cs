@@ -5,9 +5,10 @@ namespace PlotPipe.Viewer.Store;
 
 /// <summary>
 /// A block of 2^<see cref="Shift"/> points held as an x column and a y column, with per-block and per-group summaries
-/// so a query can skip whole runs. While it fills, its columns are plain doubles written by ingest; once full, ingest
-/// seals it: each column is encoded (<see cref="ColumnEncoder"/>) and the plain buffers go back to the series for its
-/// next chunk. Readers look at points below the count they took from a snapshot, through <see cref="X"/>,
+/// so a query can skip whole runs. While it fills, its columns are plain doubles written by ingest; once full, it is
+/// sealed, mostly on the store's <see cref="ChunkSealer"/> thread: each column is encoded (<see cref="ColumnEncoder"/>),
+/// the encoded form swapped in, and the plain buffers go back to the series for a later chunk. Readers look at points
+/// below the count they took from a snapshot, through <see cref="X"/>,
 /// <see cref="Y"/>, <see cref="Xs"/>, <see cref="Ys"/> and <see cref="Read"/>, which see the same values before,
 /// during and after the seal.
 /// </summary>
@@ -121,6 +122,12 @@ internal sealed class ColumnChunk
     /// <summary>Whether a series holds this chunk now; false once it is evicted or its series replaced.</summary>
     internal bool Held;
 
+    /// <summary>
+    /// Whether the chunk waits for the sealer or is being sealed: its plain columns are the sealer's to read until it
+    /// clears this, so an evicted chunk is not filled again before.
+    /// </summary>
+    internal volatile bool SealPending;
+
     /// <summary>The x of point <paramref name="i"/> of the chunk.</summary>
     public double X(int i) => ValueAt(ref _x, ref _packedX, i);
 
@@ -154,8 +161,8 @@ internal sealed class ColumnChunk
         }
     }
 
-    // A filling column's buffer goes back to the series the moment the chunk is sealed, to take the next chunk's
-    // points: a reader that read from it checks afterwards that it was still this chunk's, and reads the encoded
+    // A filling column's buffer goes back to the series the moment the chunk is sealed, to take a later chunk's
+    // points (the sealer seals on its own thread, while readers read): a reader that read from it checks afterwards that it was still this chunk's, and reads the encoded
     // column otherwise. The seal publishes the encoded column before it lets go of the buffer, so one of the two is
     // always there. (A chunk evicted and reused is the store's older guard: see SeriesStore.StillHeld.)
     private static double ValueAt(ref double[]? raw, ref PackedColumn? packed, int i)
@@ -198,18 +205,23 @@ internal sealed class ColumnChunk
     }
 
     /// <summary>
-    /// Encodes the full chunk's columns and publishes them; returns the plain buffers now free for the series' next
-    /// chunk (null for a column kept plain because encoding saved too little). Ingest only.
+    /// Encodes the full chunk's plain columns; nothing changes for readers until <see cref="Publish"/>. Ingest, or the
+    /// sealer while the chunk is <see cref="SealPending"/>: nobody writes the columns then.
     /// </summary>
-    internal (double[]? X, double[]? Y) Seal(ColumnEncoder encoder)
+    internal (PackedColumn X, PackedColumn Y) Encode(ColumnEncoder encoder) => (encoder.Encode(_x!), encoder.Encode(_y!));
+
+    /// <summary>
+    /// Swaps the encoded columns in for the plain ones; returns the plain buffers now free for a later chunk (null for
+    /// a column kept plain because encoding saved too little). Called once, with the columns <see cref="Encode"/> made.
+    /// </summary>
+    internal (double[]? X, double[]? Y) Publish(PackedColumn packedX, PackedColumn packedY)
     {
         var xs = _x!;
         var ys = _y!;
-        var packedX = encoder.Encode(xs);
-        var packedY = encoder.Encode(ys);
+        // Encoded first, plain let go after: a reader finds one of the two at any moment (see ValueAt).
         Volatile.Write(ref _packedX, packedX);
         Volatile.Write(ref _packedY, packedY);
-        // Full fences: the series writes the next chunk's points into these buffers only after readers can see they left.
+        // Full fences: the series writes a later chunk's points into these buffers only after readers can see they left.
         Interlocked.Exchange(ref _x, null);
         Interlocked.Exchange(ref _y, null);
         return (ReferenceEquals(packedX.Values, xs) ? null : xs, ReferenceEquals(packedY.Values, ys) ? null : ys);

@@ -6,9 +6,10 @@ namespace PlotPipe.Viewer.Store;
 /// One viewer's plot: its series (<see cref="SeriesRegistry"/>), its producers (<see cref="Registry"/>), its memory
 /// budget (<see cref="MemoryBudget"/>, which evicts the oldest chunks to keep within it), the stream's state, and a
 /// signal for readers that wait for new data. Each concern keeps its own lock; this class composes them and answers
-/// for the plot as a whole. One writer (ingest) appends to all series; any number of readers take snapshots.
+/// for the plot as a whole. One writer (ingest) appends to all series; any number of readers take snapshots. Full
+/// chunks are encoded on the store's <see cref="ChunkSealer"/> thread, which disposing the store stops.
 /// </summary>
-internal sealed class PlotStore
+internal sealed class PlotStore : IDisposable
 {
     private readonly object _gate = new();
     private readonly SeriesRegistry _series = new();
@@ -30,7 +31,25 @@ internal sealed class PlotStore
         _budget = new MemoryBudget(maxMemoryBytes, () => _series.All);
         MaxPointsPerSeries = maxPointsPerSeries;
         ChunkShift = ChunkShiftFor(maxPointsPerSeries, PointsMemoryBytes);
+        Sealer = new ChunkSealer(SealerCapacityFor(ChunkShift, PointsMemoryBytes));
     }
+
+    /// <summary>Encodes the series' full chunks off the ingest thread.</summary>
+    internal ChunkSealer Sealer { get; }
+
+    /// <summary>Most full chunks waiting to be encoded at once (see <see cref="SealerCapacityFor"/>).</summary>
+    public int SealerCapacity => Sealer.Capacity;
+
+    /// <summary>
+    /// How many full chunks of 2^<paramref name="shift"/> points may wait for the sealer, plain: as many as an eighth
+    /// of the points budget holds (so a sealer that falls behind costs old points no more than that), between 1 and
+    /// 32 (32 MiB of the largest chunks). Beyond that, ingest seals its chunks itself.
+    /// </summary>
+    public static int SealerCapacityFor(int shift, long pointsMemoryBytes) =>
+        pointsMemoryBytes > 0 ? (int)Math.Clamp(pointsMemoryBytes / 8 / ColumnChunk.BytesFor(shift), 1, 32) : 32;
+
+    /// <summary>Stops the sealer's thread; full chunks not encoded by then stay plain.</summary>
+    public void Dispose() => Sealer.Dispose();
 
     /// <summary>The cap on points kept per series (0: no cap).</summary>
     public long MaxPointsPerSeries { get; }

@@ -8,8 +8,9 @@ namespace PlotPipe.Viewer.Store;
 /// Every kept point of one series, as x and y columns in fixed chunks. One writer (ingest) appends whole
 /// frames; any number of readers take snapshots. Points go into chunks of 2^<see cref="ChunkShift"/> points; a
 /// full chunk is encoded (<see cref="ColumnEncoder"/>: from under a byte a point for a ramp's x to 8 for random
-/// doubles, plus under half a byte of summaries) and its plain columns take the next chunk's points, so only the
-/// chunk being filled costs 16 bytes a point. The owning <see cref="PlotStore"/> may evict the oldest chunk to stay
+/// doubles, plus under half a byte of summaries), on the store's <see cref="ChunkSealer"/> thread when it has one,
+/// and its plain columns take a later chunk's points, so only the chunk being filled (and those waiting to be
+/// sealed) cost 16 bytes a point. The owning <see cref="PlotStore"/> may evict the oldest chunk to stay
 /// within its memory budget, which counts the bytes chunks really hold.
 /// </summary>
 internal sealed class SeriesStore
@@ -30,7 +31,11 @@ internal sealed class SeriesStore
     internal long ReuseAfterTicks { get; set; } = Stopwatch.Frequency / 4;
 
     private readonly PlotStore? _owner;
-    private readonly ColumnEncoder _encoder = new();
+    private readonly ChunkSealer? _sealer;
+    // For the chunks ingest seals itself: a series without a sealer, or when the sealer's queue is full.
+    private ColumnEncoder? _encoder;
+    // Set once the series is dropped: a chunk sealed after that gives its plain columns back to nobody.
+    private bool _released;
     // Plain columns let go by sealed chunks, for the next chunks to fill: a series keeps writing into memory it has
     // touched before instead of fresh pages. A reader still reading one checks afterwards (see ColumnChunk).
     private readonly Stack<double[]> _spareColumns = new();
@@ -58,6 +63,7 @@ internal sealed class SeriesStore
         _maxPoints = maxPoints;
         ChunkShift = chunkShift;
         _owner = owner;
+        _sealer = owner?.Sealer;
         _evicted = evictedBefore;
     }
 
@@ -213,7 +219,10 @@ internal sealed class SeriesStore
         ColumnChunk chunk;
         lock (_gate)
         {
-            if (_evictedChunks.Count == 0 || Stopwatch.GetTimestamp() - _evictedChunks.Peek().EvictedAt < ReuseAfterTicks) return null;
+            if (_evictedChunks.Count == 0) return null;
+            var (oldest, evictedAt) = _evictedChunks.Peek();
+            // Its plain columns are still the sealer's to read.
+            if (oldest.SealPending || Stopwatch.GetTimestamp() - evictedAt < ReuseAfterTicks) return null;
             chunk = _evictedChunks.Dequeue().Chunk;
         }
         long before = chunk.HeldBytes;
@@ -241,6 +250,21 @@ internal sealed class SeriesStore
         if (bytes == 0) return;
         _owner?.Reserve(bytes);
         Interlocked.Add(ref _heldBytes, bytes);
+    }
+
+    /// <summary>
+    /// What <see cref="HeldBytes"/> should say, counted afresh from the chunks, spare columns and evicted chunks
+    /// waiting for reuse (tests: the running count must match it once the sealer is idle).
+    /// </summary>
+    internal long RecountHeldBytes()
+    {
+        lock (_gate)
+        {
+            long bytes = _spareColumns.Count * ColumnChunk.ColumnBytesFor(ChunkShift);
+            for (int i = 0; i < _chunkCount; i++) bytes += _chunks[i].HeldBytes;
+            foreach (var (chunk, _) in _evictedChunks) bytes += chunk.HeldBytes;
+            return bytes;
+        }
     }
 
     /// <summary>Lets go of spare plain columns or one evicted chunk waiting for reuse; returns the bytes freed (0 when none waits).</summary>
@@ -290,6 +314,7 @@ internal sealed class SeriesStore
             _count = 0;
             _evictedChunks.Clear();
             _spareColumns.Clear();
+            _released = true;
             _lastX = double.NegativeInfinity;
             return bytes;
         }
@@ -321,27 +346,45 @@ internal sealed class SeriesStore
             _count += n;
             if (_maxPoints > 0) EvictOldest();
         }
-        if (end == chunk.Capacity) Seal(chunk);
+        // Handed to the sealer, ingest goes straight on; it seals the chunk itself only when the sealer's queue is full.
+        if (end == chunk.Capacity && !(_sealer?.TryHandOver(this, chunk) ?? false)) Seal(chunk, _encoder ??= new());
     }
 
-    // Encodes a full chunk and keeps its plain columns for the next one; the budget learns what the chunk holds now.
-    private void Seal(ColumnChunk chunk)
+    /// <summary>
+    /// Encodes a full chunk, swaps the encoded columns in and keeps its plain ones for later chunks; the budget learns
+    /// what the chunk holds now. On ingest, or on the sealer's thread while ingest fills later chunks.
+    /// </summary>
+    internal void Seal(ColumnChunk chunk, ColumnEncoder encoder)
     {
-        long before = chunk.HeldBytes;
-        var (xs, ys) = chunk.Seal(_encoder);
-        long kept = 0;
+        var (packedX, packedY) = chunk.Encode(encoder);
+        long change = 0;
         lock (_gate)
         {
+            // Under the gate, so the budget's eviction of this chunk (which frees what it holds at that moment) sees
+            // it either plain or encoded, and the change settled below matches.
+            long before = chunk.HeldBytes;
+            var (xs, ys) = chunk.Publish(packedX, packedY);
+            // A chunk the budget evicted (or the series dropped) before it was sealed was uncounted then: only its spare
+            // columns are held again. One evicted for the points cap is counted until it is reused or given up.
+            if (chunk.Held || WaitsForReuse(chunk)) change = chunk.HeldBytes - before;
             foreach (var column in (ReadOnlySpan<double[]?>)[xs, ys])
             {
-                if (column is null) continue;
-                if (_spareColumns.Count == MaxSpareColumns) continue;
+                if (column is null || _released || _spareColumns.Count == MaxSpareColumns) continue;
                 _spareColumns.Push(column);
-                kept += ColumnChunk.ColumnBytesFor(ChunkShift);
+                change += ColumnChunk.ColumnBytesFor(ChunkShift);
             }
         }
-        // A chunk the budget evicted while it filled was uncounted then: only its spare columns remain held.
-        Change(chunk.Held ? chunk.HeldBytes + kept - before : kept);
+        Change(change);
+    }
+
+    // Under the gate.
+    private bool WaitsForReuse(ColumnChunk chunk)
+    {
+        foreach (var (waiting, _) in _evictedChunks)
+        {
+            if (ReferenceEquals(waiting, chunk)) return true;
+        }
+        return false;
     }
 
     // A line's decimation relies on sorted x; points that break the order are removed here and counted.

@@ -102,7 +102,7 @@ public sealed class PageToolsTests(BrowserFixture browser)
             double expected = r.GetProperty("index").GetInt32() switch { 0 => Math.Sin(x * 7.3) * 0.9, 1 => Math.Sin(x), _ => Math.Cos(x) };
             Assert.Equal(expected, y, 12);
         }
-        Assert.Equal(3, (await page.Locator("#cursor > div").AllTextContentsAsync()).Count);
+        Assert.Equal(3, await page.Locator("#cursor tr").CountAsync());
         Assert.Equal(2, await page.Locator("section.panel[data-panel=\"0\"] .hover-dot:not([hidden])").CountAsync());
         Assert.Equal(1, await page.Locator("section.panel[data-panel=\"1\"] .hover-dot:not([hidden])").CountAsync());
 
@@ -139,7 +139,7 @@ public sealed class PageToolsTests(BrowserFixture browser)
         Assert.Equal(Math.Round(x), x);
         Assert.Equal(20 + (x - Start) / 3600, row.GetProperty("y").GetDouble(), 12);
         var local = DateTimeOffset.FromUnixTimeSeconds((long)x).ToOffset(TimeSpan.FromHours(9));
-        var text = string.Join(" ", await page.Locator("#cursor > div").AllTextContentsAsync());
+        var text = await page.Locator("#cursor").TextContentAsync() ?? "";
         Assert.Contains(local.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), text);
         Assert.Contains(local.ToString("MMM d yyyy", System.Globalization.CultureInfo.InvariantCulture), text);
         await page.Context.CloseAsync();

@@ -84,4 +84,33 @@ public sealed class SeriesBuildWorkTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.False(query.Abandoned);
     }
+
+    [Fact]
+    public void A_large_view_nobody_waits_for_is_built_on_the_calling_thread_alone_with_the_same_points()
+    {
+        var store = Store(6, 400_000);
+        using var query = new PlotQuery();
+        var request = new ViewRequest(37.5, 311.25, null, null, null, 1280, 600);
+        // The build asks whether it is still wanted before each series, on whichever thread builds it.
+        var askedOn = new System.Collections.Concurrent.ConcurrentDictionary<int, bool>();
+        Func<bool> wanted = () =>
+        {
+            askedOn[Environment.CurrentManagedThreadId] = true;
+            return false;
+        };
+        for (int round = 0; round < 3; round++) query.Run(request, store, wanted, twoThreads: false);
+        Assert.False(query.Abandoned);
+        Assert.Equal([Environment.CurrentManagedThreadId], askedOn.Keys);
+        var panel = query.Panel(0);
+        Assert.Equal(6, panel.SeriesCount);
+        for (int k = 0; k < panel.SeriesCount; k++)
+        {
+            var built = panel.ViewAt(k);
+            var alone = new SeriesView();
+            ViewBuilder.Build(SeriesKind.Line, store.Series[panel.SeriesIndexAt(k)].Snapshot(), panel.Viewport, alone);
+            Assert.True(alone.Count > 1000, $"series {k} has {alone.Count} points in view");
+            Assert.Equal(alone.Xs.AsSpan(0, alone.Count).ToArray(), built.Xs.AsSpan(0, built.Count).ToArray());
+            Assert.Equal(alone.Ys.AsSpan(0, alone.Count).ToArray(), built.Ys.AsSpan(0, built.Count).ToArray());
+        }
+    }
 }

@@ -1,0 +1,95 @@
+using CsCheck;
+using PlotPipe.Protocol;
+using PlotPipe.Viewer.Decimate;
+using PlotPipe.Viewer.Store;
+
+namespace PlotPipe.Viewer.Tests.Decimate;
+
+/// <summary>
+/// A line view rebuilt for the same window while points stream in keeps the pixel columns new points cannot change:
+/// what it sends must be, byte for byte, what a view built from nothing sends.
+/// </summary>
+public sealed class KeptColumnsTests
+{
+    // One streaming case: points appended in batches (some x repeated, some gaps), a window fixed in x, a plot width,
+    // and a cap on the points kept (0: none), so the oldest chunks may be evicted under the window.
+    private sealed record Case(int WidthPx, double XMin, double XMax, int[] Batches, ulong Seed, long MaxPoints, double GapShare);
+
+    private static readonly Gen<Case> Cases =
+        Gen.Select(Gen.Int[2, 400], Gen.Double[0, 30_000], Gen.Double[10, 40_000], Gen.Int[1, 6000].Array[1, 12], Gen.ULong,
+                Gen.Int[0, 2].Select(i => new[] { 0L, 3L * 4096, 5L * 4096 }[i]), Gen.Int[0, 2].Select(i => new[] { 0.0, 0.001, 0.05 }[i]))
+            .Select((w, a, span, batches, seed, max, gaps) => new Case(w, a, a + span, batches, seed, max, gaps));
+
+    [Fact]
+    public void A_view_rebuilt_for_the_same_window_as_points_stream_in_is_byte_for_byte_a_view_built_from_nothing()
+    {
+        Cases.Sample(c =>
+        {
+            var store = new PlotStore(c.MaxPoints);
+            var series = store.Define(new SeriesDefinition(0, SeriesKind.Line, "a", "-"));
+            var random = new Random((int)c.Seed);
+            var kept = new SeriesView();
+            var viewport = new Viewport(c.XMin, c.XMax, -10, 10, c.WidthPx, 100);
+            double x = 0;
+            foreach (int batch in c.Batches)
+            {
+                var xs = new double[batch];
+                var ys = new double[batch];
+                for (int i = 0; i < batch; i++)
+                {
+                    // Mostly dense, sometimes a jump over empty columns, sometimes the same x again.
+                    double r = random.NextDouble();
+                    x += r < 0.05 ? 0 : r < 0.07 ? 500 * random.NextDouble() : random.NextDouble();
+                    xs[i] = x;
+                    ys[i] = random.NextDouble() < c.GapShare ? double.NaN : Math.Round(random.NextDouble() * 8, random.Next(0, 3)) - 4;
+                }
+                series.Append(xs, ys);
+                var snapshot = series.Snapshot();
+                ViewBuilder.Build(SeriesKind.Line, snapshot, viewport, kept);
+                var fresh = new SeriesView();
+                ViewBuilder.Build(SeriesKind.Line, snapshot, viewport, fresh);
+                Assert.Equal(fresh.PointsInView, kept.PointsInView);
+                Assert.Equal(fresh.Count, kept.Count);
+                for (int i = 0; i < fresh.Count; i++)
+                {
+                    Assert.Equal(BitConverter.DoubleToInt64Bits(fresh.Xs[i]), BitConverter.DoubleToInt64Bits(kept.Xs[i]));
+                    Assert.Equal(BitConverter.DoubleToInt64Bits(fresh.Ys[i]), BitConverter.DoubleToInt64Bits(kept.Ys[i]));
+                }
+            }
+        }, iter: 300);
+    }
+
+    [Fact]
+    public void Columns_complete_before_new_points_are_copied_from_the_last_view_not_read_again()
+    {
+        var store = new PlotStore();
+        var series = store.Define(new SeriesDefinition(0, SeriesKind.Line, "a", "-"));
+        var xs = new double[100_000];
+        var ys = new double[100_000];
+        for (int i = 0; i < xs.Length; i++)
+        {
+            xs[i] = i;
+            ys[i] = Math.Sin(i * 0.01);
+        }
+        series.Append(xs.AsSpan(0, 60_000), ys.AsSpan(0, 60_000));
+        // The window reaches past the newest point: the stream is still filling it.
+        var viewport = new Viewport(1000, 99_000, -2, 2, 400, 100);
+        var view = new SeriesView();
+        ViewBuilder.Build(SeriesKind.Line, series.Snapshot(), viewport, view);
+        var before = view.Xs.AsSpan(0, view.Count).ToArray();
+        // Mark a point of a column in the middle of the window, long complete: a copy keeps the mark, a rebuild would not.
+        int marked = before.Length / 3;
+        view.Ys[marked] = 1234.5;
+
+        series.Append(xs.AsSpan(60_000), ys.AsSpan(60_000));
+        ViewBuilder.Build(SeriesKind.Line, series.Snapshot(), viewport, view);
+        Assert.Equal(1234.5, view.Ys[marked]);
+        Assert.Equal(before[marked], view.Xs[marked]);
+
+        // Another window is built from nothing: the mark is gone.
+        ViewBuilder.Build(SeriesKind.Line, series.Snapshot(), viewport with { XMax = 99_001 }, view);
+        var fresh = new SeriesView();
+        ViewBuilder.Build(SeriesKind.Line, series.Snapshot(), viewport with { XMax = 99_001 }, fresh);
+        Assert.Equal(fresh.Ys.AsSpan(0, fresh.Count).ToArray(), view.Ys.AsSpan(0, view.Count).ToArray());
+    }
+}
