@@ -26,6 +26,9 @@ internal sealed class ViewerStatus
     /// <summary>The recording's numbers and its problem, when the viewer records (<c>--record</c>); Hosting composes it.</summary>
     public Func<(RecordingReport Report, string? Problem)>? Recording { get; init; }
 
+    /// <summary>The <c>--alert</c> rules and how often they fired, when the viewer has any; Hosting composes it.</summary>
+    public Func<AlertsReport>? Alerts { get; init; }
+
     /// <summary>Records why a picture could not be drawn or saved; the status carries the latest such reason.</summary>
     public void ExportFailed(string why) => Volatile.Write(ref _exportError, why);
 
@@ -71,7 +74,7 @@ internal sealed class ViewerStatus
             Volatile.Read(ref _exportError), _store.HeldBytes, _store.MaxMemoryBytes, _store.BadLines,
             _store.Registry.Refused,
             recording?.Report, recording?.Problem,
-            _store.Registry.Connected, stalled, _store.FirstBadLine);
+            _store.Registry.Connected, stalled, _store.FirstBadLine, Alerts?.Invoke());
     }
 }
 
@@ -93,10 +96,16 @@ internal sealed class ViewerStatus
 /// <param name="ConnectedProducers">TCP producers connected now (at most 256 at once).</param>
 /// <param name="BadLine">The first bad line of text input, its number and reason ("line 4: field 1 is not a number: \"bad\""), or null.</param>
 /// <param name="StalledProducers">Connected producers that have sent nothing for their idle timeout (<c>--producer-timeout</c>).</param>
+/// <param name="Alerts">The <c>--alert</c> rules and their firings, or null without rules.</param>
 internal sealed record StatusReport(string State, long Points, long Dropped, double PointsPerSecond, long Evicted, long OutOfOrder, string? Error,
     string? ExportError = null, long HeldBytes = 0, long MaxMemoryBytes = 0, long BadLines = 0, long RefusedProducers = 0,
     RecordingReport? Recording = null, string? RecordError = null, int ConnectedProducers = 0, int StalledProducers = 0,
-    string? BadLine = null);
+    string? BadLine = null, AlertsReport? Alerts = null);
+
+/// <summary>The alerts part of <c>GET /api/status</c>.</summary>
+/// <param name="Fired">Firings so far over all rules and series (each is also a marker of kind alert in <c>/api/events</c>).</param>
+/// <param name="Rules">The rules, as the viewer read them.</param>
+internal sealed record AlertsReport(long Fired, IReadOnlyList<string> Rules);
 
 /// <summary>The recording part of <c>GET /api/status</c>.</summary>
 /// <param name="Path">The file written.</param>
