@@ -38,6 +38,13 @@ public sealed class LivePlotOptions
     /// <summary>Have the spawned viewer also write every point it receives, losslessly, to this Arrow IPC stream file; null (the default): no recording.</summary>
     public string? RecordPath { get; set; }
 
+    /// <summary>
+    /// Rules the spawned viewer checks on every point it receives, as <c>plotpipe view --alert</c> takes them
+    /// (<c>"loss > 10"</c>, <c>"loss is nan"</c>, <c>"loss > 10 for 5 points"</c>): a firing is a marker of kind alert
+    /// and a line on standard error. A rule the viewer cannot read stops it at start, naming the rule. Default: none.
+    /// </summary>
+    public IList<string> Alerts { get; set; } = [];
+
     /// <summary>What Add does once the buffer has grown to <see cref="MaxBufferBytes"/>. Default <see cref="PlotPipe.WhenFull.Drop"/>: never wait.</summary>
     public WhenFull WhenFull { get; set; } = WhenFull.Drop;
 
@@ -123,6 +130,13 @@ public sealed class LivePlotOptions
             throw new PlotArgumentException($"MaxPointsPerSeries {MaxPointsPerSeries} must not be negative", nameof(MaxPointsPerSeries));
         if (ViewerMaxMemory != 0 && ViewerMaxMemory < 1L << 20)
             throw new PlotArgumentException($"ViewerMaxMemory {ViewerMaxMemory} must be 0 (the viewer's default) or at least 1 MiB (1048576 bytes)", nameof(ViewerMaxMemory));
+        if (Alerts is null)
+            throw new PlotArgumentException("Alerts is null; give an empty list for no rules", nameof(Alerts));
+        foreach (var rule in Alerts)
+        {
+            if (string.IsNullOrWhiteSpace(rule))
+                throw new PlotArgumentException($"Alerts holds an empty rule \"{PlotArgumentException.Quote(rule ?? "")}\"; a rule reads like \"loss > 10\"", nameof(Alerts));
+        }
         if (!Enum.IsDefined(WhenFull))
             throw new PlotArgumentException($"WhenFull {WhenFull} is not a known policy", nameof(WhenFull));
     }

@@ -52,6 +52,7 @@ public class ApiMistakeTests
     [InlineData(nameof(LivePlotOptions.Port))]
     [InlineData(nameof(LivePlotOptions.FlushInterval))]
     [InlineData(nameof(LivePlotOptions.SavePngPath))]
+    [InlineData(nameof(LivePlotOptions.Alerts))]
     public void Out_of_range_options_throw_naming_the_option(string option)
     {
         var o = new LivePlotOptions();
@@ -65,6 +66,7 @@ public class ApiMistakeTests
             case nameof(LivePlotOptions.FlushInterval): o.FlushInterval = TimeSpan.Zero; break;
             // The viewer saves PNG there: a .jpg name would get a file that is not what it says.
             case nameof(LivePlotOptions.SavePngPath): o.SavePngPath = "out.jpg"; break;
+            case nameof(LivePlotOptions.Alerts): o.Alerts = ["loss > 10", " "]; break;
         }
         var e = Assert.ThrowsAny<ArgumentException>(() => LivePlot.ToStream(new GateStream(), o));
         Assert.Equal(option, e.ParamName);
