@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using PlotPipe.Viewer.Store;
 
 namespace PlotPipe.Viewer.Ingest;
@@ -38,10 +40,28 @@ internal sealed class AlertChecks
     /// </summary>
     public void Check(ReadOnlySpan<double> xs, ReadOnlySpan<double> ys, double nowSeconds)
     {
+        if (ys.Length == 0) return;
+        // One vector pass finds the batch's range: a rule whose test the range rules out (the usual case, a healthy
+        // run) holds on no point, so it ends the batch cleared without a loop of its own.
+        var (min, max, nan) = RangeOf(ys);
         for (int r = 0; r < _rules.Length; r++)
         {
             var rule = _rules[r];
             ref var run = ref _runs[r];
+            double t = rule.Threshold;
+            bool anywhere = rule.Test switch
+            {
+                AlertTest.Above => nan || max > t,
+                AlertTest.AtLeast => nan || max >= t,
+                AlertTest.Below => nan || min < t,
+                AlertTest.AtMost => nan || min <= t,
+                _ => nan,
+            };
+            if (!anywhere)
+            {
+                run = default;
+                continue;
+            }
             switch (rule.Test)
             {
                 case AlertTest.Above: Scan<Above>(rule, ref run, xs, ys, nowSeconds); break;
@@ -53,30 +73,76 @@ internal sealed class AlertChecks
         }
     }
 
-    // One rule over one batch, its test chosen at compile time so the loop holds a single comparison.
+    // The least and greatest y and whether any is NaN (with a NaN, min and max may be wrong and are not relied on).
+    internal static (double Min, double Max, bool NaN) RangeOf(ReadOnlySpan<double> ys)
+    {
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        bool nan = false;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && ys.Length >= Vector<double>.Count)
+        {
+            var vectors = MemoryMarshal.Cast<double, Vector<double>>(ys);
+            var vmin = new Vector<double>(double.PositiveInfinity);
+            var vmax = new Vector<double>(double.NegativeInfinity);
+            var numbers = Vector<long>.AllBitsSet;
+            foreach (var v in vectors)
+            {
+                vmin = Vector.Min(vmin, v);
+                vmax = Vector.Max(vmax, v);
+                numbers &= Vector.Equals(v, v);
+            }
+            nan = numbers != Vector<long>.AllBitsSet;
+            for (int k = 0; k < Vector<double>.Count; k++)
+            {
+                min = Math.Min(min, vmin[k]);
+                max = Math.Max(max, vmax[k]);
+            }
+            i = vectors.Length * Vector<double>.Count;
+        }
+        for (; i < ys.Length; i++)
+        {
+            double y = ys[i];
+            if (double.IsNaN(y)) nan = true;
+            else
+            {
+                if (y < min) min = y;
+                if (y > max) max = y;
+            }
+        }
+        return (min, max, nan);
+    }
+
+    // One rule over one batch, its test chosen at compile time so the loop holds a single comparison; the state
+    // lives in locals for the loop.
     private void Scan<T>(AlertRule rule, ref Run run, ReadOnlySpan<double> xs, ReadOnlySpan<double> ys, double nowSeconds) where T : struct, ITest
     {
         double threshold = rule.Threshold;
         long forPoints = rule.ForPoints;
         double forSeconds = rule.ForSeconds;
         bool onX = XIsTime;
+        long points = run.Points;
+        double since = run.Since;
+        bool fired = run.Fired;
         for (int i = 0; i < ys.Length; i++)
         {
             if (!T.Holds(ys[i], threshold))
             {
-                run.Points = 0;
-                run.Fired = false;
+                points = 0;
+                fired = false;
                 continue;
             }
-            if (run.Fired) continue;
+            if (fired) continue;
             double t = onX ? xs[i] : nowSeconds;
-            if (run.Points++ == 0) run.Since = t;
-            if (run.Points >= forPoints && t - run.Since >= forSeconds)
+            if (points++ == 0) since = t;
+            if (points >= forPoints && t - since >= forSeconds)
             {
-                run.Fired = true;
+                fired = true;
                 _fire(this, rule, xs[i], ys[i]);
             }
         }
+        run.Points = points;
+        run.Since = since;
+        run.Fired = fired;
     }
 
     // How long a rule's test has held for this series, and whether it has fired since it began to.

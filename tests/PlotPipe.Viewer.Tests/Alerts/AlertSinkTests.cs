@@ -126,6 +126,23 @@ public sealed class AlertSinkTests
     }
 
     [Theory]
+    [InlineData(new double[] { }, double.PositiveInfinity, double.NegativeInfinity, false)]
+    [InlineData(new double[] { 3 }, 3, 3, false)]
+    [InlineData(new double[] { 1, 9, -4, 2, 7, 0, 8, 3, -1 }, -4, 9, false)]
+    [InlineData(new double[] { 1, 9, -4, 2, 7, 0, 8, 3, double.NaN }, -4, 9, true)]
+    [InlineData(new double[] { double.NaN, 1, 2, 3, 4, 5, 6, 7, 8 }, 1, 8, true)]
+    public void A_batchs_range_is_its_least_and_greatest_y_and_whether_one_is_nan(double[] ys, double min, double max, bool nan)
+    {
+        var range = AlertChecks.RangeOf(ys);
+        Assert.Equal(nan, range.NaN);
+        if (!nan)
+        {
+            Assert.Equal(min, range.Min);
+            Assert.Equal(max, range.Max);
+        }
+    }
+
+    [Theory]
     [InlineData(1)]
     [InlineData(7)]
     [InlineData(1000)]
