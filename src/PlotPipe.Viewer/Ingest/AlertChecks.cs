@@ -73,7 +73,8 @@ internal sealed class AlertChecks
         }
     }
 
-    // The least and greatest y and whether any is NaN (with a NaN, min and max may be wrong and are not relied on).
+    // The least and greatest y and whether any is NaN (with a NaN, min and max may be wrong and are not relied on,
+    // which lets the vector pass use the processor's own min and max).
     internal static (double Min, double Max, bool NaN) RangeOf(ReadOnlySpan<double> ys)
     {
         double min = double.PositiveInfinity, max = double.NegativeInfinity;
@@ -87,8 +88,8 @@ internal sealed class AlertChecks
             var numbers = Vector<long>.AllBitsSet;
             foreach (var v in vectors)
             {
-                vmin = Vector.Min(vmin, v);
-                vmax = Vector.Max(vmax, v);
+                vmin = Vector.MinNative(vmin, v);
+                vmax = Vector.MaxNative(vmax, v);
                 numbers &= Vector.Equals(v, v);
             }
             nan = numbers != Vector<long>.AllBitsSet;
