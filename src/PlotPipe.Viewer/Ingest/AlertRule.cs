@@ -98,7 +98,7 @@ internal sealed class AlertRule
         {
             var next = words.NextWord();
             return Wrong(next.Length == 0 ? $"no test after the series \"{series}\"; {Grammar}"
-                : $"after the series \"{series}\" comes >, >=, <, <= or is nan, not \"{next}\" (quote a name with spaces: \"{series} {next}\" > 10)");
+                : $"after the series \"{series}\" comes >, >=, <, <= or is nan, not \"{next}\" (quote a name with spaces: {Quoted(text)})");
         }
         if (test != AlertTest.IsNaN)
         {
@@ -148,6 +148,15 @@ internal sealed class AlertRule
         };
         rule = new AlertRule(series, test, threshold, forPoints, forSeconds, shown + sustained);
         return null;
+    }
+
+    // The rule with the words before its test in quotes: "train loss" > 10 for train loss > 10.
+    private static string Quoted(string text)
+    {
+        int test = text.IndexOfAny(['<', '>']);
+        int isNan = text.IndexOf(" is ", StringComparison.OrdinalIgnoreCase);
+        if (isNan >= 0 && (test < 0 || isNan < test)) test = isNan;
+        return test > 0 ? $"\"{text[..test].Trim()}\" {text[test..].Trim()}" : $"\"{text.Trim()}\" > 10";
     }
 
     /// <summary>A number as the rules and their firings show it: invariant, shortest round-trip form.</summary>

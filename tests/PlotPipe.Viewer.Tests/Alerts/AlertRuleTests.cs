@@ -39,6 +39,8 @@ public sealed class AlertRuleTests
     [InlineData("loss >> 10", "\">\" is not a finite number")]
     [InlineData("loss = 10", "after the series \"loss\" comes >, >=, <, <= or is nan, not \"=\"")]
     [InlineData("train loss > 10", "quote a name with spaces: \"train loss\" > 10")]
+    [InlineData("train loss is nan for 3 points", "quote a name with spaces: \"train loss\" is nan for 3 points")]
+    [InlineData("motor temp <= -5", "quote a name with spaces: \"motor temp\" <= -5")]
     [InlineData("\"train loss > 10", "the series name's quote is not closed")]
     [InlineData("loss > ten", "\"ten\" is not a finite number")]
     [InlineData("loss > inf", "\"inf\" is not a finite number")]
