@@ -97,6 +97,19 @@ public sealed class AlertSinkTests
     }
 
     [Fact]
+    public void A_duration_on_a_plain_axis_fires_on_a_later_batch_once_that_long_has_passed_since_the_run_began()
+    {
+        var sink = Sink("v > 10 for 100ms");
+        var v = Series("v");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Feed(sink, v, 0, 11, 12);
+        // Time passes for real here, which is what the rule measures: wait until it has, not for a guess.
+        while (clock.Elapsed < TimeSpan.FromMilliseconds(150)) Thread.Sleep(5);
+        Feed(sink, v, 2, 13, 14);
+        Assert.Equal([2], AlertXs());
+    }
+
+    [Fact]
     public void A_rule_watches_every_series_of_its_name_each_with_its_own_state()
     {
         var sink = Sink("v > 10 for 2 points");
