@@ -42,7 +42,14 @@ public sealed class LivePlotOptions
     public string? RecordPath { get; set; }
 
     /// <summary>Recordings (made with <see cref="RecordPath"/> or <c>--record</c>) the spawned viewer draws muted under this run, to compare against; empty (the default): none.</summary>
-    public IReadOnlyList<string> BaselinePaths { get; set; } = [];
+    public IList<string> BaselinePaths { get; set; } = [];
+
+    /// <summary>
+    /// Rules the spawned viewer checks on every point it receives, as <c>plotpipe view --alert</c> takes them
+    /// (<c>"loss > 10"</c>, <c>"loss is nan"</c>, <c>"loss > 10 for 5 points"</c>): a firing is a marker of kind alert
+    /// and a line on standard error. A rule the viewer cannot read stops it at start, naming the rule. Default: none.
+    /// </summary>
+    public IList<string> Alerts { get; set; } = [];
 
     /// <summary>What Add does once the buffer has grown to <see cref="MaxBufferBytes"/>. Default <see cref="PlotPipe.WhenFull.Drop"/>: never wait.</summary>
     public WhenFull WhenFull { get; set; } = WhenFull.Drop;
@@ -134,6 +141,13 @@ public sealed class LivePlotOptions
         {
             if (rule is null || !rule.Contains('=', StringComparison.Ordinal))
                 throw new PlotArgumentException($"DerivedSeries \"{PlotArgumentException.Quote(rule ?? "")}\" is not \"NAME = EXPRESSION\", such as \"loss_ema = ema(loss, 0.9)\"", nameof(DerivedSeries));
+        }
+        if (Alerts is null)
+            throw new PlotArgumentException("Alerts is null; give an empty list for no rules", nameof(Alerts));
+        foreach (var rule in Alerts)
+        {
+            if (string.IsNullOrWhiteSpace(rule))
+                throw new PlotArgumentException($"Alerts holds an empty rule \"{PlotArgumentException.Quote(rule ?? "")}\"; a rule reads like \"loss > 10\"", nameof(Alerts));
         }
         if (!Enum.IsDefined(WhenFull))
             throw new PlotArgumentException($"WhenFull {WhenFull} is not a known policy", nameof(WhenFull));

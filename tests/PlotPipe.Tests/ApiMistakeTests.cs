@@ -53,6 +53,7 @@ public class ApiMistakeTests
     [InlineData(nameof(LivePlotOptions.FlushInterval))]
     [InlineData(nameof(LivePlotOptions.SavePngPath))]
     [InlineData(nameof(LivePlotOptions.DerivedSeries))]
+    [InlineData(nameof(LivePlotOptions.Alerts))]
     public void Out_of_range_options_throw_naming_the_option(string option)
     {
         var o = new LivePlotOptions();
@@ -68,6 +69,7 @@ public class ApiMistakeTests
             case nameof(LivePlotOptions.SavePngPath): o.SavePngPath = "out.jpg"; break;
             // A rule without a name: the viewer would refuse it at start.
             case nameof(LivePlotOptions.DerivedSeries): o.DerivedSeries = ["ema(loss, 0.9)"]; break;
+            case nameof(LivePlotOptions.Alerts): o.Alerts = ["loss > 10", " "]; break;
         }
         var e = Assert.ThrowsAny<ArgumentException>(() => LivePlot.ToStream(new GateStream(), o));
         Assert.Equal(option, e.ParamName);

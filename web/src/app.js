@@ -341,6 +341,14 @@ function renderStatus(st) {
   const rec = st.recording;
   if (rec) parts.push(`${rec.active ? "recording" : "recorded"} ${fmt.format(rec.points || 0)} points`);
   statusEl.textContent = parts.join(" · ");
+  // --alert rules that fired: a badge counting the firings, the rules in its tooltip (each is in /api/events).
+  if (st.alerts && st.alerts.fired) {
+    const badge = document.createElement("span");
+    badge.className = "error alert-badge";
+    badge.textContent = ` — ${fmt.format(st.alerts.fired)} alert${st.alerts.fired === 1 ? "" : "s"}`;
+    badge.title = `rules: ${st.alerts.rules.join("; ")}`;
+    statusEl.appendChild(badge);
+  }
   // The first bad line says why text input is skipped (a header taken for data, a wrong delimiter).
   const firstBad = st.badLine ? `first bad ${st.badLine}` : null;
   for (const why of [st.error, st.exportError, st.recordError, firstBad]) {

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using System.CommandLine;
+using PlotPipe.Viewer.Ingest;
 using PlotPipe.Viewer.Serve;
 
 namespace PlotPipe.Viewer.Hosting;
@@ -72,6 +73,21 @@ internal static class ViewCommand
                 if (HostNameProblem(t.Value) is { } problem) r.AddError(problem);
             }
         });
+        var alert = new Option<string[]>("--alert")
+        {
+            HelpName = "RULE",
+            Description = "Watch every point received: \"loss > 10\" (>, >=, <, <=), \"loss is nan\", optionally \"... for 5 points\" or \"... for 5s\"; "
+                + "a firing is a marker of kind alert, a line on standard error and a count in /api/status; repeatable (docs/alerts.md)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        alert.Validators.Add(r =>
+        {
+            foreach (var t in r.Tokens)
+            {
+                if (!AlertRule.TryParse(t.Value, out _, out var problem)) r.AddError(problem!);
+            }
+        });
+        var exitOnAlert = new Option<bool>("--exit-on-alert") { Description = $"Exit with code {ViewerApp.AlertExitCode} once an --alert rule fires, after saving the pictures asked for (--png, --svg)" };
         var producerTimeout = new Option<double>("--producer-timeout")
         {
             HelpName = "SECONDS",
@@ -96,7 +112,7 @@ internal static class ViewCommand
         {
             if (Ingest.DeriveRule.TryParseAll([.. r.Tokens.Select(t => t.Value)], out var problem) is null) r.AddError(problem!);
         });
-        foreach (var o in new Option[] { stdin, listen, producerTimeout, xField, xTime, events, skip, columns, title, xLabel, yLabel, panel, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, maxMemory, token, noToken, allowHost, record }) command.Options.Add(o);
+        foreach (var o in new Option[] { stdin, listen, producerTimeout, xField, xTime, events, skip, columns, title, xLabel, yLabel, panel, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, maxMemory, token, noToken, allowHost, record, alert, exitOnAlert }) command.Options.Add(o);
         command.Options.Add(derive);
 
         command.Arguments.Add(file);
@@ -106,6 +122,8 @@ internal static class ViewCommand
         {
             if (r.GetValue(stdin) && r.GetValue(file) is { } path)
                 r.AddError($"--stdin and FILE {path} contradict each other: choose one (FILE - is standard input)");
+            else if (r.GetValue(exitOnAlert) && (r.GetValue(alert) ?? []).Length == 0)
+                r.AddError("--exit-on-alert needs a rule to watch: give one or more --alert \"SERIES > NUMBER\"");
             else if (AccessRefusal(r.GetValue(token), r.GetValue(noToken), r.GetValue(host) ?? DefaultHost, r.GetValue(listen)) is { } refusal)
                 r.AddError(refusal);
         });
@@ -148,6 +166,8 @@ internal static class ViewCommand
                 RecordPath = result.GetValue(record),
                 ProducerTimeout = TimeSpan.FromSeconds(result.GetValue(producerTimeout)),
                 BaselinePaths = [.. result.GetValue(baseline) ?? []],
+                Alerts = [.. (result.GetValue(alert) ?? []).Select(AlertRule.Parse)],
+                ExitOnAlert = result.GetValue(exitOnAlert),
             };
             options.Derive = Ingest.DeriveRule.TryParseAll(result.GetValue(derive) ?? [], out _) ?? [];
             // Only the environment is left to check: the command line was checked as it was read.

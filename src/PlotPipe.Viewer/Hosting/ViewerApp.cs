@@ -14,9 +14,13 @@ namespace PlotPipe.Viewer.Hosting;
 /// </summary>
 internal static class ViewerApp
 {
+    /// <summary>The exit code when an <c>--alert</c> rule fired and <c>--exit-on-alert</c> asked the viewer to stop.</summary>
+    public const int AlertExitCode = 3;
+
     /// <summary>
     /// Runs the viewer until it is done; returns the process exit code: 0 when it ends on its own, 128 + the signal's
-    /// number when SIGTERM, SIGINT or SIGHUP stopped it (after saving the pictures it was asked for).
+    /// number when SIGTERM, SIGINT or SIGHUP stopped it (after saving the pictures it was asked for), or
+    /// <see cref="AlertExitCode"/> when a rule fired under <c>--exit-on-alert</c> (after saving them too).
     /// </summary>
     public static async Task<int> RunAsync(ViewerOptions options, Stream? input, TextWriter output, TextWriter errors, CancellationToken cancel)
     {
@@ -46,8 +50,15 @@ internal static class ViewerApp
         IPointSink sink = recorder is null ? StoreSink.Instance : new TeeSink(StoreSink.Instance, recorder);
         // Derived series are computed beside the store, from every point received, and kept by the store alone.
         if (options.Derive.Count > 0) sink = new TeeSink(sink, new DeriveSink(store, options.Derive));
+        // Alerts see every point beside the store, after it keeps them, so a firing's marker has its point to stand on.
+        var alerts = options.Alerts.Count > 0 ? new AlertSink(options.Alerts, store, Report) : null;
+        if (alerts is not null) sink = new TeeSink(sink, alerts);
+        bool Alerted() => options.ExitOnAlert && alerts is { Fired: > 0 };
+        if (options.ExitOnAlert && alerts is not null)
+            _ = alerts.FirstFiring.ContinueWith(_ => StopQuietly(stopping), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         var status = new ViewerStatus(store)
         {
+            Alerts = alerts is null ? null : () => new AlertsReport(alerts.Fired, alerts.RuleTexts),
             Recording = recorder is null ? null
                 : () => (new RecordingReport(recorder.Path, recorder.Points, recorder.Bytes, recorder.Lost, recorder.Active, recorder.Received), recorder.Problem),
         };
@@ -172,6 +183,7 @@ internal static class ViewerApp
             }
             saved = true;
             SavePictures(options, store, status, Report);
+            if (Alerted()) return AlertExitCode;
             if (options.ExitOnFinish) return 0;
             await LingerAsync(server, options.Linger, stop).ConfigureAwait(false);
         }
@@ -181,7 +193,19 @@ internal static class ViewerApp
         if (signals.Name is not null) Report($"{signals.Name}: stopping");
         // Stopped mid-stream: the pictures show the points held so far, as the page did.
         if (!saved) SavePictures(options, store, status, Report);
-        return signals.ExitCode;
+        return signals.Name is null && Alerted() ? AlertExitCode : signals.ExitCode;
+    }
+
+    // The firing may come as the viewer ends on its own and has let go of its token source.
+    private static void StopQuietly(CancellationTokenSource stopping)
+    {
+        try
+        {
+            stopping.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
     }
 
     private static async Task WaitForPageAsync(ViewerServer server, CancellationToken cancel)

@@ -66,6 +66,12 @@ internal sealed class ViewerOptions
     /// <summary>Series computed from others as their points arrive (<c>--derive</c>, docs/derived.md).</summary>
     public IReadOnlyList<DeriveRule> Derive { get; set; } = [];
 
+    /// <summary>Rules checked on every point received (<c>--alert</c>); a firing is a marker, a line on standard error and a count in the status.</summary>
+    public List<AlertRule> Alerts { get; set; } = [];
+
+    /// <summary>Exit with <see cref="ViewerApp.AlertExitCode"/> once a rule fires, after saving the pictures asked for (<c>--exit-on-alert</c>).</summary>
+    public bool ExitOnAlert { get; set; }
+
     /// <summary>The input is a recording (an Arrow IPC stream) to open as a finished plot, not a live stream.</summary>
     public bool InputIsRecording { get; set; }
 

@@ -32,7 +32,7 @@ internal static class EventsReport
             var e = h.Event;
             json.WriteStartObject();
             json.WriteNumber("seq"u8, h.Seq);
-            json.WriteString("kind"u8, e.Kind == EventKind.Span ? "span"u8 : "mark"u8);
+            json.WriteString("kind"u8, h.IsAlert ? "alert"u8 : e.Kind == EventKind.Span ? "span"u8 : "mark"u8);
             json.WriteNumber("x"u8, e.X);
             if (e.X2 is { } x2) json.WriteNumber("x2"u8, x2);
             else json.WriteNull("x2"u8);

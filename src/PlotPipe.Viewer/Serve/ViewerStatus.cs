@@ -29,6 +29,9 @@ internal sealed class ViewerStatus
     /// <summary>How many pages are attached now (their WebSocket open); Hosting sets it once the server listens.</summary>
     public Func<int>? OpenPages { get; set; }
 
+    /// <summary>The <c>--alert</c> rules and how often they fired, when the viewer has any; Hosting composes it.</summary>
+    public Func<AlertsReport>? Alerts { get; init; }
+
     /// <summary>Records why a picture could not be drawn or saved; the status carries the latest such reason.</summary>
     public void ExportFailed(string why) => Volatile.Write(ref _exportError, why);
 
@@ -76,7 +79,7 @@ internal sealed class ViewerStatus
             Volatile.Read(ref _exportError), _store.HeldBytes, _store.MaxMemoryBytes, _store.BadLines,
             _store.Registry.Refused,
             recording?.Report, recording?.Problem,
-            _store.Registry.Connected, stalled, _store.FirstBadLine, OpenPages?.Invoke() ?? 0);
+            _store.Registry.Connected, stalled, _store.FirstBadLine, OpenPages?.Invoke() ?? 0, Alerts?.Invoke());
     }
 }
 
@@ -99,10 +102,16 @@ internal sealed class ViewerStatus
 /// <param name="BadLine">The first bad line of text input, its number and reason ("line 4: field 1 is not a number: \"bad\""), or null.</param>
 /// <param name="StalledProducers">Connected producers that have sent nothing for their idle timeout (<c>--producer-timeout</c>).</param>
 /// <param name="Pages">Pages attached now (their WebSocket open): <c>plotpipe replay --wait-for-page</c> waits for one.</param>
+/// <param name="Alerts">The <c>--alert</c> rules and their firings, or null without rules.</param>
 internal sealed record StatusReport(string State, long Points, long Dropped, double PointsPerSecond, long Evicted, long OutOfOrder, string? Error,
     string? ExportError = null, long HeldBytes = 0, long MaxMemoryBytes = 0, long BadLines = 0, long RefusedProducers = 0,
     RecordingReport? Recording = null, string? RecordError = null, int ConnectedProducers = 0, int StalledProducers = 0,
-    string? BadLine = null, int Pages = 0);
+    string? BadLine = null, int Pages = 0, AlertsReport? Alerts = null);
+
+/// <summary>The alerts part of <c>GET /api/status</c>.</summary>
+/// <param name="Fired">Firings so far over all rules and series (each is also a marker of kind alert in <c>/api/events</c>).</param>
+/// <param name="Rules">The rules, as the viewer read them.</param>
+internal sealed record AlertsReport(long Fired, IReadOnlyList<string> Rules);
 
 /// <summary>The recording part of <c>GET /api/status</c>.</summary>
 /// <param name="Path">The file written.</param>

@@ -47,14 +47,14 @@ internal sealed class PlotEvents
         get { lock (_gate) return _nextSeq - 1 - _count; }
     }
 
-    /// <summary>Keeps a marker from <paramref name="producer"/>, evicting the oldest when full; returns its sequence number.</summary>
-    public long Add(PlotEvent marker, string producer)
+    /// <summary>Keeps a marker from <paramref name="producer"/> (an <c>--alert</c> firing on its points when <paramref name="alert"/>), evicting the oldest when full; returns its sequence number.</summary>
+    public long Add(PlotEvent marker, string producer, bool alert = false)
     {
         double now = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / (double)TimeSpan.TicksPerSecond;
         lock (_gate)
         {
             long seq = _nextSeq++;
-            var held = new HeldEvent(seq, marker, producer, now);
+            var held = new HeldEvent(seq, marker, producer, now, alert);
             if (_count < _ring.Length)
             {
                 _ring[(_start + _count) % _ring.Length] = held;

@@ -94,6 +94,11 @@ internal sealed class ViewerProcess
             start.ArgumentList.Add("--derive");
             start.ArgumentList.Add(rule);
         }
+        foreach (var rule in options.Alerts)
+        {
+            start.ArgumentList.Add("--alert");
+            start.ArgumentList.Add(rule);
+        }
         start.RedirectStandardInput = true;
         start.RedirectStandardOutput = true;
         // Read here and passed on to our standard error, so the user still sees every line and a loss can quote it.

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using PlotPipe.Tests.Connect.Support;
+using PlotPipe.Tests.Support;
+
+namespace PlotPipe.Tests.EndToEnd;
+
+/// <summary><see cref="LivePlotOptions.Alerts"/>: the spawned viewer watches every point with the rules given, as <c>plotpipe view --alert</c> does.</summary>
+public class AlertOptionTests
+{
+    [Fact]
+    public async Task Alerts_given_to_the_spawned_viewer_fire_on_the_producers_points()
+    {
+        var plot = LivePlot.Spawn(new LivePlotOptions { OpenBrowser = false, ProducerName = "trainer", Alerts = ["loss > 10", "loss is nan"] });
+        try
+        {
+            var loss = plot.Line("loss");
+            for (int step = 0; step < 1000; step++) loss.Add(step, step == 700 ? 50 : step == 900 ? double.NaN : 1.0 / (step + 1));
+            plot.Finish();
+            await plot.Completion;
+            using var api = new ViewerApi(plot.Url);
+            await api.WaitForStatusAsync(s => s.State == "finished");
+            var events = new List<JsonElement>();
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (events.Count < 2 && DateTime.UtcNow < deadline)
+            {
+                events = [.. (await api.JsonAsync("api/events")).EnumerateArray()];
+                if (events.Count < 2) await Task.Delay(20);
+            }
+            Assert.Equal([700.0, 900.0], events.Select(e => e.GetProperty("x").GetDouble()));
+            Assert.All(events, e => Assert.Equal("alert", e.GetProperty("kind").GetString()));
+            Assert.All(events, e => Assert.Equal("trainer", e.GetProperty("producer").GetString()));
+            Assert.Equal("alert: loss > 10 (loss = 50 at x = 700)", events[0].GetProperty("text").GetString());
+        }
+        finally
+        {
+            plot.CloseViewer();
+        }
+    }
+
+    [Fact]
+    public async Task A_rule_the_viewer_cannot_read_stops_the_spawn_naming_the_rule()
+    {
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => LivePlot.SpawnAsync(new LivePlotOptions { OpenBrowser = false, Alerts = ["train loss > 10"] }));
+        Assert.Contains("--alert \"train loss > 10\"", e.Message);
+    }
+}
