@@ -189,6 +189,7 @@ internal readonly record struct ViewRequest(double? XMin, double? XMax, double? 
             if (reader.TokenType != JsonTokenType.StartObject) return Fail("each of \"panels\" must be an object", out error);
             if (list.Count == MaxPanels) return Fail($"at most {MaxPanels} panels", out error);
             int id = -1, height = FitAll.HeightPx;
+            double smooth = 0;
             double? xMin = null, xMax = null, yMin = null, yMax = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -210,6 +211,13 @@ internal readonly record struct ViewRequest(double? XMin, double? XMax, double? 
                 {
                     if (!ReadRange(ref reader, out yMin, out yMax)) return Fail("a panel's \"y\" must be null or [min, max] of finite numbers", out error);
                 }
+                else if (reader.ValueTextEquals("smooth"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.Null) smooth = 0;
+                    else if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var w) && w >= 0 && w < 1) smooth = Math.Min(w, SmoothedView.MaxWeight);
+                    else return Fail($"a panel's \"smooth\" must be null or a weight from 0 to {SmoothedView.MaxWeight}", out error);
+                }
                 else
                 {
                     reader.Read();
@@ -217,7 +225,7 @@ internal readonly record struct ViewRequest(double? XMin, double? XMax, double? 
                 }
             }
             if (id < 0) return Fail("each panel needs an \"id\"", out error);
-            list.Add(new PanelRequest(id, height, xMin, xMax, yMin, yMax));
+            list.Add(new PanelRequest(id, height, xMin, xMax, yMin, yMax, smooth));
         }
         panels = [.. list];
         return true;
