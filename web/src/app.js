@@ -16,6 +16,7 @@ import { askNearest, createReadout, nearestRow } from "./readout.js";
 import { exportUrl, savePng } from "./save.js";
 import { connectSocket } from "./socket.js";
 import { startTimeline } from "./timeline.js";
+import { addSmoothControl } from "./smooth.js";
 import { buildRequest, FOLLOW_AUTO, groupKey, isTimeX, LOCAL_HOLD_MS, view } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
@@ -98,6 +99,7 @@ function rebuildPanels() {
       p.shown = old.shown;
       p.layers = old.layers;
     }
+    addSmoothControl(p, old ? old.smooth : 0, () => flow.requestSoon());
     bindMouse(app, p);
     chartsEl.appendChild(p.el);
     return p;
@@ -165,6 +167,9 @@ function panelStates() {
     inView: p.inView,
     notShown: p.notShown,
     series: [...p.layers.keys()],
+    smooth: p.smooth, // the smoothing weight sent with the view request
+    smoothDrawn: p.smoothDrawn || 0, // smoothed points drawn
+
     plotWidth: p.u.bbox.width,
     plotHeight: p.u.bbox.height,
     xTicks: drawnTicks(p.u, 0),

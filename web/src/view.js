@@ -52,6 +52,7 @@ export function buildRequest(width) {
       height: plotHeight(p),
       y: following ? null : p.want.y,
       x: following ? null : view.groupX.get(groupKey(p)) ?? null,
+      ...(p.smooth > 0 ? { smooth: p.smooth } : {}),
     })),
     hidden: [...view.hidden],
   };
