@@ -176,6 +176,24 @@ internal sealed class PlotQuery : IDisposable
         _share ??= (_budget ?? ViewBudget.Of(store)).Open(_fixedBytes, _shareChanged);
         _share.Build(series, _snapshots, _slots, _panels, _views, n, abandon, twoThreads);
         if (request.Panels is { } smoothing && !Abandoned && CellPx > 0) BuildSmoothed(smoothing, n);
+        CountHistogram(request.HistogramOf, n);
+    }
+
+    /// <summary>The histogram the last <see cref="Run"/> counted (<see cref="Histogram.SeriesIndex"/> -1: none asked, or its series not shown).</summary>
+    public Histogram Histogram { get; } = new();
+
+    // The histogram of the series asked for, over the x range of the panel it is drawn in.
+    private void CountHistogram(int? seriesIndex, int n)
+    {
+        Histogram.Clear();
+        if (seriesIndex is not int wanted || Abandoned) return;
+        for (int i = 0; i < n; i++)
+        {
+            if (_series[i].Index != wanted || _slots[i] < 0) continue;
+            var ranges = _panels[_slots[i]].Ranges;
+            Histogram.Count(wanted, _series[i].Kind, _snapshots[i], ranges.XMin, ranges.XMax);
+            return;
+        }
     }
 
     // The smoothed curve of each line series in a panel that asked for one; a series' cached chunk states live as
