@@ -17,6 +17,7 @@ import { exportUrl, savePng } from "./save.js";
 import { connectSocket } from "./socket.js";
 import { startTimeline } from "./timeline.js";
 import { addSmoothControl } from "./smooth.js";
+import { startHistogram } from "./histogram.js";
 import { buildRequest, FOLLOW_AUTO, groupKey, isTimeX, LOCAL_HOLD_MS, view } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
@@ -45,6 +46,7 @@ const cursors = createCursors({ box: $("delta"), seriesOf: () => series, ask: as
 const baselines = startBaselines($("baselines"));
 startTimeline($("timeline"));
 let baselineKey = "";
+const histogram = startHistogram($("histogram-series"), $("histogram"), () => flow.requestSoon());
 
 const app = {
   hovered: null,
@@ -312,6 +314,7 @@ function applyMeta(meta) {
   pp.title = plot.title;
   rebuildPanels();
   renderAllLegend();
+  histogram.refresh(series.filter((s) => !s.baseline));
   renderStatus(meta.status || {});
   // A baseline loaded, moved or sent from another page: its list says so.
   const baselineNow = series.filter((s) => s.baseline).map((s) => `${s.index}:${s.count}`).join(",");
@@ -577,6 +580,7 @@ socket = connectSocket({
     pp.answer = { seq: msg.seq, waitedMs: msg.waitedMs ?? null, builtMs: msg.builtMs ?? null };
   },
   onLimit: applyLimit,
+  onHistogram: (msg) => histogram.show(msg),
   onView: applyView,
   onClose: () => {
     pp.connected = false;

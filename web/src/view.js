@@ -55,6 +55,7 @@ export function buildRequest(width) {
       ...(p.smooth > 0 ? { smooth: p.smooth } : {}),
     })),
     hidden: [...view.hidden],
+    ...(view.histogram != null ? { histogram: view.histogram } : {}),
   };
 }
 
