@@ -16,6 +16,8 @@ import { askNearest, createReadout, nearestRow } from "./readout.js";
 import { exportUrl, savePng } from "./save.js";
 import { connectSocket } from "./socket.js";
 import { startTimeline } from "./timeline.js";
+import { addSmoothControl } from "./smooth.js";
+import { startHistogram } from "./histogram.js";
 import { buildRequest, FOLLOW_AUTO, groupKey, isTimeX, LOCAL_HOLD_MS, view } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
@@ -44,6 +46,7 @@ const cursors = createCursors({ box: $("delta"), seriesOf: () => series, ask: as
 const baselines = startBaselines($("baselines"));
 startTimeline($("timeline"));
 let baselineKey = "";
+const histogram = startHistogram($("histogram-series"), $("histogram"), () => flow.requestSoon());
 
 const app = {
   hovered: null,
@@ -98,6 +101,7 @@ function rebuildPanels() {
       p.shown = old.shown;
       p.layers = old.layers;
     }
+    addSmoothControl(p, old ? old.smooth : 0, () => flow.requestSoon());
     bindMouse(app, p);
     chartsEl.appendChild(p.el);
     return p;
@@ -165,6 +169,9 @@ function panelStates() {
     inView: p.inView,
     notShown: p.notShown,
     series: [...p.layers.keys()],
+    smooth: p.smooth, // the smoothing weight sent with the view request
+    smoothDrawn: p.smoothDrawn || 0, // smoothed points drawn
+
     plotWidth: p.u.bbox.width,
     plotHeight: p.u.bbox.height,
     xTicks: drawnTicks(p.u, 0),
@@ -307,6 +314,7 @@ function applyMeta(meta) {
   pp.title = plot.title;
   rebuildPanels();
   renderAllLegend();
+  histogram.refresh(series.filter((s) => !s.baseline));
   renderStatus(meta.status || {});
   // A baseline loaded, moved or sent from another page: its list says so.
   const baselineNow = series.filter((s) => s.baseline).map((s) => `${s.index}:${s.count}`).join(",");
@@ -580,6 +588,7 @@ socket = connectSocket({
     pp.answer = { seq: msg.seq, waitedMs: msg.waitedMs ?? null, builtMs: msg.builtMs ?? null };
   },
   onLimit: applyLimit,
+  onHistogram: (msg) => histogram.show(msg),
   onView: applyView,
   onClose: () => {
     pp.connected = false;

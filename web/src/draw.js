@@ -1,6 +1,7 @@
 // Draws a panel's series onto its uPlot canvas: lines, markers and density images, in data units mapped to the
 // panel's scales (linear or log10). uPlot's own series are not used: each PlotPipe series has its own x column.
 import { isLogX, isLogY } from "./view.js";
+import { drawSmoothed, RAW_ALPHA, smoothedOf } from "./smooth.js";
 
 /** Maps data to canvas pixels for the box and ranges given; log axes map log10 of the value. */
 export function mapper(box, x0, x1, y0, y1, logX, logY) {
@@ -52,7 +53,8 @@ export function drawLayers(ctx, box, ranges, panel, seriesRows, isHidden, dpr) {
     if (!layer || layer.mode !== 0 || layer.count === 0 || isHidden(s)) continue;
     const { xs, ys, count } = layer;
     drawn += count;
-    ctx.globalAlpha = s.baseline ? BASELINE_ALPHA : 1;
+    // Under its smoothed curve a raw line is faint.
+    ctx.globalAlpha = s.baseline ? BASELINE_ALPHA : s.line && smoothedOf(panel, s.index) ? RAW_ALPHA : 1;
     ctx.strokeStyle = s.color;
     ctx.fillStyle = s.color;
     if (s.line) {
@@ -75,6 +77,7 @@ export function drawLayers(ctx, box, ranges, panel, seriesRows, isHidden, dpr) {
     }
     if (s.marker) drawMarkers(ctx, s.marker, xs, ys, count, px, py, dpr * (count > 20000 ? 0.6 : 1), logX || logY);
   }
+  drawSmoothed(ctx, panel, seriesRows, isHidden, px, py, logX, logY, dpr);
   ctx.restore();
   return drawn;
 }

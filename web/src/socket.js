@@ -20,6 +20,7 @@ export function connectSocket(handlers) {
         if (msg.type === "meta") handlers.onMeta(msg);
         else if (msg.type === "answer" && handlers.onAnswer) handlers.onAnswer(msg);
         else if (msg.type === "limit" && handlers.onLimit) handlers.onLimit(msg);
+        else if (msg.type === "histogram" && handlers.onHistogram) handlers.onHistogram(msg);
       } else {
         handlers.onView(e.data);
       }

@@ -52,8 +52,10 @@ export function buildRequest(width) {
       height: plotHeight(p),
       y: following ? null : p.want.y,
       x: following ? null : view.groupX.get(groupKey(p)) ?? null,
+      ...(p.smooth > 0 ? { smooth: p.smooth } : {}),
     })),
     hidden: [...view.hidden],
+    ...(view.histogram != null ? { histogram: view.histogram } : {}),
   };
 }
 

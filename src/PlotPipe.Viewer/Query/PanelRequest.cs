@@ -7,4 +7,5 @@ namespace PlotPipe.Viewer.Query;
 /// <param name="XMax">Right edge of its x group.</param>
 /// <param name="YMin">Bottom edge, or null to fit its visible series in x view.</param>
 /// <param name="YMax">Top edge, or null to fit.</param>
-internal readonly record struct PanelRequest(int Id, int HeightPx, double? XMin, double? XMax, double? YMin, double? YMax);
+/// <param name="Smooth">Weight of the smoothed curve sent beside each line series (0 to <see cref="SmoothedView.MaxWeight"/>); 0 sends none.</param>
+internal readonly record struct PanelRequest(int Id, int HeightPx, double? XMin, double? XMax, double? YMin, double? YMax, double Smooth = 0);

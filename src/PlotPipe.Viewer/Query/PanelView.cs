@@ -29,7 +29,35 @@ internal sealed class PanelView
     /// <summary>The view of the panel's <paramref name="k"/>-th series.</summary>
     public SeriesView ViewAt(int k) => _views[k];
 
-    internal void Clear() => SeriesCount = 0;
+    /// <summary>Smoothed curves sent beside the panel's line series (the page asked for a smoothing weight).</summary>
+    public int SmoothedCount { get; private set; }
+
+    /// <summary>The meta index of the series the <paramref name="k"/>-th smoothed curve smooths.</summary>
+    public int SmoothedIndexAt(int k) => _smoothedIndexes[k];
+
+    /// <summary>The <paramref name="k"/>-th smoothed curve.</summary>
+    public SeriesView SmoothedAt(int k) => _smoothed[k];
+
+    private int[] _smoothedIndexes = new int[8];
+    private SeriesView[] _smoothed = new SeriesView[8];
+
+    internal void Clear()
+    {
+        SeriesCount = 0;
+        SmoothedCount = 0;
+    }
+
+    internal void AddSmoothed(int seriesIndex, SeriesView view)
+    {
+        if (SmoothedCount == _smoothed.Length)
+        {
+            Array.Resize(ref _smoothedIndexes, SmoothedCount * 2);
+            Array.Resize(ref _smoothed, SmoothedCount * 2);
+        }
+        _smoothedIndexes[SmoothedCount] = seriesIndex;
+        _smoothed[SmoothedCount] = view;
+        SmoothedCount++;
+    }
 
     internal void Add(int seriesIndex, SeriesView view)
     {

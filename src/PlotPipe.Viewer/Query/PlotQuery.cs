@@ -25,6 +25,7 @@ internal sealed class PlotQuery : IDisposable
     private int[] _groupOf = [];
     private int _topLevelGroup;
     private SeriesView[] _views = [];
+    private SmoothedView?[] _smoothed = [];
     private SeriesSnapshot[] _snapshots = [];
     private DataBounds[] _bounds = [];
     private int[] _slots = [];
@@ -69,6 +70,7 @@ internal sealed class PlotQuery : IDisposable
             view.ReleasePoints();
             view.ReleaseDensity();
         }
+        foreach (var smoothed in _smoothed) smoothed?.View.ReleasePoints();
         _share?.Dispose();
     }
 
@@ -173,6 +175,41 @@ internal sealed class PlotQuery : IDisposable
         // The views are built within this query's share of the view budget, coarser when it must.
         _share ??= (_budget ?? ViewBudget.Of(store)).Open(_fixedBytes, _shareChanged);
         _share.Build(series, _snapshots, _slots, _panels, _views, n, abandon, twoThreads);
+        if (request.Panels is { } smoothing && !Abandoned && CellPx > 0) BuildSmoothed(smoothing, n);
+        CountHistogram(request.HistogramOf, n);
+    }
+
+    /// <summary>The histogram the last <see cref="Run"/> counted (<see cref="Histogram.SeriesIndex"/> -1: none asked, or its series not shown).</summary>
+    public Histogram Histogram { get; } = new();
+
+    // The histogram of the series asked for, over the x range of the panel it is drawn in.
+    private void CountHistogram(int? seriesIndex, int n)
+    {
+        Histogram.Clear();
+        if (seriesIndex is not int wanted || Abandoned) return;
+        for (int i = 0; i < n; i++)
+        {
+            if (_series[i].Index != wanted || _slots[i] < 0) continue;
+            var ranges = _panels[_slots[i]].Ranges;
+            Histogram.Count(wanted, _series[i].Kind, _snapshots[i], ranges.XMin, ranges.XMax);
+            return;
+        }
+    }
+
+    // The smoothed curve of each line series in a panel that asked for one; a series' cached chunk states live as
+    // long as this query (the page), so a pan or zoom reads from the chunk before the view only.
+    private void BuildSmoothed(PanelRequest[] asked, int n)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            int slot = _slots[i];
+            if (slot < 0 || _series[i].Kind != SeriesKind.Line) continue;
+            double weight = asked[slot].Smooth;
+            if (!(weight > 0)) continue;
+            var smoothed = _smoothed[i] ??= new SmoothedView();
+            smoothed.Build(_snapshots[i], _evictedBefore[i], weight, _panels[slot].Viewport);
+            _panels[slot].AddSmoothed(_series[i].Index, smoothed.View);
+        }
     }
 
     /// <summary>
@@ -311,6 +348,7 @@ internal sealed class PlotQuery : IDisposable
             Array.Resize(ref _bounds, size);
             Array.Resize(ref _slots, size);
             Array.Resize(ref _evictedBefore, size);
+            Array.Resize(ref _smoothed, size);
         }
         if (_panels.Length < panels)
         {

@@ -19,8 +19,9 @@ namespace PlotPipe.Viewer.Query;
 /// <param name="Hidden">Series indexes the page does not show, sorted, no repeats; null when none.</param>
 /// <param name="Seq">The page's number for this request, echoed before the view that answers it; null when none.</param>
 /// <param name="AutoFollow">Follow with each x group's automatic window (<c>"follow":"auto"</c>); <paramref name="FollowSpan"/> is then null.</param>
+/// <param name="HistogramOf">The meta index of the series whose histogram over the x in view goes with each view (<c>"histogram"</c>), or null.</param>
 internal readonly record struct ViewRequest(double? XMin, double? XMax, double? YMin, double? YMax, double? FollowSpan, int WidthPx, int HeightPx,
-    PanelRequest[]? Panels = null, int[]? Hidden = null, long? Seq = null, bool AutoFollow = false)
+    PanelRequest[]? Panels = null, int[]? Hidden = null, long? Seq = null, bool AutoFollow = false, int? HistogramOf = null)
 {
     /// <summary>Whether the panels follow their newest x, with a given span or the automatic one.</summary>
     public bool Follows => FollowSpan is not null || AutoFollow;
@@ -68,6 +69,7 @@ internal readonly record struct ViewRequest(double? XMin, double? XMax, double? 
             int width = FitAll.WidthPx, height = FitAll.HeightPx;
             PanelRequest[]? panels = null;
             int[]? hidden = null;
+            int? histogram = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("type"u8))
@@ -114,6 +116,13 @@ internal readonly record struct ViewRequest(double? XMin, double? XMax, double? 
                 {
                     if (!ReadHidden(ref reader, out hidden)) return Fail($"\"hidden\" must be null or an array of at most {MaxHidden} series indexes", out error);
                 }
+                else if (reader.ValueTextEquals("histogram"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.Null) histogram = null;
+                    else if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var h) && h >= 0) histogram = h;
+                    else return Fail("\"histogram\" must be null or a series index", out error);
+                }
                 else
                 {
                     // Unknown fields are skipped so an older viewer still serves a newer page.
@@ -133,7 +142,7 @@ internal readonly record struct ViewRequest(double? XMin, double? XMax, double? 
                 ClampArea(ref width, panels);
                 height = panels.Length > 0 ? panels[0].HeightPx : height;
             }
-            request = new ViewRequest(xMin, xMax, yMin, yMax, follow, width, height, panels, hidden, seq, autoFollow);
+            request = new ViewRequest(xMin, xMax, yMin, yMax, follow, width, height, panels, hidden, seq, autoFollow, histogram);
             return true;
         }
         catch (JsonException e)
@@ -189,6 +198,7 @@ internal readonly record struct ViewRequest(double? XMin, double? XMax, double? 
             if (reader.TokenType != JsonTokenType.StartObject) return Fail("each of \"panels\" must be an object", out error);
             if (list.Count == MaxPanels) return Fail($"at most {MaxPanels} panels", out error);
             int id = -1, height = FitAll.HeightPx;
+            double smooth = 0;
             double? xMin = null, xMax = null, yMin = null, yMax = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -210,6 +220,13 @@ internal readonly record struct ViewRequest(double? XMin, double? XMax, double? 
                 {
                     if (!ReadRange(ref reader, out yMin, out yMax)) return Fail("a panel's \"y\" must be null or [min, max] of finite numbers", out error);
                 }
+                else if (reader.ValueTextEquals("smooth"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.Null) smooth = 0;
+                    else if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var w) && w >= 0 && w < 1) smooth = Math.Min(w, SmoothedView.MaxWeight);
+                    else return Fail($"a panel's \"smooth\" must be null or a weight from 0 to {SmoothedView.MaxWeight}", out error);
+                }
                 else
                 {
                     reader.Read();
@@ -217,7 +234,7 @@ internal readonly record struct ViewRequest(double? XMin, double? XMax, double? 
                 }
             }
             if (id < 0) return Fail("each panel needs an \"id\"", out error);
-            list.Add(new PanelRequest(id, height, xMin, xMax, yMin, yMax));
+            list.Add(new PanelRequest(id, height, xMin, xMax, yMin, yMax, smooth));
         }
         panels = [.. list];
         return true;

@@ -23,6 +23,9 @@ internal static class ViewMessage
     /// <summary>Bytes of each series' own header: index, mode, a, b, points in view, points not shown.</summary>
     public const int SeriesHeaderBytes = 32;
 
+    /// <summary>Set in a series block's index: the block is the smoothed curve of the series with the other bits' index.</summary>
+    public const uint SmoothedBit = 0x8000_0000;
+
     /// <summary>Bytes the message for the answer of <paramref name="query"/> takes.</summary>
     public static long MeasureBytes(PlotQuery query)
     {
@@ -32,6 +35,7 @@ internal static class ViewMessage
             var panel = query.Panel(p);
             n += PanelHeaderBytes;
             for (int k = 0; k < panel.SeriesCount; k++) n += SeriesHeaderBytes + BodyBytes(panel.ViewAt(k));
+            for (int k = 0; k < panel.SmoothedCount; k++) n += SeriesHeaderBytes + BodyBytes(panel.SmoothedAt(k));
         }
         return n;
     }
@@ -59,13 +63,15 @@ internal static class ViewMessage
             var panel = query.Panel(p);
             var ranges = panel.Ranges;
             BinaryPrimitives.WriteUInt32LittleEndian(head, (uint)panel.Id);
-            BinaryPrimitives.WriteUInt32LittleEndian(head[4..], (uint)panel.SeriesCount);
+            BinaryPrimitives.WriteUInt32LittleEndian(head[4..], (uint)(panel.SeriesCount + panel.SmoothedCount));
             BinaryPrimitives.WriteDoubleLittleEndian(head[8..], ranges.XMin);
             BinaryPrimitives.WriteDoubleLittleEndian(head[16..], ranges.XMax);
             BinaryPrimitives.WriteDoubleLittleEndian(head[24..], ranges.YMin);
             BinaryPrimitives.WriteDoubleLittleEndian(head[32..], ranges.YMax);
             part.Put(head);
             for (int k = 0; k < panel.SeriesCount && !part.Full; k++) PutSeries(ref part, head, panel.SeriesIndexAt(k), panel.ViewAt(k));
+            // A smoothed curve goes after the raw views, as a series whose index has the top bit set.
+            for (int k = 0; k < panel.SmoothedCount && !part.Full; k++) PutSeries(ref part, head, (int)(SmoothedBit | (uint)panel.SmoothedIndexAt(k)), panel.SmoothedAt(k));
         }
         return part.Written;
     }

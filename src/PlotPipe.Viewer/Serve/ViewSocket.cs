@@ -328,6 +328,7 @@ internal static class ViewSocket
                         if (_query.CellPx == 0) continue;
                         viewsSent = Volatile.Read(ref _viewsDrawn) + 1;
                         await SendViewAsync(bytes, abort).ConfigureAwait(false);
+                        if (_query.Histogram.SeriesIndex >= 0) await SendHistogramAsync(abort).ConfigureAwait(false);
                         continue;
                     }
 
@@ -375,6 +376,30 @@ internal static class ViewSocket
             _metaJson.WriteNumber("seq"u8, seq);
             _metaJson.WriteNumber("waitedMs"u8, Math.Round(waited.TotalMilliseconds, 1));
             _metaJson.WriteNumber("builtMs"u8, Math.Round(built.TotalMilliseconds, 1));
+            _metaJson.WriteEndObject();
+            _metaJson.Flush();
+            await _socket.SendAsync(_metaBuffer.WrittenMemory, WebSocketMessageType.Text, true, abort).ConfigureAwait(false);
+        }
+
+        // The histogram asked for, counted over the x of the view just sent (docs/page-protocol.md, "histogram").
+        private async ValueTask SendHistogramAsync(CancellationToken abort)
+        {
+            var h = _query.Histogram;
+            _metaBuffer.ResetWrittenCount();
+            _metaJson.Reset(_metaBuffer);
+            _metaJson.WriteStartObject();
+            _metaJson.WriteString("type"u8, "histogram"u8);
+            _metaJson.WriteNumber("series"u8, h.SeriesIndex);
+            _metaJson.WriteStartArray("x"u8);
+            _metaJson.WriteNumberValue(h.XMin);
+            _metaJson.WriteNumberValue(h.XMax);
+            _metaJson.WriteEndArray();
+            _metaJson.WriteNumber("low"u8, h.Low);
+            _metaJson.WriteNumber("high"u8, h.High);
+            _metaJson.WriteNumber("total"u8, h.Total);
+            _metaJson.WriteStartArray("counts"u8);
+            foreach (long c in h.Counts) _metaJson.WriteNumberValue(c);
+            _metaJson.WriteEndArray();
             _metaJson.WriteEndObject();
             _metaJson.Flush();
             await _socket.SendAsync(_metaBuffer.WrittenMemory, WebSocketMessageType.Text, true, abort).ConfigureAwait(false);
