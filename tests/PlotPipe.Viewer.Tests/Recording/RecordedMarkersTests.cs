@@ -18,8 +18,8 @@ public sealed class RecordedMarkersTests : IDisposable
     /// <summary>Removes the test's files.</summary>
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string Shown(JsonElement events) => string.Join(";", events.EnumerateArray().Select(e =>
-        $"{e.GetProperty("kind").GetString()} {e.GetProperty("x").GetDouble()}-{(e.GetProperty("x2").ValueKind == JsonValueKind.Number ? e.GetProperty("x2").GetDouble() : "")} {e.GetProperty("xKind").GetString()} {e.GetProperty("text").GetString()} {e.GetProperty("producer").GetString()}"));
+    private static string Shown(JsonElement events, string? producer = null) => string.Join(";", events.EnumerateArray().Select(e =>
+        $"{e.GetProperty("kind").GetString()} {e.GetProperty("x").GetDouble()}-{(e.GetProperty("x2").ValueKind == JsonValueKind.Number ? e.GetProperty("x2").GetDouble() : "")} {e.GetProperty("xKind").GetString()} {e.GetProperty("text").GetString()} {producer ?? e.GetProperty("producer").GetString()}"));
 
     private const string Expected = "mark 300- plain learning rate dropped trainer;span 600-700 plain evaluation trainer;mark 1700000000- time deploy trainer;mark 99999- plain done trainer";
 
@@ -97,5 +97,21 @@ public sealed class RecordedMarkersTests : IDisposable
         Assert.Equal(atStart, store.Events.Received);
         await player.SeekAsync(player.LengthSeconds);
         Assert.Equal([1L, 2, 3, 4], store.Events.Snapshot().Select(h => h.Seq));
+    }
+
+    [Fact]
+    public async Task Replay_into_a_listening_viewer_sends_the_recorded_markers_after_their_points()
+    {
+        var path = await RecordAsync();
+        using var fresh = await CommandLineViewer.StartAsync("--listen", "127.0.0.1:0");
+        var (code, output, errors) = await ChildProcess.RunAsync("dotnet", [PlotPipeCli.CliDll, "replay", path, "--speed", "max", "--to", $"127.0.0.1:{fresh.ProducerPort}"],
+            environment: new Dictionary<string, string> { ["PLOTPIPE_TOKEN"] = fresh.Token });
+        Assert.True(code == 0, errors);
+        Assert.Contains($"Replayed {Points} points", output);
+        await fresh.WaitForStateAsync("finished");
+        // The replay is a producer of its own: the markers are the recording's, sent under its name.
+        var events = await fresh.GetAsync("api/events");
+        Assert.Equal(Expected, Shown(events, producer: "trainer"));
+        Assert.All(events.EnumerateArray(), e => Assert.StartsWith("replay of", e.GetProperty("producer").GetString()));
     }
 }
