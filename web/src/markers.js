@@ -8,6 +8,9 @@ import { isLogX, isTimeX } from "./view.js";
 
 const SHOWN_KEY = "plotpipe.markers.shown";
 const LABEL_CHARS = 40;
+// Beyond these a page stays quick with tens of thousands of markers: the list shows the newest, a panel labels the first.
+const LISTED = 500;
+const LABELLED = 200;
 
 // Each kind's ink on the light and the dark theme; an alert is in a warning colour on both.
 const INK = {
@@ -72,7 +75,14 @@ export function createMarkers(el, actions) {
   const render = () => {
     el.hidden = markers.length === 0;
     list.replaceChildren();
-    for (const m of markers) {
+    const from = Math.max(0, markers.length - LISTED);
+    if (from > 0) {
+      const more = document.createElement("li");
+      more.className = "marker-more";
+      more.textContent = `${from} earlier not listed`;
+      list.appendChild(more);
+    }
+    for (const m of markers.slice(from)) {
       const li = document.createElement("li");
       li.dataset.seq = String(m.seq);
       li.className = `marker-${m.kind}`;
@@ -127,7 +137,7 @@ export function createMarkers(el, actions) {
     },
     /** Draws the markers that fit `panel` on its canvas, over its series. */
     draw(panel) {
-      state.drawn = state.drawn.filter((d) => d.panel !== panel.id);
+      if (state.drawn.length) state.drawn = state.drawn.filter((d) => d.panel !== panel.id);
       if (!shown || markers.length === 0) return;
       drawOn(panel, markers, state.drawn);
     },
@@ -180,7 +190,7 @@ function drawOn(panel, markers, drawn) {
       line(ctx, left, b);
       ctx.setLineDash([]);
     }
-    label(ctx, m.text, Math.max(left, b.left) + 3 * ratio, b.top + (3 + 14 * (row % 4)) * ratio, ink, dark, b);
+    if (row < LABELLED) label(ctx, m.text, Math.max(left, b.left) + 3 * ratio, b.top + (3 + 14 * (row % 4)) * ratio, ink, dark, b);
     row++;
     drawn.push({ seq: m.seq, panel: panel.id, kind: m.kind, left: (left - b.left) / ratio, right: (right - b.left) / ratio });
   }
