@@ -61,6 +61,8 @@ internal static class RecordedEvents
                 if (PlotEvent.TextProblem(label) is { } problem) throw new InvalidDataException($"marker {i}: {problem}");
                 if (!double.IsFinite(x) || x2 is { } e2 && !(double.IsFinite(e2) && e2 >= x))
                     throw new InvalidDataException($"marker {i}: x {x.ToString(CultureInfo.InvariantCulture)} to {x2?.ToString(CultureInfo.InvariantCulture) ?? "null"} is not a place on x");
+                if (kind == EventKind.Span && x2 is null) throw new InvalidDataException($"marker {i}: a span without its end (x2)");
+                if (kind == EventKind.Mark) x2 = null;
                 string producer = row.TryGetProperty("producer", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()! : "";
                 list.Add((new PlotEvent(kind, x, x2, time, label), producer));
             }
