@@ -189,7 +189,7 @@ internal static class ReplayCommand
                     series.Add(replaced.Contains(i) ? null : Define(plot, panels, s));
                 }
             }
-            if (reader.Rows == 0) continue;
+            if (reader.Rows == 0 && reader.Events is null) continue;
             if (!double.IsPositiveInfinity(speed))
             {
                 long at = reader.FirstReceivedMicros;
@@ -211,8 +211,29 @@ internal static class ReplayCommand
                 if (series[id] is not null) points += end - start;
                 start = end;
             }
+            // The batch's markers arrived while its points did: they follow them, as they followed them then.
+            if (reader.Events is { } markers) foreach (var (marker, _) in markers) SendMarker(plot, marker);
         }
         return points;
+    }
+
+    // A time marker goes as the instant it names; a kind LivePlot has no call for goes as a mark.
+    private static void SendMarker(LivePlot plot, PlotEvent marker)
+    {
+        static DateTimeOffset At(double unixSeconds) => DateTimeOffset.UnixEpoch.AddTicks((long)Math.Round(unixSeconds * TimeSpan.TicksPerSecond));
+        if (marker is { Kind: EventKind.Span, X2: { } x2 })
+        {
+            if (marker.XIsTime) plot.Span(At(marker.X), At(x2), marker.Text);
+            else plot.Span(marker.X, x2, marker.Text);
+        }
+        else if (marker.XIsTime)
+        {
+            plot.Mark(At(marker.X), marker.Text);
+        }
+        else
+        {
+            plot.Mark(marker.X, marker.Text);
+        }
     }
 
     // In its recorded panel, timed as it was recorded: its x are already Unix seconds, so they are added as they are.

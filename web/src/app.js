@@ -11,6 +11,7 @@ import { bindKeys, bindMouse, onSelect } from "./gestures.js";
 import { logDraw, pp } from "./hooks.js";
 import { legendRows, renderLegend } from "./legend.js";
 import { applyTheme, isDark } from "./looks.js";
+import { createMarkers, markerFits } from "./markers.js";
 import { createPanel, destroyPanel, fitPanel } from "./panel.js";
 import { askNearest, createReadout, nearestRow } from "./readout.js";
 import { exportUrl, savePng } from "./save.js";
@@ -18,7 +19,7 @@ import { connectSocket } from "./socket.js";
 import { startTimeline } from "./timeline.js";
 import { addSmoothControl } from "./smooth.js";
 import { startHistogram } from "./histogram.js";
-import { buildRequest, FOLLOW_AUTO, groupKey, isTimeX, LOCAL_HOLD_MS, view } from "./view.js";
+import { buildRequest, FOLLOW_AUTO, groupKey, isLogX, isTimeX, LOCAL_HOLD_MS, view } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
 const statusEl = $("status");
@@ -45,6 +46,7 @@ const readout = createReadout($("cursor"), () => series);
 const cursors = createCursors({ box: $("delta"), seriesOf: () => series, ask: askNearest, nearestRow, pp });
 const baselines = startBaselines($("baselines"));
 startTimeline($("timeline"));
+const markers = createMarkers($("markers"), { redraw: () => redrawSoon(), jump: jumpTo });
 let baselineKey = "";
 const histogram = startHistogram($("histogram-series"), $("histogram"), () => flow.requestSoon());
 
@@ -218,6 +220,7 @@ function drawPanel(panel) {
   const u = panel.u;
   const ranges = { x: [u.scales.x.min, u.scales.x.max], y: [u.scales.y.min, u.scales.y.max] };
   panel.drawn = drawLayers(u.ctx, u.bbox, ranges, panel, series, isHidden, globalThis.uPlot.pxRatio);
+  markers.draw(panel);
   panel.drewSeq = viewSeq;
   let drawn = 0;
   for (const p of view.panels) drawn += p.drawn;
@@ -316,6 +319,7 @@ function applyMeta(meta) {
   renderAllLegend();
   histogram.refresh(series.filter((s) => !s.baseline));
   renderStatus(meta.status || {});
+  markers.statusSeen((meta.status || {}).events || 0);
   // A baseline loaded, moved or sent from another page: its list says so.
   const baselineNow = series.filter((s) => s.baseline).map((s) => `${s.index}:${s.count}`).join(",");
   if (baselineNow !== baselineKey) {
@@ -441,6 +445,26 @@ function userView(panel, x, y) {
   view.localUntil = performance.now() + LOCAL_HOLD_MS;
   flow.requestSoon();
   redrawSoon();
+}
+
+// Centres each x group that shows the marker on it, keeping the group's zoom width (widened to hold a longer span).
+function jumpTo(marker) {
+  const done = new Set();
+  for (const p of view.panels) {
+    const key = groupKey(p);
+    if (done.has(key) || !markerFits(marker, p)) continue;
+    done.add(key);
+    const [a, b] = p.shown.x;
+    const x2 = marker.x2 ?? marker.x;
+    if (isLogX(p)) {
+      if (marker.x <= 0) continue;
+      const c = Math.sqrt(marker.x * x2), half = Math.max(Math.sqrt(b / a), Math.sqrt(x2 / marker.x) * 1.1);
+      userView(p, [c / half, c * half]);
+    } else {
+      const c = (marker.x + x2) / 2, half = Math.max((b - a) / 2, (x2 - marker.x) * 0.55);
+      userView(p, [c - half, c + half]);
+    }
+  }
 }
 
 function fitAll() {

@@ -80,6 +80,7 @@ internal static class PictureExporter
             if (!request.IsHidden(s.Index)) legendSeries.Add(s);
         }
         var drawn = new List<FigurePanel>(query.PanelCount);
+        var markers = store.Events.Snapshot();
         for (int p = 0; p < query.PanelCount; p++)
         {
             var panel = query.Panel(p);
@@ -99,6 +100,7 @@ internal static class PictureExporter
                 var (xs, ys) = Points(series, view, panel.Viewport, axes, widthPx, panelHeightPx);
                 AddPieces(plot, series, xs, ys, widthPx, palette);
             }
+            PictureMarkers.Add(plot, markers, axes, axes.ToX(xMin), axes.ToX(xMax), axes.ToY(yMax), palette);
             var shown = new FigurePanel(panel.Layout, plot, axes, notShown, panel.SeriesCount, PictureText.PanelTitle(panel.Layout.Definition),
                 PictureText.PictureXName(panel.Layout, nothingDefined), PictureText.YName(panel.Layout, nothingDefined));
             Decorate(shown, axes.ToX(xMin), axes.ToX(xMax), axes.ToY(yMin), axes.ToY(yMax), palette);

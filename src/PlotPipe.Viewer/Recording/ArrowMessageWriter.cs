@@ -55,7 +55,7 @@ internal sealed class ArrowMessageWriter
     /// when they changed, and when its first and last rows arrived (microseconds since the Unix epoch; 0: unknown,
     /// as in an export, and left out).
     /// </summary>
-    public ReadOnlyMemory<byte> RecordBatch(int rows, string? definitions, long firstReceivedMicros = 0, long lastReceivedMicros = 0)
+    public ReadOnlyMemory<byte> RecordBatch(int rows, string? definitions, long firstReceivedMicros = 0, long lastReceivedMicros = 0, string? events = null)
     {
         _fb.Clear();
         long index = rows * 4L, indexPadded = index + PadTo8(index), column = rows * 8L;
@@ -67,15 +67,16 @@ internal sealed class ArrowMessageWriter
         ];
         int batch = Batch(rows, 3, buffers);
         int meta = 0;
-        if (definitions is not null || firstReceivedMicros != 0)
+        if (definitions is not null || firstReceivedMicros != 0 || events is not null)
         {
-            var pairs = new List<KeyValuePair<string, string>>(3);
+            var pairs = new List<KeyValuePair<string, string>>(4);
             if (firstReceivedMicros != 0)
             {
                 pairs.Add(new(RecordingFormat.FirstReceivedKey, firstReceivedMicros.ToString(CultureInfo.InvariantCulture)));
                 pairs.Add(new(RecordingFormat.LastReceivedKey, lastReceivedMicros.ToString(CultureInfo.InvariantCulture)));
             }
             if (definitions is not null) pairs.Add(new(RecordingFormat.DefinitionsKey, definitions));
+            if (events is not null) pairs.Add(new(RecordingFormat.EventsKey, events));
             meta = KeyValues(pairs);
         }
         return Frame(HeaderRecordBatch, batch, BatchBodyLength(rows), meta);

@@ -266,6 +266,8 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
         long definedPlot = -1;
         ProducerStore[]? definedProducers = null;
         int definedEntries = -1;
+        // The last marker written: each batch carries those that arrived since.
+        long eventsWritten = 0;
         var segments = new List<ReadOnlyMemory<byte>>(16);
         FileStream? unseekable = null;
         try
@@ -291,12 +293,13 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
                 {
                     if (_wake.Wait(FlushInterval)) continue;
                     lock (_gate) _writerWaits = false;
-                    block = TakePartial();
+                    block = TakePartial() ?? MarkersOnly();
                     if (block is null) continue;
                 }
                 Write(block);
             }
             if (TakePartial() is { } last) Write(last);
+            if (!_stopped && MarkersOnly() is { } marked) Write(marked);
             if (!_stopped)
             {
                 WriteAll([ArrowMessageWriter.EndOfStream], offset);
@@ -331,6 +334,20 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
                 }
             }
             foreach (var part in parts) unseekable.Write(part.Span);
+        }
+
+        // An empty block when markers arrived that no batch of points has carried yet (none came after them), else null.
+        RecordBlock? MarkersOnly()
+        {
+            if (_store.Events.Received <= eventsWritten) return null;
+            lock (_gate)
+            {
+                if (_stopped || _current is { Count: > 0 } || _ready.Count > 0) return null;
+                if (_free.TryPop(out var free)) return free;
+                if (_blocks >= MaxBlocks) return null;
+                _blocks++;
+                return new RecordBlock(_blockRows);
+            }
         }
 
         void Write(RecordBlock block)
@@ -379,7 +396,16 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
             }
             int rows = block.Count;
             bool changed = definitions != lastDefinitions;
-            segments.Add(messages.RecordBatch(rows, changed ? definitions : null, block.FirstReceivedMicros, block.LastReceivedMicros));
+            var markers = _store.Events.Snapshot(eventsWritten);
+            string? events = markers.Length > 0 ? RecordedEvents.Json(markers) : null;
+            long first = block.FirstReceivedMicros, last = block.LastReceivedMicros;
+            if (rows == 0)
+            {
+                // Markers alone: the batch is placed in time by them.
+                first = (long)(markers[0].ReceivedUnixSeconds * 1e6);
+                last = (long)(markers[^1].ReceivedUnixSeconds * 1e6);
+            }
+            segments.Add(messages.RecordBatch(rows, changed ? definitions : null, first, last, events));
             segments.Add(block.Series.AsMemory(0, rows * 4));
             if ((rows & 1) != 0) segments.Add(ArrowMessageWriter.Padding[..4]);
             segments.Add(block.X.AsMemory(0, rows * 8));
@@ -391,6 +417,7 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
             offset += length;
             if (names is not null) dictionarySent += names.Count;
             lastDefinitions = definitions;
+            if (markers.Length > 0) eventsWritten = markers[^1].Seq;
             Interlocked.Exchange(ref _bytes, offset);
             lock (_gate)
             {

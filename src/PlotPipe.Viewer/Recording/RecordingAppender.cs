@@ -62,6 +62,11 @@ internal sealed class RecordingAppender
             Define(plot);
             Rewound();
         }
+        // A baseline's markers are its own run's, not the live plot's: only a recording opened or replayed shows them.
+        if (batch.Events is { } markers && _baseline is null)
+        {
+            foreach (var (marker, producer) in markers) _store.Events.Add(marker, producer);
+        }
         bool all = double.IsNegativeInfinity(From) && double.IsPositiveInfinity(To) && XOffset == 0;
         var series = batch.Series;
         var xs = batch.X;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using PlotPipe.Protocol;
 
 namespace PlotPipe.Viewer.Recording;
 
@@ -10,7 +11,8 @@ namespace PlotPipe.Viewer.Recording;
 /// <param name="YAt">Where y starts.</param>
 /// <param name="Plot">The plot's definitions, checked, when this batch changed them, else null.</param>
 /// <param name="Labels">The series dictionary as of this batch.</param>
-internal readonly record struct RecordingBatch(byte[] Body, int Rows, long SeriesAt, long XAt, long YAt, RecordedPlot? Plot, string[] Labels)
+/// <param name="Events">The markers that arrived since the batch before, with their producers, or null.</param>
+internal readonly record struct RecordingBatch(byte[] Body, int Rows, long SeriesAt, long XAt, long YAt, RecordedPlot? Plot, string[] Labels, (PlotEvent Event, string Producer)[]? Events = null)
 {
     /// <summary>Dictionary indices of the rows' series.</summary>
     public ReadOnlySpan<int> Series => MemoryMarshal.Cast<byte, int>(Body.AsSpan((int)SeriesAt, Rows * 4));

@@ -32,6 +32,12 @@ internal static class RecordingFormat
     /// </summary>
     public const string FirstReceivedKey = "plotpipe.received.first", LastReceivedKey = "plotpipe.received.last";
 
+    /// <summary>
+    /// The record batch metadata key holding the markers that arrived since the batch before, as JSON
+    /// (<see cref="RecordedEvents"/>); a batch of no rows may carry markers that came with no points after them.
+    /// </summary>
+    public const string EventsKey = "plotpipe.events";
+
     /// <summary>Names of the columns, in order.</summary>
     public const string SeriesColumn = "series", XColumn = "x", YColumn = "y";
 

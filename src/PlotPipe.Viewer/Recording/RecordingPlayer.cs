@@ -212,6 +212,7 @@ internal sealed class RecordingPlayer : IAsyncDisposable
                 _file?.Dispose();
                 _file = null;
                 _store.Rewind();
+                _store.Events.Clear();
                 _appender.Rewound();
                 _file = File.OpenRead(_path);
                 _reader = new RecordingReader(_file);

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
+using PlotPipe.Protocol;
 
 namespace PlotPipe.Viewer.Recording;
 
@@ -87,6 +88,9 @@ internal sealed class RecordingReader
     /// <summary>Whether the batch just read carried new definitions.</summary>
     public bool DefinitionsChanged { get; private set; }
 
+    /// <summary>The markers the batch just read carries (those that arrived since the batch before), or null.</summary>
+    public (PlotEvent Event, string Producer)[]? Events { get; private set; }
+
     /// <summary>Whether the file ended mid-message, as a writer killed while writing leaves it.</summary>
     public bool Truncated { get; private set; }
 
@@ -117,7 +121,7 @@ internal sealed class RecordingReader
     private ReadOnlySpan<byte> Slice((long Offset, long Length) buffer, int size) => _body.AsSpan((int)buffer.Offset, Rows * size);
 
     /// <summary>The batch just read, as a value that stays readable while the next one is read (not the one after).</summary>
-    public RecordingBatch Current => new(_body, Rows, _series.Offset, _x.Offset, _y.Offset, DefinitionsChanged ? Plot : null, _labelsSeen);
+    public RecordingBatch Current => new(_body, Rows, _series.Offset, _x.Offset, _y.Offset, DefinitionsChanged ? Plot : null, _labelsSeen, Events);
 
     /// <summary>Reads up to the next record batch; false at the end of the stream.</summary>
     public bool Next()
@@ -207,6 +211,7 @@ internal sealed class RecordingReader
         if (DefinitionsOnly)
         {
             TakeDefinitions();
+            TakeEvents();
             // Version 2's times are in the metadata; version 1's column is not read here.
             TakeReceived(null);
             return;
@@ -217,6 +222,7 @@ internal sealed class RecordingReader
         _x = Buffer(header, buffers, 3, 8, _columns[1]);
         _y = Buffer(header, buffers, 5, 8, _columns[2]);
         TakeDefinitions();
+        TakeEvents();
         TakeReceived(buffers.Count > 6 ? Buffer(header, buffers, 7, 8, _columns[3]) : null);
         var series = Series;
         int count = _labels.Count;
@@ -257,6 +263,20 @@ internal sealed class RecordingReader
         if (!meta.TryGetValue(key, out var text)) return 0;
         return long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long micros) ? micros
             : throw Damaged($"its {key} is {RecordedPlot.Shown(text)}, not microseconds as a whole number");
+    }
+
+    private void TakeEvents()
+    {
+        Events = null;
+        if (_messageMetadata is not { } meta || !meta.TryGetValue(RecordingFormat.EventsKey, out var text)) return;
+        try
+        {
+            Events = RecordedEvents.Parse(text);
+        }
+        catch (InvalidDataException e)
+        {
+            throw Damaged($"its markers: {e.Message}");
+        }
     }
 
     private void TakeDefinitions()

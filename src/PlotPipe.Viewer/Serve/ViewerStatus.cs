@@ -79,7 +79,7 @@ internal sealed class ViewerStatus
             Volatile.Read(ref _exportError), _store.HeldBytes, _store.MaxMemoryBytes, _store.BadLines,
             _store.Registry.Refused,
             recording?.Report, recording?.Problem,
-            _store.Registry.Connected, stalled, _store.FirstBadLine, OpenPages?.Invoke() ?? 0, Alerts?.Invoke());
+            _store.Registry.Connected, stalled, _store.FirstBadLine, OpenPages?.Invoke() ?? 0, Alerts?.Invoke(), _store.Events.Received);
     }
 }
 
@@ -103,10 +103,11 @@ internal sealed class ViewerStatus
 /// <param name="StalledProducers">Connected producers that have sent nothing for their idle timeout (<c>--producer-timeout</c>).</param>
 /// <param name="Pages">Pages attached now (their WebSocket open): <c>plotpipe replay --wait-for-page</c> waits for one.</param>
 /// <param name="Alerts">The <c>--alert</c> rules and their firings, or null without rules.</param>
+/// <param name="Events">Markers received so far (evicted ones included): a page reads <c>/api/events</c> again only when it grows.</param>
 internal sealed record StatusReport(string State, long Points, long Dropped, double PointsPerSecond, long Evicted, long OutOfOrder, string? Error,
     string? ExportError = null, long HeldBytes = 0, long MaxMemoryBytes = 0, long BadLines = 0, long RefusedProducers = 0,
     RecordingReport? Recording = null, string? RecordError = null, int ConnectedProducers = 0, int StalledProducers = 0,
-    string? BadLine = null, int Pages = 0, AlertsReport? Alerts = null);
+    string? BadLine = null, int Pages = 0, AlertsReport? Alerts = null, long Events = 0);
 
 /// <summary>The alerts part of <c>GET /api/status</c>.</summary>
 /// <param name="Fired">Firings so far over all rules and series (each is also a marker of kind alert in <c>/api/events</c>).</param>

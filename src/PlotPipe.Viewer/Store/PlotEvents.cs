@@ -69,6 +69,21 @@ internal sealed class PlotEvents
         }
     }
 
+    /// <summary>
+    /// Forgets every marker and numbers from 1 again: a recording played again from its start adds its markers anew.
+    /// A page reading <c>events</c> in the status below the last <c>seq</c> it holds reads them all again.
+    /// </summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _start = 0;
+            _count = 0;
+            _nextSeq = 1;
+            Array.Clear(_ring);
+        }
+    }
+
     /// <summary>The markers held with a sequence number above <paramref name="afterSeq"/> (0: all), oldest first, at most <paramref name="limit"/>.</summary>
     public HeldEvent[] Snapshot(long afterSeq = 0, int limit = int.MaxValue)
     {

@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text.Json;
+using PlotPipe.Protocol;
+using PlotPipe.Viewer.Store;
+
+namespace PlotPipe.Viewer.Recording;
+
+/// <summary>
+/// Markers in a recording: a batch's metadata (<see cref="RecordingFormat.EventsKey"/>) holds those that arrived since
+/// the batch before, as a JSON array of <c>{"kind", "x", "x2", "xKind", "text", "producer", "time"}</c> (the rows of
+/// <c>GET /api/events</c> without <c>seq</c>), so the points' columns stay as every Arrow reader knows them.
+/// </summary>
+internal static class RecordedEvents
+{
+    /// <summary>The markers as the metadata value.</summary>
+    public static string Json(ReadOnlySpan<HeldEvent> held)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var h in held)
+            {
+                var e = h.Event;
+                json.WriteStartObject();
+                json.WriteString("kind", e.Kind.ToString().ToLowerInvariant());
+                json.WriteNumber("x", e.X);
+                if (e.X2 is { } x2) json.WriteNumber("x2", x2);
+                else json.WriteNull("x2");
+                json.WriteString("xKind", e.XIsTime ? "time" : "plain");
+                json.WriteString("text", e.Text);
+                json.WriteString("producer", h.Producer);
+                json.WriteNumber("time", h.ReceivedUnixSeconds);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>
+    /// The markers of a metadata value with the producer each came from; throws <see cref="InvalidDataException"/>
+    /// naming what is wrong. A kind this viewer does not know is passed over, so a newer recording still opens.
+    /// </summary>
+    public static (PlotEvent Event, string Producer)[] Parse(string text)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            if (doc.RootElement.ValueKind != JsonValueKind.Array) throw new InvalidDataException("markers are not a JSON array");
+            var list = new List<(PlotEvent, string)>(doc.RootElement.GetArrayLength());
+            int i = 0;
+            foreach (var row in doc.RootElement.EnumerateArray())
+            {
+                i++;
+                if (!Enum.TryParse<EventKind>(row.GetProperty("kind").GetString(), ignoreCase: true, out var kind) || !Enum.IsDefined(kind)) continue;
+                double x = row.GetProperty("x").GetDouble();
+                double? x2 = row.TryGetProperty("x2", out var end) && end.ValueKind == JsonValueKind.Number ? end.GetDouble() : null;
+                bool time = row.GetProperty("xKind").GetString() == "time";
+                string label = row.GetProperty("text").GetString() ?? "";
+                if (PlotEvent.TextProblem(label) is { } problem) throw new InvalidDataException($"marker {i}: {problem}");
+                if (!double.IsFinite(x) || x2 is { } e2 && !(double.IsFinite(e2) && e2 >= x))
+                    throw new InvalidDataException($"marker {i}: x {x.ToString(CultureInfo.InvariantCulture)} to {x2?.ToString(CultureInfo.InvariantCulture) ?? "null"} is not a place on x");
+                if (kind == EventKind.Span && x2 is null) throw new InvalidDataException($"marker {i}: a span without its end (x2)");
+                if (kind == EventKind.Mark) x2 = null;
+                string producer = row.TryGetProperty("producer", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()! : "";
+                list.Add((new PlotEvent(kind, x, x2, time, label), producer));
+            }
+            return [.. list];
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"markers are not readable: {e.Message}");
+        }
+    }
+}
