@@ -47,6 +47,9 @@ public sealed class RecordedMarkersTests : IDisposable
                 await viewer.Input.WriteAsync(frames.WrittenMemory);
             }
         }
+        // Every point written before "done" is sent, so it arrives in a later batch whatever the machine's pace.
+        await viewer.Input.FlushAsync();
+        await Http.WaitForAsync(async () => (await Http.GetJsonAsync(viewer, "api/status")).GetProperty("recording").GetProperty("points").GetInt64() == Points, "every point recorded");
         frames.ResetWrittenCount();
         FrameWriter.WriteEvent(frames, EventKind.Mark, Points - 1, 0, false, "done");
         FrameWriter.WriteFinish(frames);
