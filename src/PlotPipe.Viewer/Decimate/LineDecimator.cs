@@ -466,6 +466,13 @@ internal static class LineDecimator
         bool Reached(double x);
     }
 
+    /// <summary>
+    /// The first index of a line whose x is at or past <paramref name="edge"/> (<paramref name="inclusive"/>) or past
+    /// it, or the count: where a view, a histogram or a nearest-point search starts or stops along sorted x.
+    /// </summary>
+    internal static long FirstX(in SeriesSnapshot s, double edge, bool inclusive) =>
+        inclusive ? LowerBound(s, 0, s.Count, new XAtLeast(edge)) : LowerBound(s, 0, s.Count, new XAbove(edge));
+
     private readonly struct XAtLeast(double xMin) : IXTest
     {
         public bool Reached(double x) => x >= xMin;

@@ -1,4 +1,5 @@
 using PlotPipe.Protocol;
+using PlotPipe.Viewer.Decimate;
 using PlotPipe.Viewer.Store;
 
 namespace PlotPipe.Viewer.Query;
@@ -50,8 +51,8 @@ internal sealed class Histogram
         long from = 0, to = snapshot.Count;
         if (kind == SeriesKind.Line)
         {
-            from = FirstX(snapshot, xMin, inclusive: true);
-            to = FirstX(snapshot, xMax, inclusive: false);
+            from = LineDecimator.FirstX(snapshot, xMin, inclusive: true);
+            to = LineDecimator.FirstX(snapshot, xMax, inclusive: false);
         }
         double low = double.PositiveInfinity, high = double.NegativeInfinity;
         long total = 0;
@@ -85,16 +86,4 @@ internal sealed class Histogram
         return Math.Min(Bins - 1, (int)((y - low) / (high - low) * Bins));
     }
 
-    private static long FirstX(in SeriesSnapshot s, double edge, bool inclusive)
-    {
-        long lo = 0, hi = s.Count;
-        while (lo < hi)
-        {
-            long mid = lo + ((hi - lo) >> 1);
-            double x = s.X(mid);
-            if (inclusive ? x >= edge : x > edge) hi = mid;
-            else lo = mid + 1;
-        }
-        return lo;
-    }
 }

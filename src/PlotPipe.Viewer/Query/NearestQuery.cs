@@ -79,7 +79,7 @@ internal static class NearestQuery
     {
         long n = s.Count;
         if (n == 0) return -1;
-        long i = LineDecimator.LowerBound(s, 0, n, new XAtLeast(x));
+        long i = LineDecimator.FirstX(s, x, inclusive: true);
         long right = Drawable(s, i, n, forward: true);
         long left = Drawable(s, 0, i, forward: false);
         if (left < 0) return right;
@@ -138,9 +138,4 @@ internal static class NearestQuery
     private static double Distance(double x, double min, double max) => x < min ? min - x : x > max ? x - max : 0;
 
     private static string Shorten(string? text) => text is null ? "" : text.Length <= 40 ? text : text[..37] + "...";
-
-    private readonly struct XAtLeast(double x) : LineDecimator.IXTest
-    {
-        public bool Reached(double value) => value >= x;
-    }
 }

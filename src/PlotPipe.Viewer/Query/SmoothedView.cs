@@ -63,8 +63,8 @@ internal sealed class SmoothedView
         }
         long n = snapshot.Count;
         if (n == 0) return;
-        long lo = FirstX(snapshot, viewport.XMin, inclusive: true);
-        long hi = FirstX(snapshot, viewport.XMax, inclusive: false);
+        long lo = LineDecimator.FirstX(snapshot, viewport.XMin, inclusive: true);
+        long hi = LineDecimator.FirstX(snapshot, viewport.XMax, inclusive: false);
         // One point past each edge, so the curve runs to the edges of the plot.
         long from = Math.Max(0, lo - 1), to = Math.Min(n, hi + 1);
         if (from >= to) return;
@@ -103,19 +103,6 @@ internal sealed class SmoothedView
         columns.Flush();
     }
 
-    // The first index whose x is at or past (inclusive) or past the edge; a line's x is sorted.
-    private static long FirstX(in SeriesSnapshot s, double edge, bool inclusive)
-    {
-        long lo = 0, hi = s.Count;
-        while (lo < hi)
-        {
-            long mid = lo + ((hi - lo) >> 1);
-            double x = s.X(mid);
-            if (inclusive ? x >= edge : x > edge) hi = mid;
-            else lo = mid + 1;
-        }
-        return lo;
-    }
 
     // Per pixel column the first, lowest, highest and last smoothed point, and its last gap, written in x order.
     private struct M4(SeriesView view, Viewport viewport, int width)
