@@ -84,8 +84,9 @@ public class ConnectTests
         });
         await peer.WaitUntilAsync(p => p.Connections.Length >= 1 && p.Connections[0].Xs("loss").Count > 100_000, "points on the first connection");
         peer.DropAll();
-        await streaming.WaitAsync(TimeSpan.FromSeconds(30));
-        await plot.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+        // Generous: the whole suite runs beside it, and the producer under Block moves only as fast as the peer reads.
+        await streaming.WaitAsync(TimeSpan.FromSeconds(90));
+        await plot.Completion.WaitAsync(TimeSpan.FromSeconds(90));
 
         await peer.WaitUntilAsync(p => p.Connections.Length >= 2 && p.Connections[^1].Finished, "the finish on a new connection");
         var last = peer.Connections[^1];
