@@ -244,10 +244,11 @@ public sealed class LoopbackViewer : IAsyncDisposable
         private async Task ReadAsync()
         {
             await Task.Yield();
-            var reader = PipeReader.Create(new NetworkStream(_socket, ownsSocket: false));
             var decoder = new FrameDecoder();
             try
             {
+                // Inside the try: a connection dropped before its reading starts makes the stream throw here.
+                var reader = PipeReader.Create(new NetworkStream(_socket, ownsSocket: false));
                 while (true)
                 {
                     var result = await reader.ReadAsync();
