@@ -1,6 +1,7 @@
 // Draws a panel's series onto its uPlot canvas: lines, markers and density images, in data units mapped to the
 // panel's scales (linear or log10). uPlot's own series are not used: each PlotPipe series has its own x column.
 import { isLogX, isLogY } from "./view.js";
+import { tracePolyline } from "./polyline.js";
 import { drawSmoothed, RAW_ALPHA, smoothedOf } from "./smooth.js";
 
 /** Maps data to canvas pixels for the box and ranges given; log axes map log10 of the value. */
@@ -64,14 +65,7 @@ export function drawLayers(ctx, box, ranges, panel, seriesRows, isHidden, dpr) {
       ctx.lineJoin = "round";
       ctx.setLineDash(dashes(s.line, dpr));
       ctx.beginPath();
-      let pen = false;
-      for (let i = 0; i < count; i++) {
-        const y = ys[i];
-        // NaN breaks the line, as in matplotlib; so does a value a log axis cannot show.
-        if (y !== y || (logY && y <= 0) || (logX && xs[i] <= 0)) { pen = false; continue; }
-        if (pen) ctx.lineTo(px(xs[i]), py(y));
-        else { ctx.moveTo(px(xs[i]), py(y)); pen = true; }
-      }
+      tracePolyline(ctx, xs, ys, count, px, py, logX, logY);
       ctx.stroke();
       ctx.setLineDash([]);
     }

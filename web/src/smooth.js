@@ -1,6 +1,7 @@
 // The smoothing control of each panel, as TensorBoard's slider: the weight goes to the viewer with the view request
 // (docs/page-protocol.md, "smooth"), which sends the exponential moving average of each line series' raw points
 // beside its view; the page draws that in the series colour over the faint raw line.
+import { tracePolyline } from "./polyline.js";
 
 /** Largest weight the viewer takes. */
 export const SMOOTH_MAX = 0.999;
@@ -58,13 +59,7 @@ export function drawSmoothed(ctx, panel, seriesRows, isHidden, px, py, logX, log
     ctx.lineWidth = 1.5 * dpr;
     ctx.lineJoin = "round";
     ctx.beginPath();
-    let pen = false;
-    for (let i = 0; i < count; i++) {
-      const y = ys[i];
-      if (y !== y || (logY && y <= 0) || (logX && xs[i] <= 0)) { pen = false; continue; }
-      if (pen) ctx.lineTo(px(xs[i]), py(y));
-      else { ctx.moveTo(px(xs[i]), py(y)); pen = true; }
-    }
+    tracePolyline(ctx, xs, ys, count, px, py, logX, logY);
     ctx.stroke();
   }
   panel.smoothDrawn = drawn;
