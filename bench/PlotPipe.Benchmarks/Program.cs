@@ -7,6 +7,12 @@ if (args is ["encoded-view-timing", ..])
     return;
 }
 
+if (args is ["gesture-view-timing", ..])
+{
+    PlotPipe.Benchmarks.Decimate.GestureViewTiming.Run(args[1..]);
+    return;
+}
+
 if (args is ["picture-export-timing", ..])
 {
     PlotPipe.Benchmarks.Export.PictureExportTiming.Run(args[1..]);

@@ -112,11 +112,22 @@ internal static class LineDecimator
         double origin = axis.Map(v.XMin);
         double span = axis.Map(v.XMax) - origin;
         double scale = span > 0 ? widthPx / span : 0;
+        // A following window on a column grid numbers its columns from the grid's line: column c holds the points
+        // with ⌊x · perX⌋ = gridStart + c, the same points whichever grid line the window starts on.
+        double gridStart = 0;
+        bool grid = typeof(TX) == typeof(LinearScale) && ColumnGrid.TryStart(v, widthPx, out gridStart);
+        if (grid)
+        {
+            origin = 0;
+            scale = v.ColumnsPerX;
+        }
+        var columns = new Columns<TX>(origin, scale, gridStart, widthPx);
 
         // A line on linear axes keeps its columns for the next build. When this build is of the same window over the
-        // same series, the columns the last build found complete are copied: with x sorted and points only appended
-        // (or evicted from the front, which lo > 0 rules out here), no point can have joined or left them. The first
-        // column is built anew (an eviction may have cut it then), and so is the last (it takes all points to hi).
+        // same series, or of a window on the same grid moved right by whole columns, the columns the last build found
+        // complete are copied: with x sorted and points only appended (or evicted from the front, which lo > 0 rules
+        // out here), no point can have joined or left them. The first column is built anew (an eviction may have cut
+        // it then), and so is the last (it takes all points to hi).
         bool keep = typeof(TX) == typeof(LinearScale) && !v.YLog && scale > 0;
         int[] starts = into.ColumnStarts;
         if (keep && starts.Length < widthPx + 1)
@@ -125,19 +136,32 @@ internal static class LineDecimator
             keptBefore = false;
         }
         int reuseTo = 0, movedAt = 0, moved = 0;
-        if (keep && keptBefore && lo > 0 && into.KeptXMin == v.XMin && into.KeptXMax == v.XMax && into.KeptWidthPx == widthPx
-            && ReferenceEquals(into.KeptFirstChunk, s.Chunks[0]))
+        int shift = -1;
+        if (keep && keptBefore && lo > 0 && into.KeptWidthPx == widthPx && ReferenceEquals(into.KeptFirstChunk, s.Chunks[0]))
         {
-            reuseTo = Math.Min(into.KeptCompleteColumns, widthPx - 1);
+            if (grid)
+            {
+                if (into.KeptColumnsPerX == scale && gridStart >= into.KeptGridStart && gridStart - into.KeptGridStart < widthPx)
+                    shift = (int)(gridStart - into.KeptGridStart);
+            }
+            else if (into.KeptColumnsPerX == 0 && into.KeptXMin == v.XMin && into.KeptXMax == v.XMax)
+            {
+                shift = 0;
+            }
+        }
+        if (shift >= 0)
+        {
+            reuseTo = Math.Min(into.KeptCompleteColumns - shift, widthPx - 1);
             if (reuseTo > 1)
             {
-                // Out of the way of the first column, which is written before the kept ones are copied back.
-                int from = starts[1];
-                moved = starts[reuseTo] - from;
+                // The last build's column c + shift is this one's column c. Out of the way of the first column, which
+                // is written before the kept ones are copied back.
+                int from = starts[1 + shift];
+                moved = starts[reuseTo + shift] - from;
                 movedAt = into.Xs.Length - moved;
                 Array.Copy(into.Xs, from, into.Xs, movedAt, moved);
                 Array.Copy(into.Ys, from, into.Ys, movedAt, moved);
-                for (int c = 1; c <= reuseTo; c++) starts[c] -= from;
+                for (int c = 1; c <= reuseTo; c++) starts[c] = starts[c + shift] - from;
             }
             else
             {
@@ -151,7 +175,7 @@ internal static class LineDecimator
         while (a < hi)
         {
             // Jump straight to the column of the next point, so empty columns cost nothing.
-            int column = (int)Math.Min((axis.Map(s.X(a)) - origin) * scale, widthPx - 1);
+            int column = columns.Of(s.X(a));
             if (reuseTo > 0 && column >= 1)
             {
                 // The kept columns start at the first one holding a point, and with the same point.
@@ -165,7 +189,7 @@ internal static class LineDecimator
                     Array.Copy(into.Ys, movedAt, into.Ys, written, moved);
                     written += moved;
                     nextColumn = reuseTo;
-                    a = LowerBound(s, a, hi, new ColumnAtLeast<TX>(origin, scale, reuseTo));
+                    a = LowerBound(s, a, hi, columns.AtLeast(reuseTo));
                     reuseTo = 0;
                     continue;
                 }
@@ -176,7 +200,7 @@ internal static class LineDecimator
                 for (int c = nextColumn; c <= column; c++) starts[c] = written;
                 nextColumn = column + 1;
             }
-            long b = column >= widthPx - 1 ? hi : LowerBound(s, a + 1, hi, new ColumnAtLeast<TX>(origin, scale, column + 1));
+            long b = column >= widthPx - 1 ? hi : LowerBound(s, a + 1, hi, columns.AtLeast(column + 1));
             EmitColumn(s, a, b, picks, into, ref written);
             a = b;
         }
@@ -186,9 +210,11 @@ internal static class LineDecimator
             into.KeptXMin = v.XMin;
             into.KeptXMax = v.XMax;
             into.KeptWidthPx = widthPx;
+            into.KeptColumnsPerX = grid ? scale : 0;
+            into.KeptGridStart = gridStart;
             into.KeptFirstChunk = s.Chunks[0];
             // Columns before the one of the newest point can gain no point: x is sorted.
-            into.KeptCompleteColumns = (int)Math.Min((axis.Map(s.X(n - 1)) - origin) * scale, widthPx - 1);
+            into.KeptCompleteColumns = columns.Of(s.X(n - 1));
             into.ColumnsKept = true;
         }
         if (hi < n) Emit(s, hi, into, ref written);
@@ -483,9 +509,19 @@ internal static class LineDecimator
         public bool Reached(double x) => x > xMax;
     }
 
-    // The same arithmetic that assigns a point its column, so edges found by search agree with it exactly.
-    private readonly struct ColumnAtLeast<TX>(double origin, double scale, int column) : IXTest where TX : struct, IAxisScale
+    // The pixel column of an x: ⌊(x - origin) · scale⌋ counted from the grid line `start` (0 when columns start at
+    // the window's left edge), clamped to the window.
+    private readonly struct Columns<TX>(double origin, double scale, double start, int widthPx) where TX : struct, IAxisScale
     {
-        public bool Reached(double x) => (default(TX).Map(x) - origin) * scale >= column;
+        public int Of(double x) => (int)Math.Clamp(Math.Floor((default(TX).Map(x) - origin) * scale) - start, 0, widthPx - 1);
+
+        public ColumnAtLeast<TX> AtLeast(int column) => new(origin, scale, start + column);
+    }
+
+    // The same arithmetic that assigns a point its column, so edges found by search agree with it exactly: for a whole
+    // number n, ⌊v⌋ ≥ n exactly when v ≥ n.
+    private readonly struct ColumnAtLeast<TX>(double origin, double scale, double line) : IXTest where TX : struct, IAxisScale
+    {
+        public bool Reached(double x) => (default(TX).Map(x) - origin) * scale >= line;
     }
 }

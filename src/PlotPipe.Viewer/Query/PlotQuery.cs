@@ -36,7 +36,7 @@ internal sealed class PlotQuery : IDisposable
     private readonly DataBounds[] _groupBounds = new DataBounds[ProtocolLimits.MaxPanels];
     private readonly bool[] _groupScatter = new bool[ProtocolLimits.MaxPanels];
     private readonly bool[] _groupResolved = new bool[ProtocolLimits.MaxPanels];
-    private readonly (double Min, double Max)[] _groupX = new (double, double)[ProtocolLimits.MaxPanels];
+    private readonly (double Min, double Max, double ColumnsPerX)[] _groupX = new (double, double, double)[ProtocolLimits.MaxPanels];
 
     /// <summary>The plot's layout as the last <see cref="Run"/> (or <see cref="ResolveLayout"/>) found it.</summary>
     public PlotLayout Layout => _layout;
@@ -153,7 +153,7 @@ internal sealed class PlotQuery : IDisposable
                 _groupX[group] = ResolveGroupX(request, p, n);
                 _groupResolved[group] = true;
             }
-            var (xMin, xMax) = _groupX[group];
+            var (xMin, xMax, columnsPerX) = _groupX[group];
             var inView = DataBounds.Empty;
             if (asked.YMin is null || asked.YMax is null)
             {
@@ -169,7 +169,7 @@ internal sealed class PlotQuery : IDisposable
             }
             var (yMin, yMax) = ViewRanges.ResolveY(asked.YMin, asked.YMax, inView, v.YLog);
             panel.Ranges = new DataBounds(xMin, xMax, yMin, yMax);
-            panel.Viewport = v with { XMin = xMin, XMax = xMax, YMin = yMin, YMax = yMax };
+            panel.Viewport = v with { XMin = xMin, XMax = xMax, YMin = yMin, YMax = yMax, ColumnsPerX = columnsPerX };
         }
 
         // The views are built within this query's share of the view budget, coarser when it must.
@@ -255,7 +255,10 @@ internal sealed class PlotQuery : IDisposable
     // The x range of the group of panel p, the group's first panel in the request: the x its first panel giving one
     // asked for, else the top-level x if it is the first linked panel's group (an older page sends the linked x there
     // alone), else a fit; a follow wins.
-    private (double Min, double Max) ResolveGroupX(in ViewRequest request, int p, int n)
+    // A following window ends on the first line at or past the newest x of a column grid fixed in x, so the next
+    // view, moved by whole columns, keeps the columns new points cannot change (ColumnGrid): on a linear x whose
+    // window is the whole span.
+    private (double Min, double Max, double ColumnsPerX) ResolveGroupX(in ViewRequest request, int p, int n)
     {
         int group = _groupOf[p];
         var layout = _layouts[p];
@@ -278,8 +281,11 @@ internal sealed class PlotQuery : IDisposable
         // them from line 1, not from line -5. A time axis keeps its minute, filling up as an oscilloscope does.
         var all = _groupBounds[group];
         if (request.AutoFollow && layout.X != AxisKind.Time && !all.IsEmpty && all.XMin > x.Min && all.XMin < x.Max)
-            x = (all.XMin, x.Max);
-        return x;
+            return (all.XMin, x.Max, 0);
+        if (follow is double span && !_panels[p].Viewport.XLog && Math.Abs(x.Max - x.Min - span) <= span * 1e-9
+            && ColumnGrid.Follow(x.Max, span, _panels[p].Viewport.WidthPx) is { } grid)
+            return grid;
+        return (x.Min, x.Max, 0);
     }
 
     // The x from the oldest of the newest ViewRanges.FollowPoints points of the group's densest visible series to

@@ -23,6 +23,12 @@ public sealed class FinishedPlotPageTests(BrowserFixture browser)
         });
     }
 
+    // A following window ends on the first pixel column's edge at or past the newest x (a grid fixed in x, so the next
+    // window moved by whole columns keeps its columns): within a column of it, and exactly `span` wide.
+    private static string Follows(double newest, double span) =>
+        $"p.panels[0].xRange[1] >= {newest} && p.panels[0].xRange[1] - {newest} <= {span} / p.panels[0].plotWidth"
+        + $" && Math.abs(p.panels[0].xRange[1] - p.panels[0].xRange[0] - {span}) <= {span} * 1e-9";
+
     private static string Whole(int points) =>
         $"p => p.status.state === 'finished' && !p.follow && p.panels.length === 1 && p.panels[0].xRange[0] === 0 && p.panels[0].xRange[1] === {points - 1} && p.inView === {points} && p.drawn > 0";
 
@@ -47,7 +53,7 @@ public sealed class FinishedPlotPageTests(BrowserFixture browser)
         var page = await browser.NewPageAsync();
         await page.GotoAsync(viewer.Url.ToString());
         // Live lines follow their newest tenth (10,000, rounded to 1, 2 or 5 × 10ⁿ).
-        await WaitAsync(page, $"p => p.follow && p.status.state === 'streaming' && p.panels[0].xRange[1] === {Points - 1} && p.panels[0].xRange[0] === {Points - 1 - 10_000}");
+        await WaitAsync(page, $"p => p.follow && p.status.state === 'streaming' && {Follows(Points - 1, 10_000)}");
         Assert.True(await page.IsCheckedAsync("#follow"));
         await SendAsync(viewer, w => FrameWriter.WriteFinish(w));
         await WaitAsync(page, Whole(Points));
@@ -64,13 +70,15 @@ public sealed class FinishedPlotPageTests(BrowserFixture browser)
         await WaitAsync(page, "p => p.follow && p.drawn > 0");
         await page.FillAsync("#follow-span", "500");
         await page.Keyboard.PressAsync("Tab");
-        await WaitAsync(page, $"p => p.follow && p.followSpan === 500 && p.panels[0].xRange[0] === {Points - 1 - 500}");
+        await WaitAsync(page, $"p => p.follow && p.followSpan === 500 && {Follows(Points - 1, 500)}");
         await SendAsync(viewer, w => FrameWriter.WriteFinish(w));
         // The finished state has reached the page (and the rule that would end follow has run): follow stays.
         await WaitAsync(page, "p => p.status.state === 'finished'");
         var state = await StateAsync(page);
         Assert.True(state.GetProperty("follow").GetBoolean());
-        Assert.Equal((Points - 1 - 500.0, Points - 1.0), Range(state.GetProperty("panels")[0].GetProperty("xRange")));
+        var (left, right) = Range(state.GetProperty("panels")[0].GetProperty("xRange"));
+        Assert.InRange(right, Points - 1.0, Points - 1.0 + 500.0 / state.GetProperty("panels")[0].GetProperty("plotWidth").GetDouble());
+        Assert.Equal(500, right - left, 1e-6);
         await page.Context.CloseAsync();
     }
 
@@ -89,16 +97,14 @@ public sealed class FinishedPlotPageTests(BrowserFixture browser)
         });
         var page = await browser.NewPageAsync();
         await page.GotoAsync(viewer.Url.ToString());
-        await WaitAsync(page, $"p => p.follow && p.panels[0].time && p.panels[0].xRange[1] === {t0 + 28} && p.inView === 15");
+        await WaitAsync(page, $"p => p.follow && p.panels[0].time && {Follows(t0 + 28, 60)} && p.inView === 15");
         var panel = (await StateAsync(page)).GetProperty("panels")[0];
-        var (lo, hi) = Range(panel.GetProperty("xRange"));
-        Assert.Equal(60, hi - lo);
         // Nothing named the axes: y keeps its placeholder, time needs none (as in the pictures).
         Assert.Equal([null, "y"], panel.GetProperty("axisNames").EnumerateArray().Select(n => n.GetString()));
 
         // A new reading moves the window on.
         await SendAsync(viewer, w => FrameWriter.WritePoints(w, 0, [t0 + 30], [1.7]));
-        await WaitAsync(page, $"p => p.follow && p.panels[0].xRange[1] === {t0 + 30} && p.panels[0].xRange[0] === {t0 + 30 - 60}");
+        await WaitAsync(page, $"p => p.follow && {Follows(t0 + 30, 60)}");
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "sparse-time-follow.png") });
         await page.Context.CloseAsync();
     }

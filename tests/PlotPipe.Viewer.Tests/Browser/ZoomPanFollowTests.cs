@@ -33,7 +33,8 @@ public sealed class ZoomPanFollowTests(BrowserFixture browser)
         await page.GotoAsync(viewer.Url.ToString());
 
         // A plot of lines only starts following the last 10 % of x (rounded to 1-2-5: 100 here).
-        var follow = await WaitForViewAsync(page, LastX - 100, LastX, following: true);
+        // A following window ends on the first pixel column's edge at or past the newest x: within a column of it.
+        var follow = await WaitForViewAsync(page, LastX - 100, LastX, following: true, tolerance: 100.0 / 500);
         AssertY(follow, -1.2, -1.0, 1.0, 1.2);
         AssertDrawn(follow);
 
@@ -86,7 +87,7 @@ public sealed class ZoomPanFollowTests(BrowserFixture browser)
 
         // The checkbox brings follow back with the same automatic span.
         await page.ClickAsync("#follow");
-        var again = await WaitForViewAsync(page, LastX - 100, LastX, following: true);
+        var again = await WaitForViewAsync(page, LastX - 100, LastX, following: true, tolerance: 100.0 / 500);
         AssertDrawn(again);
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "zoom-pan-follow.png") });
         await page.Context.CloseAsync();

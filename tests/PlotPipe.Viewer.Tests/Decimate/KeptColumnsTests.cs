@@ -60,6 +60,79 @@ public sealed class KeptColumnsTests
     }
 
     [Fact]
+    public void A_following_view_moved_along_its_column_grid_is_byte_for_byte_a_view_built_from_nothing()
+    {
+        Cases.Sample(c =>
+        {
+            var store = new PlotStore(c.MaxPoints);
+            var series = store.Define(new SeriesDefinition(0, SeriesKind.Line, "a", "-"));
+            var random = new Random((int)c.Seed);
+            var kept = new SeriesView();
+            // The window's span: the case's, in x-units of a stream whose points come about 0.5 apart.
+            double span = (c.XMax - c.XMin) / 8 + 1;
+            double x = c.XMin;
+            foreach (int batch in c.Batches)
+            {
+                var xs = new double[batch];
+                var ys = new double[batch];
+                for (int i = 0; i < batch; i++)
+                {
+                    double r = random.NextDouble();
+                    x += r < 0.05 ? 0 : r < 0.07 ? 50 * random.NextDouble() : random.NextDouble();
+                    xs[i] = x;
+                    ys[i] = random.NextDouble() < c.GapShare ? double.NaN : Math.Round(random.NextDouble() * 8, random.Next(0, 3)) - 4;
+                }
+                series.Append(xs, ys);
+                var snapshot = series.Snapshot();
+                var (min, max, perX) = ColumnGrid.Follow(x, span, c.WidthPx)!.Value;
+                var viewport = new Viewport(min, max, -10, 10, c.WidthPx, 100, ColumnsPerX: perX);
+                Assert.True(ColumnGrid.TryStart(viewport, c.WidthPx, out _));
+                ViewBuilder.Build(SeriesKind.Line, snapshot, viewport, kept);
+                var fresh = new SeriesView();
+                ViewBuilder.Build(SeriesKind.Line, snapshot, viewport, fresh);
+                Assert.Equal(fresh.PointsInView, kept.PointsInView);
+                Assert.Equal(fresh.Count, kept.Count);
+                for (int i = 0; i < fresh.Count; i++)
+                {
+                    Assert.Equal(BitConverter.DoubleToInt64Bits(fresh.Xs[i]), BitConverter.DoubleToInt64Bits(kept.Xs[i]));
+                    Assert.Equal(BitConverter.DoubleToInt64Bits(fresh.Ys[i]), BitConverter.DoubleToInt64Bits(kept.Ys[i]));
+                }
+            }
+        }, iter: 300);
+    }
+
+    [Fact]
+    public void A_following_view_copies_the_columns_it_shares_with_the_last_one_moved_by_whole_columns()
+    {
+        var store = new PlotStore();
+        var series = store.Define(new SeriesDefinition(0, SeriesKind.Line, "a", "-"));
+        var xs = new double[100_000];
+        var ys = new double[100_000];
+        for (int i = 0; i < xs.Length; i++)
+        {
+            xs[i] = i * 0.01;
+            ys[i] = Math.Sin(i * 0.01);
+        }
+        series.Append(xs.AsSpan(0, 60_000), ys.AsSpan(0, 60_000));
+        var (min, max, perX) = ColumnGrid.Follow(xs[59_999], 300, 400)!.Value;
+        var view = new SeriesView();
+        ViewBuilder.Build(SeriesKind.Line, series.Snapshot(), new Viewport(min, max, -2, 2, 400, 100, ColumnsPerX: perX), view);
+        // Mark a point of a column in the middle of the window, long complete: a copy keeps the mark, a rebuild would not.
+        int marked = view.Count / 2;
+        double markedX = view.Xs[marked];
+        view.Ys[marked] = 1234.5;
+
+        series.Append(xs.AsSpan(60_000, 5_000), ys.AsSpan(60_000, 5_000));
+        var (min2, max2, perX2) = ColumnGrid.Follow(xs[64_999], 300, 400)!.Value;
+        Assert.Equal(perX, perX2);
+        Assert.True(min2 > min);
+        ViewBuilder.Build(SeriesKind.Line, series.Snapshot(), new Viewport(min2, max2, -2, 2, 400, 100, ColumnsPerX: perX2), view);
+        int at = Array.IndexOf(view.Xs, markedX, 0, view.Count);
+        Assert.True(at > 0, "the marked column is still in the window");
+        Assert.Equal(1234.5, view.Ys[at]);
+    }
+
+    [Fact]
     public void Columns_complete_before_new_points_are_copied_from_the_last_view_not_read_again()
     {
         var store = new PlotStore();
