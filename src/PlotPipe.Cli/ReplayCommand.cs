@@ -212,7 +212,7 @@ internal static class ReplayCommand
                 start = end;
             }
             // The batch's markers arrived while its points did: they follow them, as they followed them then.
-            if (reader.Events is { } markers) foreach (var (marker, _) in markers) SendMarker(plot, marker);
+            if (reader.Events is { } markers) foreach (var (marker, _, _) in markers) SendMarker(plot, marker);
         }
         return points;
     }

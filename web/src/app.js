@@ -538,9 +538,9 @@ followEl.addEventListener("change", () => chooseFollow(followEl.checked));
 spanEl.addEventListener("change", () => chooseFollow(true));
 
 $("save-png").addEventListener("click", () => app.save());
-for (const [id, format] of [["save-csv", "csv"], ["save-arrow", "arrow"]]) {
+for (const [id, format, what] of [["save-csv", "csv"], ["save-arrow", "arrow"], ["save-markers", "csv", "markers"]]) {
   // The address is made at the click, so it carries the range on screen then.
-  $(id).addEventListener("click", (e) => { e.currentTarget.href = exportUrl(format, series); });
+  $(id).addEventListener("click", (e) => { e.currentTarget.href = exportUrl(format, series, what); });
 }
 
 bindKeys(app);

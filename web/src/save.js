@@ -97,11 +97,13 @@ export function savePng(plotTitle, legend) {
 
 /**
  * The export address for the visible series, over the x range on screen when every panel shares one x group; panels
- * on several x ranges (steps and times, say) have no one range to cut by, so their series go whole.
+ * on several x ranges (steps and times, say) have no one range to cut by, so their series go whole. `what` is
+ * "markers" for the markers of that range instead of the points.
  */
-export function exportUrl(format, series) {
+export function exportUrl(format, series, what) {
   const p = view.panels[0];
   const params = new URLSearchParams({ format });
+  if (what) params.set("what", what);
   if (p && view.panels.every((q) => groupKey(q) === groupKey(p))) {
     params.set("from", String(p.shown.x[0]));
     params.set("to", String(p.shown.x[1]));

@@ -56,6 +56,7 @@ internal static class BenchRunner
                 folder.Delete(recursive: true);
             }
         });
+        if (settings.Runs("alerts")) Step(report, () => AlertsScenario.Run(report, settings));
         if (settings.Runs("store")) Step(report, () => StoreScenario.Run(report, settings));
         if (settings.Runs("capped")) Step(report, () =>
         {

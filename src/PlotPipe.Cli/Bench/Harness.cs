@@ -9,9 +9,9 @@ internal static class Harness
 
     /// <summary>
     /// Spawns the viewer (no browser) and waits for its address; <paramref name="maxBufferBytes"/> sets the producer's
-    /// LivePlotOptions.MaxBufferBytes (null: its default).
+    /// LivePlotOptions.MaxBufferBytes (null: its default), <paramref name="alerts"/> the viewer's <c>--alert</c> rules.
     /// </summary>
-    public static (LivePlot Plot, ViewerClient Client, int Pid) Spawn(WhenFull policy, long maxPointsPerSeries = 0, string? recordPath = null, long? maxBufferBytes = null)
+    public static (LivePlot Plot, ViewerClient Client, int Pid) Spawn(WhenFull policy, long maxPointsPerSeries = 0, string? recordPath = null, long? maxBufferBytes = null, IReadOnlyList<string>? alerts = null)
     {
         var options = new LivePlotOptions
         {
@@ -23,6 +23,7 @@ internal static class Harness
             ViewerLinger = TimeSpan.FromSeconds(30),
         };
         if (maxBufferBytes is long bound) options.MaxBufferBytes = bound;
+        if (alerts is not null) foreach (var rule in alerts) options.Alerts.Add(rule);
         var plot = LivePlot.Spawn(options);
         var url = plot.Url;
         return (plot, new ViewerClient(url), plot.ViewerProcessId ?? throw new InvalidOperationException("the plot has no viewer process"));

@@ -12,11 +12,14 @@ internal static class ThroughputScenario
     private const int Block = 4096;
     private const double WarmupSeconds = 0.3;
 
-    /// <summary>Runs one configuration; returns the end-to-end rate in points/s and the bytes the producer put on the wire.</summary>
-    public static (double Rate, long Bytes) Run(BenchReport report, BenchSettings settings, int seriesCount, bool spans, long maxPointsPerSeries = 0, string? recordPath = null)
+    /// <summary>
+    /// Runs one configuration, with the viewer's <c>--alert</c> <paramref name="alerts"/> if any; returns the end-to-end
+    /// rate in points/s and the bytes the producer put on the wire.
+    /// </summary>
+    public static (double Rate, long Bytes) Run(BenchReport report, BenchSettings settings, int seriesCount, bool spans, long maxPointsPerSeries = 0, string? recordPath = null, IReadOnlyList<string>? alerts = null)
     {
-        string scenario = $"block, {seriesCount} series, {(spans ? "Add(xs,ys) 4096" : "Add(x,y)")}{(maxPointsPerSeries > 0 ? ", capped" : "")}{(recordPath is not null ? ", --record" : "")}";
-        var (plot, client, pid) = Harness.Spawn(WhenFull.Block, maxPointsPerSeries, recordPath);
+        string scenario = $"block, {seriesCount} series, {(spans ? "Add(xs,ys) 4096" : "Add(x,y)")}{(maxPointsPerSeries > 0 ? ", capped" : "")}{(recordPath is not null ? ", --record" : "")}{(alerts is { Count: > 0 } ? $", {alerts.Count} --alert" : "")}";
+        var (plot, client, pid) = Harness.Spawn(WhenFull.Block, maxPointsPerSeries, recordPath, alerts: alerts);
         try
         {
             var series = new Series[seriesCount];
@@ -91,6 +94,13 @@ internal static class ThroughputScenario
                 double perPoint = (viewerAfter - viewerBefore) / (double)added;
                 report.Add(new BenchRow(scenario, "viewer resident growth per point", perPoint, "B/point", "<= 17.6", perPoint <= 17.6,
                     "(VmRSS after - VmRSS before the timed part) / points: store columns, summaries and any runtime growth"));
+            }
+            if (alerts is { Count: > 0 })
+            {
+                // The rules must have been read and watching, or the rate says nothing about them.
+                var (rules, fired) = client.Alerts();
+                if (rules != alerts.Count) report.Fail($"{scenario}: the viewer reads {rules} --alert rules, not {alerts.Count}");
+                report.Add(new BenchRow(scenario, "alerts fired", fired, "alerts", Note: $"{rules} rules watching every point"));
             }
             if (recordPath is not null)
             {

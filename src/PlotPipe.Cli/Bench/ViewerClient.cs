@@ -86,6 +86,14 @@ internal sealed class ViewerClient : IDisposable
         return (r.GetProperty("points").GetInt64(), r.GetProperty("lost").GetInt64(), r.GetProperty("bytes").GetInt64());
     }
 
+    /// <summary>The <c>--alert</c> rules the viewer reads and how many times they fired, from /api/status (0, 0 without rules).</summary>
+    public (int Rules, long Fired) Alerts()
+    {
+        using var doc = Get("api/status");
+        var a = doc.RootElement.GetProperty("alerts");
+        return a.ValueKind == JsonValueKind.Null ? (0, 0) : (a.GetProperty("rules").GetArrayLength(), a.GetProperty("fired").GetInt64());
+    }
+
     private JsonDocument Get(string path)
     {
         using var response = _http.GetAsync(path).GetAwaiter().GetResult();

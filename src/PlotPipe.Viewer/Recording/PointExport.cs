@@ -11,7 +11,8 @@ namespace PlotPipe.Viewer.Recording;
 /// <summary>
 /// The exact points of an x range, as CSV (<c>series,x,y</c>) or as an Arrow IPC stream in the recording's format
 /// (receive times unknown, so left out), written chunk by chunk from the store's own columns: a range of any size is never
-/// built in memory first. A line's sorted x is searched for the range's start; a scatter is scanned.
+/// built in memory first. A line's sorted x is searched for the range's start; a scatter is scanned. The markers that
+/// meet the range ride in the Arrow stream's first batch as a recording's do, or come as a CSV of their own.
 /// </summary>
 internal static class PointExport
 {
@@ -116,7 +117,56 @@ internal static class PointExport
         await output.FlushAsync(cancel).ConfigureAwait(false);
     }
 
-    /// <summary>Writes the request's points as an Arrow IPC stream in the recording's format, batch by batch, with the plot's definitions.</summary>
+    /// <summary>
+    /// The markers held whose x (a span's [x, x2]) meets [<paramref name="from"/>, <paramref name="to"/>], oldest first:
+    /// the plot's, from every producer, as the page draws them on every panel whichever series it shows.
+    /// </summary>
+    public static HeldEvent[] MarkersIn(PlotEvents events, double from, double to)
+    {
+        var held = events.Snapshot();
+        int kept = 0;
+        foreach (var h in held)
+        {
+            var e = h.Event;
+            if (e.X <= to && (e.X2 ?? e.X) >= from) held[kept++] = h;
+        }
+        return held[..kept];
+    }
+
+    /// <summary>
+    /// Writes the markers that meet the request's range as CSV: a header line then one <c>kind,x,x2,xKind,text,producer,time</c>
+    /// line a marker (the rows of <c>/api/events</c> without <c>seq</c>; x2 empty but for a span), numbers round-tripping exactly.
+    /// </summary>
+    public static async Task WriteMarkersCsvAsync(Request request, PlotEvents events, PipeWriter output, CancellationToken cancel)
+    {
+        var line = new StringBuilder("kind,x,x2,xKind,text,producer,time\n");
+        foreach (var h in MarkersIn(events, request.From, request.To))
+        {
+            var e = h.Event;
+            line.Append(h.IsAlert ? "alert" : e.Kind == EventKind.Span ? "span" : "mark").Append(',')
+                .Append(e.X.ToString("R", CultureInfo.InvariantCulture)).Append(',')
+                .Append(e.X2?.ToString("R", CultureInfo.InvariantCulture)).Append(',')
+                .Append(e.XIsTime ? "time" : "plain").Append(',')
+                .Append(CsvField(e.Text)).Append(',')
+                .Append(CsvField(h.Producer)).Append(',')
+                .Append(h.ReceivedUnixSeconds.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+            // Markers are few (65,536 at most): written in pieces all the same, so a long list is not held twice.
+            if (line.Length >= 1 << 15) await FlushLineAsync().ConfigureAwait(false);
+        }
+        await FlushLineAsync().ConfigureAwait(false);
+
+        async Task FlushLineAsync()
+        {
+            var bytes = Encoding.UTF8.GetBytes(line.ToString());
+            line.Clear();
+            await output.WriteAsync(bytes, cancel).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Writes the request's points as an Arrow IPC stream in the recording's format, batch by batch, with the plot's
+    /// definitions and the markers that meet the range on the first batch.
+    /// </summary>
     public static async Task WriteArrowAsync(Request request, PlotStore store, Stream output, CancellationToken cancel)
     {
         var messages = new ArrowMessageWriter();
@@ -134,6 +184,8 @@ internal static class PointExport
             new(RecordingFormat.StartedKey, DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
         ]), cancel).ConfigureAwait(false);
         string? definitions = RecordedPlot.Json(store, request.Series, labels);
+        var markers = MarkersIn(store.Events, request.From, request.To);
+        string? events = markers.Length > 0 ? RecordedEvents.Json(markers) : null;
         // Sent even when empty: a batch may only refer to a dictionary that came before it.
         var (header, body) = messages.DictionaryBatch(labels, delta: false);
         await output.WriteAsync(header, cancel).ConfigureAwait(false);
@@ -163,8 +215,8 @@ internal static class PointExport
                         at = run;
                         if (block.Room == 0)
                         {
-                            await WriteBlockAsync(block, messages, definitions, output, cancel).ConfigureAwait(false);
-                            definitions = null;
+                            await WriteBlockAsync(block, messages, definitions, events, output, cancel).ConfigureAwait(false);
+                            (definitions, events) = (null, null);
                         }
                         continue;
                     }
@@ -178,14 +230,14 @@ internal static class PointExport
                 i = ((long)chunk + 1) << snapshot.Shift;
             }
         }
-        if (block.Count > 0 || definitions is not null) await WriteBlockAsync(block, messages, definitions, output, cancel).ConfigureAwait(false);
+        if (block.Count > 0 || definitions is not null || events is not null) await WriteBlockAsync(block, messages, definitions, events, output, cancel).ConfigureAwait(false);
         await output.WriteAsync(ArrowMessageWriter.EndOfStream, cancel).ConfigureAwait(false);
         await output.FlushAsync(cancel).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Serves <c>GET /api/export?format=csv|arrow&amp;from=&amp;to=&amp;series=</c>: 400 with a line naming a bad
-    /// value, else the points streamed as a download named after the plot's title.
+    /// Serves <c>GET /api/export?format=csv|arrow&amp;from=&amp;to=&amp;series=&amp;what=points|markers</c>: 400 with a
+    /// line naming a bad value, else the points (or, as CSV, the markers) streamed as a download named after the plot's title.
     /// </summary>
     public static async Task ServeAsync(HttpContext context, PlotStore store)
     {
@@ -193,6 +245,10 @@ internal static class PointExport
         string format = query["format"].ToString() is { Length: > 0 } f ? f : "csv";
         var request = Parse(query["from"], query["to"], query["series"], store, out var error);
         if (error is null && format is not ("csv" or "arrow")) error = $"format={format} is not csv or arrow";
+        string what = query["what"].ToString() is { Length: > 0 } w ? w : "points";
+        if (error is null && what is not ("points" or "markers")) error = $"what={what} is not points or markers";
+        // An Arrow export carries its markers already; a table of markers alone is CSV's, where one file holds one table.
+        if (error is null && what == "markers" && format != "csv") error = $"what=markers with format={format}: markers come alone as csv; an arrow export carries them in its first batch's metadata";
         var response = context.Response;
         if (request is null || error is not null)
         {
@@ -204,16 +260,18 @@ internal static class PointExport
         foreach (char c in store.Plot.Title) name.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_');
         if (name.Length == 0) name.Append("plot");
         response.ContentType = format == "csv" ? "text/csv; charset=utf-8" : "application/vnd.apache.arrow.stream";
+        if (what == "markers") name.Append("-markers");
         response.Headers.ContentDisposition = $"attachment; filename=\"{name}.{format}\"";
-        if (format == "csv") await WriteCsvAsync(request, response.BodyWriter, context.RequestAborted).ConfigureAwait(false);
+        if (what == "markers") await WriteMarkersCsvAsync(request, store.Events, response.BodyWriter, context.RequestAborted).ConfigureAwait(false);
+        else if (format == "csv") await WriteCsvAsync(request, response.BodyWriter, context.RequestAborted).ConfigureAwait(false);
         else await WriteArrowAsync(request, store, response.Body, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static async Task WriteBlockAsync(RecordBlock block, ArrowMessageWriter messages, string? definitions, Stream output, CancellationToken cancel)
+    private static async Task WriteBlockAsync(RecordBlock block, ArrowMessageWriter messages, string? definitions, string? events, Stream output, CancellationToken cancel)
     {
         int rows = block.Count;
         // An export's rows have no receive time: the batch says none.
-        await output.WriteAsync(messages.RecordBatch(rows, definitions), cancel).ConfigureAwait(false);
+        await output.WriteAsync(messages.RecordBatch(rows, definitions, events: events), cancel).ConfigureAwait(false);
         await output.WriteAsync(block.Series.AsMemory(0, rows * 4), cancel).ConfigureAwait(false);
         if ((rows & 1) != 0) await output.WriteAsync(ArrowMessageWriter.Padding[..4], cancel).ConfigureAwait(false);
         await output.WriteAsync(block.X.AsMemory(0, rows * 8), cancel).ConfigureAwait(false);

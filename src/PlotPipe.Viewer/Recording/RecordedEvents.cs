@@ -8,7 +8,8 @@ namespace PlotPipe.Viewer.Recording;
 /// <summary>
 /// Markers in a recording: a batch's metadata (<see cref="RecordingFormat.EventsKey"/>) holds those that arrived since
 /// the batch before, as a JSON array of <c>{"kind", "x", "x2", "xKind", "text", "producer", "time"}</c> (the rows of
-/// <c>GET /api/events</c> without <c>seq</c>), so the points' columns stay as every Arrow reader knows them.
+/// <c>GET /api/events</c> without <c>seq</c>, an alert's kind <c>alert</c> as there), so the points' columns stay as every
+/// Arrow reader knows them.
 /// </summary>
 internal static class RecordedEvents
 {
@@ -23,7 +24,7 @@ internal static class RecordedEvents
             {
                 var e = h.Event;
                 json.WriteStartObject();
-                json.WriteString("kind", e.Kind.ToString().ToLowerInvariant());
+                json.WriteString("kind", h.IsAlert ? "alert" : e.Kind == EventKind.Span ? "span" : "mark");
                 json.WriteNumber("x", e.X);
                 if (e.X2 is { } x2) json.WriteNumber("x2", x2);
                 else json.WriteNull("x2");
@@ -39,21 +40,25 @@ internal static class RecordedEvents
     }
 
     /// <summary>
-    /// The markers of a metadata value with the producer each came from; throws <see cref="InvalidDataException"/>
-    /// naming what is wrong. A kind this viewer does not know is passed over, so a newer recording still opens.
+    /// The markers of a metadata value with the producer each came from and whether an <c>--alert</c> rule made it (an
+    /// alert is a mark); throws <see cref="InvalidDataException"/> naming what is wrong. A kind this viewer does not
+    /// know is passed over, so a newer recording still opens.
     /// </summary>
-    public static (PlotEvent Event, string Producer)[] Parse(string text)
+    public static (PlotEvent Event, string Producer, bool Alert)[] Parse(string text)
     {
         try
         {
             using var doc = JsonDocument.Parse(text);
             if (doc.RootElement.ValueKind != JsonValueKind.Array) throw new InvalidDataException("markers are not a JSON array");
-            var list = new List<(PlotEvent, string)>(doc.RootElement.GetArrayLength());
+            var list = new List<(PlotEvent, string, bool)>(doc.RootElement.GetArrayLength());
             int i = 0;
             foreach (var row in doc.RootElement.EnumerateArray())
             {
                 i++;
-                if (!Enum.TryParse<EventKind>(row.GetProperty("kind").GetString(), ignoreCase: true, out var kind) || !Enum.IsDefined(kind)) continue;
+                string? named = row.GetProperty("kind").GetString();
+                bool alert = named == "alert";
+                var kind = EventKind.Mark;
+                if (!alert && (!Enum.TryParse(named, ignoreCase: true, out kind) || !Enum.IsDefined(kind))) continue;
                 double x = row.GetProperty("x").GetDouble();
                 double? x2 = row.TryGetProperty("x2", out var end) && end.ValueKind == JsonValueKind.Number ? end.GetDouble() : null;
                 bool time = row.GetProperty("xKind").GetString() == "time";
@@ -64,7 +69,7 @@ internal static class RecordedEvents
                 if (kind == EventKind.Span && x2 is null) throw new InvalidDataException($"marker {i}: a span without its end (x2)");
                 if (kind == EventKind.Mark) x2 = null;
                 string producer = row.TryGetProperty("producer", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()! : "";
-                list.Add((new PlotEvent(kind, x, x2, time, label), producer));
+                list.Add((new PlotEvent(kind, x, x2, time, label), producer, alert));
             }
             return [.. list];
         }

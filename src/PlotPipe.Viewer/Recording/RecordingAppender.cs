@@ -65,7 +65,7 @@ internal sealed class RecordingAppender
         // A baseline's markers are its own run's, not the live plot's: only a recording opened or replayed shows them.
         if (batch.Events is { } markers && _baseline is null)
         {
-            foreach (var (marker, producer) in markers) _store.Events.Add(marker, producer);
+            foreach (var (marker, producer, alert) in markers) _store.Events.Add(marker, producer, alert);
         }
         bool all = double.IsNegativeInfinity(From) && double.IsPositiveInfinity(To) && XOffset == 0;
         var series = batch.Series;

@@ -11,8 +11,8 @@ namespace PlotPipe.Viewer.Recording;
 /// <param name="YAt">Where y starts.</param>
 /// <param name="Plot">The plot's definitions, checked, when this batch changed them, else null.</param>
 /// <param name="Labels">The series dictionary as of this batch.</param>
-/// <param name="Events">The markers that arrived since the batch before, with their producers, or null.</param>
-internal readonly record struct RecordingBatch(byte[] Body, int Rows, long SeriesAt, long XAt, long YAt, RecordedPlot? Plot, string[] Labels, (PlotEvent Event, string Producer)[]? Events = null)
+/// <param name="Events">The markers that arrived since the batch before, with their producers and whether each is an alert, or null.</param>
+internal readonly record struct RecordingBatch(byte[] Body, int Rows, long SeriesAt, long XAt, long YAt, RecordedPlot? Plot, string[] Labels, (PlotEvent Event, string Producer, bool Alert)[]? Events = null)
 {
     /// <summary>Dictionary indices of the rows' series.</summary>
     public ReadOnlySpan<int> Series => MemoryMarshal.Cast<byte, int>(Body.AsSpan((int)SeriesAt, Rows * 4));

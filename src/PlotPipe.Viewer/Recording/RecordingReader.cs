@@ -89,7 +89,7 @@ internal sealed class RecordingReader
     public bool DefinitionsChanged { get; private set; }
 
     /// <summary>The markers the batch just read carries (those that arrived since the batch before), or null.</summary>
-    public (PlotEvent Event, string Producer)[]? Events { get; private set; }
+    public (PlotEvent Event, string Producer, bool Alert)[]? Events { get; private set; }
 
     /// <summary>Whether the file ended mid-message, as a writer killed while writing leaves it.</summary>
     public bool Truncated { get; private set; }

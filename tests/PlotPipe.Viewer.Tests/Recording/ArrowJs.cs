@@ -73,6 +73,9 @@ internal sealed class ArrowSummary(JsonElement root)
     /// <summary>When the last row arrived, as <see cref="FirstTime"/>.</summary>
     public double? LastTime => root.GetProperty("lastTime").ValueKind == JsonValueKind.Number ? root.GetProperty("lastTime").GetDouble() : null;
 
+    /// <summary>The markers of every batch's <c>plotpipe.events</c> metadata, in order, as the reader parsed them.</summary>
+    public JsonElement[] Markers => [.. root.GetProperty("markers").EnumerateArray()];
+
     /// <summary>The series column's values seen.</summary>
     public string[] SeriesNames => [.. root.GetProperty("series").EnumerateObject().Select(p => p.Name)];
 

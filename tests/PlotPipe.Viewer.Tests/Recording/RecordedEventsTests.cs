@@ -17,14 +17,23 @@ public class RecordedEventsTests
             new(2, new PlotEvent(EventKind.Span, 1.7e9, 1.7e9 + 60, true, "evaluation"), "trainer (2)", 1.7e9 + 1),
         ];
         var read = RecordedEvents.Parse(RecordedEvents.Json(held));
-        Assert.Equal([(held[0].Event, "trainer"), (held[1].Event, "trainer (2)")], read);
+        Assert.Equal([(held[0].Event, "trainer", false), (held[1].Event, "trainer (2)", false)], read);
     }
 
     [Fact]
     public void A_kind_this_viewer_does_not_know_is_passed_over_so_a_newer_recording_still_opens()
     {
         var read = RecordedEvents.Parse("""[{"kind":"hologram","x":1,"x2":null,"xKind":"plain","text":"a","producer":"p"},{"kind":"mark","x":2,"x2":null,"xKind":"plain","text":"b","producer":"p"}]""");
-        Assert.Equal([(new PlotEvent(EventKind.Mark, 2, null, false, "b"), "p")], read);
+        Assert.Equal([(new PlotEvent(EventKind.Mark, 2, null, false, "b"), "p", false)], read);
+    }
+
+    [Fact]
+    public void An_alert_is_written_as_kind_alert_and_read_back_as_an_alert_mark()
+    {
+        HeldEvent[] held = [new(1, new PlotEvent(EventKind.Mark, 500, null, false, "alert: v > 10 (v = 12 at x = 500)"), "stdin", 1.7e9, IsAlert: true)];
+        string json = RecordedEvents.Json(held);
+        Assert.Contains("\"kind\":\"alert\"", json);
+        Assert.Equal([(held[0].Event, "stdin", true)], RecordedEvents.Parse(json));
     }
 
     [Theory]
