@@ -47,6 +47,7 @@ await using var plot = LivePlot.Spawn(new LivePlotOptions
 Console.WriteLine($"PlotPipe viewer: {plot.Url}");
 
 var lossPanel = plot.Panel("Loss", new PanelOptions { YLabel = "cross-entropy", YScale = AxisScale.Log });
+// "w" draws grey on the light theme (and in pictures), so the raw loss stays faint under its smoothed curve.
 var trainLoss = lossPanel.Line("train loss", "w-");
 var valLoss = lossPanel.Line("validation loss", "r.-");
 var accuracy = plot.Panel("Accuracy", new PanelOptions { YLabel = "accuracy" }).Line("validation accuracy", "g.-");
