@@ -10,7 +10,9 @@ namespace PlotPipe.Benchmarks.Decimate;
 /// <c>points</c> each (a slow sine plus a random walk, as the page bench streams them, sealed as the viewer seals
 /// them), one 1,250-px M4 view of each over the whole x, then windows of a half, a tenth, a hundredth and a
 /// thousandth in the middle: <c>dotnet PlotPipe.Benchmarks.dll gesture-view-timing [points] [warm-ups]</c>.
-/// Prints the median and the slowest of 21 builds of all ten series, one thread.
+/// Prints the median and the slowest of 21 builds of all ten series, one thread. Then the views a following page
+/// gets while the stream goes on (5,000 points a series between views, the window its newest tenth): with the window
+/// on a column grid, which keeps the columns new points cannot change, and without.
 /// </summary>
 public static class GestureViewTiming
 {
@@ -21,6 +23,8 @@ public static class GestureViewTiming
         int warmUps = args.Length > 1 ? int.Parse(args[1]) : 60;
         const int Series = 10;
         var snapshots = new SeriesSnapshot[Series];
+        var stores = new SeriesStore[Series];
+        var walks = new (Random Random, double Walk)[Series];
         var xs = new double[ColumnChunk.MaxCapacity];
         var ys = new double[ColumnChunk.MaxCapacity];
         for (int s = 0; s < Series; s++)
@@ -41,6 +45,8 @@ public static class GestureViewTiming
                 store.Append(xs.AsSpan(0, n), ys.AsSpan(0, n));
             }
             snapshots[s] = store.Snapshot();
+            stores[s] = store;
+            walks[s] = (random, walk);
         }
         double xMax = (points - 1) / 100_000.0;
         var view = new SeriesView();
@@ -62,6 +68,41 @@ public static class GestureViewTiming
             }
             Array.Sort(ms);
             Console.WriteLine($"{Series} series x {points:N0}, window {share,6:P1} of x: median {ms[ms.Length / 2],6:F2} ms  slowest {ms[^1],6:F2} ms");
+        }
+    
+        long next = points;
+        foreach (bool grid in new[] { true, false, true, false })
+        {
+            var views = new SeriesView[Series];
+            for (int s = 0; s < Series; s++) views[s] = new SeriesView();
+            var ms = new double[41];
+            for (int r = 0; r < ms.Length + 20; r++)
+            {
+                const int Step = 5_000;
+                for (int s = 0; s < Series; s++)
+                {
+                    var (random, walk) = walks[s];
+                    for (int i = 0; i < Step; i++)
+                    {
+                        double x = (next + i) / 100_000.0;
+                        walk = 0.999 * walk + 0.05 * (random.NextDouble() - 0.5);
+                        xs[i] = x;
+                        ys[i] = 3.0 * s + Math.Sin(x * (0.7 + 0.1 * s)) + walk;
+                    }
+                    walks[s] = (random, walk);
+                    stores[s].Append(xs.AsSpan(0, Step), ys.AsSpan(0, Step));
+                }
+                next += Step;
+                double newest = (next - 1) / 100_000.0, span = Math.Pow(10, Math.Floor(Math.Log10(newest * 0.1)));
+                var viewport = grid && ColumnGrid.Follow(newest, span, 1250) is { } g
+                    ? new Viewport(g.Min, g.Max, -5, 35, 1250, 700, ColumnsPerX: g.ColumnsPerX)
+                    : new Viewport(newest - span, newest, -5, 35, 1250, 700);
+                long start = Stopwatch.GetTimestamp();
+                for (int s = 0; s < Series; s++) ViewBuilder.Build(SeriesKind.Line, stores[s].Snapshot(), viewport, views[s]);
+                if (r >= 20) ms[r - 20] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+            Array.Sort(ms);
+            Console.WriteLine($"following, {Series} series, window on {(grid ? "a column grid" : "the newest x ")}: median {ms[ms.Length / 2],6:F2} ms  slowest {ms[^1],6:F2} ms");
         }
     }
 }

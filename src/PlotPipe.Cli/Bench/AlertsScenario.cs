@@ -3,7 +3,7 @@ namespace PlotPipe.Cli.Bench;
 /// <summary>
 /// What <c>--alert</c> rules cost ingest: the one-series block throughput run (every point kept) into a viewer
 /// without rules and into one with ten on the streamed series (nine that never hold, one sustained rule whose test
-/// holds on a third of the points but never long enough to fire), in turns, compared by the median of each.
+/// holds on a third of the points but never long enough to fire), in turns, compared by the median of the turns' ratios.
 /// </summary>
 internal static class AlertsScenario
 {
@@ -22,41 +22,20 @@ internal static class AlertsScenario
     /// <summary>Runs the turns and adds each kind's median rate and their ratio to <paramref name="report"/>.</summary>
     public static void Run(BenchReport report, BenchSettings settings)
     {
-        var without = new double[Turns];
-        var with = new double[Turns];
         // Each run's own rows would repeat the throughput group's many times over: only failures and the alerts count are kept.
         var runs = new BenchReport();
-        for (int turn = 0; turn < Turns; turn++)
-        {
-            if (turn % 2 == 0)
-            {
-                without[turn] = ThroughputScenario.Run(runs, settings, 1, spans: true).Rate;
-                with[turn] = ThroughputScenario.Run(runs, settings, 1, spans: true, alerts: Rules).Rate;
-            }
-            else
-            {
-                with[turn] = ThroughputScenario.Run(runs, settings, 1, spans: true, alerts: Rules).Rate;
-                without[turn] = ThroughputScenario.Run(runs, settings, 1, spans: true).Rate;
-            }
-            Console.WriteLine($"  alerts turn {turn + 1}/{Turns}: {without[turn] / 1e6:F1} M points/s without, {with[turn] / 1e6:F1} M with {Rules.Length} rules");
-        }
+        var paired = PairedRuns.Run(Turns,
+            () => ThroughputScenario.Run(runs, settings, 1, spans: true).Rate,
+            () => ThroughputScenario.Run(runs, settings, 1, spans: true, alerts: Rules).Rate,
+            (turn, without, with) => Console.WriteLine($"  alerts turn {turn + 1}/{Turns}: {without / 1e6:F1} M points/s without, {with / 1e6:F1} M with {Rules.Length} rules"));
         foreach (var failure in runs.Failures) report.Fail(failure);
         long fired = 0;
         foreach (var row in runs.Rows) if (row.Figure == "alerts fired") fired += (long)row.Value;
         const string Scenario = "block, 1 series, Add(xs,ys) 4096, every point kept";
-        double plain = Median(without), alerted = Median(with);
-        double ratio = plain > 0 ? alerted / plain : 0;
-        report.Add(new BenchRow(Scenario, "end-to-end rate, no --alert (median)", plain, "points/s", Note: $"{Turns} runs of {settings.Seconds} s"));
-        report.Add(new BenchRow(Scenario, $"end-to-end rate, {Rules.Length} --alert (median)", alerted, "points/s", Note: $"{Turns} runs, in turns with the runs without; rules: {string.Join("; ", Rules)}"));
-        report.Add(new BenchRow(Scenario, $"with {Rules.Length} --alert / without", ratio * 100, "%", ">= 80", ratio >= 0.8, "median of each"));
+        double ratio = paired.Ratio;
+        report.Add(new BenchRow(Scenario, "end-to-end rate, no --alert (median)", paired.Without, "points/s", Note: $"{Turns} runs of {settings.Seconds} s"));
+        report.Add(new BenchRow(Scenario, $"end-to-end rate, {Rules.Length} --alert (median)", paired.With, "points/s", Note: $"{Turns} runs, in turns with the runs without; rules: {string.Join("; ", Rules)}"));
+        report.Add(new BenchRow(Scenario, $"with {Rules.Length} --alert / without", ratio * 100, "%", ">= 80", ratio >= 0.8, $"median of the turns' ratios ({paired.Turns} %)"));
         report.Add(new BenchRow(Scenario, "alerts fired (all runs)", fired, "alerts", "0", fired == 0, "no rule may fire, or markers would be measured instead of the rules' tests"));
-    }
-
-    private static double Median(double[] values)
-    {
-        var sorted = (double[])values.Clone();
-        Array.Sort(sorted);
-        int n = sorted.Length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }
