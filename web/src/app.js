@@ -48,7 +48,12 @@ const baselines = startBaselines($("baselines"));
 startTimeline($("timeline"));
 const markers = createMarkers($("markers"), { redraw: () => redrawSoon(), jump: jumpTo });
 let baselineKey = "";
-const histogram = startHistogram($("histogram-series"), $("histogram"), () => flow.requestSoon());
+// The histogram's panel, last in the plot area: showing or closing it gives the data panels a new height.
+const histogram = startHistogram($("histogram-series"), () => {
+  for (const p of view.panels) fitPanel(p);
+  flow.requestSoon();
+  redrawSoon();
+});
 
 const app = {
   hovered: null,
@@ -108,6 +113,7 @@ function rebuildPanels() {
     chartsEl.appendChild(p.el);
     return p;
   });
+  histogram.place(chartsEl, colors);
   // A range kept for a group that no longer exists (its kind or its first panel changed) has nothing to move.
   const keys = new Set(view.panels.map(groupKey));
   for (const k of [...view.groupX.keys()]) if (!keys.has(k)) view.groupX.delete(k);
