@@ -49,10 +49,13 @@ startTimeline($("timeline"));
 const markers = createMarkers($("markers"), { redraw: () => redrawSoon(), jump: jumpTo });
 let baselineKey = "";
 // The histogram's panel, last in the plot area: showing or closing it gives the data panels a new height.
-const histogram = startHistogram($("histogram-series"), () => {
-  for (const p of view.panels) fitPanel(p);
-  flow.requestSoon();
-  redrawSoon();
+const histogram = startHistogram($("histogram-series"), {
+  changed: () => {
+    for (const p of view.panels) fitPanel(p);
+    flow.requestSoon();
+    redrawSoon();
+  },
+  redraw: () => redrawSoon(),
 });
 
 const app = {
@@ -208,7 +211,7 @@ function redrawSoon() {
       }
     }
     // A panel whose y labels grew (or shrank) sets the shared axis width; the others follow on the next frame.
-    let need = 0;
+    let need = histogram.yAxisNeed;
     for (const p of view.panels) need = Math.max(need, p.yAxisNeed);
     if (need !== yAxisPx && need > 0) {
       yAxisPx = need;

@@ -16,11 +16,12 @@ const COUNT_INCRS = NUMBER_INCRS.filter((v) => v >= 1);
 const fmt = new Intl.NumberFormat("en-US");
 
 /**
- * Binds the series picker `selectEl` and makes the panel; `changed` hears a pick or a close (the panels' room and
- * the request change). Returns { refresh(seriesRows), show(msg), place(host, colors) }: refresh lists the series
- * after a meta, show draws an answer, place puts the panel last in `host` and takes the theme's colours.
+ * Binds the series picker `selectEl` and makes the panel; hooks.changed() hears a pick or a close (the panels' room
+ * and the request change), hooks.redraw() a new width of its y axis labels. Returns { refresh(seriesRows), show(msg),
+ * place(host, colors), yAxisNeed }: refresh lists the series after a meta, show draws an answer, place puts the panel
+ * last in `host` and takes the theme's colours.
  */
-export function startHistogram(selectEl, changed) {
+export function startHistogram(selectEl, hooks) {
   const el = document.createElement("section");
   el.id = "histogram";
   el.className = "panel histogram-panel";
@@ -56,6 +57,7 @@ export function startHistogram(selectEl, changed) {
   let last = null; // the answer drawn
   let single = false; // every point of it has one value
   let hovered = null;
+  let needPx = 0, reportedPx = 0; // the width its y axis labels need, and the last told to the data panels
   pp.histogram = null;
   Object.defineProperty(pp, "histogramPanel", { enumerable: true, get: panelState });
 
@@ -81,7 +83,7 @@ export function startHistogram(selectEl, changed) {
       noteEl.textContent = " · counting…";
       makeChart();
     }
-    changed();
+    hooks.changed();
   }
 
   selectEl.addEventListener("change", () => pick(selectEl.value === "" ? null : Number(selectEl.value)));
@@ -125,6 +127,14 @@ export function startHistogram(selectEl, changed) {
     const source = sourcePanel();
     const [xAxis, yAxis] = axesFor(VALUE_AXES, { x: (source && source.def.ylabel) || "y", y: "count" }, colors, false);
     yAxis.incrs = COUNT_INCRS;
+    // As wide as the data panels' shared y axis, so its plot area lines up under theirs.
+    const ownSize = yAxis.size;
+    yAxis.size = (self, values, i, cycle) => {
+      needPx = ownSize(self, values, i, cycle);
+      let width = needPx;
+      for (const p of view.panels) width = Math.max(width, p.yAxisNeed || 0);
+      return width;
+    };
     const identity = (self, min, max) => [min, max];
     u = new globalThis.uPlot(
       {
@@ -139,13 +149,20 @@ export function startHistogram(selectEl, changed) {
         axes: [xAxis, yAxis],
         // No zoom, no cursor lines: a hover names the bar under the mouse.
         cursor: { x: false, y: false, points: { show: false }, drag: { x: false, y: false, setScale: false }, bind: { dblclick: () => null } },
-        hooks: { setCursor: [hover] },
+        hooks: { setCursor: [hover], draw: [axisWidthSeen] },
       },
       [[], []],
       chartEl,
     );
     u.over.append(barEl, tipEl, emptyEl);
     if (last) draw();
+  }
+
+  // The data panels take a y axis as wide as this one needs too (hooks.redraw lays them out again).
+  function axisWidthSeen() {
+    if (needPx === reportedPx) return;
+    reportedPx = needPx;
+    hooks.redraw();
   }
 
   function dropChart() {
@@ -228,5 +245,9 @@ export function startHistogram(selectEl, changed) {
     };
   }
 
-  return { refresh, show, place };
+  return {
+    refresh, show, place,
+    /** The width its y axis labels need, in CSS pixels (0 while it is closed): the data panels' y axes take it too. */
+    get yAxisNeed() { return u && !el.hidden ? needPx : 0; },
+  };
 }

@@ -65,6 +65,8 @@ public sealed class HistogramPageTests(BrowserFixture browser)
         Assert.InRange(own.Width, data.Width - 2, data.Width + 2);
         Assert.InRange(own.Height, data.Height - 2, data.Height + 2);
         Assert.InRange(data.Height, alone / 2 - 4, alone / 2 + 4);
+        // Its plot area starts where the data panel's does: its y axis takes the data panels' width.
+        await WaitAsync(page, "p => { const o = [...document.querySelectorAll('#chart .u-over')].map(e => Math.round(e.getBoundingClientRect().left)); return o.length === 2 && o[0] === o[1]; }");
         Assert.Equal("Histogram of trainer · loss", (await panel.Locator(".panel-title > span").First.TextContentAsync())?.Trim());
 
         // Axes: the values counted across (from the lowest to the highest y in view), whole counts up the side.
