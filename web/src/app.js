@@ -430,6 +430,7 @@ const legendActions = {
 function hiddenChanged() {
   pp.hidden = [...view.hidden];
   renderAllLegend();
+  histogram.hiddenChanged();
   if (cursors.placed) cursors.refresh();
   flow.requestSoon();
   redrawSoon();

@@ -18,8 +18,8 @@ const fmt = new Intl.NumberFormat("en-US");
 /**
  * Binds the series picker `selectEl` and makes the panel; hooks.changed() hears a pick or a close (the panels' room
  * and the request change), hooks.redraw() a new width of its y axis labels. Returns { refresh(seriesRows), show(msg),
- * place(host, colors), yAxisNeed }: refresh lists the series after a meta, show draws an answer, place puts the panel
- * last in `host` and takes the theme's colours.
+ * place(host, colors), hiddenChanged(), yAxisNeed }: refresh lists the series after a meta, show draws an answer,
+ * place puts the panel last in `host` and takes the theme's colours, hiddenChanged hears the legend hide series.
  */
 export function startHistogram(selectEl, hooks) {
   const el = document.createElement("section");
@@ -82,6 +82,7 @@ export function startHistogram(selectEl, hooks) {
       nameEl.textContent = `Histogram of ${rowOf(index) ? label(rowOf(index)) : `series ${index}`}`;
       noteEl.textContent = " · counting…";
       makeChart();
+      hiddenChanged();
     }
     hooks.changed();
   }
@@ -111,6 +112,16 @@ export function startHistogram(selectEl, hooks) {
     if (u) draw();
     // What tests read: the bins as drawn, and the range they cover.
     pp.histogram = { series: msg.series, x: msg.x, low: msg.low, high: msg.high, total: msg.total, bars: [...msg.counts] };
+  }
+
+  // The viewer counts no hidden series: hiding the one shown empties the panel until it is shown again.
+  function hiddenChanged() {
+    if (view.histogram == null || !view.hidden.has(view.histogram)) return;
+    last = { series: view.histogram, x: [0, 0], low: 0, high: 0, ...last, total: 0, counts: new Array(50).fill(0) };
+    pp.histogram = null;
+    if (u) draw();
+    noteEl.textContent = " · hidden in the legend";
+    emptyEl.textContent = "this series is hidden: show it in the legend to count it";
   }
 
   function place(host, themeColors) {
@@ -246,7 +257,7 @@ export function startHistogram(selectEl, hooks) {
   }
 
   return {
-    refresh, show, place,
+    refresh, show, place, hiddenChanged,
     /** The width its y axis labels need, in CSS pixels (0 while it is closed): the data panels' y axes take it too. */
     get yAxisNeed() { return u && !el.hidden ? needPx : 0; },
   };

@@ -11,6 +11,7 @@ namespace PlotPipe.Viewer.Tests.Browser;
 public sealed class HistogramPageTests(BrowserFixture browser)
 {
     private const int Steps = 20_000;
+    private const int Half = 5_000;
 
     [Fact]
     public async Task The_histogram_of_a_series_counts_its_points_in_view_and_follows_a_zoom()
@@ -149,6 +150,41 @@ public sealed class HistogramPageTests(BrowserFixture browser)
         Assert.Equal(color, await page.EvaluateAsync<string>("() => window.plotpipe.histogramPanel.barColor"));
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "histogram-panel-dark.png") });
         await context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_histogram_panel_counts_again_as_points_stream_in_and_empties_while_its_series_is_hidden()
+    {
+        using var viewer = await ViewerProcess.StartAsync();
+        await OpenAsync(viewer, "trainer");
+        var random = new Random(7);
+        var (steps, loss) = Columns(2 * Half, 0, 1, s => Math.Sin(s / 300.0) + random.NextDouble());
+        await SendAsync(viewer, w =>
+        {
+            FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Line, "loss", "b-", 0, SeriesFlags.None);
+            Points(w, 0, steps.AsSpan(0, Half), loss.AsSpan(0, Half));
+        });
+        var page = await browser.NewPageAsync(1200, 800);
+        await page.GotoAsync(viewer.Url.ToString());
+        await WaitAsync(page, $"p => p.panels.length === 1 && p.panels[0].drawn > 0 && p.status.points === {Half}");
+        await page.SelectOptionAsync("#histogram-series", "0");
+        await WaitAsync(page, $"p => p.histogram && p.histogram.x[1] === {Half - 1}");
+        AssertCountsOfSentPoints((await StateAsync(page)).GetProperty("histogram"), steps, loss);
+
+        // New points move the followed window: the histogram counts what it shows now.
+        await SendAsync(viewer, w => Points(w, 0, steps.AsSpan(Half), loss.AsSpan(Half)));
+        await WaitAsync(page, $"p => p.histogram && p.histogram.x[1] === {2 * Half - 1}");
+        AssertCountsOfSentPoints((await StateAsync(page)).GetProperty("histogram"), steps, loss);
+
+        // Hidden in the legend, the series is counted no more: the panel says so instead of keeping old bars.
+        await page.Locator("#legend li[data-index=\"0\"]").ClickAsync();
+        await WaitAsync(page, "p => p.hidden.includes(0) && p.histogram === null && p.histogramPanel.note.includes('hidden')");
+        Assert.True(await page.Locator("#histogram .not-shown").IsVisibleAsync());
+        Assert.Contains("hidden", await page.Locator("#histogram .not-shown").TextContentAsync());
+        await page.Locator("#legend li[data-index=\"0\"]").ClickAsync();
+        await WaitAsync(page, "p => !p.hidden.includes(0) && p.histogram && p.histogram.total > 0");
+        Assert.False(await page.Locator("#histogram .not-shown").IsVisibleAsync());
+        await SendAsync(viewer, FrameWriter.WriteFinish);
     }
 
     // 20,000 steps of a falling, noisy loss from the producer "trainer", finished.
