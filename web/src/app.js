@@ -48,7 +48,15 @@ const baselines = startBaselines($("baselines"));
 startTimeline($("timeline"));
 const markers = createMarkers($("markers"), { redraw: () => redrawSoon(), jump: jumpTo });
 let baselineKey = "";
-const histogram = startHistogram($("histogram-series"), $("histogram"), () => flow.requestSoon());
+// The histogram's panel, last in the plot area: showing or closing it gives the data panels a new height.
+const histogram = startHistogram($("histogram-series"), {
+  changed: () => {
+    for (const p of view.panels) fitPanel(p);
+    flow.requestSoon();
+    redrawSoon();
+  },
+  redraw: () => redrawSoon(),
+});
 
 const app = {
   hovered: null,
@@ -108,6 +116,7 @@ function rebuildPanels() {
     chartsEl.appendChild(p.el);
     return p;
   });
+  histogram.place(chartsEl, colors);
   // A range kept for a group that no longer exists (its kind or its first panel changed) has nothing to move.
   const keys = new Set(view.panels.map(groupKey));
   for (const k of [...view.groupX.keys()]) if (!keys.has(k)) view.groupX.delete(k);
@@ -202,7 +211,7 @@ function redrawSoon() {
       }
     }
     // A panel whose y labels grew (or shrank) sets the shared axis width; the others follow on the next frame.
-    let need = 0;
+    let need = histogram.yAxisNeed;
     for (const p of view.panels) need = Math.max(need, p.yAxisNeed);
     if (need !== yAxisPx && need > 0) {
       yAxisPx = need;
@@ -421,6 +430,7 @@ const legendActions = {
 function hiddenChanged() {
   pp.hidden = [...view.hidden];
   renderAllLegend();
+  histogram.hiddenChanged();
   if (cursors.placed) cursors.refresh();
   flow.requestSoon();
   redrawSoon();
