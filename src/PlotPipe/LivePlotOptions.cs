@@ -35,7 +35,7 @@ public sealed class LivePlotOptions
     /// <summary>Bytes the whole viewer may use (a quarter for points, oldest evicted first over all series; a quarter for pages' views); 0 (the default): half of the machine's memory.</summary>
     public long ViewerMaxMemory { get; set; }
 
-    /// <summary>Series the spawned viewer computes from this producer's series as points arrive, each "NAME = EXPRESSION" such as "loss_ema = ema(loss, 0.9)" (its <c>--derive</c>, docs/derived.md); empty (the default): none.</summary>
+    /// <summary>Series the spawned viewer computes from this producer's series as points arrive, each "NAME = EXPRESSION" such as "loss_ema = ema(loss, 0.9)" (its <c>--derive</c>, docs/markers-alerts-derived.md#derived-series-computed-by-the-viewer); empty (the default): none.</summary>
     public IList<string> DerivedSeries { get; set; } = [];
 
     /// <summary>Have the spawned viewer also write every point it receives, losslessly, to this Arrow IPC stream file; null (the default): no recording.</summary>
