@@ -51,6 +51,12 @@ public sealed class LivePlotOptions
     /// </summary>
     public IList<string> Alerts { get; set; } = [];
 
+    /// <summary>The spawned viewer stops at the first <see cref="Alerts"/> firing, after saving the pictures asked for, with exit code <see cref="AlertExitCode"/> (what <see cref="LivePlot.WaitForViewerExitAsync"/> returns); needs at least one rule. Default false: alerts only tell.</summary>
+    public bool ExitOnAlert { get; set; }
+
+    /// <summary>The spawned viewer's exit code when it stopped on an alert under <see cref="ExitOnAlert"/>: 3, as <c>plotpipe view --exit-on-alert</c> exits.</summary>
+    public const int AlertExitCode = 3;
+
     /// <summary>What Add does once the buffer has grown to <see cref="MaxBufferBytes"/>. Default <see cref="PlotPipe.WhenFull.Drop"/>: never wait.</summary>
     public WhenFull WhenFull { get; set; } = WhenFull.Drop;
 
@@ -149,6 +155,8 @@ public sealed class LivePlotOptions
             if (string.IsNullOrWhiteSpace(rule))
                 throw new PlotArgumentException($"Alerts holds an empty rule \"{PlotArgumentException.Quote(rule ?? "")}\"; a rule reads like \"loss > 10\"", nameof(Alerts));
         }
+        if (ExitOnAlert && Alerts.Count == 0)
+            throw new PlotArgumentException("ExitOnAlert needs a rule to watch: give one or more Alerts, such as \"loss is nan\"", nameof(ExitOnAlert));
         if (!Enum.IsDefined(WhenFull))
             throw new PlotArgumentException($"WhenFull {WhenFull} is not a known policy", nameof(WhenFull));
     }
