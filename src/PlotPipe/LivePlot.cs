@@ -223,7 +223,7 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
     /// <summary>Completes when every buffered point and the finish frame have been written (or the viewer was lost).</summary>
     public Task Completion => Sender.Completion;
 
-    /// <summary>Waits for the spawned viewer to exit and returns its exit code.</summary>
+    /// <summary>Waits for the spawned viewer to exit and returns its exit code: <see cref="LivePlotOptions.AlertExitCode"/> when it stopped on an alert (<see cref="LivePlotOptions.ExitOnAlert"/>).</summary>
     /// <param name="cancellationToken">Stops the wait.</param>
     public Task<int> WaitForViewerExitAsync(CancellationToken cancellationToken = default) =>
         _viewer is null ? Task.FromResult(0) : _viewer.WaitForExitAsync(cancellationToken);

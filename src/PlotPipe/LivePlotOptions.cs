@@ -35,7 +35,7 @@ public sealed class LivePlotOptions
     /// <summary>Bytes the whole viewer may use (a quarter for points, oldest evicted first over all series; a quarter for pages' views); 0 (the default): half of the machine's memory.</summary>
     public long ViewerMaxMemory { get; set; }
 
-    /// <summary>Series the spawned viewer computes from this producer's series as points arrive, each "NAME = EXPRESSION" such as "loss_ema = ema(loss, 0.9)" (its <c>--derive</c>, docs/derived.md); empty (the default): none.</summary>
+    /// <summary>Series the spawned viewer computes from this producer's series as points arrive, each "NAME = EXPRESSION" such as "loss_ema = ema(loss, 0.9)" (its <c>--derive</c>, docs/markers-alerts-derived.md#derived-series-computed-by-the-viewer); empty (the default): none.</summary>
     public IList<string> DerivedSeries { get; set; } = [];
 
     /// <summary>Have the spawned viewer also write every point it receives, losslessly, to this Arrow IPC stream file; null (the default): no recording.</summary>
@@ -50,6 +50,12 @@ public sealed class LivePlotOptions
     /// and a line on standard error. A rule the viewer cannot read stops it at start, naming the rule. Default: none.
     /// </summary>
     public IList<string> Alerts { get; set; } = [];
+
+    /// <summary>The spawned viewer stops at the first <see cref="Alerts"/> firing, after saving the pictures asked for, with exit code <see cref="AlertExitCode"/> (what <see cref="LivePlot.WaitForViewerExitAsync"/> returns); needs at least one rule. Default false: alerts only tell.</summary>
+    public bool ExitOnAlert { get; set; }
+
+    /// <summary>The spawned viewer's exit code when it stopped on an alert under <see cref="ExitOnAlert"/>: 3, as <c>plotpipe view --exit-on-alert</c> exits.</summary>
+    public const int AlertExitCode = 3;
 
     /// <summary>What Add does once the buffer has grown to <see cref="MaxBufferBytes"/>. Default <see cref="PlotPipe.WhenFull.Drop"/>: never wait.</summary>
     public WhenFull WhenFull { get; set; } = WhenFull.Drop;
@@ -149,6 +155,8 @@ public sealed class LivePlotOptions
             if (string.IsNullOrWhiteSpace(rule))
                 throw new PlotArgumentException($"Alerts holds an empty rule \"{PlotArgumentException.Quote(rule ?? "")}\"; a rule reads like \"loss > 10\"", nameof(Alerts));
         }
+        if (ExitOnAlert && Alerts.Count == 0)
+            throw new PlotArgumentException("ExitOnAlert needs a rule to watch: give one or more Alerts, such as \"loss is nan\"", nameof(ExitOnAlert));
         if (!Enum.IsDefined(WhenFull))
             throw new PlotArgumentException($"WhenFull {WhenFull} is not a known policy", nameof(WhenFull));
     }

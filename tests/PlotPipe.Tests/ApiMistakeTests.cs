@@ -54,6 +54,7 @@ public class ApiMistakeTests
     [InlineData(nameof(LivePlotOptions.SavePngPath))]
     [InlineData(nameof(LivePlotOptions.DerivedSeries))]
     [InlineData(nameof(LivePlotOptions.Alerts))]
+    [InlineData(nameof(LivePlotOptions.ExitOnAlert))]
     public void Out_of_range_options_throw_naming_the_option(string option)
     {
         var o = new LivePlotOptions();
@@ -70,6 +71,8 @@ public class ApiMistakeTests
             // A rule without a name: the viewer would refuse it at start.
             case nameof(LivePlotOptions.DerivedSeries): o.DerivedSeries = ["ema(loss, 0.9)"]; break;
             case nameof(LivePlotOptions.Alerts): o.Alerts = ["loss > 10", " "]; break;
+            // Nothing to watch: the viewer would refuse to start.
+            case nameof(LivePlotOptions.ExitOnAlert): o.ExitOnAlert = true; break;
         }
         var e = Assert.ThrowsAny<ArgumentException>(() => LivePlot.ToStream(new GateStream(), o));
         Assert.Equal(option, e.ParamName);

@@ -39,6 +39,7 @@ from __future__ import annotations
 import atexit
 import os
 import weakref
+from collections.abc import Sequence
 from typing import IO
 
 from ._columns import unix_seconds
@@ -74,6 +75,7 @@ __all__ = [
     "encode_define_panel",
     "encode_event",
     "unix_seconds",
+    "ALERT_EXIT_CODE",
     "VERSION", "MAGIC", "DEFINE_SERIES", "POINTS", "DROPPED", "FINISH", "HELLO", "DEFINE_PLOT", "DEFINE_PANEL",
     "TIME_X", "SCATTER", "LINE", "MAX_SERIES", "MAX_NAME_BYTES", "MAX_FORMAT_BYTES", "MAX_POINTS_PER_FRAME",
     "MAX_PRODUCER_NAME_BYTES", "MAX_TOKEN_BYTES", "MAX_PANELS", "MAX_PROPERTY_VALUE_BYTES",
@@ -81,6 +83,10 @@ __all__ = [
 ]
 
 _START_TIMEOUT = 30.0
+
+ALERT_EXIT_CODE = 3
+"""The spawned viewer's exit code when it stopped on an alert (``spawn(exit_on_alert=True)``), as
+``plotpipe view --exit-on-alert`` exits; ``Plot.wait_for_viewer_exit`` returns it."""
 
 
 def _preamble(name: str, token: str) -> bytes:
@@ -91,7 +97,8 @@ def _preamble(name: str, token: str) -> bytes:
 def spawn(*, open_browser: bool = True, save_png: str | os.PathLike[str] | None = None, exit_on_finish: bool = False,
           linger: float | None = None, port: int = 0, max_points: int = 0, buffer_points: int = 1 << 18,
           when_full: str = "drop", finish_timeout: float = 10.0, viewer: str | list[str] | None = None,
-          title: str | None = None, name: str | None = None, max_buffer_bytes: int | None = None) -> Plot:
+          title: str | None = None, name: str | None = None, max_buffer_bytes: int | None = None,
+          alerts: Sequence[str] = (), derive: Sequence[str] = (), exit_on_alert: bool = False) -> Plot:
     """Starts a viewer (`plotpipe view --stdin` from PATH, or the command in $PLOTPIPE_VIEWER, or ``viewer``), waits
     until it serves its page, and returns the plot that feeds it.
 
@@ -110,6 +117,14 @@ def spawn(*, open_browser: bool = True, save_png: str | os.PathLike[str] | None 
     finish_timeout: how long finish() and the with block wait for buffered points to reach the viewer and for the
     picture asked for to be saved.
     title: the plot's title (the viewer shows "PlotPipe" without one). name: the producer's name, as for ``connect``.
+    alerts: rules the viewer checks on every point it receives, as ``plotpipe view --alert`` takes them
+    (``"loss > 10"``, ``"loss is nan"``, ``"loss > 10 for 5 points"``): a firing is a marker of kind ``alert`` in
+    /api/events and a line on standard error. A rule the viewer cannot read stops it at start (RuntimeError naming it).
+    derive: series the viewer computes from this producer's series as points arrive, each ``"NAME = EXPRESSION"``
+    such as ``"loss_ema = ema(loss, 0.9)"`` (``--derive``).
+    exit_on_alert: the viewer stops at the first firing, after saving the picture asked for, with exit code
+    ``ALERT_EXIT_CODE`` (3), which ``wait_for_viewer_exit`` returns; needs at least one rule in ``alerts``.
+    The grammar of both: docs/markers-alerts-derived.md.
 
     The viewer's standard error is passed on to ours line by line; when it stops taking the stream,
     ``viewer_lost_reason`` quotes its own line. Raises ValueError for a bad option, RuntimeError (quoting the viewer's
@@ -123,6 +138,10 @@ def spawn(*, open_browser: bool = True, save_png: str | os.PathLike[str] | None 
     if isinstance(max_points, bool) or not isinstance(max_points, int) or max_points < 0:  # pyright: ignore[reportUnnecessaryIsInstance]
         raise ValueError(f"max_points {max_points!r} must be an int, 0 or more")
     panel_properties(title, None, None, "linear", "linear", True, "plot")
+    alerts = _rules(alerts, "alerts", "loss > 10")
+    derive = _rules(derive, "derive", "loss_ema = ema(loss, 0.9)")
+    if exit_on_alert and not alerts:
+        raise ValueError("exit_on_alert needs a rule to watch: give one or more alerts, such as \"loss is nan\"")
     command = viewer_command(viewer) + ["--stdin", "--port", str(port)]
     if linger is not None:
         command += ["--linger", repr(float(linger))]
@@ -136,12 +155,28 @@ def spawn(*, open_browser: bool = True, save_png: str | os.PathLike[str] | None 
         command += ["--png", pictures[-1]]
     if max_points:
         command += ["--max-points", str(max_points)]
+    for rule in derive:
+        command += ["--derive", rule]
+    for rule in alerts:
+        command += ["--alert", rule]
+    if exit_on_alert:
+        command.append("--exit-on-alert")
     process = ViewerProcess(command, pictures)
     process.wait_for_url(_START_TIMEOUT)
     plot = Plot(PipeSink(process.stdin), buffer_points=buffer_points, when_full=when_full, viewer=process,
                 finish_timeout=finish_timeout, preamble=preamble, title=title, max_buffer_bytes=max_buffer_bytes)
     _live.add(plot)
     return plot
+
+
+def _rules(rules: Sequence[str], option: str, example: str) -> list[str]:
+    # A lone string is a sequence of characters: each would become a rule the viewer refuses, so it is named here.
+    if isinstance(rules, str) or not isinstance(rules, Sequence):  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise TypeError(f"{option} must be a list of rules such as [{example!r}], not {type(rules).__name__}")
+    for rule in rules:
+        if not isinstance(rule, str) or not rule.strip():  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ValueError(f"{option} holds {rule!r}, not a rule; a rule reads like {example!r}")
+    return list(rules)
 
 
 def connect(address: str, *, token: str | None = None, name: str | None = None, buffer_points: int = 1 << 18,

@@ -487,7 +487,8 @@ class Plot:
             self._viewer.kill()
 
     def wait_for_viewer_exit(self, timeout: float | None = None) -> int | None:
-        """Waits for the spawned viewer to exit and returns its exit code (None if it is still running after ``timeout``)."""
+        """Waits for the spawned viewer to exit and returns its exit code (None if it is still running after ``timeout``):
+        ``plotpipe.ALERT_EXIT_CODE`` (3) when it stopped on an alert (``spawn(exit_on_alert=True)``)."""
         return self._viewer.wait(timeout) if self._viewer is not None else 0
 
     def show(self) -> bool:

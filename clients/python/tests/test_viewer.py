@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import pathlib
 import threading
 import time
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -318,3 +320,57 @@ def test_markers_from_a_connected_producer_reach_the_listening_viewer(listening)
     listening.api.wait_for(lambda: len(listening.api.get("/api/events")) == 1, what="the marker")
     event = listening.api.get("/api/events")[0]
     assert (event["kind"], event["x"], event["text"], event["producer"]) == ("mark", 1, "valve opened", "rig")
+
+
+def test_alerts_and_derived_series_given_to_spawn_reach_the_viewer_and_a_firing_is_in_its_events():
+    with plotpipe.spawn(open_browser=False, name="trainer", alerts=["loss > 10", "loss is nan"],
+                        derive=["loss_ema = ema(loss, 0.9)"]) as plot:
+        api = Api(plot.url)
+        loss = plot.line("loss")
+        for step in range(100):
+            loss.add(step, 50.0 if step == 70 else float("nan") if step == 90 else 1 / (step + 1))
+        assert plot.finish(30) is True
+        api.wait_for(lambda: api.status()["state"] == "finished")
+        api.wait_for(lambda: len(api.get("/api/events")) == 2, what="the two firings")
+        events = api.get("/api/events")
+        assert [(e["kind"], e["x"], e["producer"]) for e in events] == [("alert", 70, "trainer"), ("alert", 90, "trainer")]
+        assert events[0]["text"] == "alert: loss > 10 (loss = 50 at x = 70)"
+        assert api.status()["alerts"]["rules"] == ["loss > 10", "loss is nan"]
+        derived = [s for s in api.get("/api/series") if s["name"] == "loss_ema"]
+        assert len(derived) == 1 and derived[0]["derived"] is True
+        api.wait_for(lambda: [s["count"] for s in api.get("/api/series") if s["name"] == "loss_ema"] == [100],
+                     what="every point of loss smoothed")
+        plot.close_viewer()
+
+
+def test_exit_on_alert_stops_the_spawned_viewer_with_code_3_after_saving_its_picture(tmp_path: pathlib.Path):
+    png = tmp_path / "failed.png"
+    plot = plotpipe.spawn(open_browser=False, alerts=["loss is nan"], exit_on_alert=True, save_png=png)
+    try:
+        loss = plot.line("loss")
+        # The stream is never finished: only the alert can end the viewer.
+        for step in range(100):
+            loss.add(step, float("nan") if step == 60 else 1 / (step + 1))
+        assert plot.wait_for_viewer_exit(60) == plotpipe.ALERT_EXIT_CODE == 3
+        assert png.stat().st_size > 0
+        loss.add(100, 1.0)  # the viewer is gone: still never raises
+    finally:
+        plot.close_viewer()
+        plot.close(1)
+
+
+@pytest.mark.parametrize(("options", "error", "words"), [
+    ({"alerts": "loss > 10"}, TypeError, "alerts must be a list of rules"),
+    ({"alerts": ["loss > 10", " "]}, ValueError, "alerts holds ' '"),
+    ({"derive": ["loss_ema = ema(loss, 0.9)", 3]}, ValueError, "derive holds 3"),
+    ({"exit_on_alert": True}, ValueError, "exit_on_alert needs a rule"),
+])
+def test_spawn_names_a_bad_alert_or_derive_option_before_starting_a_viewer(options: dict[str, Any], error: type[Exception],
+                                                                           words: str):
+    with pytest.raises(error, match=words):
+        plotpipe.spawn(open_browser=False, viewer=["/nonexistent/viewer"], **options)
+
+
+def test_a_rule_the_viewer_cannot_read_stops_spawn_naming_the_rule():
+    with pytest.raises(RuntimeError, match='train loss > 10'):
+        plotpipe.spawn(open_browser=False, alerts=["train loss > 10"])

@@ -138,6 +138,9 @@ internal sealed class Figure
         // Room right of the data area: uPlot's, or half the last x label when that is wider, so a label centred on
         // the data's right end (a time axis' last tick) is not cut by the legend's rule.
         var rightPx = Panels.Select(_ => PictureTheme.DataRightPx).ToArray();
+        // Markers' labels take rows of a band above the data, which the y range leaves free: its top grows by that band.
+        var yRanges = Panels.Select(p => p.Plot.Axes.GetLimits()).ToArray();
+        var labelRows = Panels.Select(p => p.MarkerLabels.Count > 0 ? 1 : 0).ToArray();
         for (int pass = 0; pass < 3; pass++)
         {
             float yAxisPx = 0;
@@ -147,6 +150,8 @@ internal sealed class Figure
                 float rowTop = top + rowPx * i;
                 p.ChartRect = new PixelRect(ChartLeftPx, LegendLeftPx, rowTop + rowPx - ChartBottomPx, rowTop + (p.Title is null ? 0 : PictureTheme.PanelTitleBandPx));
                 float heightPx = DataBottom(p, lines[i]) - (p.ChartRect.Top + PictureTheme.DataTopPx);
+                if (p.MarkerLabels.Count > 0)
+                    p.Plot.Axes.SetLimitsY(yRanges[i].Bottom, PictureMarkers.TopWithRoom(yRanges[i].Bottom, yRanges[i].Top, labelRows[i], Math.Max(1, heightPx)));
                 var ticks = Regenerate(p.Plot.Axes.Left, Math.Max(1, heightPx), paint);
                 float widest = PictureTheme.YAxisLeastLabelPx;
                 foreach (var t in ticks) widest = Math.Max(widest, p.Plot.Axes.Left.TickLabelStyle.Measure(t.Label, paint).Width);
@@ -181,8 +186,18 @@ internal sealed class Figure
                 p.Plot.Layout.Fixed(data);
                 p.Plot.Axes.Left.MinimumSize = p.Plot.Axes.Left.MaximumSize = data.Left - p.ChartRect.Left;
                 p.Plot.Axes.Bottom.MinimumSize = p.Plot.Axes.Bottom.MaximumSize = p.ChartRect.Bottom - data.Bottom;
+                int rows = PictureMarkers.Rows(p, paint);
+                settled &= rows == labelRows[i];
+                labelRows[i] = rows;
             }
             if (settled) break;
+        }
+        for (int i = 0; i < Panels.Count; i++)
+        {
+            var p = Panels[i];
+            if (p.MarkerLabels.Count == 0) continue;
+            p.Plot.Axes.SetLimitsY(yRanges[i].Bottom, PictureMarkers.TopWithRoom(yRanges[i].Bottom, yRanges[i].Top, labelRows[i], Math.Max(1, p.DataRect.Height)));
+            PictureMarkers.Place(p, Palette, paint);
         }
     }
 

@@ -23,4 +23,7 @@ internal sealed record FigurePanel(PanelLayout Layout, Plot Plot, PanelAxes Axes
 
     /// <summary>The data area in the picture, where the series are drawn.</summary>
     public PixelRect DataRect { get; set; }
+
+    /// <summary>The labels of the markers drawn on it, placed once its data area is laid out.</summary>
+    public IReadOnlyList<MarkerLabel> MarkerLabels { get; init; } = [];
 }

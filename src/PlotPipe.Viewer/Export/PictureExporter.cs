@@ -100,9 +100,9 @@ internal static class PictureExporter
                 var (xs, ys) = Points(series, view, panel.Viewport, axes, widthPx, panelHeightPx);
                 AddPieces(plot, series, xs, ys, widthPx, palette);
             }
-            PictureMarkers.Add(plot, markers, axes, axes.ToX(xMin), axes.ToX(xMax), axes.ToY(yMax), palette);
+            var labels = PictureMarkers.Add(plot, markers, axes, axes.ToX(xMin), axes.ToX(xMax), palette);
             var shown = new FigurePanel(panel.Layout, plot, axes, notShown, panel.SeriesCount, PictureText.PanelTitle(panel.Layout.Definition),
-                PictureText.PictureXName(panel.Layout, nothingDefined), PictureText.YName(panel.Layout, nothingDefined));
+                PictureText.PictureXName(panel.Layout, nothingDefined), PictureText.YName(panel.Layout, nothingDefined)) { MarkerLabels = labels };
             Decorate(shown, axes.ToX(xMin), axes.ToX(xMax), axes.ToY(yMin), axes.ToY(yMax), palette);
             drawn.Add(shown);
         }

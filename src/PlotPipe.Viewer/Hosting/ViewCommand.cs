@@ -77,7 +77,7 @@ internal static class ViewCommand
         {
             HelpName = "RULE",
             Description = "Watch every point received: \"loss > 10\" (>, >=, <, <=), \"loss is nan\", optionally \"... for 5 points\" or \"... for 5s\"; "
-                + "a firing is a marker of kind alert, a line on standard error and a count in /api/status; repeatable (docs/alerts.md)",
+                + "a firing is a marker of kind alert, a line on standard error and a count in /api/status; repeatable (docs/markers-alerts-derived.md#alerts-be-told-when-a-series-crosses-a-line)",
             AllowMultipleArgumentsPerToken = false,
         };
         alert.Validators.Add(r =>
@@ -105,7 +105,7 @@ internal static class ViewCommand
         var derive = new Option<string[]>("--derive")
         {
             HelpName = "\"NAME = EXPRESSION\"",
-            Description = "Also plot a series computed from others as points arrive, per producer: \"loss_ema = ema(loss, 0.9)\", \"power = volts * amps\"; ema, mean, min, max, rate, abs, + - * / (docs/derived.md); repeatable",
+            Description = "Also plot a series computed from others as points arrive, per producer: \"loss_ema = ema(loss, 0.9)\", \"power = volts * amps\"; ema, mean, min, max, rate, abs, + - * / (docs/markers-alerts-derived.md#derived-series-computed-by-the-viewer); repeatable",
             AllowMultipleArgumentsPerToken = false,
         };
         derive.Validators.Add(r =>

@@ -63,7 +63,7 @@ internal sealed class ViewerOptions
     /// <summary>Also write every point received to this Arrow IPC stream file (<c>--record</c>); null: no recording.</summary>
     public string? RecordPath { get; set; }
 
-    /// <summary>Series computed from others as their points arrive (<c>--derive</c>, docs/derived.md).</summary>
+    /// <summary>Series computed from others as their points arrive (<c>--derive</c>, docs/markers-alerts-derived.md#derived-series-computed-by-the-viewer).</summary>
     public IReadOnlyList<DeriveRule> Derive { get; set; } = [];
 
     /// <summary>Rules checked on every point received (<c>--alert</c>); a firing is a marker, a line on standard error and a count in the status.</summary>

@@ -14,12 +14,19 @@ namespace PlotPipe.Viewer.Recording;
 /// </summary>
 internal static class PlaybackRoutes
 {
+    // Written as the other API answers are: a quote in a file or run name reads as itself (Serve/JsonContext.cs).
+    private static readonly PlaybackJson Json = new(new System.Text.Json.JsonSerializerOptions
+    {
+        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
     /// <summary>Maps the routes onto <paramref name="app"/>; without <paramref name="player"/>, <c>/api/timeline</c> answers 404.</summary>
     public static void Map(IEndpointRouteBuilder app, RecordingPlayer? player, BaselineRuns baselines)
     {
         if (player is not null)
         {
-            app.MapGet("/api/timeline", () => Results.Json(player.Report(), PlaybackJson.Default.TimelineReport));
+            app.MapGet("/api/timeline", () => Results.Json(player.Report(), Json.TimelineReport));
             app.MapPost("/api/timeline", async (HttpContext context) =>
             {
                 var q = context.Request.Query;
@@ -39,10 +46,10 @@ internal static class PlaybackRoutes
                 {
                     return Results.Text(e.Message.Split(" (Parameter")[0] + "\n", statusCode: StatusCodes.Status400BadRequest);
                 }
-                return Results.Json(player.Report(), PlaybackJson.Default.TimelineReport);
+                return Results.Json(player.Report(), Json.TimelineReport);
             });
         }
-        app.MapGet("/api/baselines", () => Results.Json(baselines.Report(), PlaybackJson.Default.ListBaselineReport));
+        app.MapGet("/api/baselines", () => Results.Json(baselines.Report(), Json.ListBaselineReport));
         app.MapPost("/api/baselines", async (HttpContext context) =>
         {
             var request = context.Request;
@@ -61,7 +68,7 @@ internal static class PlaybackRoutes
                 {
                     return Results.Text(e.Message.Split(" (Parameter")[0] + "\n", statusCode: StatusCodes.Status400BadRequest);
                 }
-                return Results.Json(baselines.Report(), PlaybackJson.Default.ListBaselineReport);
+                return Results.Json(baselines.Report(), Json.ListBaselineReport);
             }
             // An upload: the recording is the body, read whole (at most MaxUploadBytes) before anything is loaded.
             if (request.ContentLength > BaselineRuns.MaxUploadBytes) return TooLarge();
@@ -78,7 +85,7 @@ internal static class PlaybackRoutes
             try
             {
                 string name = await baselines.AddAsync(request.Query["name"].ToString(), () => new MemoryStream(bytes, writable: false), context.RequestAborted);
-                return Results.Json(baselines.Report(), PlaybackJson.Default.ListBaselineReport);
+                return Results.Json(baselines.Report(), Json.ListBaselineReport);
             }
             catch (InvalidDataException e)
             {

@@ -25,7 +25,7 @@ internal static class EventsReport
         }
         var held = events.Snapshot(since);
         context.Response.ContentType = "application/json; charset=utf-8";
-        await using var json = new Utf8JsonWriter(context.Response.Body);
+        await using var json = new Utf8JsonWriter(context.Response.Body, JsonContext.Writer);
         json.WriteStartArray();
         foreach (var h in held)
         {

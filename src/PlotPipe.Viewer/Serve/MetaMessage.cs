@@ -67,7 +67,7 @@ internal static class MetaMessage
         }
         json.WriteEndArray();
         json.WritePropertyName("status"u8);
-        JsonSerializer.Serialize(json, status, JsonContext.Default.StatusReport);
+        JsonSerializer.Serialize(json, status, JsonContext.Api.StatusReport);
         json.WriteEndObject();
         json.Flush();
     }

@@ -162,7 +162,7 @@ internal static class ViewSocket
             _socket = socket;
             _store = store;
             _status = status;
-            _metaJson = new Utf8JsonWriter(_metaBuffer);
+            _metaJson = new Utf8JsonWriter(_metaBuffer, JsonContext.Writer);
             // The view budget asks for a new view when it frees memory for this page or needs some back.
             _pieceBytes = PieceBytesFor(ViewBudget.Of(store).TotalBytes);
             _query = new PlotQuery(() => _pageChanged.Writer.TryWrite(true), 3L * _pieceBytes);

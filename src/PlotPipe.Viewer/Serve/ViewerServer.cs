@@ -88,7 +88,7 @@ internal sealed class ViewerServer : IAsyncDisposable
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = files, ServeUnknownFileTypes = false });
 
-        app.MapGet("/api/status", () => Results.Json(status.Report(), JsonContext.Default.StatusReport));
+        app.MapGet("/api/status", () => Results.Json(status.Report(), JsonContext.Api.StatusReport));
         // The exact points of an x range as CSV or Arrow, streamed from the store (issue 11, docs/recording.md).
         if (export is not null) app.MapGet("/api/export", export);
         app.MapGet("/api/series", () =>
@@ -98,7 +98,7 @@ internal sealed class ViewerServer : IAsyncDisposable
                 rows.Add(new SeriesReport(s.Name, s.Definition.Format, s.Count, s.Kind == SeriesKind.Line ? "line" : "scatter", s.Color,
                     s.Producer, s.Definition.Panel, (s.Definition.Flags & SeriesFlags.TimeX) != 0,
                     s.Producer, s.DarkColor, SeriesPalette.DashName(s.Look.LineStyle), s.Look.Marker?.ToString(), store.IsBaseline(s), s.Derived, s.Expression));
-            return Results.Json(rows, JsonContext.Default.ListSeriesReport);
+            return Results.Json(rows, JsonContext.Api.ListSeriesReport);
         });
         routes?.Invoke(app);
         app.MapGet("/api/producers", () =>
@@ -106,16 +106,16 @@ internal sealed class ViewerServer : IAsyncDisposable
             var rows = new List<ProducerReport>();
             foreach (var p in store.ProducerStates)
                 rows.Add(new ProducerReport(p.Name, p.State.ToString().ToLowerInvariant(), p.Points, p.Dropped, p.BadLines, p.Address));
-            return Results.Json(rows, JsonContext.Default.ListProducerReport);
+            return Results.Json(rows, JsonContext.Api.ListProducerReport);
         });
         app.MapGet("/api/events", (HttpContext context) => EventsReport.WriteAsync(context, store.Events));
-        app.MapGet("/api/plot", () => Results.Json(PlotReportOf(store), JsonContext.Default.PlotReport));
+        app.MapGet("/api/plot", () => Results.Json(PlotReportOf(store), JsonContext.Api.PlotReport));
         app.MapGet("/api/nearest", (HttpContext context) =>
         {
             var q = context.Request.Query;
             if (!NearestQuery.TryParse(q["x"], q["panel"], q["hidden"], out double x, out int? panel, out int[] hidden, out var error))
                 return Results.Text(error + "\n", statusCode: StatusCodes.Status400BadRequest);
-            return Results.Json(new NearestReport(x, NearestQuery.Find(store, x, panel, hidden)), JsonContext.Default.NearestReport);
+            return Results.Json(new NearestReport(x, NearestQuery.Find(store, x, panel, hidden)), JsonContext.Api.NearestReport);
         });
         app.Map("/ws", async (HttpContext context) =>
         {

@@ -99,6 +99,7 @@ internal sealed class ViewerProcess
             start.ArgumentList.Add("--alert");
             start.ArgumentList.Add(rule);
         }
+        if (options.ExitOnAlert) start.ArgumentList.Add("--exit-on-alert");
         start.RedirectStandardInput = true;
         start.RedirectStandardOutput = true;
         // Read here and passed on to our standard error, so the user still sees every line and a loss can quote it.

@@ -38,6 +38,32 @@ public class AlertOptionTests
     }
 
     [Fact]
+    public async Task With_ExitOnAlert_the_spawned_viewer_stops_on_the_first_firing_with_code_3_after_saving_its_picture()
+    {
+        var png = Path.Combine(Path.GetTempPath(), $"plotpipe-exit-on-alert-{Guid.NewGuid():N}.png");
+        var plot = LivePlot.Spawn(new LivePlotOptions { OpenBrowser = false, Alerts = ["loss > 10"], ExitOnAlert = true, SavePngPath = png });
+        try
+        {
+            var loss = plot.Line("loss");
+            // The stream is never finished: only the alert can end the viewer.
+            for (int step = 0; step < 100; step++) loss.Add(step, step == 70 ? 50 : 1.0 / (step + 1));
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            int code = await plot.WaitForViewerExitAsync(wait.Token);
+            Assert.Equal(LivePlotOptions.AlertExitCode, code);
+            Assert.Equal(3, code);
+            Assert.True(new FileInfo(png).Length > 0, "the picture was not saved before the viewer exited");
+            // The program goes on: adding after the viewer is gone neither throws nor blocks.
+            loss.Add(100, 1);
+            await plot.DisposeAsync();
+        }
+        finally
+        {
+            plot.CloseViewer();
+            File.Delete(png);
+        }
+    }
+
+    [Fact]
     public async Task A_rule_the_viewer_cannot_read_stops_the_spawn_naming_the_rule()
     {
         var e = await Assert.ThrowsAnyAsync<Exception>(() => LivePlot.SpawnAsync(new LivePlotOptions { OpenBrowser = false, Alerts = ["train loss > 10"] }));

@@ -57,7 +57,7 @@ public sealed class DeriveViewerTests
         viewer.CloseInput();
         await viewer.WaitForStateAsync("finished");
 
-        // docs/derived.md: m_i = w·m_(i−1) + (1 − w)·y_i from m_0 = 0, p_i = w·p_(i−1) from p_0 = 1, ema_i = m_i / (1 − p_i).
+        // docs/markers-alerts-derived.md#functions: m_i = w·m_(i−1) + (1 − w)·y_i from m_0 = 0, p_i = w·p_(i−1) from p_0 = 1, ema_i = m_i / (1 − p_i).
         double m = 0, p = 1;
         var ema = new double[n];
         for (int i = 0; i < n; i++)

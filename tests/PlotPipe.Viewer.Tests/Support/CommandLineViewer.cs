@@ -114,6 +114,16 @@ internal sealed class CommandLineViewer : IDisposable
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 
+    /// <summary>GET <paramref name="path"/> as the text the viewer sent.</summary>
+    public async Task<string> GetTextAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Url, path));
+        if (Token.Length > 0) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        using var response = await Client.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStringAsync();
+    }
+
     /// <summary>The points held by the series named <paramref name="name"/> (0 when there is none yet).</summary>
     public async Task<long> CountAsync(string name)
     {
