@@ -42,6 +42,14 @@ internal sealed class DeriveRule
     /// <summary>Reads one rule; null with <paramref name="problem"/> naming the rule and the 1-based position of the fault.</summary>
     public static DeriveRule? TryParse(string text, out string? problem)
     {
+        var rule = TryRead(text, out problem);
+        if (rule is null) problem = $"--derive \"{text}\": {problem}";
+        return rule;
+    }
+
+    /// <summary>Reads one rule; null with <paramref name="problem"/> naming the 1-based position of the fault (the page shows it under the rule).</summary>
+    public static DeriveRule? TryRead(string text, out string? problem)
+    {
         var parser = new Parser(text);
         try
         {
@@ -51,9 +59,26 @@ internal sealed class DeriveRule
         }
         catch (FormatException e)
         {
-            problem = $"--derive \"{text}\": {e.Message}";
+            problem = e.Message;
             return null;
         }
+    }
+
+    /// <summary>
+    /// Why <paramref name="rule"/> cannot join <paramref name="rules"/> (a rule of its name, or a circle through
+    /// them), or null: the same checks as <see cref="TryParseAll"/>, for a rule added while the viewer runs.
+    /// </summary>
+    public static string? ProblemJoining(DeriveRule rule, IReadOnlyList<DeriveRule> rules)
+    {
+        var all = new List<DeriveRule>(rules.Count + 1);
+        foreach (var earlier in rules)
+        {
+            if (earlier.Name == rule.Name) return $"a derived series named {rule.Name} is defined already ({earlier.Text})";
+            all.Add(earlier);
+        }
+        all.Add(rule);
+        // The rules before were refused any circle: a new one must pass through the new rule.
+        return ReadsItself(rule, all, rule.Name, 0) ? $"{rule.Name} reads itself (through the derived series it reads), so it could never have a point" : null;
     }
 
     /// <summary>
