@@ -14,7 +14,7 @@ export function startDerive(el) {
   const input = document.createElement("input");
   input.type = "text";
   input.id = "derive-rule";
-  input.placeholder = "loss_ema = ema(loss, 0.9)";
+  input.placeholder = "s = ema(loss, 0.9)";
   input.spellcheck = false;
   input.autocomplete = "off";
   input.setAttribute("aria-label", "New derived series: name = expression");

@@ -149,6 +149,39 @@ public sealed class DeriveAddTests
     }
 
     [Fact]
+    public void Handing_a_batch_on_and_deriving_it_allocates_nothing_once_its_series_exist_and_after_a_rule_is_added()
+    {
+        using var store = new PlotStore();
+        var sink = new DeriveSink(store, DeriveRule.TryParseAll(["s = ema(loss, 0.9)"], out _)!, StoreSink.Instance);
+        var loss = store.Define(new SeriesDefinition(0, SeriesKind.Line, "loss", "-"));
+        var xs = new double[4096];
+        var ys = new double[4096];
+        int next = 0;
+        void Batch()
+        {
+            for (int i = 0; i < xs.Length; i++, next++) (xs[i], ys[i]) = (next, Math.Sin(next));
+            sink.Append(loss, xs, ys);
+        }
+        Batch();
+        Assert.NotNull(sink.TryAdd("w = max(loss, 100) - mean(s, 10)", out _));
+        // The first batches after the rule make its sources again, and compile the code.
+        Batch();
+        Batch();
+        Assert.True(store.ChunkShift >= 15, $"chunks of 2^{store.ChunkShift} points: the batches below would start new ones");
+        var allocated = new long[12];
+        for (int k = 0; k < allocated.Length; k++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Batch();
+            allocated[k] = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        // As in DeriveSinkTests: the runtime's own one-time work may allocate in some batch, a per-batch cost in every one.
+        Assert.True(allocated.Count(a => a == 0) >= allocated.Length - 2 && allocated.Sum() < 16 * 1024, $"bytes allocated per batch: {string.Join(", ", allocated)}");
+        Assert.Equal(15 * 4096, store.Series.Single(x => x.Name == "w").Count);
+        Assert.Equal(15 * 4096, loss.Count);
+    }
+
+    [Fact]
     public void What_is_kept_for_a_producer_goes_when_it_closes_and_its_derived_points_stay()
     {
         using var store = new PlotStore();
