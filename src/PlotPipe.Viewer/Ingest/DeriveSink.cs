@@ -259,9 +259,8 @@ internal sealed class DeriveSink : IPointSink
                 if (rule.Sources[k] == s.Name && s.Count > 0) held[k] = s;
             }
         }
-        var others = new SeriesSnapshot[held.Length];
-        var next = new long[held.Length];
-        for (int k = 1; k < held.Length; k++) others[k] = held[k]?.Snapshot() ?? default;
+        var others = new HeldPoints?[held.Length];
+        for (int k = 1; k < held.Length; k++) others[k] = held[k]?.Snapshot() is { Count: > 0 } other ? new HeldPoints(other) : null;
         if (held[0] is { } leading)
         {
             run.Series ??= Define(rule, leading, producer);
@@ -278,7 +277,7 @@ internal sealed class DeriveSink : IPointSink
                 {
                     for (int k = 1; k < held.Length; k++)
                     {
-                        for (; next[k] < others[k].Count && others[k].X(next[k]) <= xs[i]; next[k]++) run.Evaluator.Hold(k, others[k].Y(next[k]));
+                        while (others[k] is { } other && other.TryPeekX(out double x) && x <= xs[i]) run.Evaluator.Hold(k, other.Take());
                     }
                     if (!run.Evaluator.TryNext(xs[i], ys[i], out double y)) continue;
                     run.Xs[n] = xs[i];
@@ -294,7 +293,7 @@ internal sealed class DeriveSink : IPointSink
         }
         for (int k = 1; k < held.Length; k++)
         {
-            if (others[k].Count > 0) run.Evaluator.Hold(k, others[k].Y(others[k].Count - 1));
+            if (others[k] is { } other) run.Evaluator.Hold(k, other.Last);
         }
     }
 
@@ -341,6 +340,39 @@ internal sealed class DeriveSink : IPointSink
             if (p.Owns(series)) return p;
         }
         return NoProducer;
+    }
+
+    // A snapshot's points in order, read a chunk at a time: a point read alone may decode its whole block.
+    private sealed class HeldPoints(SeriesSnapshot snapshot)
+    {
+        private readonly double[] _xs = new double[snapshot.ChunkPoints];
+        private readonly double[] _ys = new double[snapshot.ChunkPoints];
+        private int _chunk = -1;
+        private int _count;
+        private int _at;
+
+        // Made only for a snapshot with points; the producer's appends wait on its lock, so no chunk is filled again meanwhile.
+        public double Last => snapshot.Y(snapshot.Count - 1);
+
+        public bool TryPeekX(out double x)
+        {
+            if (_at == _count)
+            {
+                if (_chunk + 1 >= snapshot.ChunkCount)
+                {
+                    x = 0;
+                    return false;
+                }
+                _chunk++;
+                _count = snapshot.CountIn(_chunk);
+                snapshot.Chunks[_chunk].Read(0, _xs.AsSpan(0, _count), _ys.AsSpan(0, _count));
+                _at = 0;
+            }
+            x = _xs[_at];
+            return true;
+        }
+
+        public double Take() => _ys[_at++];
     }
 
     // One producer: its lock, its rules' states by rule, and the series of it this sink has seen.

@@ -110,6 +110,41 @@ public sealed class DeriveAddTests
     }
 
     [Fact]
+    public void Held_points_over_several_chunks_pair_each_leading_point_with_the_latest_other_value_at_or_before_its_x()
+    {
+        // Chunks of 8,192 points: both series span several, and none is evicted.
+        using var store = new PlotStore(maxPointsPerSeries: 1 << 15);
+        Assert.True(store.ChunkShift < 14, $"chunks of 2^{store.ChunkShift} points");
+        var sink = Sink(store);
+        var volts = store.Define(new SeriesDefinition(0, SeriesKind.Line, "volts", "-"));
+        var amps = store.Define(new SeriesDefinition(1, SeriesKind.Line, "amps", "-"));
+        var vx = Enumerable.Range(0, 20_000).Select(i => i * 1.0).ToArray();
+        var vy = vx.Select(x => 200 + Noise((int)x)).ToArray();
+        var ax = Enumerable.Range(0, 30_000).Select(j => 0.5 + j * 0.7).ToArray();
+        var ay = ax.Select((_, j) => 1 + 0.5 * Noise(j + 7)).ToArray();
+        sink.Append(volts, vx, vy);
+        sink.Append(amps, ax, ay);
+
+        Assert.NotNull(sink.TryAdd("power = volts * amps", out _));
+        var expectedX = new List<double>();
+        var expectedY = new List<double>();
+        int a = -1;
+        for (int i = 0; i < vx.Length; i++)
+        {
+            while (a + 1 < ax.Length && ax[a + 1] <= vx[i]) a++;
+            if (a < 0) continue;
+            expectedX.Add(vx[i]);
+            expectedY.Add(vy[i] * ay[a]);
+        }
+        var (px, py) = Points(store.Series.Single(x => x.Name == "power"));
+        Assert.Equal(expectedX, px);
+        Assert.Equal(expectedY, py);
+        // Then the last amps value received is held, as it would be live.
+        sink.Append(volts, [1e6], [230]);
+        Assert.Equal(230 * ay[^1], Points(store.Series.Single(x => x.Name == "power")).Y[^1]);
+    }
+
+    [Fact]
     public void Each_producer_gets_the_added_rule_over_its_own_points_and_a_later_producer_from_its_first()
     {
         using var store = new PlotStore();
