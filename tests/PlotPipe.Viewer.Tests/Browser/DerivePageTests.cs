@@ -31,6 +31,8 @@ public sealed class DerivePageTests(BrowserFixture browser)
         Assert.Equal("at position 23: expected ) to close ema( but the expression ends", await page.TextContentAsync("#derive-problem"));
         Assert.Equal("smooth = ema(loss, 0.9", await page.InputValueAsync("#derive-rule"));
         Assert.Equal("true", await page.GetAttributeAsync("#derive-rule", "aria-invalid"));
+        // Position 23 is just past the text's end: the caret goes there, ready for the missing ")".
+        Assert.Equal(22, await page.EvalOnSelectorAsync<int>("#derive-rule", "e => e.selectionStart"));
         foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
         {
             await page.EmulateMediaAsync(new() { ColorScheme = scheme });
