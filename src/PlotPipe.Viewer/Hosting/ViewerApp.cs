@@ -48,8 +48,10 @@ internal static class ViewerApp
         await using var recording = recorder;
         // Every point ingest receives goes to the store and, beside it, to the recording: neither knows the other.
         IPointSink sink = recorder is null ? StoreSink.Instance : new TeeSink(StoreSink.Instance, recorder);
-        // Derived series are computed beside the store, from every point received, and kept by the store alone.
-        if (options.Derive.Count > 0) sink = new TeeSink(sink, new DeriveSink(store, options.Derive));
+        // Derived series are computed from every point received, and kept by the store alone. The derive sink hands
+        // the points on itself, so a rule added from the page starts from exactly the points held.
+        var derive = new DeriveSink(store, options.Derive, sink);
+        sink = derive;
         // Alerts see every point beside the store, after it keeps them, so a firing's marker has its point to stand on.
         var alerts = options.Alerts.Count > 0 ? new AlertSink(options.Alerts, store, Report) : null;
         if (alerts is not null) sink = new TeeSink(sink, alerts);
@@ -108,7 +110,8 @@ internal static class ViewerApp
         {
             // The exact points as CSV or Arrow come from the recording stage: Serve only routes to them.
             bound = await ViewerServer.StartAsync(options.Host, options.Port, access, store, status, stop, context => PointExport.ServeAsync(context, store),
-                routes => PlaybackRoutes.Map(routes, player, baselines)).ConfigureAwait(false);
+                routes => PlaybackRoutes.Map(routes, player, baselines),
+                text => derive.TryAdd(text, out var problem) is { } rule ? (rule.Name, null) : (null, problem)).ConfigureAwait(false);
         }
         catch (Exception e) when (SocketProblem(e) is { } socket)
         {

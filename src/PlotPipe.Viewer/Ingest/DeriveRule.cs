@@ -3,7 +3,7 @@ using System.Globalization;
 namespace PlotPipe.Viewer.Ingest;
 
 /// <summary>
-/// One <c>--derive "NAME = EXPRESSION"</c>, read once at start into a small postfix program (docs/derived.md has the
+/// One <c>--derive "NAME = EXPRESSION"</c>, read once at start into a small postfix program (docs/markers-alerts-derived.md has the
 /// grammar). The series it reads are known by name within one producer; the first one named leads: each of its points
 /// gives one derived point, and the others give the value they last received (sample and hold).
 /// </summary>
@@ -42,6 +42,14 @@ internal sealed class DeriveRule
     /// <summary>Reads one rule; null with <paramref name="problem"/> naming the rule and the 1-based position of the fault.</summary>
     public static DeriveRule? TryParse(string text, out string? problem)
     {
+        var rule = TryRead(text, out problem);
+        if (rule is null) problem = $"--derive \"{text}\": {problem}";
+        return rule;
+    }
+
+    /// <summary>Reads one rule; null with <paramref name="problem"/> naming the 1-based position of the fault (the page shows it under the rule).</summary>
+    public static DeriveRule? TryRead(string text, out string? problem)
+    {
         var parser = new Parser(text);
         try
         {
@@ -51,9 +59,26 @@ internal sealed class DeriveRule
         }
         catch (FormatException e)
         {
-            problem = $"--derive \"{text}\": {e.Message}";
+            problem = e.Message;
             return null;
         }
+    }
+
+    /// <summary>
+    /// Why <paramref name="rule"/> cannot join <paramref name="rules"/> (a rule of its name, or a circle through
+    /// them), or null: the same checks as <see cref="TryParseAll"/>, for a rule added while the viewer runs.
+    /// </summary>
+    public static string? ProblemJoining(DeriveRule rule, IReadOnlyList<DeriveRule> rules)
+    {
+        var all = new List<DeriveRule>(rules.Count + 1);
+        foreach (var earlier in rules)
+        {
+            if (earlier.Name == rule.Name) return $"a derived series named {rule.Name} is defined already ({earlier.Text})";
+            all.Add(earlier);
+        }
+        all.Add(rule);
+        // The rules before were refused any circle: a new one must pass through the new rule.
+        return ReadsItself(rule, all, rule.Name, 0) ? $"{rule.Name} reads itself (through the derived series it reads), so it could never have a point" : null;
     }
 
     /// <summary>
@@ -102,7 +127,7 @@ internal sealed class DeriveRule
         return false;
     }
 
-    // Recursive descent over the grammar in docs/derived.md; a fault throws FormatException naming its position.
+    // Recursive descent over the grammar in docs/markers-alerts-derived.md; a fault throws FormatException naming its position.
     private sealed class Parser(string text)
     {
         private int _at;

@@ -46,9 +46,11 @@ internal sealed class ViewerServer : IAsyncDisposable
     /// Starts listening on <paramref name="host"/>:<paramref name="port"/> (0: a free port) and serves <paramref name="store"/>
     /// to the requests <paramref name="access"/> lets through. A viewer without a token must bind to loopback.
     /// <paramref name="export"/> answers <c>/api/export</c> (Hosting gives the recording stage's; without it, 404);
-    /// <paramref name="routes"/> maps more calls behind the same checks (the recording stage's timeline and baselines).
+    /// <paramref name="routes"/> maps more calls behind the same checks (the recording stage's timeline and baselines);
+    /// <paramref name="derive"/> adds a derived series rule for <c>POST /api/derived</c>, giving its name or why not.
     /// </summary>
-    public static async Task<ViewerServer> StartAsync(string host, int port, ViewerAccess access, PlotStore store, ViewerStatus status, CancellationToken cancel, RequestDelegate? export = null, Action<Microsoft.AspNetCore.Routing.IEndpointRouteBuilder>? routes = null)
+    public static async Task<ViewerServer> StartAsync(string host, int port, ViewerAccess access, PlotStore store, ViewerStatus status, CancellationToken cancel, RequestDelegate? export = null, Action<Microsoft.AspNetCore.Routing.IEndpointRouteBuilder>? routes = null,
+        Func<string, (string? Name, string? Problem)>? derive = null)
     {
         var address = ParseAddress(host);
         if (access.Token is null && !IPAddress.IsLoopback(address))
@@ -91,14 +93,29 @@ internal sealed class ViewerServer : IAsyncDisposable
         app.MapGet("/api/status", () => Results.Json(status.Report(), JsonContext.Api.StatusReport));
         // The exact points of an x range as CSV or Arrow, streamed from the store (issue 11, docs/recording.md).
         if (export is not null) app.MapGet("/api/export", export);
-        app.MapGet("/api/series", () =>
+        List<SeriesReport> SeriesRows(string? derived)
         {
             var rows = new List<SeriesReport>();
             foreach (var s in store.Series)
+            {
+                if (derived is not null && !(s.Derived && s.Name == derived)) continue;
                 rows.Add(new SeriesReport(s.Name, s.Definition.Format, s.Count, s.Kind == SeriesKind.Line ? "line" : "scatter", s.Color,
                     s.Producer, s.Definition.Panel, (s.Definition.Flags & SeriesFlags.TimeX) != 0,
                     s.Producer, s.DarkColor, SeriesPalette.DashName(s.Look.LineStyle), s.Look.Marker?.ToString(), store.IsBaseline(s), s.Derived, s.Expression));
-            return Results.Json(rows, JsonContext.Api.ListSeriesReport);
+            }
+            return rows;
+        }
+        app.MapGet("/api/series", () => Results.Json(SeriesRows(null), JsonContext.Api.ListSeriesReport));
+        // A derived series defined from the page (docs/markers-alerts-derived.md): the rule is the body, as text.
+        if (derive is not null) app.MapPost("/api/derived", async (HttpContext context) =>
+        {
+            var (text, problem) = await DerivedRule.ReadAsync(context.Request, context.RequestAborted);
+            if (text is not null)
+            {
+                (string? name, problem) = derive(text);
+                if (name is not null) return Results.Json(SeriesRows(name), JsonContext.Api.ListSeriesReport);
+            }
+            return Results.Text(problem + "\n", statusCode: StatusCodes.Status400BadRequest);
         });
         routes?.Invoke(app);
         app.MapGet("/api/producers", () =>
