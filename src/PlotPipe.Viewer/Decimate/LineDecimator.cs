@@ -295,14 +295,31 @@ internal static class LineDecimator
         long innerTo = to & ~(long)(BlockPoints - 1);
         if (innerFrom >= innerTo || (innerFrom == from && innerTo == to)) return Walk(s, from, to);
 
-        // The whole blocks between the ends come from summaries; a partial block at either end is read only when its
-        // block's summary says it could move the answer: a y beyond the inner extremes (or equal to them before them,
-        // where the earlier index wins) or a gap. A pixel column's edges mostly cut blocks whose extremes lose.
+        // The whole blocks between the ends come from summaries, and so does a partial block at either end wherever its
+        // block's summary settles it (Edge): a pixel column's edges mostly cut blocks whose extremes lose, or lie inside.
         var inner = Walk(s, innerFrom, innerTo);
-        var sum = from < innerFrom && EdgeMayMatter(s, from, inner, before: true) ? Walk(s, from, innerFrom) : LineSummary.Empty;
+        var sum = from < innerFrom ? Edge(s, from, innerFrom, inner, before: true) : LineSummary.Empty;
         sum.Append(inner);
-        if (innerTo < to && EdgeMayMatter(s, innerTo, sum, before: false)) sum.Append(Walk(s, innerTo, to));
+        if (innerTo < to) sum.Append(Edge(s, innerTo, to, sum, before: false));
         return sum;
+    }
+
+    // The summary of points [from, to), part of one block, merged before (or after) `other`. The block's summary
+    // settles it without reading a point where, for its lowest y and for its highest, that extreme lies inside the
+    // range (then it is the range's own, at its first index), or lies outside and cannot win against `other` (so
+    // neither can the range's, which is no more extreme; the earlier index wins a tie, so a range before `other`
+    // must be strictly less extreme). Otherwise, or with a gap in the block, the points are read.
+    private static LineSummary Edge(in SeriesSnapshot s, long from, long to, in LineSummary other, bool before)
+    {
+        if (!TryBlock(s, from, out var block) || block.FirstGapAt >= 0) return Walk(s, from, to);
+        long chunkStart = from & ~(long)s.Mask;
+        long minAt = chunkStart + block.YMinAt, maxAt = chunkStart + block.YMaxAt;
+        var edge = LineSummary.Empty;
+        if (minAt >= from && minAt < to) (edge.Min, edge.MinAt) = (block.YMin, minAt);
+        else if (before ? !(block.YMin > other.Min) : !(block.YMin >= other.Min)) return Walk(s, from, to);
+        if (maxAt >= from && maxAt < to) (edge.Max, edge.MaxAt) = (block.YMax, maxAt);
+        else if (before ? !(block.YMax < other.Max) : !(block.YMax <= other.Max)) return Walk(s, from, to);
+        return edge;
     }
 
     private static LineSummary Walk(in SeriesSnapshot s, long from, long to)
@@ -310,14 +327,6 @@ internal static class LineDecimator
         var visitor = new Extremes { Sum = LineSummary.Empty };
         RunWalk.Walk(s, from, to, ref visitor);
         return visitor.Sum;
-    }
-
-    // Whether part of the block holding point `at` could change `sum` when merged before (or after) it. Only a block
-    // complete in the snapshot has a summary; any other is read.
-    private static bool EdgeMayMatter(in SeriesSnapshot s, long at, in LineSummary sum, bool before)
-    {
-        if (!TryBlock(s, at, out var block) || block.FirstGapAt >= 0) return true;
-        return before ? !(block.YMin > sum.Min && block.YMax < sum.Max) : !(block.YMin >= sum.Min && block.YMax <= sum.Max);
     }
 
     // The summary of the block holding point `at`, when that block is complete in the snapshot.

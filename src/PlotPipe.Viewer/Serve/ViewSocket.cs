@@ -23,6 +23,18 @@ internal static class ViewSocket
     /// <summary>Shortest time between two views, so a page gets at most about 60 a second.</summary>
     public static readonly TimeSpan MinViewInterval = TimeSpan.FromMilliseconds(16);
 
+    /// <summary>
+    /// View bytes a second a page is sent at most by data-driven views: a page's cost follows the bytes it decodes
+    /// and draws, so a small view (a few series) still goes out every frame, while ten series of dense lines (about
+    /// 600 KB a view) come some 27 times a second and leave the browser a core for the user's gestures. An answer to
+    /// the page's request is never held by it.
+    /// </summary>
+    public const double ViewBytesPerSecond = 16 << 20;
+
+    /// <summary>The shortest wait after a data-driven view of <paramref name="bytes"/> before the next.</summary>
+    public static TimeSpan IntervalAfter(long bytes) =>
+        TimeSpan.FromSeconds(Math.Max(MinViewInterval.TotalSeconds, bytes / ViewBytesPerSecond));
+
     /// <summary>Shortest time between two status updates while streaming.</summary>
     public static readonly TimeSpan StatusInterval = TimeSpan.FromMilliseconds(250);
 
@@ -216,7 +228,7 @@ internal static class ViewSocket
 
         /// <summary>
         /// Sends meta, then a view whenever the data or the page's request change (at most one per
-        /// <see cref="MinViewInterval"/>) and status while streaming. <paramref name="stop"/> ends the waits;
+        /// <see cref="IntervalAfter"/> the last view's bytes) and status while streaming. <paramref name="stop"/> ends the waits;
         /// <paramref name="abort"/> is the only token given to sends, because cancelling a send kills the socket.
         /// </summary>
         public async Task SendAsync(CancellationToken stop, CancellationToken abort)
@@ -228,6 +240,8 @@ internal static class ViewSocket
             StreamState? sentState = null;
             StatusReport? sentStatus = null;
             long lastView = 0, lastMeta = 0;
+            // The wait after the last view sent before a data-driven one follows it (IntervalAfter its bytes).
+            var viewInterval = MinViewInterval;
             int viewsSent = 0;
             Task? storeChanged = null, pageChanged = null, statusTick = null, drawnTimeout = null;
             try
@@ -266,7 +280,7 @@ internal static class ViewSocket
                     {
                         // The answer to a new request goes out as soon as it is built; only data-driven views keep
                         // the interval.
-                        var wait = MinViewInterval - Stopwatch.GetElapsedTime(lastView);
+                        var wait = viewInterval - Stopwatch.GetElapsedTime(lastView);
                         if (wait > TimeSpan.Zero && requestVersion == seenRequest)
                         {
                             // A request that arrives meanwhile ends the wait, so its answer is not held for the
@@ -277,7 +291,7 @@ internal static class ViewSocket
                                 pageChanged = _pageChanged.Reader.WaitToReadAsync(stop).AsTask();
                             }
                             await Task.WhenAny(pageChanged, Task.Delay(wait, stop)).ConfigureAwait(false);
-                            if (Stopwatch.GetElapsedTime(lastView) < MinViewInterval) continue;
+                            if (Stopwatch.GetElapsedTime(lastView) < viewInterval) continue;
                         }
                         // Read the version before the snapshots: anything newer triggers the next round.
                         seenData = _store.Version;
@@ -328,6 +342,7 @@ internal static class ViewSocket
                         if (_query.CellPx == 0) continue;
                         viewsSent = Volatile.Read(ref _viewsDrawn) + 1;
                         await SendViewAsync(bytes, abort).ConfigureAwait(false);
+                        viewInterval = IntervalAfter(bytes);
                         if (_query.Histogram.SeriesIndex >= 0) await SendHistogramAsync(abort).ConfigureAwait(false);
                         continue;
                     }

@@ -96,6 +96,35 @@ public class LineViewTests
     }
 
     [Fact]
+    public void A_column_summary_cut_inside_blocks_takes_each_edge_block_s_extreme_only_where_it_lies_inside_the_column()
+    {
+        // Distinct random y and columns of one to a few blocks: an edge block's extreme often beats the column's inner
+        // blocks, and lies inside the column or just outside it, by one point, as often as anywhere.
+        int n = 2 * Chunk + 900;
+        var xs = new double[n];
+        var ys = new double[n];
+        var random = new Random(17);
+        for (int i = 0; i < n; i++) { xs[i] = i; ys[i] = random.NextDouble(); }
+        var snap = BruteForce.Store(SeriesKind.Line, xs, ys).Snapshot();
+        var block = snap.Chunks[0].Blocks;
+        for (int trial = 0; trial < 20_000; trial++)
+        {
+            int from = random.Next(n - 1), to = Math.Min(n, from + 1 + random.Next(trial % 3 == 0 ? 300 : 900));
+            // Every third range ends or starts right beside an edge block's extreme.
+            if (trial % 3 == 1 && from / 256 < block.Length) to = Math.Min(n, Math.Max(from + 1, block[from / 256].YMinAt + (trial % 2)));
+            if (trial % 3 == 2 && to / 256 < block.Length && to < Chunk) from = Math.Min(to - 1, Math.Max(0, block[to / 256].YMaxAt + 1 - (trial % 2)));
+            var sum = LineDecimator.Summarize(snap, from, to);
+            long minAt = from, maxAt = from;
+            for (int i = from; i < to; i++)
+            {
+                if (ys[i] < ys[minAt]) minAt = i;
+                if (ys[i] > ys[maxAt]) maxAt = i;
+            }
+            Assert.Equal((minAt, maxAt), (sum.MinAt, sum.MaxAt));
+        }
+    }
+
+    [Fact]
     public void A_column_summary_keeps_the_first_of_tied_extremes_and_every_gap_when_its_edges_cut_blocks()
     {
         // Few distinct y (as from an ADC), so a partial block at a range's edge often ties the inner extremes and
