@@ -114,20 +114,21 @@ internal static class LineDecimator
         double scale = span > 0 ? widthPx / span : 0;
         // A following window on a column grid numbers its columns from the grid's line: column c holds the points
         // with ⌊x · perX⌋ = gridStart + c, the same points whichever grid line the window starts on.
-        double gridStart = 0;
+        double gridStart = 0, phase = 0;
         bool grid = typeof(TX) == typeof(LinearScale) && ColumnGrid.TryStart(v, widthPx, out gridStart);
         if (grid)
         {
             origin = 0;
             scale = v.ColumnsPerX;
+            phase = v.GridPhase;
         }
-        var columns = new Columns<TX>(origin, scale, gridStart, widthPx);
+        var columns = new Columns<TX>(origin, scale, phase, gridStart, widthPx);
 
         // A line on linear axes keeps its columns for the next build. When this build is of the same window over the
-        // same series, or of a window on the same grid moved right by whole columns, the columns the last build found
-        // complete are copied: with x sorted and points only appended (or evicted from the front, which lo > 0 rules
-        // out here), no point can have joined or left them. The first column is built anew (an eviction may have cut
-        // it then), and so is the last (it takes all points to hi).
+        // same series, or of a window on the same grid moved by whole columns (following, or panned), the columns the
+        // last build found complete are copied: with x sorted and points only appended (or evicted from the front,
+        // which lo > 0 rules out here), no point can have joined or left them. The first column of each build is built
+        // anew (an eviction may have cut it), and so is the last (it takes all points to hi).
         bool keep = typeof(TX) == typeof(LinearScale) && !v.YLog && scale > 0;
         int[] starts = into.ColumnStarts;
         if (keep && starts.Length < widthPx + 1)
@@ -135,13 +136,13 @@ internal static class LineDecimator
             starts = into.ColumnStarts = new int[widthPx + 1];
             keptBefore = false;
         }
-        int reuseTo = 0, movedAt = 0, moved = 0;
-        int shift = -1;
+        int reuseFrom = 1, reuseTo = 0, movedAt = 0, moved = 0;
+        int shift = int.MinValue;
         if (keep && keptBefore && lo > 0 && into.KeptWidthPx == widthPx && ReferenceEquals(into.KeptFirstChunk, s.Chunks[0]))
         {
             if (grid)
             {
-                if (into.KeptColumnsPerX == scale && gridStart >= into.KeptGridStart && gridStart - into.KeptGridStart < widthPx)
+                if (into.KeptColumnsPerX == scale && into.KeptGridPhase == phase && Math.Abs(gridStart - into.KeptGridStart) < widthPx)
                     shift = (int)(gridStart - into.KeptGridStart);
             }
             else if (into.KeptColumnsPerX == 0 && into.KeptXMin == v.XMin && into.KeptXMax == v.XMax)
@@ -149,19 +150,25 @@ internal static class LineDecimator
                 shift = 0;
             }
         }
-        if (shift >= 0)
+        if (shift != int.MinValue)
         {
+            // The last build's column c + shift is this one's column c; its own first column is not taken (it was cut
+            // at that window's edge).
+            reuseFrom = Math.Max(1, 1 - shift);
             reuseTo = Math.Min(into.KeptCompleteColumns - shift, widthPx - 1);
-            if (reuseTo > 1)
+            if (reuseTo > reuseFrom)
             {
-                // The last build's column c + shift is this one's column c. Out of the way of the first column, which
-                // is written before the kept ones are copied back.
-                int from = starts[1 + shift];
+                // Out of the way of the columns before them, which are written before the kept ones are copied back.
+                int from = starts[reuseFrom + shift];
                 moved = starts[reuseTo + shift] - from;
                 movedAt = into.Xs.Length - moved;
                 Array.Copy(into.Xs, from, into.Xs, movedAt, moved);
                 Array.Copy(into.Ys, from, into.Ys, movedAt, moved);
-                for (int c = 1; c <= reuseTo; c++) starts[c] = starts[c + shift] - from;
+                // In place: upwards when the columns move left, downwards when they move right.
+                if (shift >= 0)
+                    for (int c = reuseFrom; c <= reuseTo; c++) starts[c] = starts[c + shift] - from;
+                else
+                    for (int c = reuseTo; c >= reuseFrom; c--) starts[c] = starts[c + shift] - from;
             }
             else
             {
@@ -176,15 +183,15 @@ internal static class LineDecimator
         {
             // Jump straight to the column of the next point, so empty columns cost nothing.
             int column = columns.Of(s.X(a));
-            if (reuseTo > 0 && column >= 1)
+            if (reuseTo > 0 && column >= reuseFrom)
             {
                 // The kept columns start at the first one holding a point, and with the same point.
                 bool same = column < reuseTo && starts[column] == 0
                     && (moved == 0 || BitConverter.DoubleToInt64Bits(into.Xs[movedAt]) == BitConverter.DoubleToInt64Bits(s.X(a)));
                 if (same)
                 {
-                    for (int c = nextColumn; c < 1; c++) starts[c] = written;
-                    for (int c = 1; c <= reuseTo; c++) starts[c] += written;
+                    for (int c = nextColumn; c < reuseFrom; c++) starts[c] = written;
+                    for (int c = reuseFrom; c <= reuseTo; c++) starts[c] += written;
                     Array.Copy(into.Xs, movedAt, into.Xs, written, moved);
                     Array.Copy(into.Ys, movedAt, into.Ys, written, moved);
                     written += moved;
@@ -211,6 +218,7 @@ internal static class LineDecimator
             into.KeptXMax = v.XMax;
             into.KeptWidthPx = widthPx;
             into.KeptColumnsPerX = grid ? scale : 0;
+            into.KeptGridPhase = phase;
             into.KeptGridStart = gridStart;
             into.KeptFirstChunk = s.Chunks[0];
             // Columns before the one of the newest point can gain no point: x is sorted.
@@ -518,19 +526,19 @@ internal static class LineDecimator
         public bool Reached(double x) => x > xMax;
     }
 
-    // The pixel column of an x: ⌊(x - origin) · scale⌋ counted from the grid line `start` (0 when columns start at
-    // the window's left edge), clamped to the window.
-    private readonly struct Columns<TX>(double origin, double scale, double start, int widthPx) where TX : struct, IAxisScale
+    // The pixel column of an x: ⌊(x - origin) · scale - phase⌋ counted from the grid line `start` (origin, phase and
+    // start 0 but on a grid, where columns start at the window's left edge), clamped to the window.
+    private readonly struct Columns<TX>(double origin, double scale, double phase, double start, int widthPx) where TX : struct, IAxisScale
     {
-        public int Of(double x) => (int)Math.Clamp(Math.Floor((default(TX).Map(x) - origin) * scale) - start, 0, widthPx - 1);
+        public int Of(double x) => (int)Math.Clamp(Math.Floor((default(TX).Map(x) - origin) * scale - phase) - start, 0, widthPx - 1);
 
-        public ColumnAtLeast<TX> AtLeast(int column) => new(origin, scale, start + column);
+        public ColumnAtLeast<TX> AtLeast(int column) => new(origin, scale, phase, start + column);
     }
 
     // The same arithmetic that assigns a point its column, so edges found by search agree with it exactly: for a whole
     // number n, ⌊v⌋ ≥ n exactly when v ≥ n.
-    private readonly struct ColumnAtLeast<TX>(double origin, double scale, double line) : IXTest where TX : struct, IAxisScale
+    private readonly struct ColumnAtLeast<TX>(double origin, double scale, double phase, double line) : IXTest where TX : struct, IAxisScale
     {
-        public bool Reached(double x) => (default(TX).Map(x) - origin) * scale >= line;
+        public bool Reached(double x) => (default(TX).Map(x) - origin) * scale - phase >= line;
     }
 }

@@ -41,14 +41,14 @@ internal sealed class SeriesView
     /// <summary>Entries in <see cref="Cells"/>.</summary>
     internal const int CellsScratch = 512;
 
-    // A line's pixel columns as the last build left them, so the next build of the same window, or of a following
-    // window moved along the same column grid, copies the columns new points cannot change instead of reading their
+    // A line's pixel columns as the last build left them, so the next build of the same window, or of a window moved
+    // along the same column grid (following, or panned), copies the columns new points cannot change instead of reading their
     // points again (LineDecimator): where each column's points start in Xs (one entry per column and one past the
     // last), the window (and grid line it started on) and series they were built from, and how many leading columns
     // were complete then (a later point already existed).
     internal int[] ColumnStarts = [];
     internal bool ColumnsKept;
-    internal double KeptXMin, KeptXMax, KeptColumnsPerX, KeptGridStart;
+    internal double KeptXMin, KeptXMax, KeptColumnsPerX, KeptGridPhase, KeptGridStart;
     internal int KeptWidthPx, KeptCompleteColumns;
     internal ColumnChunk? KeptFirstChunk;
 

@@ -36,7 +36,9 @@ internal sealed class PlotQuery : IDisposable
     private readonly DataBounds[] _groupBounds = new DataBounds[ProtocolLimits.MaxPanels];
     private readonly bool[] _groupScatter = new bool[ProtocolLimits.MaxPanels];
     private readonly bool[] _groupResolved = new bool[ProtocolLimits.MaxPanels];
-    private readonly (double Min, double Max, double ColumnsPerX)[] _groupX = new (double, double, double)[ProtocolLimits.MaxPanels];
+    private readonly (double Min, double Max, double ColumnsPerX, double Phase)[] _groupX = new (double, double, double, double)[ProtocolLimits.MaxPanels];
+    // The column grid each x group's last asked-for window was built on: a pan keeps it (ColumnGrid.Window).
+    private readonly (double ColumnsPerX, double Phase)?[] _askedGrid = new (double, double)?[ProtocolLimits.MaxPanels];
 
     /// <summary>The plot's layout as the last <see cref="Run"/> (or <see cref="ResolveLayout"/>) found it.</summary>
     public PlotLayout Layout => _layout;
@@ -153,7 +155,7 @@ internal sealed class PlotQuery : IDisposable
                 _groupX[group] = ResolveGroupX(request, p, n);
                 _groupResolved[group] = true;
             }
-            var (xMin, xMax, columnsPerX) = _groupX[group];
+            var (xMin, xMax, columnsPerX, phase) = _groupX[group];
             var inView = DataBounds.Empty;
             if (asked.YMin is null || asked.YMax is null)
             {
@@ -169,7 +171,7 @@ internal sealed class PlotQuery : IDisposable
             }
             var (yMin, yMax) = ViewRanges.ResolveY(asked.YMin, asked.YMax, inView, v.YLog);
             panel.Ranges = new DataBounds(xMin, xMax, yMin, yMax);
-            panel.Viewport = v with { XMin = xMin, XMax = xMax, YMin = yMin, YMax = yMax, ColumnsPerX = columnsPerX };
+            panel.Viewport = v with { XMin = xMin, XMax = xMax, YMin = yMin, YMax = yMax, ColumnsPerX = columnsPerX, GridPhase = phase };
         }
 
         // The views are built within this query's share of the view budget, coarser when it must.
@@ -257,8 +259,9 @@ internal sealed class PlotQuery : IDisposable
     // alone), else a fit; a follow wins.
     // A following window ends on the first line at or past the newest x of a column grid fixed in x, so the next
     // view, moved by whole columns, keeps the columns new points cannot change (ColumnGrid): on a linear x whose
-    // window is the whole span.
-    private (double Min, double Max, double ColumnsPerX) ResolveGroupX(in ViewRequest request, int p, int n)
+    // window is the whole span. A window asked for lies on a grid too, the last one's when only its place changed (a
+    // pan), so a pan copies the columns both windows show.
+    private (double Min, double Max, double ColumnsPerX, double Phase) ResolveGroupX(in ViewRequest request, int p, int n)
     {
         int group = _groupOf[p];
         var layout = _layouts[p];
@@ -281,11 +284,22 @@ internal sealed class PlotQuery : IDisposable
         // them from line 1, not from line -5. A time axis keeps its minute, filling up as an oscilloscope does.
         var all = _groupBounds[group];
         if (request.AutoFollow && layout.X != AxisKind.Time && !all.IsEmpty && all.XMin > x.Min && all.XMin < x.Max)
-            return (all.XMin, x.Max, 0);
-        if (follow is double span && !_panels[p].Viewport.XLog && Math.Abs(x.Max - x.Min - span) <= span * 1e-9
-            && ColumnGrid.Follow(x.Max, span, _panels[p].Viewport.WidthPx) is { } grid)
-            return grid;
-        return (x.Min, x.Max, 0);
+            return (all.XMin, x.Max, 0, 0);
+        bool log = _panels[p].Viewport.XLog;
+        if (follow is double span)
+        {
+            _askedGrid[group] = null;
+            if (!log && Math.Abs(x.Max - x.Min - span) <= span * 1e-9 && ColumnGrid.Follow(x.Max, span, _panels[p].Viewport.WidthPx) is { } grid)
+                return (grid.Min, grid.Max, grid.ColumnsPerX, 0);
+            return (x.Min, x.Max, 0, 0);
+        }
+        if (a is not null && !log && ColumnGrid.Window(x.Min, x.Max, _panels[p].Viewport.WidthPx, _askedGrid[group]) is { } asked)
+        {
+            _askedGrid[group] = (asked.ColumnsPerX, asked.Phase);
+            return asked;
+        }
+        _askedGrid[group] = null;
+        return (x.Min, x.Max, 0, 0);
     }
 
     // The x from the oldest of the newest ViewRanges.FollowPoints points of the group's densest visible series to

@@ -102,6 +102,84 @@ public sealed class KeptColumnsTests
     }
 
     [Fact]
+    public void A_panned_view_on_the_last_one_s_column_grid_is_byte_for_byte_a_view_built_from_nothing()
+    {
+        Cases.Sample(c =>
+        {
+            var store = new PlotStore(c.MaxPoints);
+            var series = store.Define(new SeriesDefinition(0, SeriesKind.Line, "a", "-"));
+            var random = new Random((int)c.Seed);
+            var kept = new SeriesView();
+            double span = (c.XMax - c.XMin) / 8 + 1, x = 0, left = c.XMin / 8;
+            (double, double)? last = null;
+            foreach (int batch in c.Batches)
+            {
+                var xs = new double[batch];
+                var ys = new double[batch];
+                for (int i = 0; i < batch; i++)
+                {
+                    double r = random.NextDouble();
+                    x += r < 0.05 ? 0 : r < 0.07 ? 50 * random.NextDouble() : random.NextDouble();
+                    xs[i] = x;
+                    ys[i] = random.NextDouble() < c.GapShare ? double.NaN : Math.Round(random.NextDouble() * 8, random.Next(0, 3)) - 4;
+                }
+                series.Append(xs, ys);
+                var snapshot = series.Snapshot();
+                // Panned either way by up to the window's width, now and then zoomed (a grid of its own).
+                left += (random.NextDouble() - 0.5) * 2 * span;
+                if (random.NextDouble() < 0.15) { span *= 0.5 + random.NextDouble(); last = null; }
+                var (min, max, perX, phase) = ColumnGrid.Window(left, left + span, c.WidthPx, last)!.Value;
+                last = (perX, phase);
+                var viewport = new Viewport(min, max, -10, 10, c.WidthPx, 100, ColumnsPerX: perX, GridPhase: phase);
+                Assert.True(ColumnGrid.TryStart(viewport, c.WidthPx, out _));
+                ViewBuilder.Build(SeriesKind.Line, snapshot, viewport, kept);
+                var fresh = new SeriesView();
+                ViewBuilder.Build(SeriesKind.Line, snapshot, viewport, fresh);
+                Assert.Equal(fresh.PointsInView, kept.PointsInView);
+                Assert.Equal(fresh.Count, kept.Count);
+                for (int i = 0; i < fresh.Count; i++)
+                {
+                    Assert.Equal(BitConverter.DoubleToInt64Bits(fresh.Xs[i]), BitConverter.DoubleToInt64Bits(kept.Xs[i]));
+                    Assert.Equal(BitConverter.DoubleToInt64Bits(fresh.Ys[i]), BitConverter.DoubleToInt64Bits(kept.Ys[i]));
+                }
+            }
+        }, iter: 300);
+    }
+
+    [Theory]
+    [InlineData(37)]
+    [InlineData(-37)]
+    public void A_panned_view_copies_the_columns_it_shares_with_the_last_one(int columns)
+    {
+        var store = new PlotStore();
+        var series = store.Define(new SeriesDefinition(0, SeriesKind.Line, "a", "-"));
+        var xs = new double[100_000];
+        var ys = new double[100_000];
+        for (int i = 0; i < xs.Length; i++)
+        {
+            xs[i] = i * 0.01;
+            ys[i] = Math.Sin(i * 0.01);
+        }
+        series.Append(xs, ys);
+        var first = ColumnGrid.Window(300.3, 600.3, 400, null)!.Value;
+        var view = new SeriesView();
+        ViewBuilder.Build(SeriesKind.Line, series.Snapshot(), new Viewport(first.Min, first.Max, -2, 2, 400, 100, ColumnsPerX: first.ColumnsPerX, GridPhase: first.Phase), view);
+        int marked = view.Count / 2;
+        double markedX = view.Xs[marked];
+        view.Ys[marked] = 1234.5;
+
+        // Panned by a little more than `columns` columns: the window moves onto the last one's grid.
+        double by = (columns + 0.3) * 300 / 400.0;
+        var panned = ColumnGrid.Window(300.3 + by, 600.3 + by, 400, (first.ColumnsPerX, first.Phase))!.Value;
+        Assert.Equal(first.ColumnsPerX, panned.ColumnsPerX);
+        Assert.Equal(columns * 300 / 400.0, panned.Min - first.Min, 1e-9);
+        ViewBuilder.Build(SeriesKind.Line, series.Snapshot(), new Viewport(panned.Min, panned.Max, -2, 2, 400, 100, ColumnsPerX: panned.ColumnsPerX, GridPhase: panned.Phase), view);
+        int at = Array.IndexOf(view.Xs, markedX, 0, view.Count);
+        Assert.True(at > 0, "the marked column is still in the window");
+        Assert.Equal(1234.5, view.Ys[at]);
+    }
+
+    [Fact]
     public void A_following_view_copies_the_columns_it_shares_with_the_last_one_moved_by_whole_columns()
     {
         var store = new PlotStore();
