@@ -47,8 +47,8 @@ await using var plot = LivePlot.Spawn(new LivePlotOptions
 Console.WriteLine($"PlotPipe viewer: {plot.Url}");
 
 var lossPanel = plot.Panel("Loss", new PanelOptions { YLabel = "cross-entropy", YScale = AxisScale.Log });
-// "w" draws grey on the light theme (and in pictures), so the raw loss stays faint under its smoothed curve.
-var trainLoss = lossPanel.Line("train loss", "w-");
+// Drawn faint under loss_ema, the derived series that smooths it.
+var trainLoss = lossPanel.Line("train loss", "b-");
 var valLoss = lossPanel.Line("validation loss", "r.-");
 var accuracy = plot.Panel("Accuracy", new PanelOptions { YLabel = "accuracy" }).Line("validation accuracy", "g.-");
 var learningRate = plot.Panel("Learning rate", new PanelOptions { YLabel = "learning rate", XLabel = "step", YScale = AxisScale.Log }).Line("learning rate", "k-");

@@ -2,7 +2,7 @@
 // panel's scales (linear or log10). uPlot's own series are not used: each PlotPipe series has its own x column.
 import { isLogX, isLogY } from "./view.js";
 import { tracePolyline } from "./polyline.js";
-import { drawSmoothed, RAW_ALPHA, smoothedOf } from "./smooth.js";
+import { drawSmoothed, RAW_ALPHA, smoothedByDerived, smoothedOf } from "./smooth.js";
 
 /** Maps data to canvas pixels for the box and ranges given; log axes map log10 of the value. */
 export function mapper(box, x0, x1, y0, y1, logX, logY) {
@@ -29,6 +29,7 @@ export function drawLayers(ctx, box, ranges, panel, seriesRows, isHidden, dpr) {
   if (seriesRows.some((s) => s.baseline)) seriesRows = [...seriesRows.filter((s) => s.baseline), ...seriesRows.filter((s) => !s.baseline)];
   const logX = isLogX(panel), logY = isLogY(panel);
   const [x0, x1] = ranges.x, [y0, y1] = ranges.y;
+  const faint = smoothedByDerived(panel, seriesRows, isHidden);
   const { px, py, kx, ky, fx0, fy1 } = mapper(box, x0, x1, y0, y1, logX, logY);
   let drawn = 0;
   ctx.save();
@@ -55,13 +56,14 @@ export function drawLayers(ctx, box, ranges, panel, seriesRows, isHidden, dpr) {
     const { xs, ys, count } = layer;
     drawn += count;
     // Under its smoothed curve a raw line is faint.
-    ctx.globalAlpha = s.baseline ? BASELINE_ALPHA : s.line && smoothedOf(panel, s.index) ? RAW_ALPHA : 1;
+    ctx.globalAlpha = s.baseline ? BASELINE_ALPHA : s.line && (smoothedOf(panel, s.index) || faint.has(s.index)) ? RAW_ALPHA : 1;
     ctx.strokeStyle = s.color;
     ctx.fillStyle = s.color;
     if (s.line) {
       // A line with more points than the plot has columns is a band of M4 segments: one device pixel keeps Skia on
       // its hairline path, which rasterizes such a band some 30 times faster than a 1.5-pixel stroke with joins.
-      ctx.lineWidth = count > box.width ? dpr : 1.5 * dpr;
+      // A derived series smoothing another is a curve, not a band: as wide as the slider's smoothed curve.
+      ctx.lineWidth = count > box.width && s.smooths == null ? dpr : 1.5 * dpr;
       ctx.lineJoin = "round";
       ctx.setLineDash(dashes(s.line, dpr));
       ctx.beginPath();

@@ -16,6 +16,16 @@ export const RAW_ALPHA = 0.25;
 export const smoothedOf = (panel, index) => panel.layers.get(SMOOTHED_BIT + index);
 
 /**
+ * The series drawn faint because a derived series shown in the panel smooths them (`ema(s, w)` or `mean(s, N)` of
+ * one series: meta's `smooths`), as the slider's curve does: a Set of series indexes.
+ */
+export function smoothedByDerived(panel, seriesRows, isHidden) {
+  const faint = new Set();
+  for (const s of seriesRows) if (s.smooths != null && !isHidden(s) && panel.layers.has(s.index)) faint.add(s.smooths);
+  return faint;
+}
+
+/**
  * Adds the slider to `panel` (weight 0 to SMOOTH_MAX, shown beside it); `weight` is where it starts, `changed`
  * hears each move. The weight lives on the panel as `panel.smooth`.
  */

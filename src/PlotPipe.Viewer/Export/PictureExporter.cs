@@ -92,13 +92,17 @@ internal static class PictureExporter
                 xKind == AxisKind.Linear ? PanelAxes.ScaleFor(xMin, xMax) : 1,
                 yKind == AxisKind.Linear ? PanelAxes.ScaleFor(yMin, yMax) : 1);
             long notShown = 0;
+            // A series a derived series in the panel smooths (ema or mean of it alone) is drawn faint under it, as on the page.
+            var faint = new HashSet<SeriesStore>();
+            for (int k = 0; k < panel.SeriesCount; k++)
+                if (byIndex.TryGetValue(panel.SeriesIndexAt(k), out var drawnSeries) && drawnSeries.Smooths is { } smoothed) faint.Add(smoothed);
             for (int k = 0; k < panel.SeriesCount; k++)
             {
                 var view = panel.ViewAt(k);
                 notShown += view.NotShown;
                 if (!byIndex.TryGetValue(panel.SeriesIndexAt(k), out var series)) continue;
                 var (xs, ys) = Points(series, view, panel.Viewport, axes, widthPx, panelHeightPx);
-                AddPieces(plot, series, xs, ys, widthPx, palette);
+                AddPieces(plot, series, xs, ys, widthPx, palette, faint.Contains(series));
             }
             var labels = PictureMarkers.Add(plot, markers, axes, axes.ToX(xMin), axes.ToX(xMax), palette);
             var shown = new FigurePanel(panel.Layout, plot, axes, notShown, panel.SeriesCount, PictureText.PanelTitle(panel.Layout.Definition),
@@ -286,11 +290,16 @@ internal static class PictureExporter
 
     // The chart library has no gaps in a scatter, so a line broken by NaN (or an infinite value) becomes several
     // pieces in one style.
-    private static void AddPieces(ScottPlot.Plot plot, SeriesStore series, double[] xs, double[] ys, int widthPx, PicturePalette palette)
+    // How opaque a raw line is under the derived series that smooths it (the page's RAW_ALPHA).
+    private const float RawAlpha = 0.25f;
+
+    private static void AddPieces(ScottPlot.Plot plot, SeriesStore series, double[] xs, double[] ys, int widthPx, PicturePalette palette, bool faint)
     {
         var format = series.Look;
         var color = palette.SeriesColor(series);
-        float lineWidth = SeriesLook.LineWidth(xs.Length, widthPx);
+        if (faint) color = color.WithAlpha(RawAlpha);
+        // A derived series smoothing another is a curve, not a band of M4 segments.
+        float lineWidth = series.Smooths is null ? SeriesLook.LineWidth(xs.Length, widthPx) : 1.5f;
         var marker = SeriesLook.Marker(format, color, xs.Length > SeriesLook.ManyMarkers ? 0.6f : 1);
         int i = 0;
         do

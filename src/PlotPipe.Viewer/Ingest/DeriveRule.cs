@@ -36,6 +36,9 @@ internal sealed class DeriveRule
     /// <summary>The series it reads, by name; the first leads (its points are the derived series' points).</summary>
     public IReadOnlyList<string> Sources { get; }
 
+    /// <summary>Whether it smooths its one series (<c>ema(s, w)</c> or <c>mean(s, N)</c>), which is then drawn faint under it.</summary>
+    public bool Smooths => Program is [{ Kind: DeriveOpKind.Series, Slot: 0 }, { Kind: DeriveOpKind.Ema or DeriveOpKind.Mean }];
+
     /// <summary>The expression in postfix order.</summary>
     internal DeriveOp[] Program { get; }
 

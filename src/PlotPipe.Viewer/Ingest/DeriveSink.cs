@@ -301,7 +301,7 @@ internal sealed class DeriveSink : IPointSink
     {
         var d = from.Definition;
         return _store.DefineDerived(new SeriesDefinition(-1, d.Kind, rule.Name, d.Kind == SeriesKind.Line ? "-" : "o", d.Panel, d.Flags),
-            producer.Key as ProducerStore, rule.Expression);
+            producer.Key as ProducerStore, rule.Expression, rule.Smooths ? from : null);
     }
 
     // Under the gate.

@@ -63,6 +63,8 @@ internal static class MetaMessage
             json.WriteNumber("panel"u8, s.Definition.Panel);
             json.WriteBoolean("time"u8, IsTimed(s));
             if (store is not null && store.IsBaseline(s)) json.WriteBoolean("baseline"u8, true);
+            // A smoothing of one series: the page draws that series faint under it.
+            if (s.Smooths is { } smoothed) json.WriteNumber("smooths"u8, smoothed.Index);
             json.WriteEndObject();
         }
         json.WriteEndArray();

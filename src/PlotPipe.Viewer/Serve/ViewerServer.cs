@@ -101,7 +101,7 @@ internal sealed class ViewerServer : IAsyncDisposable
                 if (derived is not null && !(s.Derived && s.Name == derived)) continue;
                 rows.Add(new SeriesReport(s.Name, s.Definition.Format, s.Count, s.Kind == SeriesKind.Line ? "line" : "scatter", s.Color,
                     s.Producer, s.Definition.Panel, (s.Definition.Flags & SeriesFlags.TimeX) != 0,
-                    s.Producer, s.DarkColor, SeriesPalette.DashName(s.Look.LineStyle), s.Look.Marker?.ToString(), store.IsBaseline(s), s.Derived, s.Expression));
+                    s.Producer, s.DarkColor, SeriesPalette.DashName(s.Look.LineStyle), s.Look.Marker?.ToString(), store.IsBaseline(s), s.Derived, s.Expression, s.Smooths?.Name));
             }
             return rows;
         }

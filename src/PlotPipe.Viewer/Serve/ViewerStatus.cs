@@ -148,9 +148,10 @@ internal sealed record ProducerReport(string Name, string State, long Points, lo
 /// <param name="Baseline">Whether it is a recording's, drawn as a baseline under the live runs (its producer names the recording).</param>
 /// <param name="Derived">Whether the viewer computes it from other series (<c>--derive</c>).</param>
 /// <param name="Expression">For a derived series, its expression; else null.</param>
+/// <param name="Smooths">For a derived series smoothing one series (<c>ema</c>, <c>mean</c> of it alone), that series' name, drawn faint under it; else null.</param>
 internal sealed record SeriesReport(string Name, string Format, long Count, string Kind, string Color, string Producer = "", int Panel = 0, bool XIsTime = false,
     string Run = "", string DarkColor = "", string Dash = "none", string? Marker = null, bool Baseline = false,
-    bool Derived = false, string? Expression = null);
+    bool Derived = false, string? Expression = null, string? Smooths = null);
 
 /// <summary>The body of <c>GET /api/plot</c>: the plot model as the producers defined it.</summary>
 /// <param name="Title">The plot's title.</param>

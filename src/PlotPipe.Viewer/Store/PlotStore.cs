@@ -262,15 +262,17 @@ internal sealed class PlotStore : IDisposable
 
     /// <summary>
     /// Defines a series the viewer computes from <paramref name="producer"/>'s series by <paramref name="expression"/>
-    /// (<c>--derive</c>): kept, capped and evicted as any other, and leaving with that producer.
+    /// (<c>--derive</c>): kept, capped and evicted as any other, and leaving with that producer. A smoothing of one
+    /// series names it in <paramref name="smooths"/>.
     /// </summary>
-    public SeriesStore DefineDerived(SeriesDefinition definition, ProducerStore? producer, string expression)
+    public SeriesStore DefineDerived(SeriesDefinition definition, ProducerStore? producer, string expression, SeriesStore? smooths = null)
     {
         var store = _series.DefineDerived(index => new SeriesStore(definition, index, MaxPointsPerSeries, ChunkShift, this, 0)
         {
             Producer = producer?.Name ?? "",
             Expression = expression,
             DerivedFrom = producer,
+            Smooths = smooths,
         });
         Touch();
         return store;

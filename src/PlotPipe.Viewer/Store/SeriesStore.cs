@@ -73,6 +73,9 @@ internal sealed class SeriesStore
     /// <summary>Whether the viewer computes it from other series (<c>--derive</c>) rather than receiving it.</summary>
     public bool Derived => Expression is not null;
 
+    /// <summary>For a derived series that smooths one series (<c>ema</c>, <c>mean</c> of it alone), that series, drawn faint under it; else null.</summary>
+    public SeriesStore? Smooths { get; init; }
+
     /// <summary>For a derived series, the producer whose series it is computed from (it leaves with them); else null.</summary>
     internal ProducerStore? DerivedFrom { get; init; }
 

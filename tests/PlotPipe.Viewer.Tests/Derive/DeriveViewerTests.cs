@@ -111,6 +111,56 @@ public sealed class DeriveViewerTests
     }
 
     [Fact]
+    public async Task A_smoothing_of_one_series_names_it_and_draws_it_faint_under_the_smoothed_curve_in_pictures()
+    {
+        var (xs, ys) = Loss(3000);
+        var csv = new StringBuilder("step,loss\n");
+        for (int i = 0; i < xs.Length; i++) csv.Append(R(xs[i])).Append(',').Append(R(ys[i])).Append('\n');
+        var dir = Directory.CreateTempSubdirectory("plotpipe-smooths-");
+        try
+        {
+            int Opaque(string png, string css)
+            {
+                // Pixels of exactly the loss' own colour: a faint line has none.
+                var c = SkiaSharp.SKColor.Parse(css);
+                using var bitmap = SkiaSharp.SKBitmap.Decode(png);
+                int n = 0;
+                for (int y = 0; y < bitmap.Height; y++)
+                    for (int x = 0; x < bitmap.Width; x++)
+                        if (bitmap.GetPixel(x, y) == c) n++;
+                return n;
+            }
+            string plain = Path.Combine(dir.FullName, "plain.png"), smoothed = Path.Combine(dir.FullName, "smoothed.png");
+            string color;
+            using (var viewer = await CommandLineViewer.StartAsync("--stdin", "--png", plain, "--derive", "twice = loss * 2"))
+            {
+                await viewer.WriteAsync(csv.ToString());
+                viewer.CloseInput();
+                await viewer.WaitForStateAsync("finished");
+                var rows = (await viewer.GetAsync("api/series")).EnumerateArray().ToList();
+                color = rows.Single(r => r.GetProperty("name").GetString() == "loss").GetProperty("color").GetString()!;
+                Assert.All(rows, r => Assert.Equal(System.Text.Json.JsonValueKind.Null, r.GetProperty("smooths").ValueKind));
+            }
+            using (var viewer = await CommandLineViewer.StartAsync("--stdin", "--png", smoothed, "--derive", "s = ema(loss, 0.9)", "--derive", "m = mean(loss, 20)", "--derive", "r = rate(loss)"))
+            {
+                await viewer.WriteAsync(csv.ToString());
+                viewer.CloseInput();
+                await viewer.WaitForStateAsync("finished");
+                var smooths = (await viewer.GetAsync("api/series")).EnumerateArray()
+                    .ToDictionary(r => r.GetProperty("name").GetString()!, r => r.GetProperty("smooths").ValueKind == System.Text.Json.JsonValueKind.Null ? null : r.GetProperty("smooths").GetString());
+                Assert.Equal(new Dictionary<string, string?> { ["loss"] = null, ["s"] = "loss", ["m"] = "loss", ["r"] = null }, smooths);
+            }
+            // The pictures are saved as the viewers stop.
+            Assert.True(Opaque(plain, color) > 100, "the loss is drawn in its own colour without a smoothing");
+            Assert.True(Opaque(smoothed, color) < 10, "the loss is drawn faint under its smoothing");
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_recording_keeps_what_was_received_and_not_the_derived_series()
     {
         var dir = Directory.CreateTempSubdirectory("plotpipe-derive-");
