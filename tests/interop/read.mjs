@@ -1,7 +1,8 @@
 // Reads an Arrow IPC stream with the apache-arrow package (a reader that is not PlotPipe's own) and prints, as
 // JSON, what the tests compare with what was sent: rows, batches, the schema's metadata, and per series value of
 // the dictionary-encoded series column its count, first and last point, and the sums of x and y; and the markers
-// (plotpipe.events) of every batch's metadata, in order.
+// (plotpipe.events) of every batch's metadata, in order; and the derived series rules of the last definitions
+// (plotpipe.definitions' derived field), or null.
 import { readFileSync } from 'node:fs';
 import { RecordBatchReader } from 'apache-arrow';
 
@@ -9,6 +10,7 @@ const bytes = readFileSync(process.argv[2]);
 const reader = RecordBatchReader.from(bytes);
 const series = {};
 const markers = [];
+let derived = null;
 let rows = 0, batches = 0, error = null, schema = null, columns = null, firstTime = null, lastTime = null;
 try {
   for (const batch of reader) {
@@ -37,10 +39,11 @@ try {
       firstTime ??= Number(received.get('plotpipe.received.first')) / 1000;
       lastTime = Number(received.get('plotpipe.received.last')) / 1000;
     }
+    if (received.has('plotpipe.definitions')) derived = JSON.parse(received.get('plotpipe.definitions')).derived ?? null;
     if (received.has('plotpipe.events')) markers.push(...JSON.parse(received.get('plotpipe.events')));
     rows += batch.numRows;
   }
 } catch (e) {
   error = String(e);
 }
-console.log(JSON.stringify({ rows, batches, series, schema, columns, firstTime, lastTime, markers, error }));
+console.log(JSON.stringify({ rows, batches, series, schema, columns, firstTime, lastTime, markers, derived, error }));

@@ -36,7 +36,8 @@ internal static class ViewerApp
         Recorder? recorder;
         try
         {
-            recorder = options.RecordPath is { } record ? Recorder.Start(record, store, Report) : null;
+            // The derived series rules are recorded as definitions, never as points.
+            recorder = options.RecordPath is { } record ? Recorder.Start(record, store, Report, rules: RecordedRules(options.Derive)) : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -52,6 +53,32 @@ internal static class ViewerApp
         // the points on itself, so a rule added from the page starts from exactly the points held.
         var derive = new DeriveSink(store, options.Derive, sink);
         sink = derive;
+        // A rule from the page reaches the recording from then on.
+        (string? Name, string? Problem) AddRule(string text)
+        {
+            if (derive.TryAdd(text, out var problem) is not { } rule) return (null, problem);
+            recorder?.DefineRules(RecordedRules(derive.Rules));
+            return (rule.Name, null);
+        }
+        // An opened recording's rules are computed again, beside --derive's; a --derive of the same name wins. Each
+        // one not used is said once, however often seeking back reads the definitions again.
+        var unused = new HashSet<string>();
+        void UseRecorded(IReadOnlyList<RecordedRule> rules)
+        {
+            foreach (var r in rules)
+            {
+                string? why = null;
+                if (FindRule(derive.Rules, r.Name) is { } given)
+                {
+                    if (given.Expression != r.Expression) why = $"\"{given.Text}\" of this viewer names the same series";
+                }
+                else if (AddRule(r.Text).Problem is { } problem)
+                {
+                    why = problem;
+                }
+                if (why is not null && unused.Add(r.Name)) Report($"the recording's derived series rule \"{r.Text}\" is not used: {why}");
+            }
+        }
         // Alerts see every point beside the store, after it keeps them, so a firing's marker has its point to stand on.
         var alerts = options.Alerts.Count > 0 ? new AlertSink(options.Alerts, store, Report) : null;
         if (alerts is not null) sink = new TeeSink(sink, alerts);
@@ -91,7 +118,9 @@ internal static class ViewerApp
         {
             try
             {
-                opened = RecordingPlayer.Open(recordingPath, store);
+                // Through the derived series' sink, as live points go: the file's rules and --derive's are computed
+                // again as the head moves, and start again when it seeks back. Alerts are not: their firings are in the file.
+                opened = RecordingPlayer.Open(recordingPath, store, derive, UseRecorded, derive.Rewound);
                 if (!options.Replay) await opened.SeekAsync(opened.LengthSeconds, stop).ConfigureAwait(false);
                 opened.SetSpeed(options.ReplaySpeed);
             }
@@ -111,7 +140,7 @@ internal static class ViewerApp
             // The exact points as CSV or Arrow come from the recording stage: Serve only routes to them.
             bound = await ViewerServer.StartAsync(options.Host, options.Port, access, store, status, stop, context => PointExport.ServeAsync(context, store),
                 routes => PlaybackRoutes.Map(routes, player, baselines),
-                text => derive.TryAdd(text, out var problem) is { } rule ? (rule.Name, null) : (null, problem)).ConfigureAwait(false);
+                AddRule).ConfigureAwait(false);
         }
         catch (Exception e) when (SocketProblem(e) is { } socket)
         {
@@ -174,7 +203,7 @@ internal static class ViewerApp
             }
             // A read of standard input cannot be cancelled (it blocks in the kernel), so a stop leaves the ingest
             // behind instead of waiting for the producer's next byte.
-            else await (options.InputIsRecording ? Task.Run(() => Open(options.InputPath!, input!, store, sink, Report), stop)
+            else await (options.InputIsRecording ? Task.Run(() => Report(RecordingLoader.Open(options.InputPath!, input!, store, sink, UseRecorded)), stop)
                 : InputIngest.RunAsync(PipeReader.Create(input!, new StreamPipeReaderOptions(bufferSize: 1 << 20)), store, options.Text, Report, stop,
                     options.InputPath is { } path && path != "-" ? path : "stdin", sink))
                 .WaitAsync(stop).ConfigureAwait(false);
@@ -241,10 +270,21 @@ internal static class ViewerApp
         return null;
     }
 
-    // A recording that cannot be read is the input's problem, as bad frames are: reported in one line, the plot and
-    // every producer the file defined left disconnected with the reason, and the viewer stays up with what it read.
-    private static void Open(string path, Stream input, PlotStore store, IPointSink sink, Action<string> report) =>
-        report(RecordingLoader.Open(path, input, store, sink));
+    private static List<RecordedRule> RecordedRules(IReadOnlyList<DeriveRule> rules)
+    {
+        var recorded = new List<RecordedRule>(rules.Count);
+        foreach (var r in rules) recorded.Add(new RecordedRule(r.Name, r.Expression));
+        return recorded;
+    }
+
+    private static DeriveRule? FindRule(IReadOnlyList<DeriveRule> rules, string name)
+    {
+        foreach (var r in rules)
+        {
+            if (r.Name == name) return r;
+        }
+        return null;
+    }
 
     // Nothing about a picture may take the viewer down: the page and the data matter more than the file.
     private static void SavePictures(ViewerOptions options, PlotStore store, ViewerStatus status, Action<string> report)

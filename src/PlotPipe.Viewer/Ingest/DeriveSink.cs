@@ -122,6 +122,30 @@ internal sealed class DeriveSink : IPointSink
         return rule;
     }
 
+    /// <summary>
+    /// Starts every rule's state again (an <c>ema</c>'s average, a window, the values held of other series), keeping
+    /// the derived series: called once the store has been emptied (<see cref="PlotStore.Rewind"/>, a recording's
+    /// timeline seeking back), so the points played again derive exactly what they derived the first time.
+    /// </summary>
+    public void Rewound()
+    {
+        Producer[] producers;
+        lock (_gate) producers = [.. _producers.Values];
+        foreach (var producer in producers)
+        {
+            lock (producer)
+            {
+                lock (_gate)
+                {
+                    for (int r = 0; r < producer.Runs.Length; r++)
+                    {
+                        if (producer.Runs[r] is { } run) run.Evaluator = new DeriveEvaluator(_rules[r]);
+                    }
+                }
+            }
+        }
+    }
+
     /// <inheritdoc/>
     public void Append(SeriesStore series, in Frame frame)
     {
@@ -400,7 +424,7 @@ internal sealed class DeriveSink : IPointSink
     // One rule for one producer: its state, its series, and the columns its points are gathered in.
     private sealed class Run(DeriveEvaluator evaluator)
     {
-        public DeriveEvaluator Evaluator { get; } = evaluator;
+        public DeriveEvaluator Evaluator { get; set; } = evaluator;
 
         public SeriesStore? Series { get; set; }
 

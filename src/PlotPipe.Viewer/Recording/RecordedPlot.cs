@@ -11,10 +11,14 @@ namespace PlotPipe.Viewer.Recording;
 /// <param name="Panels">Its panels, the default panel first.</param>
 /// <param name="Producers">Its producers, in order of arrival.</param>
 /// <param name="Series">Every series recorded, in the order of the series column's dictionary.</param>
-internal sealed record RecordedPlot(string Title, List<RecordedPanel> Panels, List<RecordedProducer> Producers, List<RecordedSeries> Series)
+/// <param name="Derived">The derived series rules in force, in the order they were given, or null for none.</param>
+internal sealed record RecordedPlot(string Title, List<RecordedPanel> Panels, List<RecordedProducer> Producers, List<RecordedSeries> Series, List<RecordedRule>? Derived = null)
 {
-    /// <summary>The JSON of <paramref name="store"/>'s plot with <paramref name="series"/> labelled <paramref name="labels"/>, in that order.</summary>
-    public static string Json(PlotStore store, IReadOnlyList<SeriesStore> series, IReadOnlyList<string> labels)
+    /// <summary>
+    /// The JSON of <paramref name="store"/>'s plot with <paramref name="series"/> labelled <paramref name="labels"/>, in
+    /// that order, and the derived series <paramref name="rules"/> (left out when there are none).
+    /// </summary>
+    public static string Json(PlotStore store, IReadOnlyList<SeriesStore> series, IReadOnlyList<string> labels, IReadOnlyList<RecordedRule>? rules = null)
     {
         var panels = new List<RecordedPanel>();
         foreach (var p in store.Plot.Panels) panels.Add(new RecordedPanel(p.Id, p.Title, p.XLabel, p.YLabel, AxisKinds.Name(p.XScale), AxisKinds.Name(p.YScale), p.LinkX));
@@ -26,7 +30,8 @@ internal sealed record RecordedPlot(string Title, List<RecordedPanel> Panels, Li
             var d = series[i].Definition;
             rows.Add(new RecordedSeries(labels[i], d.Name, series[i].Producer, d.Id, d.Kind == SeriesKind.Line ? "line" : "scatter", d.Format, d.Panel, (int)d.Flags));
         }
-        return JsonSerializer.Serialize(new RecordedPlot(store.Plot.Title, panels, producers, rows), RecordingJson.Default.RecordedPlot);
+        var derived = rules is { Count: > 0 } ? new List<RecordedRule>(rules) : null;
+        return JsonSerializer.Serialize(new RecordedPlot(store.Plot.Title, panels, producers, rows, derived), RecordingJson.Default.RecordedPlot);
     }
 
     /// <summary>
@@ -103,7 +108,21 @@ internal sealed record RecordedPlot(string Title, List<RecordedPanel> Panels, Li
             if (s.Flags is < 0 or > ushort.MaxValue) throw new InvalidDataException($"{at} has flags {s.Flags}; flags take 16 bits");
             series.Add(s with { Label = (string?)s.Label ?? name, Name = name, Producer = (string?)s.Producer ?? "", Kind = kind, Format = format });
         }
-        return new RecordedPlot(title, panels, producers, series);
+        List<RecordedRule>? rules = null;
+        var rules0 = (IReadOnlyList<RecordedRule?>?)Derived ?? [];
+        for (int i = 0; i < rules0.Count; i++)
+        {
+            // Only their shape is checked here: the viewer reads each rule as it would a --derive, and says why it
+            // cannot use one without refusing the file.
+            string at = $"derived[{i}]";
+            var r = rules0[i] ?? throw new InvalidDataException($"{at} is null");
+            string name = (string?)r.Name ?? throw new InvalidDataException($"{at} has no name");
+            string expression = (string?)r.Expression ?? throw new InvalidDataException($"{at} has no expression");
+            if (name.Length == 0) throw new InvalidDataException($"{at} has an empty name");
+            Limit(name, ProtocolLimits.MaxNameBytes, at + ".name");
+            (rules ??= []).Add(new RecordedRule(name, expression));
+        }
+        return new RecordedPlot(title, panels, producers, series, rules);
     }
 
     private static string Scale(string? scale, string at) => scale switch
@@ -159,6 +178,15 @@ internal sealed record RecordedProducer(string Name, string Address);
 /// <param name="Panel">The panel it is drawn in.</param>
 /// <param name="Flags">Its flags as on the wire (1: x is time).</param>
 internal sealed record RecordedSeries(string Label, string Name, string Producer, int Id, string Kind, string Format, int Panel, int Flags);
+
+/// <summary>A derived series rule in force when the batch was written: a definition, computed again when the recording is opened.</summary>
+/// <param name="Name">The derived series' name, left of <c>=</c>.</param>
+/// <param name="Expression">What it computes, right of <c>=</c>, as given.</param>
+internal sealed record RecordedRule(string Name, string Expression)
+{
+    /// <summary>The rule as <c>--derive</c> takes it.</summary>
+    public string Text => $"{Name} = {Expression}";
+}
 
 /// <summary>Source-generated JSON for the recording's metadata.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

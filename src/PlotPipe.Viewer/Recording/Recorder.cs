@@ -40,6 +40,10 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
     private readonly List<SeriesStore> _entries = [];
     private readonly HashSet<string> _labels = [];
     private readonly List<string> _entryLabels = [];
+    // The derived series rules in force, as definitions: replaced whole (they only grow), counted so the writer
+    // knows a batch must carry them.
+    private IReadOnlyList<RecordedRule> _rules = [];
+    private int _rulesVersion;
     private volatile bool _stopped;
     private bool _closing;
     private long _received;
@@ -49,8 +53,13 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
     private string? _error;
     private readonly Task _writer;
 
-    private Recorder(string path, SafeFileHandle file, PlotStore store, Action<string> report, int blockRows, int maxBlocks)
+    private Recorder(string path, SafeFileHandle file, PlotStore store, Action<string> report, int blockRows, int maxBlocks, IReadOnlyList<RecordedRule>? rules)
     {
+        if (rules is { Count: > 0 })
+        {
+            _rules = [.. rules];
+            _rulesVersion = 1;
+        }
         Path = path;
         _file = file;
         _store = store;
@@ -65,13 +74,15 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
 
     /// <summary>
     /// Creates (or truncates) <paramref name="path"/> and starts recording the points handed to it, with the series and
-    /// plot definitions of <paramref name="store"/>;
-    /// throws <see cref="IOException"/> saying why when the file cannot be opened at once (<see cref="RecordTarget"/>).
+    /// plot definitions of <paramref name="store"/> and the derived series <paramref name="rules"/> given at start
+    /// (<see cref="DefineRules"/>); throws <see cref="IOException"/> saying why when the file cannot be opened at once
+    /// (<see cref="RecordTarget"/>).
     /// </summary>
-    public static Recorder Start(string path, PlotStore store, Action<string> report, int blockRows = RecordingFormat.BatchRows, int maxBlocks = 0)
+    public static Recorder Start(string path, PlotStore store, Action<string> report, int blockRows = RecordingFormat.BatchRows, int maxBlocks = 0,
+        IReadOnlyList<RecordedRule>? rules = null)
     {
         if (maxBlocks <= 0) maxBlocks = QueueBlocksFor(store.MaxMemoryBytes, blockRows);
-        return new Recorder(path, RecordTarget.Open(path), store, report, blockRows, maxBlocks);
+        return new Recorder(path, RecordTarget.Open(path), store, report, blockRows, maxBlocks, rules);
     }
 
     /// <summary>
@@ -128,6 +139,22 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
             if (Error is { } error) return error;
             long lost = Lost;
             return lost > 0 ? $"recording {Path}: the disk could not keep up, {lost} points were not recorded (the display has them)" : null;
+        }
+    }
+
+    /// <summary>
+    /// Sets the derived series rules in force (<c>--derive</c>, then those added from the page), which the recording
+    /// keeps as definitions from its next batch on, never as points; a batch of no rows carries them when no points
+    /// follow. Rules are only ever added: a list shorter than the one held (a call that lost a race) changes nothing.
+    /// </summary>
+    public void DefineRules(IReadOnlyList<RecordedRule> rules)
+    {
+        lock (_gate)
+        {
+            if (rules.Count <= _rules.Count) return;
+            _rules = [.. rules];
+            _rulesVersion++;
+            Wake();
         }
     }
 
@@ -266,6 +293,7 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
         long definedPlot = -1;
         ProducerStore[]? definedProducers = null;
         int definedEntries = -1;
+        int definedRules = 0;
         // The last marker written: each batch carries those that arrived since.
         long eventsWritten = 0;
         var segments = new List<ReadOnlyMemory<byte>>(16);
@@ -291,15 +319,16 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
                 }
                 if (block is null)
                 {
-                    if (_wake.Wait(FlushInterval)) continue;
+                    bool woken = _wake.Wait(FlushInterval);
                     lock (_gate) _writerWaits = false;
-                    block = TakePartial() ?? MarkersOnly();
+                    // Woken for new rules alone: a batch of no rows carries them, so the file has them at once.
+                    block = woken ? MarkersOnly() : TakePartial() ?? MarkersOnly();
                     if (block is null) continue;
                 }
                 Write(block);
             }
             if (TakePartial() is { } last) Write(last);
-            if (!_stopped && MarkersOnly() is { } marked) Write(marked);
+            if (!_stopped && MarkersOnly(end: true) is { } marked) Write(marked);
             if (!_stopped)
             {
                 WriteAll([ArrowMessageWriter.EndOfStream], offset);
@@ -336,12 +365,16 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
             foreach (var part in parts) unseekable.Write(part.Span);
         }
 
-        // An empty block when markers arrived that no batch of points has carried yet (none came after them), else null.
-        RecordBlock? MarkersOnly()
+        // An empty block when markers arrived, or rules were defined, that no batch of points has carried yet (none
+        // came after them), else null.
+        RecordBlock? MarkersOnly(bool end = false)
         {
-            if (_store.Events.Received <= eventsWritten) return null;
             lock (_gate)
             {
+                // Rules given at the start wait for the first points (or the end), so a recording does not open with an
+                // empty batch; a rule added later is written at once, so a viewer killed after it still has it.
+                bool rulesDue = _rulesVersion != definedRules && (lastDefinitions is not null || end);
+                if (_store.Events.Received <= eventsWritten && !rulesDue) return null;
                 if (_stopped || _current is { Count: > 0 } || _ready.Count > 0) return null;
                 if (_free.TryPop(out var free)) return free;
                 if (_blocks >= MaxBlocks) return null;
@@ -375,13 +408,14 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
             lock (_gate)
             {
                 var all = _store.Series;
-                // Derived series are the viewer's own work, not received data: not recorded.
+                // Derived series are the viewer's own work, not received data: their rules are recorded, not their points.
                 for (int i = 0; i < all.Count; i++) if (!all[i].Derived) IdOf(all[i]);
                 if (_entryLabels.Count > dictionarySent) names = _entryLabels.GetRange(dictionarySent, _entryLabels.Count - dictionarySent);
-                if (lastDefinitions is null || plotVersion != definedPlot || !ReferenceEquals(producers, definedProducers) || _entries.Count != definedEntries)
+                if (lastDefinitions is null || plotVersion != definedPlot || !ReferenceEquals(producers, definedProducers) || _entries.Count != definedEntries
+                    || _rulesVersion != definedRules)
                 {
                     definitions = Definitions();
-                    (definedPlot, definedProducers, definedEntries) = (plotVersion, producers, _entries.Count);
+                    (definedPlot, definedProducers, definedEntries, definedRules) = (plotVersion, producers, _entries.Count, _rulesVersion);
                 }
                 else
                 {
@@ -399,11 +433,16 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
             var markers = _store.Events.Snapshot(eventsWritten);
             string? events = markers.Length > 0 ? RecordedEvents.Json(markers) : null;
             long first = block.FirstReceivedMicros, last = block.LastReceivedMicros;
-            if (rows == 0)
+            if (rows == 0 && markers.Length > 0)
             {
                 // Markers alone: the batch is placed in time by them.
                 first = (long)(markers[0].ReceivedUnixSeconds * 1e6);
                 last = (long)(markers[^1].ReceivedUnixSeconds * 1e6);
+            }
+            else if (rows == 0)
+            {
+                // Rules alone: the batch is placed when they were written.
+                first = last = RecordingFormat.NowMicros();
             }
             segments.Add(messages.RecordBatch(rows, changed ? definitions : null, first, last, events));
             segments.Add(block.Series.AsMemory(0, rows * 4));
@@ -432,7 +471,7 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
     }
 
     // Under the gate: every series recorded so far, in dictionary order, with the plot's definition now.
-    private string Definitions() => RecordedPlot.Json(_store, _entries, _entryLabels);
+    private string Definitions() => RecordedPlot.Json(_store, _entries, _entryLabels, _rules);
 
     // Every row not yet written (being filled, queued, or in a write that failed or hangs) is counted lost, once.
     private void Stop(string why)

@@ -36,6 +36,12 @@ internal sealed class RecordingAppender
     /// <summary>See <see cref="From"/>.</summary>
     public double To { get; init; } = double.PositiveInfinity;
 
+    /// <summary>
+    /// Told the derived series rules the recording holds whenever a batch's definitions carry some (the whole list in
+    /// force then), before that batch's points are appended, so the points are derived as they were live.
+    /// </summary>
+    public Action<IReadOnlyList<RecordedRule>>? RulesDefined { get; init; }
+
     /// <summary>Every producer the recording named, as registered (none for a baseline).</summary>
     public IEnumerable<ProducerStore> Producers => _producers.Values;
 
@@ -61,6 +67,7 @@ internal sealed class RecordingAppender
         {
             Define(plot);
             Rewound();
+            if (plot.Derived is { Count: > 0 } rules && _baseline is null) RulesDefined?.Invoke(rules);
         }
         // A baseline's markers are its own run's, not the live plot's: only a recording opened or replayed shows them.
         if (batch.Events is { } markers && _baseline is null)

@@ -14,12 +14,12 @@ internal static class RecordingLoader
     /// run.arrow</c> does and returns the line to report. A file that cannot be read leaves the store and every
     /// producer the file defined disconnected, with the reason as the error, keeping the points read before it.
     /// </summary>
-    public static string Open(string name, Stream input, PlotStore store, IPointSink? sink = null)
+    public static string Open(string name, Stream input, PlotStore store, IPointSink? sink = null, Action<IReadOnlyList<RecordedRule>>? rules = null)
     {
         string why;
         try
         {
-            var (points, elapsed, _) = Load(input, store, sink: sink);
+            var (points, elapsed, _) = Load(input, store, sink: sink, rules: rules);
             return $"opened {name}: {points} points in {elapsed.TotalSeconds:0.000} s ({points / Math.Max(elapsed.TotalSeconds, 1e-9) / 1e6:0.0} M points/s)";
         }
         catch (Exception e) when (e is InvalidDataException or IOException)
@@ -43,14 +43,16 @@ internal static class RecordingLoader
     /// Loads <paramref name="input"/> into <paramref name="store"/>, only points with <paramref name="from"/> ≤ x ≤
     /// <paramref name="to"/>; returns the points loaded and how long it took. Throws <see cref="InvalidDataException"/>
     /// (what is wrong and where, in plain words) for a file that is not a readable recording, or <see cref="IOException"/>.
-    /// Points go to <paramref name="sink"/> (by default the store's series alone; with <c>--record</c>, a new recording too).
+    /// Points go to <paramref name="sink"/> (by default the store's series alone; with <c>--record</c>, a new recording too);
+    /// the derived series rules the file holds go to <paramref name="rules"/> as they are read (<see cref="RecordingAppender.RulesDefined"/>).
     /// </summary>
-    public static (long Points, TimeSpan Elapsed, bool Truncated) Load(Stream input, PlotStore store, double from = double.NegativeInfinity, double to = double.PositiveInfinity, IPointSink? sink = null)
+    public static (long Points, TimeSpan Elapsed, bool Truncated) Load(Stream input, PlotStore store, double from = double.NegativeInfinity, double to = double.PositiveInfinity, IPointSink? sink = null,
+        Action<IReadOnlyList<RecordedRule>>? rules = null)
     {
         sink ??= StoreSink.Instance;
         long start = Stopwatch.GetTimestamp();
         var reader = new RecordingReader(input);
-        var appender = new RecordingAppender(store) { From = from, To = to };
+        var appender = new RecordingAppender(store) { From = from, To = to, RulesDefined = rules };
         long points = 0;
         // Reading the next batch from the file overlaps appending this one to the store (two copies, two cores).
         var next = Task.Run(reader.Next);

@@ -21,6 +21,7 @@ internal sealed class RecordingPlayer : IAsyncDisposable
     private readonly string _path;
     private readonly PlotStore _store;
     private readonly IPointSink _sink;
+    private readonly Action? _rewound;
     private readonly RecordingAppender _appender;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -39,12 +40,14 @@ internal sealed class RecordingPlayer : IAsyncDisposable
     private string? _problem;
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private RecordingPlayer(string path, PlotStore store, IPointSink sink, long[] batchMicros, long[] batchRows, bool truncated)
+    private RecordingPlayer(string path, PlotStore store, IPointSink sink, long[] batchMicros, long[] batchRows, bool truncated,
+        Action<IReadOnlyList<RecordedRule>>? rules, Action? rewound)
     {
         _path = path;
         _store = store;
         _sink = sink;
-        _appender = new RecordingAppender(store);
+        _rewound = rewound;
+        _appender = new RecordingAppender(store) { RulesDefined = rules };
         _batchMicros = batchMicros;
         _batchRows = batchRows;
         Truncated = truncated;
@@ -60,9 +63,12 @@ internal sealed class RecordingPlayer : IAsyncDisposable
     /// Reads the whole recording at <paramref name="path"/> once, checking every batch and noting when each was
     /// received, and returns a player with its head at the start, the store still empty. Throws as
     /// <see cref="RecordingReader"/> does for a file that is not a recording or is damaged anywhere, so that such a
-    /// file is opened the way <see cref="RecordingLoader"/> reports it instead.
+    /// file is opened the way <see cref="RecordingLoader"/> reports it instead. Points go through <paramref name="sink"/>
+    /// as live input's do (the derived series' sink among them), the file's derived series rules to
+    /// <paramref name="rules"/> as the head reaches them, and <paramref name="rewound"/> is called when seeking back has
+    /// emptied the store, so whatever the sink computes from the points starts again with them.
     /// </summary>
-    public static RecordingPlayer Open(string path, PlotStore store, IPointSink? sink = null)
+    public static RecordingPlayer Open(string path, PlotStore store, IPointSink? sink = null, Action<IReadOnlyList<RecordedRule>>? rules = null, Action? rewound = null)
     {
         using var file = File.OpenRead(path);
         var reader = new RecordingReader(file);
@@ -73,7 +79,7 @@ internal sealed class RecordingPlayer : IAsyncDisposable
             micros.Add(reader.FirstReceivedMicros);
             rows.Add(reader.Rows);
         }
-        var player = new RecordingPlayer(path, store, sink ?? StoreSink.Instance, [.. micros], [.. rows], reader.Truncated);
+        var player = new RecordingPlayer(path, store, sink ?? StoreSink.Instance, [.. micros], [.. rows], reader.Truncated, rules, rewound);
         player._headMicros = player.StartMicros;
         return player;
     }
@@ -214,6 +220,7 @@ internal sealed class RecordingPlayer : IAsyncDisposable
                 _store.Rewind();
                 _store.Events.Clear();
                 _appender.Rewound();
+                _rewound?.Invoke();
                 _file = File.OpenRead(_path);
                 _reader = new RecordingReader(_file);
                 _applied = 0;

@@ -161,23 +161,35 @@ public sealed class DeriveViewerTests
     }
 
     [Fact]
-    public async Task A_recording_keeps_what_was_received_and_not_the_derived_series()
+    public async Task A_recording_keeps_the_received_points_and_the_rule_and_opening_it_shows_the_derived_series_again()
     {
         var dir = Directory.CreateTempSubdirectory("plotpipe-derive-");
         try
         {
             var file = Path.Combine(dir.FullName, "run.arrow");
-            using (var viewer = await CommandLineViewer.StartAsync("--stdin", "--record", file, "--derive", "twice = loss * 2"))
+            using (var viewer = await CommandLineViewer.StartAsync("--stdin", "--record", file, "--derive", "twice = loss * 2", "--exit-on-finish"))
             {
                 await viewer.WriteAsync("step,loss\n1,4\n2,1\n");
                 viewer.CloseInput();
-                await viewer.WaitForStateAsync("finished");
-                Assert.Equal(2, await viewer.CountAsync("twice"));
+                Assert.Equal(0, await viewer.WaitForExitAsync());
+            }
+            // What was received, as received; the rule as a definition, not as points.
+            await using (var read = File.OpenRead(file))
+            {
+                var reader = new PlotPipe.Viewer.Recording.RecordingReader(read);
+                while (reader.Next())
+                {
+                }
+                Assert.Equal(["loss"], reader.Labels);
+                Assert.Equal(["loss"], reader.Plot!.Series.Select(s => s.Name));
+                Assert.Equal([new PlotPipe.Viewer.Recording.RecordedRule("twice", "loss * 2")], reader.Plot.Derived!);
             }
             using var opened = await CommandLineViewer.StartAsync(file);
             await opened.WaitForStateAsync("finished");
-            var names = (await opened.GetAsync("api/series")).EnumerateArray().Select(s => s.GetProperty("name").GetString()).ToList();
-            Assert.Equal(["loss"], names);
+            var series = (await opened.GetAsync("api/series")).EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!);
+            Assert.Equal(["loss", "twice"], series.Keys.Order());
+            Assert.True(series["twice"].GetProperty("derived").GetBoolean());
+            Assert.Equal([(1.0, 8.0), (2.0, 2.0)], await ExportAsync(opened, "twice"));
         }
         finally
         {

@@ -76,6 +76,9 @@ internal sealed class ArrowSummary(JsonElement root)
     /// <summary>The markers of every batch's <c>plotpipe.events</c> metadata, in order, as the reader parsed them.</summary>
     public JsonElement[] Markers => [.. root.GetProperty("markers").EnumerateArray()];
 
+    /// <summary>The derived series rules of the last <c>plotpipe.definitions</c> (<c>[{name, expression}]</c>), or null.</summary>
+    public JsonElement? Derived => root.GetProperty("derived").ValueKind == JsonValueKind.Array ? root.GetProperty("derived") : null;
+
     /// <summary>The series column's values seen.</summary>
     public string[] SeriesNames => [.. root.GetProperty("series").EnumerateObject().Select(p => p.Name)];
 
