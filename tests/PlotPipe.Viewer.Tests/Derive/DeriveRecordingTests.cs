@@ -169,7 +169,8 @@ public sealed class DeriveRecordingTests : IDisposable
             await viewer.WaitForAsync(async () => await viewer.CountAsync("loss") == 2, "the points");
             await PostAsync(viewer, "api/derived", "late = loss + 1");
             // Written on a batch of its own, without waiting for more points or the end: a viewer killed now keeps it.
-            await viewer.WaitForAsync(() => Task.FromResult(Definitions(file).Plot.Derived is { Count: 1 }), "the rule in the file");
+            // Read while it is written: until the first batch is whole the file has no definitions yet.
+            await viewer.WaitForAsync(() => Task.FromResult((Definitions(file).Plot as RecordedPlot)?.Derived is { Count: 1 }), "the rule in the file");
         }
         using var opened = await CommandLineViewer.StartAsync(file);
         await opened.WaitForAsync(async () => await opened.CountAsync("late") == 2, "the derived series");

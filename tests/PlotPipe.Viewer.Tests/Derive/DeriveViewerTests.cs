@@ -132,25 +132,27 @@ public sealed class DeriveViewerTests
             }
             string plain = Path.Combine(dir.FullName, "plain.png"), smoothed = Path.Combine(dir.FullName, "smoothed.png");
             string color;
-            using (var viewer = await CommandLineViewer.StartAsync("--stdin", "--png", plain, "--derive", "twice = loss * 2"))
+            // A viewer that exits when its input ends saves its picture first.
+            using (var viewer = await CommandLineViewer.StartAsync("--stdin", "--png", plain, "--exit-on-finish", "--derive", "twice = loss * 2"))
             {
                 await viewer.WriteAsync(csv.ToString());
-                viewer.CloseInput();
-                await viewer.WaitForStateAsync("finished");
+                await viewer.WaitForAsync(async () => await viewer.CountAsync("twice") == xs.Length, "every point derived");
                 var rows = (await viewer.GetAsync("api/series")).EnumerateArray().ToList();
                 color = rows.Single(r => r.GetProperty("name").GetString() == "loss").GetProperty("color").GetString()!;
                 Assert.All(rows, r => Assert.Equal(System.Text.Json.JsonValueKind.Null, r.GetProperty("smooths").ValueKind));
+                viewer.CloseInput();
+                Assert.Equal(0, await viewer.WaitForExitAsync());
             }
-            using (var viewer = await CommandLineViewer.StartAsync("--stdin", "--png", smoothed, "--derive", "s = ema(loss, 0.9)", "--derive", "m = mean(loss, 20)", "--derive", "r = rate(loss)"))
+            using (var viewer = await CommandLineViewer.StartAsync("--stdin", "--png", smoothed, "--exit-on-finish", "--derive", "s = ema(loss, 0.9)", "--derive", "m = mean(loss, 20)", "--derive", "r = rate(loss)"))
             {
                 await viewer.WriteAsync(csv.ToString());
-                viewer.CloseInput();
-                await viewer.WaitForStateAsync("finished");
+                await viewer.WaitForAsync(async () => await viewer.CountAsync("m") == xs.Length, "every point derived");
                 var smooths = (await viewer.GetAsync("api/series")).EnumerateArray()
                     .ToDictionary(r => r.GetProperty("name").GetString()!, r => r.GetProperty("smooths").ValueKind == System.Text.Json.JsonValueKind.Null ? null : r.GetProperty("smooths").GetString());
                 Assert.Equal(new Dictionary<string, string?> { ["loss"] = null, ["s"] = "loss", ["m"] = "loss", ["r"] = null }, smooths);
+                viewer.CloseInput();
+                Assert.Equal(0, await viewer.WaitForExitAsync());
             }
-            // The pictures are saved as the viewers stop.
             Assert.True(Opaque(plain, color) > 100, "the loss is drawn in its own colour without a smoothing");
             Assert.True(Opaque(smoothed, color) < 10, "the loss is drawn faint under its smoothing");
         }
