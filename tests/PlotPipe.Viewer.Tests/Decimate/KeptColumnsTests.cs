@@ -21,83 +21,21 @@ public sealed class KeptColumnsTests
             .Select((w, a, span, batches, seed, max, gaps) => new Case(w, a, a + span, batches, seed, max, gaps));
 
     [Fact]
-    public void A_view_rebuilt_for_the_same_window_as_points_stream_in_is_byte_for_byte_a_view_built_from_nothing()
-    {
-        Cases.Sample(c =>
-        {
-            var store = new PlotStore(c.MaxPoints);
-            var series = store.Define(new SeriesDefinition(0, SeriesKind.Line, "a", "-"));
-            var random = new Random((int)c.Seed);
-            var kept = new SeriesView();
-            var viewport = new Viewport(c.XMin, c.XMax, -10, 10, c.WidthPx, 100);
-            double x = 0;
-            foreach (int batch in c.Batches)
-            {
-                var xs = new double[batch];
-                var ys = new double[batch];
-                for (int i = 0; i < batch; i++)
-                {
-                    // Mostly dense, sometimes a jump over empty columns, sometimes the same x again.
-                    double r = random.NextDouble();
-                    x += r < 0.05 ? 0 : r < 0.07 ? 500 * random.NextDouble() : random.NextDouble();
-                    xs[i] = x;
-                    ys[i] = random.NextDouble() < c.GapShare ? double.NaN : Math.Round(random.NextDouble() * 8, random.Next(0, 3)) - 4;
-                }
-                series.Append(xs, ys);
-                var snapshot = series.Snapshot();
-                ViewBuilder.Build(SeriesKind.Line, snapshot, viewport, kept);
-                var fresh = new SeriesView();
-                ViewBuilder.Build(SeriesKind.Line, snapshot, viewport, fresh);
-                Assert.Equal(fresh.PointsInView, kept.PointsInView);
-                Assert.Equal(fresh.Count, kept.Count);
-                for (int i = 0; i < fresh.Count; i++)
-                {
-                    Assert.Equal(BitConverter.DoubleToInt64Bits(fresh.Xs[i]), BitConverter.DoubleToInt64Bits(kept.Xs[i]));
-                    Assert.Equal(BitConverter.DoubleToInt64Bits(fresh.Ys[i]), BitConverter.DoubleToInt64Bits(kept.Ys[i]));
-                }
-            }
-        }, iter: 300);
-    }
+    public void A_view_rebuilt_for_the_same_window_as_points_stream_in_is_byte_for_byte_a_view_built_from_nothing() =>
+        Cases.Sample(c => KeptIsFresh(c, jump: 500, (_, _) => new Viewport(c.XMin, c.XMax, -10, 10, c.WidthPx, 100)), iter: 300);
 
     [Fact]
     public void A_following_view_moved_along_its_column_grid_is_byte_for_byte_a_view_built_from_nothing()
     {
         Cases.Sample(c =>
         {
-            var store = new PlotStore(c.MaxPoints);
-            var series = store.Define(new SeriesDefinition(0, SeriesKind.Line, "a", "-"));
-            var random = new Random((int)c.Seed);
-            var kept = new SeriesView();
             // The window's span: the case's, in x-units of a stream whose points come about 0.5 apart.
             double span = (c.XMax - c.XMin) / 8 + 1;
-            double x = c.XMin;
-            foreach (int batch in c.Batches)
+            KeptIsFresh(c, jump: 50, (newest, _) =>
             {
-                var xs = new double[batch];
-                var ys = new double[batch];
-                for (int i = 0; i < batch; i++)
-                {
-                    double r = random.NextDouble();
-                    x += r < 0.05 ? 0 : r < 0.07 ? 50 * random.NextDouble() : random.NextDouble();
-                    xs[i] = x;
-                    ys[i] = random.NextDouble() < c.GapShare ? double.NaN : Math.Round(random.NextDouble() * 8, random.Next(0, 3)) - 4;
-                }
-                series.Append(xs, ys);
-                var snapshot = series.Snapshot();
-                var (min, max, perX) = ColumnGrid.Follow(x, span, c.WidthPx)!.Value;
-                var viewport = new Viewport(min, max, -10, 10, c.WidthPx, 100, ColumnsPerX: perX);
-                Assert.True(ColumnGrid.TryStart(viewport, c.WidthPx, out _));
-                ViewBuilder.Build(SeriesKind.Line, snapshot, viewport, kept);
-                var fresh = new SeriesView();
-                ViewBuilder.Build(SeriesKind.Line, snapshot, viewport, fresh);
-                Assert.Equal(fresh.PointsInView, kept.PointsInView);
-                Assert.Equal(fresh.Count, kept.Count);
-                for (int i = 0; i < fresh.Count; i++)
-                {
-                    Assert.Equal(BitConverter.DoubleToInt64Bits(fresh.Xs[i]), BitConverter.DoubleToInt64Bits(kept.Xs[i]));
-                    Assert.Equal(BitConverter.DoubleToInt64Bits(fresh.Ys[i]), BitConverter.DoubleToInt64Bits(kept.Ys[i]));
-                }
-            }
+                var (min, max, perX) = ColumnGrid.Follow(newest, span, c.WidthPx)!.Value;
+                return new Viewport(min, max, -10, 10, c.WidthPx, 100, ColumnsPerX: perX);
+            });
         }, iter: 300);
     }
 
@@ -106,44 +44,56 @@ public sealed class KeptColumnsTests
     {
         Cases.Sample(c =>
         {
-            var store = new PlotStore(c.MaxPoints);
-            var series = store.Define(new SeriesDefinition(0, SeriesKind.Line, "a", "-"));
-            var random = new Random((int)c.Seed);
-            var kept = new SeriesView();
-            double span = (c.XMax - c.XMin) / 8 + 1, x = 0, left = c.XMin / 8;
+            double span = (c.XMax - c.XMin) / 8 + 1, left = c.XMin / 8;
             (double, double)? last = null;
-            foreach (int batch in c.Batches)
+            KeptIsFresh(c, jump: 50, (_, random) =>
             {
-                var xs = new double[batch];
-                var ys = new double[batch];
-                for (int i = 0; i < batch; i++)
-                {
-                    double r = random.NextDouble();
-                    x += r < 0.05 ? 0 : r < 0.07 ? 50 * random.NextDouble() : random.NextDouble();
-                    xs[i] = x;
-                    ys[i] = random.NextDouble() < c.GapShare ? double.NaN : Math.Round(random.NextDouble() * 8, random.Next(0, 3)) - 4;
-                }
-                series.Append(xs, ys);
-                var snapshot = series.Snapshot();
                 // Panned either way by up to the window's width, now and then zoomed (a grid of its own).
                 left += (random.NextDouble() - 0.5) * 2 * span;
                 if (random.NextDouble() < 0.15) { span *= 0.5 + random.NextDouble(); last = null; }
                 var (min, max, perX, phase) = ColumnGrid.Window(left, left + span, c.WidthPx, last)!.Value;
                 last = (perX, phase);
-                var viewport = new Viewport(min, max, -10, 10, c.WidthPx, 100, ColumnsPerX: perX, GridPhase: phase);
-                Assert.True(ColumnGrid.TryStart(viewport, c.WidthPx, out _));
-                ViewBuilder.Build(SeriesKind.Line, snapshot, viewport, kept);
-                var fresh = new SeriesView();
-                ViewBuilder.Build(SeriesKind.Line, snapshot, viewport, fresh);
-                Assert.Equal(fresh.PointsInView, kept.PointsInView);
-                Assert.Equal(fresh.Count, kept.Count);
-                for (int i = 0; i < fresh.Count; i++)
-                {
-                    Assert.Equal(BitConverter.DoubleToInt64Bits(fresh.Xs[i]), BitConverter.DoubleToInt64Bits(kept.Xs[i]));
-                    Assert.Equal(BitConverter.DoubleToInt64Bits(fresh.Ys[i]), BitConverter.DoubleToInt64Bits(kept.Ys[i]));
-                }
-            }
+                return new Viewport(min, max, -10, 10, c.WidthPx, 100, ColumnsPerX: perX, GridPhase: phase);
+            });
         }, iter: 300);
+    }
+
+    // Streams the case's batches (mostly dense, sometimes a jump of up to `jump` over empty columns, sometimes the same
+    // x again) and after each builds the window `next` gives (from the newest x) into one view kept from build to
+    // build and into a fresh one: the two must be byte for byte the same, whatever columns the kept one copied.
+    private static void KeptIsFresh(Case c, double jump, Func<double, Random, Viewport> next)
+    {
+        var store = new PlotStore(c.MaxPoints);
+        var series = store.Define(new SeriesDefinition(0, SeriesKind.Line, "a", "-"));
+        var random = new Random((int)c.Seed);
+        var kept = new SeriesView();
+        double x = 0;
+        foreach (int batch in c.Batches)
+        {
+            var xs = new double[batch];
+            var ys = new double[batch];
+            for (int i = 0; i < batch; i++)
+            {
+                double r = random.NextDouble();
+                x += r < 0.05 ? 0 : r < 0.07 ? jump * random.NextDouble() : random.NextDouble();
+                xs[i] = x;
+                ys[i] = random.NextDouble() < c.GapShare ? double.NaN : Math.Round(random.NextDouble() * 8, random.Next(0, 3)) - 4;
+            }
+            series.Append(xs, ys);
+            var snapshot = series.Snapshot();
+            var viewport = next(x, random);
+            if (viewport.ColumnsPerX > 0) Assert.True(ColumnGrid.TryStart(viewport, c.WidthPx, out _), "the window lies on its grid");
+            ViewBuilder.Build(SeriesKind.Line, snapshot, viewport, kept);
+            var fresh = new SeriesView();
+            ViewBuilder.Build(SeriesKind.Line, snapshot, viewport, fresh);
+            Assert.Equal(fresh.PointsInView, kept.PointsInView);
+            Assert.Equal(fresh.Count, kept.Count);
+            for (int i = 0; i < fresh.Count; i++)
+            {
+                Assert.Equal(BitConverter.DoubleToInt64Bits(fresh.Xs[i]), BitConverter.DoubleToInt64Bits(kept.Xs[i]));
+                Assert.Equal(BitConverter.DoubleToInt64Bits(fresh.Ys[i]), BitConverter.DoubleToInt64Bits(kept.Ys[i]));
+            }
+        }
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using PlotPipe.Protocol;
 using PlotPipe.Viewer.Ingest;
 using PlotPipe.Viewer.Store;
 using Xunit;
+using static PlotPipe.Viewer.Tests.Derive.DeriveCheck;
 
 namespace PlotPipe.Viewer.Tests.Derive;
 
@@ -21,20 +22,6 @@ public sealed class DeriveAddTests
         var ys = new double[snapshot.Count];
         for (long i = 0; i < snapshot.Count; i++) (xs[i], ys[i]) = (snapshot.X(i), snapshot.Y(i));
         return (xs, ys);
-    }
-
-    // docs/markers-alerts-derived.md: m_i = m_(i−1)·w + (1 − w)·y_i from m_0 = 0, p_i = p_(i−1)·w from p_0 = 1, ema_i = m_i / (1 − p_i).
-    private static double[] Ema(IReadOnlyList<double> ys, double w)
-    {
-        double m = 0, p = 1;
-        var ema = new double[ys.Count];
-        for (int i = 0; i < ys.Count; i++)
-        {
-            m = m * w + (1 - w) * ys[i];
-            p *= w;
-            ema[i] = m / (1 - p);
-        }
-        return ema;
     }
 
     private static double Noise(int i) => Math.Sin(i * 0.37) + 0.1 * Math.Cos(i * 3.1);
@@ -203,15 +190,7 @@ public sealed class DeriveAddTests
         Batch();
         Batch();
         Assert.True(store.ChunkShift >= 15, $"chunks of 2^{store.ChunkShift} points: the batches below would start new ones");
-        var allocated = new long[12];
-        for (int k = 0; k < allocated.Length; k++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            Batch();
-            allocated[k] = GC.GetAllocatedBytesForCurrentThread() - before;
-        }
-        // As in DeriveSinkTests: the runtime's own one-time work may allocate in some batch, a per-batch cost in every one.
-        Assert.True(allocated.Count(a => a == 0) >= allocated.Length - 2 && allocated.Sum() < 16 * 1024, $"bytes allocated per batch: {string.Join(", ", allocated)}");
+        AllocatesNothingPerBatch(Batch);
         Assert.Equal(15 * 4096, store.Series.Single(x => x.Name == "w").Count);
         Assert.Equal(15 * 4096, loss.Count);
     }

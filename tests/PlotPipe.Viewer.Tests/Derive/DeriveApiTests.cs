@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using PlotPipe.Viewer.Tests.Support;
 using Xunit;
+using static PlotPipe.Viewer.Tests.Derive.DeriveCheck;
 
 namespace PlotPipe.Viewer.Tests.Derive;
 
@@ -21,22 +22,6 @@ public sealed class DeriveApiTests
         if (token) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", viewer.Token);
         using var response = await Http.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
-    }
-
-    private static async Task<List<(double X, double Y)>> ExportAsync(CommandLineViewer viewer, string name)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(viewer.Url, $"api/export?format=csv&series={name}"));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", viewer.Token);
-        using var response = await Http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        var points = new List<(double, double)>();
-        foreach (var line in (await response.Content.ReadAsStringAsync()).Split('\n'))
-        {
-            var parts = line.Split(',');
-            if (parts.Length == 3 && parts[0] == name)
-                points.Add((double.Parse(parts[1], CultureInfo.InvariantCulture), double.Parse(parts[2], CultureInfo.InvariantCulture)));
-        }
-        return points;
     }
 
     private static string Rows(double[] xs, double[] ys, int from, int to)
@@ -74,16 +59,7 @@ public sealed class DeriveApiTests
         viewer.CloseInput();
         await viewer.WaitForStateAsync("finished");
 
-        // docs/markers-alerts-derived.md: m_i = m_(i−1)·w + (1 − w)·y_i from m_0 = 0, p_i = p_(i−1)·w from p_0 = 1, ema_i = m_i / (1 − p_i).
-        double m = 0, p = 1;
-        var expected = new List<(double, double)>();
-        for (int i = 0; i < n; i++)
-        {
-            m = m * 0.9 + (1 - 0.9) * ys[i];
-            p *= 0.9;
-            expected.Add((xs[i], m / (1 - p)));
-        }
-        Assert.Equal(expected, await ExportAsync(viewer, "loss_ema"));
+        Assert.Equal(xs.Zip(Ema(ys, 0.9)).Take(n), await ExportAsync(viewer, "loss_ema"));
         var listed = (await viewer.GetAsync("api/series")).EnumerateArray().Single(s => s.GetProperty("name").GetString() == "loss_ema");
         Assert.Equal(n, listed.GetProperty("count").GetInt64());
     }

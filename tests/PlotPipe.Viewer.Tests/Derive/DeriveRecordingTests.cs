@@ -5,6 +5,7 @@ using PlotPipe.Viewer.Recording;
 using PlotPipe.Viewer.Tests.Recording;
 using PlotPipe.Viewer.Tests.Support;
 using Xunit;
+using static PlotPipe.Viewer.Tests.Derive.DeriveCheck;
 
 namespace PlotPipe.Viewer.Tests.Derive;
 
@@ -19,59 +20,16 @@ public sealed class DeriveRecordingTests : IDisposable
 
     public void Dispose() => _dir.Delete(recursive: true);
 
-    private static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+    // A loss falling from 3 with noise up to 0.2, at uneven steps.
+    private static (double[] X, double[] Y) Loss(int n) => DeriveCheck.Loss(n, seed: 11, top: 3, noise: 0.2);
 
-    // A noisy falling loss at uneven steps.
-    private static (double[] X, double[] Y) Loss(int n)
-    {
-        var random = new Random(11);
-        var xs = new double[n];
-        var ys = new double[n];
-        double x = 0;
-        for (int i = 0; i < n; i++)
-        {
-            x += 0.5 + random.NextDouble();
-            xs[i] = x;
-            ys[i] = 3 / (1 + 0.01 * i) + 0.2 * random.NextDouble();
-        }
-        return (xs, ys);
-    }
+    private static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
     private static string Rows(double[] xs, double[] ys, int from, int to)
     {
         var text = new StringBuilder();
         for (int i = from; i < to; i++) text.Append(R(xs[i])).Append(',').Append(R(ys[i])).Append('\n');
         return text.ToString();
-    }
-
-    // docs/markers-alerts-derived.md#functions: the debiased EMA, computed here on its own.
-    private static double[] Ema(double[] ys, double w)
-    {
-        double m = 0, p = 1;
-        var ema = new double[ys.Length];
-        for (int i = 0; i < ys.Length; i++)
-        {
-            m = m * w + (1 - w) * ys[i];
-            p *= w;
-            ema[i] = m / (1 - p);
-        }
-        return ema;
-    }
-
-    private static async Task<List<(double X, double Y)>> ExportAsync(CommandLineViewer viewer, string name)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(viewer.Url, $"api/export?format=csv&series={name}"));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", viewer.Token);
-        using var response = await Http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        var points = new List<(double, double)>();
-        foreach (var line in (await response.Content.ReadAsStringAsync()).Split('\n'))
-        {
-            var parts = line.Split(',');
-            if (parts.Length == 3 && parts[0] == name)
-                points.Add((double.Parse(parts[1], CultureInfo.InvariantCulture), double.Parse(parts[2], CultureInfo.InvariantCulture)));
-        }
-        return points;
     }
 
     private static async Task<string> PostAsync(CommandLineViewer viewer, string path, string body = "")

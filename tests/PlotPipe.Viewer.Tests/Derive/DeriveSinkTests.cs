@@ -2,6 +2,7 @@ using PlotPipe.Protocol;
 using PlotPipe.Viewer.Ingest;
 using PlotPipe.Viewer.Store;
 using Xunit;
+using static PlotPipe.Viewer.Tests.Derive.DeriveCheck;
 
 namespace PlotPipe.Viewer.Tests.Derive;
 
@@ -131,16 +132,7 @@ public sealed class DeriveSinkTests
         Batch();
         Batch();
         Assert.True(store.ChunkShift >= 15, $"chunks of 2^{store.ChunkShift} points: the batches below would start new ones");
-        var allocated = new long[12];
-        for (int k = 0; k < allocated.Length; k++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            Batch();
-            allocated[k] = GC.GetAllocatedBytesForCurrentThread() - before;
-        }
-        // The runtime's own one-time work (tiered compilation swapping in faster code) may allocate a few KiB on
-        // this thread in some batch; the derive allocating per batch would show in every one.
-        Assert.True(allocated.Count(a => a == 0) >= allocated.Length - 2 && allocated.Sum() < 16 * 1024, $"bytes allocated per batch: {string.Join(", ", allocated)}");
+        AllocatesNothingPerBatch(Batch);
         Assert.Equal(14 * 4096, Named(store, "s").Count);
     }
 }

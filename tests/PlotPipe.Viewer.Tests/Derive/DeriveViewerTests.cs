@@ -2,48 +2,17 @@ using System.Globalization;
 using System.Text;
 using PlotPipe.Viewer.Tests.Support;
 using Xunit;
+using static PlotPipe.Viewer.Tests.Derive.DeriveCheck;
 
 namespace PlotPipe.Viewer.Tests.Derive;
 
 /// <summary><c>--derive</c> in the real viewer process: the derived series' exact points, its listing, its refusal.</summary>
 public sealed class DeriveViewerTests
 {
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    // A loss falling from 2 with noise up to 0.1, at uneven steps.
+    private static (double[] X, double[] Y) Loss(int n) => DeriveCheck.Loss(n, seed: 7, top: 2, noise: 0.1);
 
     private static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-
-    // A loss that falls with noise, at uneven steps, as a CSV on standard input.
-    private static (double[] X, double[] Y) Loss(int n)
-    {
-        var random = new Random(7);
-        var xs = new double[n];
-        var ys = new double[n];
-        double x = 0;
-        for (int i = 0; i < n; i++)
-        {
-            x += 0.5 + random.NextDouble();
-            xs[i] = x;
-            ys[i] = 2 / (1 + 0.01 * i) + 0.1 * random.NextDouble();
-        }
-        return (xs, ys);
-    }
-
-    private static async Task<List<(double X, double Y)>> ExportAsync(CommandLineViewer viewer, string name)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(viewer.Url, $"api/export?format=csv&series={name}"));
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", viewer.Token);
-        using var response = await Http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        var csv = await response.Content.ReadAsStringAsync();
-        var points = new List<(double, double)>();
-        foreach (var line in csv.Split('\n'))
-        {
-            var parts = line.Split(',');
-            if (parts.Length == 3 && parts[0] == name)
-                points.Add((double.Parse(parts[1], CultureInfo.InvariantCulture), double.Parse(parts[2], CultureInfo.InvariantCulture)));
-        }
-        return points;
-    }
 
     [Fact]
     public async Task Ema_and_rate_series_hold_the_documented_values_of_every_point_exactly()
