@@ -57,8 +57,12 @@ public sealed class ProducerLifeTests
             });
             producer.Dispose();
             // Dropped without a Finish: the viewer reads what was sent and sees the connection end; then the producer
-            // connects again, as LivePlot does after a drop.
-            await viewer.WaitForAsync(async () => (await viewer.GetAsync("api/status")).GetProperty("connectedProducers").GetInt32() == 0, "the connection to end");
+            // connects again, as LivePlot does after a drop. This connection is the viewer's (k + 1)th, and ended: a
+            // count of none connected alone could be read before the viewer took this one in.
+            int arrived = k + 1;
+            await viewer.WaitForAsync(async () =>
+                (await viewer.GetAsync("api/producers")).GetArrayLength() == arrived
+                && (await viewer.GetAsync("api/status")).GetProperty("connectedProducers").GetInt32() == 0, "the connection to end");
         }
         await viewer.WaitForAsync(async () => (await viewer.GetAsync("api/status")).GetProperty("state").GetString() == "disconnected", "every connection to be seen ended");
         var status = await viewer.GetAsync("api/status");
