@@ -143,10 +143,10 @@ internal static class PointExport
         foreach (var h in MarkersIn(events, request.From, request.To))
         {
             var e = h.Event;
-            line.Append(h.IsAlert ? "alert" : e.Kind == EventKind.Span ? "span" : "mark").Append(',')
+            line.Append(h.KindName).Append(',')
                 .Append(e.X.ToString("R", CultureInfo.InvariantCulture)).Append(',')
                 .Append(e.X2?.ToString("R", CultureInfo.InvariantCulture)).Append(',')
-                .Append(e.XIsTime ? "time" : "plain").Append(',')
+                .Append(h.XKindName).Append(',')
                 .Append(CsvField(e.Text)).Append(',')
                 .Append(CsvField(h.Producer)).Append(',')
                 .Append(h.ReceivedUnixSeconds.ToString("R", CultureInfo.InvariantCulture)).Append('\n');

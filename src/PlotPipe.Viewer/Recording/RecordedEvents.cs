@@ -22,16 +22,8 @@ internal static class RecordedEvents
             json.WriteStartArray();
             foreach (var h in held)
             {
-                var e = h.Event;
                 json.WriteStartObject();
-                json.WriteString("kind", h.IsAlert ? "alert" : e.Kind == EventKind.Span ? "span" : "mark");
-                json.WriteNumber("x", e.X);
-                if (e.X2 is { } x2) json.WriteNumber("x2", x2);
-                else json.WriteNull("x2");
-                json.WriteString("xKind", e.XIsTime ? "time" : "plain");
-                json.WriteString("text", e.Text);
-                json.WriteString("producer", h.Producer);
-                json.WriteNumber("time", h.ReceivedUnixSeconds);
+                h.WriteFields(json);
                 json.WriteEndObject();
             }
             json.WriteEndArray();

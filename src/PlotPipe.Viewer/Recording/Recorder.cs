@@ -40,10 +40,9 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
     private readonly List<SeriesStore> _entries = [];
     private readonly HashSet<string> _labels = [];
     private readonly List<string> _entryLabels = [];
-    // The derived series rules in force, as definitions: replaced whole (they only grow), counted so the writer
-    // knows a batch must carry them.
+    // The derived series rules in force, as definitions: replaced whole, and only ever longer, so their count tells the
+    // writer a batch must carry them.
     private IReadOnlyList<RecordedRule> _rules = [];
-    private int _rulesVersion;
     private volatile bool _stopped;
     private bool _closing;
     private long _received;
@@ -55,11 +54,7 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
 
     private Recorder(string path, SafeFileHandle file, PlotStore store, Action<string> report, int blockRows, int maxBlocks, IReadOnlyList<RecordedRule>? rules)
     {
-        if (rules is { Count: > 0 })
-        {
-            _rules = [.. rules];
-            _rulesVersion = 1;
-        }
+        if (rules is not null) _rules = [.. rules];
         Path = path;
         _file = file;
         _store = store;
@@ -153,7 +148,6 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
         {
             if (rules.Count <= _rules.Count) return;
             _rules = [.. rules];
-            _rulesVersion++;
             Wake();
         }
     }
@@ -373,7 +367,7 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
             {
                 // Rules given at the start wait for the first points (or the end), so a recording does not open with an
                 // empty batch; a rule added later is written at once, so a viewer killed after it still has it.
-                bool rulesDue = _rulesVersion != definedRules && (lastDefinitions is not null || end);
+                bool rulesDue = _rules.Count != definedRules && (lastDefinitions is not null || end);
                 if (_store.Events.Received <= eventsWritten && !rulesDue) return null;
                 if (_stopped || _current is { Count: > 0 } || _ready.Count > 0) return null;
                 if (_free.TryPop(out var free)) return free;
@@ -412,10 +406,10 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
                 for (int i = 0; i < all.Count; i++) if (!all[i].Derived) IdOf(all[i]);
                 if (_entryLabels.Count > dictionarySent) names = _entryLabels.GetRange(dictionarySent, _entryLabels.Count - dictionarySent);
                 if (lastDefinitions is null || plotVersion != definedPlot || !ReferenceEquals(producers, definedProducers) || _entries.Count != definedEntries
-                    || _rulesVersion != definedRules)
+                    || _rules.Count != definedRules)
                 {
                     definitions = Definitions();
-                    (definedPlot, definedProducers, definedEntries, definedRules) = (plotVersion, producers, _entries.Count, _rulesVersion);
+                    (definedPlot, definedProducers, definedEntries, definedRules) = (plotVersion, producers, _entries.Count, _rules.Count);
                 }
                 else
                 {

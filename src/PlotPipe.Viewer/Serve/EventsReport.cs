@@ -29,17 +29,9 @@ internal static class EventsReport
         json.WriteStartArray();
         foreach (var h in held)
         {
-            var e = h.Event;
             json.WriteStartObject();
             json.WriteNumber("seq"u8, h.Seq);
-            json.WriteString("kind"u8, h.IsAlert ? "alert"u8 : e.Kind == EventKind.Span ? "span"u8 : "mark"u8);
-            json.WriteNumber("x"u8, e.X);
-            if (e.X2 is { } x2) json.WriteNumber("x2"u8, x2);
-            else json.WriteNull("x2"u8);
-            json.WriteString("xKind"u8, e.XIsTime ? "time"u8 : "plain"u8);
-            json.WriteString("text"u8, e.Text);
-            json.WriteString("producer"u8, h.Producer);
-            json.WriteNumber("time"u8, h.ReceivedUnixSeconds);
+            h.WriteFields(json);
             json.WriteEndObject();
             // Many thousands of markers make a large answer: hand it on in pieces rather than buffer it whole.
             if (json.BytesPending > 1 << 16) await json.FlushAsync(context.RequestAborted);
