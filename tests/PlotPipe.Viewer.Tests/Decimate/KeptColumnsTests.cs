@@ -101,39 +101,41 @@ public sealed class KeptColumnsTests
     [InlineData(-37)]
     public void A_panned_view_copies_the_columns_it_shares_with_the_last_one(int columns)
     {
-        var store = new PlotStore();
-        var series = store.Define(new SeriesDefinition(0, SeriesKind.Line, "a", "-"));
-        var xs = new double[100_000];
-        var ys = new double[100_000];
-        for (int i = 0; i < xs.Length; i++)
-        {
-            xs[i] = i * 0.01;
-            ys[i] = Math.Sin(i * 0.01);
-        }
+        var (series, xs, ys) = Sine();
         series.Append(xs, ys);
         var first = ColumnGrid.Window(300.3, 600.3, 400, null)!.Value;
-        var view = new SeriesView();
-        ViewBuilder.Build(SeriesKind.Line, series.Snapshot(), new Viewport(first.Min, first.Max, -2, 2, 400, 100, ColumnsPerX: first.ColumnsPerX, GridPhase: first.Phase), view);
-        int marked = view.Count / 2;
-        double markedX = view.Xs[marked];
-        view.Ys[marked] = 1234.5;
-
         // Panned by a little more than `columns` columns: the window moves onto the last one's grid.
         double by = (columns + 0.3) * 300 / 400.0;
         var panned = ColumnGrid.Window(300.3 + by, 600.3 + by, 400, (first.ColumnsPerX, first.Phase))!.Value;
         Assert.Equal(first.ColumnsPerX, panned.ColumnsPerX);
         Assert.Equal(columns * 300 / 400.0, panned.Min - first.Min, 1e-9);
-        ViewBuilder.Build(SeriesKind.Line, series.Snapshot(), new Viewport(panned.Min, panned.Max, -2, 2, 400, 100, ColumnsPerX: panned.ColumnsPerX, GridPhase: panned.Phase), view);
-        int at = Array.IndexOf(view.Xs, markedX, 0, view.Count);
-        Assert.True(at > 0, "the marked column is still in the window");
-        Assert.Equal(1234.5, view.Ys[at]);
+        AssertMarkCopied(
+            view => ViewBuilder.Build(SeriesKind.Line, series.Snapshot(), new Viewport(first.Min, first.Max, -2, 2, 400, 100, ColumnsPerX: first.ColumnsPerX, GridPhase: first.Phase), view),
+            view => ViewBuilder.Build(SeriesKind.Line, series.Snapshot(), new Viewport(panned.Min, panned.Max, -2, 2, 400, 100, ColumnsPerX: panned.ColumnsPerX, GridPhase: panned.Phase), view));
     }
 
     [Fact]
     public void A_following_view_copies_the_columns_it_shares_with_the_last_one_moved_by_whole_columns()
     {
-        var store = new PlotStore();
-        var series = store.Define(new SeriesDefinition(0, SeriesKind.Line, "a", "-"));
+        var (series, xs, ys) = Sine();
+        series.Append(xs.AsSpan(0, 60_000), ys.AsSpan(0, 60_000));
+        var (min, max, perX) = ColumnGrid.Follow(xs[59_999], 300, 400)!.Value;
+        AssertMarkCopied(
+            view => ViewBuilder.Build(SeriesKind.Line, series.Snapshot(), new Viewport(min, max, -2, 2, 400, 100, ColumnsPerX: perX), view),
+            view =>
+            {
+                series.Append(xs.AsSpan(60_000, 5_000), ys.AsSpan(60_000, 5_000));
+                var (min2, max2, perX2) = ColumnGrid.Follow(xs[64_999], 300, 400)!.Value;
+                Assert.Equal(perX, perX2);
+                Assert.True(min2 > min);
+                ViewBuilder.Build(SeriesKind.Line, series.Snapshot(), new Viewport(min2, max2, -2, 2, 400, 100, ColumnsPerX: perX2), view);
+            });
+    }
+
+    // A series "a" and 10^5 points of a sine, 0.01 apart in x, to append.
+    private static (SeriesStore Series, double[] Xs, double[] Ys) Sine()
+    {
+        var series = new PlotStore().Define(new SeriesDefinition(0, SeriesKind.Line, "a", "-"));
         var xs = new double[100_000];
         var ys = new double[100_000];
         for (int i = 0; i < xs.Length; i++)
@@ -141,20 +143,19 @@ public sealed class KeptColumnsTests
             xs[i] = i * 0.01;
             ys[i] = Math.Sin(i * 0.01);
         }
-        series.Append(xs.AsSpan(0, 60_000), ys.AsSpan(0, 60_000));
-        var (min, max, perX) = ColumnGrid.Follow(xs[59_999], 300, 400)!.Value;
+        return (series, xs, ys);
+    }
+
+    // Builds a view with `first`, marks a point of a column in the middle of its window (long complete), and builds
+    // the view again with `next`: a column copied keeps the mark, a column read again would not.
+    private static void AssertMarkCopied(Action<SeriesView> first, Action<SeriesView> next)
+    {
         var view = new SeriesView();
-        ViewBuilder.Build(SeriesKind.Line, series.Snapshot(), new Viewport(min, max, -2, 2, 400, 100, ColumnsPerX: perX), view);
-        // Mark a point of a column in the middle of the window, long complete: a copy keeps the mark, a rebuild would not.
+        first(view);
         int marked = view.Count / 2;
         double markedX = view.Xs[marked];
         view.Ys[marked] = 1234.5;
-
-        series.Append(xs.AsSpan(60_000, 5_000), ys.AsSpan(60_000, 5_000));
-        var (min2, max2, perX2) = ColumnGrid.Follow(xs[64_999], 300, 400)!.Value;
-        Assert.Equal(perX, perX2);
-        Assert.True(min2 > min);
-        ViewBuilder.Build(SeriesKind.Line, series.Snapshot(), new Viewport(min2, max2, -2, 2, 400, 100, ColumnsPerX: perX2), view);
+        next(view);
         int at = Array.IndexOf(view.Xs, markedX, 0, view.Count);
         Assert.True(at > 0, "the marked column is still in the window");
         Assert.Equal(1234.5, view.Ys[at]);
