@@ -28,11 +28,17 @@ internal static class BenchCommand
             CustomParser = OptionValues.Checked(GroupsProblem),
         };
         var record = new Option<bool>("--record") { Description = "Also compare throughput with and without the viewer's --record (into a temporary folder), in turns within this run" };
+        var recordFolder = new Option<string?>("--record-folder")
+        {
+            HelpName = "FOLDER",
+            Description = "Where the record comparison writes its recordings (default: the temporary folder); each is deleted after its run",
+            CustomParser = OptionValues.Checked(text => Directory.Exists(text) ? null : $"--record-folder {text}: no such folder"),
+        };
         // The child side of the raw-pipe measurement: read standard input as the viewer does and discard it.
         var discard = new Option<bool>("--discard-stdin") { Hidden = true };
         var command = new Command("bench", "Measure delivery into a spawned viewer: points/s against the raw pipe, latency, drops, a stopped viewer")
         {
-            seconds, points, series, json, only, discard, record,
+            seconds, points, series, json, only, discard, record, recordFolder,
         };
         Usage.WithExamples(command,
             ("plotpipe bench", "every scenario, 3 seconds a throughput run"),
@@ -50,6 +56,7 @@ internal static class BenchCommand
             var settings = new BenchSettings(result.GetValue(seconds), result.GetValue(points), ParseSeries(result.GetValue(series))!, result.GetValue(json), groups)
             {
                 Record = result.GetValue(record),
+                RecordFolder = result.GetValue(recordFolder),
             };
             return BenchRunner.Run(settings);
         });

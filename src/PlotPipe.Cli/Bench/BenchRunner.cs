@@ -35,10 +35,10 @@ internal static class BenchRunner
         });
         if (settings.Runs("record")) Step(report, () =>
         {
-            // In memory where there is a place for it: a disk that cannot take a gigabyte a second would measure its own
-            // write-back, not what recording costs the viewer (the note says where the files went).
-            var folder = Directory.Exists("/dev/shm")
-                ? Directory.CreateDirectory(Path.Combine("/dev/shm", "plotpipe-bench-record-" + Guid.NewGuid().ToString("N")[..8]))
+            // On the disk a user records to (the note says where the files went): full batches go past the page cache
+            // there. --record-folder /dev/shm measures the page cache's own cost instead.
+            var folder = settings.RecordFolder is { } chosen
+                ? Directory.CreateDirectory(Path.Combine(chosen, "plotpipe-bench-record-" + Guid.NewGuid().ToString("N")[..8]))
                 : Directory.CreateTempSubdirectory("plotpipe-bench-record-");
             try
             {

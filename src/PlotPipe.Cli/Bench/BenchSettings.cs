@@ -14,4 +14,7 @@ internal sealed record BenchSettings(double Seconds, long Points, IReadOnlyList<
 
     /// <summary>Whether to compare throughput with and without <c>--record</c> in the same run (<c>--record</c>, or <c>--only record</c>).</summary>
     public bool Record { get; init; }
+
+    /// <summary>Where the <c>--record</c> comparison writes its recordings (<c>--record-folder</c>), or null for the temporary folder.</summary>
+    public string? RecordFolder { get; init; }
 }

@@ -20,6 +20,7 @@ internal sealed class ArrowMessageWriter
 
     private readonly FlatBufferBuilder _fb = new(1024);
     private byte[] _header = new byte[1024];
+    private int _framed;
 
     /// <summary>The end of stream marker.</summary>
     public static ReadOnlyMemory<byte> EndOfStream { get; } = new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0 };
@@ -217,6 +218,27 @@ internal sealed class ArrowMessageWriter
         BitConverter.TryWriteBytes(_header.AsSpan(4), length);
         bytes.CopyTo(_header.AsSpan(8));
         _header.AsSpan(8 + bytes.Length, length - bytes.Length).Clear();
-        return _header.AsMemory(0, length + 8);
+        _framed = length + 8;
+        return _header.AsMemory(0, _framed);
+    }
+
+    /// <summary>
+    /// The message framed last (a <see cref="RecordBatch"/>), its metadata longer by <paramref name="extra"/> zero
+    /// bytes, a multiple of 8: every reader skips them (the metadata's length counts its padding), and a writer uses
+    /// them to end a batch on a page boundary.
+    /// </summary>
+    public ReadOnlyMemory<byte> PadLast(int extra)
+    {
+        if (extra < 0 || (extra & 7) != 0) throw new ArgumentOutOfRangeException(nameof(extra), extra, "padding is a multiple of 8 bytes");
+        if (_header.Length < _framed + extra)
+        {
+            var grown = new byte[_framed + extra + 1024];
+            _header.AsSpan(0, _framed).CopyTo(grown);
+            _header = grown;
+        }
+        _header.AsSpan(_framed, extra).Clear();
+        _framed += extra;
+        BitConverter.TryWriteBytes(_header.AsSpan(4), _framed - 8);
+        return _header.AsMemory(0, _framed);
     }
 }

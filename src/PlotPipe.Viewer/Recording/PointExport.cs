@@ -272,10 +272,10 @@ internal static class PointExport
         int rows = block.Count;
         // An export's rows have no receive time: the batch says none.
         await output.WriteAsync(messages.RecordBatch(rows, definitions, events: events), cancel).ConfigureAwait(false);
-        await output.WriteAsync(block.Series.AsMemory(0, rows * 4), cancel).ConfigureAwait(false);
+        await output.WriteAsync(block.Series[..(rows * 4)], cancel).ConfigureAwait(false);
         if ((rows & 1) != 0) await output.WriteAsync(ArrowMessageWriter.Padding[..4], cancel).ConfigureAwait(false);
-        await output.WriteAsync(block.X.AsMemory(0, rows * 8), cancel).ConfigureAwait(false);
-        await output.WriteAsync(block.Y.AsMemory(0, rows * 8), cancel).ConfigureAwait(false);
+        await output.WriteAsync(block.X[..(rows * 8)], cancel).ConfigureAwait(false);
+        await output.WriteAsync(block.Y[..(rows * 8)], cancel).ConfigureAwait(false);
         block.Count = 0;
     }
 

@@ -37,6 +37,31 @@ internal static class RecordTarget
         }
     }
 
+    /// <summary>
+    /// <paramref name="path"/>, just opened as <paramref name="opened"/>, opened a second time to write past the page
+    /// cache (O_DIRECT), or null where that is not to be had: not Linux, a pipe or a device, a file system that refuses
+    /// it. Written through the page cache, a recording costs the kernel a fresh page, its clearing and a copy for every
+    /// 4 KiB, a third of a core at 30 M points a second; written past it, the disk takes the columns from the block as
+    /// they lie.
+    /// </summary>
+    public static SafeFileHandle? OpenDirect(string path, SafeFileHandle opened)
+    {
+        if (!OperatingSystem.IsLinux() || DirectFlag() is not int flag) return null;
+        if (File.GetAttributes(path) is var attributes && (attributes & (FileAttributes.Device | FileAttributes.Directory)) != 0) return null;
+        // Only a file with offsets: a pipe, a socket or a terminal has none to align.
+        if (lseek((int)opened.DangerousGetHandle(), 0, SeekFromHere) < 0) return null;
+        int fd = open(path, WriteOnly | flag | CloseOnExec);
+        return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
+    }
+
+    // O_DIRECT's value differs by processor family.
+    private static int? DirectFlag() => RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 or Architecture.X86 => 0x4000,
+        Architecture.Arm64 or Architecture.Arm => 0x10000,
+        _ => null,
+    };
+
     // An existing pipe, opened for writing without blocking, then switched to blocking writes (the recorder's writer
     // task waits on a slow reader; ingest never does). Null for anything else, or nothing at that path.
     private static SafeFileHandle? OpenPipe(string path)

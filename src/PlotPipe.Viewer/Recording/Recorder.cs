@@ -22,6 +22,9 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
 {
     private readonly object _gate = new();
     private readonly SafeFileHandle _file;
+    // The same file opened to write past the page cache (Linux), or null: full blocks go through it.
+    private SafeFileHandle? _direct;
+    private long _directBatches;
     private readonly PlotStore _store;
     private readonly Action<string> _report;
     // Blocks handed to the writer, oldest first, under the gate. There are never more than MaxBlocks blocks, so this
@@ -52,11 +55,12 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
     private string? _error;
     private readonly Task _writer;
 
-    private Recorder(string path, SafeFileHandle file, PlotStore store, Action<string> report, int blockRows, int maxBlocks, IReadOnlyList<RecordedRule>? rules)
+    private Recorder(string path, SafeFileHandle file, SafeFileHandle? direct, PlotStore store, Action<string> report, int blockRows, int maxBlocks, IReadOnlyList<RecordedRule>? rules)
     {
         if (rules is not null) _rules = [.. rules];
         Path = path;
         _file = file;
+        _direct = direct;
         _store = store;
         _report = report;
         _blockRows = blockRows;
@@ -71,13 +75,15 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
     /// Creates (or truncates) <paramref name="path"/> and starts recording the points handed to it, with the series and
     /// plot definitions of <paramref name="store"/> and the derived series <paramref name="rules"/> given at start
     /// (<see cref="DefineRules"/>); throws <see cref="IOException"/> saying why when the file cannot be opened at once
-    /// (<see cref="RecordTarget"/>).
+    /// (<see cref="RecordTarget"/>). Full batches are written past the page cache where the file system allows it
+    /// (<paramref name="direct"/>; <see cref="RecordTarget.OpenDirect"/>).
     /// </summary>
     public static Recorder Start(string path, PlotStore store, Action<string> report, int blockRows = RecordingFormat.BatchRows, int maxBlocks = 0,
-        IReadOnlyList<RecordedRule>? rules = null)
+        IReadOnlyList<RecordedRule>? rules = null, bool direct = true)
     {
         if (maxBlocks <= 0) maxBlocks = QueueBlocksFor(store.MaxMemoryBytes, blockRows);
-        return new Recorder(path, RecordTarget.Open(path), store, report, blockRows, maxBlocks, rules);
+        var file = RecordTarget.Open(path);
+        return new Recorder(path, file, direct ? RecordTarget.OpenDirect(path, file) : null, store, report, blockRows, maxBlocks, rules);
     }
 
     /// <summary>
@@ -113,6 +119,9 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
 
     /// <summary>Points written to the file.</summary>
     public long Points => Interlocked.Read(ref _points);
+
+    /// <summary>Batches written past the page cache.</summary>
+    public long DirectBatches => Interlocked.Read(ref _directBatches);
 
     /// <summary>Bytes written to the file.</summary>
     public long Bytes => Interlocked.Read(ref _bytes);
@@ -291,6 +300,9 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
         // The last marker written: each batch carries those that arrived since.
         long eventsWritten = 0;
         var segments = new List<ReadOnlyMemory<byte>>(16);
+        var directParts = new List<ReadOnlyMemory<byte>>(4);
+        byte[] direct = [];
+        int directStart = 0;
         FileStream? unseekable = null;
         try
         {
@@ -338,6 +350,7 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
         finally
         {
             unseekable?.Dispose();
+            _direct?.Dispose();
             _file.Dispose();
         }
 
@@ -357,6 +370,43 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
                 }
             }
             foreach (var part in parts) unseekable.Write(part.Span);
+        }
+
+        // The batch past the page cache: its messages before the columns copied into one page-aligned buffer, then the
+        // columns as they lie in the block, in one gather write. False, with direct writes given up, when the file
+        // system refuses it: the caller writes the batch through the page cache instead.
+        bool WriteDirect(List<ReadOnlyMemory<byte>> parts, int columnsAt, long at)
+        {
+            int length = 0;
+            for (int i = 0; i < columnsAt; i++) length += parts[i].Length;
+            if (direct.Length - directStart < length)
+            {
+                direct = GC.AllocateUninitializedArray<byte>(RecordBlock.Align(length) + RecordBlock.DirectAlignment, pinned: true);
+                directStart = RecordBlock.StartOffset(direct);
+            }
+            int filled = directStart;
+            for (int i = 0; i < columnsAt; i++)
+            {
+                parts[i].Span.CopyTo(direct.AsSpan(filled));
+                filled += parts[i].Length;
+            }
+            directParts.Clear();
+            directParts.Add(direct.AsMemory(directStart, length));
+            for (int i = columnsAt; i < parts.Count; i++) directParts.Add(parts[i]);
+            try
+            {
+                RandomAccess.Write(_direct!, directParts, at);
+                Interlocked.Increment(ref _directBatches);
+                return true;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                // Whatever the file system makes of it, the same bytes go through the page cache next; a write that
+                // fails there too stops the recording with its own reason.
+                _direct!.Dispose();
+                _direct = null;
+                return false;
+            }
         }
 
         // An empty block when markers arrived, or rules were defined, that no batch of points has carried yet (none
@@ -379,6 +429,7 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
 
         void Write(RecordBlock block)
         {
+            bool behind;
             lock (_gate)
             {
                 // Stopped since the block left the queue (given up on while closing): its rows are lost, not written.
@@ -390,6 +441,9 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
                     return;
                 }
                 _writing = block;
+                // Half the queue waiting: the disk is slow just now (or the writer starved); the page cache takes
+                // the batch at once, where a direct write would wait for the disk.
+                behind = _ready.Count >= MaxBlocks / 2;
             }
             segments.Clear();
             // Series defined since the last batch join the dictionary even before they have points.
@@ -418,8 +472,8 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
             }
             if (names is not null)
             {
-                var (header, body) = messages.DictionaryBatch(names, delta: dictionarySent > 0);
-                segments.Add(header);
+                var (dictionary, body) = messages.DictionaryBatch(names, delta: dictionarySent > 0);
+                segments.Add(dictionary);
                 segments.Add(body);
             }
             int rows = block.Count;
@@ -438,15 +492,25 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
                 // Rules alone: the batch is placed when they were written.
                 first = last = RecordingFormat.NowMicros();
             }
-            segments.Add(messages.RecordBatch(rows, changed ? definitions : null, first, last, events));
-            segments.Add(block.Series.AsMemory(0, rows * 4));
-            if ((rows & 1) != 0) segments.Add(ArrowMessageWriter.Padding[..4]);
-            segments.Add(block.X.AsMemory(0, rows * 8));
-            segments.Add(block.Y.AsMemory(0, rows * 8));
-            long length = 0;
+            var header = messages.RecordBatch(rows, changed ? definitions : null, first, last, events);
+            long length = header.Length + ArrowMessageWriter.BatchBodyLength(rows);
             foreach (var s in segments) length += s.Length;
+            // A full block ends on a page boundary (its header padded), so the next one can go past the page cache;
+            // partial ones, written a few times a second at most, are not padded.
+            bool full = _direct is not null && block.FillsPages && rows == block.Capacity;
+            if (full && ((offset + length) & (RecordBlock.DirectAlignment - 1)) is var pad and > 0)
+            {
+                header = messages.PadLast((int)(RecordBlock.DirectAlignment - pad));
+                length += RecordBlock.DirectAlignment - pad;
+            }
+            segments.Add(header);
+            int prefix = segments.Count;
+            segments.Add(block.Series[..(rows * 4)]);
+            if ((rows & 1) != 0) segments.Add(ArrowMessageWriter.Padding[..4]);
+            segments.Add(block.X[..(rows * 8)]);
+            segments.Add(block.Y[..(rows * 8)]);
             // One write call for the whole batch: a kill leaves it all or nothing of it, not a torn message.
-            WriteAll(segments, offset);
+            if (!full || behind || (offset & (RecordBlock.DirectAlignment - 1)) != 0 || !WriteDirect(segments, prefix, offset)) WriteAll(segments, offset);
             offset += length;
             if (names is not null) dictionarySent += names.Count;
             lastDefinitions = definitions;
