@@ -266,55 +266,6 @@ internal sealed class ProducerListener : IAsyncDisposable
         }
     }
 
-    // The connection's bytes on their way to the pipe, noting when they last arrived so an idle producer shows as
-    // stalled and one that sends again streams again. Pooled async completions: a read allocates nothing.
-    private sealed class HeardStream(NetworkStream inner, PlotStore store) : Stream
-    {
-        public ProducerStore? Producer { get; set; }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            var read = inner.ReadAsync(buffer, cancellationToken);
-            if (!read.IsCompletedSuccessfully) return Awaited(read);
-            Heard(read.Result);
-            return read;
-        }
-
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        private async ValueTask<int> Awaited(ValueTask<int> read)
-        {
-            int n = await read.ConfigureAwait(false);
-            Heard(n);
-            return n;
-        }
-
-        private void Heard(int bytes)
-        {
-            // A stall that ends is news for the pages; bytes of a stream that is streaming anyway are not.
-            if (bytes > 0 && Producer is { } p && p.Heard()) store.Touch();
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            int n = inner.Read(buffer, offset, count);
-            Heard(n);
-            return n;
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
-
     /// <summary>Stops accepting and waits for the open connections to end.</summary>
     public async ValueTask DisposeAsync()
     {
