@@ -16,8 +16,11 @@ internal sealed class HeardStream(Stream inner, PlotStore store) : Stream
     {
         var read = inner.ReadAsync(buffer, cancellationToken);
         if (!read.IsCompletedSuccessfully) return Awaited(read);
-        Heard(read.Result);
-        return read;
+        // A ValueTask is taken once: a socket's read that finished after it was posted is its pooled operation, which
+        // reading its result hands back for reuse, so the number goes on, never the spent ValueTask itself.
+        int n = read.Result;
+        Heard(n);
+        return new ValueTask<int>(n);
     }
 
     [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
