@@ -120,33 +120,47 @@ internal sealed class ProducerListener : IAsyncDisposable
             if (!admitted) Interlocked.Decrement(ref _waiting);
             var task = Task.Run(() => admitted ? ServeAsync(client, cancel) : BusyAsync(client, cancel), CancellationToken.None);
             lock (_connections) _connections.Add(task);
-            _ = task.ContinueWith(t => { lock (_connections) _connections.Remove(t); }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            _ = task.ContinueWith(Ended, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
+    }
+
+    // A connection's end: out of the open set, and a failure nothing else caught named on standard error rather than
+    // lost with its task, as a connection closed with no word would otherwise be.
+    private void Ended(Task connection)
+    {
+        if (connection.Exception?.GetBaseException() is { } e) _report($"a producer's connection failed: {e.GetType().Name}: {e.Message}");
+        lock (_connections) _connections.Remove(connection);
     }
 
     private async Task ServeAsync(TcpClient client, CancellationToken cancel)
     {
         using (client)
         {
-            string remote;
-            NetworkStream stream;
-            HeardStream heard;
-            PipeReader reader;
+            string remote = RemoteOf(client.Client);
             var decoder = new FrameDecoder();
-            ProducerHello? hello;
-            string? refusal;
+            HeardStream? heard = null;
+            PipeReader? reader = null;
+            ProducerHello? hello = null;
+            string? refusal = null;
             try
             {
-                remote = client.Client.RemoteEndPoint?.ToString() ?? "unknown";
-                client.NoDelay = true;
-                stream = client.GetStream();
-                heard = new HeardStream(stream, _store);
-                reader = PipeReader.Create(heard, new StreamPipeReaderOptions(bufferSize: 1 << 16, leaveOpen: true));
-                (hello, refusal) = await ReadHelloAsync(reader, decoder, cancel).ConfigureAwait(false);
+                try
+                {
+                    client.NoDelay = true;
+                    heard = new HeardStream(client.GetStream(), _store);
+                    reader = PipeReader.Create(heard, new StreamPipeReaderOptions(bufferSize: 1 << 16, leaveOpen: true));
+                }
+                catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException)
+                {
+                    // Reset before it was set up (some systems refuse an option on a reset socket): told and counted
+                    // as any connection that broke before its Hello.
+                    refusal = $"the connection broke before its Hello: {e.Message}";
+                }
+                if (reader is not null) (hello, refusal) = await ReadHelloAsync(reader, decoder, cancel).ConfigureAwait(false);
             }
             finally
             {
-                // Whatever happened (a connection reset before its first byte throws above), its wait is over.
+                // Whatever happened, its wait is over.
                 Interlocked.Decrement(ref _waiting);
             }
             if (hello is not null && _token is not null && !AccessToken.Matches(hello.Token, _token))
@@ -157,11 +171,11 @@ internal sealed class ProducerListener : IAsyncDisposable
                 producer = _store.TryConnectProducer(hello.Name, remote, _idleTimeout);
                 if (producer is null) refusal = $"too many producers (at most {ProducerRegistry.MaxConnected} at once)";
             }
-            if (producer is null)
+            if (producer is null || reader is null || heard is null)
             {
-                await reader.CompleteAsync().ConfigureAwait(false);
+                if (reader is not null) await reader.CompleteAsync().ConfigureAwait(false);
                 if (cancel.IsCancellationRequested) return;
-                await RefuseCountedAsync(client, stream, remote, refusal ?? "no Hello").ConfigureAwait(false);
+                await RefuseCountedAsync(client.Client, remote, refusal ?? "no Hello").ConfigureAwait(false);
                 return;
             }
             heard.Producer = producer;
@@ -178,7 +192,7 @@ internal sealed class ProducerListener : IAsyncDisposable
             // A stream refused mid-way (bad bytes) is told why, as a refused connection is, then closed at once, so the
             // producer fails fast instead of blocking. A producer that finished or went away gets nothing.
             if (producer.State == StreamState.Disconnected && producer.Error is { } why && client.Connected && !cancel.IsCancellationRequested)
-                await RefuseAsync(client, stream, why, "plotpipe: ").ConfigureAwait(false);
+                await RefuseAsync(client.Client, why, "plotpipe: ").ConfigureAwait(false);
         }
     }
 
@@ -188,16 +202,28 @@ internal sealed class ProducerListener : IAsyncDisposable
         using (client)
         {
             if (cancel.IsCancellationRequested) return;
-            string remote = client.Client.RemoteEndPoint?.ToString() ?? "unknown";
-            await RefuseCountedAsync(client, client.GetStream(), remote, $"too many connections waiting for their Hello (at most {MaxWaitingForHello})").ConfigureAwait(false);
+            await RefuseCountedAsync(client.Client, RemoteOf(client.Client), $"too many connections waiting for their Hello (at most {MaxWaitingForHello})").ConfigureAwait(false);
         }
     }
 
-    private async Task RefuseCountedAsync(TcpClient client, NetworkStream stream, string remote, string refusal)
+    private async Task RefuseCountedAsync(Socket socket, string remote, string refusal)
     {
         _store.Registry.CountRefused();
         _report($"refused producer from {remote}: {refusal}");
-        await RefuseAsync(client, stream, refusal).ConfigureAwait(false);
+        await RefuseAsync(socket, refusal).ConfigureAwait(false);
+    }
+
+    // Who connected, for the log; a socket reset before it is asked has no answer, and that is no reason to fail.
+    private static string RemoteOf(Socket socket)
+    {
+        try
+        {
+            return socket.RemoteEndPoint?.ToString() ?? "unknown";
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return "unknown";
+        }
     }
 
     // The handshake and the Hello, read with the decoder's own size limits and a deadline; a null Hello comes with why.
@@ -249,13 +275,15 @@ internal sealed class ProducerListener : IAsyncDisposable
 
     private const string VersionOne = "a version 1 stream has no Hello, so no name or token: speak version 2";
 
-    private static async Task RefuseAsync(TcpClient client, NetworkStream stream, string reason, string prefix = "plotpipe: refused: ")
+    // Written on a stream of its own over the socket, so a connection whose stream was never set up is told too.
+    private static async Task RefuseAsync(Socket socket, string reason, string prefix = "plotpipe: refused: ")
     {
         try
         {
             using var drain = new CancellationTokenSource(DrainTime);
+            using var stream = new NetworkStream(socket, ownsSocket: false);
             await stream.WriteAsync(Encoding.UTF8.GetBytes($"{prefix}{reason}\n"), drain.Token).ConfigureAwait(false);
-            client.Client.Shutdown(SocketShutdown.Send);
+            socket.Shutdown(SocketShutdown.Send);
             // Closing with unread bytes would reset the connection and could destroy the line before the producer
             // reads it: read and discard (store nothing) until the producer closes or the drain time is up.
             var sink = new byte[16 * 1024];
@@ -264,55 +292,6 @@ internal sealed class ProducerListener : IAsyncDisposable
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
         }
-    }
-
-    // The connection's bytes on their way to the pipe, noting when they last arrived so an idle producer shows as
-    // stalled and one that sends again streams again. Pooled async completions: a read allocates nothing.
-    private sealed class HeardStream(NetworkStream inner, PlotStore store) : Stream
-    {
-        public ProducerStore? Producer { get; set; }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            var read = inner.ReadAsync(buffer, cancellationToken);
-            if (!read.IsCompletedSuccessfully) return Awaited(read);
-            Heard(read.Result);
-            return read;
-        }
-
-        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
-        private async ValueTask<int> Awaited(ValueTask<int> read)
-        {
-            int n = await read.ConfigureAwait(false);
-            Heard(n);
-            return n;
-        }
-
-        private void Heard(int bytes)
-        {
-            // A stall that ends is news for the pages; bytes of a stream that is streaming anyway are not.
-            if (bytes > 0 && Producer is { } p && p.Heard()) store.Touch();
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            int n = inner.Read(buffer, offset, count);
-            Heard(n);
-            return n;
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>Stops accepting and waits for the open connections to end.</summary>

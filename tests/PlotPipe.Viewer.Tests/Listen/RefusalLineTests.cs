@@ -60,6 +60,22 @@ public sealed partial class RefusalLineTests
         Assert.Equal("producer 1", (await viewer.GetAsync("api/producers")).EnumerateArray().Single().GetProperty("name").GetString());
     }
 
+    [Fact]
+    public async Task A_producer_refused_while_it_is_still_sending_reads_its_line_and_is_not_reset()
+    {
+        using var viewer = await CommandLineViewer.StartAsync("--listen", "127.0.0.1:0");
+        using var producer = await TcpProducer.ConnectAsync(viewer.ProducerPort);
+        // Far more than the viewer reads before it refuses at byte 0: left unread, the close would reset the
+        // connection, and the producer would read an error where its line should be.
+        var garbage = new byte[4 << 20];
+        Array.Fill(garbage, (byte)'x');
+        var sending = producer.SendRawAsync(garbage);
+        var said = await producer.ReadToEndAsync();
+        await sending;
+        Assert.Equal("plotpipe: refused: bad input at byte 0: not a PlotPipe stream: expected magic \"PLTP\", found byte 0x78\n", said);
+        Assert.Equal(1, (await viewer.GetAsync("api/status")).GetProperty("refusedProducers").GetInt64());
+    }
+
     // The refusal lines listed under "Over TCP" in the document; N stands for a number and "…" for any text.
     private static List<Regex> DocumentedRefusals()
     {
