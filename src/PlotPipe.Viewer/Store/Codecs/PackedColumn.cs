@@ -104,7 +104,7 @@ internal sealed class PackedColumn
         }
         // A guessed block decodes from the checkpoint before this value, only as far as it (the rest when a later read
         // needs it).
-        if (kind == Predicted) return BlockCache.Through(this, block, j)[j];
+        if (kind == Predicted) return BlockCache.Range(this, block, j, j + 1)[j];
         return BlockCache.For(this, block)[j];
     }
 
@@ -283,6 +283,12 @@ internal sealed class PackedColumn
     /// </summary>
     internal double[] CachedBlock(int block) => BlockCache.For(this, block);
 
+    /// <summary>
+    /// As <see cref="CachedBlock(int)"/>, but only values [<paramref name="from"/>, <paramref name="to"/>) of the block are
+    /// sure to be decoded: a guessed block decodes from the checkpoint before <paramref name="from"/>, not its start.
+    /// </summary>
+    internal double[] CachedBlock(int block, int from, int to) => BlockCache.Range(this, block, from, to);
+
     // The four blocks a thread decoded last, the least recently used replaced first: a reader alternates between an
     // x and a y column, and a span it holds survives the next three decodes.
     private sealed class BlockCache
@@ -319,13 +325,13 @@ internal sealed class PackedColumn
         }
 
         /// <summary>Block <paramref name="block"/> of <paramref name="column"/>, every value decoded.</summary>
-        public static double[] For(PackedColumn column, int block) => Through(column, block, -1);
+        public static double[] For(PackedColumn column, int block) => Range(column, block, 0, BlockPoints);
 
         /// <summary>
-        /// Block <paramref name="block"/> of <paramref name="column"/> with at least value <paramref name="j"/> decoded
-        /// (a guessed block's only), or every value when <paramref name="j"/> is -1.
+        /// Block <paramref name="block"/> of <paramref name="column"/> with at least its values [<paramref name="from"/>,
+        /// <paramref name="to"/>) decoded: of a guessed block, each stretch they touch from its checkpoint on.
         /// </summary>
-        public static double[] Through(PackedColumn column, int block, int j)
+        public static double[] Range(PackedColumn column, int block, int from, int to)
         {
             var cache = t_cache ??= new BlockCache();
             long now = ++cache._clock;
@@ -335,51 +341,43 @@ internal sealed class PackedColumn
                 if (ReferenceEquals(cache._columns[e], column) && cache._blocks[e] == block)
                 {
                     cache._used[e] = now;
-                    var values = cache._values[e];
                     // Forget the entry while decoding: if decoding throws, it must not be found later half written.
                     cache._columns[e] = null;
-                    if (j < 0)
-                    {
-                        for (int s = 0; s < Stretches; s++) cache.Complete(column, block, e, s, CheckpointPoints);
-                    }
-                    else
-                    {
-                        cache.Complete(column, block, e, j / CheckpointPoints, j % CheckpointPoints + 1);
-                    }
+                    cache.Complete(column, block, e, from, to);
                     cache._columns[e] = column;
-                    return values;
+                    return cache._values[e];
                 }
                 if (cache._used[e] < cache._used[oldest]) oldest = e;
             }
             cache._columns[oldest] = null;
-            var into = cache._values[oldest];
             var valid = cache._valid.AsSpan(oldest * Stretches, Stretches);
-            if (j < 0)
+            if ((from == 0 && to == BlockPoints) || column._bytes![column._offsets![block]] != Predicted)
             {
-                column.DecodeBlock(block, into);
+                column.DecodeBlock(block, cache._values[oldest]);
                 valid.Fill(CheckpointPoints);
             }
             else
             {
                 valid.Clear();
-                int stretch = j / CheckpointPoints;
-                column.DecodeGuessed(block, into, stretch * CheckpointPoints, j + 1);
-                valid[stretch] = j % CheckpointPoints + 1;
+                cache.Complete(column, block, oldest, from, to);
             }
             cache._columns[oldest] = column;
             cache._blocks[oldest] = block;
             cache._used[oldest] = now;
-            return into;
+            return cache._values[oldest];
         }
 
-        // Decodes stretch s of entry e as far as its first `count` values, from where it was left.
-        private void Complete(PackedColumn column, int block, int e, int s, int count)
+        // Decodes values [from, to) of entry e, each stretch they touch on from where it was left.
+        private void Complete(PackedColumn column, int block, int e, int from, int to)
         {
-            ref int valid = ref _valid[e * Stretches + s];
-            if (valid >= count) return;
-            int mark = s * CheckpointPoints;
-            column.DecodeGuessed(block, _values[e], mark + valid, mark + count);
-            valid = count;
+            for (int s = from / CheckpointPoints; s <= (to - 1) / CheckpointPoints; s++)
+            {
+                ref int valid = ref _valid[e * Stretches + s];
+                int mark = s * CheckpointPoints, count = Math.Min(to - mark, CheckpointPoints);
+                if (valid >= count) continue;
+                column.DecodeGuessed(block, _values[e], mark + valid, mark + count);
+                valid = count;
+            }
         }
     }
 }

@@ -180,6 +180,15 @@ public class ColumnEncoderTests(ITestOutputHelper output)
                 Assert.Equal(BitConverter.DoubleToInt64Bits(values[i]), BitConverter.DoubleToInt64Bits(fresh.ValueAt(i)));
                 if (k == 20) Assert.Equal(Bits(values.AsSpan(first, PackedColumn.BlockPoints)), Bits(fresh.CachedBlock(b)));
             }
+            // Spans of the block, as a scan of part of it asks for them, each decoded from the checkpoint before it.
+            fresh = new ColumnEncoder().EncodeGuessed((double[])values.Clone(), leading);
+            for (int k = 0; k < 30; k++)
+            {
+                int from = rng.Next(PackedColumn.BlockPoints), to = rng.Next(from + 1, PackedColumn.BlockPoints + 1);
+                var span = fresh.CachedBlock(b, from, to).AsSpan(from, to - from);
+                Assert.Equal(Bits(values.AsSpan(first + from, to - from)), Bits(span));
+                if (k % 10 == 9) fresh = new ColumnEncoder().EncodeGuessed((double[])values.Clone(), leading);
+            }
         }
     }
 
