@@ -239,11 +239,24 @@ internal sealed class PackedColumn
             ref byte start = ref bytes[packedAt];
             ulong mask = (1UL << width) - 1;
             long bit = (long)(first - leading) * width;
+            if (leading == 1)
+            {
+                // The guess is the value before, whose image is the last key: a running sum of integers, with no
+                // double to take apart between one value and the next.
+                if (first >= to) return;
+                long last = Key(BitConverter.DoubleToInt64Bits(into[first - 1]));
+                for (int i = first; i < to; i++, bit += width)
+                {
+                    ulong packed = (Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, (int)(bit >> 3))) >> (int)(bit & 7)) & mask;
+                    last = unchecked(last + @base + (long)(packed << shift));
+                    into[i] = BitConverter.Int64BitsToDouble(Key(last));
+                }
+                return;
+            }
             for (int i = first; i < to; i++, bit += width)
             {
                 ulong packed = (Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, (int)(bit >> 3))) >> (int)(bit & 7)) & mask;
-                double guess = leading == 1 ? into[i - 1] : Predict(into[i - 1], into[i - 2]);
-                long key = unchecked(Key(BitConverter.DoubleToInt64Bits(guess)) + @base + (long)(packed << shift));
+                long key = unchecked(Key(BitConverter.DoubleToInt64Bits(Predict(into[i - 1], into[i - 2]))) + @base + (long)(packed << shift));
                 into[i] = BitConverter.Int64BitsToDouble(Key(key));
             }
             return;
