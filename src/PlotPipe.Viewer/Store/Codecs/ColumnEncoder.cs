@@ -19,9 +19,10 @@ namespace PlotPipe.Viewer.Store.Codecs;
 /// 64, 128 and 192: a read decodes from the checkpoint before it, at most 64 values, for 8 or 16 bytes each.</item>
 /// <item><b>raw</b>: the 8-byte doubles.</item>
 /// </list>
-/// A raw block is its kind byte and the doubles. A decimal or guessed block starts with kind, exponent or guess (1 or 2 values before), order, width and shift, a byte each, then
-/// the smallest residual (8 bytes); a decimal block then keeps its first integer and step as its order needs, a guessed
-/// block its first value(s) and checkpoints; the residuals follow, width bits each.
+/// Layout: a raw block is its kind byte and the 256 doubles. A decimal or guessed block is five bytes (kind; exponent,
+/// or how many values the guess is made from; order; width; shift), the smallest residual (8 bytes), then for a
+/// decimal block its first integer and first step as its order needs them, for a guessed block its first value(s) and
+/// its three checkpoints of as many values each, and last the residuals, width bits each, to be shifted left by shift.
 /// A column whose blocks together save under a quarter is kept as plain doubles, which readers take without decoding. One
 /// encoder belongs to one writer; it keeps its scratch space between chunks.
 /// </summary>
