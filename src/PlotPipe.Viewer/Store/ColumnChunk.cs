@@ -198,8 +198,9 @@ internal sealed class ColumnChunk
         if (p.Values is { } values) return values.AsSpan(from, to - from);
         int block = from / BlockPoints;
         // Within one block (a line's edges and picks, a scan of one block): the thread's decoded block, shared
-        // with the point reads of the same block.
-        if ((to - 1) / BlockPoints == block) return p.CachedBlock(block).AsSpan(from - block * BlockPoints, to - from);
+        // with the point reads of the same block, decoded only as far as the span needs.
+        int first = block * BlockPoints;
+        if ((to - 1) / BlockPoints == block) return p.CachedBlock(block, from - first, to - first).AsSpan(from - first, to - from);
         p.Read(from, to, scratch);
         return scratch.AsSpan(0, to - from);
     }

@@ -14,9 +14,15 @@ namespace PlotPipe.Viewer.Store.Codecs;
 /// <item><b>predicted</b>: each value against the one before it, or against the line through the two before (a
 /// smooth signal), as the difference of order-preserving integer images of the doubles, frame-of-reference
 /// bit-packed. An XOR against the guess (Gorilla, Chimp) loses its leading zeros whenever value and guess fall on
-/// two sides of a power of two, which a sine does every few hundred points; the integer difference does not.</item>
+/// two sides of a power of two, which a sine does every few hundred points; the integer difference does not. Each
+/// value waits for the one or two before it, so the block also keeps, as checkpoints, the value(s) before values
+/// 64, 128 and 192: a read decodes from the checkpoint before it, at most 64 values, for 8 or 16 bytes each.</item>
 /// <item><b>raw</b>: the 8-byte doubles.</item>
 /// </list>
+/// Layout: a raw block is its kind byte and the 256 doubles. A decimal or guessed block is five bytes (kind; exponent,
+/// or how many values the guess is made from; order; width; shift), the smallest residual (8 bytes), then for a
+/// decimal block its first integer and first step as its order needs them, for a guessed block its first value(s) and
+/// its three checkpoints of as many values each, and last the residuals, width bits each, to be shifted left by shift.
 /// A column whose blocks together save under a quarter is kept as plain doubles, which readers take without decoding. One
 /// encoder belongs to one writer; it keeps its scratch space between chunks.
 /// </summary>
@@ -65,6 +71,34 @@ internal sealed class ColumnEncoder
         _out.AsSpan(0, pos).CopyTo(bytes);
         bytes.AsSpan(pos).Clear();
         return new PackedColumn(bytes, _offsets.AsSpan(0, blocks + 1).ToArray());
+    }
+
+    /// <summary>
+    /// Encodes every block as guessed from <paramref name="leading"/> values before, whatever is smaller: tests reach
+    /// each guess at any residual width with it.
+    /// </summary>
+    internal PackedColumn EncodeGuessed(double[] values, int leading)
+    {
+        int blocks = values.Length / N;
+        // Residuals of 64 bits make a guessed block larger than a raw one.
+        int worst = blocks * (PackedColumn.GuessedHeadBytes(2) + 8 * N) + 8;
+        if (_out.Length < worst) _out = new byte[worst];
+        var offsets = new int[blocks + 1];
+        int pos = 0;
+        for (int b = 0; b < blocks; b++)
+        {
+            offsets[b] = pos;
+            var block = values.AsSpan(b * N, N);
+            BestPrediction(block);
+            var from = leading == 1 ? _fromLast : _fromLine;
+            long min = long.MaxValue;
+            for (int i = 0; i < N - leading; i++) min = Math.Min(min, from[i]);
+            pos += WritePredicted(block, leading, min, pos);
+        }
+        offsets[blocks] = pos;
+        var bytes = new byte[pos + 8];
+        _out.AsSpan(0, pos).CopyTo(bytes);
+        return new PackedColumn(bytes, offsets);
     }
 
     // Writes the block as the last one was written if that costs at most a bit a value more; returns its bytes, or -1.
@@ -321,7 +355,7 @@ internal sealed class ColumnEncoder
         return sizePrev <= sizeLine ? (1, sizePrev, minPrev) : (2, sizeLine, minLine);
     }
 
-    private static int PredictedSize(int leading, int width) => PackedColumn.HeaderBytes + 8 * (1 + leading) + BitPacking.BytesFor(N - leading, width);
+    private static int PredictedSize(int leading, int width) => PackedColumn.GuessedHeadBytes(leading) + BitPacking.BytesFor(N - leading, width);
 
     private int WritePredicted(ReadOnlySpan<double> y, int leading, long min, int at)
     {
@@ -329,11 +363,16 @@ internal sealed class ColumnEncoder
         int count = N - leading;
         var from = leading == 1 ? _fromLast : _fromLine;
         for (int i = 0; i < count; i++) residuals[i] = unchecked((ulong)from[i]);
-        int size = PackedColumn.HeaderBytes + 8 * (1 + leading);
+        int size = PackedColumn.GuessedHeadBytes(leading);
         _out[at] = PackedColumn.Predicted;
         _out[at + 1] = (byte)leading;
         _out[at + 2] = 0;
         for (int i = 0; i < leading; i++) WriteLong(at + PackedColumn.HeaderBytes + 8 + 8 * i, BitConverter.DoubleToInt64Bits(y[i]));
+        for (int mark = 1; mark <= PackedColumn.Checkpoints; mark++)
+        {
+            int kept = at + PackedColumn.CheckpointOffset(leading, mark), before = mark * PackedColumn.CheckpointPoints - leading;
+            for (int i = 0; i < leading; i++) WriteLong(kept + 8 * i, BitConverter.DoubleToInt64Bits(y[before + i]));
+        }
         return size + PackResiduals(residuals.AsSpan(0, count), at, at + size, min);
     }
 

@@ -20,6 +20,21 @@ internal sealed class PackedColumn
     /// <summary>Bytes before a block's fixed 8-byte fields: kind, exponent or predictor, order, width, shift.</summary>
     internal const int HeaderBytes = 5;
 
+    /// <summary>
+    /// Values between a guessed block's checkpoints: each checkpoint holds the value(s) before one of these marks, so
+    /// a read decodes at most this many values however far into the block it lies.
+    /// </summary>
+    internal const int CheckpointPoints = 64;
+
+    /// <summary>Checkpoints a guessed block holds, one before each mark after its start.</summary>
+    internal const int Checkpoints = BlockPoints / CheckpointPoints - 1;
+
+    /// <summary>Bytes of a guessed block before its packed residuals, for a guess from <paramref name="leading"/> values.</summary>
+    internal static int GuessedHeadBytes(int leading) => HeaderBytes + 8 + 8 * leading * (1 + Checkpoints);
+
+    /// <summary>Where, from its block's start, a guessed block keeps the values before mark <paramref name="mark"/> (1 to <see cref="Checkpoints"/>).</summary>
+    internal static int CheckpointOffset(int leading, int mark) => HeaderBytes + 8 + 8 * leading * mark;
+
     /// <summary>10^e for the decimal exponents a block may use; each is exact in a double.</summary>
     internal static readonly double[] PowersOfTen =
     [
@@ -45,6 +60,9 @@ internal sealed class PackedColumn
 
     /// <summary>Bytes this column holds, array headers included.</summary>
     public long HeldBytes => _values is not null ? 24 + _values.LongLength * 8 : 48 + _bytes!.LongLength + _offsets!.LongLength * 4;
+
+    /// <summary>The encoded bytes (null when kept plain) and where block <paramref name="block"/> starts in them: tests read a block's layout.</summary>
+    internal (byte[]? Bytes, int Start) BlockBytes(int block) => (_bytes, _offsets is null ? 0 : _offsets[block]);
 
     /// <summary>The kind of block <paramref name="block"/> (tests and benchmarks report what was chosen).</summary>
     internal byte KindOf(int block) => _values is not null ? Raw : _bytes![_offsets![block]];
@@ -84,8 +102,9 @@ internal sealed class PackedColumn
             if (BlockCache.Find(this, block) is { } decoded) return decoded[j];
             return Prefix(bytes, at, order, width, shift, @base, j) / scale;
         }
-        // A guessed block decodes from its start: only as far as this value (the rest when a later read needs it).
-        if (kind == Predicted) return BlockCache.Upto(this, block, j + 1)[j];
+        // A guessed block decodes from the checkpoint before this value, only as far as it (the rest when a later read
+        // needs it).
+        if (kind == Predicted) return BlockCache.Range(this, block, j, j + 1)[j];
         return BlockCache.For(this, block)[j];
     }
 
@@ -194,8 +213,9 @@ internal sealed class PackedColumn
 
     /// <summary>
     /// Decodes values [<paramref name="from"/>, <paramref name="to"/>) of guessed block <paramref name="b"/> into the
-    /// same places of <paramref name="into"/>, whose values [0, <paramref name="from"/>) are this block's already:
-    /// each value is guessed from the ones before it, so a read near a block's start decodes only that far.
+    /// same places of <paramref name="into"/>. Each value is guessed from the one or two before it, so those must be
+    /// this block's already, unless <paramref name="from"/> is 0 or a checkpoint's mark, whose values before it are
+    /// kept: a read decodes from the mark before it, at most <see cref="CheckpointPoints"/> values.
     /// </summary>
     internal void DecodeGuessed(int b, Span<double> into, int from, int to)
     {
@@ -205,8 +225,13 @@ internal sealed class PackedColumn
         long @base = ReadLong(bytes, at + HeaderBytes);
         int leading = bytes[at + 1];
         int values = at + HeaderBytes + 8;
-        int packedAt = values + 8 * leading;
+        int packedAt = at + GuessedHeadBytes(leading);
         for (int i = from; i < Math.Min(leading, to); i++) into[i] = ReadDouble(bytes, values + 8 * i);
+        if (from >= CheckpointPoints && from % CheckpointPoints == 0)
+        {
+            int kept = at + CheckpointOffset(leading, from / CheckpointPoints);
+            for (int k = 0; k < leading; k++) into[from - leading + k] = ReadDouble(bytes, kept + 8 * k);
+        }
         int first = Math.Max(from, leading);
         if (width <= 56)
         {
@@ -214,11 +239,24 @@ internal sealed class PackedColumn
             ref byte start = ref bytes[packedAt];
             ulong mask = (1UL << width) - 1;
             long bit = (long)(first - leading) * width;
+            if (leading == 1)
+            {
+                // The guess is the value before, whose image is the last key: a running sum of integers, with no
+                // double to take apart between one value and the next.
+                if (first >= to) return;
+                long last = Key(BitConverter.DoubleToInt64Bits(into[first - 1]));
+                for (int i = first; i < to; i++, bit += width)
+                {
+                    ulong packed = (Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, (int)(bit >> 3))) >> (int)(bit & 7)) & mask;
+                    last = unchecked(last + @base + (long)(packed << shift));
+                    into[i] = BitConverter.Int64BitsToDouble(Key(last));
+                }
+                return;
+            }
             for (int i = first; i < to; i++, bit += width)
             {
                 ulong packed = (Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, (int)(bit >> 3))) >> (int)(bit & 7)) & mask;
-                double guess = leading == 1 ? into[i - 1] : Predict(into[i - 1], into[i - 2]);
-                long key = unchecked(Key(BitConverter.DoubleToInt64Bits(guess)) + @base + (long)(packed << shift));
+                long key = unchecked(Key(BitConverter.DoubleToInt64Bits(Predict(into[i - 1], into[i - 2]))) + @base + (long)(packed << shift));
                 into[i] = BitConverter.Int64BitsToDouble(Key(key));
             }
             return;
@@ -258,11 +296,18 @@ internal sealed class PackedColumn
     /// </summary>
     internal double[] CachedBlock(int block) => BlockCache.For(this, block);
 
+    /// <summary>
+    /// As <see cref="CachedBlock(int)"/>, but only values [<paramref name="from"/>, <paramref name="to"/>) of the block are
+    /// sure to be decoded: a guessed block decodes from the checkpoint before <paramref name="from"/>, not its start.
+    /// </summary>
+    internal double[] CachedBlock(int block, int from, int to) => BlockCache.Range(this, block, from, to);
+
     // The four blocks a thread decoded last, the least recently used replaced first: a reader alternates between an
     // x and a y column, and a span it holds survives the next three decodes.
     private sealed class BlockCache
     {
         private const int Entries = 4;
+        private const int Stretches = BlockPoints / CheckpointPoints;
 
         [ThreadStatic]
         private static BlockCache? t_cache;
@@ -270,8 +315,9 @@ internal sealed class PackedColumn
         private readonly PackedColumn?[] _columns = new PackedColumn?[Entries];
         private readonly int[] _blocks = new int[Entries];
         private readonly long[] _used = new long[Entries];
-        // Values [0, _valid[e]) of entry e are decoded; only a guessed block is ever held part decoded.
-        private readonly int[] _valid = new int[Entries];
+        // Values [0, _valid[e * Stretches + s]) of stretch s (the values from checkpoint mark s on) of entry e are
+        // decoded; only a guessed block is ever held part decoded, each stretch from its mark.
+        private readonly int[] _valid = new int[Entries * Stretches];
         private readonly double[][] _values = [new double[BlockPoints], new double[BlockPoints], new double[BlockPoints], new double[BlockPoints]];
         private long _clock;
 
@@ -291,10 +337,14 @@ internal sealed class PackedColumn
             return null;
         }
 
-        public static double[] For(PackedColumn column, int block) => Upto(column, block, BlockPoints);
+        /// <summary>Block <paramref name="block"/> of <paramref name="column"/>, every value decoded.</summary>
+        public static double[] For(PackedColumn column, int block) => Range(column, block, 0, BlockPoints);
 
-        /// <summary>Block <paramref name="block"/> of <paramref name="column"/> with at least its first <paramref name="count"/> values decoded.</summary>
-        public static double[] Upto(PackedColumn column, int block, int count)
+        /// <summary>
+        /// Block <paramref name="block"/> of <paramref name="column"/> with at least its values [<paramref name="from"/>,
+        /// <paramref name="to"/>) decoded: of a guessed block, each stretch they touch from its checkpoint on.
+        /// </summary>
+        public static double[] Range(PackedColumn column, int block, int from, int to)
         {
             var cache = t_cache ??= new BlockCache();
             long now = ++cache._clock;
@@ -304,27 +354,43 @@ internal sealed class PackedColumn
                 if (ReferenceEquals(cache._columns[e], column) && cache._blocks[e] == block)
                 {
                     cache._used[e] = now;
-                    if (cache._valid[e] < count)
-                    {
-                        int valid = cache._valid[e];
-                        cache._columns[e] = null;
-                        column.DecodeGuessed(block, cache._values[e], valid, count);
-                        cache._columns[e] = column;
-                        cache._valid[e] = count;
-                    }
+                    // Forget the entry while decoding: if decoding throws, it must not be found later half written.
+                    cache._columns[e] = null;
+                    cache.Complete(column, block, e, from, to);
+                    cache._columns[e] = column;
                     return cache._values[e];
                 }
                 if (cache._used[e] < cache._used[oldest]) oldest = e;
             }
-            // Forget the entry first: if decoding throws, it must not be found later half written.
             cache._columns[oldest] = null;
-            if (count < BlockPoints) column.DecodeGuessed(block, cache._values[oldest], 0, count);
-            else column.DecodeBlock(block, cache._values[oldest]);
+            var valid = cache._valid.AsSpan(oldest * Stretches, Stretches);
+            if ((from == 0 && to == BlockPoints) || column._bytes![column._offsets![block]] != Predicted)
+            {
+                column.DecodeBlock(block, cache._values[oldest]);
+                valid.Fill(CheckpointPoints);
+            }
+            else
+            {
+                valid.Clear();
+                cache.Complete(column, block, oldest, from, to);
+            }
             cache._columns[oldest] = column;
             cache._blocks[oldest] = block;
             cache._used[oldest] = now;
-            cache._valid[oldest] = count;
             return cache._values[oldest];
+        }
+
+        // Decodes values [from, to) of entry e, each stretch they touch on from where it was left.
+        private void Complete(PackedColumn column, int block, int e, int from, int to)
+        {
+            for (int s = from / CheckpointPoints; s <= (to - 1) / CheckpointPoints; s++)
+            {
+                ref int valid = ref _valid[e * Stretches + s];
+                int mark = s * CheckpointPoints, count = Math.Min(to - mark, CheckpointPoints);
+                if (valid >= count) continue;
+                column.DecodeGuessed(block, _values[e], mark + valid, mark + count);
+                valid = count;
+            }
         }
     }
 }

@@ -116,6 +116,164 @@ public class ColumnEncoderTests(ITestOutputHelper output)
         Assert.Same(values, packed.Values);
     }
 
+    public enum GuessedSignal
+    {
+        /// <summary>A sine sampled finely: residuals of a few bits.</summary>
+        Sine,
+        /// <summary>Random positive doubles within 2^58 of each other's bits: residuals of 57 to 63 bits.</summary>
+        WideBits,
+        /// <summary>A sine with NaN payloads, ±0.0, infinities and subnormals, some right before a checkpoint's mark: 64-bit residuals.</summary>
+        SineWithSpecials,
+    }
+
+    [Theory]
+    [InlineData(1, GuessedSignal.Sine)]
+    [InlineData(2, GuessedSignal.Sine)]
+    [InlineData(1, GuessedSignal.WideBits)]
+    [InlineData(2, GuessedSignal.WideBits)]
+    [InlineData(1, GuessedSignal.SineWithSpecials)]
+    [InlineData(2, GuessedSignal.SineWithSpecials)]
+    public void A_guessed_block_reads_any_value_alone_as_the_whole_block_decodes_it(int leading, GuessedSignal signal)
+    {
+        const int blocks = 8, n = blocks * PackedColumn.BlockPoints;
+        var values = GuessedColumn(signal, n, 42 + leading);
+        var packed = new ColumnEncoder().EncodeGuessed((double[])values.Clone(), leading);
+        for (int b = 0; b < blocks; b++)
+        {
+            var (bytes, start) = packed.BlockBytes(b);
+            Assert.Equal(PackedColumn.Predicted, bytes![start]);
+            Assert.Equal(leading, bytes[start + 1]);
+            int width = bytes[start + 3];
+            Assert.True(signal == GuessedSignal.Sine ? width <= 56 : width > 56, $"block {b}: {width}-bit residuals");
+        }
+        var whole = new double[n];
+        packed.Read(0, n, whole);
+        Assert.Equal(Bits(values), Bits(whole));
+
+        // Eight blocks through a cache of four: every read finds its block gone and decodes it afresh from the
+        // checkpoint before the value, into an array that holds another block's values.
+        for (int j = 0; j < PackedColumn.BlockPoints; j++)
+        {
+            for (int b = 0; b < blocks; b++)
+            {
+                int i = b * PackedColumn.BlockPoints + j;
+                Assert.True(BitConverter.DoubleToInt64Bits(values[i]) == BitConverter.DoubleToInt64Bits(packed.ValueAt(i)), $"value {j} of block {b}");
+            }
+        }
+
+        // One block read part by part: down from its end, up from its start, then at random with the whole block
+        // asked for on the way; each read goes on from what the stretch before its value has decoded.
+        var rng = new Random(leading);
+        for (int b = 0; b < blocks; b++)
+        {
+            int first = b * PackedColumn.BlockPoints;
+            var fresh = new ColumnEncoder().EncodeGuessed((double[])values.Clone(), leading);
+            for (int i = first + PackedColumn.BlockPoints - 1; i >= first; i -= 1 + (b & 1))
+                Assert.Equal(BitConverter.DoubleToInt64Bits(values[i]), BitConverter.DoubleToInt64Bits(fresh.ValueAt(i)));
+            fresh = new ColumnEncoder().EncodeGuessed((double[])values.Clone(), leading);
+            for (int i = first; i < first + PackedColumn.BlockPoints; i += 1 + (b % 3))
+                Assert.Equal(BitConverter.DoubleToInt64Bits(values[i]), BitConverter.DoubleToInt64Bits(fresh.ValueAt(i)));
+            fresh = new ColumnEncoder().EncodeGuessed((double[])values.Clone(), leading);
+            for (int k = 0; k < 40; k++)
+            {
+                int i = first + rng.Next(PackedColumn.BlockPoints);
+                Assert.Equal(BitConverter.DoubleToInt64Bits(values[i]), BitConverter.DoubleToInt64Bits(fresh.ValueAt(i)));
+                if (k == 20) Assert.Equal(Bits(values.AsSpan(first, PackedColumn.BlockPoints)), Bits(fresh.CachedBlock(b)));
+            }
+            // Spans of the block, as a scan of part of it asks for them, each decoded from the checkpoint before it.
+            fresh = new ColumnEncoder().EncodeGuessed((double[])values.Clone(), leading);
+            for (int k = 0; k < 30; k++)
+            {
+                int from = rng.Next(PackedColumn.BlockPoints), to = rng.Next(from + 1, PackedColumn.BlockPoints + 1);
+                var span = fresh.CachedBlock(b, from, to).AsSpan(from, to - from);
+                Assert.Equal(Bits(values.AsSpan(first + from, to - from)), Bits(span));
+                if (k % 10 == 9) fresh = new ColumnEncoder().EncodeGuessed((double[])values.Clone(), leading);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_read_decodes_from_the_checkpoint_before_its_value_and_no_other(int leading)
+    {
+        // A checkpoint changed on purpose shows which reads start from it: exactly the values from its mark (128) to
+        // the next (192), read alone; the values before and after, and the block decoded whole, keep theirs.
+        var values = GuessedColumn(GuessedSignal.Sine, PackedColumn.BlockPoints, 7);
+        var packed = new ColumnEncoder().EncodeGuessed((double[])values.Clone(), leading);
+        var (bytes, start) = packed.BlockBytes(0);
+        var changed = (byte[])bytes!.Clone();
+        int kept = start + PackedColumn.CheckpointOffset(leading, 2);
+        for (int k = 0; k < leading; k++)
+        {
+            int at = kept + 8 * k;
+            Assert.Equal(BitConverter.DoubleToInt64Bits(values[2 * PackedColumn.CheckpointPoints - leading + k]), BitConverter.ToInt64(changed, at));
+            BitConverter.TryWriteBytes(changed.AsSpan(at, 8), BitConverter.ToDouble(changed, at) + 1.0);
+        }
+        var column = new PackedColumn(changed, [0, changed.Length - 8]);
+        for (int i = 0; i < PackedColumn.BlockPoints; i++)
+        {
+            bool fromChanged = i >= 2 * PackedColumn.CheckpointPoints && i < 3 * PackedColumn.CheckpointPoints;
+            // A fresh column each read: nothing decoded before it helps.
+            var alone = new PackedColumn(changed, [0, changed.Length - 8]);
+            Assert.True(fromChanged != (BitConverter.DoubleToInt64Bits(values[i]) == BitConverter.DoubleToInt64Bits(alone.ValueAt(i))), $"value {i}");
+            // Read in order, each stretch still starts from its own checkpoint.
+            Assert.True(fromChanged != (BitConverter.DoubleToInt64Bits(values[i]) == BitConverter.DoubleToInt64Bits(column.ValueAt(i))), $"value {i} read in order");
+        }
+        var whole = new double[PackedColumn.BlockPoints];
+        new PackedColumn(changed, [0, changed.Length - 8]).Read(0, PackedColumn.BlockPoints, whole);
+        Assert.Equal(Bits(values), Bits(whole));
+    }
+
+    [Fact]
+    public void A_guessed_block_costs_its_checkpoints_and_no_more()
+    {
+        // The ramp and sine of the store bench: checkpoints add 8 bytes a guessed value before each of three marks.
+        const int n = 64 * PackedColumn.BlockPoints;
+        var xs = new double[n];
+        var ys = new double[n];
+        SampleStreams.Fill(SampleStream.RampSine, 99, xs, ys);
+        var packed = new ColumnEncoder().Encode(ys);
+        int guessed = 0;
+        for (int b = 0; b < n / PackedColumn.BlockPoints; b++)
+        {
+            if (packed.KindOf(b) != PackedColumn.Predicted) continue;
+            guessed++;
+            var (bytes, start) = packed.BlockBytes(b);
+            int leading = bytes![start + 1], width = bytes[start + 3];
+            var (_, next) = b + 1 < n / PackedColumn.BlockPoints ? packed.BlockBytes(b + 1) : (bytes, bytes.Length - 8);
+            Assert.Equal(PackedColumn.HeaderBytes + 8 + 8 * leading * 4 + (((PackedColumn.BlockPoints - leading) * width + 7) >> 3), next - start);
+        }
+        Assert.True(guessed > n / PackedColumn.BlockPoints / 2, $"{guessed} guessed blocks");
+    }
+
+    // Columns every block of which a guess encodes, at the residual widths the signal names.
+    private static double[] GuessedColumn(GuessedSignal signal, int n, int seed)
+    {
+        var rng = new Random(seed);
+        var values = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            values[i] = signal switch
+            {
+                GuessedSignal.WideBits => BitConverter.Int64BitsToDouble(0x3FF0_0000_0000_0000L + rng.NextInt64(1L << 58)),
+                _ => 2.5 + Math.Sin(i * 0.01) + 1e-9 * rng.Next(16),
+            };
+        }
+        if (signal == GuessedSignal.SineWithSpecials)
+        {
+            for (int i = 0; i < n; i += rng.Next(1, 40)) values[i] = Specials[rng.Next(Specials.Length)];
+            // Before each mark of some blocks, and as a block's first values.
+            for (int i = PackedColumn.CheckpointPoints; i < n; i += 3 * PackedColumn.CheckpointPoints)
+            {
+                values[i - 1] = Specials[rng.Next(Specials.Length)];
+                values[i - 2] = Specials[rng.Next(Specials.Length)];
+            }
+            for (int i = 0; i < n; i += 5 * PackedColumn.BlockPoints) values[i] = values[i + 1] = double.NaN;
+        }
+        return values;
+    }
+
     private static long[] Bits(ReadOnlySpan<double> values)
     {
         var bits = new long[values.Length];
