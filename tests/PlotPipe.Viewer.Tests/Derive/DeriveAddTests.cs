@@ -1,6 +1,7 @@
 using PlotPipe.Protocol;
 using PlotPipe.Viewer.Ingest;
 using PlotPipe.Viewer.Store;
+using PlotPipe.Viewer.Tests.Support;
 using Xunit;
 using static PlotPipe.Viewer.Tests.Derive.DeriveCheck;
 
@@ -14,15 +15,6 @@ namespace PlotPipe.Viewer.Tests.Derive;
 public sealed class DeriveAddTests
 {
     private static DeriveSink Sink(PlotStore store) => new(store, [], StoreSink.Instance);
-
-    private static (double[] X, double[] Y) Points(SeriesStore series)
-    {
-        var snapshot = series.Snapshot();
-        var xs = new double[snapshot.Count];
-        var ys = new double[snapshot.Count];
-        for (long i = 0; i < snapshot.Count; i++) (xs[i], ys[i]) = (snapshot.X(i), snapshot.Y(i));
-        return (xs, ys);
-    }
 
     private static double Noise(int i) => Math.Sin(i * 0.37) + 0.1 * Math.Cos(i * 3.1);
 
@@ -44,7 +36,7 @@ public sealed class DeriveAddTests
         Assert.Equal("ema(loss, 0.9)", s.Expression);
 
         sink.Append(loss, xs.AsSpan(6000), ys.AsSpan(6000));
-        var (sx, sy) = Points(s);
+        var (sx, sy) = StorePoints.Of(s);
         Assert.Equal(xs, sx);
         Assert.Equal(Ema(ys, 0.9), sy);
     }
@@ -74,7 +66,7 @@ public sealed class DeriveAddTests
         Assert.NotNull(sink.TryAdd("s = ema(loss, 0.5)", out _));
         await writer.WaitAsync(TimeSpan.FromSeconds(120));
 
-        var (_, sy) = Points(store.Series.Single(x => x.Name == "s"));
+        var (_, sy) = StorePoints.Of(store.Series.Single(x => x.Name == "s"));
         Assert.Equal(Ema(sent, 0.5), sy);
     }
 
@@ -91,7 +83,7 @@ public sealed class DeriveAddTests
         Assert.NotNull(sink.TryAdd("power = volts * amps", out _));
         // volts at 0 has no amps at or before it; at 1 the latest is 1 (x 0.5), at 2 it is 2 (x 2), at 3 it is 3.
         sink.Append(volts, [4], [240]);
-        var (px, py) = Points(store.Series.Single(x => x.Name == "power"));
+        var (px, py) = StorePoints.Of(store.Series.Single(x => x.Name == "power"));
         Assert.Equal([1.0, 2, 3, 4], px);
         Assert.Equal([210.0, 440, 690, 720], py);
     }
@@ -123,12 +115,12 @@ public sealed class DeriveAddTests
             expectedX.Add(vx[i]);
             expectedY.Add(vy[i] * ay[a]);
         }
-        var (px, py) = Points(store.Series.Single(x => x.Name == "power"));
+        var (px, py) = StorePoints.Of(store.Series.Single(x => x.Name == "power"));
         Assert.Equal(expectedX, px);
         Assert.Equal(expectedY, py);
         // Then the last amps value received is held, as it would be live.
         sink.Append(volts, [1e6], [230]);
-        Assert.Equal(230 * ay[^1], Points(store.Series.Single(x => x.Name == "power")).Y[^1]);
+        Assert.Equal(230 * ay[^1], StorePoints.Of(store.Series.Single(x => x.Name == "power")).Y[^1]);
     }
 
     [Fact]
@@ -144,8 +136,8 @@ public sealed class DeriveAddTests
         var b = store.Define(new SeriesDefinition(0, SeriesKind.Line, "loss", "-"), eval);
         sink.Append(b, [1, 2, 3], [5, 6, 7]);
 
-        Assert.Equal([20.0, 40], Points(store.Series.Single(s => s.Name == "twice" && s.Producer == "train")).Y);
-        Assert.Equal([10.0, 12, 14], Points(store.Series.Single(s => s.Name == "twice" && s.Producer == "eval")).Y);
+        Assert.Equal([20.0, 40], StorePoints.Of(store.Series.Single(s => s.Name == "twice" && s.Producer == "train")).Y);
+        Assert.Equal([10.0, 12, 14], StorePoints.Of(store.Series.Single(s => s.Name == "twice" && s.Producer == "eval")).Y);
     }
 
     [Theory]

@@ -1,6 +1,8 @@
 using PlotPipe.Protocol;
 using PlotPipe.Viewer.Recording;
 using PlotPipe.Viewer.Store;
+using PlotPipe.Viewer.Tests.Lifecycle;
+using PlotPipe.Viewer.Tests.Support;
 using Xunit;
 
 namespace PlotPipe.Viewer.Tests.Recording;
@@ -34,8 +36,8 @@ public sealed class DirectWriteTests : IDisposable
         Assert.Equal(ours.Series.Select(s => s.Name), theirs.Series.Select(s => s.Name));
         for (int i = 0; i < ours.Series.Count; i++)
         {
-            var (x, y) = Points(ours.Series[i]);
-            var (px, py) = Points(theirs.Series[i]);
+            var (x, y) = StorePoints.Of(ours.Series[i]);
+            var (px, py) = StorePoints.Of(theirs.Series[i]);
             Assert.Equal(x, px);
             Assert.Equal(y, py);
         }
@@ -64,13 +66,13 @@ public sealed class DirectWriteTests : IDisposable
             (x, y) = Signal(10 * BlockRows, 100);
             sink.Append(a, x, y);
             // The 100 points wait for the flush, written as a batch of their own.
-            await WaitForAsync(() => recorder.Points == 10 * BlockRows + 100);
+            await Http.WaitForAsync(() => recorder.Points == 10 * BlockRows + 100, "the recording wrote the partial batch");
             store.Events.Add(new PlotEvent(EventKind.Mark, 1, null, false, "before b"), "bench");
             var b = store.Define(new SeriesDefinition(1, SeriesKind.Line, "b", "r-"), producer);
             (x, y) = Signal(20 * BlockRows, 5 * BlockRows);
             sink.Append(b, x, y);
             store.Events.Add(new PlotEvent(EventKind.Mark, 2, null, false, "after b"), "bench");
-            await WaitForAsync(() => recorder.Points == 15 * BlockRows + 100);
+            await Http.WaitForAsync(() => recorder.Points == 15 * BlockRows + 100, "the recording wrote every point");
             directBatches = recorder.DirectBatches;
         }
         return (path, directBatches);
@@ -97,30 +99,11 @@ public sealed class DirectWriteTests : IDisposable
         return store;
     }
 
-    private static (double[] X, double[] Y) Points(SeriesStore series)
-    {
-        var snapshot = series.Snapshot();
-        var x = new double[snapshot.Count];
-        var y = new double[snapshot.Count];
-        for (long i = 0; i < snapshot.Count; i++) (x[i], y[i]) = (snapshot.X(i), snapshot.Y(i));
-        return (x, y);
-    }
-
     private bool DirectSupported()
     {
         var probe = Path.Combine(_dir, "probe");
         using var file = File.OpenHandle(probe, FileMode.Create, FileAccess.Write);
         using var direct = RecordTarget.OpenDirect(probe, file);
         return direct is not null;
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the recording did not write its points in 30 s");
-            await Task.Delay(10);
-        }
     }
 }

@@ -1,6 +1,7 @@
 using PlotPipe.Protocol;
 using PlotPipe.Viewer.Recording;
 using PlotPipe.Viewer.Store;
+using PlotPipe.Viewer.Tests.Lifecycle;
 using Xunit;
 
 namespace PlotPipe.Viewer.Tests.Recording;
@@ -58,7 +59,7 @@ public sealed class FullBatchTests : IDisposable
             for (int i = 0; i < 50; i++)
             {
                 sink.Append(a, new double[100], new double[100]);
-                await WaitForAsync(() => recorder.Points == (i + 1) * 100L);
+                await Http.WaitForAsync(() => recorder.Points == (i + 1) * 100L, "the recording wrote the batch");
             }
             store.Plot.DefinePlot([new(PlotProperties.Title, "renamed late")]);
             store.Plot.DefinePanel(1, [new(PlotProperties.Title, "late panel")]);
@@ -72,15 +73,5 @@ public sealed class FullBatchTests : IDisposable
         Assert.Contains(opened.Plot.Panels, p => p.Title == "late panel");
         Assert.Equal(["first", "second"], opened.Producers);
         Assert.Equal("a=5000;b=100", string.Join(";", opened.Series.Select(s => $"{s.Name}={s.Count}")));
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the recording did not write the batch");
-            await Task.Delay(1);
-        }
     }
 }
