@@ -63,8 +63,12 @@ internal sealed class PlotLayout
     /// <summary>Resolves the layout of <paramref name="store"/>'s plot as it stands now.</summary>
     public void Resolve(PlotStore store) => Resolve(store.Plot.Panels, store.Series);
 
-    /// <summary>Resolves the layout of <paramref name="definitions"/> with <paramref name="series"/>.</summary>
-    public void Resolve(IReadOnlyList<PanelDefinition> definitions, IReadOnlyList<SeriesStore> series)
+    /// <summary>
+    /// Resolves the layout of <paramref name="definitions"/> with <paramref name="series"/>, reading series i's points
+    /// from <paramref name="snapshots"/>[i] where one is given (a view's own), so the layout describes the points the view
+    /// shows and not ones that arrived after; series without one are read as they stand.
+    /// </summary>
+    public void Resolve(IReadOnlyList<PanelDefinition> definitions, IReadOnlyList<SeriesStore> series, ReadOnlySpan<SeriesSnapshot> snapshots = default)
     {
         Array.Clear(_series);
         Array.Clear(_timed);
@@ -81,12 +85,13 @@ internal sealed class PlotLayout
             bool timed = (s.Definition.Flags & SeriesFlags.TimeX) != 0;
             _series[id]++;
             if (timed) _timed[id]++;
-            if (s.Count == 0) continue;
+            bool given = i < snapshots.Length && snapshots[i].Chunks is not null;
+            if ((given ? snapshots[i].Count : s.Count) == 0) continue;
             _withPoints[id]++;
             if (!timed) continue;
             _timedWithPoints[id]++;
             // A line's x is sorted: its ends are its range, read without a pass over its summaries.
-            var snapshot = s.Snapshot();
+            var snapshot = given ? snapshots[i] : s.Snapshot();
             if (snapshot.Count == 0) continue;
             double first = snapshot.X(0), last = snapshot.X(snapshot.Count - 1);
             if (s.Kind == SeriesKind.Scatter)

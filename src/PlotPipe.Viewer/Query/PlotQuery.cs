@@ -98,24 +98,29 @@ internal sealed class PlotQuery : IDisposable
     {
         var series = store.Series;
         _series = series;
-        _layout.Resolve(store.Plot.Panels, series);
         int n = series.Count;
         Grow(n, request.Panels?.Length ?? 1);
+        // The points first, then the layout from them: resolved before, a panel's first timed points arriving in
+        // between would be drawn on the plain-number axis the layout still gave it, and sent as such.
+        for (int i = 0; i < n; i++)
+        {
+            // A hidden series' old snapshot would keep evicted chunks alive.
+            _snapshots[i] = request.IsHidden(series[i].Index) ? default : series[i].Snapshot(out _evictedBefore[i]);
+        }
+        _layout.Resolve(store.Plot.Panels, series, _snapshots.AsSpan(0, n));
         int panelCount = SetUpPanels(request);
 
         for (int i = 0; i < n; i++)
         {
             var s = series[i];
-            int slot = request.IsHidden(s.Index) ? -1 : request.Panels is null ? 0 : SlotOf(s.Definition.Panel, panelCount);
+            int slot = _snapshots[i].Chunks is null ? -1 : request.Panels is null ? 0 : SlotOf(s.Definition.Panel, panelCount);
             _slots[i] = slot;
             if (slot < 0)
             {
-                // A hidden series' old snapshot would keep evicted chunks alive.
                 _snapshots[i] = default;
                 continue;
             }
-            var snapshot = s.Snapshot(out _evictedBefore[i]);
-            _snapshots[i] = snapshot;
+            var snapshot = _snapshots[i];
             var b = ViewBuilder.BoundsFor(s.Kind, snapshot);
             // A log x axis fits and follows its positive x only.
             if (_panels[slot].Viewport.XLog && !(b.XMin > 0)) b = ViewBuilder.BoundsInXFor(s.Kind, snapshot, double.Epsilon, double.PositiveInfinity);
