@@ -105,6 +105,7 @@ public sealed partial class BadArgumentTests(BadArgumentTests.Files files) : ICl
         ("bench --series 0", 2, "--series 0"),
         ("bench --series a,b", 2, "--series a,b"),
         ("bench --series 2000", 2, "--series 2000"),
+        ("bench --record-folder /no/such/folder", 2, "--record-folder /no/such/folder: no such folder"),
         ("bench --only foo", 2, "--only foo"),
         ("bench --only throughput,fo", 2, "--only fo"),
         ("bench --json", 2, "--json"),
