@@ -47,7 +47,15 @@ internal static class RecordTarget
     public static SafeFileHandle? OpenDirect(string path, SafeFileHandle opened)
     {
         if (!OperatingSystem.IsLinux() || DirectFlag() is not int flag) return null;
-        if (File.GetAttributes(path) is var attributes && (attributes & (FileAttributes.Device | FileAttributes.Directory)) != 0) return null;
+        try
+        {
+            if ((File.GetAttributes(path) & (FileAttributes.Device | FileAttributes.Directory)) != 0) return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Moved or made unreadable since it was opened: the page cache it is.
+            return null;
+        }
         // Only a file with offsets: a pipe, a socket or a terminal has none to align.
         if (lseek((int)opened.DangerousGetHandle(), 0, SeekFromHere) < 0) return null;
         int fd = open(path, WriteOnly | flag | CloseOnExec);
