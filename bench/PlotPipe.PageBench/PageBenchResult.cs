@@ -109,5 +109,10 @@ internal sealed class PageBenchResult
         public Stats FirstRedrawMs { get; set; } = Stats.Empty;
         public Stats AnswerDrawnMs { get; set; } = Stats.Empty;
         public int Unanswered { get; set; }
+
+        /// <summary>This kind's answer split as the totals are: input to request sent, request to view received, view to drawn.</summary>
+        public Stats InputToRequestMs { get; set; } = Stats.Empty;
+        public Stats RequestToViewMs { get; set; } = Stats.Empty;
+        public Stats ViewToDrawnMs { get; set; } = Stats.Empty;
     }
 }

@@ -240,6 +240,7 @@ internal static class PageBenchRun
         var unanswered = gestures.ToDictionary(g => g.Name, _ => 0);
         var taken = new Taken();
         List<double> toSend = [], toView = [], toDraw = [], waited = [], built = [];
+        var splits = gestures.ToDictionary(g => g.Name, _ => (Send: new List<double>(), View: new List<double>(), Draw: new List<double>()));
         var start = await DrainAsync(page);
         long addedAtStart = streamer.Added;
         var clock = Stopwatch.StartNew();
@@ -257,9 +258,15 @@ internal static class PageBenchRun
                     var a = await handle.JsonValueAsync<JsonElement>();
                     first[name].Add(a.GetProperty("firstAt").GetDouble() - t0);
                     answered[name].Add(a.GetProperty("answeredAt").GetDouble() - t0);
-                    toSend.Add(a.GetProperty("sentAt").GetDouble() - t0);
-                    toView.Add(a.GetProperty("viewAt").GetDouble() - a.GetProperty("sentAt").GetDouble());
-                    toDraw.Add(a.GetProperty("answeredAt").GetDouble() - a.GetProperty("viewAt").GetDouble());
+                    double send = a.GetProperty("sentAt").GetDouble() - t0;
+                    double view = a.GetProperty("viewAt").GetDouble() - a.GetProperty("sentAt").GetDouble();
+                    double draw = a.GetProperty("answeredAt").GetDouble() - a.GetProperty("viewAt").GetDouble();
+                    toSend.Add(send);
+                    toView.Add(view);
+                    toDraw.Add(draw);
+                    splits[name].Send.Add(send);
+                    splits[name].View.Add(view);
+                    splits[name].Draw.Add(draw);
                     if (a.GetProperty("waitedMs").GetDouble() is >= 0 and var w) waited.Add(w);
                     if (a.GetProperty("builtMs").GetDouble() is >= 0 and var b) built.Add(b);
                 }
@@ -279,6 +286,9 @@ internal static class PageBenchRun
                 FirstRedrawMs = Stats.Of(first[name]),
                 AnswerDrawnMs = Stats.Of(answered[name]),
                 Unanswered = unanswered[name],
+                InputToRequestMs = Stats.Of(splits[name].Send),
+                RequestToViewMs = Stats.Of(splits[name].View),
+                ViewToDrawnMs = Stats.Of(splits[name].Draw),
             };
         }
         result.Gestures["all"] = new PageBenchResult.Gesture

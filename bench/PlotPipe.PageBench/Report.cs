@@ -75,6 +75,12 @@ internal static class Report
             "answer, split (p50 / p99 ms): input to request sent {0:F1} / {1:F1}; request to its view received {2:F1} / {3:F1}; view to drawn {4:F1} / {5:F1}",
             r.GestureInputToRequestMs.P50, r.GestureInputToRequestMs.P99, r.GestureRequestToViewMs.P50, r.GestureRequestToViewMs.P99,
             r.GestureViewToDrawnMs.P50, r.GestureViewToDrawnMs.P99));
+        foreach (var (name, g) in r.Gestures)
+        {
+            if (name == "all" || g.InputToRequestMs.Count == 0) continue;
+            o.WriteLine(string.Format(CultureInfo.InvariantCulture, "  {0,-22} input to request {1,5:F1} / {2,5:F1}; request to view {3,5:F1} / {4,5:F1}; view to drawn {5,5:F1} / {6,5:F1}",
+                name + ":", g.InputToRequestMs.P50, g.InputToRequestMs.P99, g.RequestToViewMs.P50, g.RequestToViewMs.P99, g.ViewToDrawnMs.P50, g.ViewToDrawnMs.P99));
+        }
         if (r.GestureViewerBuildMs.Count > 0)
         {
             o.WriteLine(string.Format(CultureInfo.InvariantCulture,
