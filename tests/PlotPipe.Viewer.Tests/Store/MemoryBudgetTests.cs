@@ -21,13 +21,23 @@ public class MemoryBudgetTests
         series.Append(xs, ys);
     }
 
+    // A store whose series seal their full chunks as they fill them. The sealer's thread would seal them some time
+    // later, and until then a full chunk counts its plain bytes against the budget: which chunk goes first would depend
+    // on that thread's timing.
+    private static PlotStore SealingOnAppend(long maxMemoryBytes, long maxPointsPerSeries = 0)
+    {
+        var store = new PlotStore(maxPointsPerSeries: maxPointsPerSeries, maxMemoryBytes: maxMemoryBytes);
+        store.Sealer.Dispose();
+        return store;
+    }
+
     [Fact]
     public void A_store_at_its_memory_budget_evicts_the_oldest_chunks_over_all_series_and_counts_them()
     {
         int shift = ColumnChunk.MinShift, chunk = 1 << shift;
         long budget = 10 * ColumnChunk.BytesFor(shift);
         // Kept points take a quarter of the viewer's budget.
-        var store = new PlotStore(maxMemoryBytes: 4 * budget);
+        var store = SealingOnAppend(4 * budget);
         Assert.Equal(budget, store.PointsMemoryBytes);
         // A budget this small makes the store pick the smallest chunk.
         Assert.Equal(shift, store.ChunkShift);
@@ -67,7 +77,7 @@ public class MemoryBudgetTests
     {
         int shift = ColumnChunk.MinShift, chunk = 1 << shift;
         long budget = 4 * ColumnChunk.BytesFor(shift);
-        var store = new PlotStore(maxMemoryBytes: 4 * budget);
+        var store = SealingOnAppend(4 * budget);
         var s = store.Define(new SeriesDefinition(0, SeriesKind.Scatter, "flood", "o"));
         for (int i = 0; i < 100; i++) AppendRun(s, (double)i * chunk, chunk);
         // Full chunks hold about half what a filling one does: the budget of four filling chunks keeps about seven.
@@ -82,7 +92,7 @@ public class MemoryBudgetTests
     public void Spare_chunks_of_a_capped_series_are_given_up_before_any_point_is()
     {
         int shift = ColumnChunk.MinShift, chunk = 1 << shift;
-        var store = new PlotStore(maxPointsPerSeries: 4 * chunk, maxMemoryBytes: 4 * 8 * ColumnChunk.BytesFor(shift));
+        var store = SealingOnAppend(4 * 8 * ColumnChunk.BytesFor(shift), maxPointsPerSeries: 4 * chunk);
         var capped = store.Define(new SeriesDefinition(0, SeriesKind.Scatter, "capped", "o"));
         // Evicted chunks wait a quarter second before reuse, so a fast capped series collects spares.
         for (int i = 0; i < 8; i++) AppendRun(capped, (double)i * chunk, chunk);
