@@ -24,9 +24,8 @@ internal sealed class RecordBlock
         Capacity = capacity;
         int series = Align(capacity * 4), column = Align(capacity * 8);
         // Only the rows filled are ever written, so the array need not be zeroed: a block made while the writer
-        // falls behind costs no 1.3 MB clear on the ingest thread. Pinned, so its page-aligned start stays put.
-        _bytes = GC.AllocateUninitializedArray<byte>(series + 2 * column + DirectAlignment, pinned: true);
-        _series = StartOffset(_bytes);
+        // falls behind costs no 1.3 MB clear on the ingest thread.
+        (_bytes, _series) = PageAligned(series + 2 * column);
         _x = _series + series;
         _y = _x + column;
         FillsPages = capacity * 4 % DirectAlignment == 0;
@@ -75,11 +74,17 @@ internal sealed class RecordBlock
         Fill(series, xs.Length, receivedMicros);
     }
 
-    /// <summary><paramref name="length"/> rounded up to <see cref="DirectAlignment"/>.</summary>
-    public static int Align(int length) => (length + DirectAlignment - 1) & -DirectAlignment;
+    /// <summary>
+    /// An uninitialized pinned array with at least <paramref name="length"/> bytes from <c>Start</c>, a page boundary
+    /// (<see cref="DirectAlignment"/>); pinned, so that boundary stays put.
+    /// </summary>
+    public static (byte[] Bytes, int Start) PageAligned(int length)
+    {
+        var bytes = GC.AllocateUninitializedArray<byte>(Align(length) + DirectAlignment, pinned: true);
+        return (bytes, (int)(-Marshal.UnsafeAddrOfPinnedArrayElement(bytes, 0) & (DirectAlignment - 1)));
+    }
 
-    /// <summary>Where in <paramref name="pinned"/> (a pinned array) the first page boundary lies.</summary>
-    public static int StartOffset(byte[] pinned) => (int)(-Marshal.UnsafeAddrOfPinnedArrayElement(pinned, 0) & (DirectAlignment - 1));
+    private static int Align(int length) => (length + DirectAlignment - 1) & -DirectAlignment;
 
     private void Fill(int series, int n, long receivedMicros)
     {

@@ -39,23 +39,14 @@ internal static class RecordTarget
 
     /// <summary>
     /// <paramref name="path"/>, just opened as <paramref name="opened"/>, opened a second time to write past the page
-    /// cache (O_DIRECT), or null where that is not to be had: not Linux, a pipe or a device, a file system that refuses
-    /// it. Written through the page cache, a recording costs the kernel a fresh page, its clearing and a copy for every
+    /// cache (O_DIRECT), or null where that is not to be had: not Linux, a pipe, socket or terminal, a file system or
+    /// device that refuses it (one that takes the flag and refuses the writes gets them through the page cache). Written through the page cache, a recording costs the kernel a fresh page, its clearing and a copy for every
     /// 4 KiB, a third of a core at 30 M points a second; written past it, the disk takes the columns from the block as
     /// they lie.
     /// </summary>
     public static SafeFileHandle? OpenDirect(string path, SafeFileHandle opened)
     {
         if (!OperatingSystem.IsLinux() || DirectFlag() is not int flag) return null;
-        try
-        {
-            if ((File.GetAttributes(path) & (FileAttributes.Device | FileAttributes.Directory)) != 0) return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Moved or made unreadable since it was opened: the page cache it is.
-            return null;
-        }
         // Only a file with offsets: a pipe, a socket or a terminal has none to align.
         if (lseek((int)opened.DangerousGetHandle(), 0, SeekFromHere) < 0) return null;
         int fd = open(path, WriteOnly | flag | CloseOnExec);

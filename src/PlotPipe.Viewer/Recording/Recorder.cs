@@ -379,11 +379,7 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
         {
             int length = 0;
             for (int i = 0; i < columnsAt; i++) length += parts[i].Length;
-            if (direct.Length - directStart < length)
-            {
-                direct = GC.AllocateUninitializedArray<byte>(RecordBlock.Align(length) + RecordBlock.DirectAlignment, pinned: true);
-                directStart = RecordBlock.StartOffset(direct);
-            }
+            if (direct.Length - directStart < length) (direct, directStart) = RecordBlock.PageAligned(length);
             int filled = directStart;
             for (int i = 0; i < columnsAt; i++)
             {
