@@ -73,6 +73,17 @@ public sealed partial class UsageTests
         Assert.Equal("unknown option -data.csv (plotpipe view --help lists the options)", Usage.ErrorOf(Usage.Parse(root, ["-data.csv"])));
     }
 
+    [Fact]
+    public void A_misspelt_command_is_named_rather_than_the_options_after_it()
+    {
+        var root = PlotPipeCli.CommandTree();
+        Assert.Equal("unknown command vew (did you mean view?)", Usage.ErrorOf(Usage.Parse(root, ["vew", "--stdin"])));
+        Assert.Equal("unknown command vew (did you mean view?)", Usage.ErrorOf(Usage.Parse(root, ["--no-browser", "vew", "--stdin"])));
+        Assert.Equal("unknown command plot: give one of view, demo, bench, replay, export", Usage.ErrorOf(Usage.Parse(root, ["plot", "--stdin"])));
+        // No command at all: the option says whose it is.
+        Assert.Equal("unknown option --stdin: it is an option of plotpipe view, not of plotpipe", Usage.ErrorOf(Usage.Parse(root, ["--stdin"])));
+    }
+
     public static TheoryData<string, string[]> Helps() => new()
     {
         { PlotPipeCli.CliDll, ["--help"] },
