@@ -20,6 +20,20 @@ public class TextIngestTests
         Assert.Equal(store.Error, Assert.Single(reports));
     }
 
+    [Theory]
+    [InlineData("", "no data: the input was empty")]
+    [InlineData("\n# vmstat: command not found\n\n", "no data: the input ended after 3 lines, each blank or a # comment")]
+    public async Task Input_with_no_line_to_read_finishes_saying_so_on_standard_error_and_the_status(string text, string expected)
+    {
+        var store = new PlotStore();
+        var reports = new List<string>();
+        var input = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text));
+        await InputIngest.RunAsync(PipeReader.Create(input), store, new TextOptions(), reports.Add, CancellationToken.None);
+        Assert.Equal(StreamState.Finished, store.State);
+        Assert.Equal(expected, store.Error);
+        Assert.Equal(expected, Assert.Single(reports));
+    }
+
     [Fact]
     public async Task Each_line_written_to_an_os_pipe_reaches_the_store_within_50_ms()
     {
