@@ -130,6 +130,33 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Export_csv_to_a_dash_writes_the_points_to_standard_output_and_no_file_named_dash()
+    {
+        var path = Path.Combine(_dir, "run.arrow");
+        await OpenRecordingTests.RecordPlotAsync(path);
+        var (code, output, errors) = await ChildProcess.RunAsync("dotnet", [PlotPipeCli.CliDll, "export", path, "--csv", "-", "--from", "7", "--to", "8"], workingDirectory: _dir);
+        Assert.True(code == 0, errors);
+
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal("series,x,y", lines[0]);
+        var temperature = new SentSeries("temperature", 0, 150_000);
+        var loss = new SentSeries("loss", 1, 70_001);
+        var expected = new List<string>();
+        foreach (var s in new[] { temperature, loss })
+        {
+            for (int i = 0; i < s.Count; i++)
+            {
+                if (s.X(i) is >= 7 and <= 8) expected.Add($"{s.Name},{s.X(i).ToString("R", CultureInfo.InvariantCulture)},{s.Y(i).ToString("R", CultureInfo.InvariantCulture)}");
+            }
+        }
+        expected.AddRange(["final,7,9", "final,8,10"]);
+        Assert.Equal(expected, lines.Skip(1));
+        // What it read goes to standard error, so the output is the CSV alone.
+        Assert.StartsWith("plotpipe: read ", errors);
+        Assert.False(File.Exists(Path.Combine(_dir, "-")));
+    }
+
+    [Fact]
     public async Task Export_command_draws_the_picture_in_the_theme_asked_for_and_refuses_an_unknown_one()
     {
         var path = Path.Combine(_dir, "run.arrow");
