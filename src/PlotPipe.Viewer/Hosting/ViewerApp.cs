@@ -219,8 +219,9 @@ internal static class ViewerApp
             if (Alerted()) return AlertExitCode;
             if (options.ExitOnFinish) return 0;
             await LingerAsync(server, options.Linger, stop).ConfigureAwait(false);
-            // On a machine without a browser nobody may have opened the page: the viewer says why it is gone.
-            Report($"exiting: the stream has ended and no page has been open for {options.Linger.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s (--linger)");
+            // On a machine without a browser nobody may have opened the page: the viewer says why it is gone. A stop
+            // ends the wait too, without an exception, and says so itself.
+            if (!stop.IsCancellationRequested) Report($"exiting: the stream has ended and no page has been open for {options.Linger.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s (--linger)");
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {

@@ -16,4 +16,21 @@ public sealed class LingerTests
             ["plotpipe: no data: the input was empty", "plotpipe: exiting: the stream has ended and no page has been open for 0.2 s (--linger)"],
             errors.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
+
+    [Fact]
+    public async Task A_signal_while_lingering_with_no_page_says_the_signal_not_the_linger()
+    {
+        using var viewer = await ViewerProcess.StartAsync("--linger", "600");
+        await viewer.HandshakeAsync();
+        await viewer.FinishAsync();
+        viewer.CloseInput();
+        await Http.WaitForStateAsync(viewer, "finished");
+
+        viewer.Signal(15);
+        var code = await viewer.WaitForExitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(code == 143, $"exit code {code}: {viewer.Errors}");
+        Assert.Contains("plotpipe: SIGTERM: stopping", viewer.Errors);
+        Assert.DoesNotContain("exiting:", viewer.Errors);
+    }
 }
