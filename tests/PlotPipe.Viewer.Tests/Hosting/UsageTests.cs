@@ -84,6 +84,17 @@ public sealed partial class UsageTests
         Assert.Equal("unknown option --stdin: it is an option of plotpipe view, not of plotpipe", Usage.ErrorOf(Usage.Parse(root, ["--stdin"])));
     }
 
+    [Fact]
+    public async Task View_help_starts_with_where_the_points_come_from()
+    {
+        var (code, output, _) = await PlotPipeCli.RunAsync(PlotPipeCli.CliDll, ["view", "--help"]);
+        Assert.Equal(0, code);
+        var options = output[output.IndexOf("Options:", StringComparison.Ordinal)..].Split('\n').Skip(1).Select(l => l.Trim().Split(' ')[0]).ToList();
+        Assert.Equal(["--stdin", "--listen"], options.Take(2));
+        // A comparison against a recording sits with the recording, not at the head of the list.
+        Assert.Equal(options.IndexOf("--record") + 1, options.IndexOf("--baseline"));
+    }
+
     public static TheoryData<string, string[]> Helps() => new()
     {
         { PlotPipeCli.CliDll, ["--help"] },
