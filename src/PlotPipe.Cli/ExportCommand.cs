@@ -17,7 +17,7 @@ internal static class ExportCommand
         var recording = new Argument<string>("RECORDING") { Description = "A recording made with --record (an Arrow IPC stream)" };
         var png = new Option<string?>("--png") { HelpName = "FILE", Description = "Draw it as PNG into FILE", CustomParser = OptionValues.PictureFile(".png") };
         var svg = new Option<string?>("--svg") { HelpName = "FILE", Description = "Draw it as SVG into FILE", CustomParser = OptionValues.PictureFile(".svg") };
-        var csv = new Option<string?>("--csv") { HelpName = "FILE", Description = "Write its exact points as CSV (series,x,y) into FILE" };
+        var csv = new Option<string?>("--csv") { HelpName = "FILE", Description = "Write its exact points as CSV (series,x,y) into FILE (-: standard output)" };
         var from = new Option<double?>("--from") { HelpName = "X", Description = "Only points with x at least X" };
         var to = new Option<double?>("--to") { HelpName = "X", Description = "Only points with x at most X" };
         var title = new Option<string?>("--title") { HelpName = "TEXT", Description = "The picture's title instead of the recording's (\"\" for none)" };
@@ -62,7 +62,7 @@ internal static class ExportCommand
             var problem = UserFiles.NotARecording(input);
             foreach (var (name, path) in new[] { ("--png", pngPath), ("--svg", svgPath), ("--csv", csvPath) })
             {
-                if (problem is null && path is not null) problem = UserFiles.CannotWrite(name, path);
+                if (problem is null && path is not null && !(name == "--csv" && path == StandardOutput)) problem = UserFiles.CannotWrite(name, path);
             }
             if (problem is not null)
             {
@@ -81,7 +81,8 @@ internal static class ExportCommand
                 if (svgPath is not null) PictureExporter.Save(store, svgPath, widthPx, heightPx, pictureTitle, palette);
                 if (csvPath is not null)
                 {
-                    await using var output = File.Create(csvPath);
+                    // "--csv -" pipes the points on ("| head", "| duckdb"), as FILE - reads standard input in view.
+                    await using var output = csvPath == StandardOutput ? Console.OpenStandardOutput() : File.Create(csvPath);
                     var writer = PipeWriter.Create(output);
                     await PointExport.WriteCsvAsync(new PointExport.Request(store.Series, lo, hi), writer, cancel);
                     await writer.CompleteAsync();
@@ -108,6 +109,8 @@ internal static class ExportCommand
         });
         return command;
     }
+
+    private const string StandardOutput = "-";
 
     // The first picture option given, by name, or null.
     private static string? PictureOption(System.CommandLine.Parsing.CommandResult r, params Option[] options)

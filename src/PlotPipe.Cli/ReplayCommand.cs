@@ -91,6 +91,9 @@ internal static class ReplayCommand
                 var plot = result.GetValue(to) is { } address
                     ? await LivePlot.ConnectAsync(address.Contains("://", StringComparison.Ordinal) ? address : "tcp://" + address, options, cancel)
                     : await LivePlot.SpawnAsync(options, cancel);
+                // A listening viewer that refuses the replay (a wrong or missing token) says why on the socket.
+                string? lostBecause = null;
+                plot.ViewerLost += (_, e) => lostBecause = e.Reason;
                 await using (plot)
                 {
                     if (result.GetValue(to) is null) Console.WriteLine($"PlotPipe viewer: {plot.Url}");
@@ -113,6 +116,12 @@ internal static class ReplayCommand
                     long points = await PlayAsync(reader, plot, panels, factor, replaced, cancel);
                     plot.Finish();
                     await plot.Completion;
+                    if (plot.IsViewerLost)
+                    {
+                        // "Replayed N points" would be false: say what the viewer said, and the way out of a refusal.
+                        await result.InvocationConfiguration.Error.WriteLineAsync($"{Usage.ToolName}: {NotTaken(result.GetValue(to)!, input, lostBecause, points, plot.Dropped)}");
+                        return Usage.RuntimeExitCode;
+                    }
                     Console.WriteLine($"Replayed {points} points of {input}{(reader.Truncated ? " (the file ends mid-batch: up to its last whole batch)" : "")}.");
                 }
                 return 0;
@@ -136,6 +145,17 @@ internal static class ReplayCommand
             }
         });
         return command;
+    }
+
+    private static string NotTaken(string address, string input, string? reason, long points, long dropped)
+    {
+        const string refused = "plotpipe: refused: ";
+        if (reason is not null && reason.StartsWith(refused, StringComparison.Ordinal))
+        {
+            var why = reason[refused.Length..];
+            return $"the viewer at {address} refused the replay of {input}: {why}{(why.Contains("token", StringComparison.Ordinal) ? "; give it the viewer's token (--token, or PLOTPIPE_TOKEN)" : "")}";
+        }
+        return $"the viewer at {address} went away during the replay of {input} ({reason ?? "the connection was lost"}); {points - dropped} of its {points} points were sent";
     }
 
     // The viewer's status counts the pages attached: polled until one is, as long as it takes (Ctrl-C stops).

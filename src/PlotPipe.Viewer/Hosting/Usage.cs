@@ -79,6 +79,14 @@ internal static class Usage
     {
         if (result.Action is HelpAction) return null;
         var command = result.CommandResult;
+        // "plotpipe vew --stdin": the command is what was misspelt, not the option after it, which belongs to view.
+        if (command.Command.Action is null && Visible(command.Command.Subcommands).Any())
+        {
+            foreach (var token in result.UnmatchedTokens)
+            {
+                if (!LooksLikeOption(token)) return Unexpected(token, command);
+            }
+        }
         foreach (var token in result.UnmatchedTokens)
         {
             if (LooksLikeOption(token)) return UnknownOption(token, command);

@@ -101,7 +101,6 @@ internal static class ViewCommand
             Description = "Draw this recording muted under the live runs, to compare against (time axes: its start meets the live run's); repeatable",
             AllowMultipleArgumentsPerToken = false,
         };
-        command.Options.Add(baseline);
         var derive = new Option<string[]>("--derive")
         {
             HelpName = "\"NAME = EXPRESSION\"",
@@ -112,7 +111,7 @@ internal static class ViewCommand
         {
             if (Ingest.DeriveRule.TryParseAll([.. r.Tokens.Select(t => t.Value)], out var problem) is null) r.AddError(problem!);
         });
-        foreach (var o in new Option[] { stdin, listen, producerTimeout, xField, xTime, events, skip, columns, title, xLabel, yLabel, panel, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, maxMemory, token, noToken, allowHost, record, alert, exitOnAlert }) command.Options.Add(o);
+        foreach (var o in new Option[] { stdin, listen, producerTimeout, xField, xTime, events, skip, columns, title, xLabel, yLabel, panel, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, maxMemory, token, noToken, allowHost, record, baseline, alert, exitOnAlert }) command.Options.Add(o);
         command.Options.Add(derive);
 
         command.Arguments.Add(file);

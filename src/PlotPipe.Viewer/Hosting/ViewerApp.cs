@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Pipelines;
 using PlotPipe.Viewer.Export;
 using PlotPipe.Viewer.Ingest;
@@ -218,6 +219,9 @@ internal static class ViewerApp
             if (Alerted()) return AlertExitCode;
             if (options.ExitOnFinish) return 0;
             await LingerAsync(server, options.Linger, stop).ConfigureAwait(false);
+            // On a machine without a browser nobody may have opened the page: the viewer says why it is gone. A stop
+            // ends the wait too, without an exception, and says so itself.
+            if (!stop.IsCancellationRequested) Report($"exiting: the stream has ended and no page has been open for {options.Linger.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s (--linger)");
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -300,7 +304,7 @@ internal static class ViewerApp
             }
             catch (Exception e)
             {
-                var why = $"could not save {path}: {e.Message.ReplaceLineEndings(" ")}";
+                var why = $"could not save {path}: {UserFiles.Why(e)}";
                 report(why);
                 status.ExportFailed(why);
             }

@@ -30,6 +30,15 @@ internal static class InputIngest
                 var decided = Decide(result.Buffer, result.IsCompleted);
                 if (decided is { } isBinary)
                 {
+                    if (isBinary && Utf16Text(result.Buffer))
+                    {
+                        // Windows PowerShell's ">" and Excel's "Unicode text" write UTF-16: said as text, not as a broken handshake.
+                        await reader.CompleteAsync().ConfigureAwait(false);
+                        const string message = "the input is UTF-16 text (it starts with a UTF-16 byte order mark), and text is read as UTF-8: convert it first (iconv -f UTF-16 -t UTF-8)";
+                        report(message);
+                        store.SetState(StreamState.Disconnected, message);
+                        return;
+                    }
                     binary = isBinary;
                     // Nothing consumed or examined: the chosen ingest reads the same bytes at once.
                     reader.AdvanceTo(result.Buffer.Start);
@@ -53,6 +62,15 @@ internal static class InputIngest
         }
         if (binary) await new FrameIngest(store, report, source: source, sink: sink).RunAsync(reader, cancel).ConfigureAwait(false);
         else await new TextIngest(store, text, report, source, sink).RunAsync(reader, cancel).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether <paramref name="start"/> opens with a UTF-16 byte order mark and a character whose other byte is zero: UTF-16 text, which no handshake starts as.</summary>
+    public static bool Utf16Text(in ReadOnlySequence<byte> start)
+    {
+        Span<byte> head = stackalloc byte[4];
+        if (start.Length < 4) return false;
+        start.Slice(0, 4).CopyTo(head);
+        return (head[0] == 0xFF && head[1] == 0xFE && head[3] == 0) || (head[0] == 0xFE && head[1] == 0xFF && head[2] == 0);
     }
 
     /// <summary>True for the protocol, false for text, null while the bytes so far cannot tell.</summary>

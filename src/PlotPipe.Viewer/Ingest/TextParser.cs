@@ -105,7 +105,16 @@ internal sealed class TextParser
         {
             _completed = true;
             if (_format == Format.Delimited) _rows.Complete();
+            // "vmstat1 | plotpipe view --stdin": the shell's error went elsewhere, and an empty page says nothing.
+            else if (_format == Format.Unknown) _problems.Note(NothingRead());
         }
+    }
+
+    private string NothingRead()
+    {
+        if (_line == 0) return "no data: the input was empty";
+        var what = _skip > 0 ? "blank, a # comment or passed over by --skip" : "blank or a # comment";
+        return _line == 1 ? $"no data: the input ended after 1 line, {what}" : $"no data: the input ended after {_line} lines, each {what}";
     }
 
     private ReadOnlySpan<byte> Contiguous(in ReadOnlySequence<byte> line)

@@ -52,6 +52,9 @@ internal sealed class TextProblems
         _report(message);
     }
 
+    /// <summary>Reports an option the input shows to be mistaken (a --panel column it lacks): neither a bad line nor the status's error.</summary>
+    public void Warn(string message) => _report(message);
+
     /// <summary>What the input's end left to say (nothing could be plotted), for the status's error; null when all went well.</summary>
     public string? Ended { get; private set; }
 

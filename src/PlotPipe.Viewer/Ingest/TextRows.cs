@@ -63,6 +63,21 @@ internal sealed class TextRows
         Add(number);
     }
 
+    // "--panel CPU=us,sy,idd": the columns are known at the first data row, and a name none of them has would
+    // leave its panel without that series and nothing said.
+    private void NameUnknownPanelColumns(string?[]? names, List<string> defined)
+    {
+        foreach (var panel in _options.Panels)
+        {
+            foreach (var wanted in panel.Names)
+            {
+                if (defined.Contains(wanted) || (names is not null && Array.IndexOf(names, wanted) >= 0)) continue;
+                var known = defined.Count <= 20 ? string.Join(", ", defined) : string.Join(", ", defined.Take(20)) + ", ...";
+                _problems.Warn($"--panel \"{panel.Title}\": no column is named \"{wanted}\" (the series: {known})");
+            }
+        }
+    }
+
     /// <summary>At the end of the input: says so when no line was a row of numbers (nothing was plotted).</summary>
     public void Complete()
     {
@@ -198,6 +213,7 @@ internal sealed class TextRows
             if (_kinds[i] == Kind.Number) series++;
         }
         _seriesOfColumn = new int[_columns];
+        var defined = new List<string>(series);
         bool full = false;
         for (int i = 0; i < _columns; i++)
         {
@@ -211,9 +227,11 @@ internal sealed class TextRows
             // Unnamed columns count from the first one after x: "1 2 3" is x, y1, y2; loadavg's are y1 y2 y3 y5.
             string name = names?[i] is { Length: > 0 } given ? given : series == 1 ? "y" : $"y{i + (_xColumn == 0 ? 0 : 1)}";
             _seriesOfColumn[i] = _series.Define(name, _timed);
+            defined.Add(name);
         }
         if (full)
             _problems.Bad(namedAt, $"{_columns} columns: a plot holds at most {ProtocolLimits.MaxSeries} series, so the columns beyond are ignored");
+        NameUnknownPanelColumns(names, defined);
 
         // Copies of the lines before the data (and of the --columns names) are passed over wherever they come again.
         var repeats = new List<byte[][]>(_held.Count + 1);

@@ -69,7 +69,11 @@ internal sealed class TokenGuard
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = "Bearer realm=\"PlotPipe\"";
         context.Response.Headers.CacheControl = "no-store";
-        await context.Response.WriteAsync("this viewer needs its token: open the address it printed (http://HOST:PORT/?token=...), or send Authorization: Bearer TOKEN\n").ConfigureAwait(false);
+        // A tab kept from a viewer started before on the same port offers that viewer's token: say it is stale.
+        bool offered = authorization.Length > 0 || request.Cookies.ContainsKey(CookieName) || request.Query.ContainsKey(QueryName);
+        await context.Response.WriteAsync(offered
+            ? "the token given is not this viewer's (a viewer makes a new one each time it starts, unless --token or PLOTPIPE_TOKEN sets it): open the address it printed last, or send Authorization: Bearer TOKEN\n"
+            : "this viewer needs its token: open the address it printed (http://HOST:PORT/?token=...), or send Authorization: Bearer TOKEN\n").ConfigureAwait(false);
         return false;
     }
 

@@ -82,6 +82,8 @@ public sealed partial class BadArgumentTests(BadArgumentTests.Files files) : ICl
     [
         ("", 2, "say which command: view, demo, bench, replay, export"),
         ("vew", 2, "unknown command vew (did you mean view?)"),
+        ("vew --stdin", 2, "unknown command vew (did you mean view?)"),
+        ("viwe data.csv --png out.png", 2, "unknown command viwe (did you mean view?)"),
         ("--stdni", 2, "--stdni (did you mean plotpipe view --stdin?)"),
         ("--versoin", 2, "--versoin (did you mean --version?)"),
         ("demo --points abc", 2, "--points abc"),

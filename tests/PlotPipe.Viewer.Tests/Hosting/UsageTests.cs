@@ -73,6 +73,28 @@ public sealed partial class UsageTests
         Assert.Equal("unknown option -data.csv (plotpipe view --help lists the options)", Usage.ErrorOf(Usage.Parse(root, ["-data.csv"])));
     }
 
+    [Fact]
+    public void A_misspelt_command_is_named_rather_than_the_options_after_it()
+    {
+        var root = PlotPipeCli.CommandTree();
+        Assert.Equal("unknown command vew (did you mean view?)", Usage.ErrorOf(Usage.Parse(root, ["vew", "--stdin"])));
+        Assert.Equal("unknown command vew (did you mean view?)", Usage.ErrorOf(Usage.Parse(root, ["--no-browser", "vew", "--stdin"])));
+        Assert.Equal("unknown command plot: give one of view, demo, bench, replay, export", Usage.ErrorOf(Usage.Parse(root, ["plot", "--stdin"])));
+        // No command at all: the option says whose it is.
+        Assert.Equal("unknown option --stdin: it is an option of plotpipe view, not of plotpipe", Usage.ErrorOf(Usage.Parse(root, ["--stdin"])));
+    }
+
+    [Fact]
+    public async Task View_help_starts_with_where_the_points_come_from()
+    {
+        var (code, output, _) = await PlotPipeCli.RunAsync(PlotPipeCli.CliDll, ["view", "--help"]);
+        Assert.Equal(0, code);
+        var options = output[output.IndexOf("Options:", StringComparison.Ordinal)..].Split('\n').Skip(1).Select(l => l.Trim().Split(' ')[0]).ToList();
+        Assert.Equal(["--stdin", "--listen"], options.Take(2));
+        // A comparison against a recording sits with the recording, not at the head of the list.
+        Assert.Equal(options.IndexOf("--record") + 1, options.IndexOf("--baseline"));
+    }
+
     public static TheoryData<string, string[]> Helps() => new()
     {
         { PlotPipeCli.CliDll, ["--help"] },

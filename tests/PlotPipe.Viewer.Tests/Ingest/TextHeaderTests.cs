@@ -85,6 +85,15 @@ public class TextHeaderTests
     }
 
     [Fact]
+    public void Input_whose_every_line_is_passed_over_by_skip_is_no_data_and_says_so()
+    {
+        var feed = TextFeed.Parse("1 2\n3 4\n", new TextOptions { Skip = 2 });
+        Assert.Empty(feed.Names);
+        Assert.Equal(0, feed.Store.BadLines);
+        Assert.Equal("no data: the input ended after 2 lines, each blank, a # comment or passed over by --skip", Assert.Single(feed.Reports));
+    }
+
+    [Fact]
     public void Skip_passes_over_the_first_lines_unread_even_long_ones()
     {
         var options = new TextOptions { Skip = 3, MaxLineBytes = 32 };

@@ -20,6 +20,36 @@ public class TextIngestTests
         Assert.Equal(store.Error, Assert.Single(reports));
     }
 
+    [Theory]
+    [InlineData("", "no data: the input was empty")]
+    [InlineData("\n# vmstat: command not found\n\n", "no data: the input ended after 3 lines, each blank or a # comment")]
+    public async Task Input_with_no_line_to_read_finishes_saying_so_on_standard_error_and_the_status(string text, string expected)
+    {
+        var store = new PlotStore();
+        var reports = new List<string>();
+        var input = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text));
+        await InputIngest.RunAsync(PipeReader.Create(input), store, new TextOptions(), reports.Add, CancellationToken.None);
+        Assert.Equal(StreamState.Finished, store.State);
+        Assert.Equal(expected, store.Error);
+        Assert.Equal(expected, Assert.Single(reports));
+    }
+
+    [Theory]
+    [InlineData("utf-16")]
+    [InlineData("utf-16BE")]
+    public async Task Utf16_text_is_refused_naming_its_encoding_and_how_to_convert_it(string encodingName)
+    {
+        // As Windows PowerShell's ">" writes a CSV: a byte order mark, then two bytes a character.
+        var encoding = System.Text.Encoding.GetEncoding(encodingName);
+        byte[] bytes = [.. encoding.GetPreamble(), .. encoding.GetBytes("step,loss\r\n1,0.5\r\n")];
+        var store = new PlotStore();
+        var reports = new List<string>();
+        await InputIngest.RunAsync(PipeReader.Create(new MemoryStream(bytes)), store, new TextOptions(), reports.Add, CancellationToken.None);
+        Assert.Equal(StreamState.Disconnected, store.State);
+        Assert.Equal("the input is UTF-16 text (it starts with a UTF-16 byte order mark), and text is read as UTF-8: convert it first (iconv -f UTF-16 -t UTF-8)", Assert.Single(reports));
+        Assert.Equal(reports[0], store.Error);
+    }
+
     [Fact]
     public async Task Each_line_written_to_an_os_pipe_reaches_the_store_within_50_ms()
     {

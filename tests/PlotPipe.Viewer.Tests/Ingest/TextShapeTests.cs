@@ -30,6 +30,25 @@ public class TextShapeTests
     }
 
     [Fact]
+    public void A_panel_naming_a_column_the_rows_lack_is_said_once_and_the_rest_is_plotted()
+    {
+        // vmstat's header with "id" misspelt in the panel: the panel gets the others, and the typo is named.
+        var feed = TextFeed.Parse("r b us sy id\n1 0 5 2 93\n0 0 6 1 93\n", Shaped("CPU=us,sy,idd"));
+        Assert.Equal("--panel \"CPU\": no column is named \"idd\" (the series: r, b, us, sy, id)", Assert.Single(feed.Reports));
+        Assert.Equal(0, feed.Store.BadLines);
+        Assert.Equal(1, feed.Definition("sy").Panel);
+        Assert.Equal(0, feed.Definition("id").Panel);
+        Assert.Equal(2, feed.Points("id").Length);
+    }
+
+    [Fact]
+    public void A_panel_naming_the_x_column_or_unnamed_columns_by_their_series_names_is_not_questioned()
+    {
+        Assert.Empty(TextFeed.Parse("step,loss\n1,2\n", Shaped("Steps=step")).Reports);
+        Assert.Empty(TextFeed.Parse("1 2 3\n2 3 4\n", Shaped("Second=y2")).Reports);
+    }
+
+    [Fact]
     public void Panels_take_json_fields_and_named_series_alike()
     {
         var feed = TextFeed.Parse("{\"t\": 0, \"adc\": 2048, \"current\": 0.5}\n{\"series\": \"val\", \"x\": 1, \"y\": 2}\n", Shaped("Current=current,val"));

@@ -50,6 +50,33 @@ public sealed class CliTests : IDisposable
         $"{s.GetProperty("name").GetString()}@{s.GetProperty("panel").GetInt32()}{(s.GetProperty("xIsTime").GetBoolean() ? "+time" : "")}"));
 
     [Fact]
+    public async Task Replay_into_a_viewer_that_refuses_its_token_says_so_and_exits_1()
+    {
+        var path = Path.Combine(_dir, "run.arrow");
+        await OpenRecordingTests.RecordPlotAsync(path);
+        using var viewer = await CommandLineViewer.StartAsync("--listen", "127.0.0.1:0");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { PlotPipeCli.CliDll, "replay", path, "--speed", "max", "--start-paused", "--to", $"127.0.0.1:{viewer.ProducerPort}", "--token", "not-this-viewers-token" })
+            info.ArgumentList.Add(a);
+        info.Environment.Remove("PLOTPIPE_TOKEN");
+        using var replay = Process.Start(info)!;
+        var output = replay.StandardOutput.ReadToEndAsync();
+        var errors = replay.StandardError.ReadToEndAsync();
+        // Paused at its start, the replay has said hello and been refused before it sends a point.
+        await viewer.WaitForAsync(async () => (await viewer.GetAsync("api/status")).GetProperty("refusedProducers").GetInt64() == 1, "the viewer to refuse the replay");
+        await replay.StandardInput.WriteLineAsync();
+        replay.StandardInput.Close();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await replay.WaitForExitAsync(deadline.Token);
+
+        Assert.Equal(1, replay.ExitCode);
+        Assert.DoesNotContain("Replayed", await output);
+        Assert.Equal($"plotpipe: the viewer at 127.0.0.1:{viewer.ProducerPort} refused the replay of {path}: wrong token; give it the viewer's token (--token, or PLOTPIPE_TOKEN)",
+            (await errors).Trim());
+        Assert.Equal("", Counts(await viewer.GetAsync("api/series")));
+    }
+
+    [Fact]
     public async Task Replay_keeps_the_recorded_pacing_sped_up()
     {
         var path = Path.Combine(_dir, "paced.arrow");
@@ -100,6 +127,33 @@ public sealed class CliTests : IDisposable
         // "final" (x 7 and 8) lies outside the range.
         Assert.Equal(expected, lines.Skip(1));
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], (await File.ReadAllBytesAsync(png))[..4]);
+    }
+
+    [Fact]
+    public async Task Export_csv_to_a_dash_writes_the_points_to_standard_output_and_no_file_named_dash()
+    {
+        var path = Path.Combine(_dir, "run.arrow");
+        await OpenRecordingTests.RecordPlotAsync(path);
+        var (code, output, errors) = await ChildProcess.RunAsync("dotnet", [PlotPipeCli.CliDll, "export", path, "--csv", "-", "--from", "7", "--to", "8"], workingDirectory: _dir);
+        Assert.True(code == 0, errors);
+
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal("series,x,y", lines[0]);
+        var temperature = new SentSeries("temperature", 0, 150_000);
+        var loss = new SentSeries("loss", 1, 70_001);
+        var expected = new List<string>();
+        foreach (var s in new[] { temperature, loss })
+        {
+            for (int i = 0; i < s.Count; i++)
+            {
+                if (s.X(i) is >= 7 and <= 8) expected.Add($"{s.Name},{s.X(i).ToString("R", CultureInfo.InvariantCulture)},{s.Y(i).ToString("R", CultureInfo.InvariantCulture)}");
+            }
+        }
+        expected.AddRange(["final,7,9", "final,8,10"]);
+        Assert.Equal(expected, lines.Skip(1));
+        // What it read goes to standard error, so the output is the CSV alone.
+        Assert.StartsWith("plotpipe: read ", errors);
+        Assert.False(File.Exists(Path.Combine(_dir, "-")));
     }
 
     [Fact]

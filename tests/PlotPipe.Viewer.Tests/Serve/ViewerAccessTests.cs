@@ -38,6 +38,26 @@ public sealed class ViewerAccessTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, await SocketStatusAsync(server, null));
     }
 
+    [Fact]
+    public async Task A_stale_or_wrong_token_is_told_apart_from_none()
+    {
+        var server = await StartAsync("127.0.0.1");
+        using var http = Client();
+        using var none = await http.SendAsync(Get(server, "/api/status"));
+        Assert.StartsWith("this viewer needs its token: ", await none.Content.ReadAsStringAsync());
+
+        using var query = await http.SendAsync(Get(server, "/?token=token-of-a-viewer-started-before"));
+        using var bearer = Get(server, "/api/status");
+        bearer.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "token-of-a-viewer-started-before");
+        using var cookie = Get(server, "/");
+        cookie.Headers.Add("Cookie", $"plotpipe-token-{server.Url.Port}=token-of-a-viewer-started-before");
+        foreach (var response in new[] { query, await http.SendAsync(bearer), await http.SendAsync(cookie) })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.StartsWith("the token given is not this viewer's (a viewer makes a new one each time it starts", await response.Content.ReadAsStringAsync());
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Bindings))]
     public async Task With_the_token_as_query_bearer_or_cookie_every_request_is_served(string host)
