@@ -891,7 +891,7 @@ def _event_x(x: object, what: str) -> tuple[float, bool]:
     seconds = time_value(x)
     if seconds is not None:
         return seconds, True
-    value = None if isinstance(x, (str, bytes)) else number(x)
+    value = number(x)
     if value is None:
         raise TypeError(f"{what} {x!r} must be a real number or a time")
     if not math.isfinite(value):

@@ -247,6 +247,18 @@ class ArgumentTests(unittest.TestCase):
         plot.finish()
         self.assertEqual(([1.0, 3.0], [1.0, 3.0]), points_of(decode(bytes(out.data))))
 
+    def test_text_that_reads_as_a_number_is_no_number_to_add(self):
+        # A field of a CSV row passed on as it was read: "2" is text, as add_many's columns already say.
+        out = Capture()
+        plot = plotpipe.to_stream(out)
+        s = plot.line("s")
+        for x, y in (("1", 2), (1, "2"), (1, "nan"), (1.5, b"2"), (1, bytearray(b"2"))):
+            with self.subTest(x=x, y=y), self.assertRaisesRegex(TypeError, r"add\(.*\): x must be a real number"):
+                s.add(x, y)
+        s.add(3, 3)
+        plot.finish()
+        self.assertEqual(([3.0], [3.0]), points_of(decode(bytes(out.data))))
+
     def test_more_than_1024_series_raise_ValueError(self):
         for i in range(plotpipe.MAX_SERIES):
             self.plot.scatter(f"s{i}")
