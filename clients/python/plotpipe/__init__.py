@@ -48,7 +48,7 @@ from ._transport import PipeSink, StreamSink, TcpLink, ViewerProcess, viewer_com
 from ._wire import (DEFINE_PANEL, DEFINE_PLOT, DEFINE_SERIES, DROPPED, EVENT, FINISH, HELLO, LINE, MAGIC, MARK,
                     MAX_EVENT_TEXT_BYTES, MAX_FORMAT_BYTES, MAX_NAME_BYTES, SPAN, MAX_PANELS, MAX_POINTS_PER_FRAME, MAX_PRODUCER_NAME_BYTES,
                     MAX_PROPERTY_VALUE_BYTES, MAX_SERIES, MAX_TOKEN_BYTES, POINTS, SCATTER, TIME_X, VERSION,
-                    check_format, check_options, check_token, checked_producer_name, encode_define_panel,
+                    check_format, check_options, check_seconds, check_token, checked_producer_name, encode_define_panel,
                     encode_define_plot, encode_define_series, encode_dropped, encode_event, encode_finish, encode_handshake,
                     encode_hello, encode_points, encode_points_header, panel_properties, parse_address)
 
@@ -130,11 +130,11 @@ def spawn(*, open_browser: bool = True, save_png: str | os.PathLike[str] | None 
     ``viewer_lost_reason`` quotes its own line. Raises ValueError for a bad option, RuntimeError (quoting the viewer's
     own error output) if it cannot start."""
     check_options(buffer_points, when_full, max_buffer_bytes)
+    check_seconds(finish_timeout, "finish_timeout")
     preamble = _preamble(checked_producer_name(name), "")
     if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:  # pyright: ignore[reportUnnecessaryIsInstance]
         raise ValueError(f"port {port!r} is not a TCP port (0 to 65535)")
-    if linger is not None and not linger >= 0:
-        raise ValueError(f"linger {linger!r} must be a number of seconds, 0 or more")
+    check_seconds(linger, "linger")
     if isinstance(max_points, bool) or not isinstance(max_points, int) or max_points < 0:  # pyright: ignore[reportUnnecessaryIsInstance]
         raise ValueError(f"max_points {max_points!r} must be an int, 0 or more")
     panel_properties(title, None, None, "linear", "linear", True, "plot")
@@ -198,6 +198,8 @@ def connect(address: str, *, token: str | None = None, name: str | None = None, 
     check_token(token)
     name = checked_producer_name(name)
     check_options(buffer_points, when_full, max_buffer_bytes)
+    check_seconds(finish_timeout, "finish_timeout")
+    check_seconds(timeout, "timeout")
     # Checked before connecting, so a bad title leaves no half-open connection behind.
     panel_properties(title, None, None, "linear", "linear", True, "plot")
     link = TcpLink(host, port)
@@ -214,6 +216,7 @@ def to_stream(stream: IO[bytes], *, buffer_points: int = 1 << 18, when_full: str
     pipe to a viewer started elsewhere). The stream is closed when the plot finishes."""
     if not hasattr(stream, "write"):
         raise TypeError(f"stream must have a write method; {type(stream).__name__} has none")
+    check_seconds(finish_timeout, "finish_timeout")
     plot = Plot(StreamSink(stream), buffer_points=buffer_points, when_full=when_full, finish_timeout=finish_timeout,
                 preamble=_preamble(checked_producer_name(name), ""), title=title, max_buffer_bytes=max_buffer_bytes)
     _live.add(plot)

@@ -167,6 +167,9 @@ def time_value(value: object) -> float | None:
 
 def number(value: object) -> float | None:
     """A y value that is a pandas or numpy scalar the fast path did not take; None when it is no number."""
+    # float() reads "2.5" and b"nan" too: text is no number here, as it is none in add_many's columns.
+    if isinstance(value, (str, bytes, bytearray)):
+        return None
     try:
         return float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):

@@ -17,7 +17,7 @@ from typing import Any, Literal, Protocol, cast
 from ._columns import column, number, time_value
 from ._transport import Sink, TcpLink, ViewerProcess
 from ._wire import (EVENT, LINE, LITTLE_ENDIAN, MARK, MAX_PANELS, MAX_SERIES, SCATTER, SPAN, TIME_X, append_column,
-                    check_event_text, check_options, check_series_name, encode_define_panel, encode_define_plot,
+                    check_event_text, check_options, check_seconds, check_series_name, encode_define_panel, encode_define_plot,
                     encode_define_series, encode_dropped, encode_event, encode_finish, encode_points_header,
                     panel_properties, styled_format)
 
@@ -551,6 +551,7 @@ class Plot:
             self._work.notify()
 
     def _end(self, how: str, timeout: float | None) -> bool:
+        check_seconds(timeout, "timeout")
         with self._lock:
             if self._ending is None:
                 self._ending = how
@@ -891,7 +892,7 @@ def _event_x(x: object, what: str) -> tuple[float, bool]:
     seconds = time_value(x)
     if seconds is not None:
         return seconds, True
-    value = None if isinstance(x, (str, bytes)) else number(x)
+    value = number(x)
     if value is None:
         raise TypeError(f"{what} {x!r} must be a real number or a time")
     if not math.isfinite(value):

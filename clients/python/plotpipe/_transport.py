@@ -269,6 +269,12 @@ class TcpLink:
         line = received.split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
         if line.startswith(REFUSAL_PREFIX):
             self._refusal = line
+        elif line.startswith("HTTP/"):
+            # A web server (most often the viewer's own page, whose address is printed beside the producers')
+            # answers the handshake with an HTTP error and closes; knocking again would only get the same answer.
+            self._refusal = (f'{self.address} answered "{line}": it is a web server, such as a viewer\'s page, not a viewer '
+                             'taking producers; connect to the address a viewer started with --listen prints as '
+                             '"PlotPipe producers: tcp://HOST:PORT"')
         self._said = line or None
         self._down = True
         self._closed.set()

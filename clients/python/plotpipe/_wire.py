@@ -4,6 +4,7 @@ type, byte-exact as the document shows, and the argument checks that raise Value
 from __future__ import annotations
 
 import array
+import numbers
 import os
 import struct
 import sys
@@ -265,6 +266,14 @@ def check_options(buffer_points: int, when_full: str, max_buffer_bytes: int | No
     if max_buffer_bytes < 16 * buffer_points:
         raise ValueError(f"max_buffer_bytes {max_buffer_bytes} must be at least 16 bytes a point times buffer_points "
                          f"({16 * buffer_points}), the buffer it grows from")
+
+
+def check_seconds(seconds: object, what: str) -> None:
+    """Raises ValueError naming a time that is no number of seconds, 0 or more (None is no time given)."""
+    if seconds is None:
+        return
+    if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real) or not float(seconds) >= 0:
+        raise ValueError(f"{what} {seconds!r} must be a number of seconds, 0 or more")
 
 
 def panel_properties(title: str | None, xlabel: str | None, ylabel: str | None, xscale: str, yscale: str,

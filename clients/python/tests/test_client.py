@@ -229,6 +229,20 @@ class ArgumentTests(unittest.TestCase):
         self.assertValueErrorNames("port 70000", lambda: plotpipe.spawn(port=70000, viewer="unused"))
         self.assertValueErrorNames("linger -1", lambda: plotpipe.spawn(linger=-1, viewer="unused"))
 
+    def test_times_that_are_no_seconds_raise_ValueError_naming_them_when_given(self):
+        # At the call, not as "unsupported operand" when the with block ends (the viewer is never started for them).
+        self.assertValueErrorNames("finish_timeout '5'", lambda: plotpipe.to_stream(Capture(), finish_timeout="5"))  # pyright: ignore[reportArgumentType]
+        self.assertValueErrorNames("finish_timeout -1", lambda: plotpipe.spawn(finish_timeout=-1, viewer="unused"))
+        self.assertValueErrorNames("linger '5'", lambda: plotpipe.spawn(linger="5", viewer="unused"))  # pyright: ignore[reportArgumentType]
+        self.assertValueErrorNames("timeout '3'", lambda: plotpipe.connect("tcp://127.0.0.1:1", timeout="3"))  # pyright: ignore[reportArgumentType]
+        out = Capture()
+        plot = plotpipe.to_stream(out)
+        plot.line("s").add(1, 1)
+        self.assertValueErrorNames("timeout nan", lambda: plot.finish(float("nan")))
+        # The plot is not ended by the call refused: it finishes as it would have.
+        self.assertTrue(plot.finish(5))
+        self.assertEqual(([1.0], [1.0]), points_of(decode(bytes(out.data))))
+
     def test_columns_of_different_lengths_raise_ValueError(self):
         s = self.plot.scatter("s")
         self.assertValueErrorNames("xs has 3 values but ys has 2", lambda: s.add_many([1, 2, 3], [1, 2]))
@@ -246,6 +260,18 @@ class ArgumentTests(unittest.TestCase):
         s.add(3, 3)
         plot.finish()
         self.assertEqual(([1.0, 3.0], [1.0, 3.0]), points_of(decode(bytes(out.data))))
+
+    def test_text_that_reads_as_a_number_is_no_number_to_add(self):
+        # A field of a CSV row passed on as it was read: "2" is text, as add_many's columns already say.
+        out = Capture()
+        plot = plotpipe.to_stream(out)
+        s = plot.line("s")
+        for x, y in (("1", 2), (1, "2"), (1, "nan"), (1.5, b"2"), (1, bytearray(b"2"))):
+            with self.subTest(x=x, y=y), self.assertRaisesRegex(TypeError, r"add\(.*\): x must be a real number"):
+                s.add(x, y)
+        s.add(3, 3)
+        plot.finish()
+        self.assertEqual(([3.0], [3.0]), points_of(decode(bytes(out.data))))
 
     def test_more_than_1024_series_raise_ValueError(self):
         for i in range(plotpipe.MAX_SERIES):

@@ -41,6 +41,25 @@ def test_a_missing_token_is_refused_in_the_viewers_words(listening):
     assert plot.finish(1) is False
 
 
+def test_connecting_to_the_viewers_page_port_loses_the_plot_at_once_naming_the_producers_address(listening, caplog):
+    # The page's port is printed on the line above the producers': the address a user copies by mistake.
+    page_port = listening.api.base.rsplit(":", 1)[1]
+    plot = plotpipe.connect(f"tcp://127.0.0.1:{page_port}", token=listening.api.token, name="wrong port")
+    s = plot.line("loss")
+    deadline = time.monotonic() + 10
+    i = 0
+    while plot.viewer_connected or plot.viewer_lost_reason is None:
+        assert time.monotonic() < deadline, f"the plot never learnt it spoke to a web server; log: {caplog.text[:500]}"
+        s.add(i, i)
+        i += 1
+        time.sleep(0.001)
+    reason = plot.viewer_lost_reason
+    assert 'answered "HTTP/1.1 400' in reason and "PlotPipe producers: tcp://" in reason, reason
+    # Final, as a refusal is: no reconnecting while the answer could only be the same.
+    assert "reconnecting" not in caplog.text
+    assert plot.finish(1) is False
+
+
 def test_add_many_of_ten_million_numpy_points_into_an_idle_viewer_stores_them_all_under_the_default_options():
     with plotpipe.spawn(open_browser=False) as plot:
         api = Api(plot.url)

@@ -158,7 +158,7 @@ internal sealed class TextJson
         }
         catch (JsonException e)
         {
-            Bad(number, $"not valid JSON ({TextNumbers.Shown(FirstSentence(e.Message))})");
+            Bad(number, NotJson(line, e));
             return;
         }
         catch (InvalidOperationException)
@@ -399,6 +399,23 @@ internal sealed class TextJson
             i += used;
         }
         return -1;
+    }
+
+    // Python's json.dumps writes a NaN or infinite float as NaN, Infinity or -Infinity, which JSON has no word for:
+    // the commonest bad line of a device's JSON, named as such rather than as the reader's "invalid start of a value".
+    private static string NotJson(ReadOnlySpan<byte> line, JsonException e)
+    {
+        if (e.BytePositionInLine is long at && at < line.Length)
+        {
+            int start = (int)at;
+            // The reader stops at the sign or just after it, depending on the word.
+            if (start > 0 && line[start - 1] == (byte)'-' && line[start] == (byte)'I') start--;
+            var rest = line[start..];
+            string? word = rest.StartsWith("NaN"u8) ? "NaN" : rest.StartsWith("Infinity"u8) ? "Infinity" : rest.StartsWith("-Infinity"u8) ? "-Infinity" : null;
+            if (word is not null)
+                return $"not valid JSON: {word} at byte {start + 1} is no JSON number (Python's json.dumps writes it for a NaN or infinite float); send null to leave the value out";
+        }
+        return $"not valid JSON ({TextNumbers.Shown(FirstSentence(e.Message))})";
     }
 
     private static string FirstSentence(string message)

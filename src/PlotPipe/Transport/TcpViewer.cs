@@ -169,6 +169,11 @@ internal sealed class TcpViewer
         int end = said.IndexOf('\n');
         string line = (end < 0 ? said : said[..end]).TrimEnd('\r');
         if (line.StartsWith(RefusalPrefix, StringComparison.Ordinal)) _refusal = line;
+        // A web server (most often the viewer's own page, whose address is printed beside the producers') answers
+        // the handshake with an HTTP error and closes; knocking again would only get the same answer.
+        else if (line.StartsWith("HTTP/", StringComparison.Ordinal))
+            _refusal = $"{Address} answered \"{line}\": it is a web server, such as a viewer's page, not a viewer taking producers; " +
+                "connect to the address a viewer started with --listen prints as \"PlotPipe producers: tcp://HOST:PORT\"";
         if (!_down && _refusal is null && !_stop.IsCancellationRequested)
             _logger.LogWarning("PlotPipe: the connection to the viewer at {Address} dropped; reconnecting, points meanwhile follow WhenFull", Address);
         _down = true;

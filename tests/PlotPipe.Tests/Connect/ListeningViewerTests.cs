@@ -102,6 +102,31 @@ public sealed class ListeningViewerTests
         Assert.Empty((await api.JsonAsync("api/series")).EnumerateArray());
     }
 
+    [Fact]
+    public async Task Connecting_to_the_viewers_page_port_loses_the_plot_at_once_naming_the_producers_address()
+    {
+        using var viewer = await ListeningViewer.StartAsync();
+        var log = new LogLines();
+        // The page's port is printed on the line above the producers': the address a user copies by mistake.
+        await using var plot = await LivePlot.ConnectAsync($"tcp://127.0.0.1:{viewer.PageUrl.Port}",
+            new LivePlotOptions { Token = viewer.Token, ProducerName = "wrong port", Logger = log });
+        var s = plot.Line("loss");
+        var clock = Stopwatch.StartNew();
+        while (plot.IsViewerConnected || !log.Lines.Any(l => l.Text.Contains("went away", StringComparison.Ordinal)))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the plot never learnt it spoke to a web server; {log.Lines.Length} log lines, the first: {string.Join(" | ", log.Lines.Take(3).Select(l => l.Text))}");
+            s.Add(clock.Elapsed.TotalSeconds, 1);
+            await Task.Delay(5);
+        }
+        var lost = Assert.Single(log.Lines, l => l.Text.Contains("went away", StringComparison.Ordinal));
+        Assert.Contains("answered \"HTTP/1.1 400", lost.Text, StringComparison.Ordinal);
+        Assert.Contains("PlotPipe producers: tcp://", lost.Text, StringComparison.Ordinal);
+        // Final, as a refusal is: no "reconnecting" while the answer could only be the same.
+        Assert.DoesNotContain(log.Lines, l => l.Text.Contains("reconnecting", StringComparison.Ordinal));
+        s.Add(clock.Elapsed.TotalSeconds, 2);
+        Assert.True(plot.Dropped >= 1);
+    }
+
     private static async Task DieMidFrameAsync(ListeningViewer viewer)
     {
         var w = new ArrayBufferWriter<byte>();

@@ -16,6 +16,10 @@ public class TextJsonTests
         { "{\"a\": 1, \"note\": \"caf\xe9\"}", "not UTF-8 text (byte 22 of the line)" },
         { "{\"a\": 1, \"b\": \"\xed\xa0\x80\"}", "not UTF-8 text" },
         { "{\"a\": \x01}", "not valid JSON" },
+        // What Python's json.dumps writes for float("nan") and the infinities: named, not "an invalid start of a value".
+        { "{\"t\": 8, \"a\": NaN}", "NaN at byte 15 is no JSON number (Python's json.dumps writes it" },
+        { "{\"a\": Infinity, \"t\": 8}", "Infinity at byte 7 is no JSON number" },
+        { "{\"a\": -Infinity}", "-Infinity at byte 7 is no JSON number" },
     };
 
     [Theory]
