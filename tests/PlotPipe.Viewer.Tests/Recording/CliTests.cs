@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using PlotPipe.Protocol;
+using PlotPipe.Viewer.Recording;
+using PlotPipe.Viewer.Store;
 using PlotPipe.Viewer.Tests.Support;
 using Xunit;
 
@@ -44,6 +47,29 @@ public sealed class CliTests : IDisposable
         Assert.Equal(openedPlot.GetProperty("panels").GetRawText(), freshPlot.GetProperty("panels").GetRawText());
         Assert.Equal("temperature@0+time;loss@1;final@1", PanelsAndTimes(await opened.GetAsync("api/series")));
         Assert.Equal(PanelsAndTimes(await opened.GetAsync("api/series")), PanelsAndTimes(await fresh.GetAsync("api/series")));
+    }
+
+    [Fact]
+    public async Task Csv_export_keeps_two_runs_of_one_series_name_apart_as_the_recording_names_them()
+    {
+        // Two runs of one script, each with its "loss", as a viewer taking both over TCP records them.
+        var path = Path.Combine(_dir, "two-runs.arrow");
+        using (var store = new PlotStore())
+        {
+            await using var recorder = Recorder.Start(path, store, _ => { });
+            IPointSink sink = new TeeSink(StoreSink.Instance, recorder);
+            foreach (var (run, y) in new[] { ("train.py", 1.0), ("train.py (2)", 2.0) })
+            {
+                var loss = store.Define(new SeriesDefinition(0, SeriesKind.Line, "loss", "b-", 0, SeriesFlags.None), store.AddProducer(run, "127.0.0.1:1"));
+                sink.Append(loss, [0.0, 1.0], [y, y]);
+            }
+        }
+        var csv = Path.Combine(_dir, "two-runs.csv");
+
+        var (code, _, errors) = await PlotPipeAsync(null, "export", path, "--csv", csv);
+
+        Assert.True(code == 0, errors);
+        Assert.Equal("series,x,y\nloss,0,1\nloss,1,1\nloss [train.py (2)],0,2\nloss [train.py (2)],1,2\n", await File.ReadAllTextAsync(csv));
     }
 
     private static string PanelsAndTimes(JsonElement series) => string.Join(";", series.EnumerateArray().Select(s =>
