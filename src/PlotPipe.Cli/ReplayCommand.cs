@@ -93,6 +93,9 @@ internal static class ReplayCommand
                     : await LivePlot.SpawnAsync(options, cancel);
                 await using (plot)
                 {
+                    // A viewer that refuses the stream (a wrong or missing token) or goes away says so here, not in a success line.
+                    string? lost = null;
+                    plot.ViewerLost += (_, e) => Volatile.Write(ref lost, e.Reason);
                     if (result.GetValue(to) is null) Console.WriteLine($"PlotPipe viewer: {plot.Url}");
                     // The recorded panels, in their order, so each series lands in the panel it was drawn in.
                     var panels = new Dictionary<int, Panel>();
@@ -113,6 +116,15 @@ internal static class ReplayCommand
                     long points = await PlayAsync(reader, plot, panels, factor, replaced, cancel);
                     plot.Finish();
                     await plot.Completion;
+                    if (Volatile.Read(ref lost) is not null || plot.Dropped > 0)
+                    {
+                        // Points already on the socket when the viewer let go are not counted: its own words say more.
+                        string why = Volatile.Read(ref lost) is { } said
+                            ? $"the viewer said \"{said}\"{(said.Contains("token", StringComparison.Ordinal) ? " (give its token with --token or PLOTPIPE_TOKEN)" : "")}"
+                            : $"{plot.Dropped} of its {points} points were not delivered";
+                        await result.InvocationConfiguration.Error.WriteLineAsync($"{Usage.ToolName}: cannot replay {input} into {result.GetValue(to)}: {why}");
+                        return 1;
+                    }
                     Console.WriteLine($"Replayed {points} points of {input}{(reader.Truncated ? " (the file ends mid-batch: up to its last whole batch)" : "")}.");
                 }
                 return 0;

@@ -72,6 +72,22 @@ public sealed class CliTests : IDisposable
         Assert.Equal("series,x,y\nloss,0,1\nloss,1,1\nloss [train.py (2)],0,2\nloss [train.py (2)],1,2\n", await File.ReadAllTextAsync(csv));
     }
 
+    [Fact]
+    public async Task Replay_into_a_viewer_that_refuses_its_token_says_so_in_one_line_with_exit_code_1()
+    {
+        var path = Path.Combine(_dir, "run.arrow");
+        await OpenRecordingTests.RecordPlotAsync(path);
+        using var fresh = await CommandLineViewer.StartAsync("--listen", "127.0.0.1:0");
+
+        var (code, output, errors) = await PlotPipeAsync(new Dictionary<string, string> { ["PLOTPIPE_TOKEN"] = "not-this-viewers-token" },
+            "replay", path, "--speed", "max", "--to", $"127.0.0.1:{fresh.ProducerPort}");
+
+        Assert.True(code == 1, $"exit code {code}: {output} {errors}");
+        Assert.DoesNotContain("Replayed", output);
+        Assert.Equal($"plotpipe: cannot replay {path} into 127.0.0.1:{fresh.ProducerPort}: the viewer said \"plotpipe: refused: wrong token\" (give its token with --token or PLOTPIPE_TOKEN)", errors.Trim());
+        Assert.Equal(0, (await fresh.GetAsync("api/status")).GetProperty("points").GetInt64());
+    }
+
     private static string PanelsAndTimes(JsonElement series) => string.Join(";", series.EnumerateArray().Select(s =>
         $"{s.GetProperty("name").GetString()}@{s.GetProperty("panel").GetInt32()}{(s.GetProperty("xIsTime").GetBoolean() ? "+time" : "")}"));
 
