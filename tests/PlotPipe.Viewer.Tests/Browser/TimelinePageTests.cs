@@ -158,7 +158,9 @@ public sealed class TimelinePageTests(BrowserFixture browser) : IDisposable
             // Loaded before the live run came, the baseline is listed (and drawn) first.
             Assert.Equal("signal=300 baseline of monday.arrow;marks=300 baseline of monday.arrow;live=500", string.Join(";", state.GetProperty("series").EnumerateArray().Select(s =>
                 $"{s.GetProperty("name").GetString()}={s.GetProperty("count").GetInt64()}{(s.TryGetProperty("baseline", out var b) && b.GetBoolean() ? $" baseline of {s.GetProperty("producer").GetString()}" : "")}")));
-            Assert.Equal(2, await page.Locator("#legend .baseline-tag").CountAsync());
+            // Its run's header says baseline once, for both its series.
+            Assert.Equal(1, await page.Locator("#legend li.producer .baseline-tag").CountAsync());
+            Assert.Equal(1, await page.Locator("#legend .baseline-tag").CountAsync());
             Assert.Equal(1, await page.Locator("#baseline-list li").CountAsync());
             // Aligned: the baseline's 600 s and the live run's 500 s start together, so the whole plot spans 600 s from the live start.
             var x = Range(state.GetProperty("panels")[0].GetProperty("xRange"));
@@ -190,6 +192,38 @@ public sealed class TimelinePageTests(BrowserFixture browser) : IDisposable
             }
         }
         Assert.Equal("live=500", string.Join(";", rows.Select(r => $"{r.Key}={r.Value}")));
+    }
+
+    [Fact]
+    public async Task A_baseline_in_two_panels_beside_a_live_run_shows_its_series_names_whole_with_the_tag_on_its_header()
+    {
+        // Panels "Main" (temperature) and "loss" (loss, final): every row carries a panel tag beside its count.
+        var path = Path.Combine(_dir, "yesterday.arrow");
+        await OpenRecordingTests.RecordPlotAsync(path);
+        using var viewer = await ViewerProcess.StartAsync("--baseline", path);
+        await OpenAsync(viewer, "today");
+        await SendAsync(viewer, w =>
+        {
+            FrameWriter.WriteDefinePanel(w, 1, [new(PlotProperties.Title, "loss")]);
+            FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Scatter, "loss", "ro", 1, SeriesFlags.None);
+            Points(w, 0, [1.0, 2.0, 3.0], [3.0, 2.0, 1.0]);
+        });
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(viewer.Url.ToString());
+        await WaitAsync(page, "p => p.status.points === 3 && p.baselines && p.baselines.length === 1 && p.drawn > 0");
+        await page.Locator("#legend li.baseline").Last.WaitForAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "baseline-two-panels.png") });
+        var baselineNames = await page.Locator("#legend li.baseline .name").AllTextContentsAsync();
+        Assert.Contains("loss", baselineNames);
+        Assert.Contains("final", baselineNames);
+        // Short names fit the column whole, in the baseline's rows as in the live run's: a tag on each row left them no room.
+        var cut = await page.EvaluateAsync<string[]>(@"() => [...document.querySelectorAll('#legend li[data-index] .name')]
+            .filter(n => n.textContent.length <= 5 && (n.clientWidth === 0 || n.scrollWidth > n.clientWidth))
+            .map(n => `${n.closest('li').classList.contains('baseline') ? 'baseline ' : ''}${n.textContent}: ${n.clientWidth} of ${n.scrollWidth} px`)");
+        Assert.Empty(cut);
+        Assert.Equal(1, await page.Locator("#legend li.producer .baseline-tag").CountAsync());
+        Assert.Equal(1, await page.Locator("#legend .baseline-tag").CountAsync());
+        await page.Context.CloseAsync();
     }
 
     [Fact]
