@@ -33,7 +33,12 @@ internal static class ReplayCommand
             Description = "Feed a viewer started with --listen instead of starting one (its token from --token or PLOTPIPE_TOKEN)",
             CustomParser = OptionValues.Checked(AddressProblem),
         };
-        var token = new Option<string?>("--token") { HelpName = "TOKEN", Description = "The listening viewer's token" };
+        var token = new Option<string?>("--token")
+        {
+            HelpName = "TOKEN",
+            Description = "The listening viewer's token",
+            CustomParser = OptionValues.Checked(text => ViewCommand.TokenProblem(text, "--token")),
+        };
         var noBrowser = new Option<bool>("--no-browser") { Description = "Do not open a browser at the started viewer's page (it still waits for a page to play)" };
         var startPaused = new Option<bool>("--start-paused") { Description = "Wait at the start: for the page's play button, or with --to for Enter on the terminal" };
         var waitForPage = new Option<string?>("--wait-for-page")
