@@ -137,6 +137,25 @@ public sealed class TimelinePageTests(BrowserFixture browser) : IDisposable
     }
 
     [Fact]
+    public async Task A_recording_paused_after_a_seek_back_is_shown_whole_up_to_the_head_not_followed()
+    {
+        // Lines only: a live stream of them is followed, so only the pause can keep the page from following.
+        var path = Path.Combine(_dir, "lines.arrow");
+        await TimedRecording.WriteAsync(path, batches: 40, lineOnly: true);
+        using var viewer = await CommandLineViewer.StartAsync(path);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(viewer.Url.ToString());
+        await WaitAsync(page, "p => p.timeline && p.status.state === 'finished' && p.status.points === 4000 && !p.follow && p.xRange[0] === 0 && p.xRange[1] === 3999");
+
+        // A click in the slider's middle seeks back there, paused: the plot is the run as it was then, all of it.
+        await page.ClickAsync("#timeline-slider");
+        await WaitAsync(page, "p => !p.timeline.playing && p.status.state === 'streaming' && p.status.points < 4000");
+        await WaitAsync(page, "p => !p.follow && p.xRange[0] === 0 && p.xRange[1] === p.status.points - 1");
+        Assert.False(await page.IsCheckedAsync("#follow"));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_baseline_is_listed_with_its_recorded_counts_drawn_muted_under_the_live_run_and_aligned_on_its_start()
     {
         var path = Path.Combine(_dir, "monday.arrow");
