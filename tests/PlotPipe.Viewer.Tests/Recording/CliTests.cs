@@ -88,6 +88,21 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, (await fresh.GetAsync("api/status")).GetProperty("points").GetInt64());
     }
 
+    [Fact]
+    public async Task Replay_waiting_for_a_page_at_an_address_with_a_wrong_token_says_so_in_one_line_naming_the_option()
+    {
+        var path = Path.Combine(_dir, "run.arrow");
+        await TimedRecording.WriteAsync(path, batches: 2);
+        using var fresh = await CommandLineViewer.StartAsync("--listen", "127.0.0.1:0");
+        string page = $"{fresh.Url.GetLeftPart(UriPartial.Path)}?token=not-this-viewers-token";
+
+        var (code, _, errors) = await PlotPipeAsync(new Dictionary<string, string> { ["PLOTPIPE_TOKEN"] = fresh.Token },
+            "replay", path, "--to", $"127.0.0.1:{fresh.ProducerPort}", "--wait-for-page", page);
+
+        Assert.True(code == 1, $"exit code {code}: {errors}");
+        Assert.Equal($"plotpipe: --wait-for-page {page}: the viewer there refused the token in that address; give the address it printed, token included", errors.Trim());
+    }
+
     private static string PanelsAndTimes(JsonElement series) => string.Join(";", series.EnumerateArray().Select(s =>
         $"{s.GetProperty("name").GetString()}@{s.GetProperty("panel").GetInt32()}{(s.GetProperty("xIsTime").GetBoolean() ? "+time" : "")}"));
 
