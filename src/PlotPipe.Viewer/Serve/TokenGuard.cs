@@ -69,7 +69,11 @@ internal sealed class TokenGuard
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = "Bearer realm=\"PlotPipe\"";
         context.Response.Headers.CacheControl = "no-store";
-        await context.Response.WriteAsync("this viewer needs its token: open the address it printed (http://HOST:PORT/?token=...), or send Authorization: Bearer TOKEN\n").ConfigureAwait(false);
+        // A token that was given but is not this one is most often an earlier viewer's (an old address or cookie on a reused port).
+        bool given = authorization.Length > 0 || request.Query.ContainsKey(QueryName) || request.Cookies.ContainsKey(CookieName);
+        await context.Response.WriteAsync(given
+            ? "the token given is not this viewer's (each viewer makes a new one unless --token or PLOTPIPE_TOKEN sets it): open the address it printed (http://HOST:PORT/?token=...), or send Authorization: Bearer TOKEN\n"
+            : "this viewer needs its token: open the address it printed (http://HOST:PORT/?token=...), or send Authorization: Bearer TOKEN\n").ConfigureAwait(false);
         return false;
     }
 

@@ -38,6 +38,26 @@ public sealed class ViewerAccessTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, await SocketStatusAsync(server, null));
     }
 
+    [Fact]
+    public async Task A_wrong_token_is_answered_as_not_this_viewers_and_a_missing_one_as_needed()
+    {
+        var server = await StartAsync("127.0.0.1");
+        using var http = Client();
+        using var wrongQuery = Get(server, "/?token=an-earlier-viewers-token-0");
+        using var wrongBearer = Get(server, "/api/status");
+        wrongBearer.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "an-earlier-viewers-token-0");
+        using var staleCookie = Get(server, "/");
+        staleCookie.Headers.Add("Cookie", $"plotpipe-token-{server.Url.Port}=an-earlier-viewers-token-0");
+        foreach (var request in new[] { wrongQuery, wrongBearer, staleCookie })
+        {
+            using var response = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            Assert.StartsWith("the token given is not this viewer's", await response.Content.ReadAsStringAsync());
+        }
+        using var none = await http.SendAsync(Get(server, "/"));
+        Assert.StartsWith("this viewer needs its token", await none.Content.ReadAsStringAsync());
+    }
+
     [Theory]
     [MemberData(nameof(Bindings))]
     public async Task With_the_token_as_query_bearer_or_cookie_every_request_is_served(string host)
