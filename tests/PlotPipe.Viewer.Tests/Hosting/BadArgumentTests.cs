@@ -78,6 +78,7 @@ public sealed partial class BadArgumentTests(BadArgumentTests.Files files) : ICl
         ("{arrowfile}", 1, "{arrowfile} is an Arrow IPC file"),
         ("--stdin --record {nofolder}/run.arrow", 1, "cannot write --record {nofolder}/run.arrow: the folder {nofolder} does not exist"),
         ("--stdin --record {folder}", 1, "cannot write --record {folder}: it is a folder"),
+        ("--stdin --record {csv}/run.arrow", 1, "cannot write --record {csv}/run.arrow: {csv} is a file, not a folder"),
     ];
 
     private static readonly (string Args, int Exit, string Names)[] ToolCases =
@@ -157,6 +158,7 @@ public sealed partial class BadArgumentTests(BadArgumentTests.Files files) : ICl
         ("export {missing} --csv out.csv", 1, "cannot read {missing}: it does not exist"),
         ("export {recorded} --png {nofolder}/run.png", 1, "--png {nofolder}/run.png"),
         ("export {recorded} --csv {folder}", 1, "--csv {folder}: it is a folder"),
+        ("export {recorded} --csv {csv}/out.csv", 1, "--csv {csv}/out.csv: {csv} is a file, not a folder"),
     ];
 
     /// <summary>Program ("plotpipe" or "viewer"), command line (with {placeholders} for files), exit code, and what the line must name.</summary>
