@@ -154,7 +154,9 @@ export function renderLegend(el, series, panels, hidden, actions) {
 export function legendRows(el, series) {
   const out = [];
   for (const li of el.children) {
-    const name = li.querySelector(".name").textContent;
+    // The picture has no tags: a baseline says so in words where the page tags it.
+    const tagged = li.querySelector(".baseline-tag") !== null;
+    const name = li.querySelector(".name").textContent + (tagged ? " (baseline)" : "");
     const hidden = li.classList.contains("hidden");
     if (li.dataset.index !== undefined) {
       const s = series.find((q) => String(q.index) === li.dataset.index);

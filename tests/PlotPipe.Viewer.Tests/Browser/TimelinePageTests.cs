@@ -242,6 +242,14 @@ public sealed class TimelinePageTests(BrowserFixture browser) : IDisposable
         Assert.Empty(cut);
         Assert.Equal(1, await page.Locator("#legend li.producer .baseline-tag").CountAsync());
         Assert.Equal(1, await page.Locator("#legend .baseline-tag").CountAsync());
+
+        // The saved picture has no tags: its legend says baseline in words, on the run's header.
+        await page.Keyboard.PressAsync("s");
+        await WaitAsync(page, "p => p.saved && p.saved.legend");
+        var legend = (await StateAsync(page)).GetProperty("saved").GetProperty("legend").EnumerateArray().Select(r => r.GetString()).ToList();
+        Assert.Equal("yesterday.arrow (baseline)", legend[0]);
+        Assert.Contains("today", legend);
+        Assert.DoesNotContain("today (baseline)", legend);
         await page.Context.CloseAsync();
     }
 
