@@ -33,7 +33,12 @@ internal static class ReplayCommand
             Description = "Feed a viewer started with --listen instead of starting one (its token from --token or PLOTPIPE_TOKEN)",
             CustomParser = OptionValues.Checked(AddressProblem),
         };
-        var token = new Option<string?>("--token") { HelpName = "TOKEN", Description = "The listening viewer's token" };
+        var token = new Option<string?>("--token")
+        {
+            HelpName = "TOKEN",
+            Description = "The listening viewer's token",
+            CustomParser = OptionValues.Checked(text => ViewCommand.TokenProblem(text, "--token")),
+        };
         var noBrowser = new Option<bool>("--no-browser") { Description = "Do not open a browser at the started viewer's page (it still waits for a page to play)" };
         var startPaused = new Option<bool>("--start-paused") { Description = "Wait at the start: for the page's play button, or with --to for Enter on the terminal" };
         var waitForPage = new Option<string?>("--wait-for-page")
@@ -166,7 +171,22 @@ internal static class ReplayCommand
         if ((query["token"] ?? token) is { Length: > 0 } t) http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", t);
         while (true)
         {
-            using var status = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("api/status", cancel));
+            HttpResponseMessage response;
+            try
+            {
+                response = await http.GetAsync("api/status", cancel);
+            }
+            catch (HttpRequestException e)
+            {
+                throw new InvalidOperationException($"--wait-for-page {page}: {e.Message}", e);
+            }
+            using var answered = response;
+            // Said as what to do about it, naming the option, rather than as the HTTP client's words.
+            if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+                throw new InvalidOperationException($"--wait-for-page {page}: the viewer there refused the token in that address; give the address it printed, token included");
+            if (!response.IsSuccessStatusCode)
+                throw new InvalidOperationException($"--wait-for-page {page}: the viewer there answered {(int)response.StatusCode} {response.ReasonPhrase}");
+            using var status = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancel));
             if (status.RootElement.TryGetProperty("pages", out var pages) && pages.GetInt32() > 0) return;
             await Task.Delay(200, cancel);
         }

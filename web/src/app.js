@@ -487,11 +487,13 @@ function fitAll() {
 // ---- follow ----------------------------------------------------------------------------------------------------
 
 // Follow is for live streams. Until the user picks a view, a live plot of lines only follows its newest x (each x
-// group over its automatic window, which the viewer picks) and any other plot, or one whose stream has ended, is
-// shown whole; once the user chooses (a zoom, a fit, the follow box or key, a span), their choice stays.
+// group over its automatic window, which the viewer picks) and any other plot, one whose stream has ended, or a
+// recording paused on its timeline, is shown whole; once the user chooses (a zoom, a fit, the follow box or key, a span), their choice stays.
 function followTheStream() {
   if (view.followTouched) return;
-  const live = (pp.status.state || "streaming") === "streaming";
+  // A recording paused on its timeline (after a seek, say) is a moment to look at whole, not a stream to follow.
+  const paused = !!pp.timeline && !pp.timeline.playing;
+  const live = (pp.status.state || "streaming") === "streaming" && !paused;
   const wanted = live && series.length > 0 && series.every((s) => s.kind === "line");
   if (wanted && view.follow === null) setFollow(FOLLOW_AUTO);
   else if (!wanted && view.follow !== null) showWhole();

@@ -74,8 +74,11 @@ export function renderLegend(el, series, panels, hidden, actions) {
     for (const p of producers) {
       const own = visible.filter((s) => s.producer === p);
       if (own.length === 0) continue;
-      rows.push({ header: "producer", label: p || "(unnamed)", own });
-      for (const s of own) rows.push({ s });
+      // A recording drawn to compare against is a run of baselines alone: its header says so once, leaving each row
+      // the room a live run's row has (a tag on every row squeezed the names out when the panel tags were there too).
+      const baseline = own.every((s) => s.baseline);
+      rows.push({ header: "producer", label: p || "(unnamed)", own, baseline });
+      for (const s of own) rows.push({ s, underBaseline: baseline });
     }
   } else if (byPanel) {
     for (const p of panels) {
@@ -93,9 +96,10 @@ export function renderLegend(el, series, panels, hidden, actions) {
     const row = rows[i];
     const s = row.s;
     const tag = s && tagPanels ? title(s.panel | 0) : "";
+    const baselineTag = s ? !!s.baseline && !row.underBaseline : !!row.baseline;
     const key = s
-      ? `s|${s.index}|${seriesLabel(s)}|${s.color}|${s.marker}|${s.line}|${tag}|${!!s.baseline}`
-      : `${row.header}|${row.label}|${row.own.map((q) => q.index).join(",")}`;
+      ? `s|${s.index}|${seriesLabel(s)}|${s.color}|${s.marker}|${s.line}|${tag}|${!!s.baseline}|${baselineTag}`
+      : `${row.header}|${row.label}|${row.own.map((q) => q.index).join(",")}|${baselineTag}`;
     let li = have[i];
     if (!li || li.dataset.key !== key) {
       li = document.createElement("li");
@@ -118,13 +122,13 @@ export function renderLegend(el, series, panels, hidden, actions) {
         li.addEventListener("click", () => actions.toggle(indexes));
       }
       li.appendChild(name);
-      if (s && s.baseline) {
-        // A recording drawn muted to compare against, not live data: its producer names the file.
-        li.classList.add("baseline");
+      // A recording drawn muted to compare against, not live data: its producer names the file.
+      if (s && s.baseline) li.classList.add("baseline");
+      if (baselineTag) {
         const b = document.createElement("span");
         b.className = "baseline-tag";
         b.textContent = "baseline";
-        b.title = `recorded in ${s.producer}: drawn muted under the live runs, not counted in the status`;
+        b.title = `recorded in ${s ? s.producer : row.label}: drawn muted under the live runs, not counted in the status`;
         li.appendChild(b);
       }
       if (tag) {
@@ -150,7 +154,9 @@ export function renderLegend(el, series, panels, hidden, actions) {
 export function legendRows(el, series) {
   const out = [];
   for (const li of el.children) {
-    const name = li.querySelector(".name").textContent;
+    // The picture has no tags: a baseline says so in words where the page tags it.
+    const tagged = li.querySelector(".baseline-tag") !== null;
+    const name = li.querySelector(".name").textContent + (tagged ? " (baseline)" : "");
     const hidden = li.classList.contains("hidden");
     if (li.dataset.index !== undefined) {
       const s = series.find((q) => String(q.index) === li.dataset.index);

@@ -91,7 +91,7 @@ export function savePng(plotTitle, legend) {
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-    pp.saved = { name, width: canvas.width, height: canvas.height, bytes: blob.size };
+    pp.saved = { name, width: canvas.width, height: canvas.height, bytes: blob.size, legend: legend.map((r) => r.header ?? r.name) };
   }, "image/png");
 }
 

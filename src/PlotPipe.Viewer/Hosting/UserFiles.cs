@@ -41,7 +41,8 @@ internal static class UserFiles
     {
         if (Directory.Exists(path)) return $"cannot write {option} {path}: it is a folder";
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null && !Directory.Exists(folder)) return $"cannot write {option} {path}: the folder {folder} does not exist";
+        if (folder is not null && !Directory.Exists(folder))
+            return File.Exists(folder) ? $"cannot write {option} {path}: {folder} is a file, not a folder" : $"cannot write {option} {path}: the folder {folder} does not exist";
         return null;
     }
 

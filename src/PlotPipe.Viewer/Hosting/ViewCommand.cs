@@ -125,6 +125,9 @@ internal static class ViewCommand
                 r.AddError("--exit-on-alert needs a rule to watch: give one or more --alert \"SERIES > NUMBER\"");
             else if (AccessRefusal(r.GetValue(token), r.GetValue(noToken), r.GetValue(host) ?? DefaultHost, r.GetValue(listen)) is { } refusal)
                 r.AddError(refusal);
+            // Producers may come to a listening viewer until it is stopped: no stream's end is its end.
+            else if (r.GetValue(exitOnFinish) && r.GetValue(listen) is { } address)
+                r.AddError($"--exit-on-finish does not apply with --listen {address}: a listening viewer takes new producers until it is stopped (Ctrl+C or SIGTERM, which save --png and --svg first)");
         });
         Usage.WithExamples(command,
             ("seq 100 | plotpipe view --stdin", "plot what a program prints, live"),
@@ -217,7 +220,8 @@ internal static class ViewCommand
         return null;
     }
 
-    private static string? TokenProblem(string token, string from)
+    /// <summary>Why <paramref name="token"/> (given as <paramref name="from"/>) is not a token any viewer takes, or null.</summary>
+    internal static string? TokenProblem(string token, string from)
     {
         try
         {

@@ -127,9 +127,15 @@ internal static class ViewerApp
             }
             catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
             {
-                // Opened whole below, which says what is wrong with the file and keeps what it could read.
                 if (opened is not null) await opened.DisposeAsync().ConfigureAwait(false);
                 opened = null;
+                // A replay has nothing else to play: said before anything listens, as plotpipe export says it.
+                if (options.Replay)
+                {
+                    Report($"cannot open {recordingPath} as a recording: {e.Message.ReplaceLineEndings(" ")}");
+                    return Usage.RuntimeExitCode;
+                }
+                // Opened whole below, which says what is wrong with the file and keeps what it could read.
             }
         }
         await using var player = opened;

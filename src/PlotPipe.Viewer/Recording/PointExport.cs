@@ -68,14 +68,19 @@ internal static class PointExport
         return new Request(chosen, lo, hi);
     }
 
-    /// <summary>Writes the request's points as CSV, a header line then one <c>series,x,y</c> line a point, numbers round-tripping exactly.</summary>
+    /// <summary>
+    /// Writes the request's points as CSV, a header line then one <c>series,x,y</c> line a point, numbers round-tripping
+    /// exactly; a series is named as in a recording, so two producers' <c>loss</c> stay apart.
+    /// </summary>
     public static async Task WriteCsvAsync(Request request, PipeWriter output, CancellationToken cancel)
     {
         Write(output, "series,x,y\n"u8);
         var held = new HeldPoints();
-        foreach (var s in request.Series)
+        var labels = Labels(request);
+        for (int si = 0; si < request.Series.Count; si++)
         {
-            var name = Encoding.UTF8.GetBytes(CsvField(s.Name) + ",");
+            var s = request.Series[si];
+            var name = Encoding.UTF8.GetBytes(CsvField(labels[si]) + ",");
             var snapshot = s.Snapshot(out long evictedBefore);
             long i = Start(snapshot, s.Kind, request.From);
             while (i < snapshot.Count)
@@ -115,6 +120,21 @@ internal static class PointExport
             }
         }
         await output.FlushAsync(cancel).ConfigureAwait(false);
+    }
+
+    // A series' name, or, where an earlier series of the request has it, "name [producer]", as a recording's column
+    // names them: a reader grouping by the column keeps two runs' "loss" apart.
+    private static List<string> Labels(Request request)
+    {
+        var labels = new List<string>(request.Series.Count);
+        var taken = new HashSet<string>();
+        foreach (var s in request.Series)
+        {
+            string label = s.Name;
+            for (int k = 2; !taken.Add(label); k++) label = k == 2 ? $"{s.Name} [{s.Producer}]" : $"{s.Name} [{s.Producer}] #{k - 1}";
+            labels.Add(label);
+        }
+        return labels;
     }
 
     /// <summary>
@@ -170,14 +190,7 @@ internal static class PointExport
     public static async Task WriteArrowAsync(Request request, PlotStore store, Stream output, CancellationToken cancel)
     {
         var messages = new ArrowMessageWriter();
-        var labels = new List<string>();
-        var taken = new HashSet<string>();
-        foreach (var s in request.Series)
-        {
-            string label = s.Name;
-            for (int k = 2; !taken.Add(label); k++) label = k == 2 ? $"{s.Name} [{s.Producer}]" : $"{s.Name} [{s.Producer}] #{k - 1}";
-            labels.Add(label);
-        }
+        var labels = Labels(request);
         await output.WriteAsync(messages.Schema(
         [
             new(RecordingFormat.VersionKey, RecordingFormat.Version),

@@ -29,7 +29,9 @@ internal static class RecordTarget
         }
         catch (DirectoryNotFoundException)
         {
-            throw new IOException($"the folder {Path.GetDirectoryName(Path.GetFullPath(path))} does not exist");
+            // The kernel says the same when a part of the path is a file: name which it is.
+            var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+            throw new IOException(File.Exists(folder) ? $"{folder} is a file, not a folder" : $"the folder {folder} does not exist");
         }
         catch (ArgumentException)
         {

@@ -163,6 +163,13 @@ internal sealed class FrameSender
                         Flush();
                     }
                     if (_down) continue;
+                    // A short stream may be written whole before a refusal of its Hello arrives: the viewer closes the
+                    // connection once it has read the Finish, so its last word (if any) is heard before the plot completes.
+                    if (_link is { } link && !_broken)
+                    {
+                        link.Closing();
+                        if (link.Refusal(RefusalWait) is { } refusal) Lose(new IOException(refusal));
+                    }
                     break;
                 }
                 if (sent > 0)

@@ -179,6 +179,25 @@ public class ConnectTests
     }
 
     [Fact]
+    public async Task Refusal_arriving_after_a_short_stream_was_written_whole_is_heard_before_the_plot_completes()
+    {
+        await using var peer = LoopbackViewer.Start();
+        // As a refusal of the Hello that was still on its way when the last byte left: heard only at the finish.
+        peer.RefuseNext("plotpipe: refused: wrong token", atFinish: true);
+        string? reason = null;
+        await using var plot = await LivePlot.ConnectAsync(peer.Address, new LivePlotOptions { Token = "wrong" });
+        plot.ViewerLost += (_, e) => Volatile.Write(ref reason, e.Reason);
+        plot.Line("loss").Add(1, 1);
+        plot.Finish();
+
+        await plot.Completion.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("plotpipe: refused: wrong token", Volatile.Read(ref reason));
+        Assert.False(plot.IsViewerConnected);
+        Assert.Single(peer.Connections);
+    }
+
+    [Fact]
     public async Task Refusal_right_after_the_Hello_loses_the_viewer_with_no_point_sent_and_no_reconnection()
     {
         await using var peer = LoopbackViewer.Start();

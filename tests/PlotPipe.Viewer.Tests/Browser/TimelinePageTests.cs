@@ -137,6 +137,25 @@ public sealed class TimelinePageTests(BrowserFixture browser) : IDisposable
     }
 
     [Fact]
+    public async Task A_recording_paused_after_a_seek_back_is_shown_whole_up_to_the_head_not_followed()
+    {
+        // Lines only: a live stream of them is followed, so only the pause can keep the page from following.
+        var path = Path.Combine(_dir, "lines.arrow");
+        await TimedRecording.WriteAsync(path, batches: 40, lineOnly: true);
+        using var viewer = await CommandLineViewer.StartAsync(path);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(viewer.Url.ToString());
+        await WaitAsync(page, "p => p.timeline && p.status.state === 'finished' && p.status.points === 4000 && !p.follow && p.xRange[0] === 0 && p.xRange[1] === 3999");
+
+        // A click in the slider's middle seeks back there, paused: the plot is the run as it was then, all of it.
+        await page.ClickAsync("#timeline-slider");
+        await WaitAsync(page, "p => !p.timeline.playing && p.status.state === 'streaming' && p.status.points < 4000");
+        await WaitAsync(page, "p => !p.follow && p.xRange[0] === 0 && p.xRange[1] === p.status.points - 1");
+        Assert.False(await page.IsCheckedAsync("#follow"));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_baseline_is_listed_with_its_recorded_counts_drawn_muted_under_the_live_run_and_aligned_on_its_start()
     {
         var path = Path.Combine(_dir, "monday.arrow");
@@ -158,7 +177,9 @@ public sealed class TimelinePageTests(BrowserFixture browser) : IDisposable
             // Loaded before the live run came, the baseline is listed (and drawn) first.
             Assert.Equal("signal=300 baseline of monday.arrow;marks=300 baseline of monday.arrow;live=500", string.Join(";", state.GetProperty("series").EnumerateArray().Select(s =>
                 $"{s.GetProperty("name").GetString()}={s.GetProperty("count").GetInt64()}{(s.TryGetProperty("baseline", out var b) && b.GetBoolean() ? $" baseline of {s.GetProperty("producer").GetString()}" : "")}")));
-            Assert.Equal(2, await page.Locator("#legend .baseline-tag").CountAsync());
+            // Its run's header says baseline once, for both its series.
+            Assert.Equal(1, await page.Locator("#legend li.producer .baseline-tag").CountAsync());
+            Assert.Equal(1, await page.Locator("#legend .baseline-tag").CountAsync());
             Assert.Equal(1, await page.Locator("#baseline-list li").CountAsync());
             // Aligned: the baseline's 600 s and the live run's 500 s start together, so the whole plot spans 600 s from the live start.
             var x = Range(state.GetProperty("panels")[0].GetProperty("xRange"));
@@ -190,6 +211,46 @@ public sealed class TimelinePageTests(BrowserFixture browser) : IDisposable
             }
         }
         Assert.Equal("live=500", string.Join(";", rows.Select(r => $"{r.Key}={r.Value}")));
+    }
+
+    [Fact]
+    public async Task A_baseline_in_two_panels_beside_a_live_run_shows_its_series_names_whole_with_the_tag_on_its_header()
+    {
+        // Panels "Main" (temperature) and "loss" (loss, final): every row carries a panel tag beside its count.
+        var path = Path.Combine(_dir, "yesterday.arrow");
+        await OpenRecordingTests.RecordPlotAsync(path);
+        using var viewer = await ViewerProcess.StartAsync("--baseline", path);
+        await OpenAsync(viewer, "today");
+        await SendAsync(viewer, w =>
+        {
+            FrameWriter.WriteDefinePanel(w, 1, [new(PlotProperties.Title, "loss")]);
+            FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Scatter, "loss", "ro", 1, SeriesFlags.None);
+            Points(w, 0, [1.0, 2.0, 3.0], [3.0, 2.0, 1.0]);
+        });
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(viewer.Url.ToString());
+        await WaitAsync(page, "p => p.status.points === 3 && p.baselines && p.baselines.length === 1 && p.drawn > 0");
+        await page.Locator("#legend li.baseline").Last.WaitForAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "baseline-two-panels.png") });
+        var baselineNames = await page.Locator("#legend li.baseline .name").AllTextContentsAsync();
+        Assert.Contains("loss", baselineNames);
+        Assert.Contains("final", baselineNames);
+        // Short names fit the column whole, in the baseline's rows as in the live run's: a tag on each row left them no room.
+        var cut = await page.EvaluateAsync<string[]>(@"() => [...document.querySelectorAll('#legend li[data-index] .name')]
+            .filter(n => n.textContent.length <= 5 && (n.clientWidth === 0 || n.scrollWidth > n.clientWidth))
+            .map(n => `${n.closest('li').classList.contains('baseline') ? 'baseline ' : ''}${n.textContent}: ${n.clientWidth} of ${n.scrollWidth} px`)");
+        Assert.Empty(cut);
+        Assert.Equal(1, await page.Locator("#legend li.producer .baseline-tag").CountAsync());
+        Assert.Equal(1, await page.Locator("#legend .baseline-tag").CountAsync());
+
+        // The saved picture has no tags: its legend says baseline in words, on the run's header.
+        await page.Keyboard.PressAsync("s");
+        await WaitAsync(page, "p => p.saved && p.saved.legend");
+        var legend = (await StateAsync(page)).GetProperty("saved").GetProperty("legend").EnumerateArray().Select(r => r.GetString()).ToList();
+        Assert.Equal("yesterday.arrow (baseline)", legend[0]);
+        Assert.Contains("today", legend);
+        Assert.DoesNotContain("today (baseline)", legend);
+        await page.Context.CloseAsync();
     }
 
     [Fact]

@@ -52,6 +52,8 @@ public sealed partial class BadArgumentTests(BadArgumentTests.Files files) : ICl
         ("--no-token --token abcdefghijklmnop1234", 2, "--no-token and --token"),
         ("--no-token --host 0.0.0.0", 2, "--no-token is refused with --host 0.0.0.0"),
         ("--no-token --listen 0.0.0.0:0", 2, "--no-token is refused with --listen 0.0.0.0:0"),
+        ("--listen 0 --exit-on-finish", 2, "--exit-on-finish does not apply with --listen 0"),
+        ("--stdin --listen 0 --exit-on-finish", 2, "--exit-on-finish does not apply with --listen 0"),
         ("PLOTPIPE_TOKEN=short --stdin", 2, "$PLOTPIPE_TOKEN"),
         ("--allow-host a/b", 2, "--allow-host"),
         ("--allow-host", 2, "--allow-host"),
@@ -76,6 +78,7 @@ public sealed partial class BadArgumentTests(BadArgumentTests.Files files) : ICl
         ("{arrowfile}", 1, "{arrowfile} is an Arrow IPC file"),
         ("--stdin --record {nofolder}/run.arrow", 1, "cannot write --record {nofolder}/run.arrow: the folder {nofolder} does not exist"),
         ("--stdin --record {folder}", 1, "cannot write --record {folder}: it is a folder"),
+        ("--stdin --record {csv}/run.arrow", 1, "cannot write --record {csv}/run.arrow: {csv} is a file, not a folder"),
     ];
 
     private static readonly (string Args, int Exit, string Names)[] ToolCases =
@@ -124,6 +127,7 @@ public sealed partial class BadArgumentTests(BadArgumentTests.Files files) : ICl
         ("replay run.arrow --to 127.0.0.1:0", 2, "--to 127.0.0.1:0"),
         ("replay run.arrow --to 127.0.0.1:99999", 2, "--to 127.0.0.1:99999"),
         ("replay run.arrow --token", 2, "--token"),
+        ("replay run.arrow --to 127.0.0.1:5000 --token with!bang-1234567890", 2, "--token: the token has '!'"),
         ("replay run.arrow --tken abc", 2, "--tken (did you mean --token?)"),
         ("replay -x.arrow", 2, "unknown option -x.arrow"),
         ("replay run.arrow extra", 2, "unexpected argument extra"),
@@ -156,6 +160,7 @@ public sealed partial class BadArgumentTests(BadArgumentTests.Files files) : ICl
         ("export {missing} --csv out.csv", 1, "cannot read {missing}: it does not exist"),
         ("export {recorded} --png {nofolder}/run.png", 1, "--png {nofolder}/run.png"),
         ("export {recorded} --csv {folder}", 1, "--csv {folder}: it is a folder"),
+        ("export {recorded} --csv {csv}/out.csv", 1, "--csv {csv}/out.csv: {csv} is a file, not a folder"),
     ];
 
     /// <summary>Program ("plotpipe" or "viewer"), command line (with {placeholders} for files), exit code, and what the line must name.</summary>

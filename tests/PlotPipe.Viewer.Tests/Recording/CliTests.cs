@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using PlotPipe.Protocol;
+using PlotPipe.Viewer.Recording;
+using PlotPipe.Viewer.Store;
 using PlotPipe.Viewer.Tests.Support;
 using Xunit;
 
@@ -44,6 +47,60 @@ public sealed class CliTests : IDisposable
         Assert.Equal(openedPlot.GetProperty("panels").GetRawText(), freshPlot.GetProperty("panels").GetRawText());
         Assert.Equal("temperature@0+time;loss@1;final@1", PanelsAndTimes(await opened.GetAsync("api/series")));
         Assert.Equal(PanelsAndTimes(await opened.GetAsync("api/series")), PanelsAndTimes(await fresh.GetAsync("api/series")));
+    }
+
+    [Fact]
+    public async Task Csv_export_keeps_two_runs_of_one_series_name_apart_as_the_recording_names_them()
+    {
+        // Two runs of one script, each with its "loss", as a viewer taking both over TCP records them.
+        var path = Path.Combine(_dir, "two-runs.arrow");
+        using (var store = new PlotStore())
+        {
+            await using var recorder = Recorder.Start(path, store, _ => { });
+            IPointSink sink = new TeeSink(StoreSink.Instance, recorder);
+            foreach (var (run, y) in new[] { ("train.py", 1.0), ("train.py (2)", 2.0) })
+            {
+                var loss = store.Define(new SeriesDefinition(0, SeriesKind.Line, "loss", "b-", 0, SeriesFlags.None), store.AddProducer(run, "127.0.0.1:1"));
+                sink.Append(loss, [0.0, 1.0], [y, y]);
+            }
+        }
+        var csv = Path.Combine(_dir, "two-runs.csv");
+
+        var (code, _, errors) = await PlotPipeAsync(null, "export", path, "--csv", csv);
+
+        Assert.True(code == 0, errors);
+        Assert.Equal("series,x,y\nloss,0,1\nloss,1,1\nloss [train.py (2)],0,2\nloss [train.py (2)],1,2\n", await File.ReadAllTextAsync(csv));
+    }
+
+    [Fact]
+    public async Task Replay_at_full_speed_into_a_viewer_that_refuses_its_token_says_so_in_one_line_with_exit_code_1()
+    {
+        var path = Path.Combine(_dir, "run.arrow");
+        await OpenRecordingTests.RecordPlotAsync(path);
+        using var fresh = await CommandLineViewer.StartAsync("--listen", "127.0.0.1:0");
+
+        var (code, output, errors) = await PlotPipeAsync(new Dictionary<string, string> { ["PLOTPIPE_TOKEN"] = "not-this-viewers-token" },
+            "replay", path, "--speed", "max", "--to", $"127.0.0.1:{fresh.ProducerPort}");
+
+        Assert.True(code == 1, $"exit code {code}: {output} {errors}");
+        Assert.DoesNotContain("Replayed", output);
+        Assert.Equal($"plotpipe: the viewer at 127.0.0.1:{fresh.ProducerPort} refused the replay of {path}: wrong token; give it the viewer's token (--token, or PLOTPIPE_TOKEN)", errors.Trim());
+        Assert.Equal(0, (await fresh.GetAsync("api/status")).GetProperty("points").GetInt64());
+    }
+
+    [Fact]
+    public async Task Replay_waiting_for_a_page_at_an_address_with_a_wrong_token_says_so_in_one_line_naming_the_option()
+    {
+        var path = Path.Combine(_dir, "run.arrow");
+        await TimedRecording.WriteAsync(path, batches: 2);
+        using var fresh = await CommandLineViewer.StartAsync("--listen", "127.0.0.1:0");
+        string page = $"{fresh.Url.GetLeftPart(UriPartial.Path)}?token=not-this-viewers-token";
+
+        var (code, _, errors) = await PlotPipeAsync(new Dictionary<string, string> { ["PLOTPIPE_TOKEN"] = fresh.Token },
+            "replay", path, "--to", $"127.0.0.1:{fresh.ProducerPort}", "--wait-for-page", page);
+
+        Assert.True(code == 1, $"exit code {code}: {errors}");
+        Assert.Equal($"plotpipe: --wait-for-page {page}: the viewer there refused the token in that address; give the address it printed, token included", errors.Trim());
     }
 
     private static string PanelsAndTimes(JsonElement series) => string.Join(";", series.EnumerateArray().Select(s =>

@@ -67,6 +67,19 @@ public sealed class DamagedRecordingCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Replay_in_its_own_viewer_of_a_damaged_recording_answers_in_one_line_with_exit_code_1_before_serving()
+    {
+        foreach (var (path, says) in await WriteAsync())
+        {
+            // A replay waits for a page before it plays: one that took the file would still be running when this gives up.
+            var (code, output, errors) = await PlotPipeCli.RunAsync(PlotPipeCli.CliDll, ["replay", path, "--no-browser"], seconds: 30);
+            Assert.True(code == 1, $"{path}: exit code {code}: {output} {errors}");
+            Assert.DoesNotContain("PlotPipe viewer:", output);
+            OneLine(errors, $"plotpipe: cannot open {path} as a recording: ", says, path);
+        }
+    }
+
+    [Fact]
     public async Task Replay_of_a_damaged_recording_answers_in_one_line_with_exit_code_1()
     {
         using var target = await CommandLineViewer.StartAsync("--listen", "127.0.0.1:0");

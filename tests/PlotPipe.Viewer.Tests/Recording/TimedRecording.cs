@@ -12,10 +12,11 @@ namespace PlotPipe.Viewer.Tests.Recording;
 internal static class TimedRecording
 {
     /// <summary>
-    /// Writes <paramref name="batches"/> batches of 100 rows alternating between a line "signal" and a scatter "marks",
-    /// x from <paramref name="x0"/> in steps of 1 (Unix seconds with <paramref name="timeX"/>), y = sin.
+    /// Writes <paramref name="batches"/> batches of 100 rows alternating between a line "signal" and a scatter "marks"
+    /// (all to "signal" with <paramref name="lineOnly"/>), x from <paramref name="x0"/> in steps of 1 (Unix seconds
+    /// with <paramref name="timeX"/>), y = sin.
     /// </summary>
-    public static async Task WriteAsync(string path, int batches, double x0 = 0, bool timeX = false)
+    public static async Task WriteAsync(string path, int batches, double x0 = 0, bool timeX = false, bool lineOnly = false)
     {
         var store = new PlotStore();
         await using var recorder = Recorder.Start(path, store, _ => { }, blockRows: 100, maxBlocks: 100_000);
@@ -23,7 +24,7 @@ internal static class TimedRecording
         var producer = store.AddProducer("bench", "stdin");
         var flags = timeX ? SeriesFlags.TimeX : SeriesFlags.None;
         var line = store.Define(new SeriesDefinition(0, SeriesKind.Line, "signal", "b-", 0, flags), producer);
-        var marks = store.Define(new SeriesDefinition(1, SeriesKind.Scatter, "marks", "ro", 0, flags), producer);
+        var marks = lineOnly ? line : store.Define(new SeriesDefinition(1, SeriesKind.Scatter, "marks", "ro", 0, flags), producer);
         var xs = new double[100];
         var ys = new double[100];
         for (int b = 0; b < batches; b++)

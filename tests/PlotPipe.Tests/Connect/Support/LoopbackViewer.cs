@@ -19,7 +19,7 @@ public sealed class LoopbackViewer : IAsyncDisposable
     private TcpListener? _listener;
     private Task _accepting = Task.CompletedTask;
     private string? _refuseWith;
-    private bool _refuseAtPoints;
+    private FrameType _refuseAt = FrameType.Hello;
 
     private LoopbackViewer(int port) => Port = port;
 
@@ -69,11 +69,12 @@ public sealed class LoopbackViewer : IAsyncDisposable
 
     /// <summary>
     /// The next connection gets this line once its Hello arrived (as a listening viewer refuses a wrong token), or
-    /// with <paramref name="atFirstPoints"/> once its first points arrived, and is closed.
+    /// with <paramref name="atFirstPoints"/> once its first points arrived, or with <paramref name="atFinish"/> once
+    /// its Finish arrived (a refusal still on its way when a short stream was written whole), and is closed.
     /// </summary>
-    public void RefuseNext(string line, bool atFirstPoints = false)
+    public void RefuseNext(string line, bool atFirstPoints = false, bool atFinish = false)
     {
-        _refuseAtPoints = atFirstPoints;
+        _refuseAt = atFinish ? FrameType.Finish : atFirstPoints ? FrameType.Points : FrameType.Hello;
         Volatile.Write(ref _refuseWith, line);
     }
 
@@ -132,7 +133,7 @@ public sealed class LoopbackViewer : IAsyncDisposable
             {
                 return;
             }
-            var connection = new Connection(socket, Interlocked.Exchange(ref _refuseWith, null), _refuseAtPoints ? FrameType.Points : FrameType.Hello);
+            var connection = new Connection(socket, Interlocked.Exchange(ref _refuseWith, null), _refuseAt);
             lock (_connections) _connections.Add(connection);
         }
     }
