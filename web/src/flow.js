@@ -1,9 +1,8 @@
 // The page's side of flow control with the viewer (docs/page-protocol.md), in one place: requests go out numbered
 // (`seq`) and at most one per throttle interval, always the latest (a gesture's end sends a held one at once); a view
-// that arrives before the viewer's answer to the latest request is acknowledged unseen; a view taken is reported
-// `drawn` at once when none taken before waits for its frame, else once drawn. So the viewer builds the next
-// data-driven view while this one waits for its frame, at most one view waits at the page, and a zoom's answer never
-// queues behind views the page cannot draw yet.
+// that arrives before the viewer's answer to the latest request is acknowledged unseen; each view taken is reported
+// `drawn` once drawn, so the viewer sends the next data-driven view only then and a zoom's answer never queues behind
+// views the page cannot draw yet.
 // No DOM: node tests it.
 
 /** Shortest time between two requests; a request after a quiet spell goes out at once. */
@@ -19,8 +18,7 @@ const DRAWN = '{"type":"drawn"}';
 export function createFlow(transport, build, { now = () => performance.now(), throttleMs = THROTTLE_MS, onSent = () => {} } = {}) {
   let requestSeq = 0; // the number of the last request sent
   let answeredSeq = 0; // the request the viewer's views now answer (its `answer` mark)
-  let drawnOwed = false; // a view was taken and is not reported yet: it is, once drawn
-  let waiting = false; // a view was taken and is not drawn yet
+  let drawnOwed = false; // a view was taken and is not reported drawn yet
   let staleViews = 0;
   let lastSentAt = -Infinity;
   let timer = 0;
@@ -74,11 +72,8 @@ export function createFlow(transport, build, { now = () => performance.now(), th
     },
 
     /**
-     * A view arrived: true when the page should draw it; false when it answers an older request than the last one
-     * sent (its ranges would undo the user's last gesture), and it is acknowledged unseen. A view taken while none
-     * waits for its frame is reported at once, so the next is built while it waits (a point added just after a view
-     * was built then reaches the screen a round trip sooner); one taken while another waits replaces that one and is
-     * reported by `drew()`.
+     * A view arrived: true when the page should draw it (then `drew()` reports it); false when it answers an older
+     * request than the last one sent (its ranges would undo the user's last gesture), and it is acknowledged unseen.
      */
     take() {
       if (answeredSeq < requestSeq) {
@@ -86,15 +81,12 @@ export function createFlow(transport, build, { now = () => performance.now(), th
         transport.send(DRAWN);
         return false;
       }
-      if (waiting) drawnOwed = true;
-      else transport.send(DRAWN);
-      waiting = true;
+      drawnOwed = true;
       return true;
     },
 
-    /** Every view taken is on screen: report the one not yet reported, so the viewer sends the next. */
+    /** Every view taken is on screen: report it once, so the viewer sends the next. */
     drew() {
-      waiting = false;
       if (!drawnOwed) return;
       drawnOwed = false;
       transport.send(DRAWN);
@@ -103,7 +95,6 @@ export function createFlow(transport, build, { now = () => performance.now(), th
     /** A new connection: nothing is in flight on it. */
     reset() {
       drawnOwed = false;
-      waiting = false;
     },
 
     /** Whether the viewer's answer to the last request sent is still to come. */
