@@ -103,6 +103,20 @@ public sealed class CliTests : IDisposable
         Assert.Equal($"plotpipe: --wait-for-page {page}: the viewer there refused the token in that address; give the address it printed, token included", errors.Trim());
     }
 
+    // The CSV rows of the recorded plot's temperature and loss (OpenRecordingTests.RecordPlotAsync) with x in [from, to].
+    private static List<string> RecordedCsvRows(double from, double to)
+    {
+        var rows = new List<string>();
+        foreach (var s in new[] { new SentSeries("temperature", 0, 150_000), new SentSeries("loss", 1, 70_001) })
+        {
+            for (int i = 0; i < s.Count; i++)
+            {
+                if (s.X(i) >= from && s.X(i) <= to) rows.Add($"{s.Name},{s.X(i).ToString("R", CultureInfo.InvariantCulture)},{s.Y(i).ToString("R", CultureInfo.InvariantCulture)}");
+            }
+        }
+        return rows;
+    }
+
     private static string PanelsAndTimes(JsonElement series) => string.Join(";", series.EnumerateArray().Select(s =>
         $"{s.GetProperty("name").GetString()}@{s.GetProperty("panel").GetInt32()}{(s.GetProperty("xIsTime").GetBoolean() ? "+time" : "")}"));
 
@@ -171,16 +185,7 @@ public sealed class CliTests : IDisposable
 
         var lines = await File.ReadAllLinesAsync(csv);
         Assert.Equal("series,x,y", lines[0]);
-        var temperature = new SentSeries("temperature", 0, 150_000);
-        var loss = new SentSeries("loss", 1, 70_001);
-        var expected = new List<string>();
-        foreach (var s in new[] { temperature, loss })
-        {
-            for (int i = 0; i < s.Count; i++)
-            {
-                if (s.X(i) is >= 100 and <= 200.5) expected.Add($"{s.Name},{s.X(i).ToString("R", CultureInfo.InvariantCulture)},{s.Y(i).ToString("R", CultureInfo.InvariantCulture)}");
-            }
-        }
+        var expected = RecordedCsvRows(100, 200.5);
         // "final" (x 7 and 8) lies outside the range.
         Assert.Equal(expected, lines.Skip(1));
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], (await File.ReadAllBytesAsync(png))[..4]);
@@ -196,16 +201,7 @@ public sealed class CliTests : IDisposable
 
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal("series,x,y", lines[0]);
-        var temperature = new SentSeries("temperature", 0, 150_000);
-        var loss = new SentSeries("loss", 1, 70_001);
-        var expected = new List<string>();
-        foreach (var s in new[] { temperature, loss })
-        {
-            for (int i = 0; i < s.Count; i++)
-            {
-                if (s.X(i) is >= 7 and <= 8) expected.Add($"{s.Name},{s.X(i).ToString("R", CultureInfo.InvariantCulture)},{s.Y(i).ToString("R", CultureInfo.InvariantCulture)}");
-            }
-        }
+        var expected = RecordedCsvRows(7, 8);
         expected.AddRange(["final,7,9", "final,8,10"]);
         Assert.Equal(expected, lines.Skip(1));
         // What it read goes to standard error, so the output is the CSV alone.
