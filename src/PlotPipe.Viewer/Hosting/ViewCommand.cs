@@ -24,7 +24,7 @@ internal static class ViewCommand
                 + "Default: the first column (JSON: field) when its name says x (x, t, time, timestamp, date, step, epoch, iteration, ...) or it holds ISO-8601 times; "
                 + "headerless rows of numbers only: the first column; else the line number",
         };
-        var xTime = new Option<bool>("--x-time") { Description = "Text input: read x as a time, ISO-8601 or Unix seconds (kept as Unix seconds); ISO-8601 times are read as times without it" };
+        var xTime = new Option<bool>("--x-time") { Description = "Text input: read x as a time, ISO-8601 or a Unix time (seconds, or ms, µs or ns when the first is too large for seconds); ISO-8601 times are read as times without it" };
         var events = new Option<string?>("--events") { HelpName = "FIELD", Description = "JSON lines: a line whose FIELD holds text is also a marker at its x with that text (its numbers are plotted as usual); markers are listed in /api/events" };
         var skip = new Option<int>("--skip") { HelpName = "N", Description = "Text input: pass over the first N lines unread", CustomParser = OptionValues.SmallCount(0) };
         var columns = new Option<string?>("--columns") { HelpName = "NAMES", Description = "Text input: name the columns (a,b,c); no line is taken as the header, and a line equal to the names is passed over" };

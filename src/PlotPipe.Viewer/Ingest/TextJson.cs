@@ -19,6 +19,7 @@ internal sealed class TextJson
     private readonly TextOptions _options;
     private readonly TextSeries _series;
     private readonly TextProblems _problems;
+    private readonly NumericTimes _numericTimes;
     private readonly byte[] _names;
     private byte[]? _xField;
     private readonly byte[]? _eventsField;
@@ -40,6 +41,7 @@ internal sealed class TextJson
         _options = options;
         _series = series;
         _problems = problems;
+        _numericTimes = new NumericTimes(problems.Warn);
         _xField = options.XName is { } name ? Encoding.UTF8.GetBytes(name) : null;
         _xDecided = options.XField is not null;
         _eventsField = options.EventsField is { } events ? Encoding.UTF8.GetBytes(events) : null;
@@ -294,6 +296,10 @@ internal sealed class TextJson
                 Bad(number, $"x {TextNumbers.Quote(_names.AsSpan(m.TextAt, m.TextLength))} is a time, but the x before were numbers");
                 return false;
             }
+            // A time written as a number (in a string with --x-time, or bare once x are times) may be in milliseconds
+            // or finer: the first one tells.
+            if ((m.Kind == Kind.Number && _timed == true) || (isTime && TextNumbers.TryParse(_names.AsSpan(m.TextAt, m.TextLength), out _)))
+                x = _numericTimes.Seconds(x);
         }
         // The first point decides whether the stream's x are times; --x-time and @time decided it already.
         _timed ??= isTime;

@@ -40,10 +40,6 @@ internal static class TextNumbers
         return false;
     }
 
-    /// <summary>Reads a time as Unix seconds: a number is taken as Unix seconds already, anything else must be an ISO-8601 time (<see cref="TryParseIsoTime"/>).</summary>
-    public static bool TryParseTime(ReadOnlySpan<byte> text, out double unixSeconds) =>
-        TryParse(text, out unixSeconds) || TryParseIsoTime(text, out unixSeconds);
-
     /// <summary>
     /// Reads an ISO-8601 date or time as Unix seconds: <c>YYYY-MM-DD</c>, optionally followed by <c>T</c> (or a
     /// space) and <c>hh:mm</c>, <c>hh:mm:ss</c> or <c>hh:mm:ss.fff</c> (a comma too, any number of digits, kept to

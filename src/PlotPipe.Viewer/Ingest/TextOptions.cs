@@ -21,7 +21,7 @@ internal sealed class TextOptions
     /// </summary>
     public string? XField { get; set; }
 
-    /// <summary>Read x as a time (ISO-8601 or Unix seconds), stored as Unix seconds.</summary>
+    /// <summary>Read x as a time (ISO-8601, or a Unix time in seconds or, by its size, ms, µs or ns), stored as Unix seconds.</summary>
     public bool XTime { get; set; }
 
     /// <summary>

@@ -20,6 +20,9 @@ internal sealed class TextRows
     private readonly TextOptions _options;
     private readonly TextSeries _series;
     private readonly TextProblems _problems;
+    private readonly NumericTimes _numericTimes;
+    // Whether the last row's x was a number (not an ISO-8601 time).
+    private bool _xIsNumber;
     private readonly List<(byte[] Line, long Number)> _held = [];
     private bool _gaveUp;
     private bool _started;
@@ -41,6 +44,7 @@ internal sealed class TextRows
         _options = options;
         _series = series;
         _problems = problems;
+        _numericTimes = new NumericTimes(problems.Warn);
     }
 
     /// <summary>Reads line <paramref name="number"/>, trimmed, neither blank nor a comment.</summary>
@@ -60,6 +64,8 @@ internal sealed class TextRows
             else _problems.Bad(number, $"{fields} field{(fields == 1 ? "" : "s")} where the first data row had {_columns}");
             return;
         }
+        // A time written as a number may be in milliseconds or finer: the first row stored tells.
+        if (_timed && _xIsNumber && _xColumn >= 0) _values[_xColumn] = _numericTimes.Seconds(_values[_xColumn]);
         Add(number);
     }
 
@@ -303,7 +309,13 @@ internal sealed class TextRows
                     }
                     break;
                 case Kind.X:
-                    if (_timed ? !TextNumbers.TryParseTime(Unquote(field), out values[n]) : !Number(field, out values[n])) badField = n;
+                    if (!_timed)
+                    {
+                        if (!Number(field, out values[n])) badField = n;
+                    }
+                    else if (Number(field, out values[n])) _xIsNumber = true;
+                    else if (TextNumbers.TryParseIsoTime(Unquote(field), out values[n])) _xIsNumber = false;
+                    else badField = n;
                     break;
             }
             if (badField == n) badText = field;

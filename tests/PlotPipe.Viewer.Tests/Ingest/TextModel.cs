@@ -321,6 +321,7 @@ internal static partial class TextModel
         {
             var fields = Split(line, _delimiter);
             var values = new double[_columns];
+            bool xNumber = false;
             bool ok = fields.Count == _columns;
             for (int c = 0; c < _columns && c < fields.Count && ok; c++)
             {
@@ -335,7 +336,8 @@ internal static partial class TextModel
                         }
                         break;
                     case 'x':
-                        ok = IsNumber(f, out values[c]) || (_timed && IsTime(f, out values[c]));
+                        if (IsNumber(f, out values[c])) xNumber = true;
+                        else ok = _timed && IsTime(f, out values[c]);
                         break;
                 }
             }
@@ -346,6 +348,7 @@ internal static partial class TextModel
                 return;
             }
             double x = _x >= 0 ? values[_x] : number;
+            if (_timed && xNumber && _x >= 0) x = NumericTime(x);
             for (int c = 0; c < _columns; c++)
             {
                 if (_seriesOf[c] >= 0) Add(_seriesOf[c], x, values[c]);
@@ -354,7 +357,21 @@ internal static partial class TextModel
 
         // ---- JSON ----
 
-        private record Member(string Name, char Kind, double Value); // 'n' number, 't' time, 'w' other string
+        private record Member(string Name, char Kind, double Value, bool FromNumber = false); // 'n' number, 't' time, 'w' other string
+
+        // Unix times written as numbers: seconds, or ms, µs or ns when the input's first one is 1e11 or more, 1e14, 1e17.
+        private double _perSecond;
+
+        private double NumericTime(double v)
+        {
+            if (_perSecond == 0)
+            {
+                if (!double.IsFinite(v)) return v;
+                double size = Math.Abs(v);
+                _perSecond = size < 1e11 ? 1 : size < 1e14 ? 1e3 : size < 1e17 ? 1e6 : 1e9;
+            }
+            return _perSecond == 1 ? v : v / _perSecond;
+        }
 
         private void Json(byte[] line, long number)
         {
@@ -414,6 +431,7 @@ internal static partial class TextModel
                 isTime = m.Kind == 't';
                 if (isTime && _jsonTimed == false) return false;
                 x = m.Value;
+                if ((m.Kind == 'n' && _jsonTimed == true) || m.FromNumber) x = NumericTime(x);
             }
             _jsonTimed ??= isTime;
             return true;
@@ -442,8 +460,9 @@ internal static partial class TextModel
                             else if (!_xDecided || name == "x" || name == _xField)
                             {
                                 var bytes = Encoding.UTF8.GetBytes(text);
-                                bool time = IsTime(bytes, out double at) || (o.XTime && IsNumber(bytes, out at));
-                                members.Add(new Member(name, time ? 't' : 'w', at));
+                                bool iso = IsTime(bytes, out double at);
+                                bool number = !iso && o.XTime && IsNumber(bytes, out at);
+                                members.Add(new Member(name, iso || number ? 't' : 'w', at, number));
                             }
                             break;
                     }

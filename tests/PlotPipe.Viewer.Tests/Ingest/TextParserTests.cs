@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Buffers;
 using System.Text;
 using PlotPipe.Viewer.Ingest;
@@ -226,6 +227,32 @@ public class TextParserTests
             new TextOptions { XTime = true, XField = "at" });
         Assert.Equal([(t, 20), (t + 1, 21)], json.Points("temp"));
         Assert.Contains("line 3: x \"soon\" is not a time", Assert.Single(json.Reports));
+    }
+
+    [Theory]
+    [InlineData("1704164645000", 1e3, "milliseconds")]
+    [InlineData("1704164645000000", 1e6, "microseconds")]
+    [InlineData("1704164645000000000", 1e9, "nanoseconds")]
+    public void X_time_reads_numbers_too_large_for_seconds_in_the_unit_their_size_tells_and_says_so_once(string first, double perSecond, string unit)
+    {
+        // As date +%s%3N, JavaScript's Date.now() and many devices write them: read as seconds they were past the year 50000.
+        double t = new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.Zero).ToUnixTimeSeconds();
+        string next = (double.Parse(first, CultureInfo.InvariantCulture) + 1.5 * perSecond).ToString("R", CultureInfo.InvariantCulture);
+        var csv = TextFeed.Parse($"time,temp\n{first},20\n{next},21\n2024-01-02T03:04:07Z,22\n", new TextOptions { XTime = true });
+        Assert.Equal([(t, 20), (t + 1.5, 21), (t + 2, 22)], csv.Points("temp"));
+        Assert.Equal($"x times are read as Unix {unit}: the first, {double.Parse(first, CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture)}, is too large for seconds; as {unit} it is 2024-01-02 03:04:05 UTC", Assert.Single(csv.Reports));
+
+        var json = TextFeed.Parse($"{{\"at\": {first}, \"temp\": 20}}\n{{\"at\": \"{next}\", \"temp\": 21}}\n", new TextOptions { XTime = true, XField = "at" });
+        Assert.Equal([(t, 20), (t + 1.5, 21)], json.Points("temp"));
+        Assert.Single(json.Reports);
+    }
+
+    [Fact]
+    public void X_time_keeps_numbers_that_can_be_seconds_as_seconds_and_says_nothing()
+    {
+        var feed = TextFeed.Parse("1704164645,20\n99999999999,21\n", new TextOptions { XTime = true });
+        Assert.Equal([(1704164645, 20), (99999999999, 21)], feed.Points("y"));
+        Assert.Empty(feed.Reports);
     }
 
     [Fact]
