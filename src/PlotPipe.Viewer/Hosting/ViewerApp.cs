@@ -221,9 +221,10 @@ internal static class ViewerApp
                 return 0;
             }
             saved = true;
-            SavePictures(options, store, status, Report);
+            bool pictured = SavePictures(options, store, status, Report);
             if (Alerted()) return AlertExitCode;
-            if (options.ExitOnFinish) return 0;
+            // A script that asked for a picture and exits with the stream learns from the code that it has none.
+            if (options.ExitOnFinish) return pictured ? 0 : Usage.RuntimeExitCode;
             await LingerAsync(server, options.Linger, stop).ConfigureAwait(false);
             // On a machine without a browser nobody may have opened the page: the viewer says why it is gone. A stop
             // ends the wait too, without an exception, and says so itself.
@@ -297,8 +298,10 @@ internal static class ViewerApp
     }
 
     // Nothing about a picture may take the viewer down: the page and the data matter more than the file.
-    private static void SavePictures(ViewerOptions options, PlotStore store, ViewerStatus status, Action<string> report)
+    // False when a picture asked for could not be saved (said, and kept in the status).
+    private static bool SavePictures(ViewerOptions options, PlotStore store, ViewerStatus status, Action<string> report)
     {
+        bool all = true;
         foreach (var path in new[] { options.PngPath, options.SvgPath })
         {
             if (path is null) continue;
@@ -313,8 +316,10 @@ internal static class ViewerApp
                 var why = $"could not save {path}: {UserFiles.Why(e)}";
                 report(why);
                 status.ExportFailed(why);
+                all = false;
             }
         }
+        return all;
     }
 
     // The producer is gone: the final picture stays up while someone looks at it, and the process does not outlive that by more than the linger time.

@@ -69,4 +69,30 @@ public sealed class PictureFailureTests
         Assert.Equal(3, series[0].GetProperty("count").GetInt64());
         Assert.False(viewer.HasExited, viewer.Errors);
     }
+
+    [Fact]
+    public async Task Exiting_with_the_stream_without_the_picture_asked_for_exits_1_and_with_it_0()
+    {
+        // A script's "plotpipe view run.csv --png out/plot.png --exit-on-finish" learns from the code whether the picture exists.
+        var dir = Directory.CreateTempSubdirectory("plotpipe-exit-");
+        try
+        {
+            var csv = Path.Combine(dir.FullName, "run.csv");
+            await File.WriteAllTextAsync(csv, "step,loss\n1,0.5\n2,0.25\n");
+            var missing = Path.Combine(dir.FullName, "no-such-folder", "plot.png");
+            var (code, _, errors) = await ChildProcess.RunAsync("dotnet", [PlotPipeCli.CliDll, "view", csv, "--no-browser", "--png", missing, "--exit-on-finish"]);
+            Assert.True(code == 1, $"exit code {code}: {errors}");
+            Assert.Contains($"plotpipe: could not save {missing}: its folder does not exist", errors);
+
+            var saved = Path.Combine(dir.FullName, "plot.png");
+            (code, _, errors) = await ChildProcess.RunAsync("dotnet", [PlotPipeCli.CliDll, "view", csv, "--no-browser", "--png", saved, "--exit-on-finish"]);
+            Assert.True(code == 0, $"exit code {code}: {errors}");
+            Assert.Contains($"plotpipe: saved {saved}", errors);
+            Assert.True(new FileInfo(saved).Length > 0);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }
