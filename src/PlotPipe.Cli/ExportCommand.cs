@@ -76,6 +76,12 @@ internal static class ExportCommand
             {
                 await using var file = File.OpenRead(input);
                 var (points, elapsed, truncated) = RecordingLoader.Load(file, store, lo, hi);
+                if (truncated && points == 0 && double.IsNegativeInfinity(lo) && double.IsPositiveInfinity(hi))
+                {
+                    // A viewer stopped before its first batch was written whole: a picture of nothing would look like an export.
+                    await errors.WriteLineAsync($"{Usage.ToolName}: cannot export {input}: it ends before its first whole batch, so it holds no point to export");
+                    return Usage.RuntimeExitCode;
+                }
                 await errors.WriteLineAsync($"{Usage.ToolName}: read {points} points of {input} in {elapsed.TotalSeconds:0.000} s{(truncated ? " (the file ends mid-batch: up to its last whole batch)" : "")}");
                 if (pngPath is not null) PictureExporter.Save(store, pngPath, widthPx, heightPx, pictureTitle, palette);
                 if (svgPath is not null) PictureExporter.Save(store, svgPath, widthPx, heightPx, pictureTitle, palette);

@@ -192,6 +192,30 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Export_of_a_recording_cut_inside_its_first_batch_says_it_holds_no_point_and_exits_1()
+    {
+        // A viewer killed while its first batch was being written: a picture of nothing would pass for an export.
+        var path = Path.Combine(_dir, "cut.arrow");
+        await TimedRecording.WriteAsync(path, batches: 1);
+        var whole = await File.ReadAllBytesAsync(path);
+        await File.WriteAllBytesAsync(path, whole[..^64]);
+        var png = Path.Combine(_dir, "cut.png");
+        var (code, _, errors) = await ChildProcess.RunAsync("dotnet", [PlotPipeCli.CliDll, "export", path, "--png", png]);
+        Assert.True(code == 1, $"exit code {code}: {errors}");
+        Assert.Equal($"plotpipe: cannot export {path}: it ends before its first whole batch, so it holds no point to export", errors.Trim());
+        Assert.False(File.Exists(png));
+
+        // Cut after its first batch, it exports what that batch holds.
+        await TimedRecording.WriteAsync(path, batches: 2);
+        whole = await File.ReadAllBytesAsync(path);
+        await File.WriteAllBytesAsync(path, whole[..^64]);
+        (code, _, errors) = await ChildProcess.RunAsync("dotnet", [PlotPipeCli.CliDll, "export", path, "--png", png]);
+        Assert.True(code == 0, $"exit code {code}: {errors}");
+        Assert.Contains("(the file ends mid-batch: up to its last whole batch)", errors);
+        Assert.True(File.Exists(png));
+    }
+
+    [Fact]
     public async Task Export_csv_to_a_dash_writes_the_points_to_standard_output_and_no_file_named_dash()
     {
         var path = Path.Combine(_dir, "run.arrow");
