@@ -154,10 +154,9 @@ internal static class ReplayCommand
 
     private static string NotTaken(string address, string input, string? reason, long points, long dropped)
     {
-        const string refused = "plotpipe: refused: ";
-        if (reason is not null && reason.StartsWith(refused, StringComparison.Ordinal))
+        if (reason is not null && reason.StartsWith(ProducerRefusal.Prefix, StringComparison.Ordinal))
         {
-            var why = reason[refused.Length..];
+            var why = reason[ProducerRefusal.Prefix.Length..];
             return $"the viewer at {address} refused the replay of {input}: {why}{(why.Contains("token", StringComparison.Ordinal) ? "; give it the viewer's token (--token, or PLOTPIPE_TOKEN)" : "")}";
         }
         return $"the viewer at {address} went away during the replay of {input} ({reason ?? "the connection was lost"}); {points - dropped} of its {points} points were sent";

@@ -351,7 +351,11 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
 
     private void Report(string reason, Exception? error)
     {
-        _logger.LogWarning("PlotPipe: the viewer went away ({Reason}); points added from now on are counted as dropped", reason);
+        // A refusal is the viewer's answer to this producer (a wrong or missing token), not the viewer going away.
+        if (reason.StartsWith(ProducerRefusal.Prefix, StringComparison.Ordinal))
+            _logger.LogWarning("PlotPipe: the viewer refused this producer ({Reason}); points added from now on are counted as dropped", reason[ProducerRefusal.Prefix.Length..]);
+        else
+            _logger.LogWarning("PlotPipe: the viewer went away ({Reason}); points added from now on are counted as dropped", reason);
         try
         {
             ViewerLost?.Invoke(this, new ViewerLostEventArgs(reason, error));

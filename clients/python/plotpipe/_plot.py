@@ -16,8 +16,9 @@ from typing import Any, Literal, Protocol, cast
 
 from ._columns import column, number, time_value
 from ._transport import Sink, TcpLink, ViewerProcess
-from ._wire import (EVENT, LINE, LITTLE_ENDIAN, MARK, MAX_PANELS, MAX_SERIES, SCATTER, SPAN, TIME_X, append_column,
-                    check_event_text, check_options, check_seconds, check_series_name, encode_define_panel, encode_define_plot,
+from ._wire import (EVENT, LINE, LITTLE_ENDIAN, MARK, MAX_PANELS, MAX_SERIES, REFUSAL_PREFIX, SCATTER, SPAN, TIME_X,
+                    append_column, check_event_text, check_options, check_seconds, check_series_name, encode_define_panel,
+                    encode_define_plot,
                     encode_define_series, encode_dropped, encode_event, encode_finish, encode_points_header,
                     panel_properties, styled_format)
 
@@ -879,7 +880,12 @@ class Plot:
         source: _Reasoned | None = self._viewer if self._viewer is not None else self._link
         reason = source.reason(_REASON_WAIT) if source is not None else None
         self._lost_reason = reason or str(error) or type(error).__name__
-        _log.warning("PlotPipe: the viewer went away (%s); points added from now on are counted as dropped", self._lost_reason)
+        if self._lost_reason.startswith(REFUSAL_PREFIX):
+            # The viewer's answer to this producer (a wrong or missing token), not the viewer going away.
+            _log.warning("PlotPipe: the viewer refused this producer (%s); points added from now on are counted as dropped",
+                         self._lost_reason[len(REFUSAL_PREFIX):])
+        else:
+            _log.warning("PlotPipe: the viewer went away (%s); points added from now on are counted as dropped", self._lost_reason)
 
 
 def _is_event(frame: bytes) -> bool:

@@ -29,7 +29,7 @@ MAX_EVENT_TEXT_BYTES = 1024
 SCALES = ("linear", "log")
 TOKEN_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 # A listening viewer that refuses a producer says so in one line on the socket, then closes it.
-REFUSAL_PREFIX = "plotpipe: refused"
+REFUSAL_PREFIX = "plotpipe: refused: "
 
 HEADER = struct.Struct("<IBBH")
 _DEFINE_PREFIX = struct.Struct("<BBHI")

@@ -710,18 +710,24 @@ class ConnectTests(unittest.TestCase):
     def test_a_refusal_line_loses_the_viewer_with_its_reason_and_adds_never_raise(self):
         server = Listener(refusal="plotpipe: refused: wrong token")
         self.addCleanup(server.stop)
-        plot = plotpipe.connect(server.address, token="wrong")
-        s = plot.line("s")
-        deadline = time.monotonic() + 10
-        i = 0
-        while plot.viewer_lost_reason is None:
-            self.assertLess(time.monotonic(), deadline, "the refusal was never noticed")
-            s.add(i, i)
-            i += 1
-            if i % 1000 == 0:
-                time.sleep(0.001)
+        with self.assertLogs("plotpipe", level="WARNING") as logs:
+            plot = plotpipe.connect(server.address, token="wrong")
+            s = plot.line("s")
+            deadline = time.monotonic() + 10
+            i = 0
+            while plot.viewer_lost_reason is None:
+                self.assertLess(time.monotonic(), deadline, "the refusal was never noticed")
+                s.add(i, i)
+                i += 1
+                if i % 1000 == 0:
+                    time.sleep(0.001)
+            # The reason is kept a moment before the warning is logged.
+            wait_until(lambda: any("refused this producer" in line for line in logs.output))
         self.assertFalse(plot.viewer_connected)
         self.assertEqual("plotpipe: refused: wrong token", plot.viewer_lost_reason)
+        # Said as the viewer's answer to this producer, not as the viewer going away.
+        self.assertIn("WARNING:plotpipe:PlotPipe: the viewer refused this producer (wrong token); points added from now on "
+                      "are counted as dropped", logs.output)
         self.assertFalse(plot.finish(1))
 
     def test_a_malformed_address_or_token_raises_ValueError_naming_it(self):

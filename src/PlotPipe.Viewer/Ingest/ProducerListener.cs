@@ -276,7 +276,7 @@ internal sealed class ProducerListener : IAsyncDisposable
     private const string VersionOne = "a version 1 stream has no Hello, so no name or token: speak version 2";
 
     // Written on a stream of its own over the socket, so a connection whose stream was never set up is told too.
-    private static async Task RefuseAsync(Socket socket, string reason, string prefix = "plotpipe: refused: ")
+    private static async Task RefuseAsync(Socket socket, string reason, string prefix = ProducerRefusal.Prefix)
     {
         try
         {

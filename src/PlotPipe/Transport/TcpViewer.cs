@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using PlotPipe.Protocol;
 
 namespace PlotPipe.Transport;
 
@@ -12,7 +13,6 @@ namespace PlotPipe.Transport;
 /// </summary>
 internal sealed class TcpViewer
 {
-    private const string RefusalPrefix = "plotpipe: refused";
     private const int MaxReasonBytes = 1024;
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
@@ -168,7 +168,7 @@ internal sealed class TcpViewer
         string said = Encoding.UTF8.GetString(received, 0, used);
         int end = said.IndexOf('\n');
         string line = (end < 0 ? said : said[..end]).TrimEnd('\r');
-        if (line.StartsWith(RefusalPrefix, StringComparison.Ordinal)) _refusal = line;
+        if (line.StartsWith(ProducerRefusal.Prefix, StringComparison.Ordinal)) _refusal = line;
         // A web server (most often the viewer's own page, whose address is printed beside the producers') answers
         // the handshake with an HTTP error and closes; knocking again would only get the same answer.
         else if (line.StartsWith("HTTP/", StringComparison.Ordinal))

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using PlotPipe.Protocol;
 using PlotPipe.Tests.Connect.Support;
+using PlotPipe.Tests.Support;
 
 namespace PlotPipe.Tests.Connect;
 
@@ -160,13 +161,16 @@ public class ConnectTests
         // At the first points, so that the handler below is surely subscribed when the refusal comes.
         peer.RefuseNext("plotpipe: refused: wrong token", atFirstPoints: true);
         var lost = new TaskCompletionSource<ViewerLostEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var plot = await LivePlot.ConnectAsync(peer.Address, new LivePlotOptions { Token = "wrong" });
+        var log = new LogLines();
+        await using var plot = await LivePlot.ConnectAsync(peer.Address, new LivePlotOptions { Token = "wrong", Logger = log });
         plot.ViewerLost += (_, e) => lost.TrySetResult(e);
         var loss = plot.Line("loss");
         loss.Add(1, 1);
 
         var args = await lost.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("plotpipe: refused: wrong token", args.Reason);
+        // Said as the viewer's answer to this producer, not as the viewer going away.
+        Assert.Contains(log.Lines, l => l.Text == "PlotPipe: the viewer refused this producer (wrong token); points added from now on are counted as dropped");
         Assert.False(plot.IsViewerConnected);
         loss.Add(2, 2);
         Assert.True(plot.Dropped >= 1);
