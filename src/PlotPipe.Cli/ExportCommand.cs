@@ -98,7 +98,7 @@ internal static class ExportCommand
             catch (InvalidDataException e)
             {
                 // The reader's message says what is wrong and where (byte, batch) in plain words.
-                await errors.WriteLineAsync($"{Usage.ToolName}: cannot open {input} as a recording: {e.Message.ReplaceLineEndings(" ")}");
+                await errors.WriteLineAsync($"{Usage.ToolName}: {RecordingLoader.CannotOpen(input, e)}");
                 return 1;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

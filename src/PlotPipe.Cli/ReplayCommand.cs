@@ -134,7 +134,7 @@ internal static class ReplayCommand
             catch (InvalidDataException e)
             {
                 // The reader's message says what is wrong and where (byte, batch) in plain words.
-                await result.InvocationConfiguration.Error.WriteLineAsync($"{Usage.ToolName}: cannot open {input} as a recording: {e.Message.ReplaceLineEndings(" ")}");
+                await result.InvocationConfiguration.Error.WriteLineAsync($"{Usage.ToolName}: {RecordingLoader.CannotOpen(input, e)}");
                 return 1;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or HttpRequestException)

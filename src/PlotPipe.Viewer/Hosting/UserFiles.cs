@@ -1,3 +1,5 @@
+using PlotPipe.Viewer.Recording;
+
 namespace PlotPipe.Viewer.Hosting;
 
 /// <summary>
@@ -42,7 +44,7 @@ internal static class UserFiles
         if (Directory.Exists(path)) return $"cannot write {option} {path}: it is a folder";
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null && !Directory.Exists(folder))
-            return File.Exists(folder) ? $"cannot write {option} {path}: {folder} is a file, not a folder" : $"cannot write {option} {path}: the folder {folder} does not exist";
+            return $"cannot write {option} {path}: {RecordTarget.MissingFolder(folder)}";
         return null;
     }
 

@@ -108,7 +108,7 @@ internal static class ViewerApp
             }
             catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
             {
-                Report($"cannot open --baseline {path} as a recording: {e.Message.ReplaceLineEndings(" ")}");
+                Report(RecordingLoader.CannotOpen($"--baseline {path}", e));
                 return Usage.RuntimeExitCode;
             }
         }
@@ -132,7 +132,7 @@ internal static class ViewerApp
                 // A replay has nothing else to play: said before anything listens, as plotpipe export says it.
                 if (options.Replay)
                 {
-                    Report($"cannot open {recordingPath} as a recording: {e.Message.ReplaceLineEndings(" ")}");
+                    Report(RecordingLoader.CannotOpen(recordingPath, e));
                     return Usage.RuntimeExitCode;
                 }
                 // Opened whole below, which says what is wrong with the file and keeps what it could read.

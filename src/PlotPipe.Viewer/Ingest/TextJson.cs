@@ -33,7 +33,8 @@ internal sealed class TextJson
     private enum Kind : byte { Number, Time, Words }
 
     // A top-level field: its name in _names, and its number, time (Unix seconds) or the raw text of a string.
-    private record struct Member(int NameAt, int NameLength, Kind Kind, double Value, int TextAt, int TextLength);
+    // FromNumber: a time written as a number in a string (--x-time), whose unit NumericTimes tells.
+    private record struct Member(int NameAt, int NameLength, Kind Kind, double Value, int TextAt, int TextLength, bool FromNumber = false);
 
     /// <summary>Points go into <paramref name="series"/>; bad lines are counted in <paramref name="problems"/>.</summary>
     public TextJson(TextOptions options, TextSeries series, TextProblems problems)
@@ -141,8 +142,9 @@ internal sealed class TextJson
                         {
                             // A number in a string is a time only when --x-time says x holds times.
                             var text = _names.AsSpan(textAt, textLength);
-                            bool time = TextNumbers.TryParseIsoTime(text, out double at) || (_options.XTime && TextNumbers.TryParse(text, out at));
-                            Keep(ref count, new Member(nameAt, nameLength, time ? Kind.Time : Kind.Words, at, textAt, textLength));
+                            bool iso = TextNumbers.TryParseIsoTime(text, out double at);
+                            bool fromNumber = !iso && _options.XTime && TextNumbers.TryParse(text, out at);
+                            Keep(ref count, new Member(nameAt, nameLength, iso || fromNumber ? Kind.Time : Kind.Words, at, textAt, textLength, fromNumber));
                         }
                         break;
                     case JsonTokenType.StartObject:
@@ -298,7 +300,7 @@ internal sealed class TextJson
             }
             // A time written as a number (in a string with --x-time, or bare once x are times) may be in milliseconds
             // or finer: the first one tells.
-            if ((m.Kind == Kind.Number && _timed == true) || (isTime && TextNumbers.TryParse(_names.AsSpan(m.TextAt, m.TextLength), out _)))
+            if ((m.Kind == Kind.Number && _timed == true) || m.FromNumber)
                 x = _numericTimes.Seconds(x);
         }
         // The first point decides whether the stream's x are times; --x-time and @time decided it already.

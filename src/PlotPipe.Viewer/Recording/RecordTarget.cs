@@ -30,14 +30,16 @@ internal static class RecordTarget
         catch (DirectoryNotFoundException)
         {
             // The kernel says the same when a part of the path is a file: name which it is.
-            var folder = Path.GetDirectoryName(Path.GetFullPath(path));
-            throw new IOException(File.Exists(folder) ? $"{folder} is a file, not a folder" : $"the folder {folder} does not exist");
+            throw new IOException(MissingFolder(Path.GetDirectoryName(Path.GetFullPath(path))!));
         }
         catch (ArgumentException)
         {
             throw new IOException("it is not a file's path");
         }
     }
+
+    /// <summary>Why a file cannot be made in <paramref name="folder"/>, which is no folder: it is a file, or it does not exist.</summary>
+    public static string MissingFolder(string folder) => File.Exists(folder) ? $"{folder} is a file, not a folder" : $"the folder {folder} does not exist";
 
     /// <summary>
     /// <paramref name="path"/>, just opened as <paramref name="opened"/>, opened a second time to write past the page

@@ -24,7 +24,7 @@ internal static class RecordingLoader
         }
         catch (Exception e) when (e is InvalidDataException or IOException)
         {
-            why = $"cannot open {name} as a recording: {e.Message.ReplaceLineEndings(" ")}";
+            why = CannotOpen(name, e);
         }
         catch (Exception e)
         {
@@ -38,6 +38,9 @@ internal static class RecordingLoader
         store.SetState(StreamState.Disconnected, why);
         return why;
     }
+
+    /// <summary>The line that says why <paramref name="name"/> cannot be opened as a recording: the reader's words for <paramref name="e"/>, on one line.</summary>
+    public static string CannotOpen(string name, Exception e) => $"cannot open {name} as a recording: {e.Message.ReplaceLineEndings(" ")}";
 
     /// <summary>
     /// Loads <paramref name="input"/> into <paramref name="store"/>, only points with <paramref name="from"/> ≤ x ≤
