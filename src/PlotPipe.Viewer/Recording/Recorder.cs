@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Win32.SafeHandles;
 using PlotPipe.Protocol;
@@ -12,8 +13,10 @@ namespace PlotPipe.Viewer.Recording;
 /// for the series' and the plot's definitions. Ingest copies each frame's columns into a preallocated block under a lock (no allocation); full blocks go
 /// through a preallocated queue to a writer task, which writes each as one record batch in one write call, so a
 /// viewer killed at any moment leaves a file readable up to its last whole batch. A partly filled block is written after
-/// <see cref="FlushInterval"/>. The queue is bounded by <see cref="MaxBlocks"/>: when the disk cannot keep up,
-/// points are left out of the recording and counted (<see cref="Lost"/>), never held against the display. A write
+/// <see cref="FlushInterval"/>. The queue is bounded by <see cref="MaxBlocks"/>: when it is full (the disk slower than
+/// ingest just then), ingest waits for the writer, so a slow disk slows the stream and loses nothing; only a writer
+/// that writes nothing for <see cref="StallTimeout"/> (a disk or a pipe's reader that hangs) has points left out and
+/// counted (<see cref="Lost"/>), so a recording holds ingest back for at most that long at a time. A write
 /// error stops the recording alone, with its reason in <see cref="Error"/>. Every point handed to it ends as written
 /// or as lost, exactly once: <see cref="Received"/> = <see cref="Points"/> + <see cref="Lost"/> once the queue is
 /// empty (at once when the recording stops, within <see cref="FlushInterval"/> of the last point otherwise).
@@ -54,6 +57,11 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
     private long _bytes;
     private string? _error;
     private readonly Task _writer;
+    // Under the gate: ingest threads waiting in Current for a free block, the writes the writer has finished, and
+    // that count when ingest last gave up waiting (-1: never).
+    private int _ingestWaits;
+    private long _writes;
+    private long _givenUpAt = -1;
 
     private Recorder(string path, SafeFileHandle file, SafeFileHandle? direct, PlotStore store, Action<string> report, int blockRows, int maxBlocks, IReadOnlyList<RecordedRule>? rules)
     {
@@ -89,7 +97,8 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
     /// <summary>
     /// Blocks the queue may hold (blocks are made only as the writer falls behind): a sixteenth of the viewer's
     /// memory budget, from 8 to 96 batches (96 with no budget). At 65,536 rows of 20 bytes, 96 batches are 126 MB,
-    /// 6.3 million points: what a writer starved of the CPU falls behind by in a fifth of a second at 30 M points/s.
+    /// 6.3 million points: what a writer starved of the CPU falls behind by in a fifth of a second at 30 M points/s,
+    /// before ingest has to wait for it.
     /// </summary>
     public static int QueueBlocksFor(long maxMemoryBytes, int blockRows = RecordingFormat.BatchRows)
     {
@@ -109,8 +118,9 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
-    /// How long closing waits on a writer that writes nothing (a pipe whose reader stopped reading) before it gives
-    /// up, counting what it had not written as lost: a viewer stops, it does not hang on its recording.
+    /// How long ingest, with the queue full, and closing wait on a writer that writes nothing (a disk or a pipe's reader
+    /// that hangs) before they give up, counting what was not written as lost: a viewer goes on, and stops, without
+    /// hanging on its recording.
     /// </summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -126,7 +136,7 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
     /// <summary>Bytes written to the file.</summary>
     public long Bytes => Interlocked.Read(ref _bytes);
 
-    /// <summary>Points left out because the queue was full (the disk could not keep up), or not written because the recording stopped.</summary>
+    /// <summary>Points left out because the queue was full while nothing could be written for <see cref="StallTimeout"/>, or not written because the recording stopped.</summary>
     public long Lost => Interlocked.Read(ref _lost);
 
     /// <summary>Why the recording stopped, or null while it runs.</summary>
@@ -135,6 +145,9 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
     /// <summary>Whether it still writes.</summary>
     public bool Active => !_stopped;
 
+    // Why points were left out while the recording ran.
+    private string Stalled => $"nothing could be written for {StallTimeout.TotalSeconds:0.#} s at a time";
+
     /// <summary>What the status says about the recording: an error, points lost to a slow disk, or null when all is well.</summary>
     public string? Problem
     {
@@ -142,7 +155,7 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
         {
             if (Error is { } error) return error;
             long lost = Lost;
-            return lost > 0 ? $"recording {Path}: the disk could not keep up, {lost} points were not recorded (the display has them)" : null;
+            return lost > 0 ? $"recording {Path}: {Stalled}, {lost} points were not recorded (the display has them)" : null;
         }
     }
 
@@ -183,8 +196,7 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
             int done = 0;
             while (done < count)
             {
-                var block = Current();
-                if (block is null)
+                if (Current() is not { } block)
                 {
                     Interlocked.Add(ref _lost, count - done);
                     return;
@@ -213,8 +225,7 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
             int done = 0;
             while (done < xs.Length)
             {
-                var block = Current();
-                if (block is null)
+                if (Current() is not { } block)
                 {
                     Interlocked.Add(ref _lost, xs.Length - done);
                     return;
@@ -245,16 +256,48 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
         return id;
     }
 
-    // Under the gate: the block being filled, a free one, a new one while under the limit, else null (the queue is
-    // full, or the recording is closing or stopped).
+    // Under the gate: the block being filled, a free one, or a new one while under the limit. With the queue full,
+    // ingest waits for the writer to free a block, as long as the writer goes on writing: a slow disk slows ingest (and
+    // the producer's own policy applies, as for a slow viewer) but loses nothing. Null when the recording is closing or
+    // stopped, or when the writer has written nothing for StallTimeout (a disk or a pipe's reader that hangs): the
+    // points are then left out and counted, so a recording holds ingest back for at most that long at a time.
     private RecordBlock? Current()
     {
-        if (_current is not null) return _current;
-        if (_closing || _stopped) return null;
-        if (_free.TryPop(out var free)) return _current = free;
-        if (_blocks >= MaxBlocks) return null;
-        _blocks++;
-        return _current = new RecordBlock(_blockRows);
+        long seen = -1, waitingSince = 0;
+        while (true)
+        {
+            if (_current is not null) return _current;
+            if (_closing || _stopped) return null;
+            if (_free.TryPop(out var free)) return _current = free;
+            if (_blocks < MaxBlocks)
+            {
+                _blocks++;
+                return _current = new RecordBlock(_blockRows);
+            }
+            // Given up on a writer that has finished no write since: the points are left out at once, not after
+            // another wait for every frame.
+            if (_writes == _givenUpAt) return null;
+            long now = Stopwatch.GetTimestamp();
+            if (_writes != seen)
+            {
+                (seen, waitingSince) = (_writes, now);
+            }
+            long patience = waitingSince + (long)(StallTimeout.TotalSeconds * Stopwatch.Frequency) - now;
+            if (patience <= 0)
+            {
+                _givenUpAt = _writes;
+                return null;
+            }
+            _ingestWaits++;
+            Monitor.Wait(_gate, TimeSpan.FromSeconds((double)patience / Stopwatch.Frequency));
+            _ingestWaits--;
+        }
+    }
+
+    // Under the gate: a block was freed, or the recording closes or stops; ingest waiting for a block looks again.
+    private void Freed()
+    {
+        if (_ingestWaits > 0) Monitor.PulseAll(_gate);
     }
 
     // Under the gate.
@@ -434,6 +477,7 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
                     Interlocked.Add(ref _lost, block.Count);
                     block.Count = 0;
                     _free.Push(block);
+                    Freed();
                     return;
                 }
                 _writing = block;
@@ -519,6 +563,8 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
                 _writing = null;
                 block.Count = 0;
                 _free.Push(block);
+                _writes++;
+                Freed();
             }
             if (!File.Exists(Path)) throw new IOException($"the file was removed or moved after {offset} bytes");
         }
@@ -542,6 +588,7 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
             while (_ready.TryDequeue(out var queued)) lost += queued.Count;
             Interlocked.Add(ref _lost, lost);
             Wake();
+            Freed();
         }
         _report(why);
         _store.Touch();
@@ -560,6 +607,7 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
             if (_current is { Count: > 0 } block) Hand(block);
             _current = null;
             Wake();
+            Freed();
         }
         long seen = Bytes;
         while (await Task.WhenAny(_writer, Task.Delay(StallTimeout)).ConfigureAwait(false) != _writer)
@@ -576,6 +624,6 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
         await _writer.ConfigureAwait(false);
         // Points left out for a slow disk were said only in the status while it ran: a viewer that ends on its own
         // (--exit-on-finish) says so once more as it closes, so a recording that is not whole never looks whole.
-        if (Error is null && Lost > 0) _report($"recording {Path}: {Lost} of the {Received} points received were not recorded (the disk could not keep up); the file holds the other {Points}");
+        if (Error is null && Lost > 0) _report($"recording {Path}: {Lost} of the {Received} points received were not recorded ({Stalled}); the file holds the other {Points}");
     }
 }

@@ -118,7 +118,7 @@ internal sealed record AlertsReport(long Fired, IReadOnlyList<string> Rules);
 /// <param name="Path">The file written.</param>
 /// <param name="Points">Points written so far.</param>
 /// <param name="Bytes">Bytes written so far.</param>
-/// <param name="Lost">Points not recorded (the disk could not keep up, or the recording stopped).</param>
+/// <param name="Lost">Points not recorded (nothing could be written for 1 s, or the recording stopped).</param>
 /// <param name="Active">Whether it still writes.</param>
 /// <param name="Received">Points handed to it: points + lost once its queue is empty (at once when it has stopped).</param>
 internal sealed record RecordingReport(string Path, long Points, long Bytes, long Lost, bool Active, long Received = 0);
