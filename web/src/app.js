@@ -119,6 +119,8 @@ function rebuildPanels() {
     return p;
   });
   histogram.place(chartsEl, colors);
+  // The help speaks of time zones only where a panel shows times.
+  document.getElementById("time-zone").hidden = !view.panels.some(isTimeX);
   // A range kept for a group that no longer exists (its kind or its first panel changed) has nothing to move.
   const keys = new Set(view.panels.map(groupKey));
   for (const k of [...view.groupX.keys()]) if (!keys.has(k)) view.groupX.delete(k);

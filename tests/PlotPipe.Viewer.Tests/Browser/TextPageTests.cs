@@ -41,6 +41,8 @@ public sealed class TextPageTests(BrowserFixture browser)
         await page.GotoAsync(viewer.Url.ToString());
         await WaitAsync(page, "() => document.getElementById('status').dataset.state === 'finished'");
         Assert.DoesNotContain("bad", await page.TextContentAsync("#status"));
+        // No time on x: the help says nothing of time zones.
+        Assert.False(await page.IsVisibleAsync("#time-zone"));
         await page.Context.CloseAsync();
     }
 
@@ -60,6 +62,8 @@ public sealed class TextPageTests(BrowserFixture browser)
         Assert.Equal("time", panel.GetProperty("axisNames")[0].GetString());
         foreach (var t in panel.GetProperty("xTicks").EnumerateArray())
             Assert.Matches(@"^\d\d:\d\d(:\d\d)?(\n[A-Z][a-z]{2} \d{1,2} \d{4})?$", t.GetProperty("text").GetString());
+        // The help says in which time zone the axis reads.
+        Assert.True(await page.IsVisibleAsync("#time-zone"));
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "text-time-axis.png") });
         await page.Context.CloseAsync();
     }
