@@ -163,6 +163,11 @@ internal sealed class TcpViewer
         {
             // Gone; what arrived before is kept.
         }
+        // The connection is over: close our end as well, so a writer blocked in a send on it returns now. The wake
+        // below reaches the writer only between writes, and a send can wait on a peer that has closed for a minute or
+        // more (a peer that closed while its receive window was shut keeps it shut until the system forgets it) or
+        // for ever (a peer that shut only its sending side and stopped reading). What arrived is already read.
+        socket.Dispose();
         // A reader of a connection already replaced has nothing to say about the new one.
         if (!ReferenceEquals(Volatile.Read(ref _socket), socket)) return;
         string said = Encoding.UTF8.GetString(received, 0, used);

@@ -103,6 +103,38 @@ public class ConnectTests
     }
 
     [Fact]
+    public async Task Connection_that_ends_while_the_producer_waits_to_write_is_made_again_and_the_stream_finishes_on_the_new_one()
+    {
+        await using var peer = LoopbackViewer.Start();
+        await using var plot = await LivePlot.ConnectAsync(peer.Address, new LivePlotOptions { WhenFull = WhenFull.Block });
+        var loss = plot.Line("loss");
+        await peer.WaitUntilAsync(p => p.Connections.Length == 1, "the connection");
+        peer.StopReading();
+        const int total = 4_000_000;
+        var streaming = Task.Run(() =>
+        {
+            for (int i = 0; i < total; i++) loss.Add(i, i);
+            plot.Finish();
+        });
+        // Under Block the buffer fills only once the sockets hold all they can: the writer is then waiting in a send.
+        await peer.WaitUntilAsync(_ => plot.Pool.InUsePoints >= plot.Pool.MaxPoints, "the producer's buffer to fill");
+        // The end of the stream arrives while the send waits on a window that never opens again, as from a viewer
+        // that closed with its window shut (the system keeps such a close unanswered for a minute or more).
+        peer.ShutSending();
+
+        await streaming.WaitAsync(TimeSpan.FromSeconds(60));
+        await plot.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+        await peer.WaitUntilAsync(p => p.Connections.Length >= 2 && p.Connections[^1].Finished, "the finish on a new connection");
+        var last = peer.Connections[^1];
+        Assert.Equal(FrameType.Hello, last.Types[0]);
+        Assert.Equal(FrameType.DefineSeries, last.Types[1]);
+        var after = last.Xs("loss");
+        Assert.NotEmpty(after);
+        Assert.Equal(total - 1, after[^1]);
+        Assert.Equal(Range((int)after[0], after.Count), after);
+    }
+
+    [Fact]
     public async Task Drop_policy_never_waits_while_disconnected_and_counts_what_it_drops()
     {
         await using var peer = LoopbackViewer.Start();

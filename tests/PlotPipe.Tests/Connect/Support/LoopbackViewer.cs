@@ -84,6 +84,18 @@ public sealed class LoopbackViewer : IAsyncDisposable
         foreach (var c in Connections) c.Drop();
     }
 
+    /// <summary>Every open connection stops reading, so its window fills and the producer's sends wait, until it is dropped.</summary>
+    public void StopReading()
+    {
+        foreach (var c in Connections) c.StopReading();
+    }
+
+    /// <summary>Every open connection shuts its sending side (the producer reads the end of the stream) and stays open.</summary>
+    public void ShutSending()
+    {
+        foreach (var c in Connections) c.ShutSending();
+    }
+
     /// <summary>Waits (polling, up to <paramref name="timeout"/>) until <paramref name="condition"/> holds; fails the test otherwise.</summary>
     public async Task WaitUntilAsync(Func<LoopbackViewer, bool> condition, string what, TimeSpan? timeout = null)
     {
@@ -148,6 +160,8 @@ public sealed class LoopbackViewer : IAsyncDisposable
         private readonly Dictionary<int, SeriesDefinition> _definitions = new();
         private readonly Dictionary<int, List<double>> _xs = new();
         private readonly Dictionary<int, long> _dropped = new();
+        // Set while reading is stopped; completed by Drop, so a stopped connection still ends.
+        private volatile TaskCompletionSource? _stopped;
 
         internal Connection(Socket socket, string? refusal, FrameType refuseAt)
         {
@@ -219,6 +233,22 @@ public sealed class LoopbackViewer : IAsyncDisposable
             }
         }
 
+        /// <summary>Reads nothing more until dropped (what the producer sends waits in the sockets).</summary>
+        public void StopReading() => _stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Shuts the sending side only: the producer reads the end, while the connection stays open.</summary>
+        public void ShutSending()
+        {
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Send);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // Already closed.
+            }
+        }
+
         /// <summary>Closes the connection from this side.</summary>
         public void Drop()
         {
@@ -231,6 +261,7 @@ public sealed class LoopbackViewer : IAsyncDisposable
                 // Already closed.
             }
             _socket.Dispose();
+            _stopped?.TrySetResult();
         }
 
         /// <inheritdoc/>
@@ -252,6 +283,7 @@ public sealed class LoopbackViewer : IAsyncDisposable
                 var reader = PipeReader.Create(new NetworkStream(_socket, ownsSocket: false));
                 while (true)
                 {
+                    if (_stopped is { } stopped) await stopped.Task;
                     var result = await reader.ReadAsync();
                     var buffer = result.Buffer;
                     bool refuse = false;
