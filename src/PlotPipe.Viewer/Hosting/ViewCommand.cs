@@ -128,8 +128,6 @@ internal static class ViewCommand
             // Producers may come to a listening viewer until it is stopped: no stream's end is its end.
             else if (r.GetValue(exitOnFinish) && r.GetValue(listen) is { } address)
                 r.AddError($"--exit-on-finish does not apply with --listen {address}: a listening viewer takes new producers until it is stopped (Ctrl+C or SIGTERM, which save --png and --svg first)");
-            else if (r.GetResult(linger) is { Implicit: false } && r.GetValue(listen) is { } at)
-                r.AddError($"--linger does not apply with --listen {at}: a listening viewer stays up for new producers until it is stopped (Ctrl+C or SIGTERM), page or no page");
         });
         Usage.WithExamples(command,
             ("seq 100 | plotpipe view --stdin", "plot what a program prints, live"),

@@ -54,7 +54,6 @@ public sealed partial class BadArgumentTests(BadArgumentTests.Files files) : ICl
         ("--no-token --listen 0.0.0.0:0", 2, "--no-token is refused with --listen 0.0.0.0:0"),
         ("--listen 0 --exit-on-finish", 2, "--exit-on-finish does not apply with --listen 0"),
         ("--stdin --listen 0 --exit-on-finish", 2, "--exit-on-finish does not apply with --listen 0"),
-        ("--listen 0 --linger 5", 2, "--linger does not apply with --listen 0"),
         ("PLOTPIPE_TOKEN=short --stdin", 2, "$PLOTPIPE_TOKEN"),
         ("--allow-host a/b", 2, "--allow-host"),
         ("--allow-host", 2, "--allow-host"),
