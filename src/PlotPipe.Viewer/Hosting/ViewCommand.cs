@@ -183,6 +183,9 @@ internal static class ViewCommand
                 await errors.WriteLineAsync($"{Usage.ToolName}: {textRefusal}");
                 return Usage.UsageExitCode;
             }
+            // Scripts written for a spawned viewer pass --linger to listening ones too: said, not refused.
+            if (result.GetResult(linger) is { Implicit: false } && options.Listen is { } listening)
+                await errors.WriteLineAsync($"{Usage.ToolName}: --linger does nothing with --listen {listening}: a listening viewer stays up for new producers until it is stopped (Ctrl+C or SIGTERM), page or no page");
             Stream? input = null;
             string? unreadable = null;
             if (options.InputPath is { } inputPath && inputPath != "-") input = UserFiles.OpenRead(inputPath, out unreadable);

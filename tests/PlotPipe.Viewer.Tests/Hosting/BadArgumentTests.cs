@@ -275,4 +275,12 @@ public sealed partial class BadArgumentTests(BadArgumentTests.Files files) : ICl
         /// <summary>Removes the files.</summary>
         public void Dispose() => Directory.Delete(_dir, recursive: true);
     }
+
+    [Fact]
+    public async Task Linger_with_listen_is_said_to_do_nothing_and_the_viewer_listens_all_the_same()
+    {
+        using var viewer = await CommandLineViewer.StartAsync("--listen", "127.0.0.1:0", "--linger", "5");
+        Assert.NotNull(viewer.ProducersAddress);
+        await viewer.WaitForAsync(() => Task.FromResult(viewer.Errors.Contains("plotpipe: --linger does nothing with --listen 127.0.0.1:0")), "the line on --linger");
+    }
 }
