@@ -24,6 +24,8 @@ internal sealed class TcpViewer
     private Socket? _socket;
     private Task _reader = Task.CompletedTask;
     private volatile bool _down = true;
+    // Whether a connection has dropped before (only its reader, one at a time, reads and sets it).
+    private bool _droppedBefore;
     private volatile string? _refusal;
     private int _connections;
 
@@ -180,7 +182,13 @@ internal sealed class TcpViewer
             _refusal = $"{Address} answered \"{line}\": it is a web server, such as a viewer's page, not a viewer taking producers; " +
                 "connect to the address a viewer started with --listen prints as \"PlotPipe producers: tcp://HOST:PORT\"";
         if (!_down && _refusal is null && !_stop.IsCancellationRequested)
-            _logger.LogWarning("PlotPipe: the connection to the viewer at {Address} dropped; reconnecting, points meanwhile follow WhenFull", Address);
+        {
+            // The first drop is a warning; on a flaky link the later ones are information, as each reconnection is,
+            // so the program's log is not filled with the same warning.
+            _logger.Log(_droppedBefore ? LogLevel.Information : LogLevel.Warning,
+                "PlotPipe: the connection to the viewer at {Address} dropped; reconnecting, points meanwhile follow WhenFull", Address);
+            _droppedBefore = true;
+        }
         _down = true;
         _wake();
     }

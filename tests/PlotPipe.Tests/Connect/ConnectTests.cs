@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using PlotPipe.Protocol;
 using PlotPipe.Tests.Connect.Support;
 using PlotPipe.Tests.Support;
@@ -183,6 +184,25 @@ public class ConnectTests
         await peer.WaitUntilAsync(p => p.Connections[^1].Finished, "the finish");
         Assert.True(peer.Connections[1].Dropped("loss") > 0 && peer.Connections[2].Dropped("loss") > 0);
         Assert.Equal(plot.Dropped, peer.Connections.Sum(c => c.Dropped("loss")));
+    }
+
+    [Fact]
+    public async Task The_first_drop_is_logged_as_a_warning_and_later_ones_as_information()
+    {
+        await using var peer = LoopbackViewer.Start();
+        var log = new LogLines();
+        await using var plot = await LivePlot.ConnectAsync(peer.Address, new LivePlotOptions { Logger = log });
+        plot.Line("loss").Add(1, 1);
+        for (int connections = 1; connections <= 2; connections++)
+        {
+            await peer.WaitUntilAsync(p => p.Connections.Length == connections, $"connection {connections}");
+            peer.DropAll();
+        }
+        // The drop is logged before the reconnection it leads to.
+        await peer.WaitUntilAsync(p => p.Connections.Length == 3, "connection 3");
+
+        var drops = log.Lines.Where(l => l.Text.Contains("dropped; reconnecting", StringComparison.Ordinal)).Select(l => l.Level).ToArray();
+        Assert.Equal([LogLevel.Warning, LogLevel.Information], drops);
     }
 
     [Fact]
