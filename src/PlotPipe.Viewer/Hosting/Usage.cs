@@ -230,6 +230,10 @@ internal static class Usage
         }
         if (nearest.Count == 0 && typed.TrimStart('-').Length >= 2)
             nearest = distinct.Where(n => n.StartsWith(typed, StringComparison.OrdinalIgnoreCase)).ToList();
+        // "--x-field", "--png-file": a name other tools spell longer, ours being its first word(s).
+        if (nearest.Count == 0 && typed.StartsWith("--", StringComparison.Ordinal))
+            nearest = distinct.Where(n => n.StartsWith("--", StringComparison.Ordinal) && typed.StartsWith(n + "-", StringComparison.OrdinalIgnoreCase))
+                .OrderByDescending(n => n.Length).Take(1).ToList();
         return nearest.Count is > 0 and <= 3 ? string.Join(" or ", nearest) : null;
     }
 

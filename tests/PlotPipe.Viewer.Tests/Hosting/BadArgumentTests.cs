@@ -46,6 +46,8 @@ public sealed partial class BadArgumentTests(BadArgumentTests.Files files) : ICl
         ("--record", 2, "--record"),
         ("--x", 2, "--x"),
         ("--x-tme", 2, "--x-tme (did you mean --x-time?)"),
+        ("--x-field t", 2, "unknown option --x-field (did you mean --x?)"),
+        ("--png-file out.png", 2, "unknown option --png-file (did you mean --png?)"),
         ("--token short", 2, "--token"),
         ("--token with!bang-1234567890", 2, "--token"),
         ("--token", 2, "--token"),
