@@ -6,12 +6,13 @@ import { pp } from "./hooks.js";
 const SPEEDS = ["0.1", "0.25", "0.5", "1", "2", "5", "10", "100", "max"];
 const POLL_MS = 250;
 
-/** Shows the timeline in `el` when the viewer plays a recording (GET /api/timeline answers); else leaves it hidden. */
+/** Shows the timeline in `el` when the viewer plays a recording (GET /api/timeline answers 200); else leaves it hidden. */
 export async function startTimeline(el) {
   let state;
   try {
     const r = await fetch("/api/timeline", { credentials: "same-origin" });
-    if (!r.ok) return;
+    // 204: a live viewer, no timeline (404 from a viewer before that answer).
+    if (r.status !== 200) return;
     state = await r.json();
   } catch {
     return;

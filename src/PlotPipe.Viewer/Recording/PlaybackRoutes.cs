@@ -21,10 +21,13 @@ internal static class PlaybackRoutes
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
 
-    /// <summary>Maps the routes onto <paramref name="app"/>; without <paramref name="player"/>, <c>/api/timeline</c> answers 404.</summary>
+    /// <summary>Maps the routes onto <paramref name="app"/>; without <paramref name="player"/>, <c>GET /api/timeline</c> answers 204 (no timeline).</summary>
     public static void Map(IEndpointRouteBuilder app, RecordingPlayer? player, BaselineRuns baselines)
     {
-        if (player is not null)
+        // Every page asks once whether there is a timeline: a live viewer says "none" without an error status, which
+        // the browser's console would show as a failed load on every live page.
+        if (player is null) app.MapGet("/api/timeline", () => Results.NoContent());
+        else
         {
             app.MapGet("/api/timeline", () => Results.Json(player.Report(), Json.TimelineReport));
             app.MapPost("/api/timeline", async (HttpContext context) =>

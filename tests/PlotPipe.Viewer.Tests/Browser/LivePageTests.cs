@@ -59,6 +59,32 @@ public sealed class LivePageTests(BrowserFixture browser)
     }
 
     [Fact]
+    public async Task A_live_page_loads_streams_and_finishes_with_nothing_failed_in_the_browsers_console()
+    {
+        using var viewer = await ViewerProcess.StartAsync();
+        await viewer.HandshakeAsync();
+        await viewer.DefineAsync(0, SeriesKind.Line, "sine", "b-");
+        await SendBatchAsync(viewer, 0, seriesCount: 1);
+
+        var page = await browser.NewPageAsync();
+        var problems = new List<string>();
+        page.Console += (_, m) => { if (m.Type is "error" or "warning") problems.Add($"console {m.Type}: {m.Text} ({m.Location})"); };
+        page.PageError += (_, e) => problems.Add($"page error: {e}");
+        page.Response += (_, r) => { if (r.Status >= 400) problems.Add($"{r.Status} for {r.Url}"); };
+        page.RequestFailed += (_, r) => problems.Add($"request failed: {r.Url} ({r.Failure})");
+        await page.GotoAsync(viewer.Url.ToString());
+        await WaitAsync(page, $"p => p.status.points === {PerBatch} && p.drawn > 0");
+        await SendBatchAsync(viewer, 1, seriesCount: 1);
+        await viewer.FinishAsync();
+        await WaitAsync(page, $"p => p.status.state === 'finished' && p.status.points === {2 * PerBatch}");
+        // The timeline's question is asked at load: it must have been answered, not still pending.
+        Assert.True(await page.EvaluateAsync<bool>("() => performance.getEntriesByType('resource').some((e) => e.name.includes('/api/timeline'))"),
+            "the page asked whether there is a timeline");
+        await page.Context.CloseAsync();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
     public async Task Status_says_finished_after_the_finish_frame()
     {
         using var viewer = await ViewerProcess.StartAsync();
