@@ -32,6 +32,7 @@ public sealed class TimelinePageTests(BrowserFixture browser) : IDisposable
         long start = TimedRecording.Batches(path)[0].Micros;
         using var viewer = await CommandLineViewer.StartAsync(path);
         var page = await browser.NewPageAsync();
+        var problems = ConsoleProblems.Watch(page);
         await page.GotoAsync(viewer.Url.ToString());
         // Opened whole, with the timeline at its end.
         await WaitAsync(page, "p => p.timeline && p.timeline.lengthSeconds > 0 && p.timeline.headSeconds === p.timeline.lengthSeconds && p.status.points === 4000 && p.status.state === 'finished'");
@@ -65,6 +66,7 @@ public sealed class TimelinePageTests(BrowserFixture browser) : IDisposable
         await WaitAsync(page, "(p, h) => p.timeline.headSeconds > h", head);
         await WaitAsync(page, "p => !p.timeline.playing && p.timeline.headSeconds === p.timeline.lengthSeconds && p.status.points === 4000 && p.status.state === 'finished'");
         await page.Context.CloseAsync();
+        problems.AssertNone();
     }
 
     [Fact]
