@@ -141,6 +141,8 @@ internal static class ViewerApp
             }
         }
         await using var player = opened;
+        // A paused recording receives nothing: its status says so rather than the rate from before the pause.
+        if (player is not null) status.Paused = () => !player.Playing;
 
         var access = options.Access();
         ViewerServer bound;
