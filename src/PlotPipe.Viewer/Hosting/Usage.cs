@@ -18,7 +18,7 @@ internal static class Usage
     /// <summary>The exit code of a command line the tool cannot run: a bad value, an unknown option, a contradiction.</summary>
     public const int UsageExitCode = 2;
 
-    /// <summary>The exit code of a command line that was right but met a world that was not: a port taken, a file that cannot be read.</summary>
+    /// <summary>The exit code of a command line that was right but met a world that was not: a port taken, a file that cannot be read, input with no point to plot under <c>--exit-on-finish</c>.</summary>
     public const int RuntimeExitCode = 1;
 
     /// <summary>The tool's name, as users type it.</summary>

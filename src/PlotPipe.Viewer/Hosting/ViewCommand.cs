@@ -48,7 +48,7 @@ internal static class ViewCommand
         var noBrowser = new Option<bool>("--no-browser") { Description = "Do not open a browser at the page" };
         var png = new Option<string?>("--png") { HelpName = "FILE", Description = "Save the final picture as PNG when the stream ends", CustomParser = OptionValues.PictureFile(".png") };
         var svg = new Option<string?>("--svg") { HelpName = "FILE", Description = "Save the final picture as SVG when the stream ends", CustomParser = OptionValues.PictureFile(".svg") };
-        var exitOnFinish = new Option<bool>("--exit-on-finish") { Description = "Exit as soon as the stream ends and pictures are saved" };
+        var exitOnFinish = new Option<bool>("--exit-on-finish") { Description = "Exit as soon as the stream ends and pictures are saved: code 1 when the input gave no point to plot or a picture could not be saved" };
         var linger = new Option<double>("--linger") { HelpName = "SECONDS", Description = "Once the producer is gone, exit after this many seconds with no page open", DefaultValueFactory = _ => 60, CustomParser = OptionValues.Seconds(0) };
         var maxPoints = new Option<long>("--max-points") { HelpName = "N", Description = "Keep at most this many points per series, dropping the oldest (0: keep all)", DefaultValueFactory = _ => 0, CustomParser = OptionValues.Count(0) };
         var token = new Option<string?>("--token")

@@ -20,8 +20,10 @@ internal static class ViewerApp
 
     /// <summary>
     /// Runs the viewer until it is done; returns the process exit code: 0 when it ends on its own, 128 + the signal's
-    /// number when SIGTERM, SIGINT or SIGHUP stopped it (after saving the pictures it was asked for), or
-    /// <see cref="AlertExitCode"/> when a rule fired under <c>--exit-on-alert</c> (after saving them too).
+    /// number when SIGTERM, SIGINT or SIGHUP stopped it (after saving the pictures it was asked for),
+    /// <see cref="AlertExitCode"/> when a rule fired under <c>--exit-on-alert</c> (after saving them too), or
+    /// <see cref="Usage.RuntimeExitCode"/> under <c>--exit-on-finish</c> when the input gave no point to plot or a
+    /// picture could not be saved.
     /// </summary>
     public static async Task<int> RunAsync(ViewerOptions options, Stream? input, TextWriter output, TextWriter errors, CancellationToken cancel)
     {
@@ -139,6 +141,8 @@ internal static class ViewerApp
             }
         }
         await using var player = opened;
+        // A paused recording receives nothing: its status says so rather than the rate from before the pause.
+        if (player is not null) status.Paused = () => !player.Playing;
 
         var access = options.Access();
         ViewerServer bound;
@@ -223,8 +227,19 @@ internal static class ViewerApp
             saved = true;
             bool pictured = SavePictures(options, store, status, Report);
             if (Alerted()) return AlertExitCode;
-            // A script that asked for a picture and exits with the stream learns from the code that it has none.
-            if (options.ExitOnFinish) return pictured ? 0 : Usage.RuntimeExitCode;
+            if (options.ExitOnFinish)
+            {
+                // A script or CI job learns from the code that the run plotted nothing because of its input (empty,
+                // refused, every line bad), as plotpipe export of an empty recording says: the page and the picture
+                // still show what there was, and the reason was said as it happened.
+                if (NothingPlotted(store) is { } why)
+                {
+                    Report($"exiting with code {Usage.RuntimeExitCode}: {why}");
+                    return Usage.RuntimeExitCode;
+                }
+                // A script that asked for a picture and exits with the stream learns from the code that it has none.
+                return pictured ? 0 : Usage.RuntimeExitCode;
+            }
             await LingerAsync(server, options.Linger, stop).ConfigureAwait(false);
             // On a machine without a browser nobody may have opened the page: the viewer says why it is gone. A stop
             // ends the wait too, without an exception, and says so itself.
@@ -295,6 +310,20 @@ internal static class ViewerApp
             if (r.Name == name) return r;
         }
         return null;
+    }
+
+    // Why the ended input gave no point to plot, in one line, or null when it gave any (bad lines among good ones are
+    // counted and said already). Baselines are not the input; derived series are computed from it.
+    private static string? NothingPlotted(PlotStore store)
+    {
+        if (store.LivePoints > 0) return null;
+        // Refused (bad magic, version, bytes), cut short, or unreadable: the ingest's own reason says where.
+        if (store.State == StreamState.Disconnected && store.Error is { } broke) return $"no point of the input could be read ({broke})";
+        // Text that held no data at all says what it held instead.
+        if (store.Error is { } why) return $"the input held no point to plot ({why})";
+        long bad = store.BadLines;
+        return bad == 0 ? "the input held no point to plot"
+            : $"the input held no point to plot ({bad} bad line{(bad == 1 ? "" : "s")}; first bad {store.FirstBadLine})";
     }
 
     // Nothing about a picture may take the viewer down: the page and the data matter more than the file.

@@ -29,6 +29,12 @@ internal sealed class ViewerStatus
     /// <summary>How many pages are attached now (their WebSocket open); Hosting sets it once the server listens.</summary>
     public Func<int>? OpenPages { get; set; }
 
+    /// <summary>
+    /// Whether an opened recording's play head stands still (paused, not yet playing, or at its end), when the viewer
+    /// plays one; Hosting sets it. Nothing arrives then, so the rate reads 0 at once instead of fading from before.
+    /// </summary>
+    public Func<bool>? Paused { get; set; }
+
     /// <summary>The <c>--alert</c> rules and how often they fired, when the viewer has any; Hosting composes it.</summary>
     public Func<AlertsReport>? Alerts { get; init; }
 
@@ -40,7 +46,8 @@ internal sealed class ViewerStatus
 
     /// <summary>
     /// The numbers now. The rate counts points that arrived (held, or since evicted), measured over at least half a
-    /// second and smoothed over <see cref="RateMemory"/>, so neither a capped series nor a bursty source reads 0.
+    /// second and smoothed over <see cref="RateMemory"/>, so neither a capped series nor a bursty source reads 0;
+    /// a recording whose play head stands still (<see cref="Paused"/>) reads 0.
     /// </summary>
     public StatusReport Report()
     {
@@ -56,15 +63,26 @@ internal sealed class ViewerStatus
         }
         long arrived = points + evicted;
         long now = _clock();
+        bool paused = Paused?.Invoke() ?? false;
         lock (_gate)
         {
-            double seconds = Stopwatch.GetElapsedTime(_lastTicks, now).TotalSeconds;
-            if (seconds >= 0.5)
+            if (paused)
             {
-                double recent = Math.Max(0, arrived - _lastPoints) / seconds;
-                _rate += (recent - _rate) * (1 - Math.Exp(-seconds / RateMemory.TotalSeconds));
+                // Points a seek brings in while paused did not arrive at any rate: playing again measures afresh.
+                _rate = 0;
                 _lastPoints = arrived;
                 _lastTicks = now;
+            }
+            else
+            {
+                double seconds = Stopwatch.GetElapsedTime(_lastTicks, now).TotalSeconds;
+                if (seconds >= 0.5)
+                {
+                    double recent = Math.Max(0, arrived - _lastPoints) / seconds;
+                    _rate += (recent - _rate) * (1 - Math.Exp(-seconds / RateMemory.TotalSeconds));
+                    _lastPoints = arrived;
+                    _lastTicks = now;
+                }
             }
             if (_store.State != StreamState.Streaming && arrived == _lastPoints) _rate = 0;
         }

@@ -95,6 +95,33 @@ public sealed class OpenRecordingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_paused_recording_reads_0_points_per_second_at_once_not_the_rate_from_before_the_pause()
+    {
+        // 400 batches of 100 rows 3 ms apart: about 1.2 s of run, 12 s to play at a tenth of its speed.
+        var path = Path.Combine(_dir, "run.arrow");
+        await TimedRecording.WriteAsync(path, batches: 400);
+        using var viewer = await CommandLineViewer.StartAsync(path);
+        await viewer.WaitForStateAsync("finished");
+        // At its end, play starts again from the start.
+        Assert.True((await viewer.PostAsync("api/timeline?speed=0.1&play=true")).GetProperty("playing").GetBoolean());
+        await viewer.WaitForAsync(async () => (await viewer.GetAsync("api/status")).GetProperty("pointsPerSecond").GetDouble() > 0, "a rate while playing");
+
+        var paused = await viewer.PostAsync("api/timeline?play=false");
+        Assert.False(paused.GetProperty("playing").GetBoolean());
+        Assert.True(paused.GetProperty("headSeconds").GetDouble() < paused.GetProperty("lengthSeconds").GetDouble(), "the replay ended before it was paused");
+        // Still streaming (the head is mid-run), but nothing arrives while it stands.
+        var status = await viewer.GetAsync("api/status");
+        Assert.Equal(("streaming", 0.0), (status.GetProperty("state").GetString(), status.GetProperty("pointsPerSecond").GetDouble()));
+        // A seek while paused brings points in at once: not an arrival rate either.
+        double half = paused.GetProperty("lengthSeconds").GetDouble() / 2;
+        await viewer.PostAsync($"api/timeline?seek={half.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        Assert.Equal(0, (await viewer.GetAsync("api/status")).GetProperty("pointsPerSecond").GetDouble());
+
+        await viewer.PostAsync("api/timeline?play=true");
+        await viewer.WaitForAsync(async () => (await viewer.GetAsync("api/status")).GetProperty("pointsPerSecond").GetDouble() > 0, "a rate once playing again");
+    }
+
+    [Fact]
     public async Task Arrow_stream_that_is_not_a_recording_is_refused_with_a_reason()
     {
         var path = Path.Combine(_dir, "other.arrow");

@@ -56,6 +56,52 @@ public class ArrivalRateTests
     }
 
     [Fact]
+    public void A_paused_recording_reads_zero_at_once_and_its_arrival_rate_again_once_it_plays()
+    {
+        var store = new PlotStore();
+        var series = store.Define(new SeriesDefinition(0, SeriesKind.Line, "replayed", "-"));
+        bool paused = false;
+        var status = new ViewerStatus(store, Clock) { Paused = () => paused };
+        double x = 0;
+        void Arrive(int n)
+        {
+            var xs = new double[n];
+            for (int i = 0; i < n; i++) xs[i] = x++;
+            series.Append(xs, xs);
+        }
+        // Playing: 1,000 points every half second.
+        for (int step = 0; step < 20; step++)
+        {
+            Arrive(1_000);
+            Advance(0.5);
+            status.Report();
+        }
+        Assert.InRange(status.Report().PointsPerSecond, 1_800, 2_200);
+
+        // Paused: the stream still streams (the head is mid-run), and the very next reading is 0, not a fading 2,000.
+        paused = true;
+        Assert.Equal(StreamState.Streaming, store.State);
+        Advance(0.1);
+        Assert.Equal(0, status.Report().PointsPerSecond);
+        // A seek forward while paused brings 50,000 points in at once: they did not arrive at any rate.
+        Arrive(50_000);
+        Advance(0.5);
+        Assert.Equal(0, status.Report().PointsPerSecond);
+
+        // Playing again: the rate is measured afresh, without the seek's points.
+        paused = false;
+        double rate = 0;
+        for (int step = 0; step < 20; step++)
+        {
+            Arrive(1_000);
+            Advance(0.5);
+            rate = status.Report().PointsPerSecond;
+            Assert.InRange(rate, 1, 2_200);
+        }
+        Assert.InRange(rate, 1_800, 2_200);
+    }
+
+    [Fact]
     public void A_finished_stream_reads_zero_once_nothing_more_arrives()
     {
         var store = new PlotStore();

@@ -114,6 +114,17 @@ internal sealed class CommandLineViewer : IDisposable
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 
+    /// <summary>POST <paramref name="path"/> (a call that changes something, such as <c>api/timeline?play=false</c>); its answer as JSON.</summary>
+    public async Task<JsonElement> PostAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(Url, path));
+        if (Token.Length > 0) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        using var response = await Client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new HttpRequestException($"POST {path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
     /// <summary>GET <paramref name="path"/> as the text the viewer sent.</summary>
     public async Task<string> GetTextAsync(string path)
     {
