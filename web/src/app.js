@@ -354,9 +354,11 @@ function renderStatus(st) {
   const state = st.state || "streaming";
   statusEl.dataset.state = state;
   const parts = [];
-  parts.push(state);
+  // A recording paused on its timeline receives nothing: it says so, not "streaming at 0 points/s".
+  const paused = state === "streaming" && !!pp.timeline && !pp.timeline.playing;
+  parts.push(paused ? "paused" : state);
   parts.push(`${fmt.format(st.points || 0)} points`);
-  if (state === "streaming") parts.push(`${fmt.format(Math.round(st.pointsPerSecond || 0))} points/s`);
+  if (state === "streaming" && !paused) parts.push(`${fmt.format(Math.round(st.pointsPerSecond || 0))} points/s`);
   // Producers silent past --producer-timeout; when all connected ones are, the state itself says "stalled".
   if (st.stalledProducers && state !== "stalled") parts.push(`${fmt.format(st.stalledProducers)} stalled`);
   parts.push(`${fmt.format(st.dropped || 0)} dropped`);

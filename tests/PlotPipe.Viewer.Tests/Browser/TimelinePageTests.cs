@@ -55,6 +55,9 @@ public sealed class TimelinePageTests(BrowserFixture browser) : IDisposable
         Assert.InRange(expected, 1_000, 3_000);
         await WaitAsync(page, "(p, n) => p.status.points === n", expected);
         Assert.Contains($"{expected.ToString("N0", CultureInfo.InvariantCulture)} points", await page.TextContentAsync("#status"));
+        // Paused, the status says so instead of a rate.
+        await WaitAsync(page, "() => document.getElementById('status').textContent.startsWith('paused · ')");
+        Assert.DoesNotContain("points/s", await page.TextContentAsync("#status"));
         Assert.Equal(expected, (await viewer.GetAsync("api/status")).GetProperty("points").GetInt64());
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "timeline-light.png") });
         await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
