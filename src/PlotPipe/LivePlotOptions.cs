@@ -23,7 +23,7 @@ public sealed class LivePlotOptions
     /// <summary>When set, the viewer saves the final picture there as PNG when the stream ends; disposing the plot returns once it is on disk.</summary>
     public string? SavePngPath { get; set; }
 
-    /// <summary>The viewer exits right after the stream ends instead of staying up for the page.</summary>
+    /// <summary>The viewer exits right after the stream ends instead of staying up for the page: code 0, or 1 when no point came or a picture could not be saved.</summary>
     public bool ExitOnFinish { get; set; }
 
     /// <summary>Once this producer is gone, the viewer exits after this long with no page open. Default 60 s.</summary>

@@ -104,7 +104,8 @@ def spawn(*, open_browser: bool = True, save_png: str | os.PathLike[str] | None 
 
     open_browser: open the page in the default browser (skipped where there is no display).
     save_png: a path; the viewer saves the final picture there when the stream ends, and finish() returns once it has.
-    exit_on_finish: the viewer exits right after the stream ends instead of staying up for the page.
+    exit_on_finish: the viewer exits right after the stream ends instead of staying up for the page (code 0,
+        or 1 when no point came or a picture could not be saved).
     linger: once the producer is gone, the viewer exits after this many seconds with no page open (its default: 60).
     port: the page's port; 0 picks a free one. max_points: cap on points kept per series (0 keeps all).
     max_buffer_bytes: most bytes the buffer (shared by every series, 16 bytes a point) grows to while the viewer is
