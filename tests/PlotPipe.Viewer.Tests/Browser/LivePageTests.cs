@@ -61,10 +61,7 @@ public sealed class LivePageTests(BrowserFixture browser)
     [Fact]
     public async Task A_live_page_loads_streams_and_finishes_with_nothing_in_the_browsers_console()
     {
-        using var viewer = await ViewerProcess.StartAsync();
-        await viewer.HandshakeAsync();
-        await viewer.DefineAsync(0, SeriesKind.Line, "sine", "b-");
-        await SendBatchAsync(viewer, 0, seriesCount: 1);
+        using var viewer = await OneLineAsync();
 
         var page = await browser.NewPageAsync();
         var problems = ConsoleProblems.Watch(page);
@@ -83,10 +80,7 @@ public sealed class LivePageTests(BrowserFixture browser)
     [Fact]
     public async Task Status_says_finished_after_the_finish_frame()
     {
-        using var viewer = await ViewerProcess.StartAsync();
-        await viewer.HandshakeAsync();
-        await viewer.DefineAsync(0, SeriesKind.Line, "sine", "b-");
-        await SendBatchAsync(viewer, 0, seriesCount: 1);
+        using var viewer = await OneLineAsync();
 
         var page = await browser.NewPageAsync();
         await page.GotoAsync(viewer.Url.ToString());
@@ -138,6 +132,16 @@ public sealed class LivePageTests(BrowserFixture browser)
         await WaitAsync(page, "p => !p.connected && document.getElementById('status').dataset.state === 'gone'");
         Assert.Contains("viewer gone", await page.TextContentAsync("#status"));
         await page.Context.CloseAsync();
+    }
+
+    // A viewer streaming one line, its first batch sent.
+    private static async Task<ViewerProcess> OneLineAsync()
+    {
+        var viewer = await ViewerProcess.StartAsync();
+        await viewer.HandshakeAsync();
+        await viewer.DefineAsync(0, SeriesKind.Line, "sine", "b-");
+        await SendBatchAsync(viewer, 0, seriesCount: 1);
+        return viewer;
     }
 
     // Series s gets x = 0.01 i and a sine, cosine or noise of it; batches follow on from each other.

@@ -84,11 +84,7 @@ public sealed class ExitOnFinishTests : IDisposable
     public async Task A_good_binary_stream_exits_0_without_a_word()
     {
         using var viewer = await CommandLineViewer.StartAsync("--stdin", "--exit-on-finish");
-        var w = new ArrayBufferWriter<byte>();
-        FrameWriter.WriteHandshake(w);
-        FrameWriter.WriteHello(w, "trainer", "");
-        FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Line, "loss", "-");
-        FrameWriter.WritePoints(w, 0, [1, 2, 3], [0.5, 0.4, 0.3]);
+        var w = ThreePoints();
         FrameWriter.WriteFinish(w);
         await viewer.Input.WriteAsync(w.WrittenMemory);
         viewer.CloseInput();
@@ -100,11 +96,7 @@ public sealed class ExitOnFinishTests : IDisposable
     public async Task A_binary_stream_refused_after_its_points_exits_0_keeping_them()
     {
         using var viewer = await CommandLineViewer.StartAsync("--stdin", "--exit-on-finish");
-        var w = new ArrayBufferWriter<byte>();
-        FrameWriter.WriteHandshake(w);
-        FrameWriter.WriteHello(w, "trainer", "");
-        FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Line, "loss", "-");
-        FrameWriter.WritePoints(w, 0, [1, 2, 3], [0.5, 0.4, 0.3]);
+        var w = ThreePoints();
         // A header of no known frame type (0xEE at byte 4): the refusal is said, and the run plotted its three points.
         w.Write(new byte[] { 0, 0, 0, 0, 0xEE, 0, 0, 0 });
         await viewer.Input.WriteAsync(w.WrittenMemory);
@@ -113,5 +105,16 @@ public sealed class ExitOnFinishTests : IDisposable
         var line = Assert.Single(viewer.Errors.Split('\n'));
         Assert.StartsWith("plotpipe: bad input at byte ", line);
         Assert.EndsWith("; kept the 3 points received before it", line);
+    }
+
+    // A producer's stream up to its three points of one line.
+    private static ArrayBufferWriter<byte> ThreePoints()
+    {
+        var w = new ArrayBufferWriter<byte>();
+        FrameWriter.WriteHandshake(w);
+        FrameWriter.WriteHello(w, "trainer", "");
+        FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Line, "loss", "-");
+        FrameWriter.WritePoints(w, 0, [1, 2, 3], [0.5, 0.4, 0.3]);
+        return w;
     }
 }
