@@ -17,15 +17,12 @@ export function mapper(box, x0, x1, y0, y1, logX, logY) {
   };
 }
 
-/** How opaque a baseline's lines and markers are drawn: muted, yet its shape reads under the live runs. */
-export const BASELINE_ALPHA = 0.35;
-
 /**
  * Draws the layers of the panel's visible series (density first, then lines and markers); returns the number of
  * points drawn.
  */
 export function drawLayers(ctx, box, ranges, panel, seriesRows, isHidden, dpr) {
-  // A recorded baseline is drawn first and muted, under the live runs it is compared with.
+  // A recorded baseline is drawn first and muted (its theme's opacity, looks.js), under the live runs it is compared with.
   if (seriesRows.some((s) => s.baseline)) seriesRows = [...seriesRows.filter((s) => s.baseline), ...seriesRows.filter((s) => !s.baseline)];
   const logX = isLogX(panel), logY = isLogY(panel);
   const [x0, x1] = ranges.x, [y0, y1] = ranges.y;
@@ -42,7 +39,7 @@ export function drawLayers(ctx, box, ranges, panel, seriesRows, isHidden, dpr) {
     const layer = panel.layers.get(s.index);
     if (!layer || layer.mode !== 1 || layer.w === 0 || layer.h === 0 || isHidden(s)) continue;
     if (!layer.image) layer.image = densityImage(layer, s.color, s.index, panel.densityCanvases);
-    ctx.globalAlpha = s.baseline ? BASELINE_ALPHA : 1;
+    ctx.globalAlpha = s.opacity ?? 1;
     const [rx0, rx1, ry0, ry1] = layer.range;
     const lx0 = logX ? Math.log10(rx0) : rx0, lx1 = logX ? Math.log10(rx1) : rx1;
     const ly0 = logY ? Math.log10(ry0) : ry0, ly1 = logY ? Math.log10(ry1) : ry1;
@@ -56,7 +53,7 @@ export function drawLayers(ctx, box, ranges, panel, seriesRows, isHidden, dpr) {
     const { xs, ys, count } = layer;
     drawn += count;
     // Under its smoothed curve a raw line is faint.
-    ctx.globalAlpha = s.baseline ? BASELINE_ALPHA : s.line && (smoothedOf(panel, s.index) || faint.has(s.index)) ? RAW_ALPHA : 1;
+    ctx.globalAlpha = (s.opacity ?? 1) * (s.line && (smoothedOf(panel, s.index) || faint.has(s.index)) ? RAW_ALPHA : 1);
     ctx.strokeStyle = s.color;
     ctx.fillStyle = s.color;
     if (s.line) {
@@ -173,6 +170,8 @@ export function swatch(s) {
 /** Paints a 28 × 12 CSS-pixel swatch at (x, y) in device pixels. */
 export function paintSwatch(ctx, s, x, y, dpr) {
   ctx.save();
+  // A baseline's swatch is as muted as its lines.
+  ctx.globalAlpha = s.opacity ?? 1;
   ctx.strokeStyle = ctx.fillStyle = s.color;
   if (s.line) {
     ctx.lineWidth = 1.5 * dpr;

@@ -98,7 +98,7 @@ export function renderLegend(el, series, panels, hidden, actions) {
     const tag = s && tagPanels ? title(s.panel | 0) : "";
     const baselineTag = s ? !!s.baseline && !row.underBaseline : !!row.baseline;
     const key = s
-      ? `s|${s.index}|${seriesLabel(s)}|${s.color}|${s.marker}|${s.line}|${tag}|${!!s.baseline}|${baselineTag}`
+      ? `s|${s.index}|${seriesLabel(s)}|${s.color}|${s.opacity}|${s.marker}|${s.line}|${tag}|${!!s.baseline}|${baselineTag}`
       : `${row.header}|${row.label}|${row.own.map((q) => q.index).join(",")}|${baselineTag}`;
     let li = have[i];
     if (!li || li.dataset.key !== key) {

@@ -64,7 +64,7 @@ export function drawSmoothed(ctx, panel, seriesRows, isHidden, px, py, logX, log
     if (!layer || layer.mode !== 0 || layer.count === 0 || isHidden(s) || !s.line) continue;
     const { xs, ys, count } = layer;
     drawn += count;
-    ctx.globalAlpha = 1;
+    ctx.globalAlpha = s.opacity ?? 1;
     ctx.strokeStyle = s.color;
     ctx.lineWidth = 1.5 * dpr;
     ctx.lineJoin = "round";

@@ -96,13 +96,17 @@ internal static class PictureExporter
             var faint = new HashSet<SeriesStore>();
             for (int k = 0; k < panel.SeriesCount; k++)
                 if (byIndex.TryGetValue(panel.SeriesIndexAt(k), out var drawnSeries) && drawnSeries.Smooths is { } smoothed) faint.Add(smoothed);
-            for (int k = 0; k < panel.SeriesCount; k++)
+            for (int k = 0; k < panel.SeriesCount; k++) notShown += panel.ViewAt(k).NotShown;
+            // A recorded baseline is drawn first and muted, under the live runs it is compared with, as on the page.
+            for (int pass = 0; pass < 2; pass++)
             {
-                var view = panel.ViewAt(k);
-                notShown += view.NotShown;
-                if (!byIndex.TryGetValue(panel.SeriesIndexAt(k), out var series)) continue;
-                var (xs, ys) = Points(series, view, panel.Viewport, axes, widthPx, panelHeightPx);
-                AddPieces(plot, series, xs, ys, widthPx, palette, faint.Contains(series));
+                bool baselines = pass == 0;
+                for (int k = 0; k < panel.SeriesCount; k++)
+                {
+                    if (!byIndex.TryGetValue(panel.SeriesIndexAt(k), out var series) || store.IsBaseline(series) != baselines) continue;
+                    var (xs, ys) = Points(series, panel.ViewAt(k), panel.Viewport, axes, widthPx, panelHeightPx);
+                    AddPieces(plot, series, xs, ys, widthPx, palette.SeriesColor(series, baselines), faint.Contains(series));
+                }
             }
             var labels = PictureMarkers.Add(plot, markers, axes, axes.ToX(xMin), axes.ToX(xMax), palette);
             var shown = new FigurePanel(panel.Layout, plot, axes, notShown, panel.SeriesCount, PictureText.PanelTitle(panel.Layout.Definition),
@@ -110,7 +114,7 @@ internal static class PictureExporter
             Decorate(shown, axes.ToX(xMin), axes.ToX(xMax), axes.ToY(yMin), axes.ToY(yMax), palette);
             drawn.Add(shown);
         }
-        return new Figure(shownTitle, drawn, PictureLegend.For(legendSeries, layout), widthPx, heightPx, palette);
+        return new Figure(shownTitle, drawn, PictureLegend.For(legendSeries, layout, store), widthPx, heightPx, palette);
     }
 
     // The page's axes: no frame, light grid, tick marks past the data area, 12 px labels, names in bold.
@@ -293,11 +297,10 @@ internal static class PictureExporter
     // How opaque a raw line is under the derived series that smooths it (the page's RAW_ALPHA).
     private const float RawAlpha = 0.25f;
 
-    private static void AddPieces(ScottPlot.Plot plot, SeriesStore series, double[] xs, double[] ys, int widthPx, PicturePalette palette, bool faint)
+    private static void AddPieces(ScottPlot.Plot plot, SeriesStore series, double[] xs, double[] ys, int widthPx, Color color, bool faint)
     {
         var format = series.Look;
-        var color = palette.SeriesColor(series);
-        if (faint) color = color.WithAlpha(RawAlpha);
+        if (faint) color = color.WithAlpha(color.A / 255.0 * RawAlpha);
         // A derived series smoothing another is a curve, not a band of M4 segments.
         float lineWidth = series.Smooths is null ? SeriesLook.LineWidth(xs.Length, widthPx) : 1.5f;
         var marker = SeriesLook.Marker(format, color, xs.Length > SeriesLook.ManyMarkers ? 0.6f : 1);

@@ -23,8 +23,12 @@ internal sealed class PictureLegend
     /// <summary>The rows, top to bottom.</summary>
     public IReadOnlyList<LegendRow> Rows { get; }
 
-    /// <summary>The legend of <paramref name="series"/> in the panels <paramref name="layout"/> shows.</summary>
-    public static PictureLegend For(IReadOnlyList<SeriesStore> series, PlotLayout layout)
+    /// <summary>
+    /// The legend of <paramref name="series"/> in the panels <paramref name="layout"/> shows; a baseline of
+    /// <paramref name="store"/> says so in words, as the page's saved picture does: once on its run's header, or on
+    /// its row.
+    /// </summary>
+    public static PictureLegend For(IReadOnlyList<SeriesStore> series, PlotLayout layout, PlotStore store)
     {
         var visible = new List<SeriesStore>();
         foreach (var s in series)
@@ -42,10 +46,15 @@ internal sealed class PictureLegend
         {
             foreach (var producer in producers)
             {
-                rows.Add(new LegendRow(producer.Length > 0 ? producer : "(unnamed)", null, Producer: true));
+                bool baselineRun = true;
                 foreach (var s in visible)
                 {
-                    if (s.Producer == producer) rows.Add(new LegendRow(s.Name, s, Tag: tagPanels ? PictureText.PanelName(layout.Of(s.Definition.Panel).Definition) : null));
+                    if (s.Producer == producer && !store.IsBaseline(s)) baselineRun = false;
+                }
+                rows.Add(new LegendRow((producer.Length > 0 ? producer : "(unnamed)") + (baselineRun ? BaselineWords : ""), null, Producer: true));
+                foreach (var s in visible)
+                {
+                    if (s.Producer == producer) rows.Add(SeriesRow(s, store, baselineRun, tagPanels ? PictureText.PanelName(layout.Of(s.Definition.Panel).Definition) : null));
                 }
             }
         }
@@ -59,15 +68,24 @@ internal sealed class PictureLegend
                 {
                     if (s.Definition.Panel != panel.Id) continue;
                     if (rows.Count == header) rows.Add(new LegendRow(PictureText.PanelName(panel), null));
-                    rows.Add(new LegendRow(s.Name, s));
+                    rows.Add(SeriesRow(s, store, underBaseline: false, null));
                 }
             }
         }
         else
         {
-            foreach (var s in visible) rows.Add(new LegendRow(s.Name, s));
+            foreach (var s in visible) rows.Add(SeriesRow(s, store, underBaseline: false, null));
         }
         return new PictureLegend(rows);
+    }
+
+    // The page's saved picture writes the page's baseline tag as words.
+    private const string BaselineWords = " (baseline)";
+
+    private static LegendRow SeriesRow(SeriesStore s, PlotStore store, bool underBaseline, string? tag)
+    {
+        bool baseline = store.IsBaseline(s);
+        return new LegendRow(baseline && !underBaseline ? s.Name + BaselineWords : s.Name, s, Tag: tag, Baseline: baseline);
     }
 
     /// <summary>The column's width for a picture <paramref name="figureWidthPx"/> wide: its widest row, within bounds; 0 without rows.</summary>
@@ -106,7 +124,7 @@ internal sealed class PictureLegend
             if (!row.IsHeader)
             {
                 if (grouped) x += IndentPx;
-                DrawSwatch(canvas, paint, row.Series!, x, middle, palette);
+                DrawSwatch(canvas, paint, row, x, middle, palette);
                 x += SwatchPx + SwatchGapPx;
             }
             float tagWidth = row.Tag is null ? 0 : TagStyle(row.Tag).Measure(row.Tag, paint).Width + 8;
@@ -125,10 +143,10 @@ internal sealed class PictureLegend
     }
 
     // The page's swatch: the series' line across 28 px at mid-height, its marker in the middle.
-    private static void DrawSwatch(SKCanvas canvas, Paint paint, SeriesStore series, float left, float middle, PicturePalette palette)
+    private static void DrawSwatch(SKCanvas canvas, Paint paint, LegendRow row, float left, float middle, PicturePalette palette)
     {
-        var color = palette.SeriesColor(series);
-        var format = series.Look;
+        var color = palette.SeriesColor(row.Series!, row.Baseline);
+        var format = row.Series!.Look;
         if (format.DrawsLine)
         {
             var line = new LineStyle(1.5f, color, SeriesLook.Pattern(format.LineStyle));

@@ -10,11 +10,13 @@ namespace PlotPipe.Viewer.Store;
 /// <remarks>
 /// Series without a colour of their own take Tableau 20 in turn (the palette matplotlib ships as "tab20"): first its
 /// ten strong colours, which are matplotlib's default cycle, so a plot of up to ten series looks as it always did,
-/// then their ten light companions, so 20 series differ before a colour comes back. Every one of them stands at
-/// least 3:1 from the dark theme's background (#0d1117), so the dark theme uses them as they are. Colour letters
-/// are matplotlib's, with two changes so that each stays readable on its theme: on the dark theme blue, under 3:1
-/// there, is lightened in its own hue; and the letter of the background's own colour (white on the light theme,
-/// black on the dark one) becomes a mid grey, which stands 3:1 from that background and apart from the other letter.
+/// then their ten light companions, so 20 series differ before a colour comes back. Colour letters are matplotlib's,
+/// and the letter of the background's own colour (white on the light theme, black on the dark one) becomes a mid
+/// grey. On the dark theme every colour stands at least 4.5:1 (WCAG contrast) from the background (#0d1117): a thin
+/// line at the old 3:1 read dim there. Those under it are lightened in their own hue: four of the cycle's strong
+/// colours and the letters g and m with hue and saturation kept and HSL lightness raised until they stand 5:1, a
+/// margin over the rule for anti-aliased lines, and b (lightened first, under the old rule) turned 10° toward azure
+/// as well. The rest are as on the light theme, so most series keep their colour when the theme changes.
 /// </remarks>
 internal static class SeriesPalette
 {
@@ -25,6 +27,13 @@ internal static class SeriesPalette
         "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5",
     ];
 
+    /// <summary>The cycle on the dark theme: <see cref="Cycle"/>, its colours under 4.5:1 there lightened in their hue to 5:1.</summary>
+    public static IReadOnlyList<string> DarkCycle { get; } =
+    [
+        "#2489cf", "#ff7f0e", "#2ca02c", "#e05455", "#9c72c2", "#af7569", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+        "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5",
+    ];
+
     /// <summary>Colour letters on the light theme: matplotlib's, but white, which would not show on white, is grey.</summary>
     public static IReadOnlyDictionary<char, string> LightLetters { get; } = new Dictionary<char, string>
     {
@@ -32,11 +41,11 @@ internal static class SeriesPalette
         ['m'] = "#bf00bf", ['y'] = "#bfbf00", ['k'] = "#000000", ['w'] = "#8c959f",
     };
 
-    /// <summary>Colour letters on the dark theme: blue made lighter in its hue to stand 3:1 from the background, and black grey.</summary>
+    /// <summary>Colour letters on the dark theme: blue, green and magenta made lighter in their hue to stand 4.5:1 from the background, and black grey.</summary>
     public static IReadOnlyDictionary<char, string> DarkLetters { get; } = new Dictionary<char, string>
     {
-        ['b'] = "#6680ff", ['g'] = "#008000", ['r'] = "#ff0000", ['c'] = "#00bfbf",
-        ['m'] = "#bf00bf", ['y'] = "#bfbf00", ['k'] = "#9198a1", ['w'] = "#ffffff",
+        ['b'] = "#6680ff", ['g'] = "#009a00", ['r'] = "#ff0000", ['c'] = "#00bfbf",
+        ['m'] = "#e700e7", ['y'] = "#bfbf00", ['k'] = "#9198a1", ['w'] = "#ffffff",
     };
 
     /// <summary>The line styles a run takes in turn, from the series' own.</summary>
@@ -51,7 +60,7 @@ internal static class SeriesPalette
 
     /// <summary>The CSS colour on the dark theme of a series of <paramref name="format"/> at <paramref name="slot"/> in the cycle.</summary>
     public static string Dark(PlotFormat format, int slot) =>
-        format.Color is char c ? DarkLetters[c] : Cycle[slot % Cycle.Count];
+        format.Color is char c ? DarkLetters[c] : DarkCycle[slot % DarkCycle.Count];
 
     /// <summary>
     /// The look of <paramref name="format"/> for the run numbered <paramref name="run"/> among the runs that carry a

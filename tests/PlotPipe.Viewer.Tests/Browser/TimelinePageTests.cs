@@ -219,6 +219,81 @@ public sealed class TimelinePageTests(BrowserFixture browser) : IDisposable
     }
 
     [Fact]
+    public async Task On_the_dark_theme_a_baseline_and_its_swatch_are_drawn_at_the_theme_s_opacity_at_least_2_to_1_from_the_background()
+    {
+        var path = Path.Combine(_dir, "monday.arrow");
+        await TimedRecording.WriteAsync(path, batches: 4, lineOnly: true);
+        using var viewer = await ViewerProcess.StartAsync("--baseline", path);
+        await OpenAsync(viewer, "today");
+        var (xs, ys) = Columns(400, 0, 1, x => Math.Cos(x / 40));
+        await SendAsync(viewer, w =>
+        {
+            FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Line, "live", "g-", 0, SeriesFlags.None);
+            Points(w, 0, xs, ys);
+            FrameWriter.WriteFinish(w);
+        });
+        // Two device pixels to a CSS pixel: the swatch's 1.5 px line then covers whole device pixels, as the plot's does.
+        var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 720 }, ColorScheme = ColorScheme.Dark, DeviceScaleFactor = 2 });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(15_000);
+        await page.GotoAsync(viewer.Url.ToString());
+        await WaitAsync(page, "p => p.status.state === 'finished' && p.baselines && p.baselines.length === 1 && p.drawn === 800");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "baseline-dark-opacity.png") });
+        var rows = (await StateAsync(page)).GetProperty("series").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!);
+        var signal = rows["signal"];
+        Assert.Equal(PlotPipe.Viewer.Export.PicturePalette.Dark.BaselineOpacity, signal.GetProperty("opacity").GetDouble(), 1e-6);
+        Assert.Equal(1, rows["live"].GetProperty("opacity").GetDouble());
+
+        // The live run hidden, the plot area holds the baseline's line alone.
+        await page.Locator("#legend li[data-index]", new() { HasText = "live" }).ClickAsync();
+        await WaitAsync(page, "p => p.hidden.length === 1 && p.drawn === 400");
+        var area = await PlotAreaAsync(page, 0);
+        // The colour of a line's fully covered pixels, in a box given in CSS pixels of the page (the whole canvas
+        // without one), shown over the page's background: the most common among those at least 80 % as far from the background as the furthest, as
+        // BaselinePictureTests reads a picture's.
+        const string Strongest = """
+            ([selector, box]) => {
+              const canvas = document.querySelector(selector);
+              const r = canvas.getBoundingClientRect(), k = canvas.width / r.width;
+              const [x0, y0, x1, y1] = box ? [box[0] - r.left, box[1] - r.top, box[2] - r.left, box[3] - r.top].map(v => Math.round(v * k)) : [0, 0, canvas.width, canvas.height];
+              const raw = canvas.getContext('2d').getImageData(x0, y0, x1 - x0, y1 - y0).data;
+              const bg = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number);
+              // The canvas is see-through: each pixel as shown, over the page's background.
+              const d = new Uint8ClampedArray(raw.length);
+              for (let i = 0; i < raw.length; i += 4) {
+                const a = raw[i + 3] / 255;
+                for (let c = 0; c < 3; c++) d[i + c] = Math.round(raw[i + c] * a + bg[c] * (1 - a));
+                d[i + 3] = 255;
+              }
+              const far = (i) => Math.abs(d[i] - bg[0]) + Math.abs(d[i + 1] - bg[1]) + Math.abs(d[i + 2] - bg[2]);
+              let furthest = 0;
+              for (let i = 0; i < d.length; i += 4) furthest = Math.max(furthest, far(i));
+              const counts = new Map();
+              for (let i = 0; i < d.length; i += 4) {
+                if (furthest === 0 || far(i) * 5 < furthest * 4) continue;
+                const key = `rgb(${d[i]}, ${d[i + 1]}, ${d[i + 2]})`;
+                counts.set(key, (counts.get(key) || 0) + 1);
+              }
+              return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? `rgb(${bg.join(', ')})`;
+            }
+            """;
+        var inPlot = await page.EvaluateAsync<string>(Strongest, new object?[] { "section.panel[data-panel=\"0\"] canvas", new double[] { area.X + 2, area.Y + 2, area.X + area.Width - 2, area.Y + area.Height - 2 } });
+        var inSwatch = await page.EvaluateAsync<string>(Strongest, new object?[] { "#legend li.baseline canvas", null });
+        string color = signal.GetProperty("color").GetString()!;
+        var expected = WcagContrast.Over(color, signal.GetProperty("opacity").GetDouble(), "#0d1117");
+        foreach (var (what, painted) in new[] { ("line", inPlot), ("swatch", inSwatch) })
+        {
+            var (r, g, b) = WcagContrast.Rgb(painted);
+            Assert.True(Math.Abs(r - expected.R) <= 6 && Math.Abs(g - expected.G) <= 6 && Math.Abs(b - expected.B) <= 6, $"the baseline's {what} is {painted}, not {color} at its opacity {expected}");
+            double ratio = WcagContrast.Ratio(painted, "#0d1117");
+            Assert.True(ratio >= 2, $"the baseline's {what} stands {ratio:F2}:1 from the dark background");
+            Assert.True(ratio < WcagContrast.Ratio(color, "#0d1117"), $"the baseline's {what} at {ratio:F2}:1 is as loud as its live colour");
+        }
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "baseline-dark-alone.png") });
+        await context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_baseline_in_two_panels_beside_a_live_run_shows_its_series_names_whole_with_the_tag_on_its_header()
     {
         // Panels "Main" (temperature) and "loss" (loss, final): every row carries a panel tag beside its count.

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PlotPipe.Protocol;
+using PlotPipe.Viewer.Store;
 using PlotPipe.Viewer.Tests.Browser;
 using PlotPipe.Viewer.Tests.Support;
 
@@ -65,8 +66,9 @@ public sealed class RunLooksTests(BrowserFixture browser)
             var byRun = rows.ToDictionary(r => $"{r.GetProperty("run").GetString()}/{r.GetProperty("name").GetString()}");
             Assert.Equal("#ff0000|#ff0000|solid|", Look(byRun["train.py/train loss"]));
             Assert.Equal("#ff0000|#ff0000|dashed|", Look(byRun["train.py (2)/train loss"]));
-            Assert.Equal("#1f77b4|#1f77b4|solid|", Look(byRun["train.py/val loss"]));
-            Assert.Equal("#1f77b4|#1f77b4|dashed|", Look(byRun["train.py (2)/val loss"]));
+            // The cycle's first colour, lightened on the dark theme.
+            Assert.Equal($"{SeriesPalette.Cycle[0]}|{SeriesPalette.DarkCycle[0]}|solid|", Look(byRun["train.py/val loss"]));
+            Assert.Equal($"{SeriesPalette.Cycle[0]}|{SeriesPalette.DarkCycle[0]}|dashed|", Look(byRun["train.py (2)/val loss"]));
             Assert.Equal("none|o", Look(byRun["train.py/acc"])[^6..]);
             Assert.Equal("none|s", Look(byRun["train.py (2)/acc"])[^6..]);
         }

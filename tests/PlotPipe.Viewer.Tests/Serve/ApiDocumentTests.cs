@@ -9,7 +9,8 @@ namespace PlotPipe.Viewer.Tests.Serve;
 
 /// <summary>
 /// docs/protocol.md describes what the viewer serves: every field of <c>/api/status</c> and <c>/api/producers</c> has a
-/// row in its tables and its examples carry exactly the viewer's fields, and the colour letters are the ones drawn.
+/// row in its tables and its examples carry exactly the viewer's fields, and the colour letters and the dark cycle
+/// are the ones drawn.
 /// </summary>
 public sealed partial class ApiDocumentTests
 {
@@ -68,6 +69,16 @@ public sealed partial class ApiDocumentTests
     }
 
     [Fact]
+    public void The_dark_cycle_the_format_strings_list_is_what_the_viewer_draws()
+    {
+        // "`#1f77b4` → `#2489cf`": each cycle colour the dark theme lightens, and only those.
+        var lightened = DarkCycleRow().Matches(Doc).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+        var changed = SeriesPalette.Cycle.Zip(SeriesPalette.DarkCycle).Where(p => p.First != p.Second).ToDictionary(p => p.First, p => p.Second);
+        Assert.NotEmpty(changed);
+        Assert.Equal(changed.OrderBy(p => p.Key), lightened.OrderBy(p => p.Key));
+    }
+
+    [Fact]
     public void The_series_example_carries_every_field_a_series_row_has()
     {
         var served = JsonSerializer.SerializeToElement(new List<SeriesReport> { new("loss", "b-", 3, "line", "#0000ff", "trainer", 1, false, "trainer", "#6680ff", "solid", null) }, JsonContext.Default.ListSeriesReport);
@@ -75,6 +86,9 @@ public sealed partial class ApiDocumentTests
         foreach (var row in Example(section).EnumerateArray())
             Assert.Equal(Fields(served[0]), Fields(row));
     }
+
+    [GeneratedRegex(@"`(#[0-9a-f]{6})`\s+→\s+`(#[0-9a-f]{6})`")]
+    private static partial Regex DarkCycleRow();
 
     [GeneratedRegex(@"^\| `([a-z])` \| [a-z]+ \| `(#[0-9a-f]{6})` \| `(#[0-9a-f]{6})` \|$", RegexOptions.Multiline)]
     private static partial Regex ColourRow();

@@ -1,5 +1,6 @@
 using PlotPipe.Protocol;
 using PlotPipe.Viewer.Store;
+using PlotPipe.Viewer.Tests.Support;
 
 namespace PlotPipe.Viewer.Tests.Store;
 
@@ -62,24 +63,54 @@ public sealed class ColourCycleTests
         Assert.Equal("-", loss[1].Definition.Format);
     }
 
+    private const string DarkBackground = "#0d1117";
+
     [Fact]
-    public void Every_colour_stands_at_least_3_to_1_from_the_dark_background()
+    public void Every_colour_on_the_dark_theme_stands_at_least_4_5_to_1_from_the_dark_background()
     {
         var store = new PlotStore();
         var all = Enumerable.Range(0, 20).Select(i => store.Define(new SeriesDefinition(i, SeriesKind.Line, $"s{i}", "-")).DarkColor)
-            .Concat(SeriesPalette.DarkLetters.Values);
-        foreach (var colour in all) Assert.True(Contrast(colour, "#0d1117") >= 3, $"{colour} on #0d1117: {Contrast(colour, "#0d1117"):F2}");
+            .Concat(SeriesPalette.DarkLetters.Values).ToList();
+        Assert.Equal(28, all.Count);
+        foreach (var colour in all)
+            Assert.True(WcagContrast.Ratio(colour, DarkBackground) >= 4.5, $"{colour} on {DarkBackground}: {WcagContrast.Ratio(colour, DarkBackground):F2}");
     }
 
-    private static double Contrast(string a, string b)
+    [Fact]
+    public void A_dark_theme_colour_is_its_light_one_or_that_one_lightened_in_its_own_hue()
     {
-        double la = Luminance(a), lb = Luminance(b);
-        return (Math.Max(la, lb) + 0.05) / (Math.Min(la, lb) + 0.05);
+        // k and w are the backgrounds' own colours, made grey on the theme where they would not show.
+        var pairs = SeriesPalette.Cycle.Zip(SeriesPalette.DarkCycle)
+            .Concat(SeriesPalette.LightLetters.Where(l => l.Key is not ('k' or 'w')).Select(l => (l.Value, SeriesPalette.DarkLetters[l.Key])));
+        foreach (var (light, dark) in pairs)
+        {
+            if (WcagContrast.Ratio(light, DarkBackground) >= 4.5)
+            {
+                // Already readable: a series keeps its colour when the theme changes.
+                Assert.Equal(light, dark);
+                continue;
+            }
+            var (lightHue, _, lightL) = WcagContrast.Hsl(light);
+            var (darkHue, _, darkL) = WcagContrast.Hsl(dark);
+            double turned = Math.Abs(lightHue - darkHue);
+            // Within 12°: the letter b, lightened before the others, turned 10° toward azure; the rest keep their hue.
+            Assert.True(Math.Min(turned, 360 - turned) <= 12, $"{light} → {dark}: hue {lightHue:F0}° → {darkHue:F0}°");
+            Assert.True(darkL > lightL, $"{light} → {dark} is not lighter");
+        }
     }
 
-    private static double Luminance(string hex)
+    [Fact]
+    public void The_light_theme_keeps_matplotlib_s_colours_with_white_grey()
     {
-        double[] c = [.. new[] { 1, 3, 5 }.Select(i => Convert.ToInt32(hex.Substring(i, 2), 16) / 255.0).Select(v => v <= 0.04045 ? v / 12.92 : Math.Pow((v + 0.055) / 1.055, 2.4))];
-        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+        Assert.Equal(PlotFormat.Cycle, SeriesPalette.Cycle.Take(10));
+        foreach (var (letter, colour) in PlotFormat.Colors)
+        {
+            if (letter == 'w') Assert.NotEqual(colour, SeriesPalette.LightLetters['w']);
+            else Assert.Equal(colour, SeriesPalette.LightLetters[letter]);
+        }
+        // Green, lightened on the dark theme, is still matplotlib's on the light one.
+        var green = new PlotStore().Define(new SeriesDefinition(0, SeriesKind.Line, "g", "g-"));
+        Assert.Equal(PlotFormat.Colors['g'], green.Color);
+        Assert.NotEqual(green.Color, green.DarkColor);
     }
 }
