@@ -192,7 +192,7 @@ internal sealed class ProducerListener : IAsyncDisposable
                 _store.ProducerClosed(producer);
             }
             // A stream refused mid-way (bad bytes) is told why, as a refused connection is, then closed at once, so the
-            // producer fails fast instead of blocking. A producer that finished or went away gets nothing.
+            // producer fails fast instead of blocking. A producer that finished or went away gets nothing more.
             if (producer.State == StreamState.Disconnected && producer.Error is { } why && client.Connected && !cancel.IsCancellationRequested)
                 await RefuseAsync(client.Client, why, "plotpipe: ").ConfigureAwait(false);
         }
