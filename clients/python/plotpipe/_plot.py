@@ -327,6 +327,8 @@ class Plot:
         self._points_on_connection = 0
         self._undelivered_reason: str | None = None
         self._warned_full = self._warned_late = self._warned_drop = False
+        # Whether the run of connections that reached no viewer going on now was logged.
+        self._unanswered_logged = False
         self._done = threading.Event()
         if link is not None:
             link.wake = self._wake_for_link
@@ -693,16 +695,27 @@ class Plot:
         if self._points_on_connection:
             self._uncertain = True
         link.drop()
-        if not self._warned_drop:
-            self._warned_drop = True
-            _log.warning("PlotPipe: the connection to the viewer at %s dropped; reconnecting, points meanwhile follow "
-                         "when_full", link.address)
+        carried = link.carried_stream()
+        if carried:
+            self._unanswered_logged = False
+            if not self._warned_drop:
+                self._warned_drop = True
+                _log.warning("PlotPipe: the connection to the viewer at %s dropped; reconnecting, points meanwhile follow "
+                             "when_full", link.address)
+        else:
+            # Said once a run: the backoff makes such a run slow, but it lasts as long as the far side is down.
+            _log.log(logging.DEBUG if self._unanswered_logged else logging.WARNING,
+                     "PlotPipe: the connection to %s ended %d ms after it was made, before a viewer took the stream (as "
+                     "through a tunnel whose far end is down); connecting again with backoff, points meanwhile follow "
+                     "when_full", link.address, round(link.lifetime() * 1000))
+            self._unanswered_logged = True
         try:
             link.connect(None)
         except OSError as e:
             self._lose(e, [])
             return False
-        _log.info("PlotPipe: reconnected to the viewer at %s", link.address)
+        # After connections that reached no viewer, this one is said to be the viewer once the viewer says so.
+        _log.log(logging.INFO if carried else logging.DEBUG, "PlotPipe: reconnected to the viewer at %s", link.address)
         with self._lock:
             # A new connection is a new producer: definitions again, in order, and the drops not yet reported there.
             known = self._defined

@@ -5,6 +5,7 @@ reconnects, as the .NET producer's TcpViewer does."""
 from __future__ import annotations
 
 import array
+import logging
 import os
 import random
 import shlex
@@ -18,7 +19,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import IO, Protocol
 
-from ._wire import REFUSAL_PREFIX
+from ._wire import ACCEPTANCE_LINE, REFUSAL_PREFIX
 
 _ADDRESS_PREFIX = "PlotPipe viewer: "
 # The viewer's lines that say why it stopped taking the stream.
@@ -29,7 +30,12 @@ _NOT_SAVED_PREFIX = "plotpipe: could not save "
 _KEPT_LINES = 8
 _FIRST_BACKOFF = 0.1
 _MAX_BACKOFF = 5.0
+# An older viewer never says it took the stream: a connection to one that lasted this long counts as a live stream all
+# the same. As long as the longest wait, so that nothing that accepts and then closes, however slowly, makes the
+# producer knock more often than the backoff does.
+_LIVE_WITHOUT_ACCEPTANCE = _MAX_BACKOFF
 _MAX_REASON_BYTES = 1024
+_log = logging.getLogger("plotpipe")
 
 
 class Sink(Protocol):
@@ -109,11 +115,39 @@ class StreamSink:
         self._stream.close()
 
 
+class _Connection:
+    """One connection: its socket and what its reader learnt of it. Only that reader ends it, so a reader that finishes
+    late cannot take down a connection made after its own."""
+
+    def __init__(self, sock: socket.socket, after_unanswered: bool):
+        self.sock = sock
+        # Whether the connections just before this one reached no viewer.
+        self.after_unanswered = after_unanswered
+        self.opened = time.monotonic()
+        self.ended: float | None = None
+        self.accepted = False
+        self.down = False
+        self.refusal: str | None = None
+        self.said: str | None = None
+        self.closed = threading.Event()
+
+    def lifetime(self) -> float:
+        """Seconds it has been up, or was up once it ended."""
+        return (self.ended if self.ended is not None else time.monotonic()) - self.opened
+
+    def carried_stream(self) -> bool:
+        """A viewer took it: it said so, or (an older viewer, which says nothing) it lasted as a live stream does."""
+        return self.accepted or self.lifetime() >= _LIVE_WITHOUT_ACCEPTANCE
+
+
 class TcpLink:
     """A viewer listening for producers: connects with backoff (100 ms doubling to 5 s, with jitter), and reads the
-    socket's other direction, where a viewer says nothing unless it refuses the producer (one line, then it closes)
-    or, after the Finish frame, closes to say it read everything. The reader calls ``wake`` as soon as a connection
-    is gone, so the writer knows within moments, not at its next write."""
+    socket's other direction, where a viewer writes one empty line once it has taken the producer, and otherwise nothing
+    unless it refuses the producer or ends its stream (one line, then it closes) or, after the Finish frame, closes to
+    say it read everything. The reader calls ``wake`` as soon as a connection is gone, so the writer knows within
+    moments, not at its next write. After a connection that carried the stream the next one is tried at once; one that
+    ended before a viewer took it (a tunnel whose far end is down accepts, then closes) counts as a failed try, as the
+    .NET producer's TcpViewer does. Each connection has a reader of its own, which can end that connection alone."""
 
     def __init__(self, host: str, port: int):
         self.host = host
@@ -122,23 +156,33 @@ class TcpLink:
         # Called from the reader's thread once a connection is gone; the plot sets it to wake its writer.
         self.wake: Callable[[], None] = lambda: None
         self._stop = threading.Event()
-        self._sock: socket.socket | None = None
-        self._down = True
-        self._refusal: str | None = None
-        self._said: str | None = None
-        self._closed = threading.Event()
+        self._stopped = False
+        self._current: _Connection | None = None
         self._connections = 0
+        # The wait before the next try after a failed one (connecting side: the first connect, then the writer alone).
+        self._backoff = _FIRST_BACKOFF
 
     @property
     def down(self) -> bool:
         """True while no connection is up: never made, refused, dropped, or closed by the viewer."""
-        return self._down
+        current = self._current
+        return self._stopped or current is None or current.down
 
     def connect(self, timeout: float | None) -> None:
         """Connects, retrying with backoff until it succeeds, ``timeout`` seconds pass (then OSError naming the
-        address and what the last try met) or ``stop`` is called (then OSError too)."""
+        address and what the last try met) or ``stop`` is called (then OSError too). After a connection that reached
+        no viewer the backoff goes on from where it was, as after a failed try; otherwise the first try is at once."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        wait = _FIRST_BACKOFF
+        previous = self._current
+        unanswered = previous is not None and not previous.carried_stream()
+        if not unanswered:
+            self._backoff = _FIRST_BACKOFF
+        else:
+            pause = self._pause()
+            if deadline is not None:
+                pause = min(pause, max(0.0, deadline - time.monotonic()))
+            if self._stop.wait(pause):
+                raise OSError(f"stopped connecting to the viewer at {self.address}")
         while True:
             try:
                 left = None if deadline is None else max(0.05, deadline - time.monotonic())
@@ -146,12 +190,11 @@ class TcpLink:
             except OSError as e:
                 last = e
             else:
-                self._opened(sock)
+                self._opened(sock, unanswered)
                 return
             if self._stop.is_set():
                 raise OSError(f"stopped connecting to the viewer at {self.address}")
-            # Jitter keeps many producers of one restarted viewer from knocking at the same instant.
-            pause = wait * (0.75 + 0.5 * random.random())
+            pause = self._pause()
             if deadline is not None:
                 left = deadline - time.monotonic()
                 if left <= 0:
@@ -161,123 +204,155 @@ class TcpLink:
                 pause = min(pause, left)
             if self._stop.wait(pause):
                 raise OSError(f"stopped connecting to the viewer at {self.address}")
-            wait = min(wait * 2, _MAX_BACKOFF)
 
-    def _opened(self, sock: socket.socket) -> None:
+    def _pause(self) -> float:
+        # Jitter keeps many producers of one restarted viewer from knocking at the same instant.
+        pause = self._backoff * (0.75 + 0.5 * random.random())
+        self._backoff = min(self._backoff * 2, _MAX_BACKOFF)
+        return pause
+
+    def _opened(self, sock: socket.socket, after_unanswered: bool) -> None:
         sock.settimeout(None)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self._sock = sock
-        self._said = None
-        self._closed.clear()
-        self._down = False
+        connection = _Connection(sock, after_unanswered)
+        self._current = connection
         self._connections += 1
-        threading.Thread(target=self._read, args=(sock,), name="plotpipe viewer answer", daemon=True).start()
+        threading.Thread(target=self._read, args=(connection,), name="plotpipe viewer answer", daemon=True).start()
 
     @property
     def reconnected(self) -> bool:
         """True once a connection after the first was made."""
         return self._connections > 1
 
+    def carried_stream(self) -> bool:
+        """Whether the current (or last) connection carried the stream: a viewer took it, so its end was a drop."""
+        current = self._current
+        return current is not None and current.carried_stream()
+
+    def lifetime(self) -> float:
+        """Seconds the current (or last) connection has been, or was, up."""
+        current = self._current
+        return 0.0 if current is None else current.lifetime()
+
     def write(self, data: bytes | bytearray | memoryview) -> None:
-        sock = self._sock
-        if sock is None or self._down:
-            raise ConnectionResetError(f"the connection to the viewer at {self.address} is down")
+        connection = self._live()
         try:
-            sock.sendall(data)
+            connection.sock.sendall(data)
         except OSError:
-            self._down = True
+            connection.down = True
             raise
 
     def write_pieces(self, pieces: list[bytes | array.array[float]]) -> None:
         """Writes the pieces in order, gathered: one system call for many."""
-        sock = self._sock
-        if sock is None or self._down:
-            raise ConnectionResetError(f"the connection to the viewer at {self.address} is down")
+        connection = self._live()
         try:
-            write_gathered(sock.sendmsg, pieces)
+            write_gathered(connection.sock.sendmsg, pieces)
         except OSError:
-            self._down = True
+            connection.down = True
             raise
+
+    def _live(self) -> _Connection:
+        connection = self._current
+        if connection is None or connection.down or self._stopped:
+            raise ConnectionResetError(f"the connection to the viewer at {self.address} is down")
+        return connection
 
     def refusal(self, wait: float) -> str | None:
         """After a connection went down: the viewer's refusal line, waiting up to ``wait`` seconds for it to arrive;
         None when the connection merely dropped."""
-        self._closed.wait(wait)
-        return self._refusal
+        connection = self._current
+        if connection is None:
+            return None
+        connection.closed.wait(wait)
+        return connection.refusal
 
     def reason(self, wait: float) -> str | None:
         """What the viewer said before it closed the connection (a refusal, or an error about the stream)."""
-        self._closed.wait(wait)
-        return self._refusal or self._said
+        connection = self._current
+        if connection is None:
+            return None
+        connection.closed.wait(wait)
+        return connection.refusal or connection.said
 
     def wait_closed(self, timeout: float) -> bool:
         """After the Finish frame: waits for the viewer to close the connection, which it does once it has read the
         Finish, so every point before it was read. False when the time ran out."""
-        return self._closed.wait(timeout)
+        connection = self._current
+        return connection is not None and connection.closed.wait(timeout)
 
     def said(self) -> str | None:
-        """The line the viewer sent on the current connection before closing it, if any."""
-        return self._said
+        """The line the viewer sent on the current connection before closing it, if any (its acceptance aside)."""
+        connection = self._current
+        return None if connection is None else connection.said
 
     def stop(self) -> None:
         """Gives up: no more reconnecting, and the socket closes, so a writer blocked on it returns."""
         self._stop.set()
-        self._down = True
-        sock = self._sock
-        if sock is not None:
+        self._stopped = True
+        connection = self._current
+        if connection is not None:
             try:
-                sock.shutdown(socket.SHUT_RDWR)
+                connection.sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
 
     def close(self) -> None:
         self._stop.set()
-        sock = self._sock
-        if sock is not None:
+        connection = self._current
+        if connection is not None:
             try:
                 # Our side only: the viewer's close after the Finish frame still arrives for the reader.
-                sock.shutdown(socket.SHUT_WR)
+                connection.sock.shutdown(socket.SHUT_WR)
             except OSError:
                 pass
             # The reader closes the socket once the viewer has closed its side (or at once if it was never up).
-            if self._closed.is_set():
-                sock.close()
+            if connection.closed.is_set():
+                connection.sock.close()
 
     def drop(self) -> None:
         """Closes the current connection, to make a new one."""
-        sock = self._sock
-        self._down = True
-        if sock is not None:
+        connection = self._current
+        if connection is not None:
+            connection.down = True
             try:
-                sock.shutdown(socket.SHUT_RDWR)
+                connection.sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
 
-    def _read(self, sock: socket.socket) -> None:
+    def _read(self, connection: _Connection) -> None:
+        sock = connection.sock
         received = bytearray()
         try:
             while len(received) < _MAX_REASON_BYTES:
                 chunk = sock.recv(_MAX_REASON_BYTES - len(received))
                 if not chunk:
                     break
+                if not received and chunk[:1] == ACCEPTANCE_LINE:
+                    # Known as it arrives, so the connection counts as a live stream however soon it ends.
+                    connection.accepted = True
+                    if connection.after_unanswered and self._current is connection:
+                        _log.info("PlotPipe: reconnected to the viewer at %s", self.address)
                 received += chunk
         except OSError:
             pass  # gone; what arrived before is kept
-        if self._sock is not sock:
-            sock.close()
-            return  # a reader of a connection already replaced has nothing to say about the new one
+        connection.ended = time.monotonic()
+        if connection.accepted:
+            del received[:1]
         line = received.split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
         if line.startswith(REFUSAL_PREFIX):
-            self._refusal = line
+            connection.refusal = line
         elif line.startswith("HTTP/"):
             # A web server (most often the viewer's own page, whose address is printed beside the producers')
             # answers the handshake with an HTTP error and closes; knocking again would only get the same answer.
-            self._refusal = (f'{self.address} answered "{line}": it is a web server, such as a viewer\'s page, not a viewer '
-                             'taking producers; connect to the address a viewer started with --listen prints as '
-                             '"PlotPipe producers: tcp://HOST:PORT"')
-        self._said = line or None
-        self._down = True
-        self._closed.set()
+            connection.refusal = (f'{self.address} answered "{line}": it is a web server, such as a viewer\'s page, not a '
+                                  'viewer taking producers; connect to the address a viewer started with --listen prints '
+                                  'as "PlotPipe producers: tcp://HOST:PORT"')
+        connection.said = line or None
+        connection.down = True
+        connection.closed.set()
+        if self._current is not connection:
+            sock.close()
+            return  # a reader of a connection already replaced has nothing to say about the new one
         if self._stop.is_set():
             sock.close()
         self.wake()

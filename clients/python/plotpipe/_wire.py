@@ -30,6 +30,8 @@ SCALES = ("linear", "log")
 TOKEN_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 # A listening viewer that refuses a producer says so in one line on the socket, then closes it.
 REFUSAL_PREFIX = "plotpipe: refused: "
+# A listening viewer that takes a producer says so first with an empty line, a single line feed.
+ACCEPTANCE_LINE = b"\n"
 
 HEADER = struct.Struct("<IBBH")
 _DEFINE_PREFIX = struct.Struct("<BBHI")

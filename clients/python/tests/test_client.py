@@ -7,6 +7,7 @@ import array
 import datetime
 import io
 import os
+import socket
 import socketserver
 import struct
 import subprocess
@@ -17,6 +18,7 @@ import time
 import unittest
 
 import plotpipe
+from plotpipe._transport import TcpLink
 
 DOCUMENTED_EXAMPLE = bytes.fromhex(
     "50 4C 54 50 01 00 00 00"
@@ -742,6 +744,30 @@ class ConnectTests(unittest.TestCase):
                 plotpipe.connect("tcp://127.0.0.1:1", token=token)
         with self.assertRaisesRegex(ValueError, "producer name"):
             plotpipe.connect("tcp://127.0.0.1:1", name="")
+
+
+class LinkTests(unittest.TestCase):
+    def test_a_connections_reader_that_ends_after_a_reconnection_leaves_the_new_connection_up(self):
+        server = socket.create_server(("127.0.0.1", 0))
+        self.addCleanup(server.close)
+        link = TcpLink("127.0.0.1", server.getsockname()[1])
+        self.addCleanup(link.stop)
+        link.connect(5)
+        first, _ = server.accept()
+        self.addCleanup(first.close)
+        older = link._current  # pyright: ignore[reportPrivateUsage]
+        assert older is not None
+        # The writer makes the next connection while the first is still open, as it does when its own write found the
+        # first one gone before that connection's reader did; only then does the first one's end reach its reader.
+        link.connect(5)
+        second, _ = server.accept()
+        self.addCleanup(second.close)
+        first.close()
+        self.assertTrue(older.closed.wait(10), "the first connection's reader never ended")
+        self.assertFalse(link.down, "the first connection's reader took the second connection down")
+        # The second connection's own reader does end it.
+        second.close()
+        wait_until(lambda: link.down)
 
 
 class MarkerTests(unittest.TestCase):

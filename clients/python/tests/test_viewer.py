@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import pathlib
+import socketserver
 import threading
 import time
 from typing import Any
@@ -181,6 +183,94 @@ def test_a_dropped_connection_is_made_again_with_every_definition_and_later_poin
             assert plot.viewer_lost_reason is None
         finally:
             second.stop()
+    finally:
+        plot.close(0)
+
+
+class DeadEndTunnel(socketserver.ThreadingTCPServer):
+    """A listener on 127.0.0.1 that accepts every connection and closes it without reading a byte, ``hold`` seconds
+    later, as ``ssh -L`` does when the viewer at its far end is down: it accepts locally, then closes once its own
+    connection to the far end failed. Counts the connections it took."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, port: int, hold: float):
+        self.hold = hold
+        self.accepted = 0
+        super().__init__(("127.0.0.1", port), DeadEndHandler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+
+class DeadEndHandler(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        server: DeadEndTunnel = self.server  # type: ignore[assignment]
+        server.accepted += 1
+        if server.hold:
+            time.sleep(server.hold)  # the far end's round trip and refusal
+
+
+def most_tries_within(elapsed: float) -> int:
+    """The most connection tries the backoff allows within ``elapsed`` seconds: the first at once, each later one after
+    the wait before it at its shortest (100 ms doubling to 5 s, less a quarter for jitter)."""
+    tries, wait = 1, 0.1
+    at = wait * 0.75
+    while at <= elapsed:
+        tries += 1
+        wait = min(wait * 2, 5.0)
+        at += wait * 0.75
+    return tries
+
+
+@pytest.mark.parametrize("hold", [0.0, 0.02])
+def test_a_tunnel_whose_far_viewer_is_down_is_reconnected_to_on_the_backoff_schedule_and_the_viewer_gets_the_stream_once_it_listens(
+        hold: float, caplog: pytest.LogCaptureFixture):
+    token = "tunnel-token-0123456789abcdef01"
+    port = free_port()
+    tunnel = DeadEndTunnel(port, hold)
+    caplog.set_level(logging.DEBUG, logger="plotpipe")
+    started = time.monotonic()
+    plot = plotpipe.connect(f"tcp://127.0.0.1:{port}", token=token, name="tunnelled")
+    try:
+        loss = plot.line("loss")
+        x = 0
+        # The program's loop goes on adding all along, and add never raises into it.
+        while time.monotonic() - started < 2.0:
+            for _ in range(10):
+                loss.add(x, x)
+                x += 1
+            time.sleep(0.001)
+        knocks = tunnel.accepted
+        elapsed = time.monotonic() - started
+        tunnel.stop()
+
+        # Knocking again as fast as the loop runs would make dozens or hundreds of connections here.
+        assert 2 <= knocks <= most_tries_within(elapsed), (knocks, elapsed)
+        assert plot.viewer_lost_reason is None
+        # One warning for the whole run, not one a knock.
+        ended = [r for r in caplog.records if "before a viewer took the stream" in r.getMessage()]
+        assert [r.levelno for r in ended] == [logging.WARNING] + [logging.DEBUG] * (len(ended) - 1)
+        assert "dropped; reconnecting" not in caplog.text
+
+        viewer = start_listening(f"127.0.0.1:{port}", token=token)
+        try:
+            # The next knock, one backoff step away at most, reaches the viewer, which takes the stream.
+            viewer.api.wait_for(lambda: [p["name"] for p in viewer.api.get("/api/producers")] == ["tunnelled"],
+                                what="the producer to reach the viewer")
+            loss.add_many(range(x, x + 1000), range(x, x + 1000))
+            plot.finish(30)
+            viewer.api.wait_for(lambda: viewer.api.status()["state"] == "finished", what="the finish")
+            assert viewer.api.status()["refusedProducers"] == 0
+            assert viewer.api.series()[0]["count"] >= 1000
+            assert plot.viewer_lost_reason is None
+            assert any(r.levelno == logging.INFO and r.getMessage() == f"PlotPipe: reconnected to the viewer at tcp://127.0.0.1:{port}"
+                       for r in caplog.records)
+        finally:
+            viewer.stop()
     finally:
         plot.close(0)
 

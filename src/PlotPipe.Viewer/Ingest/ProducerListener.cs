@@ -12,9 +12,10 @@ namespace PlotPipe.Viewer.Ingest;
 /// a version 2 handshake and Hello within <see cref="HelloTimeout"/>, carrying the viewer's token unless it has
 /// none; otherwise it is refused before any point is read: one line back on the socket, one line on standard
 /// error, a count in /api/status, nothing stored. At most <see cref="MaxWaitingForHello"/> connections wait for
-/// their Hello at once; one more is refused at once. An accepted connection is a producer of its own, read by its
-/// own <see cref="FrameIngest"/>, counted as connected until it closes; whatever happens to it (a fatal protocol
-/// error, death mid-frame) closes it alone. One that sends nothing for the idle timeout shows as stalled.
+/// their Hello at once; one more is refused at once. An accepted connection is told so (one empty line) and is a
+/// producer of its own, read by its own <see cref="FrameIngest"/>, counted as connected until it closes; whatever
+/// happens to it (a fatal protocol error, death mid-frame) closes it alone. One that sends nothing for the idle
+/// timeout shows as stalled.
 /// </summary>
 internal sealed class ProducerListener : IAsyncDisposable
 {
@@ -179,6 +180,7 @@ internal sealed class ProducerListener : IAsyncDisposable
                 return;
             }
             heard.Producer = producer;
+            await AcceptAsync(client.Client).ConfigureAwait(false);
             try
             {
                 // The decoder has read the handshake and the Hello; the ingest goes on from the next frame.
@@ -190,7 +192,7 @@ internal sealed class ProducerListener : IAsyncDisposable
                 _store.ProducerClosed(producer);
             }
             // A stream refused mid-way (bad bytes) is told why, as a refused connection is, then closed at once, so the
-            // producer fails fast instead of blocking. A producer that finished or went away gets nothing.
+            // producer fails fast instead of blocking. A producer that finished or went away gets nothing more.
             if (producer.State == StreamState.Disconnected && producer.Error is { } why && client.Connected && !cancel.IsCancellationRequested)
                 await RefuseAsync(client.Client, why, "plotpipe: ").ConfigureAwait(false);
         }
@@ -270,6 +272,23 @@ internal sealed class ProducerListener : IAsyncDisposable
         catch (IOException e)
         {
             return (null, $"the connection broke before its Hello: {e.Message}");
+        }
+    }
+
+    private static readonly byte[] AcceptanceLine = [ProducerAcceptance.Line];
+
+    // Tells the producer it was taken, before anything else goes back on the socket (docs/protocol.md, "Acceptance"):
+    // without it a producer cannot tell a viewer that took its stream from a tunnel whose far end accepted and closed,
+    // and would knock again at once, for ever. One byte into an empty send buffer does not wait.
+    private static async Task AcceptAsync(Socket socket)
+    {
+        try
+        {
+            await socket.SendAsync(AcceptanceLine, SocketFlags.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Gone already: the ingest reads the end and says so.
         }
     }
 

@@ -56,7 +56,7 @@ public sealed class TextRobustnessTests : IDisposable
             }
         }
         await producer.SendAsync(FrameWriter.WriteFinish);
-        Assert.Equal("", await producer.ReadToEndAsync());
+        Assert.Equal(TcpProducer.Accepted, await producer.ReadToEndAsync());
         viewer.CloseInput();
 
         await viewer.WaitForAsync(async () =>

@@ -29,7 +29,7 @@ public sealed class FinishOverTcpTests
         var row = (await viewer.GetAsync("api/producers"))[0];
         string error = $"producer \"late\" ({row.GetProperty("address").GetString()}): bad input at byte {after}: frame after Finish: "
             + "the stream was complete, so nothing may follow it; kept the 1 points received before it";
-        Assert.Equal($"plotpipe: {error}\n", said);
+        Assert.Equal($"{TcpProducer.Accepted}plotpipe: {error}\n", said);
         Assert.Equal(("disconnected", 1L), (row.GetProperty("state").GetString(), row.GetProperty("points").GetInt64()));
         Assert.Equal(error, (await viewer.GetAsync("api/status")).GetProperty("error").GetString());
     }

@@ -52,7 +52,7 @@ public class ListenerLimitsTests
             FrameWriter.WritePoints(w, 0, [1, 2, 3], [3, 2, 1]);
             FrameWriter.WriteFinish(w);
         });
-        Assert.Equal("", await producer.ReadToEndAsync());
+        Assert.Equal(TcpProducer.Accepted, await producer.ReadToEndAsync());
         var row = Assert.Single((await viewer.GetAsync("api/producers")).EnumerateArray());
         Assert.Equal(("producer 1", "finished", 3L), (row.GetProperty("name").GetString(), row.GetProperty("state").GetString(), row.GetProperty("points").GetInt64()));
     }
@@ -76,7 +76,7 @@ public class ListenerLimitsTests
             FrameWriter.WritePoints(w, 0, [1, 2, 3], [1, 2, 3]);
             FrameWriter.WriteFinish(w);
         });
-        Assert.Equal("", await remote.ReadToEndAsync());
+        Assert.Equal(TcpProducer.Accepted, await remote.ReadToEndAsync());
         await viewer.WaitForAsync(async () => (await viewer.GetAsync("api/status")).GetProperty("points").GetInt64() == 5, "5 points");
 
         var rows = (await viewer.GetAsync("api/producers")).EnumerateArray()

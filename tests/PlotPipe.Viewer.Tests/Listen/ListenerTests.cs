@@ -63,7 +63,7 @@ public class ListenerTests
                 await StreamAsync(producer, "loss", frames, perFrame, TimeSpan.FromMilliseconds(10));
                 await producer.SendAsync(FrameWriter.WriteFinish);
                 // The viewer closes a finished producer's connection once it has read everything.
-                Assert.Equal("", await producer.ReadToEndAsync());
+                Assert.Equal(TcpProducer.Accepted, await producer.ReadToEndAsync());
             }));
         }
         await Task.WhenAll(tasks);
@@ -97,6 +97,24 @@ public class ListenerTests
         Assert.Equal((producers - 1L) * frames * perFrame + frames / 2 * perFrame, status.GetProperty("points").GetInt64());
         Assert.Equal(0, status.GetProperty("evicted").GetInt64());
         Assert.Contains($"producer \"{killedName}\"", viewer.Errors);
+    }
+
+    [Fact]
+    public async Task A_producer_the_viewer_takes_is_told_so_with_an_empty_line_as_soon_as_its_Hello_is_read()
+    {
+        using var viewer = await CommandLineViewer.StartAsync("--listen", "127.0.0.1:0");
+        using var producer = await TcpProducer.HelloAsync(viewer.ProducerPort, "told", viewer.Token);
+        // Nothing but the Hello sent, the connection still open: the producer knows a viewer holds its stream.
+        Assert.Equal(TcpProducer.Accepted, await producer.ReadAsync(1));
+        await producer.SendAsync(w =>
+        {
+            FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Line, "loss", "-");
+            FrameWriter.WritePoints(w, 0, [1, 2], [1, 2]);
+            FrameWriter.WriteFinish(w);
+        });
+        // Said once: nothing follows it but the close after the Finish.
+        Assert.Equal("", await producer.ReadToEndAsync());
+        await viewer.WaitForAsync(async () => await viewer.CountAsync("loss") == 2, "2 points");
     }
 
     [Theory]
@@ -152,7 +170,7 @@ public class ListenerTests
                 FrameWriter.WritePoints(w, 0, [1, 2], [3, 4]);
                 FrameWriter.WriteFinish(w);
             });
-            Assert.Equal("", await trusted.ReadToEndAsync());
+            Assert.Equal(TcpProducer.Accepted, await trusted.ReadToEndAsync());
         }
         var series = (await viewer.GetAsync("api/series")).EnumerateArray().ToList();
         var only = Assert.Single(series);
@@ -204,7 +222,7 @@ public class ListenerTests
                 FrameWriter.WritePoints(w, 0, ys, ys);
                 FrameWriter.WriteFinish(w);
             });
-            Assert.Equal("", await producer.ReadToEndAsync());
+            Assert.Equal(TcpProducer.Accepted, await producer.ReadToEndAsync());
         }
         await viewer.WaitForAsync(async () => (await viewer.GetAsync("api/status")).GetProperty("state").GetString() == "finished", "both runs finished");
         var producers = ByName(await viewer.GetAsync("api/producers"));
@@ -231,7 +249,7 @@ public class ListenerTests
             // Points for a series never defined: fatal for this connection, which the viewer closes at once, saying why.
             await broken.SendAsync(w => FrameWriter.WritePoints(w, 5, [1], [1]));
             var said = await broken.ReadToEndAsync();
-            Assert.StartsWith("plotpipe: producer \"broken\" (127.0.0.1:", said);
+            Assert.StartsWith(TcpProducer.Accepted + "plotpipe: producer \"broken\" (127.0.0.1:", said);
             Assert.Contains("bad input at byte ", said);
             Assert.Contains("which no DefineSeries frame has named", said);
             // Its own points, not the other producer's.
@@ -243,7 +261,7 @@ public class ListenerTests
             FrameWriter.WritePoints(w, 0, [3], [3]);
             FrameWriter.WriteFinish(w);
         });
-        Assert.Equal("", await steady.ReadToEndAsync());
+        Assert.Equal(TcpProducer.Accepted, await steady.ReadToEndAsync());
         var producers = ByName(await viewer.GetAsync("api/producers"));
         Assert.Equal(("finished", 3L), (producers["steady"].GetProperty("state").GetString(), producers["steady"].GetProperty("points").GetInt64()));
         Assert.Equal("disconnected", producers["broken"].GetProperty("state").GetString());

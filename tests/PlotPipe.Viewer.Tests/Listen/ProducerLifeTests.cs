@@ -27,8 +27,8 @@ public sealed class ProducerLifeTests
                 FrameWriter.WritePoints(w, 0, xs, ys);
                 FrameWriter.WriteFinish(w);
             });
-            // Nothing back (no refusal), and the viewer closes once it has read the Finish.
-            Assert.Equal("", await producer.ReadToEndAsync());
+            // Taken (the acceptance line, no refusal), and the viewer closes once it has read the Finish.
+            Assert.Equal(TcpProducer.Accepted, await producer.ReadToEndAsync());
         }
         var status = await viewer.GetAsync("api/status");
         Assert.Equal(0, status.GetProperty("refusedProducers").GetInt64());
@@ -129,7 +129,7 @@ public sealed class ProducerLifeTests
                 FrameWriter.WritePoints(w, 0, [1, 2], [1, 2]);
                 FrameWriter.WriteFinish(w);
             });
-            Assert.Equal("", await producer.ReadToEndAsync());
+            Assert.Equal(TcpProducer.Accepted, await producer.ReadToEndAsync());
             Assert.Equal(2, await viewer.CountAsync("loss"));
         }
         finally

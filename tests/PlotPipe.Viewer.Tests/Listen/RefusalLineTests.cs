@@ -56,7 +56,7 @@ public sealed partial class RefusalLineTests
         // A refused connection is no arrival: the first producer accepted after them, with no name, is "producer 1".
         using var nameless = await TcpProducer.HelloAsync(viewer.ProducerPort, "", viewer.Token);
         await nameless.SendAsync(FrameWriter.WriteFinish);
-        Assert.Equal("", await nameless.ReadToEndAsync());
+        Assert.Equal(TcpProducer.Accepted, await nameless.ReadToEndAsync());
         Assert.Equal("producer 1", (await viewer.GetAsync("api/producers")).EnumerateArray().Single().GetProperty("name").GetString());
     }
 

@@ -19,7 +19,7 @@ public sealed class SharedPanelTests
                 FrameWriter.WritePoints(w, 0, [1, 2], [0.9, 0.8]);
                 FrameWriter.WriteFinish(w);
             });
-            Assert.Equal("", await first.ReadToEndAsync());
+            Assert.Equal(TcpProducer.Accepted, await first.ReadToEndAsync());
         }
         using var second = await TcpProducer.HelloAsync(viewer.ProducerPort, "eval.py", viewer.Token);
         await second.SendAsync(w =>
@@ -28,7 +28,7 @@ public sealed class SharedPanelTests
             FrameWriter.WritePoints(w, 0, [1, 2, 3], [1.0, 0.95, 0.9]);
             FrameWriter.WriteFinish(w);
         });
-        Assert.Equal("", await second.ReadToEndAsync());
+        Assert.Equal(TcpProducer.Accepted, await second.ReadToEndAsync());
 
         var series = (await viewer.GetAsync("api/series")).EnumerateArray()
             .Select(s => (s.GetProperty("name").GetString(), s.GetProperty("producer").GetString(), s.GetProperty("panel").GetInt32(), s.GetProperty("count").GetInt64()));
@@ -48,7 +48,7 @@ public sealed class SharedPanelTests
         // The handshake, the Hello frame, then the DefineSeries header: its panel field is 4 bytes into the payload.
         long panelField = 8 + hello.WrittenCount + 8 + 4;
         await producer.SendAsync(w => FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Line, "loss", "-", 2, SeriesFlags.None));
-        Assert.Equal($"plotpipe: producer \"lost\" ({LocalAddress(await viewer.GetAsync("api/producers"))}): bad input at byte {panelField}: "
+        Assert.Equal($"{TcpProducer.Accepted}plotpipe: producer \"lost\" ({LocalAddress(await viewer.GetAsync("api/producers"))}): bad input at byte {panelField}: "
             + "series in panel 2, which no DefinePanel frame has defined; kept the 0 points received before it\n", await producer.ReadToEndAsync());
     }
 

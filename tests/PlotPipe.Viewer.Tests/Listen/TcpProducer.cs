@@ -50,6 +50,9 @@ internal sealed class TcpProducer : IDisposable
     /// <summary>Writes raw bytes (half a frame, say).</summary>
     public Task SendRawAsync(ReadOnlyMemory<byte> bytes) => _stream.WriteAsync(bytes).AsTask();
 
+    /// <summary>What the viewer says first to a producer it took, before any other line: the acceptance line.</summary>
+    public const string Accepted = "\n";
+
     /// <summary>Reads what the viewer says until it closes the connection (or 10 s pass).</summary>
     public Task<string> ReadToEndAsync() => ReadToEndAsync(TimeSpan.FromSeconds(10));
 
@@ -62,6 +65,15 @@ internal sealed class TcpProducer : IDisposable
         int n;
         while ((n = await _stream.ReadAsync(buffer, timeout.Token)) > 0) text.Write(buffer, 0, n);
         return Encoding.UTF8.GetString(text.ToArray());
+    }
+
+    /// <summary>Reads the next <paramref name="count"/> bytes the viewer says, as text, leaving the connection open (10 s at most).</summary>
+    public async Task<string> ReadAsync(int count)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var bytes = new byte[count];
+        await _stream.ReadExactlyAsync(bytes, timeout.Token);
+        return Encoding.UTF8.GetString(bytes);
     }
 
     /// <summary>Ends what it sends (a half-close), still reading what the viewer says.</summary>

@@ -55,7 +55,7 @@ public sealed class TokenRuleTests
             FrameWriter.WritePoints(w, 0, [1, 2, 3], [3, 2, 1]);
             FrameWriter.WriteFinish(w);
         });
-        Assert.Equal("", await producer.ReadToEndAsync());
+        Assert.Equal(TcpProducer.Accepted, await producer.ReadToEndAsync());
         // The API answers with the token as the Bearer header; the points arrived.
         await viewer.WaitForAsync(async () => await viewer.CountAsync("loss") == 3, "3 points");
         Assert.Equal(0, (await viewer.GetAsync("api/status")).GetProperty("refusedProducers").GetInt64());

@@ -9,7 +9,8 @@ namespace PlotPipe.Tests.Connect.Support;
 
 /// <summary>
 /// A producer's peer on 127.0.0.1 that reads each connection with the viewer's own <see cref="FrameDecoder"/> and
-/// records what arrived, in order. It can drop every connection, refuse the next one with a line (as a listening
+/// records what arrived, in order. As a listening viewer does, it answers each Hello it takes with the acceptance line
+/// (unless told to be older than that). It can drop every connection, refuse the next one with a line (as a listening
 /// viewer refuses a wrong token), stop and start listening on the same port.
 /// </summary>
 public sealed class LoopbackViewer : IAsyncDisposable
@@ -28,6 +29,9 @@ public sealed class LoopbackViewer : IAsyncDisposable
 
     /// <summary>tcp://127.0.0.1:PORT.</summary>
     public string Address => $"tcp://127.0.0.1:{Port}";
+
+    /// <summary>Whether it answers a Hello with the acceptance line, as viewers do since it was added (false: as an older viewer).</summary>
+    public bool SaysAcceptance { get; set; } = true;
 
     /// <summary>Every connection so far, oldest first.</summary>
     public Connection[] Connections
@@ -145,7 +149,7 @@ public sealed class LoopbackViewer : IAsyncDisposable
             {
                 return;
             }
-            var connection = new Connection(socket, Interlocked.Exchange(ref _refuseWith, null), _refuseAt);
+            var connection = new Connection(socket, Interlocked.Exchange(ref _refuseWith, null), _refuseAt, SaysAcceptance);
             lock (_connections) _connections.Add(connection);
         }
     }
@@ -156,6 +160,7 @@ public sealed class LoopbackViewer : IAsyncDisposable
         private readonly Socket _socket;
         private readonly string? _refusal;
         private readonly FrameType _refuseAt;
+        private readonly bool _saysAcceptance;
         private readonly List<FrameType> _types = new();
         private readonly Dictionary<int, SeriesDefinition> _definitions = new();
         private readonly Dictionary<int, List<double>> _xs = new();
@@ -163,11 +168,12 @@ public sealed class LoopbackViewer : IAsyncDisposable
         // Set while reading is stopped; completed by Drop, so a stopped connection still ends.
         private volatile TaskCompletionSource? _stopped;
 
-        internal Connection(Socket socket, string? refusal, FrameType refuseAt)
+        internal Connection(Socket socket, string? refusal, FrameType refuseAt, bool saysAcceptance)
         {
             _socket = socket;
             _refusal = refusal;
             _refuseAt = refuseAt;
+            _saysAcceptance = saysAcceptance;
             Reading = ReadAsync();
         }
 
@@ -287,11 +293,15 @@ public sealed class LoopbackViewer : IAsyncDisposable
                     var result = await reader.ReadAsync();
                     var buffer = result.Buffer;
                     bool refuse = false;
+                    bool accept = false;
                     try
                     {
                         while (decoder.TryReadFrame(ref buffer, out var frame))
                         {
                             Record(frame, decoder.Version);
+                            // A viewer takes the producer at its Hello, unless it refuses it (a refusal here stands
+                            // for one of the Hello, heard late).
+                            accept |= frame.Type == FrameType.Hello && _saysAcceptance && _refusal is null;
                             if (frame.Type == _refuseAt && _refusal is not null)
                             {
                                 refuse = true;
@@ -306,6 +316,7 @@ public sealed class LoopbackViewer : IAsyncDisposable
                         break;
                     }
                     reader.AdvanceTo(buffer.Start, buffer.End);
+                    if (accept) await _socket.SendAsync(new[] { ProducerAcceptance.Line });
                     if (refuse)
                     {
                         await _socket.SendAsync(Encoding.UTF8.GetBytes(_refusal + "\n"));
