@@ -207,6 +207,9 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
     /// </summary>
     public bool IsViewerConnected => Volatile.Read(ref _viewerLost) == 0 && (_link is null || _link.IsConnected);
 
+    // The connection to a listening viewer, for tests that must know what the producer has read of it.
+    internal TcpViewer? Link => _link;
+
     /// <summary>Raised once, off your loop's thread, when the viewer goes away; the arguments carry the viewer's own reason.</summary>
     public event EventHandler<ViewerLostEventArgs>? ViewerLost;
 

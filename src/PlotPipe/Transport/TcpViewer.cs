@@ -54,6 +54,9 @@ internal sealed class TcpViewer
     /// <summary>Whether a connection is up and its other side has not closed.</summary>
     public bool IsConnected => !IsDown;
 
+    /// <summary>Whether the viewer has said it took the current connection (its acceptance line was read).</summary>
+    public bool IsAccepted => Volatile.Read(ref _current) is { IsAccepted: true, IsDown: false };
+
     /// <summary>Whether the current connection is gone (its other side closed, or it was never made).</summary>
     public bool IsDown => _stopped || Volatile.Read(ref _current) is not { IsDown: false };
 

@@ -195,7 +195,9 @@ public class ConnectTests
         plot.Line("loss").Add(1, 1);
         for (int connections = 1; connections <= 2; connections++)
         {
-            await peer.WaitUntilAsync(p => p.Connections.Length == connections, $"connection {connections}");
+            // Dropped once the producer has read that the viewer took it: a connection dropped before that reached no
+            // viewer as far as the producer knows, and is retried with backoff, logged as such.
+            await peer.WaitUntilAsync(p => p.Connections.Length == connections && plot.Link!.IsAccepted, $"connection {connections} taken");
             peer.DropAll();
         }
         // The drop is logged before the reconnection it leads to.

@@ -114,7 +114,7 @@ public class CompressedStoreTests(ITestOutputHelper output)
     [Fact]
     public void The_memory_budget_counts_what_encoded_chunks_hold()
     {
-        var store = new PlotStore(maxMemoryBytes: 4L * 64 * ColumnChunk.BytesFor(ColumnChunk.MaxShift));
+        using var store = new PlotStore(maxMemoryBytes: 4L * 64 * ColumnChunk.BytesFor(ColumnChunk.MaxShift));
         var adc = store.Define(new SeriesDefinition(0, SeriesKind.Line, "adc", "-"));
         var noise = store.Define(new SeriesDefinition(1, SeriesKind.Scatter, "noise", "."));
         var xs = new double[4096];
@@ -126,6 +126,9 @@ public class CompressedStoreTests(ITestOutputHelper output)
             SampleStreams.Fill(SampleStream.RandomPairs, done, xs, ys);
             noise.Append(xs, ys);
         }
+        // Full chunks are encoded on the sealer's thread, each changing its series' and the store's counts in turn: the
+        // sums are compared once it has none left.
+        Assert.True(store.Sealer.WaitUntilIdle(TimeSpan.FromSeconds(30)), "the sealer did not finish");
         Assert.Equal(adc.HeldBytes + noise.HeldBytes, store.HeldBytes);
         // Forty chunks of each would take 80 filling chunks' bytes plain; encoded they fit in 64 with nothing evicted.
         Assert.Equal(0, store.TotalEvicted);
