@@ -170,6 +170,9 @@ internal sealed class DeriveSink : IPointSink
     }
 
     /// <inheritdoc/>
+    public ValueTask WaitForRoomAsync(long points, CancellationToken cancel) => _inner?.WaitForRoomAsync(points, cancel) ?? ValueTask.CompletedTask;
+
+    /// <inheritdoc/>
     public void Append(SeriesStore series, ReadOnlySpan<double> xs, ReadOnlySpan<double> ys)
     {
         var producer = ProducerOf(series, out var source);

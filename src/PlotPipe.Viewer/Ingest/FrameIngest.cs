@@ -46,6 +46,10 @@ internal sealed class FrameIngest
             {
                 var result = await reader.ReadAsync(cancel).ConfigureAwait(false);
                 var buffer = result.Buffer;
+                // A recording whose queue is full holds this producer back here, off the thread (16 bytes a point at
+                // most), not inside the frames' hand-over, so producers waiting on a slow disk leave threads to the page.
+                var room = _sink.WaitForRoomAsync(buffer.Length / 16, cancel);
+                if (!room.IsCompletedSuccessfully) await room.ConfigureAwait(false);
                 try
                 {
                     finished |= Consume(decoder, ref buffer);

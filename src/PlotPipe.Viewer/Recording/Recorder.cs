@@ -62,6 +62,9 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
     private int _ingestWaits;
     private long _writes;
     private long _givenUpAt = -1;
+    // Under the gate: completed when a block is freed or the recording closes or stops, for the ingests awaiting room
+    // off their threads (WaitForRoomAsync); made only while one does.
+    private TaskCompletionSource? _roomFreed;
 
     private Recorder(string path, SafeFileHandle file, SafeFileHandle? direct, PlotStore store, Action<string> report, int blockRows, int maxBlocks, IReadOnlyList<RecordedRule>? rules)
     {
@@ -87,11 +90,14 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
     /// (<paramref name="direct"/>; <see cref="RecordTarget.OpenDirect"/>).
     /// </summary>
     public static Recorder Start(string path, PlotStore store, Action<string> report, int blockRows = RecordingFormat.BatchRows, int maxBlocks = 0,
-        IReadOnlyList<RecordedRule>? rules = null, bool direct = true)
+        IReadOnlyList<RecordedRule>? rules = null, bool direct = true, TimeSpan? stallTimeout = null)
     {
         if (maxBlocks <= 0) maxBlocks = QueueBlocksFor(store.MaxMemoryBytes, blockRows);
         var file = RecordTarget.Open(path);
-        return new Recorder(path, file, direct ? RecordTarget.OpenDirect(path, file) : null, store, report, blockRows, maxBlocks, rules);
+        return new Recorder(path, file, direct ? RecordTarget.OpenDirect(path, file) : null, store, report, blockRows, maxBlocks, rules)
+        {
+            StallTimeout = stallTimeout ?? TimeSpan.FromSeconds(1),
+        };
     }
 
     /// <summary>
@@ -209,6 +215,64 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Completes once up to <paramref name="points"/> more points (a block's worth at most) can be taken without
+    /// waiting for the writer, or once waiting is over (the recording closes or stops, or its writer has written nothing
+    /// for <see cref="StallTimeout"/>, after which points are left out and counted as <see cref="Current"/> does). A TCP
+    /// producer's ingest awaits it before each read's frames, so while a slow disk holds producers back their threads
+    /// serve the page; the wait inside <see cref="Add(SeriesStore, in ReadOnlySequence{byte}, in ReadOnlySequence{byte}, int)"/>
+    /// stays for what a read holds beyond it.
+    /// </summary>
+    public ValueTask WaitForRoomAsync(long points, CancellationToken cancel)
+    {
+        lock (_gate)
+        {
+            if (HasRoom(points)) return ValueTask.CompletedTask;
+        }
+        return WaitForRoomSlowAsync(points, cancel);
+    }
+
+    private async ValueTask WaitForRoomSlowAsync(long points, CancellationToken cancel)
+    {
+        long seen = -1, waitingSince = 0;
+        while (true)
+        {
+            Task freed;
+            long patience;
+            lock (_gate)
+            {
+                if (HasRoom(points)) return;
+                long now = Stopwatch.GetTimestamp();
+                if (_writes != seen) (seen, waitingSince) = (_writes, now);
+                patience = waitingSince + (long)(StallTimeout.TotalSeconds * Stopwatch.Frequency) - now;
+                if (patience <= 0)
+                {
+                    // As Current gives up: the points that follow are left out at once until the writer writes again.
+                    _givenUpAt = _writes;
+                    return;
+                }
+                freed = (_roomFreed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            }
+            try
+            {
+                await freed.WaitAsync(TimeSpan.FromSeconds((double)patience / Stopwatch.Frequency), cancel).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Looked at again: given up on, unless the writer wrote meanwhile.
+            }
+        }
+    }
+
+    // Under the gate: whether min(points, a block) rows can be taken now without waiting, or waiting is over.
+    private bool HasRoom(long points)
+    {
+        if (_closing || _stopped || _writes == _givenUpAt) return true;
+        long need = Math.Min(points, _blockRows);
+        long room = (_current?.Room ?? 0) + (long)(_free.Count + MaxBlocks - _blocks) * _blockRows;
+        return room >= need;
+    }
+
     /// <summary>Records points given as columns for <paramref name="series"/> (text input).</summary>
     public void Add(SeriesStore series, ReadOnlySpan<double> xs, ReadOnlySpan<double> ys)
     {
@@ -298,6 +362,11 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
     private void Freed()
     {
         if (_ingestWaits > 0) Monitor.PulseAll(_gate);
+        if (_roomFreed is { } freed)
+        {
+            _roomFreed = null;
+            freed.TrySetResult();
+        }
     }
 
     // Under the gate.

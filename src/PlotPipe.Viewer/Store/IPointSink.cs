@@ -15,4 +15,11 @@ internal interface IPointSink
 
     /// <summary>Takes points given as columns of equal length for <paramref name="series"/> (text input, an opened recording).</summary>
     void Append(SeriesStore series, ReadOnlySpan<double> xs, ReadOnlySpan<double> ys);
+
+    /// <summary>
+    /// Completes once the sink can take up to <paramref name="points"/> more points without holding the caller's thread:
+    /// at once for a sink that never waits; a recording whose queue is full completes it when its writer frees a batch.
+    /// Ingest awaits it before handing over what it read, so a producer held back by a slow disk holds no thread.
+    /// </summary>
+    ValueTask WaitForRoomAsync(long points, CancellationToken cancel) => ValueTask.CompletedTask;
 }

@@ -18,4 +18,17 @@ internal sealed class TeeSink(IPointSink first, IPointSink second) : IPointSink
         first.Append(series, xs, ys);
         second.Append(series, xs, ys);
     }
+
+    /// <inheritdoc/>
+    public ValueTask WaitForRoomAsync(long points, CancellationToken cancel)
+    {
+        var waiting = first.WaitForRoomAsync(points, cancel);
+        return waiting.IsCompletedSuccessfully ? second.WaitForRoomAsync(points, cancel) : BothAsync(waiting, points, cancel);
+    }
+
+    private async ValueTask BothAsync(ValueTask waiting, long points, CancellationToken cancel)
+    {
+        await waiting.ConfigureAwait(false);
+        await second.WaitForRoomAsync(points, cancel).ConfigureAwait(false);
+    }
 }

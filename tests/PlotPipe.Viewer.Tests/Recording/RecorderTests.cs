@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.IO.Pipelines;
 using PlotPipe.Protocol;
+using PlotPipe.Viewer.Ingest;
 using PlotPipe.Viewer.Recording;
 using PlotPipe.Viewer.Store;
 using Xunit;
@@ -28,7 +30,8 @@ public sealed class RecorderTests : IDisposable
 
     // A reader opening the FIFO waits in open() for a writer, and counts as the FIFO's reader meanwhile; the recorder
     // refuses a FIFO without one, so it is started once the reader's open() is under way.
-    private static async Task<(Recorder Recorder, FileStream Reader)> StartWithReaderAsync(string fifo, PlotStore store, int blockRows, int maxBlocks, List<string>? reports = null)
+    private static async Task<(Recorder Recorder, FileStream Reader)> StartWithReaderAsync(string fifo, PlotStore store, int blockRows, int maxBlocks, List<string>? reports = null,
+        TimeSpan? stallTimeout = null)
     {
         var opening = Task.Run(() => new FileStream(fifo, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0));
         var deadline = Stopwatch.StartNew();
@@ -36,7 +39,7 @@ public sealed class RecorderTests : IDisposable
         {
             try
             {
-                var recorder = Recorder.Start(fifo, store, line => { if (reports is not null) lock (reports) reports.Add(line); }, blockRows, maxBlocks);
+                var recorder = Recorder.Start(fifo, store, line => { if (reports is not null) lock (reports) reports.Add(line); }, blockRows, maxBlocks, stallTimeout: stallTimeout);
                 return (recorder, await opening.WaitAsync(TimeSpan.FromSeconds(10)));
             }
             catch (IOException) when (deadline.Elapsed < TimeSpan.FromSeconds(10))
@@ -102,6 +105,47 @@ public sealed class RecorderTests : IDisposable
         }
         Assert.False(file.Truncated);
         Assert.Equal(200_000, rows);
+    }
+
+    [Fact]
+    public async Task A_producer_held_back_by_a_full_queue_waits_off_its_thread_and_every_point_is_recorded_once_the_reader_reads()
+    {
+        var fifo = await FifoAsync("held.arrow");
+        var store = new PlotStore();
+        // Blocks larger than one read's points (a read holds at most 64 KiB, about 4,000 points), a writer never given
+        // up on: the reader reads nothing until told, so the queue fills and stays full.
+        var (recorder, reader) = await StartWithReaderAsync(fifo, store, blockRows: 8192, maxBlocks: 2, stallTimeout: TimeSpan.FromHours(1));
+        await using var _ = reader;
+        var stream = new ArrayBufferWriter<byte>();
+        FrameWriter.WriteHandshake(stream);
+        FrameWriter.WriteHello(stream, "fast", "");
+        FrameWriter.WriteDefineSeries(stream, 0, SeriesKind.Scatter, "fast", "o");
+        var xs = new double[1000];
+        for (int frame = 0; frame < 200; frame++)
+        {
+            for (int k = 0; k < xs.Length; k++) xs[k] = frame * 1000.0 + k;
+            FrameWriter.WritePoints(stream, 0, xs, xs);
+        }
+        FrameWriter.WriteFinish(stream);
+        var input = PipeReader.Create(new MemoryStream(stream.WrittenMemory.ToArray()), new StreamPipeReaderOptions(bufferSize: 1 << 16));
+        var ingest = new FrameIngest(store, _ => { }, sink: new TeeSink(StoreSink.Instance, recorder));
+
+        // The call returns its task once ingest waits for room: a thread that waited inside it would not return until
+        // the reader reads (here, never, and for an hour of stall timeout).
+        var call = Task.Factory.StartNew(() => ingest.RunAsync(input, CancellationToken.None), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Assert.True(await Task.WhenAny(call, Task.Delay(TimeSpan.FromSeconds(30))) == call, "ingest held its thread while the recording's queue was full");
+        var running = await call;
+        Assert.False(running.IsCompleted, "ingest finished though the recording could not take its points");
+        Assert.Equal(0, recorder.Lost);
+
+        // Once the reader reads, the stream goes on to its end and the recording holds every point.
+        var drain = reader.CopyToAsync(Stream.Null);
+        await running.WaitAsync(TimeSpan.FromSeconds(60));
+        await recorder.DisposeAsync();
+        await drain;
+        Assert.Equal(200_000, store.Series.Single().Count);
+        Assert.Equal(200_000, recorder.Points);
+        Assert.Equal(0, recorder.Lost);
     }
 
     [Fact]
