@@ -242,15 +242,8 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
             lock (_gate)
             {
                 if (HasRoom(points)) return;
-                long now = Stopwatch.GetTimestamp();
-                if (_writes != seen) (seen, waitingSince) = (_writes, now);
-                patience = waitingSince + (long)(StallTimeout.TotalSeconds * Stopwatch.Frequency) - now;
-                if (patience <= 0)
-                {
-                    // As Current gives up: the points that follow are left out at once until the writer writes again.
-                    _givenUpAt = _writes;
-                    return;
-                }
+                patience = Patience(ref seen, ref waitingSince);
+                if (patience == 0) return;
                 freed = (_roomFreed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
             }
             try
@@ -262,6 +255,19 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
                 // Looked at again: given up on, unless the writer wrote meanwhile.
             }
         }
+    }
+
+    // Under the gate: how much longer a wait for a free block may last, in Stopwatch ticks, counted from the last write
+    // the waiter saw (seen, since: its own); 0 once the writer has written nothing for StallTimeout, when it is given up
+    // on, and the points that follow are left out at once until it writes again.
+    private long Patience(ref long seen, ref long since)
+    {
+        long now = Stopwatch.GetTimestamp();
+        if (_writes != seen) (seen, since) = (_writes, now);
+        long patience = since + (long)(StallTimeout.TotalSeconds * Stopwatch.Frequency) - now;
+        if (patience > 0) return patience;
+        _givenUpAt = _writes;
+        return 0;
     }
 
     // Under the gate: whether min(points, a block) rows can be taken now without waiting, or waiting is over.
@@ -341,17 +347,8 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
             // Given up on a writer that has finished no write since: the points are left out at once, not after
             // another wait for every frame.
             if (_writes == _givenUpAt) return null;
-            long now = Stopwatch.GetTimestamp();
-            if (_writes != seen)
-            {
-                (seen, waitingSince) = (_writes, now);
-            }
-            long patience = waitingSince + (long)(StallTimeout.TotalSeconds * Stopwatch.Frequency) - now;
-            if (patience <= 0)
-            {
-                _givenUpAt = _writes;
-                return null;
-            }
+            long patience = Patience(ref seen, ref waitingSince);
+            if (patience == 0) return null;
             _ingestWaits++;
             Monitor.Wait(_gate, TimeSpan.FromSeconds((double)patience / Stopwatch.Frequency));
             _ingestWaits--;
