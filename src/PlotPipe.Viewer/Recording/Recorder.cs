@@ -14,7 +14,8 @@ namespace PlotPipe.Viewer.Recording;
 /// through a preallocated queue to a writer task, which writes each as one record batch in one write call, so a
 /// viewer killed at any moment leaves a file readable up to its last whole batch. A partly filled block is written after
 /// <see cref="FlushInterval"/>. The queue is bounded by <see cref="MaxBlocks"/>: when it is full (the disk slower than
-/// ingest just then), ingest waits for the writer, so a slow disk slows the stream and loses nothing; only a writer
+/// ingest just then), ingest waits for the writer (before its next read, off its thread: <see cref="WaitForRoomAsync"/>),
+/// so a slow disk slows the stream and loses nothing; only a writer
 /// that writes nothing for <see cref="StallTimeout"/> (a disk or a pipe's reader that hangs) has points left out and
 /// counted (<see cref="Lost"/>), so a recording holds ingest back for at most that long at a time. A write
 /// error stops the recording alone, with its reason in <see cref="Error"/>. Every point handed to it ends as written
@@ -218,9 +219,9 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
     /// <summary>
     /// Completes once up to <paramref name="points"/> more points (a block's worth at most) can be taken without
     /// waiting for the writer, or once waiting is over (the recording closes or stops, or its writer has written nothing
-    /// for <see cref="StallTimeout"/>, after which points are left out and counted as <see cref="Current"/> does). A TCP
-    /// producer's ingest awaits it before each read's frames, so while a slow disk holds producers back their threads
-    /// serve the page; the wait inside <see cref="Add(SeriesStore, in ReadOnlySequence{byte}, in ReadOnlySequence{byte}, int)"/>
+    /// for <see cref="StallTimeout"/>, after which points are left out and counted as <see cref="Current"/> does). A
+    /// producer's ingest awaits it before each read's frames, so while a slow disk holds producers back, the threads
+    /// they were read on serve the page; the wait inside <see cref="Add(SeriesStore, in ReadOnlySequence{byte}, in ReadOnlySequence{byte}, int)"/>
     /// stays for what a read holds beyond it.
     /// </summary>
     public ValueTask WaitForRoomAsync(long points, CancellationToken cancel)
