@@ -67,8 +67,10 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
     // off their threads (WaitForRoomAsync); made only while one does.
     private TaskCompletionSource? _roomFreed;
 
-    private Recorder(string path, SafeFileHandle file, SafeFileHandle? direct, PlotStore store, Action<string> report, int blockRows, int maxBlocks, IReadOnlyList<RecordedRule>? rules)
+    private Recorder(string path, SafeFileHandle file, SafeFileHandle? direct, PlotStore store, Action<string> report, int blockRows, int maxBlocks, IReadOnlyList<RecordedRule>? rules,
+        TimeSpan? stallTimeout)
     {
+        StallTimeout = stallTimeout ?? TimeSpan.FromSeconds(1);
         if (rules is not null) _rules = [.. rules];
         Path = path;
         _file = file;
@@ -88,17 +90,15 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
     /// plot definitions of <paramref name="store"/> and the derived series <paramref name="rules"/> given at start
     /// (<see cref="DefineRules"/>); throws <see cref="IOException"/> saying why when the file cannot be opened at once
     /// (<see cref="RecordTarget"/>). Full batches are written past the page cache where the file system allows it
-    /// (<paramref name="direct"/>; <see cref="RecordTarget.OpenDirect"/>).
+    /// (<paramref name="direct"/>; <see cref="RecordTarget.OpenDirect"/>). A writer that writes nothing for
+    /// <paramref name="stallTimeout"/> (1 s unless given) is given up on (<see cref="StallTimeout"/>).
     /// </summary>
     public static Recorder Start(string path, PlotStore store, Action<string> report, int blockRows = RecordingFormat.BatchRows, int maxBlocks = 0,
         IReadOnlyList<RecordedRule>? rules = null, bool direct = true, TimeSpan? stallTimeout = null)
     {
         if (maxBlocks <= 0) maxBlocks = QueueBlocksFor(store.MaxMemoryBytes, blockRows);
         var file = RecordTarget.Open(path);
-        return new Recorder(path, file, direct ? RecordTarget.OpenDirect(path, file) : null, store, report, blockRows, maxBlocks, rules)
-        {
-            StallTimeout = stallTimeout ?? TimeSpan.FromSeconds(1),
-        };
+        return new Recorder(path, file, direct ? RecordTarget.OpenDirect(path, file) : null, store, report, blockRows, maxBlocks, rules, stallTimeout);
     }
 
     /// <summary>
@@ -129,7 +129,7 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
     /// that hangs) before they give up, counting what was not written as lost: a viewer goes on, and stops, without
     /// hanging on its recording.
     /// </summary>
-    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan StallTimeout { get; }
 
     /// <summary>Points handed to the recording: each is written (<see cref="Points"/>), lost (<see cref="Lost"/>), or still queued.</summary>
     public long Received => Interlocked.Read(ref _received);
@@ -239,17 +239,17 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
         while (true)
         {
             Task freed;
-            long patience;
+            TimeSpan patience;
             lock (_gate)
             {
                 if (HasRoom(points)) return;
                 patience = Patience(ref seen, ref waitingSince);
-                if (patience == 0) return;
+                if (patience == TimeSpan.Zero) return;
                 freed = (_roomFreed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
             }
             try
             {
-                await freed.WaitAsync(TimeSpan.FromSeconds((double)patience / Stopwatch.Frequency), cancel).ConfigureAwait(false);
+                await freed.WaitAsync(patience, cancel).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -258,17 +258,17 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
         }
     }
 
-    // Under the gate: how much longer a wait for a free block may last, in Stopwatch ticks, counted from the last write
-    // the waiter saw (seen, since: its own); 0 once the writer has written nothing for StallTimeout, when it is given up
-    // on, and the points that follow are left out at once until it writes again.
-    private long Patience(ref long seen, ref long since)
+    // Under the gate: how much longer a wait for a free block may last, counted from the last write the waiter saw
+    // (seen, since: its own); zero once the writer has written nothing for StallTimeout, when it is given up on, and
+    // the points that follow are left out at once until it writes again.
+    private TimeSpan Patience(ref long seen, ref long since)
     {
         long now = Stopwatch.GetTimestamp();
         if (_writes != seen) (seen, since) = (_writes, now);
-        long patience = since + (long)(StallTimeout.TotalSeconds * Stopwatch.Frequency) - now;
-        if (patience > 0) return patience;
+        var patience = StallTimeout - Stopwatch.GetElapsedTime(since, now);
+        if (patience > TimeSpan.Zero) return patience;
         _givenUpAt = _writes;
-        return 0;
+        return TimeSpan.Zero;
     }
 
     // Under the gate: whether min(points, a block) rows can be taken now without waiting, or waiting is over.
@@ -348,10 +348,10 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
             // Given up on a writer that has finished no write since: the points are left out at once, not after
             // another wait for every frame.
             if (_writes == _givenUpAt) return null;
-            long patience = Patience(ref seen, ref waitingSince);
-            if (patience == 0) return null;
+            var patience = Patience(ref seen, ref waitingSince);
+            if (patience == TimeSpan.Zero) return null;
             _ingestWaits++;
-            Monitor.Wait(_gate, TimeSpan.FromSeconds((double)patience / Stopwatch.Frequency));
+            Monitor.Wait(_gate, patience);
             _ingestWaits--;
         }
     }
