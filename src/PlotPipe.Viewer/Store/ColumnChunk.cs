@@ -239,6 +239,8 @@ internal sealed class ColumnChunk
     }
 
     /// <summary>Recomputes the summary of block <paramref name="block"/> from its points; called once it is full.</summary>
+    // Compiled optimized at once, as the encoder's per-value code is (ColumnEncoder).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Summarize(int block)
     {
         int start = block * BlockPoints;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using PlotPipe.Protocol;
 using PlotPipe.Viewer.Store.Codecs;
 
@@ -417,7 +418,9 @@ internal sealed class SeriesStore
         return false;
     }
 
-    // A line's decimation relies on sorted x; points that break the order are removed here and counted.
+    // A line's decimation relies on sorted x; points that break the order are removed here and counted. Compiled
+    // optimized at once, as the encoder's per-value code is (ColumnEncoder).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int DropOutOfOrder(ColumnChunk chunk, int at, int n)
     {
         double last = _lastX;

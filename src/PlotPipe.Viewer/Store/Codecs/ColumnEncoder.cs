@@ -28,6 +28,9 @@ namespace PlotPipe.Viewer.Store.Codecs;
 /// </summary>
 internal sealed class ColumnEncoder
 {
+    // Every method that runs per value is compiled optimized at its first call (AggressiveOptimization): the JIT's
+    // first tiers ran them several times slower, with counting probes, through a stream's first 10^7 points or so,
+    // which is the burst a user watches (docs/performance.md, "The store's per-point code compiled optimized at once").
     private const int N = PackedColumn.BlockPoints;
     private const int RawBlockBytes = 1 + 8 * N;
     private const int CheapBlockBytes = 2 * N;
@@ -45,6 +48,7 @@ internal sealed class ColumnEncoder
     private readonly long[] _fromLine = new long[N];
 
     /// <summary>Encodes <paramref name="values"/> (a whole number of blocks); may return a column that keeps the array itself.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public PackedColumn Encode(double[] values)
     {
         int blocks = values.Length / N;
@@ -77,6 +81,7 @@ internal sealed class ColumnEncoder
     /// Encodes every block as guessed from <paramref name="leading"/> values before, whatever is smaller: tests reach
     /// each guess at any residual width with it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal PackedColumn EncodeGuessed(double[] values, int leading)
     {
         int blocks = values.Length / N;
@@ -102,6 +107,7 @@ internal sealed class ColumnEncoder
     }
 
     // Writes the block as the last one was written if that costs at most a bit a value more; returns its bytes, or -1.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int EncodeLikeLast(ReadOnlySpan<double> y, int at)
     {
         if (_hint == PackedColumn.Raw) return WriteRaw(y, at);
@@ -147,6 +153,7 @@ internal sealed class ColumnEncoder
     }
 
     // Weighs every encoding for the block, writes the smallest at `at` and remembers it; returns its bytes.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int EncodeBlock(ReadOnlySpan<double> y, int at)
     {
         int size = ChooseAndWrite(y, at);
@@ -164,6 +171,7 @@ internal sealed class ColumnEncoder
         return size;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int ChooseAndWrite(ReadOnlySpan<double> y, int at)
     {
         int best = RawBlockBytes;
@@ -185,6 +193,7 @@ internal sealed class ColumnEncoder
         return WriteRaw(y, at);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int WriteRaw(ReadOnlySpan<double> y, int at)
     {
         _out[at] = PackedColumn.Raw;
@@ -193,6 +202,7 @@ internal sealed class ColumnEncoder
     }
 
     // Finds the smallest exponent e for which every value is round(value · 10^e) / 10^e bit for bit; fills _ints.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool TryDecimal(ReadOnlySpan<double> y, out int exponent)
     {
         exponent = SmallestExponent(y[0], 0);
@@ -238,6 +248,7 @@ internal sealed class ColumnEncoder
     }
 
     // The cheapest of the integers kept as they are, as steps, or as changes of step.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (int Order, int Size) BestOrder()
     {
         var k = _ints;
@@ -270,6 +281,7 @@ internal sealed class ColumnEncoder
     private static int DecimalSize(int order, int width) => PackedColumn.HeaderBytes + 8 * (1 + order) + BitPacking.BytesFor(N - order, width);
 
     // Fills _packed with the integers' residuals at an order; returns their smallest and largest.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (long Min, long Max) Residuals(int order)
     {
         var k = _ints;
@@ -311,6 +323,7 @@ internal sealed class ColumnEncoder
     private int WriteDecimal(int exponent, int order, int at) => WriteDecimal(exponent, order, at, Residuals(order).Min);
 
     // Writes a decimal block whose residuals are in _packed already.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int WriteDecimal(int exponent, int order, int at, long min)
     {
         var k = _ints;
@@ -327,6 +340,7 @@ internal sealed class ColumnEncoder
 
     // The cheaper of guessing each value as the one before (leading 1) or from the line through the two before (2).
     // Keeps both guesses' residuals, so the one chosen is not worked out again.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (int Leading, int Size, long Min) BestPrediction(ReadOnlySpan<double> y)
     {
         var last = _fromLast;
@@ -357,6 +371,7 @@ internal sealed class ColumnEncoder
 
     private static int PredictedSize(int leading, int width) => PackedColumn.GuessedHeadBytes(leading) + BitPacking.BytesFor(N - leading, width);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int WritePredicted(ReadOnlySpan<double> y, int leading, long min, int at)
     {
         var residuals = _packed;
@@ -377,6 +392,7 @@ internal sealed class ColumnEncoder
     }
 
     // Frame of reference: subtracts the smallest residual, drops the trailing zero bits all share, packs the rest.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int PackResiduals(Span<ulong> residuals, int header, int packedAt, long min)
     {
         ulong all = 0;
