@@ -33,8 +33,7 @@ internal static class ExportCommand
             Description = "The picture's height in pixels [default: 600, and 270 more for each panel after the first]",
             CustomParser = r => OptionValues.SmallCount(Figure.MinHeightPx, Figure.MaxHeightPx)(r),
         };
-        var theme = new Option<string?>("--theme") { HelpName = "THEME", Description = "The page's theme to draw the picture in: light or dark [default: light]" };
-        theme.AcceptOnlyFromAmong("light", "dark");
+        var theme = new Option<string?>("--theme") { HelpName = "THEME", Description = "The page's theme to draw the picture in: light or dark [default: light]", CustomParser = OptionValues.Theme };
         var command = new Command("export", "Export a recording, or an x range of it, as PNG, SVG or CSV") { recording, png, svg, csv, from, to, title, width, height, theme };
         // Options not given read as null here (a command's checks run before defaults are filled in).
         command.Validators.Add(r =>

@@ -60,6 +60,16 @@ internal static class OptionValues
         return null;
     };
 
+    /// <summary>A picture's theme, "light" or "dark" in any case, given in lower case.</summary>
+    public static string? Theme(ArgumentResult r)
+    {
+        var theme = Text(r);
+        var named = theme.ToLowerInvariant();
+        if (named is "light" or "dark") return named;
+        r.AddError($"{Name(r)} {theme} is not a theme: give light or dark");
+        return null;
+    }
+
     /// <summary>An IP address of this machine to listen on, or localhost.</summary>
     public static string? Host(ArgumentResult r) => Checked(host =>
         host == "localhost" || System.Net.IPAddress.TryParse(host, out _) ? null

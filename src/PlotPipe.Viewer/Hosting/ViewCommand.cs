@@ -48,6 +48,7 @@ internal static class ViewCommand
         var noBrowser = new Option<bool>("--no-browser") { Description = "Do not open a browser at the page" };
         var png = new Option<string?>("--png") { HelpName = "FILE", Description = "Save the final picture as PNG when the stream ends", CustomParser = OptionValues.PictureFile(".png") };
         var svg = new Option<string?>("--svg") { HelpName = "FILE", Description = "Save the final picture as SVG when the stream ends", CustomParser = OptionValues.PictureFile(".svg") };
+        var theme = new Option<string?>("--theme") { HelpName = "THEME", Description = "The theme --png and --svg draw the picture in: light or dark [default: light]; the page follows the browser's", CustomParser = OptionValues.Theme };
         var exitOnFinish = new Option<bool>("--exit-on-finish") { Description = "Exit as soon as the stream ends and pictures are saved: code 1 when the input gave no point to plot or a picture could not be saved" };
         var linger = new Option<double>("--linger") { HelpName = "SECONDS", Description = "Once the producer is gone, exit after this many seconds with no page open", DefaultValueFactory = _ => 60, CustomParser = OptionValues.Seconds(0) };
         var maxPoints = new Option<long>("--max-points") { HelpName = "N", Description = "Keep at most this many points per series, dropping the oldest (0: keep all)", DefaultValueFactory = _ => 0, CustomParser = OptionValues.Count(0) };
@@ -111,7 +112,7 @@ internal static class ViewCommand
         {
             if (Ingest.DeriveRule.TryParseAll([.. r.Tokens.Select(t => t.Value)], out var problem) is null) r.AddError(problem!);
         });
-        foreach (var o in new Option[] { stdin, listen, producerTimeout, xField, xTime, events, skip, columns, title, xLabel, yLabel, panel, host, port, noBrowser, png, svg, exitOnFinish, linger, maxPoints, maxMemory, token, noToken, allowHost, record, baseline, alert, exitOnAlert }) command.Options.Add(o);
+        foreach (var o in new Option[] { stdin, listen, producerTimeout, xField, xTime, events, skip, columns, title, xLabel, yLabel, panel, host, port, noBrowser, png, svg, theme, exitOnFinish, linger, maxPoints, maxMemory, token, noToken, allowHost, record, baseline, alert, exitOnAlert }) command.Options.Add(o);
         command.Options.Add(derive);
 
         command.Arguments.Add(file);
@@ -121,6 +122,8 @@ internal static class ViewCommand
         {
             if (r.GetValue(stdin) && r.GetValue(file) is { } path)
                 r.AddError($"--stdin and FILE {path} contradict each other: choose one (FILE - is standard input)");
+            else if (r.GetValue(theme) is { } named && r.GetValue(png) is null && r.GetValue(svg) is null)
+                r.AddError($"--theme {named} is the theme of the pictures --png and --svg save: add --png FILE or --svg FILE (the page follows the browser's theme)");
             else if (r.GetValue(exitOnAlert) && (r.GetValue(alert) ?? []).Length == 0)
                 r.AddError("--exit-on-alert needs a rule to watch: give one or more --alert \"SERIES > NUMBER\"");
             else if (AccessRefusal(r.GetValue(token), r.GetValue(noToken), r.GetValue(host) ?? DefaultHost, r.GetValue(listen)) is { } refusal)
@@ -157,6 +160,7 @@ internal static class ViewCommand
                 OpenBrowser = !result.GetValue(noBrowser),
                 PngPath = result.GetValue(png),
                 SvgPath = result.GetValue(svg),
+                PictureTheme = result.GetValue(theme) ?? "light",
                 ExitOnFinish = result.GetValue(exitOnFinish),
                 Linger = TimeSpan.FromSeconds(result.GetValue(linger)),
                 MaxPointsPerSeries = result.GetValue(maxPoints),

@@ -336,7 +336,7 @@ internal static class ViewerApp
             if (path is null) continue;
             try
             {
-                PictureExporter.Save(store, path);
+                PictureExporter.Save(store, path, palette: PicturePalette.Named(options.PictureTheme));
                 // A spawning producer waits for this line, so that its picture is on disk when it is done.
                 report($"saved {path}");
             }

@@ -36,6 +36,9 @@ internal sealed class ViewerOptions
     /// <summary>Write the final picture here as SVG when the stream ends.</summary>
     public string? SvgPath { get; set; }
 
+    /// <summary>The theme <see cref="PngPath"/> and <see cref="SvgPath"/> are drawn in: "light" or "dark".</summary>
+    public string PictureTheme { get; set; } = "light";
+
     /// <summary>Exit right after the stream finishes (and pictures are saved).</summary>
     public bool ExitOnFinish { get; set; }
 

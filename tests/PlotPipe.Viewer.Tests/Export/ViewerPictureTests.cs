@@ -1,6 +1,7 @@
 using System.Buffers;
 using PlotPipe.Protocol;
 using PlotPipe.Viewer.Export;
+using PlotPipe.Viewer.Store;
 using PlotPipe.Viewer.Tests.Support;
 using SkiaSharp;
 
@@ -55,4 +56,43 @@ public class ViewerPictureTests
         // tick of the hours after it is midnight.
         Assert.Contains("Nov 15 2023", text);
     }
+
+    [Fact]
+    public async Task A_viewer_told_theme_dark_in_any_case_saves_its_png_and_svg_in_the_dark_page_s_colours()
+    {
+        var dir = Path.Combine(AppContext.BaseDirectory, "artifacts", "export");
+        Directory.CreateDirectory(dir);
+        var png = Path.Combine(dir, "viewer-dark.png");
+        var svg = Path.Combine(dir, "viewer-dark.svg");
+        File.Delete(png);
+        File.Delete(svg);
+        using var viewer = await ViewerProcess.StartAsync("--png", png, "--svg", svg, "--theme", "Dark", "--exit-on-finish");
+
+        var w = new ArrayBufferWriter<byte>();
+        FrameWriter.WriteHandshake(w);
+        FrameWriter.WriteHello(w, "sensor", "");
+        FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Line, "signal", "b-", 0, SeriesFlags.None);
+        var xs = Enumerable.Range(0, 500).Select(i => (double)i).ToArray();
+        FrameWriter.WritePoints(w, 0, xs, xs.Select(x => Math.Sin(x / 40)).ToArray());
+        FrameWriter.WriteFinish(w);
+        await viewer.Input.WriteAsync(w.WrittenMemory);
+        await viewer.Input.FlushAsync();
+        viewer.CloseInput();
+
+        var exit = await viewer.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(exit == 0, $"exit {exit}: {viewer.Errors}");
+        var dark = PicturePalette.Dark;
+        using var bitmap = SKBitmap.Decode(png);
+        Assert.NotNull(bitmap);
+        // The corner is the picture's background; the line is drawn in the series' dark-theme colour.
+        Assert.Equal(dark.Background.ToHex().ToLowerInvariant()[..7], Hex(bitmap.GetPixel(1, 1)));
+        string line = SeriesPalette.DarkLetters['b'].ToLowerInvariant();
+        Assert.Contains(Enumerable.Range(0, bitmap.Width).SelectMany(x => Enumerable.Range(0, bitmap.Height).Select(y => Hex(bitmap.GetPixel(x, y)))), p => p == line);
+        var text = File.ReadAllText(svg).ToLowerInvariant();
+        Assert.Contains(dark.Background.ToHex().ToLowerInvariant()[..7], text);
+        Assert.Contains(line, text);
+        Assert.DoesNotContain(SeriesPalette.LightLetters['b'].ToLowerInvariant(), text);
+    }
+
+    private static string Hex(SKColor c) => $"#{c.Red:x2}{c.Green:x2}{c.Blue:x2}";
 }
