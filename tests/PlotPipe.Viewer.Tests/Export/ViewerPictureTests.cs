@@ -13,14 +13,6 @@ public class ViewerPictureTests
     [Fact]
     public async Task A_viewer_saves_the_three_panels_a_stream_defined_in_its_png_and_svg()
     {
-        var dir = Path.Combine(AppContext.BaseDirectory, "artifacts", "export");
-        Directory.CreateDirectory(dir);
-        var png = Path.Combine(dir, "viewer-training.png");
-        var svg = Path.Combine(dir, "viewer-training.svg");
-        File.Delete(png);
-        File.Delete(svg);
-        using var viewer = await ViewerProcess.StartAsync("--png", png, "--svg", svg, "--exit-on-finish");
-
         var w = new ArrayBufferWriter<byte>();
         FrameWriter.WriteHandshake(w);
         FrameWriter.WriteHello(w, "trainer", "");
@@ -38,14 +30,7 @@ public class ViewerPictureTests
         FrameWriter.WriteDefinePanel(w, 3, [new(PlotProperties.Title, "Sensor"), new(PlotProperties.YLabel, "°C"), new(PlotProperties.LinkX, "false")]);
         FrameWriter.WritePoints(w, 2, steps.Select(i => 1.7e9 + i * 60).ToArray(), steps.Select(i => 20 + Math.Sin(i / 50)).ToArray());
         FrameWriter.WriteFinish(w);
-        await viewer.Input.WriteAsync(w.WrittenMemory);
-        await viewer.Input.FlushAsync();
-        // A producer that finished closes its end; the viewer saves and exits when its input ends.
-        viewer.CloseInput();
-
-        var exit = await viewer.WaitForExitAsync(TimeSpan.FromSeconds(30));
-        Assert.True(exit == 0, $"exit {exit}: {viewer.Errors}");
-        Assert.DoesNotContain("could not save", viewer.Errors);
+        var (png, svg) = await SaveAsync("viewer-training", w);
         using var bitmap = SKBitmap.Decode(png);
         Assert.NotNull(bitmap);
         Assert.Equal((800, Figure.HeightFor(3)), (bitmap.Width, bitmap.Height));
@@ -60,14 +45,6 @@ public class ViewerPictureTests
     [Fact]
     public async Task A_viewer_told_theme_dark_in_any_case_saves_its_png_and_svg_in_the_dark_page_s_colours()
     {
-        var dir = Path.Combine(AppContext.BaseDirectory, "artifacts", "export");
-        Directory.CreateDirectory(dir);
-        var png = Path.Combine(dir, "viewer-dark.png");
-        var svg = Path.Combine(dir, "viewer-dark.svg");
-        File.Delete(png);
-        File.Delete(svg);
-        using var viewer = await ViewerProcess.StartAsync("--png", png, "--svg", svg, "--theme", "Dark", "--exit-on-finish");
-
         var w = new ArrayBufferWriter<byte>();
         FrameWriter.WriteHandshake(w);
         FrameWriter.WriteHello(w, "sensor", "");
@@ -75,12 +52,7 @@ public class ViewerPictureTests
         var xs = Enumerable.Range(0, 500).Select(i => (double)i).ToArray();
         FrameWriter.WritePoints(w, 0, xs, xs.Select(x => Math.Sin(x / 40)).ToArray());
         FrameWriter.WriteFinish(w);
-        await viewer.Input.WriteAsync(w.WrittenMemory);
-        await viewer.Input.FlushAsync();
-        viewer.CloseInput();
-
-        var exit = await viewer.WaitForExitAsync(TimeSpan.FromSeconds(30));
-        Assert.True(exit == 0, $"exit {exit}: {viewer.Errors}");
+        var (png, svg) = await SaveAsync("viewer-dark", w, "--theme", "Dark");
         var dark = PicturePalette.Dark;
         using var bitmap = SKBitmap.Decode(png);
         Assert.NotNull(bitmap);
@@ -92,6 +64,27 @@ public class ViewerPictureTests
         Assert.Contains(dark.Background.ToHex().ToLowerInvariant()[..7], text);
         Assert.Contains(line, text);
         Assert.DoesNotContain(SeriesPalette.LightLetters['b'].ToLowerInvariant(), text);
+    }
+
+    // Starts a viewer saving NAME.png and NAME.svg (with the options given), feeds it the stream and waits until it
+    // exits, having saved both.
+    private static async Task<(string Png, string Svg)> SaveAsync(string name, ArrayBufferWriter<byte> stream, params string[] options)
+    {
+        var dir = Path.Combine(AppContext.BaseDirectory, "artifacts", "export");
+        Directory.CreateDirectory(dir);
+        var png = Path.Combine(dir, name + ".png");
+        var svg = Path.Combine(dir, name + ".svg");
+        File.Delete(png);
+        File.Delete(svg);
+        using var viewer = await ViewerProcess.StartAsync(["--png", png, "--svg", svg, .. options, "--exit-on-finish"]);
+        await viewer.Input.WriteAsync(stream.WrittenMemory);
+        await viewer.Input.FlushAsync();
+        // A producer that finished closes its end; the viewer saves and exits when its input ends.
+        viewer.CloseInput();
+        var exit = await viewer.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(exit == 0, $"exit {exit}: {viewer.Errors}");
+        Assert.DoesNotContain("could not save", viewer.Errors);
+        return (png, svg);
     }
 
     private static string Hex(SKColor c) => $"#{c.Red:x2}{c.Green:x2}{c.Blue:x2}";
