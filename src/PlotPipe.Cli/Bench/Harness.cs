@@ -19,8 +19,10 @@ internal static class Harness
             RecordPath = recordPath,
             WhenFull = policy,
             MaxPointsPerSeries = maxPointsPerSeries,
-            // The harness kills it itself; this only bounds a viewer left behind by a crash of the harness.
-            ViewerLinger = TimeSpan.FromSeconds(30),
+            // The harness kills it itself; this only bounds a viewer left behind by a crash of the harness. Longer
+            // than the harness's own waits (60 s), so a viewer slow to take a long run's last points is said to be so
+            // instead of having gone away.
+            ViewerLinger = TimeSpan.FromSeconds(90),
         };
         if (maxBufferBytes is long bound) options.MaxBufferBytes = bound;
         if (alerts is not null) foreach (var rule in alerts) options.Alerts.Add(rule);

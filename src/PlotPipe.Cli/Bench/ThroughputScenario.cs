@@ -53,7 +53,10 @@ internal static class ThroughputScenario
                 var seen = client.WaitForCounts(expected, TimeSpan.FromSeconds(60), out var last);
                 if (seen is null)
                 {
-                    report.Fail($"{scenario}: the viewer's counts are not exact: expected {string.Join(", ", expected.Select(e => $"{e.Key}={e.Value}"))}; got {string.Join(", ", last.Select(e => $"{e.Name}={e.Count}"))}");
+                    long evicted = client.Status().Evicted;
+                    // A long run can outgrow the viewer's memory budget, which then evicts the oldest points: a limit, said as one.
+                    string why = evicted > 0 ? $" (the viewer evicted {evicted:N0} of the oldest for its memory budget: run fewer --seconds or --points)" : "";
+                    report.Fail($"{scenario}: the viewer's counts are not exact: expected {string.Join(", ", expected.Select(e => $"{e.Key}={e.Value}"))}; got {string.Join(", ", last.Select(e => $"{e.Name}={e.Count}"))}{why}");
                     return (0, 0);
                 }
                 stored = seen.Value;

@@ -44,12 +44,12 @@ internal sealed class ViewerClient : IDisposable
         return rows;
     }
 
-    /// <summary>The viewer's own dropped total and state, from <c>GET /api/status</c>.</summary>
-    public (long Dropped, long Points, string State) Status()
+    /// <summary>The viewer's own dropped total, points held, state and points evicted, from <c>GET /api/status</c>.</summary>
+    public (long Dropped, long Points, string State, long Evicted) Status()
     {
         using var doc = Get("api/status");
         var r = doc.RootElement;
-        return (r.GetProperty("dropped").GetInt64(), r.GetProperty("points").GetInt64(), r.GetProperty("state").GetString()!);
+        return (r.GetProperty("dropped").GetInt64(), r.GetProperty("points").GetInt64(), r.GetProperty("state").GetString()!, r.GetProperty("evicted").GetInt64());
     }
 
     /// <summary>Polls until every named series holds its expected count; returns when that was first seen, or null on timeout.</summary>
