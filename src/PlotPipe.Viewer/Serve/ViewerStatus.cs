@@ -66,23 +66,13 @@ internal sealed class ViewerStatus
         bool paused = Paused?.Invoke() ?? false;
         lock (_gate)
         {
-            if (paused)
+            double seconds = Stopwatch.GetElapsedTime(_lastTicks, now).TotalSeconds;
+            if (paused || seconds >= 0.5)
             {
                 // Points a seek brings in while paused did not arrive at any rate: playing again measures afresh.
-                _rate = 0;
+                _rate = paused ? 0 : _rate + (Math.Max(0, arrived - _lastPoints) / seconds - _rate) * (1 - Math.Exp(-seconds / RateMemory.TotalSeconds));
                 _lastPoints = arrived;
                 _lastTicks = now;
-            }
-            else
-            {
-                double seconds = Stopwatch.GetElapsedTime(_lastTicks, now).TotalSeconds;
-                if (seconds >= 0.5)
-                {
-                    double recent = Math.Max(0, arrived - _lastPoints) / seconds;
-                    _rate += (recent - _rate) * (1 - Math.Exp(-seconds / RateMemory.TotalSeconds));
-                    _lastPoints = arrived;
-                    _lastTicks = now;
-                }
             }
             if (_store.State != StreamState.Streaming && arrived == _lastPoints) _rate = 0;
         }
