@@ -178,11 +178,7 @@ class TcpLink:
         if not unanswered:
             self._backoff = _FIRST_BACKOFF
         else:
-            pause = self._pause()
-            if deadline is not None:
-                pause = min(pause, max(0.0, deadline - time.monotonic()))
-            if self._stop.wait(pause):
-                raise OSError(f"stopped connecting to the viewer at {self.address}")
+            self._wait_backoff(deadline)
         while True:
             try:
                 left = None if deadline is None else max(0.05, deadline - time.monotonic())
@@ -194,22 +190,21 @@ class TcpLink:
                 return
             if self._stop.is_set():
                 raise OSError(f"stopped connecting to the viewer at {self.address}")
-            pause = self._pause()
-            if deadline is not None:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise OSError(f"no viewer answered at {self.address} within {timeout:g} s "
-                                  f"({last.strerror or last}); is it running with --listen?") from None
-                # One last try at the deadline itself.
-                pause = min(pause, left)
-            if self._stop.wait(pause):
-                raise OSError(f"stopped connecting to the viewer at {self.address}")
+            if deadline is not None and deadline - time.monotonic() <= 0:
+                raise OSError(f"no viewer answered at {self.address} within {timeout:g} s "
+                              f"({last.strerror or last}); is it running with --listen?") from None
+            self._wait_backoff(deadline)
 
-    def _pause(self) -> float:
+    def _wait_backoff(self, deadline: float | None) -> None:
+        """Waits out the backoff, then doubles it; no later than ``deadline`` (one last try at the deadline itself).
+        OSError when ``stop`` is called meanwhile."""
         # Jitter keeps many producers of one restarted viewer from knocking at the same instant.
         pause = self._backoff * (0.75 + 0.5 * random.random())
         self._backoff = min(self._backoff * 2, _MAX_BACKOFF)
-        return pause
+        if deadline is not None:
+            pause = min(pause, max(0.0, deadline - time.monotonic()))
+        if self._stop.wait(pause):
+            raise OSError(f"stopped connecting to the viewer at {self.address}")
 
     def _opened(self, sock: socket.socket, after_unanswered: bool) -> None:
         sock.settimeout(None)
