@@ -8,9 +8,10 @@ namespace PlotPipe.Viewer.Store;
 /// message and <c>GET /api/series</c> carry both colours; see README "Colours and runs").
 /// </summary>
 /// <remarks>
-/// Series without a colour of their own take Tableau 20 in turn (the palette matplotlib ships as "tab20"): first its
-/// ten strong colours, which are matplotlib's default cycle, so a plot of up to ten series looks as it always did,
-/// then their ten light companions, so 20 series differ before a colour comes back. Colour letters are matplotlib's,
+/// Series without a colour of their own take Tableau 20 in turn (the palette matplotlib ships as "tab20"), each panel
+/// in its own turn as each of matplotlib's axes is: first its ten strong colours, which are matplotlib's default cycle,
+/// so a panel of up to ten series looks as it always did, then their ten light companions, so 20 series of a panel
+/// differ before a colour comes back. Colour letters are matplotlib's,
 /// and the letter of the background's own colour (white on the light theme, black on the dark one) becomes a mid
 /// grey. On the dark theme every colour stands at least 4.5:1 (WCAG contrast) from the background (#0d1117): a thin
 /// line at the old 3:1 read dim there. Those under it are lightened in their own hue: four of the cycle's strong

@@ -4,7 +4,7 @@ namespace PlotPipe.Viewer.Store;
 
 /// <summary>
 /// The series of one viewer in order of definition, known by producer and wire id: each new one's index, place in
-/// the colour cycle and run style (a series named as one of another run shares its colour and takes a style of its
+/// its panel's colour cycle and run style (a series named as one of another run shares its colour and takes a style of its
 /// own), a redefinition that keeps or replaces a series in its place, and the series that left with
 /// their producer (whose counts go on in the totals). Readers take the list as an array; changes happen under one
 /// lock and copy it.
@@ -15,8 +15,10 @@ internal sealed class SeriesRegistry
     // Series defined without a producer (text input, tests), by wire id.
     private readonly SeriesStore?[] _byId = new SeriesStore?[ProtocolLimits.MaxSeries];
     private SeriesStore[] _series = [];
-    // Colour-cycle places handed out so far: a series with a colour of its own takes none.
-    private int _cycleSlots;
+    // Colour-cycle places handed out so far in each panel: a series with a colour of its own takes none. Each panel
+    // cycles on its own, as each of matplotlib's axes does, so a panel's first ten series take the strong colours
+    // however many series the panels above it hold.
+    private readonly int[] _cycleSlots = new int[ProtocolLimits.MaxPanels];
     // Series defined so far: each new one's index, never reused, since series of a producer that left the list go.
     private int _defined;
     private long _retiredEvicted;
@@ -59,14 +61,15 @@ internal sealed class SeriesRegistry
             {
                 store = create(_defined++, 0);
                 var earlier = StyleForRun(store, _series);
-                if (store.Format.Color is null) store.CycleSlot = earlier is { Format.Color: null } ? earlier.CycleSlot : _cycleSlots++;
+                if (store.Format.Color is null) store.CycleSlot = earlier is { Format.Color: null } ? earlier.CycleSlot : NextSlot(store);
                 _series = [.. _series, store];
             }
             else
             {
                 store = create(replaced.Index, replaced.Evicted + replaced.Count);
                 StyleForRun(store, _series);
-                if (store.Format.Color is null) store.CycleSlot = replaced.Format.Color is null ? replaced.CycleSlot : _cycleSlots++;
+                if (store.Format.Color is null)
+                    store.CycleSlot = replaced.Format.Color is null && replaced.Definition.Panel == store.Definition.Panel ? replaced.CycleSlot : NextSlot(store);
                 // Readers may hold the old array: replace in a copy.
                 SeriesStore[] series = [.. _series];
                 series[Array.IndexOf(series, replaced)] = store;
@@ -76,6 +79,9 @@ internal sealed class SeriesRegistry
             return (store, replaced, false);
         }
     }
+
+    // Under the gate: the next place in the colour cycle of the series' panel.
+    private int NextSlot(SeriesStore store) => _cycleSlots[(uint)store.Definition.Panel < ProtocolLimits.MaxPanels ? store.Definition.Panel : 0]++;
 
     // Under the gate. When other runs (producers) carry a series of this name, this one takes the first run style none
     // of them has, so each run of "loss" is told apart; returns the first of them, whose cycle colour it shares.
@@ -107,7 +113,7 @@ internal sealed class SeriesRegistry
             var store = create(_defined++);
             // Each run's "loss_ema" shares the first one's colour and takes its run's style, as defined series do.
             var earlier = StyleForRun(store, _series);
-            if (store.Format.Color is null) store.CycleSlot = earlier is { Format.Color: null } ? earlier.CycleSlot : _cycleSlots++;
+            if (store.Format.Color is null) store.CycleSlot = earlier is { Format.Color: null } ? earlier.CycleSlot : NextSlot(store);
             _series = [.. _series, store];
             return store;
         }

@@ -42,6 +42,26 @@ public sealed class ColourCycleTests
     }
 
     [Fact]
+    public void Each_panel_takes_the_cycle_in_its_own_turn_so_its_first_ten_series_take_the_strong_colours()
+    {
+        var store = new PlotStore();
+        // vmstat's eight first columns in the default panel, then five in a panel of their own.
+        var main = Enumerable.Range(0, 8).Select(i => store.Define(new SeriesDefinition(i, SeriesKind.Line, $"m{i}", "-"))).ToList();
+        var cpu = Enumerable.Range(8, 5).Select(i => store.Define(new SeriesDefinition(i, SeriesKind.Line, $"c{i}", "-", Panel: 1))).ToList();
+        var more = store.Define(new SeriesDefinition(13, SeriesKind.Line, "m8", "-"));
+        Assert.Equal(SeriesPalette.Cycle.Take(8), main.Select(s => s.Color));
+        Assert.Equal(SeriesPalette.Cycle.Take(5), cpu.Select(s => s.Color));
+        Assert.Equal(SeriesPalette.DarkCycle.Take(5), cpu.Select(s => s.DarkColor));
+        // The default panel goes on from where it was, not from the other panel's turn.
+        Assert.Equal(SeriesPalette.Cycle[8], more.Color);
+        // Redefined into another panel, a series takes that panel's next place.
+        var moved = store.Define(new SeriesDefinition(0, SeriesKind.Line, "m0 moved", "-", Panel: 1));
+        Assert.Equal(SeriesPalette.Cycle[5], moved.Color);
+        var kept = store.Define(new SeriesDefinition(1, SeriesKind.Line, "m1 renamed", "-"));
+        Assert.Equal(main[1].Color, kept.Color);
+    }
+
+    [Fact]
     public void A_series_named_as_one_of_another_run_keeps_its_colour_and_takes_a_style_no_other_run_of_it_has()
     {
         var store = new PlotStore();
