@@ -8,10 +8,11 @@ namespace PlotPipe.Viewer.Store;
 /// message and <c>GET /api/series</c> carry both colours; see README "Colours and runs").
 /// </summary>
 /// <remarks>
-/// Series without a colour of their own take Tableau 20 in turn (the palette matplotlib ships as "tab20"), each panel
-/// in its own turn as each of matplotlib's axes is: first its ten strong colours, which are matplotlib's default cycle,
-/// so a panel of up to ten series looks as it always did, then their ten light companions, so 20 series of a panel
-/// differ before a colour comes back. Colour letters are matplotlib's,
+/// Series without a colour of their own take Tableau 20 (the palette matplotlib ships as "tab20"): first its ten
+/// strong colours in turn, which are matplotlib's default cycle, so a plot of up to ten series looks as it always did,
+/// then their ten light companions, so 20 series of a panel differ before a colour comes back. The companions are pale
+/// on white, so a panel takes them only once it holds ten series itself: before that its next series takes the strong
+/// colour it lacks that fewest series of the plot have (<see cref="SeriesRegistry"/>). Colour letters are matplotlib's,
 /// and the letter of the background's own colour (white on the light theme, black on the dark one) becomes a mid
 /// grey. On the dark theme every colour stands at least 4.5:1 (WCAG contrast) from the background (#0d1117): a thin
 /// line at the old 3:1 read dim there. Those under it are lightened in their own hue: four of the cycle's strong
@@ -27,6 +28,12 @@ internal static class SeriesPalette
         "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
         "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5",
     ];
+
+    /// <summary>Places in the cycle: the ten strong colours, then their ten light companions.</summary>
+    public const int CycleLength = 20;
+
+    /// <summary>Whether the cycle's place <paramref name="slot"/> is one of the light companions, pale on white.</summary>
+    public static bool IsLightCompanion(int slot) => slot % CycleLength >= CycleLength / 2;
 
     /// <summary>The cycle on the dark theme: <see cref="Cycle"/>, its colours under 4.5:1 there lightened in their hue to 5:1.</summary>
     public static IReadOnlyList<string> DarkCycle { get; } =

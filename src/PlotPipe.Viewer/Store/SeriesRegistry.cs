@@ -4,7 +4,7 @@ namespace PlotPipe.Viewer.Store;
 
 /// <summary>
 /// The series of one viewer in order of definition, known by producer and wire id: each new one's index, place in
-/// its panel's colour cycle and run style (a series named as one of another run shares its colour and takes a style of its
+/// the colour cycle and run style (a series named as one of another run shares its colour and takes a style of its
 /// own), a redefinition that keeps or replaces a series in its place, and the series that left with
 /// their producer (whose counts go on in the totals). Readers take the list as an array; changes happen under one
 /// lock and copy it.
@@ -15,10 +15,10 @@ internal sealed class SeriesRegistry
     // Series defined without a producer (text input, tests), by wire id.
     private readonly SeriesStore?[] _byId = new SeriesStore?[ProtocolLimits.MaxSeries];
     private SeriesStore[] _series = [];
-    // Colour-cycle places handed out so far in each panel: a series with a colour of its own takes none. Each panel
-    // cycles on its own, as each of matplotlib's axes does, so a panel's first ten series take the strong colours
-    // however many series the panels above it hold.
-    private readonly int[] _cycleSlots = new int[ProtocolLimits.MaxPanels];
+    // How many series took each place of the colour cycle, in each panel and in all: a series with a colour of its
+    // own takes none (NextSlot).
+    private readonly int[,] _panelSlots = new int[ProtocolLimits.MaxPanels, SeriesPalette.CycleLength];
+    private readonly int[] _slots = new int[SeriesPalette.CycleLength];
     // Series defined so far: each new one's index, never reused, since series of a producer that left the list go.
     private int _defined;
     private long _retiredEvicted;
@@ -80,8 +80,25 @@ internal sealed class SeriesRegistry
         }
     }
 
-    // Under the gate: the next place in the colour cycle of the series' panel.
-    private int NextSlot(SeriesStore store) => _cycleSlots[(uint)store.Definition.Panel < ProtocolLimits.MaxPanels ? store.Definition.Panel : 0]++;
+    // Under the gate: the place in the colour cycle the series takes. The one its panel has fewest of, then a strong
+    // colour before a light companion, then the one fewest series of the plot have, then the first in the cycle: up to
+    // ten series take matplotlib's cycle in order whatever their panels, a panel takes the pale companions (under 3:1 on
+    // white) only once it holds ten series itself, not because the panels above it hold ten, and one panel of many
+    // series goes round the cycle as before.
+    private int NextSlot(SeriesStore store)
+    {
+        int panel = (uint)store.Definition.Panel < ProtocolLimits.MaxPanels ? store.Definition.Panel : 0;
+        int best = 0;
+        for (int slot = 1; slot < SeriesPalette.CycleLength; slot++)
+        {
+            if ((_panelSlots[panel, slot], SeriesPalette.IsLightCompanion(slot), _slots[slot])
+                .CompareTo((_panelSlots[panel, best], SeriesPalette.IsLightCompanion(best), _slots[best])) < 0)
+                best = slot;
+        }
+        _panelSlots[panel, best]++;
+        _slots[best]++;
+        return best;
+    }
 
     // Under the gate. When other runs (producers) carry a series of this name, this one takes the first run style none
     // of them has, so each run of "loss" is told apart; returns the first of them, whose cycle colour it shares.

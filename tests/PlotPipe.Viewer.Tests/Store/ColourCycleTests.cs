@@ -42,23 +42,26 @@ public sealed class ColourCycleTests
     }
 
     [Fact]
-    public void Each_panel_takes_the_cycle_in_its_own_turn_so_its_first_ten_series_take_the_strong_colours()
+    public void A_panel_takes_the_pale_light_companions_only_once_it_holds_ten_series_itself()
     {
         var store = new PlotStore();
-        // vmstat's eight first columns in the default panel, then five in a panel of their own.
+        // vmstat's eight first columns in the default panel, then five in a panel of their own: the second panel takes
+        // the two strong colours nobody has, then the strong colours in turn, not tab20's pale companions.
         var main = Enumerable.Range(0, 8).Select(i => store.Define(new SeriesDefinition(i, SeriesKind.Line, $"m{i}", "-"))).ToList();
         var cpu = Enumerable.Range(8, 5).Select(i => store.Define(new SeriesDefinition(i, SeriesKind.Line, $"c{i}", "-", Panel: 1))).ToList();
-        var more = store.Define(new SeriesDefinition(13, SeriesKind.Line, "m8", "-"));
         Assert.Equal(SeriesPalette.Cycle.Take(8), main.Select(s => s.Color));
-        Assert.Equal(SeriesPalette.Cycle.Take(5), cpu.Select(s => s.Color));
-        Assert.Equal(SeriesPalette.DarkCycle.Take(5), cpu.Select(s => s.DarkColor));
-        // The default panel goes on from where it was, not from the other panel's turn.
-        Assert.Equal(SeriesPalette.Cycle[8], more.Color);
-        // Redefined into another panel, a series takes that panel's next place.
-        var moved = store.Define(new SeriesDefinition(0, SeriesKind.Line, "m0 moved", "-", Panel: 1));
-        Assert.Equal(SeriesPalette.Cycle[5], moved.Color);
-        var kept = store.Define(new SeriesDefinition(1, SeriesKind.Line, "m1 renamed", "-"));
-        Assert.Equal(main[1].Color, kept.Color);
+        Assert.Equal([8, 9, 0, 1, 2], cpu.Select(s => s.CycleSlot));
+        Assert.All(cpu, s => Assert.False(SeriesPalette.IsLightCompanion(s.CycleSlot)));
+        Assert.Equal(SeriesPalette.DarkCycle[8], cpu[0].DarkColor);
+        // The default panel's next series takes a strong colour it lacks, the one fewest series have.
+        Assert.Equal(8, store.Define(new SeriesDefinition(13, SeriesKind.Line, "m8", "-")).CycleSlot);
+        // Redefined into another panel, a series takes a colour there; in its own panel it keeps its colour.
+        Assert.Equal(3, store.Define(new SeriesDefinition(0, SeriesKind.Line, "m0 moved", "-", Panel: 1)).CycleSlot);
+        Assert.Equal(main[1].Color, store.Define(new SeriesDefinition(1, SeriesKind.Line, "m1 renamed", "-")).Color);
+        // Only a panel of ten series goes on to the companions.
+        var full = Enumerable.Range(20, 11).Select(i => store.Define(new SeriesDefinition(i, SeriesKind.Line, $"f{i}", "-", Panel: 2))).ToList();
+        Assert.Equal(Enumerable.Range(0, 10).Order(), full.Take(10).Select(s => s.CycleSlot).Order());
+        Assert.True(SeriesPalette.IsLightCompanion(full[10].CycleSlot));
     }
 
     [Fact]
