@@ -10,7 +10,10 @@ namespace PlotPipe.Viewer.Ingest;
 /// point for each numeric field, x from the field <c>--x</c> names (else the first field whose name says x or
 /// whose value is an ISO-8601 time, chosen on the first such line; else the line number); and
 /// <c>{"series": "loss", "x": 3, "y": 0.3}</c> is one point of the named series (x from "x", else the x field,
-/// else the line number). Other values (booleans, null, nested objects, other strings) are passed over. A line
+/// else the line number). A nested object's fields are fields of the line named with a dot, as pandas'
+/// <c>json_normalize</c> names them: <c>{"t": 1, "accel": {"x": 0.5}}</c> holds <c>accel.x</c>. Other values
+/// (booleans, null, arrays, other strings) are passed over, and so is an object whose dotted name is longer than a
+/// series' name may be (<see cref="ProtocolLimits.MaxNameBytes"/>), which keeps a line's names within a few MB. A line
 /// that is not UTF-8, or whose names or string values escape half a surrogate pair, is a bad line like any other.
 /// With <c>--events FIELD</c>, a line whose FIELD holds a string is also a marker at the line's x, with that text.
 /// </summary>
@@ -20,7 +23,11 @@ internal sealed class TextJson
     private readonly TextSeries _series;
     private readonly TextProblems _problems;
     private readonly NumericTimes _numericTimes;
-    private readonly byte[] _names;
+    // Names and string values of the line's fields; nested fields' names repeat their object's, so it may outgrow the line.
+    private byte[] _names;
+    // The dotted name of the object being read ("accel." inside {"accel": {...}}), and where each enclosing one ended.
+    private readonly byte[] _prefix = new byte[ProtocolLimits.MaxNameBytes + 1];
+    private readonly int[] _prefixEnds = new int[MaxDepth];
     private byte[]? _xField;
     private readonly byte[]? _eventsField;
     private bool _xDecided;
@@ -29,6 +36,8 @@ internal sealed class TextJson
     private char[] _chars = new char[256];
     private Member[] _members = new Member[16];
     private bool _reportedFull;
+
+    private const int MaxDepth = 64;
 
     private enum Kind : byte { Number, Time, Words }
 
@@ -75,21 +84,31 @@ internal sealed class TextJson
         bool eventsWrong = false;
         try
         {
-            var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 64 });
+            var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = MaxDepth });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 Bad(number, "not a JSON object");
                 return;
             }
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            // Objects entered below the line's own, and the length of their dotted name with its dot.
+            int depth = 0, prefixLength = 0;
+            while (reader.Read())
             {
+                if (reader.TokenType == JsonTokenType.EndObject)
+                {
+                    if (depth == 0) break;
+                    prefixLength = _prefixEnds[--depth];
+                    continue;
+                }
                 if (reader.ValueIsEscaped && HasLoneSurrogate(reader.ValueSpan))
                 {
                     Bad(number, $"the name {TextNumbers.Quote(reader.ValueSpan)} escapes half a surrogate pair, which is no character");
                     return;
                 }
                 int nameAt = namesUsed;
-                int nameLength = reader.CopyString(_names.AsSpan(namesUsed));
+                Room(namesUsed + prefixLength + reader.ValueSpan.Length);
+                _prefix.AsSpan(0, prefixLength).CopyTo(_names.AsSpan(nameAt));
+                int nameLength = prefixLength + reader.CopyString(_names.AsSpan(nameAt + prefixLength));
                 namesUsed += nameLength;
                 var name = _names.AsSpan(nameAt, nameLength);
                 reader.Read();
@@ -103,6 +122,7 @@ internal sealed class TextJson
                             Bad(number, $"the value of \"{Shown(name)}\" escapes half a surrogate pair, which is no character");
                             return;
                         }
+                        Room(namesUsed + reader.ValueSpan.Length);
                         eventAt = namesUsed;
                         eventLength = reader.CopyString(_names.AsSpan(namesUsed));
                         namesUsed += eventLength;
@@ -130,6 +150,7 @@ internal sealed class TextJson
                         }
                         bool isSeries = name.SequenceEqual("series"u8);
                         if (!isSeries && !MayBeX(name)) break;
+                        Room(namesUsed + reader.ValueSpan.Length);
                         int textAt = namesUsed;
                         int textLength = reader.CopyString(_names.AsSpan(namesUsed));
                         namesUsed += textLength;
@@ -146,6 +167,14 @@ internal sealed class TextJson
                             bool fromNumber = !iso && _options.XTime && TextNumbers.TryParse(text, out at);
                             Keep(ref count, new Member(nameAt, nameLength, iso || fromNumber ? Kind.Time : Kind.Words, at, textAt, textLength, fromNumber));
                         }
+                        break;
+                    case JsonTokenType.StartObject when nameLength < _prefix.Length:
+                        // Its fields are the line's, named "name.field"; the object's own name is no field.
+                        _prefixEnds[depth++] = prefixLength;
+                        name.CopyTo(_prefix);
+                        _prefix[nameLength] = (byte)'.';
+                        prefixLength = nameLength + 1;
+                        namesUsed = nameAt;
                         break;
                     case JsonTokenType.StartObject:
                     case JsonTokenType.StartArray:
@@ -240,6 +269,12 @@ internal sealed class TextJson
     // A marker at the line's x; its x is a time when the stream's x are.
     private void Mark(double x, int textAt, int textLength) =>
         _series.Mark(x, _timed == true, Encoding.UTF8.GetString(_names.AsSpan(textAt, textLength)));
+
+    // Makes _names hold at least length bytes.
+    private void Room(int length)
+    {
+        if (length > _names.Length) Array.Resize(ref _names, Math.Max(length, _names.Length * 2));
+    }
 
     private void Keep(ref int count, in Member member)
     {

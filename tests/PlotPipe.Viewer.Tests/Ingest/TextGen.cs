@@ -241,7 +241,7 @@ internal static class TextGen
         5 => (row * 1.5).ToString("R", CultureInfo.InvariantCulture),
         6 => JsonString(t, t.Pick<string>(["2026-12-05T10:00:00Z", "abc", "12", "2026-12-05", "1e3"])),
         7 => t.Pick<string>(["true", "false", "null"]),
-        8 => "{\"s\": \"\\ud800\", \"n\": [1, 2]}",
+        8 => t.Pick<string>(["{\"s\": \"\\ud800\", \"n\": [1, 2]}", "{\"n\": 1.5, \"o\": {\"m\": -2, \"t\": \"2026-12-05T10:00:00Z\"}}", "{}"]),
         9 => "[1, \"two\", {\"three\": 3}]",
         _ => t.Int(-1000, 1000).ToString(CultureInfo.InvariantCulture),
     };

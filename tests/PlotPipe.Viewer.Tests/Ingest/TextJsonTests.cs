@@ -1,3 +1,4 @@
+using PlotPipe.Protocol;
 using System.Text;
 using PlotPipe.Viewer.Ingest;
 
@@ -48,10 +49,36 @@ public class TextJsonTests
     }
 
     [Fact]
-    public void Nested_values_are_passed_over_unread()
+    public void A_nested_object_s_fields_are_series_named_with_a_dot_and_arrays_are_passed_over()
     {
-        var feed = TextFeed.Parse("{\"a\": 1, \"nested\": {\"s\": \"\\ud800\", \"b\": 2}, \"list\": [1, 2]}\n");
-        Assert.Equal(["a"], feed.Names);
+        // A board's line, as ESP32 and MQTT sensors print them: x from t, every number inside objects a series.
+        var feed = TextFeed.Parse(
+            "{\"t\": 0.001, \"accel\": {\"x\": 0.5, \"y\": -0.5, \"axis\": {\"z\": 9.8}}, \"state\": \"ok\", \"raw\": [1, 2], \"empty\": {}}\n"
+            + "{\"t\": 0.002, \"accel\": {\"x\": 0.25, \"y\": -0.25, \"axis\": {\"z\": 9.7}}, \"state\": \"ok\", \"raw\": [3, 4], \"empty\": {}}\n");
+        Assert.Equal(["accel.x", "accel.y", "accel.axis.z"], feed.Names);
+        Assert.Equal([(0.001, 0.5), (0.002, 0.25)], feed.Points("accel.x"));
+        Assert.Equal([(0.001, 9.8), (0.002, 9.7)], feed.Points("accel.axis.z"));
+        Assert.Equal("t", feed.Store.Plot.Panels[0].XLabel);
+        Assert.Empty(feed.Reports);
+    }
+
+    [Fact]
+    public void A_nested_field_can_be_x_and_a_nested_string_with_half_a_surrogate_pair_is_a_bad_line()
+    {
+        var feed = TextFeed.Parse(
+            "{\"meta\": {\"time\": \"2026-12-05T10:00:00Z\"}, \"temp\": 21.5}\n"
+            + "{\"meta\": {\"time\": \"2026-12-05T10:00:01Z\", \"note\": \"\\ud800\"}, \"temp\": 21.6}\n");
+        Assert.Equal(["temp"], feed.Names);
+        Assert.Equal([(1_796_464_800.0, 21.5)], feed.Points("temp"));
+        Assert.Equal("line 2: the value of \"meta.note\" escapes half a surrogate pair, which is no character; skipped", Assert.Single(feed.Reports));
+    }
+
+    [Fact]
+    public void An_object_whose_dotted_name_is_longer_than_a_series_name_is_passed_over()
+    {
+        string longName = new('n', ProtocolLimits.MaxNameBytes - 3);
+        var feed = TextFeed.Parse($"{{\"a\": 1, \"{longName}\": {{\"b\": 2}}, \"{longName}xxxx\": {{\"c\": 3}}}}\n");
+        Assert.Equal(["a", longName + ".b"], feed.Names);
         Assert.Empty(feed.Reports);
     }
 

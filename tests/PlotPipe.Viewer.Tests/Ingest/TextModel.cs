@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using PlotPipe.Protocol;
 using PlotPipe.Viewer.Ingest;
 
 namespace PlotPipe.Viewer.Tests.Ingest;
@@ -446,32 +447,41 @@ internal static partial class TextModel
                 StrictUtf8.GetString(line);
                 using var doc = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 64 });
                 if (doc.RootElement.ValueKind != JsonValueKind.Object) return false;
-                foreach (var p in doc.RootElement.EnumerateObject())
-                {
-                    string name = p.Name; // throws for half a surrogate pair
-                    switch (p.Value.ValueKind)
-                    {
-                        case JsonValueKind.Number:
-                            members.Add(new Member(name, 'n', double.Parse(p.Value.GetRawText(), CultureInfo.InvariantCulture)));
-                            break;
-                        case JsonValueKind.String:
-                            string text = p.Value.GetString()!; // throws for half a surrogate pair
-                            if (name == "series") series = text;
-                            else if (!_xDecided || name == "x" || name == _xField)
-                            {
-                                var bytes = Encoding.UTF8.GetBytes(text);
-                                bool iso = IsTime(bytes, out double at);
-                                bool number = !iso && o.XTime && IsNumber(bytes, out at);
-                                members.Add(new Member(name, iso || number ? 't' : 'w', at, number));
-                            }
-                            break;
-                    }
-                }
+                Fields(doc.RootElement, "", members, ref series);
                 return true;
             }
             catch (Exception e) when (e is JsonException or DecoderFallbackException or InvalidOperationException or ArgumentException)
             {
                 return false;
+            }
+        }
+
+        // The fields of an object, a nested object's named "outer.inner" unless that name is longer than a series' may be.
+        private void Fields(JsonElement obj, string prefix, List<Member> members, ref string? series)
+        {
+            foreach (var p in obj.EnumerateObject())
+            {
+                string name = prefix + p.Name; // throws for half a surrogate pair
+                switch (p.Value.ValueKind)
+                {
+                    case JsonValueKind.Object when Encoding.UTF8.GetByteCount(name) <= ProtocolLimits.MaxNameBytes:
+                        Fields(p.Value, name + ".", members, ref series);
+                        break;
+                    case JsonValueKind.Number:
+                        members.Add(new Member(name, 'n', double.Parse(p.Value.GetRawText(), CultureInfo.InvariantCulture)));
+                        break;
+                    case JsonValueKind.String:
+                        string text = p.Value.GetString()!; // throws for half a surrogate pair
+                        if (name == "series") series = text;
+                        else if (!_xDecided || name == "x" || name == _xField)
+                        {
+                            var bytes = Encoding.UTF8.GetBytes(text);
+                            bool iso = IsTime(bytes, out double at);
+                            bool number = !iso && o.XTime && IsNumber(bytes, out at);
+                            members.Add(new Member(name, iso || number ? 't' : 'w', at, number));
+                        }
+                        break;
+                }
             }
         }
     }

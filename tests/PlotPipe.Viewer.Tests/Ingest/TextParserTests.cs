@@ -34,7 +34,8 @@ public class TextParserTests
         for (int cut = 0; cut <= bytes.Length; cut++)
         {
             var feed = TextFeed.Parse(bytes, new TextOptions { XField = "step" }, cut);
-            Assert.Equal(["loss", "acc", "val"], feed.Names);
+            Assert.Equal(["loss", "acc", "nested.a", "val"], feed.Names);
+            Assert.Equal([(3, 1)], feed.Points("nested.a"));
             Assert.Equal([(3, 0.3), (5, 0.2)], feed.Points("loss"));
             Assert.Equal([(3, 0.9)], feed.Points("acc"));
             Assert.Equal([(4, -1.5e-3)], feed.Points("val"));
