@@ -79,12 +79,16 @@ internal static class Usage
     {
         if (result.Action is HelpAction) return null;
         var command = result.CommandResult;
-        // "plotpipe vew --stdin": the command is what was misspelt, not the option after it, which belongs to view.
+        // "plotpipe vew --stdin": the command is what was misspelt, not the option after it, which belongs to view. But
+        // in "plotpipe --stdin --port 0" the command was left out and "0" is the value of view's --port: the option
+        // then says whose it is.
         if (command.Command.Action is null && Visible(command.Command.Subcommands).Any())
         {
+            string? before = null;
             foreach (var token in result.UnmatchedTokens)
             {
-                if (!LooksLikeOption(token)) return Unexpected(token, command);
+                if (!LooksLikeOption(token) && (before is null || !TakesValueElsewhere(before, command))) return Unexpected(token, command);
+                before = token;
             }
         }
         foreach (var token in result.UnmatchedTokens)
@@ -204,6 +208,14 @@ internal static class Usage
                 return $"unknown option {name} (did you mean {path} {elsewhere}?)";
         }
         return $"unknown option {name} ({CommandPath(command)} --help lists the options)";
+    }
+
+    // Whether some command has an option named as typed (not "--name=value") that needs a value (a flag takes none).
+    private static bool TakesValueElsewhere(string word, CommandResult command)
+    {
+        if (!LooksLikeOption(word) || word.Contains('=')) return false;
+        return Commands(command.Command, CommandPath(command)).Any(c => c.Command.Options.Any(o =>
+            (o.Name == word || o.Aliases.Contains(word)) && o.Arity.MinimumNumberOfValues > 0));
     }
 
     private static IEnumerable<(string Path, Command Command)> Commands(Command command, string path)

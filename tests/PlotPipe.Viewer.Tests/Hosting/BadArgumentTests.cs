@@ -90,6 +90,9 @@ public sealed partial class BadArgumentTests(BadArgumentTests.Files files) : ICl
         ("", 2, "say which command: view, demo, bench, replay, export"),
         ("vew", 2, "unknown command vew (did you mean view?)"),
         ("vew --stdin", 2, "unknown command vew (did you mean view?)"),
+        // The command left out, as a program given the tool's path instead of "plotpipe view" runs it.
+        ("--stdin --port 0 --no-browser --png out.png", 2, "unknown option --stdin: it is an option of plotpipe view, not of plotpipe"),
+        ("--png out.png", 2, "unknown option --png: it is an option of plotpipe view, not of plotpipe"),
         ("viwe data.csv --png out.png", 2, "unknown command viwe (did you mean view?)"),
         ("--stdni", 2, "--stdni (did you mean plotpipe view --stdin?)"),
         ("--versoin", 2, "--versoin (did you mean --version?)"),
