@@ -29,6 +29,8 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
     // The same file opened to write past the page cache (Linux), or null: full blocks go through it.
     private SafeFileHandle? _direct;
     private long _directBatches;
+    private readonly double _slowDiskBytesPerSecond;
+    private volatile bool _directGivenUp;
     private readonly PlotStore _store;
     private readonly Action<string> _report;
     // Blocks handed to the writer, oldest first, under the gate. There are never more than MaxBlocks blocks, so this
@@ -68,8 +70,9 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
     private TaskCompletionSource? _roomFreed;
 
     private Recorder(string path, SafeFileHandle file, SafeFileHandle? direct, PlotStore store, Action<string> report, int blockRows, int maxBlocks, IReadOnlyList<RecordedRule>? rules,
-        TimeSpan? stallTimeout)
+        TimeSpan? stallTimeout, double slowDiskBytesPerSecond)
     {
+        _slowDiskBytesPerSecond = slowDiskBytesPerSecond;
         StallTimeout = stallTimeout ?? TimeSpan.FromSeconds(1);
         if (rules is not null) _rules = [.. rules];
         Path = path;
@@ -90,16 +93,31 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
     /// plot definitions of <paramref name="store"/> and the derived series <paramref name="rules"/> given at start
     /// (<see cref="DefineRules"/>); throws <see cref="IOException"/> saying why when the file cannot be opened at once
     /// (<see cref="RecordTarget"/>). Full batches are written past the page cache where the file system allows it
-    /// (<paramref name="direct"/>; <see cref="RecordTarget.OpenDirect"/>). A writer that writes nothing for
-    /// <paramref name="stallTimeout"/> (1 s unless given) is given up on (<see cref="StallTimeout"/>).
+    /// (<paramref name="direct"/>; <see cref="RecordTarget.OpenDirect"/>) and the disk takes them at least as fast as
+    /// <paramref name="slowDiskBytesPerSecond"/> (<see cref="SlowDiskBytesPerSecond"/> unless given; see
+    /// <see cref="DirectGivenUp"/>). A writer that writes nothing for <paramref name="stallTimeout"/> (1 s unless given)
+    /// is given up on (<see cref="StallTimeout"/>).
     /// </summary>
     public static Recorder Start(string path, PlotStore store, Action<string> report, int blockRows = RecordingFormat.BatchRows, int maxBlocks = 0,
-        IReadOnlyList<RecordedRule>? rules = null, bool direct = true, TimeSpan? stallTimeout = null)
+        IReadOnlyList<RecordedRule>? rules = null, bool direct = true, TimeSpan? stallTimeout = null, double slowDiskBytesPerSecond = SlowDiskBytesPerSecond)
     {
         if (maxBlocks <= 0) maxBlocks = QueueBlocksFor(store.MaxMemoryBytes, blockRows);
         var file = RecordTarget.Open(path);
-        return new Recorder(path, file, direct ? RecordTarget.OpenDirect(path, file) : null, store, report, blockRows, maxBlocks, rules, stallTimeout);
+        return new Recorder(path, file, direct ? RecordTarget.OpenDirect(path, file) : null, store, report, blockRows, maxBlocks, rules, stallTimeout,
+            slowDiskBytesPerSecond);
     }
+
+    /// <summary>
+    /// The rate, in bytes a second, under which direct writes (the median of <see cref="DirectWindow"/> in a row) give
+    /// way to the page cache for the rest of the recording: about what copying into the page cache costs a core
+    /// (0.69 GB/s measured on a 2-core machine's ext4). A disk that takes direct writes slower than that (383 MB/s on
+    /// another machine of the same kind) holds every batch up for longer than the copy would, where the page cache takes
+    /// a burst at once and writes it out behind.
+    /// </summary>
+    public const double SlowDiskBytesPerSecond = 700e6;
+
+    /// <summary>Direct writes whose median rate is weighed against <see cref="SlowDiskBytesPerSecond"/>, the writes in a row.</summary>
+    public const int DirectWindow = 16;
 
     /// <summary>
     /// Blocks the queue may hold (blocks are made only as the writer falls behind): a sixteenth of the viewer's
@@ -139,6 +157,9 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
 
     /// <summary>Batches written past the page cache.</summary>
     public long DirectBatches => Interlocked.Read(ref _directBatches);
+
+    /// <summary>Whether direct writes were given up for the page cache because the disk took them too slowly (<see cref="SlowDiskBytesPerSecond"/>).</summary>
+    public bool DirectGivenUp => _directGivenUp;
 
     /// <summary>Bytes written to the file.</summary>
     public long Bytes => Interlocked.Read(ref _bytes);
@@ -413,6 +434,10 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
         var directParts = new List<ReadOnlyMemory<byte>>(4);
         byte[] direct = [];
         int directStart = 0;
+        // The rates of the last direct writes, bytes a second, and a copy to take their median from.
+        var directRates = new double[DirectWindow];
+        var sortedRates = new double[DirectWindow];
+        long directWrites = 0;
         FileStream? unseekable = null;
         try
         {
@@ -501,8 +526,25 @@ internal sealed class Recorder : IPointSink, IAsyncDisposable
             for (int i = columnsAt; i < parts.Count; i++) directParts.Add(parts[i]);
             try
             {
+                long started = Stopwatch.GetTimestamp();
                 RandomAccess.Write(_direct!, directParts, at);
                 Interlocked.Increment(ref _directBatches);
+                double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+                long bytes = length;
+                for (int i = columnsAt; i < parts.Count; i++) bytes += parts[i].Length;
+                directRates[directWrites++ % DirectWindow] = seconds > 0 ? bytes / seconds : double.MaxValue;
+                if (directWrites % DirectWindow == 0)
+                {
+                    // The median, so a stall or two of a fast disk does not count; a slow one is slow in most writes.
+                    directRates.CopyTo(sortedRates, 0);
+                    Array.Sort(sortedRates);
+                    if (sortedRates[DirectWindow / 2] < _slowDiskBytesPerSecond)
+                    {
+                        _direct!.Dispose();
+                        _direct = null;
+                        _directGivenUp = true;
+                    }
+                }
                 return true;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)

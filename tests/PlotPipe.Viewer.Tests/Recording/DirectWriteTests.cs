@@ -51,6 +51,34 @@ public sealed class DirectWriteTests : IDisposable
         Assert.Equal(2, read.Markers.Length);
     }
 
+    [Fact]
+    public async Task A_disk_that_takes_direct_writes_slower_than_the_page_cache_gets_the_rest_through_the_page_cache()
+    {
+        var path = Path.Combine(_dir, "slow.arrow");
+        var store = new PlotStore();
+        const int Blocks = 3 * Recorder.DirectWindow;
+        // Every disk is slower than infinitely fast: after the first window of direct writes, the page cache takes the rest.
+        await using (var recorder = Recorder.Start(path, store, _ => { }, BlockRows, maxBlocks: 100, slowDiskBytesPerSecond: double.PositiveInfinity))
+        {
+            var a = store.Define(new SeriesDefinition(0, SeriesKind.Line, "a", "b-"));
+            var (x, y) = Signal(0, Blocks * BlockRows);
+            for (int i = 0; i < Blocks; i++) recorder.Add(a, x.AsSpan(i * BlockRows, BlockRows), y.AsSpan(i * BlockRows, BlockRows));
+            await Http.WaitForAsync(() => recorder.Points == Blocks * BlockRows, "the recording wrote every point");
+            if (DirectSupported())
+            {
+                Assert.Equal(Recorder.DirectWindow, recorder.DirectBatches);
+                Assert.True(recorder.DirectGivenUp);
+            }
+        }
+        var read = await ArrowJs.ReadAsync(path);
+        Assert.Null(read.Error);
+        Assert.Equal(Blocks * BlockRows, read.Rows);
+        var (rx, ry) = StorePoints.Of(Assert.Single(Load(path).Series));
+        var (sx, sy) = Signal(0, Blocks * BlockRows);
+        Assert.Equal(sx, rx);
+        Assert.Equal(sy, ry);
+    }
+
     private async Task<(string Path, long DirectBatches)> RecordAsync(string name, bool direct)
     {
         var path = Path.Combine(_dir, name);
