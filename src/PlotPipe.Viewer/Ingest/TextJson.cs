@@ -41,7 +41,8 @@ internal sealed class TextJson
 
     private enum Kind : byte { Number, Time, Words }
 
-    // A top-level field: its name in _names, and its number, time (Unix seconds) or the raw text of a string.
+    // A field of the line (a nested one by its dotted name): its name in _names, and its number, time (Unix seconds) or
+    // the raw text of a string.
     // FromNumber: a time written as a number in a string (--x-time), whose unit NumericTimes tells.
     private record struct Member(int NameAt, int NameLength, Kind Kind, double Value, int TextAt, int TextLength, bool FromNumber = false);
 
