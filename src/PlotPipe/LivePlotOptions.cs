@@ -23,6 +23,9 @@ public sealed class LivePlotOptions
     /// <summary>When set, the viewer saves the final picture there as PNG when the stream ends; disposing the plot returns once it is on disk.</summary>
     public string? SavePngPath { get; set; }
 
+    /// <summary>The colours of the picture <see cref="SavePngPath"/> saves: <see cref="PictureTheme.Light"/> (the default) or the dark page's.</summary>
+    public PictureTheme PictureTheme { get; set; }
+
     /// <summary>The viewer exits right after the stream ends instead of staying up for the page: code 0, or 1 when no point came or a picture could not be saved.</summary>
     public bool ExitOnFinish { get; set; }
 
@@ -128,6 +131,10 @@ public sealed class LivePlotOptions
             throw new PlotArgumentException($"Port {Port} is not a TCP port (0 to 65535)", nameof(Port));
         if (SavePngPath is { } png && !png.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             throw new PlotArgumentException($"SavePngPath \"{PlotArgumentException.Quote(png)}\" does not end in .png; the viewer saves PNG pictures there", nameof(SavePngPath));
+        if (!Enum.IsDefined(PictureTheme))
+            throw new PlotArgumentException($"PictureTheme {(int)PictureTheme} is not a theme: give PictureTheme.Light or PictureTheme.Dark", nameof(PictureTheme));
+        if (PictureTheme != PictureTheme.Light && SavePngPath is null)
+            throw new PlotArgumentException($"PictureTheme {PictureTheme} is the theme of the picture SavePngPath saves, and none is set (the page follows the browser's theme)", nameof(PictureTheme));
         if (BatchPoints is < 1 or > Protocol.ProtocolLimits.MaxPointsPerFrame)
             throw new PlotArgumentException($"BatchPoints {BatchPoints} must be between 1 and {Protocol.ProtocolLimits.MaxPointsPerFrame}", nameof(BatchPoints));
         if (BufferPoints < BatchPoints)

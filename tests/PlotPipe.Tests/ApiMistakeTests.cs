@@ -55,6 +55,7 @@ public class ApiMistakeTests
     [InlineData(nameof(LivePlotOptions.DerivedSeries))]
     [InlineData(nameof(LivePlotOptions.Alerts))]
     [InlineData(nameof(LivePlotOptions.ExitOnAlert))]
+    [InlineData(nameof(LivePlotOptions.PictureTheme))]
     public void Out_of_range_options_throw_naming_the_option(string option)
     {
         var o = new LivePlotOptions();
@@ -73,6 +74,8 @@ public class ApiMistakeTests
             case nameof(LivePlotOptions.Alerts): o.Alerts = ["loss > 10", " "]; break;
             // Nothing to watch: the viewer would refuse to start.
             case nameof(LivePlotOptions.ExitOnAlert): o.ExitOnAlert = true; break;
+            // A theme for a picture nobody asked for: the page follows the browser's own.
+            case nameof(LivePlotOptions.PictureTheme): o.PictureTheme = PictureTheme.Dark; break;
         }
         var e = Assert.ThrowsAny<ArgumentException>(() => LivePlot.ToStream(new GateStream(), o));
         Assert.Equal(option, e.ParamName);

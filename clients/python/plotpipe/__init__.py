@@ -98,12 +98,14 @@ def spawn(*, open_browser: bool = True, save_png: str | os.PathLike[str] | None 
           linger: float | None = None, port: int = 0, max_points: int = 0, buffer_points: int = 1 << 18,
           when_full: str = "drop", finish_timeout: float = 10.0, viewer: str | list[str] | None = None,
           title: str | None = None, name: str | None = None, max_buffer_bytes: int | None = None,
-          alerts: Sequence[str] = (), derive: Sequence[str] = (), exit_on_alert: bool = False) -> Plot:
+          alerts: Sequence[str] = (), derive: Sequence[str] = (), exit_on_alert: bool = False,
+          picture_theme: str = "light") -> Plot:
     """Starts a viewer (`plotpipe view --stdin` from PATH, or the command in $PLOTPIPE_VIEWER, or ``viewer``), waits
     until it serves its page, and returns the plot that feeds it.
 
     open_browser: open the page in the default browser (skipped where there is no display).
     save_png: a path; the viewer saves the final picture there when the stream ends, and finish() returns once it has.
+    picture_theme: the colours of that picture, "light" (white, for documents and prints) or "dark" (the dark page's).
     exit_on_finish: the viewer exits right after the stream ends instead of staying up for the page (code 0,
         or 1 when no point came or a picture could not be saved).
     linger: once the producer is gone, the viewer exits after this many seconds with no page open (its default: 60).
@@ -141,6 +143,11 @@ def spawn(*, open_browser: bool = True, save_png: str | os.PathLike[str] | None 
     panel_properties(title, None, None, "linear", "linear", True, "plot")
     alerts = _rules(alerts, "alerts", "loss > 10")
     derive = _rules(derive, "derive", "loss_ema = ema(loss, 0.9)")
+    if picture_theme not in ("light", "dark"):
+        raise ValueError(f"picture_theme {picture_theme!r} is not a theme: give \"light\" or \"dark\"")
+    if picture_theme != "light" and save_png is None:
+        raise ValueError(f"picture_theme {picture_theme!r} is the theme of the picture save_png saves, and none is asked for "
+                         "(the page follows the browser's theme)")
     if exit_on_alert and not alerts:
         raise ValueError("exit_on_alert needs a rule to watch: give one or more alerts, such as \"loss is nan\"")
     command = viewer_command(viewer) + ["--stdin", "--port", str(port)]
@@ -154,6 +161,8 @@ def spawn(*, open_browser: bool = True, save_png: str | os.PathLike[str] | None 
     if save_png is not None:
         pictures.append(os.path.abspath(os.fspath(save_png)))
         command += ["--png", pictures[-1]]
+        if picture_theme == "dark":
+            command += ["--theme", "dark"]
     if max_points:
         command += ["--max-points", str(max_points)]
     for rule in derive:

@@ -468,11 +468,41 @@ def test_exit_on_alert_stops_the_spawned_viewer_with_code_3_after_saving_its_pic
         plot.close(1)
 
 
+def test_a_picture_asked_for_in_the_dark_theme_has_the_dark_page_s_background(tmp_path: pathlib.Path):
+    png = tmp_path / "dark.png"
+    with plotpipe.spawn(open_browser=False, save_png=png, picture_theme="dark", exit_on_finish=True) as plot:
+        loss = plot.line("loss")
+        for step in range(100):
+            loss.add(step, 1 / (step + 1))
+    assert plot.wait_for_viewer_exit(60) == 0
+    assert _first_pixel(png.read_bytes()) == (0x0D, 0x11, 0x17)  # the dark page's background, where light is white
+
+
+def _first_pixel(png: bytes) -> tuple[int, int, int]:
+    # The top-left pixel of an 8-bit RGB or RGBA PNG, after its row's filter byte: every filter leaves the first pixel
+    # of the first row as it is (what it adds comes from pixels left of it and above, which are zero there).
+    import struct
+    import zlib
+    at, data, channels = 8, b"", 3
+    while at < len(png):
+        length, kind = struct.unpack(">I4s", png[at:at + 8])
+        chunk = png[at + 8:at + 8 + length]
+        if kind == b"IHDR":
+            channels = {2: 3, 6: 4}[chunk[9]]
+        elif kind == b"IDAT":
+            data += chunk
+        at += 12 + length
+    row = zlib.decompress(data)
+    return row[1], row[2], row[3]
+
+
 @pytest.mark.parametrize(("options", "error", "words"), [
     ({"alerts": "loss > 10"}, TypeError, "alerts must be a list of rules"),
     ({"alerts": ["loss > 10", " "]}, ValueError, "alerts holds ' '"),
     ({"derive": ["loss_ema = ema(loss, 0.9)", 3]}, ValueError, "derive holds 3"),
     ({"exit_on_alert": True}, ValueError, "exit_on_alert needs a rule"),
+    ({"picture_theme": "blue", "save_png": "x.png"}, ValueError, "picture_theme 'blue' is not a theme"),
+    ({"picture_theme": "dark"}, ValueError, "picture_theme 'dark' is the theme of the picture save_png saves"),
 ])
 def test_spawn_names_a_bad_alert_or_derive_option_before_starting_a_viewer(options: dict[str, Any], error: type[Exception],
                                                                            words: str):

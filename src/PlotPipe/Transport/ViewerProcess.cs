@@ -68,6 +68,11 @@ internal sealed class ViewerProcess
             start.ArgumentList.Add("--png");
             start.ArgumentList.Add(Path.GetFullPath(png));
             pictures.Add(Path.GetFullPath(png));
+            if (options.PictureTheme == PictureTheme.Dark)
+            {
+                start.ArgumentList.Add("--theme");
+                start.ArgumentList.Add("dark");
+            }
         }
         if (options.MaxPointsPerSeries > 0)
         {

@@ -40,6 +40,27 @@ public class PictureOnDisposeTests
     }
 
     [Fact]
+    public async Task A_picture_asked_for_in_the_dark_theme_has_the_dark_page_s_background()
+    {
+        var png = Path.Combine(Path.GetTempPath(), $"plotpipe-dark-{Guid.NewGuid():N}.png");
+        try
+        {
+            await using (var plot = await LivePlot.SpawnAsync(new LivePlotOptions { OpenBrowser = false, SavePngPath = png, PictureTheme = PictureTheme.Dark, ExitOnFinish = true }))
+            {
+                var line = plot.Line("loss");
+                for (int i = 0; i < 100; i++) line.Add(i, Math.Exp(-i / 20.0));
+            }
+            using var bitmap = SkiaSharp.SKBitmap.Decode(png);
+            // The dark page's background (#0d1117), where the light theme's is white.
+            Assert.Equal(new SkiaSharp.SKColor(0x0d, 0x11, 0x17), bitmap.GetPixel(2, 2));
+        }
+        finally
+        {
+            File.Delete(png);
+        }
+    }
+
+    [Fact]
     public async Task A_picture_the_viewer_cannot_save_ends_the_wait_with_its_could_not_save_line()
     {
         var dir = Directory.CreateTempSubdirectory("plotpipe-gone-");
