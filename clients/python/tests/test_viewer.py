@@ -6,8 +6,10 @@ import datetime
 import logging
 import pathlib
 import socketserver
+import struct
 import threading
 import time
+import zlib
 from typing import Any
 
 import numpy as np
@@ -481,8 +483,6 @@ def test_a_picture_asked_for_in_the_dark_theme_has_the_dark_page_s_background(tm
 def _first_pixel(png: bytes) -> tuple[int, int, int]:
     # The top-left pixel of an 8-bit RGB or RGBA PNG, after its row's filter byte: every filter leaves the first pixel
     # of the first row as it is (what it adds comes from pixels left of it and above, which are zero there).
-    import struct
-    import zlib
     at, data, channels = 8, b"", 3
     while at < len(png):
         length, kind = struct.unpack(">I4s", png[at:at + 8])
