@@ -49,7 +49,16 @@ public sealed class RecordingFuzzTests(ITestOutputHelper output)
         {
             var rng = new Random(HashCode.Combine(seed, c));
             var log = new List<string>();
-            var bytes = new RecordingMutator(rng, seeds).Make(log);
+            byte[] bytes;
+            try
+            {
+                bytes = new RecordingMutator(rng, seeds).Make(log);
+            }
+            catch (Exception e)
+            {
+                Assert.Fail($"the damage of case {c} of PLOTPIPE_RECORDING_FUZZ_SEED={seed} ({string.Join("; ", log)}) could not be made: {e}");
+                return;
+            }
             string ending;
             try
             {

@@ -227,6 +227,20 @@ internal sealed class RecordingMutator(Random rng, IReadOnlyList<(string Name, b
     private string MutateJson(string json, out string what)
     {
         if (rng.Next(4) == 0) return RawJson(json, out what);
+        try
+        {
+            return RewriteJson(json, out what);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            // An earlier change left JSON that System.Text.Json will not take apart or write back (broken text, an
+            // escaped lone surrogate): damage it as text instead.
+            return RawJson(json, out what);
+        }
+    }
+
+    private string RewriteJson(string json, out string what)
+    {
         var root = JsonNode.Parse(json)!.AsObject();
         var places = new List<(JsonNode Parent, string? Key, int Index, string Path)>();
         foreach (var key in new[] { "title", "panels", "producers", "series" }) places.Add((root, key, -1, "$." + key));
