@@ -139,8 +139,8 @@ function collapsePanels() {
     const collapsed = own.length > 0 && own.every((s) => view.hidden.has(s.index));
     if (p.el.classList.contains("collapsed") !== collapsed) changed = true;
     p.el.classList.toggle("collapsed", collapsed);
-    p.titleEl.textContent = p.def.title || (collapsed ? (p.id === 0 ? "Main" : `Panel ${p.id}`) : "");
-    p.titleEl.hidden = !p.def.title && !collapsed;
+    p.nameEl.textContent = p.def.title || (collapsed ? (p.id === 0 ? "Main" : `Panel ${p.id}`) : "");
+    p.titleEl.hidden = !p.def.title && !collapsed && p.notShownEl.hidden;
     p.titleEl.title = collapsed ? "Every series of this panel is hidden: click to show them" : "";
     p.titleEl.onclick = collapsed ? () => legendActions.toggle(own.map((s) => s.index)) : null;
   }
@@ -315,6 +315,12 @@ function showNotShown(panel) {
   const n = Math.round(panel.notShown);
   panel.notShownEl.hidden = n === 0;
   if (n) panel.notShownEl.textContent = `${fmt.format(n)} point${n === 1 ? "" : "s"} ≤ 0 not shown`;
+  // An untitled panel shows its title row while there is a note for it: the chart gives that row its height.
+  const rowHidden = !panel.nameEl.textContent && panel.notShownEl.hidden;
+  if (panel.titleEl.hidden !== rowHidden) {
+    panel.titleEl.hidden = rowHidden;
+    fitPanel(panel);
+  }
 }
 
 // What the charts draw of each series: meta every 250 ms while streaming changes only counts and status, which need

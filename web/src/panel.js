@@ -11,21 +11,26 @@ export function createPanel(def, names, colors, host, hooks, yLabelRoom) {
   const el = document.createElement("section");
   el.className = "panel";
   el.dataset.panel = String(def.id);
+  // The title row: the panel's title, and at its right end the count of points a log axis cannot show, which sits
+  // there rather than over the data (whose top line the y fit puts just under the data area's top).
   const titleEl = document.createElement("h3");
   titleEl.className = "panel-title";
-  titleEl.textContent = def.title || "";
+  const nameEl = document.createElement("span");
+  nameEl.className = "panel-name";
+  nameEl.textContent = def.title || "";
+  const notShownEl = document.createElement("span");
+  notShownEl.className = "not-shown panel-note";
+  notShownEl.hidden = true;
+  titleEl.append(nameEl, notShownEl);
   titleEl.hidden = !def.title;
   const chartEl = document.createElement("div");
   chartEl.className = "panel-chart";
-  const notShownEl = document.createElement("div");
-  notShownEl.className = "not-shown";
-  notShownEl.hidden = true;
   el.append(titleEl, chartEl);
   host.appendChild(el);
 
   const logY = def.ykind === AXIS.LOG, logX = def.xkind === AXIS.LOG;
   const panel = {
-    id: def.id, def, names, el, titleEl, chartEl, notShownEl,
+    id: def.id, def, names, el, titleEl, nameEl, chartEl, notShownEl,
     u: null,
     want: { y: null }, // this panel's y; null fits (its x is its group's: view.groupX)
     shown: { x: logX ? [1, 10] : [0, 1], y: logY ? [1, 10] : [0, 1] }, // ranges on screen
@@ -62,7 +67,6 @@ export function createPanel(def, names, colors, host, hooks, yLabelRoom) {
     [[]],
     chartEl,
   );
-  panel.u.over.appendChild(notShownEl);
   panel.u.setScale("x", { min: panel.shown.x[0], max: panel.shown.x[1] });
   panel.u.setScale("y", { min: panel.shown.y[0], max: panel.shown.y[1] });
   return panel;

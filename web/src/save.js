@@ -19,7 +19,7 @@ export function composePicture(plotTitle, legend) {
   let width = 0, height = headH;
   for (const p of panels) {
     width = Math.max(width, p.u.ctx.canvas.width);
-    height += (p.def.title ? titleH : 0) + p.u.ctx.canvas.height;
+    height += (titled(p) ? titleH : 0) + p.u.ctx.canvas.height;
   }
   const legendW = Math.round(LEGEND_CSS_PX * dpr);
   const rowH = Math.round(18 * dpr);
@@ -38,10 +38,18 @@ export function composePicture(plotTitle, legend) {
   }
   let y = headH;
   for (const p of panels) {
-    if (p.def.title) {
+    if (titled(p)) {
       ctx.font = scaleFont(TITLE_FONT, dpr);
       ctx.fillStyle = colors.text;
-      ctx.fillText(p.def.title, Math.round(12 * dpr), y + titleH / 2);
+      if (p.def.title) ctx.fillText(p.def.title, Math.round(12 * dpr), y + titleH / 2);
+      if (!p.notShownEl.hidden) {
+        // The page's title row: the note at its right end, where the data area ends.
+        ctx.font = scaleFont(TEXT_FONT, dpr);
+        ctx.fillStyle = colors.muted;
+        ctx.textAlign = "right";
+        ctx.fillText(p.notShownEl.textContent, p.u.ctx.canvas.width - Math.round(10 * dpr), y + titleH / 2);
+        ctx.textAlign = "left";
+      }
       y += titleH;
     }
     ctx.drawImage(p.u.ctx.canvas, 0, y);
@@ -67,6 +75,9 @@ export function composePicture(plotTitle, legend) {
   ctx.globalAlpha = 1;
   return canvas;
 }
+
+// A panel whose title row shows: it has a title, or a note of points its log axis cannot show.
+const titled = (p) => !!p.def.title || !p.notShownEl.hidden;
 
 function scaleFont(font, k) {
   return font.replace(/(\d+(?:\.\d+)?)px/, (m, n) => `${Math.round(+n * k)}px`);

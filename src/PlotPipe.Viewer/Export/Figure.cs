@@ -81,9 +81,15 @@ internal sealed class Figure
         {
             panel.Plot.RenderManager.ClearCanvasBeforeEachRender = false;
             panel.Plot.Render(canvas, panel.ChartRect);
+            float rowMiddle = panel.ChartRect.Top - PictureTheme.PanelTitleBandPx / 2 + 2;
             if (panel.Title is { } title)
-                Text(panel.Title, PictureTheme.PanelTitleFontPx, true, Palette.Ink)
-                    .Render(canvas, new Pixel(PanelTitleLeftPx, panel.ChartRect.Top - PictureTheme.PanelTitleBandPx / 2 + 2), paint, title);
+                Text(title, PictureTheme.PanelTitleFontPx, true, Palette.Ink).Render(canvas, new Pixel(PanelTitleLeftPx, rowMiddle), paint, title);
+            if (panel.Note is { } note)
+            {
+                var style = Text(note, PictureTheme.NoteFontPx, false, Palette.Muted);
+                style.Alignment = Alignment.MiddleRight;
+                style.Render(canvas, new Pixel(panel.DataRect.Right, rowMiddle), paint, note);
+            }
         }
         if (Title is not null)
         {
@@ -148,7 +154,7 @@ internal sealed class Figure
             {
                 var p = Panels[i];
                 float rowTop = top + rowPx * i;
-                p.ChartRect = new PixelRect(ChartLeftPx, LegendLeftPx, rowTop + rowPx - ChartBottomPx, rowTop + (p.Title is null ? 0 : PictureTheme.PanelTitleBandPx));
+                p.ChartRect = new PixelRect(ChartLeftPx, LegendLeftPx, rowTop + rowPx - ChartBottomPx, rowTop + (p.HasTitleRow ? PictureTheme.PanelTitleBandPx : 0));
                 float heightPx = DataBottom(p, lines[i]) - (p.ChartRect.Top + PictureTheme.DataTopPx);
                 if (p.MarkerLabels.Count > 0)
                     p.Plot.Axes.SetLimitsY(yRanges[i].Bottom, PictureMarkers.TopWithRoom(yRanges[i].Bottom, yRanges[i].Top, labelRows[i], Math.Max(1, heightPx)));

@@ -24,6 +24,17 @@ internal sealed record FigurePanel(PanelLayout Layout, Plot Plot, PanelAxes Axes
     /// <summary>The data area in the picture, where the series are drawn.</summary>
     public PixelRect DataRect { get; set; }
 
+    /// <summary>
+    /// The note of points a log axis cannot show ("12 points ≤ 0 not shown"), drawn at the right end of the title row
+    /// as on the page, not over the data; null when there are none.
+    /// </summary>
+    public string? Note => NotShown > 0
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{NotShown:N0} {(NotShown == 1 ? "point" : "points")} ≤ 0 not shown")
+        : null;
+
+    /// <summary>Whether it has a title row: a title, or a <see cref="Note"/>.</summary>
+    public bool HasTitleRow => Title is not null || NotShown > 0;
+
     /// <summary>The labels of the markers drawn on it, placed once its data area is laid out.</summary>
     public IReadOnlyList<MarkerLabel> MarkerLabels { get; init; } = [];
 }

@@ -140,20 +140,6 @@ internal static class PictureExporter
             grid.MajorLineStyle.AntiAlias = false;
             grid.MinorLineStyle.Width = 0;
         }
-        if (panel.NotShown > 0)
-        {
-            // Where the page shows it: the data area's top right, quiet text on the background.
-            var note = plot.Add.Annotation(string.Create(CultureInfo.InvariantCulture, $"{panel.NotShown:N0} {(panel.NotShown == 1 ? "point" : "points")} ≤ 0 not shown"), Alignment.UpperRight);
-            note.LabelFontName = PictureFont.Name;
-            note.LabelFontSize = PictureTheme.NoteFontPx;
-            note.LabelFontColor = palette.Muted;
-            note.LabelBackgroundColor = palette.Background.WithOpacity(.9);
-            note.LabelBorderColor = Colors.Transparent;
-            note.LabelBorderWidth = 0;
-            note.LabelShadowColor = Colors.Transparent;
-            note.OffsetX = 6;
-            note.OffsetY = 5;
-        }
     }
 
     private static void StyleAxis(ScottPlot.AxisPanels.AxisBase axis, string? name, PicturePalette palette)

@@ -193,6 +193,57 @@ public sealed class PanelPageTests(BrowserFixture browser)
         Assert.Equal($"{BadLoss} points ≤ 0 not shown", (await page.Locator("section.panel[data-panel=\"1\"] .not-shown").TextContentAsync())?.Trim());
         Assert.True(await page.Locator("section.panel[data-panel=\"1\"] .not-shown").IsVisibleAsync());
         Assert.False(await page.Locator("section.panel[data-panel=\"2\"] .not-shown").IsVisibleAsync());
+        await AssertNoteAboveDataAsync(page, 1);
         await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task An_untitled_log_panel_shows_its_note_in_a_title_row_of_its_own_above_the_data()
+    {
+        using var viewer = await ViewerProcess.StartAsync();
+        await OpenAsync(viewer);
+        var (xs, ys) = Columns(1_000, 0, 1, x => 1e6 * (1 + x));
+        ys[10] = 0;
+        ys[20] = -5;
+        await SendAsync(viewer, w =>
+        {
+            FrameWriter.WriteDefinePanel(w, 1, [new("yscale", "log")]);
+            FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Line, "free", "r-", 1, SeriesFlags.None);
+            Points(w, 0, xs, ys);
+            FrameWriter.WriteFinish(w);
+        });
+        var page = await browser.NewPageAsync(1000, 600);
+        await page.GotoAsync(viewer.Url.ToString());
+        await WaitAsync(page, "p => p.panels.length === 1 && p.panels[0].notShown === 2");
+        Assert.Equal("2 points ≤ 0 not shown", (await page.Locator("section.panel .not-shown").TextContentAsync())?.Trim());
+        await AssertNoteAboveDataAsync(page, 1);
+        // The chart gave the row its height: it still ends inside its panel.
+        Assert.True(await page.EvaluateAsync<bool>("() => { const s = document.querySelector('section.panel').getBoundingClientRect(), c = document.querySelector('section.panel .uplot').getBoundingClientRect(); return c.bottom <= s.bottom + 0.5; }"));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "untitled-log-note.png") });
+        await page.Context.CloseAsync();
+    }
+
+    // The note sits in the panel's title row, right-aligned, wholly above the data area (not over its top line).
+    private static async Task AssertNoteAboveDataAsync(IPage page, int panel)
+    {
+        var box = await page.EvaluateAsync<double[]>($$"""
+            () => {
+              const s = document.querySelector('section.panel[data-panel="{{panel}}"]');
+              const n = s.querySelector('.not-shown').getBoundingClientRect(), d = s.querySelector('.u-over').getBoundingClientRect();
+              return [n.bottom, d.top, n.right, d.right, n.width];
+            }
+            """);
+        Assert.True(box[4] > 0, "the note has no width");
+        Assert.True(box[0] <= box[1] + 0.5, $"the note's bottom {box[0]} is below the data area's top {box[1]}");
+        Assert.InRange(box[2], box[3] - 260, box[3] + 10);
+        // Beside a line panel's smoothing slider, not under it.
+        Assert.True(await page.EvaluateAsync<bool>($$"""
+            () => {
+              const s = document.querySelector('section.panel[data-panel="{{panel}}"]'), slider = s.querySelector('.smooth');
+              if (!slider) return true;
+              const n = s.querySelector('.not-shown').getBoundingClientRect(), b = slider.getBoundingClientRect();
+              return n.right <= b.left || n.bottom <= b.top || n.top >= b.bottom;
+            }
+            """), "the note overlaps the smoothing slider");
     }
 }

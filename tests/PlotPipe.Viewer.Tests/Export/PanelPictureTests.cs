@@ -152,8 +152,19 @@ public class PanelPictureTests
         var loss = figure.Panels[0];
         Assert.Equal(12, loss.NotShown);
         Assert.Equal(0, figure.Panels[1].NotShown);
-        var note = Assert.Single(loss.Plot.GetPlottables().OfType<ScottPlot.Plottables.Annotation>());
-        Assert.Equal("12 points ≤ 0 not shown", note.Text);
+        Assert.Equal("12 points ≤ 0 not shown", loss.Note);
+        Assert.Null(figure.Panels[1].Note);
+        // In the title row, as on the page, not over the data: the row is there even for an untitled panel.
+        Assert.Empty(loss.Plot.GetPlottables().OfType<ScottPlot.Plottables.Annotation>());
+        using (var bitmap = SKBitmap.Decode(figure.PngBytes()))
+        {
+            // Its ink: in the title row's right half, which the title "Loss" at the left leaves empty otherwise.
+            int inked = 0;
+            for (int y = (int)(loss.ChartRect.Top - PictureTheme.PanelTitleBandPx); y < (int)loss.ChartRect.Top; y++)
+                for (int x = (int)(loss.DataRect.Left + loss.DataRect.Width / 2); x < (int)loss.DataRect.Right; x++)
+                    if (bitmap.GetPixel(x, y).Red < 160) inked++;
+            Assert.True(inked > 50, $"{inked} dark pixels in the title row's right half");
+        }
         // Nothing drawn is a log of a value ≤ 0 (that would be NaN or -∞ and break the line).
         var drawn = loss.Plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().SelectMany(s => s.Data.GetScatterPoints()).ToArray();
         Assert.All(drawn, c => Assert.True(double.IsFinite(c.Y), $"y {c.Y} drawn"));
