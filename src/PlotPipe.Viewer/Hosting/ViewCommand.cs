@@ -118,6 +118,7 @@ internal static class ViewCommand
         command.Arguments.Add(file);
         // Options that contradict each other. A command's checks run before the options' defaults are filled in:
         // an option not given reads as null here.
+        Option[] textOptions = [xField, xTime, events, skip, columns, title, xLabel, yLabel, panel];
         command.Validators.Add(r =>
         {
             if (r.GetValue(stdin) && r.GetValue(file) is { } path)
@@ -187,6 +188,13 @@ internal static class ViewCommand
                 await errors.WriteLineAsync($"{Usage.ToolName}: {textRefusal}");
                 return Usage.UsageExitCode;
             }
+            if (!options.Stdin && options.InputPath is null && TextOnly(result.GetResult, textOptions) is { } unread)
+            {
+                await errors.WriteLineAsync(options.Listen is { } listenAddress
+                    ? $"{Usage.ToolName}: {unread.Phrase} for text input, and this viewer reads none: its producers (--listen {listenAddress}) define their own plot. Give a text FILE or --stdin, or leave {unread.Them} out"
+                    : $"{Usage.ToolName}: {unread.Phrase} for text input, and this viewer reads none: give a text FILE or --stdin, or leave {unread.Them} out");
+                return Usage.UsageExitCode;
+            }
             // Scripts written for a spawned viewer pass --linger to listening ones too: said, not refused.
             if (result.GetResult(linger) is { Implicit: false } && options.Listen is { } listening)
                 await errors.WriteLineAsync($"{Usage.ToolName}: --linger does nothing with --listen {listening}: a listening viewer stays up for new producers until it is stopped (Ctrl+C or SIGTERM), page or no page");
@@ -199,7 +207,15 @@ internal static class ViewCommand
             {
                 options.InputIsRecording = UserFiles.StartsAsRecording(opened);
                 if (!options.InputIsRecording && UserFiles.NamedAsArrow(opened.Name)) unreadable = UserFiles.NotARecording(opened, options.InputPath!);
+                else if (options.InputIsRecording && TextOnly(result.GetResult, textOptions) is { } given)
+                {
+                    await input.DisposeAsync();
+                    var export = given.Names.Contains(title.Name) ? $" ({Usage.ToolName} export --title names a picture of it)" : "";
+                    await errors.WriteLineAsync($"{Usage.ToolName}: {given.Phrase} for text input, and {options.InputPath} is a recording: it opens with the series, axes and panels it was recorded with. Leave {given.Them} out{export}");
+                    return Usage.UsageExitCode;
+                }
             }
+            options.Text.GivenOptions = TextOnly(result.GetResult, textOptions)?.Phrase;
             if (unreadable is not null)
             {
                 if (input is not null) await input.DisposeAsync();
@@ -212,6 +228,20 @@ internal static class ViewCommand
     }
 
     private const string DefaultHost = "127.0.0.1";
+
+    // The text-input options given on the command line, said as "--x is" or "--x and --title are"; null for none.
+    private static GivenOptions? TextOnly(Func<Option, System.CommandLine.Parsing.OptionResult?> resultOf, Option[] textOptions)
+    {
+        var given = textOptions.Where(o => resultOf(o) is { Implicit: false }).Select(o => o.Name).ToList();
+        return given.Count switch
+        {
+            0 => null,
+            1 => new(given, $"{given[0]} is", given[0]),
+            _ => new(given, $"{string.Join(", ", given[..^1])} and {given[^1]} are", "them"),
+        };
+    }
+
+    private sealed record GivenOptions(List<string> Names, string Phrase, string Them);
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

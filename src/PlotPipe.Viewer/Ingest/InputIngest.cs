@@ -60,6 +60,8 @@ internal static class InputIngest
             store.SetState(StreamState.Disconnected, message);
             return;
         }
+        if (binary && text.GivenOptions is { } given)
+            report($"{given} for text input and passed over: {source} is a producer's PlotPipe frames, and the producer defines its plot");
         if (binary) await new FrameIngest(store, report, source: source, sink: sink).RunAsync(reader, cancel).ConfigureAwait(false);
         else await new TextIngest(store, text, report, source, sink).RunAsync(reader, cancel).ConfigureAwait(false);
     }

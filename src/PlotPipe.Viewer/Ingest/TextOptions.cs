@@ -48,6 +48,12 @@ internal sealed class TextOptions
     /// <summary>Panels that columns or JSON fields go into (<c>--panel</c>); the others stay in the default panel.</summary>
     public List<TextPanel> Panels { get; } = [];
 
+    /// <summary>
+    /// The text-input options given on the command line, as a phrase ("--title is", "--x and --title are"), or null:
+    /// said once when the input turns out to be frames, which they do not shape.
+    /// </summary>
+    public string? GivenOptions { get; set; }
+
     /// <summary>The clock <see cref="ArrivalTime"/> reads.</summary>
     public TimeProvider Clock { get; set; } = TimeProvider.System;
 

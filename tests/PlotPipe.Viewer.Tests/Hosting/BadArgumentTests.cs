@@ -80,6 +80,11 @@ public sealed partial class BadArgumentTests(BadArgumentTests.Files files) : ICl
         ("{folder}", 1, "cannot read {folder}: it is a folder"),
         ("{notarrow}", 1, "{notarrow} is not a recording (not an Arrow IPC stream)"),
         ("{arrowfile}", 1, "{arrowfile} is an Arrow IPC file"),
+        // Options that shape text input, given where there is none: a recording, or producers over TCP only.
+        ("{recorded} --x-time", 2, "--x-time is for text input, and {recorded} is a recording"),
+        ("{recorded} --x t --title Run", 2, "--x and --title are for text input, and {recorded} is a recording"),
+        ("--listen 0 --title Lab", 2, "--title is for text input, and this viewer reads none: its producers (--listen 0) define their own plot"),
+        ("--columns a,b", 2, "--columns is for text input, and this viewer reads none"),
         ("--stdin --record {nofolder}/run.arrow", 1, "cannot write --record {nofolder}/run.arrow: the folder {nofolder} does not exist"),
         ("--stdin --record {folder}", 1, "cannot write --record {folder}: it is a folder"),
         ("--stdin --record {csv}/run.arrow", 1, "cannot write --record {csv}/run.arrow: {csv} is a file, not a folder"),

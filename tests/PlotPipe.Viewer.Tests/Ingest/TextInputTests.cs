@@ -100,6 +100,31 @@ public class TextInputTests
     }
 
     [Fact]
+    public async Task Text_options_given_with_a_stream_of_frames_are_said_to_be_passed_over_and_the_frames_are_read()
+    {
+        var w = new ArrayBufferWriter<byte>();
+        FrameWriter.WriteHandshake(w);
+        FrameWriter.WriteHello(w, "file", "");
+        FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Line, "wave", "b-");
+        FrameWriter.WritePoints(w, 0, [1, 2, 3], [4, 5, 6]);
+        FrameWriter.WriteFinish(w);
+        var path = Path.Combine(Path.GetTempPath(), $"plotpipe-frames-{Guid.NewGuid():N}.bin");
+        await File.WriteAllBytesAsync(path, w.WrittenSpan.ToArray());
+        try
+        {
+            using var viewer = await CommandLineViewer.StartAsync(path, "--title", "Run 7", "--x-time");
+            await viewer.WaitForStateAsync("finished");
+            Assert.Equal(3, await viewer.CountAsync("wave"));
+            await viewer.WaitForAsync(() => Task.FromResult(viewer.Errors.Contains(
+                $"plotpipe: --x-time and --title are for text input and passed over: {path} is a producer's PlotPipe frames, and the producer defines its plot")), "the line on the text options");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public async Task Frames_on_stdin_are_still_told_from_text_by_their_magic()
     {
         using var viewer = await CommandLineViewer.StartAsync("--stdin");
