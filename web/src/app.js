@@ -7,6 +7,7 @@ import { AXIS, decodeView, nothingDefined, plotFromMeta } from "./decode.js";
 import { startBaselines } from "./baseline.js";
 import { startDerive } from "./derive.js";
 import { drawLayers } from "./draw.js";
+import { allWhole } from "./format.js";
 import { createFlow } from "./flow.js";
 import { bindKeys, bindMouse, onSelect } from "./gestures.js";
 import { logDraw, pp } from "./hooks.js";
@@ -281,14 +282,16 @@ function applyView(buf) {
     if (!panel) continue;
     const range = [block.xMin, block.xMax, block.yMin, block.yMax];
     const layers = new Map();
-    let pin = 0, notShown = 0;
+    let pin = 0, notShown = 0, whole = block.series.length > 0;
     for (const layer of block.series) {
       if (layer.mode === 1) { layer.range = range; layer.image = null; }
+      whole = whole && layer.mode === 0 && (layer.count === 0 || allWhole(layer.xs, layer.count));
       layers.set(layer.index, layer);
       pin += layer.pointsInView;
       notShown += layer.notShown;
     }
     panel.layers = layers;
+    panel.xWhole = whole;
     panel.range = range;
     panel.inView = pin;
     panel.notShown = notShown;

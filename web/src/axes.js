@@ -2,7 +2,7 @@
 // so neighbouring labels never touch. Colours come from the page's CSS variables (light or dark theme).
 import { AXIS } from "./decode.js";
 import {
-  horizontalSpace, logLabels, logSplits, numberLabels, timeLabels, NUMBER_INCRS, TIME_INCRS,
+  horizontalSpace, logLabels, logSplits, numberLabels, timeLabels, wholeSpace, NUMBER_INCRS, TIME_INCRS,
 } from "./format.js";
 
 /** The axes' font, in CSS pixels (uPlot scales it by the device pixel ratio). */
@@ -65,7 +65,7 @@ export function scalesFor(def) {
  * uPlot axis options for a panel; names.x / names.y are the axis labels (null: none). With `yLabelRoom`, a panel
  * without a y label keeps the room for one, so stacked panels' plot areas line up.
  */
-export function axesFor(def, names, colors, yLabelRoom) {
+export function axesFor(def, names, colors, yLabelRoom, xWhole = () => false) {
   const common = {
     font: AXIS_FONT,
     labelFont: LABEL_FONT,
@@ -85,7 +85,8 @@ export function axesFor(def, names, colors, yLabelRoom) {
     incrs: time ? TIME_INCRS : NUMBER_INCRS,
     space: (u, i, min, max, dim) => {
       if (logX) return logSpace(min, max, dim, (s) => logLabels(s), measureText, GAP_PX);
-      return horizontalSpace(min, max, dim, time ? TIME_INCRS : NUMBER_INCRS, (s, incr) => labelsFor(def, "x", s, incr), measureText, GAP_PX);
+      const space = horizontalSpace(min, max, dim, time ? TIME_INCRS : NUMBER_INCRS, (s, incr) => labelsFor(def, "x", s, incr), measureText, GAP_PX);
+      return !time && xWhole() ? wholeSpace(min, max, dim, space) : space;
     },
     values: (u, splits, i, space, incr) => labelsFor(def, "x", splits, incr),
     size: (u, values) => {

@@ -184,3 +184,24 @@ export const TIME_INCRS = [
   30 * DAY, 2 * 30 * DAY, 3 * 30 * DAY, 6 * 30 * DAY,
   365 * DAY, 2 * 365 * DAY, 5 * 365 * DAY, 10 * 365 * DAY, 20 * 365 * DAY, 50 * 365 * DAY, 100 * 365 * DAY,
 ];
+
+/**
+ * The spacing that keeps ticks on whole numbers when every x in view is one (line numbers, steps): at least one
+ * unit's width, so no step under 1 is chosen, while two or more whole numbers are in [min, max] to tick.
+ */
+export function wholeSpace(min, max, dim, space) {
+  if (!(Math.floor(max) - Math.ceil(min) >= 1)) return space;
+  return Math.max(space, dim / (max - min));
+}
+
+/** Whether every finite x of the first `count` is a whole number (and there is one). */
+export function allWhole(xs, count) {
+  let any = false;
+  for (let i = 0; i < count; i++) {
+    const x = xs[i];
+    if (!Number.isFinite(x)) continue;
+    if (x !== Math.floor(x)) return false;
+    any = true;
+  }
+  return any;
+}

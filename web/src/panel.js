@@ -36,9 +36,10 @@ export function createPanel(def, names, colors, host, hooks, yLabelRoom) {
     shown: { x: logX ? [1, 10] : [0, 1], y: logY ? [1, 10] : [0, 1] }, // ranges on screen
     layers: new Map(), densityCanvases: new Map(),
     range: null, drawn: 0, inView: 0, notShown: 0, drewSeq: 0, yAxisNeed: 0,
+    xWhole: false, // every x in view is a whole number: its x axis is not ticked between them (axes.js)
     dots: new Map(), // hover markers, by series index
   };
-  const [xAxis, yAxis] = axesFor(def, names, colors, yLabelRoom);
+  const [xAxis, yAxis] = axesFor(def, names, colors, yLabelRoom, () => panel.xWhole);
   const ownSize = yAxis.size;
   yAxis.size = (u, values, i, cycle) => {
     panel.yAxisNeed = ownSize(u, values, i, cycle);

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  formatNumber, formatTime, horizontalSpace, linearSplits, logSplits, numberLabels, pickIncr, timeLabels,
+  allWhole, formatNumber, formatTime, horizontalSpace, linearSplits, logSplits, numberLabels, pickIncr, timeLabels, wholeSpace,
   NUMBER_INCRS, TIME_INCRS,
 } from "../src/format.js";
 
@@ -74,4 +74,19 @@ test("Log ticks: 1-2-5 over wide decades, every k-th decade over narrow ones", (
   // Inside one decade there is no power of ten: plain steps.
   const narrow = logSplits(2, 3, 400, 40);
   assert.ok(narrow.length >= 3 && narrow[0] >= 2 && narrow[narrow.length - 1] <= 3);
+});
+
+test("An x axis whose points are whole numbers is ticked on whole numbers while two or more are in view", () => {
+  assert.equal(allWhole(new Float64Array([3, 4, 5, NaN, 8]), 5), true);
+  assert.equal(allWhole(new Float64Array([3, 4.5]), 2), false);
+  assert.equal(allWhole(new Float64Array([NaN]), 1), false);
+  // Six lines of vmstat over 600 px: the labels alone would allow a step of 0.5; a unit's width is the least.
+  const space = wholeSpace(3, 8, 600, 40);
+  assert.equal(space, 120);
+  assert.equal(pickIncr(3, 8, NUMBER_INCRS, 600, space), 1);
+  // Wider spans keep the labels' spacing; a range holding one whole number at most keeps it too.
+  assert.equal(wholeSpace(0, 1000, 600, 40), 40);
+  assert.equal(wholeSpace(3.2, 3.9, 600, 40), 40);
+  assert.equal(wholeSpace(3.2, 4.9, 600, 40), 40);
+  assert.equal(wholeSpace(3, 4, 600, 40), 600);
 });

@@ -127,6 +127,27 @@ internal static class AxisTicks
         return labels;
     }
 
+    /// <summary>
+    /// The spacing that keeps an x axis whose points in view are all whole numbers (line numbers, steps) ticked on
+    /// whole numbers: at least one unit's width, so no step under 1 is chosen, while [min, max] holds two or more of
+    /// them to tick (format.js' wholeSpace).
+    /// </summary>
+    public static double WholeSpace(double min, double max, double lengthPx, double spacePx) =>
+        !(Math.Floor(max) - Math.Ceiling(min) >= 1) ? spacePx : Math.Max(spacePx, lengthPx / (max - min));
+
+    /// <summary>Whether every finite value of <paramref name="xs"/> is a whole number, and there is one (format.js' allWhole).</summary>
+    public static bool AllWhole(ReadOnlySpan<double> xs)
+    {
+        bool any = false;
+        foreach (double x in xs)
+        {
+            if (!double.IsFinite(x)) continue;
+            if (x != Math.Floor(x)) return false;
+            any = true;
+        }
+        return any;
+    }
+
     /// <summary>The smallest step of <paramref name="steps"/> that puts ticks at least <paramref name="minSpacePx"/> apart (uPlot's rule).</summary>
     public static double PickStep(double min, double max, double[] steps, double lengthPx, double minSpacePx)
     {

@@ -11,7 +11,8 @@ namespace PlotPipe.Viewer.Export;
 /// <param name="kind">The axis' kind: linear, log (picture units are log10) or time (Unix seconds).</param>
 /// <param name="horizontal">Whether it is an x axis, whose labels sit side by side.</param>
 /// <param name="scale">Picture units per data unit on a linear axis (see <see cref="PanelAxes"/>).</param>
-internal sealed class PanelTicks(AxisKind kind, bool horizontal, double scale = 1) : ITickGenerator
+/// <param name="whole">Every x in view is a whole number: a linear x axis is not ticked between them (<see cref="AxisTicks.WholeSpace"/>).</param>
+internal sealed class PanelTicks(AxisKind kind, bool horizontal, double scale = 1, bool whole = false) : ITickGenerator
 {
     /// <summary>The ticks of the last <see cref="Regenerate"/>.</summary>
     public Tick[] Ticks { get; private set; } = [];
@@ -37,6 +38,7 @@ internal sealed class PanelTicks(AxisKind kind, bool horizontal, double scale = 
         var steps = time ? AxisTicks.TimeSteps : AxisTicks.NumberSteps;
         string[] LabelsFor(List<double> ticks, double step) => time ? AxisTicks.Times(ticks, step) : AxisTicks.Numbers(ticks, step);
         double spacePx = horizontal ? AxisTicks.HorizontalSpace(lo, hi, length, steps, LabelsFor, WidthPx) : AxisTicks.YSpacePx;
+        if (horizontal && whole && !time) spacePx = AxisTicks.WholeSpace(lo, hi, length, spacePx);
         double chosen = AxisTicks.PickStep(lo, hi, steps, length, spacePx);
         var at = time ? AxisTicks.TimeTicks(lo, hi, chosen) : AxisTicks.Multiples(lo, hi, chosen);
         Ticks = Make(at, LabelsFor(at, chosen), v => v * scale);

@@ -96,7 +96,13 @@ internal static class PictureExporter
             var faint = new HashSet<SeriesStore>();
             for (int k = 0; k < panel.SeriesCount; k++)
                 if (byIndex.TryGetValue(panel.SeriesIndexAt(k), out var drawnSeries) && drawnSeries.Smooths is { } smoothed) faint.Add(smoothed);
-            for (int k = 0; k < panel.SeriesCount; k++) notShown += panel.ViewAt(k).NotShown;
+            bool xWhole = panel.SeriesCount > 0;
+            for (int k = 0; k < panel.SeriesCount; k++)
+            {
+                var seriesView = panel.ViewAt(k);
+                notShown += seriesView.NotShown;
+                xWhole &= seriesView.Mode == ViewMode.Points && (seriesView.Count == 0 || AxisTicks.AllWhole(seriesView.Xs.AsSpan(0, seriesView.Count)));
+            }
             // A recorded baseline is drawn first and muted, under the live runs it is compared with, as on the page.
             for (int pass = 0; pass < 2; pass++)
             {
@@ -111,14 +117,14 @@ internal static class PictureExporter
             var labels = PictureMarkers.Add(plot, markers, axes, axes.ToX(xMin), axes.ToX(xMax), palette);
             var shown = new FigurePanel(panel.Layout, plot, axes, notShown, panel.SeriesCount, PictureText.PanelTitle(panel.Layout.Definition),
                 PictureText.PictureXName(panel.Layout, nothingDefined), PictureText.YName(panel.Layout, nothingDefined)) { MarkerLabels = labels };
-            Decorate(shown, axes.ToX(xMin), axes.ToX(xMax), axes.ToY(yMin), axes.ToY(yMax), palette);
+            Decorate(shown, axes.ToX(xMin), axes.ToX(xMax), axes.ToY(yMin), axes.ToY(yMax), palette, xWhole);
             drawn.Add(shown);
         }
         return new Figure(shownTitle, drawn, PictureLegend.For(legendSeries, layout, store), widthPx, heightPx, palette);
     }
 
     // The page's axes: no frame, light grid, tick marks past the data area, 12 px labels, names in bold.
-    private static void Decorate(FigurePanel panel, double xMin, double xMax, double yMin, double yMax, PicturePalette palette)
+    private static void Decorate(FigurePanel panel, double xMin, double xMax, double yMin, double yMax, PicturePalette palette, bool xWhole)
     {
         var plot = panel.Plot;
         plot.FigureBackground.Color = palette.Background;
@@ -127,7 +133,7 @@ internal static class PictureExporter
         plot.Axes.Top.IsVisible = false;
         plot.Axes.Right.IsVisible = false;
         plot.Axes.SetLimits(xMin, xMax, yMin, yMax);
-        plot.Axes.Bottom.TickGenerator = new PanelTicks(panel.Axes.X, horizontal: true, panel.Axes.XScale);
+        plot.Axes.Bottom.TickGenerator = new PanelTicks(panel.Axes.X, horizontal: true, panel.Axes.XScale, xWhole);
         plot.Axes.Left.TickGenerator = new PanelTicks(panel.Axes.Y, horizontal: false, panel.Axes.YScale);
         StyleAxis((ScottPlot.AxisPanels.AxisBase)plot.Axes.Bottom, panel.XName, palette);
         StyleAxis((ScottPlot.AxisPanels.AxisBase)plot.Axes.Left, panel.YName, palette);

@@ -223,6 +223,30 @@ public sealed class PanelPageTests(BrowserFixture browser)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task An_x_axis_of_line_numbers_is_ticked_on_whole_lines_and_a_zoom_between_two_of_them_is_ticked_as_usual()
+    {
+        using var viewer = await ViewerProcess.StartAsync();
+        await OpenAsync(viewer);
+        await SendAsync(viewer, w =>
+        {
+            FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Line, "us", "b-", 0, SeriesFlags.None);
+            Points(w, 0, [3, 4, 5, 6, 7, 8], [50, 0, 0, 0, 0, 1]);
+            FrameWriter.WriteFinish(w);
+        });
+        var page = await browser.NewPageAsync(1000, 600);
+        await page.GotoAsync(viewer.Url.ToString());
+        await WaitAsync(page, "p => p.panels.length === 1 && p.panels[0].drawn === 6");
+        var ticks = (await StateAsync(page)).GetProperty("panels")[0].GetProperty("xTicks").EnumerateArray().Select(t => t.GetProperty("text").GetString()).ToList();
+        Assert.Equal(["3", "4", "5", "6", "7", "8"], ticks);
+        // Between two lines there is no whole number to tick twice: the usual steps come back.
+        await DragAcrossAsync(page, 0, 0.3, 0.45);
+        await WaitAsync(page, "p => p.panels[0].xRange[1] - p.panels[0].xRange[0] < 1 && p.panels[0].xTicks.length >= 2");
+        var zoomed = (await StateAsync(page)).GetProperty("panels")[0].GetProperty("xTicks").EnumerateArray().Select(t => t.GetProperty("text").GetString()).ToList();
+        Assert.Contains(zoomed, t => t!.Contains('.'));
+        await page.Context.CloseAsync();
+    }
+
     // The note sits in the panel's title row, right-aligned, wholly above the data area (not over its top line).
     private static async Task AssertNoteAboveDataAsync(IPage page, int panel)
     {

@@ -31,6 +31,9 @@ public class AxisTicksTests
             // Log: from 1e-12 to 1e12, a fraction of a decade to twenty decades.
             double lo = Math.Pow(10, -12 + random.NextDouble() * 14);
             cases.Add(new Case("log", lo, lo * Math.Pow(10, 0.05 + random.NextDouble() * 20), length, space));
+            // A few lines or steps: where an axis of whole numbers is held to whole steps.
+            double first = random.Next(-50, 1_000) + (random.Next(2) == 0 ? 0 : random.NextDouble());
+            cases.Add(new Case("number", first, first + 0.5 + random.NextDouble() * 30, length, space));
         }
 
         var page = await PageAnswersAsync(cases);
@@ -56,6 +59,10 @@ public class AxisTicksTests
             var splits = AxisTicks.Multiples(c.Min, c.Max, step);
             Assert.True(Numbers(expected.GetProperty("splits")).SequenceEqual(splits), $"{what}: ticks {string.Join(" ", splits.Take(5))}...");
             Same(Strings(expected.GetProperty("labels")), labelsFor(splits, step), splits, what);
+            double whole = AxisTicks.WholeSpace(c.Min, c.Max, c.Length, spacePx);
+            Assert.True(expected.GetProperty("whole").GetDouble() == whole, $"{what}: whole-number space {whole}, the page's {expected.GetProperty("whole")}");
+            if (whole != spacePx)
+                Assert.All(AxisTicks.Multiples(c.Min, c.Max, AxisTicks.PickStep(c.Min, c.Max, steps, c.Length, whole)), t => Assert.Equal(Math.Floor(t), t));
         }
     }
 
@@ -121,7 +128,7 @@ public class AxisTicksTests
                   const hspace = f.horizontalSpace(min, max, dim, incrs, labelsFor, width, 14);
                   const incr = f.pickIncr(min, max, incrs, dim, space);
                   const splits = f.linearSplits(min, max, incr);
-                  return { space: hspace, incr, splits, labels: labelsFor(splits, incr) };
+                  return { space: hspace, incr, splits, labels: labelsFor(splits, incr), whole: f.wholeSpace(min, max, dim, hspace) };
                 });
                 process.stdout.write(JSON.stringify(out));
                 """);

@@ -138,6 +138,20 @@ public class PanelPictureTests
         Assert.All(positions, p => Assert.Contains(Math.Round(Math.Pow(10, p - Math.Floor(p + 1e-9)), 6), new[] { 1.0, 2, 3, 5 }));
     }
 
+    [Theory]
+    [InlineData(0.0, "3 4 5 6 7 8")]
+    [InlineData(0.5, null)]
+    public void An_x_axis_of_whole_numbers_such_as_line_numbers_is_ticked_on_whole_numbers_only(double offset, string? expected)
+    {
+        // Six lines of vmstat against their line numbers (3 to 8); the same shifted by a half is ticked as usual.
+        var store = new PlotStore();
+        double[] xs = [3 + offset, 4 + offset, 5 + offset, 6 + offset, 7 + offset, 8 + offset];
+        store.Define(new SeriesDefinition(0, SeriesKind.Line, "us", "b-")).Append(xs, [50, 0, 0, 0, 0, 1]);
+        var labels = MajorLabels(PictureExporter.Render(store, 800).Panels[0].Plot.Axes.Bottom);
+        if (expected is not null) Assert.Equal(expected, string.Join(" ", labels));
+        else Assert.Contains(labels, l => l.Contains('.'));
+    }
+
     [Fact]
     public void Log_tick_labels_are_compact_as_on_the_page()
     {
