@@ -76,7 +76,26 @@ public class TextInputTests
     }
 
     [Fact]
-    public async Task A_file_that_is_a_binary_stream_is_read_as_frames()
+    public async Task A_file_that_is_a_binary_stream_is_read_as_frames() => await WithFramesFileAsync(async path =>
+    {
+        using var viewer = await CommandLineViewer.StartAsync(path);
+        var status = await viewer.WaitForStateAsync("finished");
+        Assert.Equal(3, await viewer.CountAsync("dots"));
+        Assert.Equal(0, status.GetProperty("badLines").GetInt64());
+    });
+
+    [Fact]
+    public async Task Text_options_given_with_a_stream_of_frames_are_said_to_be_passed_over_and_the_frames_are_read() => await WithFramesFileAsync(async path =>
+    {
+        using var viewer = await CommandLineViewer.StartAsync(path, "--title", "Run 7", "--x-time");
+        await viewer.WaitForStateAsync("finished");
+        Assert.Equal(3, await viewer.CountAsync("dots"));
+        await viewer.WaitForAsync(() => Task.FromResult(viewer.Errors.Contains(
+            $"plotpipe: --x-time and --title are for text input and passed over: {path} is a producer's PlotPipe frames, and the producer defines its plot")), "the line on the text options");
+    });
+
+    // A file of a producer's frames (a scatter "dots" of three points, finished), removed after use.
+    private static async Task WithFramesFileAsync(Func<string, Task> use)
     {
         var w = new ArrayBufferWriter<byte>();
         FrameWriter.WriteHandshake(w);
@@ -88,35 +107,7 @@ public class TextInputTests
         await File.WriteAllBytesAsync(path, w.WrittenSpan.ToArray());
         try
         {
-            using var viewer = await CommandLineViewer.StartAsync(path);
-            var status = await viewer.WaitForStateAsync("finished");
-            Assert.Equal(3, await viewer.CountAsync("dots"));
-            Assert.Equal(0, status.GetProperty("badLines").GetInt64());
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
-
-    [Fact]
-    public async Task Text_options_given_with_a_stream_of_frames_are_said_to_be_passed_over_and_the_frames_are_read()
-    {
-        var w = new ArrayBufferWriter<byte>();
-        FrameWriter.WriteHandshake(w);
-        FrameWriter.WriteHello(w, "file", "");
-        FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Line, "wave", "b-");
-        FrameWriter.WritePoints(w, 0, [1, 2, 3], [4, 5, 6]);
-        FrameWriter.WriteFinish(w);
-        var path = Path.Combine(Path.GetTempPath(), $"plotpipe-frames-{Guid.NewGuid():N}.bin");
-        await File.WriteAllBytesAsync(path, w.WrittenSpan.ToArray());
-        try
-        {
-            using var viewer = await CommandLineViewer.StartAsync(path, "--title", "Run 7", "--x-time");
-            await viewer.WaitForStateAsync("finished");
-            Assert.Equal(3, await viewer.CountAsync("wave"));
-            await viewer.WaitForAsync(() => Task.FromResult(viewer.Errors.Contains(
-                $"plotpipe: --x-time and --title are for text input and passed over: {path} is a producer's PlotPipe frames, and the producer defines its plot")), "the line on the text options");
+            await use(path);
         }
         finally
         {
