@@ -21,7 +21,7 @@ internal static class ViewCommand
         {
             HelpName = "NAME",
             Description = "Text input: x is this header column or JSON field, @line (the line number) or @time (the arrival time, a time axis). "
-                + "Default: the first column (JSON: field) when its name says x (x, t, time, timestamp, date, step, epoch, iteration, ...) or it holds ISO-8601 times; "
+                + "Default: the first column (JSON: field) when its name says x (x, t, time, timestamp, date, step, epoch, iteration, ...), it has no name (pandas' index) or it holds ISO-8601 times; "
                 + "headerless rows of numbers only: the first column; else the line number",
         };
         var xTime = new Option<bool>("--x-time") { Description = "Text input: read x as a time, ISO-8601 or a Unix time (seconds, or ms, µs or ns when the first is too large for seconds); ISO-8601 times are read as times without it" };

@@ -206,13 +206,13 @@ internal sealed class TextRows
             bool firstIsValue = _kinds[0] == Kind.Number || isTime[0];
             if (_options.XTime) _xColumn = firstIsValue ? 0 : -1;
             else if (isTime[0]) _xColumn = 0;
-            else if (names is not null) _xColumn = firstIsValue && names[0] is { } first && TextXRule.SaysX(first) ? 0 : -1;
+            else if (names is not null) _xColumn = firstIsValue && names[0] is { } first && TextXRule.IsX(first) ? 0 : -1;
             else _xColumn = anyWords ? -1 : 0;
         }
         _timed = _arrival || (_xColumn >= 0 && (_options.XTime || isTime[_xColumn]));
         if (_xColumn >= 0) _kinds[_xColumn] = Kind.X;
 
-        if ((_arrival ? "time" : _xColumn < 0 ? "line" : names?[_xColumn]) is { Length: > 0 } xLabel) _series.LabelX(xLabel);
+        if ((_arrival ? "time" : _xColumn < 0 ? "line" : names is not null && string.IsNullOrWhiteSpace(names[_xColumn]) ? TextXRule.UnnamedX : names?[_xColumn]) is { Length: > 0 } xLabel) _series.LabelX(xLabel);
         int series = 0;
         for (int i = 0; i < _columns; i++)
         {

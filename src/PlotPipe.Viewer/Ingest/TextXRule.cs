@@ -2,8 +2,9 @@ namespace PlotPipe.Viewer.Ingest;
 
 /// <summary>
 /// Which column is x when <c>--x</c> does not say: the one rule for delimited rows and JSON lines.
-/// A column (or field) is x when its name says so (<see cref="SaysX"/>) or its values are ISO-8601 times;
-/// headerless rows of numbers only keep their first column as x; otherwise x is the line number.
+/// A column (or field) is x when its name says so (<see cref="SaysX"/>) or its values are ISO-8601 times; a header's
+/// first column with no name is x too (<see cref="IsX"/>); headerless rows of numbers only keep their first column as
+/// x; otherwise x is the line number.
 /// </summary>
 internal static class TextXRule
 {
@@ -11,6 +12,15 @@ internal static class TextXRule
     private static readonly string[] Words =
         ["x", "t", "ts", "time", "timestamp", "date", "datetime", "step", "steps", "epoch", "iteration", "iter", "index", "idx",
          "frame", "tick", "sample", "elapsed", "seconds"];
+
+    /// <summary>The x axis' label when x is a header's unnamed first column.</summary>
+    public const string UnnamedX = "index";
+
+    /// <summary>
+    /// Whether a header's first column, called <paramref name="name"/>, holds x: its name says so, or it has none, as
+    /// the index column pandas' <c>to_csv</c> writes first (<c>,loss,acc</c>) and <c>read_csv(index_col=0)</c> reads back.
+    /// </summary>
+    public static bool IsX(ReadOnlySpan<char> name) => name.Trim().IsEmpty || SaysX(name);
 
     /// <summary>Whether a column called <paramref name="name"/> holds x: its first word is x, t, time, timestamp, date, step, epoch, iteration, ...</summary>
     public static bool SaysX(ReadOnlySpan<char> name)

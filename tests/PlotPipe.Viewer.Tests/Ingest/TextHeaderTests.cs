@@ -115,6 +115,19 @@ public class TextHeaderTests
     }
 
     [Fact]
+    public void A_header_whose_first_column_has_no_name_as_pandas_writes_its_index_makes_that_column_x()
+    {
+        // pandas' DataFrame.to_csv("train.csv"): the index first, unnamed.
+        var feed = TextFeed.Parse(",loss,acc\n0,1.0,0.0\n1,0.9,0.12\n2,0.8,0.2\n");
+        Assert.Equal(["loss", "acc"], feed.Names);
+        Assert.Equal([(0, 1.0), (1, 0.9), (2, 0.8)], feed.Points("loss"));
+        Assert.Equal("index", feed.Store.Plot.Panels[0].XLabel);
+        // A named first column that does not say x is still a series against the line number.
+        var named = TextFeed.Parse("id,loss\n7,1.0\n9,0.9\n");
+        Assert.Equal(["id", "loss"], named.Names);
+    }
+
+    [Fact]
     public void Columns_takes_no_header_so_the_banner_is_passed_over_and_the_names_are_the_given_ones()
     {
         var options = new TextOptions();

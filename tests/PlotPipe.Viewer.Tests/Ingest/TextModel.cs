@@ -299,7 +299,7 @@ internal static partial class TextModel
                 bool firstIsValue = _kinds[0] == 'n' || isTime[0];
                 if (o.XTime) _x = firstIsValue ? 0 : -1;
                 else if (isTime[0]) _x = 0;
-                else if (names is not null) _x = firstIsValue && SaysX(names[0]) ? 0 : -1;
+                else if (names is not null) _x = firstIsValue && (names[0].Trim().Length == 0 || SaysX(names[0])) ? 0 : -1;
                 else _x = _kinds.Contains('w') ? -1 : 0;
             }
             _timed = o.XIsArrival || (_x >= 0 && (o.XTime || isTime[_x]));
