@@ -6,6 +6,7 @@ export const TAG_VIEW_V1 = 1;
 export const TAG_VIEW = 2;
 
 const PANEL_HEADER = 40; // id, seriesCount, then four f64 ranges
+const MODE_F32 = 2; // a series block's points as float32 offsets from two float64 bases
 const SERIES_HEADER_V1 = 24;
 const SERIES_HEADER = 32;
 
@@ -81,6 +82,19 @@ function readSeries(buf, dv, at, headerSize, out) {
     const ys = new Float64Array(buf, at + 8 * a, a);
     out.push({ index, mode, count: a, xs, ys, pointsInView, notShown });
     return at + 16 * a;
+  }
+  if (mode === MODE_F32) {
+    // Points as float32 offsets from two float64 bases (the page asks with "coords":"f32"): half the bytes to
+    // receive; made float64 again here, so the rest of the page reads one kind of layer.
+    const bx = dv.getFloat64(at, true), by = dv.getFloat64(at + 8, true);
+    const fx = new Float32Array(buf, at + 16, a), fy = new Float32Array(buf, at + 16 + 4 * a, a);
+    const xs = new Float64Array(a), ys = new Float64Array(a);
+    for (let i = 0; i < a; i++) {
+      xs[i] = bx + fx[i];
+      ys[i] = by + fy[i];
+    }
+    out.push({ index, mode: 0, count: a, xs, ys, pointsInView, notShown });
+    return at + 16 + 8 * a;
   }
   const counts = new Uint32Array(buf, at, a * b);
   out.push({ index, mode, w: a, h: b, counts, pointsInView, notShown });

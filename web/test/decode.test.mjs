@@ -8,6 +8,7 @@ class Bytes {
   constructor() { this.buf = new ArrayBuffer(1 << 16); this.dv = new DataView(this.buf); this.at = 0; }
   u32(v) { this.dv.setUint32(this.at, v, true); this.at += 4; return this; }
   f64(v) { this.dv.setFloat64(this.at, v, true); this.at += 8; return this; }
+  f32(v) { this.dv.setFloat32(this.at, v, true); this.at += 4; return this; }
   pad8() { while (this.at % 8) this.dv.setUint8(this.at++, 0); return this; }
   done() { return this.buf.slice(0, this.at); }
 }
@@ -58,6 +59,24 @@ test("Decoder reads columns in place, every block on an 8-byte boundary", () => 
   assert.equal(density.counts.byteOffset % 8, 0);
   // The panel after the padded density block was read at the right place: its ranges came out exact above.
   assert.equal(buf.byteLength % 8, 0);
+});
+
+test("Decoder makes float32 offsets (mode 2) float64 points again, and reads the block after them in place", () => {
+  const b = new Bytes();
+  b.u32(2).u32(1);
+  b.u32(0).u32(2).f64(1.7e9 + 0.25).f64(1.7e9 + 10).f64(20.5).f64(21.5);
+  // Series 3: three points from the bases 1.7e9 (x) and 20 (y), whole seconds and a quarter.
+  b.u32(3).u32(2).u32(3).u32(0).f64(3).f64(0).f64(1.7e9).f64(20);
+  for (const dx of [1, 2, 3.25]) b.f32(dx);
+  for (const dy of [0.5, 1, 1.5]) b.f32(dy);
+  // Series 4 after it, as float64.
+  b.u32(4).u32(0).u32(1).u32(0).f64(1).f64(0).f64(1.7e9 + 5).f64(21);
+  const [relative, plain] = decodeView(b.done()).panels[0].series;
+  assert.equal(relative.mode, 0, "given to the page as points");
+  assert.deepEqual([...relative.xs], [1.7e9 + 1, 1.7e9 + 2, 1.7e9 + 3.25]);
+  assert.deepEqual([...relative.ys], [20.5, 21, 21.5]);
+  assert.ok(relative.xs instanceof Float64Array);
+  assert.deepEqual([plain.index, ...plain.xs, ...plain.ys], [4, 1.7e9 + 5, 21]);
 });
 
 test("Decoder gives a tag-1 message of an older viewer as one panel without an id", () => {

@@ -20,6 +20,7 @@ test("Request lists panels top to bottom, each with its x group's range", () => 
       { id: 4, height: 100, y: null, x: null },
     ],
     hidden: [3, 7],
+    coords: "f32",
   });
 });
 

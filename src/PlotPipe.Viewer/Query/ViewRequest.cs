@@ -20,8 +20,9 @@ namespace PlotPipe.Viewer.Query;
 /// <param name="Seq">The page's number for this request, echoed before the view that answers it; null when none.</param>
 /// <param name="AutoFollow">Follow with each x group's automatic window (<c>"follow":"auto"</c>); <paramref name="FollowSpan"/> is then null.</param>
 /// <param name="HistogramOf">The meta index of the series whose histogram over the x in view goes with each view (<c>"histogram"</c>), or null.</param>
+/// <param name="Float32">The page reads points as float32 offsets from whole-number bases (<c>"coords":"f32"</c>, series mode 2), half the bytes of float64.</param>
 internal readonly record struct ViewRequest(double? XMin, double? XMax, double? YMin, double? YMax, double? FollowSpan, int WidthPx, int HeightPx,
-    PanelRequest[]? Panels = null, int[]? Hidden = null, long? Seq = null, bool AutoFollow = false, int? HistogramOf = null)
+    PanelRequest[]? Panels = null, int[]? Hidden = null, long? Seq = null, bool AutoFollow = false, int? HistogramOf = null, bool Float32 = false)
 {
     /// <summary>Whether the panels follow their newest x, with a given span or the automatic one.</summary>
     public bool Follows => FollowSpan is not null || AutoFollow;
@@ -70,6 +71,7 @@ internal readonly record struct ViewRequest(double? XMin, double? XMax, double? 
             PanelRequest[]? panels = null;
             int[]? hidden = null;
             int? histogram = null;
+            bool float32 = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 if (reader.ValueTextEquals("type"u8))
@@ -123,6 +125,13 @@ internal readonly record struct ViewRequest(double? XMin, double? XMax, double? 
                     else if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var h) && h >= 0) histogram = h;
                     else return Fail("\"histogram\" must be null or a series index", out error);
                 }
+                else if (reader.ValueTextEquals("coords"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.Null || (reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("f64"u8))) float32 = false;
+                    else if (reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("f32"u8)) float32 = true;
+                    else return Fail("\"coords\" must be null, \"f64\" or \"f32\"", out error);
+                }
                 else
                 {
                     // Unknown fields are skipped so an older viewer still serves a newer page.
@@ -142,7 +151,7 @@ internal readonly record struct ViewRequest(double? XMin, double? XMax, double? 
                 ClampArea(ref width, panels);
                 height = panels.Length > 0 ? panels[0].HeightPx : height;
             }
-            request = new ViewRequest(xMin, xMax, yMin, yMax, follow, width, height, panels, hidden, seq, autoFollow, histogram);
+            request = new ViewRequest(xMin, xMax, yMin, yMax, follow, width, height, panels, hidden, seq, autoFollow, histogram, float32);
             return true;
         }
         catch (JsonException e)

@@ -26,16 +26,23 @@ internal static class ViewMessage
     /// <summary>Set in a series block's index: the block is the smoothed curve of the series with the other bits' index.</summary>
     public const uint SmoothedBit = 0x8000_0000;
 
-    /// <summary>Bytes the message for the answer of <paramref name="query"/> takes.</summary>
-    public static long MeasureBytes(PlotQuery query)
+    /// <summary>A series block's mode for points as float32 offsets from two float64 bases (a page that asked, <c>"coords":"f32"</c>).</summary>
+    public const uint Float32Points = 2;
+
+    // Offsets past this are not sent as float32 (its largest is 3.4e38): the series goes as float64.
+    private const double Float32Reach = 1e38;
+
+    /// <summary>Bytes the message for the answer of <paramref name="query"/> takes; <paramref name="float32"/>: points as float32 offsets where they fit.</summary>
+    public static long MeasureBytes(PlotQuery query, bool float32 = false)
     {
         long n = HeaderBytes;
         for (int p = 0; p < query.PanelCount; p++)
         {
             var panel = query.Panel(p);
+            var bases = Bases(panel.Ranges, float32);
             n += PanelHeaderBytes;
-            for (int k = 0; k < panel.SeriesCount; k++) n += SeriesHeaderBytes + BodyBytes(panel.ViewAt(k));
-            for (int k = 0; k < panel.SmoothedCount; k++) n += SeriesHeaderBytes + BodyBytes(panel.SmoothedAt(k));
+            for (int k = 0; k < panel.SeriesCount; k++) n += SeriesHeaderBytes + BodyBytes(panel.ViewAt(k), bases);
+            for (int k = 0; k < panel.SmoothedCount; k++) n += SeriesHeaderBytes + BodyBytes(panel.SmoothedAt(k), bases);
         }
         return n;
     }
@@ -44,14 +51,16 @@ internal static class ViewMessage
     /// Writes the message for the answer of <paramref name="query"/> into <paramref name="into"/> (at least
     /// <see cref="MeasureBytes"/> long): each panel's resolved ranges, then its series' views. Returns the bytes written.
     /// </summary>
-    public static int Write(Span<byte> into, PlotQuery query) => WritePart(into, 0, query);
+    public static int Write(Span<byte> into, PlotQuery query, bool float32 = false) => WritePart(into, 0, query, float32);
 
     /// <summary>
     /// Writes the bytes of the message from <paramref name="offset"/> on into <paramref name="into"/>, as many as fit,
     /// so a large view goes out in pieces through one small buffer instead of being copied whole. Returns the bytes
-    /// written: <paramref name="into"/>'s length, or fewer at the message's end.
+    /// written: <paramref name="into"/>'s length, or fewer at the message's end. With <paramref name="float32"/>, a
+    /// series' points go as float32 offsets from whole-number bases at or below the panel's ranges (mode
+    /// <see cref="Float32Points"/>), half the bytes, wherever every offset fits.
     /// </summary>
-    public static int WritePart(Span<byte> into, long offset, PlotQuery query)
+    public static int WritePart(Span<byte> into, long offset, PlotQuery query, bool float32 = false)
     {
         var part = new Part(into, offset);
         Span<byte> head = stackalloc byte[PanelHeaderBytes];
@@ -69,18 +78,37 @@ internal static class ViewMessage
             BinaryPrimitives.WriteDoubleLittleEndian(head[24..], ranges.YMin);
             BinaryPrimitives.WriteDoubleLittleEndian(head[32..], ranges.YMax);
             part.Put(head);
-            for (int k = 0; k < panel.SeriesCount && !part.Full; k++) PutSeries(ref part, head, panel.SeriesIndexAt(k), panel.ViewAt(k));
+            var bases = Bases(ranges, float32);
+            for (int k = 0; k < panel.SeriesCount && !part.Full; k++) PutSeries(ref part, head, panel.SeriesIndexAt(k), panel.ViewAt(k), bases);
             // A smoothed curve goes after the raw views, as a series whose index has the top bit set.
-            for (int k = 0; k < panel.SmoothedCount && !part.Full; k++) PutSeries(ref part, head, (int)(SmoothedBit | (uint)panel.SmoothedIndexAt(k)), panel.SmoothedAt(k));
+            for (int k = 0; k < panel.SmoothedCount && !part.Full; k++) PutSeries(ref part, head, (int)(SmoothedBit | (uint)panel.SmoothedIndexAt(k)), panel.SmoothedAt(k), bases);
         }
         return part.Written;
     }
 
-    private static void PutSeries(ref Part part, scoped Span<byte> head, int seriesIndex, SeriesView v)
+    // The bases a panel's float32 offsets are taken from: the whole numbers at or below its ranges' low ends, so the
+    // points in view are offsets under the view's span (float32's 24 bits then place them far inside a pixel) and a
+    // whole-number x stays whole; null when float64 is asked for or a range is not finite.
+    private static (double X, double Y)? Bases(in DataBounds ranges, bool float32) =>
+        float32 && double.IsFinite(ranges.XMin) && double.IsFinite(ranges.YMin) ? (Math.Floor(ranges.XMin), Math.Floor(ranges.YMin)) : null;
+
+    // Whether every finite point of the view is within float32's reach of the bases.
+    private static bool Fits(SeriesView v, (double X, double Y)? bases)
+    {
+        if (bases is not { } b || v.Mode != ViewMode.Points) return false;
+        for (int i = 0; i < v.Count; i++)
+        {
+            if (Math.Abs(v.Xs[i] - b.X) > Float32Reach || Math.Abs(v.Ys[i] - b.Y) > Float32Reach) return false;
+        }
+        return true;
+    }
+
+    private static void PutSeries(ref Part part, scoped Span<byte> head, int seriesIndex, SeriesView v, (double X, double Y)? bases)
     {
         bool density = v.Mode == ViewMode.Density;
+        bool relative = Fits(v, bases);
         BinaryPrimitives.WriteUInt32LittleEndian(head, (uint)seriesIndex);
-        BinaryPrimitives.WriteUInt32LittleEndian(head[4..], (uint)v.Mode);
+        BinaryPrimitives.WriteUInt32LittleEndian(head[4..], relative ? Float32Points : (uint)v.Mode);
         BinaryPrimitives.WriteUInt32LittleEndian(head[8..], (uint)(density ? v.DensityWidth : v.Count));
         BinaryPrimitives.WriteUInt32LittleEndian(head[12..], (uint)(density ? v.DensityHeight : 0));
         BinaryPrimitives.WriteDoubleLittleEndian(head[16..], v.PointsInView);
@@ -91,15 +119,27 @@ internal static class ViewMessage
             int cells = v.DensityWidth * v.DensityHeight;
             part.Put(v.Density.AsSpan(0, cells));
             head[..8].Clear();
-            part.Put(head[..(int)(BodyBytes(v) - 4L * cells)]);
+            part.Put(head[..(int)(BodyBytes(v, null) - 4L * cells)]);
+            return;
+        }
+        if (relative)
+        {
+            var (bx, by) = bases!.Value;
+            BinaryPrimitives.WriteDoubleLittleEndian(head, bx);
+            BinaryPrimitives.WriteDoubleLittleEndian(head[8..], by);
+            part.Put(head[..16]);
+            part.PutOffsets(v.Xs.AsSpan(0, v.Count), bx);
+            part.PutOffsets(v.Ys.AsSpan(0, v.Count), by);
             return;
         }
         part.Put(v.Xs.AsSpan(0, v.Count));
         part.Put(v.Ys.AsSpan(0, v.Count));
     }
 
-    private static long BodyBytes(SeriesView v) =>
-        v.Mode == ViewMode.Density ? ((4L * v.DensityWidth * v.DensityHeight) + 7) & ~7L : 16L * v.Count;
+    private static long BodyBytes(SeriesView v, (double X, double Y)? bases) =>
+        v.Mode == ViewMode.Density ? ((4L * v.DensityWidth * v.DensityHeight) + 7) & ~7L
+        : Fits(v, bases) ? 16 + 8L * v.Count
+        : 16L * v.Count;
 
     /// <summary>
     /// The window [offset, offset + length) of the message being written: blocks are offered in message order and
@@ -140,6 +180,30 @@ internal static class ViewMessage
             foreach (double d in column)
             {
                 BinaryPrimitives.WriteDoubleLittleEndian(one, d);
+                Put(one);
+            }
+        }
+
+        /// <summary>Each value less <paramref name="origin"/>, as float32: only those inside the window are converted.</summary>
+            public void PutOffsets(scoped ReadOnlySpan<double> column, double origin)
+        {
+            long end = _at + 4L * column.Length;
+            if (end <= _offset || Full)
+            {
+                _at = end;
+                return;
+            }
+            Span<byte> one = stackalloc byte[4];
+            int first = (int)Math.Max(0, (_offset - _at) / 4);
+            _at += 4L * first;
+            for (int i = first; i < column.Length; i++)
+            {
+                if (Full)
+                {
+                    _at = end;
+                    return;
+                }
+                BinaryPrimitives.WriteSingleLittleEndian(one, (float)(column[i] - origin));
                 Put(one);
             }
         }

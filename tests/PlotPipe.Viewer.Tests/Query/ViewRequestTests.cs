@@ -28,6 +28,17 @@ public sealed class ViewRequestTests
         Assert.False(off.Follows);
     }
 
+    [Theory]
+    [InlineData("""{"type":"view","coords":"f32"}""", true)]
+    [InlineData("""{"type":"view","coords":"f64"}""", false)]
+    [InlineData("""{"type":"view","coords":null}""", false)]
+    [InlineData("""{"type":"view"}""", false)]
+    public void Coords_asks_for_points_as_float32_offsets(string json, bool float32)
+    {
+        Assert.True(ViewRequest.TryParse(System.Text.Encoding.UTF8.GetBytes(json), out var r, out _, out _));
+        Assert.Equal(float32, r.Float32);
+    }
+
     [Fact]
     public void Other_message_types_are_ignored_not_refused()
     {
@@ -45,6 +56,7 @@ public sealed class ViewRequestTests
     [InlineData("""{"type":"view","width":"wide"}""")]
     [InlineData("""{"type":"view","seq":-1}""")]
     [InlineData("""{"type":"view","seq":1.5}""")]
+    [InlineData("""{"type":"view","coords":"f16"}""")]
     [InlineData("""{"type":"view"} {}""")]
     public void Malformed_messages_are_refused_with_a_reason(string json)
     {

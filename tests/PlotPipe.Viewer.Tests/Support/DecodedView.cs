@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 
 namespace PlotPipe.Viewer.Tests.Support;
 
-/// <summary>A view message (tag 2) decoded as the page reads it: panels with their ranges, each with its series' views.</summary>
+/// <summary>A view message (tag 2) decoded as the page reads it: panels with their ranges, each with its series' views (points as float64, or float32 offsets in mode 2).</summary>
 public sealed record DecodedView(IReadOnlyList<DecodedPanel> Panels, int Bytes)
 {
     /// <summary>Decodes <paramref name="b"/>, checking every length and that every block starts at a multiple of 8.</summary>
@@ -39,6 +39,18 @@ public sealed record DecodedView(IReadOnlyList<DecodedPanel> Panels, int Bytes)
                     at += 8 * a;
                     for (int i = 0; i < a; i++) ys[i] = F(b, at + 8 * i);
                     at += 8 * a;
+                }
+                else if (mode == 2)
+                {
+                    // Float32 offsets from two float64 bases, made float64 as the page does.
+                    double bx = F(b, at), by = F(b, at + 8);
+                    at += 16;
+                    xs = new double[a];
+                    ys = new double[a];
+                    for (int i = 0; i < a; i++) xs[i] = bx + BinaryPrimitives.ReadSingleLittleEndian(b[(at + 4 * i)..]);
+                    at += 4 * a;
+                    for (int i = 0; i < a; i++) ys[i] = by + BinaryPrimitives.ReadSingleLittleEndian(b[(at + 4 * i)..]);
+                    at += 4 * a;
                 }
                 else
                 {
