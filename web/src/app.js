@@ -141,7 +141,7 @@ function collapsePanels() {
     if (p.el.classList.contains("collapsed") !== collapsed) changed = true;
     p.el.classList.toggle("collapsed", collapsed);
     p.nameEl.textContent = p.def.title || (collapsed ? (p.id === 0 ? "Main" : `Panel ${p.id}`) : "");
-    p.titleEl.hidden = !p.def.title && !collapsed && p.notShownEl.hidden;
+    placeTitleRow(p);
     p.titleEl.title = collapsed ? "Every series of this panel is hidden: click to show them" : "";
     p.titleEl.onclick = collapsed ? () => legendActions.toggle(own.map((s) => s.index)) : null;
   }
@@ -318,12 +318,17 @@ function showNotShown(panel) {
   const n = Math.round(panel.notShown);
   panel.notShownEl.hidden = n === 0;
   if (n) panel.notShownEl.textContent = `${fmt.format(n)} point${n === 1 ? "" : "s"} ≤ 0 not shown`;
-  // An untitled panel shows its title row while there is a note for it: the chart gives that row its height.
-  const rowHidden = !panel.nameEl.textContent && panel.notShownEl.hidden;
-  if (panel.titleEl.hidden !== rowHidden) {
-    panel.titleEl.hidden = rowHidden;
-    fitPanel(panel);
-  }
+  // The chart gives the row its height, or takes it back.
+  if (placeTitleRow(panel)) fitPanel(panel);
+}
+
+// A panel's title row shows while it has a name (its title, or the one a collapsed panel gets) or a note; returns
+// whether that changed.
+function placeTitleRow(panel) {
+  const hidden = !panel.nameEl.textContent && panel.notShownEl.hidden;
+  if (panel.titleEl.hidden === hidden) return false;
+  panel.titleEl.hidden = hidden;
+  return true;
 }
 
 // What the charts draw of each series: meta every 250 ms while streaming changes only counts and status, which need

@@ -188,7 +188,8 @@ internal static class ViewCommand
                 await errors.WriteLineAsync($"{Usage.ToolName}: {textRefusal}");
                 return Usage.UsageExitCode;
             }
-            if (!options.Stdin && options.InputPath is null && TextOnly(result.GetResult, textOptions) is { } unread)
+            var textGiven = TextOnly(result.GetResult, textOptions);
+            if (!options.Stdin && options.InputPath is null && textGiven is { } unread)
             {
                 await errors.WriteLineAsync(options.Listen is { } listenAddress
                     ? $"{Usage.ToolName}: {unread.Phrase} for text input, and this viewer reads none: its producers (--listen {listenAddress}) define their own plot. Give a text FILE or --stdin, or leave {unread.Them} out"
@@ -207,7 +208,7 @@ internal static class ViewCommand
             {
                 options.InputIsRecording = UserFiles.StartsAsRecording(opened);
                 if (!options.InputIsRecording && UserFiles.NamedAsArrow(opened.Name)) unreadable = UserFiles.NotARecording(opened, options.InputPath!);
-                else if (options.InputIsRecording && TextOnly(result.GetResult, textOptions) is { } given)
+                else if (options.InputIsRecording && textGiven is { } given)
                 {
                     await input.DisposeAsync();
                     var export = given.Names.Contains(title.Name) ? $" ({Usage.ToolName} export --title names a picture of it)" : "";
@@ -215,7 +216,7 @@ internal static class ViewCommand
                     return Usage.UsageExitCode;
                 }
             }
-            options.Text.GivenOptions = TextOnly(result.GetResult, textOptions)?.Phrase;
+            options.Text.GivenOptions = textGiven?.Phrase;
             if (unreadable is not null)
             {
                 if (input is not null) await input.DisposeAsync();

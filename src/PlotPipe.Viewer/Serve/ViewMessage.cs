@@ -185,7 +185,7 @@ internal static class ViewMessage
         }
 
         /// <summary>Each value less <paramref name="origin"/>, as float32: only those inside the window are converted.</summary>
-            public void PutOffsets(scoped ReadOnlySpan<double> column, double origin)
+        public void PutOffsets(scoped ReadOnlySpan<double> column, double origin)
         {
             long end = _at + 4L * column.Length;
             if (end <= _offset || Full)
