@@ -130,7 +130,16 @@ internal sealed class PictureLegend
             float tagWidth = row.Tag is null ? 0 : TagStyle(row.Tag).Measure(row.Tag, paint).Width + 8;
             var style = StyleOf(row, palette);
             style.Alignment = Alignment.MiddleLeft;
-            style.Render(canvas, new Pixel(x, middle), paint, Fit(style, Shown(row), textRight - x - (tagWidth > 0 ? tagWidth + SwatchGapPx : 0), paint));
+            float width = textRight - x - (tagWidth > 0 ? tagWidth + SwatchGapPx : 0);
+            if (row.Producer)
+            {
+                // A run's name is what tells runs apart ("run1.arrow · train.py (2)"): it wraps, as on the page.
+                var lines = Wrap(style, Shown(row), width, paint);
+                for (int i = 0; i < lines.Count; i++) style.Render(canvas, new Pixel(x, middle + i * RowPx), paint, lines[i]);
+                y += RowPx * lines.Count;
+                continue;
+            }
+            style.Render(canvas, new Pixel(x, middle), paint, Fit(style, Shown(row), width, paint));
             if (row.Tag is not null)
             {
                 var tag = TagStyle(row.Tag, palette);
@@ -189,6 +198,32 @@ internal sealed class PictureLegend
         BorderRadius = 3,
         PixelPadding = new PixelPadding(4, 4, 1, 1),
     };
+
+    // The text in lines that fit the width, at most three (the last cut with an ellipsis): broken at a space, or inside
+    // a word too long for a line (a file name), as the page's overflow-wrap: anywhere.
+    private static List<string> Wrap(LabelStyle style, string text, float widthPx, Paint paint)
+    {
+        const int most = 3;
+        var lines = new List<string>();
+        string rest = text;
+        while (lines.Count < most - 1 && style.Measure(rest, paint).Width > widthPx)
+        {
+            int end = rest.Length;
+            while ((end = rest.LastIndexOf(' ', end - 1)) > 0 && style.Measure(rest[..end], paint).Width > widthPx) { }
+            int next = end + 1;
+            if (end <= 0)
+            {
+                // No space ends a line that fits: as many characters as fit, at least one.
+                end = rest.Length - 1;
+                while (end > 1 && style.Measure(rest[..end], paint).Width > widthPx) end--;
+                next = end;
+            }
+            lines.Add(rest[..end]);
+            rest = rest[next..].TrimStart();
+        }
+        lines.Add(Fit(style, rest, widthPx, paint));
+        return lines;
+    }
 
     // The text cut with an ellipsis to fit the width, as the page's legend cuts a long name.
     private static string Fit(LabelStyle style, string text, float widthPx, Paint paint)

@@ -42,15 +42,23 @@ internal sealed class BaselineRuns : IAsyncDisposable
         await _gate.WaitAsync(cancel).ConfigureAwait(false);
         try
         {
-            // Read through once before it becomes a producer: a file damaged anywhere leaves no baseline behind.
+            // Read through once before it becomes a producer: a file damaged anywhere leaves no baseline behind. The
+            // runs it recorded (the producers of its series) are noted on the way.
+            var recorded = new List<string>();
             using (var check = open())
             {
                 var reader = new RecordingReader(check);
-                while (reader.Next()) { }
+                while (reader.Next())
+                {
+                    if (reader.Current.Plot is not { } plot) continue;
+                    foreach (var s in plot.Series)
+                    {
+                        if (!recorded.Contains(s.Producer)) recorded.Add(s.Producer);
+                    }
+                }
             }
             name = Unique(Clean(name));
-            var producer = _store.AddBaseline(name);
-            var run = new Run(name, open, producer, new RecordingAppender(_store, producer));
+            var run = new Run(name, open, _store, ProducersFor(name, recorded));
             lock (_runs) _runs.Add(run);
             long points = Load(run);
             _report($"baseline {name}: {points} points{(run.IsTime ? ", aligned on start time" : "")}");
@@ -96,10 +104,25 @@ internal sealed class BaselineRuns : IAsyncDisposable
         }
     }
 
+    // A baseline producer per run the recording holds, so two runs recorded together are told apart as they were live
+    // (each series keeps its name and colour, each run its style): named as the file when it holds one run, else
+    // "file · run". A series of no recorded run goes to the first.
+    private Dictionary<string, ProducerStore> ProducersFor(string name, List<string> recorded)
+    {
+        var producers = new Dictionary<string, ProducerStore>();
+        if (recorded.Count <= 1)
+        {
+            producers[recorded.Count == 1 ? recorded[0] : ""] = _store.AddBaseline(name);
+            return producers;
+        }
+        foreach (var r in recorded) producers[r] = _store.AddBaseline(r.Length == 0 ? name : Shorten($"{name} · {r}"));
+        return producers;
+    }
+
     // Under the gate: empties the run's series and reads it again at its offset.
     private long Load(Run run)
     {
-        _store.Rewind(run.Producer);
+        foreach (var producer in run.Producers) _store.Rewind(producer);
         run.Appender.Rewound();
         run.Appender.XOffset = OffsetOf(run);
         long points = 0;
@@ -116,7 +139,7 @@ internal sealed class BaselineRuns : IAsyncDisposable
             double first = double.PositiveInfinity;
             foreach (var s in _store.Series)
             {
-                if (!run.Producer.Owns(s) || s.Count == 0) continue;
+                if (!run.Owns(s) || s.Count == 0) continue;
                 if ((s.Definition.Flags & SeriesFlags.TimeX) != 0) run.IsTime = true;
                 first = Math.Min(first, s.Snapshot().X(0) - run.Appender.XOffset);
             }
@@ -192,7 +215,12 @@ internal sealed class BaselineRuns : IAsyncDisposable
         var clean = new StringBuilder(name.Length);
         foreach (char c in name) clean.Append(char.IsControl(c) ? '\uFFFD' : c);
         name = clean.ToString().Trim();
-        if (name.Length == 0) name = "baseline";
+        return Shorten(name.Length == 0 ? "baseline" : name);
+    }
+
+    // A producer's name is at most a series name's length.
+    private static string Shorten(string name)
+    {
         while (Encoding.UTF8.GetByteCount(name) > ProtocolLimits.MaxNameBytes) name = name[..^1];
         return name;
     }
@@ -204,12 +232,25 @@ internal sealed class BaselineRuns : IAsyncDisposable
         if (_aligning is { } task) await task.ConfigureAwait(false);
     }
 
-    private sealed class Run(string name, Func<Stream> open, ProducerStore producer, RecordingAppender appender)
+    private sealed class Run
     {
-        public string Name { get; } = name;
-        public Func<Stream> Open { get; } = open;
-        public ProducerStore Producer { get; } = producer;
-        public RecordingAppender Appender { get; } = appender;
+        private readonly Dictionary<string, ProducerStore> _byRecorded;
+
+        public Run(string name, Func<Stream> open, PlotStore store, Dictionary<string, ProducerStore> byRecorded)
+        {
+            Name = name;
+            Open = open;
+            _byRecorded = byRecorded;
+            Producers = [.. byRecorded.Values];
+            Appender = new RecordingAppender(store, recorded => _byRecorded.GetValueOrDefault(recorded) ?? Producers[0]);
+        }
+
+        public string Name { get; }
+        public Func<Stream> Open { get; }
+        /// <summary>The baseline producers of its recorded runs, the first taking series of no recorded run.</summary>
+        public List<ProducerStore> Producers { get; }
+        public RecordingAppender Appender { get; }
+        public bool Owns(SeriesStore series) => Producers.Exists(p => p.Owns(series));
         public long Points { get; set; }
         public bool IsTime { get; set; }
         public double FirstX { get; set; } = double.NaN;

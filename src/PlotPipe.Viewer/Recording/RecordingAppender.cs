@@ -6,22 +6,28 @@ namespace PlotPipe.Viewer.Recording;
 
 /// <summary>
 /// Puts a recording's batches into a store, one after another: its plot definition and producers as recorded (or,
-/// for a baseline, every series under one baseline producer, its x shifted by <see cref="XOffset"/>), then each
+/// for a baseline, each recorded run's series under a baseline producer, x shifted by <see cref="XOffset"/>), then each
 /// batch's points, run by run. It remembers which series each column value became, so a recording played again from
 /// its start after <see cref="PlotStore.Rewind"/> fills the same series.
 /// </summary>
 internal sealed class RecordingAppender
 {
     private readonly PlotStore _store;
-    private readonly ProducerStore? _baseline;
+    // For a baseline: the baseline producer that holds a recorded run's series (by the run's name), and the names
+    // each already uses.
+    private readonly Func<string, ProducerStore>? _baseline;
+    private readonly Dictionary<ProducerStore, HashSet<string>> _baselineNames = [];
     private readonly Dictionary<string, ProducerStore> _producers = [];
     private readonly List<SeriesStore?> _bySeries = [];
     private double[] _keptX = [], _keptY = [];
     // Series a later definition replaced in the store: played again, their points would go nowhere anyone sees.
     private HashSet<SeriesStore> _replaced = [];
 
-    /// <summary>Appends into <paramref name="store"/>; with <paramref name="baseline"/>, every series is that baseline's.</summary>
-    public RecordingAppender(PlotStore store, ProducerStore? baseline = null)
+    /// <summary>
+    /// Appends into <paramref name="store"/>; with <paramref name="baseline"/>, each series goes to the baseline
+    /// producer it gives for the series' recorded run (its producer's name; "" for a series the definitions never named).
+    /// </summary>
+    public RecordingAppender(PlotStore store, Func<string, ProducerStore>? baseline = null)
     {
         _store = store;
         _baseline = baseline;
@@ -122,7 +128,7 @@ internal sealed class RecordingAppender
 
     private SeriesStore DefineUnnamed(string label, int index)
     {
-        if (_baseline is not null) return _store.Define(new SeriesDefinition(index, SeriesKind.Scatter, NameOf(label, index), "o"), _baseline);
+        if (_baseline is not null) return _store.Define(new SeriesDefinition(index, SeriesKind.Scatter, NameOf(label, index), "o"), _baseline(""));
         return _store.Define(new SeriesDefinition(FreeId(_store), SeriesKind.Scatter, NameOf(label, index), "o"));
     }
 
@@ -163,11 +169,23 @@ internal sealed class RecordingAppender
             // A live stream defines a panel before its series; a recording that names an undefined one gets it with defaults.
             if (!HasPanel(_store, s.Panel)) _store.Plot.DefinePanel(s.Panel, plot.Panels.Find(p => p.Id == s.Panel) is { } recorded ? PropertiesOf(recorded) : []);
             var kind = s.Kind == "line" ? SeriesKind.Line : SeriesKind.Scatter;
-            // Under one baseline producer, the column value is unique where the wire ids of two producers are not.
             _bySeries[i] = _baseline is not null
-                ? _store.Define(new SeriesDefinition(i, kind, s.Label, s.Format, s.Panel, (SeriesFlags)s.Flags), _baseline)
+                ? DefineBaseline(s, i, kind)
                 : _store.Define(new SeriesDefinition(s.Id, kind, s.Name, s.Format, s.Panel, (SeriesFlags)s.Flags), _producers.GetValueOrDefault(s.Producer));
         }
+    }
+
+    // A baseline's series under its run's baseline producer, by its own name, so it takes the colour of the live
+    // series of that name; the recording's unique label where the producer holds that name already (one run's
+    // recording of two producers, or a name defined twice). Its id is the column value, unique in the recording
+    // where the wire ids of two producers are not.
+    private SeriesStore DefineBaseline(RecordedSeries s, int column, SeriesKind kind)
+    {
+        var producer = _baseline!(s.Producer);
+        if (!_baselineNames.TryGetValue(producer, out var names)) _baselineNames[producer] = names = [];
+        string name = names.Add(s.Name) ? s.Name : s.Label;
+        names.Add(name);
+        return _store.Define(new SeriesDefinition(column, kind, name, s.Format, s.Panel, (SeriesFlags)s.Flags), producer);
     }
 
     private static List<KeyValuePair<string, string>> PropertiesOf(RecordedPanel p)

@@ -253,7 +253,11 @@ internal sealed class PlotStore : IDisposable
     {
         string producerName = producer?.Name ?? "";
         var (store, replaced, kept) = _series.Define(definition, producer,
-            (index, evictedBefore) => new SeriesStore(definition, index, MaxPointsPerSeries, ChunkShift, this, evictedBefore) { Producer = producerName });
+            (index, evictedBefore) => new SeriesStore(definition, index, MaxPointsPerSeries, ChunkShift, this, evictedBefore)
+            {
+                Producer = producerName,
+                IsBaseline = producer?.IsBaseline == true,
+            });
         if (kept) return store;
         if (replaced is not null) _budget.Release(replaced);
         Touch();
@@ -325,9 +329,6 @@ internal sealed class PlotStore : IDisposable
         }
     }
 
-    // Producers of recordings drawn as baselines: never listed among the producers, never counted as live data.
-    private ProducerStore[] _baselines = [];
-
     /// <summary>
     /// A producer for a recording shown as a baseline (<c>--baseline</c>), named <paramref name="name"/>: its series
     /// are drawn and listed, but it is not among <see cref="ProducerStates"/>, its points are not in
@@ -335,21 +336,13 @@ internal sealed class PlotStore : IDisposable
     /// </summary>
     public ProducerStore AddBaseline(string name)
     {
-        var producer = new ProducerStore(name, "baseline");
+        var producer = new ProducerStore(name, "baseline") { IsBaseline = true };
         producer.SetState(StreamState.Finished, null);
-        lock (_gate) _baselines = [.. _baselines, producer];
         return producer;
     }
 
     /// <summary>Whether <paramref name="series"/> belongs to a baseline (<see cref="AddBaseline"/>).</summary>
-    public bool IsBaseline(SeriesStore series)
-    {
-        foreach (var b in Volatile.Read(ref _baselines))
-        {
-            if (b.Owns(series)) return true;
-        }
-        return false;
-    }
+    public bool IsBaseline(SeriesStore series) => series.IsBaseline;
 
     /// <summary>Points held over the series that are not a baseline's: the live data.</summary>
     public long LivePoints

@@ -32,6 +32,9 @@ internal sealed class ProducerStore
     /// <summary>Where it connects from: the remote endpoint of its connection, or "stdin".</summary>
     public string Address { get; }
 
+    /// <summary>Whether it is a recording shown as a baseline (<see cref="PlotStore.AddBaseline"/>).</summary>
+    public bool IsBaseline { get; init; }
+
     /// <summary>
     /// Streaming until it finishes or disconnects; stalled meanwhile while nothing has arrived for its idle timeout.
     /// </summary>

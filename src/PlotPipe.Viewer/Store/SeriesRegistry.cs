@@ -101,7 +101,9 @@ internal sealed class SeriesRegistry
     }
 
     // Under the gate. When other runs (producers) carry a series of this name, this one takes the first run style none
-    // of them has, so each run of "loss" is told apart; returns the first of them, whose cycle colour it shares.
+    // of them has, so each run of "loss" is told apart; returns the first of them, whose cycle colour it shares. Live
+    // runs and baselines take styles apart: a baseline is told from the live runs by being muted, so a live run keeps
+    // its own stroke however many baselines came before it.
     private static SeriesStore? StyleForRun(SeriesStore store, SeriesStore[] series)
     {
         SeriesStore? first = null;
@@ -110,7 +112,7 @@ internal sealed class SeriesRegistry
         {
             if (s.Name != store.Name || s.Producer == store.Producer) continue;
             first ??= s;
-            if (s.RunStyle < 32) taken |= 1 << s.RunStyle;
+            if (s.IsBaseline == store.IsBaseline && s.RunStyle < 32) taken |= 1 << s.RunStyle;
         }
         if (first is null) return null;
         int style = 0;

@@ -83,6 +83,9 @@ internal sealed class SeriesStore
     /// <summary>The name of the producer that defined it (the series is known by producer and name).</summary>
     public string Producer { get; init; } = "";
 
+    /// <summary>Whether a baseline's producer defined it: its run style is counted among the baselines' only.</summary>
+    public bool IsBaseline { get; init; }
+
     /// <summary>Log2 of the points one chunk of this series holds.</summary>
     public int ChunkShift { get; }
 

@@ -334,6 +334,37 @@ public sealed class TimelinePageTests(BrowserFixture browser) : IDisposable
     }
 
     [Fact]
+    public async Task A_baseline_of_two_recorded_runs_lists_each_run_under_its_whole_name_beside_a_live_run_drawn_solid()
+    {
+        var path = Path.Combine(_dir, "lr-sweep-2026-12-06.arrow");
+        await TimedRecording.WriteTwoRunsAsync(path);
+        using var viewer = await ViewerProcess.StartAsync("--baseline", path);
+        await OpenAsync(viewer, "train.py");
+        await SendAsync(viewer, w =>
+        {
+            FrameWriter.WriteDefineSeries(w, 0, SeriesKind.Line, "loss", "-", 0, SeriesFlags.None);
+            Points(w, 0, [0.0, 1.0, 2.0], [2.5, 1.5, 0.8]);
+        });
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(viewer.Url.ToString());
+        await WaitAsync(page, "p => p.status.points === 3 && p.baselines && p.baselines.length === 1 && p.drawn > 0");
+        await page.Locator("#legend li.producer").Nth(2).WaitForAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ArtifactsDir, "baseline-two-runs.png") });
+
+        // A header per recorded run, each tagged, its name whole (wrapped, not cut): the runs differ only at its end.
+        var headers = await page.EvaluateAsync<string[]>(@"() => [...document.querySelectorAll('#legend li.producer')]
+            .map(h => { const n = h.querySelector('.name'); return `${n.textContent}|${h.querySelector('.baseline-tag') ? 'baseline' : 'live'}|${n.scrollWidth <= n.clientWidth}`; })");
+        Assert.Equal(["lr-sweep-2026-12-06.arrow · train.py|baseline|true", "lr-sweep-2026-12-06.arrow · train.py (2)|baseline|true", "train.py|live|true"], headers);
+        // The live run keeps its solid line; the second recorded run is dashed; "loss" has one colour everywhere.
+        var looks = (await Http.GetJsonAsync(viewer, "api/series")).EnumerateArray()
+            .Where(s => s.GetProperty("name").GetString() == "loss")
+            .Select(s => $"{s.GetProperty("producer").GetString()}:{s.GetProperty("dash").GetString()}:{s.GetProperty("color").GetString()}").ToList();
+        string colour = looks[0].Split(':')[^1];
+        Assert.Equal([$"lr-sweep-2026-12-06.arrow · train.py:solid:{colour}", $"lr-sweep-2026-12-06.arrow · train.py (2):dashed:{colour}", $"train.py:solid:{colour}"], looks);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_recording_sent_from_the_page_becomes_a_baseline_and_a_file_that_is_not_one_is_refused_on_the_page()
     {
         var path = Path.Combine(_dir, "sent.arrow");

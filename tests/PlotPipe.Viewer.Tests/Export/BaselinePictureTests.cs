@@ -56,6 +56,33 @@ public sealed class BaselinePictureTests
     }
 
     [Fact]
+    public void A_run_s_name_too_long_for_the_legend_wraps_onto_a_second_line_instead_of_losing_its_end()
+    {
+        var store = new PlotStore();
+        var baseline = store.AddBaseline("lr-sweep-2026-12-06.arrow · train.py (2)");
+        store.Define(new SeriesDefinition(0, SeriesKind.Line, "loss", "-"), baseline).Append([0, 1, 2], [3, 2, 1]);
+        store.Define(new SeriesDefinition(0, SeriesKind.Line, "loss", "-"), store.AddProducer("train.py", "stdin")).Append([0, 1, 2], [2, 1, 0.5]);
+        var figure = PictureExporter.Render(store, 800);
+        File.WriteAllBytes(Path.Combine(BrowserFixture.ArtifactsDir, "baseline-picture-long-run.png"), figure.PngBytes());
+        Assert.Equal("lr-sweep-2026-12-06.arrow · train.py (2) (baseline)", figure.Legend.Rows[0].Text);
+
+        // The legend's rows are 22 px from 13 px down, a header 6 px lower; text starts 16 px in, a series' swatch 12 px
+        // further. The header's second line has ink where a series row (the swatch) has none.
+        using var bitmap = SKBitmap.Decode(figure.PngBytes());
+        int left = (int)figure.LegendLeftPx + 16, top = (int)figure.TitleBandPx + 13 + 6 + 22;
+        int ink = 0;
+        for (int y = top; y < top + 22; y++)
+        {
+            for (int x = left; x < left + 12; x++)
+            {
+                var c = bitmap.GetPixel(x, y);
+                if (c.Red + c.Green + c.Blue < 3 * 128) ink++;
+            }
+        }
+        Assert.True(ink > 5, $"{ink} dark pixels at the start of the legend's second row: the run's name did not wrap");
+    }
+
+    [Fact]
     public void A_baseline_alone_in_a_plot_says_baseline_on_each_row()
     {
         var store = new PlotStore();

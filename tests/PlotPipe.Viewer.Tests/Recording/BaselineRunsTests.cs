@@ -67,6 +67,29 @@ public sealed class BaselineRunsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_recording_of_two_runs_is_two_baselines_whose_series_keep_their_names_colour_and_styles_under_a_live_run_drawn_solid()
+    {
+        var path = Path.Combine(_dir, "sweep.arrow");
+        await TimedRecording.WriteTwoRunsAsync(path);
+        var store = new PlotStore();
+        await using var baselines = new BaselineRuns(store, _ => { });
+        Assert.Equal("sweep.arrow", await baselines.AddAsync(path, () => File.OpenRead(path)));
+        var live = store.Define(new SeriesDefinition(0, SeriesKind.Line, "loss", "-"), store.AddProducer("train.py", "127.0.0.1:5"));
+
+        // Each recorded run is a baseline of its own, its series by their own names; the file is one baseline.
+        Assert.Equal("loss@sweep.arrow · train.py=3 -;acc@sweep.arrow · train.py=2 -;loss@sweep.arrow · train.py (2)=3 --;"
+            + "acc@sweep.arrow · train.py (2)=2 --;loss@train.py=0 -",
+            string.Join(";", store.Series.Select(s => $"{s.Name}@{s.Producer}={s.Count} {s.Look.LineStyle}")));
+        Assert.All(store.Series.Take(4), s => Assert.True(store.IsBaseline(s)));
+        Assert.False(store.IsBaseline(live));
+        // One colour per name across live runs and baselines.
+        Assert.Single(store.Series.Where(s => s.Name == "loss").Select(s => s.CycleSlot).Distinct());
+        Assert.NotEqual(store.Series.First(s => s.Name == "loss").CycleSlot, store.Series.First(s => s.Name == "acc").CycleSlot);
+        Assert.Equal(new BaselineReport("sweep.arrow", 10, false, 0, true), Assert.Single(baselines.Report()));
+        Assert.Equal(0, store.LivePoints);
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_a_recording_is_refused_and_leaves_no_baseline()
     {
         var path = Path.Combine(_dir, "notes.arrow");

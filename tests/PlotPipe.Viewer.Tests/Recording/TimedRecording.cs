@@ -41,6 +41,24 @@ internal static class TimedRecording
         }
     }
 
+    /// <summary>
+    /// Writes the recording of two runs of one script, "train.py" and "train.py (2)", each with a line "loss" (3 points)
+    /// and a line "acc" (2 points), as a viewer records two producers of the same series.
+    /// </summary>
+    public static async Task WriteTwoRunsAsync(string path)
+    {
+        var store = new PlotStore();
+        await using var recorder = Recorder.Start(path, store, _ => { }, blockRows: 100);
+        foreach (var run in new[] { "train.py", "train.py (2)" })
+        {
+            var producer = store.AddProducer(run, "stdin");
+            var loss = store.Define(new SeriesDefinition(0, SeriesKind.Line, "loss", "-"), producer);
+            var acc = store.Define(new SeriesDefinition(1, SeriesKind.Line, "acc", "-"), producer);
+            recorder.Add(loss, [0.0, 1.0, 2.0], [3.0, 2.0, 1.0]);
+            recorder.Add(acc, [0.0, 1.0], [0.5, 0.9]);
+        }
+    }
+
     /// <summary>Every batch's first receive time and rows, as the file says.</summary>
     public static List<(long Micros, int Rows)> Batches(string path)
     {
