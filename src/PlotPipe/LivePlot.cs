@@ -356,7 +356,12 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
     {
         // A refusal is the viewer's answer to this producer (a wrong or missing token), not the viewer going away.
         if (reason.StartsWith(ProducerRefusal.Prefix, StringComparison.Ordinal))
-            _logger.LogWarning("PlotPipe: the viewer refused this producer ({Reason}); points added from now on are counted as dropped", reason[ProducerRefusal.Prefix.Length..]);
+        {
+            string why = reason[ProducerRefusal.Prefix.Length..];
+            // A token refused is the user's to fix: say where the right one is.
+            string fix = why.Contains("token", StringComparison.Ordinal) ? "; LivePlotOptions.Token takes the token of the viewer's page address (?token=...)" : "";
+            _logger.LogWarning("PlotPipe: the viewer refused this producer ({Reason}); points added from now on are counted as dropped{Fix}", why, fix);
+        }
         else
             _logger.LogWarning("PlotPipe: the viewer went away ({Reason}); points added from now on are counted as dropped", reason);
         try

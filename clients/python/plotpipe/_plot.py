@@ -895,8 +895,10 @@ class Plot:
         self._lost_reason = reason or str(error) or type(error).__name__
         if self._lost_reason.startswith(REFUSAL_PREFIX):
             # The viewer's answer to this producer (a wrong or missing token), not the viewer going away.
-            _log.warning("PlotPipe: the viewer refused this producer (%s); points added from now on are counted as dropped",
-                         self._lost_reason[len(REFUSAL_PREFIX):])
+            why = self._lost_reason[len(REFUSAL_PREFIX):]
+            # A token refused is the user's to fix: say where the right one is.
+            fix = "; connect(..., token=...) takes the token of the viewer's page address (?token=...)" if "token" in why else ""
+            _log.warning("PlotPipe: the viewer refused this producer (%s); points added from now on are counted as dropped%s", why, fix)
         else:
             _log.warning("PlotPipe: the viewer went away (%s); points added from now on are counted as dropped", self._lost_reason)
 

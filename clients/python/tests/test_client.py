@@ -729,7 +729,8 @@ class ConnectTests(unittest.TestCase):
         self.assertEqual("plotpipe: refused: wrong token", plot.viewer_lost_reason)
         # Said as the viewer's answer to this producer, not as the viewer going away.
         self.assertIn("WARNING:plotpipe:PlotPipe: the viewer refused this producer (wrong token); points added from now on "
-                      "are counted as dropped", logs.output)
+                      "are counted as dropped; connect(..., token=...) takes the token of the viewer's page address (?token=...)",
+                      logs.output)
         self.assertFalse(plot.finish(1))
 
     def test_a_malformed_address_or_token_raises_ValueError_naming_it(self):

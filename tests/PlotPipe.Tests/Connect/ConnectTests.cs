@@ -223,7 +223,8 @@ public class ConnectTests
         var args = await lost.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal("plotpipe: refused: wrong token", args.Reason);
         // Said as the viewer's answer to this producer, not as the viewer going away.
-        Assert.Contains(log.Lines, l => l.Text == "PlotPipe: the viewer refused this producer (wrong token); points added from now on are counted as dropped");
+        Assert.Contains(log.Lines, l => l.Text == "PlotPipe: the viewer refused this producer (wrong token); points added from now on are counted as dropped"
+            + "; LivePlotOptions.Token takes the token of the viewer's page address (?token=...)");
         Assert.False(plot.IsViewerConnected);
         loss.Add(2, 2);
         Assert.True(plot.Dropped >= 1);
