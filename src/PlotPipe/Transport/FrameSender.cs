@@ -1,12 +1,13 @@
-using System.IO.Pipelines;
+using System.Buffers;
+using System.Runtime.InteropServices;
 using PlotPipe.Buffering;
 using PlotPipe.Protocol;
 
 namespace PlotPipe.Transport;
 
 /// <summary>
-/// The background writer: takes full or aged batches from every series buffer, encodes them straight into a
-/// <see cref="PipeWriter"/> and flushes, then hands the chunks back to the pool. The producer's threads only
+/// The background writer: takes full or aged batches from every series buffer, encodes them into one reused buffer
+/// and writes it to the stream from its own thread, then hands the chunks back to the pool. The producer's threads only
 /// ever signal it; all I/O and every failure of the transport stay on this thread, reported once through the
 /// loss callback. Over TCP it also reconnects: a dropped connection is followed by a new one, which gets the
 /// handshake, the Hello, the plot's and panels' definitions and every series definition again, in that order,
@@ -21,7 +22,10 @@ internal sealed class FrameSender
     private static readonly TimeSpan RefusalWait = TimeSpan.FromMilliseconds(300);
     private readonly TcpViewer? _link;
     private readonly string _token;
-    private PipeWriter _writer;
+    // Frames encoded and not yet written, and where they go. Written synchronously by this thread: a pipe's
+    // asynchronous write runs on a thread-pool thread, which then spins for more work on the cores the viewer needs.
+    private readonly ArrayBufferWriter<byte> _writer = new(1 << 20);
+    private Stream _destination;
     private readonly ChunkPool _pool;
     private readonly BufferSignals _signals;
     private readonly Action<Exception> _lost;
@@ -57,7 +61,7 @@ internal sealed class FrameSender
         _lost = lost;
         _version = version;
         _flushIntervalMs = Math.Max(1, (int)Math.Ceiling(flushInterval.TotalMilliseconds));
-        _writer = Writer(destination);
+        _destination = destination;
         _thread = new Thread(Run) { IsBackground = true, Name = "PlotPipe writer" };
     }
 
@@ -122,8 +126,19 @@ internal sealed class FrameSender
     }
 
     // Large segments make few, large writes: small writes into a pipe cost far more per byte.
-    private static PipeWriter Writer(Stream destination) =>
-        PipeWriter.Create(destination, new StreamPipeWriterOptions(minimumBufferSize: 1 << 20, leaveOpen: false));
+    // Writes what is left and closes the stream.
+    private void Complete()
+    {
+        try
+        {
+            if (_writer.WrittenCount > 0 && !_broken && !_down) _destination.Write(_writer.WrittenSpan);
+        }
+        finally
+        {
+            _writer.ResetWrittenCount();
+            _destination.Dispose();
+        }
+    }
 
     private void Run()
     {
@@ -194,7 +209,7 @@ internal sealed class FrameSender
             _link?.Closing();
             try
             {
-                _writer.Complete();
+                Complete();
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException)
             {
@@ -226,7 +241,7 @@ internal sealed class FrameSender
         }
         try
         {
-            _writer.Complete();
+            Complete();
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
         {
@@ -238,7 +253,7 @@ internal sealed class FrameSender
             Lose(new IOException($"stopped reconnecting to the viewer at {link.Address}"));
             return false;
         }
-        _writer = Writer(stream);
+        _destination = stream;
         _down = false;
         // The series the viewer knew go out again at once, as they were; the others when they have points.
         int known = _definedSeries;
@@ -298,15 +313,15 @@ internal sealed class FrameSender
                 points += chunk.Count;
                 if (!_broken)
                 {
-                    FrameWriter.WritePoints(_writer, b.Definition.Id, chunk.X.AsSpan(0, chunk.Count), chunk.Y.AsSpan(0, chunk.Count));
+                    WritePoints(b.Definition.Id, chunk.X.AsSpan(0, chunk.Count), chunk.Y.AsSpan(0, chunk.Count));
                     BytesWritten += FrameWriter.PointsFrameBytes(chunk.Count);
                     wrote = true;
                 }
-                // The points are copied into the pipe's buffer, so the chunk is free again at once.
+                // The points are written or copied into the buffer, so the chunk is free again at once.
                 _pool.Return(chunk);
                 // A grown buffer can queue hundreds of megabytes in one series: write as we go here too, so the copies
                 // never pile up beside it while the viewer is slow, and the chunks not yet copied still count against it.
-                if (wrote && _writer.UnflushedBytes >= 1 << 20)
+                if (wrote && _writer.WrittenCount >= 1 << 20)
                 {
                     Flush();
                     wrote = false;
@@ -324,7 +339,7 @@ internal sealed class FrameSender
                 }
             }
             // Write as we go, so a large plot never holds more than a segment's worth of encoded frames.
-            if (wrote && _writer.UnflushedBytes >= 1 << 20)
+            if (wrote && _writer.WrittenCount >= 1 << 20)
             {
                 Flush();
                 wrote = false;
@@ -389,13 +404,39 @@ internal sealed class FrameSender
         return defined;
     }
 
-    private void Flush()
+    // A frame of many points goes to the stream from the chunk's own columns, after what is buffered before it: copying
+    // them into the buffer first cost the writer as much as the write itself. A few points are buffered with the rest.
+    private void WritePoints(int seriesId, ReadOnlySpan<double> xs, ReadOnlySpan<double> ys)
     {
-        if (_broken || _down) return;
+        if (xs.Length < DirectPoints || !BitConverter.IsLittleEndian || _down)
+        {
+            FrameWriter.WritePoints(_writer, seriesId, xs, ys);
+            return;
+        }
+        FrameWriter.WritePointsHeader(_writer, seriesId, xs.Length);
         try
         {
-            var result = _writer.FlushAsync().AsTask().GetAwaiter().GetResult();
-            if (result.IsCompleted) Failed(new IOException("the viewer stopped reading"));
+            _destination.Write(_writer.WrittenSpan);
+            _writer.ResetWrittenCount();
+            _destination.Write(MemoryMarshal.AsBytes(xs));
+            _destination.Write(MemoryMarshal.AsBytes(ys));
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            Failed(e);
+        }
+    }
+
+    // Points in a frame from which its columns are written from the chunk, not copied (4 KiB of each column).
+    private const int DirectPoints = 512;
+
+    private void Flush()
+    {
+        if (_broken || _down || _writer.WrittenCount == 0) return;
+        try
+        {
+            _destination.Write(_writer.WrittenSpan);
+            _writer.ResetWrittenCount();
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
         {
