@@ -26,29 +26,21 @@ public class ColumnEncodeBenchmarks
         int n = ColumnChunk.MaxCapacity;
         var xs = new double[n];
         var ys = new double[n];
-        switch (Column)
+        if (Column == "halves y")
         {
-            case "ramp x":
-                SampleStreams.Fill(SampleStream.RampSine, 1 << 20, xs, ys);
-                _column = xs;
-                break;
-            case "ADC y":
-                SampleStreams.Fill(SampleStream.RampAdc12, 1 << 20, xs, ys);
-                _column = ys;
-                break;
-            case "sine y":
-                SampleStreams.Fill(SampleStream.RampSine, 1 << 20, xs, ys);
-                _column = ys;
-                break;
-            case "temperature y":
-                SampleStreams.Fill(SampleStream.JitteredTemperature, 1 << 20, xs, ys);
-                _column = ys;
-                break;
-            default:
-                for (int i = 0; i < n; i++) ys[i] = ((1 << 20) + i) * 0.5;
-                _column = ys;
-                break;
+            for (int i = 0; i < n; i++) ys[i] = ((1 << 20) + i) * 0.5;
+            _column = ys;
+            return;
         }
+        var (stream, y) = Column switch
+        {
+            "ramp x" => (SampleStream.RampSine, false),
+            "ADC y" => (SampleStream.RampAdc12, true),
+            "sine y" => (SampleStream.RampSine, true),
+            _ => (SampleStream.JitteredTemperature, true),
+        };
+        SampleStreams.Fill(stream, 1 << 20, xs, ys);
+        _column = y ? ys : xs;
     }
 
     /// <summary>The floor: copying the column.</summary>

@@ -295,70 +295,33 @@ internal sealed class ColumnEncoder
 
     private static int DecimalSize(int order, int width) => PackedColumn.HeaderBytes + 8 * (1 + order) + BitPacking.BytesFor(N - order, width);
 
-    // Fills _packed with the integers' residuals at an order; returns their smallest and largest.
+    // Fills _packed with the integers' residuals at an order (the integers, their steps, or their changes of step);
+    // returns their smallest and largest. Four at a time where vectors are fast, the rest one by one.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private (long Min, long Max) Residuals(int order)
     {
-        var k = _ints;
-        var residuals = _packed;
-        long min = long.MaxValue, max = long.MinValue;
-        if (Vector256.IsHardwareAccelerated) return ResidualsFourAtATime(order);
-        if (order == 0)
-        {
-            for (int i = 0; i < N; i++)
-            {
-                long r = k[i];
-                residuals[i] = (ulong)r;
-                min = Math.Min(min, r);
-                max = Math.Max(max, r);
-            }
-        }
-        else if (order == 1)
-        {
-            for (int i = 1; i < N; i++)
-            {
-                long r = k[i] - k[i - 1];
-                residuals[i - 1] = (ulong)r;
-                min = Math.Min(min, r);
-                max = Math.Max(max, r);
-            }
-        }
-        else
-        {
-            for (int i = 2; i < N; i++)
-            {
-                long r = k[i] - 2 * k[i - 1] + k[i - 2];
-                residuals[i - 2] = (ulong)r;
-                min = Math.Min(min, r);
-                max = Math.Max(max, r);
-            }
-        }
-        return (min, max);
-    }
-
-    // Residuals(order) four at a time: the same integers, a vector of each of the one, two or three terms.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private (long Min, long Max) ResidualsFourAtATime(int order)
-    {
         ref long k = ref MemoryMarshal.GetArrayDataReference(_ints);
         ref long to = ref Unsafe.As<ulong, long>(ref MemoryMarshal.GetArrayDataReference(_packed));
-        var min = Vector256.Create(long.MaxValue);
-        var max = Vector256.Create(long.MinValue);
-        int count = N - order, i = 0;
-        for (; i <= count - Vector256<long>.Count; i += Vector256<long>.Count)
-        {
-            var r = Vector256.LoadUnsafe(ref k, (nuint)(i + order));
-            if (order >= 1) r -= Vector256.LoadUnsafe(ref k, (nuint)(i + order - 1));
-            if (order == 2) r -= Vector256.LoadUnsafe(ref k, (nuint)(i + 1)) - Vector256.LoadUnsafe(ref k, (nuint)i);
-            r.StoreUnsafe(ref to, (nuint)i);
-            min = Vector256.Min(min, r);
-            max = Vector256.Max(max, r);
-        }
         long lo = long.MaxValue, hi = long.MinValue;
-        for (int lane = 0; lane < Vector256<long>.Count; lane++)
+        int count = N - order, i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            lo = Math.Min(lo, min[lane]);
-            hi = Math.Max(hi, max[lane]);
+            var min = Vector256.Create(long.MaxValue);
+            var max = Vector256.Create(long.MinValue);
+            for (; i <= count - Vector256<long>.Count; i += Vector256<long>.Count)
+            {
+                var r = Vector256.LoadUnsafe(ref k, (nuint)(i + order));
+                if (order >= 1) r -= Vector256.LoadUnsafe(ref k, (nuint)(i + order - 1));
+                if (order == 2) r -= Vector256.LoadUnsafe(ref k, (nuint)(i + 1)) - Vector256.LoadUnsafe(ref k, (nuint)i);
+                r.StoreUnsafe(ref to, (nuint)i);
+                min = Vector256.Min(min, r);
+                max = Vector256.Max(max, r);
+            }
+            for (int lane = 0; lane < Vector256<long>.Count; lane++)
+            {
+                lo = Math.Min(lo, min[lane]);
+                hi = Math.Max(hi, max[lane]);
+            }
         }
         for (; i < count; i++)
         {
