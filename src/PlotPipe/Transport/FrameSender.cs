@@ -22,8 +22,9 @@ internal sealed class FrameSender
     private static readonly TimeSpan RefusalWait = TimeSpan.FromMilliseconds(300);
     private readonly TcpViewer? _link;
     private readonly string _token;
-    // Frames encoded and not yet written, and where they go. Written synchronously by this thread: a pipe's
-    // asynchronous write runs on a thread-pool thread, which then spins for more work on the cores the viewer needs.
+    // Frames encoded and not yet written, and where they go. Written synchronously by this thread, in writes of up to
+    // a megabyte (small writes into a pipe cost far more per byte): a pipe's asynchronous write runs on a thread-pool
+    // thread, which then spins for more work on the cores the viewer needs.
     private readonly ArrayBufferWriter<byte> _writer = new(1 << 20);
     private Stream _destination;
     private readonly ChunkPool _pool;
@@ -125,7 +126,6 @@ internal sealed class FrameSender
         _signals.Wake();
     }
 
-    // Large segments make few, large writes: small writes into a pipe cost far more per byte.
     // Writes what is left and closes the stream.
     private void Complete()
     {
