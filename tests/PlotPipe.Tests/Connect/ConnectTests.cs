@@ -79,13 +79,19 @@ public class ConnectTests
         await using var plot = await LivePlot.ConnectAsync(peer.Address, new LivePlotOptions { WhenFull = WhenFull.Block });
         var loss = plot.Line("loss");
         const int total = 2_000_000;
-        var streaming = Task.Run(() =>
+        // The second half waits for the drop: a producer this fast had written nearly all of it into the socket's
+        // buffers before the drop, so the stream ended in them, unknown to both sides, rather than while streaming.
+        var dropped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var streaming = Task.Run(async () =>
         {
-            for (int i = 0; i < total; i++) loss.Add(i, i);
+            for (int i = 0; i < total / 2; i++) loss.Add(i, i);
+            await dropped.Task;
+            for (int i = total / 2; i < total; i++) loss.Add(i, i);
             plot.Finish();
         });
         await peer.WaitUntilAsync(p => p.Connections.Length >= 1 && p.Connections[0].Xs("loss").Count > 100_000, "points on the first connection");
         peer.DropAll();
+        dropped.SetResult();
         // Generous: the whole suite runs beside it, and the producer under Block moves only as fast as the peer reads.
         await streaming.WaitAsync(TimeSpan.FromSeconds(90));
         await plot.Completion.WaitAsync(TimeSpan.FromSeconds(90));
