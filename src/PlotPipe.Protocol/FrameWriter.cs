@@ -62,29 +62,15 @@ public static class FrameWriter
             throw new ArgumentException($"xs has {xs.Length} values but ys has {ys.Length}; they must be equal", nameof(ys));
         if (xs.Length > ProtocolLimits.MaxPointsPerFrame)
             throw new ArgumentException($"{xs.Length} points exceed the {ProtocolLimits.MaxPointsPerFrame} a frame can carry", nameof(xs));
-        WritePointsHeader(writer, seriesId, xs.Length);
+        int n = xs.Length;
+        var head = writer.GetSpan(ProtocolLimits.HeaderBytes + ProtocolLimits.PointsPrefixBytes);
+        WriteHeader(head, (uint)(ProtocolLimits.PointsPrefixBytes + 16 * n), FrameType.Points, seriesId);
+        BinaryPrimitives.WriteUInt32LittleEndian(head[8..], (uint)n);
+        BinaryPrimitives.WriteUInt32LittleEndian(head[12..], 0);
+        writer.Advance(ProtocolLimits.HeaderBytes + ProtocolLimits.PointsPrefixBytes);
         WriteColumn(writer, xs);
         WriteColumn(writer, ys);
     }
-
-    /// <summary>
-    /// Writes the first <see cref="PointsHeaderBytes"/> bytes of a Points frame of <paramref name="count"/> points, for
-    /// a writer that sends the two columns (little-endian doubles, x then y) from its own memory right after it.
-    /// </summary>
-    public static void WritePointsHeader(IBufferWriter<byte> writer, int seriesId, int count)
-    {
-        CheckSeriesId(seriesId);
-        if ((uint)count > ProtocolLimits.MaxPointsPerFrame)
-            throw new ArgumentException($"{count} points: a frame carries 0 to {ProtocolLimits.MaxPointsPerFrame}", nameof(count));
-        var head = writer.GetSpan(PointsHeaderBytes);
-        WriteHeader(head, (uint)(ProtocolLimits.PointsPrefixBytes + 16 * count), FrameType.Points, seriesId);
-        BinaryPrimitives.WriteUInt32LittleEndian(head[8..], (uint)count);
-        BinaryPrimitives.WriteUInt32LittleEndian(head[12..], 0);
-        writer.Advance(PointsHeaderBytes);
-    }
-
-    /// <summary>The bytes of a Points frame before its columns.</summary>
-    public const int PointsHeaderBytes = ProtocolLimits.HeaderBytes + ProtocolLimits.PointsPrefixBytes;
 
     /// <summary>Writes a Dropped frame with the running total of points the producer dropped for a series.</summary>
     public static void WriteDropped(IBufferWriter<byte> writer, int seriesId, long droppedTotal)

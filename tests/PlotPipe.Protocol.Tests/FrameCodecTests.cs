@@ -28,29 +28,6 @@ public class FrameCodecTests
     ];
 
     [Fact]
-    public void A_points_header_followed_by_the_columns_as_little_endian_bytes_is_the_same_frame_as_WritePoints()
-    {
-        double[] xs = [0.5, -1.25, double.NaN, 1e300], ys = [1, double.NegativeInfinity, 3, -0.0];
-        var whole = Wire.Encode(w => FrameWriter.WritePoints(w, 7, xs, ys), handshake: false);
-        var parts = new ArrayBufferWriter<byte>();
-        FrameWriter.WritePointsHeader(parts, 7, xs.Length);
-        Assert.Equal(FrameWriter.PointsHeaderBytes, parts.WrittenCount);
-        foreach (var column in new[] { xs, ys })
-        {
-            foreach (double v in column)
-            {
-                System.Buffers.Binary.BinaryPrimitives.WriteDoubleLittleEndian(parts.GetSpan(8), v);
-                parts.Advance(8);
-            }
-        }
-        Assert.Equal(whole, parts.WrittenSpan.ToArray());
-        Assert.Equal(FrameWriter.PointsFrameBytes(xs.Length), whole.Length);
-        var tooMany = Assert.Throws<ArgumentException>(() => FrameWriter.WritePointsHeader(new ArrayBufferWriter<byte>(), 7, ProtocolLimits.MaxPointsPerFrame + 1));
-        Assert.Contains((ProtocolLimits.MaxPointsPerFrame + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), tooMany.Message);
-        Assert.Throws<ArgumentException>(() => FrameWriter.WritePointsHeader(new ArrayBufferWriter<byte>(), 7, -1));
-    }
-
-    [Fact]
     public void Every_frame_type_round_trips()
     {
         var frames = Wire.DecodeAll(new ReadOnlySequence<byte>(SampleStream()), out var rest);

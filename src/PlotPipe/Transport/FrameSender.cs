@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 using PlotPipe.Buffering;
 using PlotPipe.Protocol;
 
@@ -313,11 +312,12 @@ internal sealed class FrameSender
                 points += chunk.Count;
                 if (!_broken)
                 {
-                    WritePoints(b.Definition.Id, chunk.X.AsSpan(0, chunk.Count), chunk.Y.AsSpan(0, chunk.Count));
+                    FrameWriter.WritePoints(_writer, b.Definition.Id, chunk.X.AsSpan(0, chunk.Count), chunk.Y.AsSpan(0, chunk.Count));
                     BytesWritten += FrameWriter.PointsFrameBytes(chunk.Count);
                     wrote = true;
                 }
-                // The points are written or copied into the buffer, so the chunk is free again at once.
+                // The points are copied into the buffer, so the chunk is free again at once: a writer blocked on a
+                // stalled viewer holds no chunk (writing the columns from the chunk itself would hold it).
                 _pool.Return(chunk);
                 // A grown buffer can queue hundreds of megabytes in one series: write as we go here too, so the copies
                 // never pile up beside it while the viewer is slow, and the chunks not yet copied still count against it.
@@ -403,32 +403,6 @@ internal sealed class FrameSender
         }
         return defined;
     }
-
-    // A frame of many points goes to the stream from the chunk's own columns, after what is buffered before it: copying
-    // them into the buffer first cost the writer as much as the write itself. A few points are buffered with the rest.
-    private void WritePoints(int seriesId, ReadOnlySpan<double> xs, ReadOnlySpan<double> ys)
-    {
-        if (xs.Length < DirectPoints || !BitConverter.IsLittleEndian || _down)
-        {
-            FrameWriter.WritePoints(_writer, seriesId, xs, ys);
-            return;
-        }
-        FrameWriter.WritePointsHeader(_writer, seriesId, xs.Length);
-        try
-        {
-            _destination.Write(_writer.WrittenSpan);
-            _writer.ResetWrittenCount();
-            _destination.Write(MemoryMarshal.AsBytes(xs));
-            _destination.Write(MemoryMarshal.AsBytes(ys));
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
-        {
-            Failed(e);
-        }
-    }
-
-    // Points in a frame from which its columns are written from the chunk, not copied (4 KiB of each column).
-    private const int DirectPoints = 512;
 
     private void Flush()
     {
