@@ -184,28 +184,24 @@ internal static class ViewMessage
             }
         }
 
-        /// <summary>Each value less <paramref name="origin"/>, as float32: only those inside the window are converted.</summary>
+        /// <summary>
+        /// Each value less <paramref name="origin"/>, as float32: only those inside the window are converted, a batch at
+        /// a time into a stack buffer that <see cref="Put(ReadOnlySpan{byte})"/> places.
+        /// </summary>
         public void PutOffsets(scoped ReadOnlySpan<double> column, double origin)
         {
             long end = _at + 4L * column.Length;
-            if (end <= _offset || Full)
-            {
-                _at = end;
-                return;
-            }
-            Span<byte> one = stackalloc byte[4];
-            int first = (int)Math.Max(0, (_offset - _at) / 4);
+            int first = (int)Math.Clamp((_offset - _at) / 4, 0, column.Length);
             _at += 4L * first;
-            for (int i = first; i < column.Length; i++)
+            Span<byte> batch = stackalloc byte[1024];
+            for (int i = first; i < column.Length && !Full;)
             {
-                if (Full)
-                {
-                    _at = end;
-                    return;
-                }
-                BinaryPrimitives.WriteSingleLittleEndian(one, (float)(column[i] - origin));
-                Put(one);
+                int n = Math.Min(batch.Length / 4, column.Length - i);
+                for (int j = 0; j < n; j++) BinaryPrimitives.WriteSingleLittleEndian(batch[(4 * j)..], (float)(column[i + j] - origin));
+                Put(batch[..(4 * n)]);
+                i += n;
             }
+            _at = end;
         }
 
         public void Put(scoped ReadOnlySpan<uint> column)
