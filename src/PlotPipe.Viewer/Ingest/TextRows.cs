@@ -212,7 +212,7 @@ internal sealed class TextRows
         _timed = _arrival || (_xColumn >= 0 && (_options.XTime || isTime[_xColumn]));
         if (_xColumn >= 0) _kinds[_xColumn] = Kind.X;
 
-        if ((_arrival ? "time" : _xColumn < 0 ? "line" : names is not null && string.IsNullOrWhiteSpace(names[_xColumn]) ? TextXRule.UnnamedX : names?[_xColumn]) is { Length: > 0 } xLabel) _series.LabelX(xLabel);
+        if ((_arrival ? "time" : _xColumn < 0 ? "line" : names?[_xColumn] is { } xColumnName ? TextXRule.LabelOf(xColumnName) : null) is { Length: > 0 } xLabel) _series.LabelX(xLabel);
         int series = 0;
         for (int i = 0; i < _columns; i++)
         {

@@ -22,6 +22,9 @@ internal static class TextXRule
     /// </summary>
     public static bool IsX(ReadOnlySpan<char> name) => name.Trim().IsEmpty || SaysX(name);
 
+    /// <summary>The x axis' label for the header column <paramref name="name"/>: its name, or <see cref="UnnamedX"/> for none.</summary>
+    public static string LabelOf(string name) => name.AsSpan().Trim().IsEmpty ? UnnamedX : name;
+
     /// <summary>Whether a column called <paramref name="name"/> holds x: its first word is x, t, time, timestamp, date, step, epoch, iteration, ...</summary>
     public static bool SaysX(ReadOnlySpan<char> name)
     {
