@@ -34,6 +34,10 @@ internal sealed class PageBenchResult
     public Stats GestureViewerWaitMs { get; set; } = Stats.Empty;
     public Stats GestureViewerBuildMs { get; set; } = Stats.Empty;
 
+    /// <summary>Request to view, split where the page took the viewer's answer mark (sent just before the view).</summary>
+    public Stats GestureRequestToMarkMs { get; set; } = Stats.Empty;
+    public Stats GestureMarkToViewMs { get; set; } = Stats.Empty;
+
     public Stats NaiveLinesPathMs { get; set; } = Stats.Empty;
     public Stats NaiveLinesRasterMs { get; set; } = Stats.Empty;
     public long NaiveLinesPoints { get; set; }
@@ -114,5 +118,9 @@ internal sealed class PageBenchResult
         public Stats InputToRequestMs { get; set; } = Stats.Empty;
         public Stats RequestToViewMs { get; set; } = Stats.Empty;
         public Stats ViewToDrawnMs { get; set; } = Stats.Empty;
+
+        /// <summary>Inside request to view: its view's build in the viewer, and the request to the answer mark taken by the page.</summary>
+        public Stats BuildMs { get; set; } = Stats.Empty;
+        public Stats RequestToMarkMs { get; set; } = Stats.Empty;
     }
 }

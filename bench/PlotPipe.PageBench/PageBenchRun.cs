@@ -239,8 +239,8 @@ internal static class PageBenchRun
         var answered = gestures.ToDictionary(g => g.Name, _ => new List<double>());
         var unanswered = gestures.ToDictionary(g => g.Name, _ => 0);
         var taken = new Taken();
-        List<double> toSend = [], toView = [], toDraw = [], waited = [], built = [];
-        var splits = gestures.ToDictionary(g => g.Name, _ => (Send: new List<double>(), View: new List<double>(), Draw: new List<double>()));
+        List<double> toSend = [], toView = [], toDraw = [], waited = [], built = [], toMark = [], markToView = [];
+        var splits = gestures.ToDictionary(g => g.Name, _ => (Send: new List<double>(), View: new List<double>(), Draw: new List<double>(), Built: new List<double>(), Mark: new List<double>()));
         var start = await DrainAsync(page);
         long addedAtStart = streamer.Added;
         var clock = Stopwatch.StartNew();
@@ -268,7 +268,17 @@ internal static class PageBenchRun
                     splits[name].View.Add(view);
                     splits[name].Draw.Add(draw);
                     if (a.GetProperty("waitedMs").GetDouble() is >= 0 and var w) waited.Add(w);
-                    if (a.GetProperty("builtMs").GetDouble() is >= 0 and var b) built.Add(b);
+                    if (a.GetProperty("builtMs").GetDouble() is >= 0 and var b)
+                    {
+                        built.Add(b);
+                        splits[name].Built.Add(b);
+                    }
+                    if (a.GetProperty("markAt").GetDouble() is >= 0 and var m)
+                    {
+                        toMark.Add(m - a.GetProperty("sentAt").GetDouble());
+                        splits[name].Mark.Add(m - a.GetProperty("sentAt").GetDouble());
+                        markToView.Add(a.GetProperty("viewAt").GetDouble() - m);
+                    }
                 }
                 catch (TimeoutException)
                 {
@@ -289,6 +299,8 @@ internal static class PageBenchRun
                 InputToRequestMs = Stats.Of(splits[name].Send),
                 RequestToViewMs = Stats.Of(splits[name].View),
                 ViewToDrawnMs = Stats.Of(splits[name].Draw),
+                BuildMs = Stats.Of(splits[name].Built),
+                RequestToMarkMs = Stats.Of(splits[name].Mark),
             };
         }
         result.Gestures["all"] = new PageBenchResult.Gesture
@@ -302,6 +314,8 @@ internal static class PageBenchRun
         result.GestureViewToDrawnMs = Stats.Of(toDraw);
         result.GestureViewerWaitMs = Stats.Of(waited);
         result.GestureViewerBuildMs = Stats.Of(built);
+        result.GestureRequestToMarkMs = Stats.Of(toMark);
+        result.GestureMarkToViewMs = Stats.Of(markToView);
         return PhaseOf(clock.Elapsed.TotalSeconds, streamer.Added - addedAtStart, start, last, taken);
     }
 

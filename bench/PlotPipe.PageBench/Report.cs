@@ -78,14 +78,21 @@ internal static class Report
         foreach (var (name, g) in r.Gestures)
         {
             if (name == "all" || g.InputToRequestMs.Count == 0) continue;
-            o.WriteLine(string.Format(CultureInfo.InvariantCulture, "  {0,-22} input to request {1,5:F1} / {2,5:F1}; request to view {3,5:F1} / {4,5:F1}; view to drawn {5,5:F1} / {6,5:F1}",
-                name + ":", g.InputToRequestMs.P50, g.InputToRequestMs.P99, g.RequestToViewMs.P50, g.RequestToViewMs.P99, g.ViewToDrawnMs.P50, g.ViewToDrawnMs.P99));
+            o.WriteLine(string.Format(CultureInfo.InvariantCulture, "  {0,-22} input to request {1,5:F1} / {2,5:F1}; request to view {3,5:F1} / {4,5:F1} (built {7,4:F1} / {8,5:F1}, mark taken {9,5:F1} / {10,5:F1}); view to drawn {5,5:F1} / {6,5:F1}",
+                name + ":", g.InputToRequestMs.P50, g.InputToRequestMs.P99, g.RequestToViewMs.P50, g.RequestToViewMs.P99, g.ViewToDrawnMs.P50, g.ViewToDrawnMs.P99,
+                g.BuildMs.P50, g.BuildMs.P99, g.RequestToMarkMs.P50, g.RequestToMarkMs.P99));
         }
         if (r.GestureViewerBuildMs.Count > 0)
         {
             o.WriteLine(string.Format(CultureInfo.InvariantCulture,
                 "  of request to view, in the viewer: waiting for the view before it {0:F1} / {1:F1}; building its view {2:F1} / {3:F1}",
                 r.GestureViewerWaitMs.P50, r.GestureViewerWaitMs.P99, r.GestureViewerBuildMs.P50, r.GestureViewerBuildMs.P99));
+        }
+        if (r.GestureRequestToMarkMs.Count > 0)
+        {
+            o.WriteLine(string.Format(CultureInfo.InvariantCulture,
+                "  of request to view, at the page: request to the answer mark taken {0:F1} / {1:F1}; the mark to its view taken {2:F1} / {3:F1}",
+                r.GestureRequestToMarkMs.P50, r.GestureRequestToMarkMs.P99, r.GestureMarkToViewMs.P50, r.GestureMarkToViewMs.P99));
         }
         o.WriteLine();
         double p50 = r.Follow.RedrawMs.P50;

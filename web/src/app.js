@@ -641,7 +641,7 @@ socket = connectSocket({
   onMeta: applyMeta,
   onAnswer: (msg) => {
     flow.answered(msg.seq);
-    pp.answer = { seq: msg.seq, waitedMs: msg.waitedMs ?? null, builtMs: msg.builtMs ?? null };
+    pp.answer = { seq: msg.seq, waitedMs: msg.waitedMs ?? null, builtMs: msg.builtMs ?? null, heldMs: msg.heldMs ?? null, at: performance.now() };
   },
   onLimit: applyLimit,
   onHistogram: (msg) => histogram.show(msg),

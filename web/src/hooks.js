@@ -26,7 +26,8 @@ export const pp = (window.plotpipe = {
   // For measuring (bench/PlotPipe.PageBench): the ranges of the last view received, the last request sent,
   // and one entry per draw, so a reader can tell when the answer to a request reached the screen.
   serverRange: null, viewAt: 0, request: null, draws: 0, drawLog: [],
-  // The viewer's last answer mark: { seq, waitedMs, builtMs } (how long the request waited, how long its view took).
+  // The viewer's last answer mark: { seq, waitedMs, builtMs, heldMs, at } (how long the request waited, how long its view
+  // took, how long it then waited for the view before it to reach the page; when the page took the mark).
   answer: null,
   // Set true to read one pixel back after each draw, so drawLog's redrawMs includes the raster: a canvas without
   // a GPU records its drawing and rasterizes it later on this same thread, unseen by performance.now() around the calls.

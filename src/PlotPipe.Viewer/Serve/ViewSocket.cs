@@ -325,6 +325,15 @@ internal static class ViewSocket
                         {
                             continue;
                         }
+                        // An answer goes out once the view before it has reached the page: on a busy machine the
+                        // browser takes a large view from the socket in some 10-20 ms, so each view let in ahead of the
+                        // answer delays it by that much, and the page acknowledges a view made stale by its newer
+                        // request as soon as it arrives. Built meanwhile, the answer waits only for that arrival.
+                        if (answers && request.Seq is not null && !await PreviousViewArrivedAsync(viewsSent, lastView, seenRequest, stop).ConfigureAwait(false))
+                        {
+                            continue;
+                        }
+                        long held = Stopwatch.GetTimestamp();
                         if (!_query.Layout.Matches(_sentLayout))
                         {
                             // The view's panels changed kind or group (a panel's first timed points, say): the page
@@ -337,7 +346,7 @@ internal static class ViewSocket
                         // Views of an older request may still be on the way: the page tells the answer by this mark.
                         if (answers && request.Seq is long seq)
                         {
-                            await SendAnswerAsync(seq, Stopwatch.GetElapsedTime(arrived, buildStarted), Stopwatch.GetElapsedTime(buildStarted, built), abort).ConfigureAwait(false);
+                            await SendAnswerAsync(seq, Stopwatch.GetElapsedTime(arrived, buildStarted), Stopwatch.GetElapsedTime(buildStarted, built), Stopwatch.GetElapsedTime(built, held), abort).ConfigureAwait(false);
                         }
                         if (_query.CellPx != _sentCellPx || !ReferenceEquals(_query.Limit, _sentLimit)) await SendLimitAsync(abort).ConfigureAwait(false);
                         // A view the budget cannot hold is not sent: the limit message says why.
@@ -382,9 +391,29 @@ internal static class ViewSocket
             }
         }
 
-        // The answer mark says how long the request waited for the viewer (a view being built or sent before it) and
-        // how long its view took to build, so a slow answer can be told apart from a slow page.
-        private async ValueTask SendAnswerAsync(long seq, TimeSpan waited, TimeSpan built, CancellationToken abort)
+        // Waits until the page has reported the last view sent (viewsSent: the count of reports that means) or
+        // DrawnTimeout after it went; false when a newer request arrived meanwhile, whose answer replaces this one.
+        private async ValueTask<bool> PreviousViewArrivedAsync(int viewsSent, long lastView, int answering, CancellationToken stop)
+        {
+            if (!_pageReportsDrawn) return true;
+            while (Volatile.Read(ref _viewsDrawn) < viewsSent)
+            {
+                var left = DrawnTimeout - Stopwatch.GetElapsedTime(lastView);
+                if (left <= TimeSpan.Zero) break;
+                _pageChanged.Reader.TryRead(out _);
+                var changed = _pageChanged.Reader.WaitToReadAsync(stop).AsTask();
+                // Looked at again once armed: a report or request that came before the wait would not wake it.
+                if (Volatile.Read(ref _viewsDrawn) >= viewsSent || Volatile.Read(ref _requestVersion) != answering) break;
+                await Task.WhenAny(changed, Task.Delay(left, stop)).ConfigureAwait(false);
+                stop.ThrowIfCancellationRequested();
+            }
+            return Volatile.Read(ref _requestVersion) == answering;
+        }
+
+        // The answer mark says how long the request waited for the viewer (a view being built or sent before it), how
+        // long its view took to build and then waited for the view before it to reach the page, so a slow answer can be
+        // told apart from a slow page.
+        private async ValueTask SendAnswerAsync(long seq, TimeSpan waited, TimeSpan built, TimeSpan held, CancellationToken abort)
         {
             _metaBuffer.ResetWrittenCount();
             _metaJson.Reset(_metaBuffer);
@@ -393,6 +422,7 @@ internal static class ViewSocket
             _metaJson.WriteNumber("seq"u8, seq);
             _metaJson.WriteNumber("waitedMs"u8, Math.Round(waited.TotalMilliseconds, 1));
             _metaJson.WriteNumber("builtMs"u8, Math.Round(built.TotalMilliseconds, 1));
+            _metaJson.WriteNumber("heldMs"u8, Math.Round(held.TotalMilliseconds, 1));
             _metaJson.WriteEndObject();
             _metaJson.Flush();
             await _socket.SendAsync(_metaBuffer.WrittenMemory, WebSocketMessageType.Text, true, abort).ConfigureAwait(false);

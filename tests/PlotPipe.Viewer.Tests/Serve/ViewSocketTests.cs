@@ -139,6 +139,37 @@ public sealed class ViewSocketTests : IAsyncLifetime
         Assert.True(clock.Elapsed < ViewSocket.DrawnTimeout * 0.9, $"the zoom was answered after {clock.Elapsed.TotalMilliseconds} ms");
     }
 
+    [Fact]
+    public async Task A_numbered_zoom_is_answered_once_the_view_in_flight_is_reported_and_only_the_newest_of_two()
+    {
+        using var socket = await PageSocket.ConnectAsync(Server.Url, Server.Token);
+        await socket.ReceiveMetaAsync();
+        await socket.SendAsync("""{"type":"view","x":null,"y":null,"follow":null,"width":400,"height":300,"seq":1}""");
+        await ReceiveViewAsync(socket);
+        // The report, then a request the viewer reads after it: that request's view is in flight, unreported.
+        await socket.SendAsync("""{"type":"drawn"}""");
+        await socket.SendAsync("""{"type":"view","x":[0,5],"y":null,"follow":null,"width":400,"height":300,"seq":2}""");
+        Assert.Equal(5, (await ReceiveViewAsync(socket)).XMax, 9);
+
+        // Two zooms while it is: their answers wait for the report, and the first, superseded, never goes.
+        var answer = socket.ReceiveAnswerAsync();
+        await socket.SendAsync("""{"type":"view","x":[1,3],"y":null,"follow":null,"width":400,"height":300,"seq":3}""");
+        await socket.SendAsync("""{"type":"view","x":[2,4],"y":null,"follow":null,"width":400,"height":300,"seq":4}""");
+        var waitedFor = Task.Delay(TimeSpan.FromMilliseconds(300));
+        var first = await Task.WhenAny(answer, waitedFor);
+        Assert.True(ReferenceEquals(first, waitedFor), first == answer ? $"answered before the report: {await answer}" : "");
+        var reported = System.Diagnostics.Stopwatch.StartNew();
+        await socket.SendAsync("""{"type":"drawn"}""");
+
+        var mark = await answer;
+        Assert.Equal(4, mark.GetProperty("seq").GetInt32());
+        Assert.True(mark.GetProperty("heldMs").GetDouble() >= 200, mark.ToString());
+        var zoomed = await ReceiveViewAsync(socket);
+        Assert.Equal(2, zoomed.XMin, 9);
+        Assert.Equal(4, zoomed.XMax, 9);
+        Assert.True(reported.Elapsed < ViewSocket.DrawnTimeout * 0.5, $"the zoom was answered {reported.Elapsed.TotalMilliseconds} ms after the report");
+    }
+
     [Theory]
     [InlineData("""{"type":"view","x":[-1e308,1e308],"y":[-1e308,1e308],"follow":null,"width":1e300,"height":1e300}""")]
     [InlineData("""{"type":"view","x":null,"y":null,"follow":1e308,"width":1e300,"height":1e300}""")]
