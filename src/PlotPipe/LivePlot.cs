@@ -42,7 +42,7 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
     }
 
     /// <summary>Connects to a viewer listening for producers (<c>plotpipe view --listen</c>), retrying until it answers; see <see cref="ConnectAsync"/>.</summary>
-    /// <exception cref="ArgumentException">The address is not tcp://host:port, or an option is out of range.</exception>
+    /// <exception cref="ArgumentException">The address is not tcp://host:port, an option is out of range, or it only applies to a spawned viewer.</exception>
     public static LivePlot Connect(string address, LivePlotOptions? options = null) => ConnectAsync(address, options).GetAwaiter().GetResult();
 
     /// <summary>
@@ -51,14 +51,15 @@ public sealed class LivePlot : IDisposable, IAsyncDisposable, IBufferEvents
     /// connection is made again the same way, while points follow <see cref="LivePlotOptions.WhenFull"/>.
     /// </summary>
     /// <param name="address">The viewer's producer address, as it prints it: <c>tcp://host:port</c>.</param>
-    /// <param name="options">The producer's name, the viewer's token and how to buffer points; the defaults when null. The options that start a viewer do not apply.</param>
+    /// <param name="options">The producer's name, the viewer's token and how to buffer points; the defaults when null. An option that only a spawned viewer takes (<see cref="LivePlotOptions.RecordPath"/>, <see cref="LivePlotOptions.SavePngPath"/>, <see cref="LivePlotOptions.Port"/>...) is refused: the listening viewer takes it as its own command-line option.</param>
     /// <param name="cancellationToken">Stops the first connection's retries.</param>
-    /// <exception cref="ArgumentException">The address is not tcp://host:port, or an option is out of range.</exception>
+    /// <exception cref="ArgumentException">The address is not tcp://host:port, an option is out of range, or it only applies to a spawned viewer.</exception>
     /// <exception cref="OperationCanceledException">Cancelled before the first connection was made.</exception>
     public static async Task<LivePlot> ConnectAsync(string address, LivePlotOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new LivePlotOptions();
         options.Validate();
+        options.ValidateForConnect();
         var signals = new BufferSignals();
         var link = TcpViewer.Create(address, options.Logger ?? NullLogger.Instance, signals.Wake);
         var stream = await link.ConnectAsync(cancellationToken).ConfigureAwait(false);

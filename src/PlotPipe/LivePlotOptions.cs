@@ -30,7 +30,9 @@ public sealed class LivePlotOptions
     public bool ExitOnFinish { get; set; }
 
     /// <summary>Once this producer is gone, the viewer exits after this long with no page open. Default 60 s.</summary>
-    public TimeSpan ViewerLinger { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan ViewerLinger { get; set; } = DefaultViewerLinger;
+
+    private static readonly TimeSpan DefaultViewerLinger = TimeSpan.FromSeconds(60);
 
     /// <summary>Cap on points the viewer keeps per series, oldest dropped first; 0 (the default) keeps all.</summary>
     public long MaxPointsPerSeries { get; set; }
@@ -166,6 +168,32 @@ public sealed class LivePlotOptions
             throw new PlotArgumentException("ExitOnAlert needs a rule to watch: give one or more Alerts, such as \"loss is nan\"", nameof(ExitOnAlert));
         if (!Enum.IsDefined(WhenFull))
             throw new PlotArgumentException($"WhenFull {WhenFull} is not a known policy", nameof(WhenFull));
+    }
+
+    // Connect feeds a viewer already running: an option only a spawned viewer takes would be left unheeded (a recording
+    // or a picture the user waits for and never gets), so it is refused, naming what the listening viewer takes instead.
+    internal void ValidateForConnect()
+    {
+        (string Name, bool Set, string Instead)[] spawnOnly =
+        [
+            (nameof(ViewerPath), ViewerPath is not null, "the viewer is the one already listening"),
+            (nameof(Port), Port != 0, "start that viewer with --port"),
+            (nameof(SavePngPath), SavePngPath is not null, "start that viewer with --png (or save the picture from its page)"),
+            (nameof(ExitOnFinish), ExitOnFinish, "start that viewer with --exit-on-finish"),
+            (nameof(ViewerLinger), ViewerLinger != DefaultViewerLinger, "start that viewer with --linger"),
+            (nameof(MaxPointsPerSeries), MaxPointsPerSeries != 0, "start that viewer with --max-points"),
+            (nameof(ViewerMaxMemory), ViewerMaxMemory != 0, "start that viewer with --max-memory"),
+            (nameof(DerivedSeries), DerivedSeries.Count > 0, "start that viewer with --derive"),
+            (nameof(RecordPath), RecordPath is not null, "start that viewer with --record"),
+            (nameof(BaselinePaths), BaselinePaths.Count > 0, "start that viewer with --baseline"),
+            (nameof(Alerts), Alerts.Count > 0, "start that viewer with --alert"),
+            (nameof(ExitOnAlert), ExitOnAlert, "start that viewer with --exit-on-alert"),
+        ];
+        foreach (var (name, set, instead) in spawnOnly)
+        {
+            if (set)
+                throw new PlotArgumentException($"{name} applies to a viewer this plot spawns; Connect feeds a viewer already running, so {instead}", name);
+        }
     }
 
     // The DefinePlot properties, or null when there is nothing to say: a plot without a title of its own must not

@@ -16,6 +16,55 @@ public class ApiMistakeTests
         Assert.Contains("ys has 2", e.Message);
     }
 
+    public static TheoryData<string, string> SpawnOnlyOptions() => new()
+    {
+        { nameof(LivePlotOptions.ViewerPath), "already listening" },
+        { nameof(LivePlotOptions.Port), "--port" },
+        { nameof(LivePlotOptions.SavePngPath), "--png" },
+        { nameof(LivePlotOptions.ExitOnFinish), "--exit-on-finish" },
+        { nameof(LivePlotOptions.ViewerLinger), "--linger" },
+        { nameof(LivePlotOptions.MaxPointsPerSeries), "--max-points" },
+        { nameof(LivePlotOptions.ViewerMaxMemory), "--max-memory" },
+        { nameof(LivePlotOptions.DerivedSeries), "--derive" },
+        { nameof(LivePlotOptions.RecordPath), "--record" },
+        { nameof(LivePlotOptions.BaselinePaths), "--baseline" },
+        { nameof(LivePlotOptions.Alerts), "--alert" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SpawnOnlyOptions))]
+    public async Task Connecting_with_an_option_only_a_spawned_viewer_takes_throws_naming_it_and_the_viewer_s_own_option(string option, string instead)
+    {
+        var options = new LivePlotOptions();
+        switch (option)
+        {
+            case nameof(LivePlotOptions.ViewerPath): options.ViewerPath = "/usr/bin/plotpipe"; break;
+            case nameof(LivePlotOptions.Port): options.Port = 8080; break;
+            case nameof(LivePlotOptions.SavePngPath): options.SavePngPath = "run.png"; break;
+            case nameof(LivePlotOptions.ExitOnFinish): options.ExitOnFinish = true; break;
+            case nameof(LivePlotOptions.ViewerLinger): options.ViewerLinger = TimeSpan.FromSeconds(5); break;
+            case nameof(LivePlotOptions.MaxPointsPerSeries): options.MaxPointsPerSeries = 1000; break;
+            case nameof(LivePlotOptions.ViewerMaxMemory): options.ViewerMaxMemory = 1L << 30; break;
+            case nameof(LivePlotOptions.DerivedSeries): options.DerivedSeries.Add("loss_ema = ema(loss, 0.9)"); break;
+            case nameof(LivePlotOptions.RecordPath): options.RecordPath = "run.arrow"; break;
+            case nameof(LivePlotOptions.BaselinePaths): options.BaselinePaths.Add("run1.arrow"); break;
+            case nameof(LivePlotOptions.Alerts): options.Alerts.Add("loss is nan"); break;
+        }
+        // Port 1: nothing listens there, so only the options' check can end the call at once.
+        var e = await Assert.ThrowsAnyAsync<ArgumentException>(() => LivePlot.ConnectAsync("tcp://127.0.0.1:1", options));
+        Assert.Equal(option, e.ParamName);
+        Assert.Contains("applies to a viewer this plot spawns", e.Message);
+        Assert.Contains(instead, e.Message);
+    }
+
+    [Fact]
+    public async Task Connecting_with_the_browser_option_the_replay_command_sets_is_not_refused()
+    {
+        // OpenBrowser is left as it is: only a refusal would end this call before its cancellation.
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => LivePlot.ConnectAsync("tcp://127.0.0.1:1", new LivePlotOptions { OpenBrowser = false }, cancel.Token));
+    }
+
     [Theory]
     [InlineData("rz", "'z'")]
     [InlineData("ro-x", "two markers")]
