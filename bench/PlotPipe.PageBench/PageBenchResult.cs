@@ -30,9 +30,10 @@ internal sealed class PageBenchResult
     public Stats GestureRequestToViewMs { get; set; } = Stats.Empty;
     public Stats GestureViewToDrawnMs { get; set; } = Stats.Empty;
 
-    /// <summary>Inside request to view, as the viewer's answer mark tells: the request waiting there, its view being built.</summary>
+    /// <summary>Inside request to view, as the viewer's answer mark tells: the request waiting there, its view being built, then held for the view before it to reach the page.</summary>
     public Stats GestureViewerWaitMs { get; set; } = Stats.Empty;
     public Stats GestureViewerBuildMs { get; set; } = Stats.Empty;
+    public Stats GestureViewerHeldMs { get; set; } = Stats.Empty;
 
     /// <summary>Request to view, split where the page took the viewer's answer mark (sent just before the view).</summary>
     public Stats GestureRequestToMarkMs { get; set; } = Stats.Empty;

@@ -239,7 +239,7 @@ internal static class PageBenchRun
         var answered = gestures.ToDictionary(g => g.Name, _ => new List<double>());
         var unanswered = gestures.ToDictionary(g => g.Name, _ => 0);
         var taken = new Taken();
-        List<double> toSend = [], toView = [], toDraw = [], waited = [], built = [], toMark = [], markToView = [];
+        List<double> toSend = [], toView = [], toDraw = [], waited = [], built = [], held = [], toMark = [], markToView = [];
         var splits = gestures.ToDictionary(g => g.Name, _ => (Send: new List<double>(), View: new List<double>(), Draw: new List<double>(), Built: new List<double>(), Mark: new List<double>()));
         var start = await DrainAsync(page);
         long addedAtStart = streamer.Added;
@@ -273,6 +273,7 @@ internal static class PageBenchRun
                         built.Add(b);
                         splits[name].Built.Add(b);
                     }
+                    if (a.GetProperty("heldMs").GetDouble() is >= 0 and var h) held.Add(h);
                     if (a.GetProperty("markAt").GetDouble() is >= 0 and var m)
                     {
                         toMark.Add(m - a.GetProperty("sentAt").GetDouble());
@@ -314,6 +315,7 @@ internal static class PageBenchRun
         result.GestureViewToDrawnMs = Stats.Of(toDraw);
         result.GestureViewerWaitMs = Stats.Of(waited);
         result.GestureViewerBuildMs = Stats.Of(built);
+        result.GestureViewerHeldMs = Stats.Of(held);
         result.GestureRequestToMarkMs = Stats.Of(toMark);
         result.GestureMarkToViewMs = Stats.Of(markToView);
         return PhaseOf(clock.Elapsed.TotalSeconds, streamer.Added - addedAtStart, start, last, taken);

@@ -72,8 +72,8 @@ internal static class PageScripts
     /// <summary>
     /// Null until the page has sent a request after the input at t0 and drawn a view whose server ranges are that request's;
     /// then the times of the input, the request, the first redraw after the input and the drawn answer, and from the
-    /// viewer's answer mark how long the request waited there, how long its view took to build and when the page took the
-    /// mark (-1: not told).
+    /// viewer's answer mark how long the request waited there, how long its view took to build and then waited for the
+    /// view before it to reach the page, and when the page took the mark (-1: not told).
     /// A fit-all request (x null) is answered by a view starting at the data's first x (0) and reaching at least minRight.
     /// </summary>
     public const string Answer =
@@ -98,7 +98,7 @@ internal static class PageScripts
           const a = p.answer && p.answer.seq === r.seq ? p.answer : null;
           return { t0, sentAt: r.at, viewAt: hit.viewAt, firstAt: first ? first.at : hit.at, answeredAt: hit.at, fit: !r.x,
             waitedMs: a && a.waitedMs != null ? a.waitedMs : -1, builtMs: a && a.builtMs != null ? a.builtMs : -1,
-            markAt: a && a.at != null ? a.at : -1 };
+            heldMs: a && a.heldMs != null ? a.heldMs : -1, markAt: a && a.at != null ? a.at : -1 };
         }
         """;
 

@@ -85,8 +85,9 @@ internal static class Report
         if (r.GestureViewerBuildMs.Count > 0)
         {
             o.WriteLine(string.Format(CultureInfo.InvariantCulture,
-                "  of request to view, in the viewer: waiting for the view before it {0:F1} / {1:F1}; building its view {2:F1} / {3:F1}",
-                r.GestureViewerWaitMs.P50, r.GestureViewerWaitMs.P99, r.GestureViewerBuildMs.P50, r.GestureViewerBuildMs.P99));
+                "  of request to view, in the viewer: waiting for the view before it {0:F1} / {1:F1}; building its view {2:F1} / {3:F1}; then held for the view before it to reach the page {4:F1} / {5:F1}",
+                r.GestureViewerWaitMs.P50, r.GestureViewerWaitMs.P99, r.GestureViewerBuildMs.P50, r.GestureViewerBuildMs.P99,
+                r.GestureViewerHeldMs.P50, r.GestureViewerHeldMs.P99));
         }
         if (r.GestureRequestToMarkMs.Count > 0)
         {
