@@ -96,10 +96,7 @@ internal sealed class ColumnEncoder
         {
             offsets[b] = pos;
             var block = values.AsSpan(b * N, N);
-            BestPrediction(block);
-            var from = leading == 1 ? _fromLast : _fromLine;
-            long min = long.MaxValue;
-            for (int i = 0; i < N - leading; i++) min = Math.Min(min, from[i]);
+            var (min, _) = Guess(block, leading);
             pos += WritePredicted(block, leading, min, pos);
         }
         offsets[blocks] = pos;
