@@ -20,10 +20,13 @@ internal static class TextXRule
     /// Whether a header's first column, called <paramref name="name"/>, holds x: its name says so, or it has none, as
     /// the index column pandas' <c>to_csv</c> writes first (<c>,loss,acc</c>) and <c>read_csv(index_col=0)</c> reads back.
     /// </summary>
-    public static bool IsX(ReadOnlySpan<char> name) => name.Trim().IsEmpty || SaysX(name);
+    public static bool IsX(ReadOnlySpan<char> name) => Unnamed(name) || SaysX(name);
 
     /// <summary>The x axis' label for the header column <paramref name="name"/>: its name, or <see cref="UnnamedX"/> for none.</summary>
-    public static string LabelOf(string name) => name.AsSpan().Trim().IsEmpty ? UnnamedX : name;
+    public static string LabelOf(string name) => Unnamed(name) ? UnnamedX : name;
+
+    // A header's column with no name: empty or only blanks.
+    private static bool Unnamed(ReadOnlySpan<char> name) => name.Trim().IsEmpty;
 
     /// <summary>Whether a column called <paramref name="name"/> holds x: its first word is x, t, time, timestamp, date, step, epoch, iteration, ...</summary>
     public static bool SaysX(ReadOnlySpan<char> name)
