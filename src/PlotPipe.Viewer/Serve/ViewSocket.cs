@@ -276,8 +276,7 @@ internal static class ViewSocket
                     bool wanted = requestVersion > 0 && (_store.Version != seenData || requestVersion != seenRequest || _query.Rebuild);
                     // Only data-driven views wait for the page: a new request is the user zooming or panning, and
                     // its answer goes out at once, even with a view still in flight.
-                    bool pageBusy = requestVersion == seenRequest && _pageReportsDrawn && viewsSent > Volatile.Read(ref _viewsDrawn)
-                        && Stopwatch.GetElapsedTime(lastView) < DrawnTimeout;
+                    bool pageBusy = requestVersion == seenRequest && ViewInFlight(viewsSent, lastView);
                     if (wanted && !pageBusy)
                     {
                         // The answer to a new request goes out as soon as it is built; only data-driven views keep
@@ -396,19 +395,23 @@ internal static class ViewSocket
         private async ValueTask<bool> PreviousViewArrivedAsync(int viewsSent, long lastView, int answering, CancellationToken stop)
         {
             if (!_pageReportsDrawn) return true;
-            while (Volatile.Read(ref _viewsDrawn) < viewsSent)
+            while (ViewInFlight(viewsSent, lastView))
             {
-                var left = DrawnTimeout - Stopwatch.GetElapsedTime(lastView);
-                if (left <= TimeSpan.Zero) break;
                 _pageChanged.Reader.TryRead(out _);
                 var changed = _pageChanged.Reader.WaitToReadAsync(stop).AsTask();
                 // Looked at again once armed: a report or request that came before the wait would not wake it.
-                if (Volatile.Read(ref _viewsDrawn) >= viewsSent || Volatile.Read(ref _requestVersion) != answering) break;
+                var left = DrawnTimeout - Stopwatch.GetElapsedTime(lastView);
+                if (left <= TimeSpan.Zero || !ViewInFlight(viewsSent, lastView) || Volatile.Read(ref _requestVersion) != answering) break;
                 await Task.WhenAny(changed, Task.Delay(left, stop)).ConfigureAwait(false);
                 stop.ThrowIfCancellationRequested();
             }
             return Volatile.Read(ref _requestVersion) == answering;
         }
+
+        // Whether the last view sent is still unreported by a page that reports its views (viewsSent: the count of
+        // reports that means), within DrawnTimeout of its going out.
+        private bool ViewInFlight(int viewsSent, long lastView) =>
+            _pageReportsDrawn && viewsSent > Volatile.Read(ref _viewsDrawn) && Stopwatch.GetElapsedTime(lastView) < DrawnTimeout;
 
         // The answer mark says how long the request waited for the viewer (a view being built or sent before it), how
         // long its view took to build and then waited for the view before it to reach the page, so a slow answer can be
