@@ -239,8 +239,7 @@ internal static class PageBenchRun
         var answered = gestures.ToDictionary(g => g.Name, _ => new List<double>());
         var unanswered = gestures.ToDictionary(g => g.Name, _ => 0);
         var taken = new Taken();
-        List<double> toSend = [], toView = [], toDraw = [], waited = [], built = [], held = [], toMark = [], markToView = [];
-        var splits = gestures.ToDictionary(g => g.Name, _ => (Send: new List<double>(), View: new List<double>(), Draw: new List<double>(), Built: new List<double>(), Mark: new List<double>()));
+        var splits = gestures.ToDictionary(g => g.Name, _ => new AnswerSplits());
         var start = await DrainAsync(page);
         long addedAtStart = streamer.Added;
         var clock = Stopwatch.StartNew();
@@ -261,24 +260,17 @@ internal static class PageBenchRun
                     double send = a.GetProperty("sentAt").GetDouble() - t0;
                     double view = a.GetProperty("viewAt").GetDouble() - a.GetProperty("sentAt").GetDouble();
                     double draw = a.GetProperty("answeredAt").GetDouble() - a.GetProperty("viewAt").GetDouble();
-                    toSend.Add(send);
-                    toView.Add(view);
-                    toDraw.Add(draw);
-                    splits[name].Send.Add(send);
-                    splits[name].View.Add(view);
-                    splits[name].Draw.Add(draw);
-                    if (a.GetProperty("waitedMs").GetDouble() is >= 0 and var w) waited.Add(w);
-                    if (a.GetProperty("builtMs").GetDouble() is >= 0 and var b)
-                    {
-                        built.Add(b);
-                        splits[name].Built.Add(b);
-                    }
-                    if (a.GetProperty("heldMs").GetDouble() is >= 0 and var h) held.Add(h);
+                    var split = splits[name];
+                    split.Send.Add(send);
+                    split.View.Add(view);
+                    split.Draw.Add(draw);
+                    if (a.GetProperty("waitedMs").GetDouble() is >= 0 and var w) split.Waited.Add(w);
+                    if (a.GetProperty("builtMs").GetDouble() is >= 0 and var b) split.Built.Add(b);
+                    if (a.GetProperty("heldMs").GetDouble() is >= 0 and var h) split.Held.Add(h);
                     if (a.GetProperty("markAt").GetDouble() is >= 0 and var m)
                     {
-                        toMark.Add(m - a.GetProperty("sentAt").GetDouble());
-                        splits[name].Mark.Add(m - a.GetProperty("sentAt").GetDouble());
-                        markToView.Add(a.GetProperty("viewAt").GetDouble() - m);
+                        split.Mark.Add(m - a.GetProperty("sentAt").GetDouble());
+                        split.MarkToView.Add(a.GetProperty("viewAt").GetDouble() - m);
                     }
                 }
                 catch (TimeoutException)
@@ -310,15 +302,30 @@ internal static class PageBenchRun
             AnswerDrawnMs = Stats.Of(answered.Values.SelectMany(v => v).ToArray()),
             Unanswered = unanswered.Values.Sum(),
         };
-        result.GestureInputToRequestMs = Stats.Of(toSend);
-        result.GestureRequestToViewMs = Stats.Of(toView);
-        result.GestureViewToDrawnMs = Stats.Of(toDraw);
-        result.GestureViewerWaitMs = Stats.Of(waited);
-        result.GestureViewerBuildMs = Stats.Of(built);
-        result.GestureViewerHeldMs = Stats.Of(held);
-        result.GestureRequestToMarkMs = Stats.Of(toMark);
-        result.GestureMarkToViewMs = Stats.Of(markToView);
+        Stats All(Func<AnswerSplits, List<double>> part) => Stats.Of(splits.Values.SelectMany(part).ToArray());
+        result.GestureInputToRequestMs = All(x => x.Send);
+        result.GestureRequestToViewMs = All(x => x.View);
+        result.GestureViewToDrawnMs = All(x => x.Draw);
+        result.GestureViewerWaitMs = All(x => x.Waited);
+        result.GestureViewerBuildMs = All(x => x.Built);
+        result.GestureViewerHeldMs = All(x => x.Held);
+        result.GestureRequestToMarkMs = All(x => x.Mark);
+        result.GestureMarkToViewMs = All(x => x.MarkToView);
         return PhaseOf(clock.Elapsed.TotalSeconds, streamer.Added - addedAtStart, start, last, taken);
+    }
+
+    // One gesture kind's answers, split: input to request sent, request to view received, view to drawn; in the viewer,
+    // waiting, building and holding; request to the answer mark taken, and the mark to its view.
+    private sealed class AnswerSplits
+    {
+        public List<double> Send { get; } = [];
+        public List<double> View { get; } = [];
+        public List<double> Draw { get; } = [];
+        public List<double> Waited { get; } = [];
+        public List<double> Built { get; } = [];
+        public List<double> Held { get; } = [];
+        public List<double> Mark { get; } = [];
+        public List<double> MarkToView { get; } = [];
     }
 
     // What every phase reports: rates between the page's state at its start and at its end, the draw times logged,
