@@ -79,6 +79,6 @@ internal sealed class TcpProducer : IDisposable
     /// <summary>Ends what it sends (a half-close), still reading what the viewer says.</summary>
     public void EndSending() => _client.Client.Shutdown(SocketShutdown.Send);
 
-    /// <summary>Closes the connection at once.</summary>
+    /// <summary>Closes the connection at once: a reset, not an end, if the viewer said something not yet read.</summary>
     public void Dispose() => _client.Dispose();
 }
