@@ -40,8 +40,8 @@ internal static class AddToPixels
                 offsetMs = (t0 + t1) / 2 - pageNow;
             }
 
-            log.WriteLine($"add -> pixels: {settings.LatencySeries} series, {settings.LatencyRate:N0} stamped points/s for {settings.LatencySeconds} s...");
-            var stamps = new double[(int)(settings.LatencyRate * settings.LatencySeconds) + 1];
+            log.WriteLine($"add -> pixels: {settings.LatencySeries} series, {settings.LatencyRate:N0} stamped points/s for {settings.LatencySeconds} s after {settings.LatencyWarmUpSeconds} s of warm-up...");
+            var stamps = new double[(int)(settings.LatencyRate * (settings.LatencyWarmUpSeconds + settings.LatencySeconds)) + 1];
             int added = 0;
             var producer = new Thread(() =>
             {
@@ -63,9 +63,17 @@ internal static class AddToPixels
 
             var taken = new PageBenchRun.Taken();
             var draws = new List<(double AtMs, double NewestX, double ViewAtMs)>();
-            var first = await PageBenchRun.DrainAsync(page);
-            var phaseClock = Stopwatch.StartNew();
             producer.Start();
+            // The same stream before the timing starts, its draws taken off the page and left out.
+            for (var warmUp = Stopwatch.StartNew(); warmUp.Elapsed.TotalSeconds < settings.LatencyWarmUpSeconds;)
+            {
+                await Task.Delay(SampleEveryMs);
+                await PageBenchRun.DrainAsync(page);
+            }
+            var first = await PageBenchRun.DrainAsync(page);
+            // A point added from now on is first shown by a draw logged after this drain, so none of its draws was left out.
+            double timedFrom = clock.Elapsed.TotalSeconds;
+            var phaseClock = Stopwatch.StartNew();
             var last = first;
             // Until every stamped point is in and half a second more, so the last ones are drawn too.
             double endAt = double.PositiveInfinity;
@@ -90,8 +98,11 @@ internal static class AddToPixels
             int d = 0;
             double shown = double.NegativeInfinity;
             int shownAt = -1;
+            long timed = 0;
+            foreach (double x in stamps) if (x >= timedFrom) timed++;
             foreach (double x in stamps)
             {
+                if (x < timedFrom) continue;
                 while (shown < x && d < draws.Count)
                 {
                     if (draws[d].NewestX > shown)
@@ -105,12 +116,13 @@ internal static class AddToPixels
                 toPixels.Add(draws[shownAt].AtMs - x * 1000);
                 toView.Add(draws[shownAt].ViewAtMs - x * 1000);
             }
-            var phase = PageBenchRun.PhaseOf(phaseClock.Elapsed.TotalSeconds, added, first, last, taken);
+            var phase = PageBenchRun.PhaseOf(phaseClock.Elapsed.TotalSeconds, timed, first, last, taken);
             return new PageBenchResult.LatencyPhase
             {
                 Series = settings.LatencySeries,
                 PointsPerSecond = settings.LatencyRate,
-                Stamped = stamps.Length,
+                Stamped = timed,
+                WarmUpSeconds = settings.LatencyWarmUpSeconds,
                 Measured = toPixels.Count,
                 AddToPixelsMs = Stats.Of(toPixels),
                 AddToViewReceivedMs = Stats.Of(toView),

@@ -93,6 +93,7 @@ internal sealed class PageBenchResult
         public double PointsPerSecond { get; set; }
         public long Stamped { get; set; }
         public long Measured { get; set; }
+        public double WarmUpSeconds { get; set; }
         public Stats AddToPixelsMs { get; set; } = Stats.Empty;
         public Stats AddToViewReceivedMs { get; set; } = Stats.Empty;
         public double ClockUncertaintyMs { get; set; }

@@ -38,6 +38,12 @@ internal sealed record PageBenchSettings
     /// <summary>Seconds of the add → pixels phase (stamped points at light load); 0 skips it.</summary>
     public double LatencySeconds { get; init; } = 10;
 
+    /// <summary>
+    /// Seconds the add → pixels phase streams before it times anything: the viewer, the producer and the page have
+    /// just started, and their first seconds (code compiled to its faster tier, the browser's caches) are a start-up's.
+    /// </summary>
+    public double LatencyWarmUpSeconds { get; init; } = 3;
+
     /// <summary>Stamped points per second over all series in the add → pixels phase.</summary>
     public int LatencyRate { get; init; } = 1000;
 
@@ -79,6 +85,7 @@ internal sealed record PageBenchSettings
                 "--naive-points" => s with { NaivePoints = (int)Number() },
                 "--baseline-repeats" => s with { BaselineRepeats = (int)Number() },
                 "--latency-seconds" => s with { LatencySeconds = Number() },
+                "--latency-warm-up" => s with { LatencyWarmUpSeconds = Number() },
                 "--latency-rate" => s with { LatencyRate = (int)Number() },
                 "--latency-series" => s with { LatencySeries = (int)Number() },
                 "--js-only" => s with { JsOnly = true },
@@ -89,7 +96,7 @@ internal sealed record PageBenchSettings
             };
         }
         if (s.Seconds <= 0 || s.Series < 1 || s.Points < 1 || s.Rate < s.Series || s.Interactions < 0 || s.ScatterPoints < 0 || s.BaselineRepeats < 1 || s.NaivePoints < s.Series
-            || s.LatencySeconds < 0 || s.LatencyRate < 1 || s.LatencySeries < 1)
+            || s.LatencySeconds < 0 || s.LatencyWarmUpSeconds < 0 || s.LatencyRate < 1 || s.LatencySeries < 1)
             throw new ArgumentException($"options out of range\n{Usage}");
         return s;
     }
@@ -98,6 +105,6 @@ internal sealed record PageBenchSettings
         "usage: PlotPipe.PageBench [--seconds 10] [--series 10] [--points 1000000] [--rate 1000000] [--interactions 10]\n" +
         "                          [--scatter-points 10000000] [--scatter-seconds 4]\n" +
         "                          [--naive-points 1000000] [--baseline-repeats 3]\n" +
-        "                          [--latency-seconds 10] [--latency-rate 1000] [--latency-series 1] [--js-only]\n" +
+        "                          [--latency-seconds 10] [--latency-warm-up 3] [--latency-rate 1000] [--latency-series 1] [--js-only]\n" +
         "                          [--trace FILE] [--json FILE]";
 }

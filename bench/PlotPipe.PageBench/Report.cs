@@ -59,9 +59,9 @@ internal static class Report
         if (r.AddToPixels is { } l)
         {
             o.WriteLine(string.Format(CultureInfo.InvariantCulture,
-                "add -> pixels, {0} series at {1:N0} points/s: {2:N0} of {3:N0} stamped points timed; p50 {4:F1} p99 {5:F1} max {6:F1} ms (add -> its view received p50 {7:F1} p99 {8:F1}); clocks tied within {9:F2} ms",
+                "add -> pixels, {0} series at {1:N0} points/s: {2:N0} of {3:N0} stamped points timed after {10:0.#} s of warm-up; p50 {4:F1} p99 {5:F1} max {6:F1} ms (add -> its view received p50 {7:F1} p99 {8:F1}); clocks tied within {9:F2} ms",
                 l.Series, l.PointsPerSecond, l.Measured, l.Stamped, l.AddToPixelsMs.P50, l.AddToPixelsMs.P99, l.AddToPixelsMs.Max,
-                l.AddToViewReceivedMs.P50, l.AddToViewReceivedMs.P99, l.ClockUncertaintyMs));
+                l.AddToViewReceivedMs.P50, l.AddToViewReceivedMs.P99, l.ClockUncertaintyMs, l.WarmUpSeconds));
             o.WriteLine();
         }
         o.WriteLine("gesture (while streaming)       n   first redraw ms p50    p99 | answer drawn ms p50    p99    max | unanswered");
