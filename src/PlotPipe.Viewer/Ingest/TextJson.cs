@@ -233,7 +233,7 @@ internal sealed class TextJson
             }
             if (!X(members, xAt, number, out double x)) return;
             if (eventAt >= 0) Mark(x, eventAt, eventLength);
-            int id = Id(_names.AsSpan(seriesAt, seriesLength), number);
+            int id = Id(_names.AsSpan(seriesAt, seriesLength), number, members[yAt].Value);
             if (id >= 0) _series.Add(id, x, members[yAt].Value);
             return;
         }
@@ -262,7 +262,7 @@ internal sealed class TextJson
         for (int i = 0; i < members.Length; i++)
         {
             if (members[i].Kind != Kind.Number || IsX(members[i])) continue;
-            int id = Id(Name(members[i]), number);
+            int id = Id(Name(members[i]), number, members[i].Value);
             if (id >= 0) _series.Add(id, xValue, members[i].Value);
         }
     }
@@ -357,8 +357,8 @@ internal sealed class TextJson
 
     private ReadOnlySpan<byte> Name(in Member member) => _names.AsSpan(member.NameAt, member.NameLength);
 
-    // The series named by these UTF-8 bytes, defined on first sight; -1 once a plot is full.
-    private int Id(ReadOnlySpan<byte> utf8, long number)
+    // The series named by these UTF-8 bytes, defined on first sight (first: its first value); -1 once a plot is full.
+    private int Id(ReadOnlySpan<byte> utf8, long number, double first)
     {
         int needed = Encoding.UTF8.GetMaxCharCount(utf8.Length);
         if (needed > _chars.Length) _chars = new char[Math.Max(needed, _chars.Length * 2)];
@@ -375,7 +375,9 @@ internal sealed class TextJson
             }
             return -1;
         }
-        return _series.Define(new string(name), _timed == true);
+        int defined = _series.Define(new string(name), _timed == true, first);
+        if (_series.Spread() is { } spread) _problems.Warn(spread);
+        return defined;
     }
 
     private void Bad(long number, string reason) => _problems.Bad(number, _problems.ShowsNext ? reason : null);

@@ -174,13 +174,14 @@ internal sealed class TextRows
         _values = new double[_columns];
         _kinds = new Kind[_columns];
         var isTime = new bool[_columns];
+        var firsts = new double[_columns];
         int c = 0;
         bool anyWords = false;
         foreach (var field in new Fields(line, delimiter))
         {
             if (c == _columns) break;
             var text = Unquote(field);
-            if (!field.IsEmpty && !TextNumbers.TryParse(text, out _))
+            if (!field.IsEmpty && !TextNumbers.TryParse(text, out firsts[c]))
             {
                 isTime[c] = TextNumbers.TryParseIsoTime(text, out _);
                 _kinds[c] = Kind.Words;
@@ -232,12 +233,13 @@ internal sealed class TextRows
             }
             // Unnamed columns count from the first one after x: "1 2 3" is x, y1, y2; loadavg's are y1 y2 y3 y5.
             string name = names?[i] is { Length: > 0 } given ? given : series == 1 ? "y" : $"y{i + (_xColumn == 0 ? 0 : 1)}";
-            _seriesOfColumn[i] = _series.Define(name, _timed);
+            _seriesOfColumn[i] = _series.Define(name, _timed, firsts[i]);
             defined.Add(name);
         }
         if (full)
             _problems.Bad(namedAt, $"{_columns} columns: a plot holds at most {ProtocolLimits.MaxSeries} series, so the columns beyond are ignored");
         NameUnknownPanelColumns(names, defined);
+        if (_series.Spread() is { } spread) _problems.Warn(spread);
 
         // Copies of the lines before the data (and of the --columns names) are passed over wherever they come again.
         var repeats = new List<byte[][]>(_held.Count + 1);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using PlotPipe.Protocol;
 using PlotPipe.Viewer.Store;
@@ -20,6 +21,10 @@ internal sealed class TextSeries
     private Batch[] _batches = new Batch[8];
     private int _count;
     private TextOptions? _options;
+    // The series with the least and the greatest first value (in size, zero aside) in the default panel, and whether
+    // their spread has been told.
+    private (string Name, double Size) _least = ("", double.PositiveInfinity), _greatest = ("", 0);
+    private bool _spreadTold;
     private string? _xLabel;
     private long _ownVersion;
 
@@ -89,9 +94,10 @@ internal sealed class TextSeries
 
     /// <summary>
     /// Defines a line series (text gives no kind; x is expected not to go backwards), with x as time when
-    /// <paramref name="xIsTime"/>, in the panel <c>--panel</c> put its name in; returns its id.
+    /// <paramref name="xIsTime"/>, in the panel <c>--panel</c> put its name in; returns its id. Its first value,
+    /// <paramref name="first"/>, is weighed against the other series' in the default panel (<see cref="Spread"/>).
     /// </summary>
-    public int Define(string name, bool xIsTime)
+    public int Define(string name, bool xIsTime, double first = double.NaN)
     {
         if (!HasRoom) throw new InvalidOperationException($"a plot holds at most {ProtocolLimits.MaxSeries} series");
         int id = _count++;
@@ -99,9 +105,35 @@ internal sealed class TextSeries
         // Repeated header names each get a series: the ids differ, the lookup finds the first.
         _byName.TryAdd(name, id);
         int panel = _panelOf.TryGetValue(name, out int p) ? p : 0;
+        double size = Math.Abs(first);
+        if (panel == 0 && size > 0 && !double.IsInfinity(size))
+        {
+            if (size < _least.Size) _least = (name, size);
+            if (size > _greatest.Size) _greatest = (name, size);
+        }
         var definition = new SeriesDefinition(id, SeriesKind.Line, Shorten(name), "-", panel, xIsTime ? SeriesFlags.TimeX : SeriesFlags.None);
         _batches[id] = new Batch(_store.Define(definition, _producer), _sink);
         return id;
+    }
+
+    /// <summary>How the line <see cref="Spread"/> gives ends.</summary>
+    public const string SpreadAdvice = "gives series a panel of their own";
+
+    /// <summary>How many times the greatest first value in the default panel may be the least before <see cref="Spread"/> says so.</summary>
+    public const double FlatSpread = 1000;
+
+    /// <summary>
+    /// Once, with no <c>--panel</c> given, when the series in the default panel start <see cref="FlatSpread"/> or more
+    /// times apart (vmstat's free memory and its CPU percentages, a board's ADC counts and its current): the line
+    /// saying that the smaller ones draw flat, and how to part them. Null otherwise.
+    /// </summary>
+    public string? Spread()
+    {
+        if (_spreadTold || _options is not { Panels.Count: 0 } || _greatest.Size < FlatSpread * _least.Size) return null;
+        _spreadTold = true;
+        string greatest = TextNumbers.Shown(_greatest.Name), least = TextNumbers.Shown(_least.Name);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"\"{greatest}\" starts at {_greatest.Size} and \"{least}\" at {_least.Size}, on one y axis: the smaller series draw flat; --panel \"TITLE={greatest},...\" {SpreadAdvice}");
     }
 
     /// <summary>A name as the legend shows it: at most the bytes the protocol allows a name, never half a character.</summary>

@@ -28,6 +28,9 @@ internal sealed class TextFeed
     public TextParser Parser { get; }
     public List<string> Reports { get; } = [];
 
+    /// <summary>What was reported besides the advice that series of very different sizes share a y axis (<see cref="TextSeries.Spread"/>).</summary>
+    public IEnumerable<string> ReportsBesidesSpread => Reports.Where(r => !r.EndsWith(TextSeries.SpreadAdvice, StringComparison.Ordinal));
+
     /// <summary>The most bytes the parser left unconsumed after any arrival.</summary>
     public long MostLeft { get; private set; }
 

@@ -314,7 +314,7 @@ public class TextParserTests
         Assert.Equal(1024, feed.Store.Series.Count);
         Assert.Equal([(0, 1024)], feed.Points("c1024"));
         Assert.Equal(1, feed.Store.BadLines);
-        Assert.Contains("line 1: 1030 columns: a plot holds at most 1024 series", Assert.Single(feed.Reports));
+        Assert.Contains("line 1: 1030 columns: a plot holds at most 1024 series", Assert.Single(feed.ReportsBesidesSpread));
     }
 
     [Fact]
@@ -325,7 +325,7 @@ public class TextParserTests
         var feed = TextFeed.Parse(text.ToString());
         Assert.Equal(1024, feed.Store.Series.Count);
         Assert.Equal(1, feed.Store.BadLines);
-        Assert.Contains("line 1025: series \"s1024\" is one more than the 1024 a plot holds", Assert.Single(feed.Reports));
+        Assert.Contains("line 1025: series \"s1024\" is one more than the 1024 a plot holds", Assert.Single(feed.ReportsBesidesSpread));
     }
 
     [Fact]

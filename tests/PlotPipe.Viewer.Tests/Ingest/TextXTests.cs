@@ -132,7 +132,7 @@ public class TextXTests
         var feed = TextFeed.Parse("{\"adc\": 2048, \"t\": 0.001, \"current\": 0.5}\n{\"adc\": 2050, \"t\": 0.002, \"current\": 0.51}\n");
         Assert.Equal(["adc", "current"], feed.Names);
         Assert.Equal([(0.001, 2048), (0.002, 2050)], feed.Points("adc"));
-        Assert.Empty(feed.Reports);
+        Assert.Empty(feed.ReportsBesidesSpread);
     }
 
     [Fact]
