@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Pipelines;
+using PlotPipe.Viewer.Ingest;
 
 namespace PlotPipe.Cli.Bench;
 
 /// <summary>
 /// The ceiling: the same kind of pipe (a child's standard input, created by <see cref="Process"/>), fed the same
 /// number of bytes from .NET in 1 MiB writes, into a reader that only discards. Two readers: this tool's own
-/// discard mode, which reads exactly as the viewer does (a PipeReader with 1 MiB buffers over standard input),
+/// discard mode, which reads exactly as the viewer does (InputPump: a thread of its own, 1 MiB reads into a pipe),
 /// and <c>dd of=/dev/null bs=1M</c>.
 /// </summary>
 internal static class RawPipe
@@ -54,14 +55,14 @@ internal static class RawPipe
         {
             _ = stderr.GetAwaiter().GetResult();
         }
-        string reader = dotnetReader ? "plotpipe bench --discard-stdin (PipeReader, 1 MiB buffers, as the viewer)" : "dd of=/dev/null bs=1M";
+        string reader = dotnetReader ? "plotpipe bench --discard-stdin (its own reading thread, 1 MiB reads, as the viewer)" : "dd of=/dev/null bs=1M";
         return (reader, bytes / Harness.Seconds(t0, t1));
     }
 
     /// <summary>The child side: read standard input the way the viewer does and throw it away; print the byte count.</summary>
     public static async Task<int> DiscardAsync()
     {
-        var reader = PipeReader.Create(Console.OpenStandardInput(), new StreamPipeReaderOptions(bufferSize: 1 << 20));
+        var reader = InputPump.Start(Console.OpenStandardInput());
         Console.Out.WriteLine(Ready);
         Console.Out.Flush();
         long total = 0;

@@ -215,7 +215,7 @@ internal static class ViewerApp
             // A read of standard input cannot be cancelled (it blocks in the kernel), so a stop leaves the ingest
             // behind instead of waiting for the producer's next byte.
             else await (options.InputIsRecording ? Task.Run(() => Report(RecordingLoader.Open(options.InputPath!, input!, store, sink, UseRecorded)), stop)
-                : InputIngest.RunAsync(PipeReader.Create(input!, new StreamPipeReaderOptions(bufferSize: 1 << 20)), store, options.Text, Report, stop,
+                : InputIngest.RunAsync(InputPump.Start(input!), store, options.Text, Report, stop,
                     options.InputPath is { } path && path != "-" ? path : "stdin", sink))
                 .WaitAsync(stop).ConfigureAwait(false);
             if (listener is not null)
