@@ -43,7 +43,7 @@ public class TextSpreadTests
         options.Panels.Add(panel);
         var feed = TextFeed.Parse("us,free,wa\n5,20000000,1\n", options);
         Assert.Empty(feed.Reports);
-        // The spread that remains (us and wa, 5 and 1) is small.
+        // The same row without the panel is remarked on.
         var spread = TextFeed.Parse("us,free,wa\n5,20000000,1\n");
         Assert.Contains("\"free\" starts at 20000000 and \"wa\" at 1", Assert.Single(spread.Reports));
     }
