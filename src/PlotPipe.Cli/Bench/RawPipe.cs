@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.IO.Pipelines;
 using PlotPipe.Viewer.Ingest;
 
 namespace PlotPipe.Cli.Bench;
