@@ -5,6 +5,8 @@ import { pp } from "./hooks.js";
 
 const SPEEDS = ["0.1", "0.25", "0.5", "1", "2", "5", "10", "100", "max"];
 const POLL_MS = 250;
+// Under what the timeline shows (a tenth of a second), a recording was received at once: nothing to play.
+const AT_ONCE_SECONDS = 0.05;
 
 /** Shows the timeline in `el` when the viewer plays a recording (GET /api/timeline answers 200); else leaves it hidden. */
 export async function startTimeline(el) {
@@ -48,6 +50,12 @@ export async function startTimeline(el) {
   const show = (s) => {
     state = s;
     pp.timeline = s;
+    const atOnce = s.lengthSeconds < AT_ONCE_SECONDS;
+    for (const c of [play, slider, at, speed]) c.hidden = atOnce;
+    if (atOnce) {
+      label.textContent = "Received at once: nothing to replay";
+      return;
+    }
     play.textContent = s.playing ? "❚❚" : "▶";
     // The status line says streaming until the end: the label says whether the head moves.
     label.textContent = s.playing ? "Replaying" : s.headSeconds < s.lengthSeconds ? "Paused" : "Replay";
@@ -84,6 +92,7 @@ export async function startTimeline(el) {
   });
   document.addEventListener("keydown", (e) => {
     if (e.key !== " " || e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLButtonElement) return;
+    if (state.lengthSeconds < AT_ONCE_SECONDS) return;
     e.preventDefault();
     post(`play=${!state.playing}`);
   });

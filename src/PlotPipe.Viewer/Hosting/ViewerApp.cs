@@ -210,7 +210,10 @@ internal static class ViewerApp
                     if (!options.StartPaused) await player.PlayAsync(stop).ConfigureAwait(false);
                     await player.Ended.WaitAsync(stop).ConfigureAwait(false);
                 }
-                Report($"opened {options.InputPath}: {player.PointsAt(player.LengthSeconds)} points over {player.LengthSeconds:0.###} s of receive times; the page's timeline plays it again");
+                long points = player.PointsAt(player.LengthSeconds);
+                // Under a twentieth of a second the page's timeline shows 0.0 s: it says the same.
+                Report(player.LengthSeconds < 0.05 ? $"opened {options.InputPath}: {points} points, received at once: nothing to replay"
+                    : $"opened {options.InputPath}: {points} points over {player.LengthSeconds:0.###} s of receive times; the page's timeline plays it again");
             }
             // A read of standard input cannot be cancelled (it blocks in the kernel), so a stop leaves the ingest
             // behind instead of waiting for the producer's next byte.

@@ -161,6 +161,29 @@ public sealed class TimelinePageTests(BrowserFixture browser) : IDisposable
     }
 
     [Fact]
+    public async Task A_recording_received_at_once_says_so_on_its_timeline_instead_of_offering_nothing_to_play()
+    {
+        var path = Path.Combine(_dir, "at-once.arrow");
+        await TimedRecording.WriteTwoRunsAsync(path);
+        using var viewer = await CommandLineViewer.StartAsync(path);
+        var page = await browser.NewPageAsync();
+        var problems = ConsoleProblems.Watch(page);
+        await page.GotoAsync(viewer.Url.ToString());
+        // The opening line on the error output says the same as the page.
+        await viewer.WaitForAsync(() => Task.FromResult(viewer.Errors.Contains($"opened {path}: 10 points, received at once: nothing to replay")), "the opening line");
+        await WaitAsync(page, "p => p.timeline && p.status.state === 'finished' && p.status.points === 10");
+        Assert.True(await page.IsVisibleAsync("#timeline"));
+        Assert.Equal("Received at once: nothing to replay", await page.TextContentAsync("#timeline .timeline-label"));
+        foreach (var control in new[] { "#timeline-play", "#timeline-slider", "#timeline-speed", "#timeline .timeline-at" })
+            Assert.False(await page.IsVisibleAsync(control), control);
+        // Space does not start a replay of nothing.
+        await page.Keyboard.PressAsync("Space");
+        Assert.False((await viewer.GetAsync("api/timeline")).GetProperty("playing").GetBoolean());
+        await page.Context.CloseAsync();
+        problems.AssertNone();
+    }
+
+    [Fact]
     public async Task A_baseline_is_listed_with_its_recorded_counts_drawn_muted_under_the_live_run_and_aligned_on_its_start()
     {
         var path = Path.Combine(_dir, "monday.arrow");
