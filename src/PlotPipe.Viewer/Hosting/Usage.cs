@@ -192,6 +192,7 @@ internal static class Usage
                 own.AddRange(o.Aliases);
             }
         }
+        if (Conventional(name, own, command) is { } meant) return $"unknown option {name}{meant}";
         if (Suggest(name, own) is { } near) return $"unknown option {name} (did you mean {near}?)";
         // An option of another command, as typed or nearly: say whose it is.
         var root = command;
@@ -227,10 +228,55 @@ internal static class Usage
         }
     }
 
+    // Names other tools give what ours does, each with ours (an option and maybe its value) in the order offered.
+    private static readonly Dictionary<string, string[]> Conventions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["-o"] = ["--png", "--svg", "--csv", "--record"],
+        ["--output"] = ["--png", "--svg", "--csv", "--record"],
+        ["--out"] = ["--png", "--svg", "--csv", "--record"],
+        ["--save"] = ["--png", "--svg", "--csv", "--record"],
+        ["-p"] = ["--port"],
+        ["--bind"] = ["--host"],
+        ["--address"] = ["--host"],
+        ["--addr"] = ["--host"],
+        ["--ip"] = ["--host"],
+        ["--no-open"] = ["--no-browser"],
+        ["--no-launch"] = ["--no-browser"],
+        ["--headless"] = ["--no-browser"],
+        ["--dark"] = ["--theme dark"],
+        ["--light"] = ["--theme light"],
+    };
+
+    // The file a command reads, asked for as an option the way other tools take it.
+    private static readonly string[] FileOptions = ["-f", "-i", "--file", "--input", "--in"];
+
+    // What a name other tools use means here: ours for the same thing, or where the file goes; null if nothing.
+    private static string? Conventional(string typed, List<string> own, CommandResult command)
+    {
+        if (Conventions.TryGetValue(typed, out var ours))
+        {
+            var offered = ours.Where(o => own.Contains(o.Split(' ')[0])).ToList();
+            if (offered.Count > 0) return $" (did you mean {string.Join(" or ", offered)}?)";
+        }
+        if (FileOptions.Contains(typed, StringComparer.OrdinalIgnoreCase)
+            && command.Command.Arguments.FirstOrDefault(a => !a.Hidden) is { } file)
+        {
+            return $": give the file as an argument: {CommandPath(command)} <{file.Name}>"
+                + (own.Contains("--stdin") ? ", or --stdin for standard input" : "");
+        }
+        return null;
+    }
+
     // The names nearest to what was typed: within two edits (one for short names), else the only name it begins.
     private static string? Suggest(string typed, IEnumerable<string> names)
     {
         var distinct = names.Distinct().ToList();
+        // Any one letter is one edit from any other: "-o" is not a misspelt "-h".
+        if (typed.Length == 2 && typed[0] == '-' && typed[1] != '-')
+        {
+            var same = distinct.Where(n => string.Equals(n, typed, StringComparison.OrdinalIgnoreCase)).ToList();
+            return same.Count > 0 ? string.Join(" or ", same) : null;
+        }
         int best = int.MaxValue;
         var nearest = new List<string>();
         foreach (var name in distinct)

@@ -50,6 +50,8 @@ public sealed partial class BadArgumentTests(BadArgumentTests.Files files) : ICl
         ("--x-tme", 2, "--x-tme (did you mean --x-time?)"),
         ("--x-field t", 2, "unknown option --x-field (did you mean --x?)"),
         ("--png-file out.png", 2, "unknown option --png-file (did you mean --png?)"),
+        ("-o out.png", 2, "unknown option -o (did you mean --png or --svg or --record?)"),
+        ("--no-open", 2, "unknown option --no-open (did you mean --no-browser?)"),
         ("--token short", 2, "--token"),
         ("--token with!bang-1234567890", 2, "--token"),
         ("--token", 2, "--token"),

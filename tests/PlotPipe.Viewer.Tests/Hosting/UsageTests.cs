@@ -74,6 +74,28 @@ public sealed partial class UsageTests
     }
 
     [Fact]
+    public void A_name_other_tools_use_is_answered_with_ours_and_one_letter_is_not_taken_for_help()
+    {
+        var root = PlotPipeCli.CommandTree();
+        string? Error(params string[] args) => Usage.ErrorOf(Usage.Parse(root, args));
+        Assert.Equal("unknown option -o (did you mean --png or --svg or --record?)", Error("view", "--stdin", "-o", "out.png"));
+        Assert.Equal("unknown option --output (did you mean --png or --svg or --csv?)", Error("export", "run.arrow", "--output", "out.png"));
+        Assert.Equal("unknown option -o (did you mean --png?)", Error("demo", "-o", "out.png"));
+        Assert.Equal("unknown option -p (did you mean --port?)", Error("view", "--stdin", "-p", "8080"));
+        Assert.Equal("unknown option --bind (did you mean --host?)", Error("view", "--stdin", "--bind", "0.0.0.0"));
+        // Not "--no-token", two edits away: asking for no browser must not be answered with no token.
+        Assert.Equal("unknown option --no-open (did you mean --no-browser?)", Error("view", "--stdin", "--no-open"));
+        Assert.Equal("unknown option --headless (did you mean --no-browser?)", Error("view", "--stdin", "--headless"));
+        Assert.Equal("unknown option --dark (did you mean --theme dark?)", Error("export", "run.arrow", "--png", "a.png", "--dark"));
+        Assert.Equal("unknown option --file: give the file as an argument: plotpipe view <FILE>, or --stdin for standard input", Error("view", "--file", "data.csv"));
+        Assert.Equal("unknown option -i: give the file as an argument: plotpipe export <RECORDING>", Error("export", "-i", "run.arrow"));
+        // One letter is one edit from any other: "-t" and "-p" (where there is no --port) are not "-h".
+        Assert.Equal("unknown option -t (plotpipe view --help lists the options)", Error("view", "--stdin", "-t", "T"));
+        Assert.Equal("unknown option -p (plotpipe bench --help lists the options)", Error("bench", "-p", "3"));
+        Assert.Equal("unknown option -H (did you mean -h?)", Error("view", "-H"));
+    }
+
+    [Fact]
     public void A_misspelt_command_is_named_rather_than_the_options_after_it()
     {
         var root = PlotPipeCli.CommandTree();
