@@ -9,18 +9,23 @@ namespace PlotPipe.Benchmarks.Decimate;
 /// <summary>
 /// A quick in-process timing of the views of <see cref="EncodedViewBenchmarks"/> (a 1,000-px M4 view over 10^8 points
 /// of each named stream, whole and middle tenth), for comparing two builds in turns where a full BenchmarkDotNet run
-/// takes too long: <c>dotnet PlotPipe.Benchmarks.dll encoded-view-timing [points] [warm-ups]</c>. Prints the median
-/// and fastest of 21 builds after the warm-ups, and a hash of the view so two builds can be seen to agree.
+/// takes too long: <c>dotnet PlotPipe.Benchmarks.dll encoded-view-timing [points] [warm-ups] [stream]</c> (a stream's name
+/// or part of it, to time one). Prints the median
+/// and fastest of 21 builds after the warm-ups, and a hash of the view so two builds can be seen to agree. Random
+/// doubles come last as the baseline measured in the same run: their y saves nothing encoded and stays plain, their
+/// ramp x is read in place, so their view costs what a view over plain columns does.
 /// </summary>
 public static class EncodedViewTiming
 {
-    /// <summary>Runs the timing; <paramref name="args"/> are the points (10^8) and warm-up builds (200: past tiered JIT's tier-up).</summary>
+    /// <summary>Runs the timing; <paramref name="args"/> are the points (10^8), warm-up builds (2,000: past tiered JIT's tier-up) and a stream.</summary>
     public static void Run(string[] args)
     {
         long points = args.Length > 0 ? long.Parse(args[0]) : 100_000_000;
-        int warmUps = args.Length > 1 ? int.Parse(args[1]) : 200;
-        foreach (var stream in new[] { SampleStream.RampAdc12, SampleStream.JitteredTemperature, SampleStream.RampSine })
+        int warmUps = args.Length > 1 ? int.Parse(args[1]) : 2000;
+        string only = args.Length > 2 ? args[2] : "";
+        foreach (var stream in new[] { SampleStream.RampAdc12, SampleStream.JitteredTemperature, SampleStream.RampSine, SampleStream.RandomDoubles })
         {
+            if (!SampleStreams.Name(stream).Contains(only, StringComparison.OrdinalIgnoreCase)) continue;
             var store = new SeriesStore(new SeriesDefinition(1, SeriesKind.Line, "line", "b-"), 0);
             var xs = new double[ColumnChunk.MaxCapacity];
             var ys = new double[ColumnChunk.MaxCapacity];
@@ -51,6 +56,9 @@ public static class EncodedViewTiming
         var ms = new double[21];
         for (int r = 0; r < ms.Length; r++)
         {
+            // Each timed build is a new view of its window: the columns a line keeps for its next view of the same
+            // window are forgotten (the whole range keeps none anyway: it starts at the first point).
+            view.ColumnsKept = false;
             long start = Stopwatch.GetTimestamp();
             ViewBuilder.Build(SeriesKind.Line, snapshot, viewport, view);
             ms[r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
