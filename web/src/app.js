@@ -366,13 +366,15 @@ function applyMeta(meta) {
 function renderStatus(st) {
   pp.status = st;
   const state = st.state || "streaming";
-  statusEl.dataset.state = state;
   const parts = [];
   // A recording paused on its timeline receives nothing: it says so, not "streaming at 0 points/s".
   const paused = state === "streaming" && !!pp.timeline && !pp.timeline.playing;
-  parts.push(paused ? "paused" : state);
+  // Before the first point (no input yet, or no producer yet) nothing streams: it says so, with a grey dot.
+  const waiting = state === "streaming" && !paused && !st.points;
+  statusEl.dataset.state = waiting ? "waiting" : state;
+  parts.push(paused ? "paused" : waiting ? "waiting for data" : state);
   parts.push(`${fmt.format(st.points || 0)} points`);
-  if (state === "streaming" && !paused) parts.push(`${fmt.format(Math.round(st.pointsPerSecond || 0))} points/s`);
+  if (state === "streaming" && !paused && !waiting) parts.push(`${fmt.format(Math.round(st.pointsPerSecond || 0))} points/s`);
   // Producers silent past --producer-timeout; when all connected ones are, the state itself says "stalled".
   if (st.stalledProducers && state !== "stalled") parts.push(`${fmt.format(st.stalledProducers)} stalled`);
   parts.push(`${fmt.format(st.dropped || 0)} dropped`);
@@ -405,7 +407,7 @@ function renderStatus(st) {
     e.textContent = ` — ${viewLimit.reason}`;
     statusEl.appendChild(e);
   }
-  showTitle(state);
+  showTitle(paused ? "paused" : waiting ? "waiting for data" : state);
 }
 
 function applyLimit(msg) {

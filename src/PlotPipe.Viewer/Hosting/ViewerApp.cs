@@ -193,6 +193,9 @@ internal static class ViewerApp
 
         if (options.PngPath is not null || options.SvgPath is not null) _ = Task.Run(PictureExporter.WarmUp, CancellationToken.None);
         bool saved = input is null && listener is null && player is null;
+        // "plotpipe view" alone serves a page nothing can feed but its own "Compare with a recording": say how to feed it.
+        if (saved && options.BaselinePaths.Count == 0)
+            Report("nothing to plot: give a FILE, --stdin (a program's output piped in) or --listen PORT (producers over TCP); the page can open a recording to compare");
         try
         {
             if (input is null && player is null)
