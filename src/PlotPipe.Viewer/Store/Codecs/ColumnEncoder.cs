@@ -12,7 +12,9 @@ namespace PlotPipe.Viewer.Store.Codecs;
 /// <item><b>decimal</b> (the idea of ALP, Afroozeh et al., SIGMOD 2024): when every value is k / 10^e exactly for
 /// one exponent e, the integers k are kept as they are (order 0), as steps (order 1) or as changes of step (order 2,
 /// Gorilla's delta-of-delta: a constant x step costs no bits), frame-of-reference bit-packed. A 12-bit ADC takes 12
-/// bits a value, a ramp or a clock 0 to a few.</item>
+/// bits a value, a ramp or a clock 0 to a few. Steps and changes of step are summed to read a value, so such a block
+/// with any bits also keeps, as checkpoints, its integer (and step) at values 64, 128 and 192: a read sums at most 63,
+/// for 24 or 48 bytes a block.</item>
 /// <item><b>predicted</b>: each value against the one before it, or against the line through the two before (a
 /// smooth signal), as the difference of order-preserving integer images of the doubles, frame-of-reference
 /// bit-packed. An XOR against the guess (Gorilla, Chimp) loses its leading zeros whenever value and guess fall on
@@ -23,8 +25,9 @@ namespace PlotPipe.Viewer.Store.Codecs;
 /// </list>
 /// Layout: a raw block is its kind byte and the 256 doubles. A decimal or guessed block is five bytes (kind; exponent,
 /// or how many values the guess is made from; order; width; shift), the smallest residual (8 bytes), then for a
-/// decimal block its first integer and first step as its order needs them, for a guessed block its first value(s) and
-/// its three checkpoints of as many values each, and last the residuals, width bits each, to be shifted left by shift.
+/// decimal block its first integer and first step as its order needs them (and, of order 1 or 2 with residuals of
+/// any width, its three checkpoints of as many integers each), for a guessed block its first value(s) and its three
+/// checkpoints of as many values each, and last the residuals, width bits each, to be shifted left by shift.
 /// A column whose blocks together save under a quarter is kept as plain doubles, which readers take without decoding. One
 /// encoder belongs to one writer; it keeps its scratch space between chunks.
 /// </summary>
@@ -290,7 +293,8 @@ internal sealed class ColumnEncoder
         return size1 <= size2 ? (1, size1) : (2, size2);
     }
 
-    private static int DecimalSize(int order, int width) => PackedColumn.HeaderBytes + 8 * (1 + order) + BitPacking.BytesFor(N - order, width);
+    private static int DecimalSize(int order, int width) =>
+        PackedColumn.DecimalPackedOffset(order, width) + BitPacking.BytesFor(N - order, width);
 
     // Fills _packed with the integers' residuals at an order (the integers, their steps, or their changes of step);
     // returns their smallest and largest. Four at a time where vectors are fast, the rest one by one.
@@ -347,7 +351,19 @@ internal sealed class ColumnEncoder
         _out[at + 2] = (byte)order;
         if (order >= 1) WriteLong(at + PackedColumn.HeaderBytes + 8, k[0]);
         if (order == 2) WriteLong(at + PackedColumn.HeaderBytes + 16, k[1] - k[0]);
-        return size + PackResiduals(residuals.AsSpan(0, count), at, at + size, min);
+        if (order == 0) return size + PackResiduals(residuals.AsSpan(0, count), at, at + size, min);
+        // The residuals go after the checkpoints; a block of equal steps (width 0) has a closed form, needs none and
+        // packs no bytes, so it ends where the checkpoints would have started.
+        int packedAt = at + PackedColumn.DecimalPackedOffset(order, 1);
+        int packed = PackResiduals(residuals.AsSpan(0, count), at, packedAt, min);
+        if (_out[at + 3] == 0) return size;
+        for (int mark = 1; mark <= PackedColumn.Checkpoints; mark++)
+        {
+            int j = mark * PackedColumn.CheckpointPoints, cp = at + PackedColumn.DecimalCheckpointOffset(order, mark);
+            WriteLong(cp, k[j]);
+            if (order == 2) WriteLong(cp + 8, unchecked(k[j] - k[j - 1]));
+        }
+        return packedAt - at + packed;
     }
 
     // The cheaper of guessing each value as the one before (leading 1) or from the line through the two before (2).

@@ -35,6 +35,16 @@ internal sealed class PackedColumn
     /// <summary>Where, from its block's start, a guessed block keeps the values before mark <paramref name="mark"/> (1 to <see cref="Checkpoints"/>).</summary>
     internal static int CheckpointOffset(int leading, int mark) => HeaderBytes + 8 + 8 * leading * mark;
 
+    /// <summary>
+    /// Where, from its block's start, a decimal block's residuals begin: after its first integer and step as its
+    /// <paramref name="order"/> needs them and, of order 1 or 2 with residuals of any <paramref name="width"/>, its checkpoints.
+    /// </summary>
+    internal static int DecimalPackedOffset(int order, int width) =>
+        HeaderBytes + 8 * (1 + order) + (order > 0 && width > 0 ? 8 * order * Checkpoints : 0);
+
+    /// <summary>Where, from its block's start, a decimal block of order 1 or 2 keeps its integer (then, of order 2, its step) at mark <paramref name="mark"/> (1 to <see cref="Checkpoints"/>).</summary>
+    internal static int DecimalCheckpointOffset(int order, int mark) => HeaderBytes + 8 * (1 + order) + 8 * order * (mark - 1);
+
     /// <summary>10^e for the decimal exponents a block may use; each is exact in a double.</summary>
     internal static readonly double[] PowersOfTen =
     [
@@ -97,8 +107,9 @@ internal sealed class PackedColumn
                 long step = ReadLong(bytes, at + HeaderBytes + 16);
                 return unchecked(first + j * step + @base * ((long)j * (j - 1) / 2)) / scale;
             }
-            // Steps or changes of step: value j is the first plus a prefix of them, summed in place (integers only,
-            // so far cheaper than decoding the block's 256 divisions) unless this thread has the block decoded.
+            // Steps or changes of step: value j is the integer at the checkpoint before it plus the steps since, summed
+            // in place (integers only, at most 63, far cheaper than decoding the block's 256 divisions) unless this
+            // thread has the block decoded.
             if (BlockCache.Find(this, block) is { } decoded) return decoded[j];
             return Prefix(bytes, at, order, width, shift, @base, j) / scale;
         }
@@ -108,27 +119,45 @@ internal sealed class PackedColumn
         return BlockCache.For(this, block)[j];
     }
 
-    // The integer k of value j of a decimal block of order 1 or 2, by the same sums DecodeBlock makes.
+    // The integer k of value j of a decimal block of order 1 or 2 (width > 0), by the same sums DecodeBlock makes,
+    // from the checkpoint before it.
     private static long Prefix(byte[] bytes, int at, int order, int width, int shift, long @base, int j)
     {
         unchecked
         {
-            long k = ReadLong(bytes, at + HeaderBytes + 8);
-            int packed = at + HeaderBytes + 8 * (1 + order);
+            int packed = at + DecimalPackedOffset(order, width);
+            int mark = j / CheckpointPoints;
             if (order == 1)
             {
-                for (int i = 1; i <= j; i++) k += @base + (long)(BitPacking.Unpack(bytes, packed, width, i - 1) << shift);
+                int from = mark * CheckpointPoints;
+                long k = mark == 0 ? ReadLong(bytes, at + HeaderBytes + 8) : ReadLong(bytes, at + DecimalCheckpointOffset(1, mark));
+                for (int i = from + 1; i <= j; i++) k += @base + (long)(BitPacking.Unpack(bytes, packed, width, i - 1) << shift);
                 return k;
             }
-            if (j == 0) return k;
-            long step = ReadLong(bytes, at + HeaderBytes + 16);
-            k += step;
-            for (int i = 2; i <= j; i++)
+            long step;
+            int next;
+            long value;
+            if (mark == 0)
+            {
+                value = ReadLong(bytes, at + HeaderBytes + 8);
+                if (j == 0) return value;
+                step = ReadLong(bytes, at + HeaderBytes + 16);
+                value += step;
+                next = 2;
+            }
+            else
+            {
+                int cp = at + DecimalCheckpointOffset(2, mark);
+                value = ReadLong(bytes, cp);
+                step = ReadLong(bytes, cp + 8);
+                next = mark * CheckpointPoints + 1;
+            }
+            for (int i = next; i <= j; i++)
             {
                 step += @base + (long)(BitPacking.Unpack(bytes, packed, width, i - 2) << shift);
-                k += step;
+                value += step;
             }
-            return k;
+            return value;
         }
     }
 
@@ -176,7 +205,7 @@ internal sealed class PackedColumn
         {
             int order = bytes[at + 2];
             double scale = PowersOfTen[bytes[at + 1]];
-            int packed = at + HeaderBytes + 8 * (1 + order);
+            int packed = at + DecimalPackedOffset(order, width);
             if (order == 0)
             {
                 for (int i = 0; i < BlockPoints; i++)

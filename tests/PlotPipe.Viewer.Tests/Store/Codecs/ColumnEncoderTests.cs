@@ -135,6 +135,52 @@ public class ColumnEncoderTests(ITestOutputHelper output)
         Assert.Equal(PackedColumn.Decimal, packed.KindOf(0));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_decimal_block_of_steps_reads_from_the_checkpoint_before_its_value_and_costs_its_checkpoints(int order)
+    {
+        // Steps that wander (order 1), or steps that drift by changes of a few units (order 2): a checkpoint changed on
+        // purpose shows which reads sum from it: exactly the values from its mark (128) to the next (192), read alone;
+        // the values before and after, and the block decoded whole, keep theirs.
+        var rng = new Random(11 + order);
+        var values = new double[PackedColumn.BlockPoints];
+        long k = 1_700_000_000_000_000, step = 100_000;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (order == 1) k += rng.Next(0, 50);
+            else k += step += rng.Next(-3, 4);
+            values[i] = k / 1e6;
+        }
+        var packed = new ColumnEncoder().Encode((double[])values.Clone());
+        var (bytes, start) = packed.BlockBytes(0);
+        Assert.Equal(PackedColumn.Decimal, bytes![start]);
+        Assert.Equal(order, bytes[start + 2]);
+        int width = bytes[start + 3];
+        Assert.InRange(width, 1, 8);
+        Assert.Equal(PackedColumn.DecimalPackedOffset(order, width) + ((PackedColumn.BlockPoints - order) * width + 7) / 8, bytes.Length - 8 - start);
+        for (int mark = 1; mark <= PackedColumn.Checkpoints; mark++)
+        {
+            int at = start + PackedColumn.DecimalCheckpointOffset(order, mark), j = mark * PackedColumn.CheckpointPoints;
+            Assert.Equal((long)Math.Round(values[j] * 1e6), BitConverter.ToInt64(bytes, at));
+            if (order == 2) Assert.Equal((long)Math.Round(values[j] * 1e6) - (long)Math.Round(values[j - 1] * 1e6), BitConverter.ToInt64(bytes, at + 8));
+        }
+
+        var changed = (byte[])bytes.Clone();
+        int kept = start + PackedColumn.DecimalCheckpointOffset(order, 2);
+        BitConverter.TryWriteBytes(changed.AsSpan(kept, 8), BitConverter.ToInt64(changed, kept) + 1_000_000);
+        for (int i = 0; i < PackedColumn.BlockPoints; i++)
+        {
+            bool fromChanged = i >= 2 * PackedColumn.CheckpointPoints && i < 3 * PackedColumn.CheckpointPoints;
+            // A fresh column each read: no block decoded on this thread before it helps.
+            var alone = new PackedColumn(changed, [0, changed.Length - 8]);
+            Assert.True(fromChanged != (BitConverter.DoubleToInt64Bits(values[i]) == BitConverter.DoubleToInt64Bits(alone.ValueAt(i))), $"value {i}");
+        }
+        var whole = new double[PackedColumn.BlockPoints];
+        new PackedColumn(changed, [0, changed.Length - 8]).Read(0, PackedColumn.BlockPoints, whole);
+        Assert.Equal(Bits(values), Bits(whole));
+    }
+
     [Fact]
     public void A_column_of_random_bits_is_kept_plain_and_costs_nothing_to_read()
     {
