@@ -156,6 +156,51 @@ public class LineViewTests
         }
     }
 
+    [Theory]
+    [InlineData("wandering steps")]
+    [InlineData("drifting steps")]
+    [InlineData("equal steps")]
+    [InlineData("flat")]
+    public void A_column_summary_over_decimal_blocks_of_every_order_finds_the_first_of_tied_extremes_at_its_edges(string shape)
+    {
+        // Decimal y of every order (steps, changes of step, equal steps, a flat line), blocks of steps read through
+        // their checkpoints: wherever a range cuts its edge blocks, its extremes and the first of equal ones must be
+        // what the doubles give.
+        int n = 2 * Chunk + 700;
+        var xs = new double[n];
+        var ys = new double[n];
+        var random = new Random(shape.Length);
+        long k = 120_000, step = 7;
+        for (int i = 0; i < n; i++)
+        {
+            xs[i] = i;
+            switch (shape)
+            {
+                case "wandering steps": k += random.Next(-3, 4); break;
+                case "drifting steps": k += step += random.Next(-2, 3); break;
+                case "equal steps": k += 3; break;
+                default: break;
+            }
+            ys[i] = k / 100.0;
+        }
+        var snap = BruteForce.Store(SeriesKind.Line, xs, ys).Snapshot();
+        Assert.Null(snap.Chunks[0].PackedY?.Values);
+        Assert.Equal(PlotPipe.Viewer.Store.Codecs.PackedColumn.Decimal, snap.Chunks[0].PackedY!.KindOf(3));
+        for (int trial = 0; trial < 5_000; trial++)
+        {
+            // Ranges inside one block (an edge alone), and across a few blocks.
+            int from = random.Next(n), to = Math.Min(n, from + 1 + random.Next(trial % 2 == 0 ? 256 : 3_000));
+            var sum = LineDecimator.Summarize(snap, from, to);
+            long minAt = from, maxAt = from;
+            for (int i = from; i < to; i++)
+            {
+                if (ys[i] < ys[minAt]) minAt = i;
+                if (ys[i] > ys[maxAt]) maxAt = i;
+            }
+            Assert.Equal((minAt, maxAt, ys[minAt], ys[maxAt], -1L), (sum.MinAt, sum.MaxAt, sum.Min, sum.Max, sum.FirstGapAt));
+        }
+    }
+
     [Fact]
     public void Decimated_line_sends_at_most_four_points_a_column_without_gaps()
     {
