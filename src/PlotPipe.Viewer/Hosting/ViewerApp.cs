@@ -36,6 +36,10 @@ internal static class ViewerApp
         {
             lock (errors) errors.WriteLine($"plotpipe: {line}");
         }
+        // A picture or a page of the newest points alone is a surprise unless said, once, when it starts.
+        string budget = options.MaxMemoryBytes > 0 ? $"--max-memory {MemoryBudget.Size(store.MaxMemoryBytes)}" : $"the default memory budget, {MemoryBudget.Size(store.MaxMemoryBytes)}";
+        store.FirstEviction = () => Report(
+            $"the points fill their share of {budget} ({MemoryBudget.Size(store.PointsMemoryBytes)}): the oldest are evicted to keep the newest, and the page counts them; raise --max-memory to keep more");
         Recorder? recorder;
         try
         {

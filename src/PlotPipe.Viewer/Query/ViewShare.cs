@@ -183,13 +183,11 @@ internal sealed class ViewShare : IDisposable
         CellPx = cellPx;
         _reasonShares = shares;
         _reasonWaiting = waiting;
-        string memory = Mebibytes(_budget.TotalBytes);
+        string memory = MemoryBudget.Size(_budget.TotalBytes);
         int others = shares - 1;
         string shared = others == 0 ? "" : $", shared with {others} other view{(others == 1 ? "" : "s")}";
         Limit = cellPx > 1 ? $"coarse view (cells of {cellPx} × {cellPx} px): views have {memory} of memory{shared}"
             : waiting ? $"no view yet: views have {memory} of memory{shared}; {(others == 1 ? "the other is" : "the others are")} giving some back"
             : $"no view: this one needs more than the {memory} views have, even with cells of {MaxCellPx} × {MaxCellPx} px; hide series or raise --max-memory";
     }
-
-    private static string Mebibytes(long bytes) => bytes >= 1L << 30 && bytes % (1L << 30) == 0 ? $"{bytes >> 30} GiB" : $"{bytes >> 20} MiB";
 }

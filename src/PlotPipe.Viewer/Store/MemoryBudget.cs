@@ -15,6 +15,7 @@ internal sealed class MemoryBudget
     private long _arrival;
     private long _heldBytes;
     private int _compactAt = 4096;
+    private bool _evictedOnce;
 
     /// <summary>
     /// A budget of <paramref name="maxMemoryBytes"/> (0: no cap) over the chunks of the series <paramref name="series"/>
@@ -59,15 +60,29 @@ internal sealed class MemoryBudget
     public static long DefaultMaxMemoryBytes() =>
         Math.Max(128L << 20, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2);
 
+    /// <summary>
+    /// Called once, on the thread that made room, the first time points were evicted for the budget: a viewer says so,
+    /// since a picture of the newest points alone is not what a user who did not ask for it expects.
+    /// </summary>
+    public Action? FirstEviction { get; set; }
+
+    /// <summary>A size as a user reads it in a message: whole GiB, else MiB.</summary>
+    public static string Size(long bytes) => bytes >= 1L << 30 && bytes % (1L << 30) == 0 ? $"{bytes >> 30} GiB" : $"{bytes >> 20} MiB";
+
     /// <summary>Makes room for a new chunk of <paramref name="bytes"/>, evicting the oldest data over all series if it must.</summary>
     public void Reserve(long bytes)
     {
+        bool first;
         lock (_gate)
         {
+            bool evicted = false;
             // Spare chunks (evicted for a points cap, waiting for reuse) hold no points: they go first.
-            while (PointsMemoryBytes > 0 && _heldBytes + bytes > PointsMemoryBytes && (ReleaseSpare() || EvictOldest())) { }
+            while (PointsMemoryBytes > 0 && _heldBytes + bytes > PointsMemoryBytes && (ReleaseSpare() || (evicted = EvictOldest()))) { }
             _heldBytes += bytes;
+            first = evicted && !_evictedOnce;
+            _evictedOnce |= evicted;
         }
+        if (first) FirstEviction?.Invoke();
     }
 
     /// <summary>Gives back the chunks of <paramref name="series"/>, which was replaced or left with its producer.</summary>

@@ -63,6 +63,13 @@ internal sealed class PlotStore : IDisposable
     /// <summary>The cap on bytes all views keep together (density grids, columns, send buffers): a quarter of the budget (0: no cap).</summary>
     public long ViewMemoryBytes => _budget.ViewMemoryBytes;
 
+    /// <summary>Called once, the first time the memory budget evicts points (see <see cref="MemoryBudget.FirstEviction"/>).</summary>
+    public Action? FirstEviction
+    {
+        get => _budget.FirstEviction;
+        set => _budget.FirstEviction = value;
+    }
+
     /// <summary>Kept points' part of a memory budget: a quarter (see <see cref="MemoryBudget.PointsShareOf"/>).</summary>
     public static long PointsShareOf(long maxMemoryBytes) => MemoryBudget.PointsShareOf(maxMemoryBytes);
 

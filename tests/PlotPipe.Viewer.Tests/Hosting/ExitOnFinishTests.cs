@@ -93,6 +93,22 @@ public sealed class ExitOnFinishTests : IDisposable
     }
 
     [Fact]
+    public async Task Points_evicted_for_the_memory_budget_are_announced_in_one_line_and_the_run_still_exits_0()
+    {
+        // Random y stays plain (8 bytes a point): 400,000 of them overflow the points' quarter of 4 MiB, 1 MiB.
+        using var viewer = await CommandLineViewer.StartAsync("--stdin", "--exit-on-finish", "--max-memory", "4M");
+        var random = new Random(3);
+        var text = new System.Text.StringBuilder();
+        for (int i = 0; i < 400_000; i++) text.Append(random.NextDouble().ToString("R", System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+        await viewer.WriteAsync(text.ToString());
+        viewer.CloseInput();
+        Assert.Equal(0, await viewer.WaitForExitAsync());
+        Assert.Equal(
+            ["plotpipe: the points fill their share of --max-memory 4 MiB (1 MiB): the oldest are evicted to keep the newest, and the page counts them; raise --max-memory to keep more"],
+            viewer.Errors.Split('\n'));
+    }
+
+    [Fact]
     public async Task A_binary_stream_refused_after_its_points_exits_0_keeping_them()
     {
         using var viewer = await CommandLineViewer.StartAsync("--stdin", "--exit-on-finish");

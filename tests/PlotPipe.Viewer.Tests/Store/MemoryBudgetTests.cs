@@ -32,6 +32,28 @@ public class MemoryBudgetTests
     }
 
     [Fact]
+    public void The_first_eviction_is_announced_once_and_not_before_any_point_is_evicted()
+    {
+        int shift = ColumnChunk.MinShift, chunk = 1 << shift;
+        long budget = 10 * ColumnChunk.BytesFor(shift);
+        var store = SealingOnAppend(4 * budget);
+        int announced = 0;
+        store.FirstEviction = () => announced++;
+        var a = store.Define(new SeriesDefinition(0, SeriesKind.Line, "a", "-"));
+        // Within the budget nothing is said; the chunk that needs room beyond it is.
+        int run = 0;
+        while (store.TotalEvicted == 0)
+        {
+            Assert.Equal(0, announced);
+            AppendRun(a, run++ * chunk, chunk);
+        }
+        Assert.Equal(1, announced);
+        for (int more = 0; more < 20; more++) AppendRun(a, run++ * chunk, chunk);
+        Assert.True(store.TotalEvicted > chunk, $"{store.TotalEvicted} evicted");
+        Assert.Equal(1, announced);
+    }
+
+    [Fact]
     public void A_store_at_its_memory_budget_evicts_the_oldest_chunks_over_all_series_and_counts_them()
     {
         int shift = ColumnChunk.MinShift, chunk = 1 << shift;
