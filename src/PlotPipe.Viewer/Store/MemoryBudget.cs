@@ -77,7 +77,12 @@ internal sealed class MemoryBudget
         {
             bool evicted = false;
             // Spare chunks (evicted for a points cap, waiting for reuse) hold no points: they go first.
-            while (PointsMemoryBytes > 0 && _heldBytes + bytes > PointsMemoryBytes && (ReleaseSpare() || (evicted = EvictOldest()))) { }
+            while (PointsMemoryBytes > 0 && _heldBytes + bytes > PointsMemoryBytes)
+            {
+                if (ReleaseSpare()) continue;
+                if (!EvictOldest()) break;
+                evicted = true;
+            }
             _heldBytes += bytes;
             first = evicted && !_evictedOnce;
             _evictedOnce |= evicted;
