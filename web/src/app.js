@@ -372,9 +372,10 @@ function renderStatus(st) {
   // Before the first point (no input yet, or no producer yet) nothing streams: it says so, with a grey dot.
   const waiting = state === "streaming" && !paused && !st.points;
   statusEl.dataset.state = waiting ? "waiting" : state;
-  parts.push(paused ? "paused" : waiting ? "waiting for data" : state);
+  const shown = paused ? "paused" : waiting ? "waiting for data" : state;
+  parts.push(shown);
   parts.push(`${fmt.format(st.points || 0)} points`);
-  if (state === "streaming" && !paused && !waiting) parts.push(`${fmt.format(Math.round(st.pointsPerSecond || 0))} points/s`);
+  if (shown === "streaming") parts.push(`${fmt.format(Math.round(st.pointsPerSecond || 0))} points/s`);
   // Producers silent past --producer-timeout; when all connected ones are, the state itself says "stalled".
   if (st.stalledProducers && state !== "stalled") parts.push(`${fmt.format(st.stalledProducers)} stalled`);
   parts.push(`${fmt.format(st.dropped || 0)} dropped`);
@@ -407,7 +408,7 @@ function renderStatus(st) {
     e.textContent = ` — ${viewLimit.reason}`;
     statusEl.appendChild(e);
   }
-  showTitle(paused ? "paused" : waiting ? "waiting for data" : state);
+  showTitle(shown);
 }
 
 function applyLimit(msg) {
