@@ -5,8 +5,6 @@ import { pp } from "./hooks.js";
 
 const SPEEDS = ["0.1", "0.25", "0.5", "1", "2", "5", "10", "100", "max"];
 const POLL_MS = 250;
-// Under what the timeline shows (a tenth of a second), a recording was received at once: nothing to play.
-const AT_ONCE_SECONDS = 0.05;
 
 /** Shows the timeline in `el` when the viewer plays a recording (GET /api/timeline answers 200); else leaves it hidden. */
 export async function startTimeline(el) {
@@ -50,7 +48,8 @@ export async function startTimeline(el) {
   const show = (s) => {
     state = s;
     pp.timeline = s;
-    const atOnce = s.lengthSeconds < AT_ONCE_SECONDS;
+    // A recording received at once (the viewer says which) has nothing to play.
+    const atOnce = !!s.atOnce;
     for (const c of [play, slider, at, speed]) c.hidden = atOnce;
     if (atOnce) {
       label.textContent = "Received at once: nothing to replay";
@@ -92,7 +91,7 @@ export async function startTimeline(el) {
   });
   document.addEventListener("keydown", (e) => {
     if (e.key !== " " || e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLButtonElement) return;
-    if (state.lengthSeconds < AT_ONCE_SECONDS) return;
+    if (state.atOnce) return;
     e.preventDefault();
     post(`play=${!state.playing}`);
   });

@@ -218,8 +218,7 @@ internal static class ViewerApp
                     await player.Ended.WaitAsync(stop).ConfigureAwait(false);
                 }
                 long points = player.PointsAt(player.LengthSeconds);
-                // Under a twentieth of a second the page's timeline shows 0.0 s: it says the same.
-                Report(player.LengthSeconds < 0.05 ? $"opened {options.InputPath}: {points} points, received at once: nothing to replay"
+                Report(player.ReceivedAtOnce ? $"opened {options.InputPath}: {points} points, received at once: nothing to replay"
                     : $"opened {options.InputPath}: {points} points over {player.LengthSeconds:0.###} s of receive times; the page's timeline plays it again");
             }
             // A read of standard input cannot be cancelled (it blocks in the kernel), so a stop leaves the ingest

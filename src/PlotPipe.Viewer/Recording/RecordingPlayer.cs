@@ -102,6 +102,12 @@ internal sealed class RecordingPlayer : IAsyncDisposable
     /// <summary>The recording's length, seconds from its first batch's receive time to its last's.</summary>
     public double LengthSeconds => (EndMicros - StartMicros) / 1e6;
 
+    /// <summary>
+    /// Whether every batch arrived within a twentieth of a second (a file piped in at once): the page's timeline,
+    /// which shows tenths, would read 0.0 s, and there is nothing to play.
+    /// </summary>
+    public bool ReceivedAtOnce => LengthSeconds < 0.05;
+
     /// <summary>Whether the head moves.</summary>
     public bool Playing => Volatile.Read(ref _playing);
 
@@ -122,7 +128,7 @@ internal sealed class RecordingPlayer : IAsyncDisposable
 
     /// <summary>The timeline as the page shows it.</summary>
     public TimelineReport Report() => new(StartMicros / 1e6, LengthSeconds, HeadSeconds, Playing, double.IsPositiveInfinity(Speed) ? 0 : Speed,
-        PointsAt(HeadSeconds), _batchRows.Sum(), Volatile.Read(ref _problem));
+        PointsAt(HeadSeconds), _batchRows.Sum(), Volatile.Read(ref _problem), ReceivedAtOnce);
 
     /// <summary>Moves the head to <paramref name="seconds"/> after the start (clamped to the recording) and fills the store up to it.</summary>
     public async Task SeekAsync(double seconds, CancellationToken cancel = default)
@@ -276,4 +282,5 @@ internal sealed class RecordingPlayer : IAsyncDisposable
 /// <param name="Points">Points received up to the head: what the views show.</param>
 /// <param name="TotalPoints">Points in the whole recording.</param>
 /// <param name="Problem">Why the player stopped reading the file, or null.</param>
-internal sealed record TimelineReport(double StartSeconds, double LengthSeconds, double HeadSeconds, bool Playing, double Speed, long Points, long TotalPoints, string? Problem);
+/// <param name="AtOnce">Whether the recording was received at once, with nothing to play (<see cref="RecordingPlayer.ReceivedAtOnce"/>).</param>
+internal sealed record TimelineReport(double StartSeconds, double LengthSeconds, double HeadSeconds, bool Playing, double Speed, long Points, long TotalPoints, string? Problem, bool AtOnce);

@@ -37,6 +37,7 @@ public sealed class TimelinePageTests(BrowserFixture browser) : IDisposable
         // Opened whole, with the timeline at its end.
         await WaitAsync(page, "p => p.timeline && p.timeline.lengthSeconds > 0 && p.timeline.headSeconds === p.timeline.lengthSeconds && p.status.points === 4000 && p.status.state === 'finished'");
         Assert.True(await page.IsVisibleAsync("#timeline"));
+        Assert.False((await viewer.GetAsync("api/timeline")).GetProperty("atOnce").GetBoolean());
 
         await page.SelectOptionAsync("#timeline-speed", "0.1");
         await WaitAsync(page, "p => p.timeline.speed === 0.1");
@@ -176,6 +177,8 @@ public sealed class TimelinePageTests(BrowserFixture browser) : IDisposable
         Assert.Equal("Received at once: nothing to replay", await page.TextContentAsync("#timeline .timeline-label"));
         foreach (var control in new[] { "#timeline-play", "#timeline-slider", "#timeline-speed", "#timeline .timeline-at" })
             Assert.False(await page.IsVisibleAsync(control), control);
+        // The viewer decides it, and the page follows.
+        Assert.True((await viewer.GetAsync("api/timeline")).GetProperty("atOnce").GetBoolean());
         // Space does not start a replay of nothing.
         await page.Keyboard.PressAsync("Space");
         Assert.False((await viewer.GetAsync("api/timeline")).GetProperty("playing").GetBoolean());
